@@ -1,0 +1,55 @@
+# visitgis — the targets people and CI share.
+#   make run    set up, migrate, load the demo city, start the mock carriers, serve GraphQL
+#   make test   set up if needed and run the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+SEED   ?= 7
+
+export VISITGIS_CARRIERS_FILE ?= contrib/demo/carriers.toml
+
+.PHONY: setup run serve test lint typecheck format schema schema-check bench clean
+
+$(STAMP): pyproject.toml contrib/parlayx_adapter/pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --config-settings editable_mode=compat -e '.[dev]' -e contrib/parlayx_adapter
+	@touch $@
+
+setup: $(STAMP)
+
+run: setup
+	$(BIN)/visitgis db upgrade
+	$(BIN)/visitgis demo seed --seed $(SEED) --if-empty
+	@bash contrib/demo/run.sh $(HOST) $(PORT)
+
+serve: setup
+	$(BIN)/visitgis serve --host $(HOST) --port $(PORT)
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy gql adapters geo tsp
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+schema: setup
+	$(BIN)/visitgis export-schema --output schema.graphql
+
+schema-check: setup
+	$(BIN)/visitgis export-schema --check schema.graphql
+
+bench: setup
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	for b in contrib/bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

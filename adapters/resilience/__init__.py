@@ -1,0 +1,23 @@
+"""Resilience building blocks for slow carriers: breaker, cache, retry policy, clocks.
+
+Each takes its clock (and randomness) as an argument so tests are deterministic.
+"""
+
+from __future__ import annotations
+
+from .breaker import BreakerState, CircuitBreaker
+from .cache import FixCache, PortedNumbers, SingleFlight
+from .clock import Clock, ManualClock, SystemClock
+from .retry import RetryPolicy
+
+__all__ = [
+    "BreakerState",
+    "CircuitBreaker",
+    "Clock",
+    "FixCache",
+    "ManualClock",
+    "PortedNumbers",
+    "RetryPolicy",
+    "SingleFlight",
+    "SystemClock",
+]

@@ -1,0 +1,1 @@
+"""Code beside the core: mock carriers, extra adapters, benchmarks. Never imported by it."""

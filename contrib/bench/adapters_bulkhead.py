@@ -1,0 +1,201 @@
+"""Benchmark: CarrierHub vs. plain zeep against the mock carriers over loopback HTTP.
+
+Run: ``.venv/bin/python contrib/bench/adapters_bulkhead.py``
+
+1. Per-locate latency, sequential, Mobile healthy: plain ``zeep.Client.service.GetAddress``
+   (the library's default path, WSDL from disk) vs. ``CarrierHub.locate`` (deadline,
+   breaker, bulkhead, safe parsing, evidence; cache off).
+2. Telecom hung: 50 concurrent Mobile locates issued while 12 Telecom locates hang.
+   Peer: one shared pool of 8 worker threads calling zeep with a 3 s operation timeout
+   (zeep's own default would wait forever). Ours: CarrierHub.locate_async, per-carrier
+   bulkheads, 3 s deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import statistics
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from importlib.resources import files
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+import zeep
+import zeep.cache
+
+from adapters import CarrierHub, Qos, load_region_config, load_registry
+from contrib.mock_carriers import Behaviour, MockCarrierServer, mobile_app, telecom_app
+
+TELECOM_PATH = "/saye/services/Location"
+MOBILE_PATH = "/websrvzjdw/service.asmx"
+REQUEST = (
+    '<LocRequest version="1.0"><Auth><AppId>YC-GIS</AppId><Password>CHANGE-ME</Password></Auth>'
+    "<SerialNo>B1</SerialNo><Msisdn>{n}</Msisdn><LocType>AUTO</LocType><CoordSys>WGS84</CoordSys>"
+    "<MaxAge>0</MaxAge><Timeout>2</Timeout><ReqTime>2024-03-18T09:30:00+08:00</ReqTime></LocRequest>"
+)
+TELECOM_REQUEST = (
+    '<svc_init ver="3.1.0"><hdr ver="3.1.0"><client><id>YC-GIS</id><pwd>CHANGE-ME</pwd>'
+    '</client></hdr><slir ver="3.1.0" res_type="SYNC"><msids><msid type="MSISDN">86{n}</msid>'
+    "</msids></slir></svc_init>"
+)
+
+
+def percentiles(samples_s: list[float]) -> str:
+    ms = sorted(s * 1000 for s in samples_s)
+    p95 = ms[min(len(ms) - 1, int(0.95 * len(ms)))]
+    return (
+        f"mean {statistics.fmean(ms):7.2f} ms  p50 {statistics.median(ms):7.2f} ms  "
+        f"p95 {p95:7.2f} ms  max {ms[-1]:7.2f} ms"
+    )
+
+
+def zeep_mobile(url: str, timeout: object) -> object:
+    client = zeep.Client(str(files("adapters.mobile_ws").joinpath("service.wsdl")))
+    client.transport.operation_timeout = timeout
+    return client.create_service("{http://tempuri.org/}ServiceSoap", url + MOBILE_PATH)
+
+
+def zeep_telecom(url: str, timeout: object) -> tuple[object, object]:
+    cache = zeep.cache.InMemoryCache()
+    xsd = files("adapters.telecom_ws").joinpath("soap-encoding-min.xsd").read_bytes()
+    cache.add("http://schemas.xmlsoap.org/soap/encoding/", xsd)
+    client = zeep.Client(
+        str(files("adapters.telecom_ws").joinpath("Location.wsdl")),
+        transport=zeep.Transport(cache=cache, operation_timeout=timeout),
+    )
+    string_type = client.get_type("{http://schemas.xmlsoap.org/soap/encoding/}string")
+    service = client.create_service(
+        "{http://ct-lbs.example:8181/saye/services/Location}LocationSoapBinding", url + TELECOM_PATH
+    )
+    return service, string_type
+
+
+def hub_for(telecom_url: str, mobile_url: str, deadline_cap_s: float) -> CarrierHub:
+    common = {"app_id": "YC-GIS", "password_env": "PW", "retry": {"max_retries": 0}}
+    region = load_region_config(
+        {
+            "region": "bench",
+            "max_deadline_s": deadline_cap_s,
+            "cache": {"enabled": False},
+            "carriers": {
+                "telecom": {
+                    "adapter": "telecom_ws",
+                    "endpoint": telecom_url + TELECOM_PATH,
+                    "max_concurrent": 4,
+                    **common,
+                },
+                "mobile": {
+                    "adapter": "mobile_ws",
+                    "endpoint": mobile_url + MOBILE_PATH,
+                    "max_concurrent": 8,
+                    **common,
+                },
+            },
+        },
+        environ={"PW": "CHANGE-ME"},
+    )
+    return CarrierHub.from_config(region, load_registry(["telecom_ws", "mobile_ws"]))
+
+
+def sequential(telecom: MockCarrierServer, mobile: MockCarrierServer, n: int) -> None:
+    service = zeep_mobile(mobile.url, (3, 10))
+    hub = hub_for(telecom.url, mobile.url, 10)
+    numbers = [f"1380000{i:04d}" for i in range(n)]
+    for label, call in (
+        ("plain zeep GetAddress      ", lambda num: service.GetAddress(xml=REQUEST.format(n=num))),
+        (
+            "CarrierHub.locate (mobile) ",
+            lambda num: hub.locate(num, Qos(max_age_s=0), carrier_hint="mobile"),
+        ),
+    ):
+        for num in numbers[:20]:  # warm up connections and code paths
+            call(num)
+        samples = []
+        for num in numbers:
+            started = time.perf_counter()
+            result = call(num)
+            samples.append(time.perf_counter() - started)
+        ok = getattr(result, "ok", True)
+        print(f"  {label} n={n}: {percentiles(samples)}  last ok={ok}")
+    hub.close()
+
+
+def hung_telecom(telecom: MockCarrierServer, mobile: MockCarrierServer) -> None:
+    telecom.carrier.behaviour = Behaviour(mode="hang")
+    mobile_numbers = [f"1380000{i:04d}" for i in range(50)]
+    telecom_numbers = [f"1330000{i:04d}" for i in range(12)]
+
+    # Peer: shared pool, plain zeep, 3 s operation timeout.
+    mobile_service = zeep_mobile(mobile.url, (3, 3))
+    telecom_service, string_type = zeep_telecom(telecom.url, (3, 3))
+
+    def timed(fn: object, *args: object, started: float | None = None) -> float:
+        started = time.perf_counter() if started is None else started  # submission time
+        with contextlib.suppress(Exception):  # the peer has no error mapping; only timed
+            fn(*args)  # type: ignore[operator]
+        return time.perf_counter() - started
+
+    def telecom_call(num: str) -> None:
+        telecom_service.GetPosition(string_type(TELECOM_REQUEST.format(n=num)))
+
+    def mobile_call(num: str) -> None:
+        mobile_service.GetAddress(xml=REQUEST.format(n=num))
+
+    with ThreadPoolExecutor(8) as pool:
+        for num in telecom_numbers:
+            pool.submit(timed, telecom_call, num)
+        time.sleep(0.2)
+        started = time.perf_counter()
+        futures = [
+            pool.submit(timed, mobile_call, num, started=time.perf_counter())
+            for num in mobile_numbers
+        ]
+        call_s = [f.result() for f in futures]
+        wall_s = time.perf_counter() - started
+    print(
+        f"  plain zeep, shared pool of 8, 3 s timeout: mobile wall {wall_s:5.2f} s; "
+        f"per call (from submission) {percentiles(call_s)}"
+    )
+
+    hub = hub_for(telecom.url, mobile.url, 3)
+
+    async def run() -> tuple[list[float], float, int]:
+        async def one(num: str) -> tuple[float, bool]:
+            started = time.perf_counter()
+            outcome = await hub.locate_async(num, Qos(deadline_s=3), carrier_hint="mobile")
+            return time.perf_counter() - started, outcome.ok
+
+        hung = [
+            asyncio.ensure_future(hub.locate_async(n, Qos(deadline_s=3), carrier_hint="telecom"))
+            for n in telecom_numbers
+        ]
+        await asyncio.sleep(0.2)
+        started = time.perf_counter()
+        results = await asyncio.gather(*(one(n) for n in mobile_numbers))
+        wall_s = time.perf_counter() - started
+        await asyncio.gather(*hung)
+        return [r[0] for r in results], wall_s, sum(r[1] for r in results)
+
+    call_s, wall_s, ok = asyncio.run(run())
+    print(
+        f"  CarrierHub, per-carrier bulkheads, 3 s deadline: mobile wall {wall_s:5.2f} s; "
+        f"per call {percentiles(call_s)}; ok {ok}/50"
+    )
+    hub.close()
+    telecom.carrier.behaviour = Behaviour()
+
+
+def main() -> None:
+    with MockCarrierServer(telecom_app()) as telecom, MockCarrierServer(mobile_app()) as mobile:
+        print("1. sequential Mobile locates over loopback HTTP (mock answers at once)")
+        sequential(telecom, mobile, 300)
+        print("2. Telecom hung: 50 concurrent Mobile locates")
+        hung_telecom(telecom, mobile)
+
+
+if __name__ == "__main__":
+    main()

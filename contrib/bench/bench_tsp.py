@@ -1,0 +1,199 @@
+"""Benchmark tsp/ against its peers in one process: exact, heuristic, time windows.
+
+Usage (from the project root):
+
+    .venv/bin/python contrib/bench/bench_tsp.py exact      # Held–Karp vs fast-tsp vs python-tsp
+    .venv/bin/python contrib/bench/bench_tsp.py heuristic  # TSPLIB n=24..202, 1 s each, vs OR-Tools GLS, fast-tsp
+    .venv/bin/python contrib/bench/bench_tsp.py windows    # 75 Dumas TSPTW instances, exact and 1 s heuristic
+    .venv/bin/python contrib/bench/bench_tsp.py all
+
+Peers (fast-tsp, python-tsp, OR-Tools) are imported only here, never by tsp/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import resource
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+import tsp  # noqa: E402
+
+SHARED = ROOT.parent / "shared"
+
+
+def _optima_tsplib() -> dict[str, tuple[int, int]]:
+    out = {}
+    for line in (SHARED / "tsplib" / "README.md").read_text().splitlines():
+        m = re.match(r"\| (\w+) \| (\d+) \| [^|]+\| (\d+) \| (yes|no)", line)
+        if m:
+            out[m[1]] = (int(m[2]), int(m[3]))
+    return out
+
+
+def _optima_tsptw() -> dict[str, int]:
+    out = {}
+    for line in (SHARED / "tsptw" / "README.md").read_text().splitlines():
+        m = re.match(r"\| (n\d+w\d+\.\d+) \| (\d+) \| (\d+) \| (\d+) \|", line)
+        if m:
+            out[m[1]] = int(m[4])
+    return out
+
+
+def _euclid(n: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    xy = rng.integers(0, 10_000, size=(n, 2))
+    d = np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1))
+    return np.rint(d).astype(np.int64)
+
+
+def _tour_cost(d: np.ndarray, order: list[int]) -> int:
+    return int(sum(d[order[i], order[(i + 1) % len(order)]] for i in range(len(order))))
+
+
+def _timed(fn):  # type: ignore[no-untyped-def]
+    tracemalloc.start()
+    t = time.perf_counter()
+    out = fn()
+    elapsed = time.perf_counter() - t
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return out, elapsed, peak
+
+
+def bench_exact(sizes: list[int], repeats: int) -> None:
+    import fast_tsp
+    from python_tsp.exact import solve_tsp_dynamic_programming
+
+    tsp.warm_up()
+    print("## exact (closed symmetric random Euclidean, integer costs; best of", repeats, "runs)")
+    print("| n | ours s | ours peak MiB | fast-tsp exact s | ratio ours/fast-tsp | python-tsp DP s | cost equal |")
+    print("|---|---|---|---|---|---|---|")
+    for n in sizes:
+        d = _euclid(n, seed=n)
+        ours_t, fast_t, peak = [], [], 0
+        for _ in range(repeats):
+            res, t, pk = _timed(lambda d=d: tsp.solve(tsp.Problem(d), method="exact"))
+            ours_t.append(t)
+            peak = max(peak, pk)
+        fast_cost = None
+        if n <= 23:
+            for _ in range(repeats):
+                t0 = time.perf_counter()
+                tour = fast_tsp.solve_tsp_exact(d)
+                fast_t.append(time.perf_counter() - t0)
+            fast_cost = _tour_cost(d, tour)
+        py_t = None
+        if n <= 12:
+            t0 = time.perf_counter()
+            _, py_cost = solve_tsp_dynamic_programming(d)
+            py_t = time.perf_counter() - t0
+            assert int(py_cost) == res.cost
+        same = "yes" if fast_cost in (None, res.cost) else f"NO ({fast_cost})"
+        fast_s = f"{min(fast_t):.4f}" if fast_t else "n/a (n > 23)"
+        ratio = f"{min(ours_t) / min(fast_t):.2f}" if fast_t else "n/a"
+        py_s = f"{py_t:.3f}" if py_t is not None else "n/a (n > 12)"
+        print(f"| {n} | {min(ours_t):.4f} | {peak / 2**20:.0f} | {fast_s} | {ratio} | {py_s} | {same} |",
+              flush=True)
+    print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+def _ortools_gls(d: np.ndarray, seconds: float) -> int:
+    from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+    n = d.shape[0]
+    manager = pywrapcp.RoutingIndexManager(n, 1, 0)
+    routing = pywrapcp.RoutingModel(manager)
+    dl = d.tolist()
+
+    def cb(i: int, j: int) -> int:
+        return dl[manager.IndexToNode(i)][manager.IndexToNode(j)]
+
+    routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(cb))
+    params = pywrapcp.DefaultRoutingSearchParameters()
+    params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
+    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.time_limit.FromMilliseconds(int(seconds * 1000))
+    sol = routing.SolveWithParameters(params)
+    return int(sol.ObjectiveValue())
+
+
+def bench_heuristic(seconds: float) -> None:
+    import fast_tsp
+
+    tsp.warm_up()
+    opt = _optima_tsplib()
+    names = [k for k, (n, _) in opt.items() if 24 <= n <= 202]
+    print(f"## heuristic (TSPLIB n=24..202, {seconds:g} s each, closed tours, gap to optimum %)")
+    print("| instance | n | optimum | ours | ours gap % | ours s | bound gap % | OR-Tools GLS gap % | fast-tsp gap % |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    gaps: dict[str, list[float]] = {"ours": [], "ortools": [], "fast": []}
+    for name in names:
+        n, o = opt[name]
+        _, d = tsp.read_tsplib(SHARED / "tsplib" / f"{name}.tsp")
+        r = tsp.solve(tsp.Problem(d), method="heuristic", time_limit_s=seconds)
+        g = 100 * (r.cost - o) / o
+        go = 100 * (_ortools_gls(d, seconds) - o) / o
+        fast_ok = int(d.max()) < 2**16
+        gf = 100 * (_tour_cost(d, fast_tsp.find_tour(d, seconds)) - o) / o if fast_ok else float("nan")
+        gaps["ours"].append(g)
+        gaps["ortools"].append(go)
+        gaps["fast"].append(gf)
+        bound = 100 * r.gap if r.gap is not None else float("nan")
+        print(f"| {name} | {n} | {o} | {r.cost} | {g:.2f} | {r.elapsed_s:.2f} | {bound:.2f} | {go:.2f} | {gf:.2f} |",
+              flush=True)
+    for k, v in gaps.items():
+        a = np.array(v)
+        a = a[~np.isnan(a)]
+        print(f"{k}: mean gap {a.mean():.3f}%  worst {a.max():.3f}%  optimal {int((a == 0).sum())}/{len(a)}")
+
+
+def bench_windows(seconds: float) -> None:
+    tsp.warm_up()
+    opt = _optima_tsptw()
+    print(f"## time windows (75 Dumas instances): exact DP and {seconds:g} s heuristic")
+    print("| instance | optimum | exact cost | proven | exact s | heuristic cost | heuristic gap % | heuristic s |")
+    print("|---|---|---|---|---|---|---|---|")
+    worst: dict[int, float] = {}
+    hgaps = []
+    for name, o in opt.items():
+        _, d, w = tsp.read_dumas(SHARED / "tsptw" / f"{name}.txt")
+        p = tsp.Problem(d, windows=[[x] for x in w])
+        r = tsp.solve(p, method="exact")
+        h = tsp.solve(p, method="heuristic", time_limit_s=seconds)
+        hg = 100 * (h.cost - o) / o if h.feasible else float("inf")
+        hgaps.append(hg)
+        n = p.n - 1
+        worst[n] = max(worst.get(n, 0.0), r.elapsed_s)
+        print(f"| {name} | {o} | {r.cost} | {r.proven_optimal} | {r.elapsed_s:.3f} | {h.cost} | {hg:.2f} | {h.elapsed_s:.2f} |",
+              flush=True)
+        assert r.cost == o and r.proven_optimal, name
+    print("exact worst time per n:", {k: round(v, 3) for k, v in worst.items()})
+    print(f"heuristic mean gap {np.mean(hgaps):.3f}%  worst {np.max(hgaps):.3f}%")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("what", choices=["exact", "heuristic", "windows", "all"], nargs="?", default="all")
+    ap.add_argument("--sizes", default="12,16,20,23,25")
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--seconds", type=float, default=1.0)
+    a = ap.parse_args()
+    if a.what in ("exact", "all"):
+        bench_exact([int(s) for s in a.sizes.split(",")], a.repeats)
+    if a.what in ("heuristic", "all"):
+        bench_heuristic(a.seconds)
+    if a.what in ("windows", "all"):
+        bench_windows(a.seconds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Source tree of the separately packaged ``visitgis-parlayx`` adapter (see its pyproject)."""

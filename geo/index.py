@@ -1,0 +1,330 @@
+"""R-tree index over retailer positions, exact in metres.
+
+The R-tree (libspatialindex through ``rtree``) works in degrees and is planar, so it only
+prefilters: every query turns a metric circle into a degree box that contains it, and the
+candidates are re-ranked by great-circle distance. The tree stores integer *slots* (never
+pickled objects); slots map to the caller's retailer ids through a plain array.
+
+Concurrency: one lock guards the tree and the coordinate arrays. A query holds it only to
+probe the tree and copy the candidates' coordinates; the re-ranking runs outside it. So any
+number of threads may query while one writer inserts, deletes or moves retailers, and no
+reader ever sees a half-applied move.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import math
+import threading
+from typing import TYPE_CHECKING
+
+import numpy as np
+from rtree import core as rtree_core
+from rtree import index as rtree_index
+
+from geo._kernels import EARTH_RADIUS_M, gather_distances_kernel, k_smallest_kernel
+from geo._validate import check_lat_lon, check_lat_lon_arrays, check_non_negative_m
+from geo.coords import Wgs84
+from geo.errors import InvalidArgument, ShapeMismatch, UnknownRetailer
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+__all__ = ["RetailerIndex"]
+
+_DEG_PER_RAD = 180.0 / math.pi
+_RAD_PER_DEG = math.pi / 180.0
+# Initial search circle holds about this many times k retailers at the average density.
+_OVERSAMPLE = 3.0
+_rt = rtree_core.rt
+_Pair = ctypes.c_double * 2
+
+
+class RetailerIndex:
+    """Spatial index of retailer positions (WGS-84) keyed by integer retailer id.
+
+    Build it with :meth:`from_arrays` (bulk, stream-loaded) or empty and :meth:`insert`.
+
+    Examples
+    --------
+    >>> idx = RetailerIndex.from_arrays([7, 8, 9], [28.0, 28.001, 28.01], [120.7, 120.7, 120.7])
+    >>> idx.nearest(28.0002, 120.7, k=2)
+    [7, 8]
+    >>> idx.within(28.0, 120.7, radius_m=200.0)
+    [7, 8]
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._tree = rtree_index.Index(interleaved=True)
+        self._slot_of: dict[int, int] = {}
+        self._free: list[int] = []
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._lat_deg = np.zeros(0, dtype=np.float64)
+        self._lon_deg = np.zeros(0, dtype=np.float64)
+        self._lat_rad = np.zeros(0, dtype=np.float64)
+        self._lon_rad = np.zeros(0, dtype=np.float64)
+        self._used = 0  # slots [0, _used) have been handed out
+        self._spacing_m = 1_000.0  # typical distance between neighbours; tunes the first probe
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_arrays(
+        cls, ids: npt.ArrayLike, lat: npt.ArrayLike, lon: npt.ArrayLike
+    ) -> RetailerIndex:
+        """Bulk-build the index from parallel arrays of ids and WGS-84 degrees.
+
+        Raises
+        ------
+        InvalidCoordinate
+            Naming the first bad row.
+        InvalidArgument
+            If ids are not unique integers.
+        """
+        lat_a, lon_a = check_lat_lon_arrays(lat, lon)
+        ids_a = _id_array(ids)
+        if ids_a.shape != lat_a.shape:
+            raise ShapeMismatch(f"ids has shape {ids_a.shape} but lat has shape {lat_a.shape}")
+        unique, counts = np.unique(ids_a, return_counts=True)
+        if unique.size != ids_a.size:
+            raise InvalidArgument(f"duplicate retailer id {int(unique[counts > 1][0])}")
+        self = cls()
+        n = ids_a.size
+        self._ids = ids_a.copy()
+        self._lat_deg, self._lon_deg = lat_a.copy(), lon_a.copy()
+        self._lat_rad = lat_a * _RAD_PER_DEG
+        self._lon_rad = lon_a * _RAD_PER_DEG
+        self._used = n
+        self._slot_of = dict(zip(ids_a.tolist(), range(n), strict=True))
+        if n:
+            points = np.ascontiguousarray(np.column_stack((lon_a, lat_a)))
+            slots = np.arange(n, dtype=np.int64)
+            self._tree = rtree_index.Index((slots, points, points), interleaved=True)
+            self._spacing_m = _typical_spacing_m(lat_a, lon_a)
+        return self
+
+    def insert(self, retailer_id: int, lat: float, lon: float) -> None:
+        """Add a retailer; raises :class:`InvalidArgument` if the id is already present."""
+        rid = _id_scalar(retailer_id)
+        lat, lon = check_lat_lon(lat, lon)
+        with self._lock:
+            if rid in self._slot_of:
+                raise InvalidArgument(f"retailer id {rid} is already in the index")
+            slot = self._free.pop() if self._free else self._grow()
+            self._ids[slot] = rid
+            self._set_position(slot, lat, lon)
+            self._slot_of[rid] = slot
+            self._tree.insert(slot, (lon, lat, lon, lat))
+
+    def delete(self, retailer_id: int) -> None:
+        """Remove a retailer; raises :class:`UnknownRetailer` if absent."""
+        rid = _id_scalar(retailer_id)
+        with self._lock:
+            slot = self._slot_of.pop(rid, None)
+            if slot is None:
+                raise UnknownRetailer(f"retailer id {rid} is not in the index")
+            lat, lon = self._lat_deg[slot], self._lon_deg[slot]
+            self._tree.delete(slot, (lon, lat, lon, lat))
+            self._free.append(slot)
+
+    def move(self, retailer_id: int, lat: float, lon: float) -> None:
+        """Give a retailer a new position atomically (readers see old or new, never neither)."""
+        rid = _id_scalar(retailer_id)
+        lat, lon = check_lat_lon(lat, lon)
+        with self._lock:
+            slot = self._slot_of.get(rid)
+            if slot is None:
+                raise UnknownRetailer(f"retailer id {rid} is not in the index")
+            old_lat, old_lon = self._lat_deg[slot], self._lon_deg[slot]
+            self._tree.delete(slot, (old_lon, old_lat, old_lon, old_lat))
+            self._set_position(slot, lat, lon)
+            self._tree.insert(slot, (lon, lat, lon, lat))
+
+    def _grow(self) -> int:
+        if self._used == self._ids.size:
+            capacity = max(16, 2 * self._ids.size)
+            for name in ("_ids", "_lat_deg", "_lon_deg", "_lat_rad", "_lon_rad"):
+                old = getattr(self, name)
+                new = np.zeros(capacity, dtype=old.dtype)
+                new[: old.size] = old
+                setattr(self, name, new)
+        self._used += 1
+        return self._used - 1
+
+    def _set_position(self, slot: int, lat: float, lon: float) -> None:
+        self._lat_deg[slot], self._lon_deg[slot] = lat, lon
+        self._lat_rad[slot], self._lon_rad[slot] = lat * _RAD_PER_DEG, lon * _RAD_PER_DEG
+
+    # ------------------------------------------------------------------ reading
+    def __len__(self) -> int:
+        return len(self._slot_of)
+
+    def __contains__(self, retailer_id: object) -> bool:
+        return retailer_id in self._slot_of
+
+    def position(self, retailer_id: int) -> Wgs84:
+        """Return the indexed position of a retailer."""
+        with self._lock:
+            slot = self._slot_of.get(int(retailer_id))
+            if slot is None:
+                raise UnknownRetailer(f"retailer id {retailer_id} is not in the index")
+            return Wgs84(float(self._lat_deg[slot]), float(self._lon_deg[slot]))
+
+    def ids(self) -> list[int]:
+        """All retailer ids, ascending."""
+        with self._lock:
+            return sorted(self._slot_of)
+
+    def nearest(self, lat: float, lon: float, k: int = 1) -> list[int]:
+        """Ids of the ``k`` retailers nearest by great-circle distance (ties by id).
+
+        Fewer than ``k`` only when the index holds fewer than ``k`` retailers.
+        """
+        ids: list[int] = self.nearest_with_distance(lat, lon, k)[0].tolist()
+        return ids
+
+    def nearest_with_distance(
+        self, lat: float, lon: float, k: int = 1
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Like :meth:`nearest`, returning ``(ids, distance_m)`` arrays, nearest first.
+
+        Examples
+        --------
+        >>> idx = RetailerIndex.from_arrays([1, 2], [0.0, 0.0], [0.0, 1.0])
+        >>> ids, d = idx.nearest_with_distance(0.0, 0.9, k=1)
+        >>> ids.tolist(), round(float(d[0]))
+        ([2], 11120)
+        """
+        lat, lon = check_lat_lon(lat, lon)
+        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+            raise InvalidArgument(f"k={k!r} must be an integer >= 1")
+        radius_m = self._spacing_m * math.sqrt(_OVERSAMPLE * int(k) / math.pi)
+        while True:
+            ids, dist, n_total = self._candidates(lat, lon, radius_m)
+            if ids.size >= k or ids.size == n_total:
+                order = k_smallest_kernel(ids, dist, int(k))
+                # Exact once the k-th distance lies inside the circle the boxes contain.
+                kth_m = float(dist[order[-1]]) if order.size else 0.0
+                if ids.size == n_total or kth_m <= radius_m:
+                    return ids[order], dist[order]
+                radius_m = kth_m
+            else:
+                radius_m *= 4.0
+
+    def within(self, lat: float, lon: float, radius_m: float) -> list[int]:
+        """Ids of retailers whose great-circle distance is ≤ ``radius_m``, nearest first."""
+        ids: list[int] = self.within_with_distance(lat, lon, radius_m)[0].tolist()
+        return ids
+
+    def within_with_distance(
+        self, lat: float, lon: float, radius_m: float
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64]]:
+        """Like :meth:`within`, returning ``(ids, distance_m)`` arrays, nearest first."""
+        lat, lon = check_lat_lon(lat, lon)
+        radius_m = check_non_negative_m(radius_m, "radius_m")
+        ids, dist, _ = self._candidates(lat, lon, radius_m)
+        keep = dist <= radius_m
+        ids, dist = ids[keep], dist[keep]
+        order = np.lexsort((ids, dist))
+        return ids[order], dist[order]
+
+    def bbox(
+        self, south_lat: float, west_lon: float, north_lat: float, east_lon: float
+    ) -> list[int]:
+        """Ids of retailers inside a lat/lon box (edges included), ascending.
+
+        The box may not cross the antimeridian (``west_lon`` ≤ ``east_lon``).
+        """
+        south_lat, west_lon = check_lat_lon(south_lat, west_lon)
+        north_lat, east_lon = check_lat_lon(north_lat, east_lon)
+        if south_lat > north_lat or west_lon > east_lon:
+            raise InvalidArgument(
+                f"bbox south={south_lat}, west={west_lon}, north={north_lat}, east={east_lon}: "
+                "south must be <= north and west <= east"
+            )
+        with self._lock:
+            ids = self._ids[_probe(self._tree, [(west_lon, south_lat, east_lon, north_lat)])]
+        return sorted(ids.tolist())
+
+    def _candidates(
+        self, lat: float, lon: float, radius_m: float
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64], int]:
+        """Ids and true distances of every retailer in boxes containing the circle."""
+        boxes = _box_around(lat, lon, radius_m)
+        with self._lock:
+            n_total = len(self._slot_of)
+            slots = _probe(self._tree, boxes)
+            ids, dist = gather_distances_kernel(
+                slots, self._ids, self._lat_rad, self._lon_rad,
+                lat * _RAD_PER_DEG, lon * _RAD_PER_DEG,
+            )  # fmt: skip
+        return ids, dist, n_total
+
+
+def _probe(
+    tree: rtree_index.Index, boxes: list[tuple[float, float, float, float]]
+) -> npt.NDArray[np.int64]:
+    """Slots whose points fall in any of ``boxes`` (lon/lat interleaved).
+
+    Calls libspatialindex's C entry point directly: the public ``intersection`` generator
+    costs about as much again as the search itself, and ``nearest`` lives on this path.
+    """
+    parts = []
+    for west, south, east, north in boxes:
+        count = ctypes.c_uint64(0)
+        it = ctypes.pointer(ctypes.c_int64())
+        _rt.Index_Intersects_id(
+            tree.handle, _Pair(west, south), _Pair(east, north), 2,
+            ctypes.byref(it), ctypes.byref(count),
+        )  # fmt: skip
+        try:
+            raw = ctypes.string_at(it, 8 * count.value) if count.value else b""
+        finally:
+            _rt.Index_Free(ctypes.cast(it, ctypes.POINTER(ctypes.c_void_p)))
+        parts.append(np.frombuffer(raw, dtype=np.int64))
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+def _box_around(lat: float, lon: float, radius_m: float) -> list[tuple[float, float, float, float]]:
+    """Degree boxes (lon/lat interleaved, as rtree wants) that together contain the circle."""
+    d_lat = radius_m / EARTH_RADIUS_M * _DEG_PER_RAD
+    south, north = lat - d_lat, lat + d_lat
+    if south <= -90.0 or north >= 90.0 or d_lat >= 90.0:
+        return [(-180.0, max(south, -90.0), 180.0, min(north, 90.0))]
+    # The widest parallel of the circle is at its pole-ward edge.
+    cos_edge = math.cos(max(abs(south), abs(north)) * _RAD_PER_DEG)
+    ratio = math.sin(radius_m / EARTH_RADIUS_M) / cos_edge
+    if ratio >= 1.0:
+        return [(-180.0, south, 180.0, north)]
+    d_lon = math.asin(ratio) * _DEG_PER_RAD
+    west, east = lon - d_lon, lon + d_lon
+    boxes = [(max(west, -180.0), south, min(east, 180.0), north)]
+    if west < -180.0:
+        boxes.append((west + 360.0, south, 180.0, north))
+    if east > 180.0:
+        boxes.append((-180.0, south, east - 360.0, north))
+    return boxes
+
+
+def _typical_spacing_m(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> float:
+    """Side of the square each retailer would own if spread evenly over the data's bbox."""
+    mid_lat = float(np.mean(lat)) * _RAD_PER_DEG
+    height_m = float(np.ptp(lat)) * _RAD_PER_DEG * EARTH_RADIUS_M
+    width_m = float(np.ptp(lon)) * _RAD_PER_DEG * EARTH_RADIUS_M * math.cos(mid_lat)
+    area_m2 = max(height_m, 1.0) * max(width_m, 1.0)
+    return max(1.0, math.sqrt(area_m2 / lat.size))
+
+
+def _id_array(ids: npt.ArrayLike) -> npt.NDArray[np.int64]:
+    arr = np.asarray(ids)
+    if arr.ndim != 1:
+        raise ShapeMismatch(f"ids must be one-dimensional, got shape {arr.shape}")
+    if arr.size and not np.issubdtype(arr.dtype, np.integer):
+        raise InvalidArgument(f"retailer ids must be integers, got dtype {arr.dtype}")
+    return np.ascontiguousarray(arr, dtype=np.int64)
+
+
+def _id_scalar(retailer_id: int) -> int:
+    if isinstance(retailer_id, bool) or not isinstance(retailer_id, int | np.integer):
+        raise InvalidArgument(f"retailer id {retailer_id!r} must be an integer")
+    return int(retailer_id)

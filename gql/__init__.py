@@ -1,0 +1,1 @@
+"""visitgis service: GraphQL API, use cases, persistence and app wiring."""

@@ -1,0 +1,76 @@
+"""Bearer tokens: who is calling.
+
+A token only authenticates (``sub`` = staff number). Role, department and whether the person is
+still active are read from the database on every request, so a transfer or a dismissal takes
+effect at once instead of when the token expires.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+__all__ = ["AuthError", "TokenClaims", "decode_token", "mint_token"]
+
+_ALGORITHM = "HS256"
+
+
+class AuthError(Exception):
+    """The bearer token is missing, malformed, expired or not ours."""
+
+
+@dataclass(frozen=True, slots=True)
+class TokenClaims:
+    """What a verified token says."""
+
+    staff_no: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+def mint_token(
+    *, secret: str, issuer: str, staff_no: str, ttl_s: int, now: datetime | None = None
+) -> str:
+    """Sign a token for ``staff_no`` valid for ``ttl_s`` seconds."""
+    issued = now or datetime.now(UTC)
+    claims = {
+        "sub": staff_no,
+        "iss": issuer,
+        "iat": int(issued.timestamp()),
+        "exp": int((issued + timedelta(seconds=ttl_s)).timestamp()),
+    }
+    return jwt.encode(claims, secret, algorithm=_ALGORITHM)
+
+
+def decode_token(token: str, *, secret: str, issuer: str) -> TokenClaims:
+    """Verify signature, issuer and expiry.
+
+    Raises
+    ------
+    AuthError
+        With a message a client can act on (never the secret or the token).
+    """
+    try:
+        claims = jwt.decode(
+            token,
+            secret,
+            algorithms=[_ALGORITHM],
+            issuer=issuer,
+            options={"require": ["sub", "iss", "exp", "iat"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise AuthError("token expired") from exc
+    except jwt.InvalidIssuerError as exc:
+        raise AuthError("token issued by someone else") from exc
+    except jwt.PyJWTError as exc:
+        raise AuthError("invalid token") from exc
+    staff_no = claims["sub"]
+    if not isinstance(staff_no, str) or not staff_no:
+        raise AuthError("invalid token subject")
+    return TokenClaims(
+        staff_no=staff_no,
+        issued_at=datetime.fromtimestamp(claims["iat"], UTC),
+        expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+    )

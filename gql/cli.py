@@ -1,0 +1,253 @@
+"""The ``visitgis`` command: serve, migrate, seed, import, export the schema, mint tokens.
+
+Each subcommand opens what it needs, does one thing, commits once and exits non-zero with one
+clear line per problem when it cannot.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from gql.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+__all__ = ["main"]
+
+
+def _err(message: str) -> None:
+    print(f"visitgis: {message}", file=sys.stderr)
+
+
+def _progress_printer(stream: TextIO) -> Callable[[str, int, int], None]:
+    """A one-line progress display for long steps (seeding, imports, planning)."""
+    last: dict[str, int] = {}
+
+    def show(stage: str, done: int, total: int) -> None:
+        percent = 100 * done // total if total else 100
+        if last.get(stage) == percent:
+            return
+        last[stage] = percent
+        end = "\n" if done >= total else "\r"
+        print(f"  {stage}: {done}/{total} ({percent}%)", end=end, file=stream, flush=True)
+
+    return show
+
+
+def _engine(settings: Settings):  # type: ignore[no-untyped-def]  # Engine import is lazy
+    from gql.store.db import create_engine_for
+
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return create_engine_for(settings.effective_database_url)
+
+
+def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from gql.app import create_app
+    from gql.logs import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    if not settings.is_production:
+        print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+    return 0
+
+
+def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
+    from gql.store import migrate
+
+    engine = _engine(settings)
+    try:
+        if args.db_command == "upgrade":
+            migrate.upgrade(engine)
+            print(f"database at revision {migrate.current_revision(engine)}")
+        else:
+            current = migrate.current_revision(engine)
+            state = "current" if migrate.is_current(engine) else "behind"
+            print(f"revision {current} (head {migrate.head_revision()}): {state}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
+    from gql.services import demo_city
+    from gql.store.db import session_factory
+
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            if args.demo_command == "seed":
+                if args.if_empty and demo_city.has_data(session):
+                    print("demo city: database already has retailers; not seeding")
+                    return 0
+                summary = demo_city.seed(
+                    session, seed=args.seed, progress=_progress_printer(sys.stderr)
+                )
+                session.commit()
+                print(f"demo city seeded: {summary}")
+            else:
+                from gql.auth import mint_token
+
+                for user in demo_city.demo_users(session):
+                    token = mint_token(
+                        secret=settings.jwt_secret,
+                        issuer=settings.jwt_issuer,
+                        staff_no=user.staff_no,
+                        ttl_s=settings.token_ttl_s,
+                    )
+                    print(f"{user.role:<16} {user.staff_no:<8} {user.name}\n  Bearer {token}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from gql.services import importing
+    from gql.store.db import session_factory
+
+    run = importing.import_retailers if args.kind == "retailers" else importing.import_sales
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            try:
+                report = run(session, Path(args.file))
+            except importing.ImportRejected as exc:
+                session.rollback()
+                for row in exc.errors:
+                    _err(f"{args.file}:{row.line}: {row.field}: {row.reason}")
+                _err(f"{len(exc.errors)} bad row(s); nothing was imported")
+                return 1
+            session.commit()
+            print(f"imported {args.kind}: {report}")
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
+    from gql.schema import build_schema, schema_drift
+
+    sdl = build_schema(settings).as_str() + "\n"
+    if args.check:
+        path = Path(args.check)
+        previous = path.read_text(encoding="utf-8") if path.exists() else ""
+        if previous == sdl:
+            print(f"{path}: up to date")
+            return 0
+        _err(f"{path} differs from the code; run `make schema` and commit it")
+        for line in schema_drift(previous, sdl):
+            _err(line)
+        return 1
+    if args.output:
+        Path(args.output).write_text(sdl, encoding="utf-8")
+        print(f"wrote {args.output}")
+    else:
+        sys.stdout.write(sdl)
+    return 0
+
+
+def _cmd_token(settings: Settings, args: argparse.Namespace) -> int:
+    from gql.auth import mint_token
+    from gql.store.db import session_factory
+    from gql.store.repositories import StaffRepository
+
+    if settings.is_production and not args.force:
+        _err("refusing to mint tokens in production mode (use your identity provider)")
+        return 1
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            staff = StaffRepository(session).get_by_staff_no(args.staff_no)
+    finally:
+        engine.dispose()
+    if staff is None:
+        _err(f"no staff member with staff number {args.staff_no!r}")
+        return 1
+    ttl_s = args.ttl or settings.token_ttl_s
+    print(
+        mint_token(
+            secret=settings.jwt_secret,
+            issuer=settings.jwt_issuer,
+            staff_no=args.staff_no,
+            ttl_s=ttl_s,
+        )
+    )
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="visitgis", description="Marketing GIS for account managers' retailer visits."
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    serve = sub.add_parser("serve", help="serve GraphQL (GraphiQL in development mode)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+
+    db = sub.add_parser("db", help="database migrations")
+    db.add_argument("db_command", choices=["upgrade", "current"])
+
+    demo = sub.add_parser("demo", help="the demo city")
+    demo_sub = demo.add_subparsers(dest="demo_command", required=True)
+    seed = demo_sub.add_parser("seed", help="build the deterministic demo district")
+    seed.add_argument("--seed", type=int, default=7)
+    seed.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+    demo_sub.add_parser("tokens", help="print a development token for each demo user")
+
+    imp = sub.add_parser("import", help="import a CSV file (all rows or nothing)")
+    imp.add_argument("kind", choices=["retailers", "sales"])
+    imp.add_argument("file")
+
+    export = sub.add_parser("export-schema", help="print or write the GraphQL SDL")
+    group = export.add_mutually_exclusive_group()
+    group.add_argument("--output", help="write the SDL to this file")
+    group.add_argument("--check", help="fail if this file differs; list breaking changes")
+
+    token = sub.add_parser("token", help="mint a development bearer token")
+    token.add_argument("staff_no")
+    token.add_argument("--ttl", type=int, help="seconds (default: token_ttl_s)")
+    token.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
+    return parser
+
+
+_COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "serve": _cmd_serve,
+    "db": _cmd_db,
+    "demo": _cmd_demo,
+    "import": _cmd_import,
+    "export-schema": _cmd_export_schema,
+    "token": _cmd_token,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``visitgis`` console script."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        for problem in exc.problems:
+            _err(f"setting {problem}")
+        return 2
+    from gql.store.db import DatabaseUnavailable
+
+    try:
+        return _COMMANDS[args.command](settings, args)
+    except DatabaseUnavailable as exc:
+        _err(str(exc))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

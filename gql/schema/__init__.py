@@ -1,0 +1,68 @@
+"""The GraphQL API layer: types, queries, mutations, limits. Nothing imports it back."""
+
+from __future__ import annotations
+
+from functools import partial
+from typing import TYPE_CHECKING
+
+import strawberry
+from graphql import build_schema as parse_sdl
+from graphql import find_breaking_changes, find_dangerous_changes
+from strawberry.extensions import (
+    DisableIntrospection,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from gql.schema.errors import should_mask
+from gql.schema.limits import QueryCostLimiter
+from gql.schema.root import Mutation, Query
+from gql.schema.scalars import SCALAR_MAP
+from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType, StaffType
+from gql.schema.unit_of_work import UnitOfWork
+
+if TYPE_CHECKING:
+    from gql.settings import Settings
+
+__all__ = ["build_schema", "schema_drift"]
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with the limits and masking that the settings ask for.
+
+    Production mode turns introspection and "did you mean" suggestions off, so the API does
+    not describe itself to strangers; the SDL is published as ``schema.graphql`` instead.
+    """
+    # factories, not instances: each operation gets fresh extension state
+    extensions: list[object] = [
+        UnitOfWork,
+        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
+        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        partial(QueryCostLimiter, max_cost=settings.max_query_cost),
+        partial(MaskErrors, should_mask_error=should_mask),
+    ]
+    if settings.is_production:
+        extensions.append(DisableIntrospection)
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        types=[RetailerType, ManagerType, DepartmentType, StaffType],
+        extensions=extensions,  # type: ignore[arg-type]
+        config=StrawberryConfig(
+            disable_field_suggestions=settings.is_production, scalar_map=SCALAR_MAP
+        ),
+    )
+
+
+def schema_drift(previous_sdl: str, current_sdl: str) -> list[str]:
+    """Human-readable breaking and dangerous changes from ``previous_sdl`` to ``current_sdl``."""
+    if not previous_sdl.strip():
+        return ["no previous schema to compare with"]
+    old, new = parse_sdl(previous_sdl), parse_sdl(current_sdl)
+    lines = [f"BREAKING {c.type.name}: {c.description}" for c in find_breaking_changes(old, new)]
+    lines += [f"dangerous {c.type.name}: {c.description}" for c in find_dangerous_changes(old, new)]
+    return lines or ["non-breaking additions only"]

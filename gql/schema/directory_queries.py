@@ -1,0 +1,138 @@
+"""The query root: each resolver reads its arguments, calls one service, maps the result."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+
+from gql.context import Context
+from gql.schema.errors import ClientError
+from gql.schema.inputs import RetailerFilter, pk_of
+from gql.schema.paging import page_request
+from gql.schema.relay import Connection, InvalidGlobalId, Node, decode_global_id, to_connection
+from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType, StaffType
+from gql.schema.types.enums import RoleEnum
+
+__all__ = ["DirectoryQuery"]
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type(description="The signed-in caller and what they may do.")
+class Viewer:
+    """The caller."""
+
+    staff: StaffType = strawberry.field(description="The caller's staff record.")
+    role: RoleEnum = strawberry.field(description="The caller's role.")
+
+    @strawberry.field(description="The caller's department.")
+    async def department(self, info: Info) -> DepartmentType | None:
+        """The caller's own department."""
+        department = await info.context.loaders.departments.load(self.staff.department_pk)
+        return None if department is None else DepartmentType.from_domain(department)
+
+    @strawberry.field(description="The caller as an account manager, if they are one.")
+    async def manager(self, info: Info) -> ManagerType | None:
+        """Account managers see their own manager record; others get null."""
+        manager = await info.context.loaders.managers.load(self.staff.pk)
+        return None if manager is None else ManagerType.from_domain(manager)
+
+
+_NODE_TYPES = ("Retailer", "Manager", "Department", "Staff")
+
+
+@strawberry.type(description="Read the city's retailers, managers, plans, visits and scores.")
+class DirectoryQuery:
+    """Reference data: the caller, retailers, managers, departments."""
+
+    @strawberry.field(description="The signed-in caller.")
+    def viewer(self, info: Info) -> Viewer:
+        """Who is asking."""
+        staff = info.context.directory.viewer()
+        return Viewer(staff=StaffType.from_domain(staff), role=staff.role)
+
+    @strawberry.field(description="Any object by its global ID; null if missing or not yours.")
+    async def node(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Global ID.")],
+    ) -> Node | None:
+        """Relay object refetch; obeys the same scope as every list."""
+        try:
+            type_name, pk = decode_global_id(str(id))
+        except InvalidGlobalId as exc:
+            raise ClientError(str(exc)) from exc
+        loaders = info.context.loaders
+        if type_name == "Retailer":
+            retailer = await loaders.retailers.load(pk)
+            return None if retailer is None else RetailerType.from_domain(retailer)
+        if type_name == "Manager":
+            manager = await loaders.managers.load(pk)
+            return None if manager is None else ManagerType.from_domain(manager)
+        if type_name == "Department":
+            department = await loaders.departments.load(pk)
+            return None if department is None else DepartmentType.from_domain(department)
+        if type_name == "Staff":
+            staff = info.context.directory.viewer()
+            return StaffType.from_domain(staff) if staff.id == pk else None
+        return None
+
+    @strawberry.field(description="One retailer; null if missing or outside your scope.")
+    async def retailer(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Retailer ID.")],
+    ) -> RetailerType | None:
+        """Retailer by ID."""
+        retailer = await info.context.loaders.retailers.load(pk_of(id, "Retailer"))
+        return None if retailer is None else RetailerType.from_domain(retailer)
+
+    @strawberry.field(description="Retailers you may see, filtered, in ID order.")
+    def retailers(
+        self,
+        info: Info,
+        filter: Annotated[
+            RetailerFilter | None, strawberry.argument(description="Filters; all must hold.")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+    ) -> Connection[RetailerType]:
+        """Retailer search."""
+        query = (filter or RetailerFilter()).to_domain()
+        page = info.context.directory.retailers(query, page_request(first, after))
+        return to_connection(page, RetailerType.from_domain)
+
+    @strawberry.field(description="One account manager; null if missing or outside your scope.")
+    async def manager(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="Manager ID.")],
+    ) -> ManagerType | None:
+        """Manager by ID."""
+        manager = await info.context.loaders.managers.load(pk_of(id, "Manager"))
+        return None if manager is None else ManagerType.from_domain(manager)
+
+    @strawberry.field(description="Account managers you may see, optionally of one department.")
+    def managers(
+        self,
+        info: Info,
+        department_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this department.")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+    ) -> Connection[ManagerType]:
+        """Manager list."""
+        department = None if department_id is None else pk_of(department_id, "Department")
+        page = info.context.directory.managers(department, page_request(first, after))
+        return to_connection(page, ManagerType.from_domain)
+
+    @strawberry.field(description="Every department of the company.")
+    def departments(self, info: Info) -> list[DepartmentType]:
+        """Department list."""
+        return [DepartmentType.from_domain(d) for d in info.context.directory.departments()]

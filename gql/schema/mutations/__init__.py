@@ -1,0 +1,1 @@
+"""Mutations, one file each: ``{resource}{Action}(input)`` → payload with ``userErrors``."""

@@ -1,0 +1,19 @@
+"""Connection arguments (`first`, `after`) into a service page request."""
+
+from __future__ import annotations
+
+from gql.schema.errors import ClientError
+from gql.schema.relay import InvalidGlobalId, decode_cursor, page_size
+from gql.services.paging import PageRequest
+
+__all__ = ["page_request"]
+
+
+def page_request(first: int | None, after: str | None) -> PageRequest:
+    """Validate connection arguments; a bad value is a client error naming the argument."""
+    try:
+        return PageRequest(first=page_size(first), after=decode_cursor(after))
+    except InvalidGlobalId as exc:
+        raise ClientError(f"after: {exc}") from exc
+    except ValueError as exc:
+        raise ClientError(str(exc)) from exc

@@ -1,0 +1,43 @@
+"""Custom scalars: timestamps always travel as ISO-8601 UTC with a ``Z``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import strawberry
+
+__all__ = ["SCALAR_MAP", "parse_datetime", "serialize_datetime"]
+
+
+def serialize_datetime(value: datetime) -> str:
+    """UTC, millisecond precision, ``Z`` suffix; naive values are refused, not guessed."""
+    if value.tzinfo is None:
+        raise ValueError("naive datetime cannot be serialised; store timezone-aware UTC")
+    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def parse_datetime(value: Any) -> datetime:
+    """Accept ISO-8601 with an explicit offset or ``Z``; refuse local times."""
+    if not isinstance(value, str):
+        raise ValueError("DateTime must be an ISO-8601 string")
+    try:
+        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise ValueError(f"DateTime {value!r} is not ISO-8601") from exc
+    if parsed.tzinfo is None:
+        raise ValueError(f"DateTime {value!r} needs a UTC offset or 'Z'")
+    return parsed.astimezone(UTC)
+
+
+SCALAR_MAP = {
+    datetime: strawberry.scalar(
+        name="DateTime",
+        description=(
+            "An instant in ISO-8601, always UTC with a `Z` suffix, e.g. 2026-11-27T08:30:00.000Z."
+        ),
+        serialize=serialize_datetime,
+        parse_value=parse_datetime,
+    )
+}
+"""Every ``datetime`` in the schema travels as our UTC DateTime."""

@@ -1,0 +1,212 @@
+"""Retailers, account managers and departments as the API shows them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from gql.context import Context
+from gql.domain import AccountManager, Department, OpeningWindow, Retailer, Staff
+from gql.schema.paging import page_request
+from gql.schema.relay import Connection, Node, encode_global_id, to_connection
+from gql.schema.types.enums import (
+    BusinessTypeEnum,
+    CarrierEnum,
+    DepartmentKindEnum,
+    RetailerStatusEnum,
+    RoleEnum,
+)
+from gql.schema.types.geometry import GeoPoint
+from gql.services.directory import RetailerQuery
+
+Info = strawberry.Info[Context, None]
+
+__all__ = [
+    "DepartmentType",
+    "ManagerType",
+    "OpeningWindowType",
+    "RetailerType",
+    "StaffType",
+]
+
+
+def _hhmm(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+@strawberry.type(name="OpeningWindow", description="One opening interval of a retailer.")
+class OpeningWindowType:
+    """An opening interval; several per day are common (midday break)."""
+
+    weekday: int | None = strawberry.field(
+        description="0 = Monday .. 6 = Sunday; null means every day."
+    )
+    open_s: int = strawberry.field(description="Opens, seconds since local midnight.")
+    close_s: int = strawberry.field(description="Closes, seconds since local midnight.")
+    opens: str = strawberry.field(description="Opening time as HH:MM.")
+    closes: str = strawberry.field(description="Closing time as HH:MM.")
+
+    @classmethod
+    def from_domain(cls, window: OpeningWindow) -> OpeningWindowType:
+        """Map a domain window."""
+        return cls(
+            weekday=window.weekday,
+            open_s=window.open_s,
+            close_s=window.close_s,
+            opens=_hhmm(window.open_s),
+            closes=_hhmm(window.close_s),
+        )
+
+
+@strawberry.type(name="Retailer", description="A licensed tobacco retailer (零售户).")
+class RetailerType(Node):
+    """A licensed retailer; positions are stored in WGS-84."""
+
+    pk: strawberry.Private[int]
+    manager_pk: strawberry.Private[int | None]
+    licence_no: str = strawberry.field(description="专卖许可证号: the tobacco licence number.")
+    name: str = strawberry.field(description="Shop name.")
+    address: str = strawberry.field(description="Street address.")
+    position: GeoPoint = strawberry.field(description="Registered position (WGS-84).")
+    business_type: BusinessTypeEnum = strawberry.field(description="业态: kind of shop.")
+    grade: int = strawberry.field(description="档位: class grade 1..30 by purchases.")
+    key_customer: bool = strawberry.field(description="重点客户: key customer.")
+    service_time_s: int = strawberry.field(description="Expected visit duration in seconds.")
+    order_weekday: int = strawberry.field(description="Ordering weekday, 0 = Monday.")
+    status: RetailerStatusEnum = strawberry.field(description="Licence status.")
+    area_code: str = strawberry.field(description="Area (片区) code for road factors and reports.")
+    opening_windows: list[OpeningWindowType] = strawberry.field(
+        description="Opening hours; several windows per day are common."
+    )
+    updated_at: datetime = strawberry.field(description="Last change.")
+    version: int = strawberry.field(description="Row version for optimistic concurrency.")
+
+    @strawberry.field(description="The assigned account manager; null if unassigned or not yours.")
+    async def manager(self, info: Info) -> ManagerType | None:
+        """Batched through the request's manager loader."""
+        if self.manager_pk is None:
+            return None
+        manager = await info.context.loaders.managers.load(self.manager_pk)
+        return None if manager is None else ManagerType.from_domain(manager)
+
+    @classmethod
+    def from_domain(cls, retailer: Retailer) -> RetailerType:
+        """Map a domain retailer."""
+        return cls(
+            id=strawberry.ID(encode_global_id("Retailer", retailer.id)),
+            pk=retailer.id,
+            manager_pk=retailer.manager_id,
+            licence_no=retailer.licence_no,
+            name=retailer.name,
+            address=retailer.address,
+            position=GeoPoint(lat=retailer.lat, lon=retailer.lon),
+            business_type=retailer.business_type,
+            grade=retailer.grade,
+            key_customer=retailer.key_customer,
+            service_time_s=retailer.service_time_s,
+            order_weekday=retailer.order_weekday,
+            status=retailer.status,
+            area_code=retailer.area_code,
+            opening_windows=[OpeningWindowType.from_domain(w) for w in retailer.opening_windows],
+            updated_at=retailer.updated_at,
+            version=retailer.version,
+        )
+
+
+@strawberry.type(name="Department", description="A department of the city company.")
+class DepartmentType(Node):
+    """A department: marketing, customer service or an audit team."""
+
+    pk: strawberry.Private[int]
+    code: str = strawberry.field(description="Short code.")
+    name: str = strawberry.field(description="Name.")
+    kind: DepartmentKindEnum = strawberry.field(description="What the department does.")
+
+    @classmethod
+    def from_domain(cls, department: Department) -> DepartmentType:
+        """Map a domain department."""
+        return cls(
+            id=strawberry.ID(encode_global_id("Department", department.id)),
+            pk=department.id,
+            code=department.code,
+            name=department.name,
+            kind=department.kind,
+        )
+
+
+@strawberry.type(name="Staff", description="A staff member (the caller, a head, an auditor).")
+class StaffType(Node):
+    """A staff member."""
+
+    pk: strawberry.Private[int]
+    department_pk: strawberry.Private[int]
+    staff_no: str = strawberry.field(description="Staff number.")
+    name: str = strawberry.field(description="Name.")
+    role: RoleEnum = strawberry.field(description="Role.")
+
+    @classmethod
+    def from_domain(cls, staff: Staff) -> StaffType:
+        """Map a domain staff member."""
+        return cls(
+            id=strawberry.ID(encode_global_id("Staff", staff.id)),
+            pk=staff.id,
+            department_pk=staff.department_id,
+            staff_no=staff.staff_no,
+            name=staff.name,
+            role=staff.role,
+        )
+
+
+@strawberry.type(name="Manager", description="An account manager (客户经理).")
+class ManagerType(Node):
+    """An account manager with what routing and locating need."""
+
+    pk: strawberry.Private[int]
+    department_pk: strawberry.Private[int]
+    staff_no: str = strawberry.field(description="Staff number.")
+    name: str = strawberry.field(description="Name.")
+    active: bool = strawberry.field(description="Still employed and assignable.")
+    carrier: CarrierEnum = strawberry.field(description="Carrier of the work phone.")
+    msisdn_masked: str = strawberry.field(
+        description="Work phone number with all but the last 4 digits masked."
+    )
+    start_point: GeoPoint = strawberry.field(description="Where the day's route starts.")
+    start_label: str = strawberry.field(description="Name of the start point (office, home).")
+
+    @strawberry.field(description="The manager's customer-service department.")
+    async def department(self, info: Info) -> DepartmentType | None:
+        """Batched through the request's department loader."""
+        department = await info.context.loaders.departments.load(self.department_pk)
+        return None if department is None else DepartmentType.from_domain(department)
+
+    @strawberry.field(description="The retailers assigned to this manager, in ID order.")
+    def retailers(
+        self,
+        info: Info,
+        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+    ) -> Connection[RetailerType]:
+        """One scoped retailer query per manager shown."""
+        query = RetailerQuery(manager_ids=frozenset({self.pk}))
+        page = info.context.directory.retailers(query, page_request(first, after))
+        return to_connection(page, RetailerType.from_domain)
+
+    @classmethod
+    def from_domain(cls, manager: AccountManager) -> ManagerType:
+        """Map a domain manager; the full MSISDN never leaves the server."""
+        return cls(
+            id=strawberry.ID(encode_global_id("Manager", manager.staff_id)),
+            pk=manager.staff_id,
+            department_pk=manager.department_id,
+            staff_no=manager.staff_no,
+            name=manager.name,
+            active=manager.active,
+            carrier=manager.carrier,
+            msisdn_masked="*" * max(0, len(manager.msisdn) - 4) + manager.msisdn[-4:],
+            start_point=GeoPoint(lat=manager.start_lat, lon=manager.start_lon),
+            start_label=manager.start_label,
+        )

@@ -1,0 +1,31 @@
+"""Commit or roll back once, when the operation ends (services never commit)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from strawberry.extensions import SchemaExtension
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["UnitOfWork"]
+
+
+class UnitOfWork(SchemaExtension):
+    """Commit the operation's session if it finished without errors, else roll it back.
+
+    Mutations report expected failures as ``userErrors`` and write nothing in that case, so a
+    clean result is safe to commit; an unexpected error rolls back everything the operation did.
+    """
+
+    def on_operation(self) -> Iterator[None]:
+        """Wrap the whole operation."""
+        yield
+        context = self.execution_context.context
+        close = getattr(context, "close", None)
+        if close is None:
+            return
+        result = self.execution_context.result
+        failed = result is None or bool(getattr(result, "errors", None))
+        close(commit=not failed)

@@ -1,0 +1,1 @@
+"""Use cases: testable without GraphQL; they never commit (the request boundary does)."""

@@ -1,0 +1,101 @@
+"""Live visit events for department dashboards (in-process publish/subscribe).
+
+Events are queued by a use case and published only after its unit of work commits, so a
+subscriber never sees a visit that was rolled back. Each subscriber has a bounded queue: a slow
+dashboard loses its oldest events (and is told how many), it never slows check-ins down.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import enum
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+    from datetime import datetime
+
+__all__ = ["EventBus", "VisitEvent", "VisitEventKind"]
+
+_QUEUE_SIZE = 256
+
+
+class VisitEventKind(enum.StrEnum):
+    """What happened to a visit."""
+
+    STARTED = "STARTED"
+    ENDED = "ENDED"
+    SYNCED = "SYNCED"
+
+
+@dataclass(frozen=True, slots=True)
+class VisitEvent:
+    """One visit event as dashboards see it."""
+
+    kind: VisitEventKind
+    visit_id: int
+    manager_id: int
+    department_id: int
+    retailer_id: int
+    verdict: str
+    occurred_at: datetime
+    dropped_before: int = 0
+
+
+@dataclass(eq=False)
+class _Subscriber:
+    department_id: int | None
+    loop: asyncio.AbstractEventLoop
+    queue: asyncio.Queue[VisitEvent] = field(
+        default_factory=lambda: asyncio.Queue(maxsize=_QUEUE_SIZE)
+    )
+    dropped: int = 0
+
+    def offer(self, event: VisitEvent) -> None:
+        """Runs on the subscriber's loop: enqueue, dropping the oldest when full."""
+        if self.queue.full():
+            self.queue.get_nowait()
+            self.dropped += 1
+        if self.dropped:
+            event = VisitEvent(**{**event.__dict__, "dropped_before": self.dropped})
+            self.dropped = 0
+        self.queue.put_nowait(event)
+
+
+class EventBus:
+    """Fan-out of visit events to subscribers, filtered by department."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._subscribers: set[_Subscriber] = set()
+
+    def publish(self, event: VisitEvent) -> None:
+        """Deliver to every matching subscriber; safe from any thread."""
+        with self._lock:
+            targets = [
+                s
+                for s in self._subscribers
+                if s.department_id is None or s.department_id == event.department_id
+            ]
+        for subscriber in targets:
+            subscriber.loop.call_soon_threadsafe(subscriber.offer, event)
+
+    @property
+    def subscriber_count(self) -> int:
+        """How many subscriptions are open (for health and tests)."""
+        with self._lock:
+            return len(self._subscribers)
+
+    async def subscribe(self, department_id: int | None) -> AsyncIterator[VisitEvent]:
+        """Yield events of one department (``None``: all) until the consumer stops."""
+        subscriber = _Subscriber(department_id=department_id, loop=asyncio.get_running_loop())
+        with self._lock:
+            self._subscribers.add(subscriber)
+        try:
+            while True:
+                yield await subscriber.queue.get()
+        finally:
+            with self._lock:
+                self._subscribers.discard(subscriber)

@@ -1,0 +1,512 @@
+"""CSV import of retailers and sales orders: validate every row, then write all or nothing.
+
+Every row is checked before anything is written; one bad row rejects the whole file with
+*every* problem listed (line, column, reason), so the sender fixes the file in one round.
+Re-importing the same file changes nothing: rows are upserted by natural key (licence
+number; licence number + order date). Columns are documented in ``docs/csv-import.md``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import math
+import re
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+
+import geo
+from gql.domain import (
+    MAX_GRADE,
+    BusinessType,
+    CoordinateSystem,
+    OpeningWindow,
+    RetailerDraft,
+    RetailerStatus,
+    SalesOrderDraft,
+    canonical_windows,
+)
+from gql.store.repositories import (
+    ManagerRepository,
+    RetailerRepository,
+    SalesRepository,
+    StaleRetailer,
+    UpsertCounts,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from pathlib import Path
+
+    from sqlalchemy.orm import Session
+
+    from gql.domain import Retailer
+
+__all__ = [
+    "MAX_ROWS",
+    "RETAILER_COLUMNS",
+    "SALES_COLUMNS",
+    "ImportRejected",
+    "ImportReport",
+    "RowError",
+    "import_retailers",
+    "import_sales",
+]
+
+MAX_ROWS = 200_000
+"""Larger files are refused: split them (each file is one transaction held in memory)."""
+
+RETAILER_REQUIRED = (
+    "licence_no", "name", "address", "lat", "lon", "business_type", "grade", "opening_hours",
+    "order_weekday",
+)  # fmt: skip
+RETAILER_OPTIONAL = (
+    "coord_system", "key_customer", "service_time_s", "status", "manager_staff_no", "area_code",
+)  # fmt: skip
+RETAILER_COLUMNS = RETAILER_REQUIRED + RETAILER_OPTIONAL
+SALES_COLUMNS = ("licence_no", "order_date", "volume_cartons", "amount_yuan")
+
+DEFAULT_SERVICE_TIME_S = {
+    BusinessType.ORDINARY: 300,
+    BusinessType.CONVENIENCE: 420,
+    BusinessType.CHAIN_SUPERMARKET: 900,
+    BusinessType.HOTEL_ENTERTAINMENT: 600,
+    BusinessType.OTHER: 240,
+}
+_BUSINESS_ALIASES = {
+    "普通": BusinessType.ORDINARY, "普通零售户": BusinessType.ORDINARY,
+    "便利店": BusinessType.CONVENIENCE, "连锁超市": BusinessType.CHAIN_SUPERMARKET,
+    "商超": BusinessType.CHAIN_SUPERMARKET, "宾馆娱乐": BusinessType.HOTEL_ENTERTAINMENT,
+    "娱乐服务": BusinessType.HOTEL_ENTERTAINMENT, "其他": BusinessType.OTHER,
+}  # fmt: skip
+_STATUS_ALIASES = {
+    "正常": RetailerStatus.ACTIVE, "暂停": RetailerStatus.SUSPENDED,
+    "歇业": RetailerStatus.SUSPENDED, "注销": RetailerStatus.CLOSED,
+}  # fmt: skip
+_TRUE = {"true", "1", "yes", "y", "是"}
+_FALSE = {"false", "0", "no", "n", "否", ""}
+_LICENCE = re.compile(r"[0-9A-Za-z]{6,32}")
+_AREA = re.compile(r"[0-9]{6,12}")
+_WINDOW = re.compile(r"(?:(?P<days>[0-6](?:-[0-6])?(?:,[0-6](?:-[0-6])?)*)@)?"
+                     r"(?P<open>\d{1,2}:\d{2})-(?P<close>\d{1,2}:\d{2})")  # fmt: skip
+_MAX_SERVICE_TIME_S = 4 * 3600
+_T = TypeVar("_T")
+_E = TypeVar("_E", BusinessType, RetailerStatus, CoordinateSystem)
+
+
+@dataclass(frozen=True, slots=True)
+class RowError:
+    """One problem: the file line (1 = header, 0 = the file as a whole), column and reason."""
+
+    line: int
+    field: str
+    reason: str
+
+
+class ImportRejected(ValueError):
+    """The file was refused and nothing was written; ``errors`` lists every problem."""
+
+    def __init__(self, errors: list[RowError]) -> None:
+        self.errors = tuple(sorted(errors, key=lambda e: (e.line, e.field)))
+        first = self.errors[0]
+        super().__init__(
+            f"{len(self.errors)} problem(s), nothing imported; first: line {first.line}, "
+            f"{first.field}: {first.reason}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an accepted import did, by natural key."""
+
+    kind: str
+    rows: int
+    inserted: int
+    updated: int
+    unchanged: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.rows} {self.kind} rows: {self.inserted} inserted, {self.updated} updated, "
+            f"{self.unchanged} unchanged"
+        )
+
+
+class _RowProblem(ValueError):
+    def __init__(self, field: str, reason: str) -> None:
+        super().__init__(reason)
+        self.field = field
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class _RetailerRow:
+    line: int
+    draft: RetailerDraft
+    given: frozenset[str]  # optional columns with a value in this row
+
+
+def import_retailers(session: Session, path: Path, *, now: datetime | None = None) -> ImportReport:
+    """Validate and upsert retailers from a CSV file; the caller commits.
+
+    Optional columns that are absent or empty keep an existing retailer's value and take
+    the documented default for a new one (``manager_staff_no``: empty means unassigned).
+
+    Raises
+    ------
+    ImportRejected
+        If the file or any row is invalid; nothing is written then.
+    """
+    rows = _read(path, RETAILER_REQUIRED, RETAILER_OPTIONAL)
+    managers = ManagerRepository(session).ids_by_staff_no(
+        r["manager_staff_no"].strip() for _, r in rows if r.get("manager_staff_no", "").strip()
+    )
+    errors: list[RowError] = []
+    parsed: list[_RetailerRow] = []
+    seen: dict[str, int] = {}
+    for line, raw in rows:
+        try:
+            row = _retailer(line, raw, managers)
+        except _RowProblem as problem:
+            errors.append(RowError(line, problem.field, problem.reason))
+            continue
+        licence = row.draft.licence_no
+        if licence in seen:
+            errors.append(
+                RowError(line, "licence_no", f"{licence} already on line {seen[licence]}")
+            )
+            continue
+        seen[licence] = line
+        parsed.append(row)
+    if errors:
+        raise ImportRejected(errors)
+    repository = RetailerRepository(session)
+    existing = repository.by_licence_nos(seen)
+    drafts = [_merge(r, existing.get(r.draft.licence_no)) for r in parsed]
+    counts = _write(lambda: repository.upsert_many(drafts, now=now or datetime.now(UTC)))
+    return ImportReport("retailer", len(drafts), counts.inserted, counts.updated, counts.unchanged)
+
+
+def import_sales(session: Session, path: Path) -> ImportReport:
+    """Validate and upsert sales orders by (licence number, order date); the caller commits.
+
+    Raises
+    ------
+    ImportRejected
+        If the file or any row is invalid (including unknown licence numbers).
+    """
+    rows = _read(path, SALES_COLUMNS, ())
+    retailer_ids = RetailerRepository(session).ids_by_licence_no(
+        r["licence_no"].strip() for _, r in rows
+    )
+    errors: list[RowError] = []
+    drafts: list[SalesOrderDraft] = []
+    seen: dict[tuple[str, date], int] = {}
+    for line, raw in rows:
+        try:
+            licence = _licence(raw["licence_no"])
+            if licence not in retailer_ids:
+                raise _RowProblem("licence_no", f"no retailer with licence number {licence}")
+            day = _field("order_date", raw, date.fromisoformat, "a date like 2026-10-31")
+            volume = _int("volume_cartons", raw, 0, 1_000_000)
+            amount = _yuan(raw["amount_yuan"])
+        except _RowProblem as problem:
+            errors.append(RowError(line, problem.field, problem.reason))
+            continue
+        if (licence, day) in seen:
+            errors.append(
+                RowError(
+                    line, "order_date", f"{licence} on {day} already on line {seen[licence, day]}"
+                )
+            )
+            continue
+        seen[licence, day] = line
+        drafts.append(SalesOrderDraft(retailer_ids[licence], day, volume, amount))
+    if errors:
+        raise ImportRejected(errors)
+    counts = _write(lambda: SalesRepository(session).upsert_orders(drafts))
+    return ImportReport("sales", len(drafts), counts.inserted, counts.updated, counts.unchanged)
+
+
+def _write(action: Callable[[], UpsertCounts]) -> UpsertCounts:
+    try:
+        return action()
+    except StaleRetailer as exc:
+        raise ImportRejected([RowError(0, "file", str(exc))]) from exc
+    except IntegrityError as exc:  # e.g. another import inserted the same licence meanwhile
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else "constraint violated"
+        raise ImportRejected(
+            [RowError(0, "file", f"the database refused the rows: {reason}")]
+        ) from exc
+
+
+def _read(
+    path: Path, required: tuple[str, ...], optional: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]]:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportRejected([RowError(0, "file", f"cannot read {path}: {exc.strerror}")]) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("gb18030")  # what Excel writes on a Chinese-locale PC
+        except UnicodeDecodeError as exc:
+            raise ImportRejected(
+                [RowError(0, "file", "is neither UTF-8 nor GB18030 text")]
+            ) from exc
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = [h.strip().lower() for h in next(reader)]
+    except StopIteration:
+        raise ImportRejected([RowError(0, "file", "is empty; expected a header row")]) from None
+    except csv.Error as exc:
+        raise ImportRejected([RowError(1, "file", f"malformed CSV: {exc}")]) from exc
+    errors = [RowError(1, c, "required column is missing") for c in required if c not in header]
+    known = set(required) | set(optional)
+    errors += [RowError(1, c or "(blank)", "unknown column") for c in header if c not in known]
+    errors += [
+        RowError(1, c, "column appears more than once")
+        for c in sorted(set(header))
+        if header.count(c) > 1
+    ]
+    if errors:
+        raise ImportRejected(errors)
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for values in reader:
+            if not any(v.strip() for v in values):
+                continue  # blank lines carry no row
+            if len(values) != len(header):
+                errors.append(
+                    RowError(
+                        reader.line_num,
+                        "row",
+                        f"has {len(values)} fields, header has {len(header)}",
+                    )
+                )
+                continue
+            rows.append((reader.line_num, dict(zip(header, values, strict=True))))
+            if len(rows) > MAX_ROWS:
+                raise ImportRejected(
+                    [RowError(0, "file", f"has more than {MAX_ROWS} rows; split it")]
+                )
+    except csv.Error as exc:
+        errors.append(RowError(reader.line_num, "file", f"malformed CSV: {exc}"))
+    if errors:
+        raise ImportRejected(errors)
+    if not rows:
+        raise ImportRejected([RowError(0, "file", "has a header but no data rows")])
+    return rows
+
+
+def _retailer(line: int, raw: dict[str, str], managers: dict[str, int]) -> _RetailerRow:
+    given = frozenset(c for c in RETAILER_OPTIONAL if raw.get(c, "").strip())
+    licence = _licence(raw["licence_no"])
+    name = _text("name", raw, 120)
+    address = _text("address", raw, 255)
+    lat = _float("lat", raw)
+    lon = _float("lon", raw)
+    system = _choice("coord_system", raw, CoordinateSystem, {}) if "coord_system" in given else None
+    lat, lon = _to_wgs84(lat, lon, system or CoordinateSystem.WGS84)
+    business_type = _choice("business_type", raw, BusinessType, _BUSINESS_ALIASES)
+    manager_no = raw.get("manager_staff_no", "").strip()
+    if manager_no and manager_no not in managers:
+        raise _RowProblem("manager_staff_no", f"no account manager with staff number {manager_no}")
+    area = raw.get("area_code", "").strip() or licence[:6]
+    if not _AREA.fullmatch(area):
+        raise _RowProblem("area_code", f"{area!r} must be 6-12 digits")
+    key = _bool("key_customer", raw) if "key_customer" in given else False
+    service = (
+        _int("service_time_s", raw, 1, _MAX_SERVICE_TIME_S)
+        if "service_time_s" in given
+        else DEFAULT_SERVICE_TIME_S[business_type] + (300 if key else 0)
+    )
+    status = (
+        _choice("status", raw, RetailerStatus, _STATUS_ALIASES)
+        if "status" in given
+        else RetailerStatus.ACTIVE
+    )
+    draft = RetailerDraft(
+        licence_no=licence,
+        name=name,
+        address=address,
+        lat=lat,
+        lon=lon,
+        business_type=business_type,
+        grade=_int("grade", raw, 1, MAX_GRADE),
+        key_customer=key,
+        service_time_s=service,
+        order_weekday=_int("order_weekday", raw, 0, 6),
+        status=status,
+        manager_id=managers.get(manager_no),
+        area_code=area,
+        opening_windows=_windows(raw["opening_hours"]),
+    )
+    given = given | ({"manager_staff_no"} if "manager_staff_no" in raw else set())
+    return _RetailerRow(line, draft, given)
+
+
+def _merge(row: _RetailerRow, current: Retailer | None) -> RetailerDraft:
+    """Keep an existing retailer's values for optional columns the file did not give."""
+    if current is None:
+        return row.draft
+    old = current.draft()
+    given = row.given
+    return replace(
+        row.draft,
+        key_customer=row.draft.key_customer if "key_customer" in given else old.key_customer,
+        service_time_s=(
+            row.draft.service_time_s if "service_time_s" in given else old.service_time_s
+        ),
+        status=row.draft.status if "status" in given else old.status,
+        manager_id=row.draft.manager_id if "manager_staff_no" in given else old.manager_id,
+        area_code=row.draft.area_code if "area_code" in given else old.area_code,
+    )
+
+
+def _to_wgs84(lat: float, lon: float, system: CoordinateSystem) -> tuple[float, float]:
+    if not (-90 <= lat <= 90):
+        raise _RowProblem("lat", f"{lat} is outside -90..90 degrees")
+    if not (-180 <= lon <= 180):
+        raise _RowProblem("lon", f"{lon} is outside -180..180 degrees")
+    try:
+        if system is CoordinateSystem.GCJ02:
+            wgs = geo.to_wgs84(geo.Gcj02(lat, lon))
+        elif system is CoordinateSystem.BD09:
+            wgs = geo.to_wgs84(geo.Bd09(lat, lon))
+        else:
+            wgs = geo.to_wgs84(geo.Wgs84(lat, lon))
+    except geo.GeoError as exc:
+        raise _RowProblem("lat", f"({lat}, {lon}) {system.value}: {exc}") from exc
+    return wgs.lat, wgs.lon
+
+
+def _licence(value: str) -> str:
+    licence = value.strip()
+    if not _LICENCE.fullmatch(licence):
+        hint = (
+            " (a spreadsheet turned it into a number; format the column as text)"
+            if ("E+" in licence.upper() or "." in licence)
+            else ""
+        )
+        raise _RowProblem("licence_no", f"{licence!r} must be 6-32 letters or digits{hint}")
+    return licence
+
+
+def _text(field: str, raw: dict[str, str], max_len: int) -> str:
+    value = raw[field].strip()
+    if not value:
+        raise _RowProblem(field, "must not be empty")
+    if len(value) > max_len:
+        raise _RowProblem(field, f"is {len(value)} characters long; at most {max_len}")
+    return value
+
+
+def _field(field: str, raw: dict[str, str], parse: Callable[[str], _T], expected: str) -> _T:
+    value = raw[field].strip()
+    try:
+        return parse(value)
+    except ValueError:
+        raise _RowProblem(field, f"{value!r} is not {expected}") from None
+
+
+def _float(field: str, raw: dict[str, str]) -> float:
+    value = _field(field, raw, float, "a decimal number")
+    if not math.isfinite(value):
+        raise _RowProblem(field, f"{value} is not a finite number")
+    return value
+
+
+def _int(field: str, raw: dict[str, str], low: int, high: int) -> int:
+    value = _field(field, raw, int, "a whole number")
+    if not low <= value <= high:
+        raise _RowProblem(field, f"{value} is outside {low}..{high}")
+    return value
+
+
+def _bool(field: str, raw: dict[str, str]) -> bool:
+    value = raw[field].strip().lower()
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    raise _RowProblem(field, f"{value!r} is not one of true/false, 1/0, yes/no, 是/否")
+
+
+def _choice(field: str, raw: dict[str, str], enum: type[_E], aliases: Mapping[str, _E]) -> _E:
+    value = raw[field].strip()
+    key = value.upper().replace("-", "").replace(" ", "_")
+    for member in enum:
+        if member.value.replace("_", "") == key.replace("_", ""):
+            return member
+    if value in aliases:
+        return aliases[value]
+    allowed = ", ".join(m.value for m in enum)
+    raise _RowProblem(field, f"{value!r} is not one of {allowed}")
+
+
+def _yuan(value: str) -> Decimal:
+    text = value.strip()
+    try:
+        amount = Decimal(text)
+    except InvalidOperation:
+        raise _RowProblem("amount_yuan", f"{text!r} is not an amount like 1234.50") from None
+    if not amount.is_finite() or amount < 0:
+        raise _RowProblem("amount_yuan", f"{text} must be a non-negative amount")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise _RowProblem("amount_yuan", f"{text} has more than 2 decimal places (fen)")
+    return amount
+
+
+def _seconds(clock: str) -> int:
+    hours, minutes = (int(part) for part in clock.split(":"))
+    if not (0 <= hours <= 24 and 0 <= minutes < 60) or (hours == 24 and minutes):
+        raise _RowProblem("opening_hours", f"{clock} is not a time of day (00:00-24:00)")
+    return hours * 3600 + minutes * 60
+
+
+def _days(spec: str | None) -> list[int | None]:
+    if spec is None:
+        return [None]
+    days: list[int | None] = []
+    for part in spec.split(","):
+        first, _, last = part.partition("-")
+        low, high = int(first), int(last or first)
+        if low > high:
+            raise _RowProblem("opening_hours", f"weekday range {part} runs backwards")
+        days.extend(range(low, high + 1))
+    return days
+
+
+def _windows(value: str) -> tuple[OpeningWindow, ...]:
+    entries = [e.strip() for e in value.replace("；", ";").split(";") if e.strip()]
+    if not entries:
+        raise _RowProblem("opening_hours", "needs at least one window like 07:00-21:00")
+    windows: list[OpeningWindow] = []
+    for entry in entries:
+        match = _WINDOW.fullmatch(entry.replace(" ", ""))
+        if match is None:
+            raise _RowProblem(
+                "opening_hours", f"{entry!r} is not like 07:00-12:00 or 0-5@07:00-21:00"
+            )
+        open_s, close_s = _seconds(match["open"]), _seconds(match["close"])
+        if close_s <= open_s:
+            raise _RowProblem(
+                "opening_hours",
+                f"{entry} closes before it opens; split a window past midnight in two",
+            )
+        windows.extend(OpeningWindow(open_s, close_s, day) for day in _days(match["days"]))
+    ordered = canonical_windows(windows)
+    for day in range(7):
+        today = sorted((w for w in ordered if w.applies_on(day)), key=lambda w: w.open_s)
+        for before, after in itertools.pairwise(today):
+            if after.open_s < before.close_s:
+                raise _RowProblem("opening_hours", f"windows overlap on weekday {day}")
+    return ordered

@@ -1,0 +1,196 @@
+"""The plain, validated retailer table every planning function takes as input.
+
+One frozen dataclass of aligned numpy arrays (one row per licensed retailer) keeps the planning
+core free of the ORM: the service layer builds it from the store, tests and benchmarks build it
+from :mod:`.synthetic_city`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import InvalidRetailersError, LockedRetailerError, MissingPositionError
+
+__all__ = ["NO_MANAGER", "NO_ORDER_DAY", "BusinessType", "RetailerSet"]
+
+NO_MANAGER = -1
+"""``current_manager`` value of a retailer nobody serves yet (e.g. newly licensed)."""
+
+NO_ORDER_DAY = -1
+"""``order_weekday`` value of a retailer that does not order on a fixed weekday."""
+
+
+class BusinessType(enum.IntEnum):
+    """Business type of a retailer (R6.3): drives visit frequency and service time."""
+
+    CONVENIENCE = 0
+    SUPERMARKET_CHAIN = 1
+    HOTEL_ENTERTAINMENT = 2
+    OTHER = 3
+
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+def _as(values: npt.ArrayLike, dtype: type[np.generic], name: str, n: int) -> npt.NDArray[np.generic]:
+    array = np.ascontiguousarray(values, dtype=dtype)
+    if array.shape != (n,):
+        raise InvalidRetailersError(f"{name} has shape {array.shape}; expected ({n},), one per retailer")
+    array.setflags(write=False)
+    return array
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RetailerSet:
+    """Aligned per-retailer arrays, validated on construction (arrays are made read-only).
+
+    Parameters
+    ----------
+    retailer_id
+        Unique integer ids.
+    lat_deg, lon_deg
+        WGS-84 position; ``NaN`` marks a retailer without a position (rejected).
+    grade
+        Class grade 1 (best) to 5; drives visit frequency.
+    business_type
+        :class:`BusinessType` code.
+    is_key
+        Key customer (重点客户): visited weekly with a longer service time.
+    service_min
+        Service time per visit in minutes; ``NaN`` means "use the policy default".
+    order_weekday
+        Current ordering weekday 0 (Mon) to 4 (Fri), or :data:`NO_ORDER_DAY`.
+    order_volume
+        Order volume per 4-week cycle (cartons); 0 for a retailer that does not order.
+    locked
+        Locked retailers keep their current manager in every proposal.
+    current_manager
+        Current territory index ``0..n_managers-1`` or :data:`NO_MANAGER`.
+    open_min, close_min
+        Opening hours as minutes after midnight (default 08:00-21:00).
+    """
+
+    retailer_id: IntArray
+    lat_deg: FloatArray
+    lon_deg: FloatArray
+    grade: IntArray
+    business_type: IntArray
+    is_key: BoolArray
+    service_min: FloatArray
+    order_weekday: IntArray
+    order_volume: FloatArray
+    locked: BoolArray
+    current_manager: IntArray
+    open_min: FloatArray
+    close_min: FloatArray
+    n: int = field(init=False)
+
+    def __post_init__(self) -> None:
+        ids = np.ascontiguousarray(self.retailer_id, dtype=np.int64)
+        if ids.ndim != 1 or ids.size == 0:
+            raise InvalidRetailersError("retailer_id must be a non-empty 1-D array")
+        n = int(ids.size)
+        object.__setattr__(self, "n", n)
+        casts: dict[str, type[np.generic]] = {
+            "retailer_id": np.int64, "lat_deg": np.float64, "lon_deg": np.float64,
+            "grade": np.int64, "business_type": np.int64, "is_key": np.bool_,
+            "service_min": np.float64, "order_weekday": np.int64, "order_volume": np.float64,
+            "locked": np.bool_, "current_manager": np.int64, "open_min": np.float64,
+            "close_min": np.float64,
+        }
+        for name, dtype in casts.items():
+            object.__setattr__(self, name, _as(getattr(self, name), dtype, name, n))
+        self._validate()
+
+    def _validate(self) -> None:
+        ids = self.retailer_id
+        if np.unique(ids).size != ids.size:
+            dup = ids[np.flatnonzero(np.diff(np.sort(ids)) == 0)[:5]]
+            raise InvalidRetailersError(f"retailer_id values must be unique; duplicated: {dup.tolist()}")
+        bad = ~(np.isfinite(self.lat_deg) & np.isfinite(self.lon_deg)
+                & (np.abs(self.lat_deg) <= 90) & (np.abs(self.lon_deg) <= 180)
+                & ~((self.lat_deg == 0) & (self.lon_deg == 0)))
+        if bad.any():
+            raise MissingPositionError(tuple(int(i) for i in ids[bad]))
+        if ((self.grade < 1) | (self.grade > 5)).any():
+            raise InvalidRetailersError("grade must be 1 (best) to 5; fix the retailers' class grades")
+        if ((self.business_type < 0) | (self.business_type > max(BusinessType))).any():
+            raise InvalidRetailersError(f"business_type must be one of {[int(b) for b in BusinessType]}")
+        service = self.service_min[np.isfinite(self.service_min)]
+        if (service <= 0).any() or (service > 240).any():
+            raise InvalidRetailersError("service_min must be in (0, 240] minutes, or NaN for the default")
+        if ((self.order_weekday < NO_ORDER_DAY) | (self.order_weekday > 4)).any():
+            raise InvalidRetailersError("order_weekday must be 0 (Mon) to 4 (Fri) or -1 (none)")
+        if not np.isfinite(self.order_volume).all() or (self.order_volume < 0).any():
+            raise InvalidRetailersError("order_volume must be finite and non-negative")
+        if (self.current_manager < NO_MANAGER).any():
+            raise InvalidRetailersError("current_manager must be a territory index >= 0 or -1")
+        orphan = self.locked & (self.current_manager == NO_MANAGER)
+        if orphan.any():
+            raise LockedRetailerError(
+                f"locked retailer(s) {ids[orphan][:10].tolist()} have no current manager; "
+                "unlock them or give them a manager"
+            )
+        if not (np.isfinite(self.open_min).all() and np.isfinite(self.close_min).all()):
+            raise InvalidRetailersError("open_min and close_min must be finite minutes after midnight")
+        if ((self.open_min < 0) | (self.close_min > 24 * 60) | (self.close_min <= self.open_min)).any():
+            raise InvalidRetailersError("opening hours must satisfy 0 <= open_min < close_min <= 1440")
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        retailer_id: npt.ArrayLike,
+        lat_deg: npt.ArrayLike,
+        lon_deg: npt.ArrayLike,
+        grade: npt.ArrayLike | None = None,
+        business_type: npt.ArrayLike | None = None,
+        is_key: npt.ArrayLike | None = None,
+        service_min: npt.ArrayLike | None = None,
+        order_weekday: npt.ArrayLike | None = None,
+        order_volume: npt.ArrayLike | None = None,
+        locked: npt.ArrayLike | None = None,
+        current_manager: npt.ArrayLike | None = None,
+        open_min: npt.ArrayLike | None = None,
+        close_min: npt.ArrayLike | None = None,
+    ) -> RetailerSet:
+        """Build a set from the columns you have; the rest take neutral defaults.
+
+        Defaults: grade 3, convenience store, not key, policy service time, no order day,
+        no volume, unlocked, no current manager, open 08:00-21:00.
+        """
+        n = int(np.asarray(retailer_id).size)
+
+        def col(v: npt.ArrayLike | None, default: float | int | bool) -> npt.ArrayLike:
+            return np.full(n, default) if v is None else v
+
+        return cls(
+            retailer_id=np.asarray(retailer_id), lat_deg=np.asarray(lat_deg, dtype=np.float64),
+            lon_deg=np.asarray(lon_deg, dtype=np.float64),
+            grade=np.asarray(col(grade, 3)), business_type=np.asarray(col(business_type, 0)),
+            is_key=np.asarray(col(is_key, False)),
+            service_min=np.asarray(col(service_min, np.nan), dtype=np.float64),
+            order_weekday=np.asarray(col(order_weekday, NO_ORDER_DAY)),
+            order_volume=np.asarray(col(order_volume, 0.0), dtype=np.float64),
+            locked=np.asarray(col(locked, False)),
+            current_manager=np.asarray(col(current_manager, NO_MANAGER)),
+            open_min=np.asarray(col(open_min, 8 * 60.0), dtype=np.float64),
+            close_min=np.asarray(col(close_min, 21 * 60.0), dtype=np.float64),
+        )
+
+    def subset(self, index: npt.NDArray[np.intp] | BoolArray) -> RetailerSet:
+        """Return the retailers selected by a position array or boolean mask."""
+        return RetailerSet(**{
+            name: getattr(self, name)[index]
+            for name in (
+                "retailer_id", "lat_deg", "lon_deg", "grade", "business_type", "is_key",
+                "service_min", "order_weekday", "order_volume", "locked", "current_manager",
+                "open_min", "close_min",
+            )
+        })

@@ -1,0 +1,72 @@
+"""Route one working day: the single seam to swap in ``tsp.solve`` when it lands.
+
+A day starts and ends at the manager's depot (office or home). Legs are great-circle metres
+times the road factor, driven at the policy speed; stops have service times and opening hours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from ._geometry import haversine_m
+from ._route_kernels import improve_route, route_cost
+
+__all__ = ["DayRoute", "route_day"]
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DayRoute:
+    """A routed day.
+
+    Attributes
+    ----------
+    order
+        Positions into the day's stop arrays, in visiting order.
+    travel_m
+        Road metres driven, depot to depot.
+    hours
+        Working hours from leaving the depot to returning (travel, waiting, service).
+    late_stops
+        Stops reached after closing time (0 when opening hours are respected).
+    """
+
+    order: IntArray
+    travel_m: float
+    hours: float
+    late_stops: int
+
+
+def route_day(
+    depot_lat_deg: float, depot_lon_deg: float, lat_deg: FloatArray, lon_deg: FloatArray,
+    service_min: FloatArray, open_min: FloatArray, close_min: FloatArray, *,
+    start_min: float = 8.5 * 60, speed_mps: float, road_factor: float,
+) -> DayRoute:
+    """Return a short depot-to-depot route through the given stops that respects opening hours."""
+    lat = np.r_[depot_lat_deg, lat_deg]
+    lon = np.r_[depot_lon_deg, lon_deg]
+    dist_m = haversine_m(lat[:, None], lon[:, None], lat[None, :], lon[None, :]) * road_factor
+    travel_s = np.rint(dist_m / speed_mps).astype(np.int64)
+    service_s = np.rint(np.r_[0.0, service_min] * 60).astype(np.int64)
+    open_s = np.rint(np.r_[0.0, open_min] * 60).astype(np.int64)
+    close_s = np.rint(np.r_[24 * 60.0, close_min] * 60).astype(np.int64)
+    start_s = round(start_min * 60)
+    order = improve_route(travel_s, service_s, open_s, close_s, start_s)
+    travel, _, finish = route_cost(order, travel_s, service_s, open_s, close_s, start_s)
+    t = start_s
+    prev = 0
+    late = 0
+    for stop in order.tolist():
+        t = max(t + int(travel_s[prev, stop]), int(open_s[stop]))
+        late += int(t > close_s[stop])
+        t += int(service_s[stop])
+        prev = stop
+    legs_m = dist_m[np.r_[0, order], np.r_[order, 0]].sum() if order.size else 0.0
+    del travel
+    return DayRoute(order=np.asarray(order, dtype=np.int64) - 1, travel_m=float(legs_m),
+                    hours=(int(finish) - start_s) / 3600.0, late_stops=late)

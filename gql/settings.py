@@ -1,0 +1,206 @@
+"""Service settings: read once at start-up from the environment and an optional TOML file.
+
+Every problem is collected and reported together, one line each, so an operator fixes a bad
+deployment in one round instead of one error per restart.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+__all__ = ["DEV_JWT_SECRET", "Mode", "Settings", "SettingsError", "load_settings"]
+
+Mode = Literal["development", "production"]
+
+DEV_JWT_SECRET = "visitgis-development-secret-not-for-production"
+_ENV_PREFIX = "VISITGIS_"
+
+
+class SettingsError(ValueError):
+    """The configuration cannot start a service; ``problems`` lists each reason."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("invalid settings:\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Validated settings; build with :func:`load_settings`, never mutate."""
+
+    mode: Mode = "development"
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    jwt_secret: str = DEV_JWT_SECRET
+    jwt_issuer: str = "visitgis"
+    token_ttl_s: int = 12 * 3600
+    carriers_file: Path | None = None
+    log_level: str = "INFO"
+    log_format: Literal["json", "text"] = "json"
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 2_000
+    max_query_cost: int = 5_000
+    execution_timeout_s: float = 10.0
+    locate_deadline_s: float = 8.0
+    warm_kernels: bool = True
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def is_production(self) -> bool:
+        """Production hides introspection, suggestions and GraphiQL."""
+        return self.mode == "production"
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file in ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'visitgis.sqlite3').resolve()}"
+
+
+def _as_int(raw: Any) -> int:
+    if isinstance(raw, bool):
+        raise ValueError("expected an integer, got a boolean")
+    return int(raw)
+
+
+def _as_float(raw: Any) -> float:
+    if isinstance(raw, bool):
+        raise ValueError("expected a number, got a boolean")
+    return float(raw)
+
+
+def _as_bool(raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"expected true/false, got {raw!r}")
+
+
+def _as_path(raw: Any) -> Path:
+    return Path(str(raw)).expanduser()
+
+
+def _optional_path(raw: Any) -> Path | None:
+    return None if raw in (None, "") else _as_path(raw)
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "mode": str,
+    "data_dir": _as_path,
+    "database_url": str,
+    "host": str,
+    "port": _as_int,
+    "jwt_secret": str,
+    "jwt_issuer": str,
+    "token_ttl_s": _as_int,
+    "carriers_file": _optional_path,
+    "log_level": lambda v: str(v).upper(),
+    "log_format": str,
+    "max_query_depth": _as_int,
+    "max_aliases": _as_int,
+    "max_tokens": _as_int,
+    "max_query_cost": _as_int,
+    "execution_timeout_s": _as_float,
+    "locate_deadline_s": _as_float,
+    "warm_kernels": _as_bool,
+}
+
+
+def _check(values: dict[str, Any]) -> list[str]:
+    """Semantic checks on parsed values; one message per problem."""
+    problems: list[str] = []
+    if values["mode"] not in ("development", "production"):
+        problems.append(f"mode must be 'development' or 'production', got {values['mode']!r}")
+    if not 1 <= values["port"] <= 65535:
+        problems.append(f"port must be 1..65535, got {values['port']}")
+    if values["log_level"] not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        problems.append(f"log_level must be DEBUG/INFO/WARNING/ERROR, got {values['log_level']!r}")
+    if values["log_format"] not in ("json", "text"):
+        problems.append(f"log_format must be 'json' or 'text', got {values['log_format']!r}")
+    url = values["database_url"]
+    scheme = url.split(":", 1)[0].split("+", 1)[0]
+    if url and scheme not in ("sqlite", "postgresql", "postgres"):
+        problems.append(f"database_url must be a sqlite: or postgresql: URL, got {scheme!r}:")
+    for name in ("token_ttl_s", "max_query_depth", "max_aliases", "max_tokens", "max_query_cost"):
+        if values[name] <= 0:
+            problems.append(f"{name} must be positive, got {values[name]}")
+    for name in ("execution_timeout_s", "locate_deadline_s"):
+        if not 0 < values[name] <= 300:
+            problems.append(f"{name} must be in (0, 300] seconds, got {values[name]}")
+    if values["mode"] == "production":
+        secret = values["jwt_secret"]
+        if secret == DEV_JWT_SECRET:
+            problems.append("jwt_secret must be set in production (VISITGIS_JWT_SECRET)")
+        elif len(secret) < 32:
+            problems.append("jwt_secret must be at least 32 characters in production")
+    carriers = values["carriers_file"]
+    if carriers is not None and not carriers.is_file():
+        problems.append(f"carriers_file {str(carriers)!r} does not exist")
+    return problems
+
+
+def load_settings(
+    env: Mapping[str, str] | None = None, settings_file: Path | None = None
+) -> Settings:
+    """Read settings: defaults < TOML file (``VISITGIS_SETTINGS_FILE``) < environment.
+
+    Raises
+    ------
+    SettingsError
+        With every problem found, one per line.
+    """
+    env = os.environ if env is None else env
+    problems: list[str] = []
+    raw: dict[str, Any] = {}
+    file_path = settings_file or (
+        Path(env[_ENV_PREFIX + "SETTINGS_FILE"]) if env.get(_ENV_PREFIX + "SETTINGS_FILE") else None
+    )
+    extra: dict[str, Any] = {}
+    if file_path is not None:
+        try:
+            document = tomllib.loads(file_path.read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise SettingsError([f"settings file {str(file_path)!r}: {exc.strerror}"]) from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise SettingsError([f"settings file {str(file_path)!r}: {exc}"]) from exc
+        for key, value in document.items():
+            if key in _PARSERS:
+                raw[key] = value
+            elif isinstance(value, dict):
+                extra[key] = value  # sections owned by other parts (carriers, scoring policy)
+            else:
+                problems.append(f"settings file: unknown key {key!r}")
+    for name in _PARSERS:
+        env_value = env.get(_ENV_PREFIX + name.upper())
+        if env_value is not None:
+            raw[name] = env_value
+
+    defaults = Settings()
+    values: dict[str, Any] = {f.name: getattr(defaults, f.name) for f in fields(Settings)}
+    for name, value in raw.items():
+        try:
+            values[name] = _PARSERS[name](value)
+        except (TypeError, ValueError) as exc:
+            problems.append(f"{name}: cannot read {value!r} ({exc})")
+    if problems:
+        raise SettingsError(problems)
+    problems = _check(values)
+    if problems:
+        raise SettingsError(problems)
+    values["extra"] = extra
+    return Settings(**values)

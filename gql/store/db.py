@@ -1,0 +1,160 @@
+"""Engine and session factories for the embedded SQLite file and for PostgreSQL.
+
+Nothing here runs at import time: the app factory's lifespan and the CLI call
+:func:`create_engine_for` once and pass the engine on (no module-level engine).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import URL
+
+__all__ = [
+    "SQLITE_FILENAME",
+    "DatabaseUnavailable",
+    "UnsupportedDatabaseUrl",
+    "create_engine_for",
+    "session_factory",
+    "sqlite_url",
+]
+
+SQLITE_FILENAME = "visitgis.sqlite3"
+SQLITE_BUSY_TIMEOUT_MS = 5_000
+"""How long a SQLite writer waits for another writer before giving up."""
+PG_CONNECT_TIMEOUT_S = 5
+"""A down PostgreSQL server must fail start-up quickly, not after the OS TCP timeout."""
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database cannot be reached or opened; the message says which and why."""
+
+
+class UnsupportedDatabaseUrl(ValueError):
+    """The URL names a backend visitgis does not support (only SQLite and PostgreSQL)."""
+
+
+def sqlite_url(data_dir: Path) -> str:
+    """Return the URL of the embedded database file inside ``data_dir``.
+
+    Examples
+    --------
+    >>> sqlite_url(Path("/var/lib/visitgis"))
+    'sqlite+pysqlite:////var/lib/visitgis/visitgis.sqlite3'
+    """
+    return f"sqlite+pysqlite:///{data_dir / SQLITE_FILENAME}"
+
+
+def create_engine_for(url: str) -> sa.Engine:
+    """Create an engine for ``url`` and prove the database answers.
+
+    SQLite gets WAL (readers never block the writer), ``foreign_keys=ON``, a busy timeout
+    and SQLAlchemy-managed ``BEGIN`` so savepoints and transactional DDL behave as on
+    PostgreSQL; connections may be used from several threads. ``postgresql://`` and
+    ``postgres://`` are rewritten to the psycopg 3 driver.
+
+    Raises
+    ------
+    UnsupportedDatabaseUrl
+        If the URL is malformed or names another backend.
+    DatabaseUnavailable
+        If the server cannot be reached, or the SQLite file's directory is missing.
+    """
+    parsed = _parse(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        engine = _sqlite_engine(parsed)
+    elif backend == "postgresql":
+        engine = _postgresql_engine(parsed)
+    else:
+        raise UnsupportedDatabaseUrl(
+            f"database URL backend {backend!r} is not supported; use sqlite or postgresql"
+        )
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except OperationalError as exc:
+        engine.dispose()
+        where = parsed.render_as_string(hide_password=True)
+        reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+        raise DatabaseUnavailable(f"cannot reach the database at {where}: {reason}") from exc
+    return engine
+
+
+def session_factory(engine: sa.Engine) -> sessionmaker[Session]:
+    """Return the session factory for ``engine``.
+
+    ``expire_on_commit=False`` because repositories hand out frozen domain objects,
+    never rows, so nothing needs reloading after the request boundary commits.
+    """
+    return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def _parse(url: str) -> URL:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise UnsupportedDatabaseUrl(f"database URL {url!r} cannot be parsed") from exc
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    elif parsed.drivername == "sqlite":
+        parsed = parsed.set(drivername="sqlite+pysqlite")
+    if parsed.drivername not in ("postgresql+psycopg", "sqlite+pysqlite"):
+        raise UnsupportedDatabaseUrl(
+            f"database driver {parsed.drivername!r} is not supported; "
+            "use sqlite+pysqlite:// or postgresql+psycopg://"
+        )
+    return parsed
+
+
+def _sqlite_engine(url: URL) -> sa.Engine:
+    database = url.database or ""
+    in_memory = database in ("", ":memory:")
+    if not in_memory:
+        directory = Path(database).expanduser().resolve().parent
+        if not directory.is_dir():
+            raise DatabaseUnavailable(
+                f"cannot open the SQLite database {database}: directory {directory} does not exist"
+            )
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if in_memory:
+        kwargs["poolclass"] = StaticPool  # one shared connection, or each sees an empty DB
+    engine = sa.create_engine(url, **kwargs)
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # Take BEGIN away from the sqlite3 module (it skips it before SAVEPOINT and DDL);
+    # _sqlite_on_begin emits it instead. See SQLAlchemy's "sqlite_transactions".
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def _postgresql_engine(url: URL) -> sa.Engine:
+    return sa.create_engine(
+        url,
+        pool_pre_ping=True,
+        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+    )

@@ -1,0 +1,23 @@
+"""ORM row classes; private to :mod:`gql.store` (repositories map them to domain types)."""
+
+from gql.store.models.base import Base
+from gql.store.models.organisation import AccountManagerRow, DepartmentRow, StaffRow
+from gql.store.models.plans import PlanStopRow, VisitPlanRow
+from gql.store.models.retailers import OpeningWindowRow, RetailerRow
+from gql.store.models.sales import MonthlyTargetRow, SalesOrderRow
+from gql.store.models.visits import PositionFixRow, VisitRow
+
+__all__ = [
+    "AccountManagerRow",
+    "Base",
+    "DepartmentRow",
+    "MonthlyTargetRow",
+    "OpeningWindowRow",
+    "PlanStopRow",
+    "PositionFixRow",
+    "RetailerRow",
+    "SalesOrderRow",
+    "StaffRow",
+    "VisitPlanRow",
+    "VisitRow",
+]

@@ -1,0 +1,33 @@
+"""Repositories: one small class per aggregate, each taking a ``Session``.
+
+They return domain dataclasses from :mod:`gql.domain`; ORM rows never leave
+:mod:`gql.store`. They flush but never commit: the request (or CLI command) boundary does.
+"""
+
+from gql.store.repositories._paging import MAX_PAGE_SIZE, InvalidPageRequest, Page
+from gql.store.repositories.departments import DepartmentRepository
+from gql.store.repositories.managers import ManagerRepository
+from gql.store.repositories.retailers import (
+    BoundingBox,
+    RetailerFilter,
+    RetailerRepository,
+    StaleRetailer,
+    UpsertCounts,
+)
+from gql.store.repositories.sales import SalesRepository
+from gql.store.repositories.staff import StaffRepository
+
+__all__ = [
+    "MAX_PAGE_SIZE",
+    "BoundingBox",
+    "DepartmentRepository",
+    "InvalidPageRequest",
+    "ManagerRepository",
+    "Page",
+    "RetailerFilter",
+    "RetailerRepository",
+    "SalesRepository",
+    "StaffRepository",
+    "StaleRetailer",
+    "UpsertCounts",
+]

@@ -1,0 +1,149 @@
+"""Sales orders and monthly targets: bulk writes, idempotent upserts, simple reads."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from gql.domain import (
+    MonthlyTarget,
+    SalesOrder,
+    SalesOrderDraft,
+    fen_from_yuan,
+    yuan_from_fen,
+)
+from gql.store.models import Base, MonthlyTargetRow, SalesOrderRow
+from gql.store.repositories.retailers import UpsertCounts
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+    from decimal import Decimal
+
+    from sqlalchemy.orm import Session
+
+__all__ = ["SalesRepository"]
+
+_ORDERS = Base.metadata.tables["sales_orders"]  # Core inserts skip the ORM's bookkeeping
+
+
+class SalesRepository:
+    """Reads and writes sales facts; money crosses this boundary as Decimal yuan."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def add_orders(self, drafts: Sequence[SalesOrderDraft]) -> None:
+        """Insert new orders in bulk (the caller guarantees they are new)."""
+        if drafts:
+            rows = [_order_values(d) for d in drafts]
+            self._session.execute(sa.insert(_ORDERS), rows)
+
+    def upsert_orders(self, drafts: Sequence[SalesOrderDraft]) -> UpsertCounts:
+        """Insert or update orders by (retailer, date); identical ones count as unchanged."""
+        if not drafts:
+            return UpsertCounts()
+        keys = {(d.retailer_id, d.order_date) for d in drafts}
+        retailer_ids = sorted({rid for rid, _ in keys})
+        first_day = min(day for _, day in keys)
+        last_day = max(day for _, day in keys)
+        existing: dict[tuple[int, date], SalesOrderRow] = {}
+        for start in range(0, len(retailer_ids), 500):
+            statement = sa.select(SalesOrderRow).where(
+                SalesOrderRow.retailer_id.in_(retailer_ids[start : start + 500]),
+                SalesOrderRow.order_date.between(first_day, last_day),
+            )
+            for row in self._session.scalars(statement):
+                existing[(row.retailer_id, row.order_date)] = row
+        new = [d for d in drafts if (d.retailer_id, d.order_date) not in existing]
+        updated = 0
+        for draft in drafts:
+            current = existing.get((draft.retailer_id, draft.order_date))
+            if current is None:
+                continue
+            amount_fen = fen_from_yuan(draft.amount_yuan)
+            if (current.volume_cartons, current.amount_fen) != (draft.volume_cartons, amount_fen):
+                current.volume_cartons = draft.volume_cartons
+                current.amount_fen = amount_fen
+                updated += 1
+        self.add_orders(new)
+        self._session.flush()
+        return UpsertCounts(
+            inserted=len(new), updated=updated, unchanged=len(drafts) - len(new) - updated
+        )
+
+    def orders_for(self, retailer_id: int, first_day: date, last_day: date) -> list[SalesOrder]:
+        """Return a retailer's orders between two dates inclusive, oldest first."""
+        statement = (
+            sa.select(SalesOrderRow)
+            .where(
+                SalesOrderRow.retailer_id == retailer_id,
+                SalesOrderRow.order_date.between(first_day, last_day),
+            )
+            .order_by(SalesOrderRow.order_date)
+        )
+        return [
+            SalesOrder(
+                id=row.id,
+                retailer_id=row.retailer_id,
+                order_date=row.order_date,
+                volume_cartons=row.volume_cartons,
+                amount_yuan=yuan_from_fen(row.amount_fen),
+            )
+            for row in self._session.scalars(statement)
+        ]
+
+    def add_target(
+        self, *, manager_id: int, month: date, volume_cartons: int, amount_yuan: Decimal
+    ) -> MonthlyTarget:
+        """Insert a manager's monthly target and return it."""
+        target = MonthlyTarget(
+            id=0,
+            manager_id=manager_id,
+            month=month,
+            volume_cartons=volume_cartons,
+            amount_yuan=amount_yuan,
+        )  # validates before writing
+        row = MonthlyTargetRow(
+            manager_id=manager_id,
+            month=month,
+            volume_cartons=volume_cartons,
+            amount_fen=fen_from_yuan(amount_yuan),
+        )
+        self._session.add(row)
+        self._session.flush()
+        return MonthlyTarget(
+            id=row.id,
+            manager_id=target.manager_id,
+            month=target.month,
+            volume_cartons=target.volume_cartons,
+            amount_yuan=target.amount_yuan,
+        )
+
+    def targets_for(self, manager_id: int) -> list[MonthlyTarget]:
+        """Return a manager's targets, earliest month first."""
+        statement = (
+            sa.select(MonthlyTargetRow)
+            .where(MonthlyTargetRow.manager_id == manager_id)
+            .order_by(MonthlyTargetRow.month)
+        )
+        return [
+            MonthlyTarget(
+                id=row.id,
+                manager_id=row.manager_id,
+                month=row.month,
+                volume_cartons=row.volume_cartons,
+                amount_yuan=yuan_from_fen(row.amount_fen),
+            )
+            for row in self._session.scalars(statement)
+        ]
+
+
+def _order_values(draft: SalesOrderDraft) -> dict[str, object]:
+    return {
+        "retailer_id": draft.retailer_id,
+        "order_date": draft.order_date,
+        "volume_cartons": draft.volume_cartons,
+        "amount_fen": fen_from_yuan(draft.amount_yuan),
+    }

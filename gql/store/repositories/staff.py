@@ -1,0 +1,116 @@
+"""Staff members of every role: by id, staff number, department, or a keyset page."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from gql.domain import Role, Staff
+from gql.store.models import StaffRow
+from gql.store.repositories._paging import Page, check_page
+
+if TYPE_CHECKING:
+    import builtins
+    from collections.abc import Sequence
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+__all__ = ["StaffRepository"]
+
+
+class StaffRepository:
+    """Reads and adds staff; returns :class:`~gql.domain.Staff`."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get_many(self, ids: Sequence[int]) -> builtins.list[Staff | None]:
+        """Return staff in the order of ``ids`` (``None`` where absent), one statement."""
+        if not ids:
+            return []
+        rows = self._session.scalars(sa.select(StaffRow).where(StaffRow.id.in_(set(ids))))
+        found = {row.id: _to_domain(row) for row in rows}
+        return [found.get(i) for i in ids]
+
+    def get(self, staff_id: int) -> Staff | None:
+        """Return the staff member with id ``staff_id``, or ``None``."""
+        row = self._session.get(StaffRow, staff_id)
+        return None if row is None else _to_domain(row)
+
+    def get_by_staff_no(self, staff_no: str) -> Staff | None:
+        """Return the staff member with ``staff_no``, or ``None``."""
+        row = self._session.scalar(sa.select(StaffRow).where(StaffRow.staff_no == staff_no))
+        return None if row is None else _to_domain(row)
+
+    def by_department(
+        self, department_id: int, *, role: Role | None = None
+    ) -> builtins.list[Staff]:
+        """Return a department's staff (optionally one role), ordered by staff number."""
+        statement = (
+            sa.select(StaffRow)
+            .where(StaffRow.department_id == department_id)
+            .order_by(StaffRow.staff_no)
+        )
+        if role is not None:
+            statement = statement.where(StaffRow.role == role)
+        return [_to_domain(row) for row in self._session.scalars(statement)]
+
+    def page(
+        self, *, first: int = 50, after: int | None = None, role: Role | None = None
+    ) -> Page[Staff]:
+        """Return staff with id greater than ``after``, ascending, optionally of one role."""
+        check_page(first, after)
+        conditions = [] if role is None else [StaffRow.role == role]
+        total = self._session.scalar(
+            sa.select(sa.func.count()).select_from(StaffRow).where(*conditions)
+        )
+        if after is not None:
+            conditions.append(StaffRow.id > after)
+        rows = list(
+            self._session.scalars(
+                sa.select(StaffRow).where(*conditions).order_by(StaffRow.id).limit(first + 1)
+            )
+        )
+        return Page(
+            items=[(row.id, _to_domain(row)) for row in rows[:first]],
+            has_next=len(rows) > first,
+            has_previous=after is not None,
+            total_count=total or 0,
+        )
+
+    def add(
+        self,
+        *,
+        staff_no: str,
+        name: str,
+        role: Role,
+        department_id: int,
+        joined_on: date,
+        active: bool = True,
+    ) -> Staff:
+        """Insert a staff member and return them with their id."""
+        row = StaffRow(
+            staff_no=staff_no,
+            name=name,
+            role=role,
+            department_id=department_id,
+            joined_on=joined_on,
+            active=active,
+        )
+        self._session.add(row)
+        self._session.flush()
+        return _to_domain(row)
+
+
+def _to_domain(row: StaffRow) -> Staff:
+    return Staff(
+        id=row.id,
+        staff_no=row.staff_no,
+        name=row.name,
+        role=row.role,
+        department_id=row.department_id,
+        active=row.active,
+        joined_on=row.joined_on,
+    )

@@ -1,0 +1,219 @@
+"""Over real HTTP against the mock carriers on 127.0.0.1 (uvicorn in a background thread)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import requests
+
+from adapters import (
+    BreakerState,
+    CarrierHub,
+    CarrierTimeout,
+    CarrierUnavailable,
+    CircuitOpen,
+    MalformedAnswer,
+    ManualClock,
+    Qos,
+    load_registry,
+)
+from contrib.mock_carriers import Behaviour, MockCarrierServer, mobile_app, telecom_app
+from contrib.mock_carriers.state import mobile_state, telecom_state
+from tests.adapters.conftest import PASSWORD, make_region
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+TELECOM_PHONE = "13312345678"
+MOBILE_PHONE = "13812345678"
+RETAILER = (27.99812, 120.70254)  # lat, lon of the shop the demo phone is "visiting"
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[dict[str, MockCarrierServer]]:
+    """Both mock carriers on ephemeral loopback ports for the whole module."""
+    telecom = MockCarrierServer(telecom_app(telecom_state(password=PASSWORD))).start()
+    mobile = MockCarrierServer(mobile_app(mobile_state(password=PASSWORD))).start()
+    yield {"telecom": telecom, "mobile": mobile}
+    telecom.stop()
+    mobile.stop()
+
+
+@pytest.fixture
+def live_hub(
+    servers: dict[str, MockCarrierServer], clock: ManualClock
+) -> Iterator[Callable[..., CarrierHub]]:
+    """Hubs pointing at the mock servers; behaviours are reset after each test."""
+    hubs: list[CarrierHub] = []
+
+    def build(*, real_clock: bool = True, **overrides: Any) -> CarrierHub:
+        overrides.setdefault("cache", {"enabled": False})
+        for cid, path in (
+            ("telecom", "/saye/services/Location"),
+            ("mobile", "/websrvzjdw/service.asmx"),
+        ):
+            overrides.setdefault(cid, {})
+            overrides[cid].setdefault("endpoint", servers[cid].url + path)
+        region = make_region(**overrides)
+        hub = CarrierHub.from_config(
+            region,
+            load_registry({c.adapter for c in region.carriers}),
+            clock=None if real_clock else clock,
+        )
+        hubs.append(hub)
+        return hub
+
+    yield build
+    for server in servers.values():
+        server.carrier.behaviour = Behaviour()
+        server.carrier.released.set()
+    for hub in hubs:
+        hub.close()
+    for server in servers.values():
+        server.carrier.released.clear()
+
+
+def _distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    import math
+
+    x = math.radians(b[1] - a[1]) * math.cos(math.radians((a[0] + b[0]) / 2))
+    return 6_371_000 * math.hypot(x, math.radians(b[0] - a[0]))
+
+
+@pytest.mark.parametrize("soap_version", ["1.1", "1.2"])
+def test_both_carriers_locate_the_demo_phone_near_its_retailer(
+    servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub], soap_version: str
+) -> None:
+    """Real SOAP round trips give fresh fixes within a few radii of the true position."""
+    servers["telecom"].carrier.phones[TELECOM_PHONE] = RETAILER
+    servers["mobile"].carrier.phones[MOBILE_PHONE] = RETAILER
+    servers["mobile"].carrier.behaviour = Behaviour(method="GPS", coord_sys="GCJ02")
+    hub = live_hub(mobile={"options": {"soap_version": soap_version}})
+    telecom = hub.locate(TELECOM_PHONE, Qos(), carrier_hint="telecom")
+    mobile = hub.locate(MOBILE_PHONE, Qos(), carrier_hint="mobile")
+    assert telecom.fix is not None, telecom.error
+    assert mobile.fix is not None, mobile.error
+    assert not telecom.fix.stale
+    assert not mobile.fix.stale
+    assert _distance_m((telecom.fix.lat, telecom.fix.lon), RETAILER) < 4 * telecom.fix.radius_m
+    assert _distance_m((mobile.fix.lat, mobile.fix.lon), RETAILER) < 4 * mobile.fix.radius_m
+    assert mobile.fix.source_crs == "GCJ02"
+
+
+def test_number_ported_to_mobile_is_found_there(
+    servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub]
+) -> None:
+    """A Telecom-prefix number that moved to Mobile: unknown at Telecom, found at Mobile."""
+    ported = "18912345678"
+    servers["mobile"].carrier.ported_in.add(ported)
+    servers["telecom"].carrier.ported_out.add(ported)
+    outcome = live_hub().locate(ported, Qos(), carrier_hint="telecom")
+    assert outcome.ok, outcome.error
+    assert outcome.carriers_tried == ("telecom", "mobile")
+    assert len(outcome.exchanges) == 2
+
+
+def test_a_carrier_that_never_answers_costs_at_most_the_deadline(
+    servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub]
+) -> None:
+    """With Telecom hung, a 0.5 s deadline returns a timeout in well under 1.5 s."""
+    servers["telecom"].carrier.behaviour = Behaviour(mode="hang")
+    hub = live_hub()
+    started = time.monotonic()
+    outcome = hub.locate(TELECOM_PHONE, Qos(deadline_s=0.5), carrier_hint="telecom")
+    elapsed_s = time.monotonic() - started
+    assert isinstance(outcome.error, CarrierTimeout)
+    assert elapsed_s < 1.5
+
+
+def test_a_trickling_answer_is_cut_at_the_deadline(
+    servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub]
+) -> None:
+    """A body dripping one byte per 0.2 s cannot keep the locate past its deadline."""
+    servers["mobile"].carrier.behaviour = Behaviour(mode="drip")
+    started = time.monotonic()
+    outcome = live_hub().locate(MOBILE_PHONE, Qos(deadline_s=1.0), carrier_hint="mobile")
+    assert isinstance(outcome.error, CarrierTimeout)
+    assert time.monotonic() - started < 2.5
+
+
+def test_with_telecom_hung_fifty_concurrent_mobile_locates_complete(
+    servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub]
+) -> None:
+    """Bulkheads: Telecom's pool is full of hung calls while 50 Mobile locates all succeed."""
+    servers["telecom"].carrier.behaviour = Behaviour(mode="hang")
+    hub = live_hub(telecom={"max_concurrent": 4}, mobile={"max_concurrent": 8})
+    mobile_numbers = [f"1380000{i:04d}" for i in range(50)]
+    telecom_numbers = [f"1330000{i:04d}" for i in range(12)]
+
+    async def run() -> tuple[list[Any], list[Any]]:
+        hung = [
+            asyncio.ensure_future(hub.locate_async(n, Qos(deadline_s=4), carrier_hint="telecom"))
+            for n in telecom_numbers
+        ]
+        await asyncio.sleep(0.2)  # Telecom's 4 slots are now taken by hung calls
+        mobile = await asyncio.gather(
+            *(hub.locate_async(n, Qos(deadline_s=8), carrier_hint="mobile") for n in mobile_numbers)
+        )
+        return mobile, list(await asyncio.gather(*hung))
+
+    mobile, hung = asyncio.run(run())
+    assert all(o.ok for o in mobile), [o.error for o in mobile if not o.ok][:3]
+    assert all(isinstance(o.error, CarrierUnavailable) for o in hung)  # timeout or bulkhead full
+
+
+def test_breaker_opens_after_repeated_failures_and_recovers(
+    servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub], clock: ManualClock
+) -> None:
+    """Three SOAP faults open Telecom's circuit; after the reset a healthy carrier closes it."""
+    carrier = servers["telecom"].carrier
+    carrier.behaviour = Behaviour(mode="fault")
+    hub = live_hub(
+        real_clock=False,
+        telecom={"breaker": {"failure_threshold": 3, "reset_timeout_s": 60}},
+    )
+    for _ in range(3):
+        assert isinstance(
+            hub.locate(TELECOM_PHONE, Qos(), carrier_hint="telecom").error, CarrierUnavailable
+        )
+    assert hub.breaker_state("telecom") is BreakerState.OPEN
+    seen = carrier.requests_seen
+    blocked = hub.locate(TELECOM_PHONE, Qos(), carrier_hint="telecom")
+    assert isinstance(blocked.error, CircuitOpen)
+    assert carrier.requests_seen == seen  # failing fast: nothing sent
+    carrier.behaviour = Behaviour()
+    clock.advance(60)
+    assert hub.locate(TELECOM_PHONE, Qos(), carrier_hint="telecom").ok
+    assert hub.breaker_state("telecom") is BreakerState.CLOSED
+
+
+@pytest.mark.parametrize(
+    "mode", ["xxe", "billion_laughs", "huge", "truncated", "wrong_namespace", "empty"]
+)
+@pytest.mark.parametrize("carrier", ["telecom", "mobile"])
+def test_hostile_mock_answers_are_malformed_answers(
+    servers: dict[str, MockCarrierServer],
+    live_hub: Callable[..., CarrierHub],
+    carrier: str,
+    mode: str,
+) -> None:
+    """Every hostile switch of both mocks ends as MalformedAnswer over real HTTP."""
+    servers[carrier].carrier.behaviour = Behaviour(mode=mode)
+    phone = TELECOM_PHONE if carrier == "telecom" else MOBILE_PHONE
+    outcome = live_hub().locate(phone, Qos(deadline_s=10), carrier_hint=carrier)
+    assert isinstance(outcome.error, MalformedAnswer), outcome.error
+
+
+def test_mock_serves_its_wsdl_pointing_at_itself(servers: dict[str, MockCarrierServer]) -> None:
+    """?wsdl answers the packaged WSDL with soap:address rewritten to the mock's URL."""
+    for cid, path in (
+        ("telecom", "/saye/services/Location"),
+        ("mobile", "/websrvzjdw/service.asmx"),
+    ):
+        url = servers[cid].url + path
+        response = requests.get(url + "?wsdl", timeout=5)
+        assert response.status_code == 200
+        assert f'location="{url}"' in response.text

@@ -1,0 +1,110 @@
+"""Database fixtures: every persistence test runs on SQLite and, when configured, PostgreSQL.
+
+``database_url`` is parametrised with ``sqlite`` (a file in a temporary directory) and, only
+when ``VISITGIS_DATABASE_URL`` is set, ``postgresql``. An unreachable PostgreSQL fails the
+run loudly; it is never skipped. Each pytest session migrates into its own freshly created
+PostgreSQL schema (other sessions and CI share the database) and drops it at the end.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections import Counter
+from typing import TYPE_CHECKING
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from gql.store.db import create_engine_for, sqlite_url
+from gql.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from _pytest.terminal import TerminalReporter
+
+DATABASE_URL_ENV = "VISITGIS_DATABASE_URL"
+_BACKEND_COUNTS = pytest.StashKey[Counter[str]]()
+
+
+def _backends() -> list[object]:
+    params: list[object] = [pytest.param("sqlite", id="sqlite")]
+    if os.environ.get(DATABASE_URL_ENV):
+        params.append(pytest.param("postgresql", id="postgresql", marks=pytest.mark.postgres))
+    return params
+
+
+@pytest.fixture(scope="session", params=_backends())
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """URL of an empty database for this session: a SQLite file, or a private PG schema."""
+    if request.param == "sqlite":
+        yield sqlite_url(tmp_path_factory.mktemp("db"))
+        return
+    base = make_url(os.environ[DATABASE_URL_ENV])
+    schema = f"visitgis_t_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = create_engine_for(base.render_as_string(hide_password=False))
+    try:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+        url = base.update_query_dict({"options": f"-csearch_path={schema}"})
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def engine(database_url: str) -> Iterator[sa.Engine]:
+    """Engine on ``database_url``, migrated to head by alembic (which tests the migrations)."""
+    created = create_engine_for(database_url)
+    upgrade(created)
+    yield created
+    created.dispose()
+
+
+@pytest.fixture
+def db_session(engine: sa.Engine) -> Iterator[Session]:
+    """A session inside an outer transaction that is rolled back after the test.
+
+    SQLAlchemy 2.0's "join an external transaction" recipe: the session's own commits and
+    rollbacks become savepoints. SQLite savepoints work because the engine emits BEGIN
+    itself (see ``gql.store.db``).
+    """
+    connection = engine.connect()
+    outer = connection.begin()
+    session = Session(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield session
+    finally:
+        session.close()
+        outer.rollback()
+        connection.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> object:
+    """Count tests that ran per database backend, for the terminal summary."""
+    report = yield
+    callspec = getattr(item, "callspec", None)
+    if call.when == "call" and callspec is not None and "database_url" in callspec.params:
+        counts = item.config.stash.setdefault(_BACKEND_COUNTS, Counter())
+        counts[f"{callspec.params['database_url']} {report.outcome}"] += 1  # type: ignore[attr-defined]
+    return report
+
+
+def pytest_terminal_summary(terminalreporter: TerminalReporter, config: pytest.Config) -> None:
+    """Print how many database tests ran on each backend (CI shows both ran)."""
+    counts = config.stash.get(_BACKEND_COUNTS, Counter())
+    if not counts:
+        return
+    terminalreporter.section("database backends")
+    for key in sorted(counts):
+        terminalreporter.write_line(f"{key}: {counts[key]}")
+    if not os.environ.get(DATABASE_URL_ENV):
+        terminalreporter.write_line(f"postgresql: not run ({DATABASE_URL_ENV} is not set)")

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING
+
+import pytest
+import sqlalchemy as sa
+
+from gql.store.db import (
+    DatabaseUnavailable,
+    UnsupportedDatabaseUrl,
+    create_engine_for,
+    session_factory,
+    sqlite_url,
+)
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+
+def test_sqlite_engine_uses_wal_and_enforces_foreign_keys(tmp_path: Path) -> None:
+    """The embedded database runs in WAL mode with foreign keys and a busy timeout."""
+    engine = create_engine_for(sqlite_url(tmp_path))
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_url_points_into_the_data_directory(tmp_path: Path) -> None:
+    """The database file lives inside the given data directory."""
+    url = sqlite_url(tmp_path)
+    assert url.startswith("sqlite+pysqlite:///")
+    assert str(tmp_path) in url
+
+
+def test_sqlite_savepoint_rollback_is_undone_by_the_outer_rollback(tmp_path: Path) -> None:
+    """A released savepoint takes part in its enclosing transaction (the pysqlite workaround)."""
+    engine = create_engine_for(sqlite_url(tmp_path))
+    try:
+        with engine.begin() as connection:
+            connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+        with engine.connect() as connection:
+            outer = connection.begin()
+            nested = connection.begin_nested()
+            connection.exec_driver_sql("INSERT INTO t VALUES (1)")
+            nested.commit()
+            outer.rollback()
+            assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_engine_serves_several_threads(tmp_path: Path) -> None:
+    """Sessions from the factory work concurrently from several threads."""
+    engine = create_engine_for(sqlite_url(tmp_path))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE t (x INTEGER)")
+    factory = session_factory(engine)
+    errors: list[BaseException] = []
+
+    def write(value: int) -> None:
+        try:
+            with factory() as session, session.begin():
+                session.execute(sa.text("INSERT INTO t VALUES (:x)"), {"x": value})
+        except BaseException as exc:  # collected and asserted below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=write, args=(i,)) for i in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    try:
+        assert errors == []
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM t").scalar() == 8
+    finally:
+        engine.dispose()
+
+
+def test_missing_sqlite_directory_is_reported_as_unavailable(tmp_path: Path) -> None:
+    """A data directory that does not exist gives DatabaseUnavailable naming it."""
+    missing = tmp_path / "nope"
+    with pytest.raises(DatabaseUnavailable, match="does not exist"):
+        create_engine_for(sqlite_url(missing))
+
+
+def test_unreachable_postgresql_is_reported_as_unavailable() -> None:
+    """A PostgreSQL server that refuses connections gives one clear DatabaseUnavailable."""
+    with pytest.raises(DatabaseUnavailable, match=r"cannot reach the database at .*:1/"):
+        create_engine_for("postgresql://postgres@127.0.0.1:1/test")
+
+
+@pytest.mark.parametrize(
+    "url", ["mysql://user@localhost/db", "sqlite+aiosqlite:///x.db", "not a url"]
+)
+def test_unsupported_urls_are_refused(url: str) -> None:
+    """Only SQLite (pysqlite) and PostgreSQL (psycopg) URLs are accepted."""
+    with pytest.raises(UnsupportedDatabaseUrl):
+        create_engine_for(url)
+
+
+def test_plain_postgresql_url_is_rewritten_to_psycopg(database_url: str) -> None:
+    """``postgresql://`` URLs get the psycopg 3 driver; SQLite URLs keep pysqlite."""
+    engine = create_engine_for(database_url.replace("postgresql+psycopg://", "postgresql://"))
+    try:
+        assert engine.url.drivername in ("postgresql+psycopg", "sqlite+pysqlite")
+    finally:
+        engine.dispose()

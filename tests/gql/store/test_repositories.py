@@ -1,0 +1,338 @@
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+
+from gql.domain import (
+    BusinessType,
+    Carrier,
+    DepartmentKind,
+    OpeningWindow,
+    RetailerDraft,
+    RetailerStatus,
+    Role,
+    SalesOrderDraft,
+)
+from gql.store.repositories import (
+    BoundingBox,
+    DepartmentRepository,
+    InvalidPageRequest,
+    ManagerRepository,
+    RetailerFilter,
+    RetailerRepository,
+    SalesRepository,
+    StaffRepository,
+    StaleRetailer,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from sqlalchemy.orm import Session
+
+NOW = datetime(2026, 11, 2, 8, 0, tzinfo=UTC)
+
+
+@contextmanager
+def count_statements(session: Session) -> Iterator[list[str]]:
+    """Collect the SQL statements the session's connection runs inside the block."""
+    statements: list[str] = []
+    connection = session.connection()
+
+    def record(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+
+
+def draft(n: int, **overrides: object) -> RetailerDraft:
+    values: dict[str, object] = {
+        "licence_no": f"3303021{n:05d}",
+        "name": f"第{n}号烟酒店",
+        "address": f"鹿城区解放路{n}号",
+        "lat": 28.0 + n * 0.001,
+        "lon": 120.6 + n * 0.001,
+        "business_type": BusinessType.ORDINARY,
+        "grade": 1 + n % 30,
+        "key_customer": n % 10 == 0,
+        "service_time_s": 300,
+        "order_weekday": n % 5,
+        "status": RetailerStatus.ACTIVE,
+        "manager_id": None,
+        "area_code": "330302",
+        "opening_windows": (OpeningWindow(7 * 3600, 12 * 3600), OpeningWindow(14 * 3600, 75_600)),
+    }
+    values.update(overrides)
+    return RetailerDraft(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def organisation(db_session: Session) -> tuple[int, list[int]]:
+    """One department with a head and three managers; returns (department id, manager ids)."""
+    departments = DepartmentRepository(db_session)
+    company = departments.add(code="WZ", name="公司", kind=DepartmentKind.COMPANY, parent_id=None)
+    service = departments.add(
+        code="KF01", name="客户服务一部", kind=DepartmentKind.CUSTOMER_SERVICE, parent_id=company.id
+    )
+    staff = StaffRepository(db_session)
+    staff.add(
+        staff_no="H01",
+        name="主任",
+        role=Role.DEPARTMENT_HEAD,
+        department_id=service.id,
+        joined_on=date(2010, 1, 1),
+    )
+    managers = ManagerRepository(db_session)
+    ids = []
+    for n in range(3):
+        person = staff.add(
+            staff_no=f"M0{n}",
+            name=f"经理{n}",
+            role=Role.ACCOUNT_MANAGER,
+            department_id=service.id,
+            joined_on=date(2015, 1, 1),
+        )
+        managers.add(
+            staff_id=person.id,
+            msisdn=f"1890000000{n}",
+            carrier=Carrier.TELECOM if n % 2 else Carrier.MOBILE,
+            start_lat=28.0,
+            start_lon=120.6,
+            start_label="办公室",
+        )
+        ids.append(person.id)
+    return service.id, ids
+
+
+@pytest.fixture
+def retailers(db_session: Session, organisation: tuple[int, list[int]]) -> list[int]:
+    """Sixty retailers spread over three managers and several types."""
+    _, managers = organisation
+    types = list(BusinessType)
+    drafts = [
+        draft(n, manager_id=managers[n % 3], business_type=types[n % len(types)]) for n in range(60)
+    ]
+    return RetailerRepository(db_session).add_many(drafts, now=NOW)
+
+
+def test_get_many_keeps_order_and_marks_missing_ids_in_one_statement(
+    db_session: Session, retailers: list[int]
+) -> None:
+    """DataLoader batches: one SQL statement, results aligned with ids, None for unknown."""
+    repository = RetailerRepository(db_session)
+    wanted = [retailers[5], 999_999, retailers[0], retailers[5]]
+    with count_statements(db_session) as statements:
+        found = repository.get_many(wanted)
+    assert len(statements) == 1
+    assert [r.id if r else None for r in found] == [retailers[5], None, retailers[0], retailers[5]]
+    assert found[0] is not None
+    assert found[0].opening_windows == (
+        OpeningWindow(7 * 3600, 12 * 3600),
+        OpeningWindow(14 * 3600, 75_600),
+    )
+
+
+def test_keyset_pages_cover_every_match_exactly_once(
+    db_session: Session, retailers: list[int], organisation: tuple[int, list[int]]
+) -> None:
+    """Walking pages by cursor returns each filtered retailer once, with a stable total."""
+    _, managers = organisation
+    repository = RetailerRepository(db_session)
+    where = RetailerFilter(manager_ids=[managers[1]])
+    seen: list[int] = []
+    after = None
+    while True:
+        page = repository.page(where, first=7, after=after)
+        assert page.total_count == 20
+        seen.extend(key for key, _ in page.items)
+        if not page.has_next:
+            break
+        after = page.items[-1][0]
+    assert seen == sorted(seen)
+    assert len(seen) == len(set(seen)) == 20
+    assert all(r.manager_id == managers[1] for r in repository.get_many(seen) if r)
+
+
+def test_filters_combine_type_grade_status_box_and_text(
+    db_session: Session, retailers: list[int]
+) -> None:
+    """Each filter narrows the result to exactly the retailers that satisfy all of them."""
+    repository = RetailerRepository(db_session)
+    everything = [r for r in repository.get_many(retailers) if r]
+    where = RetailerFilter(
+        business_types=[BusinessType.ORDINARY, BusinessType.CONVENIENCE],
+        grade_min=5,
+        grade_max=40 // 2,
+        statuses=[RetailerStatus.ACTIVE],
+        bbox=(28.0, 120.6, 28.045, 120.645),
+    )
+    expected = {
+        r.id
+        for r in everything
+        if r.business_type in (BusinessType.ORDINARY, BusinessType.CONVENIENCE)
+        and 5 <= r.grade <= 20
+        and r.lat <= 28.045
+        and r.lon <= 120.645
+    }
+    page = repository.page(where, first=100)
+    assert {key for key, _ in page.items} == expected
+    assert page.total_count == len(expected) > 0
+    by_text = repository.page(RetailerFilter(text="第12号"), first=100)
+    assert [r.name for _, r in by_text.items] == ["第12号烟酒店"]
+    by_licence = repository.page(RetailerFilter(text="330302100007"), first=100)
+    assert [r.licence_no for _, r in by_licence.items] == ["330302100007"]
+
+
+def test_text_search_treats_wildcards_literally(db_session: Session, retailers: list[int]) -> None:
+    """A % or _ in the search text matches itself, not everything."""
+    page = RetailerRepository(db_session).page(RetailerFilter(text="%"), first=10)
+    assert page.total_count == 0
+
+
+@pytest.mark.parametrize(("first", "after"), [(0, None), (501, None), (10, -1)])
+def test_bad_page_requests_are_refused(db_session: Session, first: int, after: int | None) -> None:
+    """Page sizes outside 1..500 and negative cursors raise InvalidPageRequest."""
+    with pytest.raises(InvalidPageRequest):
+        RetailerRepository(db_session).page(first=first, after=after)
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"grade_min": 0}, {"grade_max": 31}, {"grade_min": 9, "grade_max": 3}],
+)
+def test_impossible_grade_ranges_are_refused(kwargs: dict[str, int]) -> None:
+    """A grade range outside 1..30 or running backwards is a ValueError."""
+    with pytest.raises(ValueError, match="grade range"):
+        RetailerFilter(**kwargs)  # type: ignore[arg-type]
+
+
+def test_bounding_box_with_swapped_corners_is_refused() -> None:
+    """South must not exceed north, nor west east."""
+    with pytest.raises(ValueError, match="south_lat"):
+        BoundingBox(28.2, 120.5, 27.8, 121.0)
+
+
+def test_staff_and_managers_are_found_by_id_number_and_department(
+    db_session: Session, organisation: tuple[int, list[int]]
+) -> None:
+    """Staff and manager lookups return domain objects, or None when absent."""
+    department_id, managers = organisation
+    staff = StaffRepository(db_session)
+    head = staff.get_by_staff_no("H01")
+    assert head is not None
+    assert head.role is Role.DEPARTMENT_HEAD
+    assert staff.get(head.id) == head
+    assert staff.get_by_staff_no("NOPE") is None
+    assert [s.staff_no for s in staff.by_department(department_id)] == ["H01", "M00", "M01", "M02"]
+    repository = ManagerRepository(db_session)
+    assert [m.staff_id if m else None for m in repository.get_many([managers[2], head.id])] == [
+        managers[2],
+        None,
+    ]
+    manager = repository.get_by_staff_no("M01")
+    assert manager is not None
+    assert (manager.msisdn, manager.carrier) == ("18900000001", Carrier.TELECOM)
+    assert repository.ids_by_staff_no(["M00", "H01", "X"]) == {"M00": managers[0]}
+    assert repository.ids_in_department(department_id) == managers
+    page = repository.page(first=2, department_id=department_id)
+    assert page.total_count == 3
+    assert page.has_next
+    assert [m.staff_no for _, m in page.items] == ["M00", "M01"]
+
+
+def test_departments_list_and_lookup(
+    db_session: Session, organisation: tuple[int, list[int]]
+) -> None:
+    """Departments come back ordered by code, filterable by kind, and by code."""
+    departments = DepartmentRepository(db_session)
+    assert [d.code for d in departments.all()] == ["KF01", "WZ"]
+    service = departments.all(kind=DepartmentKind.CUSTOMER_SERVICE)
+    assert [d.code for d in service] == ["KF01"]
+    assert departments.by_code("KF01") == service[0]
+    assert departments.get_many([service[0].id, 424_242]) == [service[0], None]
+
+
+def test_watermark_changes_when_retailers_change(db_session: Session, retailers: list[int]) -> None:
+    """Adding or updating a retailer changes the (count, latest update) watermark."""
+    repository = RetailerRepository(db_session)
+    count, latest = repository.watermark()
+    assert (count, latest) == (60, NOW)
+    later = datetime(2026, 11, 5, tzinfo=UTC)
+    repository.upsert_many([draft(0, name="改名")], now=later)
+    assert repository.watermark() == (60, later)
+    ids, lats, lons = repository.positions()
+    assert len(ids) == len(lats) == len(lons) == 60
+
+
+def test_sales_upsert_counts_and_targets_round_trip_money_exactly(
+    db_session: Session, retailers: list[int], organisation: tuple[int, list[int]]
+) -> None:
+    """Orders upsert by (retailer, day) and amounts survive as exact Decimal yuan."""
+    sales = SalesRepository(db_session)
+    day = date(2026, 10, 5)
+    counts = sales.upsert_orders([SalesOrderDraft(retailers[0], day, 10, Decimal("1234.56"))])
+    assert (counts.inserted, counts.updated, counts.unchanged) == (1, 0, 0)
+    counts = sales.upsert_orders([SalesOrderDraft(retailers[0], day, 10, Decimal("1234.57"))])
+    assert (counts.inserted, counts.updated, counts.unchanged) == (0, 1, 0)
+    assert [o.amount_yuan for o in sales.orders_for(retailers[0], day, day)] == [Decimal("1234.57")]
+    _, managers = organisation
+    sales.add_target(
+        manager_id=managers[0],
+        month=date(2026, 10, 1),
+        volume_cartons=2_000,
+        amount_yuan=Decimal("450000.10"),
+    )
+    assert [t.amount_yuan for t in sales.targets_for(managers[0])] == [Decimal("450000.10")]
+
+
+def test_sub_fen_amounts_are_refused_before_reaching_the_database() -> None:
+    """An amount with fractions of a fen is a ValueError, never silently rounded."""
+    with pytest.raises(ValueError, match="fen"):
+        SalesOrderDraft(1, date(2026, 10, 5), 1, Decimal("0.001"))
+
+
+def test_upsert_counts_new_changed_and_unchanged_retailers(
+    db_session: Session, retailers: list[int]
+) -> None:
+    """Upserts insert new licences, update changed ones (version + 1), leave equal ones."""
+    repository = RetailerRepository(db_session)
+    same, other = (r.draft() for r in repository.get_many(retailers[1:3]) if r)
+    counts = repository.upsert_many([same, replace(other, grade=30), draft(999)], now=NOW)
+    assert (counts.inserted, counts.updated, counts.unchanged) == (1, 1, 1)
+    updated = repository.get_many([retailers[2]])[0]
+    assert updated is not None
+    assert (updated.grade, updated.version) == (30, 2)
+    assert db_session.scalar(sa.text("SELECT count(*) FROM opening_windows")) == 2 * 61
+
+
+def test_update_of_a_retailer_changed_meanwhile_is_refused(
+    db_session: Session, retailers: list[int]
+) -> None:
+    """An update whose row version moved on underneath raises StaleRetailer, writes nothing."""
+    repository = RetailerRepository(db_session)
+    current = repository.get_many([retailers[3]])[0]
+    assert current is not None
+    db_session.execute(
+        sa.text("UPDATE retailers SET version = version + 1 WHERE id = :id"), {"id": current.id}
+    )
+    original = repository.by_licence_nos
+    repository.by_licence_nos = lambda licences: {current.licence_no: current}  # type: ignore[method-assign]
+    try:
+        with pytest.raises(StaleRetailer, match=current.licence_no):
+            repository.upsert_many([replace(current.draft(), name="新名字")], now=NOW)
+    finally:
+        repository.by_licence_nos = original  # type: ignore[method-assign]
+    after = repository.get_many([retailers[3]])[0]
+    assert after is not None
+    assert after.name == current.name

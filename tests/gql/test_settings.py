@@ -1,0 +1,87 @@
+from pathlib import Path
+
+import pytest
+
+from gql.settings import DEV_JWT_SECRET, SettingsError, load_settings
+
+
+def test_defaults_start_a_development_service_on_embedded_sqlite() -> None:
+    """With no configuration the service runs in development mode on a SQLite file."""
+    settings = load_settings(env={})
+    assert settings.mode == "development"
+    assert settings.effective_database_url.startswith("sqlite:///")
+    assert settings.effective_database_url.endswith("visitgis.sqlite3")
+
+
+def test_environment_overrides_the_settings_file(tmp_path: Path) -> None:
+    """Environment variables win over the TOML file, which wins over defaults."""
+    file = tmp_path / "visitgis.toml"
+    file.write_text('port = 9000\nlog_level = "debug"\n[carriers]\nregion = "wenzhou"\n')
+    settings = load_settings(env={"VISITGIS_PORT": "9100"}, settings_file=file)
+    assert settings.port == 9100
+    assert settings.log_level == "DEBUG"
+    assert settings.extra["carriers"] == {"region": "wenzhou"}
+
+
+def test_every_bad_setting_is_reported_on_its_own_line(tmp_path: Path) -> None:
+    """All problems are listed together, each naming the setting and the bad value."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            env={
+                "VISITGIS_PORT": "eighty",
+                "VISITGIS_EXECUTION_TIMEOUT_S": "-1",
+                "VISITGIS_WARM_KERNELS": "perhaps",
+            }
+        )
+    problems = caught.value.problems
+    assert len(problems) == 2  # parse errors first: port and warm_kernels
+    assert any(p.startswith("port:") and "'eighty'" in p for p in problems)
+    assert any(p.startswith("warm_kernels:") for p in problems)
+
+
+def test_semantic_problems_are_reported_together() -> None:
+    """Out-of-range values are collected, not raised one at a time."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            env={
+                "VISITGIS_PORT": "70000",
+                "VISITGIS_EXECUTION_TIMEOUT_S": "0",
+                "VISITGIS_DATABASE_URL": "mysql://root@localhost/db",
+                "VISITGIS_MODE": "staging",
+            }
+        )
+    text = str(caught.value)
+    assert "port must be 1..65535, got 70000" in text
+    assert "execution_timeout_s must be in (0, 300]" in text
+    assert "database_url must be a sqlite: or postgresql: URL, got 'mysql'" in text
+    assert "mode must be 'development' or 'production'" in text
+
+
+def test_production_refuses_the_development_secret() -> None:
+    """A production service cannot start with the published development secret."""
+    with pytest.raises(SettingsError, match="jwt_secret must be set in production"):
+        load_settings(env={"VISITGIS_MODE": "production"})
+    with pytest.raises(SettingsError, match="at least 32 characters"):
+        load_settings(env={"VISITGIS_MODE": "production", "VISITGIS_JWT_SECRET": "short"})
+    ok = load_settings(env={"VISITGIS_MODE": "production", "VISITGIS_JWT_SECRET": "x" * 40})
+    assert ok.is_production
+    assert ok.jwt_secret != DEV_JWT_SECRET
+
+
+def test_missing_or_broken_settings_file_is_a_clear_error(tmp_path: Path) -> None:
+    """A settings file that cannot be read or parsed names the file."""
+    missing = tmp_path / "nope.toml"
+    with pytest.raises(SettingsError, match="nope.toml"):
+        load_settings(env={}, settings_file=missing)
+    broken = tmp_path / "broken.toml"
+    broken.write_text("port = = 1\n")
+    with pytest.raises(SettingsError, match="broken.toml"):
+        load_settings(env={}, settings_file=broken)
+
+
+def test_unknown_top_level_key_in_settings_file_is_refused(tmp_path: Path) -> None:
+    """A typo in the settings file is reported instead of silently ignored."""
+    file = tmp_path / "s.toml"
+    file.write_text("prot = 8000\n")
+    with pytest.raises(SettingsError, match="unknown key 'prot'"):
+        load_settings(env={}, settings_file=file)

@@ -1,0 +1,166 @@
+"""Numba kernels for the exact Held–Karp dynamic programme.
+
+The table stores ``g(S, j)`` only for ``j`` in ``S``: the entries of one subset are
+contiguous (ordered by member index) and start at ``offsets[S]``. The start node is not
+part of any subset, so there are ``2**(n-1)`` subsets. The programme is run from both
+ends up to half the subset size (meet in the middle) and the halves are joined, which
+halves both the work and the memory for symmetric closed tours.
+
+All kernels are pure functions of their array arguments: no globals, no Python objects,
+no ``fastmath`` (integer arithmetic only), and ``nogil`` so a worker thread may call them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = [
+    "hk_combine",
+    "hk_fill",
+    "hk_offsets",
+    "hk_trace_backward",
+    "hk_trace_forward",
+]
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _popcount(x: int) -> int:  # pragma: no cover - compiled
+    x = x - ((x >> 1) & 0x5555555555555555)
+    x = (x & 0x3333333333333333) + ((x >> 2) & 0x3333333333333333)
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0F
+    return ((x * 0x0101010101010101) >> 56) & 0xFF
+
+
+@njit(cache=True, nogil=True)
+def hk_offsets(n_bits, max_size, offsets):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Fill ``offsets[mask]`` with the start of each subset's block; return the total."""
+    total = 0
+    for mask in range(1 << n_bits):
+        offsets[mask] = total
+        c = _popcount(mask)
+        if c <= max_size:
+            total += c
+    return total
+
+
+@njit(cache=True, nogil=True)
+def hk_fill(rows, init, max_size, offsets, table, inf):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Fill ``table`` for every subset of at most ``max_size`` members (push form).
+
+    ``rows[i, j]`` is the cost of extending a path that ends at ``i`` by node ``j``;
+    ``init[j]`` is the cost of the one-member path ``{j}``.
+    """
+    n_bits = rows.shape[0]
+    full = (1 << n_bits) - 1
+    members = np.empty(n_bits, np.int64)
+    acc = np.empty(n_bits, table.dtype)
+    for j in range(n_bits):
+        table[offsets[1 << j]] = init[j]
+    for mask in range(1, 1 << n_bits):
+        k = _popcount(mask)
+        if k >= max_size:
+            continue
+        rest = mask
+        for c in range(k):
+            low = rest & -rest
+            members[c] = _popcount(low - 1)
+            rest ^= low
+        for j in range(n_bits):
+            acc[j] = inf
+        base = offsets[mask]
+        for r in range(k):
+            v = table[base + r]
+            m = members[r]
+            for j in range(n_bits):
+                w = v + rows[m, j]
+                a = acc[j]
+                acc[j] = w if w < a else a
+        rest = full ^ mask
+        while rest:
+            low = rest & -rest
+            rest ^= low
+            table[offsets[mask | low] + _popcount(mask & (low - 1))] = acc[_popcount(low - 1)]
+
+
+@njit(cache=True, nogil=True)
+def hk_combine(  # type: ignore[no-untyped-def]  # pragma: no cover
+    rows_t, fwd_size, f_offsets, f_table, b_offsets, b_table, inf
+):
+    """Join the two halves: best ``g_f(S, j) + d(j, i) + g_b(C, i)`` over ``|S| = fwd_size``.
+
+    ``rows_t[i, j]`` is ``d(j, i)``. Returns ``(cost, S, j)`` of the best join.
+    """
+    n_bits = rows_t.shape[0]
+    full = (1 << n_bits) - 1
+    h = np.empty(n_bits, f_table.dtype)
+    best = inf
+    best_mask = -1
+    best_j = -1
+    for mask in range(1, full):
+        if _popcount(mask) != fwd_size:
+            continue
+        comp = full ^ mask
+        for j in range(n_bits):
+            h[j] = inf
+        base = b_offsets[comp]
+        r = 0
+        for i in range(n_bits):
+            if (comp >> i) & 1:
+                v = b_table[base + r]
+                r += 1
+                for j in range(n_bits):
+                    w = v + rows_t[i, j]
+                    a = h[j]
+                    h[j] = w if w < a else a
+        base = f_offsets[mask]
+        r = 0
+        for j in range(n_bits):
+            if (mask >> j) & 1:
+                w = f_table[base + r] + h[j]
+                r += 1
+                if w < best:
+                    best = w
+                    best_mask = mask
+                    best_j = j
+    return best, best_mask, best_j
+
+
+@njit(cache=True, nogil=True)
+def _entry(offsets, table, mask, j):  # type: ignore[no-untyped-def]  # pragma: no cover
+    return table[offsets[mask] + _popcount(mask & ((1 << j) - 1))]
+
+
+@njit(cache=True, nogil=True)
+def hk_trace_forward(rows, offsets, table, mask, last):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Rebuild the path that realises ``g(mask, last)``; returns it in visiting order."""
+    k = _popcount(mask)
+    path = np.empty(k, np.int64)
+    j = last
+    pos = k - 1
+    while True:
+        path[pos] = j
+        pos -= 1
+        value = _entry(offsets, table, mask, j)
+        prev = mask ^ (1 << j)
+        if prev == 0:
+            break
+        found = -1
+        for i in range(rows.shape[0]):
+            if (prev >> i) & 1 and _entry(offsets, table, prev, i) + rows[i, j] == value:
+                found = i
+                break
+        mask = prev
+        j = found
+    return path
+
+
+@njit(cache=True, nogil=True)
+def hk_trace_backward(rows_t, offsets, table, mask, first):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Rebuild the path that realises the backward value ``g_b(mask, first)``, in order.
+
+    The backward table was filled with ``rows_t`` (``rows_t[x, i] = d(i, x)``), so its
+    traced path comes out reversed; reversing it gives visiting order from ``first``.
+    """
+    path = hk_trace_forward(rows_t, offsets, table, mask, first)
+    return path[::-1].copy()

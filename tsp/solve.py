@@ -1,0 +1,307 @@
+"""The one entry point: pick an algorithm for a :class:`Problem` and return a :class:`Result`."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+
+from tsp.bounds import lower_bound
+from tsp.exact import DEFAULT_MEMORY_BUDGET_BYTES, held_karp, held_karp_bytes
+from tsp.heuristic import Extended, local_search, windowed_local_search
+from tsp.result import Result, Unserved, UnservedReason
+from tsp.windows import MAX_WINDOW_DP_STOPS, TimedData, diagnose, windowed_dp
+
+if TYPE_CHECKING:
+    import numpy.typing as npt
+
+    from tsp.problem import Problem
+
+__all__ = ["Method", "solve"]
+
+Method = Literal["auto", "exact", "heuristic"]
+
+_TRIVIAL_STOPS = 3
+_DEFAULT_MAX_LABELS = 4_000_000
+_BEAM = 200
+
+
+def _exact_seconds(n: int, symmetric_closed: bool) -> float:
+    """Rough single-core time of Held–Karp here (calibrated: 20 stops ≈ 0.05 s)."""
+    base = 0.05 * 2.0 ** (n - 20) * (n / 20) ** 2
+    return base if symmetric_closed else 2.0 * base
+
+
+def _brute(problem: Problem, stops: list[int]) -> tuple[int, list[int]]:
+    """Exhaustive search; only used for at most three stops."""
+    middle = [v for v in stops if v not in (problem.start, problem.end)]
+    tail = [problem.end] if problem.end is not None else []
+    best: tuple[int, list[int]] | None = None
+    for perm in itertools.permutations(middle):
+        order = [problem.start, *perm, *tail]
+        c = problem.route_cost(order)
+        if best is None or c < best[0]:
+            best = (c, order)
+    assert best is not None
+    return best
+
+
+def _schedule(
+    problem: Problem, data: TimedData, order: list[int]
+) -> tuple[tuple[int, ...], tuple[int, ...], int | None, int]:
+    """Earliest arrival and departure per stop, the return time, and the violation."""
+    from tsp._ls_kernels import schedule
+
+    route = np.array([*order, problem.n], dtype=np.int64)
+    travel = np.zeros((problem.n + 1, problem.n + 1), dtype=np.int64)
+    travel[: problem.n, : problem.n] = problem.travel_s
+    if problem.closed:
+        travel[: problem.n, problem.n] = problem.travel_s[:, problem.start]
+    arrive = np.empty(len(route), dtype=np.int64)
+    depart = np.empty(len(route), dtype=np.int64)
+    viol = schedule(travel, route, *data.windows, data.service, problem.start_time, arrive, depart)
+    back = int(arrive[-1]) if problem.closed else None
+    return tuple(arrive[:-1].tolist()), tuple(depart[:-1].tolist()), back, int(viol)
+
+
+def solve(
+    problem: Problem,
+    *,
+    time_limit_s: float = 1.0,
+    seed: int = 0,
+    method: Method = "auto",
+    memory_budget_bytes: int = DEFAULT_MEMORY_BUDGET_BYTES,
+    max_labels: int = _DEFAULT_MAX_LABELS,
+) -> Result:
+    """Plan the cheapest route for ``problem``.
+
+    Without opening hours: exact Held–Karp when it fits the time limit and memory budget
+    (``method="exact"`` forces it, raising :class:`tsp.MemoryBudgetExceeded` if too big),
+    else iterated 2-opt/Or-opt local search with a 1-tree lower bound for the gap.
+
+    With opening hours or service times: stops that cannot be served even alone are
+    reported and left out; the rest is solved by the windowed dynamic programme (exact up
+    to 63 stops unless it exceeds ``max_labels``) seeded by a restricted-DP upper bound, or
+    by windowed local search. If the remaining stops still conflict, stops are dropped one
+    at a time (the latest one in the best schedule) and reported as ``conflict``.
+
+    Parameters
+    ----------
+    problem
+        The validated problem.
+    time_limit_s
+        Budget for heuristics (the exact methods are chosen only when expected to fit).
+    seed
+        Seed for the randomised kicks; equal inputs, seed and budget give equal results.
+    method
+        ``"auto"``, ``"exact"`` or ``"heuristic"``.
+    memory_budget_bytes
+        Ceiling for the exact Held–Karp tables.
+    max_labels
+        Ceiling on windowed-DP labels (about 48 bytes each).
+
+    Examples
+    --------
+    >>> from tsp import Problem, solve
+    >>> r = solve(Problem([[0, 2, 9, 10], [1, 0, 6, 4], [15, 7, 0, 8], [6, 3, 12, 0]]))
+    >>> r.order, r.cost, r.proven_optimal
+    ((0, 2, 3, 1), 21, True)
+    """
+    if method not in ("auto", "exact", "heuristic"):
+        raise ValueError(f"method must be 'auto', 'exact' or 'heuristic', not {method!r}")
+    if not time_limit_s > 0:
+        raise ValueError("time_limit_s must be positive")
+    t0 = time.perf_counter()
+    deadline = t0 + float(time_limit_s)
+    if problem.timed:
+        return _solve_timed(problem, t0, deadline, seed, method, max_labels)
+    stops = list(range(problem.n))
+    if problem.n <= _TRIVIAL_STOPS:
+        cost, order = _brute(problem, stops)
+        return _result(order, cost, "trivial", True, cost, t0)
+    sym_closed = problem.closed and problem.symmetric
+    fits = held_karp_bytes(problem.n, symmetric_closed=sym_closed) <= memory_budget_bytes
+    if method == "exact" or (
+        method == "auto" and fits and _exact_seconds(problem.n, sym_closed) <= time_limit_s
+    ):
+        cost, order = held_karp(
+            problem.cost,
+            start=problem.start,
+            closed=problem.closed,
+            end=problem.end,
+            memory_budget_bytes=memory_budget_bytes,
+        )
+        return _result(order, cost, "held-karp", True, cost, t0)
+    ext = Extended(problem, np.arange(problem.n, dtype=np.int64))
+    order, cost = local_search(ext, deadline=t0 + 0.85 * float(time_limit_s), seed=seed)
+    lb = lower_bound(problem, upper_bound=cost)
+    return _result(order, cost, "local-search", lb == cost, lb, t0)
+
+
+def _result(
+    order: list[int],
+    cost: int,
+    method: str,
+    proven: bool,
+    lb: int | None,
+    t0: float,
+    **extra: object,
+) -> Result:
+    gap = None if lb is None else (0.0 if lb == cost else (cost - lb) / max(lb, 1))
+    return Result(
+        order=tuple(order),
+        cost=int(cost),
+        method=method,
+        proven_optimal=proven,
+        lower_bound=lb,
+        gap=gap,
+        elapsed_s=time.perf_counter() - t0,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _solve_timed(
+    problem: Problem, t0: float, deadline: float, seed: int, method: Method, max_labels: int
+) -> Result:
+    data = TimedData.of(problem)
+    unserved = diagnose(problem, data)
+    dropped = {u.stop for u in unserved}
+    if problem.end is not None and problem.end in dropped:
+        # Without its fixed end the route has no defined finish: report, serve nothing.
+        order = [problem.start]
+        return _timed_result(problem, data, order, "windows-dp", False, t0, unserved)
+    forced_only = True
+    while True:
+        stops = [v for v in range(problem.n) if v not in dropped]
+        res = _solve_subset(problem, data, stops, deadline, seed, method, max_labels)
+        if res is not None:
+            order, cost, how, proven = res
+            return _timed_result(
+                problem, data, order, how, proven and forced_only, t0, unserved, cost
+            )
+        # Still infeasible: drop the stop that is latest in the least-violating schedule.
+        forced_only = False
+        ext = Extended(problem, np.array(stops, dtype=np.int64))
+        order, _viol, _cost = windowed_local_search(
+            ext,
+            data.windows,
+            data.service,
+            deadline=time.perf_counter() + 0.05,
+            seed=seed,
+            initial=_by_deadline(ext, data),
+        )
+        worst = _latest_stop(problem, data, order)
+        unserved.append(
+            Unserved(
+                worst, UnservedReason.CONFLICT, "cannot be fitted together with the other stops"
+            )
+        )
+        dropped.add(worst)
+
+
+def _by_deadline(ext: Extended, data: TimedData) -> npt.NDArray[np.int64]:
+    keys = [(int(data.latest_start[v]), int(v)) for v in ext.middle]
+    return np.array([v for _, v in sorted(keys)], dtype=np.int64)
+
+
+def _latest_stop(problem: Problem, data: TimedData, order: list[int]) -> int:
+    """Return the stop whose visit ends furthest past its last window in the schedule."""
+    _arrive, depart, _back, _viol = _schedule(problem, data, order)
+    worst, worst_late = order[-1], -(1 << 62)
+    for p, v in enumerate(order):
+        if v in (problem.start, problem.end):
+            continue
+        late = int(depart[p]) - int(data.latest_start[v]) - int(data.service[v])
+        if late > worst_late:
+            worst, worst_late = v, late
+    return worst
+
+
+def _solve_subset(
+    problem: Problem,
+    data: TimedData,
+    stops: list[int],
+    deadline: float,
+    seed: int,
+    method: Method,
+    max_labels: int,
+) -> tuple[list[int], int, str, bool] | None:
+    """Best route over ``stops``; ``None`` when no feasible route was found."""
+    n_free = len(stops) - 1
+    ext = Extended(problem, np.array(stops, dtype=np.int64))
+    if n_free <= 2:
+        cost, order = _brute(problem, stops)
+        _a, _d, _b, viol = _schedule(problem, data, order)
+        if viol == 0:
+            return order, cost, "trivial", True
+        if n_free == 2:
+            other = [order[0], *reversed(order[1:])] if problem.end is None else order
+            _a, _d, _b, viol = _schedule(problem, data, other)
+            if viol == 0:
+                return other, problem.route_cost(other), "trivial", True
+        return None
+    best: tuple[list[int], int] | None = None
+    if n_free <= MAX_WINDOW_DP_STOPS:
+        inf = 1 << 60
+        status, cost, order = windowed_dp(
+            problem, data, stops, upper_bound=inf, beam=_BEAM, max_labels=max_labels
+        )
+        if status == 0:
+            best = (order, cost)
+        if method != "heuristic":
+            ub = best[1] if best is not None else inf
+            status, cost, order = windowed_dp(
+                problem, data, stops, upper_bound=ub, beam=0, max_labels=max_labels
+            )
+            if status == 0:
+                return order, cost, "windows-dp", True
+            if status == 1:
+                return None
+    initial = (
+        np.array([v for v in best[0] if v in set(ext.middle.tolist())], dtype=np.int64)
+        if best is not None
+        else _by_deadline(ext, data)
+    )
+    remaining = max(deadline - time.perf_counter(), 0.0)
+    order, viol, cost = windowed_local_search(
+        ext,
+        data.windows,
+        data.service,
+        deadline=time.perf_counter() + remaining,
+        seed=seed,
+        initial=initial,
+    )
+    if viol == 0 and (best is None or cost < best[1]):
+        best = (order, cost)
+    if best is None:
+        return None
+    return best[0], best[1], "windows-local-search", False
+
+
+def _timed_result(
+    problem: Problem,
+    data: TimedData,
+    order: list[int],
+    method: str,
+    proven: bool,
+    t0: float,
+    unserved: list[Unserved],
+    cost: int | None = None,
+) -> Result:
+    arrive, depart, back, _viol = _schedule(problem, data, order)
+    real = problem.route_cost(order) if cost is None else cost
+    lb = real if proven else None
+    return _result(
+        order,
+        real,
+        method,
+        proven,
+        lb,
+        t0,
+        unserved=tuple(unserved),
+        arrival_s=arrive,
+        departure_s=depart,
+        return_s=back,
+    )
