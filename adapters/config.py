@@ -129,6 +129,8 @@ class CarrierConfig:
     def option(self, name: str, default: OptionValue) -> OptionValue:
         """Adapter option with a default; the type must match the default's."""
         value = self.options.get(name, default)
+        if type(default) is float and type(value) is int:
+            value = float(value)  # TOML writes 5 for 5.0
         if type(value) is not type(default):
             raise ConfigError(f"carriers.{self.id}.options.{name} must be {type(default).__name__}")
         return value

@@ -66,7 +66,8 @@ class LocateOutcome:
     error : CarrierError or None
         Why there is no fix; exactly one of ``fix`` and ``error`` is set.
     exchanges : tuple of Exchange
-        Every HTTP exchange made for this locate, in order (empty when served from cache).
+        Every HTTP exchange made for this locate, in order; for a cached answer, the
+        exchanges that originally produced it.
     carriers_tried : tuple of str
         Carrier ids asked, in order.
     from_cache : bool
@@ -271,13 +272,13 @@ class CarrierHub:
         return outcome
 
     def _from_cache(self, number: Msisdn, qos: Qos, started: float) -> LocateOutcome | None:
-        fix = self._cache.fresh_fix(number, max_age_s=qos.max_age_s, accuracy_m=qos.accuracy_m)
-        if fix is not None:
-            return self._outcome(number, fix, (), (), started, from_cache=True)
-        absence = self._cache.recent_absence(number)
-        if absence is not None:
-            return self._outcome(number, absence, (), (), started, from_cache=True)
-        return None
+        cached = self._cache.fresh_fix(
+            number, max_age_s=qos.max_age_s, accuracy_m=qos.accuracy_m
+        ) or self._cache.recent_absence(number)
+        if cached is None:
+            return None
+        result, evidence = cached
+        return self._outcome(number, result, evidence, (), started, from_cache=True)
 
     async def _locate_uncached(
         self,
@@ -299,11 +300,11 @@ class CarrierHub:
                     self._ported.remember(number, carrier_id)
                 result = self._with_staleness(result, qos)
                 if self.region.cache.enabled and not result.stale:
-                    self._cache.store_fix(number, result)
+                    self._cache.store_fix(number, result, tuple(exchanges))
                 break
             if not isinstance(result, UnknownSubscriber):
                 if isinstance(result, SubscriberAbsent) and self.region.cache.enabled:
-                    self._cache.store_absence(number, result)
+                    self._cache.store_absence(number, result, tuple(exchanges))
                 break
             if remembered == carrier_id:
                 self._ported.forget(number)
@@ -370,6 +371,8 @@ class CarrierHub:
         if attempt.exchange is not None:
             exchanges.append(attempt.exchange)
         result = attempt.result
+        if isinstance(result, CarrierError):
+            _drop_tracebacks(result)
         if isinstance(result, PositionFix):
             lane.breaker.record_success()
         elif result.carrier_fault:
@@ -412,3 +415,18 @@ class CarrierHub:
             from_cache=from_cache,
             elapsed_s=time.monotonic() - started,
         )
+
+
+def _drop_tracebacks(error: BaseException) -> None:
+    """Detach frames from a returned error (and its causes).
+
+    Outcomes are stored as evidence and errors sit in the negative cache; their tracebacks
+    would keep whole frames alive (a rejected 1 MB body among them). The cause chain and
+    messages stay.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.__traceback__ = None
+        current = current.__cause__ or current.__context__

@@ -26,6 +26,7 @@ from zeep.wsdl.bindings.soap import Soap12Binding
 
 from .config import ConfigError
 from .errors import (
+    BadRequest,
     CarrierError,
     CarrierTimeout,
     CarrierUnavailable,
@@ -165,10 +166,21 @@ class SoapEndpoint:
         self._session.close()
 
     def envelope(self, *args: object, **kwargs: object) -> etree._Element:
-        """Build the request envelope (an lxml element adapters may still decorate)."""
-        element: etree._Element = self._client.create_message(
-            self._proxy, self._operation, *args, **kwargs
-        )
+        """Build the request envelope (an lxml element adapters may still decorate).
+
+        Raises
+        ------
+        BadRequest
+            The arguments do not fit the WSDL (a bug in the adapter, not the carrier's).
+        """
+        try:
+            element: etree._Element = self._client.create_message(
+                self._proxy, self._operation, *args, **kwargs
+            )
+        except (zeep.exceptions.Error, TypeError, ValueError) as exc:
+            raise BadRequest(
+                f"cannot build {self._operation} request: {_short(exc)}", carrier=self.carrier_id
+            ) from exc
         return element
 
     def call(

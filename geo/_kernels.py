@@ -115,3 +115,19 @@ def k_smallest_kernel(ids: np.ndarray, dist: np.ndarray, k: int) -> np.ndarray:
         taken[best] = True
         chosen[r] = best
     return chosen
+
+
+@_jit
+def nearest_k_kernel(
+    slots: np.ndarray,
+    ids: np.ndarray,
+    lat_rad: np.ndarray,
+    lon_rad: np.ndarray,
+    lat: float,
+    lon: float,
+    k: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The k nearest of the given slots by (distance, id): ids and distances, ascending."""
+    cand_ids, dist = gather_distances_kernel(slots, ids, lat_rad, lon_rad, lat, lon)
+    order = k_smallest_kernel(cand_ids, dist, k)
+    return cand_ids[order], dist[order]

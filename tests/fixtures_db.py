@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections import Counter
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import pytest
@@ -37,12 +38,10 @@ def _backends() -> list[object]:
     return params
 
 
-@pytest.fixture(scope="session", params=_backends())
-def database_url(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[str]:
-    """URL of an empty database for this session: a SQLite file, or a private PG schema."""
-    if request.param == "sqlite":
+@contextmanager
+def fresh_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a new, empty database: a SQLite file, or a private schema in PostgreSQL."""
+    if backend == "sqlite":
         yield sqlite_url(tmp_path_factory.mktemp("db"))
         return
     base = make_url(os.environ[DATABASE_URL_ENV])
@@ -57,6 +56,15 @@ def database_url(
         with admin.begin() as connection:
             connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session", params=_backends())
+def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """URL of an empty database for this session: a SQLite file, or a private PG schema."""
+    with fresh_database(request.param, tmp_path_factory) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -92,9 +100,13 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Count tests that ran per database backend, for the terminal summary."""
     report = yield
     callspec = getattr(item, "callspec", None)
-    if call.when == "call" and callspec is not None and "database_url" in callspec.params:
+    if callspec is None or "database_url" not in callspec.params:
+        return report
+    outcome = report.outcome  # type: ignore[attr-defined]
+    if call.when == "call" or (call.when == "setup" and outcome != "passed"):
+        label = "error" if call.when == "setup" and outcome == "failed" else outcome
         counts = item.config.stash.setdefault(_BACKEND_COUNTS, Counter())
-        counts[f"{callspec.params['database_url']} {report.outcome}"] += 1  # type: ignore[attr-defined]
+        counts[f"{callspec.params['database_url']} {label}"] += 1
     return report
 
 

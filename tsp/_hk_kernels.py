@@ -75,7 +75,7 @@ def hk_fill(rows, init, max_size, offsets, table, inf):  # type: ignore[no-untyp
             for j in range(n_bits):
                 w = v + rows[m, j]
                 a = acc[j]
-                acc[j] = w if w < a else a
+                acc[j] = np.minimum(a, w)
         rest = full ^ mask
         while rest:
             low = rest & -rest
@@ -85,11 +85,13 @@ def hk_fill(rows, init, max_size, offsets, table, inf):  # type: ignore[no-untyp
 
 @njit(cache=True, nogil=True)
 def hk_combine(  # type: ignore[no-untyped-def]  # pragma: no cover
-    rows_t, fwd_size, f_offsets, f_table, b_offsets, b_table, inf
+    rows_t, fwd_size, f_offsets, f_table, b_offsets, b_table, inf, halve
 ):
     """Join the two halves: best ``g_f(S, j) + d(j, i) + g_b(C, i)`` over ``|S| = fwd_size``.
 
-    ``rows_t[i, j]`` is ``d(j, i)``. Returns ``(cost, S, j)`` of the best join.
+    ``rows_t[i, j]`` is ``d(j, i)``. Returns ``(cost, S, j)`` of the best join. With
+    ``halve`` (symmetric tour, both halves the same size and table) only sets holding
+    bit 0 are tried: the complement of each skipped set is the same tour reversed.
     """
     n_bits = rows_t.shape[0]
     full = (1 << n_bits) - 1
@@ -98,7 +100,7 @@ def hk_combine(  # type: ignore[no-untyped-def]  # pragma: no cover
     best_mask = -1
     best_j = -1
     for mask in range(1, full):
-        if _popcount(mask) != fwd_size:
+        if _popcount(mask) != fwd_size or (halve and not mask & 1):
             continue
         comp = full ^ mask
         for j in range(n_bits):
@@ -112,7 +114,7 @@ def hk_combine(  # type: ignore[no-untyped-def]  # pragma: no cover
                 for j in range(n_bits):
                     w = v + rows_t[i, j]
                     a = h[j]
-                    h[j] = w if w < a else a
+                    h[j] = np.minimum(a, w)
         base = f_offsets[mask]
         r = 0
         for j in range(n_bits):

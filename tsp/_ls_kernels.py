@@ -77,89 +77,144 @@ def _move_segment(route, s, e, k, rev, scratch, pos):  # type: ignore[no-untyped
 
 
 @njit(cache=True, nogil=True)
-def _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch):  # type: ignore[no-untyped-def]  # pragma: no cover
-    """2-opt and Or-opt (segments of 1–3, both orientations) to a local optimum."""
+def _push(node, active, stack, top):  # type: ignore[no-untyped-def]  # pragma: no cover
+    if not active[node]:
+        active[node] = True
+        stack[top] = node
+        top += 1
+    return top
+
+
+@njit(cache=True, nogil=True)
+def _try_two_opt(d, route, lo, hi, neigh, pos, fwd, bwd, i):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Best-first 2-opt move that removes arc ``(i-1, i)``; returns ``(delta, x, y)``."""
     n_neigh = neigh.shape[1]
+    a = route[i - 1]
+    b = route[i]
+    # new arcs (a -> route[j]) and (b -> route[j+1]); reverse i..j
+    for t in range(n_neigh):
+        j = pos[neigh[a, t]]
+        if j <= i or j > hi:
+            continue
+        delta = (
+            d[a, route[j]]
+            + d[b, route[j + 1]]
+            - d[a, b]
+            - d[route[j], route[j + 1]]
+            + (bwd[j] - bwd[i])
+            - (fwd[j] - fwd[i])
+        )
+        if delta < 0:
+            return delta, i, j
+    # new arcs (route[jj] -> a) and (route[jj+1] -> b); reverse jj+1..i-1
+    for t in range(n_neigh):
+        jj = pos[neigh[a, t]]
+        if jj < lo - 1 or jj >= i - 2:
+            continue
+        x, y = jj + 1, i - 1
+        delta = (
+            d[route[jj], a]
+            + d[route[x], b]
+            - d[route[jj], route[x]]
+            - d[a, b]
+            + (bwd[y] - bwd[x])
+            - (fwd[y] - fwd[x])
+        )
+        if delta < 0:
+            return delta, x, y
+    return 0, -1, -1
+
+
+@njit(cache=True, nogil=True)
+def _try_or_opt(d, route, lo, hi, neigh, pos, fwd, bwd, s, length):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """First improving move of ``route[s..s+length-1]``; returns ``(delta, k, reversed)``."""
+    n_neigh = neigh.shape[1]
+    e = s + length - 1
+    p_s, p_e = route[s - 1], route[e + 1]
+    removed = d[p_s, route[s]] + d[route[e], p_e] - d[p_s, p_e]
+    inner_rev = (bwd[e] - bwd[s]) - (fwd[e] - fwd[s])
+    for end_pick in range(2):
+        anchor = route[s] if end_pick == 0 else route[e]
+        for t in range(n_neigh):
+            pc = pos[neigh[anchor, t]]
+            for k in (pc - 1, pc):
+                if k < lo - 1 or k > hi or (s - 1 <= k <= e):
+                    continue
+                u, v = route[k], route[k + 1]
+                base = removed + d[u, v]
+                fwd_gain = d[u, route[s]] + d[route[e], v] - base
+                rev_gain = d[u, route[e]] + d[route[s], v] + inner_rev - base
+                if rev_gain < fwd_gain and rev_gain < 0:
+                    return rev_gain, k, True
+                if fwd_gain < 0:
+                    return fwd_gain, k, False
+    return 0, -1, False
+
+
+@njit(cache=True, nogil=True)
+def _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """2-opt and Or-opt (segments of 1–3, both orientations) to a local optimum.
+
+    Only nodes on the ``stack`` (don't-look bits cleared) are examined; a node whose moves
+    all fail goes to sleep until a later move changes one of its arcs.
+    """
     _prefix(d, route, fwd, bwd)
-    improved = True
-    while improved:
-        improved = False
-        # 2-opt: reverse route[i..j]; new arcs (i-1 -> j) and (i -> j+1).
-        for i in range(lo, hi + 1):
-            a = route[i - 1]
-            for t in range(n_neigh):
-                c = neigh[a, t]
-                j = pos[c]
-                if j <= i or j > hi:
-                    continue
-                delta = (
-                    d[a, route[j]]
-                    + d[route[i], route[j + 1]]
-                    - d[a, route[i]]
-                    - d[route[j], route[j + 1]]
-                    + (bwd[j] - bwd[i])
-                    - (fwd[j] - fwd[i])
-                )
-                if delta < 0:
-                    _reverse(route, i, j, pos)
-                    _prefix(d, route, fwd, bwd)
-                    improved = True
-                    break
-            # second orientation: new arc (j -> i) seen from node route[i]
-            b = route[i]
-            for t in range(n_neigh):
-                c = neigh[b, t]
-                jj = pos[c]
-                # reverse route[jj+1 .. i-1]? new arcs (jj -> i-1) and (jj+1 -> i)
-                if jj < lo - 1 or jj >= i - 2:
-                    continue
-                x, y = jj + 1, i - 1
-                delta = (
-                    d[route[jj], route[y]]
-                    + d[route[x], route[i]]
-                    - d[route[jj], route[x]]
-                    - d[route[y], route[i]]
-                    + (bwd[y] - bwd[x])
-                    - (fwd[y] - fwd[x])
-                )
-                if delta < 0:
-                    _reverse(route, x, y, pos)
-                    _prefix(d, route, fwd, bwd)
-                    improved = True
-                    break
-        # Or-opt: move route[s..e] (length 1..3) next to a neighbour of either end.
-        for length in range(1, 4):
-            s = lo
-            while s + length - 1 <= hi:
-                e = s + length - 1
-                p_s, p_e = route[s - 1], route[e + 1]
-                removed = d[p_s, route[s]] + d[route[e], p_e] - d[p_s, p_e]
-                inner_rev = (bwd[e] - bwd[s]) - (fwd[e] - fwd[s])
-                done = False
-                for end_pick in range(2):
-                    anchor = route[s] if end_pick == 0 else route[e]
-                    for t in range(n_neigh):
-                        c = neigh[anchor, t]
-                        pc = pos[c]
-                        for k in (pc - 1, pc):
-                            if k < lo - 1 or k > hi or (s - 1 <= k <= e):
-                                continue
-                            u, v = route[k], route[k + 1]
-                            base = removed + d[u, v]
-                            fwd_gain = d[u, route[s]] + d[route[e], v] - base
-                            rev_gain = d[u, route[e]] + d[route[s], v] + inner_rev - base
-                            if fwd_gain < 0 or rev_gain < 0:
-                                _move_segment(route, s, e, k, rev_gain < fwd_gain, scratch, pos)
-                                _prefix(d, route, fwd, bwd)
-                                improved = True
-                                done = True
-                                break
-                        if done:
-                            break
-                    if done:
+    while top > 0:
+        top -= 1
+        v = stack[top]
+        active[v] = False
+        p = pos[v]
+        if p < lo - 1 or p > hi + 1:
+            continue
+        touched = np.empty(8, np.int64)
+        n_touched = 0
+        for i in (p, p + 1):
+            if i < lo or i > hi:
+                continue
+            delta, x, y = _try_two_opt(d, route, lo, hi, neigh, pos, fwd, bwd, i)
+            if delta < 0:
+                touched[0] = route[x - 1]
+                touched[1] = route[x]
+                touched[2] = route[y]
+                touched[3] = route[y + 1]
+                n_touched = 4
+                _reverse(route, x, y, pos)
+                break
+        if n_touched == 0:
+            for length in range(1, 4):
+                for s in (p, p - length + 1):
+                    if s < lo or s + length - 1 > hi:
+                        continue
+                    delta, k, rev = _try_or_opt(d, route, lo, hi, neigh, pos, fwd, bwd, s, length)
+                    if delta < 0:
+                        e = s + length - 1
+                        touched[0] = route[s - 1]
+                        touched[1] = route[s]
+                        touched[2] = route[e]
+                        touched[3] = route[e + 1]
+                        touched[4] = route[k]
+                        touched[5] = route[k + 1]
+                        n_touched = 6
+                        _move_segment(route, s, e, k, rev, scratch, pos)
                         break
-                s += 1
+                if n_touched:
+                    break
+        if n_touched:
+            _prefix(d, route, fwd, bwd)
+            top = _push(v, active, stack, top)
+            for q in range(n_touched):
+                top = _push(touched[q], active, stack, top)
     return fwd[route.shape[0] - 1]
+
+
+@njit(cache=True, nogil=True)
+def _activate_all(route, lo, hi, active, stack):  # type: ignore[no-untyped-def]  # pragma: no cover
+    top = 0
+    for p in range(hi, lo - 1, -1):
+        active[route[p]] = True
+        stack[top] = route[p]
+        top += 1
+    return top
 
 
 @njit(cache=True, nogil=True)
@@ -167,7 +222,7 @@ def _kick(route, lo, hi, state, scratch, pos):  # type: ignore[no-untyped-def]  
     """Double bridge on a path: swap two adjacent random segments inside ``lo..hi``."""
     span = hi - lo + 1
     if span < 3:
-        return state
+        return state, lo, lo
     state = (state * 6364136223846793005 + 1442695040888963407) & 0x7FFFFFFFFFFFFFFF
     a = lo + (state >> 17) % (span - 2)
     max_len = min(50, (hi - a) // 2) if hi - a >= 2 else 1
@@ -178,7 +233,7 @@ def _kick(route, lo, hi, state, scratch, pos):  # type: ignore[no-untyped-def]  
     b = a + l1
     c = min(b + l2, hi + 1)
     if b >= c:
-        return state
+        return state, a, a
     # route[a..b-1] and route[b..c-1] swap places.
     k = 0
     for p in range(b, c):
@@ -190,7 +245,7 @@ def _kick(route, lo, hi, state, scratch, pos):  # type: ignore[no-untyped-def]  
     for p in range(a, c):
         route[p] = scratch[p - a]
         pos[route[p]] = p
-    return state
+    return state, a, c
 
 
 @njit(cache=True, nogil=True)
@@ -206,13 +261,19 @@ def ils_plain(d, route, lo, hi, neigh, iterations, seed):  # type: ignore[no-unt
     fwd = np.empty(n, d.dtype)
     bwd = np.empty(n, d.dtype)
     scratch = np.empty(n, np.int64)
+    active = np.zeros(n, np.bool_)
+    stack = np.empty(n, np.int64)
+    top = _activate_all(route, lo, hi, active, stack)
     best = route.copy()
-    best_cost = _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch)
+    best_cost = _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top)
     best[:] = route
     state = (seed * 2654435761 + 12345) & 0x7FFFFFFFFFFFFFFF
     for _ in range(iterations):
-        state = _kick(route, lo, hi, state, scratch, pos)
-        cost = _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch)
+        state, a, c = _kick(route, lo, hi, state, scratch, pos)
+        top = 0
+        for p in range(max(a - 1, 0), min(c + 1, n)):
+            top = _push(route[p], active, stack, top)
+        cost = _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top)
         if cost <= best_cost:
             best_cost = cost
             best[:] = route
@@ -290,7 +351,7 @@ def ils_windows(  # type: ignore[no-untyped-def]  # pragma: no cover
             route[:] = best
             for p in range(n):
                 pos[route[p]] = p
-            state = _kick(route, lo, hi, state, scratch, pos)
+            state, _a, _c = _kick(route, lo, hi, state, scratch, pos)
             cur_v, cur_c = _evaluate(
                 d, travel, route, w_open, w_close, w_count, service, start_time, arrive, depart
             )

@@ -123,7 +123,8 @@ def held_karp(
         f_table = np.empty(hk_offsets(n_bits, fwd, f_off), dtype=table_dtype)
         hk_fill(rows, init64.astype(table_dtype), fwd, f_off, f_table, inf)
 
-    best, mask, last = hk_combine(rows_t, fwd, f_off, f_table, b_off, b_table, inf)
+    halve = symmetric_closed and fwd == bwd
+    best, mask, last = hk_combine(rows_t, fwd, f_off, f_table, b_off, b_table, inf, halve)
     head = hk_trace_forward(rows, f_off, f_table, mask, last)
     comp = ((1 << n_bits) - 1) ^ mask
     # The joining arc last -> first: pick the first backward node that realises ``best``.

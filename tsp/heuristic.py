@@ -57,12 +57,23 @@ class Extended:
         return [int(v) for v in route[:-1]]
 
     def neighbours(self) -> npt.NDArray[np.int64]:
-        """Up to 10 cheapest partners (either direction) for each node, sink included."""
+        """Up to 10 cheapest partners (either direction) for each node, sink included.
+
+        At most three zero-cost partners are kept: co-located stops would otherwise fill
+        the whole list and hide every useful move (pr144 has many such clusters).
+        """
         n1 = self.cost.shape[0]
         sym = np.minimum(self.cost, self.cost.T).astype(np.float64)
         np.fill_diagonal(sym, np.inf)
         k = min(_NEIGHBOURS, n1 - 1)
-        return np.ascontiguousarray(np.argsort(sym, axis=1, kind="stable")[:, :k], dtype=np.int64)
+        ranked = np.argsort(sym, axis=1, kind="stable")
+        out = np.empty((n1, k), dtype=np.int64)
+        for v in range(n1):
+            row = ranked[v]
+            zero = row[sym[v, row] == 0][:3]
+            rest = row[sym[v, row] > 0]
+            out[v] = np.concatenate([zero, rest])[:k]
+        return out
 
     def nearest_neighbour(self) -> npt.NDArray[np.int64]:
         """Greedy construction: always go to the cheapest unvisited free stop."""

@@ -122,12 +122,11 @@ class MobileWsProvider:
             coord_sys=self._coord_sys,
             requested_at=now,
         )
-        reply = self._endpoint.call(
-            self._endpoint.envelope(xml=document),
-            budget,
-            msisdn=msisdn,
-            secrets=self._cfg.secrets(),
-        )
+        try:
+            envelope = self._endpoint.envelope(xml=document)
+        except CarrierError as exc:
+            return Attempt(exc, None)
+        reply = self._endpoint.call(envelope, budget, msisdn=msisdn, secrets=self._cfg.secrets())
         if reply.error is not None:
             return Attempt(reply.error, reply.exchange)
         try:

@@ -14,17 +14,22 @@ from typing import TYPE_CHECKING, Generic, TypeVar
 
 if TYPE_CHECKING:
     from ..errors import SubscriberAbsent
+    from ..evidence import Exchange
     from ..fix import PositionFix
     from ..msisdn import Msisdn
     from .clock import Clock
 
-__all__ = ["FixCache", "PortedNumbers", "SingleFlight"]
+__all__ = ["Evidence", "FixCache", "PortedNumbers", "SingleFlight"]
 
 T = TypeVar("T")
+Evidence = tuple["Exchange", ...]
 
 
 class FixCache:
     """Bounded LRU of the latest fix per subscriber plus short negative entries.
+
+    Each entry keeps the exchanges that produced it, so an answer served from the cache
+    still comes with the carrier's raw answer as evidence (R3.4).
 
     Parameters
     ----------
@@ -41,23 +46,24 @@ class FixCache:
         self._negative_ttl_s = negative_ttl_s
         self._clock = clock
         self._lock = threading.Lock()
-        self._fixes: OrderedDict[Msisdn, PositionFix] = OrderedDict()
-        self._absent: dict[Msisdn, tuple[float, SubscriberAbsent]] = {}
+        self._fixes: OrderedDict[Msisdn, tuple[PositionFix, Evidence]] = OrderedDict()
+        self._absent: dict[Msisdn, tuple[float, SubscriberAbsent, Evidence]] = {}
 
     def fresh_fix(
         self, msisdn: Msisdn, *, max_age_s: float, accuracy_m: float
-    ) -> PositionFix | None:
+    ) -> tuple[PositionFix, Evidence] | None:
         """Return a cached fix no older than ``max_age_s`` and no wider than ``accuracy_m``."""
         with self._lock:
-            fix = self._fixes.get(msisdn)
-            if fix is None or fix.stale:
+            entry = self._fixes.get(msisdn)
+            if entry is None:
                 return None
-            if fix.age_s(self._clock.now()) > max_age_s or fix.radius_m > accuracy_m:
+            fix = entry[0]
+            if fix.stale or fix.age_s(self._clock.now()) > max_age_s or fix.radius_m > accuracy_m:
                 return None
             self._fixes.move_to_end(msisdn)
-            return fix
+            return entry
 
-    def recent_absence(self, msisdn: Msisdn) -> SubscriberAbsent | None:
+    def recent_absence(self, msisdn: Msisdn) -> tuple[SubscriberAbsent, Evidence] | None:
         """Return a still-valid "absent subscriber" answer."""
         with self._lock:
             entry = self._absent.get(msisdn)
@@ -66,26 +72,28 @@ class FixCache:
             if self._clock.monotonic() - entry[0] > self._negative_ttl_s:
                 del self._absent[msisdn]
                 return None
-            return entry[1]
+            return entry[1], entry[2]
 
-    def store_fix(self, msisdn: Msisdn, fix: PositionFix) -> None:
+    def store_fix(self, msisdn: Msisdn, fix: PositionFix, evidence: Evidence = ()) -> None:
         """Keep the newest fix (by carrier fix time) and forget any absence."""
         with self._lock:
             self._absent.pop(msisdn, None)
             current = self._fixes.get(msisdn)
-            if current is not None and current.fix_time > fix.fix_time:
+            if current is not None and current[0].fix_time > fix.fix_time:
                 return
-            self._fixes[msisdn] = fix
+            self._fixes[msisdn] = (fix, evidence)
             self._fixes.move_to_end(msisdn)
             while len(self._fixes) > self._max_entries:
                 self._fixes.popitem(last=False)
 
-    def store_absence(self, msisdn: Msisdn, error: SubscriberAbsent) -> None:
+    def store_absence(
+        self, msisdn: Msisdn, error: SubscriberAbsent, evidence: Evidence = ()
+    ) -> None:
         """Remember briefly that the handset is off or out of coverage."""
         if self._negative_ttl_s <= 0:
             return
         with self._lock:
-            self._absent[msisdn] = (self._clock.monotonic(), error)
+            self._absent[msisdn] = (self._clock.monotonic(), error, evidence)
             while len(self._absent) > self._max_entries:
                 self._absent.pop(next(iter(self._absent)))
 

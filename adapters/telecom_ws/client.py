@@ -125,7 +125,10 @@ class TelecomWsProvider:
             loc_type=self._loc_type,
             resp_req=self._resp_req,
         )
-        envelope = _with_encoding_marks(self._endpoint.envelope(self._string_type(document)))
+        try:
+            envelope = _with_encoding_marks(self._endpoint.envelope(self._string_type(document)))
+        except CarrierError as exc:
+            return Attempt(exc, None)
         reply = self._endpoint.call(envelope, budget, msisdn=msisdn, secrets=self._cfg.secrets())
         if reply.error is not None:
             return Attempt(reply.error, reply.exchange)

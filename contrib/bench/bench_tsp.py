@@ -75,7 +75,9 @@ def bench_exact(sizes: list[int], repeats: int) -> None:
 
     tsp.warm_up()
     print("## exact (closed symmetric random Euclidean, integer costs; best of", repeats, "runs)")
-    print("| n | ours s | ours peak MiB | fast-tsp exact s | ratio ours/fast-tsp | python-tsp DP s | cost equal |")
+    print(
+        "| n | ours s | ours peak MiB | fast-tsp exact s | ratio ours/fast-tsp | python-tsp DP s | cost equal |"
+    )
     print("|---|---|---|---|---|---|---|")
     for n in sizes:
         d = _euclid(n, seed=n)
@@ -101,8 +103,10 @@ def bench_exact(sizes: list[int], repeats: int) -> None:
         fast_s = f"{min(fast_t):.4f}" if fast_t else "n/a (n > 23)"
         ratio = f"{min(ours_t) / min(fast_t):.2f}" if fast_t else "n/a"
         py_s = f"{py_t:.3f}" if py_t is not None else "n/a (n > 12)"
-        print(f"| {n} | {min(ours_t):.4f} | {peak / 2**20:.0f} | {fast_s} | {ratio} | {py_s} | {same} |",
-              flush=True)
+        print(
+            f"| {n} | {min(ours_t):.4f} | {peak / 2**20:.0f} | {fast_s} | {ratio} | {py_s} | {same} |",
+            flush=True,
+        )
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
@@ -120,7 +124,9 @@ def _ortools_gls(d: np.ndarray, seconds: float) -> int:
     routing.SetArcCostEvaluatorOfAllVehicles(routing.RegisterTransitCallback(cb))
     params = pywrapcp.DefaultRoutingSearchParameters()
     params.first_solution_strategy = routing_enums_pb2.FirstSolutionStrategy.PATH_CHEAPEST_ARC
-    params.local_search_metaheuristic = routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    params.local_search_metaheuristic = (
+        routing_enums_pb2.LocalSearchMetaheuristic.GUIDED_LOCAL_SEARCH
+    )
     params.time_limit.FromMilliseconds(int(seconds * 1000))
     sol = routing.SolveWithParameters(params)
     return int(sol.ObjectiveValue())
@@ -133,7 +139,9 @@ def bench_heuristic(seconds: float) -> None:
     opt = _optima_tsplib()
     names = [k for k, (n, _) in opt.items() if 24 <= n <= 202]
     print(f"## heuristic (TSPLIB n=24..202, {seconds:g} s each, closed tours, gap to optimum %)")
-    print("| instance | n | optimum | ours | ours gap % | ours s | bound gap % | OR-Tools GLS gap % | fast-tsp gap % |")
+    print(
+        "| instance | n | optimum | ours | ours gap % | ours s | bound gap % | OR-Tools GLS gap % | fast-tsp gap % |"
+    )
     print("|---|---|---|---|---|---|---|---|---|")
     gaps: dict[str, list[float]] = {"ours": [], "ortools": [], "fast": []}
     for name in names:
@@ -143,24 +151,34 @@ def bench_heuristic(seconds: float) -> None:
         g = 100 * (r.cost - o) / o
         go = 100 * (_ortools_gls(d, seconds) - o) / o
         fast_ok = int(d.max()) < 2**16
-        gf = 100 * (_tour_cost(d, fast_tsp.find_tour(d, seconds)) - o) / o if fast_ok else float("nan")
+        gf = (
+            100 * (_tour_cost(d, fast_tsp.find_tour(d, seconds)) - o) / o
+            if fast_ok
+            else float("nan")
+        )
         gaps["ours"].append(g)
         gaps["ortools"].append(go)
         gaps["fast"].append(gf)
         bound = 100 * r.gap if r.gap is not None else float("nan")
-        print(f"| {name} | {n} | {o} | {r.cost} | {g:.2f} | {r.elapsed_s:.2f} | {bound:.2f} | {go:.2f} | {gf:.2f} |",
-              flush=True)
+        print(
+            f"| {name} | {n} | {o} | {r.cost} | {g:.2f} | {r.elapsed_s:.2f} | {bound:.2f} | {go:.2f} | {gf:.2f} |",
+            flush=True,
+        )
     for k, v in gaps.items():
         a = np.array(v)
         a = a[~np.isnan(a)]
-        print(f"{k}: mean gap {a.mean():.3f}%  worst {a.max():.3f}%  optimal {int((a == 0).sum())}/{len(a)}")
+        print(
+            f"{k}: mean gap {a.mean():.3f}%  worst {a.max():.3f}%  optimal {int((a == 0).sum())}/{len(a)}"
+        )
 
 
 def bench_windows(seconds: float) -> None:
     tsp.warm_up()
     opt = _optima_tsptw()
     print(f"## time windows (75 Dumas instances): exact DP and {seconds:g} s heuristic")
-    print("| instance | optimum | exact cost | proven | exact s | heuristic cost | heuristic gap % | heuristic s |")
+    print(
+        "| instance | optimum | exact cost | proven | exact s | heuristic cost | heuristic gap % | heuristic s |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     worst: dict[int, float] = {}
     hgaps = []
@@ -173,8 +191,10 @@ def bench_windows(seconds: float) -> None:
         hgaps.append(hg)
         n = p.n - 1
         worst[n] = max(worst.get(n, 0.0), r.elapsed_s)
-        print(f"| {name} | {o} | {r.cost} | {r.proven_optimal} | {r.elapsed_s:.3f} | {h.cost} | {hg:.2f} | {h.elapsed_s:.2f} |",
-              flush=True)
+        print(
+            f"| {name} | {o} | {r.cost} | {r.proven_optimal} | {r.elapsed_s:.3f} | {h.cost} | {hg:.2f} | {h.elapsed_s:.2f} |",
+            flush=True,
+        )
         assert r.cost == o and r.proven_optimal, name
     print("exact worst time per n:", {k: round(v, 3) for k, v in worst.items()})
     print(f"heuristic mean gap {np.mean(hgaps):.3f}%  worst {np.max(hgaps):.3f}%")
@@ -182,7 +202,9 @@ def bench_windows(seconds: float) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("what", choices=["exact", "heuristic", "windows", "all"], nargs="?", default="all")
+    ap.add_argument(
+        "what", choices=["exact", "heuristic", "windows", "all"], nargs="?", default="all"
+    )
     ap.add_argument("--sizes", default="12,16,20,23,25")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=1.0)

@@ -158,7 +158,7 @@ class DirectoryService:
         """For DataLoaders: one entry per id, ``None`` where missing or not visible."""
         wanted = list(ids)
         scope = self._scope()
-        found = {m.staff_id: m for m in self._managers.get_many(wanted)}
+        found = {m.staff_id: m for m in self._managers.get_many(wanted) if m is not None}
         return [
             m if m is not None and scope.allows(m.staff_id, m.department_id) else None
             for m in (found.get(i) for i in wanted)
@@ -202,7 +202,7 @@ class DirectoryService:
         """For DataLoaders; departments are not secret, but anonymous callers see none."""
         self.require_principal()
         wanted = list(ids)
-        found = {d.id: d for d in self._departments.get_many(wanted)}
+        found = {d.id: d for d in self._departments.get_many(wanted) if d is not None}
         return [found.get(i) for i in wanted]
 
     def departments(self) -> list[Department]:
@@ -216,7 +216,7 @@ class DirectoryService:
         """For DataLoaders: one entry per id, ``None`` where missing or not visible."""
         wanted = list(ids)
         visible = self._visible_manager_ids(self._scope())
-        found = {r.id: r for r in self._retailers.get_many(wanted)}
+        found = {r.id: r for r in self._retailers.get_many(wanted) if r is not None}
         return [
             r
             if r is not None

@@ -102,7 +102,7 @@ def test_fresh_cached_fix_is_reused_within_max_age_and_refetched_after(
     assert not hub.locate(NUMBER, Qos(max_age_s=60)).from_cache
     cached = hub.locate(NUMBER, Qos(max_age_s=60))
     assert cached.from_cache
-    assert cached.exchanges == ()
+    assert cached.exchanges == ()  # scripted providers make no HTTP exchange
     assert not hub.locate(NUMBER, Qos(max_age_s=60, accuracy_m=50)).from_cache  # too wide
     clock.advance(61)
     assert not hub.locate(NUMBER, Qos(max_age_s=60)).from_cache

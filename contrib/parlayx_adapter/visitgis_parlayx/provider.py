@@ -92,14 +92,17 @@ class ParlayXProvider:
     def locate(self, msisdn: Msisdn, qos: Qos, budget: AttemptBudget) -> Attempt:
         """One ``getLocation`` call; never raises."""
         requested_m = max(1, round(qos.accuracy_m))
-        envelope = self._endpoint.envelope(
-            address=f"tel:+{msisdn.international}",
-            requestedAccuracy=requested_m,
-            acceptableAccuracy=round(requested_m * self._acceptable_factor),
-            maximumAge={"metric": "Second", "units": round(qos.max_age_s)},
-            responseTime={"metric": "Second", "units": budget.inner_timer_s},
-            tolerance=self._tolerance,
-        )
+        try:
+            envelope = self._endpoint.envelope(
+                address=f"tel:+{msisdn.international}",
+                requestedAccuracy=requested_m,
+                acceptableAccuracy=round(requested_m * self._acceptable_factor),
+                maximumAge={"metric": "Second", "units": round(qos.max_age_s)},
+                responseTime={"metric": "Second", "units": budget.inner_timer_s},
+                tolerance=self._tolerance,
+            )
+        except CarrierError as exc:
+            return Attempt(exc, None)
         reply = self._endpoint.call(envelope, budget, msisdn=msisdn, secrets=self._cfg.secrets())
         if reply.error is not None:
             return Attempt(reply.error, reply.exchange)

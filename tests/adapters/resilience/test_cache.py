@@ -19,9 +19,9 @@ def test_cache_keeps_the_newest_fix_by_carrier_time() -> None:
     number = Msisdn("13812345678")
     cache.store_fix(number, fix_for("a", fix_time=START))
     cache.store_fix(number, fix_for("b", fix_time=START - timedelta(minutes=5)))
-    fix = cache.fresh_fix(number, max_age_s=60, accuracy_m=1000)
-    assert fix is not None
-    assert fix.carrier == "a"
+    entry = cache.fresh_fix(number, max_age_s=60, accuracy_m=1000)
+    assert entry is not None
+    assert entry[0].carrier == "a"
 
 
 def test_cache_evicts_the_least_recently_used_subscriber() -> None:

@@ -1,0 +1,189 @@
+"""Reading retailers and managers through GraphQL, as each role."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from gql.schema.relay import encode_global_id
+from tests.gql.api import Api
+from tests.gql.conftest import DemoPeople
+
+RETAILERS = """
+query($filter: RetailerFilter, $first: Int, $after: String) {
+  retailers(filter: $filter, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    nodes { id name licenceNo grade businessType position { lat lon } manager { staffNo } }
+  }
+}
+"""
+
+
+def _count(api: Api, who: str, filter: dict[str, object] | None = None) -> int:
+    data = api.data(RETAILERS, {"filter": filter, "first": 1}, as_=who)
+    return int(data["retailers"]["totalCount"])
+
+
+def test_marketing_sees_every_retailer_of_the_demo_city(api: Api, people: DemoPeople) -> None:
+    """The marketing department reads the whole city (about 3,000 retailers)."""
+    assert 2_500 <= _count(api, people.marketing) <= 3_500
+
+
+def test_a_manager_sees_only_their_own_retailers(api: Api, people: DemoPeople) -> None:
+    """Every retailer a manager can list is assigned to that manager."""
+    data = api.data(RETAILERS, {"first": 100}, as_=people.manager)
+    nodes = data["retailers"]["nodes"]
+    assert nodes
+    assert {n["manager"]["staffNo"] for n in nodes} == {people.manager}
+    assert _count(api, people.manager) < _count(api, people.marketing) / 5
+
+
+def test_a_head_sees_their_department_and_nothing_else(api: Api, people: DemoPeople) -> None:
+    """A head's retailers are exactly those of their department's managers."""
+    mine = _count(api, people.head)
+    elsewhere = _count(api, people.head_elsewhere)
+    total = _count(api, people.marketing)
+    assert _count(api, people.manager) < mine < total
+    assert mine + elsewhere <= total
+    assert _count(api, people.deputy) == mine
+
+
+def test_auditors_without_audit_plans_see_no_retailers(api: Api, people: DemoPeople) -> None:
+    """An auditor's scope comes from audit plans; with none, the list is empty."""
+    assert _count(api, people.auditor) == 0
+
+
+def test_anonymous_callers_are_told_to_sign_in(api: Api) -> None:
+    """No token: a readable UNAUTHENTICATED error, no data."""
+    result = api.execute(RETAILERS, {"first": 5})
+    assert result.errors is not None
+    assert result.errors[0].extensions == {"code": "UNAUTHENTICATED"}
+
+
+def test_a_forged_token_is_anonymous(api: Api, people: DemoPeople) -> None:
+    """A token signed with another secret does not authenticate."""
+    from gql.auth import mint_token
+    from gql.context import Context
+
+    token = mint_token(secret="x" * 40, issuer="visitgis", staff_no=people.marketing, ttl_s=60)
+    context = Context(state=api.state, token=token)
+    assert context.principal is None
+    assert context.auth_error == "invalid token"
+
+
+def test_pages_walk_the_whole_list_without_overlap(api: Api, people: DemoPeople) -> None:
+    """Following endCursor visits every retailer exactly once."""
+    seen: list[str] = []
+    after = None
+    while True:
+        page = api.data(RETAILERS, {"first": 100, "after": after}, as_=people.head)["retailers"]
+        seen += [n["id"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == _count(api, people.head)
+
+
+@pytest.mark.parametrize(
+    ("variables", "message"),
+    [
+        ({"first": 0}, "first must be between 1 and 100"),
+        ({"first": 101}, "first must be between 1 and 100"),
+        ({"first": 5, "after": "garbage"}, "after:"),
+        ({"filter": {"gradeMin": 0}}, "filter.grade_min must be within 1..30"),
+        ({"filter": {"gradeMin": 9, "gradeMax": 3}}, "must not exceed"),
+        ({"filter": {"search": "x"}}, "at least 2 characters"),
+        (
+            {"filter": {"bbox": {"south": 28.2, "west": 120.5, "north": 27.8, "east": 121.0}}},
+            "south must be ≤ north",
+        ),
+        ({"filter": {"near": {"lat": 95, "lon": 120.6, "radiusM": 100}}}, "filter.near.lat"),
+        ({"filter": {"near": {"lat": 28, "lon": 120.6, "radiusM": -1}}}, "radius_m"),
+        ({"filter": {"managerIds": ["not-an-id"]}}, "filter.managerIds"),
+    ],
+)
+def test_bad_arguments_get_a_clear_message(
+    api: Api, people: DemoPeople, variables: dict[str, object], message: str
+) -> None:
+    """Each bad argument is named in a readable (unmasked) error."""
+    result = api.execute(RETAILERS, variables, as_=people.marketing)
+    assert result.errors is not None
+    assert message in result.errors[0].message
+
+
+def test_filters_narrow_the_list_consistently(api: Api, people: DemoPeople) -> None:
+    """Grade, business type and box filters return only matching retailers."""
+    data = api.data(
+        RETAILERS,
+        {"filter": {"gradeMin": 20, "gradeMax": 30, "businessTypes": ["ORDINARY"]}, "first": 100},
+        as_=people.marketing,
+    )
+    nodes = data["retailers"]["nodes"]
+    assert nodes
+    assert all(20 <= n["grade"] <= 30 and n["businessType"] == "ORDINARY" for n in nodes)
+    box = {"south": 27.95, "west": 120.6, "north": 28.05, "east": 120.7}
+    boxed = api.data(RETAILERS, {"filter": {"bbox": box}, "first": 100}, as_=people.marketing)
+    for node in boxed["retailers"]["nodes"]:
+        assert 27.95 <= node["position"]["lat"] <= 28.05
+        assert 120.6 <= node["position"]["lon"] <= 120.7
+
+
+def test_text_search_finds_a_retailer_by_licence_number(api: Api, people: DemoPeople) -> None:
+    """Searching a licence number returns that retailer."""
+    some = api.data(RETAILERS, {"first": 1}, as_=people.marketing)["retailers"]["nodes"][0]
+    found = api.data(
+        RETAILERS, {"filter": {"search": some["licenceNo"]}, "first": 5}, as_=people.marketing
+    )["retailers"]["nodes"]
+    assert some["id"] in [n["id"] for n in found]
+
+
+NODE = "query($id: ID!) { node(id: $id) { id ... on Retailer { name } ... on Manager { name } } }"
+
+
+def test_node_hides_other_peoples_objects_like_missing_ones(
+    api: Api, people: DemoPeople
+) -> None:
+    """A manager asking for a colleague's retailer gets null, exactly as for a missing ID."""
+    theirs = api.data(RETAILERS, {"first": 1}, as_=people.manager_elsewhere)["retailers"]
+    their_id = theirs["nodes"][0]["id"]
+    assert api.data(NODE, {"id": their_id}, as_=people.manager_elsewhere)["node"] is not None
+    assert api.data(NODE, {"id": their_id}, as_=people.manager)["node"] is None
+    missing = encode_global_id("Retailer", 10_000_000)
+    assert api.data(NODE, {"id": missing}, as_=people.manager)["node"] is None
+    bad = api.execute(NODE, {"id": "%%%"}, as_=people.manager)
+    assert bad.errors is not None and "not a valid ID" in bad.errors[0].message
+
+
+def test_managers_are_scoped_like_retailers(api: Api, people: DemoPeople) -> None:
+    """A manager lists only themselves; a head their department; marketing everyone."""
+    query = "{ managers(first: 100) { totalCount nodes { staffNo } } }"
+    own = api.data(query, as_=people.manager)["managers"]
+    assert [n["staffNo"] for n in own["nodes"]] == [people.manager]
+    dept = api.data(query, as_=people.head)["managers"]["nodes"]
+    assert people.manager in {n["staffNo"] for n in dept}
+    assert people.manager_elsewhere not in {n["staffNo"] for n in dept}
+    assert api.data(query, as_=people.marketing)["managers"]["totalCount"] == 15
+
+
+def test_sql_statements_do_not_grow_with_page_size(
+    api: Api, people: DemoPeople, demo_engine: sa.Engine
+) -> None:
+    """A page of retailers with their managers costs the same statements for 5 or 100 rows."""
+    query = """query($n: Int) { retailers(first: $n) { totalCount nodes {
+        name openingWindows { opens } manager { name department { name } } } } }"""
+    counts = []
+    for size in (5, 100):
+        statements: list[str] = []
+
+        def count(*args: object) -> None:
+            statements.append(str(args[2]))
+
+        sa.event.listen(demo_engine, "before_cursor_execute", count)
+        try:
+            api.data(query, {"n": size}, as_=people.marketing)
+        finally:
+            sa.event.remove(demo_engine, "before_cursor_execute", count)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 8
