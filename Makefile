@@ -9,7 +9,9 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SEED   ?= 7
 
-export VISITGIS_CARRIERS_FILE ?= contrib/demo/carriers.toml
+# `make run` talks to the mock carriers over real SOAP (contrib/mock_carriers)
+run: export VISITGIS_CARRIERS_FILE ?= contrib/mock_carriers/demo_region.toml
+run: export VISITGIS_CARRIER_PASSWORD ?= CHANGE-ME
 
 .PHONY: setup run serve test lint typecheck format schema schema-check bench clean
 

@@ -66,6 +66,32 @@ class _OfflineTransport(zeep.Transport):
         return bytes(Path(url.removeprefix("file://")).read_bytes())
 
 
+class _AnswerElementCheck(zeep.Plugin):
+    """Refuse a reply whose body element is not the operation's response element.
+
+    zeep matches rpc replies by position and ignores the wrapper's namespace, so an answer
+    from another service (or a misrouted one) would otherwise pass. Runs on zeep's own
+    parse of the envelope (ingress), so nothing is parsed twice.
+    """
+
+    def ingress(
+        self, envelope: etree._Element, http_headers: dict[str, str], operation: Any
+    ) -> tuple[etree._Element, dict[str, str]]:
+        if _local(envelope.tag) != "Envelope":
+            return envelope, http_headers  # not SOAP at all: zeep's own checks decide
+        body = next((child for child in envelope if _local(child.tag) == "Body"), None)
+        element = None if body is None or len(body) == 0 else body[0]
+        found = None if element is None else element.tag
+        expected = str(operation.output.body.qname)
+        if found != expected and (found is None or _local(found) != "Fault"):
+            raise MalformedAnswer(f"SOAP body holds {found!r}, expected {expected!r}")
+        return envelope, http_headers
+
+
+def _local(tag: object) -> str:
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
+
+
 def carrier_session(max_concurrent: int) -> requests.Session:
     """Build one session per carrier (bulkhead): its own pool, sized to the concurrency limit."""
     session = requests.Session()
@@ -101,7 +127,10 @@ def load_wsdl_client(wsdl: Path, *, documents: Mapping[str, bytes] | None = None
     )
     try:
         return zeep.Client(  # type: ignore[no-untyped-call]
-            str(wsdl), transport=_OfflineTransport(documents or {}), settings=settings
+            str(wsdl),
+            transport=_OfflineTransport(documents or {}),
+            settings=settings,
+            plugins=[_AnswerElementCheck()],
         )
     except (OSError, zeep.exceptions.Error, etree.LxmlError) as exc:
         raise ConfigError(f"cannot load WSDL {wsdl.name}: {exc}") from exc
@@ -150,8 +179,6 @@ class SoapEndpoint:
             self._binding_operation = self._binding.get(operation)
         except (zeep.exceptions.Error, ValueError, KeyError, AttributeError) as exc:
             raise ConfigError(f"WSDL has no {service_name}/{port_name}.{operation}: {exc}") from exc
-        self._answer_tag = str(self._binding_operation.output.body.qname)
-        self._envelope_ns = self._binding.nsmap["soap-env"]
         action = self._binding_operation.soapaction or ""
         if isinstance(self._binding, Soap12Binding):
             self.soap_version = "1.2"
@@ -308,25 +335,7 @@ class SoapEndpoint:
             # zeep can trip over replies it does not expect (python-zeep #1337); an answer
             # we cannot read is a malformed answer, not a crash.
             raise MalformedAnswer(f"SOAP reply could not be read: {_short(exc)}") from exc
-        self._check_answer_element(response.content)
         return value
-
-    def _check_answer_element(self, content: bytes) -> None:
-        """Refuse a reply whose body element is not the operation's response element.
-
-        zeep matches rpc replies by position and ignores the wrapper's namespace, so an
-        answer from another service (or a misrouted one) would otherwise pass.
-        """
-        parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
-        try:
-            root = etree.fromstring(content, parser)
-        except etree.XMLSyntaxError as exc:  # zeep parsed it already; defensive only
-            raise MalformedAnswer(f"SOAP reply is not XML: {_short(exc)}") from exc
-        body = root.find(f"{{{self._envelope_ns}}}Body")
-        element = None if body is None or len(body) == 0 else body[0]
-        found = None if element is None else element.tag
-        if found != self._answer_tag:
-            raise MalformedAnswer(f"SOAP body holds {found!r}, expected {self._answer_tag!r}")
 
 
 def _is_read_timeout(exc: BaseException) -> bool:

@@ -2,7 +2,7 @@
 
 Chinese map providers shift positions only inside China; outside they serve WGS-84. The
 common shortcut, a latitude/longitude rectangle, also shifts Seoul, Hanoi, Ulaanbaatar and
-Taipei. We use a hand-drawn outline instead: about 90 vertices, borders good to a few tens of
+Taipei. We use a hand-drawn outline instead: about 120 vertices, borders good to a few tens of
 kilometres, Hong Kong and Macau inside (AMap shifts them), Taiwan outside. A point within a few
 tens of kilometres of a land border may be classified wrongly; no retailer of ours is there.
 """
@@ -12,6 +12,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+
+from geo._kernels import jit
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -53,37 +55,46 @@ _HAINAN: tuple[tuple[float, float], ...] = (
     (18.5, 108.6), (19.4, 108.6),
 )  # fmt: skip
 
-_RINGS = tuple(np.array(ring, dtype=np.float64) for ring in (_MAINLAND, _HAINAN))
+_RING_LAT = np.array([p[0] for ring in (_MAINLAND, _HAINAN) for p in ring])
+_RING_LON = np.array([p[1] for ring in (_MAINLAND, _HAINAN) for p in ring])
+_RING_STARTS = np.array([0, len(_MAINLAND), len(_MAINLAND) + len(_HAINAN)], dtype=np.int64)
 
 
-def _in_ring(
-    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], ring: npt.NDArray[np.float64]
-) -> npt.NDArray[np.bool_]:
-    """Even-odd ray casting along the latitude line, vectorised over points."""
-    inside = np.zeros(lat.shape, dtype=np.bool_)
-    lat_a, lon_a = ring[:, 0], ring[:, 1]
-    lat_b, lon_b = np.roll(lat_a, -1), np.roll(lon_a, -1)
-    for la, lo_a, lb, lo_b in zip(lat_a, lon_a, lat_b, lon_b, strict=True):
-        straddles = (la > lat) != (lb > lat)
-        if not straddles.any():
+@jit
+def _in_rings_kernel(
+    lat: np.ndarray,
+    lon: np.ndarray,
+    ring_lat: np.ndarray,
+    ring_lon: np.ndarray,
+    starts: np.ndarray,
+) -> np.ndarray:
+    """Even-odd ray casting along each point's parallel, over every ring."""
+    n = lat.shape[0]
+    out = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        y, x = lat[i], lon[i]
+        if not (17.9 < y < 53.7 and 73.3 < x < 135.2):
             continue
-        crossing_lon = lo_a + (lat - la) * (lo_b - lo_a) / (lb - la)
-        inside ^= straddles & (lon < crossing_lon)
-    return inside
+        inside = False
+        for r in range(starts.shape[0] - 1):
+            first, last = starts[r], starts[r + 1]
+            j = last - 1
+            for k in range(first, last):
+                ya, yb = ring_lat[j], ring_lat[k]
+                if (ya > y) != (yb > y):
+                    crossing = ring_lon[j] + (y - ya) * (ring_lon[k] - ring_lon[j]) / (yb - ya)
+                    if x < crossing:
+                        inside = not inside
+                j = k
+        out[i] = inside
+    return out
 
 
 def in_mainland_china(
     lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.bool_]:
     """Return, per point, whether the GCJ-02 shift applies there (see the module docstring)."""
-    coarse = near_mainland_china(lat, lon)
-    result = np.zeros(lat.shape, dtype=np.bool_)
-    if coarse.any():
-        sub_lat, sub_lon = lat[coarse], lon[coarse]
-        hit = np.zeros(sub_lat.shape, dtype=np.bool_)
-        for ring in _RINGS:
-            hit |= _in_ring(sub_lat, sub_lon, ring)
-        result[coarse] = hit
+    result: npt.NDArray[np.bool_] = _in_rings_kernel(lat, lon, _RING_LAT, _RING_LON, _RING_STARTS)
     return result
 
 

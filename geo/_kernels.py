@@ -19,6 +19,7 @@ __all__ = [
     "cost_matrix_kernel",
     "haversine_many_kernel",
     "haversine_pairs_kernel",
+    "jit",
 ]
 
 EARTH_RADIUS_M = 6_371_008.8
@@ -27,11 +28,12 @@ EARTH_RADIUS_M = 6_371_008.8
 _Fn = TypeVar("_Fn", bound=Callable[..., Any])
 
 
-def _jit(func: _Fn) -> _Fn:
+def jit(func: _Fn) -> _Fn:
+    """``numba.njit(cache=True, nogil=True)`` with the function's own type kept for mypy."""
     return cast("_Fn", numba.njit(cache=True, nogil=True)(func))
 
 
-@_jit
+@jit
 def _haversine_rad(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     s_lat = math.sin(0.5 * (lat2 - lat1))
     s_lon = math.sin(0.5 * (lon2 - lon1))
@@ -40,7 +42,7 @@ def _haversine_rad(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
 
 
-@_jit
+@jit
 def haversine_pairs_kernel(
     lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
 ) -> np.ndarray:
@@ -52,7 +54,7 @@ def haversine_pairs_kernel(
     return out
 
 
-@_jit
+@jit
 def haversine_many_kernel(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Great-circle distance (m) from one point to many (radians)."""
     n = lats.shape[0]
@@ -62,23 +64,27 @@ def haversine_many_kernel(lat: float, lon: float, lats: np.ndarray, lons: np.nda
     return out
 
 
-@_jit
+@jit
 def cost_matrix_kernel(
     lat: np.ndarray, lon: np.ndarray, factor: np.ndarray, per_m: float
 ) -> np.ndarray:
     """Integer costs round(distance_m * (f_i + f_j) / 2 * per_m); symmetric, zero diagonal."""
     n = lat.shape[0]
     out = np.zeros((n, n), dtype=np.int64)
+    cos_lat = np.cos(lat)
     for i in range(n):
         for j in range(i + 1, n):
-            d = _haversine_rad(lat[i], lon[i], lat[j], lon[j])
+            s_lat = math.sin(0.5 * (lat[j] - lat[i]))
+            s_lon = math.sin(0.5 * (lon[j] - lon[i]))
+            h = min(1.0, s_lat * s_lat + cos_lat[i] * cos_lat[j] * s_lon * s_lon)
+            d = 2.0 * EARTH_RADIUS_M * math.asin(math.sqrt(h))
             c = np.int64(round(d * 0.5 * (factor[i] + factor[j]) * per_m))
             out[i, j] = c
             out[j, i] = c
     return out
 
 
-@_jit
+@jit
 def gather_distances_kernel(
     slots: np.ndarray,
     ids: np.ndarray,
@@ -98,7 +104,7 @@ def gather_distances_kernel(
     return out_ids, out_d
 
 
-@_jit
+@jit
 def k_smallest_kernel(ids: np.ndarray, dist: np.ndarray, k: int) -> np.ndarray:
     """Positions of the k smallest (dist, id) pairs, ascending; partial selection, k small."""
     n = ids.shape[0]
@@ -117,7 +123,7 @@ def k_smallest_kernel(ids: np.ndarray, dist: np.ndarray, k: int) -> np.ndarray:
     return chosen
 
 
-@_jit
+@jit
 def nearest_k_kernel(
     slots: np.ndarray,
     ids: np.ndarray,

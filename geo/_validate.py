@@ -31,6 +31,14 @@ __all__ = [
 
 def check_lat_lon(lat: float, lon: float) -> tuple[float, float]:
     """Return ``(lat, lon)`` as floats, or raise naming the bad value and the likely cause."""
+    # Fast path for the common case; NaN fails the comparisons and takes the slow path.
+    if (
+        type(lat) is float
+        and type(lon) is float
+        and -90.0 <= lat <= 90.0
+        and -180.0 <= lon <= 180.0
+    ):
+        return lat, lon
     try:
         lat_f = float(lat)
         lon_f = float(lon)

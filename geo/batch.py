@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from geo.policy import VisitPolicy
 
-__all__ = ["BatchVerdicts", "verify_batch"]
+__all__ = ["KIND_BY_CODE", "BatchVerdicts", "verify_batch"]
 
 KIND_BY_CODE: tuple[VerdictKind, ...] = (
     VerdictKind.IN_PLACE,

@@ -71,6 +71,11 @@ def convert_arrays(
     src_s = CoordSystem.parse(src)
     dst_s = CoordSystem.parse(dst)
     lat_a, lon_a = check_lat_lon_arrays(lat, lon)
+    return _convert_checked(lat_a, lon_a, src_s, dst_s)
+
+
+def _convert_checked(lat_a: _F, lon_a: _F, src_s: CoordSystem, dst_s: CoordSystem) -> tuple[_F, _F]:
+    """Convert arrays already validated (point types validate on construction)."""
     out_lat, out_lon = lat_a.copy(), lon_a.copy()
     if src_s is dst_s or lat_a.size == 0:
         return out_lat, out_lon
@@ -107,7 +112,9 @@ def in_china(lat: npt.ArrayLike, lon: npt.ArrayLike) -> npt.NDArray[np.bool_]:
 
 
 def _convert_scalar(point: Point, dst: CoordSystem) -> tuple[float, float]:
-    lat, lon = convert_arrays(np.array([point.lat]), np.array([point.lon]), point.system, dst)
+    if point.system is dst:
+        return point.lat, point.lon
+    lat, lon = _convert_checked(np.array([point.lat]), np.array([point.lon]), point.system, dst)
     return float(lat[0]), float(lon[0])
 
 

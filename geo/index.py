@@ -5,10 +5,11 @@ prefilters: every query turns a metric circle into a degree box that contains it
 candidates are re-ranked by great-circle distance. The tree stores integer *slots* (never
 pickled objects); slots map to the caller's retailer ids through a plain array.
 
-Concurrency: one lock guards the tree and the coordinate arrays. A query holds it only to
-probe the tree and copy the candidates' coordinates; the re-ranking runs outside it. So any
-number of threads may query while one writer inserts, deletes or moves retailers, and no
-reader ever sees a half-applied move.
+Concurrency: one lock guards the tree and the coordinate arrays. A query holds it for the
+tree probe and one numba kernel over the candidates (tens of microseconds); a writer holds
+it for one update. So any number of threads may query while one writer inserts, deletes or
+moves retailers, and no reader ever sees a half-applied move. libspatialindex does not
+promise concurrent reads, so queries are serialised rather than parallel.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ __all__ = ["RetailerIndex"]
 
 _DEG_PER_RAD = 180.0 / math.pi
 _RAD_PER_DEG = math.pi / 180.0
-# Initial search circle holds about this many times k retailers at the average density.
-_OVERSAMPLE = 3.0
+# The first search circle holds about this many times k retailers at the local density.
+_OVERSAMPLE = 2.0
 _rt = rtree_core.rt
 _NODE_CAPACITY = 32
 _T = TypeVar("_T", np.int64, np.float64)
@@ -45,7 +46,7 @@ _Pair = ctypes.c_double * 2
 class RetailerIndex:
     """Spatial index of retailer positions (WGS-84) keyed by integer retailer id.
 
-    Build it with :meth:`from_arrays` (bulk, stream-loaded) or empty and :meth:`insert`.
+    Build it with :meth:`from_arrays` (bulk-loaded in one call) or empty and :meth:`insert`.
 
     Examples
     --------
@@ -58,6 +59,7 @@ class RetailerIndex:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._probe = _Prober()
         self._tree = rtree_index.Index(interleaved=True, properties=_tree_properties())
         self._slot_of: dict[int, int] = {}
         self._free: list[int] = []
@@ -101,9 +103,16 @@ class RetailerIndex:
         if n:
             points = np.ascontiguousarray(np.column_stack((lon_a, lat_a)))
             slots = np.arange(n, dtype=np.int64)
-            self._tree = rtree_index.Index(
-                (slots, points, points), interleaved=True, properties=_tree_properties()
-            )
+            try:
+                self._tree = rtree_index.Index(
+                    (slots, points, points), interleaved=True, properties=_tree_properties()
+                )
+            except NotImplementedError:  # libspatialindex < 2.1: stream loading instead
+                self._tree = rtree_index.Index(
+                    ((int(i), (x, y, x, y), None) for i, (x, y) in zip(slots, points, strict=True)),
+                    interleaved=True,
+                    properties=_tree_properties(),
+                )
             self._density = _DensityGrid.build(lat_a, lon_a)
         return self
 
@@ -204,8 +213,11 @@ class RetailerIndex:
         ([2], 11120)
         """
         lat, lon = check_lat_lon(lat, lon)
-        if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 1:
+        if type(k) is not int and (isinstance(k, bool) or not isinstance(k, np.integer)):
             raise InvalidArgument(f"k={k!r} must be an integer >= 1")
+        if k < 1:
+            raise InvalidArgument(f"k={k!r} must be an integer >= 1")
+        # Read without the lock: a stale density only changes where the search starts.
         per_m2 = self._density.per_m2(lat, lon, len(self._slot_of))
         radius_m = max(1.0, math.sqrt(_OVERSAMPLE * int(k) / (math.pi * per_m2)))
         lat_rad, lon_rad = lat * _RAD_PER_DEG, lon * _RAD_PER_DEG
@@ -213,7 +225,7 @@ class RetailerIndex:
             boxes = _box_around(lat, lon, radius_m)
             with self._lock:
                 n_total = len(self._slot_of)
-                slots = _probe(self._tree, boxes)
+                slots = self._probe(self._tree, boxes)
                 ids, dist = nearest_k_kernel(
                     slots, self._ids, self._lat_rad, self._lon_rad, lat_rad, lon_rad, int(k)
                 )
@@ -258,7 +270,7 @@ class RetailerIndex:
                 "south must be <= north and west <= east"
             )
         with self._lock:
-            ids = self._ids[_probe(self._tree, [(west_lon, south_lat, east_lon, north_lat)])]
+            ids = self._ids[self._probe(self._tree, [(west_lon, south_lat, east_lon, north_lat)])]
         return sorted(ids.tolist())
 
     def _candidates(
@@ -268,7 +280,7 @@ class RetailerIndex:
         boxes = _box_around(lat, lon, radius_m)
         with self._lock:
             n_total = len(self._slot_of)
-            slots = _probe(self._tree, boxes)
+            slots = self._probe(self._tree, boxes)
             ids, dist = gather_distances_kernel(
                 slots, self._ids, self._lat_rad, self._lon_rad,
                 lat * _RAD_PER_DEG, lon * _RAD_PER_DEG,
@@ -285,28 +297,43 @@ def _tree_properties() -> rtree_index.Property:
     return props
 
 
-def _probe(
-    tree: rtree_index.Index, boxes: list[tuple[float, float, float, float]]
-) -> npt.NDArray[np.int64]:
-    """Slots whose points fall in any of ``boxes`` (lon/lat interleaved).
+class _Prober:
+    """Slots whose points fall in degree boxes, straight from libspatialindex's C entry point.
 
-    Calls libspatialindex's C entry point directly: the public ``intersection`` generator
-    costs about as much again as the search itself, and ``nearest`` lives on this path.
+    rtree's public ``intersection`` generator costs about as much again as the search
+    itself, and ``nearest`` lives on this path, so the ctypes call is made here with
+    buffers allocated once per index. Callers hold the index lock, which also makes the
+    shared buffers safe.
     """
-    parts = []
-    for west, south, east, north in boxes:
-        count = ctypes.c_uint64(0)
-        it = ctypes.pointer(ctypes.c_int64())
-        _rt.Index_Intersects_id(
-            tree.handle, _Pair(west, south), _Pair(east, north), 2,
-            ctypes.byref(it), ctypes.byref(count),
-        )  # fmt: skip
-        try:
-            raw = ctypes.string_at(it, 8 * count.value) if count.value else b""
-        finally:
-            _rt.Index_Free(ctypes.cast(it, ctypes.POINTER(ctypes.c_void_p)))
-        parts.append(np.frombuffer(raw, dtype=np.int64))
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    __slots__ = ("_count", "_count_ref", "_free_arg", "_hi", "_it", "_it_ref", "_lo")
+
+    def __init__(self) -> None:
+        self._count = ctypes.c_uint64(0)
+        self._count_ref = ctypes.byref(self._count)
+        self._it = ctypes.pointer(ctypes.c_int64())
+        self._it_ref = ctypes.byref(self._it)
+        # Shares storage with ``_it``, so it always holds the address the call returned.
+        self._free_arg = ctypes.POINTER(ctypes.c_void_p).from_buffer(self._it)
+        self._lo = _Pair()
+        self._hi = _Pair()
+
+    def __call__(
+        self, tree: rtree_index.Index, boxes: list[tuple[float, float, float, float]]
+    ) -> npt.NDArray[np.int64]:
+        parts = []
+        for west, south, east, north in boxes:
+            self._lo[0], self._lo[1], self._hi[0], self._hi[1] = west, south, east, north
+            _rt.Index_Intersects_id(
+                tree.handle, self._lo, self._hi, 2, self._it_ref, self._count_ref
+            )
+            try:
+                n = self._count.value
+                raw = ctypes.string_at(self._it, 8 * n) if n else b""
+            finally:
+                _rt.Index_Free(self._free_arg)
+            parts.append(np.frombuffer(raw, dtype=np.int64))
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
 
 def _box_around(lat: float, lon: float, radius_m: float) -> list[tuple[float, float, float, float]]:
@@ -391,11 +418,13 @@ class _DensityGrid:
 
     def per_m2(self, lat: float, lon: float, n_total: int) -> float:
         """Retailers per m² around a point (its 3×3 block), or a sparse guess elsewhere."""
-        cell = self._cell(lat, lon)
-        if cell is not None:
-            count = int(self._block_counts[cell])
+        row = int((lat - self._lat0) // self._step_lat)
+        col = int((lon - self._lon0) // self._step_lon)
+        n_rows, n_cols = self._block_counts.shape
+        if 0 <= row < n_rows and 0 <= col < n_cols:
+            count = int(self._block_counts[row, col])
             if count > 0:
-                return count / float(self._block_area_m2[cell])
+                return count / float(self._block_area_m2[row, col])
         # Outside the data (or an emptied block): assume one retailer per km².
         return max(1e-6, min(1.0, n_total) * 1e-6)
 

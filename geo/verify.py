@@ -105,7 +105,8 @@ def verify_visit(
     Parameters
     ----------
     fixes
-        One or more fixes taken for this event (device and/or carrier).
+        The fixes taken for this event (device and/or carrier). None at all (GPS off and
+        the carrier failed) is a real event, not bad input: INCONCLUSIVE, NO_USABLE_FIX.
     retailer_point
         The retailer's registered position, in any coordinate system.
     policy
@@ -148,8 +149,6 @@ def verify_visit(
     if not isinstance(policy, VisitPolicy):
         raise InvalidArgument(f"policy must be a VisitPolicy, got {type(policy).__name__}")
     fix_list = [fixes] if isinstance(fixes, PositionFix) else list(fixes)
-    if not fix_list:
-        raise InvalidArgument("verify_visit needs at least one position fix")
     for fix in fix_list:
         if not isinstance(fix, PositionFix):
             raise InvalidArgument(f"fixes must be PositionFix instances, got {fix!r}")

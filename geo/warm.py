@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geo import _kernels
+from geo import _china, _kernels, _shift
 
 __all__ = ["warm_up"]
 
@@ -24,3 +24,9 @@ def warm_up() -> None:
         np.zeros(1, dtype=np.int64), np.zeros(2, dtype=np.int64), one, one, 0.0, 0.0
     )
     _kernels.k_smallest_kernel(ids, dist, 1)
+    _kernels.nearest_k_kernel(
+        np.zeros(1, dtype=np.int64), np.zeros(2, dtype=np.int64), one, one, 0.0, 0.0, 1
+    )
+    for kernel in (_shift.wgs_to_gcj, _shift.gcj_to_wgs, _shift.gcj_to_bd, _shift.bd_to_gcj):
+        kernel(one, one)
+    _china.in_mainland_china(one, one)

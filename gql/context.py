@@ -7,15 +7,23 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from gql.auth import AuthError, decode_token
+from gql.domain import Carrier
 from gql.loaders import Loaders
 from gql.services.access import Principal
+from gql.services.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
 from gql.services.directory import DirectoryService
+from gql.services.events import EventBus, VisitEvent
+from gql.services.live import LiveService
+from gql.services.plans import PlanService
 from gql.services.retailer_admin import RetailerAdminService
+from gql.services.visits import VisitService
 from gql.services.spatial import SpatialIndex
 from gql.store.repositories import StaffRepository
 
 if TYPE_CHECKING:
     import strawberry
+
+    import adapters
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,18 +41,36 @@ class AppState:
     sessions: sessionmaker[Session]
     schema: strawberry.Schema
     spatial: SpatialIndex = field(default_factory=SpatialIndex)
+    bus: EventBus = field(default_factory=EventBus)
+    locator: CarrierLocator = field(default_factory=NoCarrier)
+    hub: adapters.CarrierHub | None = None
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> AppState:
-        """Assemble the state; the schema depends on the mode (introspection, suggestions)."""
-        from gql.schema import build_schema
+        """Assemble the state: schema for the mode, carriers from the region file (if any).
 
-        return cls(
-            settings=settings, engine=engine, sessions=sessions, schema=build_schema(settings)
-        )
+        A broken carrier configuration or a missing adapter fails the start-up, loudly.
+        """
+        from gql.schema import build_schema  # noqa: PLC0415 - the API layer imports us
+
+        state = cls(settings=settings, engine=engine, sessions=sessions, schema=build_schema(settings))
+        if settings.carriers_file is not None:
+            import adapters  # noqa: PLC0415 - only regions with carriers load zeep
+
+            region = adapters.load_region_config(settings.carriers_file)
+            hub = adapters.CarrierHub.from_config(region, adapters.load_registry())
+            configured = {c.id for c in region.carriers}
+            state.hub = hub
+            state.locator = HubLocator(
+                hub,
+                carrier_ids={c: c.value.lower() for c in Carrier if c.value.lower() in configured},
+            )
+        return state
 
     async def aclose(self) -> None:
         """Release what the lifespan opened."""
+        if self.hub is not None:
+            self.hub.close()
 
 
 @dataclass
@@ -58,7 +84,9 @@ class Context:
     state: AppState
     token: str | None
     auth_error: str | None = None
+    connection_params: dict[str, Any] | None = None
     _session: Session | None = field(default=None, repr=False)
+    _outbox: list[VisitEvent] = field(default_factory=list, repr=False)
 
     @property
     def session(self) -> Session:
@@ -79,15 +107,20 @@ class Context:
         finally:
             self._session.close()
             self._session = None
+        outbox, self._outbox = self._outbox, []
+        if commit:
+            for event in outbox:  # only what was committed reaches the dashboards
+                self.state.bus.publish(event)
 
     @cached_property
     def principal(self) -> Principal | None:
         """The authenticated caller, or ``None`` (an anonymous caller sees nothing)."""
-        if self.token is None:
+        token = self.token or _bearer(self.connection_params or {})
+        if token is None:
             return None
         try:
             claims = decode_token(
-                self.token,
+                token,
                 secret=self.state.settings.jwt_secret,
                 issuer=self.state.settings.jwt_issuer,
             )
@@ -111,13 +144,35 @@ class Context:
         return RetailerAdminService(self.session, self.principal, self.state.spatial)
 
     @cached_property
+    def plans(self) -> PlanService:
+        """Visit plans (routing runs off the event loop)."""
+        return PlanService(self.session, self.principal)
+
+    @cached_property
+    def visits(self) -> VisitService:
+        """Check-in, check-out, sync and visit lists."""
+        return VisitService(
+            self.session,
+            self.principal,
+            spatial=self.state.spatial,
+            locator=self.state.locator,
+            locate_deadline_s=self.state.settings.locate_deadline_s,
+            publish=self._outbox.append,
+        )
+
+    @cached_property
+    def live(self) -> LiveService:
+        """Live visit events."""
+        return LiveService(self.state.bus, self.principal)
+
+    @cached_property
     def loaders(self) -> Loaders:
         """The operation's DataLoaders (scoped like the services behind them)."""
         return Loaders.for_directory(self.directory)
 
 
 def _bearer(headers: Any) -> str | None:
-    value = headers.get("authorization") or ""
+    value = headers.get("authorization") or headers.get("Authorization") or ""
     scheme, _, token = value.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None

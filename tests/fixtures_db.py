@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 DATABASE_URL_ENV = "VISITGIS_DATABASE_URL"
 _BACKEND_COUNTS = pytest.StashKey[Counter[str]]()
+_BACKEND_FIXTURES = ("database_url", "demo_engine")
+"""Session fixtures parametrised by backend; tests using any of them are counted per backend."""
 
 
 def _backends() -> list[object]:
@@ -100,13 +102,15 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     """Count tests that ran per database backend, for the terminal summary."""
     report = yield
     callspec = getattr(item, "callspec", None)
-    if callspec is None or "database_url" not in callspec.params:
+    params = {} if callspec is None else callspec.params
+    backend = next((params[k] for k in _BACKEND_FIXTURES if k in params), None)
+    if backend is None:
         return report
     outcome = report.outcome  # type: ignore[attr-defined]
     if call.when == "call" or (call.when == "setup" and outcome != "passed"):
         label = "error" if call.when == "setup" and outcome == "failed" else outcome
         counts = item.config.stash.setdefault(_BACKEND_COUNTS, Counter())
-        counts[f"{callspec.params['database_url']} {label}"] += 1
+        counts[f"{backend} {label}"] += 1
     return report
 
 

@@ -152,7 +152,7 @@ def _try_or_opt(d, route, lo, hi, neigh, pos, fwd, bwd, s, length):  # type: ign
 
 
 @njit(cache=True, nogil=True)
-def _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max):  # type: ignore[no-untyped-def]  # pragma: no cover
     """2-opt and Or-opt (segments of 1–3, both orientations) to a local optimum.
 
     Only nodes on the ``stack`` (don't-look bits cleared) are examined; a node whose moves
@@ -181,7 +181,7 @@ def _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack
                 _reverse(route, x, y, pos)
                 break
         if n_touched == 0:
-            for length in range(1, 4):
+            for length in range(1, or_max + 1):
                 for s in (p, p - length + 1):
                     if s < lo or s + length - 1 > hi:
                         continue
@@ -218,14 +218,14 @@ def _activate_all(route, lo, hi, active, stack):  # type: ignore[no-untyped-def]
 
 
 @njit(cache=True, nogil=True)
-def _kick(route, lo, hi, state, scratch, pos):  # type: ignore[no-untyped-def]  # pragma: no cover
+def _kick(route, lo, hi, state, scratch, pos, max_seg):  # type: ignore[no-untyped-def]  # pragma: no cover
     """Double bridge on a path: swap two adjacent random segments inside ``lo..hi``."""
     span = hi - lo + 1
     if span < 3:
         return state, lo, lo
     state = (state * 6364136223846793005 + 1442695040888963407) & 0x7FFFFFFFFFFFFFFF
     a = lo + (state >> 17) % (span - 2)
-    max_len = min(50, (hi - a) // 2) if hi - a >= 2 else 1
+    max_len = min(max_seg, (hi - a) // 2) if hi - a >= 2 else 1
     state = (state * 6364136223846793005 + 1442695040888963407) & 0x7FFFFFFFFFFFFFFF
     l1 = 1 + (state >> 17) % max_len
     state = (state * 6364136223846793005 + 1442695040888963407) & 0x7FFFFFFFFFFFFFFF
@@ -249,7 +249,7 @@ def _kick(route, lo, hi, state, scratch, pos):  # type: ignore[no-untyped-def]  
 
 
 @njit(cache=True, nogil=True)
-def ils_plain(d, route, lo, hi, neigh, iterations, seed):  # type: ignore[no-untyped-def]  # pragma: no cover
+def ils_plain(d, route, lo, hi, neigh, iterations, seed, max_seg, or_max, slack_ppm):  # type: ignore[no-untyped-def]  # pragma: no cover
     """Improve ``route`` in place by iterated local search; it ends as the best found.
 
     Runs ``iterations`` kicks; returns the best cost. Deterministic for a given seed.
@@ -265,20 +265,29 @@ def ils_plain(d, route, lo, hi, neigh, iterations, seed):  # type: ignore[no-unt
     stack = np.empty(n, np.int64)
     top = _activate_all(route, lo, hi, active, stack)
     best = route.copy()
-    best_cost = _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top)
+    best_cost = _local_search(
+        d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max
+    )
     best[:] = route
+    current = route.copy()
+    current_cost = best_cost
     state = (seed * 2654435761 + 12345) & 0x7FFFFFFFFFFFFFFF
     for _ in range(iterations):
-        state, a, c = _kick(route, lo, hi, state, scratch, pos)
+        state, a, c = _kick(route, lo, hi, state, scratch, pos, max_seg)
         top = 0
         for p in range(max(a - 1, 0), min(c + 1, n)):
             top = _push(route[p], active, stack, top)
-        cost = _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top)
+        cost = _local_search(
+            d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max
+        )
         if cost <= best_cost:
             best_cost = cost
             best[:] = route
+        if cost * 1_000_000 <= (1_000_000 + slack_ppm) * current_cost:
+            current_cost = cost
+            current[:] = route
         else:
-            route[:] = best
+            route[:] = current
             for p in range(n):
                 pos[route[p]] = p
             _prefix(d, route, fwd, bwd)
@@ -351,7 +360,7 @@ def ils_windows(  # type: ignore[no-untyped-def]  # pragma: no cover
             route[:] = best
             for p in range(n):
                 pos[route[p]] = p
-            state, _a, _c = _kick(route, lo, hi, state, scratch, pos)
+            state, _a, _c = _kick(route, lo, hi, state, scratch, pos, 50)
             cur_v, cur_c = _evaluate(
                 d, travel, route, w_open, w_close, w_count, service, start_time, arrive, depart
             )

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
 __all__ = ["Extended", "local_search", "windowed_local_search"]
 
 _NEIGHBOURS = 10
+_KICK_SEGMENT = 30
+_OR_SEGMENT = 3
+_SLACK_PPM = 0
 
 
 class Extended:
@@ -69,10 +72,10 @@ class Extended:
         ranked = np.argsort(sym, axis=1, kind="stable")
         out = np.empty((n1, k), dtype=np.int64)
         for v in range(n1):
-            row = ranked[v]
-            zero = row[sym[v, row] == 0][:3]
-            rest = row[sym[v, row] > 0]
-            out[v] = np.concatenate([zero, rest])[:k]
+            row = ranked[v][ranked[v] != v]
+            is_zero = sym[v, row] == 0
+            zero, rest = row[is_zero], row[~is_zero]
+            out[v] = np.concatenate([zero[:3], rest, zero[3:]])[:k]
         return out
 
     def nearest_neighbour(self) -> npt.NDArray[np.int64]:
@@ -89,7 +92,14 @@ class Extended:
 
 
 def local_search(
-    ext: Extended, *, deadline: float, seed: int, initial: npt.NDArray[np.int64] | None = None
+    ext: Extended,
+    *,
+    deadline: float,
+    seed: int,
+    initial: npt.NDArray[np.int64] | None = None,
+    max_seg: int = _KICK_SEGMENT,
+    or_max: int = _OR_SEGMENT,
+    slack_ppm: int = _SLACK_PPM,
 ) -> tuple[list[int], int]:
     """Run iterated 2-opt/Or-opt with double-bridge kicks until ``deadline`` (perf_counter).
 
@@ -100,12 +110,27 @@ def local_search(
     if ext.hi < 2:
         return ext.order(route), int(ext.cost[route[:-1], route[1:]].sum())
     neigh = ext.neighbours()
-    best_cost = int(ils_plain(ext.cost, route, ext.lo, ext.hi, neigh, 0, seed))
+    best_cost = int(
+        ils_plain(ext.cost, route, ext.lo, ext.hi, neigh, 0, seed, max_seg, or_max, slack_ppm)
+    )
     chunk = 20
     round_ = 0
     while (now := time.perf_counter()) < deadline:
         round_ += 1
-        cost = int(ils_plain(ext.cost, route, ext.lo, ext.hi, neigh, chunk, seed + round_))
+        cost = int(
+            ils_plain(
+                ext.cost,
+                route,
+                ext.lo,
+                ext.hi,
+                neigh,
+                chunk,
+                seed + round_,
+                max_seg,
+                or_max,
+                slack_ppm,
+            )
+        )
         best_cost = min(best_cost, cost)
         per_kick = (time.perf_counter() - now) / chunk
         # Size the next chunk to a quarter of what is left, so the deadline holds.

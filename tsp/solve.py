@@ -11,13 +11,12 @@ import numpy as np
 from tsp.bounds import lower_bound
 from tsp.exact import DEFAULT_MEMORY_BUDGET_BYTES, held_karp, held_karp_bytes
 from tsp.heuristic import Extended, local_search, windowed_local_search
+from tsp.problem import Problem
 from tsp.result import Result, Unserved, UnservedReason
 from tsp.windows import MAX_WINDOW_DP_STOPS, TimedData, diagnose, windowed_dp
 
 if TYPE_CHECKING:
     import numpy.typing as npt
-
-    from tsp.problem import Problem
 
 __all__ = ["Method", "solve"]
 
@@ -264,7 +263,7 @@ def _solve_subset(
         if best is not None
         else _by_deadline(ext, data)
     )
-    remaining = max(deadline - time.perf_counter(), 0.0)
+    remaining = 0.8 * max(deadline - time.perf_counter(), 0.0)
     order, viol, cost = windowed_local_search(
         ext,
         data.windows,
@@ -292,7 +291,15 @@ def _timed_result(
 ) -> Result:
     arrive, depart, back, _viol = _schedule(problem, data, order)
     real = problem.route_cost(order) if cost is None else cost
-    lb = real if proven else None
+    lb: int | None = real
+    if not proven:
+        lb = None
+        if not unserved and problem.n > _TRIVIAL_STOPS:
+            # Dropping the windows relaxes the problem, so its bound still holds.
+            relaxed = Problem(
+                problem.cost, start=problem.start, end=problem.end, closed=problem.closed
+            )
+            lb = lower_bound(relaxed, upper_bound=real)
     return _result(
         order,
         real,

@@ -105,22 +105,23 @@ def sequential(telecom: MockCarrierServer, mobile: MockCarrierServer, n: int) ->
     service = zeep_mobile(mobile.url, (3, 10))
     hub = hub_for(telecom.url, mobile.url, 10)
     numbers = [f"1380000{i:04d}" for i in range(n)]
-    for label, call in (
-        ("plain zeep GetAddress      ", lambda num: service.GetAddress(xml=REQUEST.format(n=num))),
-        (
-            "CarrierHub.locate (mobile) ",
-            lambda num: hub.locate(num, Qos(max_age_s=0), carrier_hint="mobile"),
+    calls = {
+        "plain zeep GetAddress      ": lambda num: service.GetAddress(xml=REQUEST.format(n=num)),
+        "CarrierHub.locate (mobile) ": lambda num: hub.locate(
+            num, Qos(max_age_s=0), carrier_hint="mobile"
         ),
-    ):
-        for num in numbers[:20]:  # warm up connections and code paths
+    }
+    samples: dict[str, list[float]] = {label: [] for label in calls}
+    for num in numbers[:20]:  # warm up connections and code paths
+        for call in calls.values():
             call(num)
-        samples = []
-        for num in numbers:
+    for num in numbers:  # interleaved, so load drift on the shared machine hits both alike
+        for label, call in calls.items():
             started = time.perf_counter()
-            result = call(num)
-            samples.append(time.perf_counter() - started)
-        ok = getattr(result, "ok", True)
-        print(f"  {label} n={n}: {percentiles(samples)}  last ok={ok}")
+            call(num)
+            samples[label].append(time.perf_counter() - started)
+    for label, values in samples.items():
+        print(f"  {label} n={n}: {percentiles(values)}")
     hub.close()
 
 

@@ -3,8 +3,8 @@
 Usage (from the project root):
 
     .venv/bin/python contrib/bench/bench_tsp.py exact      # Held–Karp vs fast-tsp vs python-tsp
-    .venv/bin/python contrib/bench/bench_tsp.py heuristic  # TSPLIB n=24..202, 1 s each, vs OR-Tools GLS, fast-tsp
-    .venv/bin/python contrib/bench/bench_tsp.py windows    # 75 Dumas TSPTW instances, exact and 1 s heuristic
+    .venv/bin/python contrib/bench/bench_tsp.py heuristic  # TSPLIB n=24..202, 1 s, + peers
+    .venv/bin/python contrib/bench/bench_tsp.py windows    # 75 Dumas TSPTW: exact + 1 s heuristic
     .venv/bin/python contrib/bench/bench_tsp.py all
 
 Peers (fast-tsp, python-tsp, OR-Tools) are imported only here, never by tsp/.
@@ -59,6 +59,10 @@ def _tour_cost(d: np.ndarray, order: list[int]) -> int:
     return int(sum(d[order[i], order[(i + 1) % len(order)]] for i in range(len(order))))
 
 
+def _row(*cells: object) -> str:
+    return "| " + " | ".join(str(c) for c in cells) + " |"
+
+
 def _timed(fn):  # type: ignore[no-untyped-def]
     tracemalloc.start()
     t = time.perf_counter()
@@ -76,7 +80,15 @@ def bench_exact(sizes: list[int], repeats: int) -> None:
     tsp.warm_up()
     print("## exact (closed symmetric random Euclidean, integer costs; best of", repeats, "runs)")
     print(
-        "| n | ours s | ours peak MiB | fast-tsp exact s | ratio ours/fast-tsp | python-tsp DP s | cost equal |"
+        _row(
+            "n",
+            "ours s",
+            "ours peak MiB",
+            "fast-tsp exact s",
+            "ratio ours/fast-tsp",
+            "python-tsp DP s",
+            "cost equal",
+        )
     )
     print("|---|---|---|---|---|---|---|")
     for n in sizes:
@@ -104,7 +116,7 @@ def bench_exact(sizes: list[int], repeats: int) -> None:
         ratio = f"{min(ours_t) / min(fast_t):.2f}" if fast_t else "n/a"
         py_s = f"{py_t:.3f}" if py_t is not None else "n/a (n > 12)"
         print(
-            f"| {n} | {min(ours_t):.4f} | {peak / 2**20:.0f} | {fast_s} | {ratio} | {py_s} | {same} |",
+            _row(n, f"{min(ours_t):.4f}", f"{peak / 2**20:.0f}", fast_s, ratio, py_s, same),
             flush=True,
         )
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
@@ -140,7 +152,17 @@ def bench_heuristic(seconds: float) -> None:
     names = [k for k, (n, _) in opt.items() if 24 <= n <= 202]
     print(f"## heuristic (TSPLIB n=24..202, {seconds:g} s each, closed tours, gap to optimum %)")
     print(
-        "| instance | n | optimum | ours | ours gap % | ours s | bound gap % | OR-Tools GLS gap % | fast-tsp gap % |"
+        _row(
+            "instance",
+            "n",
+            "optimum",
+            "ours",
+            "ours gap %",
+            "ours s",
+            "bound gap %",
+            "OR-Tools GLS gap %",
+            "fast-tsp gap %",
+        )
     )
     print("|---|---|---|---|---|---|---|---|---|")
     gaps: dict[str, list[float]] = {"ours": [], "ortools": [], "fast": []}
@@ -161,14 +183,25 @@ def bench_heuristic(seconds: float) -> None:
         gaps["fast"].append(gf)
         bound = 100 * r.gap if r.gap is not None else float("nan")
         print(
-            f"| {name} | {n} | {o} | {r.cost} | {g:.2f} | {r.elapsed_s:.2f} | {bound:.2f} | {go:.2f} | {gf:.2f} |",
+            _row(
+                name,
+                n,
+                o,
+                r.cost,
+                f"{g:.2f}",
+                f"{r.elapsed_s:.2f}",
+                f"{bound:.2f}",
+                f"{go:.2f}",
+                f"{gf:.2f}",
+            ),
             flush=True,
         )
     for k, v in gaps.items():
         a = np.array(v)
         a = a[~np.isnan(a)]
         print(
-            f"{k}: mean gap {a.mean():.3f}%  worst {a.max():.3f}%  optimal {int((a == 0).sum())}/{len(a)}"
+            f"{k}: mean gap {a.mean():.3f}%  worst {a.max():.3f}%  "
+            f"optimal {int((a == 0).sum())}/{len(a)}"
         )
 
 
@@ -177,7 +210,16 @@ def bench_windows(seconds: float) -> None:
     opt = _optima_tsptw()
     print(f"## time windows (75 Dumas instances): exact DP and {seconds:g} s heuristic")
     print(
-        "| instance | optimum | exact cost | proven | exact s | heuristic cost | heuristic gap % | heuristic s |"
+        _row(
+            "instance",
+            "optimum",
+            "exact cost",
+            "proven",
+            "exact s",
+            "heuristic cost",
+            "heuristic gap %",
+            "heuristic s",
+        )
     )
     print("|---|---|---|---|---|---|---|---|")
     worst: dict[int, float] = {}
@@ -192,10 +234,20 @@ def bench_windows(seconds: float) -> None:
         n = p.n - 1
         worst[n] = max(worst.get(n, 0.0), r.elapsed_s)
         print(
-            f"| {name} | {o} | {r.cost} | {r.proven_optimal} | {r.elapsed_s:.3f} | {h.cost} | {hg:.2f} | {h.elapsed_s:.2f} |",
+            _row(
+                name,
+                o,
+                r.cost,
+                r.proven_optimal,
+                f"{r.elapsed_s:.3f}",
+                h.cost,
+                f"{hg:.2f}",
+                f"{h.elapsed_s:.2f}",
+            ),
             flush=True,
         )
-        assert r.cost == o and r.proven_optimal, name
+        assert r.cost == o, name
+        assert r.proven_optimal, name
     print("exact worst time per n:", {k: round(v, 3) for k, v in worst.items()})
     print(f"heuristic mean gap {np.mean(hgaps):.3f}%  worst {np.max(hgaps):.3f}%")
 

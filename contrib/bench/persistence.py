@@ -30,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
-from gql.domain import BusinessType
+from gql.domain import BusinessType, OpeningWindow, format_opening_hours
 from gql.services import demo_city, importing
 from gql.store.db import create_engine_for, session_factory, sqlite_url
 from gql.store.migrate import upgrade
@@ -53,18 +53,11 @@ def timed(action: Callable[[], object], repeats: int = REPEATS) -> tuple[float, 
     return statistics.median(samples), min(samples)
 
 
-def hh_mm(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
-
-
 def export_csv(session: sa.orm.Session, path: Path) -> int:
     managers = {sid: no for sid, no in session.execute(sa.select(StaffRow.id, StaffRow.staff_no))}
-    windows: dict[int, list[str]] = {}
+    windows: dict[int, list[OpeningWindow]] = {}
     for w in session.scalars(sa.select(OpeningWindowRow).order_by(OpeningWindowRow.id)):
-        clock = f"{hh_mm(w.open_s)}-{hh_mm(w.close_s)}"
-        windows.setdefault(w.retailer_id, []).append(
-            clock if w.weekday is None else f"{w.weekday}@{clock}"
-        )
+        windows.setdefault(w.retailer_id, []).append(OpeningWindow(w.open_s, w.close_s, w.weekday))
     rows = list(session.scalars(sa.select(RetailerRow).order_by(RetailerRow.id)))
     with path.open("w", encoding="utf-8", newline="") as handle:
         out = csv.writer(handle)
@@ -72,7 +65,7 @@ def export_csv(session: sa.orm.Session, path: Path) -> int:
         for r in rows:
             out.writerow([
                 r.licence_no, r.name, r.address, repr(r.lat), repr(r.lon), r.business_type.value,
-                r.grade, ";".join(windows[r.id]), r.order_weekday, "WGS84",
+                r.grade, format_opening_hours(windows[r.id]), r.order_weekday, "WGS84",
                 "true" if r.key_customer else "false", r.service_time_s, r.status.value,
                 managers.get(r.manager_id or -1, ""), r.area_code,
             ])  # fmt: skip

@@ -14,6 +14,8 @@ from gql.domain.retailers import (
     RetailerDraft,
     RetailerStatus,
     canonical_windows,
+    format_opening_hours,
+    parse_opening_hours,
 )
 from gql.domain.sales import (
     MonthlyTarget,
@@ -51,5 +53,7 @@ __all__ = [
     "VisitPlan",
     "canonical_windows",
     "fen_from_yuan",
+    "format_opening_hours",
+    "parse_opening_hours",
     "yuan_from_fen",
 ]

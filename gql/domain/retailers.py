@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+import itertools
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -20,6 +22,8 @@ __all__ = [
     "RetailerDraft",
     "RetailerStatus",
     "canonical_windows",
+    "format_opening_hours",
+    "parse_opening_hours",
 ]
 
 MAX_GRADE = 30
@@ -148,6 +152,90 @@ class Retailer:
         return tuple(
             sorted((w for w in self.opening_windows if w.applies_on(weekday)), key=_open_s)
         )
+
+
+_WINDOW = re.compile(
+    r"(?:(?P<days>[0-6](?:-[0-6])?(?:,[0-6](?:-[0-6])?)*)@)?"
+    r"(?P<open>\d{1,2}:\d{2})-(?P<close>\d{1,2}:\d{2})"
+)
+
+
+def parse_opening_hours(text: str) -> tuple[OpeningWindow, ...]:
+    """Parse ``07:00-12:00;14:00-21:30`` or ``0-5@07:00-21:00;6@09:00-18:00`` into windows.
+
+    Windows are separated by ``;``; an optional ``DAYS@`` prefix (``0`` = Monday, ranges
+    ``0-5`` and lists ``0,2,4``) limits a window to those weekdays. ``24:00`` closes at
+    midnight. This is the textual form of CSV imports and of :func:`format_opening_hours`.
+
+    Raises
+    ------
+    ValueError
+        With the offending window, if a window is malformed, closes before it opens,
+        or overlaps another window on the same day.
+
+    Examples
+    --------
+    >>> parse_opening_hours("07:00-12:00;14:00-21:30")[1]
+    OpeningWindow(open_s=50400, close_s=77400, weekday=None)
+    """
+    entries = [e.strip() for e in text.replace("；", ";").split(";") if e.strip()]
+    if not entries:
+        raise ValueError("needs at least one window like 07:00-21:00")
+    windows: list[OpeningWindow] = []
+    for entry in entries:
+        match = _WINDOW.fullmatch(entry.replace(" ", ""))
+        if match is None:
+            raise ValueError(f"{entry!r} is not like 07:00-12:00 or 0-5@07:00-21:00")
+        open_s, close_s = _seconds(match["open"]), _seconds(match["close"])
+        if close_s <= open_s:
+            raise ValueError(f"{entry} closes before it opens; split a window past midnight in two")
+        windows.extend(OpeningWindow(open_s, close_s, day) for day in _days(match["days"]))
+    ordered = canonical_windows(windows)
+    for day in range(7):
+        today = sorted((w for w in ordered if w.applies_on(day)), key=_open_s)
+        for before, after in itertools.pairwise(today):
+            if after.open_s < before.close_s:
+                raise ValueError(f"windows overlap on weekday {day}")
+    return ordered
+
+
+def format_opening_hours(windows: Iterable[OpeningWindow]) -> str:
+    """Write windows in the form :func:`parse_opening_hours` reads.
+
+    Examples
+    --------
+    >>> format_opening_hours([OpeningWindow(25200, 43200), OpeningWindow(32400, 64800, 6)])
+    '07:00-12:00;6@09:00-18:00'
+    """
+    parts = []
+    for w in canonical_windows(windows):
+        clock = f"{_hh_mm(w.open_s)}-{_hh_mm(w.close_s)}"
+        parts.append(clock if w.weekday is None else f"{w.weekday}@{clock}")
+    return ";".join(parts)
+
+
+def _hh_mm(seconds: int) -> str:
+    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+
+def _seconds(clock: str) -> int:
+    hours, minutes = (int(part) for part in clock.split(":"))
+    if not (0 <= hours <= 24 and 0 <= minutes < 60) or (hours == 24 and minutes):
+        raise ValueError(f"{clock} is not a time of day (00:00-24:00)")
+    return hours * 3600 + minutes * 60
+
+
+def _days(spec: str | None) -> list[int | None]:
+    if spec is None:
+        return [None]
+    days: list[int | None] = []
+    for part in spec.split(","):
+        first, _, last = part.partition("-")
+        low, high = int(first), int(last or first)
+        if low > high:
+            raise ValueError(f"weekday range {part} runs backwards")
+        days.extend(range(low, high + 1))
+    return days
 
 
 def canonical_windows(windows: Iterable[OpeningWindow]) -> tuple[OpeningWindow, ...]:

@@ -40,8 +40,10 @@ class FixPhase(enum.StrEnum):
 class FixSource(enum.StrEnum):
     """Where a position came from; accuracy and trust differ by source (R3.2)."""
 
-    GPS = "GPS"
-    CARRIER = "CARRIER"
+    DEVICE_GPS = "DEVICE_GPS"  # the handheld's satellite fix (5-40 m in good conditions)
+    DEVICE_WIFI = "DEVICE_WIFI"  # the handheld's network/Wi-Fi location
+    CARRIER_CELL = "CARRIER_CELL"  # the carrier's cell-based location (100-200 m in cities)
+    CARRIER_AGPS = "CARRIER_AGPS"  # the carrier's assisted-GPS location
 
 
 class Verdict(enum.StrEnum):

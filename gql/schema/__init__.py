@@ -19,7 +19,7 @@ from strawberry.schema.config import StrawberryConfig
 
 from gql.schema.errors import should_mask
 from gql.schema.limits import QueryCostLimiter
-from gql.schema.root import Mutation, Query
+from gql.schema.root import Mutation, Query, Subscription
 from gql.schema.scalars import SCALAR_MAP
 from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType, StaffType
 from gql.schema.unit_of_work import UnitOfWork
@@ -50,6 +50,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[RetailerType, ManagerType, DepartmentType, StaffType],
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(

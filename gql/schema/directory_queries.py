@@ -13,6 +13,8 @@ from gql.schema.paging import page_request
 from gql.schema.relay import Connection, InvalidGlobalId, Node, decode_global_id, to_connection
 from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType, StaffType
 from gql.schema.types.enums import RoleEnum
+from gql.schema.types.plans import VisitPlanType
+from gql.schema.types.visits import VisitType
 
 __all__ = ["DirectoryQuery"]
 
@@ -73,6 +75,12 @@ class DirectoryQuery:
         if type_name == "Department":
             department = await loaders.departments.load(pk)
             return None if department is None else DepartmentType.from_domain(department)
+        if type_name == "VisitPlan":
+            plan = info.context.plans.by_ids([pk])[0]
+            return None if plan is None else VisitPlanType.from_domain(plan)
+        if type_name == "Visit":
+            visit = info.context.visits.by_ids([pk])[0]
+            return None if visit is None else VisitType.from_domain(visit)
         if type_name == "Staff":
             staff = info.context.directory.viewer()
             return StaffType.from_domain(staff) if staff.id == pk else None

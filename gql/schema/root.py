@@ -9,9 +9,13 @@ from __future__ import annotations
 from strawberry.tools import merge_types
 
 from gql.schema.directory_queries import DirectoryQuery
-from gql.schema.mutations.retailers import RetailerMutations
+from gql.schema.mutations.fields import PlanMutations, RetailerMutations
+from gql.schema.mutations.fields import VisitMutations
+from gql.schema.plan_queries import PlanQuery
+from gql.schema.visit_queries import VisitQuery, VisitSubscription
 
-__all__ = ["Mutation", "Query"]
+__all__ = ["Mutation", "Query", "Subscription"]
 
-Query = merge_types("Query", (DirectoryQuery,))
-Mutation = merge_types("Mutation", (RetailerMutations,))
+Query = merge_types("Query", (DirectoryQuery, PlanQuery, VisitQuery))
+Mutation = merge_types("Mutation", (RetailerMutations, PlanMutations, VisitMutations))
+Subscription = merge_types("Subscription", (VisitSubscription,))

@@ -166,8 +166,15 @@ _OTHER_NAMES = ("加油站便利店", "报刊亭", "水果店", "药店烟柜")
 
 
 def has_data(session: Session) -> bool:
-    """Whether the database already holds retailers (then :func:`seed` refuses)."""
-    return RetailerRepository(session).count() > 0
+    """Whether the database already holds retailers or staff (then :func:`seed` refuses)."""
+    return _existing(session) != (0, 0)
+
+
+def _existing(session: Session) -> tuple[int, int]:
+    return (
+        RetailerRepository(session).count(),
+        StaffRepository(session).page(first=1).total_count,
+    )
 
 
 def seed(
@@ -192,11 +199,11 @@ def seed(
     DatabaseNotEmpty
         If the database already holds retailers or staff.
     """
-    existing = RetailerRepository(session).count()
-    if existing or StaffRepository(session).page(first=1).total_count:
+    retailer_count, staff_count = _existing(session)
+    if retailer_count or staff_count:
         raise DatabaseNotEmpty(
-            f"the database already holds {existing} retailers and staff; "
-            "the demo city is only seeded into an empty database"
+            f"the database already holds {retailer_count} retailers and {staff_count} staff "
+            "members; the demo city is only seeded into an empty database"
         )
     report = progress or _no_progress
     rng = random.Random(seed)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -29,7 +28,7 @@ from gql.domain import (
     RetailerDraft,
     RetailerStatus,
     SalesOrderDraft,
-    canonical_windows,
+    parse_opening_hours,
 )
 from gql.store.repositories import (
     ManagerRepository,
@@ -92,10 +91,9 @@ _TRUE = {"true", "1", "yes", "y", "是"}
 _FALSE = {"false", "0", "no", "n", "否", ""}
 _LICENCE = re.compile(r"[0-9A-Za-z]{6,32}")
 _AREA = re.compile(r"[0-9]{6,12}")
-_WINDOW = re.compile(r"(?:(?P<days>[0-6](?:-[0-6])?(?:,[0-6](?:-[0-6])?)*)@)?"
-                     r"(?P<open>\d{1,2}:\d{2})-(?P<close>\d{1,2}:\d{2})")  # fmt: skip
 _MAX_SERVICE_TIME_S = 4 * 3600
 _T = TypeVar("_T")
+_NO_WINDOWS: tuple[OpeningWindow, ...] = ()
 _E = TypeVar("_E", BusinessType, RetailerStatus, CoordinateSystem)
 
 
@@ -144,6 +142,26 @@ class _RowProblem(ValueError):
         self.reason = reason
 
 
+class _Checks:
+    """Collects every problem of one row instead of stopping at the first."""
+
+    def __init__(self, line: int) -> None:
+        self.line = line
+        self.errors: list[RowError] = []
+
+    def __call__(self, parse: Callable[[], _T], fallback: _T) -> _T:
+        """Return ``parse()``, or record its problem and return ``fallback``."""
+        try:
+            return parse()
+        except _RowProblem as problem:
+            self.add(problem.field, problem.reason)
+            return fallback
+
+    def add(self, field: str, reason: str) -> None:
+        """Record a problem found by a check outside :meth:`__call__`."""
+        self.errors.append(RowError(self.line, field, reason))
+
+
 @dataclass(frozen=True, slots=True)
 class _RetailerRow:
     line: int
@@ -164,16 +182,16 @@ def import_retailers(session: Session, path: Path, *, now: datetime | None = Non
     """
     rows = _read(path, RETAILER_REQUIRED, RETAILER_OPTIONAL)
     managers = ManagerRepository(session).ids_by_staff_no(
-        r["manager_staff_no"].strip() for _, r in rows if r.get("manager_staff_no", "").strip()
+        (r["manager_staff_no"].strip() for _, r in rows if r.get("manager_staff_no", "").strip()),
+        active_only=True,
     )
     errors: list[RowError] = []
     parsed: list[_RetailerRow] = []
     seen: dict[str, int] = {}
     for line, raw in rows:
-        try:
-            row = _retailer(line, raw, managers)
-        except _RowProblem as problem:
-            errors.append(RowError(line, problem.field, problem.reason))
+        row = _retailer(line, raw, managers)
+        if isinstance(row, list):
+            errors.extend(row)
             continue
         licence = row.draft.licence_no
         if licence in seen:
@@ -188,7 +206,9 @@ def import_retailers(session: Session, path: Path, *, now: datetime | None = Non
     repository = RetailerRepository(session)
     existing = repository.by_licence_nos(seen)
     drafts = [_merge(r, existing.get(r.draft.licence_no)) for r in parsed]
-    counts = _write(lambda: repository.upsert_many(drafts, now=now or datetime.now(UTC)))
+    counts = _write(
+        lambda: repository.upsert_many(drafts, now=now or datetime.now(UTC), existing=existing)
+    )
     return ImportReport("retailer", len(drafts), counts.inserted, counts.updated, counts.unchanged)
 
 
@@ -208,16 +228,11 @@ def import_sales(session: Session, path: Path) -> ImportReport:
     drafts: list[SalesOrderDraft] = []
     seen: dict[tuple[str, date], int] = {}
     for line, raw in rows:
-        try:
-            licence = _licence(raw["licence_no"])
-            if licence not in retailer_ids:
-                raise _RowProblem("licence_no", f"no retailer with licence number {licence}")
-            day = _field("order_date", raw, date.fromisoformat, "a date like 2026-10-31")
-            volume = _int("volume_cartons", raw, 0, 1_000_000)
-            amount = _yuan(raw["amount_yuan"])
-        except _RowProblem as problem:
-            errors.append(RowError(line, problem.field, problem.reason))
+        sale = _sale(line, raw, retailer_ids)
+        if isinstance(sale, list):
+            errors.extend(sale)
             continue
+        licence, day, volume, amount = sale
         if (licence, day) in seen:
             errors.append(
                 RowError(
@@ -306,33 +321,45 @@ def _read(
     return rows
 
 
-def _retailer(line: int, raw: dict[str, str], managers: dict[str, int]) -> _RetailerRow:
+def _retailer(
+    line: int, raw: dict[str, str], managers: dict[str, int]
+) -> _RetailerRow | list[RowError]:
+    """Parse one row, collecting every bad field (not just the first) for the report."""
+    check = _Checks(line)
     given = frozenset(c for c in RETAILER_OPTIONAL if raw.get(c, "").strip())
-    licence = _licence(raw["licence_no"])
-    name = _text("name", raw, 120)
-    address = _text("address", raw, 255)
-    lat = _float("lat", raw)
-    lon = _float("lon", raw)
-    system = _choice("coord_system", raw, CoordinateSystem, {}) if "coord_system" in given else None
-    lat, lon = _to_wgs84(lat, lon, system or CoordinateSystem.WGS84)
-    business_type = _choice("business_type", raw, BusinessType, _BUSINESS_ALIASES)
+    licence = check(lambda: _licence(raw["licence_no"]), "")
+    name = check(lambda: _text("name", raw, 120), "")
+    address = check(lambda: _text("address", raw, 255), "")
+    raw_lat = check(lambda: _float("lat", raw), math.nan)
+    raw_lon = check(lambda: _float("lon", raw), math.nan)
+    system = CoordinateSystem.WGS84
+    if "coord_system" in given:
+        system = check(lambda: _choice("coord_system", raw, CoordinateSystem, {}), system)
+    lat, lon = raw_lat, raw_lon
+    if not check.errors:  # a conversion needs a valid pair and datum
+        lat, lon = check(lambda: _to_wgs84(raw_lat, raw_lon, system), (math.nan, math.nan))
+    business_type = check(
+        lambda: _choice("business_type", raw, BusinessType, _BUSINESS_ALIASES),
+        BusinessType.ORDINARY,
+    )
+    grade = check(lambda: _int("grade", raw, 1, MAX_GRADE), 1)
+    weekday = check(lambda: _int("order_weekday", raw, 0, 6), 0)
+    windows = check(lambda: _opening_hours(raw["opening_hours"]), _NO_WINDOWS)
     manager_no = raw.get("manager_staff_no", "").strip()
     if manager_no and manager_no not in managers:
-        raise _RowProblem("manager_staff_no", f"no account manager with staff number {manager_no}")
+        check.add("manager_staff_no", f"no active account manager with staff number {manager_no}")
     area = raw.get("area_code", "").strip() or licence[:6]
-    if not _AREA.fullmatch(area):
-        raise _RowProblem("area_code", f"{area!r} must be 6-12 digits")
-    key = _bool("key_customer", raw) if "key_customer" in given else False
-    service = (
-        _int("service_time_s", raw, 1, _MAX_SERVICE_TIME_S)
-        if "service_time_s" in given
-        else DEFAULT_SERVICE_TIME_S[business_type] + (300 if key else 0)
-    )
-    status = (
-        _choice("status", raw, RetailerStatus, _STATUS_ALIASES)
-        if "status" in given
-        else RetailerStatus.ACTIVE
-    )
+    if (licence or "area_code" in given) and not _AREA.fullmatch(area):
+        check.add("area_code", f"{area!r} must be 6-12 digits")
+    key = check(lambda: _bool("key_customer", raw), False) if "key_customer" in given else False
+    service = DEFAULT_SERVICE_TIME_S[business_type] + (300 if key else 0)
+    if "service_time_s" in given:
+        service = check(lambda: _int("service_time_s", raw, 1, _MAX_SERVICE_TIME_S), service)
+    status = RetailerStatus.ACTIVE
+    if "status" in given:
+        status = check(lambda: _choice("status", raw, RetailerStatus, _STATUS_ALIASES), status)
+    if check.errors:
+        return check.errors
     draft = RetailerDraft(
         licence_no=licence,
         name=name,
@@ -340,17 +367,33 @@ def _retailer(line: int, raw: dict[str, str], managers: dict[str, int]) -> _Reta
         lat=lat,
         lon=lon,
         business_type=business_type,
-        grade=_int("grade", raw, 1, MAX_GRADE),
+        grade=grade,
         key_customer=key,
         service_time_s=service,
-        order_weekday=_int("order_weekday", raw, 0, 6),
+        order_weekday=weekday,
         status=status,
         manager_id=managers.get(manager_no),
         area_code=area,
-        opening_windows=_windows(raw["opening_hours"]),
+        opening_windows=windows,
     )
     given = given | ({"manager_staff_no"} if "manager_staff_no" in raw else set())
     return _RetailerRow(line, draft, given)
+
+
+def _sale(
+    line: int, raw: dict[str, str], retailer_ids: dict[str, int]
+) -> tuple[str, date, int, Decimal] | list[RowError]:
+    """Parse one sales row, collecting every bad field for the report."""
+    check = _Checks(line)
+    licence = check(lambda: _licence(raw["licence_no"]), "")
+    if licence and licence not in retailer_ids:
+        check.add("licence_no", f"no retailer with licence number {licence}")
+    day = check(
+        lambda: _field("order_date", raw, date.fromisoformat, "a date like 2026-10-31"), date.min
+    )
+    volume = check(lambda: _int("volume_cartons", raw, 0, 1_000_000), 0)
+    amount = check(lambda: _yuan(raw["amount_yuan"]), Decimal(0))
+    return check.errors or (licence, day, volume, amount)
 
 
 def _merge(row: _RetailerRow, current: Retailer | None) -> RetailerDraft:
@@ -386,6 +429,13 @@ def _to_wgs84(lat: float, lon: float, system: CoordinateSystem) -> tuple[float, 
     except geo.GeoError as exc:
         raise _RowProblem("lat", f"({lat}, {lon}) {system.value}: {exc}") from exc
     return wgs.lat, wgs.lon
+
+
+def _opening_hours(value: str) -> tuple[OpeningWindow, ...]:
+    try:
+        return parse_opening_hours(value)
+    except ValueError as exc:
+        raise _RowProblem("opening_hours", str(exc)) from None
 
 
 def _licence(value: str) -> str:
@@ -463,50 +513,3 @@ def _yuan(value: str) -> Decimal:
     if amount != amount.quantize(Decimal("0.01")):
         raise _RowProblem("amount_yuan", f"{text} has more than 2 decimal places (fen)")
     return amount
-
-
-def _seconds(clock: str) -> int:
-    hours, minutes = (int(part) for part in clock.split(":"))
-    if not (0 <= hours <= 24 and 0 <= minutes < 60) or (hours == 24 and minutes):
-        raise _RowProblem("opening_hours", f"{clock} is not a time of day (00:00-24:00)")
-    return hours * 3600 + minutes * 60
-
-
-def _days(spec: str | None) -> list[int | None]:
-    if spec is None:
-        return [None]
-    days: list[int | None] = []
-    for part in spec.split(","):
-        first, _, last = part.partition("-")
-        low, high = int(first), int(last or first)
-        if low > high:
-            raise _RowProblem("opening_hours", f"weekday range {part} runs backwards")
-        days.extend(range(low, high + 1))
-    return days
-
-
-def _windows(value: str) -> tuple[OpeningWindow, ...]:
-    entries = [e.strip() for e in value.replace("；", ";").split(";") if e.strip()]
-    if not entries:
-        raise _RowProblem("opening_hours", "needs at least one window like 07:00-21:00")
-    windows: list[OpeningWindow] = []
-    for entry in entries:
-        match = _WINDOW.fullmatch(entry.replace(" ", ""))
-        if match is None:
-            raise _RowProblem(
-                "opening_hours", f"{entry!r} is not like 07:00-12:00 or 0-5@07:00-21:00"
-            )
-        open_s, close_s = _seconds(match["open"]), _seconds(match["close"])
-        if close_s <= open_s:
-            raise _RowProblem(
-                "opening_hours",
-                f"{entry} closes before it opens; split a window past midnight in two",
-            )
-        windows.extend(OpeningWindow(open_s, close_s, day) for day in _days(match["days"]))
-    ordered = canonical_windows(windows)
-    for day in range(7):
-        today = sorted((w for w in ordered if w.applies_on(day)), key=lambda w: w.open_s)
-        for before, after in itertools.pairwise(today):
-            if after.open_s < before.close_s:
-                raise _RowProblem("opening_hours", f"windows overlap on weekday {day}")
-    return ordered

@@ -111,3 +111,15 @@ def test_unreadable_and_invalid_toml_files_are_config_errors(tmp_path: Path) -> 
     broken.write_text("region = ", encoding="utf-8")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_region_config(broken)
+
+
+def test_integer_option_is_accepted_where_a_float_is_expected() -> None:
+    """TOML writes 5 for 5.0; adapter options accept it, but not a string."""
+    region = load_region_config(
+        region_dict(telecom={"options": {"factor": 5, "name": "x"}}),
+        environ={"CT_PASSWORD": "a", "CM_PASSWORD": "b"},
+    )
+    cfg = region.carrier("telecom")
+    assert cfg.option("factor", 1.0) == 5.0
+    with pytest.raises(ConfigError, match=r"options\.name must be float"):
+        cfg.option("name", 1.0)

@@ -22,6 +22,7 @@ from adapters import (
 )
 from contrib.mock_carriers import Behaviour, MockCarrierServer, mobile_app, telecom_app
 from contrib.mock_carriers.state import mobile_state, telecom_state
+from geo import haversine_m
 from tests.adapters.conftest import PASSWORD, make_region
 
 if TYPE_CHECKING:
@@ -76,13 +77,6 @@ def live_hub(
         server.carrier.released.clear()
 
 
-def _distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    import math
-
-    x = math.radians(b[1] - a[1]) * math.cos(math.radians((a[0] + b[0]) / 2))
-    return 6_371_000 * math.hypot(x, math.radians(b[0] - a[0]))
-
-
 @pytest.mark.parametrize("soap_version", ["1.1", "1.2"])
 def test_both_carriers_locate_the_demo_phone_near_its_retailer(
     servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub], soap_version: str
@@ -98,8 +92,8 @@ def test_both_carriers_locate_the_demo_phone_near_its_retailer(
     assert mobile.fix is not None, mobile.error
     assert not telecom.fix.stale
     assert not mobile.fix.stale
-    assert _distance_m((telecom.fix.lat, telecom.fix.lon), RETAILER) < 4 * telecom.fix.radius_m
-    assert _distance_m((mobile.fix.lat, mobile.fix.lon), RETAILER) < 4 * mobile.fix.radius_m
+    assert haversine_m(telecom.fix.lat, telecom.fix.lon, *RETAILER) < 4 * telecom.fix.radius_m
+    assert haversine_m(mobile.fix.lat, mobile.fix.lon, *RETAILER) < 4 * mobile.fix.radius_m
     assert mobile.fix.source_crs == "GCJ02"
 
 
@@ -217,3 +211,31 @@ def test_mock_serves_its_wsdl_pointing_at_itself(servers: dict[str, MockCarrierS
         response = requests.get(url + "?wsdl", timeout=5)
         assert response.status_code == 200
         assert f'location="{url}"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("carrier", "code", "kind"),
+    [
+        ("telecom", 202, "not_permitted"),
+        ("telecom", 5, "subscriber_absent"),
+        ("telecom", 3, "bad_credentials"),
+        ("mobile", 2002, "not_permitted"),
+        ("mobile", 3001, "subscriber_absent"),
+        ("mobile", 4001, "busy"),
+        ("mobile", 9999, "unavailable"),
+    ],
+)
+def test_result_code_switch_reaches_the_caller_as_a_typed_error(
+    servers: dict[str, MockCarrierServer],
+    live_hub: Callable[..., CarrierHub],
+    carrier: str,
+    code: int,
+    kind: str,
+) -> None:
+    """The mocks' result-code switch travels through real SOAP to the mapped error kind."""
+    servers[carrier].carrier.behaviour = Behaviour(mode="code", code=code)
+    phone = TELECOM_PHONE if carrier == "telecom" else MOBILE_PHONE
+    outcome = live_hub().locate(phone, Qos(deadline_s=5), carrier_hint=carrier)
+    assert outcome.error is not None
+    assert outcome.error.kind == kind
+    assert outcome.error.code == str(code)

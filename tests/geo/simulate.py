@@ -18,12 +18,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+
+import numpy as np
 
 from geo import FixSource, PositionFix, Wgs84
-
-if TYPE_CHECKING:
-    import numpy as np
 
 __all__ = [
     "EVENT_AT",
@@ -155,3 +153,42 @@ def honest_pair(rng: np.random.Generator, n: int) -> list[SimVisit]:
         )
         out.append(SimVisit(shop, (device, carrier), r))
     return out
+
+
+def _report(n: int = 10_000) -> None:
+    """Print the verification-quality rates of the simulated set (docs/geo.md)."""
+    from collections import Counter
+
+    from geo import Flag, VerdictKind, VisitPolicy, verify_visit
+
+    policy = VisitPolicy()
+
+    def kinds(visits: list[SimVisit], radius_m: float) -> str:
+        c = Counter(
+            verify_visit(
+                v.fixes, v.retailer, policy, now=NOW, event_at=EVENT_AT, radius_m=radius_m
+            ).kind
+            for v in visits
+        )
+        return "  ".join(f"{k.value} {100.0 * c[k] / len(visits):6.2f} %" for k in VerdictKind)
+
+    def flagged(visits: list[SimVisit]) -> str:
+        hits = sum(
+            Flag.POSSIBLE_SPOOFING
+            in verify_visit(v.fixes, v.retailer, policy, now=NOW, event_at=EVENT_AT).flags
+            for v in visits
+        )
+        return f"POSSIBLE_SPOOFING {100.0 * hits / len(visits):6.2f} %"
+
+    rng = np.random.default_rng(20260511)
+    for radius in (50.0, 100.0):
+        print(f"genuine GPS, radius {radius:5.0f} m:  {kinds(genuine(rng, n), radius)}")
+    for radius in (50.0, 100.0, 150.0):
+        print(f"300-1000 m away, radius {radius:5.0f} m:  {kinds(away(rng, n), radius)}")
+    print(f"150 m cell at the shop, radius 50 m:  {kinds(cell_at_shop(rng, n), 50.0)}")
+    print(f"spoof (device at shop, carrier 1-3 km away): {flagged(spoof_pair(rng, n))}")
+    print(f"honest device + carrier pair:                {flagged(honest_pair(rng, n))}")
+
+
+if __name__ == "__main__":
+    _report()

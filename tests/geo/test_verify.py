@@ -140,6 +140,15 @@ def test_stale_and_old_fixes_are_kept_as_evidence_but_not_used() -> None:
     assert v.evidence[0].age_s == 600.0
 
 
+def test_an_event_without_any_fix_is_inconclusive_not_an_error() -> None:
+    """GPS off and the carrier failed: INCONCLUSIVE with NO_USABLE_FIX and no evidence."""
+    v = verify_visit([], SHOP, POLICY, now=NOW)
+    assert v.kind is VerdictKind.INCONCLUSIVE
+    assert v.reasons == (Reason.NO_USABLE_FIX,)
+    assert v.evidence == ()
+    assert v.distance_m is None
+
+
 def test_a_fix_from_the_future_is_not_used() -> None:
     """A fix time-stamped an hour after now is flagged FUTURE_FIX and ignored."""
     v = verify_visit(gps(SHOP, at=NOW + timedelta(hours=1)), SHOP, POLICY, now=NOW)
@@ -251,9 +260,9 @@ def test_bit_identical_gps_coordinates_from_another_visit_are_flagged() -> None:
 
 
 def test_bad_input_raises_typed_errors_naming_the_value() -> None:
-    """No fixes, naive times, negative radius, zero accuracy, bad system or source are refused."""
-    with pytest.raises(InvalidArgument, match="at least one"):
-        verify_visit([], SHOP, POLICY, now=NOW)
+    """Naive times, negative radius, zero accuracy, bad system or source are refused."""
+    with pytest.raises(InvalidArgument, match="PositionFix"):
+        verify_visit([(28.0, 120.7)], SHOP, POLICY, now=NOW)  # type: ignore[list-item]
     with pytest.raises(InvalidTimestamp, match="no time zone"):
         verify_visit(gps(SHOP), SHOP, POLICY, now=datetime(2026, 5, 11, 9, 30))
     with pytest.raises(InvalidTimestamp):

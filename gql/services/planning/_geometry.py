@@ -16,8 +16,9 @@ EARTH_RADIUS_M = 6_371_008.8
 FloatArray = npt.NDArray[np.float64]
 
 
-def haversine_m(lat1_deg: FloatArray, lon1_deg: FloatArray, lat2_deg: FloatArray,
-                lon2_deg: FloatArray) -> FloatArray:
+def haversine_m(
+    lat1_deg: FloatArray, lon1_deg: FloatArray, lat2_deg: FloatArray, lon2_deg: FloatArray
+) -> FloatArray:
     """Return great-circle distances in metres between broadcast point arrays.
 
     Examples
@@ -26,8 +27,13 @@ def haversine_m(lat1_deg: FloatArray, lon1_deg: FloatArray, lat2_deg: FloatArray
     111195.0797...
     """
     lat1, lon1, lat2, lon2 = (np.radians(v) for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg))
-    h = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return np.asarray(2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), dtype=np.float64)
+    h = (
+        np.sin((lat2 - lat1) / 2) ** 2
+        + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
+    )
+    return np.asarray(
+        2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0))), dtype=np.float64
+    )
 
 
 def project_local_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:

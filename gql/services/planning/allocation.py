@@ -1,15 +1,15 @@
 """Capacitated location–allocation: the transportation step of Hess et al. (1965).
 
-Each retailer is shipped to one of its ``candidates`` nearest centres at a cost of its squared
-distance (compactness), subject to every territory's load lying within a band around its target
-for each balance criterion (workload, retailer count, order volume, ...). Bands are soft: a
-violation is paid for by slack variables whose price is far above any distance saving, so the
-linear programme is always feasible and returns the least-violating, most compact split.
+For fixed centres, each retailer's workload (in integer flow units) is shipped to its
+``candidates`` nearest centres at a unit cost of the squared distance, and every centre must
+receive between ``(1 - tol)`` and ``(1 + tol)`` of the mean workload. This is a min-cost-flow
+problem solved exactly by OR-Tools. An optimal basic flow splits at most ``k - 1`` retailers
+between centres; those go to their largest share. Locked retailers are fixed and only reduce
+their territory's capacity; on a warm start, arcs away from the current manager cost extra, so
+few retailers move.
 
-HiGHS (through :func:`scipy.optimize.milp`, with no integer variables) solves the LP. A basic
-optimal solution splits at most one retailer per binding constraint, i.e. a few hundred out of
-tens of thousands; those are rounded to their largest share and the local search in
-:mod:`.contiguity` repairs the small imbalance that rounding leaves.
+The secondary criteria (retailer count, order volume, class mix) are balanced afterwards by the
+boundary local search in :mod:`.rebalance`; only the first column of ``loads`` is shipped here.
 """
 
 from __future__ import annotations
@@ -18,18 +18,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, milp
+from ortools.graph.python import min_cost_flow
 from scipy.spatial import cKDTree
 
 from .errors import PlanningError
 
-__all__ = ["AllocationProblem", "allocate", "update_centres"]
+__all__ = ["AllocationProblem", "allocate", "bisection_centres", "fill_empty", "update_centres"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 
-_PENALTY_PER_PERCENT = 1_000.0
+_COST_SCALE = 1_000.0
+_UNITS_TOTAL = 5_000_000.0
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -68,19 +68,40 @@ class AllocationProblem:
     current: IntArray
     move_cost: float = 0.0
     candidates: int = 8
-    soft: bool = True
 
 
 def allocate(problem: AllocationProblem, centres_m: FloatArray) -> IntArray:
-    """Return the territory of each retailer for fixed centres (the allocation step)."""
-    xy, loads, fixed = problem.xy_m, problem.loads, problem.fixed
-    _n, k = xy.shape[0], centres_m.shape[0]
-    n_res = loads.shape[1]
-    movable = np.flatnonzero(fixed < 0)
+    """Return the territory of each retailer for fixed centres (the allocation step).
+
+    Raises
+    ------
+    PlanningError
+        The bands cannot be met even with every centre as a candidate.
+    """
+    k = centres_m.shape[0]
     kk = min(problem.candidates, k)
+    while True:
+        assignment = _transport(problem, centres_m, kk)
+        if assignment is not None:
+            return assignment
+        if kk >= k:
+            raise PlanningError(
+                "no allocation meets the workload band; locked retailers may already overload "
+                "a territory: unlock some of them or widen workload_tolerance"
+            )
+        kk = min(2 * kk, k)
+
+
+def _transport(problem: AllocationProblem, centres_m: FloatArray, kk: int) -> IntArray | None:
+    xy, fixed = problem.xy_m, problem.fixed
+    load = problem.loads[:, 0]
+    k = centres_m.shape[0]
+    movable = np.flatnonzero(fixed < 0)
+    nm = movable.size
     dist_m, near = cKDTree(centres_m).query(xy[movable], k=kk)
-    near = np.asarray(near, dtype=np.int64).reshape(movable.size, kk)
-    rows = np.repeat(np.arange(movable.size), kk)
+    near = np.asarray(near, dtype=np.int64).reshape(nm, kk)
+    dist_m = np.asarray(dist_m).reshape(nm, kk)
+    rows = np.repeat(np.arange(nm), kk)
     cols = near.ravel()
     cur = problem.current[movable]
     has_cur = cur >= 0
@@ -88,51 +109,59 @@ def allocate(problem: AllocationProblem, centres_m: FloatArray) -> IntArray:
     cols = np.concatenate([cols, cur[has_cur]])
     pairs = np.unique(rows * k + cols)
     rows, cols = pairs // k, pairs % k
+    d_ref = max(float(dist_m[:, 0].mean()), 1.0)
     d_m = np.linalg.norm(xy[movable[rows]] - centres_m[cols], axis=1)
-    d_ref = max(float(np.mean(np.asarray(dist_m).reshape(movable.size, kk)[:, 0])), 1.0)
     cost = (d_m / d_ref) ** 2
     if problem.move_cost > 0:
-        moved = (cur[rows] >= 0) & (cur[rows] != cols)
-        cost = cost + problem.move_cost * moved
-    m = rows.size
+        cost = cost + problem.move_cost * ((cur[rows] >= 0) & (cur[rows] != cols))
+    unit_cost = np.rint(cost * _COST_SCALE).astype(np.int64)
 
-    fixed_load = np.zeros((k, n_res))
-    locked = np.flatnonzero(fixed >= 0)
-    np.add.at(fixed_load, fixed[locked], loads[locked])
-    lo = problem.targets * (1 - problem.tolerances) - fixed_load
-    hi = problem.targets * (1 + problem.tolerances) - fixed_load
-
-    a_assign = sp.csr_matrix((np.ones(m), (rows, np.arange(m))), shape=(movable.size, m))
-    blocks = []
-    for r in range(n_res):
-        blocks.append(sp.csr_matrix((loads[movable[rows], r], (cols, np.arange(m))), shape=(k, m)))
-    a_load = sp.vstack(blocks).tocsr()
-    c = cost
-    if problem.soft:
-        # slack columns: +under (adds load) and -over (removes load) per territory and criterion
-        eye = sp.identity(k * n_res, format="csr")
-        a_load = sp.hstack([a_load, eye, -eye]).tocsr()
-        a_assign = sp.hstack([a_assign, sp.csr_matrix((movable.size, 2 * k * n_res))]).tocsr()
-        scale = np.maximum(problem.targets.T.ravel(), 1e-9)  # (R*k,) criterion-major
-        price = np.repeat(problem.weights, k) * _PENALTY_PER_PERCENT * 100.0 / scale
-        c = np.concatenate([cost, price, price])
-    constraints = [
-        LinearConstraint(a_assign, np.ones(movable.size), np.ones(movable.size)),
-        LinearConstraint(a_load, lo.T.ravel(), hi.T.ravel()),
-    ]
-    result = milp(c, constraints=constraints, bounds=Bounds(0, np.inf))
-    if result.status != 0 or result.x is None:
-        raise PlanningError(f"the allocation LP failed ({result.message}); report this input")
-    share = result.x[:m]
-    order = np.lexsort((share, rows))  # by retailer, largest share last
+    scale = _UNITS_TOTAL / max(float(load.sum()), 1e-12)
+    units = units_of(load, scale).astype(np.int64)
+    fixed_units = (
+        np.bincount(fixed[fixed >= 0], weights=units_of(load[fixed >= 0], scale), minlength=k)
+        if (fixed >= 0).any()
+        else np.zeros(k)
+    )
+    total = int(units[movable].sum() + fixed_units.sum())
+    target = total / k
+    tol = float(problem.tolerances[0])
+    lower = np.maximum(np.floor(target * (1 - tol) - fixed_units), 0).astype(np.int64)
+    upper = np.ceil(target * (1 + tol) - fixed_units).astype(np.int64)
+    if (upper < 0).any():
+        return None
+    supply_total = int(units[movable].sum())
+    if lower.sum() > supply_total or upper.sum() < supply_total:
+        return None
+    # nodes: retailers 0..nm-1, centres nm..nm+k-1, sink nm+k
+    sink = nm + k
+    flow = min_cost_flow.SimpleMinCostFlow()
+    tails = np.concatenate([rows, nm + np.arange(k)])
+    heads = np.concatenate([nm + cols, np.full(k, sink)])
+    caps = np.concatenate([units[movable][rows], upper - lower])
+    costs = np.concatenate([unit_cost, np.zeros(k, dtype=np.int64)])
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, caps, costs)
+    supplies = np.concatenate([units[movable], -lower, [-(supply_total - int(lower.sum()))]])
+    flow.set_nodes_supplies(np.arange(nm + k + 1), supplies)
+    status = flow.solve()
+    if status != flow.OPTIMAL:
+        return None
+    shipped = flow.flows(arcs[: rows.size])
+    order = np.lexsort((shipped, rows))  # by retailer, largest share last
     last = np.flatnonzero(np.r_[rows[order][1:] != rows[order][:-1], True])
     assignment = fixed.copy()
     assignment[movable[rows[order][last]]] = cols[order][last]
     return assignment
 
 
-def update_centres(xy_m: FloatArray, weight: FloatArray, assignment: IntArray,
-                   centres_m: FloatArray) -> FloatArray:
+def units_of(load: FloatArray, scale: float) -> FloatArray:
+    """Integer flow units of each load (at least one, so every retailer is shipped)."""
+    return np.maximum(np.rint(load * scale), 1)
+
+
+def update_centres(
+    xy_m: FloatArray, weight: FloatArray, assignment: IntArray, centres_m: FloatArray
+) -> FloatArray:
     """Return each territory's weighted mean position (the location step).
 
     A territory left empty keeps its previous centre.
@@ -146,3 +175,53 @@ def update_centres(xy_m: FloatArray, weight: FloatArray, assignment: IntArray,
     new[ok, 0] = north[ok] / total[ok]
     new[ok, 1] = east[ok] / total[ok]
     return new
+
+
+def bisection_centres(xy: FloatArray, weight: FloatArray, k: int) -> FloatArray:
+    """Centres of a recursive weighted bisection into ``k`` equal-workload boxes.
+
+    Each box is cut across its longer side at the weighted quantile that splits its workload in
+    proportion to the number of territories on each side, so the start is already balanced
+    and the first transportation step is feasible with few candidate centres.
+    """
+    centres = np.empty((k, 2))
+    stack: list[tuple[npt.NDArray[np.intp], int, int]] = [(np.arange(xy.shape[0]), k, 0)]
+    while stack:
+        idx, parts, first = stack.pop()
+        if parts == 1 or idx.size <= 1:
+            w = weight[idx] + 1e-12
+            for j in range(first, first + parts):
+                centres[j] = (xy[idx] * w[:, None]).sum(axis=0) / w.sum()
+            continue
+        pts = xy[idx]
+        axis = int(np.argmax(pts.max(axis=0) - pts.min(axis=0)))
+        order = idx[np.argsort(pts[:, axis], kind="stable")]
+        left_parts = parts // 2
+        cum = np.cumsum(weight[order])
+        cut = int(np.searchsorted(cum, cum[-1] * left_parts / parts))
+        cut = min(max(cut, 1), order.size - 1)
+        stack.append((order[:cut], left_parts, first))
+        stack.append((order[cut:], parts - left_parts, first + left_parts))
+    return centres
+
+
+def fill_empty(
+    xy_m: FloatArray, assignment: IntArray, fixed: IntArray, centres_m: FloatArray
+) -> IntArray:
+    """Give every empty territory the movable retailer nearest its centre.
+
+    Rounding split retailers can leave a territory with nothing when there are barely more
+    retailers than territories; a donor must keep at least one retailer.
+    """
+    assignment = assignment.copy()
+    k = centres_m.shape[0]
+    size = np.bincount(assignment, minlength=k)
+    for j in np.flatnonzero(size == 0).tolist():
+        order = np.argsort(((xy_m - centres_m[j]) ** 2).sum(axis=1), kind="stable")
+        for i in order.tolist():
+            if fixed[i] < 0 and size[assignment[i]] > 1:
+                size[assignment[i]] -= 1
+                assignment[i] = j
+                size[j] += 1
+                break
+    return assignment

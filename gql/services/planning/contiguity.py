@@ -18,8 +18,13 @@ import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import Delaunay, QhullError, cKDTree
 
-__all__ = ["NeighbourGraph", "component_labels", "count_fragmented", "neighbour_graph",
-           "repair_fragments"]
+__all__ = [
+    "NeighbourGraph",
+    "component_labels",
+    "count_fragmented",
+    "neighbour_graph",
+    "repair_fragments",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -65,8 +70,10 @@ def neighbour_graph(xy_m: FloatArray) -> NeighbourGraph:
     eu, ev = key // n, key % n
     adj = sp.csr_matrix((np.ones(2 * eu.size), (np.r_[eu, ev], np.r_[ev, eu])), shape=(n, n))
     return NeighbourGraph(
-        indptr=adj.indptr.astype(np.int64), indices=adj.indices.astype(np.int64),
-        edge_u=eu.astype(np.int64), edge_v=ev.astype(np.int64),
+        indptr=adj.indptr.astype(np.int64),
+        indices=adj.indices.astype(np.int64),
+        edge_u=eu.astype(np.int64),
+        edge_v=ev.astype(np.int64),
     )
 
 
@@ -89,8 +96,14 @@ def count_fragmented(graph: NeighbourGraph, assignment: IntArray, k: int) -> int
     return int((pieces > 1).sum())
 
 
-def repair_fragments(graph: NeighbourGraph, assignment: IntArray, weight: FloatArray,
-                     fixed: IntArray, k: int, max_rounds: int = 20) -> IntArray:
+def repair_fragments(
+    graph: NeighbourGraph,
+    assignment: IntArray,
+    weight: FloatArray,
+    fixed: IntArray,
+    k: int,
+    max_rounds: int = 20,
+) -> IntArray:
     """Give every detached piece of a territory to the neighbouring territory it touches most.
 
     The piece with the largest weight stays. A piece holding a locked retailer stays too —
@@ -121,8 +134,9 @@ def repair_fragments(graph: NeighbourGraph, assignment: IntArray, weight: FloatA
         keep = stray[pu]
         if not keep.any():
             return assignment
-        counts = sp.csr_matrix((np.ones(int(keep.sum())), (pu[keep], tv[keep])),
-                               shape=(piece_weight.size, k)).toarray()
+        counts = sp.csr_matrix(
+            (np.ones(int(keep.sum())), (pu[keep], tv[keep])), shape=(piece_weight.size, k)
+        ).toarray()
         target = counts.argmax(axis=1)
         has = counts.max(axis=1) > 0
         move = stray[labels] & has[labels]

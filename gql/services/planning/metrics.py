@@ -60,8 +60,9 @@ def balance_of(values: npt.ArrayLike) -> Balance:
     )
 
 
-def class_mix_distance(zone: npt.NDArray[np.int64], grade: npt.NDArray[np.int64],
-                       n_zones: int) -> float:
+def class_mix_distance(
+    zone: npt.NDArray[np.int64], grade: npt.NDArray[np.int64], n_zones: int
+) -> float:
     """Mean total-variation distance between each zone's grade mix and the district's.
 
     0 means every zone has the district's share of each grade; 1 means disjoint grade sets.

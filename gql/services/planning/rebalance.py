@@ -70,7 +70,9 @@ def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
         improved = 0
         a_list = assignment.tolist()
         u, v = p.graph.edge_u, p.graph.edge_v
-        boundary = np.unique(np.r_[u[assignment[u] != assignment[v]], v[assignment[u] != assignment[v]]])
+        boundary = np.unique(
+            np.r_[u[assignment[u] != assignment[v]], v[assignment[u] != assignment[v]]]
+        )
         boundary = boundary[movable[boundary]]
         # visit retailers of the worst territories first
         rel = np.abs(load * inv_t - 1.0) @ w
@@ -84,14 +86,15 @@ def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
             if not cand:
                 continue
             li = loads[i]
+            cur_i = int(p.current[i])
             before_a = dev_cost(load[a], a)
             after_a = dev_cost(load[a] - li, a)
             best_gain, best_b = 1e-12, -1
             for b in cand:
                 delta = (after_a - before_a) + dev_cost(load[b] + li, b) - dev_cost(load[b], b)
                 delta += p.compactness * (d2[i, b] - d2[i, a])
-                if p.move_cost and p.current[i] >= 0:
-                    delta += p.move_cost * ((b != p.current[i]) - (a != p.current[i]))
+                if p.move_cost and cur_i >= 0:
+                    delta += p.move_cost * (int(b != cur_i) - int(a != cur_i))
                 if -delta > best_gain:
                     best_gain, best_b = -delta, b
             if best_b < 0 or not _stays_connected(i, a, a_list, indptr, indices):
@@ -115,8 +118,9 @@ def _sq_dist(xy_m: FloatArray, centres_m: FloatArray) -> FloatArray:
     return np.asarray(d2 / ref, dtype=np.float64)
 
 
-def _stays_connected(i: int, a: int, a_list: list[int], indptr: list[int],
-                     indices: list[int]) -> bool:
+def _stays_connected(
+    i: int, a: int, a_list: list[int], indptr: list[int], indices: list[int]
+) -> bool:
     """Whether territory ``a`` stays connected once retailer ``i`` leaves it."""
     same = [j for j in indices[indptr[i] : indptr[i + 1]] if a_list[j] == a]
     if len(same) <= 1:

@@ -38,10 +38,14 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 
-def _as(values: npt.ArrayLike, dtype: type[np.generic], name: str, n: int) -> npt.NDArray[np.generic]:
+def _as(
+    values: npt.ArrayLike, dtype: type[np.generic], name: str, n: int
+) -> npt.NDArray[np.generic]:
     array = np.ascontiguousarray(values, dtype=dtype)
     if array.shape != (n,):
-        raise InvalidRetailersError(f"{name} has shape {array.shape}; expected ({n},), one per retailer")
+        raise InvalidRetailersError(
+            f"{name} has shape {array.shape}; expected ({n},), one per retailer"
+        )
     array.setflags(write=False)
     return array
 
@@ -98,10 +102,18 @@ class RetailerSet:
         n = int(ids.size)
         object.__setattr__(self, "n", n)
         casts: dict[str, type[np.generic]] = {
-            "retailer_id": np.int64, "lat_deg": np.float64, "lon_deg": np.float64,
-            "grade": np.int64, "business_type": np.int64, "is_key": np.bool_,
-            "service_min": np.float64, "order_weekday": np.int64, "order_volume": np.float64,
-            "locked": np.bool_, "current_manager": np.int64, "open_min": np.float64,
+            "retailer_id": np.int64,
+            "lat_deg": np.float64,
+            "lon_deg": np.float64,
+            "grade": np.int64,
+            "business_type": np.int64,
+            "is_key": np.bool_,
+            "service_min": np.float64,
+            "order_weekday": np.int64,
+            "order_volume": np.float64,
+            "locked": np.bool_,
+            "current_manager": np.int64,
+            "open_min": np.float64,
             "close_min": np.float64,
         }
         for name, dtype in casts.items():
@@ -112,19 +124,31 @@ class RetailerSet:
         ids = self.retailer_id
         if np.unique(ids).size != ids.size:
             dup = ids[np.flatnonzero(np.diff(np.sort(ids)) == 0)[:5]]
-            raise InvalidRetailersError(f"retailer_id values must be unique; duplicated: {dup.tolist()}")
-        bad = ~(np.isfinite(self.lat_deg) & np.isfinite(self.lon_deg)
-                & (np.abs(self.lat_deg) <= 90) & (np.abs(self.lon_deg) <= 180)
-                & ~((self.lat_deg == 0) & (self.lon_deg == 0)))
+            raise InvalidRetailersError(
+                f"retailer_id values must be unique; duplicated: {dup.tolist()}"
+            )
+        bad = ~(
+            np.isfinite(self.lat_deg)
+            & np.isfinite(self.lon_deg)
+            & (np.abs(self.lat_deg) <= 90)
+            & (np.abs(self.lon_deg) <= 180)
+            & ~((self.lat_deg == 0) & (self.lon_deg == 0))
+        )
         if bad.any():
             raise MissingPositionError(tuple(int(i) for i in ids[bad]))
         if ((self.grade < 1) | (self.grade > 5)).any():
-            raise InvalidRetailersError("grade must be 1 (best) to 5; fix the retailers' class grades")
+            raise InvalidRetailersError(
+                "grade must be 1 (best) to 5; fix the retailers' class grades"
+            )
         if ((self.business_type < 0) | (self.business_type > max(BusinessType))).any():
-            raise InvalidRetailersError(f"business_type must be one of {[int(b) for b in BusinessType]}")
+            raise InvalidRetailersError(
+                f"business_type must be one of {[int(b) for b in BusinessType]}"
+            )
         service = self.service_min[np.isfinite(self.service_min)]
         if (service <= 0).any() or (service > 240).any():
-            raise InvalidRetailersError("service_min must be in (0, 240] minutes, or NaN for the default")
+            raise InvalidRetailersError(
+                "service_min must be in (0, 240] minutes, or NaN for the default"
+            )
         if ((self.order_weekday < NO_ORDER_DAY) | (self.order_weekday > 4)).any():
             raise InvalidRetailersError("order_weekday must be 0 (Mon) to 4 (Fri) or -1 (none)")
         if not np.isfinite(self.order_volume).all() or (self.order_volume < 0).any():
@@ -138,9 +162,15 @@ class RetailerSet:
                 "unlock them or give them a manager"
             )
         if not (np.isfinite(self.open_min).all() and np.isfinite(self.close_min).all()):
-            raise InvalidRetailersError("open_min and close_min must be finite minutes after midnight")
-        if ((self.open_min < 0) | (self.close_min > 24 * 60) | (self.close_min <= self.open_min)).any():
-            raise InvalidRetailersError("opening hours must satisfy 0 <= open_min < close_min <= 1440")
+            raise InvalidRetailersError(
+                "open_min and close_min must be finite minutes after midnight"
+            )
+        if (
+            (self.open_min < 0) | (self.close_min > 24 * 60) | (self.close_min <= self.open_min)
+        ).any():
+            raise InvalidRetailersError(
+                "opening hours must satisfy 0 <= open_min < close_min <= 1440"
+            )
 
     @classmethod
     def build(
@@ -171,9 +201,11 @@ class RetailerSet:
             return np.full(n, default) if v is None else v
 
         return cls(
-            retailer_id=np.asarray(retailer_id), lat_deg=np.asarray(lat_deg, dtype=np.float64),
+            retailer_id=np.asarray(retailer_id),
+            lat_deg=np.asarray(lat_deg, dtype=np.float64),
             lon_deg=np.asarray(lon_deg, dtype=np.float64),
-            grade=np.asarray(col(grade, 3)), business_type=np.asarray(col(business_type, 0)),
+            grade=np.asarray(col(grade, 3)),
+            business_type=np.asarray(col(business_type, 0)),
             is_key=np.asarray(col(is_key, False)),
             service_min=np.asarray(col(service_min, np.nan), dtype=np.float64),
             order_weekday=np.asarray(col(order_weekday, NO_ORDER_DAY)),
@@ -186,11 +218,23 @@ class RetailerSet:
 
     def subset(self, index: npt.NDArray[np.intp] | BoolArray) -> RetailerSet:
         """Return the retailers selected by a position array or boolean mask."""
-        return RetailerSet(**{
-            name: getattr(self, name)[index]
-            for name in (
-                "retailer_id", "lat_deg", "lon_deg", "grade", "business_type", "is_key",
-                "service_min", "order_weekday", "order_volume", "locked", "current_manager",
-                "open_min", "close_min",
-            )
-        })
+        return RetailerSet(
+            **{
+                name: getattr(self, name)[index]
+                for name in (
+                    "retailer_id",
+                    "lat_deg",
+                    "lon_deg",
+                    "grade",
+                    "business_type",
+                    "is_key",
+                    "service_min",
+                    "order_weekday",
+                    "order_volume",
+                    "locked",
+                    "current_manager",
+                    "open_min",
+                    "close_min",
+                )
+            }
+        )

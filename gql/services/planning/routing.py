@@ -43,9 +43,17 @@ class DayRoute:
 
 
 def route_day(
-    depot_lat_deg: float, depot_lon_deg: float, lat_deg: FloatArray, lon_deg: FloatArray,
-    service_min: FloatArray, open_min: FloatArray, close_min: FloatArray, *,
-    start_min: float = 8.5 * 60, speed_mps: float, road_factor: float,
+    depot_lat_deg: float,
+    depot_lon_deg: float,
+    lat_deg: FloatArray,
+    lon_deg: FloatArray,
+    service_min: FloatArray,
+    open_min: FloatArray,
+    close_min: FloatArray,
+    *,
+    start_min: float = 8.5 * 60,
+    speed_mps: float,
+    road_factor: float,
 ) -> DayRoute:
     """Return a short depot-to-depot route through the given stops that respects opening hours."""
     lat = np.r_[depot_lat_deg, lat_deg]
@@ -68,5 +76,9 @@ def route_day(
         prev = stop
     legs_m = dist_m[np.r_[0, order], np.r_[order, 0]].sum() if order.size else 0.0
     del travel
-    return DayRoute(order=np.asarray(order, dtype=np.int64) - 1, travel_m=float(legs_m),
-                    hours=(int(finish) - start_s) / 3600.0, late_stops=late)
+    return DayRoute(
+        order=np.asarray(order, dtype=np.int64) - 1,
+        travel_m=float(legs_m),
+        hours=(int(finish) - start_s) / 3600.0,
+        late_stops=late,
+    )

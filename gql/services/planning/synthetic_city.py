@@ -15,8 +15,14 @@ from .retailers import RetailerSet
 __all__ = ["synthetic_city"]
 
 
-def synthetic_city(n: int, *, seed: int = 0, lat0_deg: float = 30.27, lon0_deg: float = 120.15,
-                   radius_m: float = 15_000.0) -> RetailerSet:
+def synthetic_city(
+    n: int,
+    *,
+    seed: int = 0,
+    lat0_deg: float = 30.27,
+    lon0_deg: float = 120.15,
+    radius_m: float = 15_000.0,
+) -> RetailerSet:
     """Return ``n`` synthetic retailers around ``(lat0_deg, lon0_deg)``.
 
     Examples
@@ -45,7 +51,14 @@ def synthetic_city(n: int, *, seed: int = 0, lat0_deg: float = 30.27, lon0_deg: 
     open_min = np.where(business == 2, 10 * 60.0, rng.choice([7 * 60.0, 8 * 60.0, 9 * 60.0], n))
     close_min = np.where(business == 2, 23 * 60.0, rng.choice([20 * 60.0, 21 * 60.0, 22 * 60.0], n))
     return RetailerSet.build(
-        retailer_id=np.arange(1, n + 1) * 10 + 7, lat_deg=lat, lon_deg=lon, grade=grade,
-        business_type=business, is_key=is_key, order_weekday=order_day, order_volume=volume,
-        open_min=open_min, close_min=close_min,
+        retailer_id=np.arange(1, n + 1) * 10 + 7,
+        lat_deg=lat,
+        lon_deg=lon,
+        grade=grade,
+        business_type=business,
+        is_key=is_key,
+        order_weekday=order_day,
+        order_volume=volume,
+        open_min=open_min,
+        close_min=close_min,
     )

@@ -3,16 +3,17 @@
 Method (location–allocation, Hess et al. 1965):
 
 1. **Start.** Warm start: each manager's current territory gives its centre. Cold start:
-   workload-weighted k-means++ and a few Lloyd iterations.
-2. **Allocate.** A capacitated transportation LP (:mod:`.allocation`) assigns retailers to
-   nearby centres, minimising squared distance while holding every territory within bands on
-   workload, retailer count, order volume and class mix. Locked retailers are fixed; on a warm
-   start, leaving the current manager costs extra, so few retailers move.
+   centres of a recursive weighted bisection into equal-workload boxes.
+2. **Allocate.** A capacitated transportation problem (:mod:`.allocation`, min-cost flow)
+   ships each retailer's workload to nearby centres, minimising squared distance while holding
+   every territory within a band around the mean workload. Locked retailers are fixed; on a
+   warm start, leaving the current manager costs extra, so few retailers move.
 3. **Locate.** Centres move to their territory's workload-weighted mean; repeat 2–3 until the
    centres settle.
 4. **Round and polish.** Split retailers go to their largest share, detached pieces join the
    neighbour they touch most (:mod:`.contiguity`), and a boundary local search
-   (:mod:`.rebalance`) trims the remaining imbalance without breaking contiguity.
+   (:mod:`.rebalance`) trims the remaining imbalance on workload, retailer count, order volume
+   and class mix without breaking contiguity.
 """
 
 from __future__ import annotations
@@ -21,10 +22,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
-from scipy.spatial import cKDTree
 
 from ._geometry import project_local_m
-from .allocation import AllocationProblem, allocate, update_centres
+from .allocation import (
+    AllocationProblem,
+    allocate,
+    bisection_centres,
+    fill_empty,
+    update_centres,
+)
 from .contiguity import NeighbourGraph, count_fragmented, neighbour_graph, repair_fragments
 from .errors import InvalidRetailersError, LockedRetailerError, TooManyManagersError
 from .metrics import Balance, Progress, balance_of, class_mix_distance, no_progress
@@ -58,18 +64,21 @@ class PartitionSettings:
     volume_tolerance: float = 0.03
     class_mix_tolerance: float = 0.08
     workload_weight: float = 10.0
-    count_weight: float = 3.0
-    volume_weight: float = 3.0
+    count_weight: float = 5.0
+    volume_weight: float = 5.0
     class_mix_weight: float = 0.5
     candidates: int = 8
     max_iterations: int = 5
     move_cost: float = 3.0
     warm_start: bool = True
-    seed: int = 0
 
     def __post_init__(self) -> None:
-        tolerances = (self.workload_tolerance, self.count_tolerance, self.volume_tolerance,
-                      self.class_mix_tolerance)
+        tolerances = (
+            self.workload_tolerance,
+            self.count_tolerance,
+            self.volume_tolerance,
+            self.class_mix_tolerance,
+        )
         if min(tolerances) < 0 or max(tolerances) >= 1:
             raise InvalidRetailersError("balance tolerances must be fractions in [0, 1)")
         if self.candidates < 1 or self.max_iterations < 1 or self.move_cost < 0:
@@ -168,15 +177,23 @@ def partition_territories(
     current[current >= k] = NO_MANAGER
     targets = np.tile(loads.sum(axis=0) / k, (k, 1))
     problem = AllocationProblem(
-        xy_m=xy, loads=loads, targets=targets, tolerances=tolerances, weights=weights,
-        fixed=fixed, current=current, move_cost=settings.move_cost if warm else 0.0,
+        xy_m=xy,
+        loads=loads,
+        targets=targets,
+        tolerances=tolerances,
+        weights=weights,
+        fixed=fixed,
+        current=current,
+        move_cost=settings.move_cost if warm else 0.0,
         candidates=settings.candidates,
     )
-    rng = np.random.default_rng(settings.seed)
     total_steps = settings.max_iterations + 2
     progress("start", 0, total_steps)
-    centres = _warm_centres(xy, workload_min, current, k, rng) if warm else _kmeans(
-        xy, workload_min, k, rng)
+    centres = (
+        _warm_centres(xy, workload_min, current, k)
+        if warm
+        else bisection_centres(xy, workload_min, k)
+    )
     assignment = current
     for it in range(settings.max_iterations):
         new = allocate(problem, centres)
@@ -186,28 +203,46 @@ def partition_territories(
         progress("allocate", it + 1, total_steps)
         if changed < 0.002 or (warm and it >= 1):
             break
+    assignment = fill_empty(xy, assignment, fixed, centres)
     graph = neighbour_graph(xy)
     assignment = repair_fragments(graph, assignment, workload_min, fixed, k)
     progress("contiguity", total_steps - 1, total_steps)
-    assignment = rebalance(RebalanceProblem(
-        graph=graph, xy_m=xy, loads=loads, targets=targets, weights=weights, fixed=fixed,
-        current=current, centres_m=centres, move_cost=1e-4 if warm else 0.0,
-    ), assignment)
+    assignment = rebalance(
+        RebalanceProblem(
+            graph=graph,
+            xy_m=xy,
+            loads=loads,
+            targets=targets,
+            weights=weights,
+            fixed=fixed,
+            current=current,
+            centres_m=centres,
+            move_cost=1e-4 if warm else 0.0,
+        ),
+        assignment,
+    )
     assignment = repair_fragments(graph, assignment, workload_min, fixed, k)
     progress("done", total_steps, total_steps)
     return _proposal(retailers, assignment, k, workload_min, graph, xy)
 
 
 def evaluate_partition(
-    retailers: RetailerSet, territory: npt.ArrayLike, n_managers: int,
-    *, policy: VisitPolicy | None = None,
+    retailers: RetailerSet,
+    territory: npt.ArrayLike,
+    n_managers: int,
+    *,
+    policy: VisitPolicy | None = None,
 ) -> TerritoryProposal:
     """Measure an existing partition (e.g. the current plan) to compare with a proposal."""
     assignment = np.asarray(territory, dtype=np.int64)
-    if assignment.shape != (retailers.n,) or (assignment < 0).any() or (
-            assignment >= n_managers).any():
+    if (
+        assignment.shape != (retailers.n,)
+        or (assignment < 0).any()
+        or (assignment >= n_managers).any()
+    ):
         raise InvalidRetailersError(
-            f"territory must give every retailer a manager index in 0..{n_managers - 1}")
+            f"territory must give every retailer a manager index in 0..{n_managers - 1}"
+        )
     workload_min = estimate_workload(retailers, policy).total_min
     xy = project_local_m(retailers.lat_deg, retailers.lon_deg)
     return _proposal(retailers, assignment, n_managers, workload_min, neighbour_graph(xy), xy)
@@ -215,49 +250,46 @@ def evaluate_partition(
 
 def _check(retailers: RetailerSet, k: int) -> None:
     if k < 1:
-        raise TooManyManagersError(k, retailers.n) if k > retailers.n else InvalidRetailersError(
-            f"n_managers must be at least 1; got {k}")
+        raise (
+            TooManyManagersError(k, retailers.n)
+            if k > retailers.n
+            else InvalidRetailersError(f"n_managers must be at least 1; got {k}")
+        )
     if k > retailers.n:
         raise TooManyManagersError(k, retailers.n)
     bad = retailers.locked & (retailers.current_manager >= k)
     if bad.any():
         raise LockedRetailerError(
             f"locked retailer(s) {retailers.retailer_id[bad][:10].tolist()} belong to managers "
-            f"outside 0..{k - 1}; unlock them or plan for more managers")
+            f"outside 0..{k - 1}; unlock them or plan for more managers"
+        )
 
 
-def _criteria(retailers: RetailerSet, policy: VisitPolicy | None, s: PartitionSettings,
-              ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+def _criteria(
+    retailers: RetailerSet,
+    policy: VisitPolicy | None,
+    s: PartitionSettings,
+) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     workload_min = estimate_workload(retailers, policy).total_min
     high_grade = (retailers.grade <= 2).astype(np.float64)
     columns = [workload_min, np.ones(retailers.n), retailers.order_volume, high_grade]
     weights = [s.workload_weight, s.count_weight, s.volume_weight, s.class_mix_weight]
-    tolerances = [s.workload_tolerance, s.count_tolerance, s.volume_tolerance,
-                  s.class_mix_tolerance]
+    tolerances = [
+        s.workload_tolerance,
+        s.count_tolerance,
+        s.volume_tolerance,
+        s.class_mix_tolerance,
+    ]
     keep = [i for i, col in enumerate(columns) if col.sum() > 0]
-    return (np.column_stack([columns[i] for i in keep]), np.array([weights[i] for i in keep]),
-            np.array([tolerances[i] for i in keep]), workload_min)
+    return (
+        np.column_stack([columns[i] for i in keep]),
+        np.array([weights[i] for i in keep]),
+        np.array([tolerances[i] for i in keep]),
+        workload_min,
+    )
 
 
-def _kmeans(xy: FloatArray, weight: FloatArray, k: int, rng: np.random.Generator,
-            iterations: int = 12) -> FloatArray:
-    """Weighted k-means++ seeding followed by Lloyd iterations."""
-    n = xy.shape[0]
-    centres = np.empty((k, 2))
-    centres[0] = xy[rng.choice(n, p=weight / weight.sum())]
-    d2 = ((xy - centres[0]) ** 2).sum(axis=1)
-    for j in range(1, k):
-        p = weight * d2
-        centres[j] = xy[rng.choice(n, p=p / p.sum())] if p.sum() > 0 else xy[rng.integers(n)]
-        d2 = np.minimum(d2, ((xy - centres[j]) ** 2).sum(axis=1))
-    for _ in range(iterations):
-        _, label = cKDTree(centres).query(xy)
-        centres = update_centres(xy, weight, np.asarray(label, dtype=np.int64), centres)
-    return centres
-
-
-def _warm_centres(xy: FloatArray, weight: FloatArray, current: IntArray, k: int,
-                  rng: np.random.Generator) -> FloatArray:
+def _warm_centres(xy: FloatArray, weight: FloatArray, current: IntArray, k: int) -> FloatArray:
     """Current territories' centres; a manager with no retailers starts at a far point."""
     served = current >= 0
     centres = np.zeros((k, 2))
@@ -269,12 +301,17 @@ def _warm_centres(xy: FloatArray, weight: FloatArray, current: IntArray, k: int,
             d2 = ((xy[:, None, :] - occupied[None, :, :]) ** 2).sum(axis=2).min(axis=1)
             centres[j] = xy[int(np.argmax(d2))]
             occupied = np.vstack([occupied, centres[j]])
-    del rng
     return centres
 
 
-def _proposal(retailers: RetailerSet, assignment: IntArray, k: int, workload_min: FloatArray,
-              graph: NeighbourGraph, xy: FloatArray) -> TerritoryProposal:
+def _proposal(
+    retailers: RetailerSet,
+    assignment: IntArray,
+    k: int,
+    workload_min: FloatArray,
+    graph: NeighbourGraph,
+    xy: FloatArray,
+) -> TerritoryProposal:
     per_workload = np.bincount(assignment, weights=workload_min, minlength=k)
     per_count = np.bincount(assignment, minlength=k).astype(np.float64)
     per_volume = np.bincount(assignment, weights=retailers.order_volume, minlength=k)
@@ -295,42 +332,22 @@ def _proposal(retailers: RetailerSet, assignment: IntArray, k: int, workload_min
     territory = assignment.copy()
     territory.setflags(write=False)
     return TerritoryProposal(
-        retailer_id=retailers.retailer_id, territory=territory, n_managers=k,
-        centre_lat_deg=lat, centre_lon_deg=lon, workload_min=per_workload, metrics=metrics,
+        retailer_id=retailers.retailer_id,
+        territory=territory,
+        n_managers=k,
+        centre_lat_deg=lat,
+        centre_lon_deg=lon,
+        workload_min=per_workload.astype(np.float64),
+        metrics=metrics,
     )
 
 
-def _centre_latlon(retailers: RetailerSet, assignment: IntArray, k: int,
-                   ) -> tuple[FloatArray, FloatArray]:
+def _centre_latlon(
+    retailers: RetailerSet,
+    assignment: IntArray,
+    k: int,
+) -> tuple[FloatArray, FloatArray]:
     count = np.maximum(np.bincount(assignment, minlength=k), 1)
     lat = np.bincount(assignment, weights=retailers.lat_deg, minlength=k) / count
     lon = np.bincount(assignment, weights=retailers.lon_deg, minlength=k) / count
     return lat, lon
-
-
-def _bisection_centres(xy: FloatArray, weight: FloatArray, k: int) -> FloatArray:
-    """Centres of a recursive weighted bisection into ``k`` equal-workload boxes.
-
-    Each box is cut across its longer side at the weighted quantile that splits its workload in
-    proportion to the number of territories on each side, so the start is already balanced
-    and the first transportation step is feasible with few candidate centres.
-    """
-    centres = np.empty((k, 2))
-    stack: list[tuple[npt.NDArray[np.intp], int, int]] = [(np.arange(xy.shape[0]), k, 0)]
-    while stack:
-        idx, parts, first = stack.pop()
-        if parts == 1 or idx.size <= 1:
-            w = weight[idx] + 1e-12
-            for j in range(first, first + parts):
-                centres[j] = (xy[idx] * w[:, None]).sum(axis=0) / w.sum()
-            continue
-        pts = xy[idx]
-        axis = int(np.argmax(pts.max(axis=0) - pts.min(axis=0)))
-        order = idx[np.argsort(pts[:, axis], kind="stable")]
-        left_parts = parts // 2
-        cum = np.cumsum(weight[order])
-        cut = int(np.searchsorted(cum, cum[-1] * left_parts / parts))
-        cut = min(max(cut, 1), order.size - 1)
-        stack.append((order[:cut], left_parts, first))
-        stack.append((order[cut:], parts - left_parts, first + left_parts))
-    return centres

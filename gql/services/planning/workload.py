@@ -78,7 +78,7 @@ class VisitPolicy:
     large_store_extra_min: float = 6.0
     speed_mps: float = 25 / 3.6
     road_factor: float = 1.3
-    neighbour_k: int = 2
+    neighbour_k: int = 6
 
     def __post_init__(self) -> None:
         allowed = {1, 2, 4}

@@ -42,8 +42,14 @@ class ManagerRepository:
         found = self._run(_SELECT.where(StaffRow.staff_no == staff_no))
         return found[0] if found else None
 
-    def ids_by_staff_no(self, staff_nos: Iterable[str]) -> dict[str, int]:
-        """Map each known manager staff number to the manager id; others are left out."""
+    def ids_by_staff_no(
+        self, staff_nos: Iterable[str], *, active_only: bool = False
+    ) -> dict[str, int]:
+        """Map each known manager staff number to the manager id; others are left out.
+
+        With ``active_only`` managers who left (inactive staff) are left out too, so
+        nothing new gets assigned to them.
+        """
         wanted = sorted(set(staff_nos))
         if not wanted:
             return {}
@@ -52,6 +58,8 @@ class ManagerRepository:
             .join(AccountManagerRow, AccountManagerRow.staff_id == StaffRow.id)
             .where(StaffRow.staff_no.in_(wanted))
         )
+        if active_only:
+            statement = statement.where(StaffRow.active.is_(True))
         return {staff_no: sid for staff_no, sid in self._session.execute(statement)}
 
     def by_department(self, department_id: int) -> builtins.list[AccountManager]:

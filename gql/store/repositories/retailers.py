@@ -19,11 +19,11 @@ from gql.domain import (
     RetailerStatus,
     canonical_windows,
 )
-from gql.store.models import Base, OpeningWindowRow, RetailerRow
+from gql.store.models import Base
 from gql.store.repositories._paging import Page, check_page
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Iterator, Sequence
+    from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
@@ -113,14 +113,19 @@ class UpsertCounts:
 
 @dataclass(slots=True)
 class _Collected:
-    rows: dict[int, RetailerRow] = field(default_factory=dict)
+    rows: dict[int, sa.Row[Any]] = field(default_factory=dict)
     windows: defaultdict[int, list[OpeningWindow]] = field(
         default_factory=lambda: defaultdict(list)
     )
 
 
 class RetailerRepository:
-    """Reads and writes retailers; returns :class:`~gql.domain.Retailer`, never rows."""
+    """Reads and writes retailers; returns :class:`~gql.domain.Retailer`, never rows.
+
+    Reads and writes are Core statements on the tables: bulk speed, explicit version
+    checks, and no identity map that could answer a read with what a row held before a
+    write in the same session.
+    """
 
     def __init__(self, session: Session) -> None:
         self._session = session
@@ -132,12 +137,12 @@ class RetailerRepository:
         """
         if not ids:
             return []
-        found = self._load(sa.and_(RetailerRow.id.in_(set(ids))))
+        found = self._load(sa.and_(_RETAILERS.c.id.in_(set(ids))))
         return [found.get(i) for i in ids]
 
     def count(self) -> int:
         """Return how many retailers exist (any status)."""
-        return self._session.scalar(sa.select(sa.func.count()).select_from(RetailerRow)) or 0
+        return self._session.scalar(sa.select(sa.func.count()).select_from(_RETAILERS)) or 0
 
     def watermark(self) -> tuple[int, datetime | None]:
         """Return (row count, latest ``updated_at``): changes whenever retailers change.
@@ -146,7 +151,7 @@ class RetailerRepository:
         that another process or an import changed the table and rebuild.
         """
         count, latest = self._session.execute(
-            sa.select(sa.func.count(), sa.func.max(RetailerRow.updated_at))
+            sa.select(sa.func.count(), sa.func.max(_RETAILERS.c.updated_at))
         ).one()
         return int(count), latest
 
@@ -155,8 +160,8 @@ class RetailerRepository:
         ids: builtins.list[int] = []
         lats: builtins.list[float] = []
         lons: builtins.list[float] = []
-        statement = sa.select(RetailerRow.id, RetailerRow.lat, RetailerRow.lon).order_by(
-            RetailerRow.id
+        statement = sa.select(_RETAILERS.c.id, _RETAILERS.c.lat, _RETAILERS.c.lon).order_by(
+            _RETAILERS.c.id
         )
         for rid, lat, lon in self._session.execute(statement):
             ids.append(rid)
@@ -174,16 +179,16 @@ class RetailerRepository:
         check_page(first, after)
         conditions = _conditions(where or RetailerFilter())
         total = self._session.scalar(
-            sa.select(sa.func.count()).select_from(RetailerRow).where(*conditions)
+            sa.select(sa.func.count()).select_from(_RETAILERS).where(*conditions)
         )
         page_conditions = builtins.list(conditions)
         if after is not None:
-            page_conditions.append(RetailerRow.id > after)
+            page_conditions.append(_RETAILERS.c.id > after)
         rows = builtins.list(
-            self._session.scalars(
-                sa.select(RetailerRow)
+            self._session.execute(
+                sa.select(_RETAILERS)
                 .where(*page_conditions)
-                .order_by(RetailerRow.id)
+                .order_by(_RETAILERS.c.id)
                 .limit(first + 1)
             )
         )
@@ -199,8 +204,8 @@ class RetailerRepository:
         """Map each known licence number to its retailer id (unknown ones are left out)."""
         found: dict[str, int] = {}
         for chunk in _chunks(sorted(set(licence_nos))):
-            statement = sa.select(RetailerRow.licence_no, RetailerRow.id).where(
-                RetailerRow.licence_no.in_(chunk)
+            statement = sa.select(_RETAILERS.c.licence_no, _RETAILERS.c.id).where(
+                _RETAILERS.c.licence_no.in_(chunk)
             )
             found.update({licence: rid for licence, rid in self._session.execute(statement)})
         return found
@@ -209,7 +214,7 @@ class RetailerRepository:
         """Return the known retailers among ``licence_nos``, keyed by licence number."""
         found: dict[str, Retailer] = {}
         for chunk in _chunks(sorted(set(licence_nos))):
-            for retailer in self._load(RetailerRow.licence_no.in_(chunk)).values():
+            for retailer in self._load(_RETAILERS.c.licence_no.in_(chunk)).values():
                 found[retailer.licence_no] = retailer
         return found
 
@@ -226,12 +231,21 @@ class RetailerRepository:
         self._insert_windows(zip(ids, drafts, strict=True))
         return ids
 
-    def upsert_many(self, drafts: Sequence[RetailerDraft], *, now: datetime) -> UpsertCounts:
+    def upsert_many(
+        self,
+        drafts: Sequence[RetailerDraft],
+        *,
+        now: datetime,
+        existing: Mapping[str, Retailer] | None = None,
+    ) -> UpsertCounts:
         """Insert or update by licence number; identical data counts as unchanged.
 
         An update bumps ``version`` and ``updated_at`` and replaces the opening windows.
+        ``existing`` (from :meth:`by_licence_nos`, same session) saves reading them again;
+        a retailer changed since then is caught by its version (:class:`StaleRetailer`).
         """
-        existing = self.by_licence_nos(d.licence_no for d in drafts)
+        if existing is None:
+            existing = self.by_licence_nos(d.licence_no for d in drafts)
         new = [d for d in drafts if d.licence_no not in existing]
         changed = [
             (existing[d.licence_no], d)
@@ -240,30 +254,49 @@ class RetailerRepository:
         ]
         self.add_many(new, now=now)
         for current, draft in changed:
-            values = _row_values(draft, now=now, version=current.version + 1)
-            del values["created_at"]
-            result = self._session.connection().execute(
-                sa.update(_RETAILERS)
-                .where(_RETAILERS.c.id == current.id, _RETAILERS.c.version == current.version)
-                .values(**values)
-            )
-            if result.rowcount != 1:
-                raise StaleRetailer(
-                    f"retailer {current.licence_no} was changed by someone else meanwhile; retry"
-                )
+            self._update(current.id, draft, version=current.version, now=now)
         changed_ids = [current.id for current, _ in changed]
         for chunk in _chunks(changed_ids):
-            self._session.execute(
-                sa.delete(OpeningWindowRow)
-                .where(OpeningWindowRow.retailer_id.in_(chunk))
-                .execution_options(synchronize_session=False)
-            )
+            self._session.execute(sa.delete(_WINDOWS).where(_WINDOWS.c.retailer_id.in_(chunk)))
         self._insert_windows((current.id, draft) for current, draft in changed)
         return UpsertCounts(
             inserted=len(new),
             updated=len(changed),
             unchanged=len(drafts) - len(new) - len(changed),
         )
+
+    def replace(
+        self, retailer_id: int, draft: RetailerDraft, *, expected_version: int, now: datetime
+    ) -> int:
+        """Overwrite a retailer (and its windows) if it is still at ``expected_version``.
+
+        Returns the new version. ``created_at`` is kept; ``updated_at`` becomes ``now``.
+
+        Raises
+        ------
+        StaleRetailer
+            If the retailer does not exist or its version moved on since it was read.
+        """
+        self._update(retailer_id, draft, version=expected_version, now=now)
+        self._session.execute(sa.delete(_WINDOWS).where(_WINDOWS.c.retailer_id == retailer_id))
+        self._insert_windows([(retailer_id, draft)])
+        return expected_version + 1
+
+    def _update(
+        self, retailer_id: int, draft: RetailerDraft, *, version: int, now: datetime
+    ) -> None:
+        values = _row_values(draft, now=now, version=version + 1)
+        del values["created_at"]
+        result = self._session.connection().execute(
+            sa.update(_RETAILERS)
+            .where(_RETAILERS.c.id == retailer_id, _RETAILERS.c.version == version)
+            .values(**values)
+        )
+        if result.rowcount != 1:
+            raise StaleRetailer(
+                f"retailer {draft.licence_no} was changed or removed by someone else "
+                f"since version {version}; reload and retry"
+            )
 
     def _insert_windows(self, pairs: Iterable[tuple[int, RetailerDraft]]) -> None:
         rows = [
@@ -272,20 +305,30 @@ class RetailerRepository:
             for w in draft.opening_windows
         ]
         if rows:
-            self._session.execute(sa.insert(_WINDOWS), rows)
+            # RETURNING makes SQLAlchemy batch rows into multi-VALUES statements
+            # ("insertmanyvalues") instead of one statement per row on psycopg.
+            self._session.execute(sa.insert(_WINDOWS).returning(_WINDOWS.c.id), rows)
 
     def _load(self, condition: sa.ColumnElement[bool]) -> dict[int, Retailer]:
         statement = (
-            sa.select(RetailerRow, OpeningWindowRow)
-            .outerjoin(OpeningWindowRow, OpeningWindowRow.retailer_id == RetailerRow.id)
+            sa.select(
+                _RETAILERS,
+                _WINDOWS.c.id.label("window_id"),
+                _WINDOWS.c.weekday.label("window_weekday"),
+                _WINDOWS.c.open_s.label("window_open_s"),
+                _WINDOWS.c.close_s.label("window_close_s"),
+            )
+            .select_from(_RETAILERS.outerjoin(_WINDOWS, _WINDOWS.c.retailer_id == _RETAILERS.c.id))
             .where(condition)
-            .order_by(RetailerRow.id, OpeningWindowRow.id)
+            .order_by(_RETAILERS.c.id, _WINDOWS.c.id)
         )
         collected = _Collected()
-        for retailer_row, window_row in self._session.execute(statement):
-            collected.rows[retailer_row.id] = retailer_row
-            if window_row is not None:
-                collected.windows[retailer_row.id].append(_window(window_row))
+        for row in self._session.execute(statement):
+            collected.rows.setdefault(row.id, row)
+            if row.window_id is not None:
+                collected.windows[row.id].append(
+                    OpeningWindow(row.window_open_s, row.window_close_s, row.window_weekday)
+                )
         return {
             rid: _to_domain(row, collected.windows.get(rid, []))
             for rid, row in collected.rows.items()
@@ -296,42 +339,40 @@ class RetailerRepository:
         if not ids:
             return windows
         statement = (
-            sa.select(OpeningWindowRow)
-            .where(OpeningWindowRow.retailer_id.in_(ids))
-            .order_by(OpeningWindowRow.id)
+            sa.select(_WINDOWS).where(_WINDOWS.c.retailer_id.in_(ids)).order_by(_WINDOWS.c.id)
         )
-        for row in self._session.scalars(statement):
-            windows[row.retailer_id].append(_window(row))
+        for row in self._session.execute(statement):
+            windows[row.retailer_id].append(OpeningWindow(row.open_s, row.close_s, row.weekday))
         return windows
 
 
 def _conditions(where: RetailerFilter) -> list[sa.ColumnElement[bool]]:
     conditions: list[sa.ColumnElement[bool]] = []
     if where.ids:
-        conditions.append(RetailerRow.id.in_(sorted(where.ids)))
+        conditions.append(_RETAILERS.c.id.in_(sorted(where.ids)))
     if where.manager_ids:
-        conditions.append(RetailerRow.manager_id.in_(sorted(where.manager_ids)))
+        conditions.append(_RETAILERS.c.manager_id.in_(sorted(where.manager_ids)))
     if where.business_types:
-        conditions.append(RetailerRow.business_type.in_(sorted(where.business_types)))
+        conditions.append(_RETAILERS.c.business_type.in_(sorted(where.business_types)))
     if where.statuses:
-        conditions.append(RetailerRow.status.in_(sorted(where.statuses)))
+        conditions.append(_RETAILERS.c.status.in_(sorted(where.statuses)))
     if where.grade_min is not None:
-        conditions.append(RetailerRow.grade >= where.grade_min)
+        conditions.append(_RETAILERS.c.grade >= where.grade_min)
     if where.grade_max is not None:
-        conditions.append(RetailerRow.grade <= where.grade_max)
+        conditions.append(_RETAILERS.c.grade <= where.grade_max)
     if where.key_customer is not None:
-        conditions.append(RetailerRow.key_customer.is_(where.key_customer))
+        conditions.append(_RETAILERS.c.key_customer.is_(where.key_customer))
     box = where.box
     if box is not None:
-        conditions.append(RetailerRow.lat.between(box.south_lat, box.north_lat))
-        conditions.append(RetailerRow.lon.between(box.west_lon, box.east_lon))
+        conditions.append(_RETAILERS.c.lat.between(box.south_lat, box.north_lat))
+        conditions.append(_RETAILERS.c.lon.between(box.west_lon, box.east_lon))
     text = (where.text or "").strip()
     if text:
         conditions.append(
             sa.or_(
-                RetailerRow.name.icontains(text, autoescape=True),
-                RetailerRow.licence_no.icontains(text, autoescape=True),
-                RetailerRow.address.icontains(text, autoescape=True),
+                _RETAILERS.c.name.icontains(text, autoescape=True),
+                _RETAILERS.c.licence_no.icontains(text, autoescape=True),
+                _RETAILERS.c.address.icontains(text, autoescape=True),
             )
         )
     return conditions
@@ -371,11 +412,7 @@ def _row_values(draft: RetailerDraft, *, now: datetime, version: int) -> dict[st
     }
 
 
-def _window(row: OpeningWindowRow) -> OpeningWindow:
-    return OpeningWindow(open_s=row.open_s, close_s=row.close_s, weekday=row.weekday)
-
-
-def _to_domain(row: RetailerRow, windows: Sequence[OpeningWindow]) -> Retailer:
+def _to_domain(row: sa.Row[Any], windows: Sequence[OpeningWindow]) -> Retailer:
     return Retailer(
         id=row.id,
         licence_no=row.licence_no,

@@ -38,7 +38,9 @@ class SalesRepository:
         """Insert new orders in bulk (the caller guarantees they are new)."""
         if drafts:
             rows = [_order_values(d) for d in drafts]
-            self._session.execute(sa.insert(_ORDERS), rows)
+            # RETURNING makes SQLAlchemy batch rows into multi-VALUES statements
+            # ("insertmanyvalues") instead of one statement per row on psycopg.
+            self._session.execute(sa.insert(_ORDERS).returning(_ORDERS.c.id), rows)
 
     def upsert_orders(self, drafts: Sequence[SalesOrderDraft]) -> UpsertCounts:
         """Insert or update orders by (retailer, date); identical ones count as unchanged."""

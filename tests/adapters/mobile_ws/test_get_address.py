@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ from adapters import (
     Qos,
     SubscriberAbsent,
 )
+from geo import haversine_m
 from tests.adapters.conftest import (
     MOBILE_NUMBER,
     MOBILE_URL,
@@ -42,12 +42,6 @@ def _reply(
         body = mobile_envelope(body.decode("utf-8"), soap12=soap12).encode("utf-8")
     content_type = "application/soap+xml" if soap12 else "text/xml"
     mocked.post(MOBILE_URL, body=body, status=status, content_type=f"{content_type}; charset=utf-8")
-
-
-def _distance_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Equirectangular distance, plenty for a few hundred metres."""
-    x = math.radians(lon2 - lon1) * math.cos(math.radians((lat1 + lat2) / 2))
-    return 6_371_000 * math.hypot(x, math.radians(lat2 - lat1))
 
 
 def test_soap11_reply_with_gb2312_declaration_parses_to_a_fix(
@@ -84,10 +78,10 @@ def test_gcj02_answer_is_converted_to_wgs84(
     assert fix is not None
     assert fix.source_crs == "GCJ02"
     assert fix.method is PositionMethod.AGPS
-    shift_m = _distance_m(fix.lat, fix.lon, 30.285020, 120.158210)
+    shift_m = haversine_m(fix.lat, fix.lon, 30.285020, 120.158210)
     assert 300 < shift_m < 800
     # The samples describe the same spot: back in WGS-84 it lands on the WGS-84 answer.
-    assert _distance_m(fix.lat, fix.lon, 30.287459, 120.153576) < 30
+    assert haversine_m(fix.lat, fix.lon, 30.287459, 120.153576) < 30
 
 
 @pytest.mark.parametrize(
@@ -208,3 +202,18 @@ def test_evidence_masks_the_password_and_number(
     assert PASSWORD not in exchange.request
     assert MOBILE_NUMBER not in exchange.request + (exchange.response or "")
     assert "&lt;Password&gt;***&lt;/Password&gt;" in exchange.request
+
+
+def test_request_document_has_the_shape_of_the_contract_sample(
+    mocked: responses.RequestsMock, hub_factory: HubFactory
+) -> None:
+    """Our LocRequest has exactly the elements of request-getaddress.xml, in its order."""
+    _reply(mocked, "response-success.xml")
+    hub_factory(only=["mobile"]).locate(MOBILE_NUMBER, Qos())
+    envelope = etree.fromstring(mocked.calls[0].request.body)
+    sent = etree.fromstring(envelope.findtext(".//{http://tempuri.org/}xml").encode())
+    sample = etree.fromstring(
+        fixture_bytes("mobile", "request-getaddress.xml"), etree.XMLParser(remove_comments=True)
+    )
+    assert [e.tag for e in sent.iter()] == [e.tag for e in sample.iter()]
+    assert sent.attrib == sample.attrib

@@ -239,3 +239,36 @@ def test_posts_go_to_the_configured_endpoint_not_the_wsdl_address(
     hub = hub_factory(only=["telecom"], telecom={"endpoint": other})
     assert hub.locate(TELECOM_NUMBER, Qos()).ok
     assert re.match(r"http://10\.20\.30\.40", mocked.calls[0].request.url)
+
+
+def test_cached_answer_still_carries_the_carriers_raw_answer(
+    mocked: responses.RequestsMock, hub_factory: HubFactory
+) -> None:
+    """A fix served from the cache comes with the exchange that produced it (R3.4)."""
+    _reply(mocked, "soap-response-success.xml")
+    hub = hub_factory(only=["telecom"])
+    first = hub.locate(TELECOM_NUMBER, Qos(max_age_s=300))
+    second = hub.locate(TELECOM_NUMBER, Qos(max_age_s=300))
+    assert second.from_cache
+    assert len(mocked.calls) == 1
+    assert second.exchanges == first.exchanges
+    assert second.exchanges[0].response is not None
+
+
+def _paths(element: etree._Element, prefix: str = "") -> set[str]:
+    path = f"{prefix}/{element.tag}"
+    attributes = {f"{path}@{name}" for name in element.attrib}
+    return {path} | attributes | {p for child in element for p in _paths(child, path)}
+
+
+def test_request_document_has_the_shape_of_the_contract_sample(
+    mocked: responses.RequestsMock, hub_factory: HubFactory
+) -> None:
+    """Every element and attribute of request-getposition.xml is in what we send, and no more."""
+    _reply(mocked, "response-success.xml")
+    hub_factory(only=["telecom"]).locate(TELECOM_NUMBER, Qos())
+    sample = etree.fromstring(
+        fixture_bytes("telecom", "request-getposition.xml"),
+        etree.XMLParser(remove_comments=True),
+    )
+    assert _paths(_inner_request(mocked.calls[0])) == _paths(sample)

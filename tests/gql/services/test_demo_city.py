@@ -368,6 +368,7 @@ def test_monthly_targets_for_every_manager_near_their_sales(seeded: Seeded) -> N
         .where(sa.extract("month", SalesOrderRow.order_date) == 10)
     )
     for manager_id, cartons in session.execute(statement):
+        assert manager_id is not None
         volume[manager_id] += cartons
     for manager_id, target in october.items():
         assert 0.7 * volume[manager_id] <= target.volume_cartons <= 1.5 * volume[manager_id]

@@ -7,9 +7,21 @@ from typing import TYPE_CHECKING
 
 import pytest
 import sqlalchemy as sa
+from hypothesis import given
+from hypothesis import strategies as st
 
 import geo
-from gql.domain import BusinessType, Carrier, DepartmentKind, OpeningWindow, RetailerStatus, Role
+from gql.domain import (
+    BusinessType,
+    Carrier,
+    DepartmentKind,
+    OpeningWindow,
+    RetailerStatus,
+    Role,
+    canonical_windows,
+    format_opening_hours,
+    parse_opening_hours,
+)
 from gql.services.importing import ImportRejected, RowError, import_retailers, import_sales
 from gql.store.models import RetailerRow, SalesOrderRow
 from gql.store.repositories import (
@@ -210,8 +222,26 @@ def test_every_bad_row_is_reported_and_nothing_is_written(
     ]
     assert "already on line 2" in errors[4].reason
     assert "NOBODY" in errors[2].reason
+    assert "closes before it opens" in errors[3].reason
     assert "spreadsheet" in errors[7].reason
     assert retailer_count(db_session) == 0
+
+
+def test_every_bad_field_of_a_row_is_reported(
+    db_session: Session, tmp_path: Path, manager_id: int
+) -> None:
+    """A row with five bad fields yields five errors on its line, not just the first."""
+    row = ["330302100001", "坏店", "地址", "95", "120.65", "WGS84", "ORDINARY", "40", "",
+           "25:00-26:00", "9", "ACTIVE", "NOPE"]  # fmt: skip
+    with pytest.raises(ImportRejected) as caught:
+        import_retailers(db_session, write_csv(tmp_path, [row]), now=NOW)
+    assert {(e.line, e.field) for e in caught.value.errors} == {
+        (2, "lat"),
+        (2, "grade"),
+        (2, "opening_hours"),
+        (2, "order_weekday"),
+        (2, "manager_staff_no"),
+    }
 
 
 def test_missing_and_unknown_columns_are_reported_on_the_header_line(
@@ -252,6 +282,17 @@ def test_missing_file_is_refused(db_session: Session, tmp_path: Path) -> None:
     """A path that does not exist is an ImportRejected naming it, not an OSError."""
     with pytest.raises(ImportRejected, match="cannot read"):
         import_sales(db_session, tmp_path / "nope.csv")
+
+
+def test_retailers_cannot_be_assigned_to_a_manager_who_left(
+    db_session: Session, tmp_path: Path, manager_id: int
+) -> None:
+    """A manager whose staff record is inactive is refused like an unknown one."""
+    db_session.execute(sa.text("UPDATE staff SET active = :no"), {"no": False})
+    with pytest.raises(ImportRejected) as caught:
+        import_retailers(db_session, write_csv(tmp_path, GOOD_ROWS[:1]), now=NOW)
+    assert [(e.line, e.field) for e in caught.value.errors] == [(2, "manager_staff_no")]
+    assert "no active account manager" in caught.value.errors[0].reason
 
 
 def test_gb18030_files_from_chinese_excel_are_read(
@@ -319,3 +360,18 @@ def test_every_bad_sales_row_is_reported_and_nothing_is_written(
         (8, "amount_yuan"),
     ]
     assert db_session.scalar(sa.select(sa.func.count()).select_from(SalesOrderRow)) == 0
+
+
+@st.composite
+def opening_hours(draw: st.DrawFn) -> tuple[OpeningWindow, ...]:
+    """Non-overlapping windows on quarter hours, every day or on one weekday each."""
+    weekday = draw(st.one_of(st.none(), st.integers(0, 6)))
+    cuts = sorted(draw(st.sets(st.integers(0, 96), min_size=2, max_size=8)))
+    pairs = list(zip(cuts[::2], cuts[1::2], strict=False))
+    return tuple(OpeningWindow(a * 900, b * 900, weekday) for a, b in pairs)
+
+
+@given(opening_hours())
+def test_opening_hours_text_round_trips(windows: tuple[OpeningWindow, ...]) -> None:
+    """Formatting windows and parsing the text back gives the same canonical windows."""
+    assert parse_opening_hours(format_opening_hours(windows)) == canonical_windows(windows)

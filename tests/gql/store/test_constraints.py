@@ -23,9 +23,9 @@ def _department(session: Session, code: str = "CS1") -> DepartmentRow:
     return row
 
 
-def _retailer(licence_no: str = "330302100001", **overrides: object) -> RetailerRow:
+def _retailer(**overrides: object) -> RetailerRow:
     values: dict[str, object] = {
-        "licence_no": licence_no,
+        "licence_no": "330302100001",
         "name": "老王烟酒店",
         "address": "鹿城区五马街1号",
         "lat": 28.0,

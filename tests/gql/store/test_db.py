@@ -25,7 +25,7 @@ def test_sqlite_engine_uses_wal_and_enforces_foreign_keys(tmp_path: Path) -> Non
         with engine.connect() as connection:
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
-            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() > 0
+            assert (connection.exec_driver_sql("PRAGMA busy_timeout").scalar() or 0) > 0
     finally:
         engine.dispose()
 
@@ -109,5 +109,19 @@ def test_plain_postgresql_url_is_rewritten_to_psycopg(database_url: str) -> None
     engine = create_engine_for(database_url.replace("postgresql+psycopg://", "postgresql://"))
     try:
         assert engine.url.drivername in ("postgresql+psycopg", "sqlite+pysqlite")
+    finally:
+        engine.dispose()
+
+
+def test_in_memory_sqlite_keeps_one_database_across_connections() -> None:
+    """``sqlite://`` shares one in-memory database, so a migration is visible to later sessions."""
+    from gql.store.migrate import is_current, upgrade
+
+    engine = create_engine_for("sqlite://")
+    try:
+        upgrade(engine)
+        assert is_current(engine)
+        with session_factory(engine)() as session:
+            assert session.execute(sa.text("SELECT count(*) FROM retailers")).scalar() == 0
     finally:
         engine.dispose()

@@ -3,11 +3,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from gql.store.db import create_engine_for, sqlite_url
-from gql.store.migrate import current_revision, head_revision, is_current, upgrade
+from gql.store.migrate import alembic_config, current_revision, head_revision, is_current, upgrade
 from gql.store.models import Base
 
 if TYPE_CHECKING:
@@ -43,5 +44,18 @@ def test_fresh_sqlite_database_has_no_revision_until_upgraded(tmp_path: Path) ->
         upgrade(fresh)
         assert is_current(fresh)
         assert "retailers" in sa.inspect(fresh).get_table_names()
+    finally:
+        fresh.dispose()
+
+
+def test_downgrade_to_base_removes_every_table(tmp_path: Path) -> None:
+    """The initial revision's downgrade drops what its upgrade created, leaving no tables."""
+    fresh = create_engine_for(sqlite_url(tmp_path))
+    try:
+        upgrade(fresh)
+        with fresh.begin() as connection:
+            command.downgrade(alembic_config(connection), "base")
+        assert current_revision(fresh) is None
+        assert set(sa.inspect(fresh).get_table_names()) <= {"alembic_version"}
     finally:
         fresh.dispose()

@@ -20,6 +20,7 @@ from gql.domain import (
     Role,
     SalesOrderDraft,
 )
+from gql.store.models import RetailerRow
 from gql.store.repositories import (
     BoundingBox,
     DepartmentRepository,
@@ -319,20 +320,38 @@ def test_upsert_counts_new_changed_and_unchanged_retailers(
 def test_update_of_a_retailer_changed_meanwhile_is_refused(
     db_session: Session, retailers: list[int]
 ) -> None:
-    """An update whose row version moved on underneath raises StaleRetailer, writes nothing."""
+    """An upsert whose row version moved on underneath raises StaleRetailer, writes nothing."""
     repository = RetailerRepository(db_session)
     current = repository.get_many([retailers[3]])[0]
     assert current is not None
     db_session.execute(
         sa.text("UPDATE retailers SET version = version + 1 WHERE id = :id"), {"id": current.id}
     )
-    original = repository.by_licence_nos
-    repository.by_licence_nos = lambda licences: {current.licence_no: current}  # type: ignore[method-assign]
-    try:
-        with pytest.raises(StaleRetailer, match=current.licence_no):
-            repository.upsert_many([replace(current.draft(), name="新名字")], now=NOW)
-    finally:
-        repository.by_licence_nos = original  # type: ignore[method-assign]
+    changed = replace(current.draft(), name="新名字")
+    with pytest.raises(StaleRetailer, match=current.licence_no):
+        repository.upsert_many([changed], now=NOW, existing={current.licence_no: current})
     after = repository.get_many([retailers[3]])[0]
     assert after is not None
-    assert after.name == current.name
+    assert (after.name, after.version) == (current.name, current.version + 1)
+
+
+def test_replace_is_visible_to_later_reads_in_the_same_session(
+    db_session: Session, retailers: list[int]
+) -> None:
+    """A replace bumps the version and later reads see it, even with the row in the session."""
+    repository = RetailerRepository(db_session)
+    held = db_session.get(RetailerRow, retailers[4])  # keep the old row in the identity map
+    assert held is not None
+    current = repository.get_many([retailers[4]])[0]
+    assert current is not None
+    new_windows = (OpeningWindow(8 * 3600, 20 * 3600),)
+    changed = replace(current.draft(), name="新店名", opening_windows=new_windows)
+    later = datetime(2026, 11, 9, tzinfo=UTC)
+    assert repository.replace(current.id, changed, expected_version=1, now=later) == 2
+    after = repository.get_many([retailers[4]])[0]
+    assert after is not None
+    assert (after.name, after.version, after.updated_at) == ("新店名", 2, later)
+    assert after.opening_windows == new_windows
+    assert after.created_at == NOW
+    with pytest.raises(StaleRetailer):
+        repository.replace(current.id, changed, expected_version=1, now=later)

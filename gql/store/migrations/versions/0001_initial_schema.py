@@ -453,8 +453,10 @@ def upgrade() -> None:
         sa.Column(
             "source",
             sa.Enum(
-                "GPS",
-                "CARRIER",
+                "DEVICE_GPS",
+                "DEVICE_WIFI",
+                "CARRIER_CELL",
+                "CARRIER_AGPS",
                 name="source",
                 native_enum=False,
                 create_constraint=True,

@@ -1,0 +1,51 @@
+"""Inputs shared by the visit mutations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+import strawberry
+
+from gql.schema.mutations._retailer_inputs import CoordinateSystemEnum
+from gql.services.visits import DeviceFix
+
+__all__ = ["DeviceFixInput", "DeviceFixSourceEnum", "device_fix"]
+
+
+@strawberry.enum(name="DeviceFixSource", description="How the handheld measured its position.")
+class DeviceFixSourceEnum(enum.Enum):
+    """Device-side position sources."""
+
+    GPS = strawberry.enum_value("DEVICE_GPS", description="Satellite fix.")
+    WIFI = strawberry.enum_value("DEVICE_WIFI", description="Wi-Fi / network location.")
+
+
+@strawberry.input(description="The handheld's own fix, taken when the button was pressed.")
+class DeviceFixInput:
+    """A device fix."""
+
+    lat: float = strawberry.field(description="Latitude in `coordinateSystem`.")
+    lon: float = strawberry.field(description="Longitude in `coordinateSystem`.")
+    coordinate_system: CoordinateSystemEnum = strawberry.field(
+        default=CoordinateSystemEnum.WGS84, description="Datum (GPS chips report WGS-84)."
+    )
+    accuracy_m: float = strawberry.field(description="Reported accuracy radius, metres (> 0).")
+    source: DeviceFixSourceEnum = strawberry.field(
+        default=DeviceFixSourceEnum.GPS, description="GPS or Wi-Fi."
+    )
+    captured_at: dt.datetime = strawberry.field(description="When the device measured it.")
+
+
+def device_fix(value: DeviceFixInput | None) -> DeviceFix | None:
+    """Service command from the input."""
+    if value is None:
+        return None
+    return DeviceFix(
+        lat=value.lat,
+        lon=value.lon,
+        coordinate_system=value.coordinate_system.value,
+        accuracy_m=value.accuracy_m,
+        source=value.source.value,
+        captured_at=value.captured_at,
+    )

@@ -1,0 +1,104 @@
+"""``visitPlanCreate``: route a manager's day and store it as the day's draft."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from gql.context import Context
+from gql.schema.errors import ClientError, UserError
+from gql.schema.inputs import pk_of
+from gql.schema.relay import encode_global_id
+from gql.schema.types.plans import VisitPlanType
+from gql.services.errors import ServiceError
+from gql.services.plans import PlanRequest
+
+__all__ = ["SkippedStopType", "VisitPlanCreateInput", "VisitPlanCreatePayload", "visit_plan_create"]
+
+
+@strawberry.input(description="Plan one manager's day.")
+class VisitPlanCreateInput:
+    """What to plan."""
+
+    manager_id: strawberry.ID = strawberry.field(description="The account manager.")
+    date: dt.date = strawberry.field(description="The day to plan.")
+    retailer_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Visit exactly these (at most 30); omit to plan the retailers due that day.",
+    )
+    start_time: str = strawberry.field(default="08:30", description="Departure, HH:MM.")
+    return_to_start: bool = strawberry.field(
+        default=True, description="End the day back at the start point."
+    )
+
+
+@strawberry.type(name="SkippedStop", description="A retailer the plan could not include.")
+class SkippedStopType:
+    """Why a retailer is not in the plan."""
+
+    retailer_id: strawberry.ID = strawberry.field(description="The retailer.")
+    reason: str = strawberry.field(
+        description="DEFERRED, NOT_ACTIVE, NO_WINDOW, WINDOW_TOO_SHORT, UNREACHABLE, NO_RETURN, CONFLICT."
+    )
+    detail: str = strawberry.field(description="In words.")
+
+
+@strawberry.type(description="Result of `visitPlanCreate`.")
+class VisitPlanCreatePayload:
+    """The new draft plan, or why not."""
+
+    plan: VisitPlanType | None = strawberry.field(description="The stored draft plan.")
+    skipped: list[SkippedStopType] = strawberry.field(description="Retailers left out, and why.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was planned.")
+
+
+def _seconds(text: str) -> int:
+    hours, _, minutes = text.partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise ValueError("startTime must be HH:MM")
+    value = int(hours) * 3600 + int(minutes) * 60
+    if not (0 <= value < 86_400 and int(minutes) < 60):
+        raise ValueError("startTime must be within 00:00..23:59")
+    return value
+
+
+async def visit_plan_create(
+    info: strawberry.Info[Context, None], input: VisitPlanCreateInput
+) -> VisitPlanCreatePayload:
+    """Route the day with the exact DP where tractable, near-optimal beyond."""
+    try:
+        request = PlanRequest(
+            manager_id=pk_of(input.manager_id, "Manager", "managerId"),
+            plan_date=input.date,
+            retailer_ids=(
+                None
+                if input.retailer_ids is None
+                else tuple(pk_of(i, "Retailer", "retailerIds") for i in input.retailer_ids)
+            ),
+            start_time_s=_seconds(input.start_time),
+            return_to_start=input.return_to_start,
+        )
+        outcome = await info.context.plans.create(request)
+    except ServiceError as exc:
+        return VisitPlanCreatePayload(
+            plan=None, skipped=[], user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+        )
+    except (ClientError, ValueError) as exc:
+        return VisitPlanCreatePayload(
+            plan=None,
+            skipped=[],
+            user_errors=[UserError(field=["input"], message=str(exc), code="BAD_USER_INPUT")],
+        )
+    return VisitPlanCreatePayload(
+        plan=VisitPlanType.from_domain(outcome.plan),
+        skipped=[
+            SkippedStopType(
+                retailer_id=strawberry.ID(encode_global_id("Retailer", s.retailer_id)),
+                reason=s.reason,
+                detail=s.detail,
+            )
+            for s in outcome.skipped
+        ],
+        user_errors=[],
+    )

@@ -1,0 +1,163 @@
+"""Visits and their evidence as dashboards, auditors and the handheld see them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+from strawberry.scalars import JSON
+
+from gql.context import Context
+from gql.domain import FixPhase, FixSource, PositionFix, Verdict, Visit
+from gql.schema.relay import Node, encode_global_id
+from gql.schema.types.directory import ManagerType, RetailerType
+from gql.schema.types.enums import CarrierEnum, described_enum
+from gql.schema.types.geometry import GeoPoint
+
+__all__ = ["FixType", "VerdictEnum", "VisitType"]
+
+Info = strawberry.Info[Context, None]
+
+VerdictEnum = described_enum(
+    Verdict,
+    name="Verdict",
+    description="Whether a visit is proven in place (到位).",
+    value_descriptions={
+        Verdict.PENDING: "Not judged yet.",
+        Verdict.IN_PLACE: "The evidence shows the manager was at the retailer.",
+        Verdict.NOT_IN_PLACE: "The evidence shows the manager was elsewhere.",
+        Verdict.INCONCLUSIVE: "The evidence cannot decide (coarse, stale or conflicting fixes).",
+    },
+)
+FixPhaseEnum = described_enum(
+    FixPhase,
+    name="FixPhase",
+    description="Which button press took the fix.",
+    value_descriptions={FixPhase.START: "Start visit.", FixPhase.END: "End visit."},
+)
+FixSourceEnum = described_enum(
+    FixSource,
+    name="FixSource",
+    description="Where a position came from; accuracy and trust differ by source.",
+    value_descriptions={
+        FixSource.DEVICE_GPS: "The handheld's GPS.",
+        FixSource.DEVICE_WIFI: "The handheld's Wi-Fi/network location.",
+        FixSource.CARRIER_CELL: "The carrier's cell-based location.",
+        FixSource.CARRIER_AGPS: "The carrier's assisted-GPS location.",
+    },
+)
+
+
+@strawberry.type(name="PositionFix", description="One position taken at a button press.")
+class FixType:
+    """Evidence: a fix as received, with the carrier's masked exchange."""
+
+    phase: FixPhaseEnum = strawberry.field(description="Start or end of the visit.")
+    source: FixSourceEnum = strawberry.field(description="Device or carrier, and how.")
+    position: GeoPoint = strawberry.field(description="Position in WGS-84.")
+    coordinate_system: str = strawberry.field(description="Datum the fix arrived in.")
+    accuracy_m: float = strawberry.field(description="Stated accuracy radius in metres.")
+    captured_at: dt.datetime = strawberry.field(description="When the position was measured.")
+    stale: bool = strawberry.field(description="An old or last-known position.")
+    carrier: CarrierEnum | None = strawberry.field(description="Carrier that answered.")
+    outcome_code: str | None = strawberry.field(description="Carrier outcome code.")
+    raw_request: str | None = strawberry.field(
+        description="The request sent to the carrier (passwords and MSISDN masked)."
+    )
+    raw_answer: str | None = strawberry.field(description="The carrier's answer (masked).")
+
+    @classmethod
+    def from_domain(cls, fix: PositionFix) -> FixType:
+        """Map a domain fix (converted to WGS-84 for display)."""
+        import geo  # noqa: PLC0415 - conversion only
+
+        point = geo.to_wgs84(geo.point_in(fix.coordinate_system.value, fix.lat, fix.lon))
+        return cls(
+            phase=fix.phase,
+            source=fix.source,
+            position=GeoPoint(lat=round(point.lat, 7), lon=round(point.lon, 7)),
+            coordinate_system=fix.coordinate_system.value,
+            accuracy_m=fix.accuracy_m,
+            captured_at=fix.captured_at,
+            stale=fix.stale,
+            carrier=fix.carrier,
+            outcome_code=fix.outcome_code,
+            raw_request=fix.raw_request,
+            raw_answer=fix.raw_answer,
+        )
+
+
+@strawberry.type(name="Visit", description="A visit to a retailer with its verified evidence (R3).")
+class VisitType(Node):
+    """A visit: times, verdict, reasons, flags and every fix."""
+
+    pk: strawberry.Private[int]
+    manager_pk: strawberry.Private[int]
+    retailer_pk: strawberry.Private[int]
+    idempotency_key: str = strawberry.field(description="The handheld's key for this visit.")
+    started_at: dt.datetime = strawberry.field(description="Server time of 'start visit'.")
+    ended_at: dt.datetime | None = strawberry.field(description="Server time of 'end visit'.")
+    device_started_at: dt.datetime | None = strawberry.field(
+        description="Device time of 'start visit' (kept for offline uploads)."
+    )
+    device_ended_at: dt.datetime | None = strawberry.field(description="Device time of 'end'.")
+    late_upload: bool = strawberry.field(description="Uploaded long after it happened.")
+    verdict: VerdictEnum = strawberry.field(description="In place, not in place, inconclusive.")
+    distance_m: float | None = strawberry.field(
+        description="Distance of the position estimate from the retailer at check-in."
+    )
+    probability_within: float | None = strawberry.field(
+        description="Probability the phone was inside the radius at check-in (error model)."
+    )
+    dwell_s: int | None = strawberry.field(description="End minus start, seconds.")
+    reasons: list[str] = strawberry.field(description="Why the verdict is what it is.")
+    flags: list[str] = strawberry.field(
+        description="Plausibility findings: POSSIBLE_SPOOFING, IMPOSSIBLE_SPEED, NEARER_RETAILER, …"
+    )
+    details: JSON = strawberry.field(
+        description="Check-in/check-out verdict details and the carrier outcome, as recorded."
+    )
+    fixes: list[FixType] = strawberry.field(description="Every fix taken, in order.")
+
+    @strawberry.field(description="The retailer visited.")
+    async def retailer(self, info: Info) -> RetailerType | None:
+        """Batched."""
+        retailer = await info.context.loaders.retailers.load(self.retailer_pk)
+        return None if retailer is None else RetailerType.from_domain(retailer)
+
+    @strawberry.field(description="The visiting manager.")
+    async def manager(self, info: Info) -> ManagerType | None:
+        """Batched."""
+        manager = await info.context.loaders.managers.load(self.manager_pk)
+        return None if manager is None else ManagerType.from_domain(manager)
+
+    @classmethod
+    def from_domain(cls, visit: Visit) -> VisitType:
+        """Map a domain visit."""
+        details = dict(visit.flags)
+        flag_names: set[str] = set()
+        for part in ("check_in", "check_out"):
+            flag_names.update((details.get(part) or {}).get("flags", []))
+        flag_names.update(details.get("record_flags", []))
+        if visit.late_upload:
+            flag_names.add("LATE_UPLOAD")
+        return cls(
+            id=strawberry.ID(encode_global_id("Visit", visit.id)),
+            pk=visit.id,
+            manager_pk=visit.manager_id,
+            retailer_pk=visit.retailer_id,
+            idempotency_key=visit.idempotency_key,
+            started_at=visit.started_at,
+            ended_at=visit.ended_at,
+            device_started_at=visit.device_started_at,
+            device_ended_at=visit.device_ended_at,
+            late_upload=visit.late_upload,
+            verdict=visit.verdict,
+            distance_m=visit.distance_m,
+            probability_within=visit.probability,
+            dwell_s=visit.dwell_s,
+            reasons=list(visit.reasons),
+            flags=sorted(flag_names),
+            details=details,
+            fixes=[FixType.from_domain(f) for f in visit.fixes],
+        )

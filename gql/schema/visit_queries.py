@@ -1,0 +1,122 @@
+"""Queries and the live subscription for visits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+
+from gql.context import Context
+from gql.domain import Verdict
+from gql.schema.inputs import pk_of
+from gql.schema.paging import page_request
+from gql.schema.relay import Connection, to_connection
+from gql.schema.types.visits import VerdictEnum, VisitType
+from gql.services.visits import VisitQuery as VisitQueryCommand
+
+__all__ = ["VisitFilter", "VisitQuery", "VisitSubscription"]
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.input(description="Filters for visits; all given filters must hold.")
+class VisitFilter:
+    """Visit search."""
+
+    manager_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Only these managers' visits."
+    )
+    retailer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="One retailer's visit history."
+    )
+    verdicts: list[VerdictEnum] | None = strawberry.field(default=None, description="Verdicts.")
+    started_from: dt.datetime | None = strawberry.field(
+        default=None, description="Started at or after this instant."
+    )
+    started_before: dt.datetime | None = strawberry.field(
+        default=None, description="Started before this instant."
+    )
+
+    def to_domain(self) -> VisitQueryCommand:
+        """Validate IDs into a service query."""
+        return VisitQueryCommand(
+            manager_ids=None
+            if self.manager_ids is None
+            else frozenset(pk_of(i, "Manager", "filter.managerIds") for i in self.manager_ids),
+            retailer_id=None
+            if self.retailer_id is None
+            else pk_of(self.retailer_id, "Retailer", "filter.retailerId"),
+            verdicts=frozenset(self.verdicts or ()),
+            started_from=self.started_from,
+            started_before=self.started_before,
+        )
+
+
+@strawberry.type
+class VisitQuery:
+    """Visits."""
+
+    @strawberry.field(description="Visits you may see, filtered, in ID order.")
+    def visits(
+        self,
+        info: Info,
+        filter: Annotated[VisitFilter | None, strawberry.argument(description="Filters.")] = None,
+        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+    ) -> Connection[VisitType]:
+        """Visit list (by manager, retailer, verdict, time)."""
+        query = (filter or VisitFilter()).to_domain()
+        page = info.context.visits.visits(query, page_request(first, after))
+        return to_connection(page, VisitType.from_domain)
+
+
+@strawberry.type(name="VisitEvent", description="Something happened to a visit.")
+class VisitEventType:
+    """A live visit event."""
+
+    kind: str = strawberry.field(description="STARTED or ENDED.")
+    visit_id: strawberry.ID = strawberry.field(description="The visit.")
+    manager_id: strawberry.ID = strawberry.field(description="The manager.")
+    retailer_id: strawberry.ID = strawberry.field(description="The retailer.")
+    verdict: VerdictEnum = strawberry.field(description="The verdict at that moment.")
+    occurred_at: dt.datetime = strawberry.field(description="Server time of the event.")
+    dropped_before: int = strawberry.field(
+        description="Events this subscriber missed just before this one (slow consumer)."
+    )
+
+
+@strawberry.type
+class VisitSubscription:
+    """Live events."""
+
+    @strawberry.subscription(
+        description="Visit events of a department (heads, deputies, marketing), over "
+        "graphql-transport-ws; send the bearer token as `Authorization` in connection_init."
+    )
+    async def visit_events(
+        self,
+        info: Info,
+        department_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The department; default: your own."),
+        ] = None,
+    ) -> AsyncGenerator[VisitEventType, None]:
+        """Stream events after checking the caller may watch the department."""
+        from gql.schema.relay import encode_global_id  # noqa: PLC0415
+
+        wanted = None if department_id is None else pk_of(department_id, "Department", "departmentId")
+        stream = info.context.live.subscribe(wanted)
+        async for event in stream:
+            yield VisitEventType(
+                kind=event.kind.value,
+                visit_id=strawberry.ID(encode_global_id("Visit", event.visit_id)),
+                manager_id=strawberry.ID(encode_global_id("Manager", event.manager_id)),
+                retailer_id=strawberry.ID(encode_global_id("Retailer", event.retailer_id)),
+                verdict=Verdict(event.verdict),
+                occurred_at=event.occurred_at,
+                dropped_before=event.dropped_before,
+            )

@@ -1,0 +1,313 @@
+"""The 4-week visit calendar: daily visit lists, each routed, with expected hours per day.
+
+Day ``(week, weekday)`` of a manager holds the retailers of that weekday zone whose phase falls
+in that week (:func:`.weekdays.visit_weeks`). Each day is routed from the manager's depot by
+:func:`.routing.route_day`. A day over the cap first sheds its fortnightly/monthly visits to the
+lightest week of the same weekday; if it is still over, :class:`~.errors.InfeasibleCapError`
+names the manager and day to fix.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from .errors import InfeasibleCapError, InvalidRetailersError
+from .metrics import Balance, Progress, balance_of, no_progress
+from .routing import DayRoute, route_day
+from .weekdays import WEEKDAYS, WeekdayPlan, split_weekdays, visit_weeks
+from .workload import CYCLE_WEEKS, VisitPolicy, Workload, estimate_workload
+
+if TYPE_CHECKING:
+    from .retailers import RetailerSet
+
+__all__ = ["DayPlan", "Schedule", "ScheduleMetrics", "plan_schedule", "route_schedule"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+DAYS_PER_CYCLE = CYCLE_WEEKS * WEEKDAYS
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DayPlan:
+    """One manager's working day: retailer ids in route order and the day's expected cost."""
+
+    manager: int
+    week: int
+    weekday: int
+    retailer_id: IntArray
+    travel_m: float
+    hours: float
+    late_stops: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleMetrics:
+    """Totals of a schedule: distance driven, hours per day, and cap compliance."""
+
+    total_travel_m: float
+    day_hours: Balance
+    max_day_hours: float
+    days_over_cap: int
+    late_stops: int
+    phase_moves: int
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Schedule:
+    """A 4-week calendar for every manager (``days`` ordered by manager, week, weekday)."""
+
+    plan: WeekdayPlan
+    days: tuple[DayPlan, ...]
+    metrics: ScheduleMetrics
+
+    def for_manager(self, manager: int, week: int | None = None) -> tuple[DayPlan, ...]:
+        """Return the days of one manager, optionally of one week (0-3)."""
+        return tuple(
+            d for d in self.days if d.manager == manager and (week is None or d.week == week)
+        )
+
+
+def route_schedule(
+    retailers: RetailerSet,
+    plan: WeekdayPlan,
+    n_managers: int,
+    workload: Workload,
+    *,
+    policy: VisitPolicy | None = None,
+    cap_hours: float = 8.0,
+    depot_lat_deg: npt.ArrayLike | None = None,
+    depot_lon_deg: npt.ArrayLike | None = None,
+    start_min: float = 8.5 * 60,
+    progress: Progress = no_progress,
+) -> Schedule:
+    """Route every manager's 20 days and enforce the daily cap.
+
+    Parameters
+    ----------
+    retailers, plan, workload
+        The retailers, their weekday plan and their workload model output.
+    n_managers
+        Number of managers (territories).
+    policy
+        Supplies travel speed and road factor (same as the workload model).
+    cap_hours
+        No day may take longer, depot to depot.
+    depot_lat_deg, depot_lon_deg
+        Each manager's start and end point; default the retailer nearest the territory's
+        centroid.
+    start_min
+        Leaving time, minutes after midnight.
+    progress
+        Called once per manager.
+
+    Raises
+    ------
+    InfeasibleCapError
+        The cap cannot hold: a territory's average day already exceeds it, or a day stays over
+        it after moving its flexible visits.
+    """
+    policy = policy or VisitPolicy()
+    if not cap_hours > 0:
+        raise InfeasibleCapError(f"cap_hours must be positive; got {cap_hours}")
+    per_day_h = (
+        np.bincount(plan.territory, weights=workload.total_min, minlength=n_managers)
+        / 60.0
+        / DAYS_PER_CYCLE
+    )
+    worst = int(np.argmax(per_day_h))
+    if per_day_h[worst] > cap_hours:
+        raise InfeasibleCapError(
+            f"manager {worst} averages {per_day_h[worst]:.1f} h/day of visits and travel, over "
+            f"the {cap_hours:g} h cap; add managers, lower visit frequencies or raise the cap"
+        )
+    long_visit = workload.service_min / 60.0 > cap_hours
+    if long_visit.any():
+        raise InfeasibleCapError(
+            f"retailer(s) {retailers.retailer_id[long_visit][:5].tolist()} need more service "
+            f"time than the {cap_hours:g} h cap"
+        )
+    depots = _depots(retailers, plan.territory, n_managers, depot_lat_deg, depot_lon_deg)
+    per_visit = workload.total_min / workload.visits_per_cycle
+    days_out: list[DayPlan] = []
+    phase = plan.phase.copy()
+    moves = 0
+    for m in range(n_managers):
+        lists = _manager_days(plan, phase, m)
+        routes = [
+            _route(retailers, workload, lists[i], depots[m], policy, start_min)
+            for i in range(DAYS_PER_CYCLE)
+        ]
+        for _ in range(4 * DAYS_PER_CYCLE):
+            over = [i for i in range(DAYS_PER_CYCLE) if routes[i].hours > cap_hours]
+            if not over:
+                break
+            moved = _shed(over[0], lists, routes, plan, phase, per_visit)
+            if moved is None:
+                break
+            moves += 1
+            for i in moved:
+                routes[i] = _route(retailers, workload, lists[i], depots[m], policy, start_min)
+        for i, r in enumerate(routes):
+            if r.hours > cap_hours:
+                raise InfeasibleCapError(
+                    f"manager {m}, week {i // WEEKDAYS + 1}, weekday {i % WEEKDAYS} needs "
+                    f"{r.hours:.1f} h, over the {cap_hours:g} h cap, even after moving its "
+                    "fortnightly/monthly visits; rebalance the weekday zones or raise the cap"
+                )
+            days_out.append(
+                DayPlan(
+                    manager=m,
+                    week=i // WEEKDAYS,
+                    weekday=i % WEEKDAYS,
+                    retailer_id=retailers.retailer_id[lists[i][r.order]],
+                    travel_m=r.travel_m,
+                    hours=r.hours,
+                    late_stops=r.late_stops,
+                )
+            )
+        progress("routes", m + 1, n_managers)
+    hours = np.array([d.hours for d in days_out])
+    metrics = ScheduleMetrics(
+        total_travel_m=float(sum(d.travel_m for d in days_out)),
+        day_hours=balance_of(hours),
+        max_day_hours=float(hours.max(initial=0.0)),
+        days_over_cap=int((hours > cap_hours).sum()),
+        late_stops=int(sum(d.late_stops for d in days_out)),
+        phase_moves=moves,
+    )
+    return Schedule(plan=replace(plan, phase=phase), days=tuple(days_out), metrics=metrics)
+
+
+def _manager_days(plan: WeekdayPlan, phase: IntArray, m: int) -> list[IntArray]:
+    mine = np.flatnonzero(plan.territory == m)
+    weeks = visit_weeks(replace(plan, phase=phase))[mine]
+    return [
+        mine[(plan.weekday[mine] == d) & weeks[:, w]]
+        for w in range(CYCLE_WEEKS)
+        for d in range(WEEKDAYS)
+    ]
+
+
+def _shed(
+    day: int,
+    lists: list[IntArray],
+    routes: list[DayRoute],
+    plan: WeekdayPlan,
+    phase: IntArray,
+    per_visit: FloatArray,
+) -> tuple[int, int] | None:
+    """Move the heaviest monthly visit (or a fortnightly pair) off an over-cap day."""
+    week, weekday = divmod(day, WEEKDAYS)
+    members = lists[day]
+    for visits in (1, 2):
+        flexible = members[plan.visits_per_cycle[members] == visits]
+        if flexible.size == 0:
+            continue
+        i = int(flexible[np.argmax(per_visit[flexible])])
+        if visits == 1:
+            options = [w for w in range(CYCLE_WEEKS) if w != week]
+            target = min(options, key=lambda w: routes[w * WEEKDAYS + weekday].hours)
+            phase[i] = target
+            lists[day] = members[members != i]
+            lists[target * WEEKDAYS + weekday] = np.r_[lists[target * WEEKDAYS + weekday], i]
+            return day, target * WEEKDAYS + weekday
+        # fortnightly: flip its phase, which moves both of its visits by one week
+        phase[i] = 1 - phase[i]
+        for w in range(CYCLE_WEEKS):
+            d = w * WEEKDAYS + weekday
+            lists[d] = lists[d][lists[d] != i]
+            if w % 2 == phase[i]:
+                lists[d] = np.r_[lists[d], i]
+        return day, ((week + 1) % CYCLE_WEEKS) * WEEKDAYS + weekday
+    return None
+
+
+def _route(
+    retailers: RetailerSet,
+    workload: Workload,
+    stops: IntArray,
+    depot: tuple[float, float],
+    policy: VisitPolicy,
+    start_min: float,
+) -> DayRoute:
+    return route_day(
+        depot[0],
+        depot[1],
+        retailers.lat_deg[stops],
+        retailers.lon_deg[stops],
+        workload.service_min[stops],
+        retailers.open_min[stops],
+        retailers.close_min[stops],
+        start_min=start_min,
+        speed_mps=policy.speed_mps,
+        road_factor=policy.road_factor,
+    )
+
+
+def _depots(
+    retailers: RetailerSet,
+    terr: IntArray,
+    k: int,
+    lat: npt.ArrayLike | None,
+    lon: npt.ArrayLike | None,
+) -> list[tuple[float, float]]:
+    if (lat is None) != (lon is None):
+        raise InvalidRetailersError("give both depot_lat_deg and depot_lon_deg, or neither")
+    if lat is not None and lon is not None:
+        la, lo = np.asarray(lat, dtype=np.float64), np.asarray(lon, dtype=np.float64)
+        if (
+            la.shape != (k,)
+            or lo.shape != (k,)
+            or not (np.isfinite(la).all() and np.isfinite(lo).all())
+        ):
+            raise InvalidRetailersError(f"depots need {k} finite lat/lon pairs, one per manager")
+        return list(zip(la.tolist(), lo.tolist(), strict=True))
+    out = []
+    for m in range(k):
+        mine = np.flatnonzero(terr == m)
+        if mine.size == 0:
+            out.append((float(np.mean(retailers.lat_deg)), float(np.mean(retailers.lon_deg))))
+            continue
+        c_lat, c_lon = retailers.lat_deg[mine].mean(), retailers.lon_deg[mine].mean()
+        near = mine[
+            np.argmin(
+                (retailers.lat_deg[mine] - c_lat) ** 2 + (retailers.lon_deg[mine] - c_lon) ** 2
+            )
+        ]
+        out.append((float(retailers.lat_deg[near]), float(retailers.lon_deg[near])))
+    return out
+
+
+def plan_schedule(
+    retailers: RetailerSet,
+    territory: npt.ArrayLike,
+    n_managers: int,
+    *,
+    policy: VisitPolicy | None = None,
+    cap_hours: float = 8.0,
+    depot_lat_deg: npt.ArrayLike | None = None,
+    depot_lon_deg: npt.ArrayLike | None = None,
+    progress: Progress = no_progress,
+) -> Schedule:
+    """Weekday zones, week phases and routed days for every territory, in one call.
+
+    See :func:`.weekdays.split_weekdays` and :func:`route_schedule` for the steps and errors.
+    """
+    workload = estimate_workload(retailers, policy)
+    plan = split_weekdays(retailers, territory, n_managers, workload, progress=progress)
+    return route_schedule(
+        retailers,
+        plan,
+        n_managers,
+        workload,
+        policy=policy,
+        cap_hours=cap_hours,
+        depot_lat_deg=depot_lat_deg,
+        depot_lon_deg=depot_lon_deg,
+        progress=progress,
+    )

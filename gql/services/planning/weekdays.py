@@ -1,0 +1,220 @@
+"""Weekday zones and week phases inside each territory (R6 step 3).
+
+Each territory is split into five weekday zones (Mon–Fri) with the same location–allocation
+machinery as the territories, balanced on workload with secondary balance on retailer count
+and order volume, and contiguous on the territory's own Delaunay graph. Which zone gets which
+weekday is then chosen per territory so that the district-wide totals per weekday (ordering
+retailers, orders, order volume) stay even, preferring retailers' current order days on ties.
+
+Within a zone, fortnightly retailers get a phase (weeks 1 & 3 or 2 & 4) and monthly retailers
+a week (1–4), greedily, heaviest first, onto the lightest week, so all four weeks of a weekday
+carry the same load.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+
+from ._geometry import project_local_m
+from .allocation import (
+    AllocationProblem,
+    allocate,
+    bisection_centres,
+    fill_empty,
+    update_centres,
+)
+from .contiguity import neighbour_graph, repair_fragments
+from .errors import InvalidRetailersError
+from .metrics import Progress, no_progress
+from .rebalance import RebalanceProblem, rebalance
+from .workload import CYCLE_WEEKS, Workload
+
+if TYPE_CHECKING:
+    from .retailers import RetailerSet
+
+__all__ = ["WEEKDAYS", "WeekdayPlan", "split_weekdays", "visit_weeks"]
+
+WEEKDAYS = 5
+"""Working days per week (Mon–Fri)."""
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class WeekdayPlan:
+    """When in the 4-week cycle each retailer is visited.
+
+    Attributes
+    ----------
+    territory
+        Manager index per retailer.
+    weekday
+        Visit weekday 0 (Mon) to 4 (Fri) per retailer.
+    phase
+        Weekly retailers 0; fortnightly 0 (weeks 1 & 3) or 1 (weeks 2 & 4); monthly 0–3 (the
+        week of the visit).
+    visits_per_cycle
+        4, 2 or 1, copied from the workload model.
+    """
+
+    territory: IntArray
+    weekday: IntArray
+    phase: IntArray
+    visits_per_cycle: IntArray
+
+
+def visit_weeks(plan: WeekdayPlan) -> BoolArray:
+    """Return an ``(n, 4)`` mask of the weeks in which each retailer is visited."""
+    week = np.arange(CYCLE_WEEKS)[None, :]
+    v = plan.visits_per_cycle[:, None]
+    p = plan.phase[:, None]
+    return np.asarray((v == 4) | ((v == 2) & (week % 2 == p)) | ((v == 1) & (week == p)))
+
+
+def split_weekdays(
+    retailers: RetailerSet,
+    territory: npt.ArrayLike,
+    n_managers: int,
+    workload: Workload,
+    *,
+    progress: Progress = no_progress,
+) -> WeekdayPlan:
+    """Split every territory into weekday zones and week phases.
+
+    Parameters
+    ----------
+    retailers
+        The district's retailers.
+    territory
+        Manager index ``0..n_managers-1`` per retailer (e.g. ``TerritoryProposal.territory``).
+    n_managers
+        Number of territories.
+    workload
+        The workload model's output for ``retailers``.
+    progress
+        Called once per territory.
+    """
+    terr = np.asarray(territory, dtype=np.int64)
+    if terr.shape != (retailers.n,) or (terr < 0).any() or (terr >= n_managers).any():
+        raise InvalidRetailersError(
+            f"territory must give every retailer a manager index in 0..{n_managers - 1}"
+        )
+    per_visit = workload.total_min / workload.visits_per_cycle
+    xy = project_local_m(retailers.lat_deg, retailers.lon_deg)
+    zone = np.zeros(retailers.n, dtype=np.int64)
+    for t in range(n_managers):
+        idx = np.flatnonzero(terr == t)
+        if idx.size:
+            zone[idx] = _zones(xy[idx], workload.total_min[idx], retailers.order_volume[idx])
+        progress("weekday zones", t + 1, n_managers)
+    weekday = _label_weekdays(retailers, terr, zone, n_managers, workload)
+    phase = _phases(terr, weekday, workload.visits_per_cycle, per_visit)
+    return WeekdayPlan(
+        territory=terr, weekday=weekday, phase=phase, visits_per_cycle=workload.visits_per_cycle
+    )
+
+
+def _zones(xy: FloatArray, work: FloatArray, volume: FloatArray) -> IntArray:
+    n = xy.shape[0]
+    if n <= WEEKDAYS:
+        return np.arange(n, dtype=np.int64)
+    loads = np.column_stack([work, np.ones(n), volume])
+    loads = loads[:, loads.sum(axis=0) > 0]
+    weights = np.array([10.0, 3.0, 3.0])[: loads.shape[1]]
+    targets = np.tile(loads.sum(axis=0) / WEEKDAYS, (WEEKDAYS, 1))
+    free = np.full(n, -1, dtype=np.int64)
+    problem = AllocationProblem(
+        xy_m=xy,
+        loads=loads,
+        targets=targets,
+        tolerances=np.full(loads.shape[1], 0.03),
+        weights=weights,
+        fixed=free,
+        current=free,
+        candidates=WEEKDAYS,
+    )
+    centres = bisection_centres(xy, work, WEEKDAYS)
+    assignment = free
+    for _ in range(4):
+        assignment = allocate(problem, centres)
+        centres = update_centres(xy, work, assignment, centres)
+    assignment = fill_empty(xy, assignment, free, centres)
+    graph = neighbour_graph(xy)
+    assignment = repair_fragments(graph, assignment, work, free, WEEKDAYS)
+    assignment = rebalance(
+        RebalanceProblem(
+            graph=graph,
+            xy_m=xy,
+            loads=loads,
+            targets=targets,
+            weights=weights,
+            fixed=free,
+            current=free,
+            centres_m=centres,
+        ),
+        assignment,
+    )
+    return repair_fragments(graph, assignment, work, free, WEEKDAYS)
+
+
+def _label_weekdays(
+    retailers: RetailerSet, terr: IntArray, zone: IntArray, k: int, workload: Workload
+) -> IntArray:
+    """Choose each territory's zone-to-weekday map to even out the district's weekdays."""
+    ordering = (retailers.order_volume > 0).astype(np.float64)
+    criteria = np.column_stack(
+        [ordering, ordering * workload.visits_per_cycle, retailers.order_volume]
+    )
+    per_zone = np.zeros((k, WEEKDAYS, 3))
+    np.add.at(per_zone, (terr, zone), criteria)
+    keeps = np.zeros((k, WEEKDAYS, WEEKDAYS))  # retailers keeping their order day
+    has_day = retailers.order_weekday >= 0
+    np.add.at(keeps, (terr[has_day], zone[has_day], retailers.order_weekday[has_day]), 1.0)
+    scale = np.maximum(criteria.sum(axis=0) / WEEKDAYS, 1e-9)
+    totals = np.zeros((WEEKDAYS, 3))
+    perms = np.array(list(itertools.permutations(range(WEEKDAYS))))  # perms[p][zone] = day
+    weekday_of_zone = np.zeros((k, WEEKDAYS), dtype=np.int64)
+    for t in np.argsort(-per_zone.sum(axis=(1, 2)) if k else [], kind="stable"):
+        trial = totals[None, :, :].repeat(len(perms), axis=0)
+        for z in range(WEEKDAYS):
+            trial[np.arange(len(perms)), perms[:, z]] += per_zone[t, z]
+        spread = (((trial / scale) - (trial / scale).mean(axis=1, keepdims=True)) ** 2).sum(
+            axis=(1, 2)
+        )
+        kept = keeps[t][np.arange(WEEKDAYS)[None, :], perms].sum(axis=1)
+        best = int(np.argmin(spread - 1e-6 * kept))
+        weekday_of_zone[t] = perms[best]
+        totals = trial[best]
+    return weekday_of_zone[terr, zone]
+
+
+def _phases(
+    terr: IntArray,
+    weekday: IntArray,
+    visits: IntArray,
+    per_visit: FloatArray,
+) -> IntArray:
+    phase = np.zeros(terr.size, dtype=np.int64)
+    key = terr * WEEKDAYS + weekday
+    order = np.lexsort((-per_visit, key))
+    bounds = np.flatnonzero(np.r_[True, key[order][1:] != key[order][:-1], True])
+    for a, b in itertools.pairwise(bounds.tolist()):
+        week_load = np.zeros(CYCLE_WEEKS)
+        members = order[a:b]
+        week_load += per_visit[members[visits[members] == 4]].sum()
+        for i in members[visits[members] == 2].tolist():
+            p = int(np.argmin([max(week_load[0], week_load[2]), max(week_load[1], week_load[3])]))
+            phase[i] = p
+            week_load[p::2] += per_visit[i]
+        for i in members[visits[members] == 1].tolist():
+            p = int(np.argmin(week_load))
+            phase[i] = p
+            week_load[p] += per_visit[i]
+    return phase

@@ -1,0 +1,1 @@
+"""Alembic revisions, one module per schema change (loaded by alembic, not imported)."""

@@ -1,0 +1,309 @@
+"""Visits and the position fixes that prove (or disprove) them."""
+
+from __future__ import annotations
+
+import builtins
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import sqlalchemy as sa
+
+from gql.domain import (
+    Carrier,
+    CoordinateSystem,
+    FixPhase,
+    FixSource,
+    PositionFix,
+    Verdict,
+    Visit,
+)
+from gql.store.models import PositionFixRow, StaffRow, VisitRow
+from gql.store.repositories._paging import Page, check_page
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+__all__ = ["FixDraft", "VisitDraft", "VisitFilter", "VisitRepository"]
+
+
+@dataclass(frozen=True, slots=True)
+class FixDraft:
+    """A fix to store, in the datum it arrived in."""
+
+    phase: FixPhase
+    source: FixSource
+    lat: float
+    lon: float
+    coordinate_system: CoordinateSystem
+    accuracy_m: float
+    captured_at: datetime
+    stale: bool = False
+    carrier: Carrier | None = None
+    outcome_code: str | None = None
+    raw_request: str | None = None
+    raw_answer: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class VisitDraft:
+    """A visit at check-in time."""
+
+    manager_id: int
+    retailer_id: int
+    plan_stop_id: int | None
+    idempotency_key: str
+    started_at: datetime
+    device_started_at: datetime | None
+    late_upload: bool
+    verdict: Verdict
+    distance_m: float | None
+    probability: float | None
+    reasons: Sequence[str]
+    flags: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class VisitFilter:
+    """Conditions for :meth:`VisitRepository.page`; empty means any."""
+
+    manager_ids: Sequence[int] | None = None
+    department_ids: Sequence[int] | None = None
+    retailer_id: int | None = None
+    verdicts: Sequence[Verdict] = ()
+    started_from: datetime | None = None
+    started_before: datetime | None = None
+
+
+class VisitRepository:
+    """Reads and writes visits; returns :class:`~gql.domain.Visit` with its fixes."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find_by_key(self, manager_id: int, idempotency_key: str) -> Visit | None:
+        """The visit a retried request already created, if any."""
+        visit_id = self._session.scalar(
+            sa.select(VisitRow.id).where(
+                VisitRow.manager_id == manager_id, VisitRow.idempotency_key == idempotency_key
+            )
+        )
+        return None if visit_id is None else self.get_many([visit_id])[0]
+
+    def add(self, draft: VisitDraft, fixes: Sequence[FixDraft]) -> int:
+        """Insert a visit and its check-in fixes; return the visit id."""
+        row = VisitRow(
+            manager_id=draft.manager_id,
+            retailer_id=draft.retailer_id,
+            plan_stop_id=draft.plan_stop_id,
+            idempotency_key=draft.idempotency_key,
+            started_at=draft.started_at,
+            ended_at=None,
+            device_started_at=draft.device_started_at,
+            device_ended_at=None,
+            late_upload=draft.late_upload,
+            verdict=draft.verdict,
+            distance_m=draft.distance_m,
+            probability=draft.probability,
+            reasons=list(draft.reasons),
+            flags=dict(draft.flags),
+            dwell_s=None,
+        )
+        self._session.add(row)
+        self._session.flush()
+        self.add_fixes(row.id, fixes)
+        return row.id
+
+    def add_fixes(self, visit_id: int, fixes: Sequence[FixDraft]) -> None:
+        """Append fixes to a visit (check-out fixes arrive later)."""
+        if not fixes:
+            return
+        self._session.execute(
+            sa.insert(PositionFixRow),
+            [
+                {
+                    "visit_id": visit_id,
+                    "phase": f.phase,
+                    "source": f.source,
+                    "lat": f.lat,
+                    "lon": f.lon,
+                    "coordinate_system": f.coordinate_system,
+                    "accuracy_m": f.accuracy_m,
+                    "captured_at": f.captured_at,
+                    "stale": f.stale,
+                    "carrier": f.carrier,
+                    "outcome_code": f.outcome_code,
+                    "raw_request": f.raw_request,
+                    "raw_answer": f.raw_answer,
+                }
+                for f in fixes
+            ],
+        )
+
+    def finish(
+        self,
+        visit_id: int,
+        *,
+        ended_at: datetime,
+        device_ended_at: datetime | None,
+        late_upload: bool,
+        verdict: Verdict,
+        reasons: Sequence[str],
+        flags: Mapping[str, Any],
+        dwell_s: int | None,
+    ) -> None:
+        """Record the check-out and the whole visit's verdict."""
+        self._session.execute(
+            sa.update(VisitRow)
+            .where(VisitRow.id == visit_id)
+            .values(
+                ended_at=ended_at,
+                device_ended_at=device_ended_at,
+                late_upload=late_upload,
+                verdict=verdict,
+                reasons=list(reasons),
+                flags=dict(flags),
+                dwell_s=dwell_s,
+            )
+        )
+
+    def get_many(self, ids: Sequence[int]) -> builtins.list[Visit | None]:
+        """Visits with their fixes, in the order of ``ids`` (two statements)."""
+        if not ids:
+            return []
+        rows = self._session.scalars(sa.select(VisitRow).where(VisitRow.id.in_(set(ids))))
+        found = {row.id: row for row in rows}
+        fixes = self._fixes_for(list(found))
+        return [None if i not in found else _to_domain(found[i], fixes.get(i, [])) for i in ids]
+
+    def last_before(
+        self, manager_id: int, at: datetime, *, exclude: int | None = None
+    ) -> Visit | None:
+        """The manager's latest visit that started before ``at`` (for the speed check)."""
+        statement = (
+            sa.select(VisitRow.id)
+            .where(VisitRow.manager_id == manager_id, VisitRow.started_at < at)
+            .order_by(VisitRow.started_at.desc())
+            .limit(1)
+        )
+        if exclude is not None:
+            statement = statement.where(VisitRow.id != exclude)
+        visit_id = self._session.scalar(statement)
+        return None if visit_id is None else self.get_many([visit_id])[0]
+
+    def device_points_since(
+        self, manager_id: int, since: datetime, *, exclude: int | None = None, limit: int = 500
+    ) -> builtins.list[tuple[float, float, CoordinateSystem]]:
+        """Device-fix coordinates of the manager's recent visits (for reused coordinates)."""
+        statement = (
+            sa.select(PositionFixRow.lat, PositionFixRow.lon, PositionFixRow.coordinate_system)
+            .join(VisitRow, VisitRow.id == PositionFixRow.visit_id)
+            .where(
+                VisitRow.manager_id == manager_id,
+                VisitRow.started_at >= since,
+                PositionFixRow.source.in_(
+                    [s for s in FixSource if not s.value.startswith("CARRIER")]
+                ),
+            )
+            .order_by(PositionFixRow.id.desc())
+            .limit(limit)
+        )
+        if exclude is not None:
+            statement = statement.where(VisitRow.id != exclude)
+        return [(lat, lon, system) for lat, lon, system in self._session.execute(statement)]
+
+    def page(self, where: VisitFilter, *, first: int = 50, after: int | None = None) -> Page[Visit]:
+        """Visits matching ``where`` with id greater than ``after``, ascending by id."""
+        check_page(first, after)
+        conditions: list[sa.ColumnElement[bool]] = []
+        if where.manager_ids is not None:
+            conditions.append(VisitRow.manager_id.in_(list(where.manager_ids)))
+        if where.department_ids is not None:
+            conditions.append(
+                VisitRow.manager_id.in_(
+                    sa.select(StaffRow.id).where(
+                        StaffRow.department_id.in_(list(where.department_ids))
+                    )
+                )
+            )
+        if where.retailer_id is not None:
+            conditions.append(VisitRow.retailer_id == where.retailer_id)
+        if where.verdicts:
+            conditions.append(VisitRow.verdict.in_(list(where.verdicts)))
+        if where.started_from is not None:
+            conditions.append(VisitRow.started_at >= where.started_from)
+        if where.started_before is not None:
+            conditions.append(VisitRow.started_at < where.started_before)
+        total = self._session.scalar(
+            sa.select(sa.func.count()).select_from(VisitRow).where(*conditions)
+        )
+        if after is not None:
+            conditions.append(VisitRow.id > after)
+        rows = list(
+            self._session.scalars(
+                sa.select(VisitRow).where(*conditions).order_by(VisitRow.id).limit(first + 1)
+            )
+        )
+        has_next = len(rows) > first
+        rows = rows[:first]
+        fixes = self._fixes_for([r.id for r in rows])
+        return Page(
+            items=[(r.id, _to_domain(r, fixes.get(r.id, []))) for r in rows],
+            has_next=has_next,
+            has_previous=after is not None,
+            total_count=total or 0,
+        )
+
+    def _fixes_for(self, visit_ids: Sequence[int]) -> dict[int, builtins.list[PositionFix]]:
+        if not visit_ids:
+            return {}
+        out: defaultdict[int, builtins.list[PositionFix]] = defaultdict(list)
+        rows = self._session.scalars(
+            sa.select(PositionFixRow)
+            .where(PositionFixRow.visit_id.in_(visit_ids))
+            .order_by(PositionFixRow.visit_id, PositionFixRow.id)
+        )
+        for row in rows:
+            out[row.visit_id].append(
+                PositionFix(
+                    id=row.id,
+                    phase=row.phase,
+                    source=row.source,
+                    lat=row.lat,
+                    lon=row.lon,
+                    coordinate_system=row.coordinate_system,
+                    accuracy_m=row.accuracy_m,
+                    captured_at=row.captured_at,
+                    stale=row.stale,
+                    carrier=row.carrier,
+                    outcome_code=row.outcome_code,
+                    raw_request=row.raw_request,
+                    raw_answer=row.raw_answer,
+                )
+            )
+        return out
+
+
+def _to_domain(row: VisitRow, fixes: Sequence[PositionFix]) -> Visit:
+    return Visit(
+        id=row.id,
+        manager_id=row.manager_id,
+        retailer_id=row.retailer_id,
+        plan_stop_id=row.plan_stop_id,
+        idempotency_key=row.idempotency_key,
+        started_at=row.started_at,
+        ended_at=row.ended_at,
+        device_started_at=row.device_started_at,
+        device_ended_at=row.device_ended_at,
+        late_upload=row.late_upload,
+        verdict=row.verdict,
+        distance_m=row.distance_m,
+        probability=row.probability,
+        reasons=tuple(row.reasons or ()),
+        flags=dict(row.flags or {}),
+        dwell_s=row.dwell_s,
+        fixes=tuple(fixes),
+    )

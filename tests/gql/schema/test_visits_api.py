@@ -1,0 +1,242 @@
+"""Check-in, check-out and offline sync through GraphQL, with verification and evidence."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from tests.gql.api import Api
+from tests.gql.conftest import DemoPeople
+
+START = """
+mutation($i: VisitStartInput!) { visitStart(input: $i) {
+  replayed userErrors { message code }
+  visit { id verdict distanceM probabilityWithin reasons flags lateUpload
+          fixes { phase source accuracyM position { lat lon } } retailer { id } }
+} }"""
+END = """
+mutation($i: VisitEndInput!) { visitEnd(input: $i) {
+  userErrors { message code } visit { id verdict dwellS reasons flags endedAt }
+} }"""
+SYNC = """
+mutation($i: VisitsSyncInput!) { visitsSync(input: $i) {
+  userErrors { message code }
+  results { idempotencyKey created error { message code } visit { id verdict lateUpload } }
+} }"""
+MY_RETAILERS = "{ viewer { manager { retailers(first: 50) { nodes { id position { lat lon } } } } } }"
+
+
+def _retailers(api: Api, who: str) -> list[dict[str, Any]]:
+    data = api.data(MY_RETAILERS, as_=who)
+    return list(data["viewer"]["manager"]["retailers"]["nodes"])
+
+
+def _fix(lat: float, lon: float, accuracy_m: float = 8.0, at: datetime | None = None) -> dict[str, Any]:
+    when = at or datetime.now(UTC)
+    return {"lat": lat, "lon": lon, "accuracyM": accuracy_m, "capturedAt": when.isoformat()}
+
+
+def _key() -> str:
+    return str(uuid.uuid4())
+
+
+def test_a_check_in_at_the_shop_is_in_place_with_its_evidence(
+    api: Api, people: DemoPeople
+) -> None:
+    """A sharp GPS fix a few metres from the shop is IN_PLACE, and the fix is stored."""
+    shop = _retailers(api, people.manager)[0]
+    lat, lon = shop["position"]["lat"], shop["position"]["lon"]
+    data = api.data(
+        START,
+        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": _fix(lat + 0.00005, lon)}},
+        as_=people.manager,
+    )["visitStart"]
+    assert data["userErrors"] == []
+    visit = data["visit"]
+    assert visit["verdict"] == "IN_PLACE"
+    assert visit["distanceM"] < 15
+    assert visit["fixes"][0]["source"] == "DEVICE_GPS"
+    assert visit["fixes"][0]["phase"] == "START"
+
+
+def test_a_check_in_far_away_is_not_in_place(api: Api, people: DemoPeople) -> None:
+    """A sharp fix 800 m from the shop is NOT_IN_PLACE."""
+    shop = _retailers(api, people.manager)[1]
+    lat, lon = shop["position"]["lat"], shop["position"]["lon"]
+    visit = api.data(
+        START,
+        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": _fix(lat + 0.0072, lon)}},
+        as_=people.manager,
+    )["visitStart"]["visit"]
+    assert visit["verdict"] == "NOT_IN_PLACE"
+    assert visit["distanceM"] > 700
+
+
+def test_a_coarse_fix_cannot_prove_presence(api: Api, people: DemoPeople) -> None:
+    """A 300 m accuracy fix right at the shop is INCONCLUSIVE, never IN_PLACE."""
+    shop = _retailers(api, people.manager)[2]
+    lat, lon = shop["position"]["lat"], shop["position"]["lon"]
+    visit = api.data(
+        START,
+        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": _fix(lat, lon, 300.0)}},
+        as_=people.manager,
+    )["visitStart"]["visit"]
+    assert visit["verdict"] == "INCONCLUSIVE"
+
+
+def test_a_retried_start_returns_the_same_visit(api: Api, people: DemoPeople) -> None:
+    """The same idempotency key returns the first visit, marked as replayed."""
+    shop = _retailers(api, people.manager)[3]
+    lat, lon = shop["position"]["lat"], shop["position"]["lon"]
+    variables = {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": _fix(lat, lon)}}
+    first = api.data(START, variables, as_=people.manager)["visitStart"]
+    again = api.data(START, variables, as_=people.manager)["visitStart"]
+    assert first["replayed"] is False
+    assert again["replayed"] is True
+    assert again["visit"]["id"] == first["visit"]["id"]
+
+
+def test_check_out_derives_dwell_and_the_whole_visit_verdict(
+    api: Api, people: DemoPeople
+) -> None:
+    """An end fix away from the shop makes the whole visit NOT_IN_PLACE; dwell is derived."""
+    shop = _retailers(api, people.manager)[4]
+    lat, lon = shop["position"]["lat"], shop["position"]["lon"]
+    start_at = datetime.now(UTC) - timedelta(minutes=9)
+    visit = api.data(
+        START,
+        {
+            "i": {
+                "retailerId": shop["id"],
+                "idempotencyKey": _key(),
+                "deviceFix": _fix(lat, lon, at=start_at),
+                "deviceTime": start_at.isoformat(),
+            }
+        },
+        as_=people.manager,
+    )["visitStart"]["visit"]
+    assert visit["verdict"] == "IN_PLACE"
+    ended = api.data(
+        END, {"i": {"visitId": visit["id"], "deviceFix": _fix(lat + 0.01, lon)}}, as_=people.manager
+    )["visitEnd"]["visit"]
+    assert ended["verdict"] == "NOT_IN_PLACE"
+    assert 500 <= ended["dwellS"] <= 600
+    again = api.data(END, {"i": {"visitId": visit["id"]}}, as_=people.manager)["visitEnd"]
+    assert again["visit"]["endedAt"] == ended["endedAt"]  # ending twice changes nothing
+
+
+def test_nobody_but_the_manager_can_check_in_at_their_retailers(
+    api: Api, people: DemoPeople
+) -> None:
+    """A colleague's retailer is 'not found'; heads and marketing cannot record visits."""
+    shop = _retailers(api, people.manager)[5]
+    variables = {"i": {"retailerId": shop["id"], "idempotencyKey": _key()}}
+    colleague = api.data(START, variables, as_=people.other_manager_same_department)["visitStart"]
+    assert colleague["visit"] is None
+    assert colleague["userErrors"][0]["code"] == "NOT_FOUND"
+    for who in (people.head, people.marketing, people.admin, people.auditor):
+        refused = api.data(START, variables, as_=who)["visitStart"]
+        assert refused["userErrors"][0]["code"] == "FORBIDDEN"
+
+
+@pytest.mark.parametrize(
+    ("patch", "message"),
+    [
+        ({"idempotencyKey": "short"}, "idempotencyKey"),
+        ({"deviceFix": {"lat": 95.0, "lon": 120.6, "accuracyM": 5, "capturedAt": "2026-11-27T08:00:00Z"}}, "deviceFix"),
+        ({"deviceFix": {"lat": 28.0, "lon": 120.6, "accuracyM": -5, "capturedAt": "2026-11-27T08:00:00Z"}}, "deviceFix"),
+        ({"deviceTime": "2099-01-01T00:00:00Z"}, "future"),
+        ({"retailerId": "garbage"}, "retailerId"),
+    ],
+)
+def test_bad_check_ins_are_refused_and_write_nothing(
+    api: Api, people: DemoPeople, patch: dict[str, Any], message: str
+) -> None:
+    """Each bad input gets a user error naming it, and no visit is created."""
+    shop = _retailers(api, people.manager)[6]
+    before = api.data("{ visits(first: 1) { totalCount } }", as_=people.manager)
+    variables = {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), **patch}}
+    result = api.data(START, variables, as_=people.manager)["visitStart"]
+    assert result["visit"] is None
+    assert message in result["userErrors"][0]["message"]
+    after = api.data("{ visits(first: 1) { totalCount } }", as_=people.manager)
+    assert after == before
+
+
+def test_offline_batches_synced_twice_create_nothing_twice(api: Api, people: DemoPeople) -> None:
+    """Device times are kept, old events are late, and a re-sent batch creates nothing new."""
+    shops = _retailers(api, people.manager)[10:13]
+    morning = datetime.now(UTC) - timedelta(hours=3)
+    batch = []
+    for n, shop in enumerate(shops):
+        lat, lon = shop["position"]["lat"], shop["position"]["lon"]
+        at = morning + timedelta(minutes=30 * n)
+        batch.append(
+            {
+                "retailerId": shop["id"],
+                "idempotencyKey": _key(),
+                "startedAt": at.isoformat(),
+                "startFix": _fix(lat, lon, at=at),
+                "endedAt": (at + timedelta(minutes=10)).isoformat(),
+                "endFix": _fix(lat, lon, at=at + timedelta(minutes=10)),
+            }
+        )
+    batch.reverse()  # order-independent
+    first = api.data(SYNC, {"i": {"visits": batch}}, as_=people.manager)["visitsSync"]
+    assert [r["created"] for r in first["results"]] == [True, True, True]
+    assert all(r["visit"]["lateUpload"] for r in first["results"])
+    assert all(r["visit"]["verdict"] == "IN_PLACE" for r in first["results"])
+    second = api.data(SYNC, {"i": {"visits": batch}}, as_=people.manager)["visitsSync"]
+    assert [r["created"] for r in second["results"]] == [False, False, False]
+    assert [r["visit"]["id"] for r in second["results"]] == [r["visit"]["id"] for r in first["results"]]
+
+
+def test_a_bad_item_in_a_batch_does_not_stop_the_others(api: Api, people: DemoPeople) -> None:
+    """Per-item results: the foreign retailer fails, the own one is stored."""
+    mine = _retailers(api, people.manager)[14]
+    theirs = _retailers(api, people.manager_elsewhere)[0]
+    at = datetime.now(UTC) - timedelta(hours=1)
+    batch = [
+        {"retailerId": theirs["id"], "idempotencyKey": _key(), "startedAt": at.isoformat()},
+        {"retailerId": mine["id"], "idempotencyKey": _key(), "startedAt": at.isoformat()},
+    ]
+    results = api.data(SYNC, {"i": {"visits": batch}}, as_=people.manager)["visitsSync"]["results"]
+    assert results[0]["visit"] is None and results[0]["error"]["code"] == "NOT_FOUND"
+    assert results[1]["created"] is True, results
+
+
+def test_oversized_batches_are_refused_whole(api: Api, people: DemoPeople) -> None:
+    """More than 200 events: one user error, nothing stored."""
+    mine = _retailers(api, people.manager)[15]
+    at = datetime.now(UTC).isoformat()
+    batch = [
+        {"retailerId": mine["id"], "idempotencyKey": _key(), "startedAt": at} for _ in range(201)
+    ]
+    payload = api.data(SYNC, {"i": {"visits": batch}}, as_=people.manager)["visitsSync"]
+    assert payload["results"] == []
+    assert "at most 200" in payload["userErrors"][0]["message"]
+
+
+def test_visit_lists_obey_scope(api: Api, people: DemoPeople) -> None:
+    """Heads see their department's visits, others' heads none of them; admins none."""
+    shop = _retailers(api, people.manager)[16]
+    lat, lon = shop["position"]["lat"], shop["position"]["lon"]
+    visit = api.data(
+        START,
+        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": _fix(lat, lon)}},
+        as_=people.manager,
+    )["visitStart"]["visit"]
+    query = "query($id: ID!) { node(id: $id) { id } }"
+    assert api.data(query, {"id": visit["id"]}, as_=people.head)["node"] == {"id": visit["id"]}
+    assert api.data(query, {"id": visit["id"]}, as_=people.marketing)["node"] is not None
+    for who in (people.head_elsewhere, people.manager_elsewhere, people.admin, people.auditor):
+        assert api.data(query, {"id": visit["id"]}, as_=who)["node"] is None
+    history = api.data(
+        "query($r: ID!) { visits(filter: {retailerId: $r}) { nodes { id } } }",
+        {"r": shop["id"]},
+        as_=people.head,
+    )["visits"]["nodes"]
+    assert {"id": visit["id"]} in history
