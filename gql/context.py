@@ -16,17 +16,16 @@ from gql.services.events import EventBus, VisitEvent
 from gql.services.live import LiveService
 from gql.services.plans import PlanService
 from gql.services.retailer_admin import RetailerAdminService
-from gql.services.visits import VisitService
 from gql.services.spatial import SpatialIndex
+from gql.services.visits import VisitService
 from gql.store.repositories import StaffRepository
 
 if TYPE_CHECKING:
     import strawberry
-
-    import adapters
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
 
+    import adapters
     from gql.settings import Settings
 
 __all__ = ["AppState", "Context", "build_context"]
@@ -51,11 +50,13 @@ class AppState:
 
         A broken carrier configuration or a missing adapter fails the start-up, loudly.
         """
-        from gql.schema import build_schema  # noqa: PLC0415 - the API layer imports us
+        from gql.schema import build_schema
 
-        state = cls(settings=settings, engine=engine, sessions=sessions, schema=build_schema(settings))
+        state = cls(
+            settings=settings, engine=engine, sessions=sessions, schema=build_schema(settings)
+        )
         if settings.carriers_file is not None:
-            import adapters  # noqa: PLC0415 - only regions with carriers load zeep
+            import adapters
 
             region = adapters.load_region_config(settings.carriers_file)
             hub = adapters.CarrierHub.from_config(region, adapters.load_registry())

@@ -47,6 +47,8 @@ def fresh_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> It
         yield sqlite_url(tmp_path_factory.mktemp("db"))
         return
     base = make_url(os.environ[DATABASE_URL_ENV])
+    if base.get_backend_name() != "postgresql":
+        raise pytest.UsageError(f"{DATABASE_URL_ENV} must be a postgresql:// URL, not {base}")
     schema = f"visitgis_t_{os.getpid()}_{secrets.token_hex(4)}"
     admin = create_engine_for(base.render_as_string(hide_password=False))
     try:

@@ -119,13 +119,16 @@ def hk_combine(  # type: ignore[no-untyped-def]  # pragma: no cover
         for j in range(n_bits):
             h[j] = inf
         base = b_offsets[comp]
+        rest = comp
         r = 0
-        for i in range(n_bits):
-            if (comp >> i) & 1:
-                v = b_table[base + r]
-                r += 1
-                for j in range(n_bits):
-                    h[j] = min(h[j], _narrow(v + rows_t[i, j], v))
+        while rest:
+            low = rest & -rest
+            rest ^= low
+            i = _popcount(low - 1)
+            v = b_table[base + r]
+            r += 1
+            for j in range(n_bits):
+                h[j] = min(h[j], _narrow(v + rows_t[i, j], v))
         base = f_offsets[mask]
         r = 0
         for j in range(n_bits):
@@ -177,3 +180,73 @@ def hk_trace_backward(rows_t, offsets, table, mask, first):  # type: ignore[no-u
     """
     path = hk_trace_forward(rows_t, offsets, table, mask, first)
     return path[::-1].copy()
+
+
+@njit(cache=True, nogil=True)
+def hk_combine_mid(  # type: ignore[no-untyped-def]  # pragma: no cover
+    rows, size, f_offsets, f_table, b_offsets, b_table, inf, halve
+):
+    """Join two halves of equal ``size`` through one middle node (odd subset width).
+
+    Best ``g_f(S, j) + d(j, x) + d(x, i) + g_b(C, i)`` with ``|S| = |C| = size`` and ``x``
+    the one node in neither: the largest layer is never filled. With ``halve`` (symmetric
+    tour, one table) ``(C, x, S)`` is the same tour reversed, so only the orientation with
+    bit 0 in ``S`` (bit 1 when ``x`` is 0) is tried. Returns ``(cost, S, x)``.
+    """
+    n_bits = rows.shape[0]
+    full = (1 << n_bits) - 1
+    hf = np.empty(n_bits, f_table.dtype)
+    members = np.empty(n_bits, np.int64)
+    comp_members = np.empty(n_bits, np.int64)
+    best = inf
+    best_mask = -1
+    best_x = -1
+    for mask in range(1, full):
+        if _popcount(mask) != size:
+            continue
+        only_zero = halve and not mask & 1
+        if only_zero and not mask & 2:
+            continue
+        comp = full ^ mask
+        rest = mask
+        for c in range(size):
+            low = rest & -rest
+            members[c] = _popcount(low - 1)
+            rest ^= low
+        rest = comp
+        for c in range(size + 1):
+            low = rest & -rest
+            comp_members[c] = _popcount(low - 1)
+            rest ^= low
+        base = f_offsets[mask]
+        if only_zero:
+            # Only x = 0 can be the middle node here: a scalar minimum suffices.
+            hf[0] = inf
+            for r in range(size):
+                v = f_table[base + r]
+                hf[0] = min(hf[0], _narrow(v + rows[members[r], 0], v))
+        else:
+            for x in range(n_bits):
+                hf[x] = inf
+            for r in range(size):
+                v = f_table[base + r]
+                j = members[r]
+                for x in range(n_bits):
+                    hf[x] = min(hf[x], _narrow(v + rows[j, x], v))
+        for a in range(1 if only_zero else size + 1):
+            x = comp_members[a]
+            other = comp ^ (1 << x)
+            head = hf[x]
+            if head >= best:
+                continue
+            b_base = b_offsets[other]
+            tail = inf
+            for b in range(a):
+                tail = min(tail, _narrow(rows[x, comp_members[b]] + b_table[b_base + b], head))
+            for b in range(a + 1, size + 1):
+                tail = min(tail, _narrow(rows[x, comp_members[b]] + b_table[b_base + b - 1], head))
+            if head + tail < best:
+                best = head + tail
+                best_mask = mask
+                best_x = x
+    return best, best_mask, best_x

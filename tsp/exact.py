@@ -7,7 +7,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from tsp._hk_kernels import hk_combine, hk_fill, hk_offsets, hk_trace_backward, hk_trace_forward
+from tsp._hk_kernels import (
+    hk_combine,
+    hk_combine_mid,
+    hk_fill,
+    hk_offsets,
+    hk_trace_backward,
+    hk_trace_forward,
+)
 from tsp.errors import MemoryBudgetExceeded, ProblemError
 
 if TYPE_CHECKING:
@@ -24,10 +31,14 @@ _INT32_BOUND = 1 << 29
 
 
 def _plan(n: int, both_tables: bool, cost_bound: int) -> tuple[int, int, np.dtype, np.dtype]:
-    """Return ``(fwd_size, bwd_size, table dtype, offset dtype)`` for ``n`` stops."""
+    """Return ``(fwd_size, bwd_size, table dtype, offset dtype)`` for ``n`` stops.
+
+    With an odd number of free stops both halves stop one short of the middle and are
+    joined through a middle node, so the largest layer is never built.
+    """
     n_bits = n - 1
     fwd = n_bits // 2
-    bwd = n_bits - fwd
+    bwd = fwd if n_bits % 2 else n_bits - fwd
     table_dtype = np.dtype(np.int32) if cost_bound < _INT32_BOUND else np.dtype(np.int64)
     entries = sum(comb(n_bits, k) * k for k in range(bwd + 1))
     offset_dtype = np.dtype(np.int32) if entries < 2**31 - 1 else np.dtype(np.int64)
@@ -47,7 +58,7 @@ def held_karp_bytes(n: int, *, symmetric_closed: bool, cost_bound: int = 0) -> i
         return 0
     fwd, bwd, table_dtype, offset_dtype = _plan(n, not symmetric_closed, cost_bound)
     n_bits = n - 1
-    per_table = [bwd] if symmetric_closed else [fwd, bwd]
+    per_table = [bwd] if symmetric_closed else [fwd, bwd]  # fwd <= bwd
     entries = sum(sum(comb(n_bits, k) * k for k in range(cap + 1)) for cap in per_table)
     offsets = len(per_table) * (1 << n_bits) * offset_dtype.itemsize
     return entries * table_dtype.itemsize + offsets
@@ -123,8 +134,21 @@ def held_karp(
         f_table = np.empty(hk_offsets(n_bits, fwd, f_off), dtype=table_dtype)
         hk_fill(rows, init64.astype(table_dtype), fwd, f_off, f_table, inf)
 
-    halve = symmetric_closed and fwd == bwd
-    best, mask, last = hk_combine(rows_t, fwd, f_off, f_table, b_off, b_table, inf, halve)
+    if n_bits % 2:
+        return _join_mid(
+            nodes,
+            start,
+            rows,
+            rows_t,
+            fwd,
+            (f_off, f_table),
+            (b_off, b_table),
+            inf,
+            symmetric_closed,
+        )
+    best, mask, last = hk_combine(
+        rows_t, fwd, f_off, f_table, b_off, b_table, inf, symmetric_closed
+    )
     head = hk_trace_forward(rows, f_off, f_table, mask, last)
     comp = ((1 << n_bits) - 1) ^ mask
     # The joining arc last -> first: pick the first backward node that realises ``best``.
@@ -138,4 +162,40 @@ def held_karp(
                 break
     tail = hk_trace_backward(rows_t, b_off, b_table, comp, first)
     order = [start, *nodes[head].tolist(), *nodes[tail].tolist()]
+    return int(best), order
+
+
+def _rank(mask: int, bit: int) -> int:
+    return bin(mask & ((1 << bit) - 1)).count("1")
+
+
+def _join_mid(
+    nodes: npt.NDArray[np.int64],
+    start: int,
+    rows: npt.NDArray[np.integer],
+    rows_t: npt.NDArray[np.integer],
+    size: int,
+    fwd: tuple[npt.NDArray[np.integer], npt.NDArray[np.integer]],
+    bwd: tuple[npt.NDArray[np.integer], npt.NDArray[np.integer]],
+    inf: np.integer,
+    symmetric_closed: bool,
+) -> tuple[int, list[int]]:
+    """Join the halves through a middle node and rebuild the order (odd free-stop count)."""
+    f_off, f_table = fwd
+    b_off, b_table = bwd
+    n_bits = rows.shape[0]
+    best, mask, x = hk_combine_mid(
+        rows, size, f_off, f_table, b_off, b_table, inf, symmetric_closed
+    )
+    other = ((1 << n_bits) - 1) ^ mask ^ (1 << x)
+    members = [j for j in range(n_bits) if (mask >> j) & 1]
+    last = min(members, key=lambda j: int(f_table[f_off[mask] + _rank(mask, j)]) + int(rows[j, x]))
+    tail_members = [i for i in range(n_bits) if (other >> i) & 1]
+    first = min(
+        tail_members,
+        key=lambda i: int(rows[x, i]) + int(b_table[b_off[other] + _rank(other, i)]),
+    )
+    head = hk_trace_forward(rows, f_off, f_table, mask, last)
+    tail = hk_trace_backward(rows_t, b_off, b_table, other, first)
+    order = [start, *nodes[head].tolist(), int(nodes[x]), *nodes[tail].tolist()]
     return int(best), order

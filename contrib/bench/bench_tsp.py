@@ -93,18 +93,19 @@ def bench_exact(sizes: list[int], repeats: int) -> None:
     print("|---|---|---|---|---|---|---|")
     for n in sizes:
         d = _euclid(n, seed=n)
-        ours_t, fast_t, peak = [], [], 0
-        for _ in range(repeats):
+        ours_t: list[float] = []
+        fast_t: list[float] = []
+        peak = 0
+        fast_cost = None
+        for _ in range(repeats):  # interleaved, so load swings hit both sides alike
             res, t, pk = _timed(lambda d=d: tsp.solve(tsp.Problem(d), method="exact"))
             ours_t.append(t)
             peak = max(peak, pk)
-        fast_cost = None
-        if n <= 23:
-            for _ in range(repeats):
+            if n <= 23:
                 t0 = time.perf_counter()
                 tour = fast_tsp.solve_tsp_exact(d)
                 fast_t.append(time.perf_counter() - t0)
-            fast_cost = _tour_cost(d, tour)
+                fast_cost = _tour_cost(d, tour)
         py_t = None
         if n <= 12:
             t0 = time.perf_counter()

@@ -9,8 +9,7 @@ from __future__ import annotations
 from strawberry.tools import merge_types
 
 from gql.schema.directory_queries import DirectoryQuery
-from gql.schema.mutations.fields import PlanMutations, RetailerMutations
-from gql.schema.mutations.fields import VisitMutations
+from gql.schema.mutations.fields import PlanMutations, RetailerMutations, VisitMutations
 from gql.schema.plan_queries import PlanQuery
 from gql.schema.visit_queries import VisitQuery, VisitSubscription
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import strawberry
+from strawberry.scalars import JSON
+from strawberry.types.scalar import ScalarDefinition
 
-__all__ = ["SCALAR_MAP", "parse_datetime", "serialize_datetime"]
+__all__ = ["SCALAR_MAP", "as_json", "parse_datetime", "serialize_datetime"]
 
 
 def serialize_datetime(value: datetime) -> str:
@@ -30,7 +32,12 @@ def parse_datetime(value: Any) -> datetime:
     return parsed.astimezone(UTC)
 
 
-SCALAR_MAP = {
+def as_json(value: Any) -> JSON:
+    """Mark a JSON-serialisable value for a ``JSON`` field (a no-op at runtime)."""
+    return cast("JSON", value)
+
+
+SCALAR_MAP: dict[object, ScalarDefinition] = {
     datetime: strawberry.scalar(
         name="DateTime",
         description=(

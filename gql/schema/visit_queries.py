@@ -106,9 +106,11 @@ class VisitSubscription:
         ] = None,
     ) -> AsyncGenerator[VisitEventType, None]:
         """Stream events after checking the caller may watch the department."""
-        from gql.schema.relay import encode_global_id  # noqa: PLC0415
+        from gql.schema.relay import encode_global_id
 
-        wanted = None if department_id is None else pk_of(department_id, "Department", "departmentId")
+        wanted = (
+            None if department_id is None else pk_of(department_id, "Department", "departmentId")
+        )
         stream = info.context.live.subscribe(wanted)
         async for event in stream:
             yield VisitEventType(

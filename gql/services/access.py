@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gql.domain import Role, Staff
-from gql.services.errors import Forbidden, NotFound
+from gql.services.errors import Forbidden
 
 __all__ = [
     "Principal",

@@ -13,12 +13,11 @@ from typing import TYPE_CHECKING, Protocol
 
 import adapters
 import geo
-from gql.domain import Carrier
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from gql.domain import AccountManager
+    from gql.domain import AccountManager, Carrier
 
 __all__ = ["CarrierLocator", "CarrierLookup", "HubLocator", "NoCarrier"]
 

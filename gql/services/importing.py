@@ -117,6 +117,11 @@ class ImportRejected(ValueError):
             f"{first.field}: {first.reason}"
         )
 
+    @property
+    def bad_lines(self) -> int:
+        """How many distinct lines have problems (a row can have several)."""
+        return len({e.line for e in self.errors})
+
 
 @dataclass(frozen=True, slots=True)
 class ImportReport:
@@ -350,7 +355,8 @@ def _retailer(
         check.add("manager_staff_no", f"no active account manager with staff number {manager_no}")
     area = raw.get("area_code", "").strip() or licence[:6]
     if (licence or "area_code" in given) and not _AREA.fullmatch(area):
-        check.add("area_code", f"{area!r} must be 6-12 digits")
+        source = "" if "area_code" in given else " (taken from the licence number; add it)"
+        check.add("area_code", f"{area!r} must be 6-12 digits{source}")
     key = check(lambda: _bool("key_customer", raw), False) if "key_customer" in given else False
     service = DEFAULT_SERVICE_TIME_S[business_type] + (300 if key else 0)
     if "service_time_s" in given:

@@ -9,6 +9,7 @@ can be reported honestly (R2.4, R8.2).
 from __future__ import annotations
 
 import asyncio
+import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
@@ -91,7 +92,7 @@ def _baseline_m(matrix: np.ndarray, closed: bool) -> int:
     if n <= 1:
         return 0
     order = list(range(n))
-    total = sum(int(matrix[a, b]) for a, b in zip(order, order[1:], strict=False))
+    total = sum(int(matrix[a, b]) for a, b in itertools.pairwise(order))
     return total + (int(matrix[order[-1], 0]) if closed else 0)
 
 
@@ -176,9 +177,7 @@ class PlanService:
             RetailerFilter(manager_ids=(manager.staff_id,), statuses=(RetailerStatus.ACTIVE,)),
             first=500,
         )
-        due = sorted(
-            (r for _, r in page.items if r.order_weekday == weekday), key=_priority
-        )
+        due = sorted((r for _, r in page.items if r.order_weekday == weekday), key=_priority)
         for retailer in due[MAX_STOPS_PER_DAY:]:
             skipped.append(
                 SkippedStop(retailer.id, "DEFERRED", "more retailers due than one day holds")
@@ -223,9 +222,7 @@ class PlanService:
             raise InvalidQuery("routing took too long; plan fewer retailers") from exc
         for unserved in result.unserved:
             retailer = retailers[unserved.stop - 1]
-            skipped.append(
-                SkippedStop(retailer.id, unserved.reason.value.upper(), unserved.detail)
-            )
+            skipped.append(SkippedStop(retailer.id, unserved.reason.value.upper(), unserved.detail))
         stops = self._stops(result, retailers, distance_m, travel_s)
         now = self._now or datetime.now(UTC)
         self._plans.supersede_drafts(manager.staff_id, request.plan_date)

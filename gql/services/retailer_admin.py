@@ -155,7 +155,8 @@ def _check_fields(draft_values: dict[str, object]) -> list[FieldProblem]:
     weekday = draft_values["order_weekday"]
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:
         bad("orderWeekday", f"order weekday must be 0 (Monday)..6, got {weekday}")
-    for index, window in enumerate(draft_values["opening_windows"]):  # type: ignore[attr-defined]
+    windows: tuple[OpeningWindow, ...] = draft_values["opening_windows"]  # type: ignore[assignment]
+    for index, window in enumerate(windows):
         if not 0 <= window.open_s < window.close_s <= 86_400:
             bad("openingWindows", f"window {index + 1}: open must be before close within the day")
         if window.weekday is not None and not 0 <= window.weekday <= 6:

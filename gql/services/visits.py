@@ -73,7 +73,7 @@ class DeviceFix:
 
 @dataclass(frozen=True, slots=True)
 class CheckIn:
-    """"Start visit" as pressed on the handheld."""
+    """The "start visit" press on the handheld."""
 
     retailer_id: int
     idempotency_key: str
@@ -84,7 +84,7 @@ class CheckIn:
 
 @dataclass(frozen=True, slots=True)
 class CheckOut:
-    """"End visit" as pressed on the handheld."""
+    """The "end visit" press on the handheld."""
 
     visit_id: int
     device_fix: DeviceFix | None
@@ -365,9 +365,9 @@ class VisitService:
             geo.PositionFix(
                 f.lat,
                 f.lon,
-                f.coordinate_system.value,
+                geo.CoordSystem.parse(f.coordinate_system.value),
                 max(f.accuracy_m, 1.0),
-                f.source.value,
+                geo.FixSource(f.source.value),
                 f.captured_at,
                 stale=f.stale,
             )
@@ -406,7 +406,7 @@ class VisitService:
             raise InvalidQuery("idempotency keys must be unique within a batch")
         results: dict[str, SyncResult] = {}
         ordered = sorted(
-            items, key=lambda i: (i.check_in.device_time or datetime.max.replace(tzinfo=UTC))
+            items, key=lambda i: i.check_in.device_time or datetime.max.replace(tzinfo=UTC)
         )
         for item in ordered:
             key = item.check_in.idempotency_key
@@ -459,7 +459,7 @@ class VisitService:
         """Visits in scope, filtered, in id order."""
         scope = self._scope()
         if scope.is_empty:
-            from gql.services.paging import empty_page  # noqa: PLC0415
+            from gql.services.paging import empty_page
 
             return empty_page(page)  # type: ignore[return-value]
         manager_ids = query.manager_ids
@@ -558,7 +558,7 @@ def _device_fix(fix: DeviceFix | None) -> geo.PositionFix | None:
         return geo.PositionFix(
             fix.lat,
             fix.lon,
-            fix.coordinate_system,
+            geo.CoordSystem.parse(fix.coordinate_system),
             fix.accuracy_m,
             geo.FixSource(fix.source),
             fix.captured_at,
@@ -602,4 +602,3 @@ def _fix_drafts(
             )
         )
     return drafts
-

@@ -59,7 +59,7 @@ def test_semantic_problems_are_reported_together() -> None:
 
 def test_production_refuses_the_development_secret() -> None:
     """A production service cannot start with the published development secret."""
-    with pytest.raises(SettingsError, match="jwt_secret must be set in production"):
+    with pytest.raises(SettingsError, match=r"jwt_secret must be set in production"):
         load_settings(env={"VISITGIS_MODE": "production"})
     with pytest.raises(SettingsError, match="at least 32 characters"):
         load_settings(env={"VISITGIS_MODE": "production", "VISITGIS_JWT_SECRET": "short"})
@@ -71,11 +71,11 @@ def test_production_refuses_the_development_secret() -> None:
 def test_missing_or_broken_settings_file_is_a_clear_error(tmp_path: Path) -> None:
     """A settings file that cannot be read or parsed names the file."""
     missing = tmp_path / "nope.toml"
-    with pytest.raises(SettingsError, match="nope.toml"):
+    with pytest.raises(SettingsError, match=r"nope\.toml"):
         load_settings(env={}, settings_file=missing)
     broken = tmp_path / "broken.toml"
     broken.write_text("port = = 1\n")
-    with pytest.raises(SettingsError, match="broken.toml"):
+    with pytest.raises(SettingsError, match=r"broken\.toml"):
         load_settings(env={}, settings_file=broken)
 
 

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import enum
-
 import strawberry
 
 from gql.domain import OpeningWindow
+from gql.schema.types.enums import CoordinateSystemEnum
 from gql.services.retailer_admin import FieldProblem, RetailerEditRejected
 
 __all__ = ["CoordinateSystemEnum", "OpeningWindowInput", "windows_from"]
-
-
-@strawberry.enum(name="CoordinateSystem", description="The datum of a pair of coordinates.")
-class CoordinateSystemEnum(enum.Enum):
-    """Coordinate systems accepted on input; everything is stored in WGS-84."""
-
-    WGS84 = strawberry.enum_value("WGS84", description="GPS / international maps.")
-    GCJ02 = strawberry.enum_value("GCJ02", description="国测局 GCJ-02: AMap, Tencent maps.")
-    BD09 = strawberry.enum_value("BD09", description="百度 BD-09: Baidu maps.")
 
 
 @strawberry.input(description="One opening interval.")

@@ -4,21 +4,33 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TypeAlias
 
 import strawberry
 
-from gql.schema.mutations._retailer_inputs import CoordinateSystemEnum
+from gql.schema.types.enums import CoordinateSystemEnum, described_enum
 from gql.services.visits import DeviceFix
 
 __all__ = ["DeviceFixInput", "DeviceFixSourceEnum", "device_fix"]
 
 
-@strawberry.enum(name="DeviceFixSource", description="How the handheld measured its position.")
-class DeviceFixSourceEnum(enum.Enum):
-    """Device-side position sources."""
+class DeviceFixSource(enum.Enum):
+    """Device-side position sources (a subset of the stored fix sources)."""
 
-    GPS = strawberry.enum_value("DEVICE_GPS", description="Satellite fix.")
-    WIFI = strawberry.enum_value("DEVICE_WIFI", description="Wi-Fi / network location.")
+    GPS = "DEVICE_GPS"
+    WIFI = "DEVICE_WIFI"
+
+
+described_enum(
+    DeviceFixSource,
+    name="DeviceFixSource",
+    description="How the handheld measured its position.",
+    value_descriptions={
+        DeviceFixSource.GPS: "Satellite fix.",
+        DeviceFixSource.WIFI: "Wi-Fi / network location.",
+    },
+)
+DeviceFixSourceEnum: TypeAlias = DeviceFixSource
 
 
 @strawberry.input(description="The handheld's own fix, taken when the button was pressed.")

@@ -8,13 +8,9 @@ from gql.context import Context
 from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.mutations._payloads import user_errors
-from gql.schema.mutations._retailer_inputs import (
-    CoordinateSystemEnum,
-    OpeningWindowInput,
-    windows_from,
-)
+from gql.schema.mutations._retailer_inputs import OpeningWindowInput, windows_from
 from gql.schema.types.directory import RetailerType
-from gql.schema.types.enums import BusinessTypeEnum, RetailerStatusEnum
+from gql.schema.types.enums import BusinessTypeEnum, CoordinateSystemEnum, RetailerStatusEnum
 from gql.services.errors import Forbidden, NotFound
 from gql.services.retailer_admin import RetailerChange, RetailerEditRejected
 

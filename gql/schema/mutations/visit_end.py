@@ -49,5 +49,7 @@ async def visit_end(info: strawberry.Info[Context, None], input: VisitEndInput) 
             )
         )
     except (ServiceError, ClientError) as exc:
-        return VisitEndPayload(visit=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)])
+        return VisitEndPayload(
+            visit=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+        )
     return VisitEndPayload(visit=VisitType.from_domain(outcome.visit), user_errors=[])

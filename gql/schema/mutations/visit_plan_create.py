@@ -39,7 +39,9 @@ class SkippedStopType:
 
     retailer_id: strawberry.ID = strawberry.field(description="The retailer.")
     reason: str = strawberry.field(
-        description="DEFERRED, NOT_ACTIVE, NO_WINDOW, WINDOW_TOO_SHORT, UNREACHABLE, NO_RETURN, CONFLICT."
+        description=(
+            "DEFERRED, NOT_ACTIVE, NO_WINDOW, WINDOW_TOO_SHORT, UNREACHABLE, NO_RETURN, CONFLICT."
+        )
     )
     detail: str = strawberry.field(description="In words.")
 
@@ -82,7 +84,9 @@ async def visit_plan_create(
         outcome = await info.context.plans.create(request)
     except ServiceError as exc:
         return VisitPlanCreatePayload(
-            plan=None, skipped=[], user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+            plan=None,
+            skipped=[],
+            user_errors=[UserError(field=None, message=str(exc), code=exc.code)],
         )
     except (ClientError, ValueError) as exc:
         return VisitPlanCreatePayload(

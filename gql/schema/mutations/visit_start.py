@@ -61,7 +61,9 @@ async def visit_start(
         )
     except (ServiceError, ClientError) as exc:
         return VisitStartPayload(
-            visit=None, replayed=False, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+            visit=None,
+            replayed=False,
+            user_errors=[UserError(field=None, message=str(exc), code=exc.code)],
         )
     return VisitStartPayload(
         visit=VisitType.from_domain(outcome.visit), replayed=outcome.replayed, user_errors=[]

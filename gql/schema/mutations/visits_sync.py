@@ -74,7 +74,9 @@ async def visits_sync(
         ]
         results = await info.context.visits.sync(items)
     except (ServiceError, ClientError) as exc:
-        return VisitsSyncPayload(results=[], user_errors=[UserError(field=None, message=str(exc), code=exc.code)])
+        return VisitsSyncPayload(
+            results=[], user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+        )
     return VisitsSyncPayload(
         results=[
             VisitSyncResultType(

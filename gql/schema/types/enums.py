@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import enum
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, TypeAlias, TypeVar
 
 import strawberry
 
-from gql.domain import BusinessType, Carrier, DepartmentKind, RetailerStatus, Role
+from gql.domain import BusinessType, Carrier, CoordinateSystem, DepartmentKind, RetailerStatus, Role
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BusinessTypeEnum",
     "CarrierEnum",
+    "CoordinateSystemEnum",
     "DepartmentKindEnum",
     "RetailerStatusEnum",
     "RoleEnum",
@@ -26,7 +27,11 @@ E = TypeVar("E", bound=enum.Enum)
 def described_enum(
     cls: type[E], *, name: str, description: str, value_descriptions: Mapping[E, str]
 ) -> type[E]:
-    """Expose a domain enum with a description on the type and on every value."""
+    """Expose a domain enum with a description on the type and on every value.
+
+    strawberry marks the class itself, so annotations may use the domain enum directly; the
+    ``...Enum`` aliases below exist so readers see which enums the API exposes.
+    """
     missing = [member.name for member in cls if member not in value_descriptions]
     if missing:
         raise ValueError(f"{name}: values without a description: {missing}")
@@ -37,7 +42,7 @@ def described_enum(
     return wrapped
 
 
-BusinessTypeEnum = described_enum(
+described_enum(
     BusinessType,
     name="BusinessType",
     description="业态: the kind of shop; drives service time, brand mix and delivery times.",
@@ -49,7 +54,7 @@ BusinessTypeEnum = described_enum(
         BusinessType.OTHER: "其他: kiosks, petrol stations and the rest.",
     },
 )
-RetailerStatusEnum = described_enum(
+described_enum(
     RetailerStatus,
     name="RetailerStatus",
     description="Licence status; only ACTIVE retailers are planned and visited.",
@@ -59,7 +64,7 @@ RetailerStatusEnum = described_enum(
         RetailerStatus.CLOSED: "Closed for good; kept for history.",
     },
 )
-RoleEnum = described_enum(
+described_enum(
     Role,
     name="Role",
     description="A staff member's role; it decides what they may see and do.",
@@ -72,7 +77,7 @@ RoleEnum = described_enum(
         Role.ADMIN: "Administrator: manages reference data.",
     },
 )
-CarrierEnum = described_enum(
+described_enum(
     Carrier,
     name="Carrier",
     description="The carrier whose network location service can locate a manager's phone.",
@@ -81,7 +86,7 @@ CarrierEnum = described_enum(
         Carrier.MOBILE: "China Mobile (GetAddress).",
     },
 )
-DepartmentKindEnum = described_enum(
+described_enum(
     DepartmentKind,
     name="DepartmentKind",
     description="What a department does.",
@@ -92,3 +97,21 @@ DepartmentKindEnum = described_enum(
         DepartmentKind.AUDIT_TEAM: "考核组: an audit team.",
     },
 )
+
+described_enum(
+    CoordinateSystem,
+    name="CoordinateSystem",
+    description="The datum of a pair of coordinates; everything is stored in WGS-84.",
+    value_descriptions={
+        CoordinateSystem.WGS84: "GPS and international maps.",
+        CoordinateSystem.GCJ02: "国测局 GCJ-02: AMap (高德) and Tencent maps.",
+        CoordinateSystem.BD09: "百度 BD-09: Baidu maps.",
+    },
+)
+
+BusinessTypeEnum: TypeAlias = BusinessType
+RetailerStatusEnum: TypeAlias = RetailerStatus
+RoleEnum: TypeAlias = Role
+CarrierEnum: TypeAlias = Carrier
+DepartmentKindEnum: TypeAlias = DepartmentKind
+CoordinateSystemEnum: TypeAlias = CoordinateSystem

@@ -7,6 +7,8 @@ from typing import Any
 import strawberry
 from strawberry.scalars import JSON
 
+from gql.schema.scalars import as_json
+
 __all__ = ["GeoPoint", "point_geojson"]
 
 
@@ -25,4 +27,4 @@ class GeoPoint:
     @strawberry.field(description="The position as a GeoJSON Point (coordinates are [lon, lat]).")
     def geojson(self) -> JSON:
         """GeoJSON form for map libraries."""
-        return point_geojson(self.lat, self.lon)
+        return as_json(point_geojson(self.lat, self.lon))

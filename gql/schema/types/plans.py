@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeAlias
+
 import strawberry
 from strawberry.scalars import JSON
 
 from gql.context import Context
 from gql.domain import PlanStatus, PlanStop, VisitPlan
 from gql.schema.relay import Node, encode_global_id
+from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import described_enum
 
@@ -16,7 +19,7 @@ __all__ = ["PlanStatusEnum", "PlanStopType", "VisitPlanType"]
 
 Info = strawberry.Info[Context, None]
 
-PlanStatusEnum = described_enum(
+described_enum(
     PlanStatus,
     name="PlanStatus",
     description="Where a plan is in its life.",
@@ -26,6 +29,7 @@ PlanStatusEnum = described_enum(
         PlanStatus.SUPERSEDED: "Replaced by a newer plan; kept for history.",
     },
 )
+PlanStatusEnum: TypeAlias = PlanStatus
 
 
 def _clock(seconds: int) -> str:
@@ -112,14 +116,16 @@ class VisitPlanType(Node):
         if manager is not None:
             points.append([manager.start_lon, manager.start_lat])
         points += [[r.lon, r.lat] for r in retailers if r is not None]
-        closed = bool(self.optimised_against.get("return_to_start"))
+        closed = bool(dict(self.optimised_against).get("return_to_start"))  # type: ignore[call-overload]
         if manager is not None and closed:
             points.append([manager.start_lon, manager.start_lat])
-        return {
-            "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": points},
-            "properties": {"lengthM": self.length_m, "stops": len(self.stops)},
-        }
+        return as_json(
+            {
+                "type": "Feature",
+                "geometry": {"type": "LineString", "coordinates": points},
+                "properties": {"lengthM": self.length_m, "stops": len(self.stops)},
+            }
+        )
 
     @classmethod
     def from_domain(cls, plan: VisitPlan) -> VisitPlanType:
@@ -137,11 +143,9 @@ class VisitPlanType(Node):
             duration_s=plan.duration_s,
             baseline_length_m=plan.baseline_length_m,
             saving_m=(
-                None
-                if plan.baseline_length_m is None
-                else plan.baseline_length_m - plan.length_m
+                None if plan.baseline_length_m is None else plan.baseline_length_m - plan.length_m
             ),
-            optimised_against=dict(plan.optimised_against),
+            optimised_against=as_json(dict(plan.optimised_against)),
             created_at=plan.created_at,
             stops=[PlanStopType.from_domain(s) for s in plan.stops],
         )

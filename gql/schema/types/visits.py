@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypeAlias
 
 import strawberry
 from strawberry.scalars import JSON
@@ -10,6 +11,7 @@ from strawberry.scalars import JSON
 from gql.context import Context
 from gql.domain import FixPhase, FixSource, PositionFix, Verdict, Visit
 from gql.schema.relay import Node, encode_global_id
+from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import CarrierEnum, described_enum
 from gql.schema.types.geometry import GeoPoint
@@ -18,7 +20,7 @@ __all__ = ["FixType", "VerdictEnum", "VisitType"]
 
 Info = strawberry.Info[Context, None]
 
-VerdictEnum = described_enum(
+described_enum(
     Verdict,
     name="Verdict",
     description="Whether a visit is proven in place (到位).",
@@ -29,13 +31,13 @@ VerdictEnum = described_enum(
         Verdict.INCONCLUSIVE: "The evidence cannot decide (coarse, stale or conflicting fixes).",
     },
 )
-FixPhaseEnum = described_enum(
+described_enum(
     FixPhase,
     name="FixPhase",
     description="Which button press took the fix.",
     value_descriptions={FixPhase.START: "Start visit.", FixPhase.END: "End visit."},
 )
-FixSourceEnum = described_enum(
+described_enum(
     FixSource,
     name="FixSource",
     description="Where a position came from; accuracy and trust differ by source.",
@@ -46,6 +48,9 @@ FixSourceEnum = described_enum(
         FixSource.CARRIER_AGPS: "The carrier's assisted-GPS location.",
     },
 )
+VerdictEnum: TypeAlias = Verdict
+FixPhaseEnum: TypeAlias = FixPhase
+FixSourceEnum: TypeAlias = FixSource
 
 
 @strawberry.type(name="PositionFix", description="One position taken at a button press.")
@@ -69,7 +74,7 @@ class FixType:
     @classmethod
     def from_domain(cls, fix: PositionFix) -> FixType:
         """Map a domain fix (converted to WGS-84 for display)."""
-        import geo  # noqa: PLC0415 - conversion only
+        import geo
 
         point = geo.to_wgs84(geo.point_in(fix.coordinate_system.value, fix.lat, fix.lon))
         return cls(
@@ -158,6 +163,6 @@ class VisitType(Node):
             dwell_s=visit.dwell_s,
             reasons=list(visit.reasons),
             flags=sorted(flag_names),
-            details=details,
+            details=as_json(details),
             fixes=[FixType.from_domain(f) for f in visit.fixes],
         )

@@ -4,7 +4,8 @@ After rounding and fragment repair, each territory is off its targets by a few r
 search moves single boundary retailers (those with a Delaunay neighbour in another territory)
 to that neighbouring territory when the move lowers
 
-    sum over territories and criteria of  weight_r * (load / target - 1)^2
+    sum over territories and criteria of  weight_r * (dev^2 + 100 * max(0, |dev| - band_r)^2),
+        where dev = load / target - 1
     + compactness * (squared distance to the new centre - to the old, in mean-distance units)
     + move_cost * (leaving the current territory - returning to it)
 
@@ -19,11 +20,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
+from scipy.spatial import cKDTree
 
 if TYPE_CHECKING:
     from .contiguity import NeighbourGraph
 
 __all__ = ["RebalanceProblem", "rebalance"]
+
+_OUT_OF_BAND = 100.0
+"""Extra price of a squared deviation beyond a criterion's band: bands are met first."""
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -41,6 +46,7 @@ class RebalanceProblem:
     fixed: IntArray
     current: IntArray
     centres_m: FloatArray
+    bands: FloatArray
     compactness: float = 1e-4
     move_cost: float = 0.0
     max_passes: int = 30
@@ -52,47 +58,65 @@ def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
     assignment = assignment.copy()
     k = p.targets.shape[0]
     n_res = p.loads.shape[1]
-    load = np.zeros((k, n_res))
-    np.add.at(load, assignment, p.loads)
-    inv_t = 1.0 / np.maximum(p.targets, 1e-12)
-    d2 = _sq_dist(p.xy_m, p.centres_m)
+    load_np = np.zeros((k, n_res))
+    np.add.at(load_np, assignment, p.loads)
+    inv_np = 1.0 / np.maximum(p.targets, 1e-12)
+    # plain Python floats: the search makes millions of tiny evaluations
+    load = load_np.tolist()
+    inv_t = inv_np.tolist()
+    w = p.weights.tolist()
+    band = p.bands.tolist()
+    loads = p.loads.tolist()
+    xy = p.xy_m.tolist()
+    centres = p.centres_m.tolist()
+    ref = _mean_sq_nearest(p.xy_m, p.centres_m)
+    current = p.current.tolist()
     indptr, indices = p.graph.indptr.tolist(), p.graph.indices.tolist()
-    loads = p.loads
-    w = p.weights
     movable = p.fixed < 0
-    size = np.bincount(assignment, minlength=k)
+    size = np.bincount(assignment, minlength=k).tolist()
+    resources = range(n_res)
 
-    def dev_cost(row: FloatArray, t: int) -> float:
-        rel = row * inv_t[t] - 1.0
-        return float(np.dot(w, rel * rel))
+    def dev_cost(row: list[float], t: int, li: list[float], sign: float) -> float:
+        inv = inv_t[t]
+        total = 0.0
+        for r in resources:
+            rel = (row[r] + sign * li[r]) * inv[r] - 1.0
+            over = abs(rel) - band[r]
+            total += w[r] * (rel * rel + (_OUT_OF_BAND * over * over if over > 0 else 0.0))
+        return total
 
+    def sq_dist(i: int, t: int) -> float:
+        dy = xy[i][0] - centres[t][0]
+        dx = xy[i][1] - centres[t][1]
+        return float((dy * dy + dx * dx) / ref)
+
+    zero = [0.0] * n_res
     for _ in range(p.max_passes):
         improved = 0
         a_list = assignment.tolist()
         u, v = p.graph.edge_u, p.graph.edge_v
-        boundary = np.unique(
-            np.r_[u[assignment[u] != assignment[v]], v[assignment[u] != assignment[v]]]
-        )
+        cut = assignment[u] != assignment[v]
+        boundary = np.unique(np.r_[u[cut], v[cut]])
         boundary = boundary[movable[boundary]]
         # visit retailers of the worst territories first
-        rel = np.abs(load * inv_t - 1.0) @ w
-        boundary = boundary[np.argsort(-rel[assignment[boundary]], kind="stable")]
+        worst = np.abs(np.asarray(load) * inv_np - 1.0) @ p.weights
+        boundary = boundary[np.argsort(-worst[assignment[boundary]], kind="stable")]
         for i in boundary.tolist():
             a = a_list[i]
             if size[a] <= 1:
                 continue
-            nbrs = indices[indptr[i] : indptr[i + 1]]
-            cand = {a_list[j] for j in nbrs} - {a}
+            cand = {a_list[j] for j in indices[indptr[i] : indptr[i + 1]]}
+            cand.discard(a)
             if not cand:
                 continue
             li = loads[i]
-            cur_i = int(p.current[i])
-            before_a = dev_cost(load[a], a)
-            after_a = dev_cost(load[a] - li, a)
+            cur_i = current[i]
+            change_a = dev_cost(load[a], a, li, -1.0) - dev_cost(load[a], a, zero, 0.0)
+            dist_a = sq_dist(i, a)
             best_gain, best_b = 1e-12, -1
             for b in cand:
-                delta = (after_a - before_a) + dev_cost(load[b] + li, b) - dev_cost(load[b], b)
-                delta += p.compactness * (d2[i, b] - d2[i, a])
+                delta = change_a + dev_cost(load[b], b, li, 1.0) - dev_cost(load[b], b, zero, 0.0)
+                delta += p.compactness * (sq_dist(i, b) - dist_a)
                 if p.move_cost and cur_i >= 0:
                     delta += p.move_cost * (int(b != cur_i) - int(a != cur_i))
                 if -delta > best_gain:
@@ -101,8 +125,9 @@ def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
                 continue
             a_list[i] = best_b
             assignment[i] = best_b
-            load[a] -= li
-            load[best_b] += li
+            for r in resources:
+                load[a][r] -= li[r]
+                load[best_b][r] += li[r]
             size[a] -= 1
             size[best_b] += 1
             improved += 1
@@ -111,11 +136,10 @@ def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
     return assignment
 
 
-def _sq_dist(xy_m: FloatArray, centres_m: FloatArray) -> FloatArray:
-    """Squared distances to every centre, in units of the mean squared nearest distance."""
-    d2 = ((xy_m[:, None, :] - centres_m[None, :, :]) ** 2).sum(axis=2)
-    ref = max(float(np.mean(d2.min(axis=1))), 1.0)
-    return np.asarray(d2 / ref, dtype=np.float64)
+def _mean_sq_nearest(xy_m: FloatArray, centres_m: FloatArray) -> float:
+    """Mean squared distance to the nearest centre: the unit of the compactness term."""
+    d2, _ = cKDTree(centres_m).query(xy_m)
+    return max(float(np.mean(np.asarray(d2) ** 2)), 1.0)
 
 
 def _stays_connected(

@@ -217,6 +217,7 @@ def partition_territories(
             fixed=fixed,
             current=current,
             centres_m=centres,
+            bands=_bands(tolerances),
             move_cost=1e-4 if warm else 0.0,
         ),
         assignment,
@@ -246,6 +247,13 @@ def evaluate_partition(
     workload_min = estimate_workload(retailers, policy).total_min
     xy = project_local_m(retailers.lat_deg, retailers.lon_deg)
     return _proposal(retailers, assignment, n_managers, workload_min, neighbour_graph(xy), xy)
+
+
+def _bands(tolerances: FloatArray) -> FloatArray:
+    """Local-search bands: workload may use ±2.5 % so it can trade with the other criteria."""
+    bands = tolerances.copy()
+    bands[0] = max(bands[0], 0.025)
+    return bands
 
 
 def _check(retailers: RetailerSet, k: int) -> None:

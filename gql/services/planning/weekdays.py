@@ -158,6 +158,7 @@ def _zones(xy: FloatArray, work: FloatArray, volume: FloatArray) -> IntArray:
             fixed=free,
             current=free,
             centres_m=centres,
+            bands=np.full(loads.shape[1], 0.03),
         ),
         assignment,
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -170,7 +169,7 @@ class VisitRepository:
             )
         )
 
-    def get_many(self, ids: Sequence[int]) -> builtins.list[Visit | None]:
+    def get_many(self, ids: Sequence[int]) -> list[Visit | None]:
         """Visits with their fixes, in the order of ``ids`` (two statements)."""
         if not ids:
             return []
@@ -196,7 +195,7 @@ class VisitRepository:
 
     def device_points_since(
         self, manager_id: int, since: datetime, *, exclude: int | None = None, limit: int = 500
-    ) -> builtins.list[tuple[float, float, CoordinateSystem]]:
+    ) -> list[tuple[float, float, CoordinateSystem]]:
         """Device-fix coordinates of the manager's recent visits (for reused coordinates)."""
         statement = (
             sa.select(PositionFixRow.lat, PositionFixRow.lon, PositionFixRow.coordinate_system)
@@ -257,10 +256,10 @@ class VisitRepository:
             total_count=total or 0,
         )
 
-    def _fixes_for(self, visit_ids: Sequence[int]) -> dict[int, builtins.list[PositionFix]]:
+    def _fixes_for(self, visit_ids: Sequence[int]) -> dict[int, list[PositionFix]]:
         if not visit_ids:
             return {}
-        out: defaultdict[int, builtins.list[PositionFix]] = defaultdict(list)
+        out: defaultdict[int, list[PositionFix]] = defaultdict(list)
         rows = self._session.scalars(
             sa.select(PositionFixRow)
             .where(PositionFixRow.visit_id.in_(visit_ids))

@@ -141,9 +141,7 @@ def test_text_search_finds_a_retailer_by_licence_number(api: Api, people: DemoPe
 NODE = "query($id: ID!) { node(id: $id) { id ... on Retailer { name } ... on Manager { name } } }"
 
 
-def test_node_hides_other_peoples_objects_like_missing_ones(
-    api: Api, people: DemoPeople
-) -> None:
+def test_node_hides_other_peoples_objects_like_missing_ones(api: Api, people: DemoPeople) -> None:
     """A manager asking for a colleague's retailer gets null, exactly as for a missing ID."""
     theirs = api.data(RETAILERS, {"first": 1}, as_=people.manager_elsewhere)["retailers"]
     their_id = theirs["nodes"][0]["id"]
@@ -152,7 +150,8 @@ def test_node_hides_other_peoples_objects_like_missing_ones(
     missing = encode_global_id("Retailer", 10_000_000)
     assert api.data(NODE, {"id": missing}, as_=people.manager)["node"] is None
     bad = api.execute(NODE, {"id": "%%%"}, as_=people.manager)
-    assert bad.errors is not None and "not a valid ID" in bad.errors[0].message
+    assert bad.errors is not None
+    assert "not a valid ID" in bad.errors[0].message
 
 
 def test_managers_are_scoped_like_retailers(api: Api, people: DemoPeople) -> None:
@@ -176,8 +175,8 @@ def test_sql_statements_do_not_grow_with_page_size(
     for size in (5, 100):
         statements: list[str] = []
 
-        def count(*args: object) -> None:
-            statements.append(str(args[2]))
+        def count(*args: object, _seen: list[str] = statements) -> None:
+            _seen.append(str(args[2]))
 
         sa.event.listen(demo_engine, "before_cursor_execute", count)
         try:

@@ -26,7 +26,9 @@ mutation($i: VisitsSyncInput!) { visitsSync(input: $i) {
   userErrors { message code }
   results { idempotencyKey created error { message code } visit { id verdict lateUpload } }
 } }"""
-MY_RETAILERS = "{ viewer { manager { retailers(first: 50) { nodes { id position { lat lon } } } } } }"
+MY_RETAILERS = (
+    "{ viewer { manager { retailers(first: 50) { nodes { id position { lat lon } } } } } }"
+)
 
 
 def _retailers(api: Api, who: str) -> list[dict[str, Any]]:
@@ -34,7 +36,9 @@ def _retailers(api: Api, who: str) -> list[dict[str, Any]]:
     return list(data["viewer"]["manager"]["retailers"]["nodes"])
 
 
-def _fix(lat: float, lon: float, accuracy_m: float = 8.0, at: datetime | None = None) -> dict[str, Any]:
+def _fix(
+    lat: float, lon: float, accuracy_m: float = 8.0, at: datetime | None = None
+) -> dict[str, Any]:
     when = at or datetime.now(UTC)
     return {"lat": lat, "lon": lon, "accuracyM": accuracy_m, "capturedAt": when.isoformat()}
 
@@ -43,15 +47,19 @@ def _key() -> str:
     return str(uuid.uuid4())
 
 
-def test_a_check_in_at_the_shop_is_in_place_with_its_evidence(
-    api: Api, people: DemoPeople
-) -> None:
+def test_a_check_in_at_the_shop_is_in_place_with_its_evidence(api: Api, people: DemoPeople) -> None:
     """A sharp GPS fix a few metres from the shop is IN_PLACE, and the fix is stored."""
     shop = _retailers(api, people.manager)[0]
     lat, lon = shop["position"]["lat"], shop["position"]["lon"]
     data = api.data(
         START,
-        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": _fix(lat + 0.00005, lon)}},
+        {
+            "i": {
+                "retailerId": shop["id"],
+                "idempotencyKey": _key(),
+                "deviceFix": _fix(lat + 0.00005, lon),
+            }
+        },
         as_=people.manager,
     )["visitStart"]
     assert data["userErrors"] == []
@@ -68,7 +76,13 @@ def test_a_check_in_far_away_is_not_in_place(api: Api, people: DemoPeople) -> No
     lat, lon = shop["position"]["lat"], shop["position"]["lon"]
     visit = api.data(
         START,
-        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": _fix(lat + 0.0072, lon)}},
+        {
+            "i": {
+                "retailerId": shop["id"],
+                "idempotencyKey": _key(),
+                "deviceFix": _fix(lat + 0.0072, lon),
+            }
+        },
         as_=people.manager,
     )["visitStart"]["visit"]
     assert visit["verdict"] == "NOT_IN_PLACE"
@@ -81,7 +95,13 @@ def test_a_coarse_fix_cannot_prove_presence(api: Api, people: DemoPeople) -> Non
     lat, lon = shop["position"]["lat"], shop["position"]["lon"]
     visit = api.data(
         START,
-        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": _fix(lat, lon, 300.0)}},
+        {
+            "i": {
+                "retailerId": shop["id"],
+                "idempotencyKey": _key(),
+                "deviceFix": _fix(lat, lon, 300.0),
+            }
+        },
         as_=people.manager,
     )["visitStart"]["visit"]
     assert visit["verdict"] == "INCONCLUSIVE"
@@ -91,7 +111,9 @@ def test_a_retried_start_returns_the_same_visit(api: Api, people: DemoPeople) ->
     """The same idempotency key returns the first visit, marked as replayed."""
     shop = _retailers(api, people.manager)[3]
     lat, lon = shop["position"]["lat"], shop["position"]["lon"]
-    variables = {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": _fix(lat, lon)}}
+    variables = {
+        "i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": _fix(lat, lon)}
+    }
     first = api.data(START, variables, as_=people.manager)["visitStart"]
     again = api.data(START, variables, as_=people.manager)["visitStart"]
     assert first["replayed"] is False
@@ -99,9 +121,7 @@ def test_a_retried_start_returns_the_same_visit(api: Api, people: DemoPeople) ->
     assert again["visit"]["id"] == first["visit"]["id"]
 
 
-def test_check_out_derives_dwell_and_the_whole_visit_verdict(
-    api: Api, people: DemoPeople
-) -> None:
+def test_check_out_derives_dwell_and_the_whole_visit_verdict(api: Api, people: DemoPeople) -> None:
     """An end fix away from the shop makes the whole visit NOT_IN_PLACE; dwell is derived."""
     shop = _retailers(api, people.manager)[4]
     lat, lon = shop["position"]["lat"], shop["position"]["lon"]
@@ -146,8 +166,28 @@ def test_nobody_but_the_manager_can_check_in_at_their_retailers(
     ("patch", "message"),
     [
         ({"idempotencyKey": "short"}, "idempotencyKey"),
-        ({"deviceFix": {"lat": 95.0, "lon": 120.6, "accuracyM": 5, "capturedAt": "2026-11-27T08:00:00Z"}}, "deviceFix"),
-        ({"deviceFix": {"lat": 28.0, "lon": 120.6, "accuracyM": -5, "capturedAt": "2026-11-27T08:00:00Z"}}, "deviceFix"),
+        (
+            {
+                "deviceFix": {
+                    "lat": 95.0,
+                    "lon": 120.6,
+                    "accuracyM": 5,
+                    "capturedAt": "2026-11-27T08:00:00Z",
+                }
+            },
+            "deviceFix",
+        ),
+        (
+            {
+                "deviceFix": {
+                    "lat": 28.0,
+                    "lon": 120.6,
+                    "accuracyM": -5,
+                    "capturedAt": "2026-11-27T08:00:00Z",
+                }
+            },
+            "deviceFix",
+        ),
         ({"deviceTime": "2099-01-01T00:00:00Z"}, "future"),
         ({"retailerId": "garbage"}, "retailerId"),
     ],
@@ -191,7 +231,9 @@ def test_offline_batches_synced_twice_create_nothing_twice(api: Api, people: Dem
     assert all(r["visit"]["verdict"] == "IN_PLACE" for r in first["results"])
     second = api.data(SYNC, {"i": {"visits": batch}}, as_=people.manager)["visitsSync"]
     assert [r["created"] for r in second["results"]] == [False, False, False]
-    assert [r["visit"]["id"] for r in second["results"]] == [r["visit"]["id"] for r in first["results"]]
+    assert [r["visit"]["id"] for r in second["results"]] == [
+        r["visit"]["id"] for r in first["results"]
+    ]
 
 
 def test_a_bad_item_in_a_batch_does_not_stop_the_others(api: Api, people: DemoPeople) -> None:
@@ -204,7 +246,8 @@ def test_a_bad_item_in_a_batch_does_not_stop_the_others(api: Api, people: DemoPe
         {"retailerId": mine["id"], "idempotencyKey": _key(), "startedAt": at.isoformat()},
     ]
     results = api.data(SYNC, {"i": {"visits": batch}}, as_=people.manager)["visitsSync"]["results"]
-    assert results[0]["visit"] is None and results[0]["error"]["code"] == "NOT_FOUND"
+    assert results[0]["visit"] is None
+    assert results[0]["error"]["code"] == "NOT_FOUND"
     assert results[1]["created"] is True, results
 
 

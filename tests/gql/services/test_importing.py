@@ -242,6 +242,7 @@ def test_every_bad_field_of_a_row_is_reported(
         (2, "order_weekday"),
         (2, "manager_staff_no"),
     }
+    assert caught.value.bad_lines == 1
 
 
 def test_missing_and_unknown_columns_are_reported_on_the_header_line(

@@ -12,7 +12,8 @@ from gql.store.migrate import alembic_config, current_revision, head_revision, i
 from gql.store.models import Base
 
 if TYPE_CHECKING:
-    from pathlib import Path
+    import re
+from pathlib import Path
 
 
 def test_models_and_migrations_agree(engine: sa.Engine) -> None:
@@ -59,3 +60,28 @@ def test_downgrade_to_base_removes_every_table(tmp_path: Path) -> None:
         assert set(sa.inspect(fresh).get_table_names()) <= {"alembic_version"}
     finally:
         fresh.dispose()
+
+
+def _enum_columns() -> list[tuple[str, str, set[str]]]:
+    found = []
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if isinstance(column.type, sa.Enum):
+                found.append((table.name, column.name, set(column.type.enums)))
+    return found
+
+
+def test_enum_checks_in_the_database_match_the_domain_enums(engine: sa.Engine) -> None:
+    """Every enum column's CHECK allows exactly the enum's values (autogenerate cannot see it)."""
+    inspector = sa.inspect(engine)
+    mismatches = []
+    for table, column, values in _enum_columns():
+        checks = [
+            c["sqltext"]
+            for c in inspector.get_check_constraints(table)
+            if c["name"] == f"ck_{table}_{column}"
+        ]
+        allowed = set(re.findall(r"'([^']*)'", checks[0])) if checks else set()
+        if allowed != values:
+            mismatches.append((table, column, sorted(allowed), sorted(values)))
+    assert mismatches == []
