@@ -6,8 +6,8 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 import strawberry
+from graphql import GraphQLError, find_breaking_changes, find_dangerous_changes
 from graphql import build_schema as parse_sdl
-from graphql import find_breaking_changes, find_dangerous_changes
 from strawberry.extensions import (
     DisableIntrospection,
     MaskErrors,
@@ -25,9 +25,23 @@ from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType
 from gql.schema.unit_of_work import UnitOfWork
 
 if TYPE_CHECKING:
+    from strawberry.types import ExecutionContext
+
     from gql.settings import Settings
 
 __all__ = ["build_schema", "schema_drift"]
+
+
+class VisitGisSchema(strawberry.Schema):
+    """Logs only unexpected errors; expected ones (client errors, validation) are answers."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Send bugs to the log with their traceback; keep expected failures out of it."""
+        unexpected = [e for e in errors if should_mask(e)]
+        if unexpected:
+            super().process_errors(unexpected, execution_context)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -47,7 +61,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return VisitGisSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
