@@ -15,7 +15,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
-from gql.context import AppState, build_context
+from gql.context import AppState, Context, build_context
 from gql.store import migrate
 from gql.store.db import DatabaseUnavailable, create_engine_for, session_factory
 
@@ -61,6 +61,10 @@ class VisitGraphQL(GraphQL[Any, None]):
                 timeout=self.state.settings.execution_timeout_s,
             )
         except TimeoutError as exc:
+            context = kwargs.get("context")
+            if isinstance(context, Context):
+                # cancelled before the unit of work ended: release the session and its locks
+                context.close(commit=False)
             raise StrawberryHTTPException(503, "operation timed out") from exc
 
 

@@ -88,9 +88,13 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                 if args.if_empty and demo_city.has_data(session):
                     print("demo city: database already has retailers; not seeding")
                     return 0
-                summary = demo_city.seed(
-                    session, seed=args.seed, progress=_progress_printer(sys.stderr)
-                )
+                try:
+                    summary = demo_city.seed(
+                        session, seed=args.seed, progress=_progress_printer(sys.stderr)
+                    )
+                except demo_city.DatabaseNotEmpty as exc:
+                    _err(f"{exc} (use --if-empty to skip seeding when data exists)")
+                    return 1
                 session.commit()
                 print(f"demo city seeded: {summary}")
             else:
@@ -123,7 +127,10 @@ def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
                 session.rollback()
                 for row in exc.errors:
                     _err(f"{args.file}:{row.line}: {row.field}: {row.reason}")
-                _err(f"{len(exc.errors)} bad row(s); nothing was imported")
+                _err(
+                    f"{exc.bad_lines} bad row(s), {len(exc.errors)} problem(s); "
+                    "nothing was imported"
+                )
                 return 1
             session.commit()
             print(f"imported {args.kind}: {report}")

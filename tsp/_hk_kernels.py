@@ -67,8 +67,7 @@ def hk_fill(rows, init, max_size, offsets, table, inf):  # type: ignore[no-untyp
     ``init[j]`` is the cost of the one-member path ``{j}``.
     """
     n_bits = rows.shape[0]
-    full = (1 << n_bits) - 1
-    members = np.empty(n_bits, np.int64)
+    members = np.empty(n_bits + 1, np.int64)
     acc = np.empty(n_bits, table.dtype)
     for j in range(n_bits):
         table[offsets[1 << j]] = init[j]
@@ -76,11 +75,10 @@ def hk_fill(rows, init, max_size, offsets, table, inf):  # type: ignore[no-untyp
         k = _popcount(mask)
         if k >= max_size:
             continue
-        rest = mask
-        for c in range(k):
-            low = rest & -rest
-            members[c] = _popcount(low - 1)
-            rest ^= low
+        c = 0
+        for b in range(n_bits):  # branch-free: write always, advance on a set bit
+            members[c] = b
+            c += (mask >> b) & 1
         for j in range(n_bits):
             acc[j] = inf
         base = offsets[mask]
@@ -89,7 +87,7 @@ def hk_fill(rows, init, max_size, offsets, table, inf):  # type: ignore[no-untyp
             m = members[r]
             for j in range(n_bits):
                 acc[j] = min(acc[j], _narrow(v + rows[m, j], v))
-        rest = full ^ mask
+        rest = ((1 << n_bits) - 1) ^ mask
         while rest:
             low = rest & -rest
             rest ^= low
@@ -196,8 +194,8 @@ def hk_combine_mid(  # type: ignore[no-untyped-def]  # pragma: no cover
     n_bits = rows.shape[0]
     full = (1 << n_bits) - 1
     hf = np.empty(n_bits, f_table.dtype)
-    members = np.empty(n_bits, np.int64)
-    comp_members = np.empty(n_bits, np.int64)
+    members = np.empty(n_bits + 1, np.int64)
+    comp_members = np.empty(n_bits + 1, np.int64)
     best = inf
     best_mask = -1
     best_x = -1
@@ -208,16 +206,14 @@ def hk_combine_mid(  # type: ignore[no-untyped-def]  # pragma: no cover
         if only_zero and not mask & 2:
             continue
         comp = full ^ mask
-        rest = mask
-        for c in range(size):
-            low = rest & -rest
-            members[c] = _popcount(low - 1)
-            rest ^= low
-        rest = comp
-        for c in range(size + 1):
-            low = rest & -rest
-            comp_members[c] = _popcount(low - 1)
-            rest ^= low
+        c = 0
+        e = 0
+        for b in range(n_bits):  # branch-free split of the bits into the two sides
+            bit = (mask >> b) & 1
+            members[c] = b
+            comp_members[e] = b
+            c += bit
+            e += 1 - bit
         base = f_offsets[mask]
         if only_zero:
             # Only x = 0 can be the middle node here: a scalar minimum suffices.

@@ -335,14 +335,28 @@ def _evaluate(d, travel, route, w_open, w_close, w_count, service, start_time, a
 
 @njit(cache=True, nogil=True)
 def ils_windows(  # type: ignore[no-untyped-def]  # pragma: no cover
-    d, travel, route, lo, hi, w_open, w_close, w_count, service, start_time, iterations, seed
+    d,
+    travel,
+    route,
+    lo,
+    hi,
+    w_open,
+    w_close,
+    w_count,
+    service,
+    start_time,
+    iterations,
+    seed,
+    max_evals,
 ):
     """Minimise ``(window violation, cost)`` lexicographically by iterated local search.
 
     Moves are 2-opt and Or-opt (1–3) evaluated by a full schedule scan, so a pass is
-    O(n³) at worst; meant for routes up to a few hundred stops. ``route`` ends as the best.
+    O(n³) at worst; meant for routes up to a few hundred stops. At most ``max_evals``
+    moves are evaluated, so the caller can bound the run time. ``route`` ends as the best.
     Returns ``(violation, cost)``.
     """
+    evals = 0
     n = route.shape[0]
     arrive = np.empty(n, np.int64)
     depart = np.empty(n, np.int64)
@@ -356,6 +370,8 @@ def ils_windows(  # type: ignore[no-untyped-def]  # pragma: no cover
     best_v, best_c = cur_v, cur_c
     state = (seed * 2654435761 + 12345) & 0x7FFFFFFFFFFFFFFF
     for it in range(iterations + 1):
+        if evals >= max_evals:
+            break
         if it > 0:
             route[:] = best
             for p in range(n):
@@ -365,10 +381,13 @@ def ils_windows(  # type: ignore[no-untyped-def]  # pragma: no cover
                 d, travel, route, w_open, w_close, w_count, service, start_time, arrive, depart
             )
         improved = True
-        while improved:
+        while improved and evals < max_evals:
             improved = False
             for i in range(lo, hi):
                 for j in range(i + 1, hi + 1):
+                    if evals >= max_evals:
+                        break
+                    evals += 1
                     cand[:] = route
                     a, b = i, j
                     while a < b:
@@ -398,6 +417,9 @@ def ils_windows(  # type: ignore[no-untyped-def]  # pragma: no cover
                         if s - 1 <= k <= e:
                             continue
                         for rev in range(2):
+                            if evals >= max_evals:
+                                break
+                            evals += 1
                             cand[:] = route
                             for p in range(n):
                                 pos[cand[p]] = p

@@ -124,14 +124,14 @@ def held_karp(
     rows_t = np.ascontiguousarray(rows64.T, dtype=table_dtype)
 
     b_off = np.empty(1 << n_bits, dtype=offset_dtype)
-    b_table = np.empty(hk_offsets(n_bits, bwd, b_off), dtype=table_dtype)
+    b_table = np.empty(hk_offsets(n_bits, bwd, b_off) + 1, dtype=table_dtype)
     if symmetric_closed:
         hk_fill(rows, init64.astype(table_dtype), bwd, b_off, b_table, inf)
         f_off, f_table = b_off, b_table
     else:
         hk_fill(rows_t, ret64.astype(table_dtype), bwd, b_off, b_table, inf)
         f_off = np.empty(1 << n_bits, dtype=offset_dtype)
-        f_table = np.empty(hk_offsets(n_bits, fwd, f_off), dtype=table_dtype)
+        f_table = np.empty(hk_offsets(n_bits, fwd, f_off) + 1, dtype=table_dtype)
         hk_fill(rows, init64.astype(table_dtype), fwd, f_off, f_table, inf)
 
     if n_bits % 2:

@@ -20,6 +20,7 @@ _NEIGHBOURS = 10
 _KICK_SEGMENT = 30
 _OR_SEGMENT = 3
 _SLACK_PPM = 0
+_SCHEDULE_STEPS_PER_S = 3e7  # conservative: schedule steps per second in the kernel
 
 
 class Extended:
@@ -149,21 +150,27 @@ def windowed_local_search(
     seed: int,
     initial: npt.NDArray[np.int64],
 ) -> tuple[list[int], int, int]:
-    """Search on ``(window violation, cost)``; return order, violation and cost."""
+    """Search on ``(window violation, cost)``; return order, violation and cost.
+
+    Each kernel call gets a move-evaluation budget sized to the time left (a move costs a
+    schedule scan, about ``n`` steps), so large inputs stop near ``deadline`` too.
+    """
     route = ext.route(initial)
     w_open, w_close, w_count = windows
     start_time = ext.problem.start_time
     args = (w_open, w_close, w_count, service, start_time)
-    if ext.hi < 2:
-        viol, cost = ils_windows(
-            ext.cost, ext.travel, route, ext.lo, max(ext.hi, 1), *args, 0, seed
-        )
-        return ext.order(route), int(viol), int(cost)
-    viol, cost = ils_windows(ext.cost, ext.travel, route, ext.lo, ext.hi, *args, 0, seed)
+    hi = max(ext.hi, 1)
+    steps = len(route)
+
+    def budget() -> int:
+        left = max(deadline - time.perf_counter(), 0.0)
+        return max(200, int(left * _SCHEDULE_STEPS_PER_S / steps))
+
+    viol, cost = ils_windows(ext.cost, ext.travel, route, ext.lo, hi, *args, 0, seed, budget())
     round_ = 0
-    while time.perf_counter() < deadline and (viol > 0 or round_ < 10_000):
+    while ext.hi >= 2 and time.perf_counter() < deadline:
         round_ += 1
         viol, cost = ils_windows(
-            ext.cost, ext.travel, route, ext.lo, ext.hi, *args, 1, seed + round_
+            ext.cost, ext.travel, route, ext.lo, hi, *args, 1, seed + round_, budget()
         )
     return ext.order(route), int(viol), int(cost)

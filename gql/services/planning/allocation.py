@@ -57,6 +57,10 @@ class AllocationProblem:
         mean distance to the nearest centre (0 disables the warm-start preference).
     candidates
         How many nearest centres each retailer may be allocated to.
+    prices
+        ``(k, R - 1)`` Lagrangian prices of the secondary criteria: assigning retailer ``i``
+        to territory ``j`` costs ``sum_r prices[j, r] * loads[i, r + 1] / mean_r`` extra, in
+        the same unit as a retailer's whole distance cost (None: no prices).
     """
 
     xy_m: FloatArray
@@ -68,6 +72,7 @@ class AllocationProblem:
     current: IntArray
     move_cost: float = 0.0
     candidates: int = 8
+    prices: FloatArray | None = None
 
 
 def allocate(problem: AllocationProblem, centres_m: FloatArray) -> IntArray:
@@ -114,10 +119,18 @@ def _transport(problem: AllocationProblem, centres_m: FloatArray, kk: int) -> In
     cost = (d_m / d_ref) ** 2
     if problem.move_cost > 0:
         cost = cost + problem.move_cost * ((cur[rows] >= 0) & (cur[rows] != cols))
-    unit_cost = np.rint(cost * _COST_SCALE).astype(np.int64)
-
     scale = _UNITS_TOTAL / max(float(load.sum()), 1e-12)
     units = units_of(load, scale).astype(np.int64)
+    if problem.prices is not None:
+        secondary = problem.loads[movable[rows], 1:] / np.maximum(
+            problem.loads[:, 1:].mean(axis=0) * problem.loads.shape[0] / k, 1e-12
+        )
+        extra = (secondary * problem.prices[cols]).sum(axis=1) / units[movable][rows]
+        # a constant per retailer does not change its choice: keep every cost non-negative
+        low = np.full(nm, np.inf)
+        np.minimum.at(low, rows, extra)
+        cost = cost + extra - low[rows]
+    unit_cost = np.rint(cost * _COST_SCALE).astype(np.int64)
     fixed_units = (
         np.bincount(fixed[fixed >= 0], weights=units_of(load[fixed >= 0], scale), minlength=k)
         if (fixed >= 0).any()

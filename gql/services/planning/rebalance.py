@@ -49,7 +49,7 @@ class RebalanceProblem:
     bands: FloatArray
     compactness: float = 1e-4
     move_cost: float = 0.0
-    max_passes: int = 30
+    max_passes: int = 200
 
 
 def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:

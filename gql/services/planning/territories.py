@@ -18,7 +18,7 @@ Method (location–allocation, Hess et al. 1965):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -70,6 +70,7 @@ class PartitionSettings:
     candidates: int = 8
     max_iterations: int = 5
     move_cost: float = 3.0
+    price_step: float = 2e4
     warm_start: bool = True
 
     def __post_init__(self) -> None:
@@ -195,11 +196,15 @@ def partition_territories(
         else bisection_centres(xy, workload_min, k)
     )
     assignment = current
+    prices = np.zeros((k, loads.shape[1] - 1))
     for it in range(settings.max_iterations):
-        new = allocate(problem, centres)
+        new = allocate(replace(problem, prices=prices), centres)
         changed = float(np.mean(new != assignment))
         assignment = new
         centres = update_centres(xy, workload_min, assignment, centres)
+        per = np.zeros_like(targets)
+        np.add.at(per, assignment, loads)
+        prices = prices + settings.price_step * (per[:, 1:] / targets[:, 1:] - 1.0)
         progress("allocate", it + 1, total_steps)
         if changed < 0.002 or (warm and it >= 1):
             break

@@ -1,6 +1,13 @@
 """ORM row classes; private to :mod:`gql.store` (repositories map them to domain types)."""
 
+from gql.store.models.audits import (
+    AuditEditRow,
+    AuditPlanRetailerRow,
+    AuditPlanRow,
+    AuditRecordRow,
+)
 from gql.store.models.base import Base
+from gql.store.models.evaluations import AmendmentRow, EvaluationResultRow, GoalRow, ScoreEventRow
 from gql.store.models.organisation import AccountManagerRow, DepartmentRow, StaffRow
 from gql.store.models.plans import PlanStopRow, VisitPlanRow
 from gql.store.models.retailers import OpeningWindowRow, RetailerRow
@@ -9,14 +16,22 @@ from gql.store.models.visits import PositionFixRow, VisitRow
 
 __all__ = [
     "AccountManagerRow",
+    "AmendmentRow",
+    "AuditEditRow",
+    "AuditPlanRetailerRow",
+    "AuditPlanRow",
+    "AuditRecordRow",
     "Base",
     "DepartmentRow",
+    "EvaluationResultRow",
+    "GoalRow",
     "MonthlyTargetRow",
     "OpeningWindowRow",
     "PlanStopRow",
     "PositionFixRow",
     "RetailerRow",
     "SalesOrderRow",
+    "ScoreEventRow",
     "StaffRow",
     "VisitPlanRow",
     "VisitRow",

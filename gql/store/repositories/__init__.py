@@ -5,7 +5,10 @@ They return domain dataclasses from :mod:`gql.domain`; ORM rows never leave
 """
 
 from gql.store.repositories._paging import MAX_PAGE_SIZE, InvalidPageRequest, Page
+from gql.store.repositories.activity import ActivityRepository
+from gql.store.repositories.audits import AuditRepository
 from gql.store.repositories.departments import DepartmentRepository
+from gql.store.repositories.evaluations import EvaluationRepository
 from gql.store.repositories.managers import ManagerRepository
 from gql.store.repositories.retailers import (
     BoundingBox,
@@ -19,8 +22,11 @@ from gql.store.repositories.staff import StaffRepository
 
 __all__ = [
     "MAX_PAGE_SIZE",
+    "ActivityRepository",
+    "AuditRepository",
     "BoundingBox",
     "DepartmentRepository",
+    "EvaluationRepository",
     "InvalidPageRequest",
     "ManagerRepository",
     "Page",

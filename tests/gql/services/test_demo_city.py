@@ -2,9 +2,13 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -380,3 +384,38 @@ def test_demo_users_give_one_login_per_role(seeded: Seeded) -> None:
     assert [u.role for u in users] == list(Role)
     assert len({u.staff_no for u in users}) == len(users)
     assert all(u.department for u in users)
+
+
+_SEED_IN_A_FRESH_PROCESS = """
+import pathlib, sys, tempfile
+from gql.services import demo_city
+from gql.store.db import create_engine_for, session_factory, sqlite_url
+from gql.store.migrate import upgrade
+from tests.gql.services.test_demo_city import canonical_dump
+engine = create_engine_for(sqlite_url(pathlib.Path(sys.argv[1])))
+upgrade(engine)
+with session_factory(engine)() as session:
+    demo_city.seed(session, seed=7)
+    print(canonical_dump(session))
+"""
+
+
+def test_seed_is_identical_across_processes_with_different_hash_seeds(tmp_path: Path) -> None:
+    """Two fresh processes (different PYTHONHASHSEED) seeding with seed 7 write the same data."""
+    root = Path(__file__).resolve().parents[3]
+    dumps = []
+    for hash_seed in ("1", "2"):
+        directory = tmp_path / hash_seed
+        directory.mkdir()
+        result = subprocess.run(
+            [sys.executable, "-c", _SEED_IN_A_FRESH_PROCESS, str(directory)],
+            cwd=root,
+            env={**os.environ, "PYTHONHASHSEED": hash_seed},
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=120,
+        )
+        dumps.append(result.stdout.strip())
+    assert len(dumps[0]) == 64
+    assert dumps[0] == dumps[1]

@@ -1,0 +1,508 @@
+"""Every role against every root field: allowed where due, denied (indistinguishably) elsewhere.
+
+The table ``MATRIX`` holds, per root Query/Mutation/Subscription field, one or more
+representative operations aimed at *the* demo manager's objects, and the expected outcome per
+caller. A root field without an entry fails the run, so a new field cannot ship unchecked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from graphql import GraphQLObjectType
+
+from gql.context import Context
+from gql.schema.relay import decode_global_id, encode_global_id
+from gql.services.events import VisitEvent, VisitEventKind
+from tests.gql.api import Api
+from tests.gql.conftest import DemoPeople
+
+ALLOW, DENY = "allow", "deny"
+CALLERS = (
+    "manager",
+    "other_manager",
+    "head",
+    "deputy",
+    "head_elsewhere",
+    "marketing",
+    "auditor",
+    "admin",
+    "anonymous",
+)
+"""Columns: the target manager, a colleague in the same department, that department's head and
+deputy, another department's head, marketing, an auditor without audit plans, an admin, and no
+token at all."""
+
+DENIAL_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
+PLAN_DAY = date(2026, 12, 7)
+
+
+@dataclass(frozen=True)
+class Targets:
+    """Global IDs of the target manager's objects (and the caller table)."""
+
+    manager_id: str
+    staff_id: str
+    department_id: str
+    retailer_ids: tuple[str, ...]
+    retailer_position: tuple[float, float]
+    plan_id: str
+    visit_id: str
+    who: dict[str, str | None]
+
+
+@dataclass(frozen=True)
+class Case:
+    """One representative operation; ``judge`` maps a raw result to ALLOW or DENY."""
+
+    name: str
+    run: Callable[[Api, Targets, str | None], str]
+    expected: dict[str, str]
+
+
+def _expect(*allowed: str) -> dict[str, str]:
+    unknown = set(allowed) - set(CALLERS)
+    assert not unknown, unknown
+    return {c: ALLOW if c in allowed else DENY for c in CALLERS}
+
+
+def _key() -> str:
+    return str(uuid.uuid4())
+
+
+def _fix(lat: float, lon: float) -> dict[str, Any]:
+    return {"lat": lat, "lon": lon, "accuracyM": 8.0, "capturedAt": datetime.now(UTC).isoformat()}
+
+
+def _query(
+    api: Api,
+    who: str | None,
+    document: str,
+    variables: dict[str, Any] | None,
+    allowed: Callable[[dict[str, Any]], bool],
+) -> str:
+    """Run a document; errors must be denial codes, data is judged by ``allowed``."""
+    result = api.execute(document, variables, as_=who)
+    if result.errors:
+        codes = {(e.extensions or {}).get("code") for e in result.errors}
+        assert codes <= DENIAL_CODES, f"unexpected errors: {result.errors}"
+        return DENY
+    assert result.data is not None
+    return ALLOW if allowed(result.data) else DENY
+
+
+def _payload(
+    api: Api, who: str | None, document: str, variables: dict[str, Any], field: str
+) -> str:
+    """A mutation: ALLOW when it did its work; DENY only by a denial code, never by bad input."""
+
+    def judge(data: dict[str, Any]) -> bool:
+        payload = data[field]
+        errors = payload.get("userErrors") or []
+        results = payload.get("results") or []
+        item_errors = [r["error"] for r in results if r.get("error")]
+        codes = {e["code"] for e in [*errors, *item_errors]}
+        assert codes <= DENIAL_CODES, f"{field}: not a denial: {errors} {item_errors}"
+        return not codes
+
+    return _query(api, who, document, variables, judge)
+
+
+# -- the operations ------------------------------------------------------------------------------
+
+
+def _viewer(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api, who, "{ viewer { role staff { id } } }", None, lambda d: d["viewer"] is not None
+    )
+
+
+def _node(type_attr: str) -> Callable[[Api, Targets, str | None], str]:
+    def run(api: Api, t: Targets, who: str | None) -> str:
+        wanted = getattr(t, type_attr)
+        if isinstance(wanted, tuple):
+            wanted = wanted[0]
+        return _query(
+            api,
+            who,
+            "query($id: ID!) { node(id: $id) { id } }",
+            {"id": wanted},
+            lambda d: d["node"] is not None and d["node"]["id"] == wanted,
+        )
+
+    return run
+
+
+def _retailer(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($id: ID!) { retailer(id: $id) { id name } }",
+        {"id": t.retailer_ids[0]},
+        lambda d: d["retailer"] is not None,
+    )
+
+
+def _retailers(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($m: [ID!]) { retailers(filter: {managerIds: $m}, first: 5) "
+        "{ totalCount nodes { id } } }",
+        {"m": [t.manager_id]},
+        lambda d: d["retailers"]["totalCount"] > 0 and bool(d["retailers"]["nodes"]),
+    )
+
+
+def _manager(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($id: ID!) { manager(id: $id) { id msisdnMasked } }",
+        {"id": t.manager_id},
+        lambda d: d["manager"] is not None,
+    )
+
+
+def _managers(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($d: ID) { managers(departmentId: $d, first: 100) { nodes { id } } }",
+        {"d": t.department_id},
+        lambda d: {"id": t.manager_id} in d["managers"]["nodes"],
+    )
+
+
+def _departments(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "{ departments { id } }",
+        None,
+        lambda d: {"id": t.department_id} in d["departments"],
+    )
+
+
+def _visit_plan(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($m: ID!, $d: Date!) { visitPlan(managerId: $m, date: $d) { id } }",
+        {"m": t.manager_id, "d": PLAN_DAY.isoformat()},
+        lambda d: d["visitPlan"] is not None,
+    )
+
+
+def _visits(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($m: [ID!]) { visits(filter: {managerIds: $m}, first: 5) "
+        "{ totalCount nodes { id } } }",
+        {"m": [t.manager_id]},
+        lambda d: d["visits"]["totalCount"] > 0 and bool(d["visits"]["nodes"]),
+    )
+
+
+def _retailer_create(api: Api, t: Targets, who: str | None) -> str:
+    lat, lon = t.retailer_position
+    payload = {
+        "licenceNo": f"AUTHZ{uuid.uuid4().hex[:12]}",
+        "name": "授权矩阵测试店",
+        "address": "测试路 1 号",
+        "lat": lat + 0.02,
+        "lon": lon + 0.02,
+        "businessType": "ORDINARY",
+        "grade": 3,
+        "orderWeekday": 2,
+        "openingWindows": [{"openS": 28_800, "closeS": 72_000}],
+    }
+    return _payload(
+        api,
+        who,
+        "mutation($i: RetailerCreateInput!) { retailerCreate(input: $i) "
+        "{ retailer { id } userErrors { field message code } } }",
+        {"i": payload},
+        "retailerCreate",
+    )
+
+
+def _retailer_update(api: Api, t: Targets, who: str | None) -> str:
+    target = t.retailer_ids[1]
+    current = api.data(
+        "query($id: ID!) { retailer(id: $id) { version name } }",
+        {"id": target},
+        as_=t.who["marketing"],
+    )["retailer"]
+    return _payload(
+        api,
+        who,
+        "mutation($i: RetailerUpdateInput!) { retailerUpdate(input: $i) "
+        "{ retailer { id } userErrors { field message code } } }",
+        {"i": {"id": target, "expectedVersion": current["version"], "name": current["name"]}},
+        "retailerUpdate",
+    )
+
+
+def _visit_plan_create(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($i: VisitPlanCreateInput!) { visitPlanCreate(input: $i) "
+        "{ plan { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "managerId": t.manager_id,
+                "date": (PLAN_DAY + timedelta(days=1)).isoformat(),
+                "retailerIds": list(t.retailer_ids[:3]),
+            }
+        },
+        "visitPlanCreate",
+    )
+
+
+def _visit_start(api: Api, t: Targets, who: str | None) -> str:
+    lat, lon = t.retailer_position
+    return _payload(
+        api,
+        who,
+        "mutation($i: VisitStartInput!) { visitStart(input: $i) "
+        "{ visit { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "retailerId": t.retailer_ids[0],
+                "idempotencyKey": _key(),
+                "deviceFix": _fix(lat, lon),
+            }
+        },
+        "visitStart",
+    )
+
+
+def _visit_end(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($i: VisitEndInput!) { visitEnd(input: $i) "
+        "{ visit { id endedAt } userErrors { field message code } } }",
+        {"i": {"visitId": t.visit_id}},
+        "visitEnd",
+    )
+
+
+def _visits_sync(api: Api, t: Targets, who: str | None) -> str:
+    at = datetime.now(UTC) - timedelta(hours=2)
+    item = {"retailerId": t.retailer_ids[2], "idempotencyKey": _key(), "startedAt": at.isoformat()}
+    return _payload(
+        api,
+        who,
+        "mutation($i: VisitsSyncInput!) { visitsSync(input: $i) { userErrors { field message code }"
+        " results { created visit { id } error { field message code } } } }",
+        {"i": {"visits": [item]}},
+        "visitsSync",
+    )
+
+
+async def _first_event(api: Api, t: Targets, who: str | None) -> Any:
+    """Open the subscription; publish the target's event until it arrives or access fails."""
+    context = Context(state=api.state, token=None if who is None else api.token(who))
+    stream = await api.state.schema.subscribe(
+        "subscription($d: ID) { visitEvents(departmentId: $d) { kind visitId } }",
+        variable_values={"d": t.department_id},
+        context_value=context,
+    )
+    if not hasattr(stream, "__anext__"):
+        return stream  # refused before the stream opened
+    _, department_pk = decode_global_id(t.department_id)
+    _, manager_pk = decode_global_id(t.manager_id)
+    _, visit_pk = decode_global_id(t.visit_id)
+    _, retailer_pk = decode_global_id(t.retailer_ids[0])
+    event = VisitEvent(
+        kind=VisitEventKind.STARTED,
+        visit_id=visit_pk,
+        manager_id=manager_pk,
+        department_id=department_pk,
+        retailer_id=retailer_pk,
+        verdict="IN_PLACE",
+        occurred_at=datetime.now(UTC),
+    )
+    task = asyncio.ensure_future(stream.__anext__())
+    try:
+        for _ in range(250):  # bounded: at most ~5 s
+            done, _ = await asyncio.wait({task}, timeout=0.02)
+            if done:
+                return task.result()
+            api.state.bus.publish(event)
+        raise AssertionError("the subscription neither delivered nor refused")
+    finally:
+        task.cancel()
+        await stream.aclose()
+
+
+def _visit_events(api: Api, t: Targets, who: str | None) -> str:
+    result = asyncio.run(_first_event(api, t, who))
+    if result.errors:
+        codes = {(e.extensions or {}).get("code") for e in result.errors}
+        assert codes <= DENIAL_CODES, f"unexpected errors: {result.errors}"
+        return DENY
+    assert result.data["visitEvents"]["visitId"] == t.visit_id
+    return ALLOW
+
+
+# -- the table ------------------------------------------------------------------------------------
+
+_SCOPED_READ = _expect("manager", "head", "deputy", "marketing", "admin")
+"""Reference data of the target manager: own, department, marketing and admin (everything)."""
+
+MATRIX: dict[str, list[Case]] = {
+    "viewer": [Case("viewer", _viewer, _expect(*CALLERS[:-1]))],
+    "node": [
+        Case("node(Retailer)", _node("retailer_ids"), _SCOPED_READ),
+        Case("node(Manager)", _node("manager_id"), _SCOPED_READ),
+        Case("node(Department)", _node("department_id"), _expect(*CALLERS[:-1])),
+        Case("node(Staff)", _node("staff_id"), _expect("manager")),
+        Case("node(VisitPlan)", _node("plan_id"), _SCOPED_READ),
+        Case(
+            "node(Visit)",
+            _node("visit_id"),
+            _expect("manager", "head", "deputy", "marketing"),  # admins manage data, not people
+        ),
+    ],
+    "retailer": [Case("retailer", _retailer, _SCOPED_READ)],
+    "retailers": [Case("retailers", _retailers, _SCOPED_READ)],
+    "manager": [Case("manager", _manager, _SCOPED_READ)],
+    "managers": [Case("managers", _managers, _SCOPED_READ)],
+    "departments": [Case("departments", _departments, _expect(*CALLERS[:-1]))],
+    "visitPlan": [Case("visitPlan", _visit_plan, _SCOPED_READ)],
+    "visits": [Case("visits", _visits, _expect("manager", "head", "deputy", "marketing"))],
+    "retailerCreate": [Case("retailerCreate", _retailer_create, _expect("marketing", "admin"))],
+    "retailerUpdate": [Case("retailerUpdate", _retailer_update, _expect("marketing", "admin"))],
+    "visitPlanCreate": [
+        Case(
+            "visitPlanCreate", _visit_plan_create, _expect("manager", "head", "deputy", "marketing")
+        )
+    ],
+    "visitStart": [Case("visitStart", _visit_start, _expect("manager"))],
+    "visitEnd": [Case("visitEnd", _visit_end, _expect("manager"))],
+    "visitsSync": [Case("visitsSync", _visits_sync, _expect("manager"))],
+    "visitEvents": [Case("visitEvents", _visit_events, _expect("head", "deputy", "marketing"))],
+}
+
+ALL_CASES = [
+    pytest.param(case, caller, id=f"{case.name}-{caller}")
+    for cases in MATRIX.values()
+    for case in cases
+    for caller in CALLERS
+]
+
+
+def _root_fields(api: Api) -> set[str]:
+    schema = api.state.schema._schema
+    roots = (schema.query_type, schema.mutation_type, schema.subscription_type)
+    return {name for root in roots if isinstance(root, GraphQLObjectType) for name in root.fields}
+
+
+@pytest.fixture(scope="session")
+def targets(api: Api, people: DemoPeople) -> Targets:
+    """The target manager's objects, with one plan and one open visit made through the API."""
+    viewer = api.data(
+        "{ viewer { staff { id } department { id } manager { id "
+        "retailers(first: 10) { nodes { id position { lat lon } } } } } }",
+        as_=people.manager,
+    )["viewer"]
+    shops = viewer["manager"]["retailers"]["nodes"]
+    plan = api.data(
+        "mutation($i: VisitPlanCreateInput!) { visitPlanCreate(input: $i) "
+        "{ plan { id } userErrors { message } } }",
+        {
+            "i": {
+                "managerId": viewer["manager"]["id"],
+                "date": PLAN_DAY.isoformat(),
+                "retailerIds": [s["id"] for s in shops[:3]],
+            }
+        },
+        as_=people.manager,
+    )["visitPlanCreate"]
+    assert plan["plan"] is not None, plan["userErrors"]
+    position = (shops[0]["position"]["lat"], shops[0]["position"]["lon"])
+    visit = api.data(
+        "mutation($i: VisitStartInput!) { visitStart(input: $i) { visit { id } } }",
+        {
+            "i": {
+                "retailerId": shops[0]["id"],
+                "idempotencyKey": _key(),
+                "deviceFix": _fix(*position),
+            }
+        },
+        as_=people.manager,
+    )["visitStart"]["visit"]
+    return Targets(
+        manager_id=viewer["manager"]["id"],
+        staff_id=viewer["staff"]["id"],
+        department_id=viewer["department"]["id"],
+        retailer_ids=tuple(s["id"] for s in shops),
+        retailer_position=position,
+        plan_id=plan["plan"]["id"],
+        visit_id=visit["id"],
+        who={
+            "manager": people.manager,
+            "other_manager": people.other_manager_same_department,
+            "head": people.head,
+            "deputy": people.deputy,
+            "head_elsewhere": people.head_elsewhere,
+            "marketing": people.marketing,
+            "auditor": people.auditor,
+            "admin": people.admin,
+            "anonymous": None,
+        },
+    )
+
+
+def test_every_root_field_has_an_entry_in_the_matrix(api: Api) -> None:
+    """A root Query/Mutation/Subscription field without a table entry fails the run."""
+    missing = _root_fields(api) - set(MATRIX)
+    assert not missing, f"add authorization cases for: {sorted(missing)}"
+
+
+def test_the_matrix_names_only_real_fields(api: Api) -> None:
+    """Entries for fields that no longer exist are stale and must go."""
+    assert set(MATRIX) <= _root_fields(api)
+
+
+def test_every_case_allows_someone_and_denies_someone() -> None:
+    """Each row discriminates (a row that allows all or nobody tests nothing)."""
+    for cases in MATRIX.values():
+        for case in cases:
+            assert set(case.expected.values()) == {ALLOW, DENY}, case.name
+            assert case.expected["anonymous"] == DENY, case.name
+
+
+@pytest.mark.parametrize(("case", "caller"), ALL_CASES)
+def test_each_role_is_allowed_exactly_where_due(
+    case: Case, caller: str, api: Api, targets: Targets
+) -> None:
+    """The caller gets the object or its effect only where the access rules say so."""
+    assert case.run(api, targets, targets.who[caller]) == case.expected[caller]
+
+
+def test_ids_of_other_people_are_as_missing_as_ids_that_never_existed(
+    api: Api, targets: Targets
+) -> None:
+    """A denied node and a nonexistent one give the very same answer (no existence oracle)."""
+    query = "query($id: ID!) { node(id: $id) { id } }"
+    colleague = targets.who["other_manager"]
+    for real in (targets.visit_id, targets.plan_id, targets.retailer_ids[0], targets.manager_id):
+        type_name, _ = decode_global_id(real)
+        missing = encode_global_id(type_name, 987_654_321)
+        denied = api.execute(query, {"id": real}, as_=colleague)
+        absent = api.execute(query, {"id": missing}, as_=colleague)
+        assert (
+            (denied.data, denied.errors) == (absent.data, absent.errors) == ({"node": None}, None)
+        )

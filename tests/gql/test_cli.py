@@ -1,0 +1,99 @@
+"""The visitgis command: exit codes and one clear line per problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gql.cli import main
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv("VISITGIS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("VISITGIS_SETTINGS_FILE", raising=False)
+    monkeypatch.setenv("VISITGIS_DATA_DIR", str(tmp_path / "var"))
+    return tmp_path / "var"
+
+
+def test_bad_settings_stop_every_command_with_one_line_each(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 2 and one 'setting …' line per problem; nothing else happens."""
+    monkeypatch.setenv("VISITGIS_PORT", "0")
+    monkeypatch.setenv("VISITGIS_LOG_LEVEL", "LOUD")
+    assert main(["db", "upgrade"]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2
+    assert all(line.startswith("visitgis: setting ") for line in err)
+    assert not data_dir.exists()
+
+
+def test_an_unreachable_database_is_one_clear_sentence(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A PostgreSQL server that does not answer: exit 1, a message, no traceback."""
+    monkeypatch.setenv("VISITGIS_DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    assert main(["db", "upgrade"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("visitgis: ")
+    assert "Traceback" not in err
+
+
+def test_migrate_seed_and_token_work_in_order(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """upgrade → seed → seed again refused → --if-empty skips → a token for a demo user."""
+    assert main(["db", "upgrade"]) == 0
+    assert main(["demo", "seed", "--seed", "7"]) == 0
+    assert main(["demo", "seed"]) == 1
+    assert "already holds" in capsys.readouterr().err
+    assert main(["demo", "seed", "--if-empty"]) == 0
+    assert main(["demo", "tokens"]) == 0
+    out = capsys.readouterr().out
+    assert "ACCOUNT_MANAGER" in out
+    assert "Bearer " in out
+    assert main(["token", "NOBODY"]) == 1
+    assert "no staff member" in capsys.readouterr().err
+
+
+def test_a_bad_csv_imports_nothing_and_lists_every_bad_row(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two bad rows out of three: exit 1, both named with their line, no row written."""
+    assert main(["db", "upgrade"]) == 0
+    csv = tmp_path / "retailers.csv"
+    csv.write_text(
+        "licence_no,name,address,lat,lon,business_type,grade,order_weekday,opening_hours\n"
+        "330300000001,A,Street 1,28.0,120.7,ORDINARY,5,1,08:00-20:00\n"
+        "330300000002,B,Street 2,95.0,120.7,ORDINARY,5,1,08:00-20:00\n"
+        "330300000003,C,Street 3,28.0,120.7,NOT_A_TYPE,5,1,08:00-20:00\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "retailers", str(csv)]) == 1
+    err = capsys.readouterr().err
+    assert f"{csv}:3:" in err
+    assert f"{csv}:4:" in err
+    assert "nothing was imported" in err
+    assert main(["export-schema", "--output", str(tmp_path / "s.graphql")]) == 0
+    from gql.store.db import create_engine_for, session_factory
+    from gql.store.repositories import RetailerRepository
+
+    engine = create_engine_for(f"sqlite:///{data_dir / 'visitgis.sqlite3'}")
+    with session_factory(engine)() as session:
+        assert RetailerRepository(session).count() == 0
+    engine.dispose()
+
+
+def test_schema_check_reports_drift(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--check passes on a fresh export and fails, naming breaking changes, on a stale file."""
+    sdl = tmp_path / "schema.graphql"
+    assert main(["export-schema", "--output", str(sdl)]) == 0
+    assert main(["export-schema", "--check", str(sdl)]) == 0
+    sdl.write_text(sdl.read_text().replace("type Query {", "type Query {\n  retired: Int"))
+    capsys.readouterr()
+    assert main(["export-schema", "--check", str(sdl)]) == 1
+    assert "BREAKING" in capsys.readouterr().err
