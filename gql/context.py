@@ -10,10 +10,13 @@ from gql.auth import AuthError, decode_token
 from gql.domain import Carrier
 from gql.loaders import Loaders
 from gql.services.access import Principal
+from gql.services.audit_work import AuditService
 from gql.services.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
 from gql.services.directory import DirectoryService
+from gql.services.evaluations import EvaluationService
 from gql.services.events import EventBus, VisitEvent
 from gql.services.live import LiveService
+from gql.services.performance import PerformanceService
 from gql.services.plans import PlanService
 from gql.services.retailer_admin import RetailerAdminService
 from gql.services.spatial import SpatialIndex
@@ -160,6 +163,21 @@ class Context:
             locate_deadline_s=self.state.settings.locate_deadline_s,
             publish=self._outbox.append,
         )
+
+    @cached_property
+    def audits(self) -> AuditService:
+        """Audit plans, records and cross-checks (R5)."""
+        return AuditService(self.session, self.principal)
+
+    @cached_property
+    def evaluations(self) -> EvaluationService:
+        """Score events, closed results, amendments, scoreboards (R7)."""
+        return EvaluationService(self.session, self.principal)
+
+    @cached_property
+    def performance(self) -> PerformanceService:
+        """Goals, daily leaderboard and classification (R7.6-R7.8)."""
+        return PerformanceService(self.session, self.principal)
 
     @cached_property
     def live(self) -> LiveService:

@@ -18,6 +18,7 @@ from numba.extending import overload
 
 __all__ = [
     "hk_combine",
+    "hk_combine_mid",
     "hk_fill",
     "hk_offsets",
     "hk_trace_backward",

@@ -38,7 +38,6 @@ __all__ = [
     "RetailerCommand",
     "RetailerEditRejected",
     "RetailerSaved",
-    "SpacingConflict",
 ]
 
 EDITORS = frozenset({Role.ADMIN, Role.MARKETING})
@@ -109,20 +108,12 @@ class RetailerChange:
 
 
 @dataclass(frozen=True, slots=True)
-class SpacingConflict:
-    """A licensed retailer closer than the minimum spacing."""
-
-    retailer_id: int
-    distance_m: float
-
-
-@dataclass(frozen=True, slots=True)
 class RetailerSaved:
     """The saved retailer and any warnings (spacing) the caller should see."""
 
     retailer: Retailer
     warnings: list[FieldProblem] = field(default_factory=list)
-    conflicts: list[SpacingConflict] = field(default_factory=list)
+    conflicts: list[geo.SpacingConflict] = field(default_factory=list)
 
 
 def _to_wgs84(lat: float, lon: float, system: str) -> tuple[float, float]:
@@ -195,13 +186,10 @@ class RetailerAdminService:
 
     def _spacing(
         self, lat: float, lon: float, exclude: int | None, enforce: bool
-    ) -> tuple[list[FieldProblem], list[SpacingConflict]]:
-        near = self._spatial.within(self._session, lat, lon, self._min_spacing_m)
-        conflicts = [
-            SpacingConflict(retailer_id=i, distance_m=round(geo.haversine_m(lat, lon, *p), 1))
-            for i, p in ((i, self._spatial.position(self._session, i)) for i in near)
-            if i != exclude
-        ]
+    ) -> tuple[list[FieldProblem], list[geo.SpacingConflict]]:
+        conflicts = geo.spacing_conflicts(
+            self._spatial.index(self._session), lat, lon, self._min_spacing_m, exclude_id=exclude
+        )
         if not conflicts:
             return [], []
         nearest = min(conflicts, key=lambda c: c.distance_m)
@@ -212,7 +200,7 @@ class RetailerAdminService:
         problem = FieldProblem(("input", "lat"), message, "SPACING_VIOLATION")
         if enforce:
             raise RetailerEditRejected([problem])
-        return [problem], conflicts
+        return [problem], list(conflicts)
 
     def _check_manager(self, manager_id: int | None) -> list[FieldProblem]:
         if manager_id is None:
@@ -320,7 +308,7 @@ class RetailerAdminService:
         if problems:
             raise RetailerEditRejected(problems)
         warnings: list[FieldProblem] = []
-        conflicts: list[SpacingConflict] = []
+        conflicts: list[geo.SpacingConflict] = []
         if moved:
             warnings, conflicts = self._spacing(lat, lon, retailer_id, change.enforce_spacing)
         self._retailers.replace(

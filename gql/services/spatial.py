@@ -57,11 +57,6 @@ class SpatialIndex:
         ids, distance_m = self._fresh(session).nearest_with_distance(lat, lon, k)
         return list(zip(ids.tolist(), distance_m.tolist(), strict=True))
 
-    def position(self, session: Session, retailer_id: int) -> tuple[float, float]:
-        """A retailer's indexed WGS-84 position as (lat, lon)."""
-        point = self._fresh(session).position(retailer_id)
-        return point.lat, point.lon
-
     def index(self, session: Session) -> geo.RetailerIndex:
         """The current index (for verification's neighbourhood and spacing checks)."""
         return self._fresh(session)

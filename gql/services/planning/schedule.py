@@ -135,9 +135,10 @@ def route_schedule(
     per_visit = workload.total_min / workload.visits_per_cycle
     days_out: list[DayPlan] = []
     phase = plan.phase.copy()
+    weekday = plan.weekday.copy()
     moves = 0
     for m in range(n_managers):
-        lists = _manager_days(plan, phase, m)
+        lists = _manager_days(plan, weekday, phase, m)
         routes = [
             _route(retailers, workload, lists[i], depots[m], policy, start_min)
             for i in range(DAYS_PER_CYCLE)
@@ -146,7 +147,7 @@ def route_schedule(
             over = [i for i in range(DAYS_PER_CYCLE) if routes[i].hours > cap_hours]
             if not over:
                 break
-            moved = _shed(over[0], lists, routes, plan, phase, per_visit)
+            moved = _shed(over[0], lists, routes, plan, weekday, phase, per_visit)
             if moved is None:
                 break
             moves += 1
@@ -180,14 +181,16 @@ def route_schedule(
         late_stops=int(sum(d.late_stops for d in days_out)),
         phase_moves=moves,
     )
-    return Schedule(plan=replace(plan, phase=phase), days=tuple(days_out), metrics=metrics)
+    return Schedule(
+        plan=replace(plan, weekday=weekday, phase=phase), days=tuple(days_out), metrics=metrics
+    )
 
 
-def _manager_days(plan: WeekdayPlan, phase: IntArray, m: int) -> list[IntArray]:
+def _manager_days(plan: WeekdayPlan, weekday: IntArray, phase: IntArray, m: int) -> list[IntArray]:
     mine = np.flatnonzero(plan.territory == m)
-    weeks = visit_weeks(replace(plan, phase=phase))[mine]
+    weeks = visit_weeks(replace(plan, weekday=weekday, phase=phase))[mine]
     return [
-        mine[(plan.weekday[mine] == d) & weeks[:, w]]
+        mine[(weekday[mine] == d) & weeks[:, w]]
         for w in range(CYCLE_WEEKS)
         for d in range(WEEKDAYS)
     ]
@@ -198,11 +201,16 @@ def _shed(
     lists: list[IntArray],
     routes: list[DayRoute],
     plan: WeekdayPlan,
+    weekday: IntArray,
     phase: IntArray,
     per_visit: FloatArray,
-) -> tuple[int, int] | None:
-    """Move the heaviest monthly visit (or a fortnightly pair) off an over-cap day."""
-    week, weekday = divmod(day, WEEKDAYS)
+) -> tuple[int, ...] | None:
+    """Move the heaviest flexible visit off an over-cap day onto the manager's lightest day(s).
+
+    A monthly visit may go to any other day; a fortnightly retailer moves to the weekday and
+    phase whose heavier day is lightest. Returns the days whose lists changed.
+    """
+    hours = np.array([r.hours for r in routes])
     members = lists[day]
     for visits in (1, 2):
         flexible = members[plan.visits_per_cycle[members] == visits]
@@ -210,20 +218,31 @@ def _shed(
             continue
         i = int(flexible[np.argmax(per_visit[flexible])])
         if visits == 1:
-            options = [w for w in range(CYCLE_WEEKS) if w != week]
-            target = min(options, key=lambda w: routes[w * WEEKDAYS + weekday].hours)
-            phase[i] = target
+            others = [d for d in range(DAYS_PER_CYCLE) if d != day]
+            target = min(others, key=lambda d: hours[d])
+            if hours[target] >= hours[day]:
+                continue
+            phase[i], weekday[i] = divmod(target, WEEKDAYS)
             lists[day] = members[members != i]
-            lists[target * WEEKDAYS + weekday] = np.r_[lists[target * WEEKDAYS + weekday], i]
-            return day, target * WEEKDAYS + weekday
-        # fortnightly: flip its phase, which moves both of its visits by one week
-        phase[i] = 1 - phase[i]
-        for w in range(CYCLE_WEEKS):
-            d = w * WEEKDAYS + weekday
-            lists[d] = lists[d][lists[d] != i]
-            if w % 2 == phase[i]:
-                lists[d] = np.r_[lists[d], i]
-        return day, ((week + 1) % CYCLE_WEEKS) * WEEKDAYS + weekday
+            lists[target] = np.r_[lists[target], i]
+            return day, target
+        old = [w * WEEKDAYS + int(weekday[i]) for w in range(CYCLE_WEEKS) if w % 2 == phase[i]]
+        options = [
+            (max(hours[p * WEEKDAYS + d], hours[(p + 2) * WEEKDAYS + d]), p, d)
+            for p in range(2)
+            for d in range(WEEKDAYS)
+            if (p, d) != (int(phase[i]), int(weekday[i]))
+        ]
+        best, p, d = min(options)
+        if best >= hours[day]:
+            continue
+        phase[i], weekday[i] = p, d
+        new = [p * WEEKDAYS + d, (p + 2) * WEEKDAYS + d]
+        for x in old:
+            lists[x] = lists[x][lists[x] != i]
+        for x in new:
+            lists[x] = np.r_[lists[x], i]
+        return (*old, *new)
     return None
 
 

@@ -204,7 +204,8 @@ def partition_territories(
         centres = update_centres(xy, workload_min, assignment, centres)
         per = np.zeros_like(targets)
         np.add.at(per, assignment, loads)
-        prices = prices + settings.price_step * (per[:, 1:] / targets[:, 1:] - 1.0)
+        if not warm:  # a warm start keeps its retailers; prices would move many
+            prices = prices + settings.price_step * (per[:, 1:] / targets[:, 1:] - 1.0)
         progress("allocate", it + 1, total_steps)
         if changed < 0.002 or (warm and it >= 1):
             break
@@ -223,7 +224,7 @@ def partition_territories(
             current=current,
             centres_m=centres,
             bands=_bands(tolerances),
-            move_cost=1e-4 if warm else 0.0,
+            move_cost=2e-3 if warm else 0.0,
         ),
         assignment,
     )

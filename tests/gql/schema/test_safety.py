@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.orm import Session
 from starlette.exceptions import StarletteDeprecationWarning
 
 from gql.app import create_app
@@ -298,13 +299,16 @@ def test_production_serves_no_graphiql(prod: TestClient, dev: TestClient) -> Non
 # -- execution timeout -------------------------------------------------------------------------
 
 
-def test_an_operation_past_the_execution_timeout_is_http_503_and_writes_nothing(
+def test_an_operation_past_the_execution_timeout_is_http_503_and_releases_its_session(
     demo_engine: sa.Engine, people: DemoPeople, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A stuck operation is cut at the timeout with 503; its unit of work is not committed."""
+    """A stuck operation is cut at the timeout with 503; its unit of work is rolled back, not
+    left holding the database (a later write succeeds)."""
     original = VisitService.start
+    sessions: list[Session] = []  # held on purpose: garbage collection must not be the fix
 
     async def stuck(self: VisitService, command: Any) -> Any:
+        sessions.append(self._session)
         outcome = await original(self, command)  # writes (flushes) the visit...
         await asyncio.sleep(60)  # ...and then hangs
         return outcome
@@ -329,6 +333,18 @@ def test_an_operation_past_the_execution_timeout_is_http_503_and_writes_nothing(
         )
         assert response.status_code == 503
         assert "timed out" in response.text
+        # the cut operation released its session: the next write goes through at once
+        assert len(sessions) == 1
+        assert not sessions[0].in_transaction()
+        monkeypatch.setattr(VisitService, "start", original)
+        _, after = _post(
+            client,
+            headers,
+            "mutation($i: VisitStartInput!) { visitStart(input: $i) { visit { id } } }",
+            {"i": {"retailerId": shop_id, "idempotencyKey": str(uuid.uuid4())}},
+        )
+        assert after.get("errors") is None, after
+        assert after["data"]["visitStart"]["visit"] is not None
     with demo_engine.connect() as connection:
         stored = connection.execute(
             sa.text("SELECT count(*) FROM visits WHERE idempotency_key = :k"), {"k": key}

@@ -1,0 +1,168 @@
+"""retailerCreate / retailerUpdate: validation, coordinate systems, spacing, R-tree sync."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import geo
+from tests.gql.api import Api
+from tests.gql.conftest import DemoPeople
+
+CREATE = """
+mutation($i: RetailerCreateInput!) { retailerCreate(input: $i) {
+  retailer { id licenceNo version position { lat lon } }
+  userErrors { field message code } warnings { field message code }
+} }"""
+UPDATE = """
+mutation($i: RetailerUpdateInput!) { retailerUpdate(input: $i) {
+  retailer { id version name grade position { lat lon } }
+  userErrors { field message code } warnings { code }
+} }"""
+NEAR = """
+query($lat: Float!, $lon: Float!, $r: Float!) {
+  retailers(filter: {near: {lat: $lat, lon: $lon, radiusM: $r}}, first: 100) { nodes { id } }
+}"""
+
+
+def _input(**overrides: Any) -> dict[str, Any]:
+    base: dict[str, Any] = {
+        "licenceNo": "3303" + uuid.uuid4().hex[:8],
+        "name": "新开便利店",
+        "address": "温州市鹿城区测试路1号",
+        "lat": 27.9,
+        "lon": 120.9,
+        "businessType": "CONVENIENCE",
+        "grade": 12,
+        "orderWeekday": 2,
+        "openingWindows": [
+            {"openS": 7 * 3600, "closeS": 12 * 3600},
+            {"openS": 14 * 3600, "closeS": 21 * 3600},
+        ],
+    }
+    base.update(overrides)
+    return base
+
+
+def test_admin_creates_a_retailer_from_gcj02_and_near_finds_it(
+    api: Api, people: DemoPeople
+) -> None:
+    """GCJ-02 input is stored as WGS-84 and the R-tree sees the new retailer at once."""
+    gcj = geo.from_wgs84(geo.Wgs84(27.91, 120.91), geo.CoordSystem.GCJ02)
+    payload = api.data(
+        CREATE, {"i": _input(lat=gcj.lat, lon=gcj.lon, coordinateSystem="GCJ02")}, as_=people.admin
+    )["retailerCreate"]
+    assert payload["userErrors"] == []
+    position = payload["retailer"]["position"]
+    assert geo.haversine_m(position["lat"], position["lon"], 27.91, 120.91) < 0.5
+    near = api.data(NEAR, {"lat": 27.91, "lon": 120.91, "r": 30.0}, as_=people.marketing)
+    assert {"id": payload["retailer"]["id"]} in near["retailers"]["nodes"]
+
+
+def test_a_retailer_too_close_to_another_is_warned_or_refused(api: Api, people: DemoPeople) -> None:
+    """Licence spacing: a warning by default, a refusal with enforceSpacing."""
+    first = api.data(CREATE, {"i": _input(lat=27.95, lon=120.95)}, as_=people.admin)[
+        "retailerCreate"
+    ]
+    assert first["userErrors"] == []
+    close = api.data(CREATE, {"i": _input(lat=27.9501, lon=120.95)}, as_=people.admin)[
+        "retailerCreate"
+    ]
+    assert close["retailer"] is not None
+    assert [w["code"] for w in close["warnings"]] == ["SPACING_VIOLATION"]
+    refused = api.data(
+        CREATE, {"i": _input(lat=27.9502, lon=120.95, enforceSpacing=True)}, as_=people.admin
+    )["retailerCreate"]
+    assert refused["retailer"] is None
+    assert refused["userErrors"][0]["code"] == "SPACING_VIOLATION"
+
+
+def test_only_admins_and_marketing_edit_retailers(api: Api, people: DemoPeople) -> None:
+    """Managers, heads and auditors get FORBIDDEN and nothing is created."""
+    licence = "3303" + uuid.uuid4().hex[:8]
+    for who in (people.manager, people.head, people.auditor):
+        payload = api.data(CREATE, {"i": _input(licenceNo=licence)}, as_=who)["retailerCreate"]
+        assert payload["retailer"] is None
+        assert payload["userErrors"][0]["code"] == "FORBIDDEN"
+    search = api.data(
+        "query($s: String!) { retailers(filter: {search: $s}) { totalCount } }",
+        {"s": licence},
+        as_=people.marketing,
+    )
+    assert search["retailers"]["totalCount"] == 0
+    ok = api.data(CREATE, {"i": _input(licenceNo=licence)}, as_=people.marketing)["retailerCreate"]
+    assert ok["userErrors"] == []
+
+
+def test_every_bad_field_is_reported_and_nothing_written(api: Api, people: DemoPeople) -> None:
+    """Bad grade, weekday and window: one user error each, with field paths."""
+    licence = "3303" + uuid.uuid4().hex[:8]
+    payload = api.data(
+        CREATE,
+        {
+            "i": _input(
+                licenceNo=licence,
+                grade=31,
+                orderWeekday=9,
+                openingWindows=[{"openS": 20 * 3600, "closeS": 8 * 3600}],
+            )
+        },
+        as_=people.admin,
+    )["retailerCreate"]
+    assert payload["retailer"] is None
+    fields = [e["field"] for e in payload["userErrors"]]
+    assert ["input", "openingWindows", "0"] in fields
+    again = api.data(
+        CREATE, {"i": _input(licenceNo=licence, grade=31, orderWeekday=9)}, as_=people.admin
+    )
+    codes = {tuple(e["field"]): e["code"] for e in again["retailerCreate"]["userErrors"]}
+    assert ("input", "grade") in codes
+    assert ("input", "orderWeekday") in codes
+
+
+def test_duplicate_licence_numbers_are_refused(api: Api, people: DemoPeople) -> None:
+    """A licence number can be registered once."""
+    licence = "3303" + uuid.uuid4().hex[:8]
+    assert (
+        api.data(CREATE, {"i": _input(licenceNo=licence, lat=27.85)}, as_=people.admin)[
+            "retailerCreate"
+        ]["userErrors"]
+        == []
+    )
+    dup = api.data(CREATE, {"i": _input(licenceNo=licence, lat=27.86)}, as_=people.admin)
+    assert dup["retailerCreate"]["userErrors"][0]["code"] == "DUPLICATE"
+
+
+def test_updates_need_the_current_version(api: Api, people: DemoPeople) -> None:
+    """An update with a stale version is refused; with the current one it applies."""
+    created = api.data(CREATE, {"i": _input(lat=27.82, lon=120.82)}, as_=people.admin)
+    retailer = created["retailerCreate"]["retailer"]
+    first = api.data(
+        UPDATE,
+        {"i": {"id": retailer["id"], "expectedVersion": retailer["version"], "grade": 20}},
+        as_=people.admin,
+    )["retailerUpdate"]
+    assert first["userErrors"] == []
+    assert first["retailer"]["grade"] == 20
+    assert first["retailer"]["version"] == retailer["version"] + 1
+    stale = api.data(
+        UPDATE,
+        {"i": {"id": retailer["id"], "expectedVersion": retailer["version"], "name": "X"}},
+        as_=people.admin,
+    )["retailerUpdate"]
+    assert stale["userErrors"][0]["code"] == "STALE_VERSION"
+    moved = api.data(
+        UPDATE,
+        {
+            "i": {
+                "id": retailer["id"],
+                "expectedVersion": first["retailer"]["version"],
+                "lat": 27.83,
+                "lon": 120.83,
+            }
+        },
+        as_=people.admin,
+    )["retailerUpdate"]
+    assert moved["retailer"]["position"] == {"lat": 27.83, "lon": 120.83}
+    near = api.data(NEAR, {"lat": 27.83, "lon": 120.83, "r": 5.0}, as_=people.marketing)
+    assert {"id": retailer["id"]} in near["retailers"]["nodes"]
