@@ -68,6 +68,12 @@ class VisitGraphQL(GraphQL[Any, None]):
             raise StrawberryHTTPException(503, "operation timed out") from exc
 
 
+async def _warm_then_open(state: AppState, view: _LazyGraphQL) -> None:
+    elapsed_s = await asyncio.to_thread(_warm_kernels)
+    view.state = state
+    log.info("kernels warm; visitgis ready", extra={"elapsed_s": round(elapsed_s, 3)})
+
+
 def _healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
@@ -81,24 +87,31 @@ def create_app(settings: Settings) -> Starlette:
         engine = create_engine_for(settings.effective_database_url)
         state = AppState.build(settings, engine, session_factory(engine))
         holder["state"] = state
-        graphql_app.state = state
+        warming: asyncio.Task[None] | None = None
         if settings.warm_kernels:
-            elapsed_s = await asyncio.to_thread(_warm_kernels)
-            log.info("kernels warm", extra={"elapsed_s": round(elapsed_s, 3)})
+            # Serve /healthz at once; /readyz and /graphql answer 503 until the kernels are
+            # compiled (a fresh checkout compiles for a minute; the numba cache makes later
+            # starts take seconds), so no request ever pays for a compile.
+            log.info("warming kernels (the first start compiles them)")
+            warming = asyncio.create_task(_warm_then_open(state, graphql_app))
+        else:
+            graphql_app.state = state
         log.info(
-            "visitgis ready",
+            "visitgis started",
             extra={"mode": settings.mode, "database": engine.url.render_as_string()},
         )
         try:
             yield
         finally:
+            if warming is not None:
+                warming.cancel()
             await state.aclose()
             engine.dispose()
 
     async def readyz(_: Request) -> JSONResponse:
         state = holder.get("state")
-        if state is None:
-            return JSONResponse({"status": "starting"}, status_code=503)
+        if state is None or graphql_app.state is None:
+            return JSONResponse({"status": "starting", "reason": "warming kernels"}, 503)
         try:
             with state.engine.connect() as connection:
                 connection.execute(text("SELECT 1"))

@@ -25,6 +25,7 @@ Method = Literal["auto", "exact", "heuristic"]
 _TRIVIAL_STOPS = 3
 _DEFAULT_MAX_LABELS = 4_000_000
 _BEAM = 200
+_LABELS_PER_S = 600_000  # windowed-DP labels per second here, with margin
 
 
 def _exact_seconds(n: int, symmetric_closed: bool) -> float:
@@ -242,12 +243,22 @@ def _solve_subset(
                 return other, problem.route_cost(other), "trivial", True
         return None
     best: tuple[list[int], int] | None = None
+    # Relaxation first: the optimum without windows is optimal with them if it fits.
+    r_order, r_cost, r_proven = _relaxed(problem, stops, deadline, seed)
+    if _schedule(problem, data, r_order)[3] == 0:
+        if r_proven:
+            return r_order, r_cost, "held-karp", True
+        best = (r_order, r_cost)
+    if method == "auto":
+        # Loose windows prune little; cap the labels so the budget roughly holds.
+        left = max(deadline - time.perf_counter(), 0.0)
+        max_labels = min(max_labels, max(200_000, int(_LABELS_PER_S * left)))
     if n_free <= MAX_WINDOW_DP_STOPS:
-        inf = 1 << 60
+        inf = 1 << 60 if best is None else best[1]
         status, cost, order = windowed_dp(
             problem, data, stops, upper_bound=inf, beam=_BEAM, max_labels=max_labels
         )
-        if status == 0:
+        if status == 0 and (best is None or cost < best[1]):
             best = (order, cost)
         if method != "heuristic":
             ub = best[1] if best is not None else inf
@@ -277,6 +288,23 @@ def _solve_subset(
     if best is None:
         return None
     return best[0], best[1], "windows-local-search", False
+
+
+def _relaxed(
+    problem: Problem, stops: list[int], deadline: float, seed: int
+) -> tuple[list[int], int, bool]:
+    """Solve ``stops`` without windows (exact when cheap); returns order, cost, proof."""
+    sub_cost = problem.cost[np.ix_(stops, stops)]
+    where = {v: i for i, v in enumerate(stops)}
+    sub = Problem(
+        sub_cost,
+        start=where[problem.start],
+        closed=problem.closed,
+        end=None if problem.end is None else where[problem.end],
+    )
+    budget = max(0.3 * (deadline - time.perf_counter()), 0.005)
+    r = solve(sub, time_limit_s=budget, seed=seed)
+    return [stops[i] for i in r.order], r.cost, r.proven_optimal
 
 
 def _timed_result(

@@ -11,9 +11,11 @@ from gql.schema.errors import ClientError
 from gql.schema.inputs import RetailerFilter, pk_of
 from gql.schema.paging import page_request
 from gql.schema.relay import Connection, InvalidGlobalId, Node, decode_global_id, to_connection
+from gql.schema.types.audits import AuditPlanType, AuditRecordType
 from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType, StaffType
 from gql.schema.types.enums import RoleEnum
 from gql.schema.types.plans import VisitPlanType
+from gql.schema.types.scores import EvaluationResultType, GoalType, ScoreEventType
 from gql.schema.types.visits import VisitType
 
 __all__ = ["DirectoryQuery"]
@@ -42,6 +44,30 @@ class Viewer:
 
 
 _NODE_TYPES = ("Retailer", "Manager", "Department", "Staff")
+_SCORE_NODES = frozenset({"AuditPlan", "AuditRecord", "ScoreEvent", "EvaluationResult", "Goal"})
+
+
+def _score_node(info: Info, type_name: str, pk: int) -> Node | None:
+    """Audit and score nodes, each through its service's scope."""
+    context = info.context
+    if type_name == "AuditPlan":
+        plan = context.audits.by_ids([pk])[0]
+        return None if plan is None else AuditPlanType.from_domain(plan)
+    if type_name == "AuditRecord":
+        record = context.audits.records_by_ids([pk])[0]
+        return None if record is None else AuditRecordType.from_domain(record)
+    if type_name == "ScoreEvent":
+        event = context.evaluations.events_by_ids([pk])[0]
+        return None if event is None else ScoreEventType.from_domain(event)
+    if type_name == "EvaluationResult":
+        result = context.evaluations.results_by_ids([pk])[0]
+        return (
+            None
+            if result is None
+            else EvaluationResultType.from_domain(context.evaluations.result(result.id))
+        )
+    goal = context.performance.goals_by_ids([pk])[0]
+    return None if goal is None else GoalType.from_domain(goal)
 
 
 @strawberry.type(description="Read the city's retailers, managers, plans, visits and scores.")
@@ -81,6 +107,8 @@ class DirectoryQuery:
         if type_name == "Visit":
             visit = info.context.visits.by_ids([pk])[0]
             return None if visit is None else VisitType.from_domain(visit)
+        if type_name in _SCORE_NODES:
+            return _score_node(info, type_name, pk)
         if type_name == "Staff":
             staff = info.context.directory.viewer()
             return StaffType.from_domain(staff) if staff.id == pk else None

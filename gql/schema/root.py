@@ -8,13 +8,24 @@ from __future__ import annotations
 
 from strawberry.tools import merge_types
 
+from gql.schema.audit_queries import AuditQuery
 from gql.schema.directory_queries import DirectoryQuery
-from gql.schema.mutations.fields import PlanMutations, RetailerMutations, VisitMutations
+from gql.schema.mutations.fields import (
+    AuditMutations,
+    PlanMutations,
+    RetailerMutations,
+    ScoreMutations,
+    VisitMutations,
+)
 from gql.schema.plan_queries import PlanQuery
+from gql.schema.score_queries import ScoreQuery
 from gql.schema.visit_queries import VisitQuery, VisitSubscription
 
 __all__ = ["Mutation", "Query", "Subscription"]
 
-Query = merge_types("Query", (DirectoryQuery, PlanQuery, VisitQuery))
-Mutation = merge_types("Mutation", (RetailerMutations, PlanMutations, VisitMutations))
+Query = merge_types("Query", (DirectoryQuery, PlanQuery, VisitQuery, AuditQuery, ScoreQuery))
+Mutation = merge_types(
+    "Mutation",
+    (RetailerMutations, PlanMutations, VisitMutations, AuditMutations, ScoreMutations),
+)
 Subscription = merge_types("Subscription", (VisitSubscription,))

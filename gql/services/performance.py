@@ -263,3 +263,13 @@ class PerformanceService:
             )
         except scoring.ScoringError as exc:
             raise InvalidQuery(str(exc)) from exc
+
+    def goals_by_ids(self, ids: list[int]) -> list[GoalView | None]:
+        """Goals by id; ``None`` where missing or about a manager the caller may not read."""
+        out: list[GoalView | None] = []
+        for goal in self._store.get_goals(ids):
+            try:
+                out.append(None if goal is None else self._view(goal.id))
+            except NotFound:
+                out.append(None)
+        return out

@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import strawberry
 
+from gql.schema.mutations.audit_findings_record import (
+    AuditFindingsRecordPayload,
+    audit_findings_record,
+)
+from gql.schema.mutations.audit_plan_adjust import AuditPlanAdjustPayload, audit_plan_adjust
+from gql.schema.mutations.audit_plan_create import AuditPlanCreatePayload, audit_plan_create
+from gql.schema.mutations.audit_record_submit import AuditRecordSubmitPayload, audit_record_submit
+from gql.schema.mutations.evaluation_amend import EvaluationAmendPayload, evaluation_amend
+from gql.schema.mutations.evaluation_close import EvaluationClosePayload, evaluation_close
+from gql.schema.mutations.goal_set import GoalPayload, goal_set, goal_track
 from gql.schema.mutations.retailer_create import RetailerCreatePayload, retailer_create
 from gql.schema.mutations.retailer_update import RetailerUpdatePayload, retailer_update
+from gql.schema.mutations.score_event_record import ScoreEventRecordPayload, score_event_record
 from gql.schema.mutations.visit_end import VisitEndPayload, visit_end
 from gql.schema.mutations.visit_plan_create import VisitPlanCreatePayload, visit_plan_create
 from gql.schema.mutations.visit_start import VisitStartPayload, visit_start
 from gql.schema.mutations.visits_sync import VisitsSyncPayload, visits_sync
 
-__all__ = ["PlanMutations", "RetailerMutations", "VisitMutations"]
+__all__ = [
+    "AuditMutations",
+    "PlanMutations",
+    "RetailerMutations",
+    "ScoreMutations",
+    "VisitMutations",
+]
 
 
 @strawberry.type(description="Change reference data, plan days, record visits, audits and scores.")
@@ -48,4 +65,49 @@ class VisitMutations:
     )
     visits_sync: VisitsSyncPayload = strawberry.mutation(
         resolver=visits_sync, description="Upload visits recorded offline (idempotent)."
+    )
+
+
+@strawberry.type
+class AuditMutations:
+    """Audit plans and records (auditors and marketing)."""
+
+    audit_plan_create: AuditPlanCreatePayload = strawberry.mutation(
+        resolver=audit_plan_create,
+        description="Draw a reproducible random audit sample (seed stored) and route it.",
+    )
+    audit_plan_adjust: AuditPlanAdjustPayload = strawberry.mutation(
+        resolver=audit_plan_adjust,
+        description="Add or remove retailers by hand (author, reason, time recorded); re-route.",
+    )
+    audit_record_submit: AuditRecordSubmitPayload = strawberry.mutation(
+        resolver=audit_record_submit,
+        description="Record the answers at one retailer with the auditor's verified position.",
+    )
+    audit_findings_record: AuditFindingsRecordPayload = strawberry.mutation(
+        resolver=audit_findings_record,
+        description="Turn a plan's cross-check into AUDIT_FINDING score events (idempotent).",
+    )
+
+
+@strawberry.type
+class ScoreMutations:
+    """Score events, closing, amendments and goals (marketing; goals also heads and managers)."""
+
+    score_event_record: ScoreEventRecordPayload = strawberry.mutation(
+        resolver=score_event_record, description="Record one input of the evaluation."
+    )
+    evaluation_close: EvaluationClosePayload = strawberry.mutation(
+        resolver=evaluation_close,
+        description="Close a month, quarter or year for a department (marketing only).",
+    )
+    evaluation_amend: EvaluationAmendPayload = strawberry.mutation(
+        resolver=evaluation_amend,
+        description="Change a closed result by a recorded amendment (marketing only).",
+    )
+    goal_set: GoalPayload = strawberry.mutation(
+        resolver=goal_set, description="Set a quantified goal (at most five per period)."
+    )
+    goal_track: GoalPayload = strawberry.mutation(
+        resolver=goal_track, description="Record a goal's latest measured value."
     )

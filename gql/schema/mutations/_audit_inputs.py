@@ -1,0 +1,65 @@
+"""Inputs shared by the audit mutations."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gql.schema.errors import ClientError
+from gql.schema.types.audit_enums import AllocationEnum, StratumByEnum
+from gql.services import audits
+from gql.services.audit_commands import AuditDesign
+
+__all__ = ["AuditDesignInput", "StartPointInput", "parse_seed"]
+
+
+@strawberry.input(description="The sampling design of an audit plan.")
+class AuditDesignInput:
+    """Strata, allocation, exclusions and weighting."""
+
+    allocation: AllocationEnum = strawberry.field(
+        default=audits.Allocation.PROPORTIONAL, description="Proportional or equal."
+    )
+    size: int | None = strawberry.field(default=None, description="Sample size (proportional).")
+    per_stratum: int | None = strawberry.field(
+        default=None, description="Seats per stratum (equal)."
+    )
+    stratify_by: list[StratumByEnum] = strawberry.field(
+        default_factory=list, description="Extra strata beyond the manager."
+    )
+    exclude_audited_within_days: int | None = strawberry.field(
+        default=None, description="Leave out retailers audited fewer days ago than this."
+    )
+    weighted: bool = strawberry.field(
+        default=False,
+        description="Weight by risk: unverified visits, recent complaints, not audited lately.",
+    )
+
+    def to_command(self) -> AuditDesign:
+        """The service's design."""
+        return AuditDesign(
+            allocation=audits.Allocation(self.allocation),
+            size=self.size,
+            per_stratum=self.per_stratum,
+            stratify_by=tuple(audits.StratumBy(s) for s in self.stratify_by),
+            exclude_audited_within_days=self.exclude_audited_within_days,
+            weighted=self.weighted,
+        )
+
+
+@strawberry.input(description="Where the audit team starts and ends its day (WGS-84).")
+class StartPointInput:
+    """The team's start point."""
+
+    lat: float = strawberry.field(description="Latitude, WGS-84.")
+    lon: float = strawberry.field(description="Longitude, WGS-84.")
+    label: str = strawberry.field(default="考核组", description="Name of the place.")
+
+
+def parse_seed(text: str | None) -> int | None:
+    """A seed given as decimal text (GraphQL Int is 32-bit; seeds go up to 128 bits)."""
+    if text is None:
+        return None
+    value = text.strip()
+    if not value.isdigit() or int(value) > audits.MAX_SEED:
+        raise ClientError("seed: give a decimal integer between 0 and 2**128 - 1")
+    return int(value)

@@ -1,0 +1,51 @@
+"""``auditFindingsRecord``: turn a plan's cross-check into score events (R5.5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from gql.context import Context
+from gql.schema.errors import ClientError, UserError
+from gql.schema.inputs import pk_of
+from gql.schema.types.audits import gid
+from gql.services.errors import ServiceError
+
+__all__ = ["AuditFindingsRecordInput", "AuditFindingsRecordPayload", "audit_findings_record"]
+
+
+@strawberry.input(description="Record a plan's audit findings as score events (idempotent).")
+class AuditFindingsRecordInput:
+    """The plan and the period its retailers were asked about."""
+
+    plan_id: strawberry.ID = strawberry.field(description="The audit plan.")
+    first_day: dt.date | None = strawberry.field(
+        default=None, description="First day asked about; default plan date − 29."
+    )
+    last_day: dt.date | None = strawberry.field(
+        default=None, description="Last day; default the plan date."
+    )
+
+
+@strawberry.type(description="Result of `auditFindingsRecord`.")
+class AuditFindingsRecordPayload:
+    """The new events (none when already recorded)."""
+
+    event_ids: list[strawberry.ID] = strawberry.field(description="New ScoreEvent IDs.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was recorded.")
+
+
+def audit_findings_record(
+    info: strawberry.Info[Context, None], input: AuditFindingsRecordInput
+) -> AuditFindingsRecordPayload:
+    """Findings: visit not in place, price tags missing, policy not promoted."""
+    try:
+        ids = info.context.audits.record_findings(
+            pk_of(input.plan_id, "AuditPlan", "planId"), input.first_day, input.last_day
+        )
+    except (ServiceError, ClientError) as exc:
+        return AuditFindingsRecordPayload(
+            event_ids=[], user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+        )
+    return AuditFindingsRecordPayload(event_ids=[gid("ScoreEvent", i) for i in ids], user_errors=[])

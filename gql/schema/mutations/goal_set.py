@@ -1,0 +1,79 @@
+"""``goalSet`` and ``goalTrack``: quantified goals (at most five per period) and progress."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gql.context import Context
+from gql.schema.errors import ClientError, UserError
+from gql.schema.inputs import pk_of
+from gql.schema.types.audit_enums import DirectionEnum
+from gql.schema.types.scores import GoalType
+from gql.services import scoring
+from gql.services.errors import ServiceError
+from gql.services.performance import GoalCommand
+
+__all__ = ["GoalPayload", "GoalSetInput", "GoalTrackInput", "goal_set", "goal_track"]
+
+
+@strawberry.input(description="A measurable goal: numeric baseline and target, and a direction.")
+class GoalSetInput:
+    """The goal."""
+
+    manager_id: strawberry.ID = strawberry.field(description="The manager.")
+    period: str = strawberry.field(description="2026-10, 2026-Q4 or 2026.")
+    title: str = strawberry.field(description="What is measured.")
+    unit: str = strawberry.field(description="Unit, e.g. % or cartons.")
+    baseline: float = strawberry.field(description="Starting value.")
+    target: float = strawberry.field(description="Value to reach.")
+    direction: DirectionEnum = strawberry.field(description="Raise or lower.")
+
+
+@strawberry.input(description="The latest measured value of a goal.")
+class GoalTrackInput:
+    """Progress."""
+
+    goal_id: strawberry.ID = strawberry.field(description="The goal.")
+    current: float = strawberry.field(description="Measured value.")
+
+
+@strawberry.type(description="Result of `goalSet` / `goalTrack`.")
+class GoalPayload:
+    """The goal, or why not."""
+
+    goal: GoalType | None = strawberry.field(description="The goal.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing changed.")
+
+
+def goal_set(info: strawberry.Info[Context, None], input: GoalSetInput) -> GoalPayload:
+    """Add a goal for a manager and period."""
+    try:
+        view = info.context.performance.set_goal(
+            GoalCommand(
+                manager_id=pk_of(input.manager_id, "Manager", "managerId"),
+                period=input.period,
+                title=input.title,
+                unit=input.unit,
+                baseline=input.baseline,
+                target=input.target,
+                direction=scoring.Direction(input.direction),
+            )
+        )
+    except (ServiceError, ClientError) as exc:
+        return GoalPayload(
+            goal=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+        )
+    return GoalPayload(goal=GoalType.from_domain(view), user_errors=[])
+
+
+def goal_track(info: strawberry.Info[Context, None], input: GoalTrackInput) -> GoalPayload:
+    """Record a goal's latest value."""
+    try:
+        view = info.context.performance.track_goal(
+            pk_of(input.goal_id, "Goal", "goalId"), input.current
+        )
+    except (ServiceError, ClientError) as exc:
+        return GoalPayload(
+            goal=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+        )
+    return GoalPayload(goal=GoalType.from_domain(view), user_errors=[])

@@ -1,0 +1,104 @@
+"""``scoreEventRecord``: record one input of the evaluation (marketing; auditors: findings)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import strawberry
+
+from gql.context import Context
+from gql.domain.evaluations import ScoreEventKind
+from gql.schema.errors import ClientError, UserError
+from gql.schema.inputs import pk_of
+from gql.schema.types.audit_enums import (
+    AuditFindingKindEnum,
+    BreachKindEnum,
+    ScoreEventKindEnum,
+    TrainingKindEnum,
+    VetoKindEnum,
+)
+from gql.schema.types.scores import ScoreEventType
+from gql.services.errors import ServiceError
+from gql.services.score_events import EventCommand
+
+__all__ = ["ScoreEventRecordInput", "ScoreEventRecordPayload", "score_event_record"]
+
+
+@strawberry.input(description="One event; give only the fields of its kind (see ScoreEventKind).")
+class ScoreEventRecordInput:
+    """An event to record."""
+
+    manager_id: strawberry.ID = strawberry.field(description="The manager it is about.")
+    kind: ScoreEventKindEnum = strawberry.field(description="What kind of input.")
+    occurred_on: dt.date = strawberry.field(description="When it happened.")
+    breach: BreachKindEnum | None = strawberry.field(default=None, description="RULE_BREACH.")
+    subjective: bool | None = strawberry.field(
+        default=None, description="COMPLAINT: subjective cause (主观原因)."
+    )
+    retailer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="COMPLAINT: the retailer who complained."
+    )
+    days: int | None = strawberry.field(default=None, description="LEAVE: days taken in one go.")
+    item: str | None = strawberry.field(default=None, description="BASIC_WORK_CHECK: the item.")
+    passed: bool | None = strawberry.field(
+        default=None, description="BASIC_WORK_CHECK or a PRACTICAL: passed."
+    )
+    training: TrainingKindEnum | None = strawberry.field(
+        default=None, description="TRAINING_RESULT: exam or practical."
+    )
+    exam_score: float | None = strawberry.field(default=None, description="EXAM: score of 100.")
+    veto: VetoKindEnum | None = strawberry.field(default=None, description="COMPLIANCE_VETO item.")
+    bad_effect: bool | None = strawberry.field(
+        default=None, description="COMPLIANCE_VETO: caused a bad effect (造成负面影响)."
+    )
+    finding: AuditFindingKindEnum | None = strawberry.field(
+        default=None, description="AUDIT_FINDING: what was found."
+    )
+    audit_id: strawberry.ID | None = strawberry.field(
+        default=None, description="AUDIT_FINDING: the AuditRecord."
+    )
+    note: str = strawberry.field(default="", description="Free text kept with the event.")
+
+
+@strawberry.type(description="Result of `scoreEventRecord`.")
+class ScoreEventRecordPayload:
+    """The recorded event, or why not."""
+
+    event: ScoreEventType | None = strawberry.field(description="The recorded event.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was recorded.")
+
+
+def score_event_record(
+    info: strawberry.Info[Context, None], input: ScoreEventRecordInput
+) -> ScoreEventRecordPayload:
+    """Validate the fields of the kind and record the event."""
+    try:
+        event = info.context.evaluations.record(
+            EventCommand(
+                manager_id=pk_of(input.manager_id, "Manager", "managerId"),
+                kind=ScoreEventKind(input.kind),
+                occurred_on=input.occurred_on,
+                breach=None if input.breach is None else input.breach.value,
+                subjective=input.subjective,
+                retailer_id=None
+                if input.retailer_id is None
+                else pk_of(input.retailer_id, "Retailer", "retailerId"),
+                days=input.days,
+                item=input.item,
+                passed=input.passed,
+                training=None if input.training is None else input.training.value,
+                exam_score=input.exam_score,
+                veto=None if input.veto is None else input.veto.value,
+                bad_effect=input.bad_effect,
+                finding=None if input.finding is None else input.finding.value,
+                audit_id=None
+                if input.audit_id is None
+                else str(pk_of(input.audit_id, "AuditRecord", "auditId")),
+                note=input.note,
+            )
+        )
+    except (ServiceError, ClientError) as exc:
+        return ScoreEventRecordPayload(
+            event=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+        )
+    return ScoreEventRecordPayload(event=ScoreEventType.from_domain(event), user_errors=[])
