@@ -35,10 +35,12 @@ def _warm_kernels() -> float:
     """Compile (or load from cache) every numba kernel so no request pays for it."""
     import geo
     import tsp
+    from gql.services import planning
 
     started = time.perf_counter()
     geo.warm_up()
     tsp.warm_up()
+    planning.warm_up()
     return time.perf_counter() - started
 
 

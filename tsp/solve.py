@@ -243,25 +243,18 @@ def _solve_subset(
                 return other, problem.route_cost(other), "trivial", True
         return None
     best: tuple[list[int], int] | None = None
-    # Relaxation first: the optimum without windows is optimal with them if it fits.
-    r_order, r_cost, r_proven = _relaxed(problem, stops, deadline, seed)
-    if _schedule(problem, data, r_order)[3] == 0:
-        if r_proven:
-            return r_order, r_cost, "held-karp", True
-        best = (r_order, r_cost)
     if method == "auto":
         # Loose windows prune little; cap the labels so the budget roughly holds.
         left = max(deadline - time.perf_counter(), 0.0)
         max_labels = min(max_labels, max(200_000, int(_LABELS_PER_S * left)))
     if n_free <= MAX_WINDOW_DP_STOPS:
-        inf = 1 << 60 if best is None else best[1]
         status, cost, order = windowed_dp(
-            problem, data, stops, upper_bound=inf, beam=_BEAM, max_labels=max_labels
+            problem, data, stops, upper_bound=1 << 60, beam=_BEAM, max_labels=max_labels
         )
-        if status == 0 and (best is None or cost < best[1]):
+        if status == 0:
             best = (order, cost)
         if method != "heuristic":
-            ub = best[1] if best is not None else inf
+            ub = best[1] if best is not None else 1 << 60
             status, cost, order = windowed_dp(
                 problem, data, stops, upper_bound=ub, beam=0, max_labels=max_labels
             )
@@ -269,6 +262,14 @@ def _solve_subset(
                 return order, cost, "windows-dp", True
             if status == 1:
                 return None
+    # Loose windows (label cap hit), a heuristic run, or too many stops for the DP: the
+    # optimum without windows is optimal with them whenever its schedule fits.
+    r_order, r_cost, r_proven = _relaxed(problem, stops, deadline, seed)
+    if _schedule(problem, data, r_order)[3] == 0:
+        if r_proven:
+            return r_order, r_cost, "held-karp", True
+        if best is None or r_cost < best[1]:
+            best = (r_order, r_cost)
     initial = (
         np.array([v for v in best[0] if v in set(ext.middle.tolist())], dtype=np.int64)
         if best is not None

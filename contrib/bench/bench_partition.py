@@ -18,6 +18,7 @@ from sklearn.cluster import KMeans
 
 from gql.services.planning import (
     RetailerSet,
+    TerritoryMetrics,
     WeekdayPlan,
     district_zones,
     estimate_workload,
@@ -60,14 +61,14 @@ def churn(city: RetailerSet, territory: np.ndarray, seed: int) -> RetailerSet:
     )
 
 
-def show(label: str, m: object) -> None:
-    w, c, v = m.workload, m.retailer_count, m.order_volume  # type: ignore[attr-defined]
+def show(label: str, m: TerritoryMetrics) -> None:
+    w, c, v = m.workload, m.retailer_count, m.order_volume
     print(
         f"  {label:<22} workload CV {w.cv:6.2%} worst {w.worst_deviation:6.2%} | count worst "
         f"{c.worst_deviation:6.2%} | volume worst {v.worst_deviation:6.2%} | mean dist "
-        f"{m.mean_distance_to_centre_m:7.1f} m | fragmented {m.fragmented_territories} | "  # type: ignore[attr-defined]
+        f"{m.mean_distance_to_centre_m:7.1f} m | fragmented {m.fragmented_territories} | "
         f"class-mix TVD {m.class_mix_distance:.3f}"
-    )  # type: ignore[attr-defined]
+    )
 
 
 def main() -> None:

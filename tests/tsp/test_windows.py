@@ -140,3 +140,35 @@ def test_windowed_heuristic_is_feasible_and_close_on_a_dumas_instance(tsptw_dir:
     assert not r.proven_optimal
     assert DUMAS["n40w100.001"] <= r.cost <= 1.01 * DUMAS["n40w100.001"]
     _check_schedule(problem, r)
+
+
+def test_windows_that_never_bind_are_solved_by_the_relaxation(rng: np.random.Generator) -> None:
+    """All-day windows: the window-free optimum fits, so it is returned with proof."""
+    cost = rng.integers(1, 600, size=(9, 9))
+    np.fill_diagonal(cost, 0)
+    windows = [[(8 * 3600, 20 * 3600)] for _ in range(9)]
+    problem = Problem(cost, closed=False, windows=windows, service=[300] * 9, start_time=8 * 3600)
+    r = solve(problem)
+    assert r.proven_optimal
+    assert r.cost == naive.best_cost(cost, closed=False)
+    _check_schedule(problem, r)
+
+
+def test_loose_windows_on_many_stops_still_give_a_feasible_plan(rng: np.random.Generator) -> None:
+    """35 stops with all-day windows: the label cap hands over to search, plan is feasible."""
+    xy = rng.integers(0, 8000, size=(35, 2))
+    cost = np.rint(np.hypot(*(xy[:, None, :] - xy[None, :, :]).transpose(2, 0, 1)) / 8)
+    windows = [[(8 * 3600, 20 * 3600)] for _ in range(35)]
+    problem = Problem(
+        cost.astype(np.int64),
+        closed=False,
+        windows=windows,
+        service=[600] * 35,
+        start_time=8 * 3600,
+    )
+    r = solve(problem, time_limit_s=0.3)
+    assert r.feasible
+    assert sorted(r.order) == list(range(35))
+    assert r.lower_bound is not None
+    assert r.lower_bound <= r.cost
+    _check_schedule(problem, r)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from gql.domain.audits import AuditEditAction, AuditPlanStatus, RetailerAnswer
 from gql.domain.evaluations import PeriodKind, ScoreEventKind
 from gql.schema.types.enums import described_enum
@@ -29,7 +31,7 @@ __all__ = [
     "VetoKindEnum",
 ]
 
-AuditPlanStatusEnum = described_enum(
+described_enum(
     AuditPlanStatus,
     name="AuditPlanStatus",
     description="Where an audit plan is in its life.",
@@ -38,7 +40,7 @@ AuditPlanStatusEnum = described_enum(
         AuditPlanStatus.COMPLETED: "Every retailer on the plan has a record.",
     },
 )
-AuditEditActionEnum = described_enum(
+described_enum(
     AuditEditAction,
     name="AuditEditAction",
     description="A manual change to a drawn audit list.",
@@ -47,7 +49,7 @@ AuditEditActionEnum = described_enum(
         AuditEditAction.REMOVE: "A retailer removed by hand.",
     },
 )
-RetailerAnswerEnum = described_enum(
+described_enum(
     RetailerAnswer,
     name="RetailerAnswer",
     description="The retailer's answer to 'did your account manager visit in the period?'.",
@@ -57,7 +59,7 @@ RetailerAnswerEnum = described_enum(
         RetailerAnswer.NOT_SURE: "The retailer is not sure.",
     },
 )
-AllocationEnum = described_enum(
+described_enum(
     audits.Allocation,
     name="AuditAllocation",
     description="How an audit sample is spread over strata.",
@@ -66,7 +68,7 @@ AllocationEnum = described_enum(
         audits.Allocation.EQUAL: "The same number of seats per stratum (give perStratum).",
     },
 )
-StratumByEnum = described_enum(
+described_enum(
     audits.StratumBy,
     name="AuditStratumBy",
     description="Extra stratification keys on top of the account manager.",
@@ -75,7 +77,7 @@ StratumByEnum = described_enum(
         audits.StratumBy.BUSINESS_TYPE: "The retailer's business type (业态).",
     },
 )
-AuditVerdictEnum = described_enum(
+described_enum(
     audits.AuditVerdict,
     name="AuditVerdict",
     description="Whether the manager's visit to an audited retailer is taken as done.",
@@ -85,7 +87,7 @@ AuditVerdictEnum = described_enum(
         audits.AuditVerdict.INCONCLUSIVE: "The two sources disagree or the proof is weak.",
     },
 )
-DiscrepancyKindEnum = described_enum(
+described_enum(
     audits.DiscrepancyKind,
     name="DiscrepancyKind",
     description="A disagreement between the retailer's answer and the verified visits (R5.4).",
@@ -98,7 +100,7 @@ DiscrepancyKindEnum = described_enum(
         "inconclusive.",
     },
 )
-ScoreEventKindEnum = described_enum(
+described_enum(
     ScoreEventKind,
     name="ScoreEventKind",
     description="The inputs of the evaluation (考评).",
@@ -115,7 +117,7 @@ ScoreEventKindEnum = described_enum(
         ScoreEventKind.AUDIT_FINDING: "A finding of the audit team (give finding and auditId).",
     },
 )
-PeriodKindEnum = described_enum(
+described_enum(
     PeriodKind,
     name="PeriodKind",
     description="An evaluation period.",
@@ -125,7 +127,7 @@ PeriodKindEnum = described_enum(
         PeriodKind.YEAR: "A year, written 2026.",
     },
 )
-ScorePartEnum = described_enum(
+described_enum(
     scoring.Part,
     name="ScorePart",
     description="The scored parts of the monthly assessment, and the veto.",
@@ -137,7 +139,7 @@ ScorePartEnum = described_enum(
         scoring.Part.VETO: "规范经营: a proven violation voids the month.",
     },
 )
-DismissalReasonEnum = described_enum(
+described_enum(
     scoring.DismissalReason,
     name="DismissalReason",
     description="Why a manager is flagged for dismissal (the decision is the company's).",
@@ -150,7 +152,7 @@ DismissalReasonEnum = described_enum(
         scoring.DismissalReason.COMPLIANCE_VETO: "A compliance violation with bad effect.",
     },
 )
-BreachKindEnum = described_enum(
+described_enum(
     scoring.BreachKind,
     name="BreachKind",
     description="Kinds of discipline breach.",
@@ -162,7 +164,7 @@ BreachKindEnum = described_enum(
         scoring.BreachKind.LEAVING_POST: "擅离职守: zeroes discipline, dismissal flag.",
     },
 )
-TrainingKindEnum = described_enum(
+described_enum(
     scoring.TrainingKind,
     name="TrainingKind",
     description="A written exam (scored) or a practical (pass/fail).",
@@ -171,7 +173,7 @@ TrainingKindEnum = described_enum(
         scoring.TrainingKind.PRACTICAL: "Practical; a fail costs 10 points.",
     },
 )
-VetoKindEnum = described_enum(
+described_enum(
     scoring.VetoKind,
     name="VetoKind",
     description="Compliance veto items (规范经营).",
@@ -186,7 +188,7 @@ VetoKindEnum = described_enum(
         scoring.VetoKind.OTHER: "Other breaches of the tobacco trading rules.",
     },
 )
-AuditFindingKindEnum = described_enum(
+described_enum(
     scoring.AuditFindingKind,
     name="AuditFindingKind",
     description="What an audit found against the manager.",
@@ -196,7 +198,7 @@ AuditFindingKindEnum = described_enum(
         scoring.AuditFindingKind.POLICY_NOT_PROMOTED: "Policy not promoted (政策宣传).",
     },
 )
-DirectionEnum = described_enum(
+described_enum(
     scoring.Direction,
     name="GoalDirection",
     description="Whether a goal is met by raising or by lowering the value.",
@@ -205,7 +207,7 @@ DirectionEnum = described_enum(
         scoring.Direction.LOWER: "Met by lowering the value to the target.",
     },
 )
-LeaderboardMetricEnum = described_enum(
+described_enum(
     scoring.Metric,
     name="LeaderboardMetric",
     description="What the daily leaderboard ranks on.",
@@ -215,7 +217,7 @@ LeaderboardMetricEnum = described_enum(
         scoring.Metric.SALES_AMOUNT: "Sales amount of the manager's retailers, yuan.",
     },
 )
-QuadrantEnum = described_enum(
+described_enum(
     scoring.Quadrant,
     name="Quadrant",
     description="Ability × initiative quadrant (essay 3).",
@@ -226,7 +228,7 @@ QuadrantEnum = described_enum(
         scoring.Quadrant.HIGH_ABILITY_LOW_INITIATIVE: "IV: high ability, low initiative.",
     },
 )
-CareerChannelEnum = described_enum(
+described_enum(
     scoring.CareerChannel,
     name="CareerChannel",
     description="The career channel of a quadrant (essay 3, section 4).",
@@ -237,3 +239,23 @@ CareerChannelEnum = described_enum(
         scoring.CareerChannel.SKILL_GRADE: "Skill grades: junior → intermediate → senior.",
     },
 )
+
+AuditPlanStatusEnum: TypeAlias = AuditPlanStatus
+AuditEditActionEnum: TypeAlias = AuditEditAction
+RetailerAnswerEnum: TypeAlias = RetailerAnswer
+AllocationEnum: TypeAlias = audits.Allocation
+StratumByEnum: TypeAlias = audits.StratumBy
+AuditVerdictEnum: TypeAlias = audits.AuditVerdict
+DiscrepancyKindEnum: TypeAlias = audits.DiscrepancyKind
+ScoreEventKindEnum: TypeAlias = ScoreEventKind
+PeriodKindEnum: TypeAlias = PeriodKind
+ScorePartEnum: TypeAlias = scoring.Part
+DismissalReasonEnum: TypeAlias = scoring.DismissalReason
+BreachKindEnum: TypeAlias = scoring.BreachKind
+TrainingKindEnum: TypeAlias = scoring.TrainingKind
+VetoKindEnum: TypeAlias = scoring.VetoKind
+AuditFindingKindEnum: TypeAlias = scoring.AuditFindingKind
+DirectionEnum: TypeAlias = scoring.Direction
+LeaderboardMetricEnum: TypeAlias = scoring.Metric
+QuadrantEnum: TypeAlias = scoring.Quadrant
+CareerChannelEnum: TypeAlias = scoring.CareerChannel

@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 from gql.context import Context
 from gql.domain.audits import AuditEdit, AuditPlanInfo, AuditRecordInfo, AuditStop
 from gql.schema.relay import Node, encode_global_id
+from gql.schema.scalars import as_json
 from gql.schema.types.audit_enums import (
     AuditEditActionEnum,
     AuditPlanStatusEnum,
@@ -164,7 +165,7 @@ class AuditRecordType(Node):
             notes=record.notes,
             auditor_verdict=record.auditor_verdict,
             auditor_distance_m=record.auditor_distance_m,
-            auditor_evidence=dict(record.auditor_evidence),
+            auditor_evidence=as_json(dict(record.auditor_evidence)),
         )
 
 
@@ -220,7 +221,7 @@ class AuditPlanType(Node):
             plan_date=plan.plan_date,
             status=plan.status,
             seed=str(plan.seed),
-            design=dict(plan.design),
+            design=as_json(dict(plan.design)),
             inputs_digest=plan.inputs_digest,
             department_id=None
             if plan.department_id is None
@@ -236,7 +237,7 @@ class AuditPlanType(Node):
             length_m=plan.length_m,
             duration_s=plan.duration_s,
             baseline_length_m=plan.baseline_length_m,
-            optimised_against=dict(plan.optimised_against),
+            optimised_against=as_json(dict(plan.optimised_against)),
             strata=[
                 AuditStratumType(
                     stratum=list(a["stratum"]),

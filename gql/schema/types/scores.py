@@ -9,6 +9,7 @@ from strawberry.scalars import JSON
 
 from gql.domain.evaluations import GoalInfo, ScoreEventInfo
 from gql.schema.relay import Node
+from gql.schema.scalars import as_json
 from gql.schema.types.audit_enums import (
     CareerChannelEnum,
     DirectionEnum,
@@ -65,7 +66,7 @@ class ScoreEventType(Node):
             occurred_on=event.occurred_on,
             recorded_by=gid("Staff", event.recorded_by),
             recorded_at=event.recorded_at,
-            details=dict(event.details),
+            details=as_json(dict(event.details)),
         )
 
 
@@ -153,7 +154,7 @@ class MonthlyScoreType:
             honours_lost=bool(v.get("honours_lost")),
             target_missed=bool(v.get("target_missed")),
             policy_version=str(v.get("policy_version")),
-            values=dict(v),
+            values=as_json(dict(v)),
             lines=[ScoreLineType.from_domain(line) for line in view.lines],
             dismissals=[
                 DismissalType(reason=d.reason, event_ids=[_event_ref(e) for e in d.event_ids])
@@ -224,11 +225,11 @@ class EvaluationResultType(Node):
             manager_id=gid("Manager", r.manager_id),
             department_id=gid("Department", r.department_id),
             policy_version=r.policy_version,
-            closed_values=dict(r.values),
-            current=dict(view.current),
+            closed_values=as_json(dict(r.values)),
+            current=as_json(dict(view.current)),
             total=float(total) if isinstance(total, int | float) else 0.0,
             rank=rank if isinstance(rank, int) and not isinstance(rank, bool) else None,
-            detail=dict(r.detail),
+            detail=as_json(dict(r.detail)),
             closed_by=gid("Staff", r.closed_by),
             closed_at=r.closed_at,
             amended=bool(r.amendments),
@@ -239,9 +240,10 @@ class EvaluationResultType(Node):
                     author_id=_staff_ref(v.author),
                     reason=v.reason,
                     changes=[
-                        FieldChangeType(field=c.field, old=c.old, new=c.new) for c in v.changes
+                        FieldChangeType(field=c.field, old=as_json(c.old), new=as_json(c.new))
+                        for c in v.changes
                     ],
-                    values=dict(v.values),
+                    values=as_json(dict(v.values)),
                 )
                 for v in view.history
             ],
@@ -293,7 +295,7 @@ class ScoreboardType:
                     manager_id=gid("Manager", r.manager_id),
                     rank=r.rank,
                     total=r.total,
-                    values=dict(r.values),
+                    values=as_json(dict(r.values)),
                     result_id=None if r.result_id is None else gid("EvaluationResult", r.result_id),
                 )
                 for r in board.rows

@@ -19,7 +19,7 @@ from .errors import (
 )
 from .metrics import Balance, Progress, balance_of
 from .retailers import NO_MANAGER, NO_ORDER_DAY, BusinessType, RetailerSet
-from .routing import DayRoute, route_day
+from .routing import DayRoute, route_day, warm_up
 from .schedule import DayPlan, Schedule, ScheduleMetrics, plan_schedule, route_schedule
 from .synthetic_city import synthetic_city
 from .territories import (
@@ -69,4 +69,5 @@ __all__ = [
     "split_weekdays",
     "synthetic_city",
     "visit_weeks",
+    "warm_up",
 ]

@@ -23,8 +23,9 @@ def haversine_m(
 
     Examples
     --------
-    >>> float(haversine_m(np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([1.0]))[0])
-    111195.0797...
+    >>> d = haversine_m(np.array([0.0]), np.array([0.0]), np.array([0.0]), np.array([1.0]))
+    >>> round(float(d[0]), 1)
+    111195.1
     """
     lat1, lon1, lat2, lon2 = (np.radians(v) for v in (lat1_deg, lon1_deg, lat2_deg, lon2_deg))
     h = (

@@ -8,8 +8,9 @@ between centres; those go to their largest share. Locked retailers are fixed and
 their territory's capacity; on a warm start, arcs away from the current manager cost extra, so
 few retailers move.
 
-The secondary criteria (retailer count, order volume, class mix) are balanced afterwards by the
-boundary local search in :mod:`.rebalance`; only the first column of ``loads`` is shipped here.
+Only the first column of ``loads`` (workload) is shipped. The secondary criteria (retailer
+count, order volume, class mix) enter through per-territory Lagrangian ``prices`` that the
+caller raises between rounds, and through the boundary local search in :mod:`.rebalance`.
 """
 
 from __future__ import annotations

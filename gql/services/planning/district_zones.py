@@ -58,13 +58,12 @@ def district_zones(retailers: RetailerSet, plan: WeekdayPlan) -> DistrictZones:
 
     Examples
     --------
-    >>> from .synthetic_city import synthetic_city
-    >>> from .weekdays import WeekdayPlan
+    >>> from gql.services.planning import WeekdayPlan, synthetic_city
     >>> rs = synthetic_city(10, seed=0)
     >>> plan = WeekdayPlan(territory=np.zeros(10, dtype=np.int64),
     ...                    weekday=np.arange(10) % 5, phase=np.zeros(10, dtype=np.int64),
     ...                    visits_per_cycle=np.full(10, 4))
-    >>> district_zones(rs, plan).orders.sum() == 4 * (rs.order_volume > 0).sum()
+    >>> bool(district_zones(rs, plan).orders.sum() == 4 * (rs.order_volume > 0).sum())
     True
     """
     ordering = retailers.order_volume > 0

@@ -20,7 +20,7 @@ import geo
 from ._route_kernels import improve_route, route_cost
 from .errors import InvalidRetailersError
 
-__all__ = ["DayRoute", "route_day"]
+__all__ = ["DayRoute", "route_day", "warm_up"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -90,4 +90,20 @@ def route_day(
         travel_m=float(legs_m),
         hours=(int(finish) - start_s) / 3600.0,
         late_stops=late,
+    )
+
+
+def warm_up() -> None:
+    """Compile the routing kernels now (call once in the app lifespan, not per request)."""
+    stops = np.array([30.0, 30.001, 30.002])
+    route_day(
+        30.0,
+        120.0,
+        stops,
+        np.full(3, 120.0),
+        np.full(3, 5.0),
+        np.zeros(3),
+        np.full(3, 1440.0),
+        speed_mps=7.0,
+        road_factor=1.3,
     )

@@ -68,7 +68,7 @@ class PartitionSettings:
     volume_weight: float = 5.0
     class_mix_weight: float = 0.5
     candidates: int = 8
-    max_iterations: int = 5
+    max_iterations: int = 8
     move_cost: float = 3.0
     price_step: float = 2e4
     warm_start: bool = True

@@ -116,6 +116,7 @@ def estimate_workload(retailers: RetailerSet, policy: VisitPolicy | None = None)
 
     Examples
     --------
+    >>> from gql.services.planning import RetailerSet
     >>> rs = RetailerSet.build(retailer_id=[1, 2, 3], lat_deg=[30.0, 30.001, 30.002],
     ...                        lon_deg=[120.0, 120.0, 120.0], grade=[1, 3, 5])
     >>> estimate_workload(rs).visits_per_cycle.tolist()

@@ -119,9 +119,13 @@ class ActivityRepository:
     def visits(
         self, manager_ids: Collection[int], started_from: datetime, started_before: datetime
     ) -> list[VisitFact]:
-        """Visits of these managers that started in ``[started_from, started_before)``."""
+        """Visits of these managers that started in ``[started_from, started_before)``.
+
+        A visit starts when the handheld says (an offline upload keeps its device time).
+        """
         if not manager_ids:
             return []
+        started = sa.func.coalesce(VisitRow.device_started_at, VisitRow.started_at)
         statement = (
             sa.select(
                 VisitRow.id,
@@ -133,8 +137,8 @@ class ActivityRepository:
             )
             .where(
                 VisitRow.manager_id.in_(list(manager_ids)),
-                VisitRow.started_at >= started_from,
-                VisitRow.started_at < started_before,
+                started >= started_from,
+                started < started_before,
             )
             .order_by(VisitRow.id)
         )

@@ -100,3 +100,10 @@ def test_an_empty_day_costs_nothing() -> None:
     assert route.order.size == 0
     assert route.travel_m == 0.0
     assert route.hours == 0.0
+
+
+def test_warm_up_compiles_without_error() -> None:
+    """warm_up routes a tiny day and returns nothing."""
+    from gql.services.planning import warm_up
+
+    assert warm_up() is None
