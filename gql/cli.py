@@ -99,6 +99,7 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                 print(f"demo city seeded: {summary}")
             else:
                 from gql.auth import mint_token
+                from gql.store.repositories import ManagerRepository
 
                 for user in demo_city.demo_users(session):
                     token = mint_token(
@@ -108,6 +109,9 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                         ttl_s=settings.token_ttl_s,
                     )
                     print(f"{user.role:<16} {user.staff_no:<8} {user.name}\n  Bearer {token}")
+                    manager = ManagerRepository(session).get_by_staff_no(user.staff_no)
+                    if manager is not None:  # the demo phone, for the mock carriers' control API
+                        print(f"  phone {manager.msisdn} ({manager.carrier.value})")
     finally:
         engine.dispose()
     return 0

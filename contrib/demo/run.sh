@@ -25,7 +25,12 @@ echo "mock carriers: telecom http://127.0.0.1:$telecom_port  mobile http://127.0
 
 echo
 echo "Demo bearer tokens (send as 'Authorization: Bearer <token>'):"
-"$bin/visitgis" demo tokens
+tokens="$("$bin/visitgis" demo tokens)"
+echo "$tokens"
+manager_token="$(echo "$tokens" | awk '/^ACCOUNT_MANAGER/{getline; print $2; exit}')"
+manager_phone="$(echo "$tokens" | awk '/^ACCOUNT_MANAGER/{getline; getline; print $2; exit}')"
 echo
+echo "Walk a manager's day (plan, then check in and out through the mock carriers):"
+echo "  $bin/python -m contrib.demo.walk_day --url http://$host:$port --token $manager_token --msisdn $manager_phone"
 echo "GraphiQL: http://$host:$port/graphql   (set the Authorization header in GraphiQL's headers tab)"
 "$bin/visitgis" serve --host "$host" --port "$port"
