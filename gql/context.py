@@ -20,6 +20,7 @@ from gql.services.performance import PerformanceService
 from gql.services.plans import PlanService
 from gql.services.retailer_admin import RetailerAdminService
 from gql.services.spatial import SpatialIndex
+from gql.services.territories import TerritoryService
 from gql.services.visits import VisitService
 from gql.store.repositories import StaffRepository
 
@@ -151,6 +152,11 @@ class Context:
     def plans(self) -> PlanService:
         """Visit plans (routing runs off the event loop)."""
         return PlanService(self.session, self.principal)
+
+    @cached_property
+    def territories(self) -> TerritoryService:
+        """Territory and schedule proposals (planning runs in a worker thread)."""
+        return TerritoryService(self.session, self.principal)
 
     @cached_property
     def visits(self) -> VisitService:

@@ -64,7 +64,7 @@ class HubLocator:
         *,
         carrier_ids: Mapping[Carrier, str],
         accuracy_m: float = 200.0,
-        max_age_s: float = 60.0,
+        max_age_s: float = 5.0,
     ) -> None:
         self._hub = hub
         self._carrier_ids = dict(carrier_ids)

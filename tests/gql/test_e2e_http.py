@@ -11,7 +11,6 @@ from __future__ import annotations
 import concurrent.futures
 import time
 import uuid
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -20,7 +19,7 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
-from starlette.exceptions import StarletteDeprecationWarning
+from starlette.testclient import TestClient, WebSocketTestSession
 
 from contrib.mock_carriers import Behaviour, MockCarrierServer, mobile_app, telecom_app
 from contrib.mock_carriers.state import mobile_state, telecom_state
@@ -32,11 +31,6 @@ from gql.settings import Settings
 from gql.store.db import create_engine_for, session_factory
 from gql.store.migrate import upgrade
 from tests.fixtures_db import _backends, fresh_database
-
-with warnings.catch_warnings():
-    # starlette 1.x prefers httpx2 but works with httpx; the lead decides on the dependency
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient, WebSocketTestSession
 
 PASSWORD = "e2e-carrier-pw"
 SECRET = "e2e-tests-secret-" + "y" * 24
@@ -391,3 +385,57 @@ def test_a_hung_carrier_degrades_the_evidence_not_the_check_in(service: Service)
     assert visit["details"]["carrier"]["outcome"] != "OK"
     # generous bound on a shared machine: the deadline plus scheduling and request overhead
     assert elapsed_s < LOCATE_DEADLINE_S + 3.0, elapsed_s
+
+
+def test_check_ins_waiting_on_slow_carriers_do_not_starve_other_requests(
+    service: Service,
+) -> None:
+    """More check-ins wait on a slow carrier than the database pool has connections (15), yet
+    every one completes and a query sent meanwhile is answered before any of them."""
+    city = service.city
+    shops = service.data(
+        "{ viewer { manager { retailers(first: 30) { nodes { id position { lat lon } } } } } }",
+        None,
+        city.manager,
+    )["viewer"]["manager"]["retailers"]["nodes"]
+    in_flight = 24
+    for server in (service.telecom, service.mobile):
+        server.carrier.behaviour = Behaviour(latency_s=1.5)
+
+    def check_in(shop: dict[str, Any]) -> tuple[float, dict[str, Any]]:
+        lat, lon = shop["position"]["lat"], shop["position"]["lon"]
+        response = service.client.post(
+            "/graphql",
+            json={
+                "query": START,
+                "variables": {
+                    "i": {
+                        "retailerId": shop["id"],
+                        "idempotencyKey": str(uuid.uuid4()),
+                        "deviceFix": _fix(lat, lon),
+                    }
+                },
+            },
+            headers=service.headers(city.manager),
+        )
+        return time.monotonic(), response.json()
+
+    try:
+        with concurrent.futures.ThreadPoolExecutor(max_workers=in_flight) as pool:
+            pending = [pool.submit(check_in, shops[k % len(shops)]) for k in range(in_flight)]
+            time.sleep(0.4)  # they are now waiting on the carriers
+            answered = service.client.post(
+                "/graphql",
+                json={"query": "{ viewer { role } }"},
+                headers=service.headers(city.head),
+            )
+            answered_at = time.monotonic()
+            results = [f.result(timeout=60) for f in pending]
+    finally:
+        for server in (service.telecom, service.mobile):
+            server.carrier.behaviour = Behaviour()
+    assert answered.json() == {"data": {"viewer": {"role": "DEPARTMENT_HEAD"}}}
+    bodies = [body for _, body in results]
+    assert all(body.get("errors") is None for body in bodies), bodies
+    assert all(body["data"]["visitStart"]["visit"] is not None for body in bodies)
+    assert answered_at < min(done_at for done_at, _ in results)

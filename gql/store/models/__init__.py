@@ -12,6 +12,11 @@ from gql.store.models.organisation import AccountManagerRow, DepartmentRow, Staf
 from gql.store.models.plans import PlanStopRow, VisitPlanRow
 from gql.store.models.retailers import OpeningWindowRow, RetailerRow
 from gql.store.models.sales import MonthlyTargetRow, SalesOrderRow
+from gql.store.models.territories import (
+    ProposalAssignmentRow,
+    ScheduleDayRow,
+    TerritoryProposalRow,
+)
 from gql.store.models.visits import PositionFixRow, VisitRow
 
 __all__ = [
@@ -29,10 +34,13 @@ __all__ = [
     "OpeningWindowRow",
     "PlanStopRow",
     "PositionFixRow",
+    "ProposalAssignmentRow",
     "RetailerRow",
     "SalesOrderRow",
+    "ScheduleDayRow",
     "ScoreEventRow",
     "StaffRow",
+    "TerritoryProposalRow",
     "VisitPlanRow",
     "VisitRow",
 ]

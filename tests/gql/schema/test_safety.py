@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
-from starlette.exceptions import StarletteDeprecationWarning
+from starlette.testclient import TestClient
 
 from gql.app import create_app
 from gql.auth import mint_token
@@ -23,11 +22,6 @@ from gql.services.directory import DirectoryService
 from gql.services.visits import VisitService
 from gql.settings import Settings
 from tests.gql.conftest import DemoPeople
-
-with warnings.catch_warnings():
-    # starlette 1.x prefers httpx2 but works with httpx; the lead decides on the dependency
-    warnings.simplefilter("ignore", StarletteDeprecationWarning)
-    from starlette.testclient import TestClient
 
 SECRET = "safety-tests-secret-" + "x" * 24
 

@@ -1,0 +1,122 @@
+"""What territory planning reads: active retailers with their facts, in one pass each."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import sqlalchemy as sa
+
+from gql.domain import RetailerStatus
+from gql.domain.territories import PlanningRetailer
+from gql.store.models import OpeningWindowRow, RetailerRow, SalesOrderRow
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+__all__ = ["PlanningInputRepository"]
+
+_CHUNK = 900  # below SQLite's bound-parameter limit
+
+
+class PlanningInputRepository:
+    """Reads the retailer facts :mod:`gql.services.planning` needs, without loading rows."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def latest_order_date(self) -> date | None:
+        """The newest sales-order date on record (the sales window ends there)."""
+        return self._session.scalar(sa.select(sa.func.max(SalesOrderRow.order_date)))
+
+    def retailers(
+        self,
+        manager_ids: Sequence[int] | None,
+        *,
+        sales_from: date | None,
+        sales_to: date | None,
+        include_unassigned: bool,
+    ) -> list[PlanningRetailer]:
+        """Active retailers of these managers (all managers if ``None``), ordered by id.
+
+        ``volume_cartons`` sums the orders dated ``sales_from..sales_to`` (0 when either is
+        ``None``); ``open_s``/``close_s`` span the windows open on Monday..Friday.
+        """
+        r = RetailerRow
+        conditions: list[sa.ColumnElement[bool]] = [r.status == RetailerStatus.ACTIVE]
+        owner: list[sa.ColumnElement[bool]] = []
+        if manager_ids is not None:
+            owner.append(r.manager_id.in_(sorted(set(manager_ids))))
+        if include_unassigned:
+            owner.append(r.manager_id.is_(None))
+        if manager_ids is not None or include_unassigned:
+            conditions.append(sa.or_(*owner) if owner else sa.false())
+        rows = self._session.execute(
+            sa.select(
+                r.id,
+                r.lat,
+                r.lon,
+                r.grade,
+                r.business_type,
+                r.key_customer,
+                r.service_time_s,
+                r.order_weekday,
+                r.manager_id,
+            )
+            .where(*conditions)
+            .order_by(r.id)
+        ).all()
+        ids = [row.id for row in rows]
+        hours = self._weekday_hours(ids)
+        volume = self._volumes(ids, sales_from, sales_to)
+        return [
+            PlanningRetailer(
+                id=row.id,
+                lat=row.lat,
+                lon=row.lon,
+                grade=row.grade,
+                business_type=str(row.business_type),
+                key_customer=row.key_customer,
+                service_time_s=row.service_time_s,
+                order_weekday=row.order_weekday,
+                manager_id=row.manager_id,
+                open_s=hours.get(row.id, (None, None))[0],
+                close_s=hours.get(row.id, (None, None))[1],
+                volume_cartons=float(volume.get(row.id, 0)),
+            )
+            for row in rows
+        ]
+
+    def _weekday_hours(self, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+        w = OpeningWindowRow
+        found: dict[int, tuple[int, int]] = {}
+        for chunk in _chunks(ids):
+            statement = (
+                sa.select(w.retailer_id, sa.func.min(w.open_s), sa.func.max(w.close_s))
+                .where(w.retailer_id.in_(chunk), sa.or_(w.weekday.is_(None), w.weekday < 5))
+                .group_by(w.retailer_id)
+            )
+            for retailer_id, open_s, close_s in self._session.execute(statement):
+                found[retailer_id] = (int(open_s), int(close_s))
+        return found
+
+    def _volumes(self, ids: Sequence[int], first: date | None, last: date | None) -> dict[int, int]:
+        if first is None or last is None:
+            return {}
+        s = SalesOrderRow
+        found: dict[int, int] = {}
+        for chunk in _chunks(ids):
+            statement = (
+                sa.select(s.retailer_id, sa.func.sum(s.volume_cartons))
+                .where(s.retailer_id.in_(chunk), s.order_date.between(first, last))
+                .group_by(s.retailer_id)
+            )
+            for retailer_id, total in self._session.execute(statement):
+                found[retailer_id] = int(total or 0)
+        return found
+
+
+def _chunks(values: Sequence[int]) -> list[Sequence[int]]:
+    return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
