@@ -6,19 +6,28 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gql.domain import MAX_GRADE, AccountManager, BusinessType, Department, Retailer, RetailerStatus
+from gql.domain import (
+    MAX_GRADE,
+    AccountManager,
+    BusinessType,
+    Department,
+    Retailer,
+    RetailerStatus,
+    Role,
+)
 from gql.services.access import Principal, Scope, scope_of
 from gql.services.errors import InvalidQuery, NotFound, Unauthenticated
 from gql.services.paging import Page, PageRequest, empty_page
 from gql.store.repositories import (
-    BoundingBox as StoreBoundingBox,
-)
-from gql.store.repositories import (
+    AuditRepository,
     DepartmentRepository,
     ManagerRepository,
     RetailerFilter,
     RetailerRepository,
     StaffRepository,
+)
+from gql.store.repositories import (
+    BoundingBox as StoreBoundingBox,
 )
 
 if TYPE_CHECKING:
@@ -135,6 +144,15 @@ class DirectoryService:
     def _scope(self) -> Scope:
         return scope_of(self.require_principal())
 
+    def _audit_assigned(self) -> frozenset[int] | None:
+        """Retailers an auditor's open audit plans assign them; ``None`` for other roles."""
+        principal = self.require_principal()
+        if principal.role is not Role.AUDITOR:
+            return None
+        return frozenset(
+            AuditRepository(self._session).retailer_ids_assigned_to(principal.staff_id)
+        )
+
     def viewer(self) -> Staff:
         """The caller's own staff record."""
         principal = self.require_principal()
@@ -216,11 +234,16 @@ class DirectoryService:
         """For DataLoaders: one entry per id, ``None`` where missing or not visible."""
         wanted = list(ids)
         visible = self._visible_manager_ids(self._scope())
+        assigned = self._audit_assigned() or frozenset()
         found = {r.id: r for r in self._retailers.get_many(wanted) if r is not None}
         return [
             r
             if r is not None
-            and (visible is None or (r.manager_id is not None and r.manager_id in visible))
+            and (
+                visible is None
+                or (r.manager_id is not None and r.manager_id in visible)
+                or r.id in assigned
+            )
             else None
             for r in (found.get(i) for i in wanted)
         ]
@@ -239,11 +262,16 @@ class DirectoryService:
         manager_ids = query.manager_ids
         if visible is not None:
             manager_ids = visible if manager_ids is None else manager_ids & visible
-        if manager_ids is not None and not manager_ids:
-            return empty_page(page)  # type: ignore[return-value]
         ids: frozenset[int] | None = None
+        assigned = self._audit_assigned()
+        if assigned is not None:  # auditors: exactly the retailers their audit plans assign
+            ids = assigned
+            manager_ids = query.manager_ids
+        if (manager_ids is not None and not manager_ids) or (ids is not None and not ids):
+            return empty_page(page)  # type: ignore[return-value]
         if query.near is not None:
-            ids = self._near_ids(query.near)
+            near = self._near_ids(query.near)
+            ids = near if ids is None else ids & near
             if not ids:
                 return empty_page(page)  # type: ignore[return-value]
         box = query.bbox
