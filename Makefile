@@ -49,9 +49,17 @@ schema: setup
 schema-check: setup
 	$(BIN)/visitgis export-schema --check schema.graphql
 
-bench: setup
+bench: setup  ## every benchmark of docs/benchmarks.md, each beside its peer (takes ~15 min)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
-	for b in contrib/bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	$(BIN)/python contrib/bench/bench_geo.py
+	$(BIN)/python contrib/bench/bench_tsp.py exact --sizes 12,16,20,22,23,24,25 --repeats 5
+	$(BIN)/python contrib/bench/bench_tsp.py heuristic
+	$(BIN)/python contrib/bench/bench_tsp.py windows
+	$(BIN)/python contrib/bench/adapters_bulkhead.py
+	$(BIN)/python contrib/bench/persistence.py
+	$(BIN)/python contrib/bench/audit_scoring.py
+	$(BIN)/python contrib/bench/bench_partition.py
+	$(BIN)/python contrib/bench/bench_api.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache
