@@ -143,6 +143,38 @@ def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
+    from gql.services import territory_batch
+    from gql.store.db import session_factory
+
+    request = territory_batch.BatchRequest(
+        kind=args.plan_command,
+        department_code=args.department,
+        managers=getattr(args, "managers", None),
+        locked_retailer_ids=tuple(getattr(args, "lock", None) or ()),
+        territory_proposal_id=getattr(args, "proposal", None),
+        cap_hours=getattr(args, "cap_hours", 8.0),
+        apply=args.apply,
+        staff_no=args.as_staff,
+    )
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            try:
+                outcome = territory_batch.run_batch(
+                    session, request, progress=_progress_printer(sys.stderr)
+                )
+            except territory_batch.BatchError as exc:
+                session.rollback()
+                _err(f"{exc}; nothing was written")
+                return 1
+            session.commit()
+            print("\n".join(outcome.lines))
+    finally:
+        engine.dispose()
+    return 0
+
+
 def _cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
     from gql.schema import build_schema, schema_drift
 
@@ -218,6 +250,23 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("kind", choices=["retailers", "sales"])
     imp.add_argument("file")
 
+    plan = sub.add_parser("plan", help="territory and schedule proposals (marketing)")
+    plan_sub = plan.add_subparsers(dest="plan_command", required=True)
+    for name, text in (
+        ("territories", "partition a district's retailers among its managers"),
+        ("schedule", "weekday zones and routed 4-week calendars"),
+    ):
+        one = plan_sub.add_parser(name, help=text)
+        one.add_argument("--department", help="department code (default: the whole company)")
+        one.add_argument("--apply", action="store_true", help="apply the proposal at once")
+        one.add_argument("--as", dest="as_staff", help="marketing staff number to act as")
+        if name == "territories":
+            one.add_argument("--managers", type=int, help="number of territories")
+            one.add_argument("--lock", type=int, nargs="*", help="retailer ids that stay put")
+        else:
+            one.add_argument("--proposal", type=int, help="territory proposal id to schedule")
+            one.add_argument("--cap-hours", type=float, default=8.0, help="daily cap (hours)")
+
     export = sub.add_parser("export-schema", help="print or write the GraphQL SDL")
     group = export.add_mutually_exclusive_group()
     group.add_argument("--output", help="write the SDL to this file")
@@ -235,6 +284,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "db": _cmd_db,
     "demo": _cmd_demo,
     "import": _cmd_import,
+    "plan": _cmd_plan,
     "export-schema": _cmd_export_schema,
     "token": _cmd_token,
 }

@@ -15,17 +15,28 @@ from gql.schema.mutations.fields import (
     PlanMutations,
     RetailerMutations,
     ScoreMutations,
+    TerritoryMutations,
     VisitMutations,
 )
 from gql.schema.plan_queries import PlanQuery
 from gql.schema.score_queries import ScoreQuery
+from gql.schema.territory_queries import TerritoryQuery
 from gql.schema.visit_queries import VisitQuery, VisitSubscription
 
 __all__ = ["Mutation", "Query", "Subscription"]
 
-Query = merge_types("Query", (DirectoryQuery, PlanQuery, VisitQuery, AuditQuery, ScoreQuery))
+Query = merge_types(
+    "Query", (DirectoryQuery, PlanQuery, VisitQuery, AuditQuery, ScoreQuery, TerritoryQuery)
+)
 Mutation = merge_types(
     "Mutation",
-    (RetailerMutations, PlanMutations, VisitMutations, AuditMutations, ScoreMutations),
+    (
+        RetailerMutations,
+        PlanMutations,
+        VisitMutations,
+        AuditMutations,
+        ScoreMutations,
+        TerritoryMutations,
+    ),
 )
 Subscription = merge_types("Subscription", (VisitSubscription,))

@@ -15,6 +15,7 @@ roles see nothing.
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -25,8 +26,8 @@ from gql.domain.territories import Proposal, ProposalKind, ProposalStatus
 from gql.services.access import Principal, require_role
 from gql.services.errors import InvalidQuery, NotFound, Unauthenticated
 from gql.services.paging import Page, PageRequest, empty_page
-from gql.services.planning import PlanningError, TooManyManagersError
-from gql.services.territory_inputs import planning_inputs
+from gql.services.planning import PlanningError, TooManyManagersError, evaluate_partition
+from gql.services.territory_inputs import PlanningInputs, planning_inputs
 from gql.services.territory_jobs import (
     Job,
     ScheduleJob,
@@ -36,6 +37,7 @@ from gql.services.territory_jobs import (
     schedule_draft,
     territory_draft,
 )
+from gql.services.territory_reports import partition_json, territories_json
 from gql.store.repositories import DepartmentRepository, ManagerRepository, StaffRepository
 from gql.store.repositories.planning_inputs import PlanningInputRepository
 from gql.store.repositories.territories import (
@@ -45,7 +47,7 @@ from gql.store.repositories.territories import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Mapping
 
     from sqlalchemy.orm import Session
 
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "SALES_WINDOW_DAYS",
+    "CurrentTerritories",
     "ManagerSchedule",
     "ScheduleCommand",
     "TerritoryCommand",
@@ -98,6 +101,15 @@ class ManagerSchedule:
     proposal: Proposal
     manager_id: int
     days: tuple[ScheduleDay, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentTerritories:
+    """The current territories of a district: metrics and per-manager totals (as JSON)."""
+
+    department_id: int | None
+    metrics: Mapping[str, Any]
+    territories: tuple[Mapping[str, Any], ...]
 
 
 class TerritoryService:
@@ -182,6 +194,31 @@ class TerritoryService:
         self._readable(proposal_id)
         return self._proposals.assignments(proposal_id, manager_ids=manager_ids)
 
+    async def current(self, department_id: int | None) -> CurrentTerritories | None:
+        """The current assignment's territories and metrics (the baseline of every proposal).
+
+        Marketing reads any district (``None``: the company); heads and deputies their own
+        department (``None`` means theirs). ``None`` for everyone else.
+        """
+        principal = self._caller()
+        if principal.role in (Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD):
+            if department_id not in (None, principal.department_id):
+                return None
+            department_id = principal.department_id
+        elif principal.role is not Role.MARKETING:
+            return None
+        active, everyone = self._district(department_id)
+        facts = [
+            f
+            for f in self._facts(everyone, include_unassigned=False)
+            if f.manager_id in set(active)
+        ]
+        if not facts:
+            return CurrentTerritories(department_id, {}, ())
+        inputs = planning_inputs(facts, sorted({int(f.manager_id or 0) for f in facts}))
+        result = await asyncio.to_thread(_evaluate_current, inputs)
+        return CurrentTerritories(department_id, result[0], tuple(result[1]))
+
     # -- creating ------------------------------------------------------------------------
 
     def _district(self, department_id: int | None) -> tuple[list[int], list[int]]:
@@ -221,6 +258,13 @@ class TerritoryService:
         if unknown:
             raise InvalidQuery(
                 f"locked retailer(s) {unknown[:10]} are not active retailers of this district"
+            )
+        locked = frozenset(command.locked_retailer_ids)
+        orphans = [f.id for f in facts if f.id in locked and f.manager_id not in set(chosen)]
+        if orphans:
+            raise InvalidQuery(
+                f"locked retailer(s) {orphans[:10]} have no manager among the {k} planned; "
+                "unlock them, give them a manager or plan for more managers"
             )
         try:
             inputs = planning_inputs(
@@ -308,7 +352,7 @@ class TerritoryService:
                 return run_territories(job, progress, started)
             return run_schedule(job, progress, started)
         except PlanningError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidQuery(_with_staff_ids(str(exc), job.inputs.manager_ids)) from exc
 
     async def compute(self, job: Job) -> Any:
         """Run a job in a worker thread with the service's deadline (the API)."""
@@ -408,6 +452,25 @@ class TerritoryService:
             return None
         days = self._proposals.days(proposal.id, manager_id=manager_id, week=week)
         return ManagerSchedule(proposal=proposal, manager_id=manager_id, days=tuple(days))
+
+
+def _evaluate_current(inputs: PlanningInputs) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    retailers = inputs.retailers
+    measured = evaluate_partition(retailers, retailers.current_manager, len(inputs.manager_ids))
+    return (
+        partition_json(measured.metrics),
+        territories_json(measured, inputs.manager_ids, retailers.order_volume),
+    )
+
+
+def _with_staff_ids(message: str, manager_ids: tuple[int, ...]) -> str:
+    """The core names territories by index; callers know managers by staff id."""
+
+    def name(match: re.Match[str]) -> str:
+        j = int(match.group(1))
+        return f"manager {manager_ids[j]}" if j < len(manager_ids) else match.group(0)
+
+    return re.sub(r"\bmanager (\d+)", name, message)
 
 
 def _busiest(active: list[int], facts: list[PlanningRetailer], k: int) -> list[int]:

@@ -28,6 +28,7 @@ from gql.services.access import Principal, Scope, scope_of
 from gql.services.carrier_lookup import CarrierLookup, NoCarrier
 from gql.services.errors import Forbidden, InvalidQuery, NotFound, Unauthenticated
 from gql.services.events import VisitEvent, VisitEventKind
+from gql.store.db import release_if_unwritten
 from gql.store.repositories import ManagerRepository, RetailerRepository
 from gql.store.repositories.visits import FixDraft, VisitDraft, VisitFilter, VisitRepository
 
@@ -264,6 +265,7 @@ class VisitService:
                 outcome_code="SKIPPED_LATE",
                 detail="late upload: a carrier cannot say where the phone was then",
             )
+        release_if_unwritten(self._session)  # pin no pooled connection while the carrier thinks
         try:
             return await asyncio.wait_for(
                 self._locator.locate(manager, deadline_s=self._deadline_s),

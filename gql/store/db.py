@@ -24,6 +24,7 @@ __all__ = [
     "DatabaseUnavailable",
     "UnsupportedDatabaseUrl",
     "create_engine_for",
+    "release_if_unwritten",
     "session_factory",
     "sqlite_url",
 ]
@@ -96,7 +97,45 @@ def session_factory(engine: sa.Engine) -> sessionmaker[Session]:
     ``expire_on_commit=False`` because repositories hand out frozen domain objects,
     never rows, so nothing needs reloading after the request boundary commits.
     """
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False, info={_TRACKED: True})
+    event.listen(factory, "after_flush", _note_write)
+    return factory
+
+
+_TRACKED = "visitgis.tracks_writes"
+_WROTE = "visitgis.wrote"
+
+
+def _note_write(session: Session, _flush_context: Any) -> None:
+    session.info[_WROTE] = True
+
+
+def release_if_unwritten(session: Session) -> bool:
+    """End a transaction that has only read, returning its pooled connection.
+
+    A use case that must wait on the network (a carrier locate takes seconds) calls this
+    first, so waiting requests do not pin one connection each and exhaust the pool for
+    everybody. Nothing is lost: repositories hand out frozen domain objects, and later
+    statements simply begin a new transaction. Sessions that wrote anything, sit inside a
+    savepoint, or were not made by :func:`session_factory` are left alone.
+
+    Returns
+    -------
+    bool
+        Whether the connection was released.
+    """
+    if (
+        not session.info.get(_TRACKED)
+        or session.info.get(_WROTE)
+        or not session.in_transaction()
+        or session.in_nested_transaction()
+        or session.new
+        or session.dirty
+        or session.deleted
+    ):
+        return False
+    session.rollback()
+    return True
 
 
 def _parse(url: str) -> URL:

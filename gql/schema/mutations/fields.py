@@ -16,7 +16,23 @@ from gql.schema.mutations.evaluation_close import EvaluationClosePayload, evalua
 from gql.schema.mutations.goal_set import GoalPayload, goal_set, goal_track
 from gql.schema.mutations.retailer_create import RetailerCreatePayload, retailer_create
 from gql.schema.mutations.retailer_update import RetailerUpdatePayload, retailer_update
+from gql.schema.mutations.schedule_proposal_create import (
+    ScheduleProposalCreatePayload,
+    schedule_proposal_create,
+)
 from gql.schema.mutations.score_event_record import ScoreEventRecordPayload, score_event_record
+from gql.schema.mutations.territory_proposal_apply import (
+    TerritoryProposalApplyPayload,
+    territory_proposal_apply,
+)
+from gql.schema.mutations.territory_proposal_create import (
+    TerritoryProposalCreatePayload,
+    territory_proposal_create,
+)
+from gql.schema.mutations.territory_proposal_discard import (
+    TerritoryProposalDiscardPayload,
+    territory_proposal_discard,
+)
 from gql.schema.mutations.visit_end import VisitEndPayload, visit_end
 from gql.schema.mutations.visit_plan_create import VisitPlanCreatePayload, visit_plan_create
 from gql.schema.mutations.visit_start import VisitStartPayload, visit_start
@@ -27,6 +43,7 @@ __all__ = [
     "PlanMutations",
     "RetailerMutations",
     "ScoreMutations",
+    "TerritoryMutations",
     "VisitMutations",
 ]
 
@@ -110,4 +127,25 @@ class ScoreMutations:
     )
     goal_track: GoalPayload = strawberry.mutation(
         resolver=goal_track, description="Record a goal's latest measured value."
+    )
+
+
+@strawberry.type
+class TerritoryMutations:
+    """Territory and schedule proposals (marketing only): propose, then apply or discard."""
+
+    territory_proposal_create: TerritoryProposalCreatePayload = strawberry.mutation(
+        resolver=territory_proposal_create,
+        description="Partition a district's retailers among its managers, as a proposal.",
+    )
+    schedule_proposal_create: ScheduleProposalCreatePayload = strawberry.mutation(
+        resolver=schedule_proposal_create,
+        description="Weekday zones, week phases and routed 4-week calendars, as a proposal.",
+    )
+    territory_proposal_apply: TerritoryProposalApplyPayload = strawberry.mutation(
+        resolver=territory_proposal_apply,
+        description="Apply a proposal: reassign retailers or publish the schedule.",
+    )
+    territory_proposal_discard: TerritoryProposalDiscardPayload = strawberry.mutation(
+        resolver=territory_proposal_discard, description="Discard a proposal (kept on record)."
     )
