@@ -19,8 +19,9 @@ from numba.extending import overload
 __all__ = [
     "hk_combine",
     "hk_combine_mid",
-    "hk_fill",
+    "hk_fill_layer",
     "hk_offsets",
+    "hk_seed",
     "hk_trace_backward",
     "hk_trace_forward",
 ]
@@ -50,58 +51,106 @@ def _popcount(x: int) -> int:  # pragma: no cover - compiled
 
 @njit(cache=True, nogil=True)
 def hk_offsets(n_bits, max_size, offsets):  # type: ignore[no-untyped-def]  # pragma: no cover
-    """Fill ``offsets[mask]`` with the start of each subset's block; return the total."""
-    total = 0
+    """Fill ``offsets[mask]`` with the start of each subset's block; return the total.
+
+    Subsets are grouped by size and, within a size, stored in increasing mask order, so
+    each layer is one contiguous block. Pushing a layer in mask order then reads it
+    sequentially and writes each "add node b" target as a forward-moving stream, instead
+    of scattering single entries over a table that interleaves every size.
+    """
+    count = np.zeros(n_bits + 2, np.int64)
     for mask in range(1 << n_bits):
-        offsets[mask] = total
-        c = _popcount(mask)
+        count[_popcount(mask)] += 1
+    base = np.zeros(n_bits + 2, np.int64)
+    total = 0
+    for c in range(n_bits + 1):
+        base[c] = total
         if c <= max_size:
-            total += c
+            total += count[c] * c
+    for mask in range(1 << n_bits):
+        c = _popcount(mask)
+        offsets[mask] = base[c]
+        if c <= max_size:
+            base[c] += c
     return total
 
 
 @njit(cache=True, nogil=True)
-def hk_fill(rows, init, max_size, offsets, table, inf):  # type: ignore[no-untyped-def]  # pragma: no cover
-    """Fill ``table`` for every subset of at most ``max_size`` members (push form).
+def hk_seed(init, offsets, table):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Write the one-member layer: ``g({j}, j) = init[j]``."""
+    for j in range(init.shape[0]):
+        table[offsets[1 << j]] = init[j]
 
-    ``rows[i, j]`` is the cost of extending a path that ends at ``i`` by node ``j``;
-    ``init[j]`` is the cost of the one-member path ``{j}``.
+
+@njit(cache=True, nogil=True)
+def hk_fill_layer(  # type: ignore[no-untyped-def]  # pragma: no cover
+    rows, first_mask, count, offsets, table, inf, w2, w1, cut, prefilled
+):
+    """Push ``count`` subsets of one size, from ``first_mask`` on, into the next layer.
+
+    Subsets of equal size are visited in increasing mask order (Gosper's successor), so
+    a layer can be cut into rank ranges that run on separate threads: every entry
+    ``g(S ∪ {j}, j)`` is written exactly once, by the range holding ``S``, and only the
+    finished previous layer is read. ``rows[i, j]`` is the cost of extending a path that
+    ends at ``i`` by node ``j``.
+
+    Bounding: an entry is skipped (left at ``inf``, which the caller pre-filled) when
+    ``2 g + Σ_{v∉S∪{j}} w2[v] + w1[j] > cut``, i.e. when even the cheapest completion
+    (each unvisited node entered and left by its two cheapest edges, ``j`` left by its
+    cheapest) exceeds a known tour. Subsets whose entries are all skipped push nothing.
+    Without ``prefilled`` (and ``cut`` huge) every entry is written, ``inf`` included.
     """
     n_bits = rows.shape[0]
     members = np.empty(n_bits + 1, np.int64)
     acc = np.empty(n_bits, table.dtype)
-    for j in range(n_bits):
-        table[offsets[1 << j]] = init[j]
-    for mask in range(1, 1 << n_bits):
-        k = _popcount(mask)
-        if k >= max_size:
-            continue
-        c = 0
+    full = (1 << n_bits) - 1
+    total_w2 = 0
+    for b in range(n_bits):
+        total_w2 += w2[b]
+    mask = first_mask
+    for _ in range(count):
+        k = 0
+        inside = 0
         for b in range(n_bits):  # branch-free: write always, advance on a set bit
-            members[c] = b
-            c += (mask >> b) & 1
+            members[k] = b
+            bit = (mask >> b) & 1
+            k += bit
+            inside += bit * w2[b]
         for j in range(n_bits):
             acc[j] = inf
         base = offsets[mask]
+        live = 0
         for r in range(k):
             v = table[base + r]
+            if v >= inf:
+                continue
+            live += 1
             m = members[r]
             for j in range(n_bits):
                 acc[j] = min(acc[j], _narrow(v + rows[m, j], v))
-        rest = ((1 << n_bits) - 1) ^ mask
-        while rest:
-            low = rest & -rest
-            rest ^= low
-            table[offsets[mask | low] + _popcount(mask & (low - 1))] = acc[_popcount(low - 1)]
+        if live or not prefilled:
+            rest = full ^ mask
+            outside = total_w2 - inside
+            while rest:
+                low = rest & -rest
+                rest ^= low
+                b = _popcount(low - 1)
+                value = acc[b]
+                if 2 * np.int64(value) + (outside - w2[b]) + w1[b] <= cut:
+                    table[offsets[mask | low] + _popcount(mask & (low - 1))] = value
+        low = mask & -mask  # Gosper: next larger mask with the same number of bits
+        up = mask + low
+        mask = (((up ^ mask) >> 2) >> _popcount(low - 1)) | up
 
 
 @njit(cache=True, nogil=True)
 def hk_combine(  # type: ignore[no-untyped-def]  # pragma: no cover
-    rows_t, fwd_size, f_offsets, f_table, b_offsets, b_table, inf, halve
+    rows_t, fwd_size, f_offsets, f_table, b_offsets, b_table, inf, halve, lo_mask, hi_mask
 ):
     """Join the two halves: best ``g_f(S, j) + d(j, i) + g_b(C, i)`` over ``|S| = fwd_size``.
 
-    ``rows_t[i, j]`` is ``d(j, i)``. Returns ``(cost, S, j)`` of the best join. With
+    Only masks in ``lo_mask..hi_mask - 1`` are tried, so ranges may run on separate
+    threads. ``rows_t[i, j]`` is ``d(j, i)``. Returns ``(cost, S, j)`` of the best join. With
     ``halve`` (symmetric tour, both halves the same size and table) only sets holding
     bit 0 are tried: the complement of each skipped set is the same tour reversed.
     """
@@ -111,8 +160,14 @@ def hk_combine(  # type: ignore[no-untyped-def]  # pragma: no cover
     best = inf
     best_mask = -1
     best_j = -1
-    for mask in range(1, full):
+    for mask in range(max(lo_mask, 1), min(hi_mask, full)):
         if _popcount(mask) != fwd_size or (halve and not mask & 1):
+            continue
+        f_base = f_offsets[mask]
+        live = False
+        for r in range(fwd_size):  # every entry skipped by the bound: nothing to join
+            live |= f_table[f_base + r] < inf
+        if not live:
             continue
         comp = full ^ mask
         for j in range(n_bits):
@@ -126,6 +181,8 @@ def hk_combine(  # type: ignore[no-untyped-def]  # pragma: no cover
             i = _popcount(low - 1)
             v = b_table[base + r]
             r += 1
+            if v >= inf:
+                continue
             for j in range(n_bits):
                 h[j] = min(h[j], _narrow(v + rows_t[i, j], v))
         base = f_offsets[mask]
@@ -183,14 +240,17 @@ def hk_trace_backward(rows_t, offsets, table, mask, first):  # type: ignore[no-u
 
 @njit(cache=True, nogil=True)
 def hk_combine_mid(  # type: ignore[no-untyped-def]  # pragma: no cover
-    rows, size, f_offsets, f_table, b_offsets, b_table, inf, halve
+    rows, size, f_offsets, f_table, b_offsets, b_table, inf, halve, w2, w1, cut, lo_mask, hi_mask
 ):
     """Join two halves of equal ``size`` through one middle node (odd subset width).
 
     Best ``g_f(S, j) + d(j, x) + d(x, i) + g_b(C, i)`` with ``|S| = |C| = size`` and ``x``
     the one node in neither: the largest layer is never filled. With ``halve`` (symmetric
     tour, one table) ``(C, x, S)`` is the same tour reversed, so only the orientation with
-    bit 0 in ``S`` (bit 1 when ``x`` is 0) is tried. Returns ``(cost, S, x)``.
+    bit 0 in ``S`` (bit 1 when ``x`` is 0) is tried. Only masks in ``lo_mask..hi_mask - 1``
+    are tried, so ranges may run on separate threads. A pair ``(S, x)`` is skipped without
+    reading the other half when ``2 head + Σ_{C∖{x}} w2 + w1[x] > cut`` (the bound of
+    :func:`hk_fill_layer`: even the cheapest tail is too long). Returns ``(cost, S, x)``.
     """
     n_bits = rows.shape[0]
     full = (1 << n_bits) - 1
@@ -200,21 +260,29 @@ def hk_combine_mid(  # type: ignore[no-untyped-def]  # pragma: no cover
     best = inf
     best_mask = -1
     best_x = -1
-    for mask in range(1, full):
+    for mask in range(max(lo_mask, 1), min(hi_mask, full)):
         if _popcount(mask) != size:
             continue
         only_zero = halve and not mask & 1
         if only_zero and not mask & 2:
             continue
+        base = f_offsets[mask]
+        live = False
+        for r in range(size):  # every entry skipped by the bound: nothing to join
+            live |= f_table[base + r] < inf
+        if not live:
+            continue
         comp = full ^ mask
         c = 0
         e = 0
+        comp_w2 = 0
         for b in range(n_bits):  # branch-free split of the bits into the two sides
             bit = (mask >> b) & 1
             members[c] = b
             comp_members[e] = b
             c += bit
             e += 1 - bit
+            comp_w2 += (1 - bit) * w2[b]
         base = f_offsets[mask]
         if only_zero:
             # Only x = 0 can be the middle node here: a scalar minimum suffices.
@@ -234,7 +302,7 @@ def hk_combine_mid(  # type: ignore[no-untyped-def]  # pragma: no cover
             x = comp_members[a]
             other = comp ^ (1 << x)
             head = hf[x]
-            if head >= best:
+            if head >= best or 2 * np.int64(head) + (comp_w2 - w2[x]) + w1[x] > cut:
                 continue
             b_base = b_offsets[other]
             tail = inf

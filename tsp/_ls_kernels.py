@@ -152,8 +152,60 @@ def _try_or_opt(d, route, lo, hi, neigh, pos, fwd, bwd, s, length):  # type: ign
 
 
 @njit(cache=True, nogil=True)
-def _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max):  # type: ignore[no-untyped-def]  # pragma: no cover
-    """2-opt and Or-opt (segments of 1–3, both orientations) to a local optimum.
+def _try_or3(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """First improving swap of the two segments after ``route[p1]`` (Or-3opt).
+
+    ``route[p1+1..p2]`` and ``route[p2+1..p3]`` exchange places, with no reversal, so the
+    move suits asymmetric costs too; it is the one pure 3-opt move that 2-opt and short
+    Or-opt cannot make. The new arc ``route[p1] → route[p2+1]`` is drawn from the
+    neighbour list of ``route[p1]`` and must gain on its own (partial-gain rule); the
+    arc into ``route[p1+1]`` from that node's list. Returns ``(delta, p2, p3)``.
+    """
+    n_neigh = neigh.shape[1]
+    if p1 < lo - 1 or p1 + 1 > hi:
+        return 0, -1, -1
+    a = route[p1]
+    b = route[p1 + 1]
+    d_ab = d[a, b]
+    for t in range(n_neigh):
+        q = pos[neigh[a, t]]
+        if q < p1 + 2 or q > hi:
+            continue
+        c = route[q]
+        tail = route[q - 1]
+        g1 = d_ab + d[tail, c] - d[a, c]
+        if g1 <= 0:
+            continue
+        for u in range(n_neigh):
+            p3 = pos[neigh[b, u]]
+            if p3 < q or p3 > hi:
+                continue
+            e = route[p3]
+            f = route[p3 + 1]
+            delta = d[e, b] + d[tail, f] - d[e, f] - g1
+            if delta < 0:
+                return delta, q - 1, p3
+    return 0, -1, -1
+
+
+@njit(cache=True, nogil=True)
+def _swap_segments(route, s, m, e, scratch, pos):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Exchange ``route[s..m]`` and ``route[m+1..e]`` in place."""
+    k = 0
+    for p in range(m + 1, e + 1):
+        scratch[k] = route[p]
+        k += 1
+    for p in range(s, m + 1):
+        scratch[k] = route[p]
+        k += 1
+    for p in range(s, e + 1):
+        route[p] = scratch[p - s]
+        pos[route[p]] = p
+
+
+@njit(cache=True, nogil=True)
+def _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max, or3):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """2-opt, Or-opt (1–3, both orientations) and, with ``or3``, Or-3opt to a local optimum.
 
     Only nodes on the ``stack`` (don't-look bits cleared) are examined; a node whose moves
     all fail goes to sleep until a later move changes one of its arcs.
@@ -198,6 +250,19 @@ def _local_search(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack
                         _move_segment(route, s, e, k, rev, scratch, pos)
                         break
                 if n_touched:
+                    break
+        if n_touched == 0 and or3:
+            for p1 in (p, p - 1):
+                delta, p2, p3 = _try_or3(d, route, lo, hi, neigh, pos, p1)
+                if delta < 0:
+                    touched[0] = route[p1]
+                    touched[1] = route[p1 + 1]
+                    touched[2] = route[p2]
+                    touched[3] = route[p2 + 1]
+                    touched[4] = route[p3]
+                    touched[5] = route[p3 + 1]
+                    n_touched = 6
+                    _swap_segments(route, p1 + 1, p2, p3, scratch, pos)
                     break
         if n_touched:
             _prefix(d, route, fwd, bwd)
@@ -249,7 +314,7 @@ def _kick(route, lo, hi, state, scratch, pos, max_seg):  # type: ignore[no-untyp
 
 
 @njit(cache=True, nogil=True)
-def ils_plain(d, route, lo, hi, neigh, iterations, seed, max_seg, or_max, slack_ppm):  # type: ignore[no-untyped-def]  # pragma: no cover
+def ils_plain(d, route, lo, hi, neigh, iterations, seed, max_seg, or_max, slack_ppm, or3):  # type: ignore[no-untyped-def]  # pragma: no cover
     """Improve ``route`` in place by iterated local search; it ends as the best found.
 
     Runs ``iterations`` kicks; returns the best cost. Deterministic for a given seed.
@@ -266,7 +331,7 @@ def ils_plain(d, route, lo, hi, neigh, iterations, seed, max_seg, or_max, slack_
     top = _activate_all(route, lo, hi, active, stack)
     best = route.copy()
     best_cost = _local_search(
-        d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max
+        d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max, or3
     )
     best[:] = route
     current = route.copy()
@@ -278,7 +343,7 @@ def ils_plain(d, route, lo, hi, neigh, iterations, seed, max_seg, or_max, slack_
         for p in range(max(a - 1, 0), min(c + 1, n)):
             top = _push(route[p], active, stack, top)
         cost = _local_search(
-            d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max
+            d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max, or3
         )
         if cost <= best_cost:
             best_cost = cost

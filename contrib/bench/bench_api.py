@@ -38,17 +38,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import httpx
 import sqlalchemy as sa
+import strawberry
 import uvicorn
 from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from strawberry.schema.config import StrawberryConfig
 
 from contrib.mock_carriers import Behaviour, MockCarrierServer, mobile_app, telecom_app
 from contrib.mock_carriers.state import mobile_state, telecom_state
 from gql.app import create_app
 from gql.auth import mint_token
 from gql.context import AppState, Context
+from gql.schema.root import Mutation, Query, Subscription
+from gql.schema.scalars import SCALAR_MAP
+from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType, StaffType
 from gql.services import demo_city
 from gql.settings import Settings
 from gql.store.db import create_engine_for, session_factory, sqlite_url
@@ -121,8 +126,8 @@ def demo_database(url_arg: str | None) -> Iterator[str]:
     with admin.begin() as connection:
         connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
     try:
-        url = make_url(url_arg).update_query_dict({"options": f"-csearch_path={schema}"})
-        rendered = url.render_as_string(hide_password=False)
+        scoped = make_url(url_arg).update_query_dict({"options": f"-csearch_path={schema}"})
+        rendered = scoped.render_as_string(hide_password=False)
         seed(rendered)
         yield rendered
     finally:
@@ -228,6 +233,29 @@ async def in_process(settings: Settings, people: dict[str, list[str]], n: int) -
                         raise RuntimeError(result.errors)
                 return samples
 
+            # what-if peer: the same types and resolvers without any extension (no limits,
+            # no masking, no unit of work): shows what the per-request extensions cost
+            plain = strawberry.Schema(
+                query=Query,
+                mutation=Mutation,
+                subscription=Subscription,
+                types=[RetailerType, ManagerType, DepartmentType, StaffType],
+                config=StrawberryConfig(scalar_map=SCALAR_MAP),
+            )
+
+            async def bare_plain(query: str, who: str | None) -> list[float]:
+                token = None if who is None else bearer(who)["Authorization"].split()[1]
+                samples = []
+                for _ in range(n):
+                    context = Context(state=state, token=token)
+                    started = time.perf_counter()
+                    result = await plain.execute(query, context_value=context)
+                    context.close(commit=False)
+                    samples.append((time.perf_counter() - started) * 1000)
+                    if result.errors:
+                        raise RuntimeError(result.errors)
+                return samples
+
             async def served(query: str, who: str | None, count: int) -> list[float]:
                 for _ in range(20):  # warm-up
                     await over_http(query, who)
@@ -245,8 +273,12 @@ async def in_process(settings: Settings, people: dict[str, list[str]], n: int) -
             print(line("peer: bare starlette JSON endpoint", floor_timer.samples))
             print(line("`{ __typename }` anonymous, app", await served(TRIVIAL, None, n), "≤ 1 ms"))
             print(line("  peer: bare schema.execute", await bare(TRIVIAL, None)))
+            print(line("  what-if: schema.execute, no extensions", await bare_plain(TRIVIAL, None)))
             print(line("`{ viewer { role } }` signed in, app", await served(VIEWER, manager, n)))
             print(line("  peer: bare schema.execute", await bare(VIEWER, manager)))
+            print(
+                line("  what-if: schema.execute, no extensions", await bare_plain(VIEWER, manager))
+            )
             page_n = max(50, n // 3)
             print(
                 line(
@@ -256,6 +288,8 @@ async def in_process(settings: Settings, people: dict[str, list[str]], n: int) -
                 )
             )
             print(line("  peer: bare schema.execute", (await bare(PAGE50, marketing))[:page_n]))
+            what_if = (await bare_plain(PAGE50, marketing))[:page_n]
+            print(line("  what-if: schema.execute, no extensions", what_if))
 
             print("\n== 2. visitStart with a zero-latency mock carrier (device fix + carrier fix)")
             shops = (await over_http(MY_SHOPS, manager))["viewer"]["manager"]["retailers"]["nodes"]
@@ -365,15 +399,15 @@ async def under_load(
                 for shop in body["data"]["viewer"]["manager"]["retailers"]["nodes"][:3]:
                     shops.append((manager, shop))
 
-            async def probe_for(duration_s: float) -> list[float]:
-                samples = []
+            async def probe_for(duration_s: float) -> dict[str, list[float]]:
+                samples: dict[str, list[float]] = {VIEWER: [], PAGE50: []}
                 stop_at = time.monotonic() + duration_s
                 while time.monotonic() < stop_at:
                     for query in (VIEWER, PAGE50):
                         elapsed, body = await post(query, marketing)
                         if "errors" in body or "http" in body:
                             raise RuntimeError(body)
-                        samples.append(elapsed)
+                        samples[query].append(elapsed)
                 return samples
 
             await probe_for(1.0)  # warm-up
@@ -415,8 +449,10 @@ async def under_load(
     durations = [r[0] for r in results]
     print(f"\n== 3. real uvicorn on loopback; {in_flight} check-ins in flight,", end=" ")
     print(f"carriers answering after {latency_s:g} s")
-    print(line("peer: viewer + 50-row page, no check-ins (client)", quiet))
-    print(line("viewer + 50-row page during check-ins (client)", busy, "p99 ≤ 50 ms"))
+    print(line("peer: viewer query, no check-ins (client)", quiet[VIEWER]))
+    print(line("viewer query during the check-ins (client)", busy[VIEWER], "p99 ≤ 50 ms"))
+    print(line("peer: 50-row page, no check-ins (client)", quiet[PAGE50]))
+    print(line("50-row page during the check-ins (client)", busy[PAGE50], "p99 ≤ 50 ms"))
     print(line("the check-ins themselves (client)", durations))
     print(
         f"  check-in outcomes: {dict(Counter(r[1] for r in results))}; all done in {total_s:.1f} s"

@@ -78,22 +78,31 @@ def bench_exact(sizes: list[int], repeats: int) -> None:
     from python_tsp.exact import solve_tsp_dynamic_programming
 
     tsp.warm_up()
-    print("## exact (closed symmetric random Euclidean, integer costs; best of", repeats, "runs)")
+    print(
+        "## exact (closed symmetric random Euclidean, integer costs;", repeats, "interleaved runs)"
+    )
+    print(
+        "ours = tsp.solve(method='exact') (default threads); 1 thr = tsp.held_karp(threads=1);"
+        " ratios are per run (ours/fast-tsp in the same repeat): median [min-max]"
+    )
     print(
         _row(
             "n",
-            "ours s",
+            "ours s (best)",
+            "ours 1 thr s (best)",
             "ours peak MiB",
-            "fast-tsp exact s",
-            "ratio ours/fast-tsp",
+            "fast-tsp exact s (best)",
+            "ratio ours/fast-tsp median [range]",
+            "ratio 1 thr/fast-tsp median [range]",
             "python-tsp DP s",
             "cost equal",
         )
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         d = _euclid(n, seed=n)
         ours_t: list[float] = []
+        one_t: list[float] = []
         fast_t: list[float] = []
         peak = 0
         fast_cost = None
@@ -101,6 +110,10 @@ def bench_exact(sizes: list[int], repeats: int) -> None:
             res, t, pk = _timed(lambda d=d: tsp.solve(tsp.Problem(d), method="exact"))
             ours_t.append(t)
             peak = max(peak, pk)
+            t0 = time.perf_counter()
+            one_cost, _ = tsp.held_karp(d, threads=1)
+            one_t.append(time.perf_counter() - t0)
+            assert one_cost == res.cost
             if n <= 23:
                 t0 = time.perf_counter()
                 tour = fast_tsp.solve_tsp_exact(d)
@@ -114,13 +127,29 @@ def bench_exact(sizes: list[int], repeats: int) -> None:
             assert int(py_cost) == res.cost
         same = "yes" if fast_cost in (None, res.cost) else f"NO ({fast_cost})"
         fast_s = f"{min(fast_t):.4f}" if fast_t else "n/a (n > 23)"
-        ratio = f"{min(ours_t) / min(fast_t):.2f}" if fast_t else "n/a"
         py_s = f"{py_t:.3f}" if py_t is not None else "n/a (n > 12)"
         print(
-            _row(n, f"{min(ours_t):.4f}", f"{peak / 2**20:.0f}", fast_s, ratio, py_s, same),
+            _row(
+                n,
+                f"{min(ours_t):.4f}",
+                f"{min(one_t):.4f}",
+                f"{peak / 2**20:.0f}",
+                fast_s,
+                _ratios(ours_t, fast_t),
+                _ratios(one_t, fast_t),
+                py_s,
+                same,
+            ),
             flush=True,
         )
     print(f"process peak RSS: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
+
+
+def _ratios(ours: list[float], peer: list[float]) -> str:
+    if not peer:
+        return "n/a"
+    r = sorted(a / b for a, b in zip(ours, peer, strict=True))
+    return f"{float(np.median(r)):.2f} [{r[0]:.2f}-{r[-1]:.2f}]"
 
 
 def _ortools_gls(d: np.ndarray, seconds: float) -> int:

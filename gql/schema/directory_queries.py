@@ -16,6 +16,7 @@ from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType
 from gql.schema.types.enums import RoleEnum
 from gql.schema.types.plans import VisitPlanType
 from gql.schema.types.scores import EvaluationResultType, GoalType, ScoreEventType
+from gql.schema.types.territories import TerritoryProposalType
 from gql.schema.types.visits import VisitType
 
 __all__ = ["DirectoryQuery"]
@@ -109,6 +110,9 @@ class DirectoryQuery:
             return None if visit is None else VisitType.from_domain(visit)
         if type_name in _SCORE_NODES:
             return _score_node(info, type_name, pk)
+        if type_name == "TerritoryProposal":
+            proposal = info.context.territories.proposal(pk)
+            return None if proposal is None else TerritoryProposalType.from_domain(proposal)
         if type_name == "Staff":
             staff = info.context.directory.viewer()
             return StaffType.from_domain(staff) if staff.id == pk else None

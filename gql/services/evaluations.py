@@ -17,11 +17,11 @@ from gql.domain.evaluations import PeriodKind, ScoreEventKind
 from gql.services import scoring
 from gql.services.access import Scope, scope_of
 from gql.services.errors import Forbidden, InvalidQuery, NotFound, Unauthenticated
+from gql.services.evaluation_drafts import month_draft, quarter_drafts, year_drafts
 from gql.services.evaluation_periods import Period, parse_period
 from gql.services.evaluation_results import (
     ResultView,
     dismissals_of,
-    line_json,
     lines_of,
     monthly_from_result,
     result_file,
@@ -349,24 +349,12 @@ class EvaluationService:
                     ]
                 )
             score = self._score(manager.staff_id, month)
-            closed = scoring.close_monthly(score, closed_by=str(principal.staff_id), closed_at=now)
             drafts.append(
-                ResultDraft(
-                    kind=PeriodKind.MONTH,
+                month_draft(
+                    score,
                     period=period.text,
                     manager_id=manager.staff_id,
                     department_id=department_id,
-                    policy_version=score.policy_version,
-                    values=dict(closed.values),
-                    detail={
-                        "lines": [line_json(line) for line in score.lines],
-                        "dismissals": [
-                            {"reason": d.reason.value, "event_ids": list(d.event_ids)}
-                            for d in score.dismissals
-                        ],
-                        "sales_completion": score.sales_completion,
-                        "review_deadline": score.review_deadline.isoformat(),
-                    },
                     closed_by=principal.staff_id,
                     closed_at=now,
                 )
@@ -393,41 +381,14 @@ class EvaluationService:
         principal: Principal,
         now: datetime,
     ) -> list[ResultDraft]:
-        evaluation = self._quarter(period, department_id)
-        wanted = {m.staff_id for m in managers}
-        return [
-            ResultDraft(
-                kind=PeriodKind.QUARTER,
-                period=period.text,
-                manager_id=int(s.manager_id),
-                department_id=department_id,
-                policy_version=evaluation.policy_version,
-                values={
-                    "policy_version": evaluation.policy_version,
-                    "total": s.total,
-                    "rank": s.rank,
-                    "months_served": s.months_served,
-                    "provisional": s.provisional,
-                    "eliminated": bool(s.eliminations),
-                },
-                detail={
-                    "monthly_totals": [[str(m), t] for m, t in s.monthly_totals],
-                    "eliminations": [
-                        {
-                            "reason": e.reason.value,
-                            "months": [str(m) for m in e.months],
-                            "tied_at_cut": e.tied_at_cut,
-                        }
-                        for e in s.eliminations
-                    ],
-                    "review_deadline": evaluation.review_deadline.isoformat(),
-                },
-                closed_by=principal.staff_id,
-                closed_at=now,
-            )
-            for s in evaluation.standings
-            if int(s.manager_id) in wanted
-        ]
+        return quarter_drafts(
+            self._quarter(period, department_id),
+            period=period.text,
+            manager_ids={m.staff_id for m in managers},
+            department_id=department_id,
+            closed_by=principal.staff_id,
+            closed_at=now,
+        )
 
     def _quarter(self, period: Period, department_id: int) -> scoring.QuarterEvaluation:
         ids = self._managers.ids_in_department(department_id)
@@ -450,30 +411,15 @@ class EvaluationService:
         principal: Principal,
         now: datetime,
     ) -> list[ResultDraft]:
-        standings = self._year(period, department_id)
-        wanted = {m.staff_id for m in managers}
-        return [
-            ResultDraft(
-                kind=PeriodKind.YEAR,
-                period=period.text,
-                manager_id=int(s.manager_id),
-                department_id=department_id,
-                policy_version=self._policy.version,
-                values={
-                    "policy_version": self._policy.version,
-                    "total": s.total,
-                    "rank": s.rank,
-                    "months_served": s.months_served,
-                    "eligible": s.eligible,
-                    "honour": None if s.honour is None else s.honour.value,
-                },
-                detail={},
-                closed_by=principal.staff_id,
-                closed_at=now,
-            )
-            for s in standings
-            if int(s.manager_id) in wanted
-        ]
+        return year_drafts(
+            self._year(period, department_id),
+            policy_version=self._policy.version,
+            period=period.text,
+            manager_ids={m.staff_id for m in managers},
+            department_id=department_id,
+            closed_by=principal.staff_id,
+            closed_at=now,
+        )
 
     def _year(self, period: Period, department_id: int) -> tuple[scoring.AnnualStanding, ...]:
         ids = self._managers.ids_in_department(department_id)

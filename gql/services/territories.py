@@ -26,18 +26,20 @@ from gql.domain.territories import Proposal, ProposalKind, ProposalStatus
 from gql.services.access import Principal, require_role
 from gql.services.errors import InvalidQuery, NotFound, Unauthenticated
 from gql.services.paging import Page, PageRequest, empty_page
-from gql.services.planning import PlanningError, TooManyManagersError, evaluate_partition
-from gql.services.territory_inputs import PlanningInputs, planning_inputs
+from gql.services.planning import PlanningError, TooManyManagersError
+from gql.services.territory_inputs import planning_inputs
 from gql.services.territory_jobs import (
     Job,
     ScheduleJob,
+    ScheduleResult,
     TerritoryJob,
+    TerritoryResult,
+    evaluate_current,
     run_schedule,
     run_territories,
     schedule_draft,
     territory_draft,
 )
-from gql.services.territory_reports import partition_json, territories_json
 from gql.store.repositories import DepartmentRepository, ManagerRepository, StaffRepository
 from gql.store.repositories.planning_inputs import PlanningInputRepository
 from gql.store.repositories.territories import (
@@ -153,6 +155,8 @@ class TerritoryService:
 
     def proposal(self, proposal_id: int) -> Proposal | None:
         """The proposal, or ``None`` when missing or not readable by the caller."""
+        if self._principal is None:
+            return None
         proposal = self._proposals.get(proposal_id)
         return proposal if proposal is not None and self._may_read(proposal) else None
 
@@ -216,7 +220,7 @@ class TerritoryService:
         if not facts:
             return CurrentTerritories(department_id, {}, ())
         inputs = planning_inputs(facts, sorted({int(f.manager_id or 0) for f in facts}))
-        result = await asyncio.to_thread(_evaluate_current, inputs)
+        result = await asyncio.to_thread(evaluate_current, inputs)
         return CurrentTerritories(department_id, result[0], tuple(result[1]))
 
     # -- creating ------------------------------------------------------------------------
@@ -224,8 +228,14 @@ class TerritoryService:
     def _district(self, department_id: int | None) -> tuple[list[int], list[int]]:
         """(active manager ids, all manager ids) of the district, ascending."""
         if department_id is None:
-            page = self._managers.page(first=500)
-            managers = [m for _, m in page.items]
+            managers = []
+            after: int | None = None
+            while True:  # every manager of the company, page by page
+                page = self._managers.page(first=500, after=after)
+                managers += [m for _, m in page.items]
+                if not page.has_next:
+                    break
+                after = page.items[-1][0]
         else:
             if DepartmentRepository(self._session).get_many([department_id])[0] is None:
                 raise NotFound("department")
@@ -333,18 +343,22 @@ class TerritoryService:
             manager_ids, sales_from=first, sales_to=last, include_unassigned=include_unassigned
         )
 
-    def store(self, job: Job, computed: Any) -> Proposal:
+    def store(self, job: Job, computed: TerritoryResult | ScheduleResult) -> Proposal:
         """Store a computed job as a PROPOSED proposal (on the caller's thread)."""
-        if isinstance(job, TerritoryJob):
+        if isinstance(job, TerritoryJob) and isinstance(computed, TerritoryResult):
             draft = territory_draft(job, computed)
-        else:
+        elif isinstance(job, ScheduleJob) and isinstance(computed, ScheduleResult):
             draft = schedule_draft(job, computed)
+        else:
+            raise TypeError("store() needs the result of computing this very job")
         proposal_id = self._proposals.add(draft, now=self._now())
         stored = self._proposals.get(proposal_id)
         assert stored is not None
         return stored
 
-    def compute_now(self, job: Job, progress: Progress | None = None) -> Any:
+    def compute_now(
+        self, job: Job, progress: Progress | None = None
+    ) -> TerritoryResult | ScheduleResult:
         """Run a job on this thread (the CLI); planning errors become :class:`InvalidQuery`."""
         started = time.perf_counter()
         try:
@@ -354,7 +368,7 @@ class TerritoryService:
         except PlanningError as exc:
             raise InvalidQuery(_with_staff_ids(str(exc), job.inputs.manager_ids)) from exc
 
-    async def compute(self, job: Job) -> Any:
+    async def compute(self, job: Job) -> TerritoryResult | ScheduleResult:
         """Run a job in a worker thread with the service's deadline (the API)."""
         try:
             return await asyncio.wait_for(
@@ -391,6 +405,14 @@ class TerritoryService:
                 moved = self._proposals.reassign_retailers(proposal_id, now=now)
             except StaleAssignment as exc:
                 raise InvalidQuery(str(exc)) from exc
+        else:
+            off_plan = self._proposals.retailers_off_plan(proposal_id)
+            if off_plan:
+                first = "apply its territory proposal first or " if proposal.based_on_id else ""
+                raise InvalidQuery(
+                    f"{len(off_plan)} retailer(s) are not with the manager this schedule "
+                    f"assumes (e.g. {off_plan[:5]}); {first}create a new schedule"
+                )
         self._decide(proposal_id, ProposalStatus.APPLIED, principal, now)
         applied = self._proposals.get(proposal_id)
         assert applied is not None
@@ -452,15 +474,6 @@ class TerritoryService:
             return None
         days = self._proposals.days(proposal.id, manager_id=manager_id, week=week)
         return ManagerSchedule(proposal=proposal, manager_id=manager_id, days=tuple(days))
-
-
-def _evaluate_current(inputs: PlanningInputs) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    retailers = inputs.retailers
-    measured = evaluate_partition(retailers, retailers.current_manager, len(inputs.manager_ids))
-    return (
-        partition_json(measured.metrics),
-        territories_json(measured, inputs.manager_ids, retailers.order_volume),
-    )
 
 
 def _with_staff_ids(message: str, manager_ids: tuple[int, ...]) -> str:

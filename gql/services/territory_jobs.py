@@ -46,6 +46,7 @@ __all__ = [
     "ScheduleResult",
     "TerritoryJob",
     "TerritoryResult",
+    "evaluate_current",
     "run_schedule",
     "run_territories",
     "schedule_draft",
@@ -231,4 +232,14 @@ def schedule_draft(job: ScheduleJob, result: ScheduleResult) -> ProposalDraft:
             )
             for d in result.schedule.days
         ],
+    )
+
+
+def evaluate_current(inputs: PlanningInputs) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Metrics and per-manager totals of the current assignment (every retailer assigned)."""
+    retailers = inputs.retailers
+    measured = evaluate_partition(retailers, retailers.current_manager, len(inputs.manager_ids))
+    return (
+        partition_json(measured.metrics),
+        territories_json(measured, inputs.manager_ids, retailers.order_volume),
     )

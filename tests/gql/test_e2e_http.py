@@ -439,3 +439,39 @@ def test_check_ins_waiting_on_slow_carriers_do_not_starve_other_requests(
     assert all(body.get("errors") is None for body in bodies), bodies
     assert all(body["data"]["visitStart"]["visit"] is not None for body in bodies)
     assert answered_at < min(done_at for done_at, _ in results)
+
+
+def test_two_check_ins_in_one_operation_are_both_kept(service: Service) -> None:
+    """The second check-in's carrier wait must not give away the first one's unsaved work."""
+    city = service.city
+    shops = service.data(
+        "{ viewer { manager { retailers(first: 2) { nodes { id position { lat lon } } } } } }",
+        None,
+        city.manager,
+    )["viewer"]["manager"]["retailers"]["nodes"]
+    variables = {
+        f"i{n}": {
+            "retailerId": shop["id"],
+            "idempotencyKey": str(uuid.uuid4()),
+            "deviceFix": _fix(shop["position"]["lat"], shop["position"]["lon"]),
+        }
+        for n, shop in enumerate(shops)
+    }
+    both = service.data(
+        "mutation($i0: VisitStartInput!, $i1: VisitStartInput!) {"
+        " a: visitStart(input: $i0) { visit { id } } b: visitStart(input: $i1) { visit { id } } }",
+        variables,
+        city.manager,
+    )
+    ids = [both["a"]["visit"]["id"], both["b"]["visit"]["id"]]
+    assert ids[0] != ids[1]
+    found = service.data(
+        "query($a: ID!, $b: ID!) { a: node(id: $a) { ...R } b: node(id: $b) { ...R } }"
+        " fragment R on Visit { id retailer { id } }",
+        {"a": ids[0], "b": ids[1]},
+        city.head,
+    )
+    assert [found["a"], found["b"]] == [
+        {"id": visit_id, "retailer": {"id": shop["id"]}}
+        for visit_id, shop in zip(ids, shops, strict=True)
+    ]

@@ -254,6 +254,24 @@ class ProposalRepository:
             raise LookupError(f"proposal {proposal_id} is no longer PROPOSED")
         self._session.expire_all()
 
+    def retailers_off_plan(self, proposal_id: int) -> builtins.list[int]:
+        """Retailers whose manager today differs from the proposal's (or that closed)."""
+        a, r = _ASSIGNMENTS, _RETAILERS
+        statement = (
+            sa.select(a.c.retailer_id)
+            .join(r, r.c.id == a.c.retailer_id)
+            .where(
+                a.c.proposal_id == proposal_id,
+                sa.or_(
+                    r.c.manager_id.is_(None),
+                    r.c.manager_id != a.c.manager_id,
+                    r.c.status != "ACTIVE",
+                ),
+            )
+            .order_by(a.c.retailer_id)
+        )
+        return [int(i) for i in self._session.scalars(statement)]
+
     def reassign_retailers(self, proposal_id: int, *, now: datetime) -> int:
         """Set every moved retailer's manager as the proposal says; return how many moved.
 

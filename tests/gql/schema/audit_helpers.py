@@ -31,15 +31,17 @@ def audit_team(engine: sa.Engine, api: Api, taken: str) -> AuditTeam:
     with session_factory(engine)() as session:
         staff = [s for _, s in StaffRepository(session).page(first=500).items]
     auditors = [s.staff_no for s in staff if s.role is Role.AUDITOR and s.staff_no != taken]
-    ids = [api.data("{ viewer { staff { id } } }", as_=a)["viewer"]["staff"]["id"] for a in auditors]
+    ids = [
+        api.data("{ viewer { staff { id } } }", as_=a)["viewer"]["staff"]["id"] for a in auditors
+    ]
     return AuditTeam(auditors[0], ids[0], auditors[1], ids[1])
 
 
 def ids_of(api: Api, who: str) -> dict[str, Any]:
     """The caller's staff, manager (if any) and department IDs."""
-    viewer = api.data(
-        "{ viewer { staff { id } manager { id } department { id } } }", as_=who
-    )["viewer"]
+    viewer = api.data("{ viewer { staff { id } manager { id } department { id } } }", as_=who)[
+        "viewer"
+    ]
     return {
         "staff": viewer["staff"]["id"],
         "manager": (viewer["manager"] or {}).get("id"),

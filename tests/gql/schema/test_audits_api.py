@@ -80,11 +80,14 @@ def test_the_same_seed_and_inputs_draw_the_same_sample(
     department = _department(api, people)
     first = _create(api, team.lead, departmentId=department, seed="987654321987654321987")
     second = _create(api, team.lead, departmentId=department, seed="987654321987654321987")
-    assert first["userErrors"] == [] and second["userErrors"] == []
+    assert first["userErrors"] == []
+    assert second["userErrors"] == []
     a, b = first["plan"], second["plan"]
     assert a["seed"] == b["seed"] == "987654321987654321987"
     assert a["inputsDigest"] == b["inputsDigest"]
-    assert sorted(s["retailerId"] for s in a["stops"]) == sorted(s["retailerId"] for s in b["stops"])
+    assert sorted(s["retailerId"] for s in a["stops"]) == sorted(
+        s["retailerId"] for s in b["stops"]
+    )
     assert len(a["stops"]) == 6
     assert sum(s["drawn"] for s in a["strata"]) == 6
     assert all(s["drawn"] for s in a["stops"])
@@ -96,8 +99,14 @@ def test_a_different_seed_draws_a_different_sample(
     """Over many seeds the draw is not constant: the seed really drives the sample."""
     department = _department(api, people)
     samples = {
-        tuple(sorted(s["retailerId"] for s in _create(api, team.lead, departmentId=department,
-                                                      seed=str(seed))["plan"]["stops"]))
+        tuple(
+            sorted(
+                s["retailerId"]
+                for s in _create(api, team.lead, departmentId=department, seed=str(seed))["plan"][
+                    "stops"
+                ]
+            )
+        )
         for seed in range(1, 6)
     }
     assert len(samples) > 1
@@ -170,8 +179,14 @@ def test_manual_edits_are_recorded_in_the_plan_history(
     dropped = plan["stops"][0]["retailerId"]
     result = api.data(
         ADJUST,
-        {"i": {"planId": plan["id"], "reason": "complaint hotline", "add": [extra],
-               "remove": [dropped]}},
+        {
+            "i": {
+                "planId": plan["id"],
+                "reason": "complaint hotline",
+                "add": [extra],
+                "remove": [dropped],
+            }
+        },
         as_=team.lead,
     )["auditPlanAdjust"]
     assert result["userErrors"] == []
@@ -208,7 +223,8 @@ def test_bad_edits_write_nothing(api: Api, people: DemoPeople, team: AuditTeam) 
     for extra, who, message in cases:
         result = api.data(ADJUST, {"i": {"planId": plan["id"], **extra}}, as_=who)
         errors = result["auditPlanAdjust"]["userErrors"]
-        assert errors and message in errors[0]["message"], errors
+        assert errors, extra
+        assert message in errors[0]["message"], errors
     assert api.data(PLAN, {"id": plan["id"]}, as_=team.lead)["auditPlan"]["edits"] == []
 
 
@@ -218,12 +234,22 @@ def test_a_record_verifies_the_auditors_own_position(
     """A fix at the shop is IN_PLACE, one 800 m away NOT_IN_PLACE; answers are stored."""
     plan = _create(api, team.lead, departmentId=_department(api, people))["plan"]
     near, far = plan["stops"][0]["retailerId"], plan["stops"][1]["retailerId"]
-    answers = {"priceTagsShown": True, "policyPromoted": False, "satisfaction": 4,
-               "managerVisited": "NOT_SURE"}
+    answers = {
+        "priceTagsShown": True,
+        "policyPromoted": False,
+        "satisfaction": 4,
+        "managerVisited": "NOT_SURE",
+    }
     at_shop = api.data(
         SUBMIT,
-        {"i": {"planId": plan["id"], "retailerId": near, **answers,
-               "deviceFix": _fix_at(api, near, as_=people.marketing)}},
+        {
+            "i": {
+                "planId": plan["id"],
+                "retailerId": near,
+                **answers,
+                "deviceFix": _fix_at(api, near, as_=people.marketing),
+            }
+        },
         as_=team.lead,
     )["auditRecordSubmit"]
     assert at_shop["userErrors"] == []
@@ -232,8 +258,14 @@ def test_a_record_verifies_the_auditors_own_position(
     assert at_shop["record"]["auditorId"] == team.lead_id
     away = api.data(
         SUBMIT,
-        {"i": {"planId": plan["id"], "retailerId": far, **answers,
-               "deviceFix": _fix_at(api, far, as_=people.marketing, offset=0.0072)}},
+        {
+            "i": {
+                "planId": plan["id"],
+                "retailerId": far,
+                **answers,
+                "deviceFix": _fix_at(api, far, as_=people.marketing, offset=0.0072),
+            }
+        },
         as_=team.lead,
     )["auditRecordSubmit"]["record"]
     assert away["auditorVerdict"] == "NOT_IN_PLACE"
@@ -250,8 +282,13 @@ def test_bad_records_are_refused(api: Api, people: DemoPeople, team: AuditTeam) 
         for s in other["stops"]
         if s["retailerId"] not in {p["retailerId"] for p in plan["stops"]}
     )
-    base = {"planId": plan["id"], "priceTagsShown": True, "policyPromoted": True,
-            "satisfaction": 5, "managerVisited": "YES"}
+    base = {
+        "planId": plan["id"],
+        "priceTagsShown": True,
+        "policyPromoted": True,
+        "satisfaction": 5,
+        "managerVisited": "YES",
+    }
 
     def submit(who: str, **extra: Any) -> list[dict[str, Any]]:
         data = api.data(SUBMIT, {"i": {**base, **extra}}, as_=who)
@@ -274,7 +311,8 @@ def _visits_today(api: Api, retailer_id: str, people: DemoPeople) -> int:
     from datetime import timedelta
 
     data = api.data(
-        query, {"r": retailer_id, "from": (start - timedelta(days=1)).isoformat()},
+        query,
+        {"r": retailer_id, "from": (start - timedelta(days=1)).isoformat()},
         as_=people.marketing,
     )
     return int(data["visits"]["totalCount"])
@@ -286,10 +324,10 @@ def test_the_cross_check_finds_every_planted_discrepancy_and_nothing_else(
     """Verified visit + NO, no visit + YES, no visit + NOT_SURE, verified + YES: exactly the
     first two are discrepancies, of the right kinds, citing the right visit."""
     manager = ids_of(api, people.other_manager_same_department)["manager"]
-    plan = _create(
-        api, team.lead, managerIds=[manager], design={"size": 12}, seed="2024"
-    )["plan"]
-    fresh = [s["retailerId"] for s in plan["stops"] if _visits_today(api, s["retailerId"], people) == 0]
+    plan = _create(api, team.lead, managerIds=[manager], design={"size": 12}, seed="2024")["plan"]
+    fresh = [
+        s["retailerId"] for s in plan["stops"] if _visits_today(api, s["retailerId"], people) == 0
+    ]
     assert len(fresh) >= 4
     denied, confirmed, unsure, agreed = fresh[:4]
     visit_ids = {}
@@ -308,8 +346,16 @@ def test_the_cross_check_finds_every_planted_discrepancy_and_nothing_else(
     for retailer, answer in answers.items():
         record = api.data(
             SUBMIT,
-            {"i": {"planId": plan["id"], "retailerId": retailer, "priceTagsShown": True,
-                   "policyPromoted": True, "satisfaction": 3, "managerVisited": answer}},
+            {
+                "i": {
+                    "planId": plan["id"],
+                    "retailerId": retailer,
+                    "priceTagsShown": True,
+                    "policyPromoted": True,
+                    "satisfaction": 3,
+                    "managerVisited": answer,
+                }
+            },
             as_=team.lead,
         )["auditRecordSubmit"]["record"]
         records[retailer] = record["id"]
@@ -331,4 +377,5 @@ def test_the_cross_check_finds_every_planted_discrepancy_and_nothing_else(
         agreed: "IN_PLACE",
     }
     hidden = api.execute(CROSS, {"p": plan["id"]}, as_=people.head)
-    assert hidden.errors and "not found" in hidden.errors[0].message
+    assert hidden.errors
+    assert "not found" in hidden.errors[0].message

@@ -356,6 +356,156 @@ def _visit_events(api: Api, t: Targets, who: str | None) -> str:
     return ALLOW
 
 
+_PROPOSALS: dict[tuple[int, str], str] = {}
+"""One proposal per database and purpose: planning is slow, and role checks come before any
+status check, so only marketing's single call changes the proposal it is given."""
+
+
+def _territory_proposal(api: Api, t: Targets, kind: str = "territory", purpose: str = "") -> str:
+    """A PROPOSED proposal for the target's department, made by marketing (cached)."""
+    key = (id(api.state), f"{kind}:{purpose}")
+    if key not in _PROPOSALS:
+        _PROPOSALS[key] = _new_proposal(api, t, kind)
+    return _PROPOSALS[key]
+
+
+def _new_proposal(api: Api, t: Targets, kind: str) -> str:
+    if kind == "territory":
+        document = (
+            "mutation($i: TerritoryProposalCreateInput!) { territoryProposalCreate(input: $i) "
+            "{ proposal { id } userErrors { message } } }"
+        )
+        field = "territoryProposalCreate"
+    else:
+        document = (
+            "mutation($i: ScheduleProposalCreateInput!) { scheduleProposalCreate(input: $i) "
+            "{ proposal { id } userErrors { message } } }"
+        )
+        field = "scheduleProposalCreate"
+    data = api.data(document, {"i": {"departmentId": t.department_id}}, as_=t.who["marketing"])
+    assert data[field]["proposal"] is not None, data[field]["userErrors"]
+    return str(data[field]["proposal"]["id"])
+
+
+def _node_territory_proposal(api: Api, t: Targets, who: str | None) -> str:
+    wanted = _territory_proposal(api, t)
+    return _query(
+        api,
+        who,
+        "query($id: ID!) { node(id: $id) { id } }",
+        {"id": wanted},
+        lambda d: d["node"] is not None and d["node"]["id"] == wanted,
+    )
+
+
+def _territories(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($d: ID) { territories(departmentId: $d) { territories { managerId } } }",
+        {"d": t.department_id},
+        lambda d: (
+            d["territories"] is not None
+            and {"managerId": t.manager_id} in d["territories"]["territories"]
+        ),
+    )
+
+
+def _territory_proposals(api: Api, t: Targets, who: str | None) -> str:
+    _territory_proposal(api, t)
+    return _query(
+        api,
+        who,
+        "query($d: ID) { territoryProposals(departmentId: $d, first: 5) { nodes { id } } }",
+        {"d": t.department_id},
+        lambda d: bool(d["territoryProposals"]["nodes"]),
+    )
+
+
+def _territory_proposal_read(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($id: ID!) { territoryProposal(id: $id) { id } }",
+        {"id": _territory_proposal(api, t)},
+        lambda d: d["territoryProposal"] is not None,
+    )
+
+
+def _schedule(api: Api, t: Targets, who: str | None) -> str:
+    key = (id(api.state), "schedule:applied")
+    if key not in _PROPOSALS:
+        _PROPOSALS[key] = _new_proposal(api, t, "schedule")
+        applied = api.data(
+            "mutation($id: ID!) { territoryProposalApply(input: {id: $id}) { proposal { id } } }",
+            {"id": _PROPOSALS[key]},
+            as_=t.who["marketing"],
+        )
+        assert applied["territoryProposalApply"]["proposal"] is not None
+    return _query(
+        api,
+        who,
+        "query($m: ID!) { schedule(managerId: $m, week: 0) { days { weekday } } }",
+        {"m": t.manager_id},
+        lambda d: d["schedule"] is not None and len(d["schedule"]["days"]) == 5,
+    )
+
+
+def _district_zones(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($p: ID!) { districtZones(proposalId: $p) { orders } }",
+        {"p": _territory_proposal(api, t, "schedule")},
+        lambda d: d["districtZones"] is not None and len(d["districtZones"]["orders"]) == 5,
+    )
+
+
+def _territory_proposal_create(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($i: TerritoryProposalCreateInput!) { territoryProposalCreate(input: $i) "
+        "{ proposal { id } userErrors { field message code } } }",
+        {"i": {"departmentId": t.department_id}},
+        "territoryProposalCreate",
+    )
+
+
+def _schedule_proposal_create(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($i: ScheduleProposalCreateInput!) { scheduleProposalCreate(input: $i) "
+        "{ proposal { id } userErrors { field message code } } }",
+        {"i": {"departmentId": t.department_id}},
+        "scheduleProposalCreate",
+    )
+
+
+def _territory_proposal_apply(api: Api, t: Targets, who: str | None) -> str:
+    # a schedule proposal: applying one moves no retailer, so the shared city stays as seeded
+    return _payload(
+        api,
+        who,
+        "mutation($id: ID!) { territoryProposalApply(input: {id: $id}) "
+        "{ proposal { id } userErrors { field message code } } }",
+        {"id": _territory_proposal(api, t, "schedule", "apply")},
+        "territoryProposalApply",
+    )
+
+
+def _territory_proposal_discard(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($id: ID!) { territoryProposalDiscard(input: {id: $id}) "
+        "{ proposal { id } userErrors { field message code } } }",
+        {"id": _territory_proposal(api, t, "territory", "discard")},
+        "territoryProposalDiscard",
+    )
+
+
 # -- the table ------------------------------------------------------------------------------------
 
 _SCOPED_READ = _expect("manager", "head", "deputy", "marketing", "admin")
@@ -369,6 +519,11 @@ MATRIX: dict[str, list[Case]] = {
         Case("node(Department)", _node("department_id"), _expect(*CALLERS[:-1])),
         Case("node(Staff)", _node("staff_id"), _expect("manager")),
         Case("node(VisitPlan)", _node("plan_id"), _SCOPED_READ),
+        Case(
+            "node(TerritoryProposal)",
+            _node_territory_proposal,
+            _expect("head", "deputy", "marketing"),
+        ),
         Case(
             "node(Visit)",
             _node("visit_id"),
@@ -393,7 +548,34 @@ MATRIX: dict[str, list[Case]] = {
     "visitEnd": [Case("visitEnd", _visit_end, _expect("manager"))],
     "visitsSync": [Case("visitsSync", _visits_sync, _expect("manager"))],
     "visitEvents": [Case("visitEvents", _visit_events, _expect("head", "deputy", "marketing"))],
+    "territories": [Case("territories", _territories, _expect("head", "deputy", "marketing"))],
+    "territoryProposals": [
+        Case("territoryProposals", _territory_proposals, _expect("head", "deputy", "marketing"))
+    ],
+    "territoryProposal": [
+        Case("territoryProposal", _territory_proposal_read, _expect("head", "deputy", "marketing"))
+    ],
+    "schedule": [Case("schedule", _schedule, _expect("manager", "head", "deputy", "marketing"))],
+    "districtZones": [
+        Case("districtZones", _district_zones, _expect("head", "deputy", "marketing"))
+    ],
+    "territoryProposalCreate": [
+        Case("territoryProposalCreate", _territory_proposal_create, _expect("marketing"))
+    ],
+    "scheduleProposalCreate": [
+        Case("scheduleProposalCreate", _schedule_proposal_create, _expect("marketing"))
+    ],
+    "territoryProposalApply": [
+        Case("territoryProposalApply", _territory_proposal_apply, _expect("marketing"))
+    ],
+    "territoryProposalDiscard": [
+        Case("territoryProposalDiscard", _territory_proposal_discard, _expect("marketing"))
+    ],
 }
+
+from tests.gql.schema.matrix_scores import SCORE_MATRIX  # noqa: E402  (needs Case, _expect above)
+
+MATRIX.update(SCORE_MATRIX)
 
 ALL_CASES = [
     pytest.param(case, caller, id=f"{case.name}-{caller}")

@@ -34,7 +34,8 @@ FILE = """query($m: ID!) { managerFile(managerId: $m) {
   id kind period total current amended history { number reason } } }"""
 BOARD = """query($d: ID!, $k: PeriodKind!, $p: String!) {
   scoreboard(departmentId: $d, kind: $k, period: $p) {
-    closed reviewDeadline rows { managerId rank total values resultId } unscored { managerId } } }"""
+    closed reviewDeadline rows { managerId rank total values resultId }
+    unscored { managerId } } }"""
 
 
 def _record(api: Api, who: str, **fields: Any) -> dict[str, Any]:
@@ -76,8 +77,12 @@ def test_only_marketing_records_score_events(api: Api, people: DemoPeople, who: 
     """A manager, head, deputy or auditor (for a breach) is FORBIDDEN; nothing is recorded."""
     manager = ids_of(api, people.manager)["manager"]
     result = _record(
-        api, getattr(people, who), managerId=manager, kind="RULE_BREACH",
-        occurredOn="2026-11-03", breach="ORDINARY",
+        api,
+        getattr(people, who),
+        managerId=manager,
+        kind="RULE_BREACH",
+        occurredOn="2026-12-03",
+        breach="ORDINARY",
     )
     assert result["event"] is None
     assert result["userErrors"][0]["code"] == "FORBIDDEN"
@@ -95,8 +100,9 @@ def test_events_need_exactly_the_fields_of_their_kind(api: Api, people: DemoPeop
         ({"kind": "LEAVE", "days": 0}, "leave days"),
     ]
     for fields, message in cases:
-        result = _record(api, people.marketing, managerId=manager, occurredOn="2026-11-04",
-                         **fields)
+        result = _record(
+            api, people.marketing, managerId=manager, occurredOn="2026-12-04", **fields
+        )
         assert result["event"] is None
         assert message in result["userErrors"][0]["message"], result
 
@@ -104,11 +110,16 @@ def test_events_need_exactly_the_fields_of_their_kind(api: Api, people: DemoPeop
 def test_a_preview_traces_every_point_to_its_event(api: Api, people: DemoPeople) -> None:
     """A recorded breach costs 5 discipline points on a line citing it, and the weighted lines
     add up to the total; settlements not yet recorded are cited as derived keys."""
-    manager = ids_of(api, people.other_manager_same_department)["manager"]
+    manager = ids_of(api, people.manager_elsewhere)["manager"]
     before = api.data(MONTH, {"m": manager, "month": "2026-11"}, as_=people.marketing)
     event = _record(
-        api, people.marketing, managerId=manager, kind="RULE_BREACH", occurredOn="2026-11-05",
-        breach="ORDINARY", note="late to the morning meeting",
+        api,
+        people.marketing,
+        managerId=manager,
+        kind="RULE_BREACH",
+        occurredOn="2026-11-05",
+        breach="ORDINARY",
+        note="late to the morning meeting",
     )["event"]
     assert event["recordedBy"] == ids_of(api, people.marketing)["staff"]
     after = api.data(MONTH, {"m": manager, "month": "2026-11"}, as_=people.marketing)
@@ -116,7 +127,9 @@ def test_a_preview_traces_every_point_to_its_event(api: Api, people: DemoPeople)
     assert score["closed"] is False
     assert score["discipline"] == pytest.approx(max(0.0, old["discipline"] - 5.0))
     cited = [line for line in score["lines"] if event["id"] in line["eventIds"]]
-    assert len(cited) == 1 and cited[0]["rule"] == "breach" and cited[0]["part"] == "DISCIPLINE"
+    assert len(cited) == 1
+    assert cited[0]["rule"] == "breach"
+    assert cited[0]["part"] == "DISCIPLINE"
     assert sum(line["weightedPoints"] for line in score["lines"]) == pytest.approx(score["total"])
     business = [line for line in score["lines"] if line["part"] == "BUSINESS"]
     assert len(business) == 2  # volume and amount, settled from the sales facts
@@ -135,10 +148,15 @@ def test_managers_read_their_own_file_only_and_heads_their_department(
     colleague = ids_of(api, people.other_manager_same_department)["manager"]
     assert api.data(MONTH, {"m": mine, "month": "2026-11"}, as_=people.manager)
     assert api.data(MONTH, {"m": colleague, "month": "2026-11"}, as_=people.head)
-    for who, whom in ((people.manager, colleague), (people.head_elsewhere, mine),
-                      (people.auditor, mine), (people.admin, mine)):
+    for who, whom in (
+        (people.manager, colleague),
+        (people.head_elsewhere, mine),
+        (people.auditor, mine),
+        (people.admin, mine),
+    ):
         result = api.execute(MONTH, {"m": whom, "month": "2026-11"}, as_=who)
-        assert result.errors and "manager not found" in result.errors[0].message
+        assert result.errors
+        assert "manager not found" in result.errors[0].message
 
 
 def test_closing_a_month_makes_it_immutable_except_by_amendment(
@@ -149,12 +167,17 @@ def test_closing_a_month_makes_it_immutable_except_by_amendment(
     ids = ids_of(api, people.manager)
     department, manager = ids["department"], ids["manager"]
     complaint = _record(
-        api, people.marketing, managerId=manager, kind="COMPLAINT", occurredOn="2026-10-12",
+        api,
+        people.marketing,
+        managerId=manager,
+        kind="COMPLAINT",
+        occurredOn="2026-10-12",
         subjective=True,
     )["event"]
     for who in (people.manager, people.head, people.deputy, people.auditor):
         refused = _close(api, who, department, "MONTH", "2026-10")
-        assert refused["results"] == [] and refused["userErrors"][0]["code"] == "FORBIDDEN"
+        assert refused["results"] == []
+        assert refused["userErrors"][0]["code"] == "FORBIDDEN"
     closed = _close(api, people.marketing, department, "MONTH", "2026-10")
     assert closed["userErrors"] == []
     assert len(closed["results"]) == 5
@@ -163,20 +186,31 @@ def test_closing_a_month_makes_it_immutable_except_by_amendment(
     complaint_pk = str(decode_global_id(complaint["id"])[1])
     assert [line["rule"] for line in lines if complaint_pk in line["event_ids"]] == ["complaint"]
     business = [line for line in lines if line["part"] == "business"]
-    assert len(business) == 2 and all(line["event_ids"][0].isdigit() for line in business)
+    assert len(business) == 2
+    assert all(line["event_ids"][0].isdigit() for line in business)
     assert mine["current"]["discipline"] == pytest.approx(30.0)
 
     again = _close(api, people.marketing, department, "MONTH", "2026-10")
     assert "already closed" in again["userErrors"][0]["message"]
-    late = _record(api, people.marketing, managerId=manager, kind="RULE_BREACH",
-                   occurredOn="2026-10-20", breach="ORDINARY")
+    late = _record(
+        api,
+        people.marketing,
+        managerId=manager,
+        kind="RULE_BREACH",
+        occurredOn="2026-10-20",
+        breach="ORDINARY",
+    )
     assert "closed" in late["userErrors"][0]["message"]
 
-    amend = {"resultId": mine["id"], "reason": "complaint withdrawn by the retailer",
-             "changes": {"discipline": 40.0, "total": mine["current"]["total"] + 4.0}}
+    amend = {
+        "resultId": mine["id"],
+        "reason": "complaint withdrawn by the retailer",
+        "changes": {"discipline": 40.0, "total": mine["current"]["total"] + 4.0},
+    }
     for who in (people.manager, people.head):
         refused = api.data(AMEND, {"i": amend}, as_=who)["evaluationAmend"]
-        assert refused["result"] is None and refused["userErrors"][0]["code"] == "FORBIDDEN"
+        assert refused["result"] is None
+        assert refused["userErrors"][0]["code"] == "FORBIDDEN"
     amended = api.data(AMEND, {"i": amend}, as_=people.marketing)["evaluationAmend"]
     assert amended["userErrors"] == []
     result = amended["result"]
@@ -191,24 +225,36 @@ def test_closing_a_month_makes_it_immutable_except_by_amendment(
     assert change["discipline"] == (pytest.approx(30.0), pytest.approx(40.0))
 
     unknown = dict(amend, changes={"bonus": 5})
-    assert "unknown field" in api.data(AMEND, {"i": unknown}, as_=people.marketing)[
-        "evaluationAmend"]["userErrors"][0]["message"]
+    assert (
+        "unknown field"
+        in api.data(AMEND, {"i": unknown}, as_=people.marketing)["evaluationAmend"]["userErrors"][
+            0
+        ]["message"]
+    )
     same = dict(amend, changes={"discipline": 40.0})
-    assert "already is" in api.data(AMEND, {"i": same}, as_=people.marketing)[
-        "evaluationAmend"]["userErrors"][0]["message"]
+    assert (
+        "already is"
+        in api.data(AMEND, {"i": same}, as_=people.marketing)["evaluationAmend"]["userErrors"][0][
+            "message"
+        ]
+    )
 
     own_file = api.data(FILE, {"m": manager}, as_=people.manager)["managerFile"]
     october = next(r for r in own_file if r["period"] == "2026-10")
-    assert october["amended"] is True and len(october["history"]) == 2
+    assert october["amended"] is True
+    assert len(october["history"]) == 2
     board = api.data(BOARD, {"d": department, "k": "MONTH", "p": "2026-10"}, as_=people.head)
     rows = board["scoreboard"]["rows"]
-    assert board["scoreboard"]["closed"] is True and len(rows) == 5
+    assert board["scoreboard"]["closed"] is True
+    assert len(rows) == 5
     totals = [row["total"] for row in rows]
     assert totals == sorted(totals, reverse=True)
     assert next(r for r in rows if r["managerId"] == manager)["values"]["discipline"] == 40.0
-    foreign = api.execute(BOARD, {"d": department, "k": "MONTH", "p": "2026-10"},
-                          as_=people.head_elsewhere)
-    assert foreign.errors and "department not found" in foreign.errors[0].message
+    foreign = api.execute(
+        BOARD, {"d": department, "k": "MONTH", "p": "2026-10"}, as_=people.head_elsewhere
+    )
+    assert foreign.errors
+    assert "department not found" in foreign.errors[0].message
     own_view = api.data(BOARD, {"d": department, "k": "MONTH", "p": "2026-10"}, as_=people.manager)
     assert [r["managerId"] for r in own_view["scoreboard"]["rows"]] == [manager]
 
@@ -229,12 +275,18 @@ def test_a_quarter_ranks_and_flags_and_the_year_awards_no_honours_to_short_servi
     totals = [r["total"] for r in results]
     assert totals == sorted(totals, reverse=True)
     assert results[0]["rank"] == 1
-    lowest = [r for r in results if any(
-        e["reason"] == "lowest_quarterly_total" for e in r["detail"]["eliminations"])]
+    lowest = [
+        r
+        for r in results
+        if any(e["reason"] == "lowest_quarterly_total" for e in r["detail"]["eliminations"])
+    ]
     assert len(lowest) >= 2
     assert all(r["total"] <= min(x["total"] for x in results if x not in lowest) for r in lowest)
-    streaks = [r for r in results if any(
-        e["reason"] == "target_missed_running" for e in r["detail"]["eliminations"])]
+    streaks = [
+        r
+        for r in results
+        if any(e["reason"] == "target_missed_running" for e in r["detail"]["eliminations"])
+    ]
     assert streaks  # July and August had no sales at all: target missed two months running
     assert results[0]["detail"]["review_deadline"] == "2026-10-07"
 
@@ -250,11 +302,14 @@ def test_a_quarter_ranks_and_flags_and_the_year_awards_no_honours_to_short_servi
         {"m": manager},
         as_=people.marketing,
     )["managerClassification"]
-    assert 0 <= classified["ability"] <= 100 and 0 <= classified["initiative"] <= 100
-    expected_channel = {"HIGH_ABILITY_HIGH_INITIATIVE": "PROMOTION",
-                        "LOW_ABILITY_HIGH_INITIATIVE": "LATERAL_TRANSFER",
-                        "LOW_ABILITY_LOW_INITIATIVE": "EXIT",
-                        "HIGH_ABILITY_LOW_INITIATIVE": "SKILL_GRADE"}
+    assert 0 <= classified["ability"] <= 100
+    assert 0 <= classified["initiative"] <= 100
+    expected_channel = {
+        "HIGH_ABILITY_HIGH_INITIATIVE": "PROMOTION",
+        "LOW_ABILITY_HIGH_INITIATIVE": "LATERAL_TRANSFER",
+        "LOW_ABILITY_LOW_INITIATIVE": "EXIT",
+        "HIGH_ABILITY_LOW_INITIATIVE": "SKILL_GRADE",
+    }
     assert expected_channel[classified["quadrant"]] == classified["channel"]
 
 
@@ -263,16 +318,24 @@ def test_goals_are_capped_at_five_and_tracked(api: Api, people: DemoPeople) -> N
     manager = ids_of(api, people.manager)["manager"]
     goal_set = """mutation($i: GoalSetInput!) { goalSet(input: $i) {
       userErrors { message code } goal { id progress } } }"""
-    goal = {"managerId": manager, "period": "2027-Q1", "title": "verified visits", "unit": "%",
-            "baseline": 80.0, "target": 95.0, "direction": "RAISE"}
+    goal = {
+        "managerId": manager,
+        "period": "2027-Q1",
+        "title": "verified visits",
+        "unit": "%",
+        "baseline": 80.0,
+        "target": 95.0,
+        "direction": "RAISE",
+    }
     made = [api.data(goal_set, {"i": goal}, as_=people.manager)["goalSet"] for _ in range(5)]
     assert all(m["userErrors"] == [] for m in made)
     sixth = api.data(goal_set, {"i": goal}, as_=people.head)["goalSet"]
     assert "at most 5" in sixth["userErrors"][0]["message"]
     foreign = api.data(goal_set, {"i": goal}, as_=people.head_elsewhere)["goalSet"]
     assert foreign["userErrors"][0]["code"] == "NOT_FOUND"
-    wrong_way = api.data(goal_set, {"i": dict(goal, direction="LOWER", period="2027-Q2")},
-                         as_=people.manager)["goalSet"]
+    wrong_way = api.data(
+        goal_set, {"i": dict(goal, direction="LOWER", period="2027-Q2")}, as_=people.manager
+    )["goalSet"]
     assert "not measurable" in wrong_way["userErrors"][0]["message"]
     tracked = api.data(
         """mutation($i: GoalTrackInput!) { goalTrack(input: $i) { goal { progress current } } }""",
@@ -293,11 +356,16 @@ def test_the_leaderboard_ranks_the_department_only(api: Api, people: DemoPeople)
     )["leaderboard"]
     assert len(board) == 5
     values = [row["value"] for row in board]
-    assert values == sorted(values, reverse=True) and values[0] > 0
-    assert [row["rank"] for row in board][0] == 1
+    assert values == sorted(values, reverse=True)
+    assert values[0] > 0
+    assert next(row["rank"] for row in board) == 1
     elsewhere = ids_of(api, people.manager_elsewhere)["manager"]
     assert elsewhere not in {row["managerId"] for row in board}
     too_long = api.execute(
         """query($d: ID!) { leaderboard(departmentId: $d, firstDay: "2026-01-01",
-             lastDay: "2026-12-31") { rank } }""", {"d": department}, as_=people.head)
-    assert too_long.errors and "at most 92 days" in too_long.errors[0].message
+             lastDay: "2026-12-31") { rank } }""",
+        {"d": department},
+        as_=people.head,
+    )
+    assert too_long.errors
+    assert "at most 92 days" in too_long.errors[0].message

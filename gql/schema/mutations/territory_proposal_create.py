@@ -1,0 +1,75 @@
+"""``territoryProposalCreate``: partition a district among its managers, as a proposal."""
+
+from __future__ import annotations
+
+import strawberry
+
+from gql.context import Context
+from gql.schema.errors import ClientError, UserError
+from gql.schema.inputs import pk_of
+from gql.schema.types.territories import TerritoryProposalType
+from gql.services.errors import ServiceError
+from gql.services.territories import TerritoryCommand
+
+__all__ = [
+    "TerritoryProposalCreateInput",
+    "TerritoryProposalCreatePayload",
+    "territory_proposal_create",
+]
+
+
+@strawberry.input(description="What to partition.")
+class TerritoryProposalCreateInput:
+    """District, number of territories and locked retailers."""
+
+    department_id: strawberry.ID | None = strawberry.field(
+        default=None, description="The department to re-partition; null: the whole company."
+    )
+    managers: int | None = strawberry.field(
+        default=None,
+        description="Number of territories; default: the district's active managers.",
+    )
+    locked_retailer_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Retailers that must keep their current manager."
+    )
+    warm_start: bool = strawberry.field(
+        default=True, description="Start from the current assignment and move few retailers."
+    )
+
+
+@strawberry.type(description="Result of `territoryProposalCreate`.")
+class TerritoryProposalCreatePayload:
+    """The stored proposal, or why not."""
+
+    proposal: TerritoryProposalType | None = strawberry.field(description="The new proposal.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was proposed.")
+
+
+async def territory_proposal_create(
+    info: strawberry.Info[Context, None], input: TerritoryProposalCreateInput
+) -> TerritoryProposalCreatePayload:
+    """Compute off the event loop; nothing changes until the proposal is applied."""
+    try:
+        command = TerritoryCommand(
+            department_id=None
+            if input.department_id is None
+            else pk_of(input.department_id, "Department", "departmentId"),
+            managers=input.managers,
+            locked_retailer_ids=tuple(
+                pk_of(i, "Retailer", "lockedRetailerIds") for i in input.locked_retailer_ids or ()
+            ),
+            warm_start=input.warm_start,
+        )
+        proposal = await info.context.territories.create_territories(command)
+    except ServiceError as exc:
+        return TerritoryProposalCreatePayload(
+            proposal=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+        )
+    except ClientError as exc:
+        return TerritoryProposalCreatePayload(
+            proposal=None,
+            user_errors=[UserError(field=["input"], message=str(exc), code=exc.code)],
+        )
+    return TerritoryProposalCreatePayload(
+        proposal=TerritoryProposalType.from_domain(proposal), user_errors=[]
+    )

@@ -1,0 +1,160 @@
+"""Queries for territories, territory and schedule proposals, schedules and district zones."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import strawberry
+from strawberry.scalars import JSON
+
+from gql.context import Context
+from gql.schema.inputs import pk_of
+from gql.schema.paging import page_request
+from gql.schema.relay import Connection, encode_global_id, to_connection
+from gql.schema.scalars import as_json
+from gql.schema.types.territories import (
+    DistrictZonesType,
+    ManagerScheduleType,
+    PartitionMetricsType,
+    ProposalKindEnum,
+    ProposalStatusEnum,
+    TerritoryProposalType,
+    TerritorySummaryType,
+)
+
+__all__ = ["CurrentTerritoriesType", "TerritoryQuery"]
+
+Info = strawberry.Info[Context, None]
+
+
+@strawberry.type(
+    name="CurrentTerritories", description="The current assignment of a district, measured."
+)
+class CurrentTerritoriesType:
+    """Today's territories: the baseline every proposal is compared with."""
+
+    department_pk: strawberry.Private[int | None]
+    metrics: PartitionMetricsType | None = strawberry.field(
+        description="Balance, compactness and contiguity of the current territories."
+    )
+    territories: list[TerritorySummaryType] = strawberry.field(
+        description="Per manager totals of the current territories."
+    )
+    raw: JSON = strawberry.field(description="The same metrics as stored JSON.")
+
+    @strawberry.field(description="The district; null for the whole company.")
+    def department_id(self) -> strawberry.ID | None:
+        """Global ID of the department."""
+        if self.department_pk is None:
+            return None
+        return strawberry.ID(encode_global_id("Department", self.department_pk))
+
+
+def _department(department_id: strawberry.ID | None) -> int | None:
+    return None if department_id is None else pk_of(department_id, "Department", "departmentId")
+
+
+@strawberry.type
+class TerritoryQuery:
+    """Territories and proposals (marketing; heads and deputies for their department)."""
+
+    @strawberry.field(
+        description="The current territories of a district and their metrics (marketing; "
+        "heads and deputies for their own department). Null when not yours to see."
+    )
+    async def territories(
+        self,
+        info: Info,
+        department_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The department; null: the company (or yours)."),
+        ] = None,
+    ) -> CurrentTerritoriesType | None:
+        """Measure the current assignment."""
+        found = await info.context.territories.current(_department(department_id))
+        if found is None:
+            return None
+        return CurrentTerritoriesType(
+            department_pk=found.department_id,
+            metrics=PartitionMetricsType.from_json(found.metrics) if found.metrics else None,
+            territories=[TerritorySummaryType.from_json(t) for t in found.territories],
+            raw=as_json(dict(found.metrics)),
+        )
+
+    @strawberry.field(description="Territory and schedule proposals you may see, newest first.")
+    def territory_proposals(
+        self,
+        info: Info,
+        department_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="Only this department's.")
+        ] = None,
+        kind: Annotated[
+            ProposalKindEnum | None, strawberry.argument(description="Only this kind.")
+        ] = None,
+        status: Annotated[
+            ProposalStatusEnum | None, strawberry.argument(description="Only this status.")
+        ] = None,
+        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        after: Annotated[
+            str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+    ) -> Connection[TerritoryProposalType]:
+        """Proposal list."""
+        page = info.context.territories.proposals(
+            page_request(first, after),
+            department_id=_department(department_id),
+            kinds=() if kind is None else (kind,),
+            statuses=() if status is None else (status,),
+        )
+        return to_connection(page, TerritoryProposalType.from_domain)
+
+    @strawberry.field(description="One proposal with its metrics and the current plan's.")
+    def territory_proposal(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The proposal's ID.")],
+    ) -> TerritoryProposalType | None:
+        """Proposal lookup (null when missing or not yours to see)."""
+        found = info.context.territories.proposal(pk_of(id, "TerritoryProposal", "id"))
+        return None if found is None else TerritoryProposalType.from_domain(found)
+
+    @strawberry.field(
+        description="A manager's routed days: the newest applied schedule, or a given one."
+    )
+    def schedule(
+        self,
+        info: Info,
+        manager_id: Annotated[strawberry.ID, strawberry.argument(description="The manager.")],
+        week: Annotated[
+            int | None, strawberry.argument(description="Week of the cycle 0..3; null: all 4.")
+        ] = None,
+        proposal_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="A schedule proposal; null: the applied one."),
+        ] = None,
+    ) -> ManagerScheduleType | None:
+        """Schedule lookup (managers: their own applied schedule)."""
+        found = info.context.territories.schedule(
+            pk_of(manager_id, "Manager", "managerId"),
+            week=week,
+            proposal_id=None
+            if proposal_id is None
+            else pk_of(proposal_id, "TerritoryProposal", "proposalId"),
+        )
+        return None if found is None else ManagerScheduleType.from_domain(found)
+
+    @strawberry.field(description="The daily order-calling and delivery zones of a schedule.")
+    def district_zones(
+        self,
+        info: Info,
+        proposal_id: Annotated[
+            strawberry.ID, strawberry.argument(description="A schedule proposal.")
+        ],
+    ) -> DistrictZonesType | None:
+        """Zones stored with a schedule proposal (null for territory proposals)."""
+        found = info.context.territories.proposal(
+            pk_of(proposal_id, "TerritoryProposal", "proposalId")
+        )
+        if found is None:
+            return None
+        return TerritoryProposalType.from_domain(found).district_zones

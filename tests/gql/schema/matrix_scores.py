@@ -1,0 +1,422 @@
+"""Authorization-matrix cases for the audit and score root fields (issue 7).
+
+Kept beside ``test_authorization_matrix.py`` (which merges ``SCORE_MATRIX`` into its table) so
+the audit/score rows live with their helpers. Audit plans here assign the marketing caller and
+a *second* auditor, never ``people.auditor``, whose empty scope other tests rely on. Periods are
+chosen so no other test depends on them: November 2026 is closed for the target department
+(reads, amendments), September 2026 is the one the close case closes.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from gql.domain import Role
+from gql.store.db import session_factory
+from gql.store.repositories import StaffRepository
+from tests.gql.schema.test_authorization_matrix import Case, _expect, _payload, _query
+
+if TYPE_CHECKING:
+    from tests.gql.api import Api
+    from tests.gql.schema.test_authorization_matrix import Targets
+
+_CACHE: dict[tuple[int, str], Any] = {}
+"""Objects made once per backend (keyed by the Api instance), shared by the cases."""
+_TEAM_READ = _expect("marketing")
+_FILE_READ = _expect("manager", "head", "deputy", "marketing")
+_GOALS = _expect("manager", "head", "deputy", "marketing")
+
+
+def _staff_ids(api: Api) -> dict[str, str]:
+    key = (id(api), "_staff_ids")
+    if key not in _CACHE:
+        _CACHE[key] = _make_staff_ids(api)
+    return _CACHE[key]
+
+
+def _make_staff_ids(api: Api) -> dict[str, str]:
+    """Staff IDs of the first marketing member and the second auditor (by staff number)."""
+    with session_factory(api.state.engine)() as session:
+        staff = [s for _, s in StaffRepository(session).page(first=500).items]
+    marketing = next(s for s in staff if s.role is Role.MARKETING)
+    auditors = [s for s in staff if s.role is Role.AUDITOR]
+
+    def gid(staff_no: str) -> str:
+        viewer = api.data("{ viewer { staff { id } } }", as_=staff_no)
+        return str(viewer["viewer"]["staff"]["id"])
+
+    return {
+        "marketing_no": marketing.staff_no,
+        "marketing": gid(marketing.staff_no),
+        "auditor": gid(auditors[1].staff_no),
+    }
+
+
+def _new_plan(api: Api, t: Targets, seed: str = "77") -> dict[str, Any]:
+    ids = _staff_ids(api)
+    data = api.data(
+        "mutation($i: AuditPlanCreateInput!) { auditPlanCreate(input: $i) "
+        "{ plan { id stops { retailerId } } userErrors { message } } }",
+        {
+            "i": {
+                "date": "2026-12-08",
+                "departmentId": t.department_id,
+                "design": {"size": 4},
+                "start": {"lat": 28.0, "lon": 120.65},
+                "auditorIds": [ids["marketing"], ids["auditor"]],
+                "seed": seed,
+            }
+        },
+        as_=ids["marketing_no"],
+    )["auditPlanCreate"]
+    assert data["plan"] is not None, data["userErrors"]
+    return dict(data["plan"])
+
+
+def _shared_plan(api: Api, t: Targets) -> dict[str, Any]:
+    key = (id(api), "_shared_plan")
+    if key not in _CACHE:
+        _CACHE[key] = _make_shared_plan(api, t)
+    return _CACHE[key]
+
+
+def _make_shared_plan(api: Api, t: Targets) -> dict[str, Any]:
+    return _new_plan(api, t, seed="78")
+
+
+def _closed_november(api: Api, t: Targets) -> str:
+    key = (id(api), "_closed_november")
+    if key not in _CACHE:
+        _CACHE[key] = _make_closed_november(api, t)
+    return _CACHE[key]
+
+
+def _make_closed_november(api: Api, t: Targets) -> str:
+    """The target manager's closed November 2026 result (closed once, by marketing)."""
+    ids = _staff_ids(api)
+    closed = api.data(
+        "mutation($i: EvaluationCloseInput!) { evaluationClose(input: $i) "
+        "{ results { id managerId } userErrors { message } } }",
+        {"i": {"departmentId": t.department_id, "kind": "MONTH", "period": "2026-11"}},
+        as_=ids["marketing_no"],
+    )["evaluationClose"]
+    assert closed["userErrors"] == [], closed
+    return str(next(r["id"] for r in closed["results"] if r["managerId"] == t.manager_id))
+
+
+def _goal(api: Api, t: Targets) -> str:
+    key = (id(api), "_goal")
+    if key not in _CACHE:
+        _CACHE[key] = _make_goal(api, t)
+    return _CACHE[key]
+
+
+def _make_goal(api: Api, t: Targets) -> str:
+    data = api.data(
+        "mutation($i: GoalSetInput!) { goalSet(input: $i) { goal { id } userErrors { message } } }",
+        {
+            "i": {
+                "managerId": t.manager_id,
+                "period": "2027-Q4",
+                "title": "sales completion",
+                "unit": "%",
+                "baseline": 90.0,
+                "target": 100.0,
+                "direction": "RAISE",
+            }
+        },
+        as_=_staff_ids(api)["marketing_no"],
+    )["goalSet"]
+    return str(data["goal"]["id"])
+
+
+# -- reads ---------------------------------------------------------------------------------------
+
+
+def _audit_plan(api: Api, t: Targets, who: str | None) -> str:
+    plan = _shared_plan(api, t)["id"]
+    return _query(
+        api,
+        who,
+        "query($id: ID!) { auditPlan(id: $id) { id } }",
+        {"id": plan},
+        lambda d: d["auditPlan"] is not None,
+    )
+
+
+def _audit_plans(api: Api, t: Targets, who: str | None) -> str:
+    plan = _shared_plan(api, t)["id"]
+    return _query(
+        api,
+        who,
+        "{ auditPlans(first: 100) { nodes { id } } }",
+        None,
+        lambda d: plan in {n["id"] for n in d["auditPlans"]["nodes"]},
+    )
+
+
+def _audit_discrepancies(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($p: ID!) { auditDiscrepancies(planId: $p) { firstDay } }",
+        {"p": _shared_plan(api, t)["id"]},
+        lambda d: d["auditDiscrepancies"] is not None,
+    )
+
+
+def _month_score(api: Api, t: Targets, who: str | None) -> str:
+    _closed_november(api, t)
+    return _query(
+        api,
+        who,
+        'query($m: ID!) { managerMonthScore(managerId: $m, month: "2026-11") { total } }',
+        {"m": t.manager_id},
+        lambda d: d["managerMonthScore"] is not None,
+    )
+
+
+def _score_events(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        'query($m: ID!) { scoreEvents(managerId: $m, period: "2026-11") { id } }',
+        {"m": t.manager_id},
+        lambda d: d["scoreEvents"] is not None,
+    )
+
+
+def _manager_file(api: Api, t: Targets, who: str | None) -> str:
+    _closed_november(api, t)
+    return _query(
+        api,
+        who,
+        "query($m: ID!) { managerFile(managerId: $m) { id } }",
+        {"m": t.manager_id},
+        lambda d: len(d["managerFile"]) > 0,
+    )
+
+
+def _evaluation_result(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        "query($id: ID!) { evaluationResult(id: $id) { id history { number } } }",
+        {"id": _closed_november(api, t)},
+        lambda d: d["evaluationResult"] is not None,
+    )
+
+
+def _scoreboard(api: Api, t: Targets, who: str | None) -> str:
+    _closed_november(api, t)
+    return _query(
+        api,
+        who,
+        'query($d: ID!) { scoreboard(departmentId: $d, kind: MONTH, period: "2026-11") '
+        "{ rows { managerId } } }",
+        {"d": t.department_id},
+        lambda d: t.manager_id in {r["managerId"] for r in d["scoreboard"]["rows"]},
+    )
+
+
+def _goals(api: Api, t: Targets, who: str | None) -> str:
+    goal = _goal(api, t)
+    return _query(
+        api,
+        who,
+        "query($m: ID!) { goals(managerId: $m) { id } }",
+        {"m": t.manager_id},
+        lambda d: goal in {g["id"] for g in d["goals"]},
+    )
+
+
+def _leaderboard(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        'query($d: ID!) { leaderboard(departmentId: $d, firstDay: "2026-10-01", '
+        'lastDay: "2026-10-07") { managerId } }',
+        {"d": t.department_id},
+        lambda d: t.manager_id in {e["managerId"] for e in d["leaderboard"]},
+    )
+
+
+def _classification(api: Api, t: Targets, who: str | None) -> str:
+    _closed_november(api, t)
+    return _query(
+        api,
+        who,
+        'query($m: ID!) { managerClassification(managerId: $m, period: "2026-11") { quadrant } }',
+        {"m": t.manager_id},
+        lambda d: d["managerClassification"] is not None,
+    )
+
+
+# -- mutations -----------------------------------------------------------------------------------
+
+
+def _plan_create(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($i: AuditPlanCreateInput!) { auditPlanCreate(input: $i) "
+        "{ plan { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "date": "2026-12-09",
+                "departmentId": t.department_id,
+                "design": {"size": 3},
+                "start": {"lat": 28.0, "lon": 120.65},
+                "auditorIds": [_staff_ids(api)["auditor"]],
+            }
+        },
+        "auditPlanCreate",
+    )
+
+
+def _plan_adjust(api: Api, t: Targets, who: str | None) -> str:
+    plan = _new_plan(api, t)
+    return _payload(
+        api,
+        who,
+        "mutation($i: AuditPlanAdjustInput!) { auditPlanAdjust(input: $i) "
+        "{ plan { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "planId": plan["id"],
+                "reason": "shop closed",
+                "remove": [plan["stops"][0]["retailerId"]],
+            }
+        },
+        "auditPlanAdjust",
+    )
+
+
+def _record_submit(api: Api, t: Targets, who: str | None) -> str:
+    plan = _new_plan(api, t)
+    return _payload(
+        api,
+        who,
+        "mutation($i: AuditRecordSubmitInput!) { auditRecordSubmit(input: $i) "
+        "{ record { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "planId": plan["id"],
+                "retailerId": plan["stops"][0]["retailerId"],
+                "priceTagsShown": True,
+                "policyPromoted": True,
+                "satisfaction": 5,
+                "managerVisited": "YES",
+            }
+        },
+        "auditRecordSubmit",
+    )
+
+
+def _findings_record(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($p: ID!) { auditFindingsRecord(input: {planId: $p}) "
+        "{ eventIds userErrors { field message code } } }",
+        {"p": _shared_plan(api, t)["id"]},
+        "auditFindingsRecord",
+    )
+
+
+def _event_record(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($i: ScoreEventRecordInput!) { scoreEventRecord(input: $i) "
+        "{ event { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "managerId": t.manager_id,
+                "kind": "BASIC_WORK_CHECK",
+                "occurredOn": "2026-12-02",
+                "item": "retailer file up to date",
+                "passed": True,
+            }
+        },
+        "scoreEventRecord",
+    )
+
+
+def _close(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($i: EvaluationCloseInput!) { evaluationClose(input: $i) "
+        "{ results { id } userErrors { field message code } } }",
+        {"i": {"departmentId": t.department_id, "kind": "MONTH", "period": "2026-09"}},
+        "evaluationClose",
+    )
+
+
+def _amend(api: Api, t: Targets, who: str | None) -> str:
+    result = _closed_november(api, t)
+    return _payload(
+        api,
+        who,
+        "mutation($i: EvaluationAmendInput!) { evaluationAmend(input: $i) "
+        "{ result { id } userErrors { field message code } } }",
+        {"i": {"resultId": result, "reason": "recount", "changes": {"policy_version": f"x-{who}"}}},
+        "evaluationAmend",
+    )
+
+
+def _goal_set(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($i: GoalSetInput!) { goalSet(input: $i) "
+        "{ goal { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "managerId": t.manager_id,
+                "period": "2027",
+                "title": "verified share",
+                "unit": "%",
+                "baseline": 70.0,
+                "target": 90.0,
+                "direction": "RAISE",
+            }
+        },
+        "goalSet",
+    )
+
+
+def _goal_track(api: Api, t: Targets, who: str | None) -> str:
+    return _payload(
+        api,
+        who,
+        "mutation($i: GoalTrackInput!) { goalTrack(input: $i) "
+        "{ goal { id } userErrors { field message code } } }",
+        {"i": {"goalId": _goal(api, t), "current": 95.0}},
+        "goalTrack",
+    )
+
+
+SCORE_MATRIX: dict[str, list[Case]] = {
+    "auditPlan": [Case("auditPlan", _audit_plan, _TEAM_READ)],
+    "auditPlans": [Case("auditPlans", _audit_plans, _TEAM_READ)],
+    "auditDiscrepancies": [Case("auditDiscrepancies", _audit_discrepancies, _TEAM_READ)],
+    "managerMonthScore": [Case("managerMonthScore", _month_score, _FILE_READ)],
+    "scoreEvents": [Case("scoreEvents", _score_events, _FILE_READ)],
+    "managerFile": [Case("managerFile", _manager_file, _FILE_READ)],
+    "evaluationResult": [Case("evaluationResult", _evaluation_result, _FILE_READ)],
+    "scoreboard": [Case("scoreboard", _scoreboard, _FILE_READ)],
+    "goals": [Case("goals", _goals, _GOALS)],
+    "leaderboard": [Case("leaderboard", _leaderboard, _FILE_READ)],
+    "managerClassification": [Case("managerClassification", _classification, _FILE_READ)],
+    "auditPlanCreate": [Case("auditPlanCreate", _plan_create, _expect("marketing", "auditor"))],
+    "auditPlanAdjust": [Case("auditPlanAdjust", _plan_adjust, _TEAM_READ)],
+    "auditRecordSubmit": [Case("auditRecordSubmit", _record_submit, _TEAM_READ)],
+    "auditFindingsRecord": [Case("auditFindingsRecord", _findings_record, _TEAM_READ)],
+    "scoreEventRecord": [Case("scoreEventRecord", _event_record, _expect("marketing"))],
+    "evaluationClose": [Case("evaluationClose", _close, _expect("marketing"))],
+    "evaluationAmend": [Case("evaluationAmend", _amend, _expect("marketing"))],
+    "goalSet": [Case("goalSet", _goal_set, _GOALS)],
+    "goalTrack": [Case("goalTrack", _goal_track, _GOALS)],
+}

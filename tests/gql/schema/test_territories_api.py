@@ -1,0 +1,303 @@
+"""Territory and schedule proposals through GraphQL: propose, compare, apply, read schedules.
+
+Creating, discarding and applying *schedules* runs on the shared demo city (none of them moves
+a retailer). Applying *territories* reassigns retailers, so those tests use their own freshly
+seeded database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from gql.context import AppState
+from gql.domain import Role
+from gql.services import demo_city
+from gql.settings import Settings
+from gql.store.db import create_engine_for, session_factory
+from gql.store.migrate import upgrade
+from gql.store.repositories import StaffRepository
+from tests.fixtures_db import _backends, fresh_database
+from tests.gql.api import Api
+from tests.gql.conftest import DemoPeople
+
+PROPOSAL_FIELDS = """
+    id kind status departmentId retailerCount movedRetailers
+    proposed { workload { cv worstDeviation } retailerCount { cv } fragmentedTerritories }
+    current { workload { cv worstDeviation } retailerCount { cv } }
+    territories { managerId retailers workloadMin }
+"""
+CREATE = (
+    "mutation($i: TerritoryProposalCreateInput!) { territoryProposalCreate(input: $i) "
+    "{ proposal { " + PROPOSAL_FIELDS + " } userErrors { field message code } } }"
+)
+SCHEDULE = (
+    "mutation($i: ScheduleProposalCreateInput!) { scheduleProposalCreate(input: $i) "
+    "{ proposal { id kind status schedule { maxDayHours capHours daysOverCap totalTravelM } "
+    "districtZones { orders ordersBalance { cv } } } userErrors { field message code } } }"
+)
+APPLY = (
+    "mutation($id: ID!) { territoryProposalApply(input: {id: $id}) "
+    "{ proposal { id status } movedRetailers userErrors { field message code } } }"
+)
+DISCARD = (
+    "mutation($id: ID!) { territoryProposalDiscard(input: {id: $id}) "
+    "{ proposal { id status } userErrors { field message code } } }"
+)
+CURRENT = (
+    "query($d: ID) { territories(departmentId: $d) { departmentId "
+    "metrics { workload { cv } } territories { managerId retailers } } }"
+)
+
+
+def _department(api: Api, who: str) -> str:
+    return str(api.data("{ viewer { department { id } } }", as_=who)["viewer"]["department"]["id"])
+
+
+def _manager_id(api: Api, who: str) -> str:
+    return str(api.data("{ viewer { manager { id } } }", as_=who)["viewer"]["manager"]["id"])
+
+
+def _create(api: Api, who: str, **input: Any) -> dict[str, Any]:
+    return dict(api.data(CREATE, {"i": input}, as_=who)["territoryProposalCreate"])
+
+
+def test_marketing_proposes_and_sees_the_current_plan_beside_it(
+    api: Api, people: DemoPeople
+) -> None:
+    """A proposal is better balanced than today and changes no retailer until applied."""
+    department = _department(api, people.head)
+    before = api.data(CURRENT, {"d": department}, as_=people.marketing)
+    payload = _create(api, people.marketing, departmentId=department)
+    assert payload["userErrors"] == []
+    proposal = payload["proposal"]
+    assert (proposal["kind"], proposal["status"]) == ("TERRITORIES", "PROPOSED")
+    assert proposal["departmentId"] == department
+    assert proposal["proposed"]["workload"]["worstDeviation"] <= 0.05
+    assert proposal["proposed"]["workload"]["cv"] < proposal["current"]["workload"]["cv"]
+    assert proposal["proposed"]["fragmentedTerritories"] == 0
+    assert sum(t["retailers"] for t in proposal["territories"]) == proposal["retailerCount"]
+    after = api.data(CURRENT, {"d": department}, as_=people.marketing)
+    assert after == before
+
+
+def test_heads_read_their_department_and_nobody_else_reads_proposals(
+    api: Api, people: DemoPeople
+) -> None:
+    """Head and deputy see their department's proposal; others get null, as if missing."""
+    department = _department(api, people.head)
+    proposal_id = _create(api, people.marketing, departmentId=department)["proposal"]["id"]
+    query = "query($id: ID!) { territoryProposal(id: $id) { id } }"
+    for who in (people.head, people.deputy, people.marketing):
+        assert api.data(query, {"id": proposal_id}, as_=who)["territoryProposal"] is not None
+    for who in (people.head_elsewhere, people.manager, people.auditor, people.admin):
+        assert api.data(query, {"id": proposal_id}, as_=who)["territoryProposal"] is None
+
+
+@pytest.mark.parametrize("role", ["manager", "head", "deputy", "auditor", "admin"])
+def test_only_marketing_may_create_proposals(api: Api, people: DemoPeople, role: str) -> None:
+    """Every other role gets FORBIDDEN and no proposal is stored."""
+    count = "{ territoryProposals(first: 1) { totalCount } }"
+    before = api.data(count, as_=people.marketing)["territoryProposals"]["totalCount"]
+    payload = _create(api, getattr(people, role), departmentId=_department(api, people.head))
+    assert payload["proposal"] is None
+    assert [e["code"] for e in payload["userErrors"]] == ["FORBIDDEN"]
+    after = api.data(count, as_=people.marketing)["territoryProposals"]["totalCount"]
+    assert after == before
+
+
+@pytest.mark.parametrize(
+    ("input", "needle"),
+    [
+        ({"managers": 100_000}, "use at most"),
+        ({"managers": 0}, "at least 1"),
+        ({"managers": 40}, "active manager(s); ask for at most"),
+        ({"lockedRetailerIds": ["UmV0YWlsZXI6OTk5OTk5OQ=="]}, "not active retailers"),
+        ({"departmentId": "UmV0YWlsZXI6MQ=="}, "expected a Department ID"),
+    ],
+)
+def test_bad_input_gets_a_user_error_naming_what_to_fix(
+    api: Api, people: DemoPeople, input: dict[str, Any], needle: str
+) -> None:
+    """More managers than retailers or managers, unknown locks, wrong IDs: clear messages."""
+    if "departmentId" not in input:
+        input = {**input, "departmentId": _department(api, people.head)}
+    payload = _create(api, people.marketing, **input)
+    assert payload["proposal"] is None
+    assert len(payload["userErrors"]) == 1
+    assert needle in payload["userErrors"][0]["message"]
+
+
+def test_an_infeasible_cap_names_the_manager_and_the_remedy(api: Api, people: DemoPeople) -> None:
+    """A 1-hour cap cannot hold; the error says to add managers or raise the cap."""
+    data = api.data(
+        SCHEDULE,
+        {"i": {"departmentId": _department(api, people.head), "capHours": 1.0}},
+        as_=people.marketing,
+    )["scheduleProposalCreate"]
+    assert data["proposal"] is None
+    message = data["userErrors"][0]["message"]
+    assert "raise the cap" in message
+    assert "add managers" in message
+
+
+def test_a_discarded_proposal_stays_on_record_and_cannot_be_applied(
+    api: Api, people: DemoPeople
+) -> None:
+    """Discard keeps the proposal readable; a later apply is refused with its status."""
+    proposal_id = _create(api, people.marketing, departmentId=_department(api, people.head))[
+        "proposal"
+    ]["id"]
+    refused = api.data(DISCARD, {"id": proposal_id}, as_=people.head)["territoryProposalDiscard"]
+    assert [e["code"] for e in refused["userErrors"]] == ["FORBIDDEN"]
+    done = api.data(DISCARD, {"id": proposal_id}, as_=people.marketing)["territoryProposalDiscard"]
+    assert done["proposal"]["status"] == "DISCARDED"
+    again = api.data(APPLY, {"id": proposal_id}, as_=people.marketing)["territoryProposalApply"]
+    assert again["proposal"] is None
+    assert "DISCARDED" in again["userErrors"][0]["message"]
+
+
+def test_a_schedule_gives_each_manager_20_routed_days_under_the_cap(
+    api: Api, people: DemoPeople
+) -> None:
+    """Schedule proposal: 4 weeks × 5 days per manager, none over the cap, zones balanced."""
+    department = _department(api, people.head)
+    created = api.data(SCHEDULE, {"i": {"departmentId": department}}, as_=people.marketing)[
+        "scheduleProposalCreate"
+    ]
+    assert created["userErrors"] == []
+    proposal = created["proposal"]
+    assert proposal["schedule"]["daysOverCap"] == 0
+    assert proposal["schedule"]["maxDayHours"] <= proposal["schedule"]["capHours"] == 8.0
+    assert len(proposal["districtZones"]["orders"]) == 5
+    manager = _manager_id(api, people.manager)
+    days = api.data(
+        "query($m: ID!, $p: ID) { schedule(managerId: $m, proposalId: $p) "
+        "{ managerId days { week weekday hours retailerIds } } }",
+        {"m": manager, "p": proposal["id"]},
+        as_=people.marketing,
+    )["schedule"]["days"]
+    assert len(days) == 20
+    assert {(d["week"], d["weekday"]) for d in days} == {(w, d) for w in range(4) for d in range(5)}
+    assert all(d["hours"] <= 8.0 for d in days)
+    own = api.data(
+        "query($m: [ID!]) { retailers(filter: {managerIds: $m, statuses: [ACTIVE]}, first: 1) "
+        "{ totalCount } }",
+        {"m": [manager]},
+        as_=people.marketing,
+    )["retailers"]["totalCount"]
+    assert len({r for d in days for r in d["retailerIds"]}) == own
+    zones = api.data(
+        "query($p: ID!) { districtZones(proposalId: $p) { orders } }",
+        {"p": proposal["id"]},
+        as_=people.head,
+    )["districtZones"]
+    assert zones["orders"] == proposal["districtZones"]["orders"]
+
+
+def test_a_manager_reads_only_their_own_applied_schedule(api: Api, people: DemoPeople) -> None:
+    """After marketing applies a schedule, the manager sees it; a colleague's stays hidden."""
+    department = _department(api, people.head)
+    proposal_id = api.data(SCHEDULE, {"i": {"departmentId": department}}, as_=people.marketing)[
+        "scheduleProposalCreate"
+    ]["proposal"]["id"]
+    query = (
+        "query($m: ID!, $p: ID) { schedule(managerId: $m, week: 1, proposalId: $p) "
+        "{ days { week } } }"
+    )
+    me = _manager_id(api, people.manager)
+    assert api.data(query, {"m": me, "p": proposal_id}, as_=people.manager)["schedule"] is None
+    applied = api.data(APPLY, {"id": proposal_id}, as_=people.marketing)["territoryProposalApply"]
+    assert applied["proposal"]["status"] == "APPLIED"
+    assert applied["movedRetailers"] == 0
+    mine = api.data(query, {"m": me, "p": None}, as_=people.manager)["schedule"]
+    assert [d["week"] for d in mine["days"]] == [1] * 5
+    colleague = _manager_id(api, people.other_manager_same_department)
+    assert api.data(query, {"m": colleague, "p": None}, as_=people.manager)["schedule"] is None
+    assert api.data(query, {"m": colleague, "p": None}, as_=people.head)["schedule"] is not None
+
+
+# -- applying territories: a database of its own -------------------------------------------------
+
+
+@pytest.fixture(scope="module", params=_backends())
+def own_api(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Api]:
+    """A freshly seeded demo city that only this module's apply tests change."""
+    with fresh_database(request.param, tmp_path_factory) as url:
+        engine = create_engine_for(url)
+        upgrade(engine)
+        with session_factory(engine)() as session:
+            demo_city.seed(session, seed=7)
+            session.commit()
+        yield Api(AppState.build(Settings(warm_kernels=False), engine, session_factory(engine)))
+        engine.dispose()
+
+
+def _who(api: Api, role: Role) -> str:
+    with api.state.sessions() as session:
+        staff = StaffRepository(session).page(first=500).items
+    return next(s.staff_no for _, s in staff if s.role is role)
+
+
+def _owners(api: Api) -> dict[int, int | None]:
+    with api.state.engine.connect() as connection:
+        rows = connection.execute(sa.text("SELECT id, manager_id FROM retailers")).all()
+    return {int(r[0]): r[1] for r in rows}
+
+
+def test_only_marketing_applies_and_a_refused_apply_changes_nothing(own_api: Api) -> None:
+    """A manager or head gets FORBIDDEN and every retailer keeps its manager."""
+    marketing = _who(own_api, Role.MARKETING)
+    head = _who(own_api, Role.DEPARTMENT_HEAD)
+    proposal = _create(own_api, marketing, departmentId=_department(own_api, head))["proposal"]
+    before = _owners(own_api)
+    for who in (head, _who(own_api, Role.ACCOUNT_MANAGER), _who(own_api, Role.ADMIN)):
+        data = own_api.data(APPLY, {"id": proposal["id"]}, as_=who)["territoryProposalApply"]
+        assert [e["code"] for e in data["userErrors"]] in (["FORBIDDEN"], ["NOT_FOUND"])
+    assert _owners(own_api) == before
+
+
+def test_applying_reassigns_exactly_as_proposed_and_locked_retailers_stay(own_api: Api) -> None:
+    """After apply every retailer has its proposed manager; locked ones kept theirs."""
+    marketing = _who(own_api, Role.MARKETING)
+    head = _who(own_api, Role.DEPARTMENT_HEAD)
+    department = _department(own_api, head)
+    assignments_query = (
+        "query($id: ID!) { territoryProposal(id: $id) { assignments "
+        "{ retailerId managerId previousManagerId moved } } }"
+    )
+    first = _create(own_api, marketing, departmentId=department)["proposal"]
+    rows = own_api.data(assignments_query, {"id": first["id"]}, as_=marketing)
+    locked = [a["retailerId"] for a in rows["territoryProposal"]["assignments"]][::5]
+    proposal = _create(own_api, marketing, departmentId=department, lockedRetailerIds=locked)[
+        "proposal"
+    ]
+    assert proposal["movedRetailers"] > 0
+    assignments = own_api.data(assignments_query, {"id": proposal["id"]}, as_=marketing)[
+        "territoryProposal"
+    ]["assignments"]
+    applied = own_api.data(APPLY, {"id": proposal["id"]}, as_=marketing)["territoryProposalApply"]
+    assert applied["userErrors"] == []
+    assert applied["proposal"]["status"] == "APPLIED"
+    assert applied["movedRetailers"] == proposal["movedRetailers"]
+    assert applied["movedRetailers"] == sum(a["moved"] for a in assignments)
+    by_id = {a["retailerId"]: a for a in assignments}
+    for retailer_id in locked:
+        assert by_id[retailer_id]["managerId"] == by_id[retailer_id]["previousManagerId"]
+    listed = own_api.data(
+        "query($id: ID!) { node(id: $id) { ... on Retailer { manager { id } } } }",
+        {"id": assignments[0]["retailerId"]},
+        as_=marketing,
+    )["node"]
+    assert listed["manager"]["id"] == assignments[0]["managerId"]
+    current = own_api.data(CURRENT, {"d": department}, as_=marketing)["territories"]
+    now = {t["managerId"]: t["retailers"] for t in current["territories"]}
+    proposed = {t["managerId"]: t["retailers"] for t in proposal["territories"]}
+    assert now == proposed
+    twice = own_api.data(APPLY, {"id": proposal["id"]}, as_=marketing)["territoryProposalApply"]
+    assert "APPLIED" in twice["userErrors"][0]["message"]

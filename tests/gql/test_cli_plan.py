@@ -1,0 +1,97 @@
+"""``visitgis plan``: batch proposals with progress, clear one-line errors, nothing half-done."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from gql.cli import main
+from gql.store.db import create_engine_for, sqlite_url
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated, seeded demo city in a data directory of its own."""
+    path = tmp_path_factory.mktemp("plan") / "var"
+    with pytest.MonkeyPatch.context() as mp:
+        _env(mp, path)
+        assert main(["db", "upgrade"]) == 0
+        assert main(["demo", "seed", "--seed", "7"]) == 0
+    return path
+
+
+def _env(mp: pytest.MonkeyPatch, path: Path) -> None:
+    mp.delenv("VISITGIS_DATABASE_URL", raising=False)
+    mp.delenv("VISITGIS_SETTINGS_FILE", raising=False)
+    mp.setenv("VISITGIS_DATA_DIR", str(path))
+
+
+def _owners(path: Path) -> dict[int, int | None]:
+    engine = create_engine_for(sqlite_url(path))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT id, manager_id FROM retailers")).all()
+    finally:
+        engine.dispose()
+    return {int(r[0]): r[1] for r in rows}
+
+
+def test_plan_territories_prints_progress_and_a_comparison_without_applying(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Exit 0, progress on stderr, proposal and current metrics on stdout, retailers unchanged."""
+    _env(monkeypatch, data_dir)
+    before = _owners(data_dir)
+    assert main(["plan", "territories", "--department", "KF01"]) == 0
+    captured = capsys.readouterr()
+    assert "allocate" in captured.err
+    assert "(TERRITORIES, PROPOSED)" in captured.out
+    assert "current " in captured.out
+    assert "not applied" in captured.out
+    assert _owners(data_dir) == before
+
+
+def test_plan_territories_with_apply_reassigns_and_plan_schedule_follows(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--apply moves the retailers it reports; a schedule on the new territories then fits."""
+    _env(monkeypatch, data_dir)
+    before = _owners(data_dir)
+    assert main(["plan", "territories", "--department", "KF02", "--apply"]) == 0
+    out = capsys.readouterr().out
+    moved = int(out.split("applied: ")[1].split()[0])
+    after = _owners(data_dir)
+    assert sum(before[r] != after[r] for r in before) == moved
+    assert main(["plan", "schedule", "--department", "KF02"]) == 0
+    out = capsys.readouterr().out
+    assert "(SCHEDULE, PROPOSED)" in out
+    assert "over cap 0" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["plan", "territories", "--department", "NOPE"], "no department with code 'NOPE'"),
+        (["plan", "territories", "--managers", "99999"], "use at most"),
+        (["plan", "schedule", "--department", "KF03", "--cap-hours", "0.5"], "raise the cap"),
+        (["plan", "territories", "--as", "NOBODY"], "no active staff member"),
+    ],
+)
+def test_bad_plan_requests_exit_1_with_one_line_and_write_nothing(
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    needle: str,
+) -> None:
+    """Unknown department, too many managers, an infeasible cap: exit 1, one clear line."""
+    _env(monkeypatch, data_dir)
+    before = _owners(data_dir)
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert err.startswith("visitgis: ")
+    assert needle in err
+    assert "nothing was written" in err
+    assert _owners(data_dir) == before
