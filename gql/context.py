@@ -132,7 +132,10 @@ class Context:
         except AuthError as exc:
             self.auth_error = str(exc)
             return None
-        staff = StaffRepository(self.session).get_by_staff_no(claims.staff_no)
+        # A short session of its own: a subscription keeps its context open for as long as
+        # the socket lives, and must not hold a transaction (and its locks) all that time.
+        with self.state.sessions() as session:
+            staff = StaffRepository(session).get_by_staff_no(claims.staff_no)
         if staff is None or not staff.active:
             self.auth_error = "unknown or inactive staff member"
             return None
@@ -187,8 +190,15 @@ class Context:
 
     @cached_property
     def live(self) -> LiveService:
-        """Live visit events."""
-        return LiveService(self.state.bus, self.principal)
+        """Live visit events.
+
+        The stream needs the database only to authenticate; a dashboard stays subscribed for
+        hours, so the unit of work ends here instead of pinning a pooled connection (and, on
+        PostgreSQL, locks that block DDL) for the life of the subscription.
+        """
+        principal = self.principal
+        self.close(commit=False)
+        return LiveService(self.state.bus, principal)
 
     @cached_property
     def loaders(self) -> Loaders:

@@ -58,6 +58,8 @@ def fresh_database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> It
         yield url.render_as_string(hide_password=False)
     finally:
         with admin.begin() as connection:
+            # a connection left in a transaction must fail the teardown, never hang it
+            connection.execute(sa.text("SET LOCAL lock_timeout = '30s'"))
             connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
         admin.dispose()
 
