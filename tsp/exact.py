@@ -39,15 +39,18 @@ _UB_KICKS = 20  # fixed, so the bound (and the run) does not depend on the clock
 _MIN_BOUND_BITS = 12  # below this the tables are tiny and bounding does not pay
 _MIN_PARALLEL_MASKS = 1 << 13  # below this a layer runs on the calling thread
 _CHUNKS_PER_THREAD = 4  # more chunks than threads, so a busy core does not stall a layer
+_AUTO_THREADS_FROM = 20  # stops; below, the tables are too small for a second thread to pay
 
 
-def _default_threads() -> int:
-    """CPUs this process may run on (the kernels scale to about 4)."""
+def _auto_threads(n: int) -> int:
+    """Two threads from 20 stops on when the process may use two CPUs, else one."""
+    if n < _AUTO_THREADS_FROM:
+        return 1
     try:
         available = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not on Linux
         available = os.cpu_count() or 1
-    return max(1, min(available, 4))
+    return min(available, 2)
 
 
 def _unrank(rank: int, size: int) -> int:
@@ -226,8 +229,9 @@ def held_karp(
     memory_budget_bytes
         Refuse (before allocating) when the tables would exceed this.
     threads
-        Worker threads for the table layers and the join (default: the CPUs this process
-        may use, at most 4). The answer is the same for any number of threads.
+        Worker threads for the table layers and the join; the answer is the same for any
+        number. ``None``: two from 20 stops on if two CPUs are available, else one
+        (measured in docs/bench/tsp.md).
 
     Returns
     -------
@@ -266,8 +270,8 @@ def held_karp(
 
     use_bound = symmetric_closed and table_dtype == np.int32 and n_bits >= _MIN_BOUND_BITS
     pruning = _tour_bound(cost, nodes, start) if use_bound else _no_bound(n_bits)
-    n_threads = _default_threads() if threads is None else threads
-    if n_threads < 1:
+    n_threads = _auto_threads(n) if threads is None else threads
+    if isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1:
         raise ProblemError("threads must be at least 1")
     if n_threads == 1 or n_bits < 14:
         return _held_karp_tables(

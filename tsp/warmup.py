@@ -17,7 +17,7 @@ def warm_up() -> None:
     from tsp.solve import Method, solve
 
     rng = np.random.default_rng(0)
-    for n in (6, 12):
+    for n in (6, 12, 13):  # odd and even free-stop counts; 13 also runs the bounded tables
         pts = rng.integers(0, 1000, size=(n, 2))
         cost = np.rint(np.hypot(*(pts[:, None, :] - pts[None, :, :]).transpose(2, 0, 1)))
         small = cost.astype(np.int64)

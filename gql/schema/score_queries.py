@@ -19,6 +19,7 @@ from gql.schema.types.scores import (
     MonthlyScoreType,
     ScoreboardType,
     ScoreEventType,
+    SupervisorDeductionType,
 )
 from gql.services import scoring
 from gql.services.performance import any_period
@@ -149,3 +150,19 @@ class ScoreQuery:
             pk_of(manager_id, "Manager", "managerId"), period
         )
         return ClassificationType.from_domain(result)
+
+    @strawberry.field(
+        description="What the department's head and deputy are charged for their managers' "
+        "subjective complaints (−3 / −1) and compliance vetoes with bad effect (−10, honours)."
+    )
+    def supervisor_deductions(
+        self,
+        info: Info,
+        department_id: DepartmentArg,
+        period: Annotated[str, strawberry.argument(description="2026-10, 2026-Q4 or 2026.")],
+    ) -> list[SupervisorDeductionType]:
+        """Supervisors' deductions."""
+        totals = info.context.performance.supervisor_deductions(
+            pk_of(department_id, "Department", "departmentId"), period
+        )
+        return [SupervisorDeductionType.from_domain(t) for t in totals]

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gql.services import audits
+from gql.services.device_fixes import DeviceFix
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -54,16 +55,8 @@ class AuditPlanAdjust:
     remove: tuple[int, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class AuditFix:
-    """The auditor's handheld fix at the retailer."""
-
-    lat: float
-    lon: float
-    coordinate_system: str
-    accuracy_m: float
-    captured_at: datetime
-    source: str = "DEVICE_GPS"
+AuditFix = DeviceFix
+"""The auditor's handheld fix: the same as a manager's (auditors are audited too)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,23 +7,19 @@ same policy as a manager's visit, and the verdict and its reasons are kept as ev
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta, timezone
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import geo
 from gql.services.errors import InvalidQuery
 
 if TYPE_CHECKING:
     from gql.domain import Retailer
-    from gql.services.audit_commands import AuditFix
 
 __all__ = [
     "LOCAL_TZ",
-    "event_time",
     "geo_check",
     "local_day",
     "local_midnight",
-    "position_fix",
-    "verdict_json",
     "verify_position",
 ]
 
@@ -47,36 +43,6 @@ def geo_check(lat: float, lon: float) -> None:
         raise InvalidQuery(f"start: ({lat}, {lon}) is not a WGS-84 position")
 
 
-def event_time(device_time: datetime | None, now: datetime) -> datetime:
-    """When the auditor pressed the button: the device time if sane, else now."""
-    if device_time is None:
-        return now
-    if device_time.tzinfo is None:
-        raise InvalidQuery("deviceTime needs a UTC offset")
-    if device_time - now > timedelta(minutes=5):
-        raise InvalidQuery("deviceTime is in the future; check the handheld's clock")
-    return device_time
-
-
-def position_fix(fix: AuditFix | None) -> geo.PositionFix | None:
-    """The handheld's fix as ``geo`` takes it; a malformed one is a clear input error."""
-    if fix is None:
-        return None
-    if fix.source not in ("DEVICE_GPS", "DEVICE_WIFI"):
-        raise InvalidQuery("fix source must be DEVICE_GPS or DEVICE_WIFI")
-    try:
-        return geo.PositionFix(
-            fix.lat,
-            fix.lon,
-            geo.CoordSystem.parse(fix.coordinate_system),
-            fix.accuracy_m,
-            geo.FixSource(fix.source),
-            fix.captured_at,
-        )
-    except geo.GeoError as exc:
-        raise InvalidQuery(f"fix: {exc}") from exc
-
-
 def verify_position(
     fix: geo.PositionFix | None,
     retailer: Retailer,
@@ -96,16 +62,3 @@ def verify_position(
         area=retailer.area_code or None,
         retailer_id=retailer.id,
     )
-
-
-def verdict_json(verdict: geo.Verdict) -> dict[str, Any]:
-    """The parts of the verdict kept as evidence beside the record."""
-    return {
-        "kind": verdict.kind.value,
-        "radius_m": verdict.radius_m,
-        "distance_m": None if verdict.distance_m is None else round(verdict.distance_m, 1),
-        "probability_within": verdict.probability_within,
-        "reasons": [r.value for r in verdict.reasons],
-        "flags": [f.value for f in verdict.flags],
-        "event_at": verdict.event_at.isoformat(),
-    }

@@ -32,16 +32,9 @@ from gql.services.audit_mapping import (
     sample_json,
     stop_drafts,
 )
-from gql.services.audit_position import (
-    event_time,
-    geo_check,
-    local_day,
-    local_midnight,
-    position_fix,
-    verdict_json,
-    verify_position,
-)
+from gql.services.audit_position import geo_check, local_day, local_midnight, verify_position
 from gql.services.audit_routing import route_day
+from gql.services.device_fixes import event_time, to_geo_fix, verdict_json
 from gql.services.errors import Forbidden, InvalidQuery, NotFound, Unauthenticated
 from gql.services.paging import Page, PageRequest, empty_page
 from gql.services.plans import RoutingSettings
@@ -461,7 +454,7 @@ class AuditService:
             )
         except audits.AuditError as exc:
             raise InvalidQuery(str(exc)) from exc
-        fix = position_fix(command.fix)
+        fix = to_geo_fix(command.fix)
         verdict = verify_position(fix, retailer, self._policy, now=now, event_at=event_at)
         record_id = self._audits.add_record(
             AuditRecordDraft(

@@ -114,19 +114,20 @@ class EvaluationService:
 
     # -- who ------------------------------------------------------------------------------
 
-    def _caller(self) -> Principal:
+    def caller(self) -> Principal:
+        """The signed-in caller, or :class:`Unauthenticated`."""
         if self._principal is None:
             raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
         return self._principal
 
     def _scope(self) -> Scope:
-        principal = self._caller()
+        principal = self.caller()
         if principal.role in (Role.ADMIN, Role.AUDITOR):
             return Scope()  # people's evaluations are not reference data nor audit material
         return scope_of(principal)
 
     def _marketing(self, action: str) -> Principal:
-        principal = self._caller()
+        principal = self.caller()
         if principal.role is not Role.MARKETING:
             raise Forbidden(f"{action} (only the marketing department may)")
         return principal
@@ -156,7 +157,7 @@ class EvaluationService:
 
     def record(self, command: EventCommand) -> ScoreEventInfo:
         """Record an input event (marketing; auditors only audit findings)."""
-        principal = self._caller()
+        principal = self.caller()
         if principal.role not in _RECORDERS:
             raise Forbidden("record score events (only the marketing department may)")
         if principal.role is Role.AUDITOR and command.kind is not ScoreEventKind.AUDIT_FINDING:

@@ -13,14 +13,15 @@ from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from gql.domain import Role, Verdict
-from gql.domain.evaluations import PeriodKind
+from gql.domain.evaluations import PeriodKind, ScoreEventKind
 from gql.services import scoring
 from gql.services.audit_position import local_day, local_midnight
 from gql.services.errors import Forbidden, InvalidQuery, NotFound
 from gql.services.evaluation_periods import Period, parse_period
 from gql.services.evaluation_results import monthly_from_result, view_of
 from gql.services.evaluations import EvaluationService
-from gql.store.repositories import ActivityRepository, EvaluationRepository
+from gql.services.score_events import to_scoring
+from gql.store.repositories import ActivityRepository, EvaluationRepository, StaffRepository
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -104,6 +105,7 @@ class PerformanceService:
         self._clock = clock or (lambda: datetime.now(UTC))
         self._store = EvaluationRepository(session)
         self._activity = ActivityRepository(session)
+        self._staff = StaffRepository(session)
 
     def _goal_setter(self, manager_id: int) -> Principal:
         self._evaluations.visible_manager(manager_id)
@@ -273,3 +275,42 @@ class PerformanceService:
             except NotFound:
                 out.append(None)
         return out
+
+    # -- supervisors ----------------------------------------------------------------------
+
+    def supervisor_deductions(
+        self, department_id: int, period_text: str
+    ) -> tuple[scoring.SupervisorTotal, ...]:
+        """What the managers' subjective complaints and vetoes cost the head and deputy.
+
+        Heads and deputies read their own department, marketing every department; managers
+        are refused (it is their supervisors' file, not theirs).
+        """
+        principal = self._evaluations.caller()
+        if principal.role not in (Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD, Role.MARKETING):
+            raise Forbidden("read supervisors' deductions")
+        managers = self._evaluations.department_managers(department_id)
+        period = any_period(period_text)
+        heads = self._staff.by_department(department_id, role=Role.DEPARTMENT_HEAD)
+        deputies = self._staff.by_department(department_id, role=Role.DEPUTY_HEAD)
+        active_heads = [h for h in heads if h.active]
+        if not active_heads:
+            raise InvalidQuery("the department has no active head to charge")
+        chain = scoring.DepartmentHeads(
+            str(department_id),
+            str(active_heads[0].id),
+            tuple(str(d.id) for d in deputies if d.active),
+        )
+        events = [
+            to_scoring(e)
+            for e in self._store.events(
+                [m.staff_id for m in managers],
+                period.first_day,
+                period.last_day,
+                kinds=(ScoreEventKind.COMPLAINT, ScoreEventKind.COMPLIANCE_VETO),
+            )
+        ]
+        charged = scoring.supervisor_deductions(
+            events, {str(m.staff_id): chain for m in managers}, self._policy
+        )
+        return scoring.supervisor_totals(charged)

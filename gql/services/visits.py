@@ -26,6 +26,7 @@ from gql.domain import (
 )
 from gql.services.access import Principal, Scope, scope_of
 from gql.services.carrier_lookup import CarrierLookup, NoCarrier
+from gql.services.device_fixes import DeviceFix, event_time, to_geo_fix, verdict_json
 from gql.services.errors import Forbidden, InvalidQuery, NotFound, Unauthenticated
 from gql.services.events import VisitEvent, VisitEventKind
 from gql.store.db import release_if_unwritten
@@ -57,19 +58,6 @@ __all__ = [
 MAX_SYNC_BATCH = 200
 """Largest offline batch accepted in one call."""
 _REUSE_WINDOW = timedelta(days=30)
-_DEVICE_SOURCES = {"DEVICE_GPS", "DEVICE_WIFI"}
-
-
-@dataclass(frozen=True, slots=True)
-class DeviceFix:
-    """The handheld's own fix, in the datum it reports."""
-
-    lat: float
-    lon: float
-    coordinate_system: str
-    accuracy_m: float
-    source: str
-    captured_at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,26 +123,6 @@ def _verdict(kind: geo.VerdictKind) -> Verdict:
     return Verdict(kind.value)
 
 
-def _verdict_json(verdict: geo.Verdict) -> dict[str, Any]:
-    """The parts of a geo verdict worth keeping beside the fixes."""
-    estimate = verdict.estimate
-    return {
-        "kind": verdict.kind.value,
-        "radius_m": verdict.radius_m,
-        "distance_m": None if verdict.distance_m is None else round(verdict.distance_m, 1),
-        "probability_within": verdict.probability_within,
-        "sigma_m": verdict.sigma_m,
-        "estimate": None if estimate is None else [estimate.lat, estimate.lon],
-        "reasons": [r.value for r in verdict.reasons],
-        "flags": [f.value for f in verdict.flags],
-        "nearer_retailers": [
-            {"retailer_id": n.retailer_id, "distance_m": round(n.distance_m, 1)}
-            for n in verdict.nearer_retailers
-        ],
-        "event_at": verdict.event_at.isoformat(),
-    }
-
-
 class VisitService:
     """The handheld's visit actions and the visit lists everyone else reads."""
 
@@ -215,9 +183,9 @@ class VisitService:
             return VisitOutcome(existing, replayed=True)
         retailer = self._own_retailer(manager, command.retailer_id)
         now = self._clock()
-        event_at = _event_time(command.device_time, now)
+        event_at = event_time(command.device_time, now)
         late = (now - event_at).total_seconds() > self._policy.late_upload_after_s
-        device = _device_fix(command.device_fix)
+        device = to_geo_fix(command.device_fix)
         lookup = await self._carrier(manager, late)
         verdict = self._verify(
             [f for f in (device, lookup.fix) if f is not None],
@@ -240,7 +208,7 @@ class VisitService:
             probability=verdict.probability_within,
             reasons=[r.value for r in verdict.reasons],
             flags={
-                "check_in": _verdict_json(verdict),
+                "check_in": verdict_json(verdict),
                 "carrier": _lookup_json(lookup),
                 "late_upload": late,
             },
@@ -325,12 +293,12 @@ class VisitService:
             return VisitOutcome(visit, replayed=True)
         retailer = self._own_retailer(manager, visit.retailer_id)
         now = self._clock()
-        event_at = _event_time(command.device_time, now)
+        event_at = event_time(command.device_time, now)
         started = visit.device_started_at or visit.started_at
         if event_at < started:
             raise InvalidQuery("the visit cannot end before it started")
         late = (now - event_at).total_seconds() > self._policy.late_upload_after_s
-        device = _device_fix(command.device_fix)
+        device = to_geo_fix(command.device_fix)
         lookup = await self._carrier(manager, late)
         check_out = self._verify(
             [f for f in (device, lookup.fix) if f is not None],
@@ -343,7 +311,7 @@ class VisitService:
         self._visits.add_fixes(visit.id, _fix_drafts(FixPhase.END, device, lookup))
         record = geo.record_visit(self._check_in_again(visit, retailer), check_out, self._policy)
         flags = dict(visit.flags)
-        flags["check_out"] = _verdict_json(check_out)
+        flags["check_out"] = verdict_json(check_out)
         flags["carrier_at_end"] = _lookup_json(lookup)
         flags["record_flags"] = [f.value for f in record.flags]
         self._visits.finish(
@@ -539,34 +507,6 @@ def _no_fix_verdict(policy: geo.VisitPolicy, *, now: datetime, event_at: datetim
 def _check_key(key: str) -> None:
     if not 8 <= len(key) <= 64 or not key.isprintable():
         raise InvalidQuery("idempotencyKey must be 8..64 printable characters (use a UUID)")
-
-
-def _event_time(device_time: datetime | None, now: datetime) -> datetime:
-    if device_time is None:
-        return now
-    if device_time.tzinfo is None:
-        raise InvalidQuery("deviceTime needs a UTC offset")
-    if device_time - now > timedelta(minutes=5):
-        raise InvalidQuery("deviceTime is in the future; check the handheld's clock")
-    return device_time
-
-
-def _device_fix(fix: DeviceFix | None) -> geo.PositionFix | None:
-    if fix is None:
-        return None
-    if fix.source not in _DEVICE_SOURCES:
-        raise InvalidQuery(f"device fix source must be one of {sorted(_DEVICE_SOURCES)}")
-    try:
-        return geo.PositionFix(
-            fix.lat,
-            fix.lon,
-            geo.CoordSystem.parse(fix.coordinate_system),
-            fix.accuracy_m,
-            geo.FixSource(fix.source),
-            fix.captured_at,
-        )
-    except geo.GeoError as exc:
-        raise InvalidQuery(f"deviceFix: {exc}") from exc
 
 
 def _fix_drafts(

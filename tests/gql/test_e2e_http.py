@@ -185,11 +185,17 @@ def _receive(ws: WebSocketTestSession, timeout_s: float = 10.0) -> dict[str, Any
             pytest.fail(f"no websocket message within {timeout_s} s")
 
 
+def _state(service: Service) -> Any:
+    """The running app's state (made in its lifespan)."""
+    routes = service.client.app.routes  # type: ignore[attr-defined]
+    route = next(r for r in routes if getattr(r, "path", "") == "/graphql")
+    return route.app.state
+
+
 def _wait_for_subscriber(service: Service) -> None:
     """The subscription registers asynchronously; wait (bounded) until the bus has it."""
-    route = next(r for r in service.client.app.routes if getattr(r, "path", "") == "/graphql")  # type: ignore[attr-defined]
     for _ in range(500):
-        if route.app.state is not None and route.app.state.bus.subscriber_count > 0:
+        if _state(service) is not None and _state(service).bus.subscriber_count > 0:
             return
         time.sleep(0.01)
     pytest.fail("the subscription never reached the event bus")
@@ -239,6 +245,8 @@ def test_a_managers_day_end_to_end(service: Service) -> None:
         assert _receive(ws)["type"] == "connection_ack"
         ws.send_json({"id": "live", "type": "subscribe", "payload": {"query": EVENTS}})
         _wait_for_subscriber(service)
+        # a dashboard stays open for hours: it must not hold a database connection meanwhile
+        assert _state(service).engine.pool.checkedout() == 0
 
         # 3. walk the first three stops in plan order
         walked: list[dict[str, Any]] = []

@@ -33,6 +33,7 @@ __all__ = [
     "MonthlyScoreType",
     "ScoreEventType",
     "ScoreboardType",
+    "SupervisorDeductionType",
 ]
 
 
@@ -384,4 +385,27 @@ class ClassificationType:
             initiative=c.initiative,
             quadrant=c.quadrant,
             channel=c.channel,
+        )
+
+
+@strawberry.type(
+    name="SupervisorDeduction",
+    description="What a head or deputy is charged for their managers' complaints and vetoes.",
+)
+class SupervisorDeductionType:
+    """Summed deductions of one supervisor over a period."""
+
+    staff_id: strawberry.ID = strawberry.field(description="The head or deputy (Staff ID).")
+    points: float = strawberry.field(description="Summed deductions (negative).")
+    honours_lost: bool = strawberry.field(description="Year-end honours lost (veto, bad effect).")
+    event_ids: list[strawberry.ID] = strawberry.field(description="The managers' ScoreEvents.")
+
+    @classmethod
+    def from_domain(cls, total: scoring.SupervisorTotal) -> SupervisorDeductionType:
+        """Map a rules' total."""
+        return cls(
+            staff_id=gid("Staff", total.person_id),
+            points=total.points,
+            honours_lost=total.honours_lost,
+            event_ids=[gid("ScoreEvent", e) for e in total.event_ids],
         )

@@ -252,6 +252,16 @@ def _classification(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _supervisors(api: Api, t: Targets, who: str | None) -> str:
+    return _query(
+        api,
+        who,
+        'query($d: ID!) { supervisorDeductions(departmentId: $d, period: "2026-11") { points } }',
+        {"d": t.department_id},
+        lambda d: d["supervisorDeductions"] is not None,
+    )
+
+
 # -- mutations -----------------------------------------------------------------------------------
 
 
@@ -410,6 +420,9 @@ SCORE_MATRIX: dict[str, list[Case]] = {
     "goals": [Case("goals", _goals, _GOALS)],
     "leaderboard": [Case("leaderboard", _leaderboard, _FILE_READ)],
     "managerClassification": [Case("managerClassification", _classification, _FILE_READ)],
+    "supervisorDeductions": [
+        Case("supervisorDeductions", _supervisors, _expect("head", "deputy", "marketing"))
+    ],
     "auditPlanCreate": [Case("auditPlanCreate", _plan_create, _expect("marketing", "auditor"))],
     "auditPlanAdjust": [Case("auditPlanAdjust", _plan_adjust, _TEAM_READ)],
     "auditRecordSubmit": [Case("auditRecordSubmit", _record_submit, _TEAM_READ)],

@@ -369,3 +369,60 @@ def test_the_leaderboard_ranks_the_department_only(api: Api, people: DemoPeople)
     )
     assert too_long.errors
     assert "at most 92 days" in too_long.errors[0].message
+
+
+def test_complaints_and_vetoes_are_charged_to_the_head_and_deputy(
+    api: Api, people: DemoPeople
+) -> None:
+    """A subjective complaint costs the head 3 and the deputy 1; a veto with bad effect costs
+    the head 10 and the honours; an objective complaint costs nothing. Managers may not look."""
+    ids = ids_of(api, people.manager)
+    head, deputy = ids_of(api, people.head)["staff"], ids_of(api, people.deputy)["staff"]
+    query = """query($d: ID!) { supervisorDeductions(departmentId: $d, period: "2027-03") {
+      staffId points honoursLost eventIds } }"""
+    for fields in (
+        {"kind": "COMPLAINT", "subjective": True},
+        {"kind": "COMPLAINT", "subjective": False},
+        {"kind": "COMPLIANCE_VETO", "veto": "RESALE", "badEffect": True},
+    ):
+        made = _record(
+            api, people.marketing, managerId=ids["manager"], occurredOn="2027-03-09", **fields
+        )
+        assert made["userErrors"] == []
+    totals = {
+        row["staffId"]: row
+        for row in api.data(query, {"d": ids["department"]}, as_=people.head)[
+            "supervisorDeductions"
+        ]
+    }
+    assert totals[head]["points"] == pytest.approx(-13.0)
+    assert totals[head]["honoursLost"] is True
+    assert len(totals[head]["eventIds"]) == 2
+    assert totals[deputy]["points"] == pytest.approx(-1.0)
+    assert totals[deputy]["honoursLost"] is False
+    refused = api.execute(query, {"d": ids["department"]}, as_=people.manager)
+    assert refused.errors
+    assert "may not" in refused.errors[0].message
+
+
+def test_a_month_without_targets_cannot_close_and_writes_nothing(
+    api: Api, people: DemoPeople
+) -> None:
+    """December has no sales targets: closing it is refused by name, no settlement is stored,
+    and the preview board lists every manager as unscored with the reason."""
+    ids = ids_of(api, people.manager_elsewhere)
+    refused = _close(api, people.marketing, ids["department"], "MONTH", "2026-12")
+    assert refused["results"] == []
+    assert "no sales target for 2026-12" in refused["userErrors"][0]["message"]
+    events = api.data(
+        'query($m: ID!) { scoreEvents(managerId: $m, period: "2026-12") { kind } }',
+        {"m": ids["manager"]},
+        as_=people.marketing,
+    )["scoreEvents"]
+    assert "SALES_SETTLEMENT" not in {e["kind"] for e in events}
+    board = api.data(
+        BOARD, {"d": ids["department"], "k": "MONTH", "p": "2026-12"}, as_=people.marketing
+    )["scoreboard"]
+    assert board["closed"] is False
+    assert board["rows"] == []
+    assert len(board["unscored"]) == 5

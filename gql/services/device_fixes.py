@@ -1,0 +1,89 @@
+"""What a handheld sends with a button press, turned into what ``geo`` judges.
+
+Shared by managers' check-ins and auditors' records: both are verified the same way, so both
+accept the same fix, the same clock rule and keep the same evidence.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import geo
+from gql.services.errors import InvalidQuery
+
+__all__ = [
+    "DEVICE_SOURCES",
+    "MAX_CLOCK_AHEAD",
+    "DeviceFix",
+    "event_time",
+    "to_geo_fix",
+    "verdict_json",
+]
+
+DEVICE_SOURCES = frozenset({"DEVICE_GPS", "DEVICE_WIFI"})
+MAX_CLOCK_AHEAD = timedelta(minutes=5)
+"""A handheld clock this far ahead of the server is wrong, not early."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeviceFix:
+    """The handheld's own fix, in the datum it reports."""
+
+    lat: float
+    lon: float
+    coordinate_system: str
+    accuracy_m: float
+    captured_at: datetime
+    source: str = "DEVICE_GPS"
+
+
+def event_time(device_time: datetime | None, now: datetime) -> datetime:
+    """When the button was pressed: the handheld's time if sane, else the server's."""
+    if device_time is None:
+        return now
+    if device_time.tzinfo is None:
+        raise InvalidQuery("deviceTime needs a UTC offset")
+    if device_time - now > MAX_CLOCK_AHEAD:
+        raise InvalidQuery("deviceTime is in the future; check the handheld's clock")
+    return device_time
+
+
+def to_geo_fix(fix: DeviceFix | None) -> geo.PositionFix | None:
+    """The fix as ``geo`` takes it; a malformed one is a clear input error naming it."""
+    if fix is None:
+        return None
+    if fix.source not in DEVICE_SOURCES:
+        raise InvalidQuery(f"deviceFix: source must be one of {sorted(DEVICE_SOURCES)}")
+    try:
+        return geo.PositionFix(
+            fix.lat,
+            fix.lon,
+            geo.CoordSystem.parse(fix.coordinate_system),
+            fix.accuracy_m,
+            geo.FixSource(fix.source),
+            fix.captured_at,
+        )
+    except geo.GeoError as exc:
+        raise InvalidQuery(f"deviceFix: {exc}") from exc
+
+
+def verdict_json(verdict: geo.Verdict) -> dict[str, Any]:
+    """The parts of a verdict kept as evidence beside the stored fixes."""
+    estimate = verdict.estimate
+    return {
+        "kind": verdict.kind.value,
+        "radius_m": verdict.radius_m,
+        "distance_m": None if verdict.distance_m is None else round(verdict.distance_m, 1),
+        "probability_within": verdict.probability_within,
+        "sigma_m": verdict.sigma_m,
+        "estimate": None if estimate is None else [estimate.lat, estimate.lon],
+        "reasons": [r.value for r in verdict.reasons],
+        "flags": [f.value for f in verdict.flags],
+        "nearer_retailers": [
+            {"retailer_id": n.retailer_id, "distance_m": round(n.distance_m, 1)}
+            for n in verdict.nearer_retailers
+        ],
+        "event_at": verdict.event_at.isoformat(),
+    }
