@@ -136,8 +136,21 @@ def solve(
         return _result(order, cost, "held-karp", True, cost, t0)
     ext = Extended(problem, np.arange(problem.n, dtype=np.int64))
     order, cost = local_search(ext, deadline=t0 + 0.85 * float(time_limit_s), seed=seed)
-    lb = lower_bound(problem, upper_bound=cost)
+    lb = lower_bound(
+        problem, upper_bound=cost, iterations=_bound_iterations(problem.n, deadline)
+    )
     return _result(order, cost, "local-search", lb == cost, lb, t0)
+
+
+_ONE_TREE_S_PER_NODE2 = 6e-9
+"""Measured cost of one 1-tree subgradient iteration per n² (dense Prim), with margin."""
+
+
+def _bound_iterations(n: int, deadline: float) -> int:
+    """Subgradient iterations that fit the time left (every iterate is a valid bound)."""
+    left_s = max(deadline - time.perf_counter(), 0.0)
+    fit = int(left_s / (_ONE_TREE_S_PER_NODE2 * n * n + 1e-9))
+    return max(5, min(300, fit))
 
 
 def _result(
