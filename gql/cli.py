@@ -179,6 +179,11 @@ def _cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
     from gql.schema import build_schema, schema_drift
 
     sdl = build_schema(settings).as_str() + "\n"
+    if args.diff:
+        previous = Path(args.diff).read_text(encoding="utf-8")
+        for line in schema_drift(previous, sdl):
+            print(line)
+        return 0
     if args.check:
         path = Path(args.check)
         previous = path.read_text(encoding="utf-8") if path.exists() else ""
@@ -271,6 +276,7 @@ def _parser() -> argparse.ArgumentParser:
     group = export.add_mutually_exclusive_group()
     group.add_argument("--output", help="write the SDL to this file")
     group.add_argument("--check", help="fail if this file differs; list breaking changes")
+    group.add_argument("--diff", help="list breaking/dangerous changes since this older SDL")
 
     token = sub.add_parser("token", help="mint a development bearer token")
     token.add_argument("staff_no")
