@@ -136,9 +136,7 @@ def solve(
         return _result(order, cost, "held-karp", True, cost, t0)
     ext = Extended(problem, np.arange(problem.n, dtype=np.int64))
     order, cost = local_search(ext, deadline=t0 + 0.85 * float(time_limit_s), seed=seed)
-    lb = lower_bound(
-        problem, upper_bound=cost, iterations=_bound_iterations(problem.n, deadline)
-    )
+    lb = lower_bound(problem, upper_bound=cost, iterations=_bound_iterations(problem.n, deadline))
     return _result(order, cost, "local-search", lb == cost, lb, t0)
 
 

@@ -9,11 +9,14 @@ import strawberry
 from graphql import GraphQLError, find_breaking_changes, find_dangerous_changes
 from graphql import build_schema as parse_sdl
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 
@@ -50,12 +53,19 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     Production mode turns introspection and "did you mean" suggestions off, so the API does
     not describe itself to strangers; the SDL is published as ``schema.graphql`` instead.
     """
+    limit_rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
     # factories, not instances: each operation gets fresh extension state
     extensions: list[object] = [
         UnitOfWork,
-        partial(QueryDepthLimiter, max_depth=settings.max_query_depth),
-        partial(MaxAliasesLimiter, max_alias_count=settings.max_aliases),
+        # token limit first: it guards the parser; the caches share one LRU per process
         partial(MaxTokensLimiter, max_token_count=settings.max_tokens),
+        ParserCache,
+        # the limit rules are built once, so the validation cache sees the same rule set
+        partial(AddValidationRules, limit_rules),
+        ValidationCache,
         partial(QueryCostLimiter, max_cost=settings.max_query_cost),
         partial(MaskErrors, should_mask_error=should_mask),
     ]
