@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncGenerator
-from typing import Annotated
+from typing import Annotated, TypeAlias
 
 import strawberry
 
@@ -13,12 +13,26 @@ from gql.domain import Verdict
 from gql.schema.inputs import pk_of
 from gql.schema.paging import page_request
 from gql.schema.relay import Connection, to_connection
+from gql.schema.types.enums import described_enum
 from gql.schema.types.visits import VerdictEnum, VisitType
+from gql.services.events import VisitEventKind
 from gql.services.visits import VisitQuery as VisitQueryCommand
 
 __all__ = ["VisitFilter", "VisitQuery", "VisitSubscription"]
 
 Info = strawberry.Info[Context, None]
+
+described_enum(
+    VisitEventKind,
+    name="VisitEventKind",
+    description="What happened to a visit.",
+    value_descriptions={
+        VisitEventKind.STARTED: "The manager pressed 'start visit'.",
+        VisitEventKind.ENDED: "The manager pressed 'end visit'.",
+        VisitEventKind.SYNCED: "An offline visit arrived late.",
+    },
+)
+VisitEventKindEnum: TypeAlias = VisitEventKind
 
 
 @strawberry.input(description="Filters for visits; all given filters must hold.")
@@ -78,7 +92,7 @@ class VisitQuery:
 class VisitEventType:
     """A live visit event."""
 
-    kind: str = strawberry.field(description="STARTED or ENDED.")
+    kind: VisitEventKindEnum = strawberry.field(description="What happened.")
     visit_id: strawberry.ID = strawberry.field(description="The visit.")
     manager_id: strawberry.ID = strawberry.field(description="The manager.")
     retailer_id: strawberry.ID = strawberry.field(description="The retailer.")
@@ -114,7 +128,7 @@ class VisitSubscription:
         stream = info.context.live.subscribe(wanted)
         async for event in stream:
             yield VisitEventType(
-                kind=event.kind.value,
+                kind=event.kind,
                 visit_id=strawberry.ID(encode_global_id("Visit", event.visit_id)),
                 manager_id=strawberry.ID(encode_global_id("Manager", event.manager_id)),
                 retailer_id=strawberry.ID(encode_global_id("Retailer", event.retailer_id)),

@@ -31,6 +31,7 @@ from gql.services.errors import Forbidden, InvalidQuery, NotFound, Unauthenticat
 from gql.services.events import VisitEvent, VisitEventKind
 from gql.store.db import release_if_unwritten
 from gql.store.repositories import ManagerRepository, RetailerRepository
+from gql.store.repositories.plans import PlanRepository
 from gql.store.repositories.visits import FixDraft, VisitDraft, VisitFilter, VisitRepository
 
 if TYPE_CHECKING:
@@ -182,6 +183,10 @@ class VisitService:
         if existing is not None:
             return VisitOutcome(existing, replayed=True)
         retailer = self._own_retailer(manager, command.retailer_id)
+        if command.plan_stop_id is not None and PlanRepository(self._session).stop_owner(
+            command.plan_stop_id
+        ) != (manager.staff_id, retailer.id):
+            raise InvalidQuery("planStopId is not a stop of your plan at this retailer")
         now = self._clock()
         event_at = event_time(command.device_time, now)
         late = (now - event_at).total_seconds() > self._policy.late_upload_after_s

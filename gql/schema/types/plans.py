@@ -41,6 +41,9 @@ class PlanStopType:
     """A stop with its expected times and the leg that arrives at it."""
 
     retailer_pk: strawberry.Private[int]
+    plan_stop_id: int = strawberry.field(
+        description="Pass as `visitStart(input: {planStopId})` to tie the visit to this stop."
+    )
     seq: int = strawberry.field(description="Position in the day, from 1.")
     eta_s: int = strawberry.field(description="Expected arrival, seconds since midnight.")
     etd_s: int = strawberry.field(description="Expected departure, seconds since midnight.")
@@ -60,6 +63,7 @@ class PlanStopType:
         """Map a domain stop."""
         return cls(
             retailer_pk=stop.retailer_id,
+            plan_stop_id=stop.id,
             seq=stop.seq,
             eta_s=stop.eta_s,
             etd_s=stop.etd_s,

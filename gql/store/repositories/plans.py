@@ -150,6 +150,15 @@ class PlanRepository:
             return None
         return _to_domain(row, self._stops_for([row.id]).get(row.id, []))
 
+    def stop_owner(self, stop_id: int) -> tuple[int, int] | None:
+        """The (manager id, retailer id) of a plan stop, or ``None`` if there is no such stop."""
+        row = self._session.execute(
+            sa.select(VisitPlanRow.manager_id, PlanStopRow.retailer_id)
+            .join(VisitPlanRow, VisitPlanRow.id == PlanStopRow.plan_id)
+            .where(PlanStopRow.id == stop_id)
+        ).first()
+        return None if row is None else (int(row[0]), int(row[1]))
+
     def _stops_for(self, plan_ids: Sequence[int]) -> dict[int, list[PlanStop]]:
         if not plan_ids:
             return {}

@@ -283,3 +283,53 @@ def test_visit_lists_obey_scope(api: Api, people: DemoPeople) -> None:
         as_=people.head,
     )["visits"]["nodes"]
     assert {"id": visit["id"]} in history
+
+
+def test_a_visit_is_tied_to_its_plan_stop_and_foreign_stops_are_refused(
+    api: Api, people: DemoPeople
+) -> None:
+    """planStopId from the plan links the visit; a stop of another retailer is a user error."""
+    manager_id = api.data("{ viewer { manager { id } } }", as_=people.manager)["viewer"]["manager"][
+        "id"
+    ]
+    plan = api.data(
+        """mutation($i: VisitPlanCreateInput!) { visitPlanCreate(input: $i) {
+             plan { stops { planStopId retailer { id position { lat lon } } } } } }""",
+        {"i": {"managerId": manager_id, "date": "2026-12-08"}},
+        as_=people.manager,
+    )["visitPlanCreate"]["plan"]
+    first, second = plan["stops"][0], plan["stops"][1]
+    shop = first["retailer"]
+    lat, lon = shop["position"]["lat"], shop["position"]["lon"]
+    ok = api.data(
+        START,
+        {
+            "i": {
+                "retailerId": shop["id"],
+                "idempotencyKey": _key(),
+                "deviceFix": _fix(lat, lon),
+                "planStopId": first["planStopId"],
+            }
+        },
+        as_=people.manager,
+    )["visitStart"]
+    assert ok["userErrors"] == []
+    wrong = api.data(
+        START,
+        {
+            "i": {
+                "retailerId": shop["id"],
+                "idempotencyKey": _key(),
+                "planStopId": second["planStopId"],
+            }
+        },
+        as_=people.manager,
+    )["visitStart"]
+    assert wrong["visit"] is None
+    assert "planStopId" in wrong["userErrors"][0]["message"]
+    missing = api.data(
+        START,
+        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "planStopId": 999_999_999}},
+        as_=people.manager,
+    )["visitStart"]
+    assert missing["userErrors"][0]["code"] == "BAD_USER_INPUT"
