@@ -34,6 +34,20 @@ class DemoPeople:
     admin: str
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _warm_kernels() -> None:
+    """Compile the routing and geometry kernels once, as the app's lifespan does.
+
+    Without it the first routed plan of a fresh checkout would spend its routing deadline
+    compiling (numba's cache is empty in a fresh clone) and fail in whichever test is first.
+    """
+    import geo
+    import tsp
+
+    tsp.warm_up()
+    geo.warm_up()
+
+
 @pytest.fixture(scope="session", params=_backends())
 def demo_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
