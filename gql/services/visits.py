@@ -102,6 +102,15 @@ class SyncResult:
 
 
 @dataclass(frozen=True, slots=True)
+class _History:
+    """The manager's recent activity and the neighbourhood, for the plausibility checks."""
+
+    previous_event: geo.PreviousEvent | None
+    other_points: list[geo.Wgs84]
+    neighbours: geo.RetailerIndex
+
+
+@dataclass(frozen=True, slots=True)
 class VisitOutcome:
     """A stored visit; ``replayed`` when a retry returned the existing one."""
 
@@ -191,11 +200,13 @@ class VisitService:
         event_at = event_time(command.device_time, now)
         late = (now - event_at).total_seconds() > self._policy.late_upload_after_s
         device = to_geo_fix(command.device_fix)
-        lookup = await self._carrier(manager, late)
+        lookup, history = await self._locate_while(
+            manager, late, lambda: self._history(manager, event_at)
+        )
         verdict = self._verify(
             [f for f in (device, lookup.fix) if f is not None],
             retailer,
-            manager,
+            history,
             now=now,
             event_at=event_at,
         )
@@ -247,18 +258,10 @@ class VisitService:
         except TimeoutError:
             return CarrierLookup(outcome_code="DEADLINE", detail="carrier lookup timed out")
 
-    def _verify(
-        self,
-        fixes: list[geo.PositionFix],
-        retailer: Retailer,
-        manager: AccountManager,
-        *,
-        now: datetime,
-        event_at: datetime,
-        exclude_visit: int | None = None,
-    ) -> geo.Verdict:
-        if not fixes:  # no device fix and no carrier answer: nothing can be proven
-            return _no_fix_verdict(self._policy, now=now, event_at=event_at)
+    def _history(
+        self, manager: AccountManager, event_at: datetime, *, exclude_visit: int | None = None
+    ) -> _History:
+        """What the verdict needs from the database besides the fixes (read before judging)."""
         previous = self._visits.last_before(manager.staff_id, event_at, exclude=exclude_visit)
         previous_event = None
         if previous is not None:
@@ -272,6 +275,19 @@ class VisitService:
                 manager.staff_id, event_at - _REUSE_WINDOW, exclude=exclude_visit
             )
         ]
+        return _History(previous_event, others, self._spatial.index(self._session))
+
+    def _verify(
+        self,
+        fixes: list[geo.PositionFix],
+        retailer: Retailer,
+        history: _History,
+        *,
+        now: datetime,
+        event_at: datetime,
+    ) -> geo.Verdict:
+        if not fixes:  # no device fix and no carrier answer: nothing can be proven
+            return _no_fix_verdict(self._policy, now=now, event_at=event_at)
         return geo.verify_visit(
             fixes,
             geo.Wgs84(retailer.lat, retailer.lon),
@@ -281,10 +297,27 @@ class VisitService:
             business_type=retailer.business_type.value.lower(),
             area=retailer.area_code or None,
             retailer_id=retailer.id,
-            neighbours=self._spatial.index(self._session),
-            previous_event=previous_event,
-            other_visit_points=others,
+            neighbours=history.neighbours,
+            previous_event=history.previous_event,
+            other_visit_points=history.other_points,
         )
+
+    async def _locate_while(
+        self, manager: AccountManager, late: bool, read: Callable[[], _History]
+    ) -> tuple[CarrierLookup, _History]:
+        """Ask the carrier and, while it thinks, read what the verdict needs (R3: in parallel)."""
+        # Hold no pooled connection across an await: other check-ins run meanwhile, and a
+        # loop that waits for the pool while holding it deadlocks.
+        release_if_unwritten(self._session)
+        task = asyncio.ensure_future(self._carrier(manager, late))
+        await asyncio.sleep(0)  # let the lookup reach its worker thread before reading
+        try:
+            history = read()
+        except BaseException:
+            task.cancel()
+            raise
+        release_if_unwritten(self._session)  # pin no pooled connection while the carrier thinks
+        return await task, history
 
     # -- check-out ------------------------------------------------------------------------
 
@@ -304,14 +337,15 @@ class VisitService:
             raise InvalidQuery("the visit cannot end before it started")
         late = (now - event_at).total_seconds() > self._policy.late_upload_after_s
         device = to_geo_fix(command.device_fix)
-        lookup = await self._carrier(manager, late)
+        lookup, history = await self._locate_while(
+            manager, late, lambda: self._history(manager, event_at, exclude_visit=visit.id)
+        )
         check_out = self._verify(
             [f for f in (device, lookup.fix) if f is not None],
             retailer,
-            manager,
+            history,
             now=now,
             event_at=event_at,
-            exclude_visit=visit.id,
         )
         self._visits.add_fixes(visit.id, _fix_drafts(FixPhase.END, device, lookup))
         record = geo.record_visit(self._check_in_again(visit, retailer), check_out, self._policy)
