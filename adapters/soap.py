@@ -33,10 +33,12 @@ from .errors import (
     MalformedAnswer,
 )
 from .evidence import Exchange, mask_text, truncate
+from .provider import Attempt
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
+    from .fix import PositionFix
     from .msisdn import Msisdn
     from .provider import AttemptBudget
 
@@ -249,6 +251,26 @@ class SoapEndpoint:
             http_status=None if response is None else response.status_code,
         )
         return SoapReply(value=value, error=error, exchange=exchange)
+
+    def attempt(
+        self,
+        envelope: etree._Element,
+        budget: AttemptBudget,
+        *,
+        msisdn: Msisdn,
+        secrets: Iterable[str],
+        parse: Callable[[object], PositionFix],
+    ) -> Attempt:
+        """Post, then read the answer with ``parse``: a fix or a typed error, with evidence."""
+        reply = self.call(envelope, budget, msisdn=msisdn, secrets=secrets)
+        if reply.error is not None:
+            return Attempt(reply.error, reply.exchange)
+        try:
+            fix = parse(reply.value)
+        except CarrierError as exc:
+            exc.carrier = self.carrier_id
+            return Attempt(exc, reply.exchange)
+        return Attempt(fix, reply.exchange)
 
     def _post(self, body: bytes, budget: AttemptBudget) -> tuple[requests.Response, bytes]:
         remaining_s = budget.deadline - time.monotonic()

@@ -129,15 +129,13 @@ class TelecomWsProvider:
             envelope = _with_encoding_marks(self._endpoint.envelope(self._string_type(document)))
         except CarrierError as exc:
             return Attempt(exc, None)
-        reply = self._endpoint.call(envelope, budget, msisdn=msisdn, secrets=self._cfg.secrets())
-        if reply.error is not None:
-            return Attempt(reply.error, reply.exchange)
-        try:
-            fix = parse_answer(reply.value, carrier=self._cfg.id, msisdn=msisdn)
-        except CarrierError as exc:
-            exc.carrier = self._cfg.id
-            return Attempt(exc, reply.exchange)
-        return Attempt(fix, reply.exchange)
+        return self._endpoint.attempt(
+            envelope,
+            budget,
+            msisdn=msisdn,
+            secrets=self._cfg.secrets(),
+            parse=lambda value: parse_answer(value, carrier=self._cfg.id, msisdn=msisdn),
+        )
 
     def close(self) -> None:
         """Close the HTTP pool."""

@@ -249,7 +249,6 @@ class VisitService:
                 outcome_code="SKIPPED_LATE",
                 detail="late upload: a carrier cannot say where the phone was then",
             )
-        release_if_unwritten(self._session)  # pin no pooled connection while the carrier thinks
         try:
             return await asyncio.wait_for(
                 self._locator.locate(manager, deadline_s=self._deadline_s),

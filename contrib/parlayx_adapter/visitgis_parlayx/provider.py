@@ -103,15 +103,13 @@ class ParlayXProvider:
             )
         except CarrierError as exc:
             return Attempt(exc, None)
-        reply = self._endpoint.call(envelope, budget, msisdn=msisdn, secrets=self._cfg.secrets())
-        if reply.error is not None:
-            return Attempt(reply.error, reply.exchange)
-        try:
-            fix = parse_location(reply.value, carrier=self._cfg.id)
-        except CarrierError as exc:
-            exc.carrier = self._cfg.id
-            return Attempt(exc, reply.exchange)
-        return Attempt(fix, reply.exchange)
+        return self._endpoint.attempt(
+            envelope,
+            budget,
+            msisdn=msisdn,
+            secrets=self._cfg.secrets(),
+            parse=lambda value: parse_location(value, carrier=self._cfg.id),
+        )
 
     def close(self) -> None:
         """Close the HTTP pool."""
