@@ -73,9 +73,9 @@ def create_engine_for(url: str) -> sa.Engine:
     parsed = _parse(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        engine = _sqlite_engine(parsed)
+        engine = _track_writes(_sqlite_engine(parsed))
     elif backend == "postgresql":
-        engine = _postgresql_engine(parsed)
+        engine = _track_writes(_postgresql_engine(parsed))
     else:
         raise UnsupportedDatabaseUrl(
             f"database URL backend {backend!r} is not supported; use sqlite or postgresql"
@@ -110,6 +110,39 @@ def _note_write(session: Session, _flush_context: Any) -> None:
     session.info[_WROTE] = True
 
 
+_DML = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
+
+
+def _note_dml(
+    connection: sa.Connection,
+    _cursor: Any,
+    statement: str,
+    _parameters: Any,
+    _context: Any,
+    _executemany: bool,
+) -> None:
+    """Mark the connection's transaction as written by any DML, ORM or Core or text."""
+    if statement.lstrip()[:7].upper().startswith(_DML):
+        connection.info[_WROTE] = True
+
+
+def _forget_dml(connection: sa.Connection) -> None:
+    connection.info.pop(_WROTE, None)
+
+
+def _forget_dml_on_checkin(_dbapi_connection: Any, record: Any) -> None:
+    record.info.pop(_WROTE, None)
+
+
+def _track_writes(engine: sa.Engine) -> sa.Engine:
+    """Let :func:`release_if_unwritten` see writes that bypass the ORM's flush."""
+    event.listen(engine, "before_cursor_execute", _note_dml)
+    event.listen(engine, "commit", _forget_dml)
+    event.listen(engine, "rollback", _forget_dml)
+    event.listen(engine, "checkin", _forget_dml_on_checkin)
+    return engine
+
+
 def release_if_unwritten(session: Session) -> bool:
     """End a transaction that has only read, returning its pooled connection.
 
@@ -132,6 +165,7 @@ def release_if_unwritten(session: Session) -> bool:
         or session.new
         or session.dirty
         or session.deleted
+        or session.connection().info.get(_WROTE)
     ):
         return False
     session.rollback()

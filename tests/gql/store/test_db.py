@@ -10,6 +10,7 @@ from gql.store.db import (
     DatabaseUnavailable,
     UnsupportedDatabaseUrl,
     create_engine_for,
+    release_if_unwritten,
     session_factory,
     sqlite_url,
 )
@@ -125,3 +126,45 @@ def test_in_memory_sqlite_keeps_one_database_across_connections() -> None:
             assert session.execute(sa.text("SELECT count(*) FROM retailers")).scalar() == 0
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        "core insert through the session",
+        "text update",
+        "insert on the session's connection",
+    ],
+)
+def test_a_transaction_that_wrote_is_never_released(engine: sa.Engine, write: str) -> None:
+    """Writes that bypass the ORM flush still pin the transaction (nothing is rolled back)."""
+    from gql.domain import DepartmentKind
+    from gql.store.models import DepartmentRow
+
+    code = f"WT-{len(write)}"
+    values = {"code": code, "name": "write tracking", "kind": DepartmentKind.MARKETING}
+    with session_factory(engine)() as session:
+        session.execute(sa.select(DepartmentRow.id).limit(1)).all()
+        if write == "core insert through the session":
+            session.execute(sa.insert(DepartmentRow).values(**values))
+        elif write == "text update":
+            session.execute(sa.insert(DepartmentRow).values(**values))
+            session.commit()
+            session.execute(sa.select(DepartmentRow.id).limit(1)).all()
+            assert release_if_unwritten(session)  # a read-only transaction is released
+            session.execute(
+                sa.text("UPDATE departments SET name = 'renamed' WHERE code = :code"),
+                {"code": code},
+            )
+        else:
+            session.connection().execute(sa.insert(DepartmentRow).values(**values))
+        assert not release_if_unwritten(session)
+        session.commit()
+    with session_factory(engine)() as session:
+        name = session.scalar(sa.select(DepartmentRow.name).where(DepartmentRow.code == code))
+        expected = "renamed" if write == "text update" else "write tracking"
+        assert name == expected
+        session.execute(sa.delete(DepartmentRow).where(DepartmentRow.code == code))
+        session.commit()
+        session.execute(sa.select(DepartmentRow.id).limit(1)).all()
+        assert release_if_unwritten(session)  # the flag ends with the transaction
