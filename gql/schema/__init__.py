@@ -21,6 +21,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from gql.schema.errors import should_mask
+from gql.schema.execution import LeanExecutor
 from gql.schema.limits import QueryCostLimiter
 from gql.schema.root import Mutation, Query, Subscription
 from gql.schema.scalars import SCALAR_MAP
@@ -77,6 +78,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         types=[RetailerType, ManagerType, DepartmentType, StaffType],
         extensions=extensions,  # type: ignore[arg-type]
+        execution_context_class=LeanExecutor,
         config=StrawberryConfig(
             disable_field_suggestions=settings.is_production, scalar_map=SCALAR_MAP
         ),
