@@ -132,10 +132,9 @@ class Context:
         except AuthError as exc:
             self.auth_error = str(exc)
             return None
-        # A short session of its own: a subscription keeps its context open for as long as
-        # the socket lives, and must not hold a transaction (and its locks) all that time.
-        with self.state.sessions() as session:
-            staff = StaffRepository(session).get_by_staff_no(claims.staff_no)
+        # Read in the operation's own unit of work (one pooled connection per request); a
+        # subscription ends that unit right after, in ``live``.
+        staff = StaffRepository(self.session).get_by_staff_no(claims.staff_no)
         if staff is None or not staff.active:
             self.auth_error = "unknown or inactive staff member"
             return None

@@ -12,7 +12,13 @@ from gql.schema.inputs import RetailerFilter, pk_of
 from gql.schema.paging import page_request
 from gql.schema.relay import Connection, InvalidGlobalId, Node, decode_global_id, to_connection
 from gql.schema.types.audits import AuditPlanType, AuditRecordType
-from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType, StaffType
+from gql.schema.types.directory import (
+    DepartmentType,
+    ManagerType,
+    RetailerType,
+    StaffType,
+    retailer_connection,
+)
 from gql.schema.types.enums import RoleEnum
 from gql.schema.types.plans import VisitPlanType
 from gql.schema.types.scores import EvaluationResultType, GoalType, ScoreEventType
@@ -143,7 +149,7 @@ class DirectoryQuery:
         """Retailer search."""
         query = (filter or RetailerFilter()).to_domain()
         page = info.context.directory.retailers(query, page_request(first, after))
-        return to_connection(page, RetailerType.from_domain)
+        return retailer_connection(page, info)
 
     @strawberry.field(description="One account manager; null if missing or outside your scope.")
     async def manager(

@@ -77,12 +77,12 @@ class HubLocator:
             accuracy_m=self._accuracy_m, max_age_s=self._max_age_s, deadline_s=deadline_s
         )
         try:
-            outcome = await asyncio.wait_for(
-                self._hub.locate_async(
+            # the hub keeps its own deadline; this is a backstop. A timeout scope, not
+            # wait_for: no task boundary, so the request reaches its carrier's thread at once
+            async with asyncio.timeout(deadline_s + 0.5):
+                outcome = await self._hub.locate_async(
                     manager.msisdn, qos, carrier_hint=self._carrier_ids.get(manager.carrier)
-                ),
-                timeout=deadline_s + 0.5,  # the hub keeps its own deadline; this is a backstop
-            )
+                )
         except TimeoutError:
             return CarrierLookup(outcome_code="DEADLINE", detail=f"no answer in {deadline_s:g} s")
         except (adapters.InvalidMsisdn, adapters.UnknownCarrierHint) as exc:

@@ -1,9 +1,9 @@
 """The process's R-tree over retailer positions, kept in step with the database.
 
 Every process keeps its own index (the R-tree lives in memory). Before a query it compares a
-cheap watermark of the retailer table — row count and latest change — with the one it was
-built from, and rebuilds when another process or a bulk import changed retailers, so a search
-never answers from a stale map.
+cheap watermark of the retailer table — highest id and latest change, two index lookups —
+with the one it was built from, and rebuilds when another process or a bulk import changed
+retailers, so a search never answers from a stale map.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ class SpatialIndex:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._index: geo.RetailerIndex | None = None
-        self._watermark: tuple[int, datetime | None] | None = None
+        self._watermark: tuple[int | None, datetime | None] | None = None
 
     def _fresh(self, session: Session) -> geo.RetailerIndex:
         repository = RetailerRepository(session)

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy.exc import IntegrityError
-
 import geo
 from gql.domain import (
     CoordinateSystem,
@@ -229,17 +227,13 @@ class VisitService:
                 "late_upload": late,
             },
         )
-        try:
-            with self._session.begin_nested():
-                visit_id = self._visits.add(draft, fixes)
-        except IntegrityError:
+        visit = self._visits.add(draft, fixes)
+        if visit is None:
             # a concurrent retry with the same key won the race: return its visit
             replay = self._visits.find_by_key(manager.staff_id, command.idempotency_key)
-            if replay is None:
-                raise
+            if replay is None:  # the key's row vanished between the two statements
+                raise RuntimeError(f"visit key {command.idempotency_key!r} conflicted but is gone")
             return VisitOutcome(replay, replayed=True)
-        visit = self._visits.get_many([visit_id])[0]
-        assert visit is not None
         self._event(VisitEventKind.STARTED, visit, manager, now)
         return VisitOutcome(visit)
 
@@ -250,10 +244,9 @@ class VisitService:
                 detail="late upload: a carrier cannot say where the phone was then",
             )
         try:
-            return await asyncio.wait_for(
-                self._locator.locate(manager, deadline_s=self._deadline_s),
-                timeout=self._deadline_s + 1.0,
-            )
+            # a timeout scope, not wait_for: no extra task, so the lookup starts at once
+            async with asyncio.timeout(self._deadline_s + 1.0):
+                return await self._locator.locate(manager, deadline_s=self._deadline_s)
         except TimeoutError:
             return CarrierLookup(outcome_code="DEADLINE", detail="carrier lookup timed out")
 
@@ -261,13 +254,10 @@ class VisitService:
         self, manager: AccountManager, event_at: datetime, *, exclude_visit: int | None = None
     ) -> _History:
         """What the verdict needs from the database besides the fixes (read before judging)."""
-        previous = self._visits.last_before(manager.staff_id, event_at, exclude=exclude_visit)
+        previous = self._visits.last_start_before(manager.staff_id, event_at, exclude=exclude_visit)
         previous_event = None
-        if previous is not None:
-            estimate = (previous.flags.get("check_in") or {}).get("estimate")
-            when = previous.device_started_at or previous.started_at
-            if estimate is not None and when < event_at:
-                previous_event = geo.PreviousEvent(geo.Wgs84(*estimate), when)
+        if previous is not None and previous.estimate is not None and previous.at < event_at:
+            previous_event = geo.PreviousEvent(geo.Wgs84(*previous.estimate), previous.at)
         others = [
             geo.to_wgs84(geo.point_in(system.value, lat, lon))
             for lat, lon, system in self._visits.device_points_since(
@@ -309,7 +299,9 @@ class VisitService:
         # loop that waits for the pool while holding it deadlocks.
         release_if_unwritten(self._session)
         task = asyncio.ensure_future(self._carrier(manager, late))
-        await asyncio.sleep(0)  # let the lookup reach its worker thread before reading
+        # One step of the task puts the request in its carrier's worker thread (the lookup
+        # has no task boundary before that point); the reads below overlap with the network.
+        await asyncio.sleep(0)
         try:
             history = read()
         except BaseException:

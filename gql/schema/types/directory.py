@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Sequence
 from datetime import datetime
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -21,6 +22,9 @@ from gql.schema.types.enums import (
 from gql.schema.types.geometry import GeoPoint
 from gql.services.directory import RetailerQuery
 
+if TYPE_CHECKING:
+    from gql.services.paging import Page
+
 Info = strawberry.Info[Context, None]
 
 __all__ = [
@@ -29,6 +33,7 @@ __all__ = [
     "OpeningWindowType",
     "RetailerType",
     "StaffType",
+    "retailer_connection",
 ]
 
 
@@ -60,59 +65,10 @@ class OpeningWindowType:
         )
 
 
-@strawberry.type(name="Retailer", description="A licensed tobacco retailer (零售户).")
-class RetailerType(Node):
-    """A licensed retailer; positions are stored in WGS-84."""
-
-    pk: strawberry.Private[int]
-    manager_pk: strawberry.Private[int | None]
-    licence_no: str = strawberry.field(description="专卖许可证号: the tobacco licence number.")
-    name: str = strawberry.field(description="Shop name.")
-    address: str = strawberry.field(description="Street address.")
-    position: GeoPoint = strawberry.field(description="Registered position (WGS-84).")
-    business_type: BusinessTypeEnum = strawberry.field(description="业态: kind of shop.")
-    grade: int = strawberry.field(description="档位: class grade 1..30 by purchases.")
-    key_customer: bool = strawberry.field(description="重点客户: key customer.")
-    service_time_s: int = strawberry.field(description="Expected visit duration in seconds.")
-    order_weekday: int = strawberry.field(description="Ordering weekday, 0 = Monday.")
-    status: RetailerStatusEnum = strawberry.field(description="Licence status.")
-    area_code: str = strawberry.field(description="Area (片区) code for road factors and reports.")
-    opening_windows: list[OpeningWindowType] = strawberry.field(
-        description="Opening hours; several windows per day are common."
-    )
-    updated_at: datetime = strawberry.field(description="Last change.")
-    version: int = strawberry.field(description="Row version for optimistic concurrency.")
-
-    @strawberry.field(description="The assigned account manager; null if unassigned or not yours.")
-    async def manager(self, info: Info) -> ManagerType | None:
-        """Batched through the request's manager loader."""
-        if self.manager_pk is None:
-            return None
-        manager = await info.context.loaders.managers.load(self.manager_pk)
-        return None if manager is None else ManagerType.from_domain(manager)
-
-    @classmethod
-    def from_domain(cls, retailer: Retailer) -> RetailerType:
-        """Map a domain retailer."""
-        return cls(
-            id=strawberry.ID(encode_global_id("Retailer", retailer.id)),
-            pk=retailer.id,
-            manager_pk=retailer.manager_id,
-            licence_no=retailer.licence_no,
-            name=retailer.name,
-            address=retailer.address,
-            position=GeoPoint(lat=retailer.lat, lon=retailer.lon),
-            business_type=retailer.business_type,
-            grade=retailer.grade,
-            key_customer=retailer.key_customer,
-            service_time_s=retailer.service_time_s,
-            order_weekday=retailer.order_weekday,
-            status=retailer.status,
-            area_code=retailer.area_code,
-            opening_windows=[OpeningWindowType.from_domain(w) for w in retailer.opening_windows],
-            updated_at=retailer.updated_at,
-            version=retailer.version,
-        )
+def retailer_connection(page: Page[Retailer], info: Info) -> Connection[RetailerType]:
+    """A page of retailers; their managers are announced, so the page loads them at once."""
+    info.context.loaders.managers.expect(retailer.manager_id for _, retailer in page.items)
+    return to_connection(page, RetailerType.from_domain)
 
 
 @strawberry.type(name="Department", description="A department of the city company.")
@@ -193,7 +149,12 @@ class ManagerType(Node):
         """One scoped retailer query per manager shown."""
         query = RetailerQuery(manager_ids=frozenset({self.pk}))
         page = info.context.directory.retailers(query, page_request(first, after))
-        return to_connection(page, RetailerType.from_domain)
+        return retailer_connection(page, info)
+
+    @classmethod
+    def maybe(cls, manager: AccountManager | None) -> ManagerType | None:
+        """Map a loader's answer (``None``: missing or outside the caller's scope)."""
+        return None if manager is None else cls.from_domain(manager)
 
     @classmethod
     def from_domain(cls, manager: AccountManager) -> ManagerType:
@@ -209,4 +170,64 @@ class ManagerType(Node):
             msisdn_masked="*" * max(0, len(manager.msisdn) - 4) + manager.msisdn[-4:],
             start_point=GeoPoint(lat=manager.start_lat, lon=manager.start_lon),
             start_label=manager.start_label,
+        )
+
+
+@strawberry.type(name="Retailer", description="A licensed tobacco retailer (零售户).")
+class RetailerType(Node):
+    """A licensed retailer; positions are stored in WGS-84."""
+
+    pk: strawberry.Private[int]
+    manager_pk: strawberry.Private[int | None]
+    licence_no: str = strawberry.field(description="专卖许可证号: the tobacco licence number.")
+    name: str = strawberry.field(description="Shop name.")
+    address: str = strawberry.field(description="Street address.")
+    position: GeoPoint = strawberry.field(description="Registered position (WGS-84).")
+    business_type: BusinessTypeEnum = strawberry.field(description="业态: kind of shop.")
+    grade: int = strawberry.field(description="档位: class grade 1..30 by purchases.")
+    key_customer: bool = strawberry.field(description="重点客户: key customer.")
+    service_time_s: int = strawberry.field(description="Expected visit duration in seconds.")
+    order_weekday: int = strawberry.field(description="Ordering weekday, 0 = Monday.")
+    status: RetailerStatusEnum = strawberry.field(description="Licence status.")
+    area_code: str = strawberry.field(description="Area (片区) code for road factors and reports.")
+    updated_at: datetime = strawberry.field(description="Last change.")
+    version: int = strawberry.field(description="Row version for optimistic concurrency.")
+    windows: strawberry.Private[Sequence[OpeningWindow]]
+
+    @strawberry.field(description="Opening hours; several windows per day are common.")
+    def opening_windows(self) -> list[OpeningWindowType]:
+        """Mapped only when asked for (list pages rarely do)."""
+        return [OpeningWindowType.from_domain(w) for w in self.windows]
+
+    @strawberry.field(
+        description="The assigned account manager; null if unassigned or not yours.",
+        graphql_type=ManagerType | None,
+    )
+    def manager(self, info: Info) -> ManagerType | Awaitable[ManagerType | None] | None:
+        """Through the manager loader: at once for a listed page, else batched."""
+        if self.manager_pk is None:
+            return None
+        return info.context.loaders.managers.get(self.manager_pk, ManagerType.maybe)
+
+    @classmethod
+    def from_domain(cls, retailer: Retailer) -> RetailerType:
+        """Map a domain retailer."""
+        return cls(
+            id=strawberry.ID(encode_global_id("Retailer", retailer.id)),
+            pk=retailer.id,
+            manager_pk=retailer.manager_id,
+            licence_no=retailer.licence_no,
+            name=retailer.name,
+            address=retailer.address,
+            position=GeoPoint(lat=retailer.lat, lon=retailer.lon),
+            business_type=retailer.business_type,
+            grade=retailer.grade,
+            key_customer=retailer.key_customer,
+            service_time_s=retailer.service_time_s,
+            order_weekday=retailer.order_weekday,
+            status=retailer.status,
+            area_code=retailer.area_code,
+            windows=retailer.opening_windows,
+            updated_at=retailer.updated_at,
+            version=retailer.version,
         )

@@ -23,6 +23,8 @@ class RetailerRow(Base):
         sa.CheckConstraint("order_weekday BETWEEN 0 AND 6", name="order_weekday_range"),
         sa.CheckConstraint("version >= 1", name="version_positive"),
         sa.Index("ix_retailers_lat_lon", "lat", "lon"),
+        # the spatial index's freshness check reads max(updated_at) before every search
+        sa.Index("ix_retailers_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -144,16 +144,18 @@ class RetailerRepository:
         """Return how many retailers exist (any status)."""
         return self._session.scalar(sa.select(sa.func.count()).select_from(_RETAILERS)) or 0
 
-    def watermark(self) -> tuple[int, datetime | None]:
-        """Return (row count, latest ``updated_at``): changes whenever retailers change.
+    def watermark(self) -> tuple[int | None, datetime | None]:
+        """Return (highest id, latest ``updated_at``): changes whenever retailers change.
 
-        Cheap enough to ask before every spatial query, so an in-memory index can tell
-        that another process or an import changed the table and rebuild.
+        Asked before every spatial query, so an in-memory index can tell that another
+        process or an import changed the table and rebuild. Both parts are index lookups,
+        whatever the table's size: an insert raises the id, an update (which every write
+        path stamps) the time. Retailers are never deleted (a closed licence is a status).
         """
-        count, latest = self._session.execute(
-            sa.select(sa.func.count(), sa.func.max(_RETAILERS.c.updated_at))
+        highest, latest = self._session.execute(
+            sa.select(sa.func.max(_RETAILERS.c.id), sa.func.max(_RETAILERS.c.updated_at))
         ).one()
-        return int(count), latest
+        return highest, latest
 
     def positions(self) -> tuple[builtins.list[int], builtins.list[float], builtins.list[float]]:
         """Return every retailer's id, lat and lon (WGS-84) as parallel lists, by id."""
@@ -174,24 +176,28 @@ class RetailerRepository:
     ) -> Page[Retailer]:
         """Return the page of retailers matching ``where`` with id greater than ``after``.
 
-        Two statements for rows (count + page) and one for the page's opening windows.
+        Two statements: the page (``first + 1`` rows, to know whether more follow) carrying
+        the filter's total as a scalar subquery, then the page's opening windows. Only a
+        page past the end, which has no row to carry the total, counts separately.
         """
         check_page(first, after)
         conditions = _conditions(where or RetailerFilter())
-        total = self._session.scalar(
-            sa.select(sa.func.count()).select_from(_RETAILERS).where(*conditions)
-        )
+        counted = sa.select(sa.func.count()).select_from(_RETAILERS).where(*conditions)
         page_conditions = builtins.list(conditions)
         if after is not None:
             page_conditions.append(_RETAILERS.c.id > after)
-        rows = builtins.list(
-            self._session.execute(
-                sa.select(_RETAILERS)
-                .where(*page_conditions)
-                .order_by(_RETAILERS.c.id)
-                .limit(first + 1)
-            )
-        )
+        rows = self._session.execute(
+            sa.select(_RETAILERS, counted.scalar_subquery().label("total_count"))
+            .where(*page_conditions)
+            .order_by(_RETAILERS.c.id)
+            .limit(first + 1)
+        ).all()
+        if rows:
+            total = rows[0].total_count
+        elif after is None:
+            total = 0  # nothing matches at all
+        else:
+            total = self._session.scalar(counted)
         has_next = len(rows) > first
         rows = rows[:first]
         windows = self._windows_for([r.id for r in rows])
@@ -341,7 +347,7 @@ class RetailerRepository:
         statement = (
             sa.select(_WINDOWS).where(_WINDOWS.c.retailer_id.in_(ids)).order_by(_WINDOWS.c.id)
         )
-        for row in self._session.execute(statement):
+        for row in self._session.execute(statement).all():
             windows[row.retailer_id].append(OpeningWindow(row.open_s, row.close_s, row.weekday))
         return windows
 

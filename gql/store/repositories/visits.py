@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
 
 from gql.domain import (
     Carrier,
@@ -17,16 +19,18 @@ from gql.domain import (
     Verdict,
     Visit,
 )
-from gql.store.models import PositionFixRow, StaffRow, VisitRow
+from gql.store.models import Base, PositionFixRow, StaffRow, VisitRow
 from gql.store.repositories._paging import Page, check_page
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
 
-__all__ = ["FixDraft", "VisitDraft", "VisitFilter", "VisitRepository"]
+_FIXES = Base.metadata.tables["position_fixes"]
+
+__all__ = ["FixDraft", "PreviousStart", "VisitDraft", "VisitFilter", "VisitRepository"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +70,14 @@ class VisitDraft:
 
 
 @dataclass(frozen=True, slots=True)
+class PreviousStart:
+    """Where the check-in before this one was judged to be (WGS-84 lat, lon) and when."""
+
+    at: datetime
+    estimate: tuple[float, float] | None
+
+
+@dataclass(frozen=True, slots=True)
 class VisitFilter:
     """Conditions for :meth:`VisitRepository.page`; empty means any."""
 
@@ -92,36 +104,61 @@ class VisitRepository:
         )
         return None if visit_id is None else self.get_many([visit_id])[0]
 
-    def add(self, draft: VisitDraft, fixes: Sequence[FixDraft]) -> int:
-        """Insert a visit and its check-in fixes; return the visit id."""
-        row = VisitRow(
-            manager_id=draft.manager_id,
-            retailer_id=draft.retailer_id,
-            plan_stop_id=draft.plan_stop_id,
-            idempotency_key=draft.idempotency_key,
-            started_at=draft.started_at,
-            ended_at=None,
-            device_started_at=draft.device_started_at,
-            device_ended_at=None,
-            late_upload=draft.late_upload,
-            verdict=draft.verdict,
-            distance_m=draft.distance_m,
-            probability=draft.probability,
-            reasons=list(draft.reasons),
-            flags=dict(draft.flags),
-            dwell_s=None,
-        )
-        self._session.add(row)
-        self._session.flush()
-        self.add_fixes(row.id, fixes)
-        return row.id
+    def add(self, draft: VisitDraft, fixes: Sequence[FixDraft]) -> Visit | None:
+        """Insert a visit and its check-in fixes; ``None`` if the key is taken already.
 
-    def add_fixes(self, visit_id: int, fixes: Sequence[FixDraft]) -> None:
-        """Append fixes to a visit (check-out fixes arrive later)."""
+        ``INSERT .. ON CONFLICT DO NOTHING`` on (manager, idempotency key): a concurrent
+        retry that won the race leaves this insert empty instead of failing the transaction,
+        so no savepoint is needed. The visit is returned as stored, without reading it back.
+        """
+        values = {
+            "manager_id": draft.manager_id,
+            "retailer_id": draft.retailer_id,
+            "plan_stop_id": draft.plan_stop_id,
+            "idempotency_key": draft.idempotency_key,
+            "started_at": draft.started_at,
+            "ended_at": None,
+            "device_started_at": draft.device_started_at,
+            "device_ended_at": None,
+            "late_upload": draft.late_upload,
+            "verdict": draft.verdict,
+            "distance_m": draft.distance_m,
+            "probability": draft.probability,
+            # stored as JSON: keep what a later read would return, not the caller's objects
+            "reasons": json.loads(json.dumps(list(draft.reasons))),
+            "flags": json.loads(json.dumps(dict(draft.flags))),
+            "dwell_s": None,
+        }
+        insert = _insert_for(self._session)(VisitRow).values(values)
+        visit_id = self._session.scalar(
+            insert.on_conflict_do_nothing(
+                index_elements=["manager_id", "idempotency_key"]
+            ).returning(VisitRow.id)
+        )
+        if visit_id is None:
+            return None
+        del values["manager_id"], values["idempotency_key"]
+        values["reasons"] = tuple(values["reasons"])
+        return Visit(
+            id=visit_id,
+            manager_id=draft.manager_id,
+            idempotency_key=draft.idempotency_key,
+            **values,
+            fixes=tuple(self.add_fixes(visit_id, fixes)),
+        )
+
+    def add_fixes(self, visit_id: int, fixes: Sequence[FixDraft]) -> list[PositionFix]:
+        """Append fixes to a visit (check-out fixes arrive later); return them as stored.
+
+        One multi-row ``INSERT .. RETURNING`` of whole rows: the stored fixes are built from
+        what the database returns, in id order, so no row order has to be trusted.
+        """
         if not fixes:
-            return
-        self._session.execute(
-            sa.insert(PositionFixRow),
+            return []
+        # the Core table, not the ORM entity: ORM bulk inserts split rows by which values
+        # are None (device and carrier fixes differ), Core sends one multi-row statement
+        rows = self._session.execute(
+            sa.insert(_FIXES).returning(*_FIXES.c),
             [
                 {
                     "visit_id": visit_id,
@@ -140,7 +177,8 @@ class VisitRepository:
                 }
                 for f in fixes
             ],
-        )
+        ).all()
+        return [_fix_to_domain(row) for row in sorted(rows, key=lambda row: row.id)]
 
     def finish(
         self,
@@ -178,20 +216,26 @@ class VisitRepository:
         fixes = self._fixes_for(list(found))
         return [None if i not in found else _to_domain(found[i], fixes.get(i, [])) for i in ids]
 
-    def last_before(
+    def last_start_before(
         self, manager_id: int, at: datetime, *, exclude: int | None = None
-    ) -> Visit | None:
-        """The manager's latest visit that started before ``at`` (for the speed check)."""
+    ) -> PreviousStart | None:
+        """When and where the manager's latest visit before ``at`` started (speed check)."""
         statement = (
-            sa.select(VisitRow.id)
+            sa.select(VisitRow.started_at, VisitRow.device_started_at, VisitRow.flags)
             .where(VisitRow.manager_id == manager_id, VisitRow.started_at < at)
             .order_by(VisitRow.started_at.desc())
             .limit(1)
         )
         if exclude is not None:
             statement = statement.where(VisitRow.id != exclude)
-        visit_id = self._session.scalar(statement)
-        return None if visit_id is None else self.get_many([visit_id])[0]
+        row = self._session.execute(statement).first()
+        if row is None:
+            return None
+        estimate = ((row.flags or {}).get("check_in") or {}).get("estimate")
+        return PreviousStart(
+            at=row.device_started_at or row.started_at,
+            estimate=None if estimate is None else (float(estimate[0]), float(estimate[1])),
+        )
 
     def device_points_since(
         self, manager_id: int, since: datetime, *, exclude: int | None = None, limit: int = 500
@@ -266,24 +310,27 @@ class VisitRepository:
             .order_by(PositionFixRow.visit_id, PositionFixRow.id)
         )
         for row in rows:
-            out[row.visit_id].append(
-                PositionFix(
-                    id=row.id,
-                    phase=row.phase,
-                    source=row.source,
-                    lat=row.lat,
-                    lon=row.lon,
-                    coordinate_system=row.coordinate_system,
-                    accuracy_m=row.accuracy_m,
-                    captured_at=row.captured_at,
-                    stale=row.stale,
-                    carrier=row.carrier,
-                    outcome_code=row.outcome_code,
-                    raw_request=row.raw_request,
-                    raw_answer=row.raw_answer,
-                )
-            )
+            out[row.visit_id].append(_fix_to_domain(row))
         return out
+
+
+def _fix_to_domain(row: Any) -> PositionFix:
+    """A stored fix from an ORM row or a Core row (same attribute names)."""
+    return PositionFix(
+        id=row.id,
+        phase=row.phase,
+        source=row.source,
+        lat=row.lat,
+        lon=row.lon,
+        coordinate_system=row.coordinate_system,
+        accuracy_m=row.accuracy_m,
+        captured_at=row.captured_at,
+        stale=row.stale,
+        carrier=row.carrier,
+        outcome_code=row.outcome_code,
+        raw_request=row.raw_request,
+        raw_answer=row.raw_answer,
+    )
 
 
 def _to_domain(row: VisitRow, fixes: Sequence[PositionFix]) -> Visit:
@@ -306,3 +353,8 @@ def _to_domain(row: VisitRow, fixes: Sequence[PositionFix]) -> Visit:
         dwell_s=row.dwell_s,
         fixes=tuple(fixes),
     )
+
+
+def _insert_for(session: Session) -> Callable[..., Any]:
+    """The dialect's ``insert`` (both have ``on_conflict_do_nothing``)."""
+    return postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert

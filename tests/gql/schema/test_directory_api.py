@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import UTC, datetime
+
 import pytest
 import sqlalchemy as sa
 
@@ -165,13 +168,25 @@ def test_managers_are_scoped_like_retailers(api: Api, people: DemoPeople) -> Non
     assert api.data(query, as_=people.marketing)["managers"]["totalCount"] == 15
 
 
+@pytest.mark.parametrize(
+    "query",
+    [
+        # a page announces its managers: loaded at once, in one statement
+        """query($n: Int) { retailers(first: $n) { totalCount nodes {
+        name openingWindows { opens } manager { name department { name } } } } }""",
+        # retailers reached through visits: the awaiting DataLoader path batches them
+        """query($n: Int) { visits(first: $n) { nodes {
+        retailer { name manager { name department { name } } } } } }""",
+    ],
+    ids=["retailer page", "retailers of visits"],
+)
 def test_sql_statements_do_not_grow_with_page_size(
-    api: Api, people: DemoPeople, demo_engine: sa.Engine
+    api: Api, people: DemoPeople, demo_engine: sa.Engine, query: str
 ) -> None:
-    """A page of retailers with their managers costs the same statements for 5 or 100 rows."""
-    query = """query($n: Int) { retailers(first: $n) { totalCount nodes {
-        name openingWindows { opens } manager { name department { name } } } } }"""
+    """A page with its retailers' managers costs the same statements for 5 or 100 rows."""
+    _visit_several_shops(api, people)
     counts = []
+    sizes = []
     for size in (5, 100):
         statements: list[str] = []
 
@@ -180,9 +195,40 @@ def test_sql_statements_do_not_grow_with_page_size(
 
         sa.event.listen(demo_engine, "before_cursor_execute", count)
         try:
-            api.data(query, {"n": size}, as_=people.marketing)
+            data = api.data(query, {"n": size}, as_=people.marketing)
         finally:
             sa.event.remove(demo_engine, "before_cursor_execute", count)
         counts.append(len(statements))
+        sizes.append(len(next(iter(data.values()))["nodes"]))
+    assert sizes[0] == 5, sizes
+    assert sizes[1] > 5, sizes
     assert counts[0] == counts[1], counts
     assert counts[0] <= 8
+
+
+def _visit_several_shops(api: Api, people: DemoPeople) -> None:
+    """Check in at a few shops of two managers, so visit lists have rows to resolve."""
+    for who in (people.manager, people.other_manager_same_department):
+        shops = api.data(
+            "{ viewer { manager { retailers(first: 4) { nodes { id position { lat lon } } } } } }",
+            as_=who,
+        )["viewer"]["manager"]["retailers"]["nodes"]
+        for shop in shops:
+            fix = {
+                "lat": shop["position"]["lat"],
+                "lon": shop["position"]["lon"],
+                "accuracyM": 6.0,
+                "capturedAt": datetime.now(UTC).isoformat(),
+            }
+            started = api.data(
+                "mutation($i: VisitStartInput!) { visitStart(input: $i) { visit { id } } }",
+                {
+                    "i": {
+                        "retailerId": shop["id"],
+                        "idempotencyKey": str(uuid.uuid4()),
+                        "deviceFix": fix,
+                    }
+                },
+                as_=who,
+            )
+            assert started["visitStart"]["visit"] is not None

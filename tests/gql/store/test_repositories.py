@@ -13,14 +13,18 @@ from sqlalchemy import event
 from gql.domain import (
     BusinessType,
     Carrier,
+    CoordinateSystem,
     DepartmentKind,
+    FixPhase,
+    FixSource,
     OpeningWindow,
     RetailerDraft,
     RetailerStatus,
     Role,
     SalesOrderDraft,
+    Verdict,
 )
-from gql.store.models import RetailerRow
+from gql.store.models import RetailerRow, VisitRow
 from gql.store.repositories import (
     BoundingBox,
     DepartmentRepository,
@@ -32,6 +36,7 @@ from gql.store.repositories import (
     StaffRepository,
     StaleRetailer,
 )
+from gql.store.repositories.visits import FixDraft, VisitDraft, VisitRepository
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -163,6 +168,10 @@ def test_keyset_pages_cover_every_match_exactly_once(
     assert seen == sorted(seen)
     assert len(seen) == len(set(seen)) == 20
     assert all(r.manager_id == managers[1] for r in repository.get_many(seen) if r)
+    past_the_end = repository.page(where, first=7, after=seen[-1])
+    assert (past_the_end.items, past_the_end.total_count) == ([], 20)
+    nothing = repository.page(RetailerFilter(text="no such shop"), first=7)
+    assert (nothing.items, nothing.total_count, nothing.has_next) == ([], 0, False)
 
 
 def test_filters_combine_type_grade_status_box_and_text(
@@ -265,15 +274,16 @@ def test_departments_list_and_lookup(
 
 
 def test_watermark_changes_when_retailers_change(db_session: Session, retailers: list[int]) -> None:
-    """Adding or updating a retailer changes the (count, latest update) watermark."""
+    """Adding or updating a retailer changes the (highest id, latest update) watermark."""
     repository = RetailerRepository(db_session)
-    count, latest = repository.watermark()
-    assert (count, latest) == (60, NOW)
+    assert repository.watermark() == (max(retailers), NOW)
     later = datetime(2026, 11, 5, tzinfo=UTC)
     repository.upsert_many([draft(0, name="改名")], now=later)
-    assert repository.watermark() == (60, later)
+    assert repository.watermark() == (max(retailers), later)
+    [added] = repository.add_many([draft(60)], now=NOW)
+    assert repository.watermark() == (added, later)  # an insert stamped in the past too
     ids, lats, lons = repository.positions()
-    assert len(ids) == len(lats) == len(lons) == 60
+    assert len(ids) == len(lats) == len(lons) == 61
 
 
 def test_sales_upsert_counts_and_targets_round_trip_money_exactly(
@@ -355,3 +365,55 @@ def test_replace_is_visible_to_later_reads_in_the_same_session(
     assert after.created_at == NOW
     with pytest.raises(StaleRetailer):
         repository.replace(current.id, changed, expected_version=1, now=later)
+
+
+def _visit_draft(manager_id: int, retailer_id: int, key: str) -> VisitDraft:
+    return VisitDraft(
+        manager_id=manager_id,
+        retailer_id=retailer_id,
+        plan_stop_id=None,
+        idempotency_key=key,
+        started_at=NOW,
+        device_started_at=NOW.replace(second=30),
+        late_upload=False,
+        verdict=Verdict.IN_PLACE,
+        distance_m=7.5,
+        probability=0.98,
+        reasons=("SHARP_FIX",),
+        flags={"check_in": {"estimate": (28.0, 120.6)}, "carrier": {"outcome": "OK"}},
+    )
+
+
+def test_an_added_visit_is_what_a_later_read_returns(
+    db_session: Session, organisation: tuple[int, list[int]], retailers: list[int]
+) -> None:
+    """``add`` builds the visit from what it inserted; reading it back gives the same object."""
+    manager = organisation[1][0]
+    fix = FixDraft(
+        phase=FixPhase.START,
+        source=FixSource.DEVICE_GPS,
+        lat=28.0001,
+        lon=120.6001,
+        coordinate_system=CoordinateSystem.WGS84,
+        accuracy_m=6.0,
+        captured_at=NOW,
+    )
+    visits = VisitRepository(db_session)
+    added = visits.add(_visit_draft(manager, retailers[0], "k-1"), [fix, replace(fix, lat=28.0002)])
+    assert added is not None
+    assert len({f.id for f in added.fixes}) == 2
+    assert visits.get_many([added.id]) == [added]
+
+
+def test_a_taken_idempotency_key_adds_nothing_and_keeps_the_transaction_usable(
+    db_session: Session, organisation: tuple[int, list[int]], retailers: list[int]
+) -> None:
+    """The losing side of a retry race gets ``None``, no rows, and can still read the winner."""
+    manager = organisation[1][0]
+    visits = VisitRepository(db_session)
+    first = visits.add(_visit_draft(manager, retailers[0], "k-2"), [])
+    assert first is not None
+    assert visits.add(_visit_draft(manager, retailers[1], "k-2"), []) is None
+    assert visits.find_by_key(manager, "k-2") == first
+    count = db_session.scalar(sa.select(sa.func.count()).select_from(VisitRow))
+    assert count == 1
