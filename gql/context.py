@@ -22,6 +22,7 @@ from gql.services.retailer_admin import RetailerAdminService
 from gql.services.spatial import SpatialIndex
 from gql.services.territories import TerritoryService
 from gql.services.visits import VisitService
+from gql.store.db import read_only_engine
 from gql.store.repositories import StaffRepository
 
 if TYPE_CHECKING:
@@ -47,6 +48,8 @@ class AppState:
     bus: EventBus = field(default_factory=EventBus)
     locator: CarrierLocator = field(default_factory=NoCarrier)
     hub: adapters.CarrierHub | None = None
+    reader: Engine | None = None
+    """Same pool, for query operations: no transaction round trips on PostgreSQL, no writes."""
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> AppState:
@@ -59,6 +62,7 @@ class AppState:
         state = cls(
             settings=settings, engine=engine, sessions=sessions, schema=build_schema(settings)
         )
+        state.reader = read_only_engine(engine)
         if settings.carriers_file is not None:
             import adapters
 
@@ -90,6 +94,8 @@ class Context:
     token: str | None
     auth_error: str | None = None
     connection_params: dict[str, Any] | None = None
+    read_only: bool = False
+    """Set by the unit of work for query operations, before the session opens."""
     _session: Session | None = field(default=None, repr=False)
     _outbox: list[VisitEvent] = field(default_factory=list, repr=False)
 
@@ -97,7 +103,10 @@ class Context:
     def session(self) -> Session:
         """The operation's session, opened on first use."""
         if self._session is None:
-            self._session = self.state.sessions()
+            if self.read_only and self.state.reader is not None:
+                self._session = self.state.sessions(bind=self.state.reader)
+            else:
+                self._session = self.state.sessions()
         return self._session
 
     def close(self, *, commit: bool) -> None:

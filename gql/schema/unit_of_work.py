@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from strawberry.extensions import SchemaExtension
+from strawberry.types.graphql import OperationType
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -18,6 +19,13 @@ class UnitOfWork(SchemaExtension):
     Mutations report expected failures as ``userErrors`` and write nothing in that case, so a
     clean result is safe to commit; an unexpected error rolls back everything the operation did.
     """
+
+    def on_execute(self) -> Iterator[None]:
+        """Queries read only: tell the context before any resolver opens the session."""
+        context = self.execution_context.context
+        if hasattr(context, "read_only"):
+            context.read_only = self.execution_context.operation_type is OperationType.QUERY
+        yield
 
     def on_operation(self) -> Iterator[None]:
         """Wrap the whole operation."""

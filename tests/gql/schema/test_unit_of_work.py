@@ -1,0 +1,107 @@
+"""One unit of work per operation: mutations commit once; queries read and never write.
+
+Queries run on :func:`gql.store.db.read_only_engine` (autocommit on PostgreSQL, so no BEGIN and
+COMMIT round trips); a query that tried to write would commit outside any unit of work, so the
+write is refused instead. A tiny schema with the real extension and context shows both sides.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any
+
+import pytest
+import sqlalchemy as sa
+import strawberry
+
+from gql.context import Context
+from gql.domain import DepartmentKind
+from gql.schema.unit_of_work import UnitOfWork
+from gql.store.db import ReadOnlyViolation, read_only_engine, session_factory
+from gql.store.models import DepartmentRow
+
+if TYPE_CHECKING:
+    from gql.context import AppState
+    from tests.gql.api import Api
+
+Info = strawberry.Info[Context, None]
+
+
+def _add_department(info: Info, code: str) -> str:
+    info.context.session.execute(
+        sa.insert(DepartmentRow).values(code=code, name="uow test", kind=DepartmentKind.MARKETING)
+    )
+    return code
+
+
+@strawberry.type(description="Root.")
+class _Query:
+    """Reads, and one query that (wrongly) writes."""
+
+    @strawberry.field(description="How many departments exist.")
+    def departments(self, info: Info) -> int:
+        """A read."""
+        return int(info.context.session.scalar(sa.select(sa.func.count(DepartmentRow.id))) or 0)
+
+    @strawberry.field(description="A query that writes: must be refused.")
+    def sneaky(self, info: Info, code: str) -> str:
+        """A write from a query."""
+        return _add_department(info, code)
+
+
+@strawberry.type(description="Root.")
+class _Mutation:
+    """The same write, where it belongs."""
+
+    @strawberry.mutation(description="Add a department.")
+    def add(self, info: Info, code: str) -> str:
+        """A write from a mutation."""
+        return _add_department(info, code)
+
+
+SCHEMA = strawberry.Schema(query=_Query, mutation=_Mutation, extensions=[UnitOfWork])
+
+
+def _run(state: AppState, query: str) -> Any:
+    return asyncio.run(SCHEMA.execute(query, context_value=Context(state=state, token=None)))
+
+
+def _exists(state: AppState, code: str) -> bool:
+    with state.sessions() as session:
+        found = session.scalar(sa.select(DepartmentRow.id).where(DepartmentRow.code == code))
+    return found is not None
+
+
+def test_a_query_that_writes_is_refused_and_writes_nothing(api: Api) -> None:
+    """The write fails with a clear error and no row appears."""
+    result = _run(api.state, '{ sneaky(code: "UOW-Q") }')
+    assert result.errors
+    assert "read-only unit of work tried to write" in str(result.errors[0].original_error)
+    assert not _exists(api.state, "UOW-Q")
+
+
+def test_a_mutation_writes_and_commits_once(api: Api) -> None:
+    """The same write as a mutation is committed; queries still read."""
+    before = _run(api.state, "{ departments }").data["departments"]
+    result = _run(api.state, 'mutation { add(code: "UOW-M") }')
+    assert result.errors is None
+    try:
+        assert _exists(api.state, "UOW-M")
+        assert _run(api.state, "{ departments }").data["departments"] == before + 1
+    finally:
+        with api.state.sessions() as session:
+            session.execute(sa.delete(DepartmentRow).where(DepartmentRow.code == "UOW-M"))
+            session.commit()
+
+
+def test_read_only_connections_refuse_writes_and_skip_transactions(api: Api) -> None:
+    """On PostgreSQL the reader runs in autocommit; on both, DML raises before it runs."""
+    reader = read_only_engine(api.state.engine)
+    with session_factory(reader)() as session:
+        assert session.scalar(sa.select(sa.func.count(DepartmentRow.id)))
+        dbapi = session.connection().connection.dbapi_connection
+        if reader.dialect.name == "postgresql":
+            assert dbapi is not None
+            assert dbapi.autocommit  # type: ignore[attr-defined]
+        with pytest.raises(ReadOnlyViolation):
+            session.execute(sa.text("DELETE FROM departments WHERE code = 'nothing'"))
