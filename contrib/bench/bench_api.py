@@ -12,8 +12,12 @@ Targets (issue 6):
 "Server time" is measured inside the ASGI app (from the call to the end of the response body)
 with httpx's in-process ``ASGITransport``, so no socket or client cost is counted. Peers run in
 the same process and run: the same operations through strawberry's bare ``schema.execute``
-(no HTTP, same context and extensions) and a bare starlette JSON endpoint (the HTTP floor).
-Part 3 runs the app under a real uvicorn on loopback with an httpx async client.
+(no HTTP, same context and extensions), the page on strawberry's stock executor (what
+``gql.schema.execution.LeanExecutor`` saves) and a bare starlette JSON endpoint (the HTTP
+floor, which also tells how fast the machine is). Part 2 spreads the check-ins over all the
+managers, a dozen or so each, as a day does. Part 3 runs the app under a real uvicorn on
+loopback with an httpx async client. The mock carriers run in a child process, as in
+production they are another host: in this process they would take the GIL from the server.
 """
 
 from __future__ import annotations
@@ -22,7 +26,9 @@ import argparse
 import asyncio
 import os
 import secrets
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
 import threading
@@ -45,12 +51,13 @@ from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from contrib.mock_carriers import Behaviour, MockCarrierServer, mobile_app, telecom_app
-from contrib.mock_carriers.state import mobile_state, telecom_state
 from gql.app import create_app
 from gql.auth import mint_token
 from gql.context import AppState, Context
+from gql.schema import build_schema
+from gql.schema.execution import LeanExecutor
 from gql.schema.root import Mutation, Query, Subscription
 from gql.schema.scalars import SCALAR_MAP
 from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType, StaffType
@@ -160,11 +167,77 @@ def staff_by_role(url: str) -> dict[str, list[str]]:
     return out
 
 
-def region_file(directory: Path, telecom: MockCarrierServer, mobile: MockCarrierServer) -> Path:
+class CarrierProcess:
+    """Both mock carriers in a child process, as in production they are another host.
+
+    In the bench's own process they would take the GIL from the server being measured.
+    Their behaviour (latency) is switched over their ``/_mock/behaviour`` control route.
+    """
+
+    def __init__(self) -> None:
+        self.telecom_url, self.mobile_url = (f"http://127.0.0.1:{_free_port()}" for _ in "tm")
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> CarrierProcess:
+        command = [
+            sys.executable,
+            "-m",
+            "contrib.mock_carriers",
+            "--telecom-port",
+            self.telecom_url.rsplit(":", 1)[1],
+            "--mobile-port",
+            self.mobile_url.rsplit(":", 1)[1],
+            "--password",
+            PASSWORD,
+        ]
+        root = Path(__file__).resolve().parents[2]
+        self._process = subprocess.Popen(
+            command, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while not all(self._answers(url) for url in (self.telecom_url, self.mobile_url)):
+            if time.monotonic() > deadline or self._process.poll() is not None:
+                self.__exit__()
+                raise RuntimeError("the mock carriers did not start")
+            time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            try:
+                self._process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self._process.kill()
+                self._process.wait(timeout=10)
+
+    def behave(self, latency_s: float) -> None:
+        """Both carriers answer after ``latency_s`` seconds from now on."""
+        for url in (self.telecom_url, self.mobile_url):
+            response = httpx.post(
+                f"{url}/_mock/behaviour", json={"latency_s": latency_s}, timeout=5
+            )
+            response.raise_for_status()
+
+    @staticmethod
+    def _answers(url: str) -> bool:
+        try:
+            return httpx.get(f"{url}/_mock/behaviour", timeout=1).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def region_file(directory: Path, carriers: CarrierProcess) -> Path:
     """The demo region, pointed at the mocks; the location cache off so every press asks."""
     text = TEMPLATE.read_text(encoding="utf-8")
-    text = text.replace("http://127.0.0.1:8701", telecom.url)
-    text = text.replace("http://127.0.0.1:8702", mobile.url)
+    text = text.replace("http://127.0.0.1:8701", carriers.telecom_url)
+    text = text.replace("http://127.0.0.1:8702", carriers.mobile_url)
     text = text.replace("enabled = true", "enabled = false")
     path = directory / "region.toml"
     path.write_text(text, encoding="utf-8")
@@ -240,16 +313,22 @@ async def in_process(settings: Settings, people: dict[str, list[str]], n: int) -
                 mutation=Mutation,
                 subscription=Subscription,
                 types=[RetailerType, ManagerType, DepartmentType, StaffType],
+                execution_context_class=LeanExecutor,
                 config=StrawberryConfig(scalar_map=SCALAR_MAP),
             )
+            # peer: the app's schema on strawberry's stock executor (no leaf shortcut)
+            stock = build_schema(settings)
+            stock.execution_context_class = StrawberryGraphQLCoreExecutionContext
 
-            async def bare_plain(query: str, who: str | None) -> list[float]:
+            async def bare_plain(
+                query: str, who: str | None, schema: strawberry.Schema = plain
+            ) -> list[float]:
                 token = None if who is None else bearer(who)["Authorization"].split()[1]
                 samples = []
                 for _ in range(n):
                     context = Context(state=state, token=token)
                     started = time.perf_counter()
-                    result = await plain.execute(query, context_value=context)
+                    result = await schema.execute(query, context_value=context)
                     context.close(commit=False)
                     samples.append((time.perf_counter() - started) * 1000)
                     if result.errors:
@@ -288,17 +367,24 @@ async def in_process(settings: Settings, people: dict[str, list[str]], n: int) -
                 )
             )
             print(line("  peer: bare schema.execute", (await bare(PAGE50, marketing))[:page_n]))
+            stock_page = (await bare_plain(PAGE50, marketing, stock))[:page_n]
+            print(line("  peer: schema.execute, strawberry's stock executor", stock_page))
             what_if = (await bare_plain(PAGE50, marketing))[:page_n]
             print(line("  what-if: schema.execute, no extensions", what_if))
 
             print("\n== 2. visitStart with a zero-latency mock carrier (device fix + carrier fix)")
-            shops = (await over_http(MY_SHOPS, manager))["viewer"]["manager"]["retailers"]["nodes"]
+            # a day's check-ins come from all the managers, a dozen or so each (one manager
+            # pressing "start" hundreds of times would grow their own history check instead)
+            stops: list[tuple[str, dict[str, Any]]] = []
+            for who in people["ACCOUNT_MANAGER"]:
+                mine = (await over_http(MY_SHOPS, who))["viewer"]["manager"]["retailers"]
+                stops.extend((who, shop) for shop in mine["nodes"][:15])
             outcomes: Counter[str] = Counter()
 
-            def variables(k: int) -> dict[str, Any]:
-                shop = shops[k % len(shops)]
+            def check_in(k: int) -> tuple[str, dict[str, Any]]:
+                who, shop = stops[k % len(stops)]
                 position = shop["position"]
-                return {
+                return who, {
                     "i": {
                         "retailerId": shop["id"],
                         "idempotencyKey": str(uuid.uuid4()),
@@ -307,34 +393,27 @@ async def in_process(settings: Settings, people: dict[str, list[str]], n: int) -
                 }
 
             for k in range(10):  # warm-up
-                await over_http(START, manager, variables(k))
+                await over_http(START, *check_in(k))
             timer.samples.clear()
             starts = max(60, n // 4)
             for k in range(starts):
-                data = await over_http(START, manager, variables(k))
+                data = await over_http(START, *check_in(k))
                 outcomes[data["visitStart"]["visit"]["details"]["carrier"]["outcome"]] += 1
             print(line("visitStart, app", list(timer.samples), "p50 ≤ 15 ms"))
             print(f"  carrier outcomes: {dict(outcomes)}")
-            print(
-                line(
-                    "  peer: bare schema.execute",
-                    await bare_starts(state, manager, variables, starts),
-                )
-            )
+            print(line("  peer: bare schema.execute", await bare_starts(state, check_in, starts)))
 
 
 async def bare_starts(
-    state: AppState, manager: str, variables: Callable[[int], dict[str, Any]], count: int
+    state: AppState, check_in: Callable[[int], tuple[str, dict[str, Any]]], count: int
 ) -> list[float]:
     """The same check-ins through schema.execute (commit included, as the app does)."""
-    token = bearer(manager)["Authorization"].split()[1]
     samples = []
     for k in range(count):
-        context = Context(state=state, token=token)
+        who, variables = check_in(count + k)
+        context = Context(state=state, token=bearer(who)["Authorization"].split()[1])
         started = time.perf_counter()
-        result = await state.schema.execute(
-            START, variable_values=variables(k), context_value=context
-        )
+        result = await state.schema.execute(START, variable_values=variables, context_value=context)
         samples.append((time.perf_counter() - started) * 1000)
         if result.errors:
             raise RuntimeError(result.errors)
@@ -370,7 +449,7 @@ class Served:
 async def under_load(
     settings: Settings,
     people: dict[str, list[str]],
-    carriers: tuple[MockCarrierServer, MockCarrierServer],
+    carriers: CarrierProcess,
     in_flight: int,
     latency_s: float,
 ) -> None:
@@ -413,8 +492,7 @@ async def under_load(
             await probe_for(1.0)  # warm-up
             quiet = await probe_for(3.0)
 
-            for server in carriers:
-                server.carrier.behaviour = Behaviour(latency_s=latency_s)
+            carriers.behave(latency_s)
 
             async def check_in(k: int) -> tuple[float, str]:
                 manager, shop = shops[k % len(shops)]
@@ -443,8 +521,7 @@ async def under_load(
             busy = await probe_for(latency_s - 0.8)
             results = await asyncio.wait_for(check_ins, timeout=120)
             total_s = time.monotonic() - began
-            for server in carriers:
-                server.carrier.behaviour = Behaviour()
+            carriers.behave(0.0)
 
     durations = [r[0] for r in results]
     print(f"\n== 3. real uvicorn on loopback; {in_flight} check-ins in flight,", end=" ")
@@ -472,29 +549,23 @@ def main() -> None:
         f"database {'PostgreSQL' if args.database_url else 'SQLite (temp file)'}"
     )
     os.environ["VISITGIS_CARRIER_PASSWORD"] = PASSWORD
-    telecom = MockCarrierServer(telecom_app(telecom_state(password=PASSWORD))).start()
-    mobile = MockCarrierServer(mobile_app(mobile_state(password=PASSWORD))).start()
-    try:
-        with demo_database(args.database_url) as url, tempfile.TemporaryDirectory() as tmp:
-            people = staff_by_role(url)
-            settings = Settings(
-                database_url=url,
-                carriers_file=region_file(Path(tmp), telecom, mobile),
-                warm_kernels=True,
-                jwt_secret=SECRET,
-                log_level="WARNING",
-            )
-            started = time.perf_counter()
-            asyncio.run(in_process(settings, people, n))
-            asyncio.run(
-                under_load(
-                    settings, people, (telecom, mobile), args.in_flight, args.carrier_latency_s
-                )
-            )
-            print(f"\ntotal {time.perf_counter() - started:.1f} s")
-    finally:
-        telecom.stop()
-        mobile.stop()
+    with (
+        CarrierProcess() as carriers,
+        demo_database(args.database_url) as url,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        people = staff_by_role(url)
+        settings = Settings(
+            database_url=url,
+            carriers_file=region_file(Path(tmp), carriers),
+            warm_kernels=True,
+            jwt_secret=SECRET,
+            log_level="WARNING",
+        )
+        started = time.perf_counter()
+        asyncio.run(in_process(settings, people, n))
+        asyncio.run(under_load(settings, people, carriers, args.in_flight, args.carrier_latency_s))
+        print(f"\ntotal {time.perf_counter() - started:.1f} s")
 
 
 if __name__ == "__main__":
