@@ -18,7 +18,7 @@ run: export VISITGIS_CARRIER_PASSWORD ?= CHANGE-ME
 $(STAMP): pyproject.toml contrib/parlayx_adapter/pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --config-settings editable_mode=compat -e '.[dev]' -e contrib/parlayx_adapter
+	$(BIN)/python -m pip install --quiet -e '.[dev]' -e contrib/parlayx_adapter
 	@touch $@
 
 setup: $(STAMP)
@@ -50,7 +50,7 @@ schema-check: setup
 	$(BIN)/visitgis export-schema --check schema.graphql
 
 bench: setup  ## every benchmark of docs/benchmarks.md, each beside its peer (takes ~15 min)
-	$(BIN)/python -m pip install --quiet --config-settings editable_mode=compat -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python contrib/bench/bench_geo.py
 	$(BIN)/python contrib/bench/bench_tsp.py exact --sizes 12,16,20,22,23,24,25 --repeats 5
 	$(BIN)/python contrib/bench/bench_tsp.py heuristic
