@@ -58,7 +58,9 @@ bench: setup  ## every benchmark of docs/benchmarks.md, each beside its peer (ta
 	$(BIN)/python contrib/bench/adapters_bulkhead.py
 	$(BIN)/python contrib/bench/persistence.py
 	$(BIN)/python contrib/bench/audit_scoring.py
+	$(BIN)/python contrib/bench/bench_audit_service.py
 	$(BIN)/python contrib/bench/bench_partition.py
+	$(BIN)/python contrib/bench/bench_territory_service_large.py
 	$(BIN)/python contrib/bench/bench_api.py
 
 clean:

@@ -213,9 +213,8 @@ class RetailerIndex:
         ([2], 11120)
         """
         lat, lon = check_lat_lon(lat, lon)
-        if type(k) is not int and (isinstance(k, bool) or not isinstance(k, np.integer)):
-            raise InvalidArgument(f"k={k!r} must be an integer >= 1")
-        if k < 1:
+        not_integer = type(k) is not int and (isinstance(k, bool) or not isinstance(k, np.integer))
+        if not_integer or k < 1:
             raise InvalidArgument(f"k={k!r} must be an integer >= 1")
         # Read without the lock: a stale density only changes where the search starts.
         per_m2 = self._density.per_m2(lat, lon, len(self._slot_of))

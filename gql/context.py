@@ -44,12 +44,12 @@ class AppState:
     engine: Engine
     sessions: sessionmaker[Session]
     schema: strawberry.Schema
+    reader: Engine
+    """Same pool, for query operations: no transaction round trips on PostgreSQL, no writes."""
     spatial: SpatialIndex = field(default_factory=SpatialIndex)
     bus: EventBus = field(default_factory=EventBus)
     locator: CarrierLocator = field(default_factory=NoCarrier)
     hub: adapters.CarrierHub | None = None
-    reader: Engine | None = None
-    """Same pool, for query operations: no transaction round trips on PostgreSQL, no writes."""
 
     @classmethod
     def build(cls, settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> AppState:
@@ -60,9 +60,12 @@ class AppState:
         from gql.schema import build_schema
 
         state = cls(
-            settings=settings, engine=engine, sessions=sessions, schema=build_schema(settings)
+            settings=settings,
+            engine=engine,
+            sessions=sessions,
+            schema=build_schema(settings),
+            reader=read_only_engine(engine),
         )
-        state.reader = read_only_engine(engine)
         if settings.carriers_file is not None:
             import adapters
 
@@ -103,10 +106,8 @@ class Context:
     def session(self) -> Session:
         """The operation's session, opened on first use."""
         if self._session is None:
-            if self.read_only and self.state.reader is not None:
-                self._session = self.state.sessions(bind=self.state.reader)
-            else:
-                self._session = self.state.sessions()
+            bind = self.state.reader if self.read_only else self.state.engine
+            self._session = self.state.sessions(bind=bind)
         return self._session
 
     def close(self, *, commit: bool) -> None:

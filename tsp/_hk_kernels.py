@@ -143,6 +143,15 @@ def hk_fill_layer(  # type: ignore[no-untyped-def]  # pragma: no cover
         mask = (((up ^ mask) >> 2) >> _popcount(low - 1)) | up
 
 
+@njit(cache=True, nogil=True, inline="always")
+def _any_live(table, base, count, inf):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Whether any of the ``count`` entries from ``table[base]`` is below ``inf``."""
+    live = False
+    for r in range(count):  # no early exit: the scan stays branch-free
+        live |= table[base + r] < inf
+    return live
+
+
 @njit(cache=True, nogil=True)
 def hk_combine(  # type: ignore[no-untyped-def]  # pragma: no cover
     rows_t, fwd_size, f_offsets, f_table, b_offsets, b_table, inf, halve, lo_mask, hi_mask
@@ -163,12 +172,8 @@ def hk_combine(  # type: ignore[no-untyped-def]  # pragma: no cover
     for mask in range(max(lo_mask, 1), min(hi_mask, full)):
         if _popcount(mask) != fwd_size or (halve and not mask & 1):
             continue
-        f_base = f_offsets[mask]
-        live = False
-        for r in range(fwd_size):  # every entry skipped by the bound: nothing to join
-            live |= f_table[f_base + r] < inf
-        if not live:
-            continue
+        if not _any_live(f_table, f_offsets[mask], fwd_size, inf):
+            continue  # every entry skipped by the bound: nothing to join
         comp = full ^ mask
         for j in range(n_bits):
             h[j] = inf
@@ -267,11 +272,8 @@ def hk_combine_mid(  # type: ignore[no-untyped-def]  # pragma: no cover
         if only_zero and not mask & 2:
             continue
         base = f_offsets[mask]
-        live = False
-        for r in range(size):  # every entry skipped by the bound: nothing to join
-            live |= f_table[base + r] < inf
-        if not live:
-            continue
+        if not _any_live(f_table, base, size, inf):
+            continue  # every entry skipped by the bound: nothing to join
         comp = full ^ mask
         c = 0
         e = 0
@@ -283,7 +285,6 @@ def hk_combine_mid(  # type: ignore[no-untyped-def]  # pragma: no cover
             c += bit
             e += 1 - bit
             comp_w2 += (1 - bit) * w2[b]
-        base = f_offsets[mask]
         if only_zero:
             # Only x = 0 can be the middle node here: a scalar minimum suffices.
             hf[0] = inf

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -268,28 +269,20 @@ def held_karp(
     rows = np.ascontiguousarray(rows64, dtype=table_dtype)
     rows_t = np.ascontiguousarray(rows64.T, dtype=table_dtype)
 
-    use_bound = symmetric_closed and table_dtype == np.int32 and n_bits >= _MIN_BOUND_BITS
-    pruning = _tour_bound(cost, nodes, start) if use_bound else _no_bound(n_bits)
     n_threads = _auto_threads(n) if threads is None else threads
     if isinstance(n_threads, bool) or not isinstance(n_threads, int) or n_threads < 1:
         raise ProblemError("threads must be at least 1")
-    if n_threads == 1 or n_bits < 14:
+    use_bound = symmetric_closed and table_dtype == np.int32 and n_bits >= _MIN_BOUND_BITS
+    pruning = _tour_bound(cost, nodes, start) if use_bound else _no_bound(n_bits)
+    parallel = n_threads > 1 and n_bits >= 14
+    pool = (
+        ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="held-karp")
+        if parallel
+        else None
+    )
+    with pool or contextlib.nullcontext():
         return _held_karp_tables(
-            _Runner(None, 1),
-            nodes,
-            start,
-            rows,
-            rows_t,
-            (init64, ret64),
-            (fwd, bwd),
-            (table_dtype, offset_dtype),
-            inf,
-            symmetric_closed,
-            pruning,
-        )
-    with ThreadPoolExecutor(max_workers=n_threads, thread_name_prefix="held-karp") as pool:
-        return _held_karp_tables(
-            _Runner(pool, n_threads),
+            _Runner(pool, n_threads if pool is not None else 1),
             nodes,
             start,
             rows,
@@ -363,7 +356,7 @@ def _held_karp_tables(
     first = -1
     for i in range(n_bits):
         if (comp >> i) & 1:
-            rank = bin(comp & ((1 << i) - 1)).count("1")
+            rank = _rank(comp, i)
             if g_last + int(rows[last, i]) + int(b_table[b_off[comp] + rank]) == int(best):
                 first = i
                 break

@@ -302,18 +302,24 @@ def _solve_subset(
     return best[0], best[1], "windows-local-search", False
 
 
-def _relaxed(
-    problem: Problem, stops: list[int], deadline: float, seed: int
-) -> tuple[list[int], int, bool]:
-    """Solve ``stops`` without windows (exact when cheap); returns order, cost, proof."""
-    sub_cost = problem.cost[np.ix_(stops, stops)]
+def _without_windows(problem: Problem, stops: list[int] | None = None) -> Problem:
+    """``problem`` over ``stops`` (all by default) without windows or service times."""
+    if stops is None:
+        stops = list(range(problem.n))
     where = {v: i for i, v in enumerate(stops)}
-    sub = Problem(
-        sub_cost,
+    return Problem(
+        problem.cost[np.ix_(stops, stops)],
         start=where[problem.start],
         closed=problem.closed,
         end=None if problem.end is None else where[problem.end],
     )
+
+
+def _relaxed(
+    problem: Problem, stops: list[int], deadline: float, seed: int
+) -> tuple[list[int], int, bool]:
+    """Solve ``stops`` without windows (exact when cheap); returns order, cost, proof."""
+    sub = _without_windows(problem, stops)
     budget = max(0.3 * (deadline - time.perf_counter()), 0.005)
     r = solve(sub, time_limit_s=budget, seed=seed)
     return [stops[i] for i in r.order], r.cost, r.proven_optimal
@@ -336,10 +342,7 @@ def _timed_result(
         lb = None
         if not unserved and problem.n > _TRIVIAL_STOPS:
             # Dropping the windows relaxes the problem, so its bound still holds.
-            relaxed = Problem(
-                problem.cost, start=problem.start, end=problem.end, closed=problem.closed
-            )
-            lb = lower_bound(relaxed, upper_bound=real)
+            lb = lower_bound(_without_windows(problem), upper_bound=real)
     return _result(
         order,
         real,

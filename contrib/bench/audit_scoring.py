@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import random
 import statistics
-import time
+import sys
 from collections import Counter
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import train_test_split
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from contrib.bench._common import timings_ms
 from gql.services.audits import (
     AuditRecord,
     Candidate,
@@ -45,12 +49,7 @@ REPEATS = 15
 
 
 def _median_ms(fn, repeats: int = REPEATS) -> float:  # type: ignore[no-untyped-def]
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1e3)
-    return statistics.median(times)
+    return statistics.median(timings_ms(lambda _: fn(), repeats))
 
 
 def bench_sampling(n_retailers: int = 20_000, n_managers: int = 100, size: int = 400) -> None:

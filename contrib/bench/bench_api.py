@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import secrets
 import socket
 import statistics
 import subprocess
@@ -35,7 +34,6 @@ import threading
 import time
 import uuid
 from collections import Counter
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -46,13 +44,13 @@ import httpx
 import sqlalchemy as sa
 import strawberry
 import uvicorn
-from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 from strawberry.schema.config import StrawberryConfig
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from contrib.bench._common import seeded_demo
 from gql.app import create_app
 from gql.auth import mint_token
 from gql.context import AppState, Context
@@ -61,13 +59,11 @@ from gql.schema.execution import LeanExecutor
 from gql.schema.root import Mutation, Query, Subscription
 from gql.schema.scalars import SCALAR_MAP
 from gql.schema.types.directory import DepartmentType, ManagerType, RetailerType, StaffType
-from gql.services import demo_city
 from gql.settings import Settings
-from gql.store.db import create_engine_for, session_factory, sqlite_url
-from gql.store.migrate import upgrade
+from gql.store.db import create_engine_for
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
 PASSWORD = "bench-carrier-pw"
 SECRET = "bench-secret-" + "z" * 32
@@ -117,40 +113,6 @@ def line(label: str, samples: list[float], target: str = "") -> str:
 
 
 # -- fixtures --------------------------------------------------------------------------------------
-
-
-@contextmanager
-def demo_database(url_arg: str | None) -> Iterator[str]:
-    """A freshly seeded demo city: SQLite in a temp dir, or a throw-away PostgreSQL schema."""
-    if not url_arg:
-        with tempfile.TemporaryDirectory() as tmp:
-            url = sqlite_url(Path(tmp))
-            seed(url)
-            yield url
-        return
-    schema = f"visitgis_bench_{secrets.token_hex(4)}"
-    admin = create_engine_for(url_arg)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        scoped = make_url(url_arg).update_query_dict({"options": f"-csearch_path={schema}"})
-        rendered = scoped.render_as_string(hide_password=False)
-        seed(rendered)
-        yield rendered
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
-
-
-def seed(url: str) -> None:
-    """Migrate and seed the demo city (seed 7)."""
-    engine = create_engine_for(url)
-    upgrade(engine)
-    with session_factory(engine)() as session:
-        demo_city.seed(session, seed=7)
-        session.commit()
-    engine.dispose()
 
 
 def staff_by_role(url: str) -> dict[str, list[str]]:
@@ -551,7 +513,7 @@ def main() -> None:
     os.environ["VISITGIS_CARRIER_PASSWORD"] = PASSWORD
     with (
         CarrierProcess() as carriers,
-        demo_database(args.database_url) as url,
+        seeded_demo(args.database_url) as url,
         tempfile.TemporaryDirectory() as tmp,
     ):
         people = staff_by_role(url)

@@ -18,20 +18,19 @@ from __future__ import annotations
 import asyncio
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from contrib.bench._common import seeded_demo, timings_ms
 from gql.auth import mint_token
 from gql.context import AppState, Context
 from gql.domain import Role
-from gql.services import demo_city, scoring
+from gql.services import scoring
 from gql.settings import Settings
-from gql.store.db import create_engine_for, session_factory, sqlite_url
-from gql.store.migrate import upgrade
+from gql.store.db import create_engine_for, session_factory
 from gql.store.repositories import StaffRepository
 
 
@@ -51,23 +50,11 @@ def _run(state: AppState, staff_no: str, query: str, variables: dict[str, Any]) 
     return result.data
 
 
-def _timed(fn: Any, repeats: int) -> list[float]:
-    out = []
-    for i in range(repeats):
-        start = time.perf_counter()
-        fn(i)
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
 def main() -> None:
     """Seed a demo city and print the three comparisons."""
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = create_engine_for(sqlite_url(Path(tmp)))
-        upgrade(engine)
+    with seeded_demo(None) as url:
+        engine = create_engine_for(url)
         with session_factory(engine)() as session:
-            demo_city.seed(session, seed=7)
-            session.commit()
             staff = [s for _, s in StaffRepository(session).page(first=500).items]
         state = AppState.build(Settings(warm_kernels=False), engine, session_factory(engine))
         marketing = next(s.staff_no for s in staff if s.role is Role.MARKETING)
@@ -86,7 +73,7 @@ def main() -> None:
 
         create = """mutation($i: AuditPlanCreateInput!) { auditPlanCreate(input: $i) {
           userErrors { message } plan { id lengthM method } } }"""
-        audit_ms = _timed(
+        audit_ms = timings_ms(
             lambda i: _run(
                 state,
                 auditor,
@@ -105,7 +92,7 @@ def main() -> None:
         )
         plan = """mutation($i: VisitPlanCreateInput!) { visitPlanCreate(input: $i) {
           userErrors { message } plan { id lengthM } } }"""
-        peer_ms = _timed(
+        peer_ms = timings_ms(
             lambda i: _run(
                 state,
                 marketing,
@@ -154,7 +141,7 @@ def main() -> None:
             )
             for i in range(2)
         ]
-        pure_ms = _timed(
+        pure_ms = timings_ms(
             lambda i: [
                 scoring.score_month("m", scoring.Month(2026, 10), events, policy) for _ in range(5)
             ],
@@ -170,7 +157,7 @@ def main() -> None:
         board = """query($d: ID!) { scoreboard(departmentId: $d, kind: MONTH, period: "2026-11") {
           closed rows { total } } }"""
         open_department = encode_global_id("Department", departments[-1])
-        board_ms = _timed(lambda i: _run(state, marketing, board, {"d": open_department}), 7)
+        board_ms = timings_ms(lambda i: _run(state, marketing, board, {"d": open_department}), 7)
         print(f"3. scoreboard preview, 5 managers:   median {statistics.median(board_ms):.0f} ms")
         engine.dispose()
 

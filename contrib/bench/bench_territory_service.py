@@ -17,17 +17,18 @@ Run: ``.venv/bin/python contrib/bench/bench_territory_service.py``
 from __future__ import annotations
 
 import asyncio
-import tempfile
+import sys
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+
+from contrib.bench._common import seeded_demo
 from gql.domain import Role
-from gql.services import demo_city
 from gql.services.access import Principal
 from gql.services.planning import partition_territories, plan_schedule, warm_up
 from gql.services.territories import ScheduleCommand, TerritoryCommand, TerritoryService
-from gql.store.db import create_engine_for, session_factory, sqlite_url
-from gql.store.migrate import upgrade
+from gql.store.db import create_engine_for, session_factory
 from gql.store.repositories import StaffRepository
 
 
@@ -41,13 +42,9 @@ def _timed(label: str, fn, *args, **kwargs):  # type: ignore[no-untyped-def]
 def main() -> None:
     """Seed, then time each phase of both proposal kinds and the bare core."""
     warm_up()
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = create_engine_for(sqlite_url(Path(tmp)))
-        upgrade(engine)
+    with seeded_demo(None) as url:
+        engine = create_engine_for(url)
         sessions = session_factory(engine)
-        with sessions() as session:
-            demo_city.seed(session, seed=7)
-            session.commit()
         with sessions() as session:
             marketing = next(
                 s

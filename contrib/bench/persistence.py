@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import csv
 import os
-import secrets
 import statistics
 import sys
 import tempfile
@@ -28,8 +27,8 @@ from typing import TYPE_CHECKING
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
 
+from contrib.bench._common import throwaway_schema, timings_ms
 from gql.domain import BusinessType, OpeningWindow, format_opening_hours
 from gql.services import demo_city, importing
 from gql.store.db import create_engine_for, session_factory, sqlite_url
@@ -45,11 +44,7 @@ REPEATS = 5
 
 def timed(action: Callable[[], object], repeats: int = REPEATS) -> tuple[float, float]:
     """Median and best wall time in ms."""
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        action()
-        samples.append((time.perf_counter() - start) * 1000)
+    samples = timings_ms(lambda _: action(), repeats)
     return statistics.median(samples), min(samples)
 
 
@@ -138,17 +133,8 @@ def main() -> None:
     if not pg:
         print("\n(PostgreSQL skipped: VISITGIS_DATABASE_URL is not set)")
         return
-    schema = f"visitgis_bench_{secrets.token_hex(4)}"
-    admin = create_engine_for(pg)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        url = make_url(pg).update_query_dict({"options": f"-csearch_path={schema}"})
-        bench("postgresql", url.render_as_string(hide_password=False))
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with throwaway_schema(pg) as url:
+        bench("postgresql", url)
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from gql.domain.retailers import (
     RetailerStatus,
     canonical_windows,
     format_opening_hours,
+    hh_mm,
     parse_opening_hours,
 )
 from gql.domain.sales import (
@@ -54,6 +55,7 @@ __all__ = [
     "canonical_windows",
     "fen_from_yuan",
     "format_opening_hours",
+    "hh_mm",
     "parse_opening_hours",
     "yuan_from_fen",
 ]

@@ -23,6 +23,7 @@ __all__ = [
     "RetailerStatus",
     "canonical_windows",
     "format_opening_hours",
+    "hh_mm",
     "parse_opening_hours",
 ]
 
@@ -209,12 +210,19 @@ def format_opening_hours(windows: Iterable[OpeningWindow]) -> str:
     """
     parts = []
     for w in canonical_windows(windows):
-        clock = f"{_hh_mm(w.open_s)}-{_hh_mm(w.close_s)}"
+        clock = f"{hh_mm(w.open_s)}-{hh_mm(w.close_s)}"
         parts.append(clock if w.weekday is None else f"{w.weekday}@{clock}")
     return ";".join(parts)
 
 
-def _hh_mm(seconds: int) -> str:
+def hh_mm(seconds: int) -> str:
+    """Seconds since local midnight as ``HH:MM`` (opening hours, ETAs).
+
+    Examples
+    --------
+    >>> hh_mm(8 * 3600 + 30 * 60)
+    '08:30'
+    """
     return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 

@@ -47,10 +47,9 @@ class Viewer:
     async def manager(self, info: Info) -> ManagerType | None:
         """Account managers see their own manager record; others get null."""
         manager = await info.context.loaders.managers.load(self.staff.pk)
-        return None if manager is None else ManagerType.from_domain(manager)
+        return ManagerType.maybe(manager)
 
 
-_NODE_TYPES = ("Retailer", "Manager", "Department", "Staff")
 _SCORE_NODES = frozenset({"AuditPlan", "AuditRecord", "ScoreEvent", "EvaluationResult", "Goal"})
 
 
@@ -67,12 +66,8 @@ def _score_node(info: Info, type_name: str, pk: int) -> Node | None:
         event = context.evaluations.events_by_ids([pk])[0]
         return None if event is None else ScoreEventType.from_domain(event)
     if type_name == "EvaluationResult":
-        result = context.evaluations.results_by_ids([pk])[0]
-        return (
-            None
-            if result is None
-            else EvaluationResultType.from_domain(context.evaluations.result(result.id))
-        )
+        view = context.evaluations.result_views_by_ids([pk])[0]
+        return None if view is None else EvaluationResultType.from_domain(view)
     goal = context.performance.goals_by_ids([pk])[0]
     return None if goal is None else GoalType.from_domain(goal)
 
@@ -104,7 +99,7 @@ class DirectoryQuery:
             return None if retailer is None else RetailerType.from_domain(retailer)
         if type_name == "Manager":
             manager = await loaders.managers.load(pk)
-            return None if manager is None else ManagerType.from_domain(manager)
+            return ManagerType.maybe(manager)
         if type_name == "Department":
             department = await loaders.departments.load(pk)
             return None if department is None else DepartmentType.from_domain(department)
@@ -159,7 +154,7 @@ class DirectoryQuery:
     ) -> ManagerType | None:
         """Manager by ID."""
         manager = await info.context.loaders.managers.load(pk_of(id, "Manager"))
-        return None if manager is None else ManagerType.from_domain(manager)
+        return ManagerType.maybe(manager)
 
     @strawberry.field(description="Account managers you may see, optionally of one department.")
     def managers(

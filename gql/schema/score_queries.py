@@ -84,10 +84,8 @@ class ScoreQuery:
         id: Annotated[strawberry.ID, strawberry.argument(description="EvaluationResult ID.")],
     ) -> EvaluationResultType | None:
         """Result by ID."""
-        found = info.context.evaluations.results_by_ids([pk_of(id, "EvaluationResult")])[0]
-        if found is None:
-            return None
-        return EvaluationResultType.from_domain(info.context.evaluations.result(found.id))
+        view = info.context.evaluations.result_views_by_ids([pk_of(id, "EvaluationResult")])[0]
+        return None if view is None else EvaluationResultType.from_domain(view)
 
     @strawberry.field(description="A department's ranking for a month, quarter or year.")
     def scoreboard(

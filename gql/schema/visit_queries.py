@@ -12,7 +12,7 @@ from gql.context import Context
 from gql.domain import Verdict
 from gql.schema.inputs import pk_of
 from gql.schema.paging import page_request
-from gql.schema.relay import Connection, to_connection
+from gql.schema.relay import Connection, encode_global_id, to_connection
 from gql.schema.types.enums import described_enum
 from gql.schema.types.visits import VerdictEnum, VisitType
 from gql.services.events import VisitEventKind
@@ -120,8 +120,6 @@ class VisitSubscription:
         ] = None,
     ) -> AsyncGenerator[VisitEventType, None]:
         """Stream events after checking the caller may watch the department."""
-        from gql.schema.relay import encode_global_id
-
         wanted = (
             None if department_id is None else pk_of(department_id, "Department", "departmentId")
         )

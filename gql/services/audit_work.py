@@ -51,7 +51,7 @@ from gql.store.repositories.audits import AuditPlanDraft, AuditRecordDraft
 from gql.store.repositories.evaluations import ScoreEventDraft
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     from sqlalchemy.orm import Session
 
@@ -177,10 +177,6 @@ class AuditService:
             r if r is not None and self._visible(plans.get(r.plan_id)) else None for r in records
         ]
 
-    def retailer_ids_assigned_to(self, auditor_staff_id: int) -> set[int]:
-        """Retailers on the open plans assigning this auditor (their read scope)."""
-        return self._audits.retailer_ids_assigned_to(auditor_staff_id)
-
     # -- creating -------------------------------------------------------------------------
 
     def _scope_managers(self, command: AuditPlanCreate) -> list[int]:
@@ -204,7 +200,8 @@ class AuditService:
                 raise InvalidQuery("managerIds: none of them is in the department")
         return sorted(ids)
 
-    def _candidates(self, command: AuditPlanCreate, today: datetime) -> list[Retailer]:
+    def _candidates(self, command: AuditPlanCreate) -> tuple[list[int], list[Retailer]]:
+        """The managers in scope and their active retailers (in the area, if one is given)."""
         if command.department_id is None and not command.manager_ids and not command.area_code:
             raise InvalidQuery("give a departmentId, managerIds or an areaCode to audit")
         manager_ids = self._scope_managers(command)
@@ -225,9 +222,11 @@ class AuditService:
         ]
         if not chosen:
             raise InvalidQuery("no active retailer with a manager in the audit's scope")
-        return chosen
+        return manager_ids, chosen
 
-    def _risk(self, retailers: Sequence[Retailer], now: datetime) -> dict[int, float]:
+    def _risk(
+        self, retailers: Sequence[Retailer], now: datetime, last: Mapping[int, date]
+    ) -> dict[int, float]:
         manager_ids = sorted({r.manager_id for r in retailers if r.manager_id is not None})
         visits = self._activity.visits(manager_ids, now - _RISK_LOOKBACK, now)
         total: dict[int, int] = {}
@@ -246,7 +245,6 @@ class AuditService:
             rid = event.details.get("retailer_id")
             if isinstance(rid, int):
                 complaints[rid] = complaints.get(rid, 0) + 1
-        last = self._audits.last_audited_on([r.id for r in retailers])
         today = local_day(now)
         return {
             r.id: audits.risk_weight(
@@ -272,10 +270,10 @@ class AuditService:
         if not 0 <= command.start_time_s < 86_400:
             raise InvalidQuery("startTime must be within the day")
         now = self._clock()
-        retailers = self._candidates(command, now)
+        manager_ids, retailers = self._candidates(command)
         design = sample_design(command.design)
-        risk = self._risk(retailers, now) if design.weighted else {}
         last = self._audits.last_audited_on([r.id for r in retailers])
+        risk = self._risk(retailers, now, last) if design.weighted else {}
         candidates = [
             audits.Candidate(
                 retailer_id=str(r.id),
@@ -312,7 +310,7 @@ class AuditService:
                 inputs_digest=sample.inputs_digest,
                 department_id=command.department_id,
                 area_code=command.area_code,
-                manager_ids=self._scope_managers(command),
+                manager_ids=manager_ids,
                 auditor_ids=team,
                 start_lat=command.start_lat,
                 start_lon=command.start_lon,
@@ -415,10 +413,7 @@ class AuditService:
             length_m=routed.length_m,
             duration_s=routed.duration_s,
             baseline_length_m=routed.baseline_length_m,
-            optimised_against={
-                **routed.optimised_against,
-                "start_time_s": plan.optimised_against.get("start_time_s", 9 * 3600),
-            },
+            optimised_against=routed.optimised_against,
         )
         return self._plan(plan.id)
 
@@ -498,7 +493,12 @@ class AuditService:
         The period defaults to the 30 days ending on the plan date. Ids in the result are the
         database ids as text (audit = record id, visit = visit id).
         """
-        plan = self._plan(plan_id)
+        return self._cross_check(self._plan(plan_id), first_day, last_day)[0]
+
+    def _cross_check(
+        self, plan: AuditPlanInfo, first_day: date | None, last_day: date | None
+    ) -> tuple[audits.CrossCheckResult, list[audits.AuditRecord]]:
+        """The cross-check and the plan's records it was made from."""
         last = last_day or plan.plan_date
         first = first_day or last - timedelta(days=29)
         if last < first:
@@ -522,9 +522,10 @@ class AuditService:
             for v in visits
         ]
         try:
-            return audits.cross_check(pure_records, evidence, first_day=first, last_day=last)
+            result = audits.cross_check(pure_records, evidence, first_day=first, last_day=last)
         except audits.AuditError as exc:
             raise InvalidQuery(str(exc)) from exc
+        return result, pure_records
 
     def record_findings(
         self, plan_id: int, first_day: date | None = None, last_day: date | None = None
@@ -534,8 +535,7 @@ class AuditService:
         principal = self._caller()
         if principal.role is not Role.MARKETING:
             self._assigned(plan, "record audit findings")
-        result = self.cross_check(plan_id, first_day, last_day)
-        records = [pure_record(r) for r in self._audits.records_of([plan.id])]
+        result, records = self._cross_check(plan, first_day, last_day)
         now = self._clock()
         findings = audits.findings_from(
             result, records, recorded_by=str(principal.staff_id), recorded_at=now

@@ -464,10 +464,14 @@ class EvaluationService:
 
     def result(self, result_id: int) -> ResultView:
         """A closed result the caller may read, with its history."""
-        found = self.results_by_ids([result_id])[0]
+        found = self.result_views_by_ids([result_id])[0]
         if found is None:
             raise NotFound("evaluation result")
-        return view_of(found)
+        return found
+
+    def result_views_by_ids(self, ids: Sequence[int]) -> list[ResultView | None]:
+        """Results with their current values and history; ``None`` where not readable."""
+        return [None if r is None else view_of(r) for r in self.results_by_ids(ids)]
 
     def results_by_ids(self, ids: Sequence[int]) -> list[EvaluationResultInfo | None]:
         """Results by id; ``None`` where missing or not the caller's to read."""

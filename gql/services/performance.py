@@ -169,21 +169,13 @@ class PerformanceService:
 
     def _view(self, goal_id: int) -> GoalView:
         goal = self._goal(goal_id)
-        progress = (
-            None if goal.current is None else scoring.goal_progress(_pure_goal(goal), goal.current)
-        )
-        return GoalView(goal, progress)
+        return GoalView(goal, _progress(goal))
 
     def goals(self, manager_id: int, period: str | None = None) -> list[GoalView]:
         """A manager's goals (of one period, or all)."""
         self._evaluations.visible_manager(manager_id)
         periods = None if period is None else [any_period(period).text]
-        return [
-            GoalView(
-                g, None if g.current is None else scoring.goal_progress(_pure_goal(g), g.current)
-            )
-            for g in self._store.goals([manager_id], periods)
-        ]
+        return [GoalView(g, _progress(g)) for g in self._store.goals([manager_id], periods)]
 
     # -- leaderboard ----------------------------------------------------------------------
 
@@ -271,9 +263,11 @@ class PerformanceService:
         out: list[GoalView | None] = []
         for goal in self._store.get_goals(ids):
             try:
-                out.append(None if goal is None else self._view(goal.id))
+                if goal is not None:
+                    self._evaluations.visible_manager(goal.manager_id)
             except NotFound:
-                out.append(None)
+                goal = None
+            out.append(None if goal is None else GoalView(goal, _progress(goal)))
         return out
 
     # -- supervisors ----------------------------------------------------------------------

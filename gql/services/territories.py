@@ -40,7 +40,7 @@ from gql.services.territory_jobs import (
     schedule_draft,
     territory_draft,
 )
-from gql.store.repositories import DepartmentRepository, ManagerRepository, StaffRepository
+from gql.store.repositories import DepartmentRepository, ManagerRepository
 from gql.store.repositories.planning_inputs import PlanningInputRepository
 from gql.store.repositories.territories import (
     ProposalFilter,
@@ -53,6 +53,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
+    from gql.domain import AccountManager
     from gql.domain.territories import PlanningRetailer, ProposalAssignment, ScheduleDay
     from gql.services.planning import Progress
 
@@ -211,41 +212,28 @@ class TerritoryService:
             department_id = principal.department_id
         elif principal.role is not Role.MARKETING:
             return None
-        active, everyone = self._district(department_id)
-        facts = [
-            f
-            for f in self._facts(everyone, include_unassigned=False)
-            if f.manager_id in set(active)
-        ]
+        active, _ = self._district(department_id)
+        facts = self._facts(list(active), include_unassigned=False)
         if not facts:
             return CurrentTerritories(department_id, {}, ())
-        inputs = planning_inputs(facts, sorted({int(f.manager_id or 0) for f in facts}))
+        serving = {f.manager_id for f in facts}
+        inputs = planning_inputs(facts, [m for m in active if m in serving])
         result = await asyncio.to_thread(evaluate_current, inputs)
         return CurrentTerritories(department_id, result[0], tuple(result[1]))
 
     # -- creating ------------------------------------------------------------------------
 
-    def _district(self, department_id: int | None) -> tuple[list[int], list[int]]:
-        """(active manager ids, all manager ids) of the district, ascending."""
+    def _district(self, department_id: int | None) -> tuple[dict[int, AccountManager], list[int]]:
+        """(active managers by staff id, all manager ids) of the district, ascending."""
         if department_id is None:
-            managers = []
-            after: int | None = None
-            while True:  # every manager of the company, page by page
-                page = self._managers.page(first=500, after=after)
-                managers += [m for _, m in page.items]
-                if not page.has_next:
-                    break
-                after = page.items[-1][0]
+            managers = self._managers.all()
         else:
             if DepartmentRepository(self._session).get_many([department_id])[0] is None:
                 raise NotFound("department")
             managers = self._managers.by_department(department_id)
-        everyone = sorted(m.staff_id for m in managers)
-        active_ids = set(self._active_staff(everyone))
-        return [i for i in everyone if i in active_ids], everyone
-
-    def _active_staff(self, ids: list[int]) -> list[int]:
-        return [s.id for s in StaffRepository(self._session).get_many(ids) if s and s.active]
+        ordered = sorted(managers, key=lambda m: m.staff_id)
+        active = {m.staff_id: m for m in ordered if m.active}
+        return active, [m.staff_id for m in ordered]
 
     def territory_job(self, command: TerritoryCommand) -> TerritoryJob:
         """Read and check everything a territory proposal needs (on the caller's thread)."""
@@ -262,24 +250,22 @@ class TerritoryService:
                 f"the district has {len(active)} active manager(s); ask for at most "
                 f"{len(active)} territories or add managers first"
             )
-        chosen = _busiest(active, facts, k)
-        known = {f.id for f in facts}
-        unknown = sorted(set(command.locked_retailer_ids) - known)
+        chosen = _busiest(list(active), facts, k)
+        locked = frozenset(command.locked_retailer_ids)
+        unknown = sorted(locked - {f.id for f in facts})
         if unknown:
             raise InvalidQuery(
                 f"locked retailer(s) {unknown[:10]} are not active retailers of this district"
             )
-        locked = frozenset(command.locked_retailer_ids)
-        orphans = [f.id for f in facts if f.id in locked and f.manager_id not in set(chosen)]
+        planned = set(chosen)
+        orphans = [f.id for f in facts if f.id in locked and f.manager_id not in planned]
         if orphans:
             raise InvalidQuery(
                 f"locked retailer(s) {orphans[:10]} have no manager among the {k} planned; "
                 "unlock them, give them a manager or plan for more managers"
             )
         try:
-            inputs = planning_inputs(
-                facts, chosen, locked_ids=frozenset(command.locked_retailer_ids)
-            )
+            inputs = planning_inputs(facts, chosen, locked_ids=locked)
         except PlanningError as exc:
             raise InvalidQuery(str(exc)) from exc
         return TerritoryJob(
@@ -287,7 +273,7 @@ class TerritoryService:
             department_id=command.department_id,
             inputs=inputs,
             warm_start=command.warm_start,
-            locked_retailer_ids=tuple(sorted(set(command.locked_retailer_ids))),
+            locked_retailer_ids=tuple(sorted(locked)),
         )
 
     def schedule_job(self, command: ScheduleCommand) -> ScheduleJob:
@@ -314,7 +300,7 @@ class TerritoryService:
             owner = {a.retailer_id: a.manager_id for a in self._proposals.assignments(based_on.id)}
         else:
             owner = {f.id: f.manager_id for f in facts if f.manager_id is not None}
-        missing = [f.id for f in facts if owner.get(f.id) not in set(active)]
+        missing = [f.id for f in facts if owner.get(f.id) not in active]
         if missing:
             raise InvalidQuery(
                 f"{len(missing)} retailer(s) have no active manager (e.g. {missing[:5]}); "
@@ -326,14 +312,13 @@ class TerritoryService:
             inputs = planning_inputs(facts, managers)
         except PlanningError as exc:
             raise InvalidQuery(str(exc)) from exc
-        starts = {m.staff_id: m for m in self._managers.get_many(managers) if m is not None}
         return ScheduleJob(
             principal_id=principal.staff_id,
             department_id=department_id,
             based_on_id=None if based_on is None else based_on.id,
             inputs=inputs,
             cap_hours=command.cap_hours,
-            depots=tuple((starts[m].start_lat, starts[m].start_lon) for m in managers),
+            depots=tuple((active[m].start_lat, active[m].start_lon) for m in managers),
         )
 
     def _facts(self, manager_ids: list[int], *, include_unassigned: bool) -> list[PlanningRetailer]:

@@ -22,6 +22,7 @@ from gql.services.planning import (
     partition_territories,
     plan_schedule,
 )
+from gql.services.planning.metrics import no_progress
 from gql.services.territory_reports import (
     partition_json,
     schedule_json,
@@ -105,11 +106,12 @@ def run_territories(
     """Partition, then measure the current plan on the same retailers."""
     retailers = job.inputs.retailers
     k = len(job.inputs.manager_ids)
-    settings = PartitionSettings(warm_start=job.warm_start)
-    if progress is None:
-        proposal = partition_territories(retailers, k, settings=settings)
-    else:
-        proposal = partition_territories(retailers, k, settings=settings, progress=progress)
+    proposal = partition_territories(
+        retailers,
+        k,
+        settings=PartitionSettings(warm_start=job.warm_start),
+        progress=no_progress if progress is None else progress,
+    )
     assigned = retailers.current_manager != NO_MANAGER
     current: TerritoryMetrics | None = None
     if assigned.all():
@@ -131,7 +133,6 @@ def run_schedule(job: ScheduleJob, progress: Progress | None, started: float) ->
     k = len(job.inputs.manager_ids)
     depot_lat = np.array([d[0] for d in job.depots], dtype=np.float64)
     depot_lon = np.array([d[1] for d in job.depots], dtype=np.float64)
-    extra: dict[str, Any] = {} if progress is None else {"progress": progress}
     schedule = plan_schedule(
         retailers,
         retailers.current_manager,
@@ -139,7 +140,7 @@ def run_schedule(job: ScheduleJob, progress: Progress | None, started: float) ->
         cap_hours=job.cap_hours,
         depot_lat_deg=depot_lat,
         depot_lon_deg=depot_lon,
-        **extra,
+        progress=no_progress if progress is None else progress,
     )
     zones = district_zones(retailers, schedule.plan)
     return ScheduleResult(schedule=schedule, zones=zones, compute_s=time.perf_counter() - started)

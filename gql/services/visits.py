@@ -9,7 +9,7 @@ so an auditor can re-judge it. An idempotency key makes a retried press return t
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -270,11 +270,12 @@ class VisitService:
         self,
         fixes: list[geo.PositionFix],
         retailer: Retailer,
-        history: _History,
+        history: _History | None,
         *,
         now: datetime,
         event_at: datetime,
     ) -> geo.Verdict:
+        """Judge ``fixes``; without ``history``, on the fixes and the shop alone."""
         if not fixes:  # no device fix and no carrier answer: nothing can be proven
             return _no_fix_verdict(self._policy, now=now, event_at=event_at)
         return geo.verify_visit(
@@ -286,9 +287,9 @@ class VisitService:
             business_type=retailer.business_type.value.lower(),
             area=retailer.area_code or None,
             retailer_id=retailer.id,
-            neighbours=history.neighbours,
-            previous_event=history.previous_event,
-            other_visit_points=history.other_points,
+            neighbours=None if history is None else history.neighbours,
+            previous_event=None if history is None else history.previous_event,
+            other_visit_points=() if history is None else history.other_points,
         )
 
     async def _locate_while(
@@ -338,14 +339,14 @@ class VisitService:
             now=now,
             event_at=event_at,
         )
-        self._visits.add_fixes(visit.id, _fix_drafts(FixPhase.END, device, lookup))
+        added = self._visits.add_fixes(visit.id, _fix_drafts(FixPhase.END, device, lookup))
         record = geo.record_visit(self._check_in_again(visit, retailer), check_out, self._policy)
         flags = dict(visit.flags)
         flags["check_out"] = verdict_json(check_out)
         flags["carrier_at_end"] = _lookup_json(lookup)
         flags["record_flags"] = [f.value for f in record.flags]
-        self._visits.finish(
-            visit.id,
+        ended = self._visits.finish(
+            replace(visit, fixes=(*visit.fixes, *added)),  # new fix ids come last
             ended_at=now,
             device_ended_at=command.device_time,
             late_upload=visit.late_upload or late,
@@ -354,8 +355,6 @@ class VisitService:
             flags=flags,
             dwell_s=None if record.dwell_s is None else round(record.dwell_s),
         )
-        ended = self._visits.get_many([visit.id])[0]
-        assert ended is not None
         self._event(VisitEventKind.ENDED, ended, manager, now)
         return VisitOutcome(ended)
 
@@ -374,21 +373,8 @@ class VisitService:
             for f in visit.fixes
             if f.phase is FixPhase.START
         ]
-        if not fixes:
-            return _no_fix_verdict(
-                self._policy,
-                now=visit.started_at,
-                event_at=visit.device_started_at or visit.started_at,
-            )
-        return geo.verify_visit(
-            fixes,
-            geo.Wgs84(retailer.lat, retailer.lon),
-            self._policy,
-            now=visit.started_at,
-            event_at=visit.device_started_at or visit.started_at,
-            business_type=retailer.business_type.value.lower(),
-            area=retailer.area_code or None,
-        )
+        event_at = visit.device_started_at or visit.started_at
+        return self._verify(fixes, retailer, None, now=visit.started_at, event_at=event_at)
 
     # -- offline sync ---------------------------------------------------------------------
 

@@ -101,19 +101,15 @@ def session_factory(engine: sa.Engine) -> sessionmaker[Session]:
     """Return the session factory for ``engine``.
 
     ``expire_on_commit=False`` because repositories hand out frozen domain objects,
-    never rows, so nothing needs reloading after the request boundary commits.
+    never rows, so nothing needs reloading after the request boundary commits. ``engine``
+    comes from :func:`create_engine_for` (or its :func:`read_only_engine`), whose
+    connections record every write for :func:`release_if_unwritten`.
     """
-    factory = sessionmaker(bind=engine, expire_on_commit=False, info={_TRACKED: True})
-    event.listen(factory, "after_flush", _note_write)
-    return factory
+    return sessionmaker(bind=engine, expire_on_commit=False, info={_TRACKED: True})
 
 
 _TRACKED = "visitgis.tracks_writes"
 _WROTE = "visitgis.wrote"
-
-
-def _note_write(session: Session, _flush_context: Any) -> None:
-    session.info[_WROTE] = True
 
 
 _DML = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
@@ -185,7 +181,6 @@ def release_if_unwritten(session: Session) -> bool:
     """
     if (
         not session.info.get(_TRACKED)
-        or session.info.get(_WROTE)
         or not session.in_transaction()
         or session.in_nested_transaction()
         or session.new

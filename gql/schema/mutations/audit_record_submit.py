@@ -9,10 +9,10 @@ import strawberry
 from gql.context import Context
 from gql.schema.errors import ClientError, UserError
 from gql.schema.inputs import pk_of
-from gql.schema.mutations._visit_inputs import DeviceFixInput
+from gql.schema.mutations._visit_inputs import DeviceFixInput, device_fix
 from gql.schema.types.audit_enums import RetailerAnswerEnum
 from gql.schema.types.audits import AuditRecordType
-from gql.services.audit_commands import AuditFix, AuditRecordSubmit
+from gql.services.audit_commands import AuditRecordSubmit
 from gql.services.errors import ServiceError
 
 __all__ = ["AuditRecordSubmitInput", "AuditRecordSubmitPayload", "audit_record_submit"]
@@ -51,7 +51,6 @@ def audit_record_submit(
     info: strawberry.Info[Context, None], input: AuditRecordSubmitInput
 ) -> AuditRecordSubmitPayload:
     """Verify the auditor's position and store the answers."""
-    fix = input.device_fix
     try:
         record = info.context.audits.submit(
             AuditRecordSubmit(
@@ -62,16 +61,7 @@ def audit_record_submit(
                 satisfaction=input.satisfaction,
                 manager_visited=input.manager_visited,
                 notes=input.notes,
-                fix=None
-                if fix is None
-                else AuditFix(
-                    lat=fix.lat,
-                    lon=fix.lon,
-                    coordinate_system=fix.coordinate_system.value,
-                    accuracy_m=fix.accuracy_m,
-                    captured_at=fix.captured_at,
-                    source=fix.source.value,
-                ),
+                fix=device_fix(input.device_fix),
                 device_time=input.device_time,
             )
         )

@@ -8,6 +8,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gql.context import Context
+from gql.domain import hh_mm
 from gql.domain.audits import AuditEdit, AuditPlanInfo, AuditRecordInfo, AuditStop
 from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
@@ -36,10 +37,6 @@ Info = strawberry.Info[Context, None]
 def gid(type_name: str, pk: int | str) -> strawberry.ID:
     """Global ID of an object of ``type_name`` whose key is ``pk`` (int or digits)."""
     return strawberry.ID(encode_global_id(type_name, int(pk)))
-
-
-def _clock(seconds: int | None) -> str | None:
-    return None if seconds is None else f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
 @strawberry.type(name="AuditStop", description="A retailer on an audit plan, in visiting order.")
@@ -74,8 +71,8 @@ class AuditStopType:
             manager_id=gid("Manager", stop.manager_id),
             drawn=stop.drawn,
             stratum=list(stop.stratum),
-            eta=_clock(stop.eta_s),
-            etd=_clock(stop.etd_s),
+            eta=None if stop.eta_s is None else hh_mm(stop.eta_s),
+            etd=None if stop.etd_s is None else hh_mm(stop.etd_s),
             leg_distance_m=stop.leg_distance_m,
         )
 

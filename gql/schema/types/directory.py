@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from gql.context import Context
-from gql.domain import AccountManager, Department, OpeningWindow, Retailer, Staff
+from gql.domain import AccountManager, Department, OpeningWindow, Retailer, Staff, hh_mm
 from gql.schema.paging import page_request
 from gql.schema.relay import Connection, Node, encode_global_id, to_connection
 from gql.schema.types.enums import (
@@ -37,10 +37,6 @@ __all__ = [
 ]
 
 
-def _hhmm(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
-
-
 @strawberry.type(name="OpeningWindow", description="One opening interval of a retailer.")
 class OpeningWindowType:
     """An opening interval; several per day are common (midday break)."""
@@ -60,8 +56,8 @@ class OpeningWindowType:
             weekday=window.weekday,
             open_s=window.open_s,
             close_s=window.close_s,
-            opens=_hhmm(window.open_s),
-            closes=_hhmm(window.close_s),
+            opens=hh_mm(window.open_s),
+            closes=hh_mm(window.close_s),
         )
 
 

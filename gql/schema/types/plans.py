@@ -9,7 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gql.context import Context
-from gql.domain import PlanStatus, PlanStop, VisitPlan
+from gql.domain import PlanStatus, PlanStop, VisitPlan, hh_mm
 from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
@@ -30,10 +30,6 @@ described_enum(
     },
 )
 PlanStatusEnum: TypeAlias = PlanStatus
-
-
-def _clock(seconds: int) -> str:
-    return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
 
 
 @strawberry.type(name="PlanStop", description="One stop of a plan, in visiting order.")
@@ -67,8 +63,8 @@ class PlanStopType:
             seq=stop.seq,
             eta_s=stop.eta_s,
             etd_s=stop.etd_s,
-            eta=_clock(stop.eta_s),
-            etd=_clock(stop.etd_s),
+            eta=hh_mm(stop.eta_s),
+            etd=hh_mm(stop.etd_s),
             leg_distance_m=stop.leg_distance_m,
             leg_duration_s=stop.leg_duration_s,
         )
@@ -105,7 +101,7 @@ class VisitPlanType(Node):
     async def manager(self, info: Info) -> ManagerType | None:
         """Batched through the manager loader."""
         manager = await info.context.loaders.managers.load(self.manager_pk)
-        return None if manager is None else ManagerType.from_domain(manager)
+        return ManagerType.maybe(manager)
 
     @strawberry.field(
         description="The route as a GeoJSON Feature (LineString start → stops → end, [lon, lat])."

@@ -134,7 +134,7 @@ class VisitType(Node):
     async def manager(self, info: Info) -> ManagerType | None:
         """Batched."""
         manager = await info.context.loaders.managers.load(self.manager_pk)
-        return None if manager is None else ManagerType.from_domain(manager)
+        return ManagerType.maybe(manager)
 
     @classmethod
     def from_domain(cls, visit: Visit) -> VisitType:

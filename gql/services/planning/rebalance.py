@@ -10,6 +10,9 @@ to that neighbouring territory when the move lowers
     + move_cost * (leaving the current territory - returning to it)
 
 and the donor territory stays connected. Locked retailers never move.
+
+:func:`polish` is the whole clean-up after allocation that territories and weekday zones share:
+fill empty zones, repair fragments, rebalance, repair again.
 """
 
 from __future__ import annotations
@@ -22,10 +25,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
+from .allocation import fill_empty
+from .contiguity import neighbour_graph, repair_fragments
+
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .contiguity import NeighbourGraph
 
-__all__ = ["RebalanceProblem", "rebalance"]
+__all__ = ["RebalanceProblem", "polish", "rebalance"]
 
 _OUT_OF_BAND = 100.0
 """Extra price of a squared deviation beyond a criterion's band: bands are met first."""
@@ -134,6 +142,52 @@ def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
         if improved == 0:
             break
     return assignment
+
+
+def polish(
+    xy_m: FloatArray,
+    assignment: IntArray,
+    centres_m: FloatArray,
+    weight: FloatArray,
+    k: int,
+    *,
+    loads: FloatArray,
+    targets: FloatArray,
+    weights: FloatArray,
+    fixed: IntArray,
+    current: IntArray,
+    bands: FloatArray,
+    move_cost: float = 0.0,
+    repaired: Callable[[], None] | None = None,
+) -> tuple[IntArray, NeighbourGraph]:
+    """Round an allocation into ``k`` non-empty, contiguous, balanced zones.
+
+    Fills empty zones (:func:`.allocation.fill_empty`), gives detached pieces to a neighbour
+    (:func:`.contiguity.repair_fragments`, sized by ``weight``), runs :func:`rebalance` and
+    repairs once more. ``repaired`` is called after the first repair. Returns the assignment
+    and the Delaunay graph of ``xy_m`` it was made contiguous on.
+    """
+    assignment = fill_empty(xy_m, assignment, fixed, centres_m)
+    graph = neighbour_graph(xy_m)
+    assignment = repair_fragments(graph, assignment, weight, fixed, k)
+    if repaired is not None:
+        repaired()
+    assignment = rebalance(
+        RebalanceProblem(
+            graph=graph,
+            xy_m=xy_m,
+            loads=loads,
+            targets=targets,
+            weights=weights,
+            fixed=fixed,
+            current=current,
+            centres_m=centres_m,
+            bands=bands,
+            move_cost=move_cost,
+        ),
+        assignment,
+    )
+    return repair_fragments(graph, assignment, weight, fixed, k), graph
 
 
 def _mean_sq_nearest(xy_m: FloatArray, centres_m: FloatArray) -> float:

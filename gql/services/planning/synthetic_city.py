@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._geometry import EARTH_RADIUS_M
+from geo import EARTH_RADIUS_M
+
 from .retailers import RetailerSet
 
 __all__ = ["synthetic_city"]

@@ -24,17 +24,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ._geometry import project_local_m
-from .allocation import (
-    AllocationProblem,
-    allocate,
-    bisection_centres,
-    fill_empty,
-    update_centres,
-)
-from .contiguity import NeighbourGraph, count_fragmented, neighbour_graph, repair_fragments
+from .allocation import AllocationProblem, allocate, bisection_centres, update_centres
+from .contiguity import NeighbourGraph, count_fragmented, neighbour_graph
 from .errors import InvalidRetailersError, LockedRetailerError, TooManyManagersError
 from .metrics import Balance, Progress, balance_of, class_mix_distance, no_progress
-from .rebalance import RebalanceProblem, rebalance
+from .rebalance import polish
 from .retailers import NO_MANAGER, RetailerSet
 from .workload import VisitPolicy, estimate_workload
 
@@ -209,26 +203,21 @@ def partition_territories(
         progress("allocate", it + 1, total_steps)
         if changed < 0.002 or (warm and it >= 1):
             break
-    assignment = fill_empty(xy, assignment, fixed, centres)
-    graph = neighbour_graph(xy)
-    assignment = repair_fragments(graph, assignment, workload_min, fixed, k)
-    progress("contiguity", total_steps - 1, total_steps)
-    assignment = rebalance(
-        RebalanceProblem(
-            graph=graph,
-            xy_m=xy,
-            loads=loads,
-            targets=targets,
-            weights=weights,
-            fixed=fixed,
-            current=current,
-            centres_m=centres,
-            bands=_bands(tolerances),
-            move_cost=2e-3 if warm else 0.0,
-        ),
+    assignment, graph = polish(
+        xy,
         assignment,
+        centres,
+        workload_min,
+        k,
+        loads=loads,
+        targets=targets,
+        weights=weights,
+        fixed=fixed,
+        current=current,
+        bands=_bands(tolerances),
+        move_cost=2e-3 if warm else 0.0,
+        repaired=lambda: progress("contiguity", total_steps - 1, total_steps),
     )
-    assignment = repair_fragments(graph, assignment, workload_min, fixed, k)
     progress("done", total_steps, total_steps)
     return _proposal(retailers, assignment, k, workload_min, graph, xy)
 

@@ -21,17 +21,10 @@ import numpy as np
 import numpy.typing as npt
 
 from ._geometry import project_local_m
-from .allocation import (
-    AllocationProblem,
-    allocate,
-    bisection_centres,
-    fill_empty,
-    update_centres,
-)
-from .contiguity import neighbour_graph, repair_fragments
+from .allocation import AllocationProblem, allocate, bisection_centres, update_centres
 from .errors import InvalidRetailersError
 from .metrics import Progress, no_progress
-from .rebalance import RebalanceProblem, rebalance
+from .rebalance import polish
 from .workload import CYCLE_WEEKS, Workload
 
 if TYPE_CHECKING:
@@ -145,24 +138,20 @@ def _zones(xy: FloatArray, work: FloatArray, volume: FloatArray) -> IntArray:
     for _ in range(4):
         assignment = allocate(problem, centres)
         centres = update_centres(xy, work, assignment, centres)
-    assignment = fill_empty(xy, assignment, free, centres)
-    graph = neighbour_graph(xy)
-    assignment = repair_fragments(graph, assignment, work, free, WEEKDAYS)
-    assignment = rebalance(
-        RebalanceProblem(
-            graph=graph,
-            xy_m=xy,
-            loads=loads,
-            targets=targets,
-            weights=weights,
-            fixed=free,
-            current=free,
-            centres_m=centres,
-            bands=np.full(loads.shape[1], 0.03),
-        ),
+    assignment, _ = polish(
+        xy,
         assignment,
+        centres,
+        work,
+        WEEKDAYS,
+        loads=loads,
+        targets=targets,
+        weights=weights,
+        fixed=free,
+        current=free,
+        bands=np.full(loads.shape[1], 0.03),
     )
-    return repair_fragments(graph, assignment, work, free, WEEKDAYS)
+    return assignment
 
 
 def _label_weekdays(

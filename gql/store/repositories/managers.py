@@ -68,6 +68,10 @@ class ManagerRepository:
             _SELECT.where(StaffRow.department_id == department_id).order_by(StaffRow.staff_no)
         )
 
+    def all(self) -> builtins.list[AccountManager]:
+        """Return every manager of the company, ordered by staff id (one statement)."""
+        return self._run(_SELECT.order_by(StaffRow.id))
+
     def ids_in_department(self, department_id: int) -> builtins.list[int]:
         """Return the staff ids of a department's managers, ascending."""
         statement = (

@@ -65,11 +65,10 @@ class ProposalDraft:
 class ProposalFilter:
     """Which proposals to list; ``department_ids`` ``None`` means every scope.
 
-    ``include_company`` also lists whole-company proposals (``department_id`` NULL).
+    Otherwise whole-company proposals (``department_id`` NULL) are listed too.
     """
 
     department_ids: frozenset[int] | None = None
-    include_company: bool = True
     kinds: tuple[ProposalKind, ...] = ()
     statuses: tuple[ProposalStatus, ...] = ()
 
@@ -142,10 +141,12 @@ class ProposalRepository:
         t = TerritoryProposalRow
         conditions: builtins.list[sa.ColumnElement[bool]] = []
         if where.department_ids is not None:
-            scope = [t.department_id.in_(sorted(where.department_ids))]
-            if where.include_company:
-                scope.append(t.department_id.is_(None))
-            conditions.append(sa.or_(*scope))
+            conditions.append(
+                sa.or_(
+                    t.department_id.in_(sorted(where.department_ids)),
+                    t.department_id.is_(None),
+                )
+            )
         if where.kinds:
             conditions.append(t.kind.in_(where.kinds))
         if where.statuses:
@@ -198,16 +199,6 @@ class ProposalRepository:
             )
             for r in self._session.scalars(statement)
         ]
-
-    def manager_ids(self, proposal_id: int) -> builtins.list[int]:
-        """The managers a proposal assigns retailers to (before or after), ascending."""
-        a = ProposalAssignmentRow
-        after = sa.select(a.manager_id).where(a.proposal_id == proposal_id)
-        before = sa.select(a.previous_manager_id).where(
-            a.proposal_id == proposal_id, a.previous_manager_id.is_not(None)
-        )
-        found = set(self._session.scalars(after)) | set(self._session.scalars(before))
-        return sorted(int(i) for i in found if i is not None)
 
     def days(
         self, proposal_id: int, *, manager_id: int, week: int | None = None

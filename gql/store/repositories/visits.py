@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
@@ -124,9 +124,8 @@ class VisitRepository:
             "verdict": draft.verdict,
             "distance_m": draft.distance_m,
             "probability": draft.probability,
-            # stored as JSON: keep what a later read would return, not the caller's objects
-            "reasons": json.loads(json.dumps(list(draft.reasons))),
-            "flags": json.loads(json.dumps(dict(draft.flags))),
+            "reasons": _as_stored(list(draft.reasons)),
+            "flags": _as_stored(dict(draft.flags)),
             "dwell_s": None,
         }
         insert = _insert_for(self._session)(VisitRow).values(values)
@@ -182,7 +181,7 @@ class VisitRepository:
 
     def finish(
         self,
-        visit_id: int,
+        visit: Visit,
         *,
         ended_at: datetime,
         device_ended_at: datetime | None,
@@ -191,20 +190,31 @@ class VisitRepository:
         reasons: Sequence[str],
         flags: Mapping[str, Any],
         dwell_s: int | None,
-    ) -> None:
-        """Record the check-out and the whole visit's verdict."""
+    ) -> Visit:
+        """Record the check-out and the whole visit's verdict; return the visit as stored."""
+        stored_reasons, stored_flags = _as_stored(list(reasons)), _as_stored(dict(flags))
         self._session.execute(
             sa.update(VisitRow)
-            .where(VisitRow.id == visit_id)
+            .where(VisitRow.id == visit.id)
             .values(
                 ended_at=ended_at,
                 device_ended_at=device_ended_at,
                 late_upload=late_upload,
                 verdict=verdict,
-                reasons=list(reasons),
-                flags=dict(flags),
+                reasons=stored_reasons,
+                flags=stored_flags,
                 dwell_s=dwell_s,
             )
+        )
+        return replace(
+            visit,
+            ended_at=ended_at,
+            device_ended_at=device_ended_at,
+            late_upload=late_upload,
+            verdict=verdict,
+            reasons=tuple(stored_reasons),
+            flags=stored_flags,
+            dwell_s=dwell_s,
         )
 
     def get_many(self, ids: Sequence[int]) -> list[Visit | None]:
@@ -312,6 +322,15 @@ class VisitRepository:
         for row in rows:
             out[row.visit_id].append(_fix_to_domain(row))
         return out
+
+
+def _as_stored(value: Any) -> Any:
+    """What a JSON column gives back for ``value`` (tuples become lists, and so on).
+
+    Visits are returned as written, not read back, so they must hold what a later read
+    would return, not the caller's objects.
+    """
+    return json.loads(json.dumps(value))
 
 
 def _fix_to_domain(row: Any) -> PositionFix:

@@ -417,3 +417,23 @@ def test_a_taken_idempotency_key_adds_nothing_and_keeps_the_transaction_usable(
     assert visits.find_by_key(manager, "k-2") == first
     count = db_session.scalar(sa.select(sa.func.count()).select_from(VisitRow))
     assert count == 1
+
+
+def test_a_finished_visit_is_what_a_later_read_returns(
+    db_session: Session, organisation: tuple[int, list[int]], retailers: list[int]
+) -> None:
+    """``finish`` returns the visit as stored (JSON flags included), without reading it back."""
+    visits = VisitRepository(db_session)
+    added = visits.add(_visit_draft(organisation[1][0], retailers[0], "k-3"), [])
+    assert added is not None
+    finished = visits.finish(
+        added,
+        ended_at=NOW.replace(minute=20),
+        device_ended_at=None,
+        late_upload=True,
+        verdict=Verdict.NOT_IN_PLACE,
+        reasons=("SHARP_FIX", "END_FAR"),
+        flags={**added.flags, "check_out": {"estimate": (28.1, 120.7)}},
+        dwell_s=1200,
+    )
+    assert visits.get_many([added.id]) == [finished]

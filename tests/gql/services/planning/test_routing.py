@@ -5,8 +5,8 @@ import itertools
 import numpy as np
 import pytest
 
+import geo
 from gql.services.planning import route_day
-from gql.services.planning._geometry import haversine_m
 
 
 def _stops(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
@@ -16,7 +16,7 @@ def _stops(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
 
 def _brute_force_m(lat: np.ndarray, lon: np.ndarray) -> float:
     la, lo = np.r_[30.015, lat], np.r_[120.015, lon]
-    d = haversine_m(la[:, None], lo[:, None], la[None, :], lo[None, :])
+    d = np.array([geo.haversine_m_to_many(a, b, la, lo) for a, b in zip(la, lo, strict=True)])
     best = np.inf
     for perm in itertools.permutations(range(1, la.size)):
         path = (0, *perm, 0)
@@ -50,15 +50,7 @@ def test_opening_hours_are_respected_when_possible() -> None:
     n = lat.size
     close = np.full(n, 1440.0)
     far = int(np.argmax(np.hypot(lat - 30.015, lon - 120.015)))
-    direct_min = (
-        float(
-            haversine_m(
-                np.array([30.015]), np.array([120.015]), lat[far : far + 1], lon[far : far + 1]
-            )[0]
-        )
-        / 10.0
-        / 60
-    )
+    direct_min = geo.haversine_m(30.015, 120.015, float(lat[far]), float(lon[far])) / 10.0 / 60
     close[far] = 8.5 * 60 + direct_min + 1  # only reachable in time as the first stop
     route = route_day(
         30.015,
