@@ -35,7 +35,7 @@ def _warm_kernels() -> float:
     """Compile (or load from cache) every numba kernel so no request pays for it."""
     import geo
     import tsp
-    from gql.services import planning
+    from gql.services.territories import rules as planning
 
     started = time.perf_counter()
     geo.warm_up()

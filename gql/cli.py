@@ -118,7 +118,7 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
-    from gql.services import importing
+    from gql.services.directory import importing
     from gql.store.db import session_factory
 
     run = importing.import_retailers if args.kind == "retailers" else importing.import_sales
@@ -144,7 +144,7 @@ def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
-    from gql.services import territory_batch
+    from gql.services.territories import batch as territory_batch
     from gql.store.db import session_factory
 
     request = territory_batch.BatchRequest(

@@ -10,18 +10,18 @@ from gql.auth import AuthError, decode_token
 from gql.domain import Carrier
 from gql.loaders import Loaders
 from gql.services.access import Principal
-from gql.services.audit_work import AuditService
-from gql.services.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
-from gql.services.directory import DirectoryService
-from gql.services.evaluations import EvaluationService
-from gql.services.events import EventBus, VisitEvent
-from gql.services.live import LiveService
-from gql.services.performance import PerformanceService
-from gql.services.plans import PlanService
-from gql.services.retailer_admin import RetailerAdminService
-from gql.services.spatial import SpatialIndex
-from gql.services.territories import TerritoryService
-from gql.services.visits import VisitService
+from gql.services.audits.service import AuditService
+from gql.services.day_plans.service import PlanService
+from gql.services.directory.retailer_admin import RetailerAdminService
+from gql.services.directory.service import DirectoryService
+from gql.services.directory.spatial import SpatialIndex
+from gql.services.evaluations.performance import PerformanceService
+from gql.services.evaluations.service import EvaluationService
+from gql.services.territories.service import TerritoryService
+from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
+from gql.services.visits.events import EventBus, VisitEvent
+from gql.services.visits.live import LiveService
+from gql.services.visits.service import VisitService
 from gql.store.db import read_only_engine
 from gql.store.repositories import StaffRepository
 

@@ -23,7 +23,7 @@ from sklearn.model_selection import train_test_split
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from contrib.bench._common import timings_ms
-from gql.services.audits import (
+from gql.services.audits.rules import (
     AuditRecord,
     Candidate,
     SampleDesign,
@@ -34,7 +34,7 @@ from gql.services.audits import (
     draw_sample,
     expected_allocation,
 )
-from gql.services.scoring import (
+from gql.services.evaluations.rules import (
     BasicWorkCheck,
     Complaint,
     Month,
@@ -43,7 +43,7 @@ from gql.services.scoring import (
     default_policy,
     score_month,
 )
-from gql.services.scoring.events import BreachKind
+from gql.services.evaluations.rules.events import BreachKind
 
 REPEATS = 15
 

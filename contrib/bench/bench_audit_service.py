@@ -28,7 +28,7 @@ from contrib.bench._common import seeded_demo, timings_ms
 from gql.auth import mint_token
 from gql.context import AppState, Context
 from gql.domain import Role
-from gql.services import scoring
+from gql.services.evaluations import rules as scoring
 from gql.settings import Settings
 from gql.store.db import create_engine_for, session_factory
 from gql.store.repositories import StaffRepository

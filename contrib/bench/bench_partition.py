@@ -16,7 +16,7 @@ import time
 import numpy as np
 from sklearn.cluster import KMeans
 
-from gql.services.planning import (
+from gql.services.territories.rules import (
     RetailerSet,
     TerritoryMetrics,
     WeekdayPlan,

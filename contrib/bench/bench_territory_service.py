@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from contrib.bench._common import seeded_demo
 from gql.domain import Role
 from gql.services.access import Principal
-from gql.services.planning import partition_territories, plan_schedule, warm_up
-from gql.services.territories import ScheduleCommand, TerritoryCommand, TerritoryService
+from gql.services.territories.rules import partition_territories, plan_schedule, warm_up
+from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
 from gql.store.db import create_engine_for, session_factory
 from gql.store.repositories import StaffRepository
 

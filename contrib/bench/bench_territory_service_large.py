@@ -1,6 +1,6 @@
 """The service path at the issue-8 scale: 25,000 retailers, 150 managers, in a database.
 
-Writes a synthetic city (``gql.services.planning.synthetic_city``) into a temporary SQLite
+Writes a synthetic city (``gql.services.territories.rules.synthetic_city``) into a temporary SQLite
 database — 150 managers whose current territories are the Voronoi cells of 150 random
 retailers (unbalanced on purpose), one month of sales per retailer — then, as marketing,
 times reading the district, the partition (peer: the bare core on the same ``RetailerSet``),
@@ -31,8 +31,8 @@ from gql.domain import (
     SalesOrderDraft,
 )
 from gql.services.access import Principal
-from gql.services.planning import partition_territories, synthetic_city, warm_up
-from gql.services.territories import ScheduleCommand, TerritoryCommand, TerritoryService
+from gql.services.territories.rules import partition_territories, synthetic_city, warm_up
+from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
 from gql.store.db import create_engine_for, session_factory, sqlite_url
 from gql.store.migrate import upgrade
 from gql.store.repositories import (

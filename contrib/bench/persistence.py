@@ -30,7 +30,8 @@ import sqlalchemy as sa
 
 from contrib.bench._common import throwaway_schema, timings_ms
 from gql.domain import BusinessType, OpeningWindow, format_opening_hours
-from gql.services import demo_city, importing
+from gql.services import demo_city
+from gql.services.directory import importing
 from gql.store.db import create_engine_for, session_factory, sqlite_url
 from gql.store.migrate import upgrade
 from gql.store.models import OpeningWindowRow, RetailerRow, StaffRow

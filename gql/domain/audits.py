@@ -1,6 +1,6 @@
 """Audit plans and records as stored (片区考核, R5): ids are the database's integers.
 
-The pure rules (sampling, edits, cross-check) live in :mod:`gql.services.audits` and work on
+The pure rules (sampling, edits, cross-check) live in :mod:`gql.services.audits.rules` and work on
 string ids; these types are what the store returns and the API shows.
 """
 
@@ -79,8 +79,8 @@ class AuditEdit:
 class AuditPlanInfo:
     """A stored audit plan: the draw (seed, design, digest), the route and the edits.
 
-    ``sample`` holds the draw as :func:`gql.services.audits.draw_sample` returned it (selected,
-    excluded, per-stratum allocation), so the plan can be replayed and checked.
+    ``sample`` holds the draw as :func:`gql.services.audits.rules.draw_sample` returned it
+    (selected, excluded, per-stratum allocation), so the plan can be replayed and checked.
     """
 
     id: int

@@ -1,7 +1,7 @@
 """Score events, closed evaluation results, amendments and goals as stored (考评, R7).
 
-The rules that turn events into scores live in :mod:`gql.services.scoring`; these types are
-what the store returns. A closed result is never updated: a change is an :class:`AmendmentInfo`
+The rules that turn events into scores live in :mod:`gql.services.evaluations.rules`; these types
+are what the store returns. A closed result is never updated: a change is an :class:`AmendmentInfo`
 appended to it (R7.5, 一人一档).
 """
 

@@ -1,8 +1,9 @@
 """Territory and schedule proposals (R6, issue 8): computed, compared, applied explicitly.
 
-A proposal is what the planning core (:mod:`gql.services.planning`) produced for one district,
-stored with its parameters and metrics so that the marketing department can compare it with the
-current plan before anything changes. Only applying a TERRITORIES proposal reassigns retailers.
+A proposal is what the planning core (:mod:`gql.services.territories.rules`) produced for one
+district, stored with its parameters and metrics so that the marketing department can compare it
+with the current plan before anything changes. Only applying a TERRITORIES proposal reassigns
+retailers.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ import strawberry
 from gql.schema.errors import ClientError
 from gql.schema.relay import InvalidGlobalId, decode_global_id
 from gql.schema.types.enums import BusinessTypeEnum, RetailerStatusEnum
-from gql.services.directory import BoundingBox, NearQuery, RetailerQuery
+from gql.services.directory.service import BoundingBox, NearQuery, RetailerQuery
 
 __all__ = ["BoundingBoxInput", "NearInput", "RetailerFilter", "pk_of"]
 

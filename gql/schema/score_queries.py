@@ -21,8 +21,8 @@ from gql.schema.types.scores import (
     ScoreEventType,
     SupervisorDeductionType,
 )
-from gql.services import scoring
-from gql.services.performance import any_period
+from gql.services.evaluations import rules as scoring
+from gql.services.evaluations.performance import any_period
 
 __all__ = ["ScoreQuery"]
 

@@ -15,8 +15,8 @@ from gql.schema.paging import page_request
 from gql.schema.relay import Connection, encode_global_id, to_connection
 from gql.schema.types.enums import described_enum
 from gql.schema.types.visits import VerdictEnum, VisitType
-from gql.services.events import VisitEventKind
-from gql.services.visits import VisitQuery as VisitQueryCommand
+from gql.services.visits.events import VisitEventKind
+from gql.services.visits.service import VisitQuery as VisitQueryCommand
 
 __all__ = ["VisitFilter", "VisitQuery", "VisitSubscription"]
 

@@ -6,8 +6,8 @@ import strawberry
 
 from gql.schema.errors import ClientError
 from gql.schema.types.audit_enums import AllocationEnum, StratumByEnum
-from gql.services import audits
-from gql.services.audit_commands import AuditDesign
+from gql.services.audits import rules as audits
+from gql.services.audits.commands import AuditDesign
 
 __all__ = ["AuditDesignInput", "StartPointInput", "parse_seed"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from gql.schema.errors import UserError
-from gql.services.retailer_admin import FieldProblem
+from gql.services.directory.retailer_admin import FieldProblem
 
 __all__ = ["user_errors"]
 

@@ -6,7 +6,7 @@ import strawberry
 
 from gql.domain import OpeningWindow
 from gql.schema.types.enums import CoordinateSystemEnum
-from gql.services.retailer_admin import FieldProblem, RetailerEditRejected
+from gql.services.directory.retailer_admin import FieldProblem, RetailerEditRejected
 
 __all__ = ["CoordinateSystemEnum", "OpeningWindowInput", "windows_from"]
 

@@ -9,7 +9,7 @@ from typing import TypeAlias
 import strawberry
 
 from gql.schema.types.enums import CoordinateSystemEnum, described_enum
-from gql.services.visits import DeviceFix
+from gql.services.visits.service import DeviceFix
 
 __all__ = ["DeviceFixInput", "DeviceFixSourceEnum", "device_fix"]
 

@@ -8,7 +8,7 @@ from gql.context import Context
 from gql.schema.errors import ClientError, UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.audits import AuditPlanType
-from gql.services.audit_commands import AuditPlanAdjust
+from gql.services.audits.commands import AuditPlanAdjust
 from gql.services.errors import ServiceError
 
 __all__ = ["AuditPlanAdjustInput", "AuditPlanAdjustPayload", "audit_plan_adjust"]

@@ -11,7 +11,7 @@ from gql.schema.errors import ClientError, UserError
 from gql.schema.inputs import pk_of
 from gql.schema.mutations._audit_inputs import AuditDesignInput, StartPointInput, parse_seed
 from gql.schema.types.audits import AuditPlanType
-from gql.services.audit_commands import AuditPlanCreate
+from gql.services.audits.commands import AuditPlanCreate
 from gql.services.errors import ServiceError
 
 __all__ = ["AuditPlanCreateInput", "AuditPlanCreatePayload", "audit_plan_create"]

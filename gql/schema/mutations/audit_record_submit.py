@@ -12,7 +12,7 @@ from gql.schema.inputs import pk_of
 from gql.schema.mutations._visit_inputs import DeviceFixInput, device_fix
 from gql.schema.types.audit_enums import RetailerAnswerEnum
 from gql.schema.types.audits import AuditRecordType
-from gql.services.audit_commands import AuditRecordSubmit
+from gql.services.audits.commands import AuditRecordSubmit
 from gql.services.errors import ServiceError
 
 __all__ = ["AuditRecordSubmitInput", "AuditRecordSubmitPayload", "audit_record_submit"]

@@ -9,9 +9,9 @@ from gql.schema.errors import ClientError, UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.audit_enums import DirectionEnum
 from gql.schema.types.scores import GoalType
-from gql.services import scoring
 from gql.services.errors import ServiceError
-from gql.services.performance import GoalCommand
+from gql.services.evaluations import rules as scoring
+from gql.services.evaluations.performance import GoalCommand
 
 __all__ = ["GoalPayload", "GoalSetInput", "GoalTrackInput", "goal_set", "goal_track"]
 

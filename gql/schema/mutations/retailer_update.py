@@ -11,8 +11,8 @@ from gql.schema.mutations._payloads import user_errors
 from gql.schema.mutations._retailer_inputs import OpeningWindowInput, windows_from
 from gql.schema.types.directory import RetailerType
 from gql.schema.types.enums import BusinessTypeEnum, CoordinateSystemEnum, RetailerStatusEnum
+from gql.services.directory.retailer_admin import RetailerChange, RetailerEditRejected
 from gql.services.errors import Forbidden, NotFound
-from gql.services.retailer_admin import RetailerChange, RetailerEditRejected
 
 __all__ = ["RetailerUpdateInput", "RetailerUpdatePayload", "retailer_update"]
 

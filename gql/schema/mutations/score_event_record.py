@@ -19,7 +19,7 @@ from gql.schema.types.audit_enums import (
 )
 from gql.schema.types.scores import ScoreEventType
 from gql.services.errors import ServiceError
-from gql.services.score_events import EventCommand
+from gql.services.evaluations.score_events import EventCommand
 
 __all__ = ["ScoreEventRecordInput", "ScoreEventRecordPayload", "score_event_record"]
 

@@ -9,7 +9,7 @@ from gql.schema.errors import ClientError, UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.territories import TerritoryProposalType
 from gql.services.errors import ServiceError
-from gql.services.territories import TerritoryCommand
+from gql.services.territories.service import TerritoryCommand
 
 __all__ = [
     "TerritoryProposalCreateInput",

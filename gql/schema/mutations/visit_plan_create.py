@@ -11,8 +11,8 @@ from gql.schema.errors import ClientError, UserError
 from gql.schema.inputs import pk_of
 from gql.schema.relay import encode_global_id
 from gql.schema.types.plans import VisitPlanType
+from gql.services.day_plans.service import PlanRequest
 from gql.services.errors import ServiceError
-from gql.services.plans import PlanRequest
 
 __all__ = ["SkippedStopType", "VisitPlanCreateInput", "VisitPlanCreatePayload", "visit_plan_create"]
 

@@ -12,7 +12,7 @@ from gql.schema.inputs import pk_of
 from gql.schema.mutations._visit_inputs import DeviceFixInput, device_fix
 from gql.schema.types.visits import VisitType
 from gql.services.errors import ServiceError
-from gql.services.visits import CheckIn
+from gql.services.visits.service import CheckIn
 
 __all__ = ["VisitStartInput", "VisitStartPayload", "visit_start"]
 

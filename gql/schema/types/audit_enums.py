@@ -7,7 +7,8 @@ from typing import TypeAlias
 from gql.domain.audits import AuditEditAction, AuditPlanStatus, RetailerAnswer
 from gql.domain.evaluations import PeriodKind, ScoreEventKind
 from gql.schema.types.enums import described_enum
-from gql.services import audits, scoring
+from gql.services.audits import rules as audits
+from gql.services.evaluations import rules as scoring
 
 __all__ = [
     "AllocationEnum",

@@ -22,7 +22,7 @@ from gql.schema.types.audit_enums import (
 from gql.schema.types.directory import RetailerType
 from gql.schema.types.geometry import GeoPoint
 from gql.schema.types.visits import VerdictEnum
-from gql.services import audits
+from gql.services.audits import rules as audits
 
 __all__ = [
     "AuditCrossCheckType",

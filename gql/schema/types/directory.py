@@ -20,7 +20,7 @@ from gql.schema.types.enums import (
     RoleEnum,
 )
 from gql.schema.types.geometry import GeoPoint
-from gql.services.directory import RetailerQuery
+from gql.services.directory.service import RetailerQuery
 
 if TYPE_CHECKING:
     from gql.services.paging import Page

@@ -20,10 +20,10 @@ from gql.schema.types.audit_enums import (
     ScorePartEnum,
 )
 from gql.schema.types.audits import gid
-from gql.services import scoring
-from gql.services.evaluation_results import ResultView
-from gql.services.evaluations import MonthView, Scoreboard
-from gql.services.performance import GoalView
+from gql.services.evaluations import rules as scoring
+from gql.services.evaluations.performance import GoalView
+from gql.services.evaluations.results import ResultView
+from gql.services.evaluations.service import MonthView, Scoreboard
 
 __all__ = [
     "ClassificationType",

@@ -22,7 +22,7 @@ from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import described_enum
-from gql.services.territories import ManagerSchedule
+from gql.services.territories.service import ManagerSchedule
 
 __all__ = [
     "BalanceType",

@@ -22,7 +22,7 @@ _CHUNK = 900  # below SQLite's bound-parameter limit
 
 
 class PlanningInputRepository:
-    """Reads the retailer facts :mod:`gql.services.planning` needs, without loading rows."""
+    """Reads the retailer facts the territory rules need, without loading rows."""
 
     def __init__(self, session: Session) -> None:
         self._session = session

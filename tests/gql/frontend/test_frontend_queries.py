@@ -29,7 +29,7 @@ from graphql import (
 import gql.schema
 from gql.context import Context
 from gql.schema.relay import decode_global_id
-from gql.services.events import VisitEvent, VisitEventKind
+from gql.services.visits.events import VisitEvent, VisitEventKind
 from gql.settings import Settings
 from tests.gql.api import Api
 from tests.gql.conftest import DemoPeople

@@ -19,7 +19,7 @@ from graphql import GraphQLObjectType
 
 from gql.context import Context
 from gql.schema.relay import decode_global_id, encode_global_id
-from gql.services.events import VisitEvent, VisitEventKind
+from gql.services.visits.events import VisitEvent, VisitEventKind
 from tests.gql.api import Api
 from tests.gql.conftest import DemoPeople
 

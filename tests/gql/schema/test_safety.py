@@ -18,8 +18,8 @@ from starlette.testclient import TestClient
 
 from gql.app import create_app
 from gql.auth import mint_token
-from gql.services.directory import DirectoryService
-from gql.services.visits import VisitService
+from gql.services.directory.service import DirectoryService
+from gql.services.visits.service import VisitService
 from gql.settings import Settings
 from tests.gql.conftest import DemoPeople
 

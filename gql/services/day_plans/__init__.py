@@ -1,0 +1,1 @@
+"""A manager's day plan (R2): which retailers, in what order, routed by ``tsp``."""

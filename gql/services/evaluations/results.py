@@ -1,0 +1,131 @@
+"""Closed results between the store and the pure rules: values, lines, files, monthly scores.
+
+A stored result is rebuilt into :class:`~gql.services.evaluations.rules.ResultFile` (closing +
+ordered amendments) whenever it is read or amended, so the rules validate every change and derive
+the history; and into a :class:`~gql.services.evaluations.rules.MonthlyScore` (current values) when
+a quarter or year is evaluated from closed months.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from gql.services.evaluations import rules as scoring
+
+if TYPE_CHECKING:
+    from gql.domain.evaluations import EvaluationResultInfo
+
+__all__ = [
+    "ResultView",
+    "dismissals_of",
+    "line_json",
+    "lines_of",
+    "monthly_from_result",
+    "result_file",
+    "view_of",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class ResultView:
+    """A closed result with its current values and full history (closing + amendments)."""
+
+    result: EvaluationResultInfo
+    current: dict[str, scoring.FieldValue]
+    history: tuple[scoring.Version, ...]
+
+
+def result_file(result: EvaluationResultInfo) -> scoring.ResultFile:
+    """The rules' file for a stored result (ids and authors as text)."""
+    closed = scoring.ClosedResult.of(
+        str(result.manager_id),
+        result.period,
+        dict(result.values),
+        closed_by=str(result.closed_by),
+        closed_at=result.closed_at,
+    )
+    amendments = tuple(
+        scoring.Amendment.of(
+            str(a.id), author=str(a.author_id), reason=a.reason, at=a.at, changes=dict(a.changes)
+        )
+        for a in result.amendments
+    )
+    return scoring.ResultFile(closed, amendments)
+
+
+def view_of(result: EvaluationResultInfo) -> ResultView:
+    """Current values and history of a stored result."""
+    file = result_file(result)
+    return ResultView(result, file.current(), file.history())
+
+
+def line_json(line: scoring.ScoreLine) -> dict[str, Any]:
+    """A score line as kept in the result's provenance."""
+    return {
+        "part": line.part.value,
+        "rule": line.rule,
+        "points": line.points,
+        "weighted_points": line.weighted_points,
+        "event_ids": list(line.event_ids),
+        "note": line.note,
+    }
+
+
+def lines_of(detail: dict[str, Any]) -> tuple[scoring.ScoreLine, ...]:
+    """The score lines stored with a closed monthly result."""
+    return tuple(
+        scoring.ScoreLine(
+            scoring.Part(d["part"]),
+            d["rule"],
+            float(d["points"]),
+            float(d["weighted_points"]),
+            tuple(d["event_ids"]),
+            d["note"],
+        )
+        for d in detail.get("lines", [])
+    )
+
+
+def dismissals_of(detail: dict[str, Any]) -> tuple[scoring.Dismissal, ...]:
+    """The dismissal flags stored with a closed monthly result."""
+    return tuple(
+        scoring.Dismissal(scoring.DismissalReason(d["reason"]), tuple(d["event_ids"]))
+        for d in detail.get("dismissals", [])
+    )
+
+
+def monthly_from_result(
+    result: EvaluationResultInfo, current: dict[str, scoring.FieldValue]
+) -> scoring.MonthlyScore:
+    """A monthly score as amended, for the quarterly and annual rules.
+
+    An amendment that clears ``dismissal_flag`` drops the stored flags; one that sets it with
+    no stored reason is carried as ``honours_lost`` (the annual rules treat both alike).
+    """
+    month = scoring.Month(int(result.period[:4]), int(result.period[5:7]))
+    flag = bool(current.get("dismissal_flag"))
+    dismissals = dismissals_of(dict(result.detail)) if flag else ()
+    deadline = result.detail.get("review_deadline")
+    return scoring.MonthlyScore(
+        manager_id=str(result.manager_id),
+        month=month,
+        policy_version=str(current.get("policy_version", result.policy_version)),
+        business=_number(current.get("business")),
+        discipline=_number(current.get("discipline")),
+        basic_work=_number(current.get("basic_work")),
+        training=_number(current.get("training")),
+        total=_number(current.get("total")),
+        lines=lines_of(dict(result.detail)),
+        dismissals=dismissals,
+        void_by_veto=bool(current.get("void_by_veto")),
+        honours_lost=bool(current.get("honours_lost")) or (flag and not dismissals),
+        target_missed=bool(current.get("target_missed")),
+        sales_completion=_number(result.detail.get("sales_completion")),
+        review_deadline=date.fromisoformat(deadline) if deadline else month.last_day,
+    )
+
+
+def _number(value: object) -> float:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

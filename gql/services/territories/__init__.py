@@ -1,0 +1,1 @@
+"""Territory and schedule proposals (R6): partition, then route; rules in ``rules/``."""

@@ -1,0 +1,145 @@
+"""Batch planning for ``visitgis plan territories|schedule``: same rules as the API.
+
+The command acts as a marketing staff member (``--as``, default: the first active one), so
+proposals are recorded with a real author and only marketing can apply them, exactly as
+through GraphQL. Progress goes to the callback; the caller commits once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+from gql.domain import Role
+from gql.services.access import Principal
+from gql.services.errors import ServiceError
+from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
+from gql.store.repositories import DepartmentRepository, StaffRepository
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from gql.domain.territories import Proposal
+    from gql.services.territories.jobs import Job
+    from gql.services.territories.rules import Progress
+
+__all__ = ["BatchError", "BatchOutcome", "BatchRequest", "run_batch"]
+
+
+class BatchError(Exception):
+    """The batch cannot run; the message says what to change. Nothing was written."""
+
+
+@dataclass(frozen=True, slots=True)
+class BatchRequest:
+    """One ``visitgis plan`` run."""
+
+    kind: Literal["territories", "schedule"]
+    department_code: str | None = None
+    managers: int | None = None
+    locked_retailer_ids: tuple[int, ...] = ()
+    territory_proposal_id: int | None = None
+    cap_hours: float = 8.0
+    apply: bool = False
+    staff_no: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOutcome:
+    """The stored (and maybe applied) proposal and what to print."""
+
+    proposal: Proposal
+    moved_retailers: int
+    lines: tuple[str, ...]
+
+
+def _principal(session: Session, staff_no: str | None) -> Principal:
+    staff_repo = StaffRepository(session)
+    if staff_no is not None:
+        staff = staff_repo.get_by_staff_no(staff_no)
+        if staff is None or not staff.active:
+            raise BatchError(f"no active staff member with staff number {staff_no!r}")
+        return Principal.from_staff(staff)
+    candidates = [
+        s for _, s in staff_repo.page(first=500).items if s.role is Role.MARKETING and s.active
+    ]
+    if not candidates:
+        raise BatchError("no active marketing staff member to act as; pass --as STAFF_NO")
+    return Principal.from_staff(candidates[0])
+
+
+def run_batch(session: Session, request: BatchRequest, *, progress: Progress) -> BatchOutcome:
+    """Compute, store and (with ``apply``) apply one proposal.
+
+    Raises
+    ------
+    BatchError
+        Unknown department or staff, a role that may not plan, or planning input the core
+        rejects (the message names what to fix).
+    """
+    principal = _principal(session, request.staff_no)
+    department_id = None
+    if request.department_code is not None:
+        department = DepartmentRepository(session).by_code(request.department_code)
+        if department is None:
+            raise BatchError(f"no department with code {request.department_code!r}")
+        department_id = department.id
+    service = TerritoryService(session, principal)
+    try:
+        job: Job
+        if request.kind == "territories":
+            job = service.territory_job(
+                TerritoryCommand(
+                    department_id=department_id,
+                    managers=request.managers,
+                    locked_retailer_ids=request.locked_retailer_ids,
+                )
+            )
+        else:
+            job = service.schedule_job(
+                ScheduleCommand(
+                    department_id=department_id,
+                    territory_proposal_id=request.territory_proposal_id,
+                    cap_hours=request.cap_hours,
+                )
+            )
+        proposal = service.store(job, service.compute_now(job, progress))
+        moved = 0
+        if request.apply:
+            proposal, moved = service.apply(proposal.id)
+    except ServiceError as exc:
+        raise BatchError(str(exc)) from exc
+    return BatchOutcome(proposal=proposal, moved_retailers=moved, lines=_summary(proposal, moved))
+
+
+def _summary(proposal: Proposal, moved: int) -> tuple[str, ...]:
+    m = proposal.metrics
+    lines = [
+        f"proposal {proposal.id} ({proposal.kind.value}, {proposal.status.value}) by "
+        f"{proposal.created_by}: {m.get('retailers')} retailers, {m.get('managers')} managers, "
+        f"computed in {m.get('computeS')} s"
+    ]
+    if proposal.kind.value == "TERRITORIES":
+        for label in ("proposal", "current"):
+            c = m.get(label)
+            if c:
+                lines.append(
+                    f"  {label:<8} workload cv {c['workload']['cv']:.3f} worst "
+                    f"{c['workload']['worstDeviation']:.3f}; count cv "
+                    f"{c['retailerCount']['cv']:.3f}; volume cv {c['orderVolume']['cv']:.3f}; "
+                    f"mean distance {c['meanDistanceToCentreM']:.0f} m; fragmented "
+                    f"{c['fragmentedTerritories']}"
+                )
+        lines.append(f"  retailers that change manager: {m.get('movedRetailers')}")
+    else:
+        s, z = m["schedule"], m["districtZones"]
+        lines.append(
+            f"  {s['days']} days, {s['totalTravelM'] / 1000:.0f} km, longest day "
+            f"{s['maxDayHours']:.2f} h (cap {s['capHours']:g} h), over cap {s['daysOverCap']}; "
+            f"weekday order balance cv {z['ordersBalance']['cv']:.4f}"
+        )
+    if proposal.status.value == "APPLIED":
+        lines.append(f"  applied: {moved} retailer(s) reassigned")
+    else:
+        lines.append("  not applied (use --apply, or apply it in the planning screen)")
+    return tuple(lines)

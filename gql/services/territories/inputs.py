@@ -1,0 +1,116 @@
+"""Turn the store's retailer facts into the planning core's :class:`RetailerSet`.
+
+The planning core (:mod:`gql.services.territories.rules`) speaks in manager *indices* ``0..k-1``,
+class grades 1 (best) to 5, planning business types and minutes; the store speaks in staff ids,
+grades 1..30 (30 = largest purchases), domain business types and seconds. This module is the one
+place that translates, so both sides stay in their own units.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gql.services.territories.rules import NO_MANAGER, NO_ORDER_DAY, BusinessType, RetailerSet
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from gql.domain.territories import PlanningRetailer
+
+__all__ = ["PLANNING_GRADE_BAND", "PlanningInputs", "planning_grade", "planning_inputs"]
+
+PLANNING_GRADE_BAND = 6
+"""Store grades per planning grade: 25-30 → 1 (weekly), …, 1-6 → 5 (monthly)."""
+
+_BUSINESS_TYPE = {
+    "ORDINARY": BusinessType.CONVENIENCE,  # the corner shop: same service time
+    "CONVENIENCE": BusinessType.CONVENIENCE,
+    "CHAIN_SUPERMARKET": BusinessType.SUPERMARKET_CHAIN,
+    "HOTEL_ENTERTAINMENT": BusinessType.HOTEL_ENTERTAINMENT,
+    "OTHER": BusinessType.OTHER,
+}
+_MAX_SERVICE_MIN = 240.0
+_DEFAULT_OPEN_MIN, _DEFAULT_CLOSE_MIN = 8 * 60.0, 21 * 60.0
+
+
+def planning_grade(store_grade: int) -> int:
+    """Map the store's class grade 1..30 (30 = largest) to the planning grade 1 (best)..5.
+
+    Examples
+    --------
+    >>> [planning_grade(g) for g in (30, 25, 24, 13, 6, 1)]
+    [1, 1, 2, 3, 5, 5]
+    """
+    return 5 - min(4, (max(1, store_grade) - 1) // PLANNING_GRADE_BAND)
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class PlanningInputs:
+    """A district ready to plan: the retailer set and how its indices map back to ids.
+
+    ``manager_ids[j]`` is the staff id of territory ``j``; ``previous_manager_ids[i]`` the
+    stored manager of ``retailers.retailer_id[i]`` (``None`` if unassigned), kept so that
+    applying can detect retailers that changed hands in between.
+    """
+
+    retailers: RetailerSet
+    manager_ids: tuple[int, ...]
+    previous_manager_ids: tuple[int | None, ...]
+
+
+def planning_inputs(
+    facts: Sequence[PlanningRetailer],
+    manager_ids: Sequence[int],
+    *,
+    locked_ids: frozenset[int] = frozenset(),
+) -> PlanningInputs:
+    """Build the :class:`RetailerSet` of ``facts`` for territories of ``manager_ids``.
+
+    A retailer whose manager is not in ``manager_ids`` (inactive, or left out) starts
+    unassigned. Validation of positions, grades and locks is the planning core's, whose
+    :class:`~gql.services.territories.rules.PlanningError` says what to fix.
+    """
+    index = {m: j for j, m in enumerate(manager_ids)}
+    retailers = RetailerSet(
+        retailer_id=np.array([f.id for f in facts], dtype=np.int64),
+        lat_deg=np.array([f.lat for f in facts], dtype=np.float64),
+        lon_deg=np.array([f.lon for f in facts], dtype=np.float64),
+        grade=np.array([planning_grade(f.grade) for f in facts], dtype=np.int64),
+        business_type=np.array(
+            [int(_BUSINESS_TYPE.get(f.business_type, BusinessType.OTHER)) for f in facts],
+            dtype=np.int64,
+        ),
+        is_key=np.array([f.key_customer for f in facts], dtype=np.bool_),
+        service_min=np.array(
+            [min(_MAX_SERVICE_MIN, f.service_time_s / 60.0) for f in facts], dtype=np.float64
+        ),
+        order_weekday=np.array(
+            [f.order_weekday if 0 <= f.order_weekday <= 4 else NO_ORDER_DAY for f in facts],
+            dtype=np.int64,
+        ),
+        order_volume=np.array([f.volume_cartons for f in facts], dtype=np.float64),
+        locked=np.array([f.id in locked_ids for f in facts], dtype=np.bool_),
+        current_manager=np.array(
+            [
+                NO_MANAGER if f.manager_id is None else index.get(f.manager_id, NO_MANAGER)
+                for f in facts
+            ],
+            dtype=np.int64,
+        ),
+        open_min=np.array(
+            [_DEFAULT_OPEN_MIN if f.open_s is None else f.open_s / 60.0 for f in facts],
+            dtype=np.float64,
+        ),
+        close_min=np.array(
+            [_DEFAULT_CLOSE_MIN if f.close_s is None else f.close_s / 60.0 for f in facts],
+            dtype=np.float64,
+        ),
+    )
+    return PlanningInputs(
+        retailers=retailers,
+        manager_ids=tuple(manager_ids),
+        previous_manager_ids=tuple(f.manager_id for f in facts),
+    )

@@ -1,0 +1,481 @@
+"""Territory and schedule proposals (R6, issue 8): propose, compare, apply explicitly.
+
+The marketing department asks for a proposal for a district (one department, or the whole
+company) and its managers; the planning core computes it off the request path and the proposal
+is stored with its metrics and the current plan's, for comparison. Nothing changes until
+marketing applies it: applying a TERRITORIES proposal reassigns retailers (all or nothing, and
+only if no retailer changed hands meanwhile); applying a SCHEDULE makes it the managers'
+current 4-week calendar.
+
+Access: marketing creates, applies and discards; department heads and deputies read proposals
+of their department (and whole-company ones); managers read their own applied schedule; other
+roles see nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from gql.domain import Role
+from gql.domain.territories import Proposal, ProposalKind, ProposalStatus
+from gql.services.access import Principal, require_role
+from gql.services.errors import InvalidQuery, NotFound, Unauthenticated
+from gql.services.paging import Page, PageRequest, empty_page
+from gql.services.territories.inputs import planning_inputs
+from gql.services.territories.jobs import (
+    Job,
+    ScheduleJob,
+    ScheduleResult,
+    TerritoryJob,
+    TerritoryResult,
+    evaluate_current,
+    run_schedule,
+    run_territories,
+    schedule_draft,
+    territory_draft,
+)
+from gql.services.territories.rules import PlanningError, TooManyManagersError
+from gql.store.repositories import DepartmentRepository, ManagerRepository
+from gql.store.repositories.planning_inputs import PlanningInputRepository
+from gql.store.repositories.territories import (
+    ProposalFilter,
+    ProposalRepository,
+    StaleAssignment,
+)
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from sqlalchemy.orm import Session
+
+    from gql.domain import AccountManager
+    from gql.domain.territories import PlanningRetailer, ProposalAssignment, ScheduleDay
+    from gql.services.territories.rules import Progress
+
+__all__ = [
+    "SALES_WINDOW_DAYS",
+    "CurrentTerritories",
+    "ManagerSchedule",
+    "ScheduleCommand",
+    "TerritoryCommand",
+    "TerritoryService",
+]
+
+SALES_WINDOW_DAYS = 28
+"""Order volume is summed over the last 4 weeks of sales on record (one planning cycle)."""
+
+PLANNERS = frozenset({Role.MARKETING})
+READERS = frozenset({Role.MARKETING, Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD})
+
+
+@dataclass(frozen=True, slots=True)
+class TerritoryCommand:
+    """Partition a district's retailers among its managers.
+
+    ``department_id`` ``None`` plans the whole company; ``managers`` defaults to the district's
+    active managers (fewer: the ones serving most retailers keep a territory). Locked retailers
+    keep their current manager.
+    """
+
+    department_id: int | None = None
+    managers: int | None = None
+    locked_retailer_ids: tuple[int, ...] = ()
+    warm_start: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleCommand:
+    """Plan the 4-week calendar on the current assignment or on a territory proposal."""
+
+    department_id: int | None = None
+    territory_proposal_id: int | None = None
+    cap_hours: float = 8.0
+
+
+@dataclass(frozen=True, slots=True)
+class ManagerSchedule:
+    """One manager's routed days from one schedule proposal."""
+
+    proposal: Proposal
+    manager_id: int
+    days: tuple[ScheduleDay, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentTerritories:
+    """The current territories of a district: metrics and per-manager totals (as JSON)."""
+
+    department_id: int | None
+    metrics: Mapping[str, Any]
+    territories: tuple[Mapping[str, Any], ...]
+
+
+class TerritoryService:
+    """Create, read, apply and discard territory and schedule proposals."""
+
+    def __init__(
+        self,
+        session: Session,
+        principal: Principal | None,
+        *,
+        deadline_s: float = 300.0,
+        now: Callable[[], datetime] | None = None,
+    ) -> None:
+        self._session = session
+        self._principal = principal
+        self._deadline_s = deadline_s
+        self._now = now or (lambda: datetime.now(UTC))
+        self._proposals = ProposalRepository(session)
+        self._managers = ManagerRepository(session)
+        self._inputs = PlanningInputRepository(session)
+
+    # -- access --------------------------------------------------------------------------
+
+    def _caller(self) -> Principal:
+        if self._principal is None:
+            raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
+        return self._principal
+
+    def _planner(self, action: str) -> Principal:
+        principal = self._caller()
+        require_role(principal, PLANNERS, action)
+        return principal
+
+    def _may_read(self, proposal: Proposal) -> bool:
+        principal = self._caller()
+        if principal.role is Role.MARKETING:
+            return True
+        if principal.role in (Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD):
+            return proposal.department_id in (None, principal.department_id)
+        return False
+
+    def proposal(self, proposal_id: int) -> Proposal | None:
+        """The proposal, or ``None`` when missing or not readable by the caller."""
+        if self._principal is None:
+            return None
+        proposal = self._proposals.get(proposal_id)
+        return proposal if proposal is not None and self._may_read(proposal) else None
+
+    def _readable(self, proposal_id: int) -> Proposal:
+        proposal = self.proposal(proposal_id)
+        if proposal is None:
+            raise NotFound("proposal")
+        return proposal
+
+    def proposals(
+        self,
+        request: PageRequest,
+        *,
+        department_id: int | None = None,
+        kinds: tuple[ProposalKind, ...] = (),
+        statuses: tuple[ProposalStatus, ...] = (),
+    ) -> Page[Proposal]:
+        """Proposals the caller may read, newest first."""
+        principal = self._caller()
+        if principal.role not in READERS:
+            return empty_page(request)  # type: ignore[return-value]
+        departments: frozenset[int] | None = None
+        if principal.role is not Role.MARKETING:
+            if department_id not in (None, principal.department_id):
+                return empty_page(request)  # type: ignore[return-value]
+            departments = frozenset({principal.department_id})
+        elif department_id is not None:
+            departments = frozenset({department_id})
+        where = ProposalFilter(department_ids=departments, kinds=kinds, statuses=statuses)
+        try:
+            return self._proposals.page(where, first=request.first, after=request.after)
+        except ValueError as exc:
+            raise InvalidQuery(str(exc)) from exc
+
+    def assignments(
+        self, proposal_id: int, *, manager_ids: tuple[int, ...] | None = None
+    ) -> list[ProposalAssignment]:
+        """A readable proposal's assignments (optionally of some managers)."""
+        self._readable(proposal_id)
+        return self._proposals.assignments(proposal_id, manager_ids=manager_ids)
+
+    async def current(self, department_id: int | None) -> CurrentTerritories | None:
+        """The current assignment's territories and metrics (the baseline of every proposal).
+
+        Marketing reads any district (``None``: the company); heads and deputies their own
+        department (``None`` means theirs). ``None`` for everyone else.
+        """
+        principal = self._caller()
+        if principal.role in (Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD):
+            if department_id not in (None, principal.department_id):
+                return None
+            department_id = principal.department_id
+        elif principal.role is not Role.MARKETING:
+            return None
+        active, _ = self._district(department_id)
+        facts = self._facts(list(active), include_unassigned=False)
+        if not facts:
+            return CurrentTerritories(department_id, {}, ())
+        serving = {f.manager_id for f in facts}
+        inputs = planning_inputs(facts, [m for m in active if m in serving])
+        result = await asyncio.to_thread(evaluate_current, inputs)
+        return CurrentTerritories(department_id, result[0], tuple(result[1]))
+
+    # -- creating ------------------------------------------------------------------------
+
+    def _district(self, department_id: int | None) -> tuple[dict[int, AccountManager], list[int]]:
+        """(active managers by staff id, all manager ids) of the district, ascending."""
+        if department_id is None:
+            managers = self._managers.all()
+        else:
+            if DepartmentRepository(self._session).get_many([department_id])[0] is None:
+                raise NotFound("department")
+            managers = self._managers.by_department(department_id)
+        ordered = sorted(managers, key=lambda m: m.staff_id)
+        active = {m.staff_id: m for m in ordered if m.active}
+        return active, [m.staff_id for m in ordered]
+
+    def territory_job(self, command: TerritoryCommand) -> TerritoryJob:
+        """Read and check everything a territory proposal needs (on the caller's thread)."""
+        principal = self._planner("create territory proposals")
+        active, everyone = self._district(command.department_id)
+        facts = self._facts(everyone, include_unassigned=command.department_id is None)
+        k = len(active) if command.managers is None else command.managers
+        if k < 1:
+            raise InvalidQuery("managers must be at least 1")
+        if k > len(facts):
+            raise InvalidQuery(str(TooManyManagersError(k, len(facts))))
+        if k > len(active):
+            raise InvalidQuery(
+                f"the district has {len(active)} active manager(s); ask for at most "
+                f"{len(active)} territories or add managers first"
+            )
+        chosen = _busiest(list(active), facts, k)
+        locked = frozenset(command.locked_retailer_ids)
+        unknown = sorted(locked - {f.id for f in facts})
+        if unknown:
+            raise InvalidQuery(
+                f"locked retailer(s) {unknown[:10]} are not active retailers of this district"
+            )
+        planned = set(chosen)
+        orphans = [f.id for f in facts if f.id in locked and f.manager_id not in planned]
+        if orphans:
+            raise InvalidQuery(
+                f"locked retailer(s) {orphans[:10]} have no manager among the {k} planned; "
+                "unlock them, give them a manager or plan for more managers"
+            )
+        try:
+            inputs = planning_inputs(facts, chosen, locked_ids=locked)
+        except PlanningError as exc:
+            raise InvalidQuery(str(exc)) from exc
+        return TerritoryJob(
+            principal_id=principal.staff_id,
+            department_id=command.department_id,
+            inputs=inputs,
+            warm_start=command.warm_start,
+            locked_retailer_ids=tuple(sorted(locked)),
+        )
+
+    def schedule_job(self, command: ScheduleCommand) -> ScheduleJob:
+        """Read and check everything a schedule proposal needs (on the caller's thread)."""
+        principal = self._planner("create schedule proposals")
+        if not 0 < command.cap_hours <= 24:
+            raise InvalidQuery(f"capHours must be in (0, 24]; got {command.cap_hours:g}")
+        department_id = command.department_id
+        based_on: Proposal | None = None
+        if command.territory_proposal_id is not None:
+            based_on = self._readable(command.territory_proposal_id)
+            if based_on.kind is not ProposalKind.TERRITORIES:
+                raise InvalidQuery("territoryProposalId must name a TERRITORIES proposal")
+            if based_on.status is ProposalStatus.DISCARDED:
+                raise InvalidQuery("that territory proposal was discarded")
+            if department_id is not None and department_id != based_on.department_id:
+                raise InvalidQuery("departmentId differs from the territory proposal's district")
+            department_id = based_on.department_id
+        active, everyone = self._district(department_id)
+        facts = self._facts(everyone, include_unassigned=department_id is None)
+        if not facts:
+            raise InvalidQuery("the district has no active retailers to schedule")
+        if based_on is not None:
+            owner = {a.retailer_id: a.manager_id for a in self._proposals.assignments(based_on.id)}
+        else:
+            owner = {f.id: f.manager_id for f in facts if f.manager_id is not None}
+        missing = [f.id for f in facts if owner.get(f.id) not in active]
+        if missing:
+            raise InvalidQuery(
+                f"{len(missing)} retailer(s) have no active manager (e.g. {missing[:5]}); "
+                "apply a territory proposal first or base the schedule on one"
+            )
+        managers = sorted({owner[f.id] for f in facts})
+        facts = [replace(f, manager_id=owner[f.id]) for f in facts]
+        try:
+            inputs = planning_inputs(facts, managers)
+        except PlanningError as exc:
+            raise InvalidQuery(str(exc)) from exc
+        return ScheduleJob(
+            principal_id=principal.staff_id,
+            department_id=department_id,
+            based_on_id=None if based_on is None else based_on.id,
+            inputs=inputs,
+            cap_hours=command.cap_hours,
+            depots=tuple((active[m].start_lat, active[m].start_lon) for m in managers),
+        )
+
+    def _facts(self, manager_ids: list[int], *, include_unassigned: bool) -> list[PlanningRetailer]:
+        last = self._inputs.latest_order_date()
+        first = None if last is None else last - timedelta(days=SALES_WINDOW_DAYS - 1)
+        return self._inputs.retailers(
+            manager_ids, sales_from=first, sales_to=last, include_unassigned=include_unassigned
+        )
+
+    def store(self, job: Job, computed: TerritoryResult | ScheduleResult) -> Proposal:
+        """Store a computed job as a PROPOSED proposal (on the caller's thread)."""
+        if isinstance(job, TerritoryJob) and isinstance(computed, TerritoryResult):
+            draft = territory_draft(job, computed)
+        elif isinstance(job, ScheduleJob) and isinstance(computed, ScheduleResult):
+            draft = schedule_draft(job, computed)
+        else:
+            raise TypeError("store() needs the result of computing this very job")
+        proposal_id = self._proposals.add(draft, now=self._now())
+        stored = self._proposals.get(proposal_id)
+        assert stored is not None
+        return stored
+
+    def compute_now(
+        self, job: Job, progress: Progress | None = None
+    ) -> TerritoryResult | ScheduleResult:
+        """Run a job on this thread (the CLI); planning errors become :class:`InvalidQuery`."""
+        started = time.perf_counter()
+        try:
+            if isinstance(job, TerritoryJob):
+                return run_territories(job, progress, started)
+            return run_schedule(job, progress, started)
+        except PlanningError as exc:
+            raise InvalidQuery(_with_staff_ids(str(exc), job.inputs.manager_ids)) from exc
+
+    async def compute(self, job: Job) -> TerritoryResult | ScheduleResult:
+        """Run a job in a worker thread with the service's deadline (the API)."""
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(self.compute_now, job), timeout=self._deadline_s
+            )
+        except TimeoutError as exc:
+            raise InvalidQuery(
+                f"planning took longer than {self._deadline_s:g} s; run "
+                "`visitgis plan …` for a district this large"
+            ) from exc
+
+    async def create_territories(self, command: TerritoryCommand) -> Proposal:
+        """Compute and store a territory proposal (the API's path: off the event loop)."""
+        job = self.territory_job(command)
+        return self.store(job, await self.compute(job))
+
+    async def create_schedule(self, command: ScheduleCommand) -> Proposal:
+        """Compute and store a schedule proposal (the API's path: off the event loop)."""
+        job = self.schedule_job(command)
+        return self.store(job, await self.compute(job))
+
+    # -- deciding ------------------------------------------------------------------------
+
+    def apply(self, proposal_id: int) -> tuple[Proposal, int]:
+        """Apply a PROPOSED proposal; return it and how many retailers changed manager."""
+        principal = self._planner("apply proposals")
+        proposal = self._readable(proposal_id)
+        if proposal.status is not ProposalStatus.PROPOSED:
+            raise InvalidQuery(f"the proposal is {proposal.status.value}; only PROPOSED applies")
+        moved = 0
+        now = self._now()
+        if proposal.kind is ProposalKind.TERRITORIES:
+            try:
+                moved = self._proposals.reassign_retailers(proposal_id, now=now)
+            except StaleAssignment as exc:
+                raise InvalidQuery(str(exc)) from exc
+        else:
+            off_plan = self._proposals.retailers_off_plan(proposal_id)
+            if off_plan:
+                first = "apply its territory proposal first or " if proposal.based_on_id else ""
+                raise InvalidQuery(
+                    f"{len(off_plan)} retailer(s) are not with the manager this schedule "
+                    f"assumes (e.g. {off_plan[:5]}); {first}create a new schedule"
+                )
+        self._decide(proposal_id, ProposalStatus.APPLIED, principal, now)
+        applied = self._proposals.get(proposal_id)
+        assert applied is not None
+        return applied, moved
+
+    def discard(self, proposal_id: int) -> Proposal:
+        """Discard a PROPOSED proposal (it stays readable, for the record)."""
+        principal = self._planner("discard proposals")
+        proposal = self._readable(proposal_id)
+        if proposal.status is not ProposalStatus.PROPOSED:
+            raise InvalidQuery(f"the proposal is {proposal.status.value}; only PROPOSED discards")
+        self._decide(proposal_id, ProposalStatus.DISCARDED, principal, self._now())
+        discarded = self._proposals.get(proposal_id)
+        assert discarded is not None
+        return discarded
+
+    def _decide(
+        self, proposal_id: int, status: ProposalStatus, by: Principal, now: datetime
+    ) -> None:
+        try:
+            self._proposals.mark(proposal_id, status, by=by.staff_id, now=now)
+        except LookupError as exc:
+            raise InvalidQuery("someone else decided this proposal first; reload it") from exc
+
+    # -- schedules -----------------------------------------------------------------------
+
+    def schedule(
+        self, manager_id: int, *, week: int | None = None, proposal_id: int | None = None
+    ) -> ManagerSchedule | None:
+        """A manager's days (optionally of week 0-3) from a schedule proposal.
+
+        Without ``proposal_id``: the newest APPLIED schedule covering the manager. Managers
+        read only their own applied schedule; heads and deputies their department's managers.
+        """
+        principal = self._caller()
+        if week is not None and not 0 <= week <= 3:
+            raise InvalidQuery("week must be 0..3 (the 4-week cycle)")
+        manager = self._managers.get_many([manager_id])[0]
+        if manager is None:
+            return None
+        role = principal.role
+        if role is Role.ACCOUNT_MANAGER:
+            allowed = manager.staff_id == principal.staff_id
+        elif role in (Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD):
+            allowed = manager.department_id == principal.department_id
+        else:
+            allowed = role is Role.MARKETING
+        if not allowed:
+            return None
+        if proposal_id is None:
+            proposal = self._proposals.latest_applied_schedule(manager_id)
+        else:
+            proposal = self._proposals.get(proposal_id)
+            if proposal is not None and role is Role.ACCOUNT_MANAGER:
+                proposal = proposal if proposal.status is ProposalStatus.APPLIED else None
+            elif proposal is not None and not self._may_read(proposal):
+                proposal = None
+        if proposal is None or proposal.kind is not ProposalKind.SCHEDULE:
+            return None
+        days = self._proposals.days(proposal.id, manager_id=manager_id, week=week)
+        return ManagerSchedule(proposal=proposal, manager_id=manager_id, days=tuple(days))
+
+
+def _with_staff_ids(message: str, manager_ids: tuple[int, ...]) -> str:
+    """The core names territories by index; callers know managers by staff id."""
+
+    def name(match: re.Match[str]) -> str:
+        j = int(match.group(1))
+        return f"manager {manager_ids[j]}" if j < len(manager_ids) else match.group(0)
+
+    return re.sub(r"\bmanager (\d+)", name, message)
+
+
+def _busiest(active: list[int], facts: list[PlanningRetailer], k: int) -> list[int]:
+    """The ``k`` active managers serving the most retailers (ties: lower id), ascending."""
+    served: dict[int, int] = dict.fromkeys(active, 0)
+    for f in facts:
+        if f.manager_id in served:
+            served[f.manager_id] += 1
+    ranked = sorted(active, key=lambda m: (-served[m], m))[:k]
+    return sorted(ranked)

@@ -1,0 +1,1 @@
+"""Check-in, check-out and offline sync (R3, R4): carrier fixes, verdicts, live events."""

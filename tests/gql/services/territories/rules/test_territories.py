@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gql.services.territories.rules import (
+    InvalidRetailersError,
+    LockedRetailerError,
+    PartitionSettings,
+    RetailerSet,
+    TerritoryProposal,
+    TooManyManagersError,
+    evaluate_partition,
+    partition_territories,
+    synthetic_city,
+)
+from gql.services.territories.rules._geometry import project_local_m
+from gql.services.territories.rules.contiguity import count_fragmented, neighbour_graph
+
+from .conftest import with_columns
+
+
+def test_cold_partition_balances_workload_count_and_volume(proposal: TerritoryProposal) -> None:
+    """Workload, retailer count and order volume are each within ±5 % of the mean."""
+    m = proposal.metrics
+    assert m.workload.worst_deviation <= 0.05
+    assert m.workload.cv <= 0.025
+    assert m.retailer_count.worst_deviation <= 0.05
+    assert m.order_volume.worst_deviation <= 0.05
+
+
+def test_every_territory_is_contiguous_on_the_delaunay_graph(
+    city: RetailerSet, proposal: TerritoryProposal
+) -> None:
+    """An independent recount finds no fragmented territory and no empty one."""
+    graph = neighbour_graph(project_local_m(city.lat_deg, city.lon_deg))
+    assert count_fragmented(graph, proposal.territory, 6) == 0
+    assert proposal.metrics.fragmented_territories == 0
+    assert np.bincount(proposal.territory, minlength=6).min() > 0
+
+
+def test_reported_workload_matches_the_assignment(
+    city: RetailerSet, proposal: TerritoryProposal
+) -> None:
+    """Per-territory workload equals an independent re-evaluation of the same assignment."""
+    again = evaluate_partition(city, proposal.territory, 6)
+    np.testing.assert_allclose(again.workload_min, proposal.workload_min)
+    assert again.metrics.workload == proposal.metrics.workload
+
+
+def test_partition_is_more_compact_than_an_arbitrary_balanced_split(
+    city: RetailerSet, proposal: TerritoryProposal
+) -> None:
+    """Mean distance to centre beats a balanced split by retailer id (geography-blind)."""
+    blind = evaluate_partition(city, np.arange(city.n) % 6, 6)
+    assert (
+        proposal.metrics.mean_distance_to_centre_m < 0.75 * blind.metrics.mean_distance_to_centre_m
+    )
+
+
+def _churned(city: RetailerSet, territory: np.ndarray, seed: int) -> RetailerSet:
+    """Close 1 % of retailers and open 1 % new ones (no manager yet)."""
+    rng = np.random.default_rng(seed)
+    n = city.n
+    keep = np.sort(rng.choice(n, size=n - n // 100, replace=False))
+    fresh = synthetic_city(n // 100, seed=seed + 100)
+    current = np.r_[territory[keep], np.full(fresh.n, -1)]
+    cols = {
+        name: np.r_[getattr(city, name)[keep], getattr(fresh, name)]
+        for name in (
+            "lat_deg",
+            "lon_deg",
+            "grade",
+            "business_type",
+            "is_key",
+            "service_min",
+            "order_weekday",
+            "order_volume",
+            "open_min",
+            "close_min",
+        )
+    }
+    return RetailerSet(
+        retailer_id=np.r_[city.retailer_id[keep], 10_000_000 + fresh.retailer_id],
+        locked=np.zeros(current.size, dtype=bool),
+        current_manager=current,
+        **cols,
+    )
+
+
+def test_warm_start_after_churn_moves_at_most_five_percent(
+    city: RetailerSet, proposal: TerritoryProposal
+) -> None:
+    """After 1 % close and 1 % open, the warm start moves ≤ 5 % of existing retailers."""
+    churned = _churned(city, np.asarray(proposal.territory), seed=5)
+    warm = partition_territories(churned, 6)
+    existing = int((churned.current_manager >= 0).sum())
+    assert warm.metrics.moved_retailers <= 0.05 * existing
+    assert warm.metrics.workload.worst_deviation <= 0.05
+    assert warm.metrics.fragmented_territories == 0
+
+
+def test_locked_retailers_never_move(city: RetailerSet) -> None:
+    """Retailers locked to a deliberately bad manager keep that manager in the proposal."""
+    rng = np.random.default_rng(3)
+    current = np.asarray(
+        partition_territories(city, 4, settings=PartitionSettings(warm_start=False)).territory
+    )
+    locked = np.zeros(city.n, dtype=bool)
+    locked[rng.choice(city.n, size=40, replace=False)] = True
+    current = current.copy()
+    current[locked] = (current[locked] + 1) % 4  # lock them to a neighbour's territory
+    rs = with_columns(city, locked=locked, current_manager=current)
+    for warm in (True, False):
+        result = partition_territories(rs, 4, settings=PartitionSettings(warm_start=warm))
+        np.testing.assert_array_equal(result.territory[locked], current[locked])
+
+
+def test_more_managers_than_retailers_is_a_clear_error() -> None:
+    """Asking for more territories than retailers names the maximum allowed."""
+    rs = synthetic_city(5, seed=1)
+    with pytest.raises(TooManyManagersError, match="at most 5 managers"):
+        partition_territories(rs, 6)
+
+
+def test_zero_managers_is_rejected() -> None:
+    """n_managers must be positive."""
+    with pytest.raises(InvalidRetailersError, match="at least 1"):
+        partition_territories(synthetic_city(5, seed=1), 0)
+
+
+def test_locked_to_an_unknown_manager_is_a_clear_error(city: RetailerSet) -> None:
+    """A locked retailer whose manager index is outside the plan is a LockedRetailerError."""
+    current = np.zeros(city.n, dtype=np.int64)
+    current[0] = 9
+    locked = np.zeros(city.n, dtype=bool)
+    locked[0] = True
+    rs = with_columns(city, locked=locked, current_manager=current)
+    with pytest.raises(LockedRetailerError, match=r"outside 0\.\.2"):
+        partition_territories(rs, 3)
+
+
+def test_a_single_territory_takes_everyone() -> None:
+    """With one manager, every retailer is in territory 0 and balance is trivially perfect."""
+    rs = synthetic_city(30, seed=2)
+    result = partition_territories(rs, 1)
+    assert set(result.territory.tolist()) == {0}
+    assert result.metrics.workload.cv == 0.0
+
+
+def test_as_many_managers_as_retailers_gives_one_each() -> None:
+    """n retailers into n territories puts exactly one retailer in each."""
+    rs = synthetic_city(12, seed=4)
+    result = partition_territories(rs, 12)
+    assert sorted(result.territory.tolist()) == list(range(12))
+
+
+def test_progress_reports_reach_their_total(city: RetailerSet) -> None:
+    """The progress callback ends with done == total."""
+    seen: list[tuple[str, int, int]] = []
+    partition_territories(city, 3, progress=lambda s, d, t: seen.append((s, d, t)))
+    assert seen[-1][1] == seen[-1][2]
+    assert seen[0][1] == 0
+
+
+def test_evaluate_rejects_assignment_of_wrong_length(city: RetailerSet) -> None:
+    """Evaluating a plan with a missing manager index names the valid range."""
+    with pytest.raises(InvalidRetailersError, match=r"0\.\.5"):
+        evaluate_partition(city, np.zeros(city.n - 1, dtype=np.int64), 6)

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gql.services.territories.rules import (
+    InfeasibleCapError,
+    InvalidRetailersError,
+    RetailerSet,
+    Schedule,
+    TerritoryProposal,
+    estimate_workload,
+    plan_schedule,
+    split_weekdays,
+    visit_weeks,
+)
+from gql.services.territories.rules.weekdays import WeekdayPlan
+
+
+@pytest.fixture(scope="module")
+def schedule(city: RetailerSet, proposal: TerritoryProposal) -> Schedule:
+    """The 4-week schedule of the shared 6-territory proposal."""
+    return plan_schedule(city, proposal.territory, 6)
+
+
+def test_every_retailer_is_visited_as_often_as_its_policy_says(
+    city: RetailerSet, schedule: Schedule
+) -> None:
+    """Across the 120 routed days each retailer appears exactly visits_per_cycle times."""
+    visits = np.concatenate([d.retailer_id for d in schedule.days])
+    ids, counts = np.unique(visits, return_counts=True)
+    expected = estimate_workload(city).visits_per_cycle
+    order = np.argsort(city.retailer_id)
+    np.testing.assert_array_equal(ids, city.retailer_id[order])
+    np.testing.assert_array_equal(counts, expected[order])
+
+
+def test_each_manager_only_visits_own_territory(
+    city: RetailerSet, proposal: TerritoryProposal, schedule: Schedule
+) -> None:
+    """A day's retailers all belong to that day's manager."""
+    owner = dict(zip(city.retailer_id.tolist(), proposal.territory.tolist(), strict=True))
+    for day in schedule.days:
+        assert {owner[r] for r in day.retailer_id.tolist()} <= {day.manager}
+
+
+def test_no_day_exceeds_the_cap_and_no_stop_is_late(schedule: Schedule) -> None:
+    """All days are within 8 h and every stop is reached before closing."""
+    assert len(schedule.days) == 6 * 20
+    assert max(d.hours for d in schedule.days) <= 8.0
+    assert schedule.metrics.days_over_cap == 0
+    assert schedule.metrics.late_stops == 0
+
+
+def test_weekday_is_fixed_and_phases_spread_the_visits(schedule: Schedule) -> None:
+    """Weekly retailers appear every week on one weekday; phases give the right weeks."""
+    plan = schedule.plan
+    weeks = visit_weeks(plan)
+    np.testing.assert_array_equal(weeks.sum(axis=1), plan.visits_per_cycle)
+    fortnightly = plan.visits_per_cycle == 2
+    assert (weeks[fortnightly][:, 0] == weeks[fortnightly][:, 2]).all()
+    assert ((plan.weekday >= 0) & (plan.weekday < 5)).all()
+
+
+def test_weekday_zones_balance_workload_within_each_territory(
+    city: RetailerSet, proposal: TerritoryProposal
+) -> None:
+    """Each territory's five weekday zones carry workload within ±10 % of their mean."""
+    workload = estimate_workload(city)
+    plan = split_weekdays(city, proposal.territory, 6, workload)
+    for t in range(6):
+        mine = plan.territory == t
+        per_day = np.bincount(plan.weekday[mine], weights=workload.total_min[mine], minlength=5)
+        assert np.abs(per_day / per_day.mean() - 1).max() <= 0.10
+
+
+def test_schedule_for_manager_returns_that_managers_week(schedule: Schedule) -> None:
+    """for_manager(2, week=1) returns the five weekdays of manager 2 in week 1."""
+    days = schedule.for_manager(2, week=1)
+    assert [(d.manager, d.week, d.weekday) for d in days] == [(2, 1, w) for w in range(5)]
+
+
+def test_a_cap_below_the_average_day_is_a_clear_error(
+    city: RetailerSet, proposal: TerritoryProposal
+) -> None:
+    """A 2 h cap cannot hold ~5 h of average daily work; the error names the fix."""
+    with pytest.raises(InfeasibleCapError, match="add managers"):
+        plan_schedule(city, proposal.territory, 6, cap_hours=2.0)
+
+
+def test_a_non_positive_cap_is_rejected(city: RetailerSet, proposal: TerritoryProposal) -> None:
+    """cap_hours must be positive."""
+    with pytest.raises(InfeasibleCapError, match="positive"):
+        plan_schedule(city, proposal.territory, 6, cap_hours=0.0)
+
+
+def test_depots_must_be_one_per_manager(city: RetailerSet, proposal: TerritoryProposal) -> None:
+    """Depot arrays of the wrong length are rejected with the expected count."""
+    with pytest.raises(InvalidRetailersError, match="6 finite"):
+        plan_schedule(city, proposal.territory, 6, depot_lat_deg=[30.0], depot_lon_deg=[120.0])
+
+
+def test_territory_index_out_of_range_is_rejected(city: RetailerSet) -> None:
+    """A territory index ≥ n_managers is rejected before any work."""
+    with pytest.raises(InvalidRetailersError, match=r"0\.\.2"):
+        split_weekdays(city, np.full(city.n, 3), 3, estimate_workload(city))
+
+
+def test_tiny_territories_still_get_valid_weekdays() -> None:
+    """A territory with fewer retailers than weekdays gives each its own weekday."""
+    rs = RetailerSet.build(
+        retailer_id=[1, 2, 3], lat_deg=[30.0, 30.01, 30.02], lon_deg=[120.0, 120.0, 120.0]
+    )
+    plan = split_weekdays(rs, np.zeros(3, dtype=np.int64), 1, estimate_workload(rs))
+    assert isinstance(plan, WeekdayPlan)
+    assert len(set(plan.weekday.tolist())) == 3

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gql.services.territories.rules import (
+    BusinessType,
+    InvalidRetailersError,
+    RetailerSet,
+    VisitPolicy,
+    estimate_workload,
+)
+
+
+def _line(n: int, spacing_deg: float, **cols: object) -> RetailerSet:
+    return RetailerSet.build(
+        retailer_id=np.arange(n),
+        lat_deg=30 + spacing_deg * np.arange(n),
+        lon_deg=np.full(n, 120.0),
+        **cols,
+    )  # type: ignore[arg-type]
+
+
+def test_visit_frequency_follows_grade_type_and_key_status() -> None:
+    """Grade sets the base frequency, business type a floor and key customers go weekly."""
+    rs = _line(
+        5,
+        0.001,
+        grade=[1, 3, 5, 5, 5],
+        is_key=[False, False, False, True, False],
+        business_type=[0, 0, 0, 0, int(BusinessType.SUPERMARKET_CHAIN)],
+    )
+    assert estimate_workload(rs).visits_per_cycle.tolist() == [4, 2, 1, 4, 2]
+
+
+def test_key_and_large_stores_get_longer_service() -> None:
+    """Key customers and large stores add service minutes over the type default."""
+    rs = _line(3, 0.001, is_key=[False, True, False], order_volume=[0.0, 0.0, 10_000.0])
+    service = estimate_workload(rs).service_min
+    assert service[1] > service[0]
+    assert service[2] > service[0]
+
+
+def test_own_service_time_overrides_the_default() -> None:
+    """A retailer's own service_min is used as given."""
+    rs = _line(2, 0.001, service_min=[33.0, np.nan])
+    assert estimate_workload(rs).service_min[0] == 33.0
+
+
+def test_sparse_retailers_cost_more_travel_per_visit() -> None:
+    """Travel per visit grows with the spacing between retailers."""
+    dense = estimate_workload(_line(10, 0.001)).travel_min_per_visit.mean()
+    sparse = estimate_workload(_line(10, 0.01)).travel_min_per_visit.mean()
+    assert sparse == pytest.approx(10 * dense, rel=1e-3)
+
+
+def test_road_factor_scales_travel() -> None:
+    """Doubling the road factor doubles the travel estimate."""
+    rs = _line(10, 0.002)
+    one = estimate_workload(rs, VisitPolicy(road_factor=1.0)).travel_min_per_visit
+    two = estimate_workload(rs, VisitPolicy(road_factor=2.0)).travel_min_per_visit
+    np.testing.assert_allclose(two, 2 * one)
+
+
+def test_policy_rejects_frequencies_the_calendar_cannot_hold() -> None:
+    """Only weekly, fortnightly and monthly visits fit a 4-week calendar."""
+    with pytest.raises(InvalidRetailersError, match="frequencies"):
+        VisitPolicy(visits_by_grade=(4, 3, 2, 2, 1))

@@ -1,0 +1,167 @@
+"""Territory service on the demo city: inputs, locks, warm starts and bad input."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from gql.domain import Role
+from gql.domain.territories import PlanningRetailer, ProposalStatus
+from gql.services.access import Principal
+from gql.services.errors import Forbidden, InvalidQuery
+from gql.services.territories.inputs import planning_grade, planning_inputs
+from gql.services.territories.rules import NO_MANAGER
+from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
+from gql.store.models import RetailerRow
+from gql.store.repositories import DepartmentRepository, StaffRepository
+
+
+@pytest.fixture
+def session(demo_engine: sa.Engine) -> Iterator[Session]:
+    """A session on the demo city whose work is rolled back after the test."""
+    connection = demo_engine.connect()
+    outer = connection.begin()
+    s = Session(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield s
+    finally:
+        s.close()
+        outer.rollback()
+        connection.close()
+
+
+def _principal(session: Session, role: Role) -> Principal:
+    staff = next(s for _, s in StaffRepository(session).page(first=500).items if s.role is role)
+    return Principal.from_staff(staff)
+
+
+def _department_id(session: Session) -> int:
+    department = DepartmentRepository(session).by_code("KF01")
+    assert department is not None
+    return department.id
+
+
+def test_store_grades_map_to_planning_grades_best_first() -> None:
+    """Grade 30 (largest purchases) is planning grade 1; grade 1 is 5; the map is monotone."""
+    grades = [planning_grade(g) for g in range(1, 31)]
+    assert grades[0] == 5
+    assert grades[-1] == 1
+    assert all(a >= b for a, b in itertools.pairwise(grades))
+
+
+def test_retailers_of_managers_outside_the_plan_start_unassigned() -> None:
+    """A retailer whose manager gets no territory has no current territory index."""
+    facts = [
+        PlanningRetailer(1, 28.0, 120.6, 10, "ORDINARY", False, 600, 1, 7, None, None, 5.0),
+        PlanningRetailer(2, 28.01, 120.61, 30, "OTHER", True, 900, 6, 9, 3600, 7200, 0.0),
+    ]
+    inputs = planning_inputs(facts, [7])
+    assert inputs.retailers.current_manager.tolist() == [0, NO_MANAGER]
+    assert inputs.retailers.order_weekday.tolist() == [1, -1]  # Sunday is no weekday order
+    assert inputs.previous_manager_ids == (7, 9)
+
+
+def test_locked_retailers_keep_their_manager_in_the_proposal(session: Session) -> None:
+    """Every locked retailer is assigned to the manager it had when the proposal was made."""
+    service = TerritoryService(session, _principal(session, Role.MARKETING))
+    department_id = _department_id(session)
+    probe = service.territory_job(TerritoryCommand(department_id=department_id))
+    ids = probe.inputs.retailers.retailer_id.tolist()
+    locked = tuple(ids[::7])
+    with pytest.raises(InvalidQuery, match="have no manager among the 4 planned"):
+        service.territory_job(
+            TerritoryCommand(department_id=department_id, locked_retailer_ids=locked, managers=4)
+        )
+    proposal = asyncio.run(
+        service.create_territories(
+            TerritoryCommand(department_id=department_id, locked_retailer_ids=locked)
+        )
+    )
+    assignments = {a.retailer_id: a for a in service.assignments(proposal.id)}
+    assert all(assignments[r].manager_id == assignments[r].previous_manager_id for r in locked)
+    assert proposal.parameters["lockedRetailerIds"] == sorted(locked)
+
+
+def test_a_warm_start_after_applying_moves_few_retailers(session: Session) -> None:
+    """Re-planning right after applying a proposal moves at most 5 % of the retailers."""
+    service = TerritoryService(session, _principal(session, Role.MARKETING))
+    command = TerritoryCommand(department_id=_department_id(session))
+    first = asyncio.run(service.create_territories(command))
+    applied, moved = service.apply(first.id)
+    assert applied.status is ProposalStatus.APPLIED
+    assert moved == first.metrics["movedRetailers"]
+    second = asyncio.run(service.create_territories(command))
+    assert second.metrics["movedRetailers"] <= 0.05 * second.metrics["retailers"]
+
+
+def test_a_retailer_without_a_position_is_named(session: Session) -> None:
+    """A retailer at (0, 0) stops the proposal with its id and what to do."""
+    service = TerritoryService(session, _principal(session, Role.MARKETING))
+    department_id = _department_id(session)
+    job = service.territory_job(TerritoryCommand(department_id=department_id))
+    victim = int(job.inputs.retailers.retailer_id[3])
+    session.execute(sa.update(RetailerRow).where(RetailerRow.id == victim).values(lat=0, lon=0))
+    with pytest.raises(InvalidQuery, match=rf"{victim}.*geocode"):
+        service.territory_job(TerritoryCommand(department_id=department_id))
+
+
+def test_only_marketing_may_create_and_apply(session: Session) -> None:
+    """Heads and managers are refused before anything is computed or written."""
+    for role in (Role.DEPARTMENT_HEAD, Role.ACCOUNT_MANAGER, Role.ADMIN):
+        service = TerritoryService(session, _principal(session, role))
+        with pytest.raises(Forbidden):
+            service.territory_job(TerritoryCommand())
+        with pytest.raises(Forbidden):
+            service.schedule_job(ScheduleCommand())
+
+
+def test_an_apply_after_retailers_changed_hands_is_refused_whole(session: Session) -> None:
+    """A proposal older than someone else's change is stale: nothing of it is written."""
+    service = TerritoryService(
+        session, _principal(session, Role.MARKETING), now=lambda: datetime.now(UTC)
+    )
+    command = TerritoryCommand(department_id=_department_id(session), managers=3)
+    older = asyncio.run(service.create_territories(command))
+    newer = asyncio.run(service.create_territories(command))
+    service.apply(newer.id)
+    before = dict(session.execute(sa.select(RetailerRow.id, RetailerRow.manager_id)).all())
+    with pytest.raises(InvalidQuery, match="changed manager"):
+        service.apply(older.id)
+    after = dict(session.execute(sa.select(RetailerRow.id, RetailerRow.manager_id)).all())
+    assert before == after
+    assert service.proposal(older.id).status is ProposalStatus.PROPOSED  # type: ignore[union-attr]
+
+
+def test_a_schedule_with_a_tiny_cap_says_what_to_change(session: Session) -> None:
+    """An infeasible cap is a user error naming a manager by staff id and the remedies."""
+    service = TerritoryService(session, _principal(session, Role.MARKETING))
+    job = service.schedule_job(ScheduleCommand(department_id=_department_id(session), cap_hours=1))
+    with pytest.raises(InvalidQuery, match=r"manager \d+ .*raise the cap") as raised:
+        service.compute_now(job)
+    staff_id = int(str(raised.value).split("manager ")[1].split()[0])
+    assert staff_id in job.inputs.manager_ids
+
+
+def test_a_schedule_on_unapplied_territories_waits_for_them(session: Session) -> None:
+    """Applying a schedule before its territory proposal is refused; afterwards it applies."""
+    service = TerritoryService(session, _principal(session, Role.MARKETING))
+    department_id = _department_id(session)
+    territories = asyncio.run(
+        service.create_territories(TerritoryCommand(department_id=department_id))
+    )
+    assert territories.metrics["movedRetailers"] > 0
+    schedule = asyncio.run(
+        service.create_schedule(ScheduleCommand(territory_proposal_id=territories.id))
+    )
+    assert schedule.department_id == department_id
+    with pytest.raises(InvalidQuery, match="apply its territory proposal first"):
+        service.apply(schedule.id)
+    service.apply(territories.id)
+    applied, moved = service.apply(schedule.id)
+    assert (applied.status, moved) == (ProposalStatus.APPLIED, 0)
