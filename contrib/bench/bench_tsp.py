@@ -27,12 +27,12 @@ sys.path.insert(0, str(ROOT))
 
 import tsp  # noqa: E402
 
-SHARED = ROOT.parent / "shared"
+DATA = ROOT / "tests" / "tsp" / "data"  # instances and optima tables, with provenance
 
 
 def _optima_tsplib() -> dict[str, tuple[int, int]]:
     out = {}
-    for line in (SHARED / "tsplib" / "README.md").read_text().splitlines():
+    for line in (DATA / "tsplib" / "README.md").read_text().splitlines():
         m = re.match(r"\| (\w+) \| (\d+) \| [^|]+\| (\d+) \| (yes|no)", line)
         if m:
             out[m[1]] = (int(m[2]), int(m[3]))
@@ -41,7 +41,7 @@ def _optima_tsplib() -> dict[str, tuple[int, int]]:
 
 def _optima_tsptw() -> dict[str, int]:
     out = {}
-    for line in (SHARED / "tsptw" / "README.md").read_text().splitlines():
+    for line in (DATA / "tsptw" / "README.md").read_text().splitlines():
         m = re.match(r"\| (n\d+w\d+\.\d+) \| (\d+) \| (\d+) \| (\d+) \|", line)
         if m:
             out[m[1]] = int(m[4])
@@ -200,7 +200,7 @@ def bench_heuristic(seconds: float, seed: int = 0) -> None:
     gaps: dict[str, list[float]] = {"ours": [], "ortools": [], "fast": []}
     for name in names:
         n, o = opt[name]
-        _, d = tsp.read_tsplib(SHARED / "tsplib" / f"{name}.tsp")
+        _, d = tsp.read_tsplib(DATA / "tsplib" / f"{name}.tsp")
         r = tsp.solve(tsp.Problem(d), method="heuristic", time_limit_s=seconds, seed=seed)
         g = 100 * (r.cost - o) / o
         go = 100 * (_ortools_gls(d, seconds) - o) / o
@@ -257,7 +257,7 @@ def bench_windows(seconds: float) -> None:
     worst: dict[int, float] = {}
     hgaps = []
     for name, o in opt.items():
-        _, d, w = tsp.read_dumas(SHARED / "tsptw" / f"{name}.txt")
+        _, d, w = tsp.read_dumas(DATA / "tsptw" / f"{name}.txt")
         p = tsp.Problem(d, windows=[[x] for x in w])
         r = tsp.solve(p, method="exact")
         h = tsp.solve(p, method="heuristic", time_limit_s=seconds)

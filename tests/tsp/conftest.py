@@ -1,13 +1,16 @@
-"""Fixtures for the tsp tests: shared instance folders and a seeded generator."""
+"""Fixtures for the tsp tests: the instance folders in ``data/`` and a seeded generator."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+from tests.tsp.known import DATA
+
+if TYPE_CHECKING:
+    from pathlib import Path
 
 
 @pytest.fixture
@@ -18,11 +21,11 @@ def rng() -> np.random.Generator:
 
 @pytest.fixture(scope="session")
 def tsplib_dir() -> Path:
-    """The read-only TSPLIB instances shipped in ../shared/tsplib."""
-    return SHARED / "tsplib"
+    """The TSPLIB instances in ``tests/tsp/data/tsplib`` (provenance in its README)."""
+    return DATA / "tsplib"
 
 
 @pytest.fixture(scope="session")
 def tsptw_dir() -> Path:
-    """The read-only Dumas TSPTW instances shipped in ../shared/tsptw."""
-    return SHARED / "tsptw"
+    """The Dumas TSPTW instances in ``tests/tsp/data/tsptw`` (provenance in its README)."""
+    return DATA / "tsptw"

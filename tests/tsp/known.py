@@ -1,28 +1,177 @@
-"""Published optima parsed from the READMEs in ../shared (tables are the source of truth)."""
+"""Published optima of the shipped instances, as data (no file is read to import this).
+
+The tables are copied from ``data/tsplib/README.md`` and ``data/tsptw/README.md``, which give
+their provenance (TSPLIB95, Reinelt; Dumas et al. 1995) and how each value was checked;
+``test_known.py`` proves these literals still agree with those tables and with the files.
+"""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared"
+__all__ = ["DATA", "TSPLIB_OPTIMA", "TSPLIB_WITH_TOUR", "TSPTW_OPTIMA"]
 
+DATA = Path(__file__).resolve().parent / "data"
+"""The instance files, inside the repository."""
 
-def tsplib_optima() -> dict[str, tuple[int, int]]:
-    """``name -> (n, optimal length)`` for every TSPLIB instance in the README table."""
-    out: dict[str, tuple[int, int]] = {}
-    for line in (SHARED / "tsplib" / "README.md").read_text(encoding="utf-8").splitlines():
-        m = re.match(r"\| (\w+) \| (\d+) \| [^|]+\| (\d+) \| (yes|no)", line)
-        if m:
-            out[m[1]] = (int(m[2]), int(m[3]))
-    return out
+TSPLIB_OPTIMA: dict[str, tuple[int, int]] = {
+    "burma14": (14, 3323),
+    "ulysses16": (16, 6859),
+    "gr17": (17, 2085),
+    "gr21": (21, 2707),
+    "ulysses22": (22, 7013),
+    "gr24": (24, 1272),
+    "fri26": (26, 937),
+    "bayg29": (29, 1610),
+    "bays29": (29, 2020),
+    "dantzig42": (42, 699),
+    "swiss42": (42, 1273),
+    "att48": (48, 10628),
+    "gr48": (48, 5046),
+    "hk48": (48, 11461),
+    "eil51": (51, 426),
+    "berlin52": (52, 7542),
+    "brazil58": (58, 25395),
+    "st70": (70, 675),
+    "eil76": (76, 538),
+    "pr76": (76, 108159),
+    "gr96": (96, 55209),
+    "rat99": (99, 1211),
+    "kroA100": (100, 21282),
+    "kroB100": (100, 22141),
+    "kroC100": (100, 20749),
+    "kroD100": (100, 21294),
+    "kroE100": (100, 22068),
+    "rd100": (100, 7910),
+    "eil101": (101, 629),
+    "lin105": (105, 14379),
+    "pr107": (107, 44303),
+    "gr120": (120, 6942),
+    "pr124": (124, 59030),
+    "bier127": (127, 118282),
+    "ch130": (130, 6110),
+    "pr136": (136, 96772),
+    "gr137": (137, 69853),
+    "pr144": (144, 58537),
+    "ch150": (150, 6528),
+    "kroA150": (150, 26524),
+    "kroB150": (150, 26130),
+    "pr152": (152, 73682),
+    "u159": (159, 42080),
+    "si175": (175, 21407),
+    "brg180": (180, 1950),
+    "rat195": (195, 2323),
+    "d198": (198, 15780),
+    "kroA200": (200, 29368),
+    "kroB200": (200, 29437),
+    "gr202": (202, 40160),
+}
+"""``name -> (n, optimal length)`` for the 50 TSPLIB instances."""
 
+TSPLIB_WITH_TOUR: tuple[str, ...] = (
+    "att48",
+    "bayg29",
+    "bays29",
+    "berlin52",
+    "brg180",
+    "ch130",
+    "ch150",
+    "eil101",
+    "eil51",
+    "eil76",
+    "fri26",
+    "gr120",
+    "gr202",
+    "gr24",
+    "gr48",
+    "gr96",
+    "kroA100",
+    "kroC100",
+    "kroD100",
+    "lin105",
+    "pr76",
+    "rd100",
+    "st70",
+    "ulysses16",
+    "ulysses22",
+)
+"""Instances for which TSPLIB ships an ``.opt.tour``."""
 
-def tsptw_optima() -> dict[str, int]:
-    """``instance -> optimal travel time`` for the 75 Dumas instances."""
-    out: dict[str, int] = {}
-    for line in (SHARED / "tsptw" / "README.md").read_text(encoding="utf-8").splitlines():
-        m = re.match(r"\| (n\d+w\d+\.\d+) \| (\d+) \| (\d+) \| (\d+) \|", line)
-        if m:
-            out[m[1]] = int(m[4])
-    return out
+TSPTW_OPTIMA: dict[str, int] = {
+    "n20w100.001": 237,
+    "n20w100.002": 222,
+    "n20w100.003": 310,
+    "n20w100.004": 349,
+    "n20w100.005": 258,
+    "n20w20.001": 378,
+    "n20w20.002": 286,
+    "n20w20.003": 394,
+    "n20w20.004": 396,
+    "n20w20.005": 352,
+    "n20w40.001": 254,
+    "n20w40.002": 333,
+    "n20w40.003": 317,
+    "n20w40.004": 388,
+    "n20w40.005": 288,
+    "n20w60.001": 335,
+    "n20w60.002": 244,
+    "n20w60.003": 352,
+    "n20w60.004": 280,
+    "n20w60.005": 338,
+    "n20w80.001": 329,
+    "n20w80.002": 338,
+    "n20w80.003": 320,
+    "n20w80.004": 304,
+    "n20w80.005": 264,
+    "n40w100.001": 429,
+    "n40w100.002": 358,
+    "n40w100.003": 364,
+    "n40w100.004": 357,
+    "n40w100.005": 377,
+    "n40w20.001": 500,
+    "n40w20.002": 552,
+    "n40w20.003": 478,
+    "n40w20.004": 404,
+    "n40w20.005": 499,
+    "n40w40.001": 465,
+    "n40w40.002": 461,
+    "n40w40.003": 474,
+    "n40w40.004": 452,
+    "n40w40.005": 453,
+    "n40w60.001": 494,
+    "n40w60.002": 470,
+    "n40w60.003": 408,
+    "n40w60.004": 382,
+    "n40w60.005": 328,
+    "n40w80.001": 395,
+    "n40w80.002": 431,
+    "n40w80.003": 412,
+    "n40w80.004": 417,
+    "n40w80.005": 344,
+    "n60w100.001": 515,
+    "n60w100.002": 538,
+    "n60w100.003": 560,
+    "n60w100.004": 510,
+    "n60w100.005": 451,
+    "n60w20.001": 551,
+    "n60w20.002": 605,
+    "n60w20.003": 533,
+    "n60w20.004": 616,
+    "n60w20.005": 603,
+    "n60w40.001": 591,
+    "n60w40.002": 621,
+    "n60w40.003": 603,
+    "n60w40.004": 597,
+    "n60w40.005": 539,
+    "n60w60.001": 609,
+    "n60w60.002": 566,
+    "n60w60.003": 485,
+    "n60w60.004": 571,
+    "n60w60.005": 569,
+    "n60w80.001": 458,
+    "n60w80.002": 498,
+    "n60w80.003": 550,
+    "n60w80.004": 566,
+    "n60w80.005": 468,
+}
+"""``instance -> optimal travel time`` for the 75 Dumas instances."""

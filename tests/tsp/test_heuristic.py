@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from tests.tsp import naive
-from tests.tsp.known import tsplib_optima
+from tests.tsp.known import TSPLIB_OPTIMA
 from tsp import Problem, read_tsplib, solve
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def test_one_tree_bound_is_below_the_optimum_and_tight_on_tsplib(tsplib_dir: Pat
     """On gr24 the 1-tree bound is valid (<= 1272) and the heuristic finds 1272."""
     _, cost = read_tsplib(tsplib_dir / "gr24.tsp")
     r = solve(Problem(cost), method="heuristic", time_limit_s=0.3)
-    optimum = tsplib_optima()["gr24"][1]
+    optimum = TSPLIB_OPTIMA["gr24"][1]
     assert r.lower_bound is not None
     assert r.lower_bound <= optimum <= r.cost
     assert r.cost <= 1.01 * optimum
@@ -64,7 +64,7 @@ def test_heuristic_is_within_one_percent_on_tsplib(name: str, tsplib_dir: Path) 
     """With half a second the local search lands within 1% of the optimum."""
     _, cost = read_tsplib(tsplib_dir / f"{name}.tsp")
     r = solve(Problem(cost), time_limit_s=0.5)
-    optimum = tsplib_optima()[name][1]
+    optimum = TSPLIB_OPTIMA[name][1]
     assert optimum <= r.cost <= 1.01 * optimum
     assert r.gap is not None
     assert r.gap >= (r.cost - optimum) / optimum - 1e-12

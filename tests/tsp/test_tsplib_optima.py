@@ -5,16 +5,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.tsp.known import tsplib_optima
+from tests.tsp.known import TSPLIB_OPTIMA, TSPLIB_WITH_TOUR
 from tsp import Problem, read_tsplib, solve
 
-OPTIMA = tsplib_optima()
+OPTIMA = TSPLIB_OPTIMA
 SMALL = sorted((name for name, (n, _) in OPTIMA.items() if n <= 22), key=lambda k: OPTIMA[k][0])
-WITH_TOUR = sorted(
-    name
-    for name in OPTIMA
-    if (Path(__file__).resolve().parents[2].parent / "shared/tsplib" / f"{name}.opt.tour").exists()
-)
+WITH_TOUR = TSPLIB_WITH_TOUR
 
 
 def test_the_readme_lists_all_fifty_instances() -> None:

@@ -6,13 +6,13 @@ import numpy as np
 import pytest
 
 from tests.tsp import naive
-from tests.tsp.known import tsptw_optima
+from tests.tsp.known import TSPTW_OPTIMA
 from tsp import Problem, UnservedReason, read_dumas, solve
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-DUMAS = tsptw_optima()
+DUMAS = TSPTW_OPTIMA
 
 
 def _instance(
