@@ -16,17 +16,20 @@ from starlette.routing import Route, WebSocketRoute
 from strawberry.asgi import GraphQL
 
 from gql.context import AppState, Context, build_context
+from gql.schema import build_schema
 from gql.store import migrate
 from gql.store.db import DatabaseUnavailable, create_engine_for, session_factory
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
 
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
     from starlette.requests import Request
 
     from gql.settings import Settings
 
-__all__ = ["create_app"]
+__all__ = ["build_state", "create_app"]
 
 log = logging.getLogger("visitgis.app")
 
@@ -42,6 +45,11 @@ def _warm_kernels() -> float:
     tsp.warm_up()
     planning.warm_up()
     return time.perf_counter() - started
+
+
+def build_state(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> AppState:
+    """The process state with the schema the settings ask for (this is the composition root)."""
+    return AppState.build(settings, engine, sessions, build_schema(settings))
 
 
 class VisitGraphQL(GraphQL[Any, None]):
@@ -66,7 +74,7 @@ class VisitGraphQL(GraphQL[Any, None]):
             context = kwargs.get("context")
             if isinstance(context, Context):
                 # cancelled before the unit of work ended: release the session and its locks
-                context.close(commit=False)
+                context.end_unit_of_work(commit=False)
             raise StrawberryHTTPException(503, "operation timed out") from exc
 
 
@@ -87,7 +95,7 @@ def create_app(settings: Settings) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
         engine = create_engine_for(settings.effective_database_url)
-        state = AppState.build(settings, engine, session_factory(engine))
+        state = build_state(settings, engine, session_factory(engine))
         holder["state"] = state
         warming: asyncio.Task[None] | None = None
         if settings.warm_kernels:

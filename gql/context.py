@@ -52,18 +52,24 @@ class AppState:
     hub: adapters.CarrierHub | None = None
 
     @classmethod
-    def build(cls, settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> AppState:
-        """Assemble the state: schema for the mode, carriers from the region file (if any).
+    def build(
+        cls,
+        settings: Settings,
+        engine: Engine,
+        sessions: sessionmaker[Session],
+        schema: strawberry.Schema,
+    ) -> AppState:
+        """Assemble the state around ``schema``; carriers come from the region file (if any).
 
+        The schema is built by the caller (``gql.app.build_state``): the API layer depends on
+        this module for its resolvers' context, never the other way round.
         A broken carrier configuration or a missing adapter fails the start-up, loudly.
         """
-        from gql.schema import build_schema
-
         state = cls(
             settings=settings,
             engine=engine,
             sessions=sessions,
-            schema=build_schema(settings),
+            schema=schema,
             reader=read_only_engine(engine),
         )
         if settings.carriers_file is not None:
@@ -89,8 +95,9 @@ class AppState:
 class Context:
     """Per-operation context: the caller, one database session, the services.
 
-    The session is committed or rolled back exactly once, by the unit-of-work extension, when
-    the operation ends; services never commit.
+    The session is committed or rolled back exactly once, by :meth:`end_unit_of_work`: the
+    unit-of-work extension calls it when the operation ends, and a subscription calls it as
+    soon as it has authenticated. Services never commit.
     """
 
     state: AppState
@@ -110,8 +117,12 @@ class Context:
             self._session = self.state.sessions(bind=bind)
         return self._session
 
-    def close(self, *, commit: bool) -> None:
-        """End the unit of work."""
+    def end_unit_of_work(self, *, commit: bool) -> None:
+        """Commit (and publish the queued events) or roll back, and return the connection.
+
+        Idempotent: a later call (the extension's, after a subscription ended its unit early)
+        finds no session and does nothing. A later use of :attr:`session` opens a new one.
+        """
         if self._session is None:
             return
         try:
@@ -143,7 +154,7 @@ class Context:
             self.auth_error = str(exc)
             return None
         # Read in the operation's own unit of work (one pooled connection per request); a
-        # subscription ends that unit right after, in ``live``.
+        # subscription ends that unit right after, by calling ``end_unit_of_work``.
         staff = StaffRepository(self.session).get_by_staff_no(claims.staff_no)
         if staff is None or not staff.active:
             self.auth_error = "unknown or inactive staff member"
@@ -199,15 +210,8 @@ class Context:
 
     @cached_property
     def live(self) -> LiveService:
-        """Live visit events.
-
-        The stream needs the database only to authenticate; a dashboard stays subscribed for
-        hours, so the unit of work ends here instead of pinning a pooled connection (and, on
-        PostgreSQL, locks that block DDL) for the life of the subscription.
-        """
-        principal = self.principal
-        self.close(commit=False)
-        return LiveService(self.state.bus, principal)
+        """Live visit events (the caller is authenticated here, from the database)."""
+        return LiveService(self.state.bus, self.principal)
 
     @cached_property
     def loaders(self) -> Loaders:

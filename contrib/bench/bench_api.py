@@ -291,7 +291,7 @@ async def in_process(settings: Settings, people: dict[str, list[str]], n: int) -
                     context = Context(state=state, token=token)
                     started = time.perf_counter()
                     result = await schema.execute(query, context_value=context)
-                    context.close(commit=False)
+                    context.end_unit_of_work(commit=False)
                     samples.append((time.perf_counter() - started) * 1000)
                     if result.errors:
                         raise RuntimeError(result.errors)

@@ -25,6 +25,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from contrib.bench._common import seeded_demo, timings_ms
+from gql.app import build_state
 from gql.auth import mint_token
 from gql.context import AppState, Context
 from gql.domain import Role
@@ -56,7 +57,7 @@ def main() -> None:
         engine = create_engine_for(url)
         with session_factory(engine)() as session:
             staff = [s for _, s in StaffRepository(session).page(first=500).items]
-        state = AppState.build(Settings(warm_kernels=False), engine, session_factory(engine))
+        state = build_state(Settings(warm_kernels=False), engine, session_factory(engine))
         marketing = next(s.staff_no for s in staff if s.role is Role.MARKETING)
         auditor = next(s.staff_no for s in staff if s.role is Role.AUDITOR)
         managers = [s for s in staff if s.role is Role.ACCOUNT_MANAGER]

@@ -31,9 +31,9 @@ class UnitOfWork(SchemaExtension):
         """Wrap the whole operation."""
         yield
         context = self.execution_context.context
-        close = getattr(context, "close", None)
-        if close is None:
+        end = getattr(context, "end_unit_of_work", None)
+        if end is None:
             return
         result = self.execution_context.result
         failed = result is None or bool(getattr(result, "errors", None))
-        close(commit=not failed)
+        end(commit=not failed)

@@ -124,6 +124,10 @@ class VisitSubscription:
             None if department_id is None else pk_of(department_id, "Department", "departmentId")
         )
         stream = info.context.live.subscribe(wanted)
+        # The stream needs the database only to authenticate, and a dashboard stays subscribed
+        # for hours: end the unit of work now rather than pin a pooled connection (and, on
+        # PostgreSQL, locks that block DDL) for the life of the subscription.
+        info.context.end_unit_of_work(commit=False)
         async for event in stream:
             yield VisitEventType(
                 kind=event.kind,

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
+from gql.app import build_state
 from gql.context import AppState
 from gql.domain import Role
 from gql.services import demo_city
@@ -68,7 +69,7 @@ def demo_engine(
 def demo_state(demo_engine: sa.Engine) -> AppState:
     """Application state over the demo city, as the app's lifespan would build it."""
     settings = Settings(warm_kernels=False)
-    return AppState.build(settings, demo_engine, session_factory(demo_engine))
+    return build_state(settings, demo_engine, session_factory(demo_engine))
 
 
 @pytest.fixture(scope="session")

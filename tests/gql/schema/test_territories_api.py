@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from gql.context import AppState
+from gql.app import build_state
 from gql.domain import Role
 from gql.services import demo_city
 from gql.settings import Settings
@@ -234,7 +234,7 @@ def own_api(
         with session_factory(engine)() as session:
             demo_city.seed(session, seed=7)
             session.commit()
-        yield Api(AppState.build(Settings(warm_kernels=False), engine, session_factory(engine)))
+        yield Api(build_state(Settings(warm_kernels=False), engine, session_factory(engine)))
         engine.dispose()
 
 

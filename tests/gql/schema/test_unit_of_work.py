@@ -8,6 +8,7 @@ write is refused instead. A tiny schema with the real extension and context show
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -23,6 +24,7 @@ from gql.store.models import DepartmentRow
 if TYPE_CHECKING:
     from gql.context import AppState
     from tests.gql.api import Api
+    from tests.gql.conftest import DemoPeople
 
 Info = strawberry.Info[Context, None]
 
@@ -105,3 +107,45 @@ def test_read_only_connections_refuse_writes_and_skip_transactions(api: Api) -> 
             assert dbapi.autocommit  # type: ignore[attr-defined]
         with pytest.raises(ReadOnlyViolation):
             session.execute(sa.text("DELETE FROM departments WHERE code = 'nothing'"))
+
+
+def test_reading_live_leaves_the_unit_of_work_open(api: Api, people: DemoPeople) -> None:
+    """Getting the live service authenticates and nothing more: the session stays open (the
+    unit of work used to end here, as a side effect of reading a property)."""
+    context = Context(state=api.state, token=api.token(people.head))
+    session = context.session
+    assert context.live is not None
+    assert context._session is session
+    context.end_unit_of_work(commit=False)
+    assert context._session is None
+
+
+def test_a_subscription_ends_its_unit_of_work_once_the_caller_is_known(
+    api: Api, people: DemoPeople
+) -> None:
+    """The resolver ends the unit explicitly after authenticating: no pooled connection is held
+    while a dashboard stays subscribed."""
+    context = Context(state=api.state, token=api.token(people.head))
+    bus = api.state.bus
+
+    async def scenario() -> tuple[bool, bool]:
+        before = bus.subscriber_count
+        stream = await api.state.schema.subscribe(
+            "subscription { visitEvents { kind } }", context_value=context
+        )
+        assert hasattr(stream, "__anext__"), stream
+        task = asyncio.ensure_future(stream.__anext__())
+        try:
+            for _ in range(10_000):  # bounded by steps of the loop, not by the clock
+                if bus.subscriber_count > before:
+                    break
+                await asyncio.sleep(0)
+            subscribed = bus.subscriber_count > before
+            return subscribed, context._session is None
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await stream.aclose()
+
+    assert asyncio.run(scenario()) == (True, True)
