@@ -11,7 +11,6 @@ from graphql import build_schema as parse_sdl
 from strawberry.extensions import (
     AddValidationRules,
     DisableIntrospection,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -20,7 +19,7 @@ from strawberry.extensions import (
 )
 from strawberry.schema.config import StrawberryConfig
 
-from gql.schema.errors import should_mask
+from gql.schema.errors import shape_errors, should_mask
 from gql.schema.execution import LeanExecutor
 from gql.schema.limits import QueryCostLimiter
 from gql.schema.root import Mutation, Query, Subscription
@@ -42,10 +41,14 @@ class VisitGisSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Send bugs to the log with their traceback; keep expected failures out of it."""
+        """Send bugs to the log with their traceback, then give every error its client shape.
+
+        Strawberry calls this once for every result with errors, before the result is sent.
+        """
         unexpected = [e for e in errors if should_mask(e)]
         if unexpected:
             super().process_errors(unexpected, execution_context)
+        shape_errors(errors, None if execution_context is None else execution_context.context)
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -68,7 +71,6 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         partial(AddValidationRules, limit_rules),
         ValidationCache,
         partial(QueryCostLimiter, max_cost=settings.max_query_cost),
-        partial(MaskErrors, should_mask_error=should_mask),
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)

@@ -7,10 +7,9 @@ from typing import Annotated
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError
-from gql.schema.inputs import RetailerFilter, pk_of
+from gql.schema.inputs import RetailerFilter, global_id_of, pk_of
 from gql.schema.paging import page_request
-from gql.schema.relay import Connection, InvalidGlobalId, Node, decode_global_id, to_connection
+from gql.schema.relay import Connection, Node, to_connection
 from gql.schema.types.audits import AuditPlanType, AuditRecordType
 from gql.schema.types.directory import (
     DepartmentType,
@@ -89,10 +88,7 @@ class DirectoryQuery:
         id: Annotated[strawberry.ID, strawberry.argument(description="Global ID.")],
     ) -> Node | None:
         """Relay object refetch; obeys the same scope as every list."""
-        try:
-            type_name, pk = decode_global_id(str(id))
-        except InvalidGlobalId as exc:
-            raise ClientError(str(exc)) from exc
+        type_name, pk = global_id_of(id)
         loaders = info.context.loaders
         if type_name == "Retailer":
             retailer = await loaders.retailers.load(pk)

@@ -4,23 +4,79 @@ from __future__ import annotations
 
 import strawberry
 
-from gql.schema.errors import ClientError
 from gql.schema.relay import InvalidGlobalId, decode_global_id
 from gql.schema.types.enums import BusinessTypeEnum, RetailerStatusEnum
 from gql.services.directory.service import BoundingBox, NearQuery, RetailerQuery
+from gql.services.errors import FieldPath, InvalidInput, Problem
 
-__all__ = ["BoundingBoxInput", "NearInput", "RetailerFilter", "pk_of"]
+__all__ = [
+    "BoundingBoxInput",
+    "NearInput",
+    "RetailerFilter",
+    "global_id_of",
+    "pk_list",
+    "pk_of",
+    "seconds_of_day",
+]
 
 
-def pk_of(global_id: strawberry.ID, expected_type: str, field: str = "id") -> int:
-    """Primary key of an ID that must name ``expected_type``; a clear error otherwise."""
+def _path(field: str | FieldPath) -> FieldPath:
+    return tuple(field.split(".")) if isinstance(field, str) else field
+
+
+def _problem(global_id: strawberry.ID, expected_type: str, field: FieldPath) -> Problem | None:
     try:
-        type_name, pk = decode_global_id(str(global_id))
+        type_name, _ = decode_global_id(str(global_id))
     except InvalidGlobalId as exc:
-        raise ClientError(f"{field}: {exc}") from exc
+        return Problem(str(exc), field)
     if type_name != expected_type:
-        raise ClientError(f"{field}: expected a {expected_type} ID, got a {type_name} ID")
-    return pk
+        return Problem(f"expected a {expected_type} ID, got a {type_name} ID", field)
+    return None
+
+
+def global_id_of(global_id: strawberry.ID, field: str | FieldPath = "id") -> tuple[str, int]:
+    """(type name, primary key) of an ID of any type; a clear error naming ``field`` if bad."""
+    try:
+        return decode_global_id(str(global_id))
+    except InvalidGlobalId as exc:
+        raise InvalidInput(str(exc), field=_path(field)) from exc
+
+
+def pk_of(global_id: strawberry.ID, expected_type: str, field: str | FieldPath = "id") -> int:
+    """Primary key of an ID that must name ``expected_type``; a clear error otherwise.
+
+    ``field`` says where the ID stands: a Python path into the input (``("manager_id",)``) or
+    a dotted argument name (``"filter.managerIds"``).
+    """
+    problem = _problem(global_id, expected_type, _path(field))
+    if problem is not None:
+        raise InvalidInput.of([problem])
+    return decode_global_id(str(global_id))[1]
+
+
+def seconds_of_day(text: str, field: FieldPath) -> int:
+    """``"08:30"`` → 30600; anything but a time of day HH:MM is an error naming ``field``."""
+    hours, _, minutes = text.strip().partition(":")
+    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+        raise InvalidInput(f"{text!r} is not a time of day HH:MM", field=field)
+    if not (int(hours) < 24 and int(minutes) < 60):
+        raise InvalidInput(f"{text!r} is not within 00:00..23:59", field=field)
+    return int(hours) * 3600 + int(minutes) * 60
+
+
+def pk_list(
+    global_ids: list[strawberry.ID], expected_type: str, field: str | FieldPath
+) -> tuple[int, ...]:
+    """Primary keys of a list of IDs; every bad one is reported at once, with its index."""
+    where = _path(field)
+    problems = [
+        p
+        for n, i in enumerate(global_ids)
+        if (p := _problem(i, expected_type, (*where, n))) is not None
+    ]
+    if problems:
+        raise InvalidInput.of(problems)
+    return tuple(decode_global_id(str(i))[1] for i in global_ids)
 
 
 @strawberry.input(description="A WGS-84 rectangle: south-west and north-east corners.")
@@ -72,7 +128,7 @@ class RetailerFilter:
             manager_ids=(
                 None
                 if self.manager_ids is None
-                else frozenset(pk_of(i, "Manager", "filter.managerIds") for i in self.manager_ids)
+                else frozenset(pk_list(self.manager_ids, "Manager", ("filter", "manager_ids")))
             ),
             business_types=None if self.business_types is None else frozenset(self.business_types),
             grade_min=self.grade_min,

@@ -21,6 +21,8 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from gql.schema.errors import RequestErrorCode
+
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
 
@@ -116,7 +118,11 @@ class QueryCostLimiter(SchemaExtension):
             error = GraphQLError(
                 f"query cost {cost} exceeds the limit of {self.max_cost}; "
                 "ask for fewer items (first) or fewer nested fields",
-                extensions={"code": "QUERY_TOO_COSTLY", "cost": cost, "limit": self.max_cost},
+                extensions={
+                    "code": RequestErrorCode.QUERY_TOO_COSTLY.value,
+                    "cost": cost,
+                    "limit": self.max_cost,
+                },
             )
             ctx.pre_execution_errors = [error]
         yield

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from gql.schema.errors import ClientError
 from gql.schema.relay import InvalidGlobalId, decode_cursor, page_size
+from gql.services.errors import InvalidInput
 from gql.services.paging import PageRequest
 
 __all__ = ["page_request"]
@@ -14,6 +14,6 @@ def page_request(first: int | None, after: str | None) -> PageRequest:
     try:
         return PageRequest(first=page_size(first), after=decode_cursor(after))
     except InvalidGlobalId as exc:
-        raise ClientError(f"after: {exc}") from exc
+        raise InvalidInput(str(exc), field=("after",)) from exc
     except ValueError as exc:
-        raise ClientError(str(exc)) from exc
+        raise InvalidInput(str(exc), field=("first",)) from exc

@@ -10,7 +10,7 @@ import strawberry
 
 from gql.context import Context
 from gql.domain import Verdict
-from gql.schema.inputs import pk_of
+from gql.schema.inputs import pk_list, pk_of
 from gql.schema.paging import page_request
 from gql.schema.relay import Connection, encode_global_id, to_connection
 from gql.schema.types.enums import described_enum
@@ -58,10 +58,10 @@ class VisitFilter:
         return VisitQueryCommand(
             manager_ids=None
             if self.manager_ids is None
-            else frozenset(pk_of(i, "Manager", "filter.managerIds") for i in self.manager_ids),
+            else frozenset(pk_list(self.manager_ids, "Manager", ("filter", "manager_ids"))),
             retailer_id=None
             if self.retailer_id is None
-            else pk_of(self.retailer_id, "Retailer", "filter.retailerId"),
+            else pk_of(self.retailer_id, "Retailer", ("filter", "retailer_id")),
             verdicts=frozenset(self.verdicts or ()),
             started_from=self.started_from,
             started_before=self.started_before,

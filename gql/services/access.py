@@ -9,13 +9,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gql.domain import Role, Staff
-from gql.services.errors import Forbidden
+from gql.services.errors import Forbidden, Unauthenticated
 
 __all__ = [
     "Principal",
     "Scope",
     "require_role",
     "scope_of",
+    "signed_in",
 ]
 
 
@@ -82,6 +83,13 @@ def scope_of(principal: Principal) -> Scope:
     if role is Role.ACCOUNT_MANAGER:
         return Scope(manager_ids=frozenset({principal.staff_id}))
     return Scope()
+
+
+def signed_in(principal: Principal | None) -> Principal:
+    """The caller, or :class:`Unauthenticated` when nobody valid signed in (one rule for all)."""
+    if principal is None:
+        raise Unauthenticated
+    return principal
 
 
 def require_role(principal: Principal, allowed: frozenset[Role], action: str) -> None:

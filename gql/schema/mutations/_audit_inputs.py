@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import strawberry
 
-from gql.schema.errors import ClientError
 from gql.schema.types.audit_enums import AllocationEnum, StratumByEnum
 from gql.services.audits import rules as audits
 from gql.services.audits.commands import AuditDesign
+from gql.services.errors import InvalidInput
 
 __all__ = ["AuditDesignInput", "StartPointInput", "parse_seed"]
 
@@ -61,5 +61,5 @@ def parse_seed(text: str | None) -> int | None:
         return None
     value = text.strip()
     if not value.isdigit() or int(value) > audits.MAX_SEED:
-        raise ClientError("seed: give a decimal integer between 0 and 2**128 - 1")
+        raise InvalidInput("give a decimal integer between 0 and 2**128 - 1", field=("seed",))
     return int(value)

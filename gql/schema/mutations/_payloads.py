@@ -1,27 +1,35 @@
-"""Shared payload pieces: user errors from service problems."""
+"""Every mutation field is declared here, with the one error path it shares.
+
+A mutation's resolver only turns its input into a service command and the service's answer
+into its payload; :class:`~gql.schema.errors.UserErrors` turns any expected failure, raised by
+the resolver or the service, into the payload's ``userErrors`` (every fault of the input at
+once, camelCase paths rooted at ``input``). ``aliases`` names the command fields the input calls
+otherwise, e.g. ``{"plan_date": ("date",)}``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
-from gql.schema.errors import UserError
-from gql.services.directory.retailer_admin import FieldProblem
+import strawberry
 
-__all__ = ["user_errors"]
+from gql.schema.errors import UserErrors
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+
+    from gql.services.errors import FieldPath
+
+__all__ = ["payload_mutation"]
 
 
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
-
-
-def user_errors(problems: Iterable[FieldProblem]) -> list[UserError]:
-    """Map service problems to GraphQL user errors (field paths in camelCase)."""
-    return [
-        UserError(
-            field=None if p.field is None else [_camel(part) for part in p.field],
-            message=p.message,
-            code=p.code,
-        )
-        for p in problems
-    ]
+def payload_mutation(
+    resolver: Callable[..., Any],
+    description: str,
+    *,
+    aliases: Mapping[str, FieldPath] | None = None,
+) -> Any:
+    """A mutation field whose expected failures become its payload's ``userErrors``."""
+    return strawberry.mutation(
+        resolver=resolver, description=description, extensions=[UserErrors(aliases)]
+    )

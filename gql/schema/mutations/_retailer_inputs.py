@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from gql.domain import OpeningWindow
 from gql.schema.types.enums import CoordinateSystemEnum
-from gql.services.directory.retailer_admin import FieldProblem, RetailerEditRejected
+from gql.services.directory.retailer_admin import WindowSpec
 
 __all__ = ["CoordinateSystemEnum", "OpeningWindowInput", "windows_from"]
 
@@ -22,19 +21,6 @@ class OpeningWindowInput:
     )
 
 
-def windows_from(inputs: list[OpeningWindowInput]) -> tuple[OpeningWindow, ...]:
-    """Domain windows, or :class:`RetailerEditRejected` naming each bad window."""
-    windows: list[OpeningWindow] = []
-    problems: list[FieldProblem] = []
-    for index, item in enumerate(inputs):
-        try:
-            windows.append(
-                OpeningWindow(open_s=item.open_s, close_s=item.close_s, weekday=item.weekday)
-            )
-        except ValueError as exc:
-            problems.append(
-                FieldProblem(("input", "openingWindows", str(index)), str(exc), "INVALID")
-            )
-    if problems:
-        raise RetailerEditRejected(problems)
-    return tuple(windows)
+def windows_from(inputs: list[OpeningWindowInput]) -> tuple[WindowSpec, ...]:
+    """The windows as sent; the service checks each one (and names it by its index)."""
+    return tuple(WindowSpec(i.open_s, i.close_s, i.weekday) for i in inputs)

@@ -7,10 +7,9 @@ import datetime as dt
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.audits import gid
-from gql.services.errors import ServiceError
 
 __all__ = ["AuditFindingsRecordInput", "AuditFindingsRecordPayload", "audit_findings_record"]
 
@@ -32,20 +31,19 @@ class AuditFindingsRecordInput:
 class AuditFindingsRecordPayload:
     """The new events (none when already recorded)."""
 
-    event_ids: list[strawberry.ID] = strawberry.field(description="New ScoreEvent IDs.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was recorded.")
+    event_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list, description="New ScoreEvent IDs."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was recorded."
+    )
 
 
 def audit_findings_record(
     info: strawberry.Info[Context, None], input: AuditFindingsRecordInput
 ) -> AuditFindingsRecordPayload:
     """Findings: visit not in place, price tags missing, policy not promoted."""
-    try:
-        ids = info.context.audits.record_findings(
-            pk_of(input.plan_id, "AuditPlan", "planId"), input.first_day, input.last_day
-        )
-    except (ServiceError, ClientError) as exc:
-        return AuditFindingsRecordPayload(
-            event_ids=[], user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    return AuditFindingsRecordPayload(event_ids=[gid("ScoreEvent", i) for i in ids], user_errors=[])
+    ids = info.context.audits.record_findings(
+        pk_of(input.plan_id, "AuditPlan", ("plan_id",)), input.first_day, input.last_day
+    )
+    return AuditFindingsRecordPayload(event_ids=[gid("ScoreEvent", i) for i in ids])

@@ -5,11 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
-from gql.schema.inputs import pk_of
+from gql.schema.errors import UserError
+from gql.schema.inputs import pk_list, pk_of
 from gql.schema.types.audits import AuditPlanType
 from gql.services.audits.commands import AuditPlanAdjust
-from gql.services.errors import ServiceError
 
 __all__ = ["AuditPlanAdjustInput", "AuditPlanAdjustPayload", "audit_plan_adjust"]
 
@@ -32,25 +31,24 @@ class AuditPlanAdjustInput:
 class AuditPlanAdjustPayload:
     """The adjusted plan, or why not."""
 
-    plan: AuditPlanType | None = strawberry.field(description="The plan after the edits.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing changed.")
+    plan: AuditPlanType | None = strawberry.field(
+        default=None, description="The plan after the edits."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed."
+    )
 
 
 async def audit_plan_adjust(
     info: strawberry.Info[Context, None], input: AuditPlanAdjustInput
 ) -> AuditPlanAdjustPayload:
     """Record the edits and re-route."""
-    try:
-        plan = await info.context.audits.adjust(
-            AuditPlanAdjust(
-                plan_id=pk_of(input.plan_id, "AuditPlan", "planId"),
-                reason=input.reason,
-                add=tuple(pk_of(i, "Retailer", "add") for i in input.add),
-                remove=tuple(pk_of(i, "Retailer", "remove") for i in input.remove),
-            )
+    plan = await info.context.audits.adjust(
+        AuditPlanAdjust(
+            plan_id=pk_of(input.plan_id, "AuditPlan", ("plan_id",)),
+            reason=input.reason,
+            add=pk_list(input.add, "Retailer", ("add",)),
+            remove=pk_list(input.remove, "Retailer", ("remove",)),
         )
-    except (ServiceError, ClientError) as exc:
-        return AuditPlanAdjustPayload(
-            plan=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    return AuditPlanAdjustPayload(plan=AuditPlanType.from_domain(plan), user_errors=[])
+    )
+    return AuditPlanAdjustPayload(plan=AuditPlanType.from_domain(plan))

@@ -7,12 +7,11 @@ import datetime as dt
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
-from gql.schema.inputs import pk_of
+from gql.schema.errors import UserError
+from gql.schema.inputs import pk_list, pk_of, seconds_of_day
 from gql.schema.mutations._audit_inputs import AuditDesignInput, StartPointInput, parse_seed
 from gql.schema.types.audits import AuditPlanType
 from gql.services.audits.commands import AuditPlanCreate
-from gql.services.errors import ServiceError
 
 __all__ = ["AuditPlanCreateInput", "AuditPlanCreatePayload", "audit_plan_create"]
 
@@ -44,40 +43,30 @@ class AuditPlanCreateInput:
 class AuditPlanCreatePayload:
     """The new plan, or why not."""
 
-    plan: AuditPlanType | None = strawberry.field(description="The stored plan.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was drawn.")
-
-
-def _seconds(text: str) -> int:
-    hours, _, minutes = text.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2 and int(minutes) < 60):
-        raise ClientError("startTime must be HH:MM")
-    return int(hours) * 3600 + int(minutes) * 60
+    plan: AuditPlanType | None = strawberry.field(default=None, description="The stored plan.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was drawn."
+    )
 
 
 async def audit_plan_create(
     info: strawberry.Info[Context, None], input: AuditPlanCreateInput
 ) -> AuditPlanCreatePayload:
     """Draw (seed stored), route from the start point with opening hours, store."""
-    try:
-        command = AuditPlanCreate(
-            plan_date=input.date,
-            design=input.design.to_command(),
-            start_lat=input.start.lat,
-            start_lon=input.start.lon,
-            start_label=input.start.label,
-            department_id=None
-            if input.department_id is None
-            else pk_of(input.department_id, "Department", "departmentId"),
-            manager_ids=tuple(pk_of(i, "Manager", "managerIds") for i in input.manager_ids or ()),
-            area_code=input.area_code,
-            auditor_ids=tuple(pk_of(i, "Staff", "auditorIds") for i in input.auditor_ids or ()),
-            seed=parse_seed(input.seed),
-            start_time_s=_seconds(input.start_time),
-        )
-        plan = await info.context.audits.create(command)
-    except (ServiceError, ClientError) as exc:
-        return AuditPlanCreatePayload(
-            plan=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    return AuditPlanCreatePayload(plan=AuditPlanType.from_domain(plan), user_errors=[])
+    command = AuditPlanCreate(
+        plan_date=input.date,
+        design=input.design.to_command(),
+        start_lat=input.start.lat,
+        start_lon=input.start.lon,
+        start_label=input.start.label,
+        department_id=None
+        if input.department_id is None
+        else pk_of(input.department_id, "Department", ("department_id",)),
+        manager_ids=pk_list(input.manager_ids or [], "Manager", ("manager_ids",)),
+        area_code=input.area_code,
+        auditor_ids=pk_list(input.auditor_ids or [], "Staff", ("auditor_ids",)),
+        seed=parse_seed(input.seed),
+        start_time_s=seconds_of_day(input.start_time, ("start_time",)),
+    )
+    plan = await info.context.audits.create(command)
+    return AuditPlanCreatePayload(plan=AuditPlanType.from_domain(plan))

@@ -7,13 +7,12 @@ import datetime as dt
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.mutations._visit_inputs import DeviceFixInput, device_fix
 from gql.schema.types.audit_enums import RetailerAnswerEnum
 from gql.schema.types.audits import AuditRecordType
 from gql.services.audits.commands import AuditRecordSubmit
-from gql.services.errors import ServiceError
 
 __all__ = ["AuditRecordSubmitInput", "AuditRecordSubmitPayload", "audit_record_submit"]
 
@@ -43,30 +42,29 @@ class AuditRecordSubmitInput:
 class AuditRecordSubmitPayload:
     """The stored record, or why not."""
 
-    record: AuditRecordType | None = strawberry.field(description="The stored record.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was recorded.")
+    record: AuditRecordType | None = strawberry.field(
+        default=None, description="The stored record."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was recorded."
+    )
 
 
 def audit_record_submit(
     info: strawberry.Info[Context, None], input: AuditRecordSubmitInput
 ) -> AuditRecordSubmitPayload:
     """Verify the auditor's position and store the answers."""
-    try:
-        record = info.context.audits.submit(
-            AuditRecordSubmit(
-                plan_id=pk_of(input.plan_id, "AuditPlan", "planId"),
-                retailer_id=pk_of(input.retailer_id, "Retailer", "retailerId"),
-                price_tags_shown=input.price_tags_shown,
-                policy_promoted=input.policy_promoted,
-                satisfaction=input.satisfaction,
-                manager_visited=input.manager_visited,
-                notes=input.notes,
-                fix=device_fix(input.device_fix),
-                device_time=input.device_time,
-            )
+    record = info.context.audits.submit(
+        AuditRecordSubmit(
+            plan_id=pk_of(input.plan_id, "AuditPlan", ("plan_id",)),
+            retailer_id=pk_of(input.retailer_id, "Retailer", ("retailer_id",)),
+            price_tags_shown=input.price_tags_shown,
+            policy_promoted=input.policy_promoted,
+            satisfaction=input.satisfaction,
+            manager_visited=input.manager_visited,
+            notes=input.notes,
+            fix=device_fix(input.device_fix),
+            device_time=input.device_time,
         )
-    except (ServiceError, ClientError) as exc:
-        return AuditRecordSubmitPayload(
-            record=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    return AuditRecordSubmitPayload(record=AuditRecordType.from_domain(record), user_errors=[])
+    )
+    return AuditRecordSubmitPayload(record=AuditRecordType.from_domain(record))

@@ -6,10 +6,10 @@ import strawberry
 from strawberry.scalars import JSON
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.scores import EvaluationResultType
-from gql.services.errors import ServiceError
+from gql.services.errors import InvalidInput
 
 __all__ = ["EvaluationAmendInput", "EvaluationAmendPayload", "evaluation_amend"]
 
@@ -29,22 +29,21 @@ class EvaluationAmendInput:
 class EvaluationAmendPayload:
     """The result with its new history, or why not."""
 
-    result: EvaluationResultType | None = strawberry.field(description="The amended result.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing changed.")
+    result: EvaluationResultType | None = strawberry.field(
+        default=None, description="The amended result."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed."
+    )
 
 
 def evaluation_amend(
     info: strawberry.Info[Context, None], input: EvaluationAmendInput
 ) -> EvaluationAmendPayload:
     """Validate with the rules (known fields, real changes, same types) and append."""
-    try:
-        if not isinstance(input.changes, dict):
-            raise ClientError("changes must be an object of field → new value")
-        view = info.context.evaluations.amend(
-            pk_of(input.result_id, "EvaluationResult", "resultId"), input.reason, input.changes
-        )
-    except (ServiceError, ClientError) as exc:
-        return EvaluationAmendPayload(
-            result=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    return EvaluationAmendPayload(result=EvaluationResultType.from_domain(view), user_errors=[])
+    if not isinstance(input.changes, dict):
+        raise InvalidInput("give an object of field → new value", field=("changes",))
+    view = info.context.evaluations.amend(
+        pk_of(input.result_id, "EvaluationResult", ("result_id",)), input.reason, input.changes
+    )
+    return EvaluationAmendPayload(result=EvaluationResultType.from_domain(view))

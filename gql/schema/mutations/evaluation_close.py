@@ -6,11 +6,10 @@ import strawberry
 
 from gql.context import Context
 from gql.domain.evaluations import PeriodKind
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.audit_enums import PeriodKindEnum
 from gql.schema.types.scores import EvaluationResultType
-from gql.services.errors import ServiceError
 
 __all__ = ["EvaluationCloseInput", "EvaluationClosePayload", "evaluation_close"]
 
@@ -28,24 +27,21 @@ class EvaluationCloseInput:
 class EvaluationClosePayload:
     """The closed results, or why not."""
 
-    results: list[EvaluationResultType] = strawberry.field(description="One per manager closed.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was closed.")
+    results: list[EvaluationResultType] = strawberry.field(
+        default_factory=list, description="One per manager closed."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was closed."
+    )
 
 
 def evaluation_close(
     info: strawberry.Info[Context, None], input: EvaluationCloseInput
 ) -> EvaluationClosePayload:
     """Score (months: settle sales first), rank and store the results."""
-    try:
-        views = info.context.evaluations.close(
-            PeriodKind(input.kind),
-            input.period,
-            pk_of(input.department_id, "Department", "departmentId"),
-        )
-    except (ServiceError, ClientError) as exc:
-        return EvaluationClosePayload(
-            results=[], user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    return EvaluationClosePayload(
-        results=[EvaluationResultType.from_domain(v) for v in views], user_errors=[]
+    views = info.context.evaluations.close(
+        PeriodKind(input.kind),
+        input.period,
+        pk_of(input.department_id, "Department", ("department_id",)),
     )
+    return EvaluationClosePayload(results=[EvaluationResultType.from_domain(v) for v in views])

@@ -1,9 +1,13 @@
-"""Mutation classes per area; each field's resolver lives in its own module."""
+"""Mutation classes per area; each field's resolver lives in its own module.
+
+Every field is a :func:`payload_mutation`: its expected failures become ``userErrors``.
+"""
 
 from __future__ import annotations
 
 import strawberry
 
+from gql.schema.mutations._payloads import payload_mutation
 from gql.schema.mutations.audit_findings_record import (
     AuditFindingsRecordPayload,
     audit_findings_record,
@@ -36,7 +40,7 @@ from gql.schema.mutations.territory_proposal_discard import (
 from gql.schema.mutations.visit_end import VisitEndPayload, visit_end
 from gql.schema.mutations.visit_plan_create import VisitPlanCreatePayload, visit_plan_create
 from gql.schema.mutations.visit_start import VisitStartPayload, visit_start
-from gql.schema.mutations.visits_sync import VisitsSyncPayload, visits_sync
+from gql.schema.mutations.visits_sync import SYNC_ALIASES, VisitsSyncPayload, visits_sync
 
 __all__ = [
     "AuditMutations",
@@ -52,11 +56,13 @@ __all__ = [
 class RetailerMutations:
     """Reference-data edits."""
 
-    retailer_create: RetailerCreatePayload = strawberry.mutation(
-        resolver=retailer_create, description="Register a licensed retailer."
+    retailer_create: RetailerCreatePayload = payload_mutation(
+        retailer_create, "Register a licensed retailer."
     )
-    retailer_update: RetailerUpdatePayload = strawberry.mutation(
-        resolver=retailer_update, description="Change a retailer (optimistic concurrency)."
+    retailer_update: RetailerUpdatePayload = payload_mutation(
+        retailer_update,
+        "Change a retailer (optimistic concurrency).",
+        aliases={"retailer_id": ("id",)},
     )
 
 
@@ -64,9 +70,10 @@ class RetailerMutations:
 class PlanMutations:
     """Visit planning."""
 
-    visit_plan_create: VisitPlanCreatePayload = strawberry.mutation(
-        resolver=visit_plan_create,
-        description="Route a manager's day (opening hours, service times) and store it as draft.",
+    visit_plan_create: VisitPlanCreatePayload = payload_mutation(
+        visit_plan_create,
+        "Route a manager's day (opening hours, service times) and store it as draft.",
+        aliases={"plan_date": ("date",), "start_time_s": ("start_time",)},
     )
 
 
@@ -74,14 +81,14 @@ class PlanMutations:
 class VisitMutations:
     """The handheld's visit actions."""
 
-    visit_start: VisitStartPayload = strawberry.mutation(
-        resolver=visit_start, description="Press 'start visit': verify and record the check-in."
+    visit_start: VisitStartPayload = payload_mutation(
+        visit_start, "Press 'start visit': verify and record the check-in."
     )
-    visit_end: VisitEndPayload = strawberry.mutation(
-        resolver=visit_end, description="Press 'end visit': verify the check-out, derive dwell."
+    visit_end: VisitEndPayload = payload_mutation(
+        visit_end, "Press 'end visit': verify the check-out, derive dwell."
     )
-    visits_sync: VisitsSyncPayload = strawberry.mutation(
-        resolver=visits_sync, description="Upload visits recorded offline (idempotent)."
+    visits_sync: VisitsSyncPayload = payload_mutation(
+        visits_sync, "Upload visits recorded offline (idempotent).", aliases=SYNC_ALIASES
     )
 
 
@@ -89,21 +96,29 @@ class VisitMutations:
 class AuditMutations:
     """Audit plans and records (auditors and marketing)."""
 
-    audit_plan_create: AuditPlanCreatePayload = strawberry.mutation(
-        resolver=audit_plan_create,
-        description="Draw a reproducible random audit sample (seed stored) and route it.",
+    audit_plan_create: AuditPlanCreatePayload = payload_mutation(
+        audit_plan_create,
+        "Draw a reproducible random audit sample (seed stored) and route it.",
+        aliases={
+            "plan_date": ("date",),
+            "start_lat": ("start", "lat"),
+            "start_lon": ("start", "lon"),
+            "start_label": ("start", "label"),
+            "start_time_s": ("start_time",),
+        },
     )
-    audit_plan_adjust: AuditPlanAdjustPayload = strawberry.mutation(
-        resolver=audit_plan_adjust,
-        description="Add or remove retailers by hand (author, reason, time recorded); re-route.",
+    audit_plan_adjust: AuditPlanAdjustPayload = payload_mutation(
+        audit_plan_adjust,
+        "Add or remove retailers by hand (author, reason, time recorded); re-route.",
     )
-    audit_record_submit: AuditRecordSubmitPayload = strawberry.mutation(
-        resolver=audit_record_submit,
-        description="Record the answers at one retailer with the auditor's verified position.",
+    audit_record_submit: AuditRecordSubmitPayload = payload_mutation(
+        audit_record_submit,
+        "Record the answers at one retailer with the auditor's verified position.",
+        aliases={"fix": ("device_fix",)},
     )
-    audit_findings_record: AuditFindingsRecordPayload = strawberry.mutation(
-        resolver=audit_findings_record,
-        description="Turn a plan's cross-check into AUDIT_FINDING score events (idempotent).",
+    audit_findings_record: AuditFindingsRecordPayload = payload_mutation(
+        audit_findings_record,
+        "Turn a plan's cross-check into AUDIT_FINDING score events (idempotent).",
     )
 
 
@@ -111,41 +126,40 @@ class AuditMutations:
 class ScoreMutations:
     """Score events, closing, amendments and goals (marketing; goals also heads and managers)."""
 
-    score_event_record: ScoreEventRecordPayload = strawberry.mutation(
-        resolver=score_event_record, description="Record one input of the evaluation."
+    score_event_record: ScoreEventRecordPayload = payload_mutation(
+        score_event_record, "Record one input of the evaluation."
     )
-    evaluation_close: EvaluationClosePayload = strawberry.mutation(
-        resolver=evaluation_close,
-        description="Close a month, quarter or year for a department (marketing only).",
+    evaluation_close: EvaluationClosePayload = payload_mutation(
+        evaluation_close, "Close a month, quarter or year for a department (marketing only)."
     )
-    evaluation_amend: EvaluationAmendPayload = strawberry.mutation(
-        resolver=evaluation_amend,
-        description="Change a closed result by a recorded amendment (marketing only).",
+    evaluation_amend: EvaluationAmendPayload = payload_mutation(
+        evaluation_amend, "Change a closed result by a recorded amendment (marketing only)."
     )
-    goal_set: GoalPayload = strawberry.mutation(
-        resolver=goal_set, description="Set a quantified goal (at most five per period)."
+    goal_set: GoalPayload = payload_mutation(
+        goal_set, "Set a quantified goal (at most five per period)."
     )
-    goal_track: GoalPayload = strawberry.mutation(
-        resolver=goal_track, description="Record a goal's latest measured value."
-    )
+    goal_track: GoalPayload = payload_mutation(goal_track, "Record a goal's latest measured value.")
 
 
 @strawberry.type
 class TerritoryMutations:
     """Territory and schedule proposals (marketing only): propose, then apply or discard."""
 
-    territory_proposal_create: TerritoryProposalCreatePayload = strawberry.mutation(
-        resolver=territory_proposal_create,
-        description="Partition a district's retailers among its managers, as a proposal.",
+    territory_proposal_create: TerritoryProposalCreatePayload = payload_mutation(
+        territory_proposal_create,
+        "Partition a district's retailers among its managers, as a proposal.",
     )
-    schedule_proposal_create: ScheduleProposalCreatePayload = strawberry.mutation(
-        resolver=schedule_proposal_create,
-        description="Weekday zones, week phases and routed 4-week calendars, as a proposal.",
+    schedule_proposal_create: ScheduleProposalCreatePayload = payload_mutation(
+        schedule_proposal_create,
+        "Weekday zones, week phases and routed 4-week calendars, as a proposal.",
     )
-    territory_proposal_apply: TerritoryProposalApplyPayload = strawberry.mutation(
-        resolver=territory_proposal_apply,
-        description="Apply a proposal: reassign retailers or publish the schedule.",
+    territory_proposal_apply: TerritoryProposalApplyPayload = payload_mutation(
+        territory_proposal_apply,
+        "Apply a proposal: reassign retailers or publish the schedule.",
+        aliases={"proposal_id": ("id",)},
     )
-    territory_proposal_discard: TerritoryProposalDiscardPayload = strawberry.mutation(
-        resolver=territory_proposal_discard, description="Discard a proposal (kept on record)."
+    territory_proposal_discard: TerritoryProposalDiscardPayload = payload_mutation(
+        territory_proposal_discard,
+        "Discard a proposal (kept on record).",
+        aliases={"proposal_id": ("id",)},
     )

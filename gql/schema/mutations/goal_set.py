@@ -5,11 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.audit_enums import DirectionEnum
 from gql.schema.types.scores import GoalType
-from gql.services.errors import ServiceError
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.performance import GoalCommand
 
@@ -41,39 +40,31 @@ class GoalTrackInput:
 class GoalPayload:
     """The goal, or why not."""
 
-    goal: GoalType | None = strawberry.field(description="The goal.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing changed.")
+    goal: GoalType | None = strawberry.field(default=None, description="The goal.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing changed."
+    )
 
 
 def goal_set(info: strawberry.Info[Context, None], input: GoalSetInput) -> GoalPayload:
     """Add a goal for a manager and period."""
-    try:
-        view = info.context.performance.set_goal(
-            GoalCommand(
-                manager_id=pk_of(input.manager_id, "Manager", "managerId"),
-                period=input.period,
-                title=input.title,
-                unit=input.unit,
-                baseline=input.baseline,
-                target=input.target,
-                direction=scoring.Direction(input.direction),
-            )
+    view = info.context.performance.set_goal(
+        GoalCommand(
+            manager_id=pk_of(input.manager_id, "Manager", ("manager_id",)),
+            period=input.period,
+            title=input.title,
+            unit=input.unit,
+            baseline=input.baseline,
+            target=input.target,
+            direction=scoring.Direction(input.direction),
         )
-    except (ServiceError, ClientError) as exc:
-        return GoalPayload(
-            goal=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    return GoalPayload(goal=GoalType.from_domain(view), user_errors=[])
+    )
+    return GoalPayload(goal=GoalType.from_domain(view))
 
 
 def goal_track(info: strawberry.Info[Context, None], input: GoalTrackInput) -> GoalPayload:
     """Record a goal's latest value."""
-    try:
-        view = info.context.performance.track_goal(
-            pk_of(input.goal_id, "Goal", "goalId"), input.current
-        )
-    except (ServiceError, ClientError) as exc:
-        return GoalPayload(
-            goal=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    return GoalPayload(goal=GoalType.from_domain(view), user_errors=[])
+    view = info.context.performance.track_goal(
+        pk_of(input.goal_id, "Goal", ("goal_id",)), input.current
+    )
+    return GoalPayload(goal=GoalType.from_domain(view))

@@ -5,14 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import UserError
+from gql.schema.errors import UserError, user_errors
 from gql.schema.inputs import pk_of
-from gql.schema.mutations._payloads import user_errors
 from gql.schema.mutations._retailer_inputs import OpeningWindowInput, windows_from
 from gql.schema.types.directory import RetailerType
 from gql.schema.types.enums import BusinessTypeEnum, CoordinateSystemEnum, RetailerStatusEnum
-from gql.services.directory.retailer_admin import RetailerCommand, RetailerEditRejected
-from gql.services.errors import Forbidden
+from gql.services.directory.retailer_admin import RetailerCommand
 
 __all__ = ["RetailerCreateInput", "RetailerCreatePayload", "retailer_create"]
 
@@ -54,10 +52,15 @@ class RetailerCreateInput:
 class RetailerCreatePayload:
     """The new retailer, or why not."""
 
-    retailer: RetailerType | None = strawberry.field(description="The created retailer.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was created.")
+    retailer: RetailerType | None = strawberry.field(
+        default=None, description="The created retailer."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was created."
+    )
     warnings: list[UserError] = strawberry.field(
-        description="Saved, but worth a look (e.g. licence spacing, 合理布局)."
+        default_factory=list,
+        description="Saved, but worth a look (e.g. licence spacing, 合理布局).",
     )
 
 
@@ -65,40 +68,27 @@ def retailer_create(
     info: strawberry.Info[Context, None], input: RetailerCreateInput
 ) -> RetailerCreatePayload:
     """Create a retailer (administrators and the marketing department)."""
-    try:
-        command = RetailerCommand(
-            licence_no=input.licence_no,
-            name=input.name,
-            address=input.address,
-            lat=input.lat,
-            lon=input.lon,
-            coordinate_system=input.coordinate_system.value,
-            business_type=input.business_type,
-            grade=input.grade,
-            key_customer=input.key_customer,
-            service_time_s=input.service_time_s,
-            order_weekday=input.order_weekday,
-            status=input.status,
-            manager_id=None
-            if input.manager_id is None
-            else pk_of(input.manager_id, "Manager", "managerId"),
-            area_code=input.area_code,
-            opening_windows=windows_from(input.opening_windows),
-            enforce_spacing=input.enforce_spacing,
-        )
-        saved = info.context.retailer_admin.create(command)
-    except RetailerEditRejected as exc:
-        return RetailerCreatePayload(
-            retailer=None, user_errors=user_errors(exc.problems), warnings=[]
-        )
-    except Forbidden as exc:
-        return RetailerCreatePayload(
-            retailer=None,
-            user_errors=[UserError(field=None, message=str(exc), code="FORBIDDEN")],
-            warnings=[],
-        )
+    command = RetailerCommand(
+        licence_no=input.licence_no,
+        name=input.name,
+        address=input.address,
+        lat=input.lat,
+        lon=input.lon,
+        coordinate_system=input.coordinate_system.value,
+        business_type=input.business_type,
+        grade=input.grade,
+        key_customer=input.key_customer,
+        service_time_s=input.service_time_s,
+        order_weekday=input.order_weekday,
+        status=input.status,
+        manager_id=None
+        if input.manager_id is None
+        else pk_of(input.manager_id, "Manager", ("manager_id",)),
+        area_code=input.area_code,
+        opening_windows=windows_from(input.opening_windows),
+        enforce_spacing=input.enforce_spacing,
+    )
+    saved = info.context.retailer_admin.create(command)
     return RetailerCreatePayload(
-        retailer=RetailerType.from_domain(saved.retailer),
-        user_errors=[],
-        warnings=user_errors(saved.warnings),
+        retailer=RetailerType.from_domain(saved.retailer), warnings=user_errors(saved.warnings)
     )

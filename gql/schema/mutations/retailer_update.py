@@ -5,14 +5,12 @@ from __future__ import annotations
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import UserError
+from gql.schema.errors import UserError, user_errors
 from gql.schema.inputs import pk_of
-from gql.schema.mutations._payloads import user_errors
 from gql.schema.mutations._retailer_inputs import OpeningWindowInput, windows_from
 from gql.schema.types.directory import RetailerType
 from gql.schema.types.enums import BusinessTypeEnum, CoordinateSystemEnum, RetailerStatusEnum
-from gql.services.directory.retailer_admin import RetailerChange, RetailerEditRejected
-from gql.services.errors import Forbidden, NotFound
+from gql.services.directory.retailer_admin import RetailerChange
 
 __all__ = ["RetailerUpdateInput", "RetailerUpdatePayload", "retailer_update"]
 
@@ -57,56 +55,47 @@ class RetailerUpdateInput:
 class RetailerUpdatePayload:
     """The changed retailer, or why not."""
 
-    retailer: RetailerType | None = strawberry.field(description="The retailer after the change.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was changed.")
-    warnings: list[UserError] = strawberry.field(description="Saved, but worth a look.")
-
-
-def _failed(errors: list[UserError]) -> RetailerUpdatePayload:
-    return RetailerUpdatePayload(retailer=None, user_errors=errors, warnings=[])
+    retailer: RetailerType | None = strawberry.field(
+        default=None, description="The retailer after the change."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was changed."
+    )
+    warnings: list[UserError] = strawberry.field(
+        default_factory=list, description="Saved, but worth a look."
+    )
 
 
 def retailer_update(
     info: strawberry.Info[Context, None], input: RetailerUpdateInput
 ) -> RetailerUpdatePayload:
     """Update a retailer (administrators and the marketing department)."""
-    try:
-        change = RetailerChange(
-            expected_version=input.expected_version,
-            name=input.name,
-            address=input.address,
-            lat=input.lat,
-            lon=input.lon,
-            coordinate_system=input.coordinate_system.value,
-            business_type=input.business_type,
-            grade=input.grade,
-            key_customer=input.key_customer,
-            service_time_s=input.service_time_s,
-            order_weekday=input.order_weekday,
-            status=input.status,
-            manager_id=(
-                None
-                if input.manager_id is None
-                else pk_of(input.manager_id, "Manager", "managerId")
-            ),
-            unassign_manager=input.unassign_manager,
-            area_code=input.area_code,
-            opening_windows=(
-                None if input.opening_windows is None else windows_from(input.opening_windows)
-            ),
-            enforce_spacing=input.enforce_spacing,
-        )
-        saved = info.context.retailer_admin.update(pk_of(input.id, "Retailer"), change)
-    except RetailerEditRejected as exc:
-        return _failed(user_errors(exc.problems))
-    except NotFound:
-        return _failed(
-            [UserError(field=["input", "id"], message="retailer not found", code="NOT_FOUND")]
-        )
-    except Forbidden as exc:
-        return _failed([UserError(field=None, message=str(exc), code="FORBIDDEN")])
+    change = RetailerChange(
+        expected_version=input.expected_version,
+        name=input.name,
+        address=input.address,
+        lat=input.lat,
+        lon=input.lon,
+        coordinate_system=input.coordinate_system.value,
+        business_type=input.business_type,
+        grade=input.grade,
+        key_customer=input.key_customer,
+        service_time_s=input.service_time_s,
+        order_weekday=input.order_weekday,
+        status=input.status,
+        manager_id=(
+            None
+            if input.manager_id is None
+            else pk_of(input.manager_id, "Manager", ("manager_id",))
+        ),
+        unassign_manager=input.unassign_manager,
+        area_code=input.area_code,
+        opening_windows=(
+            None if input.opening_windows is None else windows_from(input.opening_windows)
+        ),
+        enforce_spacing=input.enforce_spacing,
+    )
+    saved = info.context.retailer_admin.update(pk_of(input.id, "Retailer", ("id",)), change)
     return RetailerUpdatePayload(
-        retailer=RetailerType.from_domain(saved.retailer),
-        user_errors=[],
-        warnings=user_errors(saved.warnings),
+        retailer=RetailerType.from_domain(saved.retailer), warnings=user_errors(saved.warnings)
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.territories import TerritoryProposalType
-from gql.services.errors import ServiceError
 from gql.services.territories.service import ScheduleCommand
 
 __all__ = [
@@ -38,34 +37,26 @@ class ScheduleProposalCreateInput:
 class ScheduleProposalCreatePayload:
     """The stored schedule proposal, or why not."""
 
-    proposal: TerritoryProposalType | None = strawberry.field(description="The new proposal.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was proposed.")
+    proposal: TerritoryProposalType | None = strawberry.field(
+        default=None, description="The new proposal."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was proposed."
+    )
 
 
 async def schedule_proposal_create(
     info: strawberry.Info[Context, None], input: ScheduleProposalCreateInput
 ) -> ScheduleProposalCreatePayload:
     """Compute off the event loop; managers see it once it is applied."""
-    try:
-        command = ScheduleCommand(
-            department_id=None
-            if input.department_id is None
-            else pk_of(input.department_id, "Department", "departmentId"),
-            territory_proposal_id=None
-            if input.territory_proposal_id is None
-            else pk_of(input.territory_proposal_id, "TerritoryProposal", "territoryProposalId"),
-            cap_hours=input.cap_hours,
-        )
-        proposal = await info.context.territories.create_schedule(command)
-    except ServiceError as exc:
-        return ScheduleProposalCreatePayload(
-            proposal=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    except ClientError as exc:
-        return ScheduleProposalCreatePayload(
-            proposal=None,
-            user_errors=[UserError(field=["input"], message=str(exc), code=exc.code)],
-        )
-    return ScheduleProposalCreatePayload(
-        proposal=TerritoryProposalType.from_domain(proposal), user_errors=[]
+    command = ScheduleCommand(
+        department_id=None
+        if input.department_id is None
+        else pk_of(input.department_id, "Department", ("department_id",)),
+        territory_proposal_id=None
+        if input.territory_proposal_id is None
+        else pk_of(input.territory_proposal_id, "TerritoryProposal", ("territory_proposal_id",)),
+        cap_hours=input.cap_hours,
     )
+    proposal = await info.context.territories.create_schedule(command)
+    return ScheduleProposalCreatePayload(proposal=TerritoryProposalType.from_domain(proposal))

@@ -8,7 +8,7 @@ import strawberry
 
 from gql.context import Context
 from gql.domain.evaluations import ScoreEventKind
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.audit_enums import (
     AuditFindingKindEnum,
@@ -18,7 +18,6 @@ from gql.schema.types.audit_enums import (
     VetoKindEnum,
 )
 from gql.schema.types.scores import ScoreEventType
-from gql.services.errors import ServiceError
 from gql.services.evaluations.score_events import EventCommand
 
 __all__ = ["ScoreEventRecordInput", "ScoreEventRecordPayload", "score_event_record"]
@@ -64,41 +63,38 @@ class ScoreEventRecordInput:
 class ScoreEventRecordPayload:
     """The recorded event, or why not."""
 
-    event: ScoreEventType | None = strawberry.field(description="The recorded event.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was recorded.")
+    event: ScoreEventType | None = strawberry.field(default=None, description="The recorded event.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was recorded."
+    )
 
 
 def score_event_record(
     info: strawberry.Info[Context, None], input: ScoreEventRecordInput
 ) -> ScoreEventRecordPayload:
     """Validate the fields of the kind and record the event."""
-    try:
-        event = info.context.evaluations.record(
-            EventCommand(
-                manager_id=pk_of(input.manager_id, "Manager", "managerId"),
-                kind=ScoreEventKind(input.kind),
-                occurred_on=input.occurred_on,
-                breach=None if input.breach is None else input.breach.value,
-                subjective=input.subjective,
-                retailer_id=None
-                if input.retailer_id is None
-                else pk_of(input.retailer_id, "Retailer", "retailerId"),
-                days=input.days,
-                item=input.item,
-                passed=input.passed,
-                training=None if input.training is None else input.training.value,
-                exam_score=input.exam_score,
-                veto=None if input.veto is None else input.veto.value,
-                bad_effect=input.bad_effect,
-                finding=None if input.finding is None else input.finding.value,
-                audit_id=None
-                if input.audit_id is None
-                else str(pk_of(input.audit_id, "AuditRecord", "auditId")),
-                note=input.note,
-            )
+    event = info.context.evaluations.record(
+        EventCommand(
+            manager_id=pk_of(input.manager_id, "Manager", ("manager_id",)),
+            kind=ScoreEventKind(input.kind),
+            occurred_on=input.occurred_on,
+            breach=None if input.breach is None else input.breach.value,
+            subjective=input.subjective,
+            retailer_id=None
+            if input.retailer_id is None
+            else pk_of(input.retailer_id, "Retailer", ("retailer_id",)),
+            days=input.days,
+            item=input.item,
+            passed=input.passed,
+            training=None if input.training is None else input.training.value,
+            exam_score=input.exam_score,
+            veto=None if input.veto is None else input.veto.value,
+            bad_effect=input.bad_effect,
+            finding=None if input.finding is None else input.finding.value,
+            audit_id=None
+            if input.audit_id is None
+            else str(pk_of(input.audit_id, "AuditRecord", ("audit_id",))),
+            note=input.note,
         )
-    except (ServiceError, ClientError) as exc:
-        return ScoreEventRecordPayload(
-            event=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    return ScoreEventRecordPayload(event=ScoreEventType.from_domain(event), user_errors=[])
+    )
+    return ScoreEventRecordPayload(event=ScoreEventType.from_domain(event))

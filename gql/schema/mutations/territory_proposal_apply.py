@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.territories import TerritoryProposalType
-from gql.services.errors import ServiceError
 
 __all__ = [
     "TerritoryProposalApplyInput",
@@ -28,29 +27,24 @@ class TerritoryProposalApplyInput:
 class TerritoryProposalApplyPayload:
     """The applied proposal and how many retailers changed manager."""
 
-    proposal: TerritoryProposalType | None = strawberry.field(description="The proposal.")
-    moved_retailers: int = strawberry.field(description="Retailers reassigned (0 for schedules).")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was applied.")
+    proposal: TerritoryProposalType | None = strawberry.field(
+        default=None, description="The proposal."
+    )
+    moved_retailers: int = strawberry.field(
+        default=0, description="Retailers reassigned (0 for schedules)."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was applied."
+    )
 
 
 def territory_proposal_apply(
     info: strawberry.Info[Context, None], input: TerritoryProposalApplyInput
 ) -> TerritoryProposalApplyPayload:
     """Reassign retailers (territories) or publish the calendar (schedules)."""
-    try:
-        proposal, moved = info.context.territories.apply(pk_of(input.id, "TerritoryProposal", "id"))
-    except ServiceError as exc:
-        return TerritoryProposalApplyPayload(
-            proposal=None,
-            moved_retailers=0,
-            user_errors=[UserError(field=None, message=str(exc), code=exc.code)],
-        )
-    except ClientError as exc:
-        return TerritoryProposalApplyPayload(
-            proposal=None,
-            moved_retailers=0,
-            user_errors=[UserError(field=["input", "id"], message=str(exc), code=exc.code)],
-        )
+    proposal, moved = info.context.territories.apply(
+        pk_of(input.id, "TerritoryProposal", ("proposal_id",))
+    )
     return TerritoryProposalApplyPayload(
-        proposal=TerritoryProposalType.from_domain(proposal), moved_retailers=moved, user_errors=[]
+        proposal=TerritoryProposalType.from_domain(proposal), moved_retailers=moved
     )

@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
-from gql.schema.inputs import pk_of
+from gql.schema.errors import UserError
+from gql.schema.inputs import pk_list, pk_of
 from gql.schema.types.territories import TerritoryProposalType
-from gql.services.errors import ServiceError
 from gql.services.territories.service import TerritoryCommand
 
 __all__ = [
@@ -41,35 +40,27 @@ class TerritoryProposalCreateInput:
 class TerritoryProposalCreatePayload:
     """The stored proposal, or why not."""
 
-    proposal: TerritoryProposalType | None = strawberry.field(description="The new proposal.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was proposed.")
+    proposal: TerritoryProposalType | None = strawberry.field(
+        default=None, description="The new proposal."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was proposed."
+    )
 
 
 async def territory_proposal_create(
     info: strawberry.Info[Context, None], input: TerritoryProposalCreateInput
 ) -> TerritoryProposalCreatePayload:
     """Compute off the event loop; nothing changes until the proposal is applied."""
-    try:
-        command = TerritoryCommand(
-            department_id=None
-            if input.department_id is None
-            else pk_of(input.department_id, "Department", "departmentId"),
-            managers=input.managers,
-            locked_retailer_ids=tuple(
-                pk_of(i, "Retailer", "lockedRetailerIds") for i in input.locked_retailer_ids or ()
-            ),
-            warm_start=input.warm_start,
-        )
-        proposal = await info.context.territories.create_territories(command)
-    except ServiceError as exc:
-        return TerritoryProposalCreatePayload(
-            proposal=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    except ClientError as exc:
-        return TerritoryProposalCreatePayload(
-            proposal=None,
-            user_errors=[UserError(field=["input"], message=str(exc), code=exc.code)],
-        )
-    return TerritoryProposalCreatePayload(
-        proposal=TerritoryProposalType.from_domain(proposal), user_errors=[]
+    command = TerritoryCommand(
+        department_id=None
+        if input.department_id is None
+        else pk_of(input.department_id, "Department", ("department_id",)),
+        managers=input.managers,
+        locked_retailer_ids=pk_list(
+            input.locked_retailer_ids or [], "Retailer", ("locked_retailer_ids",)
+        ),
+        warm_start=input.warm_start,
     )
+    proposal = await info.context.territories.create_territories(command)
+    return TerritoryProposalCreatePayload(proposal=TerritoryProposalType.from_domain(proposal))

@@ -5,10 +5,9 @@ from __future__ import annotations
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.territories import TerritoryProposalType
-from gql.services.errors import ServiceError
 
 __all__ = [
     "TerritoryProposalDiscardInput",
@@ -28,25 +27,19 @@ class TerritoryProposalDiscardInput:
 class TerritoryProposalDiscardPayload:
     """The discarded proposal, or why not."""
 
-    proposal: TerritoryProposalType | None = strawberry.field(description="The proposal.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was discarded.")
+    proposal: TerritoryProposalType | None = strawberry.field(
+        default=None, description="The proposal."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was discarded."
+    )
 
 
 def territory_proposal_discard(
     info: strawberry.Info[Context, None], input: TerritoryProposalDiscardInput
 ) -> TerritoryProposalDiscardPayload:
     """Mark the proposal DISCARDED; nothing else changes."""
-    try:
-        proposal = info.context.territories.discard(pk_of(input.id, "TerritoryProposal", "id"))
-    except ServiceError as exc:
-        return TerritoryProposalDiscardPayload(
-            proposal=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    except ClientError as exc:
-        return TerritoryProposalDiscardPayload(
-            proposal=None,
-            user_errors=[UserError(field=["input", "id"], message=str(exc), code=exc.code)],
-        )
-    return TerritoryProposalDiscardPayload(
-        proposal=TerritoryProposalType.from_domain(proposal), user_errors=[]
+    proposal = info.context.territories.discard(
+        pk_of(input.id, "TerritoryProposal", ("proposal_id",))
     )
+    return TerritoryProposalDiscardPayload(proposal=TerritoryProposalType.from_domain(proposal))

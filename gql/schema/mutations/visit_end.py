@@ -7,11 +7,10 @@ import datetime as dt
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.mutations._visit_inputs import DeviceFixInput, device_fix
 from gql.schema.types.visits import VisitType
-from gql.services.errors import ServiceError
 from gql.services.visits.service import CheckOut
 
 __all__ = ["VisitEndInput", "VisitEndPayload", "visit_end"]
@@ -34,22 +33,19 @@ class VisitEndInput:
 class VisitEndPayload:
     """The visit with its final verdict and dwell time."""
 
-    visit: VisitType | None = strawberry.field(description="The finished visit.")
-    user_errors: list[UserError] = strawberry.field(description="Why the visit was not ended.")
+    visit: VisitType | None = strawberry.field(default=None, description="The finished visit.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the visit was not ended."
+    )
 
 
 async def visit_end(info: strawberry.Info[Context, None], input: VisitEndInput) -> VisitEndPayload:
     """Verify the end-of-visit fix, derive dwell time and the whole visit's verdict."""
-    try:
-        outcome = await info.context.visits.end(
-            CheckOut(
-                visit_id=pk_of(input.visit_id, "Visit", "visitId"),
-                device_fix=device_fix(input.device_fix),
-                device_time=input.device_time,
-            )
+    outcome = await info.context.visits.end(
+        CheckOut(
+            visit_id=pk_of(input.visit_id, "Visit", ("visit_id",)),
+            device_fix=device_fix(input.device_fix),
+            device_time=input.device_time,
         )
-    except (ServiceError, ClientError) as exc:
-        return VisitEndPayload(
-            visit=None, user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
-        )
-    return VisitEndPayload(visit=VisitType.from_domain(outcome.visit), user_errors=[])
+    )
+    return VisitEndPayload(visit=VisitType.from_domain(outcome.visit))

@@ -7,12 +7,11 @@ import datetime as dt
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
-from gql.schema.inputs import pk_of
+from gql.schema.errors import UserError
+from gql.schema.inputs import pk_list, pk_of, seconds_of_day
 from gql.schema.relay import encode_global_id
 from gql.schema.types.plans import VisitPlanType
 from gql.services.day_plans.service import PlanRequest
-from gql.services.errors import ServiceError
 
 __all__ = ["SkippedStopType", "VisitPlanCreateInput", "VisitPlanCreatePayload", "visit_plan_create"]
 
@@ -50,50 +49,33 @@ class SkippedStopType:
 class VisitPlanCreatePayload:
     """The new draft plan, or why not."""
 
-    plan: VisitPlanType | None = strawberry.field(description="The stored draft plan.")
-    skipped: list[SkippedStopType] = strawberry.field(description="Retailers left out, and why.")
-    user_errors: list[UserError] = strawberry.field(description="Why nothing was planned.")
-
-
-def _seconds(text: str) -> int:
-    hours, _, minutes = text.partition(":")
-    if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
-        raise ValueError("startTime must be HH:MM")
-    value = int(hours) * 3600 + int(minutes) * 60
-    if not (0 <= value < 86_400 and int(minutes) < 60):
-        raise ValueError("startTime must be within 00:00..23:59")
-    return value
+    plan: VisitPlanType | None = strawberry.field(
+        default=None, description="The stored draft plan."
+    )
+    skipped: list[SkippedStopType] = strawberry.field(
+        default_factory=list, description="Retailers left out, and why."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was planned."
+    )
 
 
 async def visit_plan_create(
     info: strawberry.Info[Context, None], input: VisitPlanCreateInput
 ) -> VisitPlanCreatePayload:
     """Route the day with the exact DP where tractable, near-optimal beyond."""
-    try:
-        request = PlanRequest(
-            manager_id=pk_of(input.manager_id, "Manager", "managerId"),
-            plan_date=input.date,
-            retailer_ids=(
-                None
-                if input.retailer_ids is None
-                else tuple(pk_of(i, "Retailer", "retailerIds") for i in input.retailer_ids)
-            ),
-            start_time_s=_seconds(input.start_time),
-            return_to_start=input.return_to_start,
-        )
-        outcome = await info.context.plans.create(request)
-    except ServiceError as exc:
-        return VisitPlanCreatePayload(
-            plan=None,
-            skipped=[],
-            user_errors=[UserError(field=None, message=str(exc), code=exc.code)],
-        )
-    except (ClientError, ValueError) as exc:
-        return VisitPlanCreatePayload(
-            plan=None,
-            skipped=[],
-            user_errors=[UserError(field=["input"], message=str(exc), code="BAD_USER_INPUT")],
-        )
+    request = PlanRequest(
+        manager_id=pk_of(input.manager_id, "Manager", ("manager_id",)),
+        plan_date=input.date,
+        retailer_ids=(
+            None
+            if input.retailer_ids is None
+            else pk_list(input.retailer_ids, "Retailer", ("retailer_ids",))
+        ),
+        start_time_s=seconds_of_day(input.start_time, ("start_time",)),
+        return_to_start=input.return_to_start,
+    )
+    outcome = await info.context.plans.create(request)
     return VisitPlanCreatePayload(
         plan=VisitPlanType.from_domain(outcome.plan),
         skipped=[
@@ -104,5 +86,4 @@ async def visit_plan_create(
             )
             for s in outcome.skipped
         ],
-        user_errors=[],
     )

@@ -7,11 +7,10 @@ import datetime as dt
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.mutations._visit_inputs import DeviceFixInput, device_fix
 from gql.schema.types.visits import VisitType
-from gql.services.errors import ServiceError
 from gql.services.visits.service import CheckIn
 
 __all__ = ["VisitStartInput", "VisitStartPayload", "visit_start"]
@@ -40,31 +39,28 @@ class VisitStartInput:
 class VisitStartPayload:
     """The visit with its check-in verdict."""
 
-    visit: VisitType | None = strawberry.field(description="The visit (new or replayed).")
-    replayed: bool = strawberry.field(description="True when a retry returned the first visit.")
-    user_errors: list[UserError] = strawberry.field(description="Why no visit was recorded.")
+    visit: VisitType | None = strawberry.field(
+        default=None, description="The visit (new or replayed)."
+    )
+    replayed: bool = strawberry.field(
+        default=False, description="True when a retry returned the first visit."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why no visit was recorded."
+    )
 
 
 async def visit_start(
     info: strawberry.Info[Context, None], input: VisitStartInput
 ) -> VisitStartPayload:
     """Verify the manager's position with the device and carrier fixes and store the visit."""
-    try:
-        outcome = await info.context.visits.start(
-            CheckIn(
-                retailer_id=pk_of(input.retailer_id, "Retailer", "retailerId"),
-                idempotency_key=input.idempotency_key,
-                device_fix=device_fix(input.device_fix),
-                device_time=input.device_time,
-                plan_stop_id=input.plan_stop_id,
-            )
+    outcome = await info.context.visits.start(
+        CheckIn(
+            retailer_id=pk_of(input.retailer_id, "Retailer", ("retailer_id",)),
+            idempotency_key=input.idempotency_key,
+            device_fix=device_fix(input.device_fix),
+            device_time=input.device_time,
+            plan_stop_id=input.plan_stop_id,
         )
-    except (ServiceError, ClientError) as exc:
-        return VisitStartPayload(
-            visit=None,
-            replayed=False,
-            user_errors=[UserError(field=None, message=str(exc), code=exc.code)],
-        )
-    return VisitStartPayload(
-        visit=VisitType.from_domain(outcome.visit), replayed=outcome.replayed, user_errors=[]
     )
+    return VisitStartPayload(visit=VisitType.from_domain(outcome.visit), replayed=outcome.replayed)

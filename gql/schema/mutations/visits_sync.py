@@ -7,14 +7,29 @@ import datetime as dt
 import strawberry
 
 from gql.context import Context
-from gql.schema.errors import ClientError, UserError
+from gql.schema.errors import UserError, user_errors
 from gql.schema.inputs import pk_of
 from gql.schema.mutations._visit_inputs import DeviceFixInput, device_fix
 from gql.schema.types.visits import VisitType
-from gql.services.errors import ServiceError
+from gql.services.errors import FieldPath
 from gql.services.visits.service import MAX_SYNC_BATCH, CheckIn, SyncItem
 
-__all__ = ["OfflineVisitInput", "VisitsSyncInput", "VisitsSyncPayload", "visits_sync"]
+__all__ = [
+    "SYNC_ALIASES",
+    "OfflineVisitInput",
+    "VisitsSyncInput",
+    "VisitsSyncPayload",
+    "visits_sync",
+]
+
+SYNC_ALIASES: dict[str, FieldPath] = {
+    "items": ("visits",),
+    "check_in": (),
+    "device_time": ("started_at",),
+    "device_fix": ("start_fix",),
+}
+"""The service's ``items`` are the input's ``visits``; an item's check-in fields are named as
+:class:`OfflineVisitInput` names them."""
 
 
 @strawberry.input(description="One visit recorded offline on the handheld.")
@@ -43,51 +58,59 @@ class VisitSyncResultType:
     idempotency_key: str = strawberry.field(description="The item's key.")
     visit: VisitType | None = strawberry.field(description="The stored visit.")
     created: bool = strawberry.field(description="False when it had been synced before.")
-    error: UserError | None = strawberry.field(description="Why this item was not stored.")
+    error: UserError | None = strawberry.field(
+        description="Why this item was not stored (its first fault; the path starts at the item)."
+    )
 
 
 @strawberry.type(description="Result of `visitsSync`.")
 class VisitsSyncPayload:
     """Per-item results in input order."""
 
-    results: list[VisitSyncResultType] = strawberry.field(description="One per input item.")
-    user_errors: list[UserError] = strawberry.field(description="Why the batch was refused.")
+    results: list[VisitSyncResultType] = strawberry.field(
+        default_factory=list, description="One per input item."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why the batch was refused."
+    )
 
 
 async def visits_sync(
     info: strawberry.Info[Context, None], input: VisitsSyncInput
 ) -> VisitsSyncPayload:
     """Store offline visits: device times kept, marked late, no carrier lookup for the past."""
-    try:
-        items = [
-            SyncItem(
-                check_in=CheckIn(
-                    retailer_id=pk_of(v.retailer_id, "Retailer", f"visits.{n}.retailerId"),
-                    idempotency_key=v.idempotency_key,
-                    device_fix=device_fix(v.start_fix),
-                    device_time=v.started_at,
-                ),
-                ended_at=v.ended_at,
-                end_fix=device_fix(v.end_fix),
-            )
-            for n, v in enumerate(input.visits)
-        ]
-        results = await info.context.visits.sync(items)
-    except (ServiceError, ClientError) as exc:
-        return VisitsSyncPayload(
-            results=[], user_errors=[UserError(field=None, message=str(exc), code=exc.code)]
+    items = [
+        SyncItem(
+            check_in=CheckIn(
+                retailer_id=pk_of(v.retailer_id, "Retailer", ("items", n, "retailer_id")),
+                idempotency_key=v.idempotency_key,
+                device_fix=device_fix(v.start_fix),
+                device_time=v.started_at,
+            ),
+            ended_at=v.ended_at,
+            end_fix=device_fix(v.end_fix),
         )
+        for n, v in enumerate(input.visits)
+    ]
+    results = await info.context.visits.sync(items)
+    index = {item.check_in.idempotency_key: n for n, item in enumerate(items)}
     return VisitsSyncPayload(
         results=[
             VisitSyncResultType(
                 idempotency_key=r.idempotency_key,
                 visit=None if r.visit is None else VisitType.from_domain(r.visit),
                 created=r.created,
-                error=None
-                if r.error is None
-                else UserError(field=None, message=r.error, code=r.code or "INVALID"),
+                error=next(
+                    iter(
+                        user_errors(
+                            r.problems,
+                            root=("input", "visits", str(index[r.idempotency_key])),
+                            aliases=SYNC_ALIASES,
+                        )
+                    ),
+                    None,
+                ),
             )
             for r in results
-        ],
-        user_errors=[],
+        ]
     )

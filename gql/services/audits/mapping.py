@@ -11,7 +11,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from gql.services.audits import rules as audits
-from gql.services.errors import InvalidQuery
+from gql.services.errors import InvalidInput
 from gql.store.repositories.audits import AuditStopDraft
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def sample_design(design: AuditDesign) -> audits.SampleDesign:
             weighted=design.weighted,
         )
     except audits.AuditError as exc:
-        raise InvalidQuery(f"design: {exc}") from exc
+        raise InvalidInput(str(exc), field=("design",)) from exc
 
 
 def design_json(design: audits.SampleDesign) -> dict[str, Any]:

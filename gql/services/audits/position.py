@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import geo
-from gql.services.errors import InvalidQuery
+from gql.services.errors import ErrorCode, InvalidInput
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -22,7 +22,11 @@ __all__ = ["geo_check", "verify_position"]
 def geo_check(lat: float, lon: float) -> None:
     """Refuse a start point off the globe."""
     if not (-90.0 <= lat <= 90.0 and -180.0 <= lon <= 180.0):
-        raise InvalidQuery(f"start: ({lat}, {lon}) is not a WGS-84 position")
+        raise InvalidInput(
+            f"({lat}, {lon}) is not a WGS-84 position",
+            field=("start_lat",),
+            code=ErrorCode.INVALID_COORDINATE,
+        )
 
 
 def verify_position(

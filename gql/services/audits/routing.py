@@ -16,7 +16,7 @@ import numpy as np
 
 import geo
 import tsp
-from gql.services.errors import InvalidQuery
+from gql.services.errors import ErrorCode, InvalidInput
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,7 +66,7 @@ async def route_day(
 
     Raises
     ------
-    InvalidQuery
+    InvalidInput
         If routing exceeds the deadline.
     """
     ordered = sorted(retailers, key=lambda r: r.licence_no)  # the baseline: licence order
@@ -94,7 +94,10 @@ async def route_day(
             timeout=routing.deadline_s,
         )
     except TimeoutError as exc:
-        raise InvalidQuery("routing the audit took too long; audit fewer retailers") from exc
+        raise InvalidInput(
+            "routing the audit took too long; audit fewer retailers",
+            code=ErrorCode.DEADLINE_EXCEEDED,
+        ) from exc
     stops: list[RoutedStop] = []
     route = list(result.order)
     for position, node in enumerate(route):

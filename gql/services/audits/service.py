@@ -16,6 +16,7 @@ import geo
 from gql.domain import CoordinateSystem, RetailerStatus, Role, Verdict
 from gql.domain.audits import AuditEditAction, AuditPlanStatus
 from gql.domain.evaluations import ScoreEventKind
+from gql.services.access import signed_in
 from gql.services.audits import rules as audits
 from gql.services.audits.commands import (
     AuditDesign,
@@ -36,7 +37,7 @@ from gql.services.audits.position import geo_check, verify_position
 from gql.services.audits.routing import route_day
 from gql.services.calendar import local_day, local_midnight
 from gql.services.day_plans.service import RoutingSettings
-from gql.services.errors import Forbidden, InvalidQuery, NotFound, Unauthenticated
+from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
 from gql.services.paging import Page, PageRequest, empty_page
 from gql.services.visits.device_fixes import event_time, to_geo_fix, verdict_json
 from gql.store.repositories import (
@@ -109,19 +110,14 @@ class AuditService:
 
     # -- who ------------------------------------------------------------------------------
 
-    def _caller(self) -> Principal:
-        if self._principal is None:
-            raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
-        return self._principal
-
     def _auditor(self, action: str) -> Principal:
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if principal.role not in _AUDITORS:
             raise Forbidden(action)
         return principal
 
     def _visible(self, plan: AuditPlanInfo | None) -> bool:
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if plan is None:
             return False
         if principal.role is Role.MARKETING:
@@ -133,7 +129,7 @@ class AuditService:
     def _plan(self, plan_id: int) -> AuditPlanInfo:
         plan = self._audits.get_plans([plan_id])[0]
         if not self._visible(plan):
-            raise NotFound("audit plan")
+            raise NotFound("audit plan", field=("plan_id",))
         assert plan is not None
         return plan
 
@@ -153,7 +149,7 @@ class AuditService:
 
     def plans(self, page: PageRequest) -> Page[AuditPlanInfo]:
         """Marketing sees every plan, an auditor the plans assigning them; others none."""
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if principal.role not in _AUDITORS:
             return empty_page(page)  # type: ignore[return-value]
         auditor = None if principal.role is Role.MARKETING else principal.staff_id
@@ -185,26 +181,32 @@ class AuditService:
         if command.department_id is not None:
             found = self._managers.ids_in_department(command.department_id)
             if not found:
-                raise InvalidQuery("departmentId: the department has no account managers")
+                raise InvalidInput(
+                    "the department has no account managers", field=("department_id",)
+                )
             ids.update(found)
         if command.manager_ids:
             managers = self._managers.get_many(list(command.manager_ids))
-            for manager_id, manager in zip(command.manager_ids, managers, strict=True):
+            unknown = Problems()
+            for index, manager in enumerate(managers):
                 if manager is None:
-                    raise InvalidQuery(f"managerIds: no account manager {manager_id}")
+                    unknown.add(
+                        ("manager_ids", index), "no such account manager", ErrorCode.NOT_FOUND
+                    )
+            unknown.raise_if_any()
             ids = (
                 ids & set(command.manager_ids)
                 if command.department_id
                 else set(command.manager_ids)
             )
             if not ids:
-                raise InvalidQuery("managerIds: none of them is in the department")
+                raise InvalidInput("none of them is in the department", field=("manager_ids",))
         return sorted(ids)
 
     def _candidates(self, command: AuditPlanCreate) -> tuple[list[int], list[Retailer]]:
         """The managers in scope and their active retailers (in the area, if one is given)."""
         if command.department_id is None and not command.manager_ids and not command.area_code:
-            raise InvalidQuery("give a departmentId, managerIds or an areaCode to audit")
+            raise InvalidInput("say what to audit: a department, managers or an area")
         manager_ids = self._scope_managers(command)
         where = RetailerFilter(manager_ids=manager_ids or None, statuses=(RetailerStatus.ACTIVE,))
         found: list[Retailer] = []
@@ -222,7 +224,7 @@ class AuditService:
             and (command.area_code is None or r.area_code == command.area_code)
         ]
         if not chosen:
-            raise InvalidQuery("no active retailer with a manager in the audit's scope")
+            raise InvalidInput("no active retailer with a manager in the audit's scope")
         return manager_ids, chosen
 
     def _risk(
@@ -258,9 +260,13 @@ class AuditService:
 
     def _team(self, command: AuditPlanCreate, principal: Principal) -> tuple[int, ...]:
         team = tuple(dict.fromkeys(command.auditor_ids)) or (principal.staff_id,)
-        for staff_id, staff in zip(team, self._staff.get_many(list(team)), strict=True):
+        staff_by_id = dict(zip(team, self._staff.get_many(list(team)), strict=True))
+        found = Problems()
+        for index, staff_id in enumerate(command.auditor_ids):
+            staff = staff_by_id[staff_id]
             if staff is None or not staff.active or staff.role not in _AUDITORS:
-                raise InvalidQuery(f"auditorIds: staff {staff_id} is not an active auditor")
+                found.add(("auditor_ids", index), "not an active auditor")
+        found.raise_if_any()
         return team
 
     async def create(self, command: AuditPlanCreate) -> AuditPlanInfo:
@@ -269,7 +275,7 @@ class AuditService:
         team = self._team(command, principal)
         geo_check(command.start_lat, command.start_lon)
         if not 0 <= command.start_time_s < 86_400:
-            raise InvalidQuery("startTime must be within the day")
+            raise InvalidInput("the start time must be within the day", field=("start_time_s",))
         now = self._clock()
         manager_ids, retailers = self._candidates(command)
         design = sample_design(command.design)
@@ -290,9 +296,11 @@ class AuditService:
         try:
             sample = audits.draw_sample(candidates, design, seed=seed, plan_date=command.plan_date)
         except audits.AuditError as exc:
-            raise InvalidQuery(f"design: {exc}") from exc
+            raise InvalidInput(str(exc), field=("design",)) from exc
         if len(sample.selected) > MAX_AUDIT_STOPS:
-            raise InvalidQuery(f"an audit plan holds at most {MAX_AUDIT_STOPS} retailers")
+            raise InvalidInput(
+                f"an audit plan holds at most {MAX_AUDIT_STOPS} retailers", field=("design",)
+            )
         by_id = {r.id: r for r in retailers}
         drawn = {int(s.retailer_id): s.stratum for s in sample.selected}
         routed = await route_day(
@@ -336,28 +344,35 @@ class AuditService:
     async def adjust(self, command: AuditPlanAdjust) -> AuditPlanInfo:
         """Record manual additions/removals (author, reason, time) and re-route the plan."""
         plan = self._plan(command.plan_id)
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if principal.role is not Role.MARKETING:  # marketing oversees every plan
             principal = self._assigned(plan, "adjust this audit plan")
         if plan.status is not AuditPlanStatus.OPEN:
-            raise InvalidQuery("the audit plan is completed; it can no longer be changed")
+            raise InvalidInput(
+                "the audit plan is completed; it can no longer be changed",
+                field=("plan_id",),
+                code=ErrorCode.CONFLICT,
+            )
+        found = Problems()
         reason = command.reason.strip()
         if not reason:
-            raise InvalidQuery("reason: say why the plan is changed")
+            found.add(("reason",), "say why the plan is changed")
         if not command.add and not command.remove:
-            raise InvalidQuery("add or remove at least one retailer")
-        if set(command.add) & set(command.remove):
-            raise InvalidQuery("a retailer cannot be added and removed at once")
+            found.add((), "add or remove at least one retailer")
         audited = {r.retailer_id for r in self._audits.records_of([plan.id])}
-        if audited & set(command.remove):
-            raise InvalidQuery("an audited retailer cannot be removed from the plan")
-        pure = pure_plan(plan)
+        for index, retailer_id in enumerate(command.remove):
+            if retailer_id in command.add:
+                found.add(("remove", index), "a retailer cannot be added and removed at once")
+            elif retailer_id in audited:
+                found.add(("remove", index), "an audited retailer cannot be removed from the plan")
         added = self._retailers.get_many(list(command.add))
-        for retailer_id, retailer in zip(command.add, added, strict=True):
+        for index, retailer in enumerate(added):
             if retailer is None or retailer.status is not RetailerStatus.ACTIVE:
-                raise InvalidQuery(f"add: retailer {retailer_id} is not an active retailer")
-            if retailer.manager_id is None:
-                raise InvalidQuery(f"add: retailer {retailer_id} has no account manager")
+                found.add(("add", index), "not an active retailer")
+            elif retailer.manager_id is None:
+                found.add(("add", index), "this retailer has no account manager")
+        found.raise_if_any()
+        pure = pure_plan(plan)
         at = self._clock()
         edits: list[tuple[AuditEditAction, int, datetime]] = []
         for action, ids in (
@@ -378,13 +393,16 @@ class AuditService:
                         )
                     )
                 except audits.AuditError as exc:
-                    raise InvalidQuery(str(exc)) from exc
+                    where = ("add" if action is AuditEditAction.ADD else "remove",)
+                    raise InvalidInput(str(exc), field=where) from exc
                 edits.append((action, retailer_id, at))
         current = [int(i) for i in pure.retailer_ids]
         if len(current) > MAX_AUDIT_STOPS:
-            raise InvalidQuery(f"an audit plan holds at most {MAX_AUDIT_STOPS} retailers")
+            raise InvalidInput(
+                f"an audit plan holds at most {MAX_AUDIT_STOPS} retailers", field=("add",)
+            )
         if not current:
-            raise InvalidQuery("an audit plan needs at least one retailer")
+            raise InvalidInput("an audit plan needs at least one retailer", field=("remove",))
         retailers = [r for r in self._retailers.get_many(current) if r is not None]
         routed = await route_day(
             plan.start_lat,
@@ -426,13 +444,21 @@ class AuditService:
         principal = self._assigned(plan, "record audits on this plan")
         stop = next((s for s in plan.stops if s.retailer_id == command.retailer_id), None)
         if stop is None:
-            raise InvalidQuery("retailerId: the retailer is not on this audit plan")
+            raise InvalidInput("the retailer is not on this audit plan", field=("retailer_id",))
         if any(r.retailer_id == command.retailer_id for r in self._audits.records_of([plan.id])):
-            raise InvalidQuery("retailerId: this retailer is already audited on this plan")
+            raise InvalidInput(
+                "this retailer is already audited on this plan",
+                field=("retailer_id",),
+                code=ErrorCode.DUPLICATE,
+            )
+        if not 1 <= command.satisfaction <= 5:
+            raise InvalidInput(
+                f"satisfaction must be 1..5, got {command.satisfaction}", field=("satisfaction",)
+            )
         retailer = self._retailers.get_many([command.retailer_id])[0]
         assert retailer is not None  # on the plan, kept by RESTRICT
         now = self._clock()
-        event_at = event_time(command.device_time, now)
+        event_at = event_time(command.device_time, now, field=("device_time",))
         try:
             pure = audits.AuditRecord(
                 audit_id="new",
@@ -449,8 +475,8 @@ class AuditService:
                 notes=command.notes,
             )
         except audits.AuditError as exc:
-            raise InvalidQuery(str(exc)) from exc
-        fix = to_geo_fix(command.fix)
+            raise InvalidInput(str(exc)) from exc
+        fix = to_geo_fix(command.fix, field=("fix",))
         verdict = verify_position(fix, retailer, self._policy, now=now, event_at=event_at)
         record_id = self._audits.add_record(
             AuditRecordDraft(
@@ -503,9 +529,11 @@ class AuditService:
         last = last_day or plan.plan_date
         first = first_day or last - timedelta(days=29)
         if last < first:
-            raise InvalidQuery(f"lastDay {last} is before firstDay {first}")
+            raise InvalidInput(
+                f"the last day {last} is before the first {first}", field=("last_day",)
+            )
         if (last - first).days > 366:
-            raise InvalidQuery("the period may span at most a year")
+            raise InvalidInput("the period may span at most a year", field=("first_day",))
         records = self._audits.records_of([plan.id])
         pure_records = [pure_record(r) for r in records]
         manager_ids = sorted({r.manager_id for r in records})
@@ -525,7 +553,7 @@ class AuditService:
         try:
             result = audits.cross_check(pure_records, evidence, first_day=first, last_day=last)
         except audits.AuditError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidInput(str(exc)) from exc
         return result, pure_records
 
     def record_findings(
@@ -533,7 +561,7 @@ class AuditService:
     ) -> list[int]:
         """Turn the cross-check into AUDIT_FINDING score events (idempotent); return new ids."""
         plan = self._plan(plan_id)
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if principal.role is not Role.MARKETING:
             self._assigned(plan, "record audit findings")
         result, records = self._cross_check(plan, first_day, last_day)

@@ -19,8 +19,8 @@ import numpy as np
 import geo
 import tsp
 from gql.domain import Retailer, RetailerStatus, Role, VisitPlan
-from gql.services.access import Principal, scope_of
-from gql.services.errors import Forbidden, InvalidQuery, NotFound, Unauthenticated
+from gql.services.access import Principal, scope_of, signed_in
+from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
 from gql.store.repositories import ManagerRepository, RetailerFilter, RetailerRepository
 from gql.store.repositories.plans import PlanDraft, PlanRepository, StopDraft
 
@@ -116,14 +116,13 @@ class PlanService:
         self._retailers = RetailerRepository(session)
 
     def _manager_in_scope(self, manager_id: int) -> tuple[Principal, AccountManager]:
-        if self._principal is None:
-            raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
+        principal = signed_in(self._principal)
         manager = self._managers.get_many([manager_id])[0]
-        if manager is None or not scope_of(self._principal).allows(
+        if manager is None or not scope_of(principal).allows(
             manager.staff_id, manager.department_id
         ):
             raise NotFound("manager")
-        return self._principal, manager
+        return principal, manager
 
     def current(self, manager_id: int, plan_date: date) -> VisitPlan | None:
         """The plan the manager works from that day (published, else newest draft)."""
@@ -157,14 +156,28 @@ class PlanService:
         if request.retailer_ids is not None:
             wanted = list(dict.fromkeys(request.retailer_ids))
             if not wanted:
-                raise InvalidQuery("retailerIds must not be empty (omit it to plan the due list)")
+                raise InvalidInput(
+                    "give at least one retailer (or none at all to plan the due list)",
+                    field=("retailer_ids",),
+                )
             if len(wanted) > MAX_STOPS_PER_DAY:
-                raise InvalidQuery(f"a day plan holds at most {MAX_STOPS_PER_DAY} retailers")
+                raise InvalidInput(
+                    f"a day plan holds at most {MAX_STOPS_PER_DAY} retailers",
+                    field=("retailer_ids",),
+                )
             found = self._retailers.get_many(wanted)
-            chosen = []
+            first_at = {pk: n for n, pk in reversed(list(enumerate(request.retailer_ids)))}
+            problems = Problems()
             for retailer_id, retailer in zip(wanted, found, strict=True):
                 if retailer is None or retailer.manager_id != manager.staff_id:
-                    raise InvalidQuery(f"retailer {retailer_id} is not assigned to this manager")
+                    problems.add(
+                        ("retailer_ids", first_at[retailer_id]),
+                        "this retailer is not assigned to this manager",
+                    )
+            problems.raise_if_any()
+            chosen = []
+            for retailer_id, retailer in zip(wanted, found, strict=True):
+                assert retailer is not None
                 if retailer.status is not RetailerStatus.ACTIVE:
                     skipped.append(
                         SkippedStop(retailer_id, "NOT_ACTIVE", f"licence {retailer.status.value}")
@@ -190,7 +203,7 @@ class PlanService:
         if principal.role not in PLANNERS:
             raise Forbidden("plan visits")
         if not 0 <= request.start_time_s < 86_400:
-            raise InvalidQuery("startTime must be within the day")
+            raise InvalidInput("the start time must be within the day", field=("start_time_s",))
         retailers, skipped = self._due(manager, request)
         retailers = sorted(retailers, key=lambda r: r.licence_no)  # the manager's own order
         weekday = request.plan_date.weekday()
@@ -219,7 +232,11 @@ class PlanService:
                 timeout=routing.deadline_s,
             )
         except TimeoutError as exc:
-            raise InvalidQuery("routing took too long; plan fewer retailers") from exc
+            raise InvalidInput(
+                "routing took too long; plan fewer retailers",
+                field=("retailer_ids",),
+                code=ErrorCode.DEADLINE_EXCEEDED,
+            ) from exc
         for unserved in result.unserved:
             retailer = retailers[unserved.stop - 1]
             skipped.append(SkippedStop(retailer.id, unserved.reason.value.upper(), unserved.detail))

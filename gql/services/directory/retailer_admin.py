@@ -21,8 +21,8 @@ from gql.domain import (
     RetailerStatus,
     Role,
 )
-from gql.services.access import Principal, require_role
-from gql.services.errors import NotFound
+from gql.services.access import Principal, require_role, signed_in
+from gql.services.errors import ErrorCode, InvalidInput, NotFound, Problem, Problems
 from gql.store.repositories import ManagerRepository, RetailerRepository
 
 if TYPE_CHECKING:
@@ -32,12 +32,11 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_MIN_SPACING_M",
-    "FieldProblem",
     "RetailerAdminService",
     "RetailerChange",
     "RetailerCommand",
-    "RetailerEditRejected",
     "RetailerSaved",
+    "WindowSpec",
 ]
 
 EDITORS = frozenset({Role.ADMIN, Role.MARKETING})
@@ -46,20 +45,12 @@ DEFAULT_MIN_SPACING_M = 50.0
 
 
 @dataclass(frozen=True, slots=True)
-class FieldProblem:
-    """One problem with one input field (``field`` is a path like ("input", "lat"))."""
+class WindowSpec:
+    """An opening interval as the caller sends it; checked by the service, with its index."""
 
-    field: tuple[str, ...] | None
-    message: str
-    code: str
-
-
-class RetailerEditRejected(Exception):
-    """The input cannot be saved; every problem is listed and nothing was written."""
-
-    def __init__(self, problems: list[FieldProblem]) -> None:
-        super().__init__("; ".join(p.message for p in problems))
-        self.problems = problems
+    open_s: int
+    close_s: int
+    weekday: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,7 +71,7 @@ class RetailerCommand:
     status: RetailerStatus
     manager_id: int | None
     area_code: str
-    opening_windows: tuple[OpeningWindow, ...]
+    opening_windows: tuple[WindowSpec, ...]
     enforce_spacing: bool = False
 
 
@@ -103,7 +94,7 @@ class RetailerChange:
     manager_id: int | None = None
     unassign_manager: bool = False
     area_code: str | None = None
-    opening_windows: tuple[OpeningWindow, ...] | None = None
+    opening_windows: tuple[WindowSpec, ...] | None = None
     enforce_spacing: bool = False
 
 
@@ -112,47 +103,45 @@ class RetailerSaved:
     """The saved retailer and any warnings (spacing) the caller should see."""
 
     retailer: Retailer
-    warnings: list[FieldProblem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     conflicts: list[geo.SpacingConflict] = field(default_factory=list)
 
 
-def _to_wgs84(lat: float, lon: float, system: str) -> tuple[float, float]:
+def _to_wgs84(found: Problems, lat: float, lon: float, system: str) -> tuple[float, float]:
+    """The WGS-84 position, or a fault on ``lat`` (and the given values back)."""
     try:
         point = geo.to_wgs84(geo.point_in(system, lat, lon))
     except geo.GeoError as exc:
-        raise RetailerEditRejected(
-            [FieldProblem(("input", "lat"), str(exc), "INVALID_COORDINATE")]
-        ) from exc
+        found.add(("lat",), str(exc), ErrorCode.INVALID_COORDINATE)
+        return lat, lon
     return point.lat, point.lon
 
 
-def _check_fields(draft_values: dict[str, object]) -> list[FieldProblem]:
-    problems: list[FieldProblem] = []
+def _windows(found: Problems, specs: tuple[WindowSpec, ...]) -> tuple[OpeningWindow, ...]:
+    windows: list[OpeningWindow] = []
+    for index, spec in enumerate(specs):
+        try:
+            windows.append(OpeningWindow(spec.open_s, spec.close_s, spec.weekday))
+        except ValueError as exc:
+            found.add(("opening_windows", index), str(exc))
+    return tuple(windows)
 
-    def bad(name: str, message: str, code: str = "INVALID") -> None:
-        problems.append(FieldProblem(("input", name), message, code))
 
-    licence = str(draft_values["licence_no"]).strip()
+def _check_fields(found: Problems, values: dict[str, object]) -> None:
+    licence = str(values["licence_no"]).strip()
     if not licence or len(licence) > 32:
-        bad("licenceNo", "licence number must be 1..32 characters")
-    if not str(draft_values["name"]).strip():
-        bad("name", "name must not be empty")
-    grade = draft_values["grade"]
+        found.add(("licence_no",), "licence number must be 1..32 characters")
+    if not str(values["name"]).strip():
+        found.add(("name",), "name must not be empty")
+    grade = values["grade"]
     if not isinstance(grade, int) or not 1 <= grade <= MAX_GRADE:
-        bad("grade", f"grade must be 1..{MAX_GRADE}, got {grade}")
-    service = draft_values["service_time_s"]
+        found.add(("grade",), f"grade must be 1..{MAX_GRADE}, got {grade}")
+    service = values["service_time_s"]
     if not isinstance(service, int) or not 0 < service <= 4 * 3600:
-        bad("serviceTimeS", f"service time must be 1..14400 s, got {service}")
-    weekday = draft_values["order_weekday"]
+        found.add(("service_time_s",), f"service time must be 1..14400 s, got {service}")
+    weekday = values["order_weekday"]
     if not isinstance(weekday, int) or not 0 <= weekday <= 6:
-        bad("orderWeekday", f"order weekday must be 0 (Monday)..6, got {weekday}")
-    windows: tuple[OpeningWindow, ...] = draft_values["opening_windows"]  # type: ignore[assignment]
-    for index, window in enumerate(windows):
-        if not 0 <= window.open_s < window.close_s <= 86_400:
-            bad("openingWindows", f"window {index + 1}: open must be before close within the day")
-        if window.weekday is not None and not 0 <= window.weekday <= 6:
-            bad("openingWindows", f"window {index + 1}: weekday must be 0..6")
-    return problems
+        found.add(("order_weekday",), f"order weekday must be 0 (Monday)..6, got {weekday}")
 
 
 class RetailerAdminService:
@@ -176,17 +165,16 @@ class RetailerAdminService:
         self._now = now
 
     def _editor(self) -> Principal:
-        if self._principal is None:
-            raise NotFound("retailer")
-        require_role(self._principal, EDITORS, "edit retailers")
-        return self._principal
+        principal = signed_in(self._principal)
+        require_role(principal, EDITORS, "edit retailers")
+        return principal
 
     def _clock(self) -> datetime:
         return self._now or datetime.now(UTC)
 
     def _spacing(
         self, lat: float, lon: float, exclude: int | None, enforce: bool
-    ) -> tuple[list[FieldProblem], list[geo.SpacingConflict]]:
+    ) -> tuple[list[Problem], list[geo.SpacingConflict]]:
         conflicts = geo.spacing_conflicts(
             self._spatial.index(self._session), lat, lon, self._min_spacing_m, exclude_id=exclude
         )
@@ -197,25 +185,26 @@ class RetailerAdminService:
             f"{len(conflicts)} licensed retailer(s) within the minimum spacing of "
             f"{self._min_spacing_m:.0f} m; nearest at {nearest.distance_m:.0f} m"
         )
-        problem = FieldProblem(("input", "lat"), message, "SPACING_VIOLATION")
+        problem = Problem(message, ("lat",), ErrorCode.SPACING_VIOLATION)
         if enforce:
-            raise RetailerEditRejected([problem])
+            raise InvalidInput.of([problem])
         return [problem], list(conflicts)
 
-    def _check_manager(self, manager_id: int | None) -> list[FieldProblem]:
+    def _check_manager(self, found: Problems, manager_id: int | None) -> None:
         if manager_id is None:
-            return []
+            return
         manager = self._managers.get_many([manager_id])[0]
         if manager is None or not manager.active:
-            return [
-                FieldProblem(("input", "managerId"), "no active manager with this ID", "NOT_FOUND")
-            ]
-        return []
+            found.add(("manager_id",), "no active manager with this ID", ErrorCode.NOT_FOUND)
 
     def create(self, command: RetailerCommand) -> RetailerSaved:
-        """Validate everything, then insert; nothing is written when anything is wrong."""
+        """Validate everything, then insert; nothing is written when anything is wrong.
+
+        Every fault of the input is reported at once (paths are the command's fields).
+        """
         self._editor()
-        lat, lon = _to_wgs84(command.lat, command.lon, command.coordinate_system)
+        found = Problems()
+        lat, lon = _to_wgs84(found, command.lat, command.lon, command.coordinate_system)
         values = {
             "licence_no": command.licence_no.strip(),
             "name": command.name.strip(),
@@ -230,17 +219,13 @@ class RetailerAdminService:
             "status": command.status,
             "manager_id": command.manager_id,
             "area_code": command.area_code.strip(),
-            "opening_windows": command.opening_windows,
+            "opening_windows": _windows(found, command.opening_windows),
         }
-        problems = _check_fields(values) + self._check_manager(command.manager_id)
+        _check_fields(found, values)
+        self._check_manager(found, command.manager_id)
         if self._retailers.ids_by_licence_no([values["licence_no"]]):  # type: ignore[list-item]
-            problems.append(
-                FieldProblem(
-                    ("input", "licenceNo"), "licence number already registered", "DUPLICATE"
-                )
-            )
-        if problems:
-            raise RetailerEditRejected(problems)
+            found.add(("licence_no",), "licence number already registered", ErrorCode.DUPLICATE)
+        found.raise_if_any()
         warnings, conflicts = self._spacing(lat, lon, None, command.enforce_spacing)
         draft = RetailerDraft(**values)  # type: ignore[arg-type]
         (new_id,) = self._retailers.add_many([draft], now=self._clock())
@@ -253,26 +238,22 @@ class RetailerAdminService:
         self._editor()
         current = self._retailers.get_many([retailer_id])[0]
         if current is None:
-            raise NotFound("retailer")
+            raise NotFound("retailer", field=("retailer_id",))
         if current.version != change.expected_version:
-            raise RetailerEditRejected(
-                [
-                    FieldProblem(
-                        ("input", "expectedVersion"),
-                        f"the retailer changed meanwhile (now version {current.version}); "
-                        "reload and try again",
-                        "STALE_VERSION",
-                    )
-                ]
+            raise InvalidInput(
+                f"the retailer changed meanwhile (now version {current.version}); "
+                "reload and try again",
+                field=("expected_version",),
+                code=ErrorCode.STALE_VERSION,
             )
+        found = Problems()
         lat, lon = current.lat, current.lon
         moved = change.lat is not None or change.lon is not None
         if moved:
             if change.lat is None or change.lon is None:
-                raise RetailerEditRejected(
-                    [FieldProblem(("input", "lat"), "send lat and lon together", "INVALID")]
-                )
-            lat, lon = _to_wgs84(change.lat, change.lon, change.coordinate_system)
+                found.add(("lat",), "send lat and lon together")
+            else:
+                lat, lon = _to_wgs84(found, change.lat, change.lon, change.coordinate_system)
         manager_id = None if change.unassign_manager else (change.manager_id or current.manager_id)
         values = {
             "licence_no": current.licence_no,
@@ -297,17 +278,16 @@ class RetailerAdminService:
             "manager_id": manager_id,
             "area_code": change.area_code if change.area_code is not None else current.area_code,
             "opening_windows": (
-                change.opening_windows
+                _windows(found, change.opening_windows)
                 if change.opening_windows is not None
                 else current.opening_windows
             ),
         }
-        problems = _check_fields(values)
+        _check_fields(found, values)
         if manager_id != current.manager_id:
-            problems += self._check_manager(manager_id)
-        if problems:
-            raise RetailerEditRejected(problems)
-        warnings: list[FieldProblem] = []
+            self._check_manager(found, manager_id)
+        found.raise_if_any()
+        warnings: list[Problem] = []
         conflicts: list[geo.SpacingConflict] = []
         if moved:
             warnings, conflicts = self._spacing(lat, lon, retailer_id, change.enforce_spacing)

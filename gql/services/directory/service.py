@@ -15,8 +15,8 @@ from gql.domain import (
     RetailerStatus,
     Role,
 )
-from gql.services.access import Principal, Scope, scope_of
-from gql.services.errors import InvalidQuery, NotFound, Unauthenticated
+from gql.services.access import Principal, Scope, scope_of, signed_in
+from gql.services.errors import FieldPath, InvalidInput, NotFound, Problems, Unauthenticated
 from gql.services.paging import Page, PageRequest, empty_page
 from gql.store.repositories import (
     AuditRepository,
@@ -82,41 +82,52 @@ class RetailerQuery:
     search: str | None = None
 
 
-def _check_lat_lon(lat: float, lon: float, field: str) -> None:
+def _check_lat_lon(found: Problems, lat: float, lon: float, where: FieldPath) -> None:
     if not (math.isfinite(lat) and -90 <= lat <= 90):
-        raise InvalidQuery(f"{field}.lat must be within -90..90, got {lat}")
+        found.add((*where, "lat"), f"latitude must be within -90..90, got {lat}")
     if not (math.isfinite(lon) and -180 <= lon <= 180):
-        raise InvalidQuery(f"{field}.lon must be within -180..180, got {lon}")
+        found.add((*where, "lon"), f"longitude must be within -180..180, got {lon}")
 
 
 def _validate(query: RetailerQuery) -> None:
+    """Every fault of the filter at once, at ``("filter", <RetailerQuery field>)``."""
+    found = Problems()
     for name in ("grade_min", "grade_max"):
         grade = getattr(query, name)
         if grade is not None and not 1 <= grade <= MAX_GRADE:
-            raise InvalidQuery(f"filter.{name} must be within 1..{MAX_GRADE}, got {grade}")
+            found.add(("filter", name), f"grade must be within 1..{MAX_GRADE}, got {grade}")
     if (
         query.grade_min is not None
         and query.grade_max is not None
         and query.grade_min > query.grade_max
     ):
-        raise InvalidQuery("filter.grade_min must not exceed filter.grade_max")
+        found.add(("filter", "grade_min"), "the lowest grade must not exceed the highest")
     if query.bbox is not None:
         box = query.bbox
-        _check_lat_lon(box.south, box.west, "filter.bbox(south, west)")
-        _check_lat_lon(box.north, box.east, "filter.bbox(north, east)")
         if box.south > box.north or box.west > box.east:
-            raise InvalidQuery("filter.bbox: south must be ≤ north and west ≤ east")
+            found.add(("filter", "bbox"), "south must be ≤ north and west ≤ east")
+        for name, value, limit in (
+            ("south", box.south, 90),
+            ("north", box.north, 90),
+            ("west", box.west, 180),
+            ("east", box.east, 180),
+        ):
+            if not (math.isfinite(value) and -limit <= value <= limit):
+                found.add(
+                    ("filter", "bbox", name), f"must be within -{limit}..{limit}, got {value}"
+                )
     if query.near is not None:
-        _check_lat_lon(query.near.lat, query.near.lon, "filter.near")
+        _check_lat_lon(found, query.near.lat, query.near.lon, ("filter", "near"))
         if not (
             math.isfinite(query.near.radius_m) and 0 < query.near.radius_m <= MAX_NEAR_RADIUS_M
         ):
-            raise InvalidQuery(
-                f"filter.near.radius_m must be in (0, {MAX_NEAR_RADIUS_M:.0f}], "
-                f"got {query.near.radius_m}"
+            found.add(
+                ("filter", "near", "radius_m"),
+                f"radius must be in (0, {MAX_NEAR_RADIUS_M:.0f}] m, got {query.near.radius_m}",
             )
     if query.search is not None and len(query.search.strip()) < 2:
-        raise InvalidQuery("filter.search needs at least 2 characters")
+        found.add(("filter", "search"), "search text needs at least 2 characters")
+    found.raise_if_any()
 
 
 class DirectoryService:
@@ -135,18 +146,12 @@ class DirectoryService:
 
     # -- who is asking -------------------------------------------------------------------
 
-    def require_principal(self) -> Principal:
-        """The caller, or :class:`Unauthenticated`."""
-        if self._principal is None:
-            raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
-        return self._principal
-
     def _scope(self) -> Scope:
-        return scope_of(self.require_principal())
+        return scope_of(signed_in(self._principal))
 
     def _audit_assigned(self) -> frozenset[int] | None:
         """Retailers an auditor's open audit plans assign them; ``None`` for other roles."""
-        principal = self.require_principal()
+        principal = signed_in(self._principal)
         if principal.role is not Role.AUDITOR:
             return None
         return frozenset(
@@ -155,7 +160,7 @@ class DirectoryService:
 
     def viewer(self) -> Staff:
         """The caller's own staff record."""
-        principal = self.require_principal()
+        principal = signed_in(self._principal)
         staff = self._staff.get_many([principal.staff_id])[0]
         if staff is None:  # deleted between authentication and now
             raise Unauthenticated("unknown staff member")
@@ -218,14 +223,14 @@ class DirectoryService:
 
     def departments_by_ids(self, ids: Iterable[int]) -> list[Department | None]:
         """For DataLoaders; departments are not secret, but anonymous callers see none."""
-        self.require_principal()
+        signed_in(self._principal)
         wanted = list(ids)
         found = {d.id: d for d in self._departments.get_many(wanted) if d is not None}
         return [found.get(i) for i in wanted]
 
     def departments(self) -> list[Department]:
         """Every department, for pickers and filters."""
-        self.require_principal()
+        signed_in(self._principal)
         return self._departments.all()
 
     # -- retailers ----------------------------------------------------------------------
@@ -297,5 +302,8 @@ class DirectoryService:
 
     def _near_ids(self, near: NearQuery) -> frozenset[int]:
         if self._spatial is None:
-            raise InvalidQuery("filter.near is unavailable: the spatial index is not loaded")
+            raise InvalidInput(
+                "proximity search is unavailable: the spatial index is not loaded",
+                field=("filter", "near"),
+            )
         return frozenset(self._spatial.within(self._session, near.lat, near.lon, near.radius_m))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from gql.domain import Role, Verdict
 from gql.domain.evaluations import PeriodKind, ScoreEventKind
 from gql.services.calendar import local_day, local_midnight
-from gql.services.errors import Forbidden, InvalidQuery, NotFound
+from gql.services.errors import Forbidden, InvalidInput, NotFound
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.periods import Period, parse_period
 from gql.services.evaluations.results import monthly_from_result, view_of
@@ -66,9 +66,11 @@ def any_period(text: str) -> Period:
     for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
         try:
             return parse_period(kind, text)
-        except InvalidQuery:
+        except InvalidInput:
             continue
-    raise InvalidQuery(f"period: {text!r} is not a month, quarter or year (2026-10, 2026-Q4, 2026)")
+    raise InvalidInput(
+        f"{text!r} is not a month, quarter or year (2026-10, 2026-Q4, 2026)", field=("period",)
+    )
 
 
 def _pure_goal(goal: GoalInfo) -> scoring.Goal:
@@ -135,7 +137,7 @@ class PerformanceService:
             )
             scoring.check_goals([*(_pure_goal(g) for g in existing), new], self._policy)
         except scoring.ScoringError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidInput(str(exc)) from exc
         goal_id = self._store.add_goal(
             manager_id=command.manager_id,
             period=period.text,
@@ -156,14 +158,14 @@ class PerformanceService:
         try:
             scoring.goal_progress(_pure_goal(goal), current)
         except scoring.ScoringError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidInput(str(exc)) from exc
         self._store.set_goal_current(goal_id, float(current), at=self._clock())
         return self._view(goal_id)
 
     def _goal(self, goal_id: int) -> GoalInfo:
         goal = self._store.get_goals([goal_id])[0]
         if goal is None:
-            raise NotFound("goal")
+            raise NotFound("goal", field=("goal_id",))
         self._evaluations.visible_manager(goal.manager_id)
         return goal
 
@@ -184,9 +186,13 @@ class PerformanceService:
     ) -> tuple[scoring.LeaderboardEntry, ...]:
         """Rank the department's managers on their daily results over a day range."""
         if last_day < first_day:
-            raise InvalidQuery(f"lastDay {last_day} is before firstDay {first_day}")
+            raise InvalidInput(
+                f"the last day {last_day} is before the first {first_day}", field=("last_day",)
+            )
         if (last_day - first_day).days + 1 > MAX_LEADERBOARD_DAYS:
-            raise InvalidQuery(f"a leaderboard covers at most {MAX_LEADERBOARD_DAYS} days")
+            raise InvalidInput(
+                f"a leaderboard covers at most {MAX_LEADERBOARD_DAYS} days", field=("first_day",)
+            )
         managers = self._evaluations.department_managers(department_id)
         ids = [m.staff_id for m in managers]
         planned = self._activity.planned_stops(ids, first_day, last_day)
@@ -227,7 +233,7 @@ class PerformanceService:
             kind=PeriodKind.MONTH, periods=[str(m) for m in period.months], manager_ids=[manager_id]
         )
         if not results:
-            raise InvalidQuery(f"no closed month in {period.text} to classify on")
+            raise InvalidInput(f"no closed month in {period.text} to classify on")
         scores = [monthly_from_result(r, view_of(r).current) for r in results]
         planned = sum(
             self._activity.planned_stops([manager_id], period.first_day, period.last_day).values()
@@ -256,7 +262,7 @@ class PerformanceService:
                 policy=self._policy,
             )
         except scoring.ScoringError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidInput(str(exc)) from exc
 
     def goals_by_ids(self, ids: list[int]) -> list[GoalView | None]:
         """Goals by id; ``None`` where missing or about a manager the caller may not read."""
@@ -289,7 +295,7 @@ class PerformanceService:
         deputies = self._staff.by_department(department_id, role=Role.DEPUTY_HEAD)
         active_heads = [h for h in heads if h.active]
         if not active_heads:
-            raise InvalidQuery("the department has no active head to charge")
+            raise InvalidInput("the department has no active head to charge")
         chain = scoring.DepartmentHeads(
             str(department_id),
             str(active_heads[0].id),

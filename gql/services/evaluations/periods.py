@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gql.domain.evaluations import PeriodKind
-from gql.services.errors import InvalidQuery
+from gql.services.errors import InvalidInput
 from gql.services.evaluations import rules as scoring
 
 if TYPE_CHECKING:
@@ -53,7 +53,7 @@ def parse_period(kind: PeriodKind, text: str) -> Period:
 
     Raises
     ------
-    InvalidQuery
+    InvalidInput
         Naming the expected format.
 
     Examples
@@ -63,7 +63,9 @@ def parse_period(kind: PeriodKind, text: str) -> Period:
     """
     match = _PATTERNS[kind].match(text.strip())
     if match is None:
-        raise InvalidQuery(f"period: {text!r} is not a {kind.value.lower()} like {_EXAMPLES[kind]}")
+        raise InvalidInput(
+            f"{text!r} is not a {kind.value.lower()} like {_EXAMPLES[kind]}", field=("period",)
+        )
     year = int(match.group(1))
     try:
         if kind is PeriodKind.MONTH:
@@ -73,5 +75,5 @@ def parse_period(kind: PeriodKind, text: str) -> Period:
         else:
             months = tuple(scoring.Month(year, m) for m in range(1, 13))
     except scoring.PeriodError as exc:
-        raise InvalidQuery(f"period: {exc}") from exc
+        raise InvalidInput(str(exc), field=("period",)) from exc
     return Period(kind, text.strip(), months)

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from gql.domain.evaluations import ScoreEventInfo, ScoreEventKind
-from gql.services.errors import InvalidQuery
+from gql.services.errors import InvalidInput, Problems
 from gql.services.evaluations import rules as scoring
 
 if TYPE_CHECKING:
@@ -96,19 +96,20 @@ def details_of(command: EventCommand) -> dict[str, Any]:
 
     Raises
     ------
-    InvalidQuery
+    InvalidInput
         For a settlement (derived, never typed in), a missing or foreign field, or a value the
         rules refuse (e.g. an exam without a score).
     """
     if command.kind is ScoreEventKind.SALES_SETTLEMENT:
-        raise InvalidQuery("kind: sales settlements come from the imported sales facts")
+        raise InvalidInput("sales settlements come from the imported sales facts", field=("kind",))
     given = {name: getattr(command, name) for name in _FIELDS if getattr(command, name) is not None}
-    missing = [name for name in _REQUIRED[command.kind] if name not in given]
-    if missing:
-        raise InvalidQuery(f"a {command.kind.value} event needs: {', '.join(missing)}")
-    foreign = sorted(set(given) - _ALLOWED[command.kind])
-    if foreign:
-        raise InvalidQuery(f"a {command.kind.value} event takes no {', '.join(foreign)}")
+    found = Problems()
+    for name in _REQUIRED[command.kind]:
+        if name not in given:
+            found.add((name,), f"a {command.kind.value} event needs this")
+    for name in sorted(set(given) - _ALLOWED[command.kind]):
+        found.add((name,), f"a {command.kind.value} event takes no {name}")
+    found.raise_if_any()
     details = dict(given)
     if command.note.strip():
         details["note"] = command.note.strip()
@@ -130,7 +131,7 @@ def to_scoring(event: ScoreEventInfo) -> scoring.ScoreEvent:
 
     Raises
     ------
-    InvalidQuery
+    InvalidInput
         If the stored fields do not make a valid event of its kind.
     """
     d = event.details
@@ -182,8 +183,8 @@ def to_scoring(event: ScoreEventInfo) -> scoring.ScoreEvent:
                     audit_id=str(d["audit_id"]),
                 )
     except (KeyError, ValueError, TypeError) as exc:
-        raise InvalidQuery(f"event {event.id} ({event.kind.value}): {exc}") from exc
-    raise InvalidQuery(f"unknown event kind {event.kind!r}")
+        raise InvalidInput(f"event {event.id} ({event.kind.value}): {exc}") from exc
+    raise InvalidInput(f"unknown event kind {event.kind!r}")
 
 
 def derived_settlements(
@@ -193,11 +194,11 @@ def derived_settlements(
 
     Raises
     ------
-    InvalidQuery
+    InvalidInput
         If the manager has no target for the month, or a target of zero (nothing to complete).
     """
     if target is None:
-        raise InvalidQuery(f"manager {manager_id} has no sales target for {month}")
+        raise InvalidInput(f"manager {manager_id} has no sales target for {month}")
     actual_volume = 0 if sales is None else sales.volume_cartons
     actual_amount = 0.0 if sales is None else float(sales.amount_yuan)
     items = [
@@ -207,7 +208,7 @@ def derived_settlements(
     out = []
     for item, wanted, actual in items:
         if wanted <= 0:
-            raise InvalidQuery(f"manager {manager_id}'s {item} target for {month} is zero")
+            raise InvalidInput(f"manager {manager_id}'s {item} target for {month} is zero")
         out.append(
             {"item": item, "target": wanted, "actual": actual, "points": SETTLEMENT_POINTS[item]}
         )

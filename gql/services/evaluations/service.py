@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from gql.domain import Role
 from gql.domain.evaluations import PeriodKind, ScoreEventKind
-from gql.services.access import Scope, scope_of
-from gql.services.errors import Forbidden, InvalidQuery, NotFound, Unauthenticated
+from gql.services.access import Scope, scope_of, signed_in
+from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.drafts import month_draft, quarter_drafts, year_drafts
 from gql.services.evaluations.periods import Period, parse_period
@@ -121,9 +121,7 @@ class EvaluationService:
 
     def caller(self) -> Principal:
         """The signed-in caller, or :class:`Unauthenticated`."""
-        if self._principal is None:
-            raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
-        return self._principal
+        return signed_in(self._principal)
 
     def _scope(self) -> Scope:
         principal = self.caller()
@@ -169,11 +167,13 @@ class EvaluationService:
             raise Forbidden("record score events other than audit findings")
         manager = self._managers.get_many([command.manager_id])[0]
         if manager is None:
-            raise NotFound("manager")
+            raise NotFound("manager", field=("manager_id",))
         month = scoring.Month.of(command.occurred_on)
         if self._store.closed_managers(PeriodKind.MONTH, str(month), [manager.staff_id]):
-            raise InvalidQuery(
-                f"{month} is closed for this manager: change the result by amendment instead"
+            raise InvalidInput(
+                f"{month} is closed for this manager: change the result by amendment instead",
+                field=("occurred_on",),
+                code=ErrorCode.CONFLICT,
             )
         details = details_of(command)
         event_id = self._store.add_events(
@@ -252,7 +252,7 @@ class EvaluationService:
         try:
             return scoring.score_month(str(manager_id), month, events, self._policy)
         except scoring.ScoringError as exc:
-            raise InvalidQuery(f"manager {manager_id}, {month}: {exc}") from exc
+            raise InvalidInput(f"manager {manager_id}, {month}: {exc}") from exc
 
     def month(self, manager_id: int, month_text: str) -> MonthView:
         """A manager's month with breakdown and provenance (closed if closed, else preview)."""
@@ -302,11 +302,17 @@ class EvaluationService:
             if self._joined_by(m.staff_id, period.last_day)
         ]
         if not managers:
-            raise InvalidQuery("departmentId: no account managers to evaluate in this department")
+            raise InvalidInput(
+                "no account managers to evaluate in this department", field=("department_id",)
+            )
         done = self._store.closed_managers(kind, period.text, [m.staff_id for m in managers])
         todo = [m for m in managers if m.staff_id not in done]
         if not todo:
-            raise InvalidQuery(f"{period.text} is already closed for this department")
+            raise InvalidInput(
+                f"{period.text} is already closed for this department",
+                field=("period",),
+                code=ErrorCode.CONFLICT,
+            )
         now = self._clock()
         with self._session.begin_nested():
             if kind is PeriodKind.MONTH:
@@ -403,11 +409,11 @@ class EvaluationService:
         scores = self._closed_months(months, ids)
         for month in period.months:
             if not any(s.month == month for s in scores):
-                raise InvalidQuery(f"close {month} for the department before its quarter")
+                raise InvalidInput(f"close {month} for the department before its quarter")
         try:
             return scoring.evaluate_quarter(period.quarter, scores, self._policy)
         except scoring.ScoringError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidInput(str(exc)) from exc
 
     def _close_year(
         self,
@@ -431,11 +437,11 @@ class EvaluationService:
         ids = self._managers.ids_in_department(department_id)
         scores = self._closed_months(period.months, ids)
         if not scores:
-            raise InvalidQuery(f"no month of {period.text} is closed for the department")
+            raise InvalidInput(f"no month of {period.text} is closed for the department")
         try:
             return scoring.evaluate_year(int(period.text), scores, self._policy)
         except scoring.ScoringError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidInput(str(exc)) from exc
 
     # -- amendments and files -------------------------------------------------------------
 
@@ -457,7 +463,7 @@ class EvaluationService:
                 )
             )
         except scoring.ScoringError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidInput(str(exc), field=("changes",)) from exc
         self._store.add_amendment(
             result.id,
             author_id=principal.staff_id,
@@ -471,7 +477,7 @@ class EvaluationService:
         """A closed result the caller may read, with its history."""
         found = self.result_views_by_ids([result_id])[0]
         if found is None:
-            raise NotFound("evaluation result")
+            raise NotFound("evaluation result", field=("result_id",))
         return found
 
     def result_views_by_ids(self, ids: Sequence[int]) -> list[ResultView | None]:
@@ -537,7 +543,7 @@ class EvaluationService:
                     continue
                 try:
                     score = self._score(manager_id, period.months[0])
-                except InvalidQuery as exc:
+                except InvalidInput as exc:
                     unscored.append((manager_id, str(exc)))
                     continue
                 values[manager_id] = dict(

@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from gql.domain import Role
 from gql.domain.territories import Proposal, ProposalKind, ProposalStatus
-from gql.services.access import Principal, require_role
-from gql.services.errors import InvalidQuery, NotFound, Unauthenticated
+from gql.services.access import Principal, require_role, signed_in
+from gql.services.errors import ErrorCode, FieldPath, InvalidInput, NotFound, Problem
 from gql.services.paging import Page, PageRequest, empty_page
 from gql.services.territories.inputs import planning_inputs
 from gql.services.territories.jobs import (
@@ -136,18 +136,13 @@ class TerritoryService:
 
     # -- access --------------------------------------------------------------------------
 
-    def _caller(self) -> Principal:
-        if self._principal is None:
-            raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
-        return self._principal
-
     def _planner(self, action: str) -> Principal:
-        principal = self._caller()
+        principal = signed_in(self._principal)
         require_role(principal, PLANNERS, action)
         return principal
 
     def _may_read(self, proposal: Proposal) -> bool:
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if principal.role is Role.MARKETING:
             return True
         if principal.role in (Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD):
@@ -161,10 +156,10 @@ class TerritoryService:
         proposal = self._proposals.get(proposal_id)
         return proposal if proposal is not None and self._may_read(proposal) else None
 
-    def _readable(self, proposal_id: int) -> Proposal:
+    def _readable(self, proposal_id: int, field: FieldPath = ("proposal_id",)) -> Proposal:
         proposal = self.proposal(proposal_id)
         if proposal is None:
-            raise NotFound("proposal")
+            raise NotFound("proposal", field=field)
         return proposal
 
     def proposals(
@@ -176,7 +171,7 @@ class TerritoryService:
         statuses: tuple[ProposalStatus, ...] = (),
     ) -> Page[Proposal]:
         """Proposals the caller may read, newest first."""
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if principal.role not in READERS:
             return empty_page(request)  # type: ignore[return-value]
         departments: frozenset[int] | None = None
@@ -190,7 +185,7 @@ class TerritoryService:
         try:
             return self._proposals.page(where, first=request.first, after=request.after)
         except ValueError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidInput(str(exc)) from exc
 
     def assignments(
         self, proposal_id: int, *, manager_ids: tuple[int, ...] | None = None
@@ -205,7 +200,7 @@ class TerritoryService:
         Marketing reads any district (``None``: the company); heads and deputies their own
         department (``None`` means theirs). ``None`` for everyone else.
         """
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if principal.role in (Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD):
             if department_id not in (None, principal.department_id):
                 return None
@@ -229,7 +224,7 @@ class TerritoryService:
             managers = self._managers.all()
         else:
             if DepartmentRepository(self._session).get_many([department_id])[0] is None:
-                raise NotFound("department")
+                raise NotFound("department", field=("department_id",))
             managers = self._managers.by_department(department_id)
         ordered = sorted(managers, key=lambda m: m.staff_id)
         active = {m.staff_id: m for m in ordered if m.active}
@@ -242,32 +237,41 @@ class TerritoryService:
         facts = self._facts(everyone, include_unassigned=command.department_id is None)
         k = len(active) if command.managers is None else command.managers
         if k < 1:
-            raise InvalidQuery("managers must be at least 1")
+            raise InvalidInput("ask for at least 1 territory", field=("managers",))
         if k > len(facts):
-            raise InvalidQuery(str(TooManyManagersError(k, len(facts))))
+            raise InvalidInput(str(TooManyManagersError(k, len(facts))), field=("managers",))
         if k > len(active):
-            raise InvalidQuery(
+            raise InvalidInput(
                 f"the district has {len(active)} active manager(s); ask for at most "
-                f"{len(active)} territories or add managers first"
+                f"{len(active)} territories or add managers first",
+                field=("managers",),
             )
         chosen = _busiest(list(active), facts, k)
         locked = frozenset(command.locked_retailer_ids)
         unknown = sorted(locked - {f.id for f in facts})
         if unknown:
-            raise InvalidQuery(
-                f"locked retailer(s) {unknown[:10]} are not active retailers of this district"
+            raise InvalidInput.of(
+                Problem(
+                    "not an active retailer of this district",
+                    ("locked_retailer_ids", command.locked_retailer_ids.index(retailer_id)),
+                )
+                for retailer_id in unknown
             )
         planned = set(chosen)
         orphans = [f.id for f in facts if f.id in locked and f.manager_id not in planned]
         if orphans:
-            raise InvalidQuery(
-                f"locked retailer(s) {orphans[:10]} have no manager among the {k} planned; "
-                "unlock them, give them a manager or plan for more managers"
+            raise InvalidInput.of(
+                Problem(
+                    f"this retailer has no manager among the {k} planned; unlock it, give it "
+                    "a manager or plan for more managers",
+                    ("locked_retailer_ids", command.locked_retailer_ids.index(retailer_id)),
+                )
+                for retailer_id in orphans
             )
         try:
             inputs = planning_inputs(facts, chosen, locked_ids=locked)
         except PlanningError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidInput(str(exc)) from exc
         return TerritoryJob(
             principal_id=principal.staff_id,
             department_id=command.department_id,
@@ -280,29 +284,40 @@ class TerritoryService:
         """Read and check everything a schedule proposal needs (on the caller's thread)."""
         principal = self._planner("create schedule proposals")
         if not 0 < command.cap_hours <= 24:
-            raise InvalidQuery(f"capHours must be in (0, 24]; got {command.cap_hours:g}")
+            raise InvalidInput(
+                f"the daily cap must be in (0, 24] hours; got {command.cap_hours:g}",
+                field=("cap_hours",),
+            )
         department_id = command.department_id
         based_on: Proposal | None = None
         if command.territory_proposal_id is not None:
-            based_on = self._readable(command.territory_proposal_id)
+            based_on = self._readable(command.territory_proposal_id, ("territory_proposal_id",))
             if based_on.kind is not ProposalKind.TERRITORIES:
-                raise InvalidQuery("territoryProposalId must name a TERRITORIES proposal")
+                raise InvalidInput(
+                    "must name a TERRITORIES proposal", field=("territory_proposal_id",)
+                )
             if based_on.status is ProposalStatus.DISCARDED:
-                raise InvalidQuery("that territory proposal was discarded")
+                raise InvalidInput(
+                    "that territory proposal was discarded",
+                    field=("territory_proposal_id",),
+                    code=ErrorCode.CONFLICT,
+                )
             if department_id is not None and department_id != based_on.department_id:
-                raise InvalidQuery("departmentId differs from the territory proposal's district")
+                raise InvalidInput(
+                    "differs from the territory proposal's district", field=("department_id",)
+                )
             department_id = based_on.department_id
         active, everyone = self._district(department_id)
         facts = self._facts(everyone, include_unassigned=department_id is None)
         if not facts:
-            raise InvalidQuery("the district has no active retailers to schedule")
+            raise InvalidInput("the district has no active retailers to schedule")
         if based_on is not None:
             owner = {a.retailer_id: a.manager_id for a in self._proposals.assignments(based_on.id)}
         else:
             owner = {f.id: f.manager_id for f in facts if f.manager_id is not None}
         missing = [f.id for f in facts if owner.get(f.id) not in active]
         if missing:
-            raise InvalidQuery(
+            raise InvalidInput(
                 f"{len(missing)} retailer(s) have no active manager (e.g. {missing[:5]}); "
                 "apply a territory proposal first or base the schedule on one"
             )
@@ -311,7 +326,7 @@ class TerritoryService:
         try:
             inputs = planning_inputs(facts, managers)
         except PlanningError as exc:
-            raise InvalidQuery(str(exc)) from exc
+            raise InvalidInput(str(exc)) from exc
         return ScheduleJob(
             principal_id=principal.staff_id,
             department_id=department_id,
@@ -344,14 +359,14 @@ class TerritoryService:
     def compute_now(
         self, job: Job, progress: Progress | None = None
     ) -> TerritoryResult | ScheduleResult:
-        """Run a job on this thread (the CLI); planning errors become :class:`InvalidQuery`."""
+        """Run a job on this thread (the CLI); planning errors become :class:`InvalidInput`."""
         started = time.perf_counter()
         try:
             if isinstance(job, TerritoryJob):
                 return run_territories(job, progress, started)
             return run_schedule(job, progress, started)
         except PlanningError as exc:
-            raise InvalidQuery(_with_staff_ids(str(exc), job.inputs.manager_ids)) from exc
+            raise InvalidInput(_with_staff_ids(str(exc), job.inputs.manager_ids)) from exc
 
     async def compute(self, job: Job) -> TerritoryResult | ScheduleResult:
         """Run a job in a worker thread with the service's deadline (the API)."""
@@ -360,9 +375,10 @@ class TerritoryService:
                 asyncio.to_thread(self.compute_now, job), timeout=self._deadline_s
             )
         except TimeoutError as exc:
-            raise InvalidQuery(
+            raise InvalidInput(
                 f"planning took longer than {self._deadline_s:g} s; run "
-                "`visitgis plan …` for a district this large"
+                "`visitgis plan …` for a district this large",
+                code=ErrorCode.DEADLINE_EXCEEDED,
             ) from exc
 
     async def create_territories(self, command: TerritoryCommand) -> Proposal:
@@ -382,19 +398,23 @@ class TerritoryService:
         principal = self._planner("apply proposals")
         proposal = self._readable(proposal_id)
         if proposal.status is not ProposalStatus.PROPOSED:
-            raise InvalidQuery(f"the proposal is {proposal.status.value}; only PROPOSED applies")
+            raise InvalidInput(
+                f"the proposal is {proposal.status.value}; only PROPOSED applies",
+                field=("proposal_id",),
+                code=ErrorCode.CONFLICT,
+            )
         moved = 0
         now = self._now()
         if proposal.kind is ProposalKind.TERRITORIES:
             try:
                 moved = self._proposals.reassign_retailers(proposal_id, now=now)
             except StaleAssignment as exc:
-                raise InvalidQuery(str(exc)) from exc
+                raise InvalidInput(str(exc), code=ErrorCode.CONFLICT) from exc
         else:
             off_plan = self._proposals.retailers_off_plan(proposal_id)
             if off_plan:
                 first = "apply its territory proposal first or " if proposal.based_on_id else ""
-                raise InvalidQuery(
+                raise InvalidInput(
                     f"{len(off_plan)} retailer(s) are not with the manager this schedule "
                     f"assumes (e.g. {off_plan[:5]}); {first}create a new schedule"
                 )
@@ -408,7 +428,11 @@ class TerritoryService:
         principal = self._planner("discard proposals")
         proposal = self._readable(proposal_id)
         if proposal.status is not ProposalStatus.PROPOSED:
-            raise InvalidQuery(f"the proposal is {proposal.status.value}; only PROPOSED discards")
+            raise InvalidInput(
+                f"the proposal is {proposal.status.value}; only PROPOSED discards",
+                field=("proposal_id",),
+                code=ErrorCode.CONFLICT,
+            )
         self._decide(proposal_id, ProposalStatus.DISCARDED, principal, self._now())
         discarded = self._proposals.get(proposal_id)
         assert discarded is not None
@@ -420,7 +444,9 @@ class TerritoryService:
         try:
             self._proposals.mark(proposal_id, status, by=by.staff_id, now=now)
         except LookupError as exc:
-            raise InvalidQuery("someone else decided this proposal first; reload it") from exc
+            raise InvalidInput(
+                "someone else decided this proposal first; reload it", code=ErrorCode.CONFLICT
+            ) from exc
 
     # -- schedules -----------------------------------------------------------------------
 
@@ -432,9 +458,9 @@ class TerritoryService:
         Without ``proposal_id``: the newest APPLIED schedule covering the manager. Managers
         read only their own applied schedule; heads and deputies their department's managers.
         """
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if week is not None and not 0 <= week <= 3:
-            raise InvalidQuery("week must be 0..3 (the 4-week cycle)")
+            raise InvalidInput("week must be 0..3 (the 4-week cycle)", field=("week",))
         manager = self._managers.get_many([manager_id])[0]
         if manager is None:
             return None

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import geo
-from gql.services.errors import InvalidQuery
+from gql.services.errors import FieldPath, InvalidInput
 
 __all__ = [
     "DEVICE_SOURCES",
@@ -39,23 +39,31 @@ class DeviceFix:
     source: str = "DEVICE_GPS"
 
 
-def event_time(device_time: datetime | None, now: datetime) -> datetime:
+def event_time(
+    device_time: datetime | None, now: datetime, *, field: FieldPath = ("device_time",)
+) -> datetime:
     """When the button was pressed: the handheld's time if sane, else the server's."""
     if device_time is None:
         return now
     if device_time.tzinfo is None:
-        raise InvalidQuery("deviceTime needs a UTC offset")
+        raise InvalidInput("the device time needs a UTC offset", field=field)
     if device_time - now > MAX_CLOCK_AHEAD:
-        raise InvalidQuery("deviceTime is in the future; check the handheld's clock")
+        raise InvalidInput(
+            "the device time is in the future; check the handheld's clock", field=field
+        )
     return device_time
 
 
-def to_geo_fix(fix: DeviceFix | None) -> geo.PositionFix | None:
+def to_geo_fix(
+    fix: DeviceFix | None, *, field: FieldPath = ("device_fix",)
+) -> geo.PositionFix | None:
     """The fix as ``geo`` takes it; a malformed one is a clear input error naming it."""
     if fix is None:
         return None
     if fix.source not in DEVICE_SOURCES:
-        raise InvalidQuery(f"deviceFix: source must be one of {sorted(DEVICE_SOURCES)}")
+        raise InvalidInput(
+            f"source must be one of {sorted(DEVICE_SOURCES)}", field=(*field, "source")
+        )
     try:
         return geo.PositionFix(
             fix.lat,
@@ -66,7 +74,7 @@ def to_geo_fix(fix: DeviceFix | None) -> geo.PositionFix | None:
             fix.captured_at,
         )
     except geo.GeoError as exc:
-        raise InvalidQuery(f"deviceFix: {exc}") from exc
+        raise InvalidInput(str(exc), field=field) from exc
 
 
 def verdict_json(verdict: geo.Verdict) -> dict[str, Any]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from gql.domain import Role
-from gql.services.errors import Forbidden, Unauthenticated
+from gql.services.access import signed_in
+from gql.services.errors import Forbidden
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -27,9 +28,7 @@ class LiveService:
 
     def subscribe(self, department_id: int | None) -> AsyncIterator[VisitEvent]:
         """Check access now (before the stream opens), then stream the department's events."""
-        principal = self._principal
-        if principal is None:
-            raise Unauthenticated("sign in: send the bearer token in connection_init")
+        principal = signed_in(self._principal)
         if principal.role not in _WATCHERS:
             raise Forbidden("watch live visit events")
         if principal.role is Role.MARKETING:

@@ -22,8 +22,8 @@ from gql.domain import (
     Verdict,
     Visit,
 )
-from gql.services.access import Principal, Scope, scope_of
-from gql.services.errors import Forbidden, InvalidQuery, NotFound, Unauthenticated
+from gql.services.access import Principal, Scope, scope_of, signed_in
+from gql.services.errors import FieldPath, Forbidden, InvalidInput, NotFound, Problem, Problems
 from gql.services.visits.carrier_lookup import CarrierLookup, NoCarrier
 from gql.services.visits.device_fixes import DeviceFix, event_time, to_geo_fix, verdict_json
 from gql.services.visits.events import VisitEvent, VisitEventKind
@@ -95,8 +95,8 @@ class SyncResult:
     idempotency_key: str
     visit: Visit | None
     created: bool
-    error: str | None = None
-    code: str | None = None
+    problems: tuple[Problem, ...] = ()
+    """Why the item was not stored; paths are the :class:`SyncItem`'s fields."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,13 +160,8 @@ class VisitService:
 
     # -- who ------------------------------------------------------------------------------
 
-    def _caller(self) -> Principal:
-        if self._principal is None:
-            raise Unauthenticated("sign in: send 'Authorization: Bearer <token>'")
-        return self._principal
-
     def _acting_manager(self) -> AccountManager:
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if principal.role is not Role.ACCOUNT_MANAGER:
             raise Forbidden("record visits (only account managers visit retailers)")
         manager = self._managers.get_many([principal.staff_id])[0]
@@ -177,7 +172,7 @@ class VisitService:
     def _own_retailer(self, manager: AccountManager, retailer_id: int) -> Retailer:
         retailer = self._retailers.get_many([retailer_id])[0]
         if retailer is None or retailer.manager_id != manager.staff_id:
-            raise NotFound("retailer")
+            raise NotFound("retailer", field=("retailer_id",))
         return retailer
 
     # -- check-in -------------------------------------------------------------------------
@@ -193,7 +188,7 @@ class VisitService:
         if command.plan_stop_id is not None and PlanRepository(self._session).stop_owner(
             command.plan_stop_id
         ) != (manager.staff_id, retailer.id):
-            raise InvalidQuery("planStopId is not a stop of your plan at this retailer")
+            raise InvalidInput("not a stop of your plan at this retailer", field=("plan_stop_id",))
         now = self._clock()
         event_at = event_time(command.device_time, now)
         late = (now - event_at).total_seconds() > self._policy.late_upload_after_s
@@ -318,7 +313,7 @@ class VisitService:
         manager = self._acting_manager()
         visit = self._visits.get_many([command.visit_id])[0]
         if visit is None or visit.manager_id != manager.staff_id:
-            raise NotFound("visit")
+            raise NotFound("visit", field=("visit_id",))
         if visit.ended_at is not None:
             return VisitOutcome(visit, replayed=True)
         retailer = self._own_retailer(manager, visit.retailer_id)
@@ -326,7 +321,7 @@ class VisitService:
         event_at = event_time(command.device_time, now)
         started = visit.device_started_at or visit.started_at
         if event_at < started:
-            raise InvalidQuery("the visit cannot end before it started")
+            raise InvalidInput("the visit cannot end before it started", field=("device_time",))
         late = (now - event_at).total_seconds() > self._policy.late_upload_after_s
         device = to_geo_fix(command.device_fix)
         lookup, history = await self._locate_while(
@@ -386,10 +381,18 @@ class VisitService:
         """
         self._acting_manager()
         if len(items) > MAX_SYNC_BATCH:
-            raise InvalidQuery(f"at most {MAX_SYNC_BATCH} events per sync, got {len(items)}")
+            raise InvalidInput(
+                f"at most {MAX_SYNC_BATCH} events per sync, got {len(items)}", field=("items",)
+            )
         keys = [item.check_in.idempotency_key for item in items]
-        if len(set(keys)) != len(keys):
-            raise InvalidQuery("idempotency keys must be unique within a batch")
+        repeated = Problems()
+        for index, key in enumerate(keys):
+            if key in keys[:index]:
+                repeated.add(
+                    ("items", index, "check_in", "idempotency_key"),
+                    "idempotency keys must be unique within a batch",
+                )
+        repeated.raise_if_any()
         results: dict[str, SyncResult] = {}
         ordered = sorted(
             items, key=lambda i: i.check_in.device_time or datetime.max.replace(tzinfo=UTC)
@@ -397,20 +400,22 @@ class VisitService:
         for item in ordered:
             key = item.check_in.idempotency_key
             if item.check_in.device_time is None:
-                results[key] = SyncResult(key, None, False, "deviceTime is required", "INVALID")
+                missing = Problem("an offline visit needs its device time", _DEVICE_TIME)
+                results[key] = SyncResult(key, None, False, (missing,))
                 continue
+            phase = "start"
             try:
                 with self._session.begin_nested():
                     started = await self.start(item.check_in)
                     visit = started.visit
                     if item.ended_at is not None and visit.ended_at is None:
+                        phase = "end"
                         ended = await self.end(
                             CheckOut(visit.id, item.end_fix, device_time=item.ended_at)
                         )
                         visit = ended.visit
-            except (InvalidQuery, NotFound, geo.GeoError) as exc:
-                code = getattr(exc, "code", "INVALID")
-                results[key] = SyncResult(key, None, False, str(exc), code)
+            except (InvalidInput, NotFound) as exc:
+                results[key] = SyncResult(key, None, False, _item_problems(exc, phase))
                 continue
             results[key] = SyncResult(key, visit, created=not started.replayed)
         return [results[key] for key in keys]
@@ -418,7 +423,7 @@ class VisitService:
     # -- reading --------------------------------------------------------------------------
 
     def _scope(self) -> Scope:
-        principal = self._caller()
+        principal = signed_in(self._principal)
         if principal.role is Role.ADMIN:
             return Scope()  # administrators manage reference data, not people's visits
         return scope_of(principal)
@@ -462,7 +467,9 @@ class VisitService:
             and query.started_before is not None
             and query.started_from >= query.started_before
         ):
-            raise InvalidQuery("from must be before until")
+            raise InvalidInput(
+                "the start of the period must be before its end", field=("filter", "started_from")
+            )
         return self._visits.page(
             VisitFilter(
                 manager_ids=None if manager_ids is None else sorted(manager_ids),
@@ -520,9 +527,35 @@ def _no_fix_verdict(policy: geo.VisitPolicy, *, now: datetime, event_at: datetim
     )
 
 
+_DEVICE_TIME: FieldPath = ("check_in", "device_time")
+_END_FIELDS: dict[str | int, FieldPath] = {
+    "device_time": ("ended_at",),
+    "device_fix": ("end_fix",),
+    "visit_id": (),
+}
+
+
+def _item_problems(error: InvalidInput | NotFound, phase: str) -> tuple[Problem, ...]:
+    """An offline item's faults, with paths into the :class:`SyncItem` it came from."""
+    problems = []
+    for problem in error.problems:
+        if phase == "start":
+            where: FieldPath = ("check_in", *problem.field)
+        elif problem.field:
+            head, *rest = problem.field
+            where = (*_END_FIELDS.get(head, (head,)), *rest)
+        else:
+            where = ()
+        problems.append(Problem(problem.message, where, problem.code))
+    return tuple(problems)
+
+
 def _check_key(key: str) -> None:
     if not 8 <= len(key) <= 64 or not key.isprintable():
-        raise InvalidQuery("idempotencyKey must be 8..64 printable characters (use a UUID)")
+        raise InvalidInput(
+            "the idempotency key must be 8..64 printable characters (use a UUID)",
+            field=("idempotency_key",),
+        )
 
 
 def _fix_drafts(

@@ -21,11 +21,11 @@ edits { seq action retailerId authorId reason at }
 """
 CREATE = (
     "mutation($i: AuditPlanCreateInput!) { auditPlanCreate(input: $i) {"
-    f" userErrors {{ message code }} plan {{ {PLAN_FIELDS} }} }} }}"
+    f" userErrors {{ field message code }} plan {{ {PLAN_FIELDS} }} }} }}"
 )
 ADJUST = (
     "mutation($i: AuditPlanAdjustInput!) { auditPlanAdjust(input: $i) {"
-    f" userErrors {{ message code }} plan {{ {PLAN_FIELDS} }} }} }}"
+    f" userErrors {{ field message code }} plan {{ {PLAN_FIELDS} }} }} }}"
 )
 SUBMIT = """
 mutation($i: AuditRecordSubmitInput!) { auditRecordSubmit(input: $i) {
@@ -145,14 +145,30 @@ def test_bad_designs_get_clear_errors(api: Api, people: DemoPeople, team: AuditT
     department = _department(api, people)
     too_big = _create(api, team.lead, departmentId=department, design={"size": 100_000})
     assert "exceeds" in too_big["userErrors"][0]["message"]
+    assert too_big["userErrors"][0]["field"] == ["input", "design"]
     no_scope = _create(api, team.lead)
-    assert "departmentId" in no_scope["userErrors"][0]["message"]
+    assert "a department, managers or an area" in no_scope["userErrors"][0]["message"]
+    assert no_scope["userErrors"][0]["field"] is None  # the input as a whole
     bad_seed = _create(api, team.lead, departmentId=department, seed="-3")
-    assert "seed" in bad_seed["userErrors"][0]["message"]
+    assert bad_seed["userErrors"] == [
+        {
+            "field": ["input", "seed"],
+            "message": "give a decimal integer between 0 and 2**128 - 1",
+            "code": "INVALID",
+        }
+    ]
     equal_with_size = _create(
         api, team.lead, departmentId=department, design={"allocation": "EQUAL", "size": 3}
     )
     assert "per_stratum" in equal_with_size["userErrors"][0]["message"]
+    off_globe = _create(api, team.lead, departmentId=department, start={"lat": 95.0, "lon": 1.0})
+    assert [(e["field"], e["code"]) for e in off_globe["userErrors"]] == [
+        (["input", "start", "lat"], "INVALID_COORDINATE")
+    ]
+    bad_start = _create(api, team.lead, departmentId=department, startTime="9")
+    assert [(e["field"], e["code"]) for e in bad_start["userErrors"]] == [
+        (["input", "startTime"], "INVALID")
+    ]
 
 
 def test_plans_are_hidden_from_managers_heads_and_unassigned_auditors(
@@ -216,15 +232,22 @@ def test_bad_edits_write_nothing(api: Api, people: DemoPeople, team: AuditTeam) 
         if s["retailerId"] not in {p["retailerId"] for p in plan["stops"]}
     )
     cases = [
-        ({"reason": "x", "remove": [outsider]}, team.lead, "not in plan"),
-        ({"reason": "  ", "add": [outsider]}, team.lead, "reason"),
-        ({"reason": "x", "add": [outsider]}, team.other, "audit plan not found"),
+        ({"reason": "x", "remove": [outsider]}, team.lead, "not in plan", ["input", "remove"]),
+        ({"reason": "  ", "add": [outsider]}, team.lead, "say why", ["input", "reason"]),
+        (
+            {"reason": "x", "add": [outsider]},
+            team.other,
+            "audit plan not found",
+            ["input", "planId"],
+        ),
+        ({"reason": "x", "add": ["bad-id"]}, team.lead, "not a valid ID", ["input", "add", "0"]),
     ]
-    for extra, who, message in cases:
+    for extra, who, message, field in cases:
         result = api.data(ADJUST, {"i": {"planId": plan["id"], **extra}}, as_=who)
         errors = result["auditPlanAdjust"]["userErrors"]
         assert errors, extra
         assert message in errors[0]["message"], errors
+        assert errors[0]["field"] == field, errors
     assert api.data(PLAN, {"id": plan["id"]}, as_=team.lead)["auditPlan"]["edits"] == []
 
 

@@ -94,7 +94,7 @@ def test_pages_walk_the_whole_list_without_overlap(api: Api, people: DemoPeople)
         ({"first": 0}, "first must be between 1 and 100"),
         ({"first": 101}, "first must be between 1 and 100"),
         ({"first": 5, "after": "garbage"}, "after:"),
-        ({"filter": {"gradeMin": 0}}, "filter.grade_min must be within 1..30"),
+        ({"filter": {"gradeMin": 0}}, "filter.gradeMin: grade must be within 1..30"),
         ({"filter": {"gradeMin": 9, "gradeMax": 3}}, "must not exceed"),
         ({"filter": {"search": "x"}}, "at least 2 characters"),
         (
@@ -102,8 +102,8 @@ def test_pages_walk_the_whole_list_without_overlap(api: Api, people: DemoPeople)
             "south must be ≤ north",
         ),
         ({"filter": {"near": {"lat": 95, "lon": 120.6, "radiusM": 100}}}, "filter.near.lat"),
-        ({"filter": {"near": {"lat": 28, "lon": 120.6, "radiusM": -1}}}, "radius_m"),
-        ({"filter": {"managerIds": ["not-an-id"]}}, "filter.managerIds"),
+        ({"filter": {"near": {"lat": 28, "lon": 120.6, "radiusM": -1}}}, "filter.near.radiusM"),
+        ({"filter": {"managerIds": ["not-an-id"]}}, "filter.managerIds.0"),
     ],
 )
 def test_bad_arguments_get_a_clear_message(
@@ -113,6 +113,21 @@ def test_bad_arguments_get_a_clear_message(
     result = api.execute(RETAILERS, variables, as_=people.marketing)
     assert result.errors is not None
     assert message in result.errors[0].message
+    assert (result.errors[0].extensions or {}).get("code") == "INVALID"
+
+
+def test_every_fault_of_a_filter_is_reported_at_once(api: Api, people: DemoPeople) -> None:
+    """Three bad filter fields: one error whose ``problems`` name each field (camelCase)."""
+    bad = {"gradeMin": 0, "search": "x", "near": {"lat": 95, "lon": 120.6, "radiusM": 100}}
+    result = api.execute(RETAILERS, {"filter": bad}, as_=people.marketing)
+    assert result.errors is not None
+    extensions = result.errors[0].extensions or {}
+    assert extensions["code"] == "INVALID"
+    assert [p["field"] for p in extensions["problems"]] == [
+        ["filter", "gradeMin"],
+        ["filter", "near", "lat"],
+        ["filter", "search"],
+    ]
 
 
 def test_filters_narrow_the_list_consistently(api: Api, people: DemoPeople) -> None:

@@ -120,6 +120,54 @@ def test_every_bad_field_is_reported_and_nothing_written(api: Api, people: DemoP
     assert ("input", "orderWeekday") in codes
 
 
+def test_six_bad_fields_are_six_user_errors_at_once(api: Api, people: DemoPeople) -> None:
+    """Licence, name, position, grade, weekday and the second window are all wrong: one user
+    error each, camelCase paths rooted at ``input``, in one answer; nothing is written."""
+    before = api.data("{ retailers(first: 1) { totalCount } }", as_=people.marketing)
+    payload = api.data(
+        CREATE,
+        {
+            "i": _input(
+                licenceNo=" ",
+                name="",
+                lat=95.0,
+                grade=0,
+                orderWeekday=9,
+                openingWindows=[
+                    {"openS": 7 * 3600, "closeS": 12 * 3600},
+                    {"openS": 20 * 3600, "closeS": 8 * 3600},
+                ],
+            )
+        },
+        as_=people.admin,
+    )["retailerCreate"]
+    assert payload["retailer"] is None
+    assert sorted((e["field"], e["code"]) for e in payload["userErrors"]) == [
+        (["input", "grade"], "INVALID"),
+        (["input", "lat"], "INVALID_COORDINATE"),
+        (["input", "licenceNo"], "INVALID"),
+        (["input", "name"], "INVALID"),
+        (["input", "openingWindows", "1"], "INVALID"),
+        (["input", "orderWeekday"], "INVALID"),
+    ]
+    assert all(e["message"] and "input" not in e["message"] for e in payload["userErrors"])
+    after = api.data("{ retailers(first: 1) { totalCount } }", as_=people.marketing)
+    assert after == before
+
+
+def test_a_malformed_id_names_its_input_field(api: Api, people: DemoPeople) -> None:
+    """A Department ID where a Manager ID belongs: one user error at ``input.managerId``."""
+    department = api.data("{ departments { id } }", as_=people.admin)["departments"][0]["id"]
+    payload = api.data(CREATE, {"i": _input(managerId=department)}, as_=people.admin)
+    assert payload["retailerCreate"]["userErrors"] == [
+        {
+            "field": ["input", "managerId"],
+            "message": "expected a Manager ID, got a Department ID",
+            "code": "INVALID",
+        }
+    ]
+
+
 def test_duplicate_licence_numbers_are_refused(api: Api, people: DemoPeople) -> None:
     """A licence number can be registered once."""
     licence = "3303" + uuid.uuid4().hex[:8]
@@ -150,7 +198,22 @@ def test_updates_need_the_current_version(api: Api, people: DemoPeople) -> None:
         {"i": {"id": retailer["id"], "expectedVersion": retailer["version"], "name": "X"}},
         as_=people.admin,
     )["retailerUpdate"]
-    assert stale["userErrors"][0]["code"] == "STALE_VERSION"
+    assert stale["userErrors"] == [
+        {
+            "field": ["input", "expectedVersion"],
+            "message": f"the retailer changed meanwhile (now version {retailer['version'] + 1}); "
+            "reload and try again",
+            "code": "STALE_VERSION",
+        }
+    ]
+    missing = api.data(
+        UPDATE,
+        {"i": {"id": "UmV0YWlsZXI6OTk5OTk5OTk", "expectedVersion": 1}},
+        as_=people.admin,
+    )["retailerUpdate"]
+    assert [(e["field"], e["code"]) for e in missing["userErrors"]] == [
+        (["input", "id"], "NOT_FOUND")
+    ]
     moved = api.data(
         UPDATE,
         {

@@ -242,6 +242,7 @@ def test_unexpected_errors_are_masked(
     status, body = _post(dev, bearer, "{ departments { id } }")
     assert status == 200
     assert _messages(body) == ["Unexpected error."]
+    assert body["errors"][0]["extensions"] == {"code": "INTERNAL_SERVER_ERROR"}
     assert "hunter2" not in str(body)
 
 
@@ -296,8 +297,9 @@ def test_production_serves_no_graphiql(prod: TestClient, dev: TestClient) -> Non
 def test_an_operation_past_the_execution_timeout_is_http_503_and_releases_its_session(
     demo_engine: sa.Engine, people: DemoPeople, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A stuck operation is cut at the timeout with 503; its unit of work is rolled back, not
-    left holding the database (a later write succeeds)."""
+    """A stuck operation is cut at the timeout with a 503 GraphQL-shaped answer (it was plain
+    text); its unit of work is rolled back, not left holding the database (a later write
+    succeeds)."""
     original = VisitService.start
     sessions: list[Session] = []  # held on purpose: garbage collection must not be the fix
 
@@ -326,7 +328,9 @@ def test_an_operation_past_the_execution_timeout_is_http_503_and_releases_its_se
             headers=headers,
         )
         assert response.status_code == 503
-        assert "timed out" in response.text
+        (error,) = response.json()["errors"]
+        assert error["extensions"] == {"code": "OPERATION_TIMEOUT"}
+        assert "nothing was saved" in error["message"]
         # the cut operation released its session: the next write goes through at once
         assert len(sessions) == 1
         assert not sessions[0].in_transaction()

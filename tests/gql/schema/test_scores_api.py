@@ -18,7 +18,7 @@ from tests.gql.conftest import DemoPeople
 from tests.gql.schema.audit_helpers import ids_of
 
 RECORD = """mutation($i: ScoreEventRecordInput!) { scoreEventRecord(input: $i) {
-  userErrors { message code } event { id kind recordedBy details occurredOn } } }"""
+  userErrors { field message code } event { id kind recordedBy details occurredOn } } }"""
 CLOSE = """mutation($i: EvaluationCloseInput!) { evaluationClose(input: $i) {
   userErrors { message code }
   results { id period managerId total rank current closedValues detail } } }"""
@@ -93,18 +93,37 @@ def test_events_need_exactly_the_fields_of_their_kind(api: Api, people: DemoPeop
     without a score are refused with messages naming the problem."""
     manager = ids_of(api, people.manager)["manager"]
     cases = [
-        ({"kind": "RULE_BREACH"}, "needs: breach"),
-        ({"kind": "LEAVE", "days": 2, "breach": "GIFTS"}, "takes no breach"),
-        ({"kind": "SALES_SETTLEMENT"}, "sales facts"),
-        ({"kind": "TRAINING_RESULT", "training": "EXAM"}, "exam needs exam_score"),
-        ({"kind": "LEAVE", "days": 0}, "leave days"),
+        ({"kind": "RULE_BREACH"}, "needs this", ["input", "breach"]),
+        ({"kind": "LEAVE", "days": 2, "breach": "GIFTS"}, "takes no breach", ["input", "breach"]),
+        ({"kind": "SALES_SETTLEMENT"}, "sales facts", ["input", "kind"]),
+        ({"kind": "TRAINING_RESULT", "training": "EXAM"}, "exam needs exam_score", None),
+        ({"kind": "LEAVE", "days": 0}, "leave days", None),
     ]
-    for fields, message in cases:
+    for fields, message, field in cases:
         result = _record(
             api, people.marketing, managerId=manager, occurredOn="2026-12-04", **fields
         )
         assert result["event"] is None
         assert message in result["userErrors"][0]["message"], result
+        assert result["userErrors"][0]["field"] == field, result
+
+
+def test_every_missing_and_foreign_field_of_an_event_is_reported(
+    api: Api, people: DemoPeople
+) -> None:
+    """A complaint given a breach kind and no subjective flag: two user errors, one per
+    field, in one answer."""
+    manager = ids_of(api, people.manager)["manager"]
+    result = _record(
+        api,
+        people.marketing,
+        managerId=manager,
+        occurredOn="2026-12-04",
+        kind="COMPLAINT",
+        breach="GIFTS",
+    )
+    assert result["event"] is None
+    assert sorted(e["field"][1] for e in result["userErrors"]) == ["breach", "subjective"]
 
 
 def test_a_preview_traces_every_point_to_its_event(api: Api, people: DemoPeople) -> None:

@@ -115,7 +115,7 @@ def test_only_marketing_may_create_proposals(api: Api, people: DemoPeople, role:
         ({"managers": 100_000}, "use at most"),
         ({"managers": 0}, "at least 1"),
         ({"managers": 40}, "active manager(s); ask for at most"),
-        ({"lockedRetailerIds": ["UmV0YWlsZXI6OTk5OTk5OQ=="]}, "not active retailers"),
+        ({"lockedRetailerIds": ["UmV0YWlsZXI6OTk5OTk5OQ=="]}, "not an active retailer"),
         ({"departmentId": "UmV0YWlsZXI6MQ=="}, "expected a Department ID"),
     ],
 )

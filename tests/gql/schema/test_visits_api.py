@@ -13,13 +13,13 @@ from tests.gql.conftest import DemoPeople
 
 START = """
 mutation($i: VisitStartInput!) { visitStart(input: $i) {
-  replayed userErrors { message code }
+  replayed userErrors { field message code }
   visit { id verdict distanceM probabilityWithin reasons flags lateUpload startedAt
           fixes { phase source accuracyM capturedAt position { lat lon } } retailer { id } }
 } }"""
 END = """
 mutation($i: VisitEndInput!) { visitEnd(input: $i) {
-  userErrors { message code } visit { id verdict dwellS reasons flags endedAt }
+  userErrors { field message code } visit { id verdict dwellS reasons flags endedAt }
 } }"""
 SYNC = """
 mutation($i: VisitsSyncInput!) { visitsSync(input: $i) {
@@ -165,9 +165,9 @@ def test_nobody_but_the_manager_can_check_in_at_their_retailers(
 
 
 @pytest.mark.parametrize(
-    ("patch", "message"),
+    ("patch", "field"),
     [
-        ({"idempotencyKey": "short"}, "idempotencyKey"),
+        ({"idempotencyKey": "short"}, ["input", "idempotencyKey"]),
         (
             {
                 "deviceFix": {
@@ -177,7 +177,7 @@ def test_nobody_but_the_manager_can_check_in_at_their_retailers(
                     "capturedAt": "2026-11-27T08:00:00Z",
                 }
             },
-            "deviceFix",
+            ["input", "deviceFix"],
         ),
         (
             {
@@ -188,14 +188,14 @@ def test_nobody_but_the_manager_can_check_in_at_their_retailers(
                     "capturedAt": "2026-11-27T08:00:00Z",
                 }
             },
-            "deviceFix",
+            ["input", "deviceFix"],
         ),
-        ({"deviceTime": "2099-01-01T00:00:00Z"}, "future"),
-        ({"retailerId": "garbage"}, "retailerId"),
+        ({"deviceTime": "2099-01-01T00:00:00Z"}, ["input", "deviceTime"]),
+        ({"retailerId": "garbage"}, ["input", "retailerId"]),
     ],
 )
 def test_bad_check_ins_are_refused_and_write_nothing(
-    api: Api, people: DemoPeople, patch: dict[str, Any], message: str
+    api: Api, people: DemoPeople, patch: dict[str, Any], field: list[str]
 ) -> None:
     """Each bad input gets a user error naming it, and no visit is created."""
     shop = _retailers(api, people.manager)[6]
@@ -203,7 +203,7 @@ def test_bad_check_ins_are_refused_and_write_nothing(
     variables = {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), **patch}}
     result = api.data(START, variables, as_=people.manager)["visitStart"]
     assert result["visit"] is None
-    assert message in result["userErrors"][0]["message"]
+    assert [(e["field"], e["code"]) for e in result["userErrors"]] == [(field, "INVALID")]
     after = api.data("{ visits(first: 1) { totalCount } }", as_=people.manager)
     assert after == before
 
@@ -328,10 +328,10 @@ def test_a_visit_is_tied_to_its_plan_stop_and_foreign_stops_are_refused(
         as_=people.manager,
     )["visitStart"]
     assert wrong["visit"] is None
-    assert "planStopId" in wrong["userErrors"][0]["message"]
+    assert wrong["userErrors"][0]["field"] == ["input", "planStopId"]
     missing = api.data(
         START,
         {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "planStopId": 999_999_999}},
         as_=people.manager,
     )["visitStart"]
-    assert missing["userErrors"][0]["code"] == "BAD_USER_INPUT"
+    assert missing["userErrors"][0]["code"] == "INVALID"

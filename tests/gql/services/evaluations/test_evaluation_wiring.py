@@ -15,7 +15,7 @@ from gql.domain.evaluations import (
     ScoreEventInfo,
     ScoreEventKind,
 )
-from gql.services.errors import InvalidQuery
+from gql.services.errors import InvalidInput
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.drafts import month_draft
 from gql.services.evaluations.periods import parse_period
@@ -58,8 +58,9 @@ def test_periods_parse_into_their_calendar_days(
 )
 def test_bad_periods_name_the_expected_format(kind: PeriodKind, text: str) -> None:
     """A malformed period is a clear input error, never a crash."""
-    with pytest.raises(InvalidQuery, match="period"):
+    with pytest.raises(InvalidInput) as caught:
         parse_period(kind, text)
+    assert [p.field for p in caught.value.problems] == [("period",)]
 
 
 def _event(kind: ScoreEventKind, **details: object) -> ScoreEventInfo:
@@ -100,8 +101,8 @@ def test_every_stored_kind_becomes_the_rules_event_citing_its_row() -> None:
 
 
 def test_a_corrupt_stored_event_is_a_clear_error() -> None:
-    """A stored breach with an unknown kind raises InvalidQuery naming the event."""
-    with pytest.raises(InvalidQuery, match="event 7"):
+    """A stored breach with an unknown kind raises InvalidInput naming the event."""
+    with pytest.raises(InvalidInput, match="event 7"):
         to_scoring(_event(ScoreEventKind.RULE_BREACH, breach="napping"))
 
 
@@ -110,11 +111,12 @@ def test_commands_carry_only_the_fields_of_their_kind() -> None:
     base = {"manager_id": 3, "occurred_on": date(2026, 10, 5)}
     ok = details_of(EventCommand(kind=ScoreEventKind.LEAVE, days=2, note=" flu ", **base))
     assert ok == {"days": 2, "note": "flu"}
-    with pytest.raises(InvalidQuery, match="needs: item, passed"):
+    with pytest.raises(InvalidInput, match="needs this") as missing:
         details_of(EventCommand(kind=ScoreEventKind.BASIC_WORK_CHECK, **base))
-    with pytest.raises(InvalidQuery, match="takes no days"):
+    assert [p.field for p in missing.value.problems] == [("item",), ("passed",)]
+    with pytest.raises(InvalidInput, match="takes no days"):
         details_of(EventCommand(kind=ScoreEventKind.RULE_BREACH, breach="ordinary", days=1, **base))
-    with pytest.raises(InvalidQuery, match="exam_score"):
+    with pytest.raises(InvalidInput, match="exam_score"):
         details_of(EventCommand(kind=ScoreEventKind.TRAINING_RESULT, training="exam", **base))
 
 
@@ -142,10 +144,10 @@ def test_settlements_split_the_business_scale_between_volume_and_amount() -> Non
     score = scoring.score_month("3", month, events, scoring.default_policy())
     assert score.business == pytest.approx(90.0)
     assert score.total == pytest.approx(90 * 0.6 + 100 * 0.4)
-    with pytest.raises(InvalidQuery, match="no sales target"):
+    with pytest.raises(InvalidInput, match="no sales target"):
         derived_settlements(3, month, None, sales)
     zero = MonthlyTarget(1, 3, date(2026, 10, 1), 0, Decimal("1.00"))
-    with pytest.raises(InvalidQuery, match="target for 2026-10 is zero"):
+    with pytest.raises(InvalidInput, match="target for 2026-10 is zero"):
         derived_settlements(3, month, zero, None)
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from gql.domain import Role
 from gql.domain.territories import PlanningRetailer, ProposalStatus
 from gql.services.access import Principal
-from gql.services.errors import Forbidden, InvalidQuery
+from gql.services.errors import Forbidden, InvalidInput
 from gql.services.territories.inputs import planning_grade, planning_inputs
 from gql.services.territories.rules import NO_MANAGER
 from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
@@ -74,10 +74,11 @@ def test_locked_retailers_keep_their_manager_in_the_proposal(session: Session) -
     probe = service.territory_job(TerritoryCommand(department_id=department_id))
     ids = probe.inputs.retailers.retailer_id.tolist()
     locked = tuple(ids[::7])
-    with pytest.raises(InvalidQuery, match="have no manager among the 4 planned"):
+    with pytest.raises(InvalidInput, match="has no manager among the 4 planned") as orphans:
         service.territory_job(
             TerritoryCommand(department_id=department_id, locked_retailer_ids=locked, managers=4)
         )
+    assert {p.field[0] for p in orphans.value.problems} == {"locked_retailer_ids"}
     proposal = asyncio.run(
         service.create_territories(
             TerritoryCommand(department_id=department_id, locked_retailer_ids=locked)
@@ -107,7 +108,7 @@ def test_a_retailer_without_a_position_is_named(session: Session) -> None:
     job = service.territory_job(TerritoryCommand(department_id=department_id))
     victim = int(job.inputs.retailers.retailer_id[3])
     session.execute(sa.update(RetailerRow).where(RetailerRow.id == victim).values(lat=0, lon=0))
-    with pytest.raises(InvalidQuery, match=rf"{victim}.*geocode"):
+    with pytest.raises(InvalidInput, match=rf"{victim}.*geocode"):
         service.territory_job(TerritoryCommand(department_id=department_id))
 
 
@@ -131,7 +132,7 @@ def test_an_apply_after_retailers_changed_hands_is_refused_whole(session: Sessio
     newer = asyncio.run(service.create_territories(command))
     service.apply(newer.id)
     before = dict(session.execute(sa.select(RetailerRow.id, RetailerRow.manager_id)).all())
-    with pytest.raises(InvalidQuery, match="changed manager"):
+    with pytest.raises(InvalidInput, match="changed manager"):
         service.apply(older.id)
     after = dict(session.execute(sa.select(RetailerRow.id, RetailerRow.manager_id)).all())
     assert before == after
@@ -142,7 +143,7 @@ def test_a_schedule_with_a_tiny_cap_says_what_to_change(session: Session) -> Non
     """An infeasible cap is a user error naming a manager by staff id and the remedies."""
     service = TerritoryService(session, _principal(session, Role.MARKETING))
     job = service.schedule_job(ScheduleCommand(department_id=_department_id(session), cap_hours=1))
-    with pytest.raises(InvalidQuery, match=r"manager \d+ .*raise the cap") as raised:
+    with pytest.raises(InvalidInput, match=r"manager \d+ .*raise the cap") as raised:
         service.compute_now(job)
     staff_id = int(str(raised.value).split("manager ")[1].split()[0])
     assert staff_id in job.inputs.manager_ids
@@ -160,7 +161,7 @@ def test_a_schedule_on_unapplied_territories_waits_for_them(session: Session) ->
         service.create_schedule(ScheduleCommand(territory_proposal_id=territories.id))
     )
     assert schedule.department_id == department_id
-    with pytest.raises(InvalidQuery, match="apply its territory proposal first"):
+    with pytest.raises(InvalidInput, match="apply its territory proposal first"):
         service.apply(schedule.id)
     service.apply(territories.id)
     applied, moved = service.apply(schedule.id)
