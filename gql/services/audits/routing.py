@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from gql.domain import Retailer
     from gql.services.day_plans.service import RoutingSettings
 
-__all__ = ["RoutedDay", "RoutedStop", "route_day"]
+__all__ = ["RoutedDay", "RoutedStop", "route_audit_day"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +53,7 @@ class RoutedDay:
     optimised_against: dict[str, Any]
 
 
-async def route_day(
+async def route_audit_day(
     start_lat: float,
     start_lon: float,
     retailers: Sequence[Retailer],

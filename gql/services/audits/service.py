@@ -34,7 +34,7 @@ from gql.services.audits.mapping import (
     stop_drafts,
 )
 from gql.services.audits.position import geo_check, verify_position
-from gql.services.audits.routing import route_day
+from gql.services.audits.routing import route_audit_day
 from gql.services.calendar import local_day, local_midnight
 from gql.services.day_plans.service import RoutingSettings
 from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
@@ -303,7 +303,7 @@ class AuditService:
             )
         by_id = {r.id: r for r in retailers}
         drawn = {int(s.retailer_id): s.stratum for s in sample.selected}
-        routed = await route_day(
+        routed = await route_audit_day(
             command.start_lat,
             command.start_lon,
             [by_id[i] for i in drawn],
@@ -404,7 +404,7 @@ class AuditService:
         if not current:
             raise InvalidInput("an audit plan needs at least one retailer", field=("remove",))
         retailers = [r for r in self._retailers.get_many(current) if r is not None]
-        routed = await route_day(
+        routed = await route_audit_day(
             plan.start_lat,
             plan.start_lon,
             retailers,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from gql.services.territories.rules import NO_MANAGER, NO_ORDER_DAY, BusinessType, RetailerSet
+from gql.services.territories.rules import NO_MANAGER, NO_ORDER_DAY, RetailerSet, WorkloadClass
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,11 +26,11 @@ PLANNING_GRADE_BAND = 6
 """Store grades per planning grade: 25-30 → 1 (weekly), …, 1-6 → 5 (monthly)."""
 
 _BUSINESS_TYPE = {
-    "ORDINARY": BusinessType.CONVENIENCE,  # the corner shop: same service time
-    "CONVENIENCE": BusinessType.CONVENIENCE,
-    "CHAIN_SUPERMARKET": BusinessType.SUPERMARKET_CHAIN,
-    "HOTEL_ENTERTAINMENT": BusinessType.HOTEL_ENTERTAINMENT,
-    "OTHER": BusinessType.OTHER,
+    "ORDINARY": WorkloadClass.CONVENIENCE,  # the corner shop: same service time
+    "CONVENIENCE": WorkloadClass.CONVENIENCE,
+    "CHAIN_SUPERMARKET": WorkloadClass.SUPERMARKET_CHAIN,
+    "HOTEL_ENTERTAINMENT": WorkloadClass.HOTEL_ENTERTAINMENT,
+    "OTHER": WorkloadClass.OTHER,
 }
 _MAX_SERVICE_MIN = 240.0
 _DEFAULT_OPEN_MIN, _DEFAULT_CLOSE_MIN = 8 * 60.0, 21 * 60.0
@@ -80,7 +80,7 @@ def planning_inputs(
         lon_deg=np.array([f.lon for f in facts], dtype=np.float64),
         grade=np.array([planning_grade(f.grade) for f in facts], dtype=np.int64),
         business_type=np.array(
-            [int(_BUSINESS_TYPE.get(f.business_type, BusinessType.OTHER)) for f in facts],
+            [int(_BUSINESS_TYPE.get(f.business_type, WorkloadClass.OTHER)) for f in facts],
             dtype=np.int64,
         ),
         is_key=np.array([f.key_customer for f in facts], dtype=np.bool_),

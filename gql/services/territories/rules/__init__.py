@@ -18,7 +18,7 @@ from .errors import (
     TooManyManagersError,
 )
 from .metrics import Balance, Progress, balance_of
-from .retailers import NO_MANAGER, NO_ORDER_DAY, BusinessType, RetailerSet
+from .retailers import NO_MANAGER, NO_ORDER_DAY, RetailerSet, WorkloadClass
 from .routing import DayRoute, route_day, warm_up
 from .schedule import DayPlan, Schedule, ScheduleMetrics, plan_schedule, route_schedule
 from .synthetic_city import synthetic_city
@@ -30,14 +30,13 @@ from .territories import (
     partition_territories,
 )
 from .weekdays import WeekdayPlan, split_weekdays, visit_weeks
-from .workload import CYCLE_WEEKS, VisitPolicy, Workload, estimate_workload
+from .workload import CYCLE_WEEKS, Workload, WorkloadPolicy, estimate_workload
 
 __all__ = [
     "CYCLE_WEEKS",
     "NO_MANAGER",
     "NO_ORDER_DAY",
     "Balance",
-    "BusinessType",
     "DayPlan",
     "DayRoute",
     "DistrictZones",
@@ -54,9 +53,10 @@ __all__ = [
     "TerritoryMetrics",
     "TerritoryProposal",
     "TooManyManagersError",
-    "VisitPolicy",
     "WeekdayPlan",
     "Workload",
+    "WorkloadClass",
+    "WorkloadPolicy",
     "balance_of",
     "district_zones",
     "estimate_workload",

@@ -15,7 +15,7 @@ import numpy.typing as npt
 
 from .errors import InvalidRetailersError, LockedRetailerError, MissingPositionError
 
-__all__ = ["NO_MANAGER", "NO_ORDER_DAY", "BusinessType", "RetailerSet"]
+__all__ = ["NO_MANAGER", "NO_ORDER_DAY", "RetailerSet", "WorkloadClass"]
 
 NO_MANAGER = -1
 """``current_manager`` value of a retailer nobody serves yet (e.g. newly licensed)."""
@@ -24,8 +24,13 @@ NO_ORDER_DAY = -1
 """``order_weekday`` value of a retailer that does not order on a fixed weekday."""
 
 
-class BusinessType(enum.IntEnum):
-    """Business type of a retailer (R6.3): drives visit frequency and service time."""
+class WorkloadClass(enum.IntEnum):
+    """The coarse class of shop the workload model tells apart (R6.3).
+
+    It sets the floor on visit frequency and the service time. Several business types
+    (``gql.domain.BusinessType``, 业态) share one class: an ordinary corner shop works like a
+    convenience store.
+    """
 
     CONVENIENCE = 0
     SUPERMARKET_CHAIN = 1
@@ -63,7 +68,7 @@ class RetailerSet:
     grade
         Class grade 1 (best) to 5; drives visit frequency.
     business_type
-        :class:`BusinessType` code.
+        :class:`WorkloadClass` code.
     is_key
         Key customer (重点客户): visited weekly with a longer service time.
     service_min
@@ -140,9 +145,9 @@ class RetailerSet:
             raise InvalidRetailersError(
                 "grade must be 1 (best) to 5; fix the retailers' class grades"
             )
-        if ((self.business_type < 0) | (self.business_type > max(BusinessType))).any():
+        if ((self.business_type < 0) | (self.business_type > max(WorkloadClass))).any():
             raise InvalidRetailersError(
-                f"business_type must be one of {[int(b) for b in BusinessType]}"
+                f"business_type must be one of {[int(b) for b in WorkloadClass]}"
             )
         service = self.service_min[np.isfinite(self.service_min)]
         if (service <= 0).any() or (service > 240).any():

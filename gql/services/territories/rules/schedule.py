@@ -19,7 +19,7 @@ from .errors import InfeasibleCapError, InvalidRetailersError
 from .metrics import Balance, Progress, balance_of, no_progress
 from .routing import DayRoute, route_day
 from .weekdays import WEEKDAYS, WeekdayPlan, split_weekdays, visit_weeks
-from .workload import CYCLE_WEEKS, VisitPolicy, Workload, estimate_workload
+from .workload import CYCLE_WEEKS, Workload, WorkloadPolicy, estimate_workload
 
 if TYPE_CHECKING:
     from .retailers import RetailerSet
@@ -78,7 +78,7 @@ def route_schedule(
     n_managers: int,
     workload: Workload,
     *,
-    policy: VisitPolicy | None = None,
+    policy: WorkloadPolicy | None = None,
     cap_hours: float = 8.0,
     depot_lat_deg: npt.ArrayLike | None = None,
     depot_lon_deg: npt.ArrayLike | None = None,
@@ -111,7 +111,7 @@ def route_schedule(
         The cap cannot hold: a territory's average day already exceeds it, or a day stays over
         it after moving its flexible visits.
     """
-    policy = policy or VisitPolicy()
+    policy = policy or WorkloadPolicy()
     if not cap_hours > 0:
         raise InfeasibleCapError(f"cap_hours must be positive; got {cap_hours}")
     per_day_h = (
@@ -251,7 +251,7 @@ def _route(
     workload: Workload,
     stops: IntArray,
     depot: tuple[float, float],
-    policy: VisitPolicy,
+    policy: WorkloadPolicy,
     start_min: float,
 ) -> DayRoute:
     return route_day(
@@ -307,7 +307,7 @@ def plan_schedule(
     territory: npt.ArrayLike,
     n_managers: int,
     *,
-    policy: VisitPolicy | None = None,
+    policy: WorkloadPolicy | None = None,
     cap_hours: float = 8.0,
     depot_lat_deg: npt.ArrayLike | None = None,
     depot_lon_deg: npt.ArrayLike | None = None,

@@ -30,7 +30,7 @@ from .errors import InvalidRetailersError, LockedRetailerError, TooManyManagersE
 from .metrics import Balance, Progress, balance_of, class_mix_distance, no_progress
 from .rebalance import polish
 from .retailers import NO_MANAGER, RetailerSet
-from .workload import VisitPolicy, estimate_workload
+from .workload import WorkloadPolicy, estimate_workload
 
 __all__ = [
     "PartitionSettings",
@@ -127,7 +127,7 @@ def partition_territories(
     retailers: RetailerSet,
     n_managers: int,
     *,
-    policy: VisitPolicy | None = None,
+    policy: WorkloadPolicy | None = None,
     settings: PartitionSettings | None = None,
     progress: Progress = no_progress,
 ) -> TerritoryProposal:
@@ -227,7 +227,7 @@ def evaluate_partition(
     territory: npt.ArrayLike,
     n_managers: int,
     *,
-    policy: VisitPolicy | None = None,
+    policy: WorkloadPolicy | None = None,
 ) -> TerritoryProposal:
     """Measure an existing partition (e.g. the current plan) to compare with a proposal."""
     assignment = np.asarray(territory, dtype=np.int64)
@@ -270,7 +270,7 @@ def _check(retailers: RetailerSet, k: int) -> None:
 
 def _criteria(
     retailers: RetailerSet,
-    policy: VisitPolicy | None,
+    policy: WorkloadPolicy | None,
     s: PartitionSettings,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
     workload_min = estimate_workload(retailers, policy).total_min

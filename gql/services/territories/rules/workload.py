@@ -32,7 +32,7 @@ from .errors import InvalidRetailersError
 if TYPE_CHECKING:
     from .retailers import RetailerSet
 
-__all__ = ["CYCLE_WEEKS", "VisitPolicy", "Workload", "estimate_workload"]
+__all__ = ["CYCLE_WEEKS", "Workload", "WorkloadPolicy", "estimate_workload"]
 
 CYCLE_WEEKS = 4
 """The planning cycle: all frequencies and schedules cover four weeks."""
@@ -42,15 +42,17 @@ IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
-class VisitPolicy:
-    """How often, and for how long, each kind of retailer is visited.
+class WorkloadPolicy:
+    """How often, and for how long, each kind of retailer is visited (the workload model).
+
+    Not to be confused with ``geo.VisitPolicy``, the rules a single visit is verified by.
 
     Parameters
     ----------
     visits_by_grade
         Visits per 4-week cycle for grades 1..5 (4 = weekly, 2 = fortnightly, 1 = monthly).
     min_visits_by_type
-        Floor on visits per cycle for each :class:`~.retailers.BusinessType` code.
+        Floor on visits per cycle for each :class:`~.retailers.WorkloadClass` code.
     key_visits
         Visits per cycle of a key customer.
     service_min_by_type
@@ -104,7 +106,7 @@ class Workload:
     total_min: FloatArray
 
 
-def estimate_workload(retailers: RetailerSet, policy: VisitPolicy | None = None) -> Workload:
+def estimate_workload(retailers: RetailerSet, policy: WorkloadPolicy | None = None) -> Workload:
     """Return each retailer's share of a manager's 4-week workload, in minutes.
 
     Parameters
@@ -122,7 +124,7 @@ def estimate_workload(retailers: RetailerSet, policy: VisitPolicy | None = None)
     >>> estimate_workload(rs).visits_per_cycle.tolist()
     [4, 2, 1]
     """
-    policy = policy or VisitPolicy()
+    policy = policy or WorkloadPolicy()
     grade_visits = np.asarray(policy.visits_by_grade, dtype=np.int64)[retailers.grade - 1]
     type_floor = np.asarray(policy.min_visits_by_type, dtype=np.int64)[retailers.business_type]
     visits = np.maximum(grade_visits, type_floor)
@@ -145,7 +147,7 @@ def estimate_workload(retailers: RetailerSet, policy: VisitPolicy | None = None)
     )
 
 
-def _travel_min_per_visit(retailers: RetailerSet, policy: VisitPolicy) -> FloatArray:
+def _travel_min_per_visit(retailers: RetailerSet, policy: WorkloadPolicy) -> FloatArray:
     if retailers.n == 1:
         return np.zeros(1)
     k = min(policy.neighbour_k, retailers.n - 1)

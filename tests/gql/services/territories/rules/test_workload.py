@@ -4,10 +4,10 @@ import numpy as np
 import pytest
 
 from gql.services.territories.rules import (
-    BusinessType,
     InvalidRetailersError,
     RetailerSet,
-    VisitPolicy,
+    WorkloadClass,
+    WorkloadPolicy,
     estimate_workload,
 )
 
@@ -28,7 +28,7 @@ def test_visit_frequency_follows_grade_type_and_key_status() -> None:
         0.001,
         grade=[1, 3, 5, 5, 5],
         is_key=[False, False, False, True, False],
-        business_type=[0, 0, 0, 0, int(BusinessType.SUPERMARKET_CHAIN)],
+        business_type=[0, 0, 0, 0, int(WorkloadClass.SUPERMARKET_CHAIN)],
     )
     assert estimate_workload(rs).visits_per_cycle.tolist() == [4, 2, 1, 4, 2]
 
@@ -57,12 +57,12 @@ def test_sparse_retailers_cost_more_travel_per_visit() -> None:
 def test_road_factor_scales_travel() -> None:
     """Doubling the road factor doubles the travel estimate."""
     rs = _line(10, 0.002)
-    one = estimate_workload(rs, VisitPolicy(road_factor=1.0)).travel_min_per_visit
-    two = estimate_workload(rs, VisitPolicy(road_factor=2.0)).travel_min_per_visit
+    one = estimate_workload(rs, WorkloadPolicy(road_factor=1.0)).travel_min_per_visit
+    two = estimate_workload(rs, WorkloadPolicy(road_factor=2.0)).travel_min_per_visit
     np.testing.assert_allclose(two, 2 * one)
 
 
 def test_policy_rejects_frequencies_the_calendar_cannot_hold() -> None:
     """Only weekly, fortnightly and monthly visits fit a 4-week calendar."""
     with pytest.raises(InvalidRetailersError, match="frequencies"):
-        VisitPolicy(visits_by_grade=(4, 3, 2, 2, 1))
+        WorkloadPolicy(visits_by_grade=(4, 3, 2, 2, 1))
