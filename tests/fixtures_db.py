@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 DATABASE_URL_ENV = "VISITGIS_DATABASE_URL"
 _BACKEND_COUNTS = pytest.StashKey[Counter[str]]()
-_BACKEND_FIXTURES = ("database_url", "demo_engine")
-"""Session fixtures parametrised by backend; tests using any of them are counted per backend."""
+_BACKEND_FIXTURES = ("database_url", "demo_engine", "city")
+"""Fixtures parametrised by backend (``city``: a module's own database); tests using any of them
+are counted per backend."""
 
 
 def _backends() -> list[object]:
@@ -83,6 +84,22 @@ def engine(database_url: str) -> Iterator[sa.Engine]:
 
 
 @pytest.fixture
+def private_engine(
+    database_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[sa.Engine]:
+    """A fresh migrated database (same backend as ``database_url``) for one test that must
+    really commit, e.g. to test commit semantics; nobody else ever sees it."""
+    backend = "sqlite" if database_url.startswith("sqlite") else "postgresql"
+    with fresh_database(backend, tmp_path_factory) as url:
+        created = create_engine_for(url)
+        try:
+            upgrade(created)
+            yield created
+        finally:
+            created.dispose()
+
+
+@pytest.fixture
 def db_session(engine: sa.Engine) -> Iterator[Session]:
     """A session inside an outer transaction that is rolled back after the test.
 
@@ -107,7 +124,10 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     report = yield
     callspec = getattr(item, "callspec", None)
     params = {} if callspec is None else callspec.params
-    backend = next((params[k] for k in _BACKEND_FIXTURES if k in params), None)
+    backend = next(
+        (params[k] for k in _BACKEND_FIXTURES if params.get(k) in ("sqlite", "postgresql")),
+        None,
+    )
     if backend is None:
         return report
     outcome = report.outcome  # type: ignore[attr-defined]

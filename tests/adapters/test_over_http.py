@@ -143,12 +143,19 @@ def test_with_telecom_hung_fifty_concurrent_mobile_locates_complete(
     mobile_numbers = [f"1380000{i:04d}" for i in range(50)]
     telecom_numbers = [f"1330000{i:04d}" for i in range(12)]
 
+    telecom = servers["telecom"].carrier
+    seen_before = telecom.requests_seen
+
     async def run() -> tuple[list[Any], list[Any]]:
         hung = [
             asyncio.ensure_future(hub.locate_async(n, Qos(deadline_s=4), carrier_hint="telecom"))
             for n in telecom_numbers
         ]
-        await asyncio.sleep(0.2)  # Telecom's 4 slots are now taken by hung calls
+        for _ in range(2_000):  # wait (bounded) until Telecom's 4 slots hold hung calls
+            if telecom.requests_seen >= seen_before + 4:
+                break
+            await asyncio.sleep(0.005)
+        assert telecom.requests_seen >= seen_before + 4, "Telecom's slots never filled"
         mobile = await asyncio.gather(
             *(hub.locate_async(n, Qos(deadline_s=8), carrier_hint="mobile") for n in mobile_numbers)
         )

@@ -1,9 +1,17 @@
-"""Fixtures for service and API tests: the demo city, seeded once per database backend."""
+"""Fixtures for service and API tests: the demo city, seeded once per database backend.
+
+The shared demo city is never changed by a test: ``api`` runs each test's operations in one
+transaction rolled back at its end, and a commit that wrote anything to the shared database
+fails the run. A module that needs committed set-up (made once, read by many tests) seeds a
+city of its own with :func:`own_city`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -17,7 +25,11 @@ from gql.store.db import create_engine_for, session_factory
 from gql.store.migrate import upgrade
 from gql.store.repositories import StaffRepository
 from tests.fixtures_db import _backends, fresh_database
-from tests.gql.api import Api
+from tests.gql.api import Api, rolled_back
+
+_WROTE = "tests.wrote"
+"""Set on a connection of the shared demo city whose transaction wrote (DML)."""
+_DML = ("INSERT", "UPDATE", "DELETE", "REPLACE", "MERGE")
 
 
 @dataclass(frozen=True)
@@ -49,20 +61,69 @@ def _warm_kernels() -> None:
     geo.warm_up()
 
 
+def _seed(url: str) -> sa.Engine:
+    engine = create_engine_for(url)
+    upgrade(engine)
+    with session_factory(engine)() as session:
+        demo_city.seed(session, seed=7)
+        session.commit()
+    return engine
+
+
+def _note_writes(connection: sa.Connection, _cursor: object, statement: str, *_: object) -> None:
+    if statement.lstrip()[:7].upper().startswith(_DML):
+        connection.info[_WROTE] = True
+
+
+def _forget_writes(connection: sa.Connection) -> None:
+    connection.info.pop(_WROTE, None)
+
+
+def _forget_writes_on_checkin(_dbapi_connection: object, record: Any) -> None:
+    record.info.pop(_WROTE, None)
+
+
+def _refuse_written_commits(connection: sa.Connection) -> None:
+    if connection.info.pop(_WROTE, None):
+        raise AssertionError(
+            "a test committed writes to the shared demo city: write through the `api` fixture "
+            "(rolled back after the test) or into a database of the module's own (own_city)"
+        )
+
+
 @pytest.fixture(scope="session", params=_backends())
 def demo_engine(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[sa.Engine]:
-    """A migrated database holding the demo city (seed 7), committed; tests must not rely on
-    mutations of other tests."""
+    """A migrated database holding the demo city (seed 7), committed once and then never
+    changed: a commit that wrote anything fails loudly."""
     with fresh_database(request.param, tmp_path_factory) as url:
-        engine = create_engine_for(url)
-        upgrade(engine)
-        with session_factory(engine)() as session:
-            demo_city.seed(session, seed=7)
-            session.commit()
+        engine = _seed(url)
+        sa.event.listen(engine, "before_cursor_execute", _note_writes)
+        sa.event.listen(engine, "commit", _refuse_written_commits)
+        sa.event.listen(engine, "rollback", _forget_writes)
+        sa.event.listen(engine, "checkin", _forget_writes_on_checkin)
         yield engine
         engine.dispose()
+
+
+@contextmanager
+def own_city(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """A freshly seeded demo city for one module, as a committing Api (for its set-up).
+
+    Tests of the module still write through ``rolled_back(city.state, setup=city)``.
+    """
+    with fresh_database(backend, tmp_path_factory) as url:
+        engine = _seed(url)
+        try:
+            yield Api(build_state(Settings(warm_kernels=False), engine, session_factory(engine)))
+        finally:
+            engine.dispose()
+
+
+def backend_of(engine: sa.Engine | sa.Connection) -> str:
+    """``sqlite`` or ``postgresql``: the backend a database fixture runs on."""
+    return engine.dialect.name
 
 
 @pytest.fixture(scope="session")
@@ -73,15 +134,27 @@ def demo_state(demo_engine: sa.Engine) -> AppState:
 
 
 @pytest.fixture(scope="session")
-def api(demo_state: AppState) -> Api:
-    """A GraphQL client over the demo city."""
+def reader(demo_state: AppState) -> Api:
+    """A client for set-up that only reads (fixtures wider than one test)."""
     return Api(demo_state)
+
+
+@pytest.fixture
+def api(demo_state: AppState) -> Iterator[Api]:
+    """A GraphQL client over the demo city; everything the test writes is rolled back."""
+    with rolled_back(demo_state) as scoped:
+        yield scoped
 
 
 @pytest.fixture(scope="session")
 def people(demo_engine: sa.Engine) -> DemoPeople:
     """Who is who in the demo city."""
-    with session_factory(demo_engine)() as session:
+    return people_in(demo_engine)
+
+
+def people_in(engine: sa.Engine) -> DemoPeople:
+    """Who is who in a demo city (seed 7: the same staff numbers in every one)."""
+    with session_factory(engine)() as session:
         all_staff = [s for _, s in StaffRepository(session).page(first=500).items]
     managers = [s for s in all_staff if s.role is Role.ACCOUNT_MANAGER]
     first = managers[0]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import concurrent.futures
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -395,11 +395,20 @@ def test_a_hung_carrier_degrades_the_evidence_not_the_check_in(service: Service)
     assert elapsed_s < LOCATE_DEADLINE_S + 3.0, elapsed_s
 
 
+def _wait_until(condition: Callable[[], bool], what: str) -> None:
+    """Wait (bounded) for a condition another thread brings about; fail naming it."""
+    for _ in range(2_000):
+        if condition():
+            return
+        time.sleep(0.005)
+    pytest.fail(f"never happened: {what}")
+
+
 def test_check_ins_waiting_on_slow_carriers_do_not_starve_other_requests(
-    service: Service,
+    service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """More check-ins wait on a slow carrier than the database pool has connections (15), yet
-    every one completes and a query sent meanwhile is answered before any of them."""
+    """More check-ins wait on a hung carrier than the database pool has connections (15), yet
+    a query sent while they wait is answered, and every check-in completes once released."""
     city = service.city
     shops = service.data(
         "{ viewer { manager { retailers(first: 30) { nodes { id position { lat lon } } } } } }",
@@ -407,8 +416,19 @@ def test_check_ins_waiting_on_slow_carriers_do_not_starve_other_requests(
         city.manager,
     )["viewer"]["manager"]["retailers"]["nodes"]
     in_flight = 24
+    pool_connections = 15  # SQLAlchemy's default pool: 5 + 10 overflow
     for server in (service.telecom, service.mobile):
-        server.carrier.behaviour = Behaviour(latency_s=1.5)
+        server.carrier.released.clear()
+        server.carrier.behaviour = Behaviour(mode="hang")
+    locator = _state(service).locator
+    asking = locator.locate
+    waiting: list[object] = []  # list.append is atomic: counted from the app's thread
+
+    async def counted(*args: Any, **kwargs: Any) -> Any:
+        waiting.append(args)
+        return await asking(*args, **kwargs)
+
+    monkeypatch.setattr(locator, "locate", counted)
 
     def check_in(shop: dict[str, Any]) -> tuple[float, dict[str, Any]]:
         lat, lon = shop["position"]["lat"], shop["position"]["lon"]
@@ -426,27 +446,29 @@ def test_check_ins_waiting_on_slow_carriers_do_not_starve_other_requests(
             },
             headers=service.headers(city.manager),
         )
-        return time.monotonic(), response.json()
+        return response.json()
 
     try:
         with concurrent.futures.ThreadPoolExecutor(max_workers=in_flight) as pool:
             pending = [pool.submit(check_in, shops[k % len(shops)]) for k in range(in_flight)]
-            time.sleep(0.4)  # they are now waiting on the carriers
+            _wait_until(lambda: len(waiting) >= in_flight, "every check-in waiting on a carrier")
             answered = service.client.post(
                 "/graphql",
                 json={"query": "{ viewer { role } }"},
                 headers=service.headers(city.head),
             )
-            answered_at = time.monotonic()
-            results = [f.result(timeout=60) for f in pending]
+            still_waiting = sum(not f.done() for f in pending)
+            for server in (service.telecom, service.mobile):
+                server.carrier.released.set()
+            bodies = [f.result(timeout=60) for f in pending]
     finally:
         for server in (service.telecom, service.mobile):
             server.carrier.behaviour = Behaviour()
+            server.carrier.released.set()
     assert answered.json() == {"data": {"viewer": {"role": "DEPARTMENT_HEAD"}}}
-    bodies = [body for _, body in results]
+    assert still_waiting > pool_connections, still_waiting
     assert all(body.get("errors") is None for body in bodies), bodies
     assert all(body["data"]["visitStart"]["visit"] is not None for body in bodies)
-    assert answered_at < min(done_at for done_at, _ in results)
 
 
 def test_two_check_ins_in_one_operation_are_both_kept(service: Service) -> None:

@@ -295,9 +295,10 @@ RUNS: dict[str, Run] = {
 }
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def demo(api: Api, people: DemoPeople) -> Demo:
-    """The manager's retailers, a plan for ``DAY`` and one open visit, made through the API."""
+    """The manager's retailers, a plan for ``DAY`` and one open visit, made through the API in
+    the test's own transaction (so every document sees exactly these, and nothing stays)."""
     me = api.data(
         "{ viewer { department { id } manager { id "
         "retailers(first: 10) { nodes { id licenceNo position { lat lon } } } } } }",

@@ -1,10 +1,10 @@
 """Authorization-matrix cases for the audit and score root fields (issue 7).
 
 Kept beside ``test_authorization_matrix.py`` (which merges ``SCORE_MATRIX`` into its table) so
-the audit/score rows live with their helpers. Audit plans here assign the marketing caller and
-a *second* auditor, never ``people.auditor``, whose empty scope other tests rely on. Periods are
-chosen so no other test depends on them: November 2026 is closed for the target department
-(reads, amendments), September 2026 is the one the close case closes.
+the audit/score rows live with their helpers; both import ``matrix_support``, neither the other.
+Objects several cases read (an audit plan, a closed November 2026, a goal) are made once by the
+module's set-up Api (``shared``); each case's own writes are rolled back after it. Audit plans
+assign the marketing caller and a *second* auditor, so ``people.auditor`` keeps an empty scope.
 """
 
 from __future__ import annotations
@@ -14,24 +14,19 @@ from typing import TYPE_CHECKING, Any
 from gql.domain import Role
 from gql.store.db import session_factory
 from gql.store.repositories import StaffRepository
-from tests.gql.schema.test_authorization_matrix import Case, _expect, _payload, _query
+from tests.gql.schema.matrix_support import Case, expect, run_payload, run_query, shared
 
 if TYPE_CHECKING:
     from tests.gql.api import Api
-    from tests.gql.schema.test_authorization_matrix import Targets
+    from tests.gql.schema.matrix_support import Targets
 
-_CACHE: dict[tuple[int, str], Any] = {}
-"""Objects made once per backend (keyed by the Api instance), shared by the cases."""
-_TEAM_READ = _expect("marketing")
-_FILE_READ = _expect("manager", "head", "deputy", "marketing")
-_GOALS = _expect("manager", "head", "deputy", "marketing")
+_TEAM_READ = expect("marketing")
+_FILE_READ = expect("manager", "head", "deputy", "marketing")
+_GOALS = expect("manager", "head", "deputy", "marketing")
 
 
 def _staff_ids(api: Api) -> dict[str, str]:
-    key = (id(api), "_staff_ids")
-    if key not in _CACHE:
-        _CACHE[key] = _make_staff_ids(api)
-    return _CACHE[key]
+    return shared(api, "_staff_ids", _make_staff_ids)
 
 
 def _make_staff_ids(api: Api) -> dict[str, str]:
@@ -74,10 +69,7 @@ def _new_plan(api: Api, t: Targets, seed: str = "77") -> dict[str, Any]:
 
 
 def _shared_plan(api: Api, t: Targets) -> dict[str, Any]:
-    key = (id(api), "_shared_plan")
-    if key not in _CACHE:
-        _CACHE[key] = _make_shared_plan(api, t)
-    return _CACHE[key]
+    return shared(api, "_shared_plan", lambda maker: _make_shared_plan(maker, t))
 
 
 def _make_shared_plan(api: Api, t: Targets) -> dict[str, Any]:
@@ -85,10 +77,7 @@ def _make_shared_plan(api: Api, t: Targets) -> dict[str, Any]:
 
 
 def _closed_november(api: Api, t: Targets) -> str:
-    key = (id(api), "_closed_november")
-    if key not in _CACHE:
-        _CACHE[key] = _make_closed_november(api, t)
-    return _CACHE[key]
+    return shared(api, "_closed_november", lambda maker: _make_closed_november(maker, t))
 
 
 def _make_closed_november(api: Api, t: Targets) -> str:
@@ -105,10 +94,7 @@ def _make_closed_november(api: Api, t: Targets) -> str:
 
 
 def _goal(api: Api, t: Targets) -> str:
-    key = (id(api), "_goal")
-    if key not in _CACHE:
-        _CACHE[key] = _make_goal(api, t)
-    return _CACHE[key]
+    return shared(api, "_goal", lambda maker: _make_goal(maker, t))
 
 
 def _make_goal(api: Api, t: Targets) -> str:
@@ -135,7 +121,7 @@ def _make_goal(api: Api, t: Targets) -> str:
 
 def _audit_plan(api: Api, t: Targets, who: str | None) -> str:
     plan = _shared_plan(api, t)["id"]
-    return _query(
+    return run_query(
         api,
         who,
         "query($id: ID!) { auditPlan(id: $id) { id } }",
@@ -146,7 +132,7 @@ def _audit_plan(api: Api, t: Targets, who: str | None) -> str:
 
 def _audit_plans(api: Api, t: Targets, who: str | None) -> str:
     plan = _shared_plan(api, t)["id"]
-    return _query(
+    return run_query(
         api,
         who,
         "{ auditPlans(first: 100) { nodes { id } } }",
@@ -156,7 +142,7 @@ def _audit_plans(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _audit_discrepancies(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($p: ID!) { auditDiscrepancies(planId: $p) { firstDay } }",
@@ -167,7 +153,7 @@ def _audit_discrepancies(api: Api, t: Targets, who: str | None) -> str:
 
 def _month_score(api: Api, t: Targets, who: str | None) -> str:
     _closed_november(api, t)
-    return _query(
+    return run_query(
         api,
         who,
         'query($m: ID!) { managerMonthScore(managerId: $m, month: "2026-11") { total } }',
@@ -177,7 +163,7 @@ def _month_score(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _score_events(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         'query($m: ID!) { scoreEvents(managerId: $m, period: "2026-11") { id } }',
@@ -188,7 +174,7 @@ def _score_events(api: Api, t: Targets, who: str | None) -> str:
 
 def _manager_file(api: Api, t: Targets, who: str | None) -> str:
     _closed_november(api, t)
-    return _query(
+    return run_query(
         api,
         who,
         "query($m: ID!) { managerFile(managerId: $m) { id } }",
@@ -198,7 +184,7 @@ def _manager_file(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _evaluation_result(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($id: ID!) { evaluationResult(id: $id) { id history { number } } }",
@@ -209,7 +195,7 @@ def _evaluation_result(api: Api, t: Targets, who: str | None) -> str:
 
 def _scoreboard(api: Api, t: Targets, who: str | None) -> str:
     _closed_november(api, t)
-    return _query(
+    return run_query(
         api,
         who,
         'query($d: ID!) { scoreboard(departmentId: $d, kind: MONTH, period: "2026-11") '
@@ -221,7 +207,7 @@ def _scoreboard(api: Api, t: Targets, who: str | None) -> str:
 
 def _goals(api: Api, t: Targets, who: str | None) -> str:
     goal = _goal(api, t)
-    return _query(
+    return run_query(
         api,
         who,
         "query($m: ID!) { goals(managerId: $m) { id } }",
@@ -231,7 +217,7 @@ def _goals(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _leaderboard(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         'query($d: ID!) { leaderboard(departmentId: $d, firstDay: "2026-10-01", '
@@ -243,7 +229,7 @@ def _leaderboard(api: Api, t: Targets, who: str | None) -> str:
 
 def _classification(api: Api, t: Targets, who: str | None) -> str:
     _closed_november(api, t)
-    return _query(
+    return run_query(
         api,
         who,
         'query($m: ID!) { managerClassification(managerId: $m, period: "2026-11") { quadrant } }',
@@ -253,7 +239,7 @@ def _classification(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _supervisors(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         'query($d: ID!) { supervisorDeductions(departmentId: $d, period: "2026-11") { points } }',
@@ -266,7 +252,7 @@ def _supervisors(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _plan_create(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: AuditPlanCreateInput!) { auditPlanCreate(input: $i) "
@@ -286,7 +272,7 @@ def _plan_create(api: Api, t: Targets, who: str | None) -> str:
 
 def _plan_adjust(api: Api, t: Targets, who: str | None) -> str:
     plan = _new_plan(api, t)
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: AuditPlanAdjustInput!) { auditPlanAdjust(input: $i) "
@@ -304,7 +290,7 @@ def _plan_adjust(api: Api, t: Targets, who: str | None) -> str:
 
 def _record_submit(api: Api, t: Targets, who: str | None) -> str:
     plan = _new_plan(api, t)
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: AuditRecordSubmitInput!) { auditRecordSubmit(input: $i) "
@@ -324,7 +310,7 @@ def _record_submit(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _findings_record(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($p: ID!) { auditFindingsRecord(input: {planId: $p}) "
@@ -335,7 +321,7 @@ def _findings_record(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _event_record(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: ScoreEventRecordInput!) { scoreEventRecord(input: $i) "
@@ -354,7 +340,7 @@ def _event_record(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _close(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: EvaluationCloseInput!) { evaluationClose(input: $i) "
@@ -366,7 +352,7 @@ def _close(api: Api, t: Targets, who: str | None) -> str:
 
 def _amend(api: Api, t: Targets, who: str | None) -> str:
     result = _closed_november(api, t)
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: EvaluationAmendInput!) { evaluationAmend(input: $i) "
@@ -377,7 +363,7 @@ def _amend(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _goal_set(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: GoalSetInput!) { goalSet(input: $i) "
@@ -398,7 +384,7 @@ def _goal_set(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _goal_track(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: GoalTrackInput!) { goalTrack(input: $i) "
@@ -421,15 +407,15 @@ SCORE_MATRIX: dict[str, list[Case]] = {
     "leaderboard": [Case("leaderboard", _leaderboard, _FILE_READ)],
     "managerClassification": [Case("managerClassification", _classification, _FILE_READ)],
     "supervisorDeductions": [
-        Case("supervisorDeductions", _supervisors, _expect("head", "deputy", "marketing"))
+        Case("supervisorDeductions", _supervisors, expect("head", "deputy", "marketing"))
     ],
-    "auditPlanCreate": [Case("auditPlanCreate", _plan_create, _expect("marketing", "auditor"))],
+    "auditPlanCreate": [Case("auditPlanCreate", _plan_create, expect("marketing", "auditor"))],
     "auditPlanAdjust": [Case("auditPlanAdjust", _plan_adjust, _TEAM_READ)],
     "auditRecordSubmit": [Case("auditRecordSubmit", _record_submit, _TEAM_READ)],
     "auditFindingsRecord": [Case("auditFindingsRecord", _findings_record, _TEAM_READ)],
-    "scoreEventRecord": [Case("scoreEventRecord", _event_record, _expect("marketing"))],
-    "evaluationClose": [Case("evaluationClose", _close, _expect("marketing"))],
-    "evaluationAmend": [Case("evaluationAmend", _amend, _expect("marketing"))],
+    "scoreEventRecord": [Case("scoreEventRecord", _event_record, expect("marketing"))],
+    "evaluationClose": [Case("evaluationClose", _close, expect("marketing"))],
+    "evaluationAmend": [Case("evaluationAmend", _amend, expect("marketing"))],
     "goalSet": [Case("goalSet", _goal_set, _GOALS)],
     "goalTrack": [Case("goalTrack", _goal_track, _GOALS)],
 }

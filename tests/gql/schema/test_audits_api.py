@@ -44,9 +44,9 @@ POSITION = "query($id: ID!) { node(id: $id) { ... on Retailer { position { lat l
 
 
 @pytest.fixture(scope="module")
-def team(demo_engine: sa.Engine, api: Api, people: DemoPeople) -> AuditTeam:
-    """Two auditors who are not ``people.auditor``."""
-    return audit_team(demo_engine, api, people.auditor)
+def team(demo_engine: sa.Engine, reader: Api, people: DemoPeople) -> AuditTeam:
+    """Two auditors who are not ``people.auditor`` (read once; nothing written)."""
+    return audit_team(demo_engine, reader, people.auditor)
 
 
 def _create(api: Api, who: str, **extra: Any) -> dict[str, Any]:

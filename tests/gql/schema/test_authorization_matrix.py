@@ -3,15 +3,18 @@
 The table ``MATRIX`` holds, per root Query/Mutation/Subscription field, one or more
 representative operations aimed at *the* demo manager's objects, and the expected outcome per
 caller. A root field without an entry fails the run, so a new field cannot ship unchecked.
+
+The module runs on a demo city of its own. The targets (a plan and an open visit) and the
+objects several cases read are made once there and committed; every case runs in its own
+transaction, rolled back after it, so no case sees another's writes.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -20,105 +23,31 @@ from graphql import GraphQLObjectType
 from gql.context import Context
 from gql.schema.relay import decode_global_id, encode_global_id
 from gql.services.visits.events import VisitEvent, VisitEventKind
-from tests.gql.api import Api
-from tests.gql.conftest import DemoPeople
-
-ALLOW, DENY = "allow", "deny"
-CALLERS = (
-    "manager",
-    "other_manager",
-    "head",
-    "deputy",
-    "head_elsewhere",
-    "marketing",
-    "auditor",
-    "admin",
-    "anonymous",
+from tests.fixtures_db import _backends
+from tests.gql.api import Api, rolled_back
+from tests.gql.conftest import DemoPeople, own_city, people_in
+from tests.gql.schema.matrix_scores import SCORE_MATRIX
+from tests.gql.schema.matrix_support import (
+    ALLOW,
+    CALLERS,
+    DENIAL_CODES,
+    DENY,
+    PLAN_DAY,
+    Case,
+    Targets,
+    expect,
+    fix_at,
+    new_key,
+    run_payload,
+    run_query,
+    shared,
 )
-"""Columns: the target manager, a colleague in the same department, that department's head and
-deputy, another department's head, marketing, an auditor without audit plans, an admin, and no
-token at all."""
-
-DENIAL_CODES = {"UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND"}
-PLAN_DAY = date(2026, 12, 7)
-
-
-@dataclass(frozen=True)
-class Targets:
-    """Global IDs of the target manager's objects (and the caller table)."""
-
-    manager_id: str
-    staff_id: str
-    department_id: str
-    retailer_ids: tuple[str, ...]
-    retailer_position: tuple[float, float]
-    plan_id: str
-    visit_id: str
-    who: dict[str, str | None]
-
-
-@dataclass(frozen=True)
-class Case:
-    """One representative operation; ``judge`` maps a raw result to ALLOW or DENY."""
-
-    name: str
-    run: Callable[[Api, Targets, str | None], str]
-    expected: dict[str, str]
-
-
-def _expect(*allowed: str) -> dict[str, str]:
-    unknown = set(allowed) - set(CALLERS)
-    assert not unknown, unknown
-    return {c: ALLOW if c in allowed else DENY for c in CALLERS}
-
-
-def _key() -> str:
-    return str(uuid.uuid4())
-
-
-def _fix(lat: float, lon: float) -> dict[str, Any]:
-    return {"lat": lat, "lon": lon, "accuracyM": 8.0, "capturedAt": datetime.now(UTC).isoformat()}
-
-
-def _query(
-    api: Api,
-    who: str | None,
-    document: str,
-    variables: dict[str, Any] | None,
-    allowed: Callable[[dict[str, Any]], bool],
-) -> str:
-    """Run a document; errors must be denial codes, data is judged by ``allowed``."""
-    result = api.execute(document, variables, as_=who)
-    if result.errors:
-        codes = {(e.extensions or {}).get("code") for e in result.errors}
-        assert codes <= DENIAL_CODES, f"unexpected errors: {result.errors}"
-        return DENY
-    assert result.data is not None
-    return ALLOW if allowed(result.data) else DENY
-
-
-def _payload(
-    api: Api, who: str | None, document: str, variables: dict[str, Any], field: str
-) -> str:
-    """A mutation: ALLOW when it did its work; DENY only by a denial code, never by bad input."""
-
-    def judge(data: dict[str, Any]) -> bool:
-        payload = data[field]
-        errors = payload.get("userErrors") or []
-        results = payload.get("results") or []
-        item_errors = [r["error"] for r in results if r.get("error")]
-        codes = {e["code"] for e in [*errors, *item_errors]}
-        assert codes <= DENIAL_CODES, f"{field}: not a denial: {errors} {item_errors}"
-        return not codes
-
-    return _query(api, who, document, variables, judge)
-
 
 # -- the operations ------------------------------------------------------------------------------
 
 
 def _viewer(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api, who, "{ viewer { role staff { id } } }", None, lambda d: d["viewer"] is not None
     )
 
@@ -128,7 +57,7 @@ def _node(type_attr: str) -> Callable[[Api, Targets, str | None], str]:
         wanted = getattr(t, type_attr)
         if isinstance(wanted, tuple):
             wanted = wanted[0]
-        return _query(
+        return run_query(
             api,
             who,
             "query($id: ID!) { node(id: $id) { id } }",
@@ -140,7 +69,7 @@ def _node(type_attr: str) -> Callable[[Api, Targets, str | None], str]:
 
 
 def _retailer(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($id: ID!) { retailer(id: $id) { id name } }",
@@ -150,7 +79,7 @@ def _retailer(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _retailers(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($m: [ID!]) { retailers(filter: {managerIds: $m}, first: 5) "
@@ -161,7 +90,7 @@ def _retailers(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _manager(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($id: ID!) { manager(id: $id) { id msisdnMasked } }",
@@ -171,7 +100,7 @@ def _manager(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _managers(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($d: ID) { managers(departmentId: $d, first: 100) { nodes { id } } }",
@@ -181,7 +110,7 @@ def _managers(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _departments(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "{ departments { id } }",
@@ -191,7 +120,7 @@ def _departments(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _visit_plan(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($m: ID!, $d: Date!) { visitPlan(managerId: $m, date: $d) { id } }",
@@ -201,7 +130,7 @@ def _visit_plan(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _visits(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($m: [ID!]) { visits(filter: {managerIds: $m}, first: 5) "
@@ -224,7 +153,7 @@ def _retailer_create(api: Api, t: Targets, who: str | None) -> str:
         "orderWeekday": 2,
         "openingWindows": [{"openS": 28_800, "closeS": 72_000}],
     }
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: RetailerCreateInput!) { retailerCreate(input: $i) "
@@ -241,7 +170,7 @@ def _retailer_update(api: Api, t: Targets, who: str | None) -> str:
         {"id": target},
         as_=t.who["marketing"],
     )["retailer"]
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: RetailerUpdateInput!) { retailerUpdate(input: $i) "
@@ -252,7 +181,7 @@ def _retailer_update(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _visit_plan_create(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: VisitPlanCreateInput!) { visitPlanCreate(input: $i) "
@@ -270,7 +199,7 @@ def _visit_plan_create(api: Api, t: Targets, who: str | None) -> str:
 
 def _visit_start(api: Api, t: Targets, who: str | None) -> str:
     lat, lon = t.retailer_position
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: VisitStartInput!) { visitStart(input: $i) "
@@ -278,8 +207,8 @@ def _visit_start(api: Api, t: Targets, who: str | None) -> str:
         {
             "i": {
                 "retailerId": t.retailer_ids[0],
-                "idempotencyKey": _key(),
-                "deviceFix": _fix(lat, lon),
+                "idempotencyKey": new_key(),
+                "deviceFix": fix_at(lat, lon),
             }
         },
         "visitStart",
@@ -287,7 +216,7 @@ def _visit_start(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _visit_end(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: VisitEndInput!) { visitEnd(input: $i) "
@@ -299,8 +228,12 @@ def _visit_end(api: Api, t: Targets, who: str | None) -> str:
 
 def _visits_sync(api: Api, t: Targets, who: str | None) -> str:
     at = datetime.now(UTC) - timedelta(hours=2)
-    item = {"retailerId": t.retailer_ids[2], "idempotencyKey": _key(), "startedAt": at.isoformat()}
-    return _payload(
+    item = {
+        "retailerId": t.retailer_ids[2],
+        "idempotencyKey": new_key(),
+        "startedAt": at.isoformat(),
+    }
+    return run_payload(
         api,
         who,
         "mutation($i: VisitsSyncInput!) { visitsSync(input: $i) { userErrors { field message code }"
@@ -356,17 +289,10 @@ def _visit_events(api: Api, t: Targets, who: str | None) -> str:
     return ALLOW
 
 
-_PROPOSALS: dict[tuple[int, str], str] = {}
-"""One proposal per database and purpose: planning is slow, and role checks come before any
-status check, so only marketing's single call changes the proposal it is given."""
-
-
 def _territory_proposal(api: Api, t: Targets, kind: str = "territory", purpose: str = "") -> str:
-    """A PROPOSED proposal for the target's department, made by marketing (cached)."""
-    key = (id(api.state), f"{kind}:{purpose}")
-    if key not in _PROPOSALS:
-        _PROPOSALS[key] = _new_proposal(api, t, kind)
-    return _PROPOSALS[key]
+    """A PROPOSED proposal for the target's department, made once by marketing in set-up
+    (planning is slow); a case that decides it does so in its own transaction."""
+    return shared(api, f"proposal:{kind}:{purpose}", lambda maker: _new_proposal(maker, t, kind))
 
 
 def _new_proposal(api: Api, t: Targets, kind: str) -> str:
@@ -389,7 +315,7 @@ def _new_proposal(api: Api, t: Targets, kind: str) -> str:
 
 def _node_territory_proposal(api: Api, t: Targets, who: str | None) -> str:
     wanted = _territory_proposal(api, t)
-    return _query(
+    return run_query(
         api,
         who,
         "query($id: ID!) { node(id: $id) { id } }",
@@ -399,7 +325,7 @@ def _node_territory_proposal(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _territories(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($d: ID) { territories(departmentId: $d) { territories { managerId } } }",
@@ -413,7 +339,7 @@ def _territories(api: Api, t: Targets, who: str | None) -> str:
 
 def _territory_proposals(api: Api, t: Targets, who: str | None) -> str:
     _territory_proposal(api, t)
-    return _query(
+    return run_query(
         api,
         who,
         "query($d: ID) { territoryProposals(departmentId: $d, first: 5) { nodes { id } } }",
@@ -423,7 +349,7 @@ def _territory_proposals(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _territory_proposal_read(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($id: ID!) { territoryProposal(id: $id) { id } }",
@@ -432,17 +358,20 @@ def _territory_proposal_read(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _applied_schedule(api: Api, t: Targets) -> str:
+    proposal = _new_proposal(api, t, "schedule")
+    applied = api.data(
+        "mutation($id: ID!) { territoryProposalApply(input: {id: $id}) { proposal { id } } }",
+        {"id": proposal},
+        as_=t.who["marketing"],
+    )
+    assert applied["territoryProposalApply"]["proposal"] is not None
+    return proposal
+
+
 def _schedule(api: Api, t: Targets, who: str | None) -> str:
-    key = (id(api.state), "schedule:applied")
-    if key not in _PROPOSALS:
-        _PROPOSALS[key] = _new_proposal(api, t, "schedule")
-        applied = api.data(
-            "mutation($id: ID!) { territoryProposalApply(input: {id: $id}) { proposal { id } } }",
-            {"id": _PROPOSALS[key]},
-            as_=t.who["marketing"],
-        )
-        assert applied["territoryProposalApply"]["proposal"] is not None
-    return _query(
+    shared(api, "schedule:applied", lambda maker: _applied_schedule(maker, t))
+    return run_query(
         api,
         who,
         "query($m: ID!) { schedule(managerId: $m, week: 0) { days { weekday } } }",
@@ -452,7 +381,7 @@ def _schedule(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _district_zones(api: Api, t: Targets, who: str | None) -> str:
-    return _query(
+    return run_query(
         api,
         who,
         "query($p: ID!) { districtZones(proposalId: $p) { orders } }",
@@ -462,7 +391,7 @@ def _district_zones(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _territory_proposal_create(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: TerritoryProposalCreateInput!) { territoryProposalCreate(input: $i) "
@@ -473,7 +402,7 @@ def _territory_proposal_create(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _schedule_proposal_create(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($i: ScheduleProposalCreateInput!) { scheduleProposalCreate(input: $i) "
@@ -485,7 +414,7 @@ def _schedule_proposal_create(api: Api, t: Targets, who: str | None) -> str:
 
 def _territory_proposal_apply(api: Api, t: Targets, who: str | None) -> str:
     # a schedule proposal: applying one moves no retailer, so the shared city stays as seeded
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($id: ID!) { territoryProposalApply(input: {id: $id}) "
@@ -496,7 +425,7 @@ def _territory_proposal_apply(api: Api, t: Targets, who: str | None) -> str:
 
 
 def _territory_proposal_discard(api: Api, t: Targets, who: str | None) -> str:
-    return _payload(
+    return run_payload(
         api,
         who,
         "mutation($id: ID!) { territoryProposalDiscard(input: {id: $id}) "
@@ -508,72 +437,70 @@ def _territory_proposal_discard(api: Api, t: Targets, who: str | None) -> str:
 
 # -- the table ------------------------------------------------------------------------------------
 
-_SCOPED_READ = _expect("manager", "head", "deputy", "marketing", "admin")
+_SCOPED_READ = expect("manager", "head", "deputy", "marketing", "admin")
 """Reference data of the target manager: own, department, marketing and admin (everything)."""
 
 MATRIX: dict[str, list[Case]] = {
-    "viewer": [Case("viewer", _viewer, _expect(*CALLERS[:-1]))],
+    "viewer": [Case("viewer", _viewer, expect(*CALLERS[:-1]))],
     "node": [
         Case("node(Retailer)", _node("retailer_ids"), _SCOPED_READ),
         Case("node(Manager)", _node("manager_id"), _SCOPED_READ),
-        Case("node(Department)", _node("department_id"), _expect(*CALLERS[:-1])),
-        Case("node(Staff)", _node("staff_id"), _expect("manager")),
+        Case("node(Department)", _node("department_id"), expect(*CALLERS[:-1])),
+        Case("node(Staff)", _node("staff_id"), expect("manager")),
         Case("node(VisitPlan)", _node("plan_id"), _SCOPED_READ),
         Case(
             "node(TerritoryProposal)",
             _node_territory_proposal,
-            _expect("head", "deputy", "marketing"),
+            expect("head", "deputy", "marketing"),
         ),
         Case(
             "node(Visit)",
             _node("visit_id"),
-            _expect("manager", "head", "deputy", "marketing"),  # admins manage data, not people
+            expect("manager", "head", "deputy", "marketing"),  # admins manage data, not people
         ),
     ],
     "retailer": [Case("retailer", _retailer, _SCOPED_READ)],
     "retailers": [Case("retailers", _retailers, _SCOPED_READ)],
     "manager": [Case("manager", _manager, _SCOPED_READ)],
     "managers": [Case("managers", _managers, _SCOPED_READ)],
-    "departments": [Case("departments", _departments, _expect(*CALLERS[:-1]))],
+    "departments": [Case("departments", _departments, expect(*CALLERS[:-1]))],
     "visitPlan": [Case("visitPlan", _visit_plan, _SCOPED_READ)],
-    "visits": [Case("visits", _visits, _expect("manager", "head", "deputy", "marketing"))],
-    "retailerCreate": [Case("retailerCreate", _retailer_create, _expect("marketing", "admin"))],
-    "retailerUpdate": [Case("retailerUpdate", _retailer_update, _expect("marketing", "admin"))],
+    "visits": [Case("visits", _visits, expect("manager", "head", "deputy", "marketing"))],
+    "retailerCreate": [Case("retailerCreate", _retailer_create, expect("marketing", "admin"))],
+    "retailerUpdate": [Case("retailerUpdate", _retailer_update, expect("marketing", "admin"))],
     "visitPlanCreate": [
         Case(
-            "visitPlanCreate", _visit_plan_create, _expect("manager", "head", "deputy", "marketing")
+            "visitPlanCreate", _visit_plan_create, expect("manager", "head", "deputy", "marketing")
         )
     ],
-    "visitStart": [Case("visitStart", _visit_start, _expect("manager"))],
-    "visitEnd": [Case("visitEnd", _visit_end, _expect("manager"))],
-    "visitsSync": [Case("visitsSync", _visits_sync, _expect("manager"))],
-    "visitEvents": [Case("visitEvents", _visit_events, _expect("head", "deputy", "marketing"))],
-    "territories": [Case("territories", _territories, _expect("head", "deputy", "marketing"))],
+    "visitStart": [Case("visitStart", _visit_start, expect("manager"))],
+    "visitEnd": [Case("visitEnd", _visit_end, expect("manager"))],
+    "visitsSync": [Case("visitsSync", _visits_sync, expect("manager"))],
+    "visitEvents": [Case("visitEvents", _visit_events, expect("head", "deputy", "marketing"))],
+    "territories": [Case("territories", _territories, expect("head", "deputy", "marketing"))],
     "territoryProposals": [
-        Case("territoryProposals", _territory_proposals, _expect("head", "deputy", "marketing"))
+        Case("territoryProposals", _territory_proposals, expect("head", "deputy", "marketing"))
     ],
     "territoryProposal": [
-        Case("territoryProposal", _territory_proposal_read, _expect("head", "deputy", "marketing"))
+        Case("territoryProposal", _territory_proposal_read, expect("head", "deputy", "marketing"))
     ],
-    "schedule": [Case("schedule", _schedule, _expect("manager", "head", "deputy", "marketing"))],
+    "schedule": [Case("schedule", _schedule, expect("manager", "head", "deputy", "marketing"))],
     "districtZones": [
-        Case("districtZones", _district_zones, _expect("head", "deputy", "marketing"))
+        Case("districtZones", _district_zones, expect("head", "deputy", "marketing"))
     ],
     "territoryProposalCreate": [
-        Case("territoryProposalCreate", _territory_proposal_create, _expect("marketing"))
+        Case("territoryProposalCreate", _territory_proposal_create, expect("marketing"))
     ],
     "scheduleProposalCreate": [
-        Case("scheduleProposalCreate", _schedule_proposal_create, _expect("marketing"))
+        Case("scheduleProposalCreate", _schedule_proposal_create, expect("marketing"))
     ],
     "territoryProposalApply": [
-        Case("territoryProposalApply", _territory_proposal_apply, _expect("marketing"))
+        Case("territoryProposalApply", _territory_proposal_apply, expect("marketing"))
     ],
     "territoryProposalDiscard": [
-        Case("territoryProposalDiscard", _territory_proposal_discard, _expect("marketing"))
+        Case("territoryProposalDiscard", _territory_proposal_discard, expect("marketing"))
     ],
 }
-
-from tests.gql.schema.matrix_scores import SCORE_MATRIX  # noqa: E402  (needs Case, _expect above)
 
 MATRIX.update(SCORE_MATRIX)
 
@@ -591,9 +518,31 @@ def _root_fields(api: Api) -> set[str]:
     return {name for root in roots if isinstance(root, GraphQLObjectType) for name in root.fields}
 
 
-@pytest.fixture(scope="session")
-def targets(api: Api, people: DemoPeople) -> Targets:
-    """The target manager's objects, with one plan and one open visit made through the API."""
+@pytest.fixture(scope="module", params=_backends())
+def city(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Api]:
+    """This module's own demo city, as the committing Api of its set-up."""
+    with own_city(request.param, tmp_path_factory) as committed:
+        yield committed
+
+
+@pytest.fixture(scope="module")
+def people(city: Api) -> DemoPeople:
+    """Who is who in this module's city."""
+    return people_in(city.state.engine)
+
+
+@pytest.fixture
+def api(city: Api) -> Iterator[Api]:
+    """Each case in a transaction of its own over this module's city."""
+    with rolled_back(city.state, setup=city) as scoped:
+        yield scoped
+
+
+@pytest.fixture(scope="module")
+def targets(city: Api, people: DemoPeople) -> Targets:
+    """The target manager's objects, with one plan and one open visit made through the API
+    (committed set-up: every case starts from the same open visit)."""
+    api = city
     viewer = api.data(
         "{ viewer { staff { id } department { id } manager { id "
         "retailers(first: 10) { nodes { id position { lat lon } } } } } }",
@@ -619,8 +568,8 @@ def targets(api: Api, people: DemoPeople) -> Targets:
         {
             "i": {
                 "retailerId": shops[0]["id"],
-                "idempotencyKey": _key(),
-                "deviceFix": _fix(*position),
+                "idempotencyKey": new_key(),
+                "deviceFix": fix_at(*position),
             }
         },
         as_=people.manager,

@@ -206,7 +206,8 @@ def test_sql_statements_do_not_grow_with_page_size(
         statements: list[str] = []
 
         def count(*args: object, _seen: list[str] = statements) -> None:
-            _seen.append(str(args[2]))
+            if not str(args[2]).startswith(("SAVEPOINT", "RELEASE SAVEPOINT")):
+                _seen.append(str(args[2]))  # savepoints: the test's own transaction
 
         sa.event.listen(demo_engine, "before_cursor_execute", count)
         try:

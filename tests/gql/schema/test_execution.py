@@ -87,11 +87,17 @@ def _run(state: AppState, query: str, token: str | None) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def stock_state(api: Api) -> AppState:
-    """The app state with the same schema, executed by strawberry's stock executor."""
-    schema = build_schema(api.state.settings)
+def stock_schema(demo_state: AppState) -> Any:
+    """The same schema, executed by strawberry's stock executor."""
+    schema = build_schema(demo_state.settings)
     schema.execution_context_class = StrawberryGraphQLCoreExecutionContext
-    return dataclasses.replace(api.state, schema=schema)
+    return schema
+
+
+@pytest.fixture
+def stock_state(api: Api, stock_schema: Any) -> AppState:
+    """The test's app state (its own transaction) with the stock-executor schema."""
+    return dataclasses.replace(api.state, schema=stock_schema)
 
 
 def test_the_app_schema_runs_on_the_lean_executor(api: Api) -> None:

@@ -21,7 +21,7 @@ from gql.auth import mint_token
 from gql.services.directory.service import DirectoryService
 from gql.services.visits.service import VisitService
 from gql.settings import Settings
-from tests.gql.conftest import DemoPeople
+from tests.gql.conftest import DemoPeople, backend_of, own_city
 
 SECRET = "safety-tests-secret-" + "x" * 24
 
@@ -295,11 +295,21 @@ def test_production_serves_no_graphiql(prod: TestClient, dev: TestClient) -> Non
 
 
 def test_an_operation_past_the_execution_timeout_is_http_503_and_releases_its_session(
-    demo_engine: sa.Engine, people: DemoPeople, monkeypatch: pytest.MonkeyPatch
+    demo_engine: sa.Engine,
+    people: DemoPeople,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """A stuck operation is cut at the timeout with a 503 GraphQL-shaped answer (it was plain
     text); its unit of work is rolled back, not left holding the database (a later write
-    succeeds)."""
+    succeeds). The real app commits, so it runs on a demo city of this test's own."""
+    with own_city(backend_of(demo_engine), tmp_path_factory) as city:
+        _timeout_releases_the_session(city.state.engine, people, monkeypatch)
+
+
+def _timeout_releases_the_session(
+    engine: sa.Engine, people: DemoPeople, monkeypatch: pytest.MonkeyPatch
+) -> None:
     original = VisitService.start
     sessions: list[Session] = []  # held on purpose: garbage collection must not be the fix
 
@@ -313,7 +323,7 @@ def test_an_operation_past_the_execution_timeout_is_http_503_and_releases_its_se
     token = mint_token(secret=SECRET, issuer="visitgis", staff_no=people.manager, ttl_s=600)
     headers = {"Authorization": f"Bearer {token}"}
     key = str(uuid.uuid4())
-    for client in _client(_settings(demo_engine, execution_timeout_s=0.5)):
+    for client in _client(_settings(engine, execution_timeout_s=0.5)):
         shop = _post(
             client, headers, "{ viewer { manager { retailers(first: 1) { nodes { id } } } } }"
         )[1]
@@ -343,7 +353,7 @@ def test_an_operation_past_the_execution_timeout_is_http_503_and_releases_its_se
         )
         assert after.get("errors") is None, after
         assert after["data"]["visitStart"]["visit"] is not None
-    with demo_engine.connect() as connection:
+    with engine.connect() as connection:
         stored = connection.execute(
             sa.text("SELECT count(*) FROM visits WHERE idempotency_key = :k"), {"k": key}
         ).scalar_one()

@@ -7,10 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 
 from gql.schema.relay import decode_global_id
-from gql.store.db import session_factory
 from gql.store.repositories import ManagerRepository, SalesRepository
 from gql.store.repositories.activity import ActivityRepository
 from tests.gql.api import Api
@@ -47,14 +45,14 @@ def _close(api: Api, who: str, department: str, kind: str, period: str) -> dict[
     return dict(api.data(CLOSE, {"i": i}, as_=who)["evaluationClose"])
 
 
-@pytest.fixture(scope="module")
-def q3_targets(demo_engine: sa.Engine, people: DemoPeople, api: Api) -> str:
+@pytest.fixture
+def q3_targets(people: DemoPeople, api: Api) -> str:
     """Targets for July and August 2026 (the demo has September on) for the department of
-    ``manager_elsewhere``; returns that department's ID."""
+    ``manager_elsewhere``, written in the test's own transaction; returns the department's ID."""
     department = ids_of(api, people.manager_elsewhere)
     manager_pk = decode_global_id(department["manager"])[1]
 
-    with session_factory(demo_engine)() as session:
+    with api.state.sessions() as session:
         managers = ManagerRepository(session)
         department_pk = managers.get_many([manager_pk])[0].department_id  # type: ignore[union-attr]
         sales = SalesRepository(session)

@@ -7,20 +7,13 @@ seeded database.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 
-from gql.app import build_state
 from gql.domain import Role
-from gql.services import demo_city
-from gql.settings import Settings
-from gql.store.db import create_engine_for, session_factory
-from gql.store.migrate import upgrade
 from gql.store.repositories import StaffRepository
-from tests.fixtures_db import _backends, fresh_database
 from tests.gql.api import Api
 from tests.gql.conftest import DemoPeople
 
@@ -220,22 +213,7 @@ def test_a_manager_reads_only_their_own_applied_schedule(api: Api, people: DemoP
     assert api.data(query, {"m": colleague, "p": None}, as_=people.head)["schedule"] is not None
 
 
-# -- applying territories: a database of its own -------------------------------------------------
-
-
-@pytest.fixture(scope="module", params=_backends())
-def own_api(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Api]:
-    """A freshly seeded demo city that only this module's apply tests change."""
-    with fresh_database(request.param, tmp_path_factory) as url:
-        engine = create_engine_for(url)
-        upgrade(engine)
-        with session_factory(engine)() as session:
-            demo_city.seed(session, seed=7)
-            session.commit()
-        yield Api(build_state(Settings(warm_kernels=False), engine, session_factory(engine)))
-        engine.dispose()
+# -- applying territories (each test's reassignments are rolled back after it) -------------------
 
 
 def _who(api: Api, role: Role) -> str:
@@ -245,43 +223,43 @@ def _who(api: Api, role: Role) -> str:
 
 
 def _owners(api: Api) -> dict[int, int | None]:
-    with api.state.engine.connect() as connection:
-        rows = connection.execute(sa.text("SELECT id, manager_id FROM retailers")).all()
+    with api.state.sessions() as session:
+        rows = session.execute(sa.text("SELECT id, manager_id FROM retailers")).all()
     return {int(r[0]): r[1] for r in rows}
 
 
-def test_only_marketing_applies_and_a_refused_apply_changes_nothing(own_api: Api) -> None:
+def test_only_marketing_applies_and_a_refused_apply_changes_nothing(api: Api) -> None:
     """A manager or head gets FORBIDDEN and every retailer keeps its manager."""
-    marketing = _who(own_api, Role.MARKETING)
-    head = _who(own_api, Role.DEPARTMENT_HEAD)
-    proposal = _create(own_api, marketing, departmentId=_department(own_api, head))["proposal"]
-    before = _owners(own_api)
-    for who in (head, _who(own_api, Role.ACCOUNT_MANAGER), _who(own_api, Role.ADMIN)):
-        data = own_api.data(APPLY, {"id": proposal["id"]}, as_=who)["territoryProposalApply"]
+    marketing = _who(api, Role.MARKETING)
+    head = _who(api, Role.DEPARTMENT_HEAD)
+    proposal = _create(api, marketing, departmentId=_department(api, head))["proposal"]
+    before = _owners(api)
+    for who in (head, _who(api, Role.ACCOUNT_MANAGER), _who(api, Role.ADMIN)):
+        data = api.data(APPLY, {"id": proposal["id"]}, as_=who)["territoryProposalApply"]
         assert [e["code"] for e in data["userErrors"]] in (["FORBIDDEN"], ["NOT_FOUND"])
-    assert _owners(own_api) == before
+    assert _owners(api) == before
 
 
-def test_applying_reassigns_exactly_as_proposed_and_locked_retailers_stay(own_api: Api) -> None:
+def test_applying_reassigns_exactly_as_proposed_and_locked_retailers_stay(api: Api) -> None:
     """After apply every retailer has its proposed manager; locked ones kept theirs."""
-    marketing = _who(own_api, Role.MARKETING)
-    head = _who(own_api, Role.DEPARTMENT_HEAD)
-    department = _department(own_api, head)
+    marketing = _who(api, Role.MARKETING)
+    head = _who(api, Role.DEPARTMENT_HEAD)
+    department = _department(api, head)
     assignments_query = (
         "query($id: ID!) { territoryProposal(id: $id) { assignments "
         "{ retailerId managerId previousManagerId moved } } }"
     )
-    first = _create(own_api, marketing, departmentId=department)["proposal"]
-    rows = own_api.data(assignments_query, {"id": first["id"]}, as_=marketing)
+    first = _create(api, marketing, departmentId=department)["proposal"]
+    rows = api.data(assignments_query, {"id": first["id"]}, as_=marketing)
     locked = [a["retailerId"] for a in rows["territoryProposal"]["assignments"]][::5]
-    proposal = _create(own_api, marketing, departmentId=department, lockedRetailerIds=locked)[
+    proposal = _create(api, marketing, departmentId=department, lockedRetailerIds=locked)[
         "proposal"
     ]
     assert proposal["movedRetailers"] > 0
-    assignments = own_api.data(assignments_query, {"id": proposal["id"]}, as_=marketing)[
+    assignments = api.data(assignments_query, {"id": proposal["id"]}, as_=marketing)[
         "territoryProposal"
     ]["assignments"]
-    applied = own_api.data(APPLY, {"id": proposal["id"]}, as_=marketing)["territoryProposalApply"]
+    applied = api.data(APPLY, {"id": proposal["id"]}, as_=marketing)["territoryProposalApply"]
     assert applied["userErrors"] == []
     assert applied["proposal"]["status"] == "APPLIED"
     assert applied["movedRetailers"] == proposal["movedRetailers"]
@@ -289,15 +267,15 @@ def test_applying_reassigns_exactly_as_proposed_and_locked_retailers_stay(own_ap
     by_id = {a["retailerId"]: a for a in assignments}
     for retailer_id in locked:
         assert by_id[retailer_id]["managerId"] == by_id[retailer_id]["previousManagerId"]
-    listed = own_api.data(
+    listed = api.data(
         "query($id: ID!) { node(id: $id) { ... on Retailer { manager { id } } } }",
         {"id": assignments[0]["retailerId"]},
         as_=marketing,
     )["node"]
     assert listed["manager"]["id"] == assignments[0]["managerId"]
-    current = own_api.data(CURRENT, {"d": department}, as_=marketing)["territories"]
+    current = api.data(CURRENT, {"d": department}, as_=marketing)["territories"]
     now = {t["managerId"]: t["retailers"] for t in current["territories"]}
     proposed = {t["managerId"]: t["retailers"] for t in proposal["territories"]}
     assert now == proposed
-    twice = own_api.data(APPLY, {"id": proposal["id"]}, as_=marketing)["territoryProposalApply"]
+    twice = api.data(APPLY, {"id": proposal["id"]}, as_=marketing)["territoryProposalApply"]
     assert "APPLIED" in twice["userErrors"][0]["message"]

@@ -2,7 +2,8 @@
 
 Queries run on :func:`gql.store.db.read_only_engine` (autocommit on PostgreSQL, so no BEGIN and
 COMMIT round trips); a query that tried to write would commit outside any unit of work, so the
-write is refused instead. A tiny schema with the real extension and context shows both sides.
+write is refused instead. A tiny schema with the real extension and context shows both sides,
+on a database of each test's own (these tests must really commit).
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ import pytest
 import sqlalchemy as sa
 import strawberry
 
-from gql.context import Context
+from gql.context import AppState, Context
 from gql.domain import DepartmentKind
 from gql.schema.unit_of_work import UnitOfWork
+from gql.settings import Settings
 from gql.store.db import ReadOnlyViolation, read_only_engine, session_factory
 from gql.store.models import DepartmentRow
 
 if TYPE_CHECKING:
-    from gql.context import AppState
     from tests.gql.api import Api
     from tests.gql.conftest import DemoPeople
 
@@ -68,37 +69,40 @@ def _run(state: AppState, query: str) -> Any:
     return asyncio.run(SCHEMA.execute(query, context_value=Context(state=state, token=None)))
 
 
+@pytest.fixture
+def state(private_engine: sa.Engine) -> AppState:
+    """The real state, over an empty database of this test's own."""
+    settings = Settings(warm_kernels=False)
+    return AppState.build(settings, private_engine, session_factory(private_engine), SCHEMA)
+
+
 def _exists(state: AppState, code: str) -> bool:
     with state.sessions() as session:
         found = session.scalar(sa.select(DepartmentRow.id).where(DepartmentRow.code == code))
     return found is not None
 
 
-def test_a_query_that_writes_is_refused_and_writes_nothing(api: Api) -> None:
+def test_a_query_that_writes_is_refused_and_writes_nothing(state: AppState) -> None:
     """The write fails with a clear error and no row appears."""
-    result = _run(api.state, '{ sneaky(code: "UOW-Q") }')
+    result = _run(state, '{ sneaky(code: "UOW-Q") }')
     assert result.errors
     assert "read-only unit of work tried to write" in str(result.errors[0].original_error)
-    assert not _exists(api.state, "UOW-Q")
+    assert not _exists(state, "UOW-Q")
 
 
-def test_a_mutation_writes_and_commits_once(api: Api) -> None:
+def test_a_mutation_writes_and_commits_once(state: AppState) -> None:
     """The same write as a mutation is committed; queries still read."""
-    before = _run(api.state, "{ departments }").data["departments"]
-    result = _run(api.state, 'mutation { add(code: "UOW-M") }')
+    before = _run(state, "{ departments }").data["departments"]
+    result = _run(state, 'mutation { add(code: "UOW-M") }')
     assert result.errors is None
-    try:
-        assert _exists(api.state, "UOW-M")
-        assert _run(api.state, "{ departments }").data["departments"] == before + 1
-    finally:
-        with api.state.sessions() as session:
-            session.execute(sa.delete(DepartmentRow).where(DepartmentRow.code == "UOW-M"))
-            session.commit()
+    assert _exists(state, "UOW-M")
+    assert _run(state, "{ departments }").data["departments"] == before + 1
 
 
-def test_read_only_connections_refuse_writes_and_skip_transactions(api: Api) -> None:
+def test_read_only_connections_refuse_writes_and_skip_transactions(state: AppState) -> None:
     """On PostgreSQL the reader runs in autocommit; on both, DML raises before it runs."""
-    reader = read_only_engine(api.state.engine)
+    _run(state, 'mutation { add(code: "UOW-R") }')
+    reader = read_only_engine(state.engine)
     with session_factory(reader)() as session:
         assert session.scalar(sa.select(sa.func.count(DepartmentRow.id)))
         dbapi = session.connection().connection.dbapi_connection

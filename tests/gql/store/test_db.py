@@ -136,8 +136,11 @@ def test_in_memory_sqlite_keeps_one_database_across_connections() -> None:
         "insert on the session's connection",
     ],
 )
-def test_a_transaction_that_wrote_is_never_released(engine: sa.Engine, write: str) -> None:
-    """Writes that bypass the ORM flush still pin the transaction (nothing is rolled back)."""
+def test_a_transaction_that_wrote_is_never_released(private_engine: sa.Engine, write: str) -> None:
+    """Writes that bypass the ORM flush still pin the transaction (nothing is rolled back).
+
+    It commits, so it runs on a database of its own."""
+    engine = private_engine
     from gql.domain import DepartmentKind
     from gql.store.models import DepartmentRow
 

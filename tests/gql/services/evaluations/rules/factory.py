@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from gql.services.evaluations.rules import (
@@ -34,7 +34,9 @@ def common(day: int = 10, manager: str = MANAGER, month: Month = JAN) -> dict[st
         "manager_id": manager,
         "occurred_on": date(month.year, month.month, day),
         "recorded_by": "marketing-01",
-        "recorded_at": datetime(month.year, month.month, day, 9, 0, n % 60, tzinfo=UTC),
+        # later events are recorded later, whatever other tests made before (no wrap-around)
+        "recorded_at": datetime(month.year, month.month, day, 9, tzinfo=UTC)
+        + timedelta(microseconds=n),
     }
 
 
