@@ -13,8 +13,9 @@ from typing import Any
 
 import pytest
 from starlette.applications import Starlette
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 from starlette.testclient import TestClient
+from starlette.websockets import WebSocketDisconnect
 
 import gql.app
 from gql.app import _LazyGraphQL, create_app
@@ -143,3 +144,16 @@ def test_a_starting_service_answers_503_as_json(tmp_path: Path) -> None:
         response = starting.post("/graphql", json={"query": "{ __typename }"})
     assert _error(response)[:2] == (503, "SERVICE_UNAVAILABLE")
     assert response.headers["retry-after"] == "5"
+
+
+def test_a_starting_service_closes_websockets_with_try_again_later(tmp_path: Path) -> None:
+    """A dashboard that connects during warm-up is told to retry (1013), not sent HTTP."""
+    view = _LazyGraphQL(Settings(data_dir=tmp_path, warm_kernels=False))
+    app = Starlette(routes=[WebSocketRoute("/graphql", view)])
+    with (
+        TestClient(app) as starting,
+        pytest.raises(WebSocketDisconnect) as closed,
+        starting.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws,
+    ):
+        ws.receive_json()
+    assert closed.value.code == 1013

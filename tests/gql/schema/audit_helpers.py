@@ -18,7 +18,7 @@ CST = timezone(timedelta(hours=8))
 
 @dataclass(frozen=True)
 class AuditTeam:
-    """Two auditors other than ``people.auditor`` (whose empty scope other tests rely on)."""
+    """Two auditors other than ``people.auditor`` (whose empty scope the access tests check)."""
 
     lead: str
     lead_id: str
