@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -44,8 +45,14 @@ def servers() -> Iterator[dict[str, MockCarrierServer]]:
 
 
 @pytest.fixture
+def live_clock() -> ManualClock:
+    """A hand-moved clock standing at the real now (the mocks time their fixes by the wall)."""
+    return ManualClock(datetime.now(UTC))
+
+
+@pytest.fixture
 def live_hub(
-    servers: dict[str, MockCarrierServer], clock: ManualClock
+    servers: dict[str, MockCarrierServer], live_clock: ManualClock
 ) -> Iterator[Callable[..., CarrierHub]]:
     """Hubs pointing at the mock servers; behaviours are reset after each test."""
     hubs: list[CarrierHub] = []
@@ -62,7 +69,7 @@ def live_hub(
         hub = CarrierHub.from_config(
             region,
             load_registry({c.adapter for c in region.carriers}),
-            clock=None if real_clock else clock,
+            clock=None if real_clock else live_clock,
         )
         hubs.append(hub)
         return hub
@@ -160,7 +167,9 @@ def test_with_telecom_hung_fifty_concurrent_mobile_locates_complete(
 
 
 def test_breaker_opens_after_repeated_failures_and_recovers(
-    servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub], clock: ManualClock
+    servers: dict[str, MockCarrierServer],
+    live_hub: Callable[..., CarrierHub],
+    live_clock: ManualClock,
 ) -> None:
     """Three SOAP faults open Telecom's circuit; after the reset a healthy carrier closes it."""
     carrier = servers["telecom"].carrier
@@ -179,7 +188,7 @@ def test_breaker_opens_after_repeated_failures_and_recovers(
     assert isinstance(blocked.error, CircuitOpen)
     assert carrier.requests_seen == seen  # failing fast: nothing sent
     carrier.behaviour = Behaviour()
-    clock.advance(60)
+    live_clock.advance(60)
     assert hub.locate(TELECOM_PHONE, Qos(), carrier_hint="telecom").ok
     assert hub.breaker_state("telecom") is BreakerState.CLOSED
 
