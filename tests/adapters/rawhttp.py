@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import socket
+import ssl
 import struct
 import threading
-import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -25,12 +25,17 @@ class RawCarrier:
     can prove a credential-bearing envelope never reached this server.
     """
 
-    def __init__(self, script: Callable[[RawCarrier, socket.socket, int], None]) -> None:
+    def __init__(
+        self,
+        script: Callable[[RawCarrier, socket.socket, int], None],
+        *,
+        tls: ssl.SSLContext | None = None,
+    ) -> None:
         self.script = script
+        self.tls = tls
         self.stopping = threading.Event()
         self.requests_seen = 0
         self.bodies: list[bytes] = []
-        self.closed_at: list[float] = []
         self._lock = threading.Lock()
         self._listener = socket.create_server(("127.0.0.1", 0))
         self._listener.settimeout(0.1)
@@ -41,8 +46,8 @@ class RawCarrier:
 
     @property
     def url(self) -> str:
-        """``http://127.0.0.1:port``."""
-        return f"http://127.0.0.1:{self.port}"
+        """``http://127.0.0.1:port`` (``https`` when serving TLS)."""
+        return f"{'https' if self.tls else 'http'}://127.0.0.1:{self.port}"
 
     def __enter__(self) -> RawCarrier:
         self._acceptor.start()
@@ -72,23 +77,24 @@ class RawCarrier:
             thread.start()
 
     def _serve(self, conn: socket.socket) -> None:
-        with conn:
+        try:
             conn.settimeout(5)
-            try:
-                while not self.stopping.is_set():
-                    body = read_request(conn)
-                    if body is None:
-                        return
-                    with self._lock:
-                        self.requests_seen += 1
-                        index = self.requests_seen
-                        self.bodies.append(body)
-                    self.script(self, conn, index)
-            except OSError:
-                pass  # the client went away: what a cut-off trickle looks like from here
-            finally:
+            if self.tls is not None:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+                self._conns.append(conn)
+            while not self.stopping.is_set():
+                body = read_request(conn)
+                if body is None:
+                    return
                 with self._lock:
-                    self.closed_at.append(time.monotonic())
+                    self.requests_seen += 1
+                    index = self.requests_seen
+                    self.bodies.append(body)
+                self.script(self, conn, index)
+        except OSError:
+            pass  # the client went away: what a cut-off trickle looks like from here
+        finally:
+            conn.close()
 
 
 def read_request(conn: socket.socket) -> bytes | None:

@@ -7,12 +7,15 @@ HTTP server can produce.
 
 from __future__ import annotations
 
+import ssl
 import threading
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+import requests
 
 from adapters import (
     AttemptBudget,
@@ -81,6 +84,7 @@ def test_a_redirect_is_evidence_and_the_envelope_never_leaves_the_configured_ori
             started = time.monotonic()
             outcome = hub.locate(TELECOM_NUMBER, Qos(deadline_s=8))
             elapsed_s = time.monotonic() - started
+    assert PASSWORD.encode() in carrier.bodies[0]  # what a followed redirect would carry
     assert elsewhere.requests_seen == 0
     assert isinstance(outcome.error, CarrierUnavailable), outcome
     assert outcome.error.code == f"HTTP {status}"
@@ -181,6 +185,30 @@ def test_after_many_trickles_the_healthy_carrier_still_has_free_workers(
         outcome = hub.locate(TELECOM_NUMBER, Qos(deadline_s=5))
     assert outcome.ok, outcome.error
     assert carrier.requests_seen == 7
+
+
+def test_the_deadline_cuts_a_trickle_over_tls_too() -> None:
+    """Carriers are reached over HTTPS in production: the watch cuts a TLS socket as well."""
+    from adapters.transport import carrier_session, deadline_watch
+
+    tls_dir = Path(__file__).parent / "fixtures" / "tls"
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tls_dir / "cert.pem", tls_dir / "key.pem")
+    with rawhttp.RawCarrier(_trickle_body, tls=context) as carrier:
+        session = carrier_session(1)
+        session.verify = str(tls_dir / "cert.pem")
+        started = time.monotonic()
+        with deadline_watch(started + 1.0) as watch:
+            try:
+                response = session.post(carrier.url + PATH, data=b"<x/>", timeout=(2, 30))
+                received = len(response.content)
+            except requests.RequestException:
+                received = -1
+        elapsed_s = time.monotonic() - started
+        session.close()
+    assert watch.fired
+    assert received < len(SUCCESS)
+    assert elapsed_s < 1.0 + SLACK_S
 
 
 # --- defect 12 (adapter part): resets are retried -------------------------------------------
