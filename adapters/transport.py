@@ -158,42 +158,42 @@ def _current() -> Watch | None:
     return watch
 
 
-class _WatchedHTTPConnection(HTTPConnection):
-    """Hands its socket to the thread's watch before any byte of the answer is read."""
+class _AttachesSocket:
+    """Connection mixin: hand the socket to the thread's watch before any byte is read."""
+
+    sock: socket.socket | None
 
     def getresponse(self) -> Any:
         watch = _current()
         if watch is not None:
             watch.attach(self.sock)
-        return super().getresponse()
+        return super().getresponse()  # type: ignore[misc]
 
 
-class _WatchedHTTPSConnection(HTTPSConnection):
-    def getresponse(self) -> Any:
-        watch = _current()
-        if watch is not None:
-            watch.attach(self.sock)
-        return super().getresponse()
-
-
-class _WatchedPool(HTTPConnectionPool):
-    ConnectionCls = _WatchedHTTPConnection
-
-    def _put_conn(self, conn: BaseHTTPConnection | None) -> None:
-        watch = _current()
-        if watch is not None:
-            watch.detach()  # back in the pool, the socket belongs to the next exchange
-        super()._put_conn(conn)
-
-
-class _WatchedHTTPSPool(HTTPSConnectionPool):
-    ConnectionCls = _WatchedHTTPSConnection
+class _DetachesOnReturn:
+    """Pool mixin: a connection back in the pool belongs to the next exchange, not the watch."""
 
     def _put_conn(self, conn: BaseHTTPConnection | None) -> None:
         watch = _current()
         if watch is not None:
             watch.detach()
-        super()._put_conn(conn)
+        super()._put_conn(conn)  # type: ignore[misc]
+
+
+class _WatchedHTTPConnection(_AttachesSocket, HTTPConnection):
+    pass
+
+
+class _WatchedHTTPSConnection(_AttachesSocket, HTTPSConnection):
+    pass
+
+
+class _WatchedPool(_DetachesOnReturn, HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(_DetachesOnReturn, HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
 
 
 class _CarrierAdapter(HTTPAdapter):

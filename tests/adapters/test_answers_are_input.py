@@ -297,32 +297,26 @@ def _compact(inner: str) -> str:
     return "".join(line.strip() for line in inner.split("?>", 1)[1].splitlines())
 
 
-@pytest.mark.parametrize("case", sorted(TELECOM_BAD))
-def test_an_absurd_number_from_telecom_is_a_malformed_answer(
-    mocked: responses.RequestsMock, hub_factory: HubFactory, case: str
+CARRIERS = {
+    "telecom": (TELECOM_INNER, TELECOM_URL, TELECOM_NUMBER, telecom_envelope),
+    "mobile": (MOBILE_INNER, MOBILE_URL, MOBILE_NUMBER, mobile_envelope),
+}
+BAD_NUMBERS = {("telecom", k): v for k, v in TELECOM_BAD.items()} | {
+    ("mobile", k): v for k, v in MOBILE_BAD.items()
+}
+
+
+@pytest.mark.parametrize(("carrier", "case"), sorted(BAD_NUMBERS))
+def test_an_absurd_number_in_an_answer_is_a_malformed_answer(
+    mocked: responses.RequestsMock, hub_factory: HubFactory, carrier: str, case: str
 ) -> None:
     """Radius 1e308/NaN/negative, coordinates off the globe, absurd times: never a fix."""
-    old, new = TELECOM_BAD[case]
-    inner = _compact(TELECOM_INNER)
+    old, new = BAD_NUMBERS[carrier, case]
+    inner_sample, url, number, envelope = CARRIERS[carrier]
+    inner = _compact(inner_sample)
     assert old in inner
-    mocked.post(
-        TELECOM_URL, body=telecom_envelope(inner.replace(old, new)), content_type="text/xml"
-    )
-    outcome = hub_factory(only=["telecom"]).locate(TELECOM_NUMBER, Qos())
-    assert isinstance(outcome.error, MalformedAnswer), outcome
-    assert outcome.fix is None
-
-
-@pytest.mark.parametrize("case", sorted(MOBILE_BAD))
-def test_an_absurd_number_from_mobile_is_a_malformed_answer(
-    mocked: responses.RequestsMock, hub_factory: HubFactory, case: str
-) -> None:
-    """The same bounds hold for Mobile's decimal answers, in any datum."""
-    old, new = MOBILE_BAD[case]
-    inner = _compact(MOBILE_INNER)
-    assert old in inner
-    mocked.post(MOBILE_URL, body=mobile_envelope(inner.replace(old, new)), content_type="text/xml")
-    outcome = hub_factory(only=["mobile"]).locate(MOBILE_NUMBER, Qos())
+    mocked.post(url, body=envelope(inner.replace(old, new)), content_type="text/xml")
+    outcome = hub_factory(only=[carrier]).locate(number, Qos())
     assert isinstance(outcome.error, MalformedAnswer), outcome
     assert outcome.fix is None
 
