@@ -8,6 +8,7 @@ until after the reads, and the two would run one after the other instead of toge
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import adapters
@@ -88,3 +89,27 @@ def test_hub_locator_reaches_the_hub_within_one_step() -> None:
         return hub.asked
 
     assert asyncio.run(scenario())
+
+
+class _AbsurdHub:
+    """A carrier that answers with a fix whose radius is 1e308 m."""
+
+    async def locate_async(self, msisdn: str, qos: adapters.Qos, *, carrier_hint: Any) -> Any:
+        fix = adapters.PositionFix(
+            28.0, 120.7, 1e308, adapters.PositionMethod.CELL, datetime.now(UTC), "telecom"
+        )
+        return adapters.LocateOutcome("****0001", fix, None, (), ("telecom",), False, 0.1)
+
+
+def test_a_carrier_fix_with_an_absurd_radius_is_a_malformed_answer_not_a_crash() -> None:
+    """geo refuses a 1e308 m accuracy (InvalidAccuracy); the lookup records MalformedAnswer.
+
+    Before issue 21 the radius reached geo's arithmetic and raised OverflowError, so the
+    check-in failed with "Unexpected error." and nothing was stored.
+    """
+    locator = HubLocator(_AbsurdHub(), carrier_ids={Carrier.TELECOM: "telecom"})  # type: ignore[arg-type]
+    lookup = asyncio.run(locator.locate(MANAGER, deadline_s=5.0))
+    assert lookup.fix is None
+    assert lookup.outcome_code == "MalformedAnswer"
+    assert "1e+308" in lookup.detail
+    assert lookup.carrier is Carrier.TELECOM
