@@ -20,7 +20,7 @@ import numpy as np
 
 from geo.coords import Wgs84
 from geo.distance import local_offsets_m, offset_point
-from geo.error_model import ErrorModel
+from geo.error_model import MAX_ACCURACY_M, MIN_SIGMA_M, ErrorModel
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -59,7 +59,7 @@ def fuse(fixes: Sequence[FusionInput]) -> tuple[Wgs84, ErrorModel]:
     weight = inv / inv.sum()
     corr = _correlations(fixes, north, east, sigma)
     var = float(weight @ (corr * np.outer(sigma, sigma)) @ weight)
-    fused_sigma = max(math.sqrt(max(var, 0.0)), float(sigma.min()) * 1e-3)
+    fused_sigma = min(max(math.sqrt(max(var, 0.0)), MIN_SIGMA_M), MAX_ACCURACY_M)
     lat, lon = offset_point(lat0, lon0, float(weight @ north), float(weight @ east))
     dof = min(f.model.dof for f in fixes)
     share = max(f.model.multipath_share for f in fixes)
@@ -69,7 +69,7 @@ def fuse(fixes: Sequence[FusionInput]) -> tuple[Wgs84, ErrorModel]:
         w * math.sqrt(max(f.model.multipath_sigma_m**2 - f.model.sigma_m**2, 0.0))
         for w, f in zip(weight.tolist(), fixes, strict=True)
     )
-    wide = max(math.hypot(fused_sigma, extra), fused_sigma)
+    wide = min(max(math.hypot(fused_sigma, extra), fused_sigma), MAX_ACCURACY_M)
     return Wgs84(lat, lon), ErrorModel(fused_sigma, dof, share, wide)
 
 

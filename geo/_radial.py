@@ -63,7 +63,10 @@ def _share_inside(rho: float, centre: float, radius: float) -> float:
         return 1.0 if centre <= radius else 0.0
     if rho == math.inf:
         return 0.0
-    c = ((centre - radius) * (centre + radius) + rho * rho) / (2.0 * centre * rho)
+    den = 2.0 * centre * rho
+    if den == 0.0:  # one of the two underflows beside the other: a point at the larger
+        return 1.0 if max(centre, rho) <= radius else 0.0
+    c = ((centre - radius) * (centre + radius) + rho * rho) / den
     if c <= -1.0:
         return 1.0
     if c >= 1.0:

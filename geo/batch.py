@@ -15,7 +15,7 @@ import numpy as np
 from geo import _decide
 from geo._validate import MAX_DISTANCE_M, MIN_ACCURACY_M, check_lat_lon_arrays, float_array
 from geo.distance import haversine_m_array
-from geo.error_model import CIRCLE_68, sigma_m
+from geo.error_model import CIRCLE_68, MIN_SIGMA_M, sigma_m
 from geo.errors import InvalidAccuracy, InvalidArgument, InvalidRadius, ShapeMismatch
 from geo.fix import FixSource
 from geo.verdict import VerdictKind
@@ -128,7 +128,7 @@ def verify_batch(
         usable &= ~stale_a
     dist = haversine_m_array(f_lat, f_lon, r_lat, r_lon)
     stated = np.minimum(np.maximum(acc, rules.floor_m), MAX_DISTANCE_M)
-    sigma = np.minimum(stated * rules.sigma_per_m, MAX_DISTANCE_M)
+    sigma = np.clip(stated * rules.sigma_per_m, MIN_SIGMA_M, MAX_DISTANCE_M)
     wide = np.minimum(np.hypot(sigma, rules.multipath_m / CIRCLE_68), MAX_DISTANCE_M)
     kind, p_in, p_out, _ = _decide.decide(
         dist,

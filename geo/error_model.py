@@ -48,6 +48,7 @@ __all__ = [
     "CIRCLE_68",
     "MAX_ACCURACY_M",
     "MIN_ACCURACY_M",
+    "MIN_SIGMA_M",
     "ErrorModel",
     "disagreement_threshold_m",
     "outside_p_value",
@@ -62,6 +63,8 @@ CIRCLE_68 = math.sqrt(-2.0 * math.log(1.0 - 0.68))
 """Radius of a circular Gaussian's 68 % circle in units of σ (1.5096)."""
 MAX_ACCURACY_M = MAX_DISTANCE_M
 """Largest accuracy radius (half the Earth's circumference): beyond it a fix says nothing."""
+MIN_SIGMA_M = 1e-3
+"""Smallest σ the model takes (a 1 cm circle stated at 99.9 % is σ ≈ 2.7 mm)."""
 _INF = math.inf
 
 
@@ -90,9 +93,9 @@ def _check_sigma(value: float, name: str = "sigma") -> float:
         v = float(value)
     except (TypeError, ValueError) as exc:
         raise InvalidAccuracy(f"{name}={value!r} is not a number") from exc
-    if not (math.isfinite(v) and v > 0.0) or v > MAX_ACCURACY_M:
+    if not MIN_SIGMA_M <= v <= MAX_ACCURACY_M:  # NaN fails too
         raise InvalidAccuracy(
-            f"{name}={v!r} must be a number of metres in (0, {MAX_ACCURACY_M:.0f}]"
+            f"{name}={v!r} must be a number of metres in [{MIN_SIGMA_M}, {MAX_ACCURACY_M:.0f}]"
         )
     return v
 
@@ -171,6 +174,10 @@ def sigma_m(
         raise InvalidArgument(f"confidence={confidence!r} must lie strictly between 0 and 1")
     nu = _check_dof(dof)
     acc = np.asarray(accuracy_m, dtype=np.float64)
+    if not np.all((acc > 0.0) & (acc <= MAX_ACCURACY_M)):  # NaN fails too
+        raise InvalidAccuracy(
+            f"accuracy_m={accuracy_m!r} must be numbers of metres in (0, {MAX_ACCURACY_M:.0f}]"
+        )
     if math.isinf(nu):
         unit = np.sqrt(-2.0 * np.log1p(-conf))
         ratio = CIRCLE_68 / unit
@@ -279,8 +286,10 @@ class ErrorModel:
     def log_density(self, distance_m: npt.ArrayLike) -> npt.NDArray[np.float64]:
         """Log of the 2-D error density at ``distance_m`` from the true position (per m²)."""
         x = np.asarray(distance_m, dtype=np.float64)
-        if not np.all(np.isfinite(x) & (x >= 0.0)):
-            raise InvalidRadius("distance_m must be finite numbers of metres >= 0")
+        if not np.all((x >= 0.0) & (x <= MAX_DISTANCE_M)):  # NaN fails too
+            raise InvalidRadius(
+                f"distance_m must be numbers of metres in [0, {MAX_DISTANCE_M:.0f}]"
+            )
         return _log_density(self.components(), x)
 
 
@@ -289,8 +298,8 @@ def _check_distance(value: float, name: str) -> float:
         v = float(value)
     except (TypeError, ValueError) as exc:
         raise InvalidRadius(f"{name}={value!r} is not a number") from exc
-    if not math.isfinite(v) or v < 0.0:
-        raise InvalidRadius(f"{name}={v!r} must be a finite number of metres >= 0")
+    if not 0.0 <= v <= MAX_DISTANCE_M:  # NaN fails too
+        raise InvalidRadius(f"{name}={v!r} must be a number of metres in [0, {MAX_DISTANCE_M:.0f}]")
     return v
 
 
@@ -365,12 +374,14 @@ def _validated(
         np.asarray(radius_m, dtype=np.float64),
         np.asarray(sigma, dtype=np.float64),
     )
-    if not np.all(np.isfinite(d) & (d >= 0.0)):
-        raise InvalidRadius("distance_m must be finite numbers of metres >= 0")
-    if not np.all(np.isfinite(r) & (r >= 0.0)):
-        raise InvalidRadius("radius_m must be finite numbers of metres >= 0")
-    if not np.all(np.isfinite(s) & (s > 0.0)):
-        raise InvalidAccuracy("sigma must be finite numbers of metres > 0")
+    if not np.all((d >= 0.0) & (d <= MAX_DISTANCE_M)):  # NaN fails too
+        raise InvalidRadius(f"distance_m must be numbers of metres in [0, {MAX_DISTANCE_M:.0f}]")
+    if not np.all((r >= 0.0) & (r <= MAX_DISTANCE_M)):
+        raise InvalidRadius(f"radius_m must be numbers of metres in [0, {MAX_DISTANCE_M:.0f}]")
+    if not np.all((s >= MIN_SIGMA_M) & (s <= MAX_ACCURACY_M)):
+        raise InvalidAccuracy(
+            f"sigma must be numbers of metres in [{MIN_SIGMA_M}, {MAX_ACCURACY_M:.0f}]"
+        )
     return (
         np.ascontiguousarray(d.ravel()),
         np.ascontiguousarray(r.ravel()),

@@ -20,6 +20,7 @@ from geo._validate import (
 from geo.error_model import (
     CIRCLE_68,
     MAX_ACCURACY_M,
+    MIN_SIGMA_M,
     ErrorModel,
     sigma_m,
     student_t_dof,
@@ -141,7 +142,7 @@ class SourceRule:
         """
         stated = max(check_accuracy_m(accuracy_m), self.accuracy_floor_m)
         sigma = float(sigma_m(min(stated, MAX_ACCURACY_M), self.accuracy_confidence, self.dof))
-        sigma = min(sigma, MAX_ACCURACY_M)
+        sigma = min(max(sigma, MIN_SIGMA_M), MAX_ACCURACY_M)
         if self.multipath_share == 0.0:
             return ErrorModel(sigma, self.dof)
         wide = min(math.hypot(sigma, self.multipath_m / CIRCLE_68), MAX_ACCURACY_M)
