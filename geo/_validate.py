@@ -28,6 +28,7 @@ __all__ = [
     "check_lat_lon_arrays",
     "check_non_negative_m",
     "check_positive",
+    "check_probability",
     "check_radius_m",
     "float_array",
 ]
@@ -152,4 +153,15 @@ def check_positive(value: float, name: str) -> float:
         raise InvalidArgument(f"{name}={value!r} is not a number") from exc
     if not math.isfinite(v) or v <= 0.0:
         raise InvalidArgument(f"{name}={v!r} must be a finite number > 0")
+    return v
+
+
+def check_probability(value: float, name: str) -> float:
+    """Return ``value`` if strictly between 0 and 1, else raise :class:`InvalidArgument`."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument(f"{name}={value!r} is not a number") from exc
+    if not 0.0 < v < 1.0:
+        raise InvalidArgument(f"{name}={v!r} must lie strictly between 0 and 1")
     return v

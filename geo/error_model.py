@@ -38,7 +38,7 @@ import numpy as np
 from scipy import optimize
 
 from geo._radial import disc_probability_kernel
-from geo._validate import MAX_DISTANCE_M, MIN_ACCURACY_M
+from geo._validate import MAX_DISTANCE_M, MIN_ACCURACY_M, check_probability
 from geo.errors import InvalidAccuracy, InvalidArgument, InvalidRadius
 
 if TYPE_CHECKING:
@@ -66,16 +66,6 @@ MAX_ACCURACY_M = MAX_DISTANCE_M
 MIN_SIGMA_M = 1e-3
 """Smallest σ the model takes (a 1 cm circle stated at 99.9 % is σ ≈ 2.7 mm)."""
 _INF = math.inf
-
-
-def _check_probability(value: float, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(f"{name}={value!r} is not a number") from exc
-    if not 0.0 < v < 1.0:
-        raise InvalidArgument(f"{name}={v!r} must lie strictly between 0 and 1")
-    return v
 
 
 def _check_dof(value: float) -> float:
@@ -110,7 +100,7 @@ def unit_radius(probability: float, dof: float = _INF) -> float:
     >>> round(unit_radius(0.68, 5.0), 4)
     1.6991
     """
-    p = _check_probability(probability, "probability")
+    p = check_probability(probability, "probability")
     nu = _check_dof(dof)
     if math.isinf(nu):
         return math.sqrt(-2.0 * math.log1p(-p))
@@ -130,10 +120,10 @@ def student_t_dof(confidence: float, twice_confidence: float | None) -> float:
     >>> student_t_dof(0.68, None)
     inf
     """
-    c1 = _check_probability(confidence, "confidence")
+    c1 = check_probability(confidence, "confidence")
     if twice_confidence is None:
         return _INF
-    c2 = _check_probability(twice_confidence, "twice_confidence")
+    c2 = check_probability(twice_confidence, "twice_confidence")
     if c2 <= c1:
         raise InvalidArgument(
             f"twice_confidence={c2!r} must exceed confidence={c1!r} (2a holds more than a)"
@@ -246,7 +236,13 @@ class ErrorModel:
             object.__setattr__(self, "multipath_sigma_m", 0.0)
 
     def components(self) -> tuple[tuple[float, float, float], ...]:
-        """``(weight, scale_m, dof)`` of each circle (scale: the t's scale or Gaussian σ)."""
+        """``(weight, scale_m, dof)`` of each circle (scale: the t's scale or Gaussian σ).
+
+        Examples
+        --------
+        >>> ErrorModel(10.0, multipath_share=0.05, multipath_sigma_m=60.0).components()
+        ((0.95, 10.0, inf), (0.05, 60.0, inf))
+        """
         core = float(_core_scale(self.sigma_m, self.dof))
         if self.multipath_share == 0.0:
             return ((1.0, core, self.dof),)
@@ -256,19 +252,38 @@ class ErrorModel:
         )
 
     def probability_within(self, distance_m: float, radius_m: float) -> float:
-        """P(true position within ``radius_m`` of the retailer | fix ``distance_m`` away)."""
+        """P(true position within ``radius_m`` of the retailer | fix ``distance_m`` away).
+
+        Examples
+        --------
+        >>> round(ErrorModel(99.4).probability_within(0.0, 50.0), 3)   # 150 m cell fix
+        0.119
+        """
         d = _check_distance(distance_m, "distance_m")
         r = _check_distance(radius_m, "radius_m")
         return float(_disc(self, np.array([d]), np.array([r]), outside=False)[0])
 
     def outside_p_value(self, distance_m: float, radius_m: float) -> float:
-        """Chance that a device on the radius edge reports a fix ``distance_m`` away or more."""
+        """Chance that a device on the radius edge reports a fix ``distance_m`` away or more.
+
+        Examples
+        --------
+        >>> m = ErrorModel(99.4, dof=5.02)             # a 150 m cell fix, heavy tail
+        >>> m.outside_p_value(500.0, 50.0) > 0.005, m.outside_p_value(800.0, 50.0) < 0.005
+        (True, True)
+        """
         d = _check_distance(distance_m, "distance_m")
         r = _check_distance(radius_m, "radius_m")
         return float(_disc(self, np.array([r]), np.array([d]), outside=True)[0])
 
     def survival(self, length_m: float) -> float:
-        """P(|e| > ``length_m``)."""
+        """P(|e| > ``length_m``).
+
+        Examples
+        --------
+        >>> round(ErrorModel(10.0).survival(15.096), 3)   # outside the 68 % circle
+        0.32
+        """
         x = _check_distance(length_m, "length_m")
         return _survival(self.components(), x)
 
@@ -280,11 +295,18 @@ class ErrorModel:
         >>> round(ErrorModel(10.0).quantile_m(0.68), 2)
         15.1
         """
-        p = _check_probability(probability, "probability")
+        p = check_probability(probability, "probability")
         return _mixture_quantile_m(self.components(), p)
 
     def log_density(self, distance_m: npt.ArrayLike) -> npt.NDArray[np.float64]:
-        """Log of the 2-D error density at ``distance_m`` from the true position (per m²)."""
+        """Log of the 2-D error density at ``distance_m`` from the true position (per m²).
+
+        Examples
+        --------
+        >>> m = ErrorModel(10.0)
+        >>> round(float(m.log_density(0.0) - m.log_density(10.0)), 3)   # exp(-1/2) apart
+        0.5
+        """
         x = np.asarray(distance_m, dtype=np.float64)
         if not np.all((x >= 0.0) & (x <= MAX_DISTANCE_M)):  # NaN fails too
             raise InvalidRadius(
@@ -389,6 +411,24 @@ def _validated(
     )
 
 
+def _public_disc(
+    distance_m: npt.ArrayLike,
+    radius_m: npt.ArrayLike,
+    sigma: npt.ArrayLike,
+    dof: float,
+    *,
+    outside: bool,
+) -> npt.NDArray[np.float64]:
+    """Validated, broadcast single-circle disc probability (inside, or the outside p-value)."""
+    nu = _check_dof(dof)
+    d, r, s = _validated(distance_m, radius_m, sigma)
+    shape = np.broadcast(np.asarray(distance_m), np.asarray(radius_m), np.asarray(sigma)).shape
+    scale = _core_scale(s, np.full(s.shape, nu))
+    centre, edge = (r, d) if outside else (d, r)
+    out = disc_probability_kernel(centre, edge, scale, np.full(s.shape, nu), outside=outside)
+    return out.reshape(shape)
+
+
 def probability_within(
     distance_m: npt.ArrayLike, radius_m: npt.ArrayLike, sigma: npt.ArrayLike, dof: float = _INF
 ) -> npt.NDArray[np.float64]:
@@ -399,12 +439,7 @@ def probability_within(
     >>> round(float(probability_within(0.0, 50.0, 99.4)), 3)   # 150 m cell fix, 50 m radius
     0.119
     """
-    nu = _check_dof(dof)
-    d, r, s = _validated(distance_m, radius_m, sigma)
-    shape = np.broadcast(np.asarray(distance_m), np.asarray(radius_m), np.asarray(sigma)).shape
-    scale = _core_scale(s, np.full(s.shape, nu))
-    out = disc_probability_kernel(d, r, scale, np.full(s.shape, nu), outside=False)
-    return out.reshape(shape)
+    return _public_disc(distance_m, radius_m, sigma, dof, outside=False)
 
 
 def outside_p_value(
@@ -419,12 +454,7 @@ def outside_p_value(
     >>> float(outside_p_value(300.0, 100.0, 10.0, dof=5.0)) > 1e-6   # heavy tail: less sure
     True
     """
-    nu = _check_dof(dof)
-    d, r, s = _validated(distance_m, radius_m, sigma)
-    shape = np.broadcast(np.asarray(distance_m), np.asarray(radius_m), np.asarray(sigma)).shape
-    scale = _core_scale(s, np.full(s.shape, nu))
-    out = disc_probability_kernel(r, d, scale, np.full(s.shape, nu), outside=True)
-    return out.reshape(shape)
+    return _public_disc(distance_m, radius_m, sigma, dof, outside=True)
 
 
 def pair_threshold_m(model_a: ErrorModel, model_b: ErrorModel, alpha: float) -> float:
@@ -439,7 +469,7 @@ def pair_threshold_m(model_a: ErrorModel, model_b: ErrorModel, alpha: float) -> 
     >>> round(pair_threshold_m(ErrorModel(10.0), ErrorModel(100.0), 0.01))
     305
     """
-    p = _check_probability(alpha, "alpha")
+    p = check_probability(alpha, "alpha")
     parts_a = _sigma_components(model_a)
     parts_b = _sigma_components(model_b)
     components = tuple(
@@ -480,7 +510,7 @@ def disagreement_threshold_m(
     """
     a = _check_sigma(sigma_a, "sigma_a")
     b = _check_sigma(sigma_b, "sigma_b")
-    p = _check_probability(alpha, "alpha")
+    p = check_probability(alpha, "alpha")
     nu = _check_dof(dof)
     scale = float(_core_scale(math.hypot(a, b), nu))
     return scale * unit_radius(1.0 - p, nu)

@@ -15,6 +15,7 @@ from geo._validate import (
     check_accuracy_m,
     check_non_negative_m,
     check_positive,
+    check_probability,
     check_radius_m,
 )
 from geo.error_model import (
@@ -36,16 +37,6 @@ __all__ = ["DEFAULT_SOURCE_RULES", "SourceRule", "VisitPolicy"]
 
 def _check_radius(value: float, name: str) -> float:
     return check_radius_m(value, name)
-
-
-def _check_probability(value: float, name: str) -> float:
-    try:
-        v = float(value)
-    except (TypeError, ValueError) as exc:
-        raise InvalidArgument(f"{name}={value!r} is not a number") from exc
-    if not 0.0 < v < 1.0:
-        raise InvalidArgument(f"{name}={v!r} must lie strictly between 0 and 1")
-    return v
 
 
 def _check_share(value: float, name: str, *, upper: float = 1.0) -> float:
@@ -119,7 +110,7 @@ class SourceRule:
     dof: float = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        _check_probability(self.accuracy_confidence, "accuracy_confidence")
+        check_probability(self.accuracy_confidence, "accuracy_confidence")
         object.__setattr__(
             self, "dof", student_t_dof(self.accuracy_confidence, self.twice_accuracy_confidence)
         )
@@ -255,10 +246,10 @@ class VisitPolicy:
             value = float(getattr(self, name))
             if not math.isfinite(value) or value < 0.0:
                 raise InvalidArgument(f"{name}={value!r} must be a finite number >= 0")
-        _check_probability(self.min_probability_in, "min_probability_in")
-        _check_probability(self.max_outside_p_value, "max_outside_p_value")
-        _check_probability(self.spoof_alpha, "spoof_alpha")
-        _check_probability(self.nearer_retailer_probability, "nearer_retailer_probability")
+        check_probability(self.min_probability_in, "min_probability_in")
+        check_probability(self.max_outside_p_value, "max_outside_p_value")
+        check_probability(self.spoof_alpha, "spoof_alpha")
+        check_probability(self.nearer_retailer_probability, "nearer_retailer_probability")
         if self.nearer_retailer_probability < 0.5:
             raise InvalidArgument(
                 "nearer_retailer_probability must be >= 0.5 (another retailer must be at "

@@ -13,7 +13,8 @@ import pytest
 
 from geo import Flag, Reason, Verdict, VerdictKind, VisitPolicy, verify_visit
 from tests.geo import simulate
-from tests.geo.simulate.legacy import LegacyVerdict, legacy_verify
+from tests.geo.simulate.compare import judge
+from tests.geo.simulate.legacy import LegacyVerdict
 from tests.geo.simulate.noise import (
     EXACT,
     GAUSSIAN,
@@ -34,29 +35,7 @@ def _kinds(visits: list[simulate.SimVisit], radius_m: float) -> Counter[VerdictK
 
 def _both(visits: list[simulate.SimVisit], radius_m: float) -> list[tuple[Verdict, LegacyVerdict]]:
     """Each visit judged by the current rule and by the rule before issue 21."""
-    return [
-        (
-            verify_visit(
-                v.fixes,
-                v.retailer,
-                POLICY,
-                now=v.now,
-                event_at=v.event_at,
-                radius_m=radius_m,
-                retailer_id=simulate.CLAIMED_ID,
-                neighbours=list(v.neighbours) if v.neighbours else None,
-            ),
-            legacy_verify(
-                v.fixes,
-                v.retailer,
-                now=v.now,
-                event_at=v.event_at,
-                radius_m=radius_m,
-                neighbours=v.neighbours,
-            ),
-        )
-        for v in visits
-    ]
+    return [(j.new, j.old) for j in judge(visits, radius_m, POLICY)]
 
 
 def _share(pairs: list[tuple[Verdict, LegacyVerdict]], kind: VerdictKind) -> tuple[float, float]:

@@ -11,13 +11,13 @@ import argparse
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 
-from geo import Flag, Verdict, VerdictKind, VisitPolicy, verify_batch, verify_visit
+from geo import Flag, Verdict, VerdictKind, VisitPolicy, verify_batch
 from tests.geo.simulate import scenarios as sc
-from tests.geo.simulate.legacy import LegacyVerdict, legacy_verify
+from tests.geo.simulate.compare import Judged, judge
+from tests.geo.simulate.legacy import LegacyVerdict
 from tests.geo.simulate.noise import (
     EXACT,
     GAUSSIAN,
@@ -29,41 +29,6 @@ from tests.geo.simulate.noise import (
 )
 
 POLICY = VisitPolicy()
-
-
-@dataclass(frozen=True)
-class Judged:
-    """Both rules' verdicts on one simulated visit."""
-
-    visit: sc.SimVisit
-    new: Verdict
-    old: LegacyVerdict
-
-
-def judge(visits: list[sc.SimVisit], radius_m: float) -> list[Judged]:
-    """Judge every visit with both rules."""
-    out = []
-    for v in visits:
-        new = verify_visit(
-            v.fixes,
-            v.retailer,
-            POLICY,
-            now=v.now,
-            event_at=v.event_at,
-            radius_m=radius_m,
-            retailer_id=sc.CLAIMED_ID,
-            neighbours=list(v.neighbours) if v.neighbours else None,
-        )
-        old = legacy_verify(
-            v.fixes,
-            v.retailer,
-            now=v.now,
-            event_at=v.event_at,
-            radius_m=radius_m,
-            neighbours=v.neighbours,
-        )
-        out.append(Judged(v, new, old))
-    return out
 
 
 def share(

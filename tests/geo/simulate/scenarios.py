@@ -180,6 +180,12 @@ def _carrier_time(rng: np.random.Generator) -> datetime:
     return EVENT_AT + timedelta(seconds=float(rng.uniform(-60.0, 60.0)))
 
 
+def _cell_fix(rng: np.random.Generator, lat: float, lon: float, noise: Noise) -> PositionFix:
+    """A cell fix of accuracy U[100, 200] m (R3.2 "in dense cities"), taken within ±60 s."""
+    accuracy_m = rng.uniform(100.0, 200.0)
+    return _noisy_fix(rng, lat, lon, accuracy_m, FixSource.CARRIER_CELL, _carrier_time(rng), noise)
+
+
 def spoof_pair(
     rng: np.random.Generator, n: int, *, carrier_noise: Noise = GAUSSIAN
 ) -> list[SimVisit]:
@@ -189,15 +195,7 @@ def spoof_pair(
         shop = _retailer(rng)
         device = _noisy_fix(rng, shop.lat, shop.lon, rng.uniform(5.0, 40.0), FixSource.DEVICE_GPS)
         lat, lon, r = _phone_near(rng, shop, 1_000.0, 3_000.0)
-        carrier = _noisy_fix(
-            rng,
-            lat,
-            lon,
-            rng.uniform(100.0, 200.0),
-            FixSource.CARRIER_CELL,
-            _carrier_time(rng),
-            carrier_noise,
-        )
+        carrier = _cell_fix(rng, lat, lon, carrier_noise)
         out.append(SimVisit(shop, (device, carrier), r))
     return out
 
@@ -211,15 +209,7 @@ def honest_pair(
         shop = _retailer(rng)
         lat, lon, r = _phone_near(rng, shop, 0.0, 10.0)
         device = _noisy_fix(rng, lat, lon, rng.uniform(5.0, 40.0), FixSource.DEVICE_GPS)
-        carrier = _noisy_fix(
-            rng,
-            lat,
-            lon,
-            rng.uniform(100.0, 200.0),
-            FixSource.CARRIER_CELL,
-            _carrier_time(rng),
-            carrier_noise,
-        )
+        carrier = _cell_fix(rng, lat, lon, carrier_noise)
         out.append(SimVisit(shop, (device, carrier), r))
     return out
 
