@@ -137,7 +137,7 @@ class BoardService:
         for r in self._e.store.results(kind=kind, periods=[period.text], manager_ids=ids):
             current = view_of(r).current
             out[r.manager_id] = Standing(
-                r.manager_id, r.department_id, _number(current.get("total")), current, r
+                r.manager_id, r.department_id, scoring.as_number(current.get("total")), current, r
             )
         unscored: list[tuple[int, str]] = []
         deadline: date | None = None
@@ -290,7 +290,3 @@ class BoardService:
                     f"close {month} first: {len(missing)} manager(s) still open "
                     f"(e.g. manager {missing[0]})"
                 )
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

@@ -21,7 +21,7 @@ from gql.services.calendar import last_business_day
 from gql.services.errors import Forbidden, NotFound
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.drafts import month_draft, quarter_drafts, year_drafts
-from gql.services.evaluations.inputs import InvalidField
+from gql.services.evaluations.inputs import InvalidField, checked_reason
 from gql.services.evaluations.periods import Period, parse_period
 from gql.services.evaluations.results import ResultView, view_of
 from gql.services.evaluations.service import HEADS
@@ -237,9 +237,7 @@ class PeriodService:
         is, must wait until that is reopened first.
         """
         principal = self._e.marketing("reopen evaluation periods")
-        text = reason.strip()
-        if not text or len(text) > 400:
-            raise InvalidField("reason", "say why, in at most 400 characters")
+        text = checked_reason(reason)
         period = parse_period(kind, period_text)
         if (
             kind is not PeriodKind.MONTH

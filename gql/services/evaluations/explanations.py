@@ -228,7 +228,7 @@ def amendment_lines(
         for part, weight_of in _PART_WEIGHT.items():
             if part not in a.changes:
                 continue
-            delta = _num(values.get(part)) - _num(before.get(part))
+            delta = scoring.as_number(values.get(part)) - scoring.as_number(before.get(part))
             weight = getattr(policy.weights, weight_of)
             if values.get("no_target") is True and policy.business.no_target == "quality_only":
                 weight = 0.0 if part == "business" else 1.0
@@ -247,16 +247,16 @@ def amendment_lines(
                     a.seq,
                 )
             )
-        rest = _num(values.get("total")) - _num(before.get("total")) - covered
+        rest = (
+            scoring.as_number(values.get("total"))
+            - scoring.as_number(before.get("total"))
+            - covered
+        )
         if abs(rest) > 1e-9:
             part = scoring.Part.VETO if "void_by_veto" in a.changes else scoring.Part.BUSINESS
             line = LineView(part, "amendment", 0.0, rest, a.reason)
             out.append(replace(line, amendment_version=a.seq))
     return tuple(out)
-
-
-def _num(value: object) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
 def explain_month(

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from gql.services.errors import InvalidQuery
 
-__all__ = ["InvalidField"]
+__all__ = ["MAX_REASON_CHARS", "InvalidField", "checked_reason"]
+
+MAX_REASON_CHARS = 400
+"""Longest reason of a retraction, decision, amendment or reopening (kept in the history)."""
 
 
 class InvalidField(InvalidQuery):
@@ -19,3 +22,19 @@ class InvalidField(InvalidQuery):
         self.path: tuple[str, ...] = (field,) if isinstance(field, str) else field
         prefix = f"{self.path[-1]}: "
         super().__init__(message if message.startswith(prefix) else prefix + message)
+
+
+def checked_reason(reason: str) -> str:
+    """A reason stripped of blanks: required, and bounded.
+
+    Raises
+    ------
+    InvalidField
+        Naming ``reason``.
+    """
+    text = reason.strip()
+    if not text:
+        raise InvalidField("reason", "say why")
+    if len(text) > MAX_REASON_CHARS:
+        raise InvalidField("reason", f"at most {MAX_REASON_CHARS} characters")
+    return text

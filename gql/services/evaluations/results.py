@@ -86,21 +86,17 @@ def monthly_from_result(
         manager_id=str(result.manager_id),
         month=month,
         policy_version=str(current.get("policy_version", result.policy_version)),
-        business=_number(current.get("business")),
-        discipline=_number(current.get("discipline")),
-        basic_work=_number(current.get("basic_work")),
-        training=_number(current.get("training")),
-        total=_number(current.get("total")),
+        business=scoring.as_number(current.get("business")),
+        discipline=scoring.as_number(current.get("discipline")),
+        basic_work=scoring.as_number(current.get("basic_work")),
+        training=scoring.as_number(current.get("training")),
+        total=scoring.as_number(current.get("total")),
         lines=(),
         dismissals=dismissals,
         void_by_veto=bool(current.get("void_by_veto")),
         honours_lost=bool(current.get("honours_lost")) or (flag and not dismissals),
         target_missed=bool(current.get("target_missed")),
-        sales_completion=_number(result.detail.get("sales_completion")),
+        sales_completion=scoring.as_number(result.detail.get("sales_completion")),
         review_deadline=date.fromisoformat(deadline) if deadline else month.last_day,
         no_target=bool(current.get("no_target")),
     )
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

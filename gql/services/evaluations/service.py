@@ -29,7 +29,7 @@ from gql.services.evaluations.explanations import (
     explain_result,
 )
 from gql.services.evaluations.findings import check_evidence, finding_key, finding_status
-from gql.services.evaluations.inputs import InvalidField
+from gql.services.evaluations.inputs import InvalidField, checked_reason
 from gql.services.evaluations.periods import Period, parse_period
 from gql.services.evaluations.results import (
     ResultView,
@@ -75,7 +75,6 @@ HEAD_KINDS = frozenset(
 )
 """What heads record for their department: discipline (作风纪律) and basic work (基础工作)."""
 _RECORDERS = frozenset({Role.MARKETING, Role.AUDITOR, *HEADS})
-_MAX_REASON_CHARS = 400
 _FINDING_LOOKBACK = timedelta(days=30)
 
 
@@ -341,7 +340,7 @@ class EvaluationService:
                 raise Forbidden("retract inputs recorded by others than your department's heads")
         else:
             raise Forbidden("retract score events")
-        text = _reason(reason)
+        text = checked_reason(reason)
         if event.status is not ScoreEventStatus.RECORDED:
             raise InvalidField("event_id", f"the event is {event.status.value}, not RECORDED")
         if event.kind is ScoreEventKind.SALES_SETTLEMENT:
@@ -373,7 +372,7 @@ class EvaluationService:
         event = self.events_by_ids([event_id])[0]
         if event is None:
             raise NotFound("score event")
-        text = _reason(reason)
+        text = checked_reason(reason)
         if event.status not in (ScoreEventStatus.HELD, ScoreEventStatus.PROPOSED):
             raise InvalidField("event_id", f"the event is {event.status.value}: nothing to decide")
         now = self.now()
@@ -414,7 +413,7 @@ class EvaluationService:
             ),
         }[finding.kind]
         current = view_of(result).current
-        before = _number(current.get("basic_work"))
+        before = scoring.as_number(current.get("basic_work"))
         basic_work = max(0.0, before - points)
         if basic_work == before:
             return  # already at the floor: the finding is recorded, the result unchanged
@@ -530,7 +529,7 @@ class EvaluationService:
             raise InvalidField(
                 "result_id", "the period was reopened: amend the result of its new closing"
             )
-        text = _reason(reason)
+        text = checked_reason(reason)
         current = view_of(result).current
         try:
             amended = scoring.amended_values(
@@ -605,16 +604,3 @@ class EvaluationService:
     def explain(self, view: ResultView) -> Explanation:
         """Why a closed result is what it is."""
         return explain_result(view.result, view.current, self._policy)
-
-
-def _reason(reason: str) -> str:
-    text = reason.strip()
-    if not text:
-        raise InvalidField("reason", "say why")
-    if len(text) > _MAX_REASON_CHARS:
-        raise InvalidField("reason", f"at most {_MAX_REASON_CHARS} characters")
-    return text
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

@@ -105,6 +105,7 @@ from gql.services.evaluations.rules.recompute import (
     DERIVED,
     ResultKind,
     amended_values,
+    as_number,
     month_total,
 )
 from gql.services.evaluations.rules.result import (
@@ -190,6 +191,7 @@ __all__ = [
     "Version",
     "VetoKind",
     "amended_values",
+    "as_number",
     "check_event",
     "check_event_day",
     "check_goals",

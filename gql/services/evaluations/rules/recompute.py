@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from gql.services.evaluations.rules.amendments import FieldValue
     from gql.services.evaluations.rules.policy import ScoringPolicy
 
-__all__ = ["AMENDABLE", "DERIVED", "ResultKind", "amended_values", "month_total"]
+__all__ = ["AMENDABLE", "DERIVED", "ResultKind", "amended_values", "as_number", "month_total"]
 
 
 class ResultKind(enum.StrEnum):
@@ -61,7 +61,14 @@ def _full_points(part: str, policy: ScoringPolicy) -> float:
     }[part]
 
 
-def _number(value: FieldValue) -> float:
+def as_number(value: object) -> float:
+    """A stored numeric value as a float; anything else (None, a flag, text) is 0.
+
+    Examples
+    --------
+    >>> as_number(92), as_number(None), as_number(True)
+    (92.0, 0.0, 0.0)
+    """
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0
 
 
@@ -79,10 +86,10 @@ def month_total(values: Mapping[str, FieldValue], policy: ScoringPolicy) -> floa
     """
     if values.get("void_by_veto") is True:
         return 0.0
-    quality = sum(_number(values.get(p)) for p in _PARTS[1:])
+    quality = sum(as_number(values.get(p)) for p in _PARTS[1:])
     if values.get("no_target") is True and policy.business.no_target == "quality_only":
         return quality
-    return _number(values.get("business")) * policy.weights.business + (
+    return as_number(values.get("business")) * policy.weights.business + (
         quality * policy.weights.quality
     )
 
