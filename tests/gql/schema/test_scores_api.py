@@ -555,3 +555,82 @@ def test_a_running_month_is_previewed_with_the_no_target_treatment_and_not_close
     assert all(r["standing"]["noTarget"] is True for r in board["rows"])
     month = scores.data(MONTH, {"m": ids["manager"], "month": "2026-12"}, as_=people.marketing)
     assert month["managerMonthScore"]["flags"] == [{"flag": "NO_TARGET", "reason": "no_target"}]
+
+
+def test_targets_and_a_reopened_month_through_the_api(scores: Api, people: DemoPeople) -> None:
+    """salesTargetSet answers money as a decimal string with its currency and names a bad
+    field; salesTargets reads it back. May closes, reopens with a reason (its results stay,
+    marked reopened) and closes again as revision 2; the file lists both revisions."""
+    ids = ids_of(scores, people.manager_elsewhere)
+    target_set = """mutation($i: SalesTargetSetInput!) { salesTargetSet(input: $i) {
+      userErrors { field message code } target { month volumeCartons amount { amount currency }
+      setBy } } }"""
+    made = scores.data(
+        target_set,
+        {
+            "i": {
+                "managerId": ids["manager"],
+                "month": "2027-02",
+                "volumeCartons": 1200,
+                "amount": "245000.5",
+            }
+        },
+        as_=people.marketing,
+    )["salesTargetSet"]
+    assert made["target"] == {
+        "month": "2027-02",
+        "volumeCartons": 1200,
+        "amount": {"amount": "245000.50", "currency": "CNY"},
+        "setBy": ids_of(scores, people.marketing)["staff"],
+    }
+    bad = scores.data(
+        target_set,
+        {"i": {"managerId": ids["manager"], "month": "2027-02", "volumeCartons": 0, "amount": "1"}},
+        as_=people.marketing,
+    )["salesTargetSet"]
+    assert bad["userErrors"][0]["field"] == ["input", "volumeCartons"]
+    read = scores.data(
+        'query($m: ID) { salesTargets(period: "2027-Q1", managerId: $m) { month volumeCartons } }',
+        {"m": ids["manager"]},
+        as_=people.manager_elsewhere,
+    )["salesTargets"]
+    assert read == [{"month": "2027-02", "volumeCartons": 1200}]
+
+    assert (
+        _close(scores, people.marketing, ids["department"], "MONTH", "2026-05")["userErrors"] == []
+    )
+    reopen = """mutation($i: EvaluationReopenInput!) { evaluationReopen(input: $i) {
+      userErrors { field message code } reopening { reason period reopenedBy }
+      results { reopened revision } } }"""
+    refused = scores.data(
+        reopen,
+        {
+            "i": {
+                "departmentId": ids["department"],
+                "kind": "MONTH",
+                "period": "2026-05",
+                "reason": "",
+            }
+        },
+        as_=people.marketing,
+    )["evaluationReopen"]
+    assert refused["userErrors"][0]["field"] == ["input", "reason"]
+    done = scores.data(
+        reopen,
+        {
+            "i": {
+                "departmentId": ids["department"],
+                "kind": "MONTH",
+                "period": "2026-05",
+                "reason": "sales of 30 May arrived late",
+            }
+        },
+        as_=people.marketing,
+    )["evaluationReopen"]
+    assert done["reopening"]["reason"] == "sales of 30 May arrived late"
+    assert {(r["reopened"], r["revision"]) for r in done["results"]} == {(True, 1)}
+    again = _close(scores, people.marketing, ids["department"], "MONTH", "2026-05")
+    assert {r["revision"] for r in again["results"]} == {2}
+    file = scores.data(FILE, {"m": ids["manager"]}, as_=people.manager_elsewhere)["managerFile"]
+    may = [(r["revision"], r["reopened"]) for r in file if r["period"] == "2026-05"]
+    assert may == [(1, True), (2, False)]
