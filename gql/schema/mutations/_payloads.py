@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from gql.schema.errors import UserError
+from gql.schema.errors import ClientError, UserError
 from gql.services.directory.retailer_admin import FieldProblem
+from gql.services.errors import ServiceError
 
-__all__ = ["user_errors"]
+__all__ = ["problem_errors", "user_errors"]
 
 
 def _camel(name: str) -> str:
@@ -25,3 +26,15 @@ def user_errors(problems: Iterable[FieldProblem]) -> list[UserError]:
         )
         for p in problems
     ]
+
+
+def problem_errors(exc: ServiceError | ClientError) -> list[UserError]:
+    """One user error for a refused score/evaluation input, with its field path if known.
+
+    An :class:`~gql.services.evaluations.inputs.InvalidField` names its field (a Python path);
+    it becomes ``["input", <camelCase path>]``. The one place a score mutation builds its
+    errors, so the coming shared error path (issue 13) replaces only this function.
+    """
+    path = getattr(exc, "path", None)
+    field = None if path is None else ["input", *(_camel(part) for part in path)]
+    return [UserError(field=field, message=str(exc), code=exc.code)]
