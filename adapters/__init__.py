@@ -40,8 +40,8 @@ from .errors import (
     UnknownSubscriber,
 )
 from .evidence import Exchange, mask_text
-from .fix import PositionFix, PositionMethod
-from .hub import CarrierHub, LocateOutcome, UnknownCarrierHint
+from .fix import MAX_RADIUS_M, PositionFix, PositionMethod
+from .hub import CarrierHealth, CarrierHub, LocateOutcome, UnknownCarrierHint
 from .msisdn import InvalidMsisdn, Msisdn
 from .provider import Attempt, AttemptBudget, LocationProvider, ProviderFactory
 from .qos import InvalidQos, Qos
@@ -52,6 +52,7 @@ from .soap import FaultMapper, SoapEndpoint, SoapReply, carrier_session, load_ws
 
 __all__ = [
     "ENTRY_POINT_GROUP",
+    "MAX_RADIUS_M",
     "Attempt",
     "AttemptBudget",
     "BadCredentials",
@@ -63,6 +64,7 @@ __all__ = [
     "CarrierBusy",
     "CarrierConfig",
     "CarrierError",
+    "CarrierHealth",
     "CarrierHub",
     "CarrierTimeout",
     "CarrierUnavailable",

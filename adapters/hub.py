@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import logging
 import random
+import threading
 import time
+import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -23,6 +26,7 @@ from .errors import (
     CarrierTimeout,
     CarrierUnavailable,
     CircuitOpen,
+    MalformedAnswer,
     SubscriberAbsent,
     UnknownSubscriber,
 )
@@ -37,16 +41,22 @@ from .resilience.retry import RetryPolicy
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+    from concurrent.futures import Future
 
     from .config import CarrierConfig, RegionConfig
     from .evidence import Exchange
     from .provider import LocationProvider, ProviderFactory
 
-__all__ = ["CarrierHub", "LocateOutcome", "UnknownCarrierHint"]
+__all__ = ["CarrierHealth", "CarrierHub", "LocateOutcome", "UnknownCarrierHint"]
 
 # Providers must be done this long before the locate's deadline; the hub's own wait ends at
 # the deadline itself, so a locate never costs more than its deadline plus scheduling noise.
 _GUARD_S = 0.1
+MAX_CLOCK_SKEW_S = 300.0
+"""A fix timed further than this after our clock is refused: a future fix would read as
+fresh (age 0) forever and be served from the cache as current."""
+
+log = logging.getLogger(__name__)
 
 
 class UnknownCarrierHint(ValueError):
@@ -94,6 +104,33 @@ class LocateOutcome:
         return self.fix is not None
 
 
+@dataclass(frozen=True, slots=True)
+class CarrierHealth:
+    """One carrier's state for operations (``/readyz``); never part of readiness itself.
+
+    Parameters
+    ----------
+    breaker : BreakerState
+        Closed (calls flow), open (failing fast) or half-open (one trial decides).
+    in_flight : int
+        Calls submitted to the carrier's bulkhead and not yet finished (queued included).
+    max_concurrent : int
+        The bulkhead's size.
+    """
+
+    breaker: BreakerState
+    in_flight: int
+    max_concurrent: int
+
+    def to_dict(self) -> dict[str, str | int]:
+        """JSON-ready form."""
+        return {
+            "breaker": self.breaker.value,
+            "in_flight": self.in_flight,
+            "max_concurrent": self.max_concurrent,
+        }
+
+
 @dataclass(slots=True)
 class _Lane:
     """Everything the hub keeps per carrier."""
@@ -103,6 +140,20 @@ class _Lane:
     breaker: CircuitBreaker
     bulkhead: ThreadPoolExecutor
     retry: RetryPolicy
+    in_flight: int = 0
+    counter: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+
+    def submit(self, number: Msisdn, qos: Qos, budget: AttemptBudget) -> Future[Attempt]:
+        """Queue one attempt on the bulkhead, counting it until it ends (or is cancelled)."""
+        with self.counter:
+            self.in_flight += 1
+        task = self.bulkhead.submit(self.provider.locate, number, qos, budget)
+        task.add_done_callback(self._ended)
+        return task
+
+    def _ended(self, _: object) -> None:
+        with self.counter:
+            self.in_flight -= 1
 
 
 class CarrierHub:
@@ -183,6 +234,21 @@ class CarrierHub:
     def breaker_state(self, carrier_id: str) -> BreakerState:
         """State of one carrier's circuit breaker (for health checks)."""
         return self._lane(carrier_id).breaker.state
+
+    def health(self) -> dict[str, CarrierHealth]:
+        """Every carrier's breaker state and bulkhead use, in fallback order.
+
+        Reads only in-memory state (no carrier is called), so a readiness probe can report
+        it on every request.
+        """
+        return {
+            cfg.id: CarrierHealth(
+                breaker=self._lanes[cfg.id].breaker.state,
+                in_flight=self._lanes[cfg.id].in_flight,
+                max_concurrent=cfg.max_concurrent,
+            )
+            for cfg in self.region.carriers
+        }
 
     def close(self) -> None:
         """Stop the carrier pools (in-flight calls end at their own timeouts)."""
@@ -355,7 +421,7 @@ class CarrierHub:
         if not lane.breaker.allow():
             return CircuitOpen("carrier failing; not called", carrier=carrier_id)
         budget = AttemptBudget.for_attempt(lane.cfg, now=now, remaining_s=remaining_s)
-        task = lane.bulkhead.submit(lane.provider.locate, number, qos, budget)
+        task = lane.submit(number, qos, budget)
         try:
             attempt: Attempt = await asyncio.wait_for(
                 asyncio.wrap_future(task), deadline - time.monotonic()
@@ -368,9 +434,12 @@ class CarrierHub:
                 )
             lane.breaker.record_failure()
             return CarrierTimeout("adapter overran the deadline", carrier=carrier_id)
+        except Exception as exc:  # an adapter broke its never-raise contract
+            lane.breaker.record_failure()
+            return _contained(exc, carrier_id)
         if attempt.exchange is not None:
             exchanges.append(attempt.exchange)
-        result = attempt.result
+        result = self._checked(attempt.result)
         if isinstance(result, CarrierError):
             _drop_tracebacks(result)
         if isinstance(result, PositionFix):
@@ -381,6 +450,17 @@ class CarrierHub:
             lane.breaker.release()
         else:  # the carrier answered sensibly about the subscriber
             lane.breaker.record_success()
+        return result
+
+    def _checked(self, result: PositionFix | CarrierError) -> PositionFix | CarrierError:
+        """Refuse a fix from the future (beyond clock skew): it would read as fresh forever."""
+        if isinstance(result, PositionFix):
+            ahead_s = (result.fix_time - self._clock.now()).total_seconds()
+            if ahead_s > MAX_CLOCK_SKEW_S:
+                return MalformedAnswer(
+                    f"fix time {result.fix_time.isoformat()} is {ahead_s:.0f} s in the future",
+                    carrier=result.carrier,
+                )
         return result
 
     def _with_staleness(self, fix: PositionFix, qos: Qos) -> PositionFix:
@@ -415,6 +495,22 @@ class CarrierHub:
             from_cache=from_cache,
             elapsed_s=time.monotonic() - started,
         )
+
+
+def _contained(exc: Exception, carrier_id: str) -> CarrierError:
+    """Turn an exception out of an adapter into a typed error, logging where it came from.
+
+    The log has the frames but not the message: a message may quote the answer or the
+    envelope, and the envelope holds the carrier password.
+    """
+    frames = "".join(traceback.format_tb(exc.__traceback__)[-5:])
+    log.error(
+        "carrier adapter raised instead of returning a typed error",
+        extra={"carrier": carrier_id, "error": type(exc).__name__, "frames": frames},
+    )
+    return CarrierUnavailable(
+        f"adapter error ({type(exc).__name__}); see the server log", carrier=carrier_id
+    )
 
 
 def _drop_tracebacks(error: BaseException) -> None:

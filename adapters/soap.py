@@ -1,9 +1,10 @@
 """SOAP plumbing shared by the carrier adapters: offline WSDLs, bounded posts, error mapping.
 
 zeep builds the envelope and parses the reply; the HTTP exchange in between is ours, so that
-every post has a finite connect/read timeout, the body is read under a size cap and the
-overall deadline, and the exact bytes on the wire are kept as evidence. Every zeep,
-requests and lxml exception is translated here into :mod:`adapters.errors`.
+every post has a finite connect/read timeout, the whole exchange (headers and body, byte by
+byte) ends at the attempt's deadline, the body is read under a size cap, a redirect is
+evidence rather than a second post, and the exact bytes on the wire are kept as evidence.
+Every zeep, requests and lxml exception is translated here into :mod:`adapters.errors`.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import urllib3.exceptions
 import zeep
 import zeep.exceptions
 from lxml import etree
-from requests.adapters import HTTPAdapter
 from zeep.wsdl.bindings.soap import Soap12Binding
 
 from .config import ConfigError
@@ -34,6 +34,7 @@ from .errors import (
 )
 from .evidence import Exchange, mask_text, truncate
 from .provider import Attempt
+from .transport import Watch, carrier_session, deadline_watch
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -92,16 +93,6 @@ class _AnswerElementCheck(zeep.Plugin):
 
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def carrier_session(max_concurrent: int) -> requests.Session:
-    """Build one session per carrier (bulkhead): its own pool, sized to the concurrency limit."""
-    session = requests.Session()
-    adapter = HTTPAdapter(pool_connections=1, pool_maxsize=max_concurrent, max_retries=0)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    session.trust_env = False  # proxies and CA bundles come from configuration, not the env
-    return session
 
 
 def load_wsdl_client(wsdl: Path, *, documents: Mapping[str, bytes] | None = None) -> Any:
@@ -270,6 +261,13 @@ class SoapEndpoint:
         except CarrierError as exc:
             exc.carrier = self.carrier_id
             return Attempt(exc, reply.exchange)
+        except (ValueError, ArithmeticError, LookupError, TypeError, AttributeError) as exc:
+            # a mapper tripped over an answer it should have refused: still a bad answer,
+            # with its evidence, and never an exception out of the adapter
+            error = MalformedAnswer(
+                f"answer could not be read ({type(exc).__name__})", carrier=self.carrier_id
+            )
+            return Attempt(error, reply.exchange)
         return Attempt(fix, reply.exchange)
 
     def _post(self, body: bytes, budget: AttemptBudget) -> tuple[requests.Response, bytes]:
@@ -280,32 +278,35 @@ class SoapEndpoint:
             min(budget.connect_timeout_s, remaining_s),
             min(budget.read_timeout_s, remaining_s),
         )
-        try:
-            response = self._session.post(
-                self.address, data=body, headers=self._headers, timeout=timeout, stream=True
-            )
-        except requests.ConnectTimeout as exc:
-            raise CarrierUnavailable(
-                f"connect timed out after {timeout[0]:.2f} s", transient=True
-            ) from exc
-        except requests.ReadTimeout as exc:
-            raise CarrierTimeout(f"no answer within {timeout[1]:.2f} s") from exc
-        except requests.ConnectionError as exc:
-            raise CarrierUnavailable(f"connection failed: {_short(exc)}", transient=True) from exc
-        except requests.RequestException as exc:
-            raise CarrierUnavailable(f"HTTP request failed: {_short(exc)}") from exc
-        try:
-            response._content = self._read_capped(response, budget.deadline)
-        finally:
-            response.close()
+        with deadline_watch(budget.deadline) as watch:
+            try:
+                response = self._session.post(
+                    self.address,
+                    data=body,
+                    headers=self._headers,
+                    timeout=timeout,
+                    stream=True,
+                    allow_redirects=False,
+                )
+            except requests.RequestException as exc:
+                raise _request_error(exc, watch, timeout) from exc
+            try:
+                response._content = self._read_capped(response, budget.deadline, watch)
+            finally:
+                response.close()
+            if watch.fired:  # cut at the deadline: whatever arrived is not the answer
+                raise CarrierTimeout("answer still arriving at the deadline")
         return response, response.content
 
-    def _read_capped(self, response: requests.Response, deadline: float) -> bytes:
+    def _read_capped(self, response: requests.Response, deadline: float, watch: Watch) -> bytes:
         declared = response.headers.get("Content-Length", "")
         if declared.isdigit() and int(declared) > self._max_body_bytes:
             raise MalformedAnswer(
                 f"answer of {declared} bytes exceeds the {self._max_body_bytes}-byte limit"
             )
+        encoding = response.headers.get("Content-Encoding", "identity").strip().lower()
+        if encoding not in ("", "identity"):
+            raise MalformedAnswer(f"answer is {encoding[:40]}-encoded; identity was asked for")
         chunks: list[bytes] = []
         size = 0
         try:
@@ -316,18 +317,29 @@ class SoapEndpoint:
                 if time.monotonic() > deadline:
                     raise CarrierTimeout("answer still arriving at the deadline")
                 chunks.append(chunk)
-        except requests.ConnectionError as exc:
+        except requests.RequestException as exc:
+            if watch.fired:
+                raise CarrierTimeout("answer still arriving at the deadline") from exc
             if _is_read_timeout(exc):
                 raise CarrierTimeout("answer stalled mid-body") from exc
-            raise CarrierUnavailable(
-                f"connection broke mid-answer: {_short(exc)}", transient=True
-            ) from exc
-        except requests.RequestException as exc:
+            if isinstance(exc, requests.ConnectionError | requests.exceptions.ChunkedEncodingError):
+                # a reset, an early close or broken chunking: the connection failed, which
+                # the retry policy retries (issue 14); a read timeout above is not retried
+                raise CarrierUnavailable(
+                    f"connection broke mid-answer: {_short(exc)}", transient=True
+                ) from exc
             raise CarrierUnavailable(f"answer could not be read: {_short(exc)}") from exc
         return b"".join(chunks)
 
     def _parse(self, response: requests.Response) -> object:
         status = response.status_code
+        if 300 <= status < 400:
+            target = response.headers.get("Location", "")
+            raise CarrierUnavailable(
+                f"HTTP {status} redirect to {_short_text(target, 200)!r} not followed: the "
+                "envelope carries credentials and goes only to the configured endpoint",
+                code=f"HTTP {status}",
+            )
         try:
             value = self._binding.process_reply(self._client, self._binding_operation, response)
         except zeep.exceptions.Fault as exc:
@@ -360,6 +372,21 @@ class SoapEndpoint:
         return value
 
 
+def _request_error(
+    exc: requests.RequestException, watch: Watch, timeout: tuple[float, float]
+) -> CarrierError:
+    """Map a failure before the answer's body (connect, send, status line, headers)."""
+    if watch.fired:
+        return CarrierTimeout("answer still arriving at the deadline")
+    if isinstance(exc, requests.ConnectTimeout):
+        return CarrierUnavailable(f"connect timed out after {timeout[0]:.2f} s", transient=True)
+    if isinstance(exc, requests.ReadTimeout):
+        return CarrierTimeout(f"no answer within {timeout[1]:.2f} s")
+    if isinstance(exc, requests.ConnectionError):
+        return CarrierUnavailable(f"connection failed: {_short(exc)}", transient=True)
+    return CarrierUnavailable(f"HTTP request failed: {_short(exc)}")
+
+
 def _is_read_timeout(exc: BaseException) -> bool:
     seen: set[int] = set()
     current: BaseException | None = exc
@@ -374,5 +401,8 @@ def _is_read_timeout(exc: BaseException) -> bool:
 
 
 def _short(exc: BaseException, limit: int = 300) -> str:
-    text = str(exc) or type(exc).__name__
+    return _short_text(str(exc) or type(exc).__name__, limit)
+
+
+def _short_text(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit] + "..."

@@ -19,7 +19,16 @@ from geo.distance import (
     haversine_m_to_many,
 )
 from geo.dwell import record_visit
-from geo.error_model import outside_p_value, probability_within, sigma_m
+from geo.error_model import (
+    MAX_ACCURACY_M,
+    MIN_ACCURACY_M,
+    ErrorModel,
+    outside_p_value,
+    pair_threshold_m,
+    probability_within,
+    sigma_m,
+    student_t_dof,
+)
 from geo.errors import (
     GeoError,
     InvalidAccuracy,
@@ -52,9 +61,12 @@ __all__ = [
     "DEFAULT_SOURCE_RULES",
     "DEFAULT_SPEED_MPS",
     "EARTH_RADIUS_M",
+    "MAX_ACCURACY_M",
+    "MIN_ACCURACY_M",
     "BatchVerdicts",
     "Bd09",
     "CoordSystem",
+    "ErrorModel",
     "FixEvidence",
     "FixSource",
     "Flag",
@@ -94,11 +106,13 @@ __all__ = [
     "haversine_m_to_many",
     "in_china",
     "outside_p_value",
+    "pair_threshold_m",
     "point_in",
     "probability_within",
     "record_visit",
     "sigma_m",
     "spacing_conflicts",
+    "student_t_dof",
     "to_wgs84",
     "verify_batch",
     "verify_visit",

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from geo._kernels import EARTH_RADIUS_M
 from geo.errors import (
     InvalidAccuracy,
     InvalidArgument,
@@ -20,13 +21,23 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 __all__ = [
+    "MAX_DISTANCE_M",
+    "MIN_ACCURACY_M",
     "check_accuracy_m",
     "check_lat_lon",
     "check_lat_lon_arrays",
     "check_non_negative_m",
     "check_positive",
+    "check_probability",
+    "check_radius_m",
     "float_array",
 ]
+
+MAX_DISTANCE_M = math.pi * EARTH_RADIUS_M
+"""Half the Earth's circumference (20,015 km): no two points are further apart, so no
+radius or accuracy circle needs to be larger."""
+MIN_ACCURACY_M = 0.01
+"""Smallest accuracy radius a fix may state (1 cm; survey receivers, never phones)."""
 
 
 def check_lat_lon(lat: float, lon: float) -> tuple[float, float]:
@@ -91,24 +102,46 @@ def check_lat_lon_arrays(
 
 
 def check_non_negative_m(value: float, name: str) -> float:
-    """Return ``value`` (metres) if finite and >= 0, else raise :class:`InvalidRadius`."""
+    """Return ``value`` (metres) if finite, >= 0 and at most half the Earth's circumference."""
     try:
         v = float(value)
     except (TypeError, ValueError) as exc:
         raise InvalidRadius(f"{name}={value!r} is not a number") from exc
     if not math.isfinite(v) or v < 0.0:
         raise InvalidRadius(f"{name}={v!r} must be a finite number of metres >= 0")
+    if v > MAX_DISTANCE_M:
+        raise InvalidRadius(
+            f"{name}={v!r} exceeds half the Earth's circumference ({MAX_DISTANCE_M:.0f} m)"
+        )
+    return v
+
+
+def check_radius_m(value: float, name: str) -> float:
+    """Return a radius (metres) if finite, > 0 and at most half the Earth's circumference."""
+    v = check_non_negative_m(value, name)
+    if v == 0.0:
+        raise InvalidRadius(f"{name}={v!r} must be a finite number of metres > 0")
     return v
 
 
 def check_accuracy_m(value: float, name: str = "accuracy_m") -> float:
-    """Return an accuracy radius (metres) if finite and > 0, else raise :class:`InvalidAccuracy`."""
+    """Return an accuracy radius (metres) within [1 cm, half the Earth's circumference].
+
+    A larger circle says nothing about where the phone is; a smaller one no phone can
+    measure. Either is a malformed report (:class:`InvalidAccuracy`), not a position.
+    """
     try:
         v = float(value)
     except (TypeError, ValueError) as exc:
         raise InvalidAccuracy(f"{name}={value!r} is not a number") from exc
     if not math.isfinite(v) or v <= 0.0:
         raise InvalidAccuracy(f"{name}={v!r} must be a finite number of metres > 0")
+    if v < MIN_ACCURACY_M:
+        raise InvalidAccuracy(f"{name}={v!r} is below {MIN_ACCURACY_M} m: no phone measures that")
+    if v > MAX_DISTANCE_M:
+        raise InvalidAccuracy(
+            f"{name}={v!r} exceeds half the Earth's circumference ({MAX_DISTANCE_M:.0f} m)"
+        )
     return v
 
 
@@ -120,4 +153,15 @@ def check_positive(value: float, name: str) -> float:
         raise InvalidArgument(f"{name}={value!r} is not a number") from exc
     if not math.isfinite(v) or v <= 0.0:
         raise InvalidArgument(f"{name}={v!r} must be a finite number > 0")
+    return v
+
+
+def check_probability(value: float, name: str) -> float:
+    """Return ``value`` if strictly between 0 and 1, else raise :class:`InvalidArgument`."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument(f"{name}={value!r} is not a number") from exc
+    if not 0.0 < v < 1.0:
+        raise InvalidArgument(f"{name}={v!r} must lie strictly between 0 and 1")
     return v

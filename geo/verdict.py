@@ -52,6 +52,8 @@ class Reason(enum.Enum):
     """Every fix was stale, from the future or from a source the policy does not allow."""
     FIXES_DISAGREE = "FIXES_DISAGREE"
     """Device and carrier fixes disagree beyond their accuracy; a person must look."""
+    FIX_FROM_FUTURE = "FIX_FROM_FUTURE"
+    """A fix dated later than the evaluation beyond the clock-skew allowance was not used."""
 
 
 class Flag(enum.Enum):
@@ -87,14 +89,20 @@ class FixEvidence:
     distance_m: float
     probability_within: float
     raw: str | None
+    future: bool = False
+    """Dated later than the evaluation beyond ``max_future_skew_s``: not used."""
 
 
 @dataclass(frozen=True, slots=True)
 class NearerRetailer:
-    """Another retailer closer to the estimated position than the claimed one."""
+    """Another retailer where, by the error model, the phone more likely was.
+
+    ``probability`` is P(phone there rather than at the claimed retailer | the fixes).
+    """
 
     retailer_id: int
     distance_m: float
+    probability: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +110,9 @@ class Verdict:
     """The answer of :func:`geo.verify_visit`.
 
     ``distance_m``, ``probability_within``, ``outside_p_value``, ``sigma_m`` and ``estimate``
-    describe the combined position of the usable fixes and are ``None`` when none was usable.
+    describe the combined position of the usable fixes and are ``None`` when none was usable;
+    ``sigma_m`` is the σ of its error model's core (after the source's floor and the
+    correlation of repeated fixes).
     """
 
     kind: VerdictKind

@@ -4,14 +4,18 @@ A pure function: the clock is an argument (``now``), and so are the neighbourhoo
 manager's previous event and the coordinates of their other visits. The decision rule and
 its error model are described in :mod:`geo.error_model`; the summary:
 
-1. Each fix is converted to WGS-84 and judged usable unless stale (flagged by the source or
-   measured more than ``max_fix_age_s`` from the button press), from the future, or from a
-   source the policy does not allow. Unusable fixes stay in the evidence.
-2. A device fix and a carrier fix that disagree beyond their combined accuracy raise
-   POSSIBLE_SPOOFING and make the verdict INCONCLUSIVE (a person must look).
-3. Otherwise the usable fixes are fused (inverse-variance mean) and the fused estimate is
-   tested: NOT_IN_PLACE if a device inside the radius would rarely be reported this far,
-   IN_PLACE if presence is probable and the estimate is sharp enough, else INCONCLUSIVE.
+1. Each fix is converted to WGS-84, given its source's error model (stated accuracy
+   semantics, floor, multipath; :class:`geo.SourceRule`) and judged usable unless stale
+   (flagged by the source or measured more than ``max_fix_age_s`` from the button press),
+   from the future (beyond ``max_future_skew_s`` after ``now``: reason FIX_FROM_FUTURE), or
+   from a source the policy does not allow. Unusable fixes stay in the evidence.
+2. A device fix and a carrier fix that disagree beyond what their error models allow at
+   ``spoof_alpha`` raise POSSIBLE_SPOOFING and make the verdict INCONCLUSIVE (a person must
+   look).
+3. Otherwise the usable fixes are fused (:mod:`geo._fusion`: weighted mean, correlated
+   errors within a source group, so repeats add nothing) and the estimate is tested:
+   NOT_IN_PLACE if a device inside the radius would rarely be reported this far, IN_PLACE
+   if presence is probable and the estimate is sharp enough, else INCONCLUSIVE.
 4. Plausibility flags (nearer retailer, impossible speed, reused coordinates, late upload)
    are reported beside the verdict; they never turn a verdict into IN_PLACE.
 """
@@ -25,11 +29,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from geo import _decide
+from geo._fusion import FusionInput, fuse
 from geo._validate import check_non_negative_m
 from geo.convert import to_wgs84
 from geo.coords import Wgs84
-from geo.distance import distance_m, local_offsets_m, offset_point
-from geo.error_model import disagreement_threshold_m, probability_within, sigma_m
+from geo.distance import distance_m
+from geo.error_model import ErrorModel, pair_threshold_m
 from geo.errors import InvalidArgument
 from geo.fix import PositionFix, aware
 from geo.index import RetailerIndex
@@ -74,7 +79,7 @@ class PreviousEvent:
 class _Judged:
     fix: PositionFix
     wgs: Wgs84
-    sigma: float
+    model: ErrorModel
     age_s: float
     stale: bool
     future: bool
@@ -83,6 +88,10 @@ class _Judged:
     @property
     def used(self) -> bool:
         return self.allowed and not self.stale and not self.future
+
+    @property
+    def sigma(self) -> float:
+        return self.model.sigma_m
 
 
 def verify_visit(
@@ -176,7 +185,7 @@ def verify_visit(
         flags.add(Flag.POSSIBLE_SPOOFING)
 
     estimate: Wgs84 | None = None
-    sigma: float | None = None
+    model: ErrorModel | None = None
     reasons: list[Reason] = []
     kind = VerdictKind.INCONCLUSIVE
     dist: float | None = None
@@ -187,11 +196,11 @@ def verify_visit(
     else:
         if spoof:
             best = min(used, key=lambda j: j.sigma)
-            estimate, sigma = best.wgs, best.sigma
+            estimate, model = best.wgs, best.model
             can_prove = False
             reasons.append(Reason.FIXES_DISAGREE)
         else:
-            estimate, sigma = _fuse(used)
+            estimate, model = fuse([_fusion_input(j, policy) for j in used])
             can_prove = any(policy.rule(j.fix.source).can_prove_presence for j in used)
             if not can_prove:
                 reasons.append(Reason.SOURCE_CANNOT_PROVE_PRESENCE)
@@ -199,7 +208,10 @@ def verify_visit(
         codes, p_in_a, p_out_a, coarse = _decide.decide(
             np.array([dist]),
             np.array([radius]),
-            np.array([sigma]),
+            np.array([model.sigma_m]),
+            np.array([model.dof]),
+            np.array([model.multipath_share]),
+            np.array([model.multipath_sigma_m]),
             np.array([can_prove]),
             policy.min_probability_in,
             policy.max_outside_p_value,
@@ -215,17 +227,19 @@ def verify_visit(
                 reasons.append(Reason.ACCURACY_COARSER_THAN_RADIUS)
             if not spoof:
                 reasons.append(Reason.UNCERTAIN)
+    if any(j.future for j in judged):
+        reasons.append(Reason.FIX_FROM_FUTURE)
 
     nearer: tuple[NearerRetailer, ...] = ()
-    if estimate is not None and dist is not None and neighbours is not None:
-        nearer = _nearer_retailers(estimate, dist, neighbours, retailer_id)
+    if estimate is not None and model is not None and dist is not None and neighbours is not None:
+        nearer = _nearer_retailers(estimate, model, dist, neighbours, retailer_id, policy)
         if nearer:
             flags.add(Flag.NEARER_RETAILER)
     if (
         estimate is not None
-        and sigma is not None
+        and model is not None
         and previous_event is not None
-        and _impossible_speed(estimate, sigma, event_at, previous_event, policy)
+        and _impossible_speed(estimate, model.sigma_m, event_at, previous_event, policy)
     ):
         flags.add(Flag.IMPOSSIBLE_SPEED)
 
@@ -235,7 +249,7 @@ def verify_visit(
         distance_m=dist,
         probability_within=p_in,
         outside_p_value=p_out,
-        sigma_m=sigma,
+        sigma_m=None if model is None else model.sigma_m,
         estimate=estimate,
         reasons=tuple(reasons),
         flags=tuple(f for f in Flag if f in flags),
@@ -253,7 +267,7 @@ def _judge(fix: PositionFix, policy: VisitPolicy, *, now: datetime, event_at: da
     return _Judged(
         fix=fix,
         wgs=fix.wgs84(),
-        sigma=float(sigma_m(fix.accuracy_m, rule.accuracy_confidence)),
+        model=rule.error_model(fix.accuracy_m),
         age_s=age_s,
         stale=fix.stale or age_s > policy.max_fix_age_s,
         future=future,
@@ -261,31 +275,33 @@ def _judge(fix: PositionFix, policy: VisitPolicy, *, now: datetime, event_at: da
     )
 
 
-def _fuse(used: Sequence[_Judged]) -> tuple[Wgs84, float]:
-    """Inverse-variance mean of consistent fixes on the local tangent plane."""
-    if len(used) == 1:
-        return used[0].wgs, used[0].sigma
-    lat0, lon0 = used[0].wgs.lat, used[0].wgs.lon
-    lats = np.array([j.wgs.lat for j in used])
-    lons = np.array([j.wgs.lon for j in used])
-    weights = np.array([1.0 / j.sigma**2 for j in used])
-    north, east = local_offsets_m(lat0, lon0, lats, lons)
-    total = float(weights.sum())
-    lat, lon = offset_point(
-        lat0, lon0, float(weights @ north) / total, float(weights @ east) / total
+def _fusion_input(j: _Judged, policy: VisitPolicy) -> FusionInput:
+    rule = policy.rule(j.fix.source)
+    return FusionInput(
+        point=j.wgs,
+        model=j.model,
+        group=rule.correlation_group or j.fix.source.value,
+        repeat_correlation=rule.repeat_correlation,
     )
-    return Wgs84(lat, lon), 1.0 / math.sqrt(total)
 
 
 def _device_carrier_disagree(used: Sequence[_Judged], policy: VisitPolicy) -> bool:
+    """A device fix further from a carrier fix than their error models allow at α.
+
+    The threshold is the (1 − ``spoof_alpha``) quantile of the distance between two honest
+    fixes of one spot (heavy-tailed for carriers, with the GNSS multipath circle), plus
+    walking at ``walking_speed_mps`` between their times.
+    """
     devices = [j for j in used if not j.fix.source.is_carrier]
     carriers = [j for j in used if j.fix.source.is_carrier]
     for d in devices:
         for c in carriers:
             gap_m = distance_m(d.wgs, c.wgs)
             dt_s = abs((d.fix.captured_at - c.fix.captured_at).total_seconds())
-            allowed_m = disagreement_threshold_m(d.sigma, c.sigma, policy.spoof_alpha)
-            if gap_m > allowed_m + policy.walking_speed_mps * dt_s:
+            walked_m = policy.walking_speed_mps * dt_s
+            if gap_m <= walked_m:
+                continue
+            if gap_m > pair_threshold_m(d.model, c.model, policy.spoof_alpha) + walked_m:
                 return True
     return False
 
@@ -305,21 +321,61 @@ def _reuses_coordinates(
 
 def _nearer_retailers(
     estimate: Wgs84,
+    model: ErrorModel,
     claimed_m: float,
     neighbours: RetailerIndex | Sequence[Neighbour],
     retailer_id: int | None,
+    policy: VisitPolicy,
 ) -> tuple[NearerRetailer, ...]:
+    """Retailers where the phone more likely was than at the claimed one.
+
+    With a flat prior over the two places, P(other | fix) = f(d_other) / (f(d_other) +
+    f(d_claimed)) where f is the estimate's 2-D error density. A neighbour is named only if
+    that is at least ``nearer_retailer_probability``; only retailers nearer than the
+    claimed one can be, since f falls with distance.
+    """
+    if policy.max_nearer_retailers == 0:
+        return ()
     if isinstance(neighbours, RetailerIndex):
         ids, dists = neighbours.within_with_distance(estimate.lat, estimate.lon, claimed_m)
         pairs = list(zip(ids.tolist(), dists.tolist(), strict=True))
     else:
         pairs = [(n.retailer_id, distance_m(estimate, n.point)) for n in neighbours]
-    found = sorted(
-        (d, rid)
+    candidates = [
+        (rid, d)
         for rid, d in pairs
         if d < claimed_m and (retailer_id is None or rid != retailer_id)
+    ]
+    if not candidates:
+        return ()
+    spread = _with_extent(model, policy.retailer_extent_m)
+    dists = np.array([d for _, d in candidates])
+    log_ratio = spread.log_density(dists) - float(spread.log_density(np.array([claimed_m]))[0])
+    probability = 1.0 / (1.0 + np.exp(-np.clip(log_ratio, -700.0, 700.0)))
+    found = sorted(
+        (-p, d, rid)
+        for (rid, d), p in zip(candidates, probability.tolist(), strict=True)
+        if p >= policy.nearer_retailer_probability
+    )[: policy.max_nearer_retailers]
+    return tuple(
+        NearerRetailer(retailer_id=rid, distance_m=d, probability=-neg_p) for neg_p, d, rid in found
     )
-    return tuple(NearerRetailer(retailer_id=rid, distance_m=d) for d, rid in found)
+
+
+def _with_extent(model: ErrorModel, extent_m: float) -> ErrorModel:
+    """``model`` widened by a phone anywhere within ``extent_m`` of a retailer's point.
+
+    A uniform disc of radius e has per-axis variance e²/4; it is added to each circle.
+    """
+    if extent_m == 0.0:
+        return model
+    half = 0.5 * extent_m
+    return ErrorModel(
+        math.hypot(model.sigma_m, half),
+        model.dof,
+        model.multipath_share,
+        math.hypot(model.multipath_sigma_m, half) if model.multipath_share else 0.0,
+    )
 
 
 def _impossible_speed(
@@ -354,6 +410,7 @@ def _evidence(j: _Judged, retailer: Wgs84, radius: float) -> FixEvidence:
         stale=j.stale,
         used=j.used,
         distance_m=d,
-        probability_within=float(probability_within(d, radius, j.sigma)),
+        probability_within=j.model.probability_within(d, radius),
         raw=j.fix.raw,
+        future=j.future,
     )

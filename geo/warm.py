@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geo import _china, _kernels, _shift
+from geo import _china, _kernels, _radial, _shift
 
 __all__ = ["warm_up"]
 
@@ -30,3 +30,5 @@ def warm_up() -> None:
     for kernel in (_shift.wgs_to_gcj, _shift.gcj_to_wgs, _shift.gcj_to_bd, _shift.bd_to_gcj):
         kernel(one, one)
     _china.in_mainland_china(one, one)
+    for outside in (False, True):
+        _radial.disc_probability_kernel(one, one + 1.0, one + 1.0, one + 5.0, outside=outside)

@@ -227,7 +227,10 @@ def create_app(settings: Settings) -> Starlette:
                 {"status": "unavailable", "reason": "migrations pending; run visitgis db upgrade"},
                 status_code=503,
             )
-        return JSONResponse({"status": "ready"})
+        ready: dict[str, object] = {"status": "ready"}
+        if state.hub is not None:  # breaker states are reported, never a reason to be unready
+            ready["carriers"] = {cid: h.to_dict() for cid, h in state.hub.health().items()}
+        return JSONResponse(ready)
 
     graphql_app = _LazyGraphQL(settings)
     routes = [

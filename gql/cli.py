@@ -121,7 +121,11 @@ def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     from gql.services.directory import importing
     from gql.store.db import session_factory
 
-    run = importing.import_retailers if args.kind == "retailers" else importing.import_sales
+    run = {
+        "retailers": importing.import_retailers,
+        "sales": importing.import_sales,
+        "targets": importing.import_targets,
+    }[args.kind]
     engine = _engine(settings)
     try:
         with session_factory(engine)() as session:
@@ -252,7 +256,7 @@ def _parser() -> argparse.ArgumentParser:
     demo_sub.add_parser("tokens", help="print a development token for each demo user")
 
     imp = sub.add_parser("import", help="import a CSV file (all rows or nothing)")
-    imp.add_argument("kind", choices=["retailers", "sales"])
+    imp.add_argument("kind", choices=["retailers", "sales", "targets"])
     imp.add_argument("file")
 
     plan = sub.add_parser("plan", help="territory and schedule proposals (marketing)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -15,8 +16,12 @@ from gql.services.day_plans.service import PlanService
 from gql.services.directory.retailer_admin import RetailerAdminService
 from gql.services.directory.service import DirectoryService
 from gql.services.directory.spatial import SpatialIndex
+from gql.services.evaluations import rules as scoring
+from gql.services.evaluations.boards import BoardService
+from gql.services.evaluations.closing import PeriodService
 from gql.services.evaluations.performance import PerformanceService
 from gql.services.evaluations.service import EvaluationService
+from gql.services.evaluations.targets import TargetService
 from gql.services.territories.service import TerritoryService
 from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
 from gql.services.visits.events import EventBus, VisitEvent
@@ -26,6 +31,8 @@ from gql.store.db import read_only_engine
 from gql.store.repositories import StaffRepository
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import strawberry
     from sqlalchemy import Engine
     from sqlalchemy.orm import Session, sessionmaker
@@ -50,6 +57,10 @@ class AppState:
     bus: EventBus = field(default_factory=EventBus)
     locator: CarrierLocator = field(default_factory=NoCarrier)
     hub: adapters.CarrierHub | None = None
+    policy: scoring.ScoringPolicy = field(default_factory=scoring.default_policy)
+    """The scoring policy in force: ``VISITGIS_SCORING_POLICY``, else the paper's."""
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    """The services' clock (UTC); tests pin it to replay a day."""
 
     @classmethod
     def build(
@@ -71,6 +82,11 @@ class AppState:
             sessions=sessions,
             schema=schema,
             reader=read_only_engine(engine),
+            policy=(
+                scoring.default_policy()
+                if settings.scoring_policy is None
+                else scoring.load_policy(settings.scoring_policy)
+            ),
         )
         if settings.carriers_file is not None:
             import adapters
@@ -196,17 +212,34 @@ class Context:
     @cached_property
     def audits(self) -> AuditService:
         """Audit plans, records and cross-checks (R5)."""
-        return AuditService(self.session, self.principal)
+        return AuditService(self.session, self.principal, clock=self.state.clock)
 
     @cached_property
     def evaluations(self) -> EvaluationService:
         """Score events, closed results, amendments, scoreboards (R7)."""
-        return EvaluationService(self.session, self.principal)
+        return EvaluationService(
+            self.session, self.principal, policy=self.state.policy, clock=self.state.clock
+        )
+
+    @cached_property
+    def boards(self) -> BoardService:
+        """Standings and scoreboards of a department or the company (R7)."""
+        return BoardService(self.evaluations)
+
+    @cached_property
+    def periods(self) -> PeriodService:
+        """Closing, reopening and reviewing evaluation periods (R7.5)."""
+        return PeriodService(self.evaluations, self.boards)
+
+    @cached_property
+    def targets(self) -> TargetService:
+        """Monthly sales targets (R1.5)."""
+        return TargetService(self.evaluations)
 
     @cached_property
     def performance(self) -> PerformanceService:
         """Goals, daily leaderboard and classification (R7.6-R7.8)."""
-        return PerformanceService(self.session, self.principal)
+        return PerformanceService(self.session, self.principal, evaluations=self.evaluations)
 
     @cached_property
     def live(self) -> LiveService:

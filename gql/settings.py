@@ -44,6 +44,8 @@ class Settings:
     jwt_issuer: str = "visitgis"
     token_ttl_s: int = 12 * 3600
     carriers_file: Path | None = None
+    scoring_policy: Path | None = None
+    """A region's scoring policy (``policy.toml`` with the same keys); ``None``: the paper's."""
     log_level: str = "INFO"
     log_format: Literal["json", "text"] = "json"
     max_query_depth: int = 12
@@ -109,6 +111,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "jwt_issuer": str,
     "token_ttl_s": _as_int,
     "carriers_file": _optional_path,
+    "scoring_policy": _optional_path,
     "log_level": lambda v: str(v).upper(),
     "log_format": str,
     "max_query_depth": _as_int,
@@ -151,7 +154,23 @@ def _check(values: dict[str, Any]) -> list[str]:
     carriers = values["carriers_file"]
     if carriers is not None and not carriers.is_file():
         problems.append(f"carriers_file {str(carriers)!r} does not exist")
+    problems += _policy_problems(values["scoring_policy"])
     return problems
+
+
+def _policy_problems(path: Path | None) -> list[str]:
+    """Every problem of a region's scoring policy file, one line each (checked at start)."""
+    if path is None:
+        return []
+    from gql.services.evaluations.rules import PolicyError, load_policy
+
+    try:
+        load_policy(path)
+    except OSError as exc:
+        return [f"scoring_policy {str(path)!r}: {exc.strerror or exc}"]
+    except PolicyError as exc:
+        return [f"scoring_policy {str(path)!r}: {line}" for line in exc.lines()]
+    return []
 
 
 def load_settings(

@@ -25,7 +25,8 @@ from ..errors import (
     SubscriberAbsent,
     UnknownSubscriber,
 )
-from ..fix import PositionFix, PositionMethod
+from ..fields import read_code, read_decimal
+from ..fix import MAX_RADIUS_M, PositionFix, PositionMethod
 from ..safe_xml import parse_inner_document
 
 if TYPE_CHECKING:
@@ -72,13 +73,11 @@ def parse_answer(text: object, *, carrier: str, msisdn: Msisdn) -> PositionFix:
     if not isinstance(text, str):
         raise MalformedAnswer(f"GetAddressResult is {type(text).__name__}, not a string")
     root = parse_inner_document(text, root_tag="LocResponse")
-    code_text = (root.findtext("ResultCode") or "").strip()
-    if not code_text.isdigit():
-        raise MalformedAnswer(f"ResultCode {code_text!r} is not a number")
+    code = read_code(root.findtext("ResultCode"), "ResultCode")
+    code_text = str(code)
     answered = root.findtext("Msisdn")
     if answered and answered.strip() not in (msisdn.national, msisdn.international):
         raise MalformedAnswer("answer is about another subscriber")
-    code = int(code_text)
     detail = (root.findtext("ResultDesc") or "").strip()
     if code == 0:
         return _fix(root, carrier, stale=False)
@@ -95,8 +94,9 @@ def parse_answer(text: object, *, carrier: str, msisdn: Msisdn) -> PositionFix:
 
 
 def _fix(node: etree._Element, carrier: str, *, stale: bool) -> PositionFix:
-    lat = _number(node, "Latitude")
-    lon = _number(node, "Longitude")
+    lat = read_decimal(node.findtext("Latitude"), "Latitude", low=-90.0, high=90.0)
+    lon = read_decimal(node.findtext("Longitude"), "Longitude", low=-180.0, high=180.0)
+    radius_m = read_decimal(node.findtext("Radius"), "Radius", low=0.0, high=MAX_RADIUS_M)
     crs = (node.findtext("CoordSys") or "WGS84").strip().upper()
     try:
         if crs == "GCJ02":
@@ -110,7 +110,7 @@ def _fix(node: etree._Element, carrier: str, *, stale: bool) -> PositionFix:
         return PositionFix(
             lat=float(lat),
             lon=float(lon),
-            radius_m=_number(node, "Radius"),
+            radius_m=radius_m,
             method=_METHODS.get(
                 (node.findtext("LocMethod") or "").strip().upper(), PositionMethod.UNKNOWN
             ),
@@ -122,14 +122,6 @@ def _fix(node: etree._Element, carrier: str, *, stale: bool) -> PositionFix:
         )
     except ValueError as exc:  # geo's coordinate errors are ValueErrors too
         raise MalformedAnswer(f"impossible fix: {exc}") from exc
-
-
-def _number(node: etree._Element, name: str) -> float:
-    text = node.findtext(name)
-    try:
-        return float((text or "").strip())
-    except ValueError as exc:
-        raise MalformedAnswer(f"{name} {text!r} is not a number") from exc
 
 
 def _time(text: str | None) -> datetime:

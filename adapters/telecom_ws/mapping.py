@@ -25,7 +25,8 @@ from ..errors import (
     SubscriberAbsent,
     UnknownSubscriber,
 )
-from ..fix import PositionFix, PositionMethod
+from ..fields import read_code, read_decimal, read_percent
+from ..fix import MAX_RADIUS_M, PositionFix, PositionMethod
 from ..safe_xml import parse_inner_document
 
 if TYPE_CHECKING:
@@ -65,9 +66,9 @@ _METHODS = {
     "AFLT": PositionMethod.NETWORK,
     "EFLT": PositionMethod.NETWORK,
 }
-_DMS = re.compile(r"(\d{1,3})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d+)?)\s*([NSEW])")
-_DECIMAL = re.compile(r"[-+]?\d{1,3}(?:\.\d+)?")
-_UTC_OFF = re.compile(r"([+-])(\d{2}):?(\d{2})")
+_DMS = re.compile(r"(\d{1,3})\s+(\d{1,2})\s+(\d{1,2}(?:\.\d{1,20})?)\s*([NSEW])", re.ASCII)
+_DECIMAL = re.compile(r"[-+]?\d{1,3}(?:\.\d{1,20})?", re.ASCII)
+_UTC_OFF = re.compile(r"([+-])(\d{2}):?(\d{2})", re.ASCII)
 _BEIJING = timezone(timedelta(hours=8))
 
 
@@ -110,10 +111,7 @@ def parse_answer(text: object, *, carrier: str, msisdn: Msisdn) -> PositionFix:
 
 
 def _error(result: etree._Element, add_info: str | None) -> CarrierError:
-    resid_text = (result.get("resid") or "").strip()
-    if not resid_text.isdigit():
-        raise MalformedAnswer(f"result code {resid_text!r} is not a number")
-    resid = int(resid_text)
+    resid = read_code(result.get("resid"), "result code")
     detail = " - ".join(p.strip() for p in (result.text, add_info) if p and p.strip())
     kind = MLP_ERRORS.get(resid, CarrierUnavailable)
     if kind is CarrierUnavailable:
@@ -136,8 +134,8 @@ def _fix(pd: etree._Element, method_text: str | None, carrier: str) -> PositionF
         raise MalformedAnswer(f"unsupported spatial reference {srs!r}")
     lat = parse_dms(area.findtext("coord/X"), axis="lat")
     lon = parse_dms(area.findtext("coord/Y"), axis="lon")
-    radius_m = _number(area.findtext("radius"), "radius")
-    confidence = pd.findtext("lev_conf")
+    radius_m = read_decimal(area.findtext("radius"), "radius", low=0.0, high=MAX_RADIUS_M)
+    confidence = read_percent(pd.findtext("lev_conf"), "lev_conf")
     try:
         return PositionFix(
             lat=lat,
@@ -147,7 +145,7 @@ def _fix(pd: etree._Element, method_text: str | None, carrier: str) -> PositionF
             fix_time=fix_time,
             carrier=carrier,
             source_crs="WGS84",
-            confidence_pct=int(confidence) if confidence and confidence.isdigit() else None,
+            confidence_pct=confidence,
         )
     except ValueError as exc:
         raise MalformedAnswer(f"impossible fix: {exc}") from exc
@@ -205,10 +203,3 @@ def parse_mlp_time(text: str, utc_off: str | None) -> datetime:
     if offset > timedelta(hours=14):
         raise MalformedAnswer(f"utc_off {utc_off!r} is out of range")
     return naive.replace(tzinfo=timezone(-offset if sign == "-" else offset))
-
-
-def _number(text: str | None, name: str) -> float:
-    try:
-        return float((text or "").strip())
-    except ValueError as exc:
-        raise MalformedAnswer(f"{name} {text!r} is not a number") from exc

@@ -9,6 +9,12 @@ Run: ``.venv/bin/python contrib/bench/adapters_bulkhead.py``
    Peer: one shared pool of 8 worker threads calling zeep with a 3 s operation timeout
    (zeep's own default would wait forever). Ours: CarrierHub.locate_async, per-carrier
    bulkheads, 3 s deadline.
+3. Telecom trickling (issue 14): 8 Telecom answers arrive one byte every 50 ms with their
+   Content-Length declared, so every byte restarts a read timeout; 3.5 s later Telecom is
+   healthy again and 20 locates follow. Peer: plain zeep with a 3 s read timeout on a pool
+   of 4 threads (our Telecom bulkhead's size). Ours: CarrierHub, 3 s deadline, bulkhead 4.
+   Reported: how long the trickled calls held their workers, and how many healthy locates
+   succeed within their 3 s deadline.
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ import contextlib
 import statistics
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, wait
 from importlib.resources import files
 from pathlib import Path
 
@@ -74,8 +80,15 @@ def zeep_telecom(url: str, timeout: object) -> tuple[object, object]:
     return service, string_type
 
 
-def hub_for(telecom_url: str, mobile_url: str, deadline_cap_s: float) -> CarrierHub:
-    common = {"app_id": "YC-GIS", "password_env": "PW", "retry": {"max_retries": 0}}
+def hub_for(
+    telecom_url: str, mobile_url: str, deadline_cap_s: float, *, breaker_threshold: int = 5
+) -> CarrierHub:
+    common = {
+        "app_id": "YC-GIS",
+        "password_env": "PW",
+        "retry": {"max_retries": 0},
+        "breaker": {"failure_threshold": breaker_threshold},
+    }
     region = load_region_config(
         {
             "region": "bench",
@@ -190,12 +203,82 @@ def hung_telecom(telecom: MockCarrierServer, mobile: MockCarrierServer) -> None:
     telecom.carrier.behaviour = Behaviour()
 
 
+def trickling_telecom(telecom: MockCarrierServer, mobile: MockCarrierServer) -> None:
+    trickled = [f"1330001{i:04d}" for i in range(8)]
+    healthy = [f"1330002{i:04d}" for i in range(20)]
+    window_s = 10.0
+
+    # Peer: plain zeep, 3 s read timeout, 4 threads.
+    service, string_type = zeep_telecom(telecom.url, (3, 3))
+
+    def call(num: str) -> float:
+        started = time.perf_counter()
+        service.GetPosition(string_type(TELECOM_REQUEST.format(n=num)))
+        return time.perf_counter() - started
+
+    telecom.carrier.behaviour = Behaviour(mode="trickle", trickle_interval_s=0.05)
+    pool = ThreadPoolExecutor(4)
+    started = time.perf_counter()
+    held = [pool.submit(call, num) for num in trickled]
+    time.sleep(3.5)
+    telecom.carrier.behaviour = Behaviour()
+    calls = [pool.submit(call, num) for num in healthy]
+    done, _ = wait(calls, timeout=3.0)
+    ok_in_deadline = sum(1 for f in done if f.exception() is None)
+    wait(held, timeout=max(0.0, window_s - (time.perf_counter() - started)))
+    still_held = sum(1 for f in held if not f.done())
+    print(
+        f"  plain zeep, 3 s read timeout, 4 threads: trickled calls unfinished "
+        f"after {window_s:.0f} s: {still_held}/8; healthy locates ok within 3 s: "
+        f"{ok_in_deadline}/20"
+    )
+    telecom.carrier.released.set()  # end the trickles so the peer's threads come back
+    pool.shutdown(wait=True, cancel_futures=True)
+    telecom.carrier.released.clear()
+
+    # The breaker would open after 5 timeouts and fail the healthy calls fast (CircuitOpen):
+    # set high here, so the figure is about the bulkhead's slots alone.
+    hub = hub_for(telecom.url, mobile.url, 3, breaker_threshold=1000)
+
+    async def run() -> tuple[list[float], list[float], int, int]:
+        async def one(num: str) -> tuple[float, bool, str]:
+            begun = time.perf_counter()
+            outcome = await hub.locate_async(num, Qos(deadline_s=3), carrier_hint="telecom")
+            kind = "ok" if outcome.error is None else outcome.error.kind
+            return time.perf_counter() - begun, outcome.ok, kind
+
+        telecom.carrier.behaviour = Behaviour(mode="trickle", trickle_interval_s=0.05)
+        first = asyncio.gather(*(one(n) for n in trickled))
+        await asyncio.sleep(3.5)
+        telecom.carrier.behaviour = Behaviour()
+        second = await asyncio.gather(*(one(n) for n in healthy))
+        held_results = await first
+        in_flight = hub.health()["telecom"].in_flight
+        return (
+            [r[0] for r in held_results],
+            [r[0] for r in second],
+            sum(r[1] for r in second),
+            in_flight,
+        )
+
+    held_s, call_s, ok, in_flight = asyncio.run(run())
+    print(
+        f"  CarrierHub, 3 s deadline, bulkhead 4: trickled calls returned after max "
+        f"{max(held_s):.2f} s (workers in flight afterwards: {in_flight}); healthy locates ok "
+        f"within 3 s: {ok}/20, per call {percentiles(call_s)}"
+    )
+    hub.close()
+    telecom.carrier.behaviour = Behaviour()
+
+
 def main() -> None:
     with MockCarrierServer(telecom_app()) as telecom, MockCarrierServer(mobile_app()) as mobile:
         print("1. sequential Mobile locates over loopback HTTP (mock answers at once)")
         sequential(telecom, mobile, 300)
         print("2. Telecom hung: 50 concurrent Mobile locates")
         hung_telecom(telecom, mobile)
+        print("3. Telecom trickling: 8 trickled answers, then 20 locates on healthy Telecom")
+        trickling_telecom(telecom, mobile)
 
 
 if __name__ == "__main__":

@@ -153,9 +153,27 @@ def main() -> None:
         return d <= 100.0
 
     _, b_med = best_and_median_s(naive, repeat)
+
+    def gaussian_rule() -> np.ndarray:
+        """The decision before issue 21: Gaussian σ = a / 1.51, two chndtr calls per visit."""
+        from scipy.special import chndtr
+
+        p, q = np.radians(f_lat), np.radians(lat[shop])
+        s1, s2 = np.sin(0.5 * (q - p)), np.sin(0.5 * np.radians(lon[shop] - f_lon))
+        d = 2 * R_M * np.arcsin(np.sqrt(s1 * s1 + np.cos(p) * np.cos(q) * s2 * s2))
+        s = acc / 1.5096
+        p_in = chndtr((100.0 / s) ** 2, 2.0, (d / s) ** 2)
+        p_out = 1.0 - chndtr((d / s) ** 2, 2.0, (100.0 / s) ** 2)
+        return np.where(p_out < 0.01, 1, np.where(p_in >= 0.9, 0, 2))
+
+    _, g_med = best_and_median_s(gaussian_rule, repeat)
     print(
         f"verify_batch, 100,000 visits     ours best {best:8.4f} s  median {med:8.4f} s"
         f"  | numpy distance<=radius only {b_med:8.4f} s   target <= 1 s"
+    )
+    print(
+        f"   peer: the Gaussian rule before issue 21 (scipy chndtr, no floor/multipath/t)"
+        f" median {g_med:8.4f} s"
     )
     print(
         f"   (genuine GPS set: IN_PLACE {out.count(geo.VerdictKind.IN_PLACE)}, "

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from .state import CarrierState
 
 HANG_MAX_S = 600.0
+REDIRECTED_PATH = "/_mock/redirected"  # where "redirect" answers point by default (a trap)
 SAFE_PARSER_ARGS = {"resolve_entities": False, "no_network": True, "load_dtd": False}
 
 XXE_DOC = (
@@ -84,6 +85,40 @@ async def _drip_body() -> AsyncIterator[bytes]:
         await asyncio.sleep(0.2)
 
 
+def redirect_response(state: CarrierState, request: Request) -> Response:
+    """HTTP 307 (the method and body must be re-sent) to ``redirect_to`` or our trap route."""
+    target = state.behaviour.redirect_to or str(request.base_url).rstrip("/") + REDIRECTED_PATH
+    return Response(b"", status_code=307, headers={"Location": target})
+
+
+def finish(envelope: str, content_type: str, state: CarrierState) -> Response:
+    """The answer as the current mode sends it: plain, GB2312-encoded or trickled."""
+    mode = state.behaviour.mode
+    if mode == "gb2312":
+        declared = envelope.replace('encoding="UTF-8"', 'encoding="gb2312"', 1).replace(
+            'encoding="utf-8"', 'encoding="gb2312"', 1
+        )
+        media_type = content_type.replace("utf-8", "gb2312")
+        return Response(declared.encode("gb2312"), media_type=media_type)
+    body = envelope.encode("utf-8")
+    if mode == "trickle":
+        return StreamingResponse(
+            _trickle_body(body, state),
+            media_type=content_type,
+            headers={"Content-Length": str(len(body))},  # not chunked: one long read
+        )
+    return Response(body, media_type=content_type)
+
+
+async def _trickle_body(body: bytes, state: CarrierState) -> AsyncIterator[bytes]:
+    for index in range(len(body)):
+        if state.released.is_set():  # shutting down: finish the answer at once, framed
+            yield body[index:]
+            return
+        await asyncio.sleep(state.behaviour.trickle_interval_s)
+        yield body[index : index + 1]
+
+
 def control_routes(state: CarrierState) -> list[Route]:
     """``/_mock/behaviour`` and ``/_mock/phones/{msisdn}`` for demos and manual tests."""
 
@@ -101,9 +136,16 @@ def control_routes(state: CarrierState) -> list[Route]:
                 "latency_s": b.latency_s,
                 "method": b.method,
                 "coord_sys": b.coord_sys,
+                "trickle_interval_s": b.trickle_interval_s,
+                "redirect_to": b.redirect_to,
                 "requests_seen": state.requests_seen,
+                "redirected_seen": state.redirected_seen,
             }
         )
+
+    async def redirected(request: Request) -> Response:
+        state.count_redirected()
+        return Response("followed a redirect: the envelope left its origin", status_code=418)
 
     async def phone(request: Request) -> Response:
         msisdn = request.path_params["msisdn"][-11:]
@@ -120,6 +162,7 @@ def control_routes(state: CarrierState) -> list[Route]:
     return [
         Route("/_mock/behaviour", behaviour, methods=["GET", "POST"]),
         Route("/_mock/phones/{msisdn}", phone, methods=["PUT"]),
+        Route(REDIRECTED_PATH, redirected, methods=["GET", "POST"]),
     ]
 
 

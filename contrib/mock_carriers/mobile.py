@@ -19,8 +19,10 @@ from .common import (
     XXE_DOC,
     control_routes,
     delay,
+    finish,
     hostile_response,
     parse_request_xml,
+    redirect_response,
     wsdl_with_address,
 )
 from .state import CarrierState, mobile_state
@@ -117,6 +119,8 @@ def mobile_app(state: CarrierState | None = None) -> Starlette:
         hostile = hostile_response(behaviour.mode, content_type)
         if hostile is not None:
             return hostile
+        if behaviour.mode == "redirect":
+            return redirect_response(carrier, request)
         if behaviour.mode == "fault":
             return Response(_fault(soap12=soap12), status_code=500, media_type=content_type)
         try:
@@ -154,9 +158,7 @@ def mobile_app(state: CarrierState | None = None) -> Starlette:
             age = timedelta(minutes=78) if behaviour.mode == "stale" else timedelta(seconds=2)
             inner = _result(0, msisdn, _position(carrier, msisdn, age=age))
         namespace = "urn:not-tempuri" if behaviour.mode == "wrong_namespace" else TEMPURI
-        return Response(
-            _envelope(inner, soap12=soap12, namespace=namespace), media_type=content_type
-        )
+        return finish(_envelope(inner, soap12=soap12, namespace=namespace), content_type, carrier)
 
     app = Starlette(
         routes=[Route(PATH, endpoint, methods=["GET", "POST"]), *control_routes(carrier)]

@@ -49,7 +49,10 @@ MODES = (
     "truncated",  # envelope cut in the middle
     "wrong_namespace",  # envelope body in a foreign namespace
     "empty",  # empty operation result
-    "drip",  # body trickles out one byte every 0.2 s
+    "drip",  # body trickles out one byte every 0.2 s, chunked
+    "trickle",  # the real answer, Content-Length declared, one byte per trickle_interval_s
+    "redirect",  # HTTP 307 to redirect_to (default: this mock's /_mock/redirected)
+    "gb2312",  # the real answer with the whole envelope encoded in GB2312
 )
 
 
@@ -62,6 +65,8 @@ class Behaviour:
     latency_s: float = 0.0
     method: str = "CELL"  # CELL or GPS
     coord_sys: str = "WGS84"  # datum of Mobile answers: WGS84 or GCJ02
+    trickle_interval_s: float = 0.3  # pause before each byte in "trickle" mode
+    redirect_to: str = ""  # Location of "redirect" answers; empty: /_mock/redirected here
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
@@ -72,6 +77,10 @@ class Behaviour:
             raise ValueError("coord_sys must be WGS84 or GCJ02")
         if not 0 <= self.latency_s <= 600:
             raise ValueError("latency_s must be within [0, 600]")
+        if not 0.001 <= self.trickle_interval_s <= 60:
+            raise ValueError("trickle_interval_s must be within [0.001, 60]")
+        if self.redirect_to and not self.redirect_to.startswith(("http://", "https://")):
+            raise ValueError("redirect_to must be an http(s) URL")
 
 
 @dataclass(slots=True)
@@ -87,6 +96,7 @@ class CarrierState:
     ported_out: set[str] = field(default_factory=set)
     seed: int = 7
     requests_seen: int = 0
+    redirected_seen: int = 0  # requests that followed a "redirect" answer here (never, we hope)
     released: threading.Event = field(default_factory=threading.Event)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _rng: random.Random = field(init=False)
@@ -104,6 +114,11 @@ class CarrierState:
         """Count a SOAP request (tests assert retries and single-flight with this)."""
         with self._lock:
             self.requests_seen += 1
+
+    def count_redirected(self) -> None:
+        """Count a request that arrived by following one of our redirects."""
+        with self._lock:
+            self.redirected_seen += 1
 
     def position_of(self, national: str, radius_m: float) -> tuple[float, float]:
         """The phone's true position plus a realistic error inside ``radius_m``.

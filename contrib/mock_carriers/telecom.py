@@ -17,8 +17,10 @@ from .common import (
     XXE_DOC,
     control_routes,
     delay,
+    finish,
     hostile_response,
     parse_request_xml,
+    redirect_response,
     wsdl_with_address,
 )
 from .state import CarrierState, telecom_state
@@ -123,6 +125,8 @@ def telecom_app(state: CarrierState | None = None) -> Starlette:
         hostile = hostile_response(behaviour.mode, CT)
         if hostile is not None:
             return hostile
+        if behaviour.mode == "redirect":
+            return redirect_response(carrier, request)
         if behaviour.mode == "fault":
             return Response(FAULT, status_code=500, media_type=CT)
         try:
@@ -136,9 +140,9 @@ def telecom_app(state: CarrierState | None = None) -> Starlette:
         msid = slir.findtext("slir/msids/msid") or ""
         client_id, pwd = slir.findtext("hdr/client/id"), slir.findtext("hdr/client/pwd")
         if (client_id, pwd) != (carrier.app_id, carrier.password):
-            return Response(_envelope(_result(3, msid)), media_type=CT)
+            return finish(_envelope(_result(3, msid)), CT, carrier)
         if not carrier.serves(msid[-11:]):
-            return Response(_envelope(_result(4, msid)), media_type=CT)
+            return finish(_envelope(_result(4, msid)), CT, carrier)
         mode = behaviour.mode
         if mode == "code":
             inner = _result(behaviour.code, msid)
@@ -149,7 +153,7 @@ def telecom_app(state: CarrierState | None = None) -> Starlette:
         else:
             inner = _fix(carrier, msid, stale=mode == "stale")
         namespace = "urn:not-the-wsdl" if behaviour.mode == "wrong_namespace" else WSDL_ADDRESS
-        return Response(_envelope(inner, namespace), media_type=CT)
+        return finish(_envelope(inner, namespace), CT, carrier)
 
     async def endpoint(request: Request) -> Response:
         if request.method == "GET":

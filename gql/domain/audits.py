@@ -129,3 +129,5 @@ class AuditRecordInfo:
     auditor_verdict: Verdict
     auditor_distance_m: float | None
     auditor_evidence: Mapping[str, Any]
+    audited_at: datetime | None = None
+    """When the audit was made (the device's time, bounded); ``audited_on`` is its day."""

@@ -20,8 +20,12 @@ __all__ = [
     "EvaluationResultInfo",
     "GoalInfo",
     "PeriodKind",
+    "RankScope",
+    "ReopeningInfo",
+    "ReviewInfo",
     "ScoreEventInfo",
     "ScoreEventKind",
+    "ScoreEventStatus",
 ]
 
 
@@ -46,12 +50,36 @@ class PeriodKind(enum.StrEnum):
     YEAR = "YEAR"
 
 
+class ScoreEventStatus(enum.StrEnum):
+    """Where an input is in its life; only ``RECORDED`` events count in a score.
+
+    ``HELD``: an audit finding whose auditor's own position was not verified in place, waiting
+    for marketing's review. ``PROPOSED``: an input for a closed period, a pending amendment
+    proposal for marketing (never a silent write). ``RETRACTED``: withdrawn while its period
+    was open. ``REJECTED``: a held or proposed input marketing declined.
+    """
+
+    RECORDED = "RECORDED"
+    HELD = "HELD"
+    PROPOSED = "PROPOSED"
+    RETRACTED = "RETRACTED"
+    REJECTED = "REJECTED"
+
+
+class RankScope(enum.StrEnum):
+    """The population a closed result was ranked in."""
+
+    DEPARTMENT = "DEPARTMENT"
+    COMPANY = "COMPANY"
+
+
 @dataclass(frozen=True, slots=True)
 class ScoreEventInfo:
     """One recorded input with who recorded it and when; ``details`` holds its kind's fields.
 
     ``source_key`` makes derived events idempotent (a sales settlement per manager, month and
-    item; an audit finding per audit record and kind).
+    item; an audit finding per audit record and kind). ``status_reason`` says why an event is
+    held or proposed; ``decided_*`` who retracted, accepted or rejected it, when and why.
     """
 
     id: int
@@ -62,6 +90,11 @@ class ScoreEventInfo:
     recorded_at: datetime
     details: Mapping[str, Any]
     source_key: str | None = None
+    status: ScoreEventStatus = ScoreEventStatus.RECORDED
+    status_reason: str | None = None
+    decided_by: int | None = None
+    decided_at: datetime | None = None
+    decision_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +107,35 @@ class AmendmentInfo:
     reason: str
     at: datetime
     changes: Mapping[str, Any]
+    event_id: int | None = None
+    """The input (an accepted proposal) the amendment applied, if any."""
+
+
+@dataclass(frozen=True, slots=True)
+class ReopeningInfo:
+    """A closed period reopened by marketing: which, why, by whom and when."""
+
+    id: int
+    kind: PeriodKind
+    period: str
+    department_id: int | None
+    reason: str
+    reopened_by: int
+    reopened_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewInfo:
+    """A review meeting held (月度/季度工作评价会): of a department's month or the quarter."""
+
+    id: int
+    kind: PeriodKind
+    period: str
+    department_id: int | None
+    held_on: date
+    recorded_by: int
+    recorded_at: datetime
+    note: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +157,11 @@ class EvaluationResultInfo:
     closed_by: int
     closed_at: datetime
     amendments: tuple[AmendmentInfo, ...] = field(default=())
+    revision: int = 1
+    """1 for the first closing; each re-closing after a reopening adds one (history kept)."""
+    scope: RankScope = RankScope.DEPARTMENT
+    reopening: ReopeningInfo | None = None
+    """Set when the period was reopened: the result is then superseded, kept in the file."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,3 +180,5 @@ class GoalInfo:
     created_by: int
     created_at: datetime
     updated_at: datetime
+    lowest: float | None = None
+    highest: float | None = None

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from datetime import date
+    from datetime import date, datetime
+
 
 __all__ = ["MonthlyTarget", "SalesOrder", "SalesOrderDraft", "fen_from_yuan", "yuan_from_fen"]
 
@@ -79,6 +80,8 @@ class MonthlyTarget:
     month: date
     volume_cartons: int
     amount_yuan: Decimal
+    set_by: int | None = None
+    set_at: datetime | None = None
 
     def __post_init__(self) -> None:
         if self.month.day != 1:

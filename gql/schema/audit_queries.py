@@ -54,10 +54,16 @@ class AuditQuery:
         plan_id: Annotated[strawberry.ID, strawberry.argument(description="AuditPlan ID.")],
         first_day: Annotated[
             dt.date | None,
-            strawberry.argument(description="First day asked about; default plan date − 29."),
+            strawberry.argument(
+                description="First day asked about; default 29 days before the last day."
+            ),
         ] = None,
         last_day: Annotated[
-            dt.date | None, strawberry.argument(description="Last day; default the plan date.")
+            dt.date | None,
+            strawberry.argument(
+                description="Last day; default the last audit's day (the plan date before any). "
+                "Only visits before each audit count against its answer."
+            ),
         ] = None,
     ) -> AuditCrossCheckType:
         """Verdicts and discrepancies."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
+import tracemalloc
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -18,6 +20,7 @@ from adapters import (
     MalformedAnswer,
     ManualClock,
     Qos,
+    UnknownSubscriber,
     load_registry,
 )
 from contrib.mock_carriers import Behaviour, MockCarrierServer, mobile_app, telecom_app
@@ -44,8 +47,14 @@ def servers() -> Iterator[dict[str, MockCarrierServer]]:
 
 
 @pytest.fixture
+def live_clock() -> ManualClock:
+    """A hand-moved clock standing at the real now (the mocks time their fixes by the wall)."""
+    return ManualClock(datetime.now(UTC))
+
+
+@pytest.fixture
 def live_hub(
-    servers: dict[str, MockCarrierServer], clock: ManualClock
+    servers: dict[str, MockCarrierServer], live_clock: ManualClock
 ) -> Iterator[Callable[..., CarrierHub]]:
     """Hubs pointing at the mock servers; behaviours are reset after each test."""
     hubs: list[CarrierHub] = []
@@ -62,7 +71,7 @@ def live_hub(
         hub = CarrierHub.from_config(
             region,
             load_registry({c.adapter for c in region.carriers}),
-            clock=None if real_clock else clock,
+            clock=None if real_clock else live_clock,
         )
         hubs.append(hub)
         return hub
@@ -167,7 +176,9 @@ def test_with_telecom_hung_fifty_concurrent_mobile_locates_complete(
 
 
 def test_breaker_opens_after_repeated_failures_and_recovers(
-    servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub], clock: ManualClock
+    servers: dict[str, MockCarrierServer],
+    live_hub: Callable[..., CarrierHub],
+    live_clock: ManualClock,
 ) -> None:
     """Three SOAP faults open Telecom's circuit; after the reset a healthy carrier closes it."""
     carrier = servers["telecom"].carrier
@@ -186,7 +197,7 @@ def test_breaker_opens_after_repeated_failures_and_recovers(
     assert isinstance(blocked.error, CircuitOpen)
     assert carrier.requests_seen == seen  # failing fast: nothing sent
     carrier.behaviour = Behaviour()
-    clock.advance(60)
+    live_clock.advance(60)
     assert hub.locate(TELECOM_PHONE, Qos(), carrier_hint="telecom").ok
     assert hub.breaker_state("telecom") is BreakerState.CLOSED
 
@@ -246,3 +257,94 @@ def test_result_code_switch_reaches_the_caller_as_a_typed_error(
     assert outcome.error is not None
     assert outcome.error.kind == kind
     assert outcome.error.code == str(code)
+
+
+HOSTILE_DEADLINE_S = 3.0
+SLACK_S = 0.7
+HOSTILE_KINDS: dict[str, tuple[dict[str, Any], Callable[[Any], bool]]] = {
+    "hang": ({"mode": "hang"}, lambda o: isinstance(o.error, CarrierTimeout)),
+    "fault": (
+        {"mode": "fault"},
+        lambda o: type(o.error) is CarrierUnavailable and not o.error.transient,
+    ),
+    "html": ({"mode": "html"}, lambda o: o.error is not None and o.error.code == "HTTP 503"),
+    "xxe": ({"mode": "xxe"}, lambda o: isinstance(o.error, MalformedAnswer)),
+    "billion_laughs": ({"mode": "billion_laughs"}, lambda o: isinstance(o.error, MalformedAnswer)),
+    "fifty_megabytes": ({"mode": "huge"}, lambda o: isinstance(o.error, MalformedAnswer)),
+    "truncated": ({"mode": "truncated"}, lambda o: isinstance(o.error, MalformedAnswer)),
+    "wrong_namespace": (
+        {"mode": "wrong_namespace"},
+        lambda o: isinstance(o.error, MalformedAnswer),
+    ),
+    "empty": ({"mode": "empty"}, lambda o: isinstance(o.error, MalformedAnswer)),
+    "gb2312_envelope": ({"mode": "gb2312"}, lambda o: o.ok and not o.fix.stale),
+    "stale": ({"mode": "stale"}, lambda o: o.ok and o.fix.stale),
+    "unknown_subscriber": ({}, lambda o: isinstance(o.error, UnknownSubscriber)),
+    "redirect": (
+        {"mode": "redirect"},
+        lambda o: type(o.error) is CarrierUnavailable and o.error.code == "HTTP 307",
+    ),
+    "trickle": ({"mode": "trickle"}, lambda o: isinstance(o.error, CarrierTimeout)),
+    "drip": ({"mode": "drip"}, lambda o: isinstance(o.error, CarrierTimeout)),
+}
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE_KINDS))
+@pytest.mark.parametrize("carrier", ["telecom", "mobile"])
+def test_every_hostile_kind_ends_as_typed_evidence_within_the_deadline(
+    servers: dict[str, MockCarrierServer],
+    live_hub: Callable[..., CarrierHub],
+    carrier: str,
+    kind: str,
+) -> None:
+    """Issue 14's hostile carrier, kind by kind, through real zeep and real sockets.
+
+    Resets are in ``test_answers_are_input`` (uvicorn cannot send a TCP RST).
+    """
+    behaviour, expected = HOSTILE_KINDS[kind]
+    server = servers[carrier].carrier
+    server.behaviour = Behaviour(**behaviour)
+    phone = TELECOM_PHONE if carrier == "telecom" else MOBILE_PHONE
+    if kind == "unknown_subscriber":
+        phone = "17012345678"  # a prefix neither mock issued: both are asked, both disown it
+    hub = live_hub(**{carrier: {"breaker": {"failure_threshold": 100}}})
+    started = time.monotonic()
+    outcome = hub.locate(phone, Qos(deadline_s=HOSTILE_DEADLINE_S), carrier_hint=carrier)
+    elapsed_s = time.monotonic() - started
+    assert expected(outcome), outcome
+    assert elapsed_s < HOSTILE_DEADLINE_S + SLACK_S
+    assert server.redirected_seen == 0
+    for exchange in outcome.exchanges:
+        assert PASSWORD not in exchange.request + (exchange.response or "")
+        assert len(exchange.response or "") < 70_000
+    assert hub.health()[carrier].in_flight == 0  # the worker is free again, even after a hang
+
+
+def test_a_redirect_to_another_origin_never_reaches_it(
+    servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub]
+) -> None:
+    """Telecom redirects to the Mobile mock: Mobile's trap route stays untouched."""
+    trap = servers["mobile"].url + "/_mock/redirected"
+    servers["telecom"].carrier.behaviour = Behaviour(mode="redirect", redirect_to=trap)
+    seen = servers["mobile"].carrier.requests_seen
+    outcome = live_hub().locate(TELECOM_PHONE, Qos(deadline_s=5), carrier_hint="telecom")
+    assert isinstance(outcome.error, CarrierUnavailable)
+    assert trap in outcome.error.detail
+    assert servers["mobile"].carrier.redirected_seen == 0
+    assert servers["mobile"].carrier.requests_seen == seen
+
+
+def test_a_fifty_megabyte_answer_is_refused_in_bounded_memory(
+    servers: dict[str, MockCarrierServer], live_hub: Callable[..., CarrierHub]
+) -> None:
+    """Python allocations peak far below the answer's size while it is refused."""
+    servers["mobile"].carrier.behaviour = Behaviour(mode="huge")
+    hub = live_hub()
+    tracemalloc.start()
+    try:
+        outcome = hub.locate(MOBILE_PHONE, Qos(deadline_s=5), carrier_hint="mobile")
+        _, peak_bytes = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(outcome.error, MalformedAnswer)
+    assert peak_bytes < 12 * 1024 * 1024, peak_bytes  # the body cap is 1 MiB

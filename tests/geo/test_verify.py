@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from geo import (
+    MAX_ACCURACY_M,
+    ErrorModel,
     FixSource,
     Flag,
     Gcj02,
+    GeoError,
     InvalidAccuracy,
     InvalidArgument,
     InvalidRadius,
@@ -54,7 +60,7 @@ def test_a_sharp_fix_at_the_shop_is_in_place_with_its_evidence() -> None:
     assert v.reasons == (Reason.WITHIN_RADIUS,)
     assert v.distance_m == pytest.approx(20.0, abs=0.1)
     assert v.probability_within is not None
-    assert v.probability_within > 0.99
+    assert v.probability_within > 0.98  # the 5 % multipath circle keeps it below 1
     assert v.radius_m == 100.0
     (ev,) = v.evidence
     assert (ev.source, ev.raw, ev.used, ev.accuracy_m) == (
@@ -198,16 +204,58 @@ def test_device_and_carrier_disagreement_is_flagged_and_not_in_place_is_not_clai
     assert Reason.FIXES_DISAGREE in v.reasons
 
 
-def test_consistent_fixes_are_fused_into_a_sharper_estimate() -> None:
-    """Two agreeing fixes give a σ smaller than either alone."""
-    a, b = gps(north_of(SHOP, 5.0), 20.0), gps(north_of(SHOP, -5.0), 20.0)
+def test_consistent_fixes_of_independent_sources_are_fused_into_a_sharper_estimate() -> None:
+    """A GPS and a Wi-Fi fix that agree give a σ smaller than either alone."""
+    a = gps(north_of(SHOP, 5.0), 20.0)
+    south = north_of(SHOP, -5.0)
+    b = PositionFix(south.lat, south.lon, "WGS84", 20.0, FixSource.DEVICE_WIFI, NOW)
     v = verify_visit([a, b], SHOP, POLICY, now=NOW)
     single = verify_visit(a, SHOP, POLICY, now=NOW)
     assert v.sigma_m is not None
     assert single.sigma_m is not None
-    assert v.sigma_m < single.sigma_m
+    assert v.sigma_m == pytest.approx(single.sigma_m / 2**0.5, rel=1e-6)
     assert v.distance_m is not None
     assert v.distance_m < 1.0
+
+
+def test_nineteen_copies_of_a_cell_fix_prove_no_more_than_one() -> None:
+    """19 identical 150 m cell fixes at the shop stay INCONCLUSIVE at 50 m, σ unchanged.
+
+    Before issue 21 the copies were averaged as independent: σ/√19 proved presence.
+    """
+    one = verify_visit(cell(SHOP), SHOP, POLICY, now=NOW, radius_m=50.0)
+    many = verify_visit([cell(SHOP)] * 19, SHOP, POLICY, now=NOW, radius_m=50.0)
+    assert many.kind is VerdictKind.INCONCLUSIVE
+    assert Reason.ACCURACY_COARSER_THAN_RADIUS in many.reasons
+    assert many.sigma_m == pytest.approx(one.sigma_m)
+    assert many.probability_within == pytest.approx(one.probability_within)
+    jittered = [cell(north_of(SHOP, 0.5 * k)) for k in range(19)]  # within 9 m: near-identical
+    assert verify_visit(jittered, SHOP, POLICY, now=NOW, radius_m=50.0).kind is (
+        VerdictKind.INCONCLUSIVE
+    )
+
+
+def test_repeat_correlation_is_a_policy_setting_but_copies_always_count_once() -> None:
+    """With repeat_correlation 0, distinct GPS fixes average; identical ones still do not."""
+    independent = VisitPolicy(
+        source_rules={FixSource.DEVICE_GPS: SourceRule(repeat_correlation=0.0)}
+    )
+    a, b = gps(north_of(SHOP, 8.0), 20.0), gps(north_of(SHOP, -8.0), 20.0)
+    single = verify_visit(a, SHOP, independent, now=NOW).sigma_m
+    assert single is not None
+    pair = verify_visit([a, b], SHOP, independent, now=NOW).sigma_m
+    assert pair == pytest.approx(single / 2**0.5)
+    assert verify_visit([a, a, a], SHOP, independent, now=NOW).sigma_m == pytest.approx(single)
+    correlated = verify_visit([a, b], SHOP, POLICY, now=NOW).sigma_m  # default: 1
+    assert correlated == pytest.approx(single)
+
+
+def test_device_gps_and_carrier_agps_share_their_errors() -> None:
+    """The handheld's GPS and the carrier's A-GPS are one GNSS group: no extra evidence."""
+    a = gps(SHOP, 20.0)
+    b = PositionFix(SHOP.lat, SHOP.lon, "WGS84", 20.0, FixSource.CARRIER_AGPS, NOW)
+    both = verify_visit([a, b], SHOP, POLICY, now=NOW).sigma_m
+    assert both == pytest.approx(verify_visit(a, SHOP, POLICY, now=NOW).sigma_m)
 
 
 def test_a_nearer_retailer_is_reported_from_an_index_or_a_list() -> None:
@@ -279,3 +327,172 @@ def test_bad_input_raises_typed_errors_naming_the_value() -> None:
         PositionFix(28.0, 120.7, "WGS84", 10.0, "SATELLITE", NOW)  # type: ignore[arg-type]
     with pytest.raises(InvalidArgument, match="VisitPolicy"):
         verify_visit(gps(SHOP), SHOP, {"radius": 5}, now=NOW)  # type: ignore[arg-type]
+
+
+# --- issue 21: verdicts under real noise, and numbers that cannot crash it -------------
+
+
+def test_a_sharp_gps_claim_just_outside_a_small_radius_is_not_an_accusation() -> None:
+    """A fix claiming 5 m, 45 m from the shop at r = 30 m is not NOT_IN_PLACE (multipath).
+
+    Taken at its word (Gaussian, σ = 5 / 1.51) the fix would be rejected; the GNSS
+    multipath circle of the policy keeps it INCONCLUSIVE. 400 m away it still is rejected.
+    """
+    assert ErrorModel(5.0 / 1.5096).outside_p_value(45.0, 30.0) < POLICY.max_outside_p_value
+    v = verify_visit(gps(north_of(SHOP, 45.0), 5.0), SHOP, POLICY, now=NOW, radius_m=30.0)
+    assert v.kind is VerdictKind.INCONCLUSIVE
+    assert v.outside_p_value is not None
+    assert v.outside_p_value >= POLICY.max_outside_p_value
+    far = verify_visit(gps(north_of(SHOP, 400.0), 5.0), SHOP, POLICY, now=NOW, radius_m=30.0)
+    assert far.kind is VerdictKind.NOT_IN_PLACE
+
+
+def test_the_gnss_floor_is_a_policy_setting() -> None:
+    """Without multipath circle and floor the fix is rejected; tiny claims are floored."""
+    bare = VisitPolicy(source_rules={FixSource.DEVICE_GPS: SourceRule()})
+    v = verify_visit(gps(north_of(SHOP, 45.0), 5.0), SHOP, bare, now=NOW, radius_m=30.0)
+    assert v.kind is VerdictKind.NOT_IN_PLACE
+    floored = verify_visit(gps(SHOP, 1.0), SHOP, POLICY, now=NOW)
+    assert floored.sigma_m == pytest.approx(5.0 / 1.5096, rel=1e-3)
+    assert floored.evidence[0].accuracy_m == 1.0  # the evidence keeps what was stated
+
+
+def test_nearer_retailer_needs_another_shop_to_be_likelier_by_the_error_model() -> None:
+    """Same-building shops are never named; a sharp fix on another shop is, with a probability."""
+    others = [Neighbour(2, north_of(SHOP, 3.0)), Neighbour(3, Wgs84(SHOP.lat, SHOP.lon + 4e-5))]
+    v = verify_visit(
+        gps(north_of(SHOP, 2.0), 10.0), SHOP, POLICY, now=NOW, retailer_id=1, neighbours=others
+    )
+    assert Flag.NEARER_RETAILER not in v.flags  # 2 m vs 1 m: nothing to choose between them
+    across = north_of(SHOP, 40.0)
+    v = verify_visit(
+        gps(across, 5.0), SHOP, POLICY, now=NOW, retailer_id=1, neighbours=[Neighbour(4, across)]
+    )
+    assert [n.retailer_id for n in v.nearer_retailers] == [4]
+    assert v.nearer_retailers[0].probability >= POLICY.nearer_retailer_probability
+    coarse = verify_visit(
+        cell(across, 150.0), SHOP, POLICY, now=NOW, retailer_id=1, neighbours=[Neighbour(4, across)]
+    )
+    assert Flag.NEARER_RETAILER not in coarse.flags  # a 150 m cell fix cannot tell 40 m apart
+    strict = VisitPolicy(nearer_retailer_probability=0.999999)
+    v = verify_visit(
+        gps(across, 5.0), SHOP, strict, now=NOW, retailer_id=1, neighbours=[Neighbour(4, across)]
+    )
+    assert Flag.NEARER_RETAILER not in v.flags
+
+
+def test_at_most_max_nearer_retailers_are_named_likeliest_first() -> None:
+    """A fix amid 40 shops names at most five, ordered by probability."""
+    spot = north_of(SHOP, 300.0)
+    ring = [Neighbour(10 + k, north_of(spot, 1.0 * k)) for k in range(40)]
+    v = verify_visit(gps(spot, 5.0), SHOP, POLICY, now=NOW, retailer_id=1, neighbours=ring)
+    assert 1 <= len(v.nearer_retailers) <= POLICY.max_nearer_retailers
+    probabilities = [n.probability for n in v.nearer_retailers]
+    assert probabilities == sorted(probabilities, reverse=True)
+    none = VisitPolicy(max_nearer_retailers=0)
+    assert (
+        verify_visit(
+            gps(spot, 5.0), SHOP, none, now=NOW, retailer_id=1, neighbours=ring
+        ).nearer_retailers
+        == ()
+    )
+
+
+def test_a_carrier_fix_dated_five_years_ahead_is_rejected_with_a_reason() -> None:
+    """FIX_FROM_FUTURE names why; the evidence marks the fix future and unused."""
+    ahead = PositionFix(
+        SHOP.lat, SHOP.lon, "WGS84", 20.0, FixSource.CARRIER_AGPS, NOW + timedelta(days=5 * 365)
+    )
+    v = verify_visit(ahead, SHOP, POLICY, now=NOW)
+    assert v.kind is VerdictKind.INCONCLUSIVE
+    assert v.reasons == (Reason.NO_USABLE_FIX, Reason.FIX_FROM_FUTURE)
+    assert Flag.FUTURE_FIX in v.flags
+    (ev,) = v.evidence
+    assert (ev.future, ev.used) == (True, False)
+    with_device = verify_visit([gps(SHOP), ahead], SHOP, POLICY, now=NOW)
+    assert with_device.kind is VerdictKind.IN_PLACE  # judged on the device fix alone
+    assert Reason.FIX_FROM_FUTURE in with_device.reasons
+    skewed = PositionFix(
+        SHOP.lat, SHOP.lon, "WGS84", 20.0, FixSource.CARRIER_AGPS, NOW + timedelta(seconds=20)
+    )
+    ok = verify_visit(skewed, SHOP, POLICY, now=NOW)
+    assert ok.kind is VerdictKind.IN_PLACE
+    assert Reason.FIX_FROM_FUTURE not in ok.reasons
+
+
+def test_absurd_radii_and_accuracies_are_typed_errors_not_overflows() -> None:
+    """1e308 m radius and 1e160 m accuracy are InvalidRadius / InvalidAccuracy (issue 14 #12)."""
+    with pytest.raises(InvalidRadius, match="circumference"):
+        verify_visit(gps(SHOP), SHOP, POLICY, now=NOW, radius_m=1e308)
+    with pytest.raises(InvalidAccuracy, match="circumference"):
+        cell(SHOP, 1e308)
+    with pytest.raises(InvalidAccuracy):
+        gps(SHOP, 1e160)
+    with pytest.raises(InvalidAccuracy, match="below"):
+        gps(SHOP, 1e-300)
+    with pytest.raises(InvalidRadius):
+        VisitPolicy(radius_by_area={"x": 1e300})
+    with pytest.raises(InvalidRadius):
+        PreviousEvent(SHOP, NOW, accuracy_m=1e300)
+    with pytest.raises(InvalidArgument):
+        VisitPolicy(max_nearer_retailers=-1)
+    with pytest.raises(InvalidArgument):
+        SourceRule(multipath_share=0.9, multipath_m=50.0)
+
+
+def test_the_largest_accuracy_gives_a_verdict_with_a_reason() -> None:
+    """A fix as wide as half the Earth: INCONCLUSIVE, ACCURACY_COARSER_THAN_RADIUS, finite."""
+    wide = [gps(SHOP, MAX_ACCURACY_M), cell(north_of(SHOP, 10.0), MAX_ACCURACY_M)]
+    v = verify_visit(wide, SHOP, POLICY, now=NOW, radius_m=MAX_ACCURACY_M / 2)
+    assert v.kind is VerdictKind.INCONCLUSIVE
+    assert Reason.ACCURACY_COARSER_THAN_RADIUS in v.reasons
+    for value in (v.distance_m, v.probability_within, v.outside_p_value, v.sigma_m):
+        assert value is not None
+        assert math.isfinite(value)
+
+
+coordinates = st.tuples(st.floats(-90.0, 90.0), st.floats(-180.0, 180.0))
+metres = st.one_of(
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from([0.0, 5e-324, 0.01, 1.0, 150.0, 2.0e7, MAX_ACCURACY_M, 2.1e7, 1e160, 1e308]),
+)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    fixes=st.lists(
+        st.tuples(
+            coordinates, metres, st.sampled_from(list(FixSource)), st.integers(-(10**9), 10**9)
+        ),
+        max_size=4,
+    ),
+    shop=coordinates,
+    radius_m=metres,
+)
+def test_any_numbers_give_a_verdict_or_a_typed_error(
+    fixes: list[tuple[tuple[float, float], float, FixSource, int]],
+    shop: tuple[float, float],
+    radius_m: float,
+) -> None:
+    """No OverflowError, ZeroDivisionError or NaN verdict, whatever the numbers."""
+    try:
+        built = [
+            PositionFix(lat, lon, "WGS84", acc, source, NOW + timedelta(seconds=dt))
+            for (lat, lon), acc, source, dt in fixes
+        ]
+        v = verify_visit(
+            built,
+            Wgs84(*shop),
+            POLICY,
+            now=NOW,
+            radius_m=radius_m,
+            neighbours=[Neighbour(9, Wgs84(*shop))],
+            retailer_id=1,
+            previous_event=PreviousEvent(Wgs84(*shop), NOW - timedelta(hours=1)),
+        )
+    except GeoError:
+        return
+    for value in (v.distance_m, v.probability_within, v.outside_p_value, v.sigma_m):
+        assert value is None or math.isfinite(value)
+    assert all(math.isfinite(e.probability_within) and math.isfinite(e.sigma_m) for e in v.evidence)
+    assert all(0.0 <= n.probability <= 1.0 for n in v.nearer_retailers)

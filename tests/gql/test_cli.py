@@ -97,3 +97,33 @@ def test_schema_check_reports_drift(
     capsys.readouterr()
     assert main(["export-schema", "--check", str(sdl)]) == 1
     assert "BREAKING" in capsys.readouterr().err
+
+
+def test_targets_import_is_all_or_nothing_and_idempotent(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`visitgis import targets`: a bad row fails the file naming its line; a good file inserts
+    and, imported again, changes nothing."""
+    assert main(["db", "upgrade"]) == 0
+    assert main(["demo", "seed", "--seed", "7"]) == 0
+    capsys.readouterr()
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "manager_staff_no,month,volume_cartons,amount_yuan\n"
+        "W0010,2027-01,1200,245000.00\nW0010,2027-13,1200,245000.00\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "targets", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad}:3: month:" in err
+    assert "nothing was imported" in err
+    good = tmp_path / "good.csv"
+    good.write_text(
+        "manager_staff_no,month,volume_cartons,amount_yuan\n"
+        "W0010,2027-01,1200,245000.00\nW0011,2027-01,900,180000.50\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "targets", str(good)]) == 0
+    assert "2 inserted, 0 updated, 0 unchanged" in capsys.readouterr().out
+    assert main(["import", "targets", str(good)]) == 0
+    assert "0 inserted, 0 updated, 2 unchanged" in capsys.readouterr().out

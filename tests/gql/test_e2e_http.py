@@ -204,7 +204,12 @@ def _wait_for_subscriber(service: Service) -> None:
 def test_the_service_is_ready_with_carriers_configured(service: Service) -> None:
     """Health and readiness answer over HTTP once the lifespan has run."""
     assert service.client.get("/healthz").json() == {"status": "ok"}
-    assert service.client.get("/readyz").json() == {"status": "ready"}
+    ready = service.client.get("/readyz").json()
+    assert ready["status"] == "ready"
+    assert {cid: c["breaker"] for cid, c in ready["carriers"].items()} == {
+        "telecom": "closed",
+        "mobile": "closed",
+    }
 
 
 def test_a_managers_day_end_to_end(service: Service) -> None:

@@ -85,3 +85,40 @@ def test_unknown_top_level_key_in_settings_file_is_refused(tmp_path: Path) -> No
     file.write_text("prot = 8000\n")
     with pytest.raises(SettingsError, match="unknown key 'prot'"):
         load_settings(env={}, settings_file=file)
+
+
+def test_a_regions_scoring_policy_is_checked_at_start_one_line_per_problem(
+    tmp_path: Path,
+) -> None:
+    """VISITGIS_SCORING_POLICY names a region's file; every problem in it is its own line, and
+    a good file is the policy the service runs on."""
+    from importlib import resources
+
+    from gql.context import AppState
+    from gql.store.db import create_engine_for, session_factory
+
+    text = (
+        resources.files("gql.services.evaluations.rules").joinpath("policy.toml").read_text("utf-8")
+    )
+    bad = tmp_path / "bad.toml"
+    bad.write_text(
+        text.replace("breach_points = 5.0", "breach_points = -5.0").replace(
+            'breach_window = "rolling_12_months"', 'breach_window = "decade"'
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(SettingsError) as info:
+        load_settings({"VISITGIS_SCORING_POLICY": str(bad)})
+    assert len(info.value.problems) == 2
+    assert all(p.startswith(f"scoring_policy '{bad}': policy key") for p in info.value.problems)
+    with pytest.raises(SettingsError, match="No such file"):
+        load_settings({"VISITGIS_SCORING_POLICY": str(tmp_path / "missing.toml")})
+    good = tmp_path / "region.toml"
+    good.write_text(text.replace('version = "2026.1-paper"', 'version = "region-7"'), "utf-8")
+    settings = load_settings({"VISITGIS_SCORING_POLICY": str(good)})
+    engine = create_engine_for(f"sqlite:///{tmp_path / 'x.sqlite3'}")
+    try:
+        state = AppState.build(settings, engine, session_factory(engine))
+        assert state.policy.version == "region-7"
+    finally:
+        engine.dispose()

@@ -20,10 +20,12 @@ class AuditFindingsRecordInput:
 
     plan_id: strawberry.ID = strawberry.field(description="The audit plan.")
     first_day: dt.date | None = strawberry.field(
-        default=None, description="First day asked about; default plan date − 29."
+        default=None, description="First day asked about; default 29 days before the last day."
     )
     last_day: dt.date | None = strawberry.field(
-        default=None, description="Last day; default the plan date."
+        default=None,
+        description="Last day; default the last audit's day (the plan date before any). "
+        "Only visits before each audit count against its answer.",
     )
 
 

@@ -16,13 +16,28 @@ from gql.schema.mutations.audit_plan_adjust import AuditPlanAdjustPayload, audit
 from gql.schema.mutations.audit_plan_create import AuditPlanCreatePayload, audit_plan_create
 from gql.schema.mutations.audit_record_submit import AuditRecordSubmitPayload, audit_record_submit
 from gql.schema.mutations.evaluation_amend import EvaluationAmendPayload, evaluation_amend
-from gql.schema.mutations.evaluation_close import EvaluationClosePayload, evaluation_close
+from gql.schema.mutations.evaluation_close import (
+    EvaluationClosePayload,
+    EvaluationReopenPayload,
+    evaluation_close,
+    evaluation_reopen,
+)
+from gql.schema.mutations.evaluation_review_record import (
+    EvaluationReviewRecordPayload,
+    evaluation_review_record,
+)
 from gql.schema.mutations.goal_set import GoalPayload, goal_set, goal_track
 from gql.schema.mutations.retailer_create import RetailerCreatePayload, retailer_create
 from gql.schema.mutations.retailer_update import RetailerUpdatePayload, retailer_update
+from gql.schema.mutations.sales_target_set import SalesTargetSetPayload, sales_target_set
 from gql.schema.mutations.schedule_proposal_create import (
     ScheduleProposalCreatePayload,
     schedule_proposal_create,
+)
+from gql.schema.mutations.score_event_decide import (
+    ScoreEventPayload,
+    score_event_decide,
+    score_event_retract,
 )
 from gql.schema.mutations.score_event_record import ScoreEventRecordPayload, score_event_record
 from gql.schema.mutations.territory_proposal_apply import (
@@ -124,16 +139,43 @@ class AuditMutations:
 
 @strawberry.type
 class ScoreMutations:
-    """Score events, closing, amendments and goals (marketing; goals also heads and managers)."""
+    """Score events, targets, closing, reopening, amendments, reviews and goals."""
 
     score_event_record: ScoreEventRecordPayload = payload_mutation(
-        score_event_record, "Record one input of the evaluation."
+        score_event_record,
+        "Record one input of the evaluation (marketing: any kind; heads: discipline and basic "
+        "work of their department; auditors: findings citing their own audit records).",
+    )
+    score_event_retract: ScoreEventPayload = payload_mutation(
+        score_event_retract, "Withdraw a recorded input while its month is open (reason kept)."
+    )
+    score_event_decide: ScoreEventPayload = payload_mutation(
+        score_event_decide,
+        "Accept or reject a held finding or an amendment proposal (marketing).",
+    )
+    sales_target_set: SalesTargetSetPayload = payload_mutation(
+        sales_target_set,
+        "Set a manager's monthly sales target (marketing; idempotent).",
+        aliases={"amount_yuan": ("amount",)},
     )
     evaluation_close: EvaluationClosePayload = payload_mutation(
-        evaluation_close, "Close a month, quarter or year for a department (marketing only)."
+        evaluation_close,
+        "Close a month (after its last business day), quarter or year (once its months are "
+        "closed) for a department or the company (marketing only).",
+    )
+    evaluation_reopen: EvaluationReopenPayload = payload_mutation(
+        evaluation_reopen,
+        "Reopen a closed period with a reason; its results stay on file and the next closing "
+        "writes their next revision (marketing only).",
     )
     evaluation_amend: EvaluationAmendPayload = payload_mutation(
-        evaluation_amend, "Change a closed result by a recorded amendment (marketing only)."
+        evaluation_amend,
+        "Change a closed result by a recorded amendment; totals are derived (marketing only).",
+    )
+    evaluation_review_record: EvaluationReviewRecordPayload = payload_mutation(
+        evaluation_review_record,
+        "Record a review meeting held: a department's month (its heads, marketing) or the "
+        "quarter (marketing).",
     )
     goal_set: GoalPayload = payload_mutation(
         goal_set, "Set a quantified goal (at most five per period)."

@@ -21,11 +21,21 @@ class GoalSetInput:
 
     manager_id: strawberry.ID = strawberry.field(description="The manager.")
     period: str = strawberry.field(description="2026-10, 2026-Q4 or 2026.")
-    title: str = strawberry.field(description="What is measured.")
-    unit: str = strawberry.field(description="Unit, e.g. % or cartons.")
+    title: str = strawberry.field(description="What is measured (at most 120 characters).")
+    unit: str = strawberry.field(description="Unit, e.g. % or cartons (at most 16 characters).")
     baseline: float = strawberry.field(description="Starting value.")
     target: float = strawberry.field(description="Value to reach.")
     direction: DirectionEnum = strawberry.field(description="Raise or lower.")
+    lowest: float | None = strawberry.field(
+        default=None,
+        description="Lowest value a measurement may take; default: the goal's span below it "
+        "(not below 0 for a goal measured from 0 up; 0 for a % goal).",
+    )
+    highest: float | None = strawberry.field(
+        default=None,
+        description="Highest value a measurement may take; default: the span above it (100 "
+        "for a % goal).",
+    )
 
 
 @strawberry.input(description="The latest measured value of a goal.")
@@ -33,7 +43,7 @@ class GoalTrackInput:
     """Progress."""
 
     goal_id: strawberry.ID = strawberry.field(description="The goal.")
-    current: float = strawberry.field(description="Measured value.")
+    current: float = strawberry.field(description="Measured value, within the goal's range.")
 
 
 @strawberry.type(description="Result of `goalSet` / `goalTrack`.")
@@ -57,6 +67,8 @@ def goal_set(info: strawberry.Info[Context, None], input: GoalSetInput) -> GoalP
             baseline=input.baseline,
             target=input.target,
             direction=scoring.Direction(input.direction),
+            lowest=input.lowest,
+            highest=input.highest,
         )
     )
     return GoalPayload(goal=GoalType.from_domain(view))

@@ -1,4 +1,9 @@
-"""``scoreEventRecord``: record one input of the evaluation (marketing; auditors: findings)."""
+"""``scoreEventRecord``: record one input of the evaluation.
+
+Marketing records every kind; a department's heads record discipline (RULE_BREACH, COMPLAINT,
+LEAVE) and BASIC_WORK_CHECK for their department; auditors record AUDIT_FINDINGs citing an
+audit record of their own plan.
+"""
 
 from __future__ import annotations
 
@@ -29,39 +34,48 @@ class ScoreEventRecordInput:
 
     manager_id: strawberry.ID = strawberry.field(description="The manager it is about.")
     kind: ScoreEventKindEnum = strawberry.field(description="What kind of input.")
-    occurred_on: dt.date = strawberry.field(description="When it happened.")
+    occurred_on: dt.date = strawberry.field(
+        description="When it happened: within the last 92 days, not before the manager joined, "
+        "in an open month, not in the future (LEAVE: up to 31 days ahead)."
+    )
     breach: BreachKindEnum | None = strawberry.field(default=None, description="RULE_BREACH.")
     subjective: bool | None = strawberry.field(
         default=None, description="COMPLAINT: subjective cause (主观原因)."
     )
     retailer_id: strawberry.ID | None = strawberry.field(
-        default=None, description="COMPLAINT: the retailer who complained."
+        default=None, description="COMPLAINT: the retailer who complained (the manager's then)."
     )
-    days: int | None = strawberry.field(default=None, description="LEAVE: days taken in one go.")
-    item: str | None = strawberry.field(default=None, description="BASIC_WORK_CHECK: the item.")
+    days: int | None = strawberry.field(default=None, description="LEAVE: days, 1..366.")
+    item: str | None = strawberry.field(
+        default=None, description="BASIC_WORK_CHECK: the item (at most 120 characters)."
+    )
     passed: bool | None = strawberry.field(
         default=None, description="BASIC_WORK_CHECK or a PRACTICAL: passed."
     )
     training: TrainingKindEnum | None = strawberry.field(
         default=None, description="TRAINING_RESULT: exam or practical."
     )
-    exam_score: float | None = strawberry.field(default=None, description="EXAM: score of 100.")
+    exam_score: float | None = strawberry.field(default=None, description="EXAM: score, 0..100.")
     veto: VetoKindEnum | None = strawberry.field(default=None, description="COMPLIANCE_VETO item.")
     bad_effect: bool | None = strawberry.field(
         default=None, description="COMPLIANCE_VETO: caused a bad effect (造成负面影响)."
     )
     finding: AuditFindingKindEnum | None = strawberry.field(
-        default=None, description="AUDIT_FINDING: what was found."
+        default=None, description="AUDIT_FINDING: what the cited record shows."
     )
     audit_id: strawberry.ID | None = strawberry.field(
-        default=None, description="AUDIT_FINDING: the AuditRecord."
+        default=None,
+        description="AUDIT_FINDING: the AuditRecord (of your own plan, about this manager's "
+        "retailer); occurredOn must be its day.",
     )
-    note: str = strawberry.field(default="", description="Free text kept with the event.")
+    note: str = strawberry.field(
+        default="", description="Free text kept with the event (at most 500 characters)."
+    )
 
 
 @strawberry.type(description="Result of `scoreEventRecord`.")
 class ScoreEventRecordPayload:
-    """The recorded event, or why not."""
+    """The recorded event (its status says whether it counts yet), or why not."""
 
     event: ScoreEventType | None = strawberry.field(default=None, description="The recorded event.")
     user_errors: list[UserError] = strawberry.field(

@@ -158,4 +158,5 @@ def pure_record(record: AuditRecordInfo) -> audits.AuditRecord:
         satisfaction=record.satisfaction,
         manager_visited=audits.VisitAnswer(record.manager_visited.value.lower()),
         notes=record.notes,
+        audited_at=record.audited_at,
     )

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import geo
 from gql.domain import CoordinateSystem, RetailerStatus, Role, Verdict
 from gql.domain.audits import AuditEditAction, AuditPlanStatus
-from gql.domain.evaluations import ScoreEventKind
+from gql.domain.evaluations import PeriodKind, ScoreEventKind
 from gql.services.access import signed_in
 from gql.services.audits import rules as audits
 from gql.services.audits.commands import (
@@ -38,6 +38,7 @@ from gql.services.audits.routing import route_audit_day
 from gql.services.calendar import local_day, local_midnight
 from gql.services.day_plans.service import RoutingSettings
 from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
+from gql.services.evaluations.findings import finding_draft, finding_key
 from gql.services.paging import Page, PageRequest, empty_page
 from gql.services.visits.device_fixes import event_time, to_geo_fix, verdict_json
 from gql.store.repositories import (
@@ -50,7 +51,6 @@ from gql.store.repositories import (
     StaffRepository,
 )
 from gql.store.repositories.audits import AuditPlanDraft, AuditRecordDraft
-from gql.store.repositories.evaluations import ScoreEventDraft
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -63,6 +63,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_AUDIT_STOPS",
+    "MAX_PLAN_DAYS_AHEAD",
+    "RECORD_GRACE_DAYS",
     "AuditDesign",
     "AuditFix",
     "AuditPlanAdjust",
@@ -73,6 +75,11 @@ __all__ = [
 
 MAX_AUDIT_STOPS = 40
 """An audit plan holds at most this many retailers (one team's day)."""
+MAX_PLAN_DAYS_AHEAD = 92
+"""An audit plan is drawn at most a quarter ahead."""
+RECORD_GRACE_DAYS = 7
+"""A plan's audits are recorded on its day or within a week after (a record is dated when it
+is made; one made months later is refused)."""
 _RISK_LOOKBACK = timedelta(days=90)
 _AUDITORS = frozenset({Role.AUDITOR, Role.MARKETING})
 _PROOF = {
@@ -269,6 +276,23 @@ class AuditService:
         found.raise_if_any()
         return team
 
+    def _check_plan_date(self, plan_date: date, manager_ids: Sequence[int], now: datetime) -> None:
+        """A plan is for today or later, and never for a month already closed (issue 15)."""
+        today = local_day(now)
+        found = Problems()
+        if plan_date < today:
+            found.add(("plan_date",), f"{plan_date} is in the past (today is {today})")
+        if plan_date > today + timedelta(days=MAX_PLAN_DAYS_AHEAD):
+            found.add(("plan_date",), f"plan at most {MAX_PLAN_DAYS_AHEAD} days ahead")
+        month = plan_date.strftime("%Y-%m")
+        if self._evaluations.closed_managers(PeriodKind.MONTH, month, manager_ids):
+            found.add(
+                ("plan_date",),
+                f"{month} is closed for managers in the audit's scope",
+                ErrorCode.CONFLICT,
+            )
+        found.raise_if_any()
+
     async def create(self, command: AuditPlanCreate) -> AuditPlanInfo:
         """Draw the sample (stored seed), route it and store the plan."""
         principal = self._auditor("create audit plans")
@@ -278,6 +302,9 @@ class AuditService:
             raise InvalidInput("the start time must be within the day", field=("start_time_s",))
         now = self._clock()
         manager_ids, retailers = self._candidates(command)
+        self._check_plan_date(
+            command.plan_date, sorted({r.manager_id for r in retailers if r.manager_id}), now
+        )
         design = sample_design(command.design)
         last = self._audits.last_audited_on([r.id for r in retailers])
         risk = self._risk(retailers, now, last) if design.weighted else {}
@@ -459,6 +486,12 @@ class AuditService:
         assert retailer is not None  # on the plan, kept by RESTRICT
         now = self._clock()
         event_at = event_time(command.device_time, now, field=("device_time",))
+        audited_on = local_day(event_at)
+        if not plan.plan_date <= audited_on <= plan.plan_date + timedelta(days=RECORD_GRACE_DAYS):
+            raise InvalidInput(
+                f"the plan is for {plan.plan_date}: record its audits from that day to "
+                f"{plan.plan_date + timedelta(days=RECORD_GRACE_DAYS)} (or draw a new plan)"
+            )
         try:
             pure = audits.AuditRecord(
                 audit_id="new",
@@ -473,6 +506,7 @@ class AuditService:
                 satisfaction=command.satisfaction,
                 manager_visited=audits.VisitAnswer(command.manager_visited.value.lower()),
                 notes=command.notes,
+                audited_at=event_at,
             )
         except audits.AuditError as exc:
             raise InvalidInput(str(exc)) from exc
@@ -501,6 +535,7 @@ class AuditService:
                 fix_accuracy_m=None if command.fix is None else command.fix.accuracy_m,
                 fix_captured_at=None if command.fix is None else command.fix.captured_at,
                 auditor_evidence=verdict_json(verdict),
+                audited_at=event_at,
             )
         )
         audited = {r.retailer_id for r in self._audits.records_of([plan.id])}
@@ -517,8 +552,9 @@ class AuditService:
     ) -> audits.CrossCheckResult:
         """Compare the plan's records with the managers' visits in the period (R5.4).
 
-        The period defaults to the 30 days ending on the plan date. Ids in the result are the
-        database ids as text (audit = record id, visit = visit id).
+        The period defaults to the 30 days ending on the last audit's day (the plan date if
+        none yet); only visits that started before each audit count against its answer. Ids
+        in the result are the database ids as text (audit = record id, visit = visit id).
         """
         return self._cross_check(self._plan(plan_id), first_day, last_day)[0]
 
@@ -526,7 +562,8 @@ class AuditService:
         self, plan: AuditPlanInfo, first_day: date | None, last_day: date | None
     ) -> tuple[audits.CrossCheckResult, list[audits.AuditRecord]]:
         """The cross-check and the plan's records it was made from."""
-        last = last_day or plan.plan_date
+        records = self._audits.records_of([plan.id])
+        last = last_day or max([plan.plan_date, *(r.audited_on for r in records)])
         first = first_day or last - timedelta(days=29)
         if last < first:
             raise InvalidInput(
@@ -534,7 +571,6 @@ class AuditService:
             )
         if (last - first).days > 366:
             raise InvalidInput("the period may span at most a year", field=("first_day",))
-        records = self._audits.records_of([plan.id])
         pure_records = [pure_record(r) for r in records]
         manager_ids = sorted({r.manager_id for r in records})
         visits = self._activity.visits(
@@ -547,6 +583,7 @@ class AuditService:
                 str(v.retailer_id),
                 local_day(v.at),
                 _PROOF[v.verdict],
+                v.at,
             )
             for v in visits
         ]
@@ -559,7 +596,12 @@ class AuditService:
     def record_findings(
         self, plan_id: int, first_day: date | None = None, last_day: date | None = None
     ) -> list[int]:
-        """Turn the cross-check into AUDIT_FINDING score events (idempotent); return new ids."""
+        """Turn the cross-check into AUDIT_FINDING score events (idempotent); return new ids.
+
+        Each finding is dated on its audit's day. One whose auditor's own position was not
+        verified in place is held for marketing's review; one for a month already closed for
+        the manager is a pending amendment proposal (see ``evaluations.findings``).
+        """
         plan = self._plan(plan_id)
         principal = signed_in(self._principal)
         if principal.role is not Role.MARKETING:
@@ -569,19 +611,27 @@ class AuditService:
         findings = audits.findings_from(
             result, records, recorded_by=str(principal.staff_id), recorded_at=now
         )
-        keys = {f"audit:{f.event_id}" for f in findings}
+        stored = {r.id: r for r in self._audits.records_of([plan.id])}
+        keys = {finding_key(int(f.audit_id), f.kind) for f in findings}
         known = self._evaluations.existing_source_keys(keys)
-        drafts = [
-            ScoreEventDraft(
-                manager_id=int(f.manager_id),
-                kind=ScoreEventKind.AUDIT_FINDING,
-                occurred_on=f.occurred_on,
-                recorded_by=principal.staff_id,
-                recorded_at=now,
-                details={"finding": f.kind.value, "audit_id": f.audit_id, "plan_id": plan.id},
-                source_key=f"audit:{f.event_id}",
+        closed: dict[tuple[int, str], bool] = {}
+        drafts = []
+        for f in findings:
+            record = stored[int(f.audit_id)]
+            if finding_key(record.id, f.kind) in known:
+                continue
+            month = record.audited_on.strftime("%Y-%m")
+            if (record.manager_id, month) not in closed:
+                closed[(record.manager_id, month)] = bool(
+                    self._evaluations.closed_managers(PeriodKind.MONTH, month, [record.manager_id])
+                )
+            drafts.append(
+                finding_draft(
+                    record,
+                    f.kind,
+                    recorded_by=principal.staff_id,
+                    now=now,
+                    month_closed=closed[(record.manager_id, month)],
+                )
             )
-            for f in findings
-            if f"audit:{f.event_id}" not in known
-        ]
         return self._evaluations.add_events(drafts)

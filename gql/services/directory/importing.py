@@ -1,9 +1,11 @@
-"""CSV import of retailers and sales orders: validate every row, then write all or nothing.
+"""CSV import of retailers, sales and monthly targets: validate every row, write all or nothing.
 
 Every row is checked before anything is written; one bad row rejects the whole file with
 *every* problem listed (line, column, reason), so the sender fixes the file in one round.
 Re-importing the same file changes nothing: rows are upserted by natural key (licence
-number; licence number + order date). Columns are documented in ``docs/csv-import.md``.
+number; licence number + order date; manager + month). Columns are documented in
+``docs/csv-import.md``. A retailer whose manager changes gets a new period in its assignment
+history (from the day of the import), so its past sales stay with the manager of their day.
 """
 
 from __future__ import annotations
@@ -24,13 +26,17 @@ from gql.domain import (
     MAX_GRADE,
     BusinessType,
     CoordinateSystem,
+    MonthlyTarget,
     OpeningWindow,
     RetailerDraft,
     RetailerStatus,
     SalesOrderDraft,
     parse_opening_hours,
 )
+from gql.domain.evaluations import PeriodKind
+from gql.services.evaluations.targets import target_problems
 from gql.store.repositories import (
+    EvaluationRepository,
     ManagerRepository,
     RetailerRepository,
     SalesRepository,
@@ -50,11 +56,13 @@ __all__ = [
     "MAX_ROWS",
     "RETAILER_COLUMNS",
     "SALES_COLUMNS",
+    "TARGET_COLUMNS",
     "ImportRejected",
     "ImportReport",
     "RowError",
     "import_retailers",
     "import_sales",
+    "import_targets",
 ]
 
 MAX_ROWS = 200_000
@@ -69,6 +77,8 @@ RETAILER_OPTIONAL = (
 )  # fmt: skip
 RETAILER_COLUMNS = RETAILER_REQUIRED + RETAILER_OPTIONAL
 SALES_COLUMNS = ("licence_no", "order_date", "volume_cartons", "amount_yuan")
+TARGET_COLUMNS = ("manager_staff_no", "month", "volume_cartons", "amount_yuan")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 DEFAULT_SERVICE_TIME_S = {
     BusinessType.ORDINARY: 300,
@@ -251,6 +261,81 @@ def import_sales(session: Session, path: Path) -> ImportReport:
         raise ImportRejected(errors)
     counts = _write(lambda: SalesRepository(session).upsert_orders(drafts))
     return ImportReport("sales", len(drafts), counts.inserted, counts.updated, counts.unchanged)
+
+
+def import_targets(session: Session, path: Path, *, now: datetime | None = None) -> ImportReport:
+    """Validate and upsert monthly sales targets by (manager, month); the caller commits.
+
+    A target for a month already closed for its manager is refused (the business part of a
+    closed month changes by amendment, or after a reopening).
+
+    Raises
+    ------
+    ImportRejected
+        If the file or any row is invalid; nothing is written then.
+    """
+    rows = _read(path, TARGET_COLUMNS, ())
+    managers = ManagerRepository(session).ids_by_staff_no(
+        (r["manager_staff_no"].strip() for _, r in rows), active_only=True
+    )
+    errors: list[RowError] = []
+    targets: list[tuple[int, MonthlyTarget]] = []
+    seen: dict[tuple[int, date], int] = {}
+    for line, raw in rows:
+        target = _target(line, raw, managers)
+        if isinstance(target, list):
+            errors.extend(target)
+            continue
+        key = (target.manager_id, target.month)
+        if key in seen:
+            errors.append(
+                RowError(line, "month", f"{raw['month'].strip()} already on line {seen[key]}")
+            )
+            continue
+        seen[key] = line
+        targets.append((line, target))
+    closed = EvaluationRepository(session)
+    for line, target in targets:
+        month = target.month.strftime("%Y-%m")
+        if closed.closed_managers(PeriodKind.MONTH, month, [target.manager_id]):
+            errors.append(
+                RowError(line, "month", f"{month} is closed for this manager; amend it instead")
+            )
+    if errors:
+        raise ImportRejected(errors)
+    counts = _write(
+        lambda: SalesRepository(session).upsert_targets(
+            [t for _, t in targets], set_by=None, at=now or datetime.now(UTC)
+        )
+    )
+    return ImportReport("target", len(targets), counts.inserted, counts.updated, counts.unchanged)
+
+
+def _target(
+    line: int, raw: dict[str, str], managers: dict[str, int]
+) -> MonthlyTarget | list[RowError]:
+    """Parse one target row, collecting every bad field for the report."""
+    check = _Checks(line)
+    staff_no = raw["manager_staff_no"].strip()
+    if staff_no not in managers:
+        check.add("manager_staff_no", f"no active account manager with staff number {staff_no!r}")
+    month = check(lambda: _month(raw["month"]), date.min)
+    volume = check(lambda: _int("volume_cartons", raw, 0, 10**12), 0)
+    amount = check(lambda: _yuan(raw["amount_yuan"]), Decimal(0))
+    if not check.errors:
+        for field, message in target_problems(volume, amount):
+            check.add(field, message)
+    if check.errors:
+        return check.errors
+    return MonthlyTarget(0, managers[staff_no], month, volume, amount)
+
+
+def _month(value: str) -> date:
+    text = value.strip()
+    match = _MONTH.fullmatch(text)
+    if match is None or not 1 <= int(match.group(2)) <= 12:
+        raise _RowProblem("month", f"{text!r} is not a month like 2026-12")
+    return date(int(match.group(1)), int(match.group(2)), 1)
 
 
 def _write(action: Callable[[], UpsertCounts]) -> UpsertCounts:

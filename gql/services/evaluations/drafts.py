@@ -1,28 +1,31 @@
 """What a closed result stores, per kind of period: scalar values plus their provenance.
 
-Months keep every score line (with the events it cites) and the dismissal flags; quarters the
-monthly totals and elimination reasons; years the rank and honour. The values are the fields an
-amendment may change; the detail explains them and is never amended.
+Months keep every score line (with the events it cites and each business item's sales
+figures) and the dismissal flags; quarters the monthly totals and elimination reasons; years
+the monthly totals, eligibility reasons and the rank that decided the honour. The values are
+the fields an amendment may change (or derives); the detail explains them and is never amended.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from gql.domain.evaluations import PeriodKind
+from gql.domain.evaluations import PeriodKind, RankScope
 from gql.services.evaluations import rules as scoring
-from gql.services.evaluations.results import line_json
+from gql.services.evaluations.explanations import line_json
 from gql.store.repositories.evaluations import ResultDraft
 
 if TYPE_CHECKING:
-    from collections.abc import Collection
+    from collections.abc import Mapping
     from datetime import datetime
+
+    from gql.services.evaluations.scorer import ScoredMonth
 
 __all__ = ["month_draft", "quarter_drafts", "year_drafts"]
 
 
 def month_draft(
-    score: scoring.MonthlyScore,
+    scored: ScoredMonth,
     *,
     period: str,
     manager_id: int,
@@ -31,6 +34,7 @@ def month_draft(
     closed_at: datetime,
 ) -> ResultDraft:
     """The closed month: :func:`scoring.close_monthly` values, lines and flags as detail."""
+    score = scored.score
     closed = scoring.close_monthly(score, closed_by=str(closed_by), closed_at=closed_at)
     return ResultDraft(
         kind=PeriodKind.MONTH,
@@ -40,7 +44,7 @@ def month_draft(
         policy_version=score.policy_version,
         values=dict(closed.values),
         detail={
-            "lines": [line_json(line) for line in score.lines],
+            "lines": [line_json(line) for line in scored.lines],
             "dismissals": [
                 {"reason": d.reason.value, "event_ids": list(d.event_ids)} for d in score.dismissals
             ],
@@ -56,18 +60,18 @@ def quarter_drafts(
     evaluation: scoring.QuarterEvaluation,
     *,
     period: str,
-    manager_ids: Collection[int],
-    department_id: int,
+    departments: Mapping[int, int],
+    scope: RankScope,
     closed_by: int,
     closed_at: datetime,
 ) -> list[ResultDraft]:
-    """The closed quarter of each of ``manager_ids``: total, rank, flags and their months."""
+    """The closed quarter of each manager in ``departments`` (manager → department)."""
     return [
         ResultDraft(
             kind=PeriodKind.QUARTER,
             period=period,
             manager_id=int(s.manager_id),
-            department_id=department_id,
+            department_id=departments[int(s.manager_id)],
             policy_version=evaluation.policy_version,
             values={
                 "policy_version": evaluation.policy_version,
@@ -91,9 +95,10 @@ def quarter_drafts(
             },
             closed_by=closed_by,
             closed_at=closed_at,
+            scope=scope,
         )
         for s in evaluation.standings
-        if int(s.manager_id) in manager_ids
+        if int(s.manager_id) in departments
     ]
 
 
@@ -102,18 +107,18 @@ def year_drafts(
     *,
     policy_version: str,
     period: str,
-    manager_ids: Collection[int],
-    department_id: int,
+    departments: Mapping[int, int],
+    scope: RankScope,
     closed_by: int,
     closed_at: datetime,
 ) -> list[ResultDraft]:
-    """The closed year of each of ``manager_ids``: total, rank, eligibility and honour."""
+    """The closed year of each manager in ``departments``: total, rank, eligibility, honour."""
     return [
         ResultDraft(
             kind=PeriodKind.YEAR,
             period=period,
             manager_id=int(s.manager_id),
-            department_id=department_id,
+            department_id=departments[int(s.manager_id)],
             policy_version=policy_version,
             values={
                 "policy_version": policy_version,
@@ -123,10 +128,18 @@ def year_drafts(
                 "eligible": s.eligible,
                 "honour": None if s.honour is None else s.honour.value,
             },
-            detail={},
+            detail={
+                "monthly_totals": [[str(m), t] for m, t in s.monthly_totals],
+                "ineligible": [
+                    {"reason": i.reason.value, "months": [str(m) for m in i.months]}
+                    for i in s.ineligible
+                ],
+                "honour_rank": s.honour_rank,
+            },
             closed_by=closed_by,
             closed_at=closed_at,
+            scope=scope,
         )
         for s in standings
-        if int(s.manager_id) in manager_ids
+        if int(s.manager_id) in departments
     ]

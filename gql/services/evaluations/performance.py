@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from gql.domain import Role, Verdict
@@ -17,7 +17,7 @@ from gql.domain.evaluations import PeriodKind, ScoreEventKind
 from gql.services.calendar import local_day, local_midnight
 from gql.services.errors import Forbidden, InvalidInput, NotFound
 from gql.services.evaluations import rules as scoring
-from gql.services.evaluations.periods import Period, parse_period
+from gql.services.evaluations.periods import any_period
 from gql.services.evaluations.results import monthly_from_result, view_of
 from gql.services.evaluations.score_events import to_scoring
 from gql.services.evaluations.service import EvaluationService
@@ -51,6 +51,8 @@ class GoalCommand:
     baseline: float
     target: float
     direction: scoring.Direction
+    lowest: float | None = None
+    highest: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +62,10 @@ class GoalView:
     goal: GoalInfo
     progress: float | None
 
-
-def any_period(text: str) -> Period:
-    """A month, quarter or year, whichever ``text`` is."""
-    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
-        try:
-            return parse_period(kind, text)
-        except InvalidInput:
-            continue
-    raise InvalidInput(
-        f"{text!r} is not a month, quarter or year (2026-10, 2026-Q4, 2026)", field=("period",)
-    )
+    @property
+    def value_range(self) -> tuple[float, float]:
+        """The values a measurement may take (declared, or the documented default)."""
+        return _pure_goal(self.goal).value_range
 
 
 def _pure_goal(goal: GoalInfo) -> scoring.Goal:
@@ -83,6 +78,8 @@ def _pure_goal(goal: GoalInfo) -> scoring.Goal:
         goal.baseline,
         goal.target,
         scoring.Direction(goal.direction),
+        goal.lowest,
+        goal.highest,
     )
 
 
@@ -100,11 +97,14 @@ class PerformanceService:
         *,
         policy: scoring.ScoringPolicy | None = None,
         clock: Callable[[], datetime] | None = None,
+        evaluations: EvaluationService | None = None,
     ) -> None:
-        self._evaluations = EvaluationService(session, principal, policy=policy, clock=clock)
+        self._evaluations = evaluations or EvaluationService(
+            session, principal, policy=policy, clock=clock
+        )
         self._principal = principal
         self._policy = self._evaluations.policy
-        self._clock = clock or (lambda: datetime.now(UTC))
+        self._clock = self._evaluations.now
         self._store = EvaluationRepository(session)
         self._activity = ActivityRepository(session)
         self._staff = StaffRepository(session)
@@ -134,10 +134,12 @@ class PerformanceService:
                 command.baseline,
                 command.target,
                 command.direction,
+                command.lowest,
+                command.highest,
             )
             scoring.check_goals([*(_pure_goal(g) for g in existing), new], self._policy)
         except scoring.ScoringError as exc:
-            raise InvalidInput(str(exc)) from exc
+            raise InvalidInput(str(exc), field=(exc.field or "period",)) from exc
         goal_id = self._store.add_goal(
             manager_id=command.manager_id,
             period=period.text,
@@ -148,6 +150,8 @@ class PerformanceService:
             direction=new.direction.value,
             created_by=principal.staff_id,
             at=self._clock(),
+            lowest=command.lowest,
+            highest=command.highest,
         )
         return self._view(goal_id)
 
@@ -158,7 +162,7 @@ class PerformanceService:
         try:
             scoring.goal_progress(_pure_goal(goal), current)
         except scoring.ScoringError as exc:
-            raise InvalidInput(str(exc)) from exc
+            raise InvalidInput(str(exc), field=(exc.field or "current",)) from exc
         self._store.set_goal_current(goal_id, float(current), at=self._clock())
         return self._view(goal_id)
 
@@ -182,19 +186,23 @@ class PerformanceService:
     # -- leaderboard ----------------------------------------------------------------------
 
     def leaderboard(
-        self, department_id: int, first_day: date, last_day: date, metric: scoring.Metric
+        self, department_id: int | None, first_day: date, last_day: date, metric: scoring.Metric
     ) -> tuple[scoring.LeaderboardEntry, ...]:
-        """Rank the department's managers on their daily results over a day range."""
+        """Rank a department's managers, or the company's (``None``), on their daily results.
+
+        Ranks are over the whole department or company; the caller gets the rows they may
+        read (a manager: their own, with their rank among everyone).
+        """
         if last_day < first_day:
             raise InvalidInput(
                 f"the last day {last_day} is before the first {first_day}", field=("last_day",)
             )
         if (last_day - first_day).days + 1 > MAX_LEADERBOARD_DAYS:
             raise InvalidInput(
-                f"a leaderboard covers at most {MAX_LEADERBOARD_DAYS} days", field=("first_day",)
+                f"a leaderboard covers at most {MAX_LEADERBOARD_DAYS} days", field=("last_day",)
             )
-        managers = self._evaluations.department_managers(department_id)
-        ids = [m.staff_id for m in managers]
+        population, visible = self._evaluations.board_population(department_id)
+        ids = [m.staff_id for m in population]
         planned = self._activity.planned_stops(ids, first_day, last_day)
         verified: defaultdict[tuple[int, date], int] = defaultdict(int)
         visits = self._activity.visits(
@@ -215,13 +223,14 @@ class PerformanceService:
             )
             for m, day in sorted(keys)
         ]
-        return scoring.leaderboard(
+        ranked = scoring.leaderboard(
             results,
             first_day=first_day,
             last_day=last_day,
             metric=metric,
             decimals=self._policy.ranking.score_decimals,
         )
+        return tuple(e for e in ranked if int(e.manager_id) in visible)
 
     # -- classification -------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from gql.services.evaluations import rules as scoring
 if TYPE_CHECKING:
     from datetime import date
 
-__all__ = ["Period", "parse_period"]
+__all__ = ["Period", "any_period", "parse_period"]
 
 _PATTERNS = {
     PeriodKind.MONTH: re.compile(r"^(\d{4})-(\d{2})$"),
@@ -77,3 +77,21 @@ def parse_period(kind: PeriodKind, text: str) -> Period:
     except scoring.PeriodError as exc:
         raise InvalidInput(str(exc), field=("period",)) from exc
     return Period(kind, text.strip(), months)
+
+
+def any_period(text: str) -> Period:
+    """A month, quarter or year, whichever ``text`` is.
+
+    Examples
+    --------
+    >>> any_period("2026-Q4").kind
+    <PeriodKind.QUARTER: 'QUARTER'>
+    """
+    for kind in (PeriodKind.MONTH, PeriodKind.QUARTER, PeriodKind.YEAR):
+        try:
+            return parse_period(kind, text)
+        except InvalidInput:
+            continue
+    raise InvalidInput(
+        f"{text!r} is not a month, quarter or year (2026-10, 2026-Q4, 2026)", field=("period",)
+    )

@@ -1,31 +1,23 @@
-"""Closed results between the store and the pure rules: values, lines, files, monthly scores.
+"""Closed results between the store and the pure rules: values, files, monthly scores.
 
 A stored result is rebuilt into :class:`~gql.services.evaluations.rules.ResultFile` (closing +
 ordered amendments) whenever it is read or amended, so the rules validate every change and derive
-the history; and into a :class:`~gql.services.evaluations.rules.MonthlyScore` (current values) when
-a quarter or year is evaluated from closed months.
+the history; and into a :class:`~gql.services.evaluations.rules.MonthlyScore` (current values)
+when a quarter or year is evaluated from closed months.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from gql.services.evaluations import rules as scoring
 
 if TYPE_CHECKING:
-    from gql.domain.evaluations import EvaluationResultInfo
+    from gql.domain.evaluations import EvaluationResultInfo, PeriodKind
 
-__all__ = [
-    "ResultView",
-    "dismissals_of",
-    "line_json",
-    "lines_of",
-    "monthly_from_result",
-    "result_file",
-    "view_of",
-]
+__all__ = ["ResultView", "monthly_from_result", "result_file", "result_kind", "view_of"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +27,16 @@ class ResultView:
     result: EvaluationResultInfo
     current: dict[str, scoring.FieldValue]
     history: tuple[scoring.Version, ...]
+
+    @property
+    def is_current(self) -> bool:
+        """Not superseded by a reopening."""
+        return self.result.reopening is None
+
+
+def result_kind(kind: PeriodKind) -> scoring.ResultKind:
+    """The rules' name for a kind of period."""
+    return scoring.ResultKind(kind.value.lower())
 
 
 def result_file(result: EvaluationResultInfo) -> scoring.ResultFile:
@@ -61,41 +63,6 @@ def view_of(result: EvaluationResultInfo) -> ResultView:
     return ResultView(result, file.current(), file.history())
 
 
-def line_json(line: scoring.ScoreLine) -> dict[str, Any]:
-    """A score line as kept in the result's provenance."""
-    return {
-        "part": line.part.value,
-        "rule": line.rule,
-        "points": line.points,
-        "weighted_points": line.weighted_points,
-        "event_ids": list(line.event_ids),
-        "note": line.note,
-    }
-
-
-def lines_of(detail: dict[str, Any]) -> tuple[scoring.ScoreLine, ...]:
-    """The score lines stored with a closed monthly result."""
-    return tuple(
-        scoring.ScoreLine(
-            scoring.Part(d["part"]),
-            d["rule"],
-            float(d["points"]),
-            float(d["weighted_points"]),
-            tuple(d["event_ids"]),
-            d["note"],
-        )
-        for d in detail.get("lines", [])
-    )
-
-
-def dismissals_of(detail: dict[str, Any]) -> tuple[scoring.Dismissal, ...]:
-    """The dismissal flags stored with a closed monthly result."""
-    return tuple(
-        scoring.Dismissal(scoring.DismissalReason(d["reason"]), tuple(d["event_ids"]))
-        for d in detail.get("dismissals", [])
-    )
-
-
 def monthly_from_result(
     result: EvaluationResultInfo, current: dict[str, scoring.FieldValue]
 ) -> scoring.MonthlyScore:
@@ -106,26 +73,30 @@ def monthly_from_result(
     """
     month = scoring.Month(int(result.period[:4]), int(result.period[5:7]))
     flag = bool(current.get("dismissal_flag"))
-    dismissals = dismissals_of(dict(result.detail)) if flag else ()
+    dismissals = (
+        tuple(
+            scoring.Dismissal(scoring.DismissalReason(d["reason"]), tuple(d["event_ids"]))
+            for d in result.detail.get("dismissals", [])
+        )
+        if flag
+        else ()
+    )
     deadline = result.detail.get("review_deadline")
     return scoring.MonthlyScore(
         manager_id=str(result.manager_id),
         month=month,
         policy_version=str(current.get("policy_version", result.policy_version)),
-        business=_number(current.get("business")),
-        discipline=_number(current.get("discipline")),
-        basic_work=_number(current.get("basic_work")),
-        training=_number(current.get("training")),
-        total=_number(current.get("total")),
-        lines=lines_of(dict(result.detail)),
+        business=scoring.as_number(current.get("business")),
+        discipline=scoring.as_number(current.get("discipline")),
+        basic_work=scoring.as_number(current.get("basic_work")),
+        training=scoring.as_number(current.get("training")),
+        total=scoring.as_number(current.get("total")),
+        lines=(),
         dismissals=dismissals,
         void_by_veto=bool(current.get("void_by_veto")),
         honours_lost=bool(current.get("honours_lost")) or (flag and not dismissals),
         target_missed=bool(current.get("target_missed")),
-        sales_completion=_number(result.detail.get("sales_completion")),
+        sales_completion=scoring.as_number(result.detail.get("sales_completion")),
         review_deadline=date.fromisoformat(deadline) if deadline else month.last_day,
+        no_target=bool(current.get("no_target")),
     )
-
-
-def _number(value: object) -> float:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else 0.0

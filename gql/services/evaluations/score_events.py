@@ -91,14 +91,15 @@ _ALLOWED: dict[ScoreEventKind, frozenset[str]] = {
 }
 
 
-def details_of(command: EventCommand) -> dict[str, Any]:
+def details_of(command: EventCommand, policy: scoring.ScoringPolicy) -> dict[str, Any]:
     """The kind-specific fields to store, validated by building the rules' event.
 
     Raises
     ------
     InvalidInput
-        For a settlement (derived, never typed in), a missing or foreign field, or a value the
-        rules refuse (e.g. an exam without a score).
+        For a settlement (derived, never typed in), every missing or foreign field at once, a
+        value the rules refuse (an exam without a score) or out of range (an exam of 150, a
+        leave of 400 days), or an overlong note; naming the field.
     """
     if command.kind is ScoreEventKind.SALES_SETTLEMENT:
         raise InvalidInput("sales settlements come from the imported sales facts", field=("kind",))
@@ -111,8 +112,13 @@ def details_of(command: EventCommand) -> dict[str, Any]:
         found.add((name,), f"a {command.kind.value} event takes no {name}")
     found.raise_if_any()
     details = dict(given)
-    if command.note.strip():
-        details["note"] = command.note.strip()
+    note = command.note.strip()
+    try:
+        scoring.check_text("note", note, scoring.MAX_NOTE_CHARS)
+    except scoring.ScoringError as exc:
+        raise InvalidInput(str(exc), field=("note",)) from exc
+    if note:
+        details["note"] = note
     probe = ScoreEventInfo(
         id=1,
         manager_id=command.manager_id,
@@ -122,7 +128,11 @@ def details_of(command: EventCommand) -> dict[str, Any]:
         recorded_at=datetime.now(UTC),
         details=details,
     )
-    to_scoring(probe)  # the rules validate the fields of the kind
+    event = to_scoring(probe)  # the rules validate the fields of the kind
+    try:
+        scoring.check_event(event, policy)
+    except scoring.ScoringError as exc:
+        raise InvalidInput(str(exc), field=(exc.field or "kind",)) from exc
     return details
 
 
@@ -182,34 +192,30 @@ def to_scoring(event: ScoreEventInfo) -> scoring.ScoreEvent:
                     kind=scoring.AuditFindingKind(d["finding"]),
                     audit_id=str(d["audit_id"]),
                 )
+    except scoring.ScoringError as exc:
+        raise InvalidInput(f"{event.kind.value}: {exc}", field=(exc.field or "kind",)) from exc
     except (KeyError, ValueError, TypeError) as exc:
         raise InvalidInput(f"event {event.id} ({event.kind.value}): {exc}") from exc
     raise InvalidInput(f"unknown event kind {event.kind!r}")
 
 
 def derived_settlements(
-    manager_id: int, month: scoring.Month, target: MonthlyTarget | None, sales: SalesTotal | None
-) -> list[dict[str, Any]]:
+    target: MonthlyTarget | None, sales: SalesTotal | None
+) -> list[dict[str, Any]] | None:
     """The month's settlement items (details to store) from the target and the sales facts.
 
-    Raises
-    ------
-    InvalidInput
-        If the manager has no target for the month, or a target of zero (nothing to complete).
+    ``None`` when there is no target to settle against: no target row, or an item of zero
+    (nothing to complete); the month is then scored by the policy's ``business.no_target``.
     """
-    if target is None:
-        raise InvalidInput(f"manager {manager_id} has no sales target for {month}")
+    if target is None or target.volume_cartons <= 0 or target.amount_yuan <= 0:
+        return None
     actual_volume = 0 if sales is None else sales.volume_cartons
     actual_amount = 0.0 if sales is None else float(sales.amount_yuan)
     items = [
         ("volume_cartons", float(target.volume_cartons), float(actual_volume)),
         ("amount_yuan", float(target.amount_yuan), actual_amount),
     ]
-    out = []
-    for item, wanted, actual in items:
-        if wanted <= 0:
-            raise InvalidInput(f"manager {manager_id}'s {item} target for {month} is zero")
-        out.append(
-            {"item": item, "target": wanted, "actual": actual, "points": SETTLEMENT_POINTS[item]}
-        )
-    return out
+    return [
+        {"item": item, "target": wanted, "actual": actual, "points": SETTLEMENT_POINTS[item]}
+        for item, wanted, actual in items
+    ]

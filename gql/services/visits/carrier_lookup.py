@@ -100,10 +100,8 @@ class HubLocator:
                 raw_answer=answer,
             )
         fix = outcome.fix
-        return CarrierLookup(
-            outcome_code="OK",
-            detail=f"{fix.method.value} fix, radius {fix.radius_m:.0f} m",
-            fix=geo.PositionFix(
+        try:
+            geo_fix = geo.PositionFix(
                 fix.lat,
                 fix.lon,
                 geo.CoordSystem.WGS84,
@@ -111,7 +109,19 @@ class HubLocator:
                 _SOURCE_BY_METHOD.get(fix.method, geo.FixSource.CARRIER_CELL),
                 fix.fix_time,
                 stale=fix.stale,
-            ),
+            )
+        except geo.GeoError as exc:  # e.g. a radius of 1e308 m: an answer, but not a position
+            return CarrierLookup(
+                outcome_code="MalformedAnswer",
+                detail=f"carrier fix refused: {exc}",
+                carrier=self._carrier_of(fix.carrier) or carrier,
+                raw_request=request,
+                raw_answer=answer,
+            )
+        return CarrierLookup(
+            outcome_code="OK",
+            detail=f"{fix.method.value} fix, radius {fix.radius_m:.0f} m",
+            fix=geo_fix,
             carrier=self._carrier_of(fix.carrier) or carrier,
             raw_request=request,
             raw_answer=answer,

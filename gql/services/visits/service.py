@@ -360,7 +360,7 @@ class VisitService:
                 f.lat,
                 f.lon,
                 geo.CoordSystem.parse(f.coordinate_system.value),
-                max(f.accuracy_m, 1.0),
+                min(max(f.accuracy_m, 1.0), geo.MAX_ACCURACY_M),  # rows stored before bounds
                 geo.FixSource(f.source.value),
                 f.captured_at,
                 stale=f.stale,

@@ -1,5 +1,6 @@
 """ORM row classes; private to :mod:`gql.store` (repositories map them to domain types)."""
 
+from gql.store.models.assignments import RetailerAssignmentRow
 from gql.store.models.audits import (
     AuditEditRow,
     AuditPlanRetailerRow,
@@ -7,7 +8,14 @@ from gql.store.models.audits import (
     AuditRecordRow,
 )
 from gql.store.models.base import Base
-from gql.store.models.evaluations import AmendmentRow, EvaluationResultRow, GoalRow, ScoreEventRow
+from gql.store.models.evaluations import (
+    AmendmentRow,
+    EvaluationResultRow,
+    GoalRow,
+    ReopeningRow,
+    ReviewRow,
+    ScoreEventRow,
+)
 from gql.store.models.organisation import AccountManagerRow, DepartmentRow, StaffRow
 from gql.store.models.plans import PlanStopRow, VisitPlanRow
 from gql.store.models.retailers import OpeningWindowRow, RetailerRow
@@ -35,7 +43,10 @@ __all__ = [
     "PlanStopRow",
     "PositionFixRow",
     "ProposalAssignmentRow",
+    "ReopeningRow",
+    "RetailerAssignmentRow",
     "RetailerRow",
+    "ReviewRow",
     "SalesOrderRow",
     "ScheduleDayRow",
     "ScoreEventRow",

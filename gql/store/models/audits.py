@@ -117,7 +117,9 @@ class AuditRecordRow(Base):
     )
     auditor_id: Mapped[int] = mapped_column(sa.ForeignKey("staff.id", ondelete="RESTRICT"))
     audited_on: Mapped[date] = mapped_column(sa.Date)
+    audited_at: Mapped[datetime] = mapped_column(UtcDateTime)
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
     price_tags_shown: Mapped[bool] = mapped_column(sa.Boolean)
     policy_promoted: Mapped[bool] = mapped_column(sa.Boolean)
     satisfaction: Mapped[int] = mapped_column(sa.Integer)

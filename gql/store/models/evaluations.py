@@ -9,10 +9,17 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gql.domain.evaluations import PeriodKind, ScoreEventKind
+from gql.domain.evaluations import PeriodKind, RankScope, ScoreEventKind, ScoreEventStatus
 from gql.store.models.base import Base, UtcDateTime, enum_type
 
-__all__ = ["AmendmentRow", "EvaluationResultRow", "GoalRow", "ScoreEventRow"]
+__all__ = [
+    "AmendmentRow",
+    "EvaluationResultRow",
+    "GoalRow",
+    "ReopeningRow",
+    "ReviewRow",
+    "ScoreEventRow",
+]
 
 
 class ScoreEventRow(Base):
@@ -34,14 +41,42 @@ class ScoreEventRow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
     details: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     source_key: Mapped[str | None] = mapped_column(sa.String(80))
+    status: Mapped[ScoreEventStatus] = mapped_column(
+        enum_type(ScoreEventStatus, "status"), server_default=ScoreEventStatus.RECORDED.value
+    )
+    status_reason: Mapped[str | None] = mapped_column(sa.String(400))
+    decided_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id", ondelete="RESTRICT"))
+    decided_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(sa.String(500))
+
+
+class ReopeningRow(Base):
+    """``evaluation_reopenings``: a closed period reopened by marketing, with the reason."""
+
+    __tablename__ = "evaluation_reopenings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[PeriodKind] = mapped_column(enum_type(PeriodKind, "kind"))
+    period: Mapped[str] = mapped_column(sa.String(8))
+    department_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("departments.id", ondelete="RESTRICT")
+    )
+    reason: Mapped[str] = mapped_column(sa.String(400))
+    reopened_by: Mapped[int] = mapped_column(sa.ForeignKey("staff.id", ondelete="RESTRICT"))
+    reopened_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 
 class EvaluationResultRow(Base):
-    """``evaluation_results``: a closed result (version 0 of a person's file for a period)."""
+    """``evaluation_results``: a closed result (version 0 of a person's file for a period).
+
+    A reopened period's results stay (``reopening_id`` set); closing it again writes new rows
+    with the next ``revision``, so nothing closed is ever overwritten.
+    """
 
     __tablename__ = "evaluation_results"
     __table_args__ = (
-        sa.UniqueConstraint("kind", "period", "manager_id"),
+        sa.UniqueConstraint("kind", "period", "manager_id", "revision"),
+        sa.CheckConstraint("revision >= 1", name="revision_positive"),
         sa.Index(
             "ix_evaluation_results_department_id_kind_period", "department_id", "kind", "period"
         ),
@@ -59,6 +94,31 @@ class EvaluationResultRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
     closed_by: Mapped[int] = mapped_column(sa.ForeignKey("staff.id", ondelete="RESTRICT"))
     closed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    revision: Mapped[int] = mapped_column(sa.Integer, server_default="1")
+    scope: Mapped[RankScope] = mapped_column(
+        enum_type(RankScope, "scope"), server_default=RankScope.DEPARTMENT.value
+    )
+    reopening_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("evaluation_reopenings.id", ondelete="RESTRICT")
+    )
+
+
+class ReviewRow(Base):
+    """``evaluation_reviews``: a review meeting held for a department's month or a quarter."""
+
+    __tablename__ = "evaluation_reviews"
+    __table_args__ = (sa.Index("ix_evaluation_reviews_kind_period", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[PeriodKind] = mapped_column(enum_type(PeriodKind, "kind"))
+    period: Mapped[str] = mapped_column(sa.String(8))
+    department_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("departments.id", ondelete="RESTRICT")
+    )
+    held_on: Mapped[date] = mapped_column(sa.Date)
+    recorded_by: Mapped[int] = mapped_column(sa.ForeignKey("staff.id", ondelete="RESTRICT"))
+    recorded_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str] = mapped_column(sa.String(500))
 
 
 class AmendmentRow(Base):
@@ -79,6 +139,9 @@ class AmendmentRow(Base):
     reason: Mapped[str] = mapped_column(sa.String(400))
     at: Mapped[datetime] = mapped_column(UtcDateTime)
     changes: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    event_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("score_events.id", ondelete="RESTRICT")
+    )
 
 
 class GoalRow(Base):
@@ -98,6 +161,9 @@ class GoalRow(Base):
     target: Mapped[float] = mapped_column(sa.Double)
     direction: Mapped[str] = mapped_column(sa.String(8))
     current: Mapped[float | None] = mapped_column(sa.Double)
+    lowest: Mapped[float | None] = mapped_column(sa.Double)
+    highest: Mapped[float | None] = mapped_column(sa.Double)
+
     created_by: Mapped[int] = mapped_column(sa.ForeignKey("staff.id", ondelete="RESTRICT"))
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -4,12 +4,12 @@ Money is stored as integer fen (分): exact on both backends, where SQLite would
 round a NUMERIC through a float. The domain sees yuan as :class:`~decimal.Decimal`.
 """
 
-from datetime import date
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from gql.store.models.base import Base
+from gql.store.models.base import Base, UtcDateTime
 
 __all__ = ["MonthlyTargetRow", "SalesOrderRow"]
 
@@ -48,3 +48,5 @@ class MonthlyTargetRow(Base):
     month: Mapped[date] = mapped_column(sa.Date)
     volume_cartons: Mapped[int] = mapped_column(sa.Integer)
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    set_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id", ondelete="RESTRICT"))
+    set_at: Mapped[datetime | None] = mapped_column(UtcDateTime)

@@ -6,6 +6,7 @@ They return domain dataclasses from :mod:`gql.domain`; ORM rows never leave
 
 from gql.store.repositories._paging import MAX_PAGE_SIZE, InvalidPageRequest, Page
 from gql.store.repositories.activity import ActivityRepository
+from gql.store.repositories.assignments import AssignmentRepository
 from gql.store.repositories.audits import AuditRepository
 from gql.store.repositories.departments import DepartmentRepository
 from gql.store.repositories.evaluations import EvaluationRepository
@@ -23,6 +24,7 @@ from gql.store.repositories.staff import StaffRepository
 __all__ = [
     "MAX_PAGE_SIZE",
     "ActivityRepository",
+    "AssignmentRepository",
     "AuditRepository",
     "BoundingBox",
     "DepartmentRepository",

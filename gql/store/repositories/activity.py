@@ -1,7 +1,8 @@
 """Read-only aggregates of the daily work that scores and audits are computed from.
 
-Sales are attributed to the manager the retailer is assigned to *now* (the store keeps no
-assignment history); visits and plans carry their own manager.
+Sales are attributed to the manager responsible for the retailer *on the sale's date*, by the
+assignment history (``retailer_assignments``), so reassigning a retailer never moves its past
+sales; visits and plans carry their own manager.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from gql.domain import MonthlyTarget, PlanStatus, Verdict, yuan_from_fen
 from gql.store.models import (
     MonthlyTargetRow,
     PlanStopRow,
-    RetailerRow,
+    RetailerAssignmentRow,
     SalesOrderRow,
     VisitPlanRow,
     VisitRow,
@@ -60,22 +61,30 @@ class ActivityRepository:
     def sales_by_day(
         self, manager_ids: Collection[int], first_day: date, last_day: date
     ) -> dict[tuple[int, date], SalesTotal]:
-        """Orders of each manager's retailers, summed per (manager, day)."""
+        """Orders summed per (manager, day), each to the manager responsible on its date."""
         if not manager_ids:
             return {}
+        a = RetailerAssignmentRow
         statement = (
             sa.select(
-                RetailerRow.manager_id,
+                a.manager_id,
                 SalesOrderRow.order_date,
                 sa.func.sum(SalesOrderRow.volume_cartons),
                 sa.func.sum(SalesOrderRow.amount_fen),
             )
-            .join(RetailerRow, RetailerRow.id == SalesOrderRow.retailer_id)
+            .join(
+                a,
+                sa.and_(
+                    a.retailer_id == SalesOrderRow.retailer_id,
+                    a.valid_from <= SalesOrderRow.order_date,
+                    sa.or_(a.valid_to.is_(None), SalesOrderRow.order_date < a.valid_to),
+                ),
+            )
             .where(
-                RetailerRow.manager_id.in_(list(manager_ids)),
+                a.manager_id.in_(list(manager_ids)),
                 SalesOrderRow.order_date.between(first_day, last_day),
             )
-            .group_by(RetailerRow.manager_id, SalesOrderRow.order_date)
+            .group_by(a.manager_id, SalesOrderRow.order_date)
         )
         return {
             (manager, day): SalesTotal(int(volume or 0), yuan_from_fen(int(fen or 0)))

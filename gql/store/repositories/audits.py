@@ -94,6 +94,8 @@ class AuditRecordDraft:
     fix_accuracy_m: float | None
     fix_captured_at: datetime | None
     auditor_evidence: Mapping[str, Any]
+    audited_at: datetime | None = None
+    """When the audit was made; ``recorded_at`` when unknown."""
 
 
 class AuditRepository:
@@ -328,6 +330,7 @@ class AuditRepository:
             manager_id=draft.manager_id,
             auditor_id=draft.auditor_id,
             audited_on=draft.audited_on,
+            audited_at=draft.audited_at or draft.recorded_at,
             recorded_at=draft.recorded_at,
             price_tags_shown=draft.price_tags_shown,
             policy_promoted=draft.policy_promoted,
@@ -418,4 +421,5 @@ def _record(row: AuditRecordRow) -> AuditRecordInfo:
         auditor_verdict=row.auditor_verdict,
         auditor_distance_m=row.auditor_distance_m,
         auditor_evidence=dict(row.auditor_evidence or {}),
+        audited_at=row.audited_at,
     )

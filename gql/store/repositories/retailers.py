@@ -21,6 +21,7 @@ from gql.domain import (
 )
 from gql.store.models import Base
 from gql.store.repositories._paging import Page, check_page
+from gql.store.repositories.assignments import AssignmentRepository
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
@@ -235,6 +236,7 @@ class RetailerRepository:
             )
         )
         self._insert_windows(zip(ids, drafts, strict=True))
+        AssignmentRepository(self._session).sync(ids, now=now)
         return ids
 
     def upsert_many(
@@ -262,6 +264,9 @@ class RetailerRepository:
         for current, draft in changed:
             self._update(current.id, draft, version=current.version, now=now)
         changed_ids = [current.id for current, _ in changed]
+        AssignmentRepository(self._session).sync(
+            [c.id for c, d in changed if c.manager_id != d.manager_id], now=now
+        )
         for chunk in _chunks(changed_ids):
             self._session.execute(sa.delete(_WINDOWS).where(_WINDOWS.c.retailer_id.in_(chunk)))
         self._insert_windows((current.id, draft) for current, draft in changed)
@@ -286,6 +291,7 @@ class RetailerRepository:
         self._update(retailer_id, draft, version=expected_version, now=now)
         self._session.execute(sa.delete(_WINDOWS).where(_WINDOWS.c.retailer_id == retailer_id))
         self._insert_windows([(retailer_id, draft)])
+        AssignmentRepository(self._session).sync([retailer_id], now=now)
         return expected_version + 1
 
     def _update(

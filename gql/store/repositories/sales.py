@@ -17,8 +17,8 @@ from gql.store.models import Base, MonthlyTargetRow, SalesOrderRow
 from gql.store.repositories.retailers import UpsertCounts
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
-    from datetime import date
+    from collections.abc import Collection, Sequence
+    from datetime import date, datetime
     from decimal import Decimal
 
     from sqlalchemy.orm import Session
@@ -123,6 +123,62 @@ class SalesRepository:
             amount_yuan=target.amount_yuan,
         )
 
+    def upsert_targets(
+        self, targets: Sequence[MonthlyTarget], *, set_by: int | None, at: datetime
+    ) -> UpsertCounts:
+        """Insert or update targets by (manager, month); identical ones count as unchanged.
+
+        ``id`` of the given targets is ignored. A changed target records who set it and when.
+        """
+        if not targets:
+            return UpsertCounts()
+        existing = {
+            (row.manager_id, row.month): row
+            for row in self._session.scalars(
+                sa.select(MonthlyTargetRow).where(
+                    MonthlyTargetRow.manager_id.in_(sorted({t.manager_id for t in targets})),
+                    MonthlyTargetRow.month.in_(sorted({t.month for t in targets})),
+                )
+            )
+        }
+        inserted = updated = 0
+        for t in targets:
+            fen = fen_from_yuan(t.amount_yuan)
+            row = existing.get((t.manager_id, t.month))
+            if row is None:
+                row = MonthlyTargetRow(
+                    manager_id=t.manager_id,
+                    month=t.month,
+                    volume_cartons=t.volume_cartons,
+                    amount_fen=fen,
+                    set_by=set_by,
+                    set_at=at,
+                )
+                self._session.add(row)
+                existing[(t.manager_id, t.month)] = row
+                inserted += 1
+            elif (row.volume_cartons, row.amount_fen) != (t.volume_cartons, fen):
+                row.volume_cartons, row.amount_fen = t.volume_cartons, fen
+                row.set_by, row.set_at = set_by, at
+                updated += 1
+        self._session.flush()
+        return UpsertCounts(
+            inserted=inserted, updated=updated, unchanged=len(targets) - inserted - updated
+        )
+
+    def targets(
+        self, manager_ids: Collection[int] | None, first_month: date, last_month: date
+    ) -> list[MonthlyTarget]:
+        """Targets of these managers (``None``: everyone) for months in a range, by month."""
+        statement = (
+            sa.select(MonthlyTargetRow)
+            .where(MonthlyTargetRow.month.between(first_month, last_month))
+            .order_by(MonthlyTargetRow.month, MonthlyTargetRow.manager_id)
+        )
+        if manager_ids is not None:
+            statement = statement.where(MonthlyTargetRow.manager_id.in_(list(manager_ids)))
+        return [_target(row) for row in self._session.scalars(statement)]
+
     def targets_for(self, manager_id: int) -> list[MonthlyTarget]:
         """Return a manager's targets, earliest month first."""
         statement = (
@@ -130,16 +186,19 @@ class SalesRepository:
             .where(MonthlyTargetRow.manager_id == manager_id)
             .order_by(MonthlyTargetRow.month)
         )
-        return [
-            MonthlyTarget(
-                id=row.id,
-                manager_id=row.manager_id,
-                month=row.month,
-                volume_cartons=row.volume_cartons,
-                amount_yuan=yuan_from_fen(row.amount_fen),
-            )
-            for row in self._session.scalars(statement)
-        ]
+        return [_target(row) for row in self._session.scalars(statement)]
+
+
+def _target(row: MonthlyTargetRow) -> MonthlyTarget:
+    return MonthlyTarget(
+        id=row.id,
+        manager_id=row.manager_id,
+        month=row.month,
+        volume_cartons=row.volume_cartons,
+        amount_yuan=yuan_from_fen(row.amount_fen),
+        set_by=row.set_by,
+        set_at=row.set_at,
+    )
 
 
 def _order_values(draft: SalesOrderDraft) -> dict[str, object]:

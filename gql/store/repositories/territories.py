@@ -21,6 +21,7 @@ from gql.store.models import (
     TerritoryProposalRow,
 )
 from gql.store.repositories._paging import Page, check_page
+from gql.store.repositories.assignments import AssignmentRepository
 
 if TYPE_CHECKING:
     import builtins
@@ -303,6 +304,7 @@ class ProposalRepository:
                 ),
                 moves,
             )
+            AssignmentRepository(self._session).sync([m["rid"] for m in moves], now=now)
         self._session.expire_all()
         return len(moves)
 

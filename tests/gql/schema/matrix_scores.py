@@ -2,9 +2,12 @@
 
 Kept beside ``test_authorization_matrix.py`` (which merges ``SCORE_MATRIX`` into its table) so
 the audit/score rows live with their helpers; both import ``matrix_support``, neither the other.
-Objects several cases read (an audit plan, a closed November 2026, a goal) are made once by the
-module's set-up Api (``shared``); each case's own writes are rolled back after it. Audit plans
-assign the marketing caller and a *second* auditor, so ``people.auditor`` keeps an empty scope.
+Objects several cases read (an audit plan; closed months: November 2026 for reads and
+amendments, August 2026 for the reopen case, August and October 2025 for reviews; a goal) are
+made once by the module's set-up Api (``shared``); each case's own writes (September 2026
+closed by the close case, the events it retracts or decides) are rolled back after it. Audit
+plans assign the marketing caller and a *second* auditor, so ``people.auditor`` keeps an empty
+scope. Inputs are dated today (the real clock): the matrix is about who, not when.
 """
 
 from __future__ import annotations
@@ -12,8 +15,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from gql.domain import Role
+from gql.domain.evaluations import ScoreEventKind, ScoreEventStatus
+from gql.schema.relay import decode_global_id, encode_global_id
+from gql.services.calendar import local_day
 from gql.store.db import session_factory
-from gql.store.repositories import StaffRepository
+from gql.store.repositories import EvaluationRepository, StaffRepository
+from gql.store.repositories.evaluations import ScoreEventDraft
+from tests.gql.schema.audit_helpers import today_cst
 from tests.gql.schema.matrix_support import Case, expect, run_payload, run_query, shared
 
 if TYPE_CHECKING:
@@ -54,7 +62,7 @@ def _new_plan(api: Api, t: Targets, seed: str = "77") -> dict[str, Any]:
         "{ plan { id stops { retailerId } } userErrors { message } } }",
         {
             "i": {
-                "date": "2026-12-08",
+                "date": today_cst(),  # its records are made on its day
                 "departmentId": t.department_id,
                 "design": {"size": 4},
                 "start": {"lat": 28.0, "lon": 120.65},
@@ -330,12 +338,212 @@ def _event_record(api: Api, t: Targets, who: str | None) -> str:
             "i": {
                 "managerId": t.manager_id,
                 "kind": "BASIC_WORK_CHECK",
-                "occurredOn": "2026-12-02",
+                "occurredOn": today_cst(),
                 "item": "retailer file up to date",
                 "passed": True,
             }
         },
         "scoreEventRecord",
+    )
+
+
+def _closed(api: Api, t: Targets, kind: str, period: str) -> None:
+    """A period closed once for the target department (by marketing), for later cases."""
+    shared(api, f"_closed:{kind}:{period}", lambda maker: _make_closed(maker, t, kind, period))
+
+
+def _make_closed(api: Api, t: Targets, kind: str, period: str) -> bool:
+    closed = api.data(
+        "mutation($i: EvaluationCloseInput!) { evaluationClose(input: $i) "
+        "{ results { id } userErrors { message } } }",
+        {"i": {"departmentId": t.department_id, "kind": kind, "period": period}},
+        as_=_staff_ids(api)["marketing_no"],
+    )["evaluationClose"]
+    assert closed["userErrors"] == [], closed
+    return True
+
+
+def _fresh_event(api: Api, t: Targets, status: ScoreEventStatus) -> str:
+    """A new event about the target manager dated today, recorded by the department's head
+    (RECORDED) or a held finding (HELD), straight in the store, in the case's transaction."""
+    _, manager = decode_global_id(t.manager_id)
+    with api.state.sessions() as session:  # the case's own transaction: rolled back after it
+        staff = StaffRepository(session)
+        target = staff.get(manager)
+        assert target is not None
+        head = next(
+            s
+            for s in staff.by_department(target.department_id, role=Role.DEPARTMENT_HEAD)
+            if s.active
+        )
+        recorded = status is ScoreEventStatus.RECORDED
+        [event_id] = EvaluationRepository(session).add_events(
+            [
+                ScoreEventDraft(
+                    manager_id=manager,
+                    kind=ScoreEventKind.BASIC_WORK_CHECK
+                    if recorded
+                    else ScoreEventKind.AUDIT_FINDING,
+                    occurred_on=local_day(api.state.clock()),
+                    recorded_by=head.id,
+                    recorded_at=api.state.clock(),
+                    details={"item": "visit log", "passed": False}
+                    if recorded
+                    else {"finding": "price_tags_missing", "audit_id": 0},
+                    status=status,
+                    status_reason=None if recorded else "held for the matrix",
+                )
+            ]
+        )
+        session.commit()
+    return encode_global_id("ScoreEvent", event_id)
+
+
+def _retract(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: ScoreEventRetractInput!) { scoreEventRetract(input: $i) "
+        "{ event { id } userErrors { field message code } } }",
+        {"i": {"eventId": _fresh_event(api, t, ScoreEventStatus.RECORDED), "reason": "wrong"}},
+        "scoreEventRetract",
+    )
+
+
+def _decide(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: ScoreEventDecideInput!) { scoreEventDecide(input: $i) "
+        "{ event { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "eventId": _fresh_event(api, t, ScoreEventStatus.HELD),
+                "accept": False,
+                "reason": "no evidence",
+            }
+        },
+        "scoreEventDecide",
+    )
+
+
+def _pending(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(api, who, "{ pendingScoreEvents { id status } }", None, lambda d: True)
+
+
+def _target_set(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: SalesTargetSetInput!) { salesTargetSet(input: $i) "
+        "{ target { month } userErrors { field message code } } }",
+        {
+            "i": {
+                "managerId": t.manager_id,
+                "month": "2027-06",
+                "volumeCartons": 1200,
+                "amount": "245000.00",
+            }
+        },
+        "salesTargetSet",
+    )
+
+
+def _targets(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        'query($m: ID) { salesTargets(period: "2026-11", managerId: $m) '
+        "{ managerId amount { amount currency } } }",
+        {"m": t.manager_id},
+        lambda d: [x["managerId"] for x in d["salesTargets"]] == [t.manager_id],
+    )
+
+
+def _reopen(api: Api, t: Targets, who: str | None) -> str:
+    _closed(api, t, "MONTH", "2026-08")
+    return run_payload(
+        api,
+        who,
+        "mutation($i: EvaluationReopenInput!) { evaluationReopen(input: $i) "
+        "{ results { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "departmentId": t.department_id,
+                "kind": "MONTH",
+                "period": "2026-08",
+                "reason": "late sales data",
+            }
+        },
+        "evaluationReopen",
+    )
+
+
+def _review_record(api: Api, t: Targets, who: str | None) -> str:
+    month = "2025-10"  # each caller records it afresh: the case's review is rolled back
+    _closed(api, t, "MONTH", month)
+    return run_payload(
+        api,
+        who,
+        "mutation($i: EvaluationReviewRecordInput!) { evaluationReviewRecord(input: $i) "
+        "{ review { late } userErrors { field message code } } }",
+        {
+            "i": {
+                "kind": "MONTH",
+                "period": month,
+                "departmentId": t.department_id,
+                "heldOn": today_cst(),
+                "note": "matrix",
+            }
+        },
+        "evaluationReviewRecord",
+    )
+
+
+def _make_review(api: Api, t: Targets) -> bool:
+    made = api.data(
+        "mutation($i: EvaluationReviewRecordInput!) { evaluationReviewRecord(input: $i) "
+        "{ userErrors { message } } }",
+        {
+            "i": {
+                "kind": "MONTH",
+                "period": "2025-08",
+                "departmentId": t.department_id,
+                "heldOn": "2025-09-03",
+            }
+        },
+        as_=_staff_ids(api)["marketing_no"],
+    )["evaluationReviewRecord"]
+    assert made["userErrors"] == [], made
+    return True
+
+
+def _reviews(api: Api, t: Targets, who: str | None) -> str:
+    _closed(api, t, "MONTH", "2025-08")
+    shared(api, "_review:2025-08", lambda maker: _make_review(maker, t))
+    return run_query(
+        api,
+        who,
+        '{ evaluationReviews(kind: MONTH, period: "2025-08") { departmentId heldOn } }',
+        None,
+        lambda d: t.department_id in {r["departmentId"] for r in d["evaluationReviews"]},
+    )
+
+
+def _overdue(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api, who, "{ overdueReviews { kind period departmentId } }", None, lambda d: True
+    )
+
+
+def _company_board(api: Api, t: Targets, who: str | None) -> str:
+    _closed_november(api, t)
+    return run_query(
+        api,
+        who,
+        '{ scoreboard(kind: MONTH, period: "2026-11") { scope rows { managerId companyRank } } }',
+        None,
+        lambda d: t.manager_id in {r["managerId"] for r in d["scoreboard"]["rows"]},
     )
 
 
@@ -357,7 +565,7 @@ def _amend(api: Api, t: Targets, who: str | None) -> str:
         who,
         "mutation($i: EvaluationAmendInput!) { evaluationAmend(input: $i) "
         "{ result { id } userErrors { field message code } } }",
-        {"i": {"resultId": result, "reason": "recount", "changes": {"policy_version": f"x-{who}"}}},
+        {"i": {"resultId": result, "reason": "recount", "values": {"training": 19.5}}},
         "evaluationAmend",
     )
 
@@ -402,7 +610,22 @@ SCORE_MATRIX: dict[str, list[Case]] = {
     "scoreEvents": [Case("scoreEvents", _score_events, _FILE_READ)],
     "managerFile": [Case("managerFile", _manager_file, _FILE_READ)],
     "evaluationResult": [Case("evaluationResult", _evaluation_result, _FILE_READ)],
-    "scoreboard": [Case("scoreboard", _scoreboard, _FILE_READ)],
+    "scoreboard": [
+        Case("scoreboard", _scoreboard, _FILE_READ),
+        Case(
+            "scoreboard(company)",
+            _company_board,
+            expect("manager", "head", "deputy", "marketing"),
+        ),
+    ],
+    "pendingScoreEvents": [Case("pendingScoreEvents", _pending, expect("marketing"))],
+    "salesTargets": [Case("salesTargets", _targets, _FILE_READ)],
+    "evaluationReviews": [
+        Case("evaluationReviews", _reviews, expect("head", "deputy", "marketing"))
+    ],
+    "overdueReviews": [
+        Case("overdueReviews", _overdue, expect("head", "deputy", "head_elsewhere", "marketing"))
+    ],
     "goals": [Case("goals", _goals, _GOALS)],
     "leaderboard": [Case("leaderboard", _leaderboard, _FILE_READ)],
     "managerClassification": [Case("managerClassification", _classification, _FILE_READ)],
@@ -413,7 +636,18 @@ SCORE_MATRIX: dict[str, list[Case]] = {
     "auditPlanAdjust": [Case("auditPlanAdjust", _plan_adjust, _TEAM_READ)],
     "auditRecordSubmit": [Case("auditRecordSubmit", _record_submit, _TEAM_READ)],
     "auditFindingsRecord": [Case("auditFindingsRecord", _findings_record, _TEAM_READ)],
-    "scoreEventRecord": [Case("scoreEventRecord", _event_record, expect("marketing"))],
+    "scoreEventRecord": [
+        Case("scoreEventRecord", _event_record, expect("head", "deputy", "marketing"))
+    ],
+    "scoreEventRetract": [
+        Case("scoreEventRetract", _retract, expect("head", "deputy", "marketing"))
+    ],
+    "scoreEventDecide": [Case("scoreEventDecide", _decide, expect("marketing"))],
+    "salesTargetSet": [Case("salesTargetSet", _target_set, expect("marketing"))],
+    "evaluationReopen": [Case("evaluationReopen", _reopen, expect("marketing"))],
+    "evaluationReviewRecord": [
+        Case("evaluationReviewRecord", _review_record, expect("head", "deputy", "marketing"))
+    ],
     "evaluationClose": [Case("evaluationClose", _close, expect("marketing"))],
     "evaluationAmend": [Case("evaluationAmend", _amend, expect("marketing"))],
     "goalSet": [Case("goalSet", _goal_set, _GOALS)],

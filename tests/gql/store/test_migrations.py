@@ -86,3 +86,55 @@ def test_enum_checks_in_the_database_match_the_domain_enums(engine: sa.Engine) -
         if allowed != values:
             mismatches.append((table, column, sorted(allowed), sorted(values)))
     assert mismatches == []
+
+
+def test_0007_starts_every_retailers_history_with_its_current_manager(tmp_path: Path) -> None:
+    """Upgrading a database with retailers gives each one period from 1900-01-01 with the
+    manager it has (none for an unassigned one), so past sales keep their manager."""
+    fresh = create_engine_for(sqlite_url(tmp_path))
+    try:
+        with fresh.begin() as connection:
+            command.upgrade(alembic_config(connection), "0004")
+            connection.execute(
+                sa.text(
+                    "INSERT INTO departments (id, code, name, kind, parent_id) "
+                    "VALUES (1, 'C', 'c', 'COMPANY', NULL)"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO staff (id, staff_no, name, role, department_id, active, "
+                    "joined_on) VALUES (5, 'M1', 'm', 'ACCOUNT_MANAGER', 1, 1, '2020-01-01')"
+                )
+            )
+            connection.execute(
+                sa.text(
+                    "INSERT INTO account_managers (staff_id, msisdn, carrier, start_lat, "
+                    "start_lon, start_label) VALUES (5, '13900000000', 'MOBILE', 28, 120, 'o')"
+                )
+            )
+            for rid, manager in ((1, 5), (2, None)):
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO retailers (id, licence_no, name, address, lat, lon, "
+                        "business_type, grade, key_customer, service_time_s, order_weekday, "
+                        "status, manager_id, area_code, created_at, updated_at, version) VALUES "
+                        "(:id, :licence, 'r', 'a', 28, 120, 'ORDINARY', 5, 0, 300, 1, 'ACTIVE', "
+                        ":manager, '330301', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"
+                    ),
+                    {"id": rid, "licence": f"33030100000{rid}", "manager": manager},
+                )
+        upgrade(fresh)
+        with fresh.connect() as connection:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT retailer_id, manager_id, valid_from, valid_to "
+                    "FROM retailer_assignments ORDER BY retailer_id"
+                )
+            ).all()
+        assert [(r[0], r[1], str(r[2]), r[3]) for r in rows] == [
+            (1, 5, "1900-01-01", None),
+            (2, None, "1900-01-01", None),
+        ]
+    finally:
+        fresh.dispose()

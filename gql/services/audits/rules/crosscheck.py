@@ -73,13 +73,18 @@ class DiscrepancyKind(enum.StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class VisitEvidence:
-    """A manager's visit as recorded and verified by the visit service."""
+    """A manager's visit as recorded and verified by the visit service.
+
+    ``at`` is when the visit started; with the record's ``audited_at`` it keeps a visit made
+    after the audit out of the comparison (the retailer was asked about the visits before).
+    """
 
     visit_id: str
     manager_id: str
     retailer_id: str
     day: date
     proof: VisitProof
+    at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +152,9 @@ def cross_check(
         Audit records; one per audit id.
     visits : Sequence[VisitEvidence]
         Visits of any managers and days; only the record's manager's visits to the record's
-        retailer inside the period count.
+        retailer inside the period count, and only those started before the audit (when both
+        the record's ``audited_at`` and the visit's ``at`` are known): like is compared with
+        like, so a check-in later that day is not taken as a visit the retailer denied.
     first_day, last_day : date
         The period the retailers were asked about (inclusive).
 
@@ -185,7 +192,10 @@ def cross_check(
     checks: list[CrossCheck] = []
     discrepancies: list[Discrepancy] = []
     for r in sorted(records, key=lambda r: r.audit_id):
-        found = sorted(by_pair.get((r.manager_id, r.retailer_id), []), key=lambda v: v.visit_id)
+        found = sorted(
+            (v for v in by_pair.get((r.manager_id, r.retailer_id), []) if _before(v, r)),
+            key=lambda v: v.visit_id,
+        )
         verified = tuple(v.visit_id for v in found if v.proof is VisitProof.VERIFIED)
         inconclusive = tuple(v.visit_id for v in found if v.proof is VisitProof.INCONCLUSIVE)
         verdict, kind = _verdict(r.manager_visited, bool(verified), bool(inconclusive))
@@ -210,6 +220,11 @@ def cross_check(
     return CrossCheckResult(first_day, last_day, tuple(checks), tuple(discrepancies))
 
 
+def _before(visit: VisitEvidence, record: AuditRecord) -> bool:
+    """The visit started before the audit (or one of the two times is unknown)."""
+    return visit.at is None or record.audited_at is None or visit.at <= record.audited_at
+
+
 def findings_from(
     result: CrossCheckResult,
     records: Sequence[AuditRecord],
@@ -220,9 +235,10 @@ def findings_from(
     """Turn a cross-check and its records into score events (R5.5).
 
     A NOT_IN_PLACE verdict, missing price tags and undone policy promotion each become an
-    :class:`~gql.services.evaluations.rules.events.AuditFinding` dated on the period's last day (the
-    finding is about that period), with id ``"<audit_id>:<kind>"``. INCONCLUSIVE verdicts
-    produce no finding: they go to review through the discrepancy list first.
+    :class:`~gql.services.evaluations.rules.events.AuditFinding` dated on the day of its audit
+    (a record is dated when it was made, so the finding lands in the month the team found it),
+    with id ``"<audit_id>:<kind>"``. INCONCLUSIVE verdicts produce no finding: they go to
+    review through the discrepancy list first.
     """
     by_id = {r.audit_id: r for r in records}
     out: list[AuditFinding] = []
@@ -241,7 +257,7 @@ def findings_from(
             AuditFinding(
                 event_id=f"{record.audit_id}:{kind.value}",
                 manager_id=record.manager_id,
-                occurred_on=result.last_day,
+                occurred_on=record.audited_on,
                 recorded_by=recorded_by,
                 recorded_at=recorded_at,
                 kind=kind,

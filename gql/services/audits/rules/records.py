@@ -47,6 +47,9 @@ class AuditRecord:
         The retailer's answer.
     notes : str
         Free text.
+    audited_at : datetime or None
+        The instant of the audit (when the record was made); a visit after it cannot be what
+        the retailer was asked about.
     """
 
     audit_id: str
@@ -61,6 +64,7 @@ class AuditRecord:
     satisfaction: int
     manager_visited: VisitAnswer
     notes: str = ""
+    audited_at: datetime | None = None
 
     def __post_init__(self) -> None:
         for name in ("audit_id", "plan_id", "retailer_id", "manager_id", "auditor_id"):
@@ -71,6 +75,9 @@ class AuditRecord:
             raise RecordError(f"audited_on must be a date, got {self.audited_on!r}")
         if not isinstance(self.recorded_at, datetime) or self.recorded_at.utcoffset() is None:
             raise RecordError("recorded_at must be a timezone-aware datetime")
+        at = self.audited_at
+        if at is not None and (not isinstance(at, datetime) or at.utcoffset() is None):
+            raise RecordError("audited_at must be a timezone-aware datetime")
         for name in ("price_tags_shown", "policy_promoted"):
             if not isinstance(getattr(self, name), bool):
                 raise RecordError(f"{name} must be a bool")

@@ -14,7 +14,13 @@ from gql.services.evaluations.rules.amendments import (
     Version,
     close_monthly,
 )
-from gql.services.evaluations.rules.annual import AnnualStanding, Honour, evaluate_year
+from gql.services.evaluations.rules.annual import (
+    AnnualStanding,
+    Honour,
+    Ineligibility,
+    IneligibilityReason,
+    evaluate_year,
+)
 from gql.services.evaluations.rules.classification import (
     CHANNELS,
     CareerChannel,
@@ -47,6 +53,8 @@ from gql.services.evaluations.rules.events import (
     VetoKind,
 )
 from gql.services.evaluations.rules.goals import (
+    MAX_GOAL_TITLE_CHARS,
+    MAX_GOAL_UNIT_CHARS,
     Direction,
     Goal,
     check_goals,
@@ -59,14 +67,18 @@ from gql.services.evaluations.rules.leaderboard import (
     Metric,
     leaderboard,
 )
-from gql.services.evaluations.rules.monthly import score_month
+from gql.services.evaluations.rules.monthly import number_text, score_month
 from gql.services.evaluations.rules.periods import (
     Month,
     Quarter,
+    count_window_start,
     monthly_review_deadline,
     quarterly_review_deadline,
 )
 from gql.services.evaluations.rules.policy import (
+    BREACH_WINDOWS,
+    NO_TARGET_TREATMENTS,
+    SCOPES,
     ScoringPolicy,
     default_policy,
     load_policy,
@@ -80,7 +92,22 @@ from gql.services.evaluations.rules.quarterly import (
     evaluate_quarter,
     target_missed_streaks,
 )
+from gql.services.evaluations.rules.ranges import (
+    MAX_ITEM_CHARS,
+    MAX_NOTE_CHARS,
+    check_event,
+    check_event_day,
+    check_text,
+)
 from gql.services.evaluations.rules.ranking import competition_ranks
+from gql.services.evaluations.rules.recompute import (
+    AMENDABLE,
+    DERIVED,
+    ResultKind,
+    amended_values,
+    as_number,
+    month_total,
+)
 from gql.services.evaluations.rules.result import (
     Dismissal,
     DismissalReason,
@@ -98,8 +125,17 @@ from gql.services.evaluations.rules.supervisors import (
 )
 
 __all__ = [
+    "AMENDABLE",
+    "BREACH_WINDOWS",
     "CHANNELS",
+    "DERIVED",
     "GRAVE_BREACHES",
+    "MAX_GOAL_TITLE_CHARS",
+    "MAX_GOAL_UNIT_CHARS",
+    "MAX_ITEM_CHARS",
+    "MAX_NOTE_CHARS",
+    "NO_TARGET_TREATMENTS",
+    "SCOPES",
     "Amendment",
     "AmendmentError",
     "AnnualStanding",
@@ -125,6 +161,8 @@ __all__ = [
     "Goal",
     "GoalError",
     "Honour",
+    "Ineligibility",
+    "IneligibilityReason",
     "LeaderboardEntry",
     "LeaveRecord",
     "Metric",
@@ -138,6 +176,7 @@ __all__ = [
     "QuarterEvaluation",
     "QuarterStanding",
     "ResultFile",
+    "ResultKind",
     "RuleBreach",
     "SalesSettlement",
     "ScoreEvent",
@@ -151,10 +190,16 @@ __all__ = [
     "TrainingResult",
     "Version",
     "VetoKind",
+    "amended_values",
+    "as_number",
+    "check_event",
+    "check_event_day",
     "check_goals",
+    "check_text",
     "classify",
     "close_monthly",
     "competition_ranks",
+    "count_window_start",
     "default_policy",
     "evaluate_quarter",
     "evaluate_year",
@@ -162,7 +207,9 @@ __all__ = [
     "goal_progress",
     "leaderboard",
     "load_policy",
+    "month_total",
     "monthly_review_deadline",
+    "number_text",
     "parse_policy",
     "quarterly_review_deadline",
     "score_month",

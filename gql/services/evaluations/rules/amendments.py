@@ -264,6 +264,7 @@ def close_monthly(score: MonthlyScore, *, closed_by: str, closed_at: datetime) -
             "dismissal_flag": score.dismissal_flag,
             "honours_lost": score.honours_lost,
             "target_missed": score.target_missed,
+            "no_target": score.no_target,
         },
         closed_by=closed_by,
         closed_at=closed_at,

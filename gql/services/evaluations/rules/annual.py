@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from gql.services.evaluations.rules.policy import ScoringPolicy
     from gql.services.evaluations.rules.result import MonthlyScore
 
-__all__ = ["AnnualStanding", "Honour", "evaluate_year"]
+__all__ = ["AnnualStanding", "Honour", "Ineligibility", "IneligibilityReason", "evaluate_year"]
 
 
 class Honour(enum.StrEnum):
@@ -39,9 +39,34 @@ class Honour(enum.StrEnum):
     ADVANCED_WORKER = "advanced_worker"  # 先进工作者
 
 
+class IneligibilityReason(enum.StrEnum):
+    """Why a manager cannot win a year-end honour."""
+
+    FEW_MONTHS = "few_months"  # ours: fewer than ranking.min_months_for_honours months served
+    VOID_MONTH = "void_month"  # a month void by veto (一票否决)
+    DISMISSAL_FLAG = "dismissal_flag"  # a month with a dismissal flag
+    HONOURS_LOST = "honours_lost"  # a month whose honours were taken (取消年终评先资格)
+
+
+@dataclass(frozen=True, slots=True)
+class Ineligibility:
+    """One reason a manager is not eligible, with the months that caused it.
+
+    ``FEW_MONTHS`` names no month.
+    """
+
+    reason: IneligibilityReason
+    months: tuple[Month, ...] = ()
+
+
 @dataclass(frozen=True, slots=True)
 class AnnualStanding:
-    """One manager's line of the annual ranking."""
+    """One manager's line of the annual ranking.
+
+    ``monthly_totals`` are the months served and their totals; ``ineligible`` says why an
+    ineligible manager is (empty when eligible); ``honour_rank`` is the rank among the
+    eligible that decided the honour.
+    """
 
     manager_id: str
     months_served: int
@@ -49,6 +74,26 @@ class AnnualStanding:
     rank: int
     eligible: bool
     honour: Honour | None
+    monthly_totals: tuple[tuple[Month, float], ...] = ()
+    ineligible: tuple[Ineligibility, ...] = ()
+    honour_rank: int | None = None
+
+
+def _ineligibility(months: dict[Month, MonthlyScore], min_months: int) -> tuple[Ineligibility, ...]:
+    out: list[Ineligibility] = []
+    if len(months) < min_months:
+        out.append(Ineligibility(IneligibilityReason.FEW_MONTHS))
+    ordered = sorted(months)
+    checks = {
+        IneligibilityReason.VOID_MONTH: [m for m in ordered if months[m].void_by_veto],
+        IneligibilityReason.DISMISSAL_FLAG: [m for m in ordered if months[m].dismissal_flag],
+        IneligibilityReason.HONOURS_LOST: [
+            m for m in ordered if months[m].honours_lost and not months[m].void_by_veto
+        ],
+    }
+    out.extend(Ineligibility(reason, tuple(found)) for reason, found in checks.items() if found)
+
+    return tuple(out)
 
 
 def evaluate_year(
@@ -84,12 +129,8 @@ def evaluate_year(
             raise PeriodError(f"two results for {s.manager_id} in {s.month}")
         by_manager[s.manager_id][s.month] = s
     totals = {m: sum(s.total for s in ms.values()) * 12 / len(ms) for m, ms in by_manager.items()}
-    eligible = {
-        m: totals[m]
-        for m, ms in by_manager.items()
-        if len(ms) >= rules.min_months_for_honours
-        and not any(s.honours_lost or s.dismissal_flag for s in ms.values())
-    }
+    reasons = {m: _ineligibility(ms, rules.min_months_for_honours) for m, ms in by_manager.items()}
+    eligible = {m: totals[m] for m in by_manager if not reasons[m]}
     ranks = competition_ranks(totals, decimals=rules.score_decimals)
     honour_ranks = competition_ranks(eligible, decimals=rules.score_decimals)
     standings = []
@@ -108,6 +149,11 @@ def evaluate_year(
                 rank=ranks[manager],
                 eligible=manager in eligible,
                 honour=honour,
+                monthly_totals=tuple(
+                    (m, by_manager[manager][m].total) for m in sorted(by_manager[manager])
+                ),
+                ineligible=reasons[manager],
+                honour_rank=r,
             )
         )
     standings.sort(key=lambda s: (s.rank, s.manager_id))

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
 __all__ = [
     "AmendmentError",
     "EventError",
@@ -13,7 +18,18 @@ __all__ = [
 
 
 class ScoringError(ValueError):
-    """Base of every error raised by the scoring rules (a ``ValueError``: the input is wrong)."""
+    """Base of every error raised by the scoring rules (a ``ValueError``: the input is wrong).
+
+    ``field`` names the input at fault (a Python name such as ``"exam_score"``) when there is
+    one, so the API can point at it.
+    """
+
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        if field is not None:
+            self.field = field
 
 
 class PolicyError(ScoringError):
@@ -31,6 +47,21 @@ class PolicyError(ScoringError):
         super().__init__(f"policy key {key!r}: {problem}")
         self.key = key
         self.problem = problem
+        self.problems: tuple[PolicyError, ...] = (self,)
+
+    @classmethod
+    def of(cls, problems: Sequence[PolicyError]) -> PolicyError:
+        """One error for several problems: the first names ``key``; the message lists all."""
+        first = problems[0]
+        error = cls(first.key, first.problem)
+        error.problems = tuple(problems)
+        if len(problems) > 1:
+            error.args = ("\n".join(str(p) for p in problems),)
+        return error
+
+    def lines(self) -> list[str]:
+        """One line per problem, for an operator."""
+        return [str(p.args[0]) for p in self.problems]
 
 
 class EventError(ScoringError):

@@ -28,7 +28,7 @@ from gql.services.evaluations.rules.events import (
     TrainingKind,
     TrainingResult,
 )
-from gql.services.evaluations.rules.periods import monthly_review_deadline
+from gql.services.evaluations.rules.periods import count_window_start, monthly_review_deadline
 from gql.services.evaluations.rules.result import (
     Dismissal,
     DismissalReason,
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from gql.services.evaluations.rules.periods import Month
     from gql.services.evaluations.rules.policy import ScoringPolicy
 
-__all__ = ["score_month"]
+__all__ = ["number_text", "score_month"]
 
 _KNOWN_EVENTS = (
     SalesSettlement,
@@ -105,6 +105,58 @@ def _checked(manager_id: str, month: Month, events: Sequence[ScoreEvent]) -> lis
     return _chronological(events)
 
 
+def _checked_earlier(
+    manager_id: str, month: Month, earlier: Sequence[ScoreEvent], window: str
+) -> list[ScoreEvent]:
+    start = count_window_start(month, window)
+    for event in earlier:
+        if not isinstance(event, RuleBreach | Complaint):
+            raise EventError(
+                f"earlier event {event.event_id!r}: only breaches and complaints count "
+                "across months"
+            )
+        if event.manager_id != manager_id:
+            raise EventError(
+                f"event {event.event_id!r} is about {event.manager_id!r}, not {manager_id!r}"
+            )
+        if not start <= event.occurred_on < month.first_day:
+            raise EventError(
+                f"earlier event {event.event_id!r} on {event.occurred_on} is outside the "
+                f"count window {start}..{month.first_day} ({window})"
+            )
+    return _chronological(earlier)
+
+
+def number_text(value: float) -> str:
+    """A number in plain notation for a line's note (never ``1.2e+06``).
+
+    Examples
+    --------
+    >>> number_text(1234567.5), number_text(900.0)
+    ('1234567.5', '900')
+    """
+    text = f"{value:.6f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _no_target(policy: ScoringPolicy) -> tuple[list[ScoreLine], float, float]:
+    """The business part of a month with no sales target, and the quality weight it implies."""
+    treatment = policy.business.no_target
+    full = policy.business.full_points
+    weight = policy.weights.business
+    if treatment == "full":
+        points, quality_weight = full, policy.weights.quality
+        note = f"no sales target set: business scores full marks ({number_text(full)})"
+    elif treatment == "zero":
+        points, quality_weight = 0.0, policy.weights.quality
+        note = "no sales target set: business scores 0"
+    else:
+        points, weight, quality_weight = 0.0, 0.0, 1.0
+        note = "no sales target set: the month is scored on quality alone (weight 100 %)"
+    line = ScoreLine(Part.BUSINESS, "no_target", points, points * weight, (), note)
+    return [line], points, quality_weight
+
+
 def _business(
     events: list[ScoreEvent], policy: ScoringPolicy
 ) -> tuple[list[ScoreLine], float, float, bool]:
@@ -132,7 +184,8 @@ def _business(
                 points,
                 points * weight,
                 (s.event_id,),
-                f"{s.item}: {s.actual:g} of {s.target:g} ({s.completion:.1%}) × {s.points:g} pts",
+                f"{s.item}: {number_text(s.actual)} of {number_text(s.target)} "
+                f"({s.completion:.1%}) × {number_text(s.points)} pts",
             )
         )
     missed = any(s.completion < policy.business.target_missed_below for s in settlements)
@@ -140,10 +193,14 @@ def _business(
 
 
 def _discipline(
-    events: list[ScoreEvent], policy: ScoringPolicy, dismissals: list[Dismissal]
+    events: list[ScoreEvent],
+    earlier: list[ScoreEvent],
+    policy: ScoringPolicy,
+    dismissals: list[Dismissal],
+    weight: float,
 ) -> _Item:
     rules = policy.discipline
-    item = _Item(Part.DISCIPLINE, policy.weights.quality, 0.0)
+    item = _Item(Part.DISCIPLINE, weight, 0.0)
     item.add("full_points", rules.full_points, (), "discipline starts at full marks")
     ordinary: list[str] = []
     grave: list[RuleBreach] = []
@@ -161,17 +218,28 @@ def _discipline(
             )
         elif isinstance(e, Complaint):
             item.add("complaint_not_subjective", 0.0, (e.event_id,), "no subjective cause")
-    if len(ordinary) >= rules.breaches_for_zero:
-        cited = tuple(ordinary)
-        item.zero("breach_limit", cited, f"{len(ordinary)} breaches: discipline scores 0")
+    before = [
+        e.event_id for e in earlier if isinstance(e, RuleBreach) and e.kind is BreachKind.ORDINARY
+    ]
+    window = rules.breach_window.replace("_", " ")
+    if ordinary and len(before) + len(ordinary) >= rules.breaches_for_zero:
+        cited = (*before, *ordinary)
+        item.zero(
+            "breach_limit",
+            cited,
+            f"{len(cited)} breaches counted over the {window} window: discipline scores 0",
+        )
         dismissals.append(Dismissal(DismissalReason.BREACH_LIMIT, cited))
     if grave:
         cited = tuple(e.event_id for e in grave)
         kinds = ", ".join(sorted({e.kind.value for e in grave}))
         item.zero("grave_breach", cited, f"grave breach ({kinds}): discipline scores 0")
         dismissals.append(Dismissal(DismissalReason.GRAVE_BREACH, cited))
-    if len(subjective) >= rules.complaints_for_dismissal:
-        dismissals.append(Dismissal(DismissalReason.COMPLAINT_LIMIT, tuple(subjective)))
+    earlier_complaints = [e.event_id for e in earlier if isinstance(e, Complaint) and e.subjective]
+    if subjective and len(earlier_complaints) + len(subjective) >= rules.complaints_for_dismissal:
+        dismissals.append(
+            Dismissal(DismissalReason.COMPLAINT_LIMIT, (*earlier_complaints, *subjective))
+        )
     leaves = [e for e in events if isinstance(e, LeaveRecord)]
     long_leaves = tuple(e.event_id for e in leaves if e.days > rules.max_single_leave_days)
     if long_leaves:
@@ -183,9 +251,9 @@ def _discipline(
     return item
 
 
-def _basic_work(events: list[ScoreEvent], policy: ScoringPolicy) -> _Item:
+def _basic_work(events: list[ScoreEvent], policy: ScoringPolicy, weight: float) -> _Item:
     rules = policy.basic_work
-    item = _Item(Part.BASIC_WORK, policy.weights.quality, 0.0)
+    item = _Item(Part.BASIC_WORK, weight, 0.0)
     item.add("full_points", rules.full_points, (), "basic work starts at full marks")
     finding_points = {
         AuditFindingKind.VISIT_NOT_IN_PLACE: rules.audit_findings.visit_not_in_place,
@@ -205,9 +273,9 @@ def _basic_work(events: list[ScoreEvent], policy: ScoringPolicy) -> _Item:
     return item
 
 
-def _training(events: list[ScoreEvent], policy: ScoringPolicy) -> _Item:
+def _training(events: list[ScoreEvent], policy: ScoringPolicy, weight: float) -> _Item:
     rules = policy.training
-    item = _Item(Part.TRAINING, policy.weights.quality, 0.0)
+    item = _Item(Part.TRAINING, weight, 0.0)
     item.add("full_points", rules.full_points, (), "training starts at full marks")
     for e in events:
         if not isinstance(e, TrainingResult):
@@ -224,7 +292,7 @@ def _training(events: list[ScoreEvent], policy: ScoringPolicy) -> _Item:
                     "exam_below_pass",
                     rules.fail_points,
                     (e.event_id,),
-                    f"exam {e.exam_score:g} < {rules.exam_pass_mark:g}",
+                    f"exam {number_text(e.exam_score)} < {number_text(rules.exam_pass_mark)}",
                 )
         elif not e.passed:
             item.deduct("practical_failed", rules.fail_points, (e.event_id,), "practical failed")
@@ -232,7 +300,13 @@ def _training(events: list[ScoreEvent], policy: ScoringPolicy) -> _Item:
 
 
 def score_month(
-    manager_id: str, month: Month, events: Sequence[ScoreEvent], policy: ScoringPolicy
+    manager_id: str,
+    month: Month,
+    events: Sequence[ScoreEvent],
+    policy: ScoringPolicy,
+    *,
+    earlier: Sequence[ScoreEvent] = (),
+    no_target: bool = False,
 ) -> MonthlyScore:
     """Compute one manager's monthly score from the month's events.
 
@@ -244,10 +318,17 @@ def score_month(
         The month; every event must have occurred in it.
     events : Sequence[ScoreEvent]
         All the month's events for the manager, in any order. At least one
-        :class:`SalesSettlement` is required, and the items' points must sum to
-        ``policy.business.full_points``.
+        :class:`SalesSettlement` is required (unless ``no_target``), and the items' points
+        must sum to ``policy.business.full_points``.
     policy : ScoringPolicy
         The rules; its version is stored in the result.
+    earlier : Sequence[ScoreEvent]
+        The manager's breaches and complaints of the count window before this month
+        (``policy.discipline.breach_window``): they count towards the limits (累计) but cost
+        no points again.
+    no_target : bool
+        No sales target was set for the month: the business part follows
+        ``policy.business.no_target`` and no settlement may be given.
 
     Returns
     -------
@@ -267,11 +348,22 @@ def score_month(
     business 90 × 0.6 = 54, quality (35 + 40 + 20) × 0.4 = 38, total 92.
     """
     ordered = _checked(manager_id, month, events)
-    business_lines, business, completion, missed = _business(ordered, policy)
+    before = _checked_earlier(manager_id, month, earlier, policy.discipline.breach_window)
+    clash = {e.event_id for e in ordered} & {e.event_id for e in before}
+    if clash:
+        raise EventError(f"duplicate event_id {sorted(clash)[0]!r}")
+    quality_weight = policy.weights.quality
+    if no_target:
+        if any(isinstance(e, SalesSettlement) for e in ordered):
+            raise EventError("a month without a sales target cannot have a settlement")
+        business_lines, business, quality_weight = _no_target(policy)
+        completion, missed = 0.0, False
+    else:
+        business_lines, business, completion, missed = _business(ordered, policy)
     dismissals: list[Dismissal] = []
-    discipline = _discipline(ordered, policy, dismissals)
-    basic_work = _basic_work(ordered, policy)
-    training = _training(ordered, policy)
+    discipline = _discipline(ordered, before, policy, dismissals, quality_weight)
+    basic_work = _basic_work(ordered, policy, quality_weight)
+    training = _training(ordered, policy, quality_weight)
     lines = [*business_lines, *discipline.lines, *basic_work.lines, *training.lines]
     total = sum(line.weighted_points for line in lines)
 
@@ -306,4 +398,5 @@ def score_month(
         target_missed=missed,
         sales_completion=completion,
         review_deadline=monthly_review_deadline(month, days_after=policy.review.monthly_days_after),
+        no_target=no_target,
     )

@@ -13,7 +13,13 @@ from datetime import date, timedelta
 
 from gql.services.evaluations.rules.errors import PeriodError
 
-__all__ = ["Month", "Quarter", "monthly_review_deadline", "quarterly_review_deadline"]
+__all__ = [
+    "Month",
+    "Quarter",
+    "count_window_start",
+    "monthly_review_deadline",
+    "quarterly_review_deadline",
+]
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -135,3 +141,29 @@ def quarterly_review_deadline(quarter: Quarter, *, days_after: int = 7) -> date:
     if days_after < 0:
         raise PeriodError(f"days_after must be >= 0, got {days_after}")
     return quarter.last_day + timedelta(days=days_after)
+
+
+def count_window_start(month: Month, window: str) -> date:
+    """First day of the span over which a month's breaches and complaints are counted (累计).
+
+    ``window`` is the policy's ``discipline.breach_window``: ``month``, ``quarter`` (the
+    quarter so far), ``year`` (the calendar year so far) or ``rolling_12_months`` (this month
+    and the eleven before it).
+
+    Examples
+    --------
+    >>> count_window_start(Month(2026, 2), "rolling_12_months")
+    datetime.date(2025, 3, 1)
+    >>> count_window_start(Month(2026, 5), "quarter")
+    datetime.date(2026, 4, 1)
+    """
+    if window == "month":
+        return month.first_day
+    if window == "quarter":
+        return month.quarter.months[0].first_day
+    if window == "year":
+        return date(month.year, 1, 1)
+    if window == "rolling_12_months":
+        index = month.year * 12 + month.month - 1 - 11
+        return date(index // 12, index % 12 + 1, 1)
+    raise PeriodError(f"unknown count window {window!r}")

@@ -21,16 +21,21 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 __all__ = [
+    "BREACH_WINDOWS",
+    "NO_TARGET_TREATMENTS",
+    "SCOPES",
     "AbilityWeights",
     "AuditFindingPoints",
     "BasicWorkPolicy",
     "BusinessPolicy",
     "ClassificationPolicy",
     "DisciplinePolicy",
+    "EventPolicy",
     "GoalPolicy",
     "InitiativeWeights",
     "RankingPolicy",
     "ReviewPolicy",
+    "ScopePolicy",
     "ScoringPolicy",
     "SupervisorPolicy",
     "TrainingPolicy",
@@ -56,6 +61,8 @@ class BusinessPolicy:
     full_points: float
     completion_cap: float
     target_missed_below: float
+    no_target: str
+    """``quality_only`` (ours, default), ``zero`` or ``full``: see docs/scoring.md §1."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,8 @@ class DisciplinePolicy:
     complaints_for_dismissal: int
     max_single_leave_days: int
     leaves_for_dismissal: int
+    breach_window: str
+    """Span over which breaches and complaints count towards their limits (累计)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +115,23 @@ class TrainingPolicy:
     exam_full_mark: float
     exam_pass_mark: float
     fail_points: float
+
+
+@dataclass(frozen=True, slots=True)
+class EventPolicy:
+    """Ranges of recorded inputs (ours): how far back or ahead, how long a leave."""
+
+    max_days_back: int
+    leave_lead_days: int
+    max_leave_days: int
+
+
+@dataclass(frozen=True, slots=True)
+class ScopePolicy:
+    """Which population each ranking rule compares (``company`` or ``department``)."""
+
+    quarterly_elimination: str
+    annual_honours: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,67 +201,119 @@ class ScoringPolicy:
     supervisors: SupervisorPolicy
     basic_work: BasicWorkPolicy
     training: TrainingPolicy
+    events: EventPolicy
     review: ReviewPolicy
     ranking: RankingPolicy
+    scope: ScopePolicy
     classification: ClassificationPolicy
     goals: GoalPolicy
 
 
 class _Table:
-    """Reads one TOML table, tracking the dotted key path for error messages."""
+    """Reads one TOML table, tracking the dotted key path and collecting every problem.
 
-    def __init__(self, data: Mapping[str, Any], path: str) -> None:
+    A bad value is recorded in ``problems`` and replaced by a harmless stand-in, so one pass
+    over the file reports every problem (a region's author fixes the file in one round).
+    """
+
+    def __init__(
+        self, data: Mapping[str, Any] | None, path: str, problems: list[PolicyError]
+    ) -> None:
         self._data = data
         self._path = path
         self._seen: set[str] = set()
+        self._problems = problems
+        self._before = len(problems)
+
+    @property
+    def ok(self) -> bool:
+        """No problem was found in this table (so far)."""
+        return self._data is not None and len(self._problems) == self._before
 
     def _key(self, name: str) -> str:
         return f"{self._path}.{name}" if self._path else name
 
+    def _fail(self, name: str, problem: str) -> None:
+        self._problems.append(PolicyError(self._key(name), problem))
+
     def _raw(self, name: str) -> Any:
+        if self._data is None:  # the table itself is missing (reported once)
+            return _MISSING
         if name not in self._data:
-            raise PolicyError(self._key(name), "is missing")
+            self._fail(name, "is missing")
+            return _MISSING
         self._seen.add(name)
         return self._data[name]
 
     def table(self, name: str) -> _Table:
         value = self._raw(name)
-        if not isinstance(value, dict):
-            raise PolicyError(self._key(name), "must be a table")
-        return _Table(value, self._key(name))
+        if value is not _MISSING and not isinstance(value, dict):
+            self._fail(name, "must be a table")
+        return _Table(value if isinstance(value, dict) else None, self._key(name), self._problems)
 
     def text(self, name: str) -> str:
         value = self._raw(name)
+        if value is _MISSING:
+            return "?"
         if not isinstance(value, str) or not value.strip():
-            raise PolicyError(self._key(name), "must be a non-empty string")
+            self._fail(name, "must be a non-empty string")
+            return "?"
         return value
+
+    def choice(self, name: str, choices: tuple[str, ...]) -> str:
+        value = self._raw(name)
+        if value is _MISSING:
+            return choices[0]
+        if value not in choices:
+            self._fail(name, f"must be one of {', '.join(repr(c) for c in choices)}, got {value!r}")
+            return choices[0]
+        return str(value)
 
     def number(self, name: str, *, low: float, high: float = math.inf) -> float:
         value = self._raw(name)
+        if value is _MISSING:
+            return low
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise PolicyError(self._key(name), f"must be a number, got {type(value).__name__}")
+            self._fail(name, f"must be a number, got {type(value).__name__}")
+            return low
         number = float(value)
         if not math.isfinite(number) or not low <= number <= high:
-            raise PolicyError(self._key(name), f"must be in [{low}, {high}], got {value}")
+            self._fail(name, f"must be in [{low}, {high}], got {value}")
+            return low
         return number
 
     def integer(self, name: str, *, low: int, high: int = 10**6) -> int:
         value = self._raw(name)
+        if value is _MISSING:
+            return low
         if isinstance(value, bool) or not isinstance(value, int):
-            raise PolicyError(self._key(name), f"must be an integer, got {type(value).__name__}")
+            self._fail(name, f"must be an integer, got {type(value).__name__}")
+            return low
         if not low <= value <= high:
-            raise PolicyError(self._key(name), f"must be in [{low}, {high}], got {value}")
+            self._fail(name, f"must be in [{low}, {high}], got {value}")
+            return low
         return value
 
     def done(self) -> None:
-        unknown = sorted(set(self._data) - self._seen)
-        if unknown:
-            raise PolicyError(self._key(unknown[0]), "is not a known policy key")
+        if self._data is None:
+            return
+        for unknown in sorted(set(self._data) - self._seen):
+            self._fail(unknown, "is not a known policy key")
+
+    def sums_to_one(self, key: str, *parts: float) -> None:
+        """Weights of one table must sum to 1 (checked only when they were read cleanly)."""
+        if self.ok and not math.isclose(sum(parts), 1.0, abs_tol=1e-9):
+            self._problems.append(PolicyError(key, f"weights must sum to 1, got {sum(parts)}"))
 
 
-def _sums_to_one(key: str, *parts: float) -> None:
-    if not math.isclose(sum(parts), 1.0, abs_tol=1e-9):
-        raise PolicyError(key, f"weights must sum to 1, got {sum(parts)}")
+_MISSING = object()
+
+BREACH_WINDOWS = ("rolling_12_months", "year", "quarter", "month")
+"""Spans over which breaches and complaints are counted towards their limits (累计)."""
+NO_TARGET_TREATMENTS = ("quality_only", "zero", "full")
+"""What a month without a sales target scores on the business part (see docs/scoring.md)."""
+SCOPES = ("company", "department")
+"""Populations a ranking rule compares: the whole company, or each customer-service department."""
 
 
 def parse_policy(data: Mapping[str, Any]) -> ScoringPolicy:
@@ -254,21 +332,24 @@ def parse_policy(data: Mapping[str, Any]) -> ScoringPolicy:
     Raises
     ------
     PolicyError
-        For a missing, unknown, mistyped or out-of-range key, naming its dotted path.
+        For every missing, unknown, mistyped or out-of-range key, naming its dotted path: the
+        first problem is the error's own ``key``/``problem``, all of them are in ``problems``.
     """
-    root = _Table(data, "")
+    problems: list[PolicyError] = []
+    root = _Table(data, "", problems)
     version = root.text("version")
 
     t = root.table("weights")
     weights = Weights(t.number("business", low=0, high=1), t.number("quality", low=0, high=1))
     t.done()
-    _sums_to_one("weights", weights.business, weights.quality)
+    t.sums_to_one("weights", weights.business, weights.quality)
 
     t = root.table("business")
     business = BusinessPolicy(
         full_points=t.number("full_points", low=1),
         completion_cap=t.number("completion_cap", low=1, high=10),
         target_missed_below=t.number("target_missed_below", low=0, high=10),
+        no_target=t.choice("no_target", NO_TARGET_TREATMENTS),
     )
     t.done()
 
@@ -281,6 +362,7 @@ def parse_policy(data: Mapping[str, Any]) -> ScoringPolicy:
         complaints_for_dismissal=t.integer("complaints_for_dismissal", low=1),
         max_single_leave_days=t.integer("max_single_leave_days", low=1),
         leaves_for_dismissal=t.integer("leaves_for_dismissal", low=1),
+        breach_window=t.choice("breach_window", BREACH_WINDOWS),
     )
     t.done()
 
@@ -315,8 +397,16 @@ def parse_policy(data: Mapping[str, Any]) -> ScoringPolicy:
         fail_points=t.number("fail_points", low=0),
     )
     t.done()
-    if training.exam_pass_mark > training.exam_full_mark:
-        raise PolicyError("training.exam_pass_mark", "must not exceed exam_full_mark")
+    if t.ok and training.exam_pass_mark > training.exam_full_mark:
+        problems.append(PolicyError("training.exam_pass_mark", "must not exceed exam_full_mark"))
+
+    t = root.table("events")
+    events = EventPolicy(
+        max_days_back=t.integer("max_days_back", low=0, high=3660),
+        leave_lead_days=t.integer("leave_lead_days", low=0, high=366),
+        max_leave_days=t.integer("max_leave_days", low=1, high=3660),
+    )
+    t.done()
 
     t = root.table("review")
     review = ReviewPolicy(
@@ -337,6 +427,13 @@ def parse_policy(data: Mapping[str, Any]) -> ScoringPolicy:
     )
     t.done()
 
+    t = root.table("scope")
+    scope = ScopePolicy(
+        quarterly_elimination=t.choice("quarterly_elimination", SCOPES),
+        annual_honours=t.choice("annual_honours", SCOPES),
+    )
+    t.done()
+
     t = root.table("classification")
     a = t.table("ability_weights")
     ability = AbilityWeights(
@@ -345,7 +442,7 @@ def parse_policy(data: Mapping[str, Any]) -> ScoringPolicy:
         basic_work=a.number("basic_work", low=0, high=1),
     )
     a.done()
-    _sums_to_one(
+    a.sums_to_one(
         "classification.ability_weights", ability.sales, ability.training, ability.basic_work
     )
     i = t.table("initiative_weights")
@@ -355,7 +452,7 @@ def parse_policy(data: Mapping[str, Any]) -> ScoringPolicy:
         goals=i.number("goals", low=0, high=1),
     )
     i.done()
-    _sums_to_one(
+    i.sums_to_one(
         "classification.initiative_weights",
         initiative.discipline,
         initiative.verified_visits,
@@ -373,6 +470,8 @@ def parse_policy(data: Mapping[str, Any]) -> ScoringPolicy:
     goals = GoalPolicy(max_per_period=t.integer("max_per_period", low=1, high=50))
     t.done()
     root.done()
+    if problems:
+        raise PolicyError.of(problems)
 
     return ScoringPolicy(
         version=version,
@@ -382,8 +481,10 @@ def parse_policy(data: Mapping[str, Any]) -> ScoringPolicy:
         supervisors=supervisors,
         basic_work=basic_work,
         training=training,
+        events=events,
         review=review,
         ranking=ranking,
+        scope=scope,
         classification=classification,
         goals=goals,
     )

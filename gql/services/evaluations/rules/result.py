@@ -98,6 +98,8 @@ class MonthlyScore:
     target_missed: bool
     sales_completion: float
     review_deadline: date
+    no_target: bool = False
+    """No sales target was set: the business part follows ``policy.business.no_target``."""
 
     @property
     def quality(self) -> float:

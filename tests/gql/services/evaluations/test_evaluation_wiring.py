@@ -18,6 +18,7 @@ from gql.domain.evaluations import (
 from gql.services.errors import InvalidInput
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.drafts import month_draft
+from gql.services.evaluations.explanations import lines_from_score
 from gql.services.evaluations.periods import parse_period
 from gql.services.evaluations.results import monthly_from_result, view_of
 from gql.services.evaluations.score_events import (
@@ -26,9 +27,11 @@ from gql.services.evaluations.score_events import (
     details_of,
     to_scoring,
 )
+from gql.services.evaluations.scorer import MonthInputs, ScoredMonth
 from gql.store.repositories.activity import SalesTotal
 
 NOW = datetime(2026, 11, 2, 9, 0, tzinfo=UTC)
+POLICY = scoring.default_policy()
 
 
 @pytest.mark.parametrize(
@@ -109,15 +112,19 @@ def test_a_corrupt_stored_event_is_a_clear_error() -> None:
 def test_commands_carry_only_the_fields_of_their_kind() -> None:
     """Required fields are demanded, foreign ones refused, and the note is kept."""
     base = {"manager_id": 3, "occurred_on": date(2026, 10, 5)}
-    ok = details_of(EventCommand(kind=ScoreEventKind.LEAVE, days=2, note=" flu ", **base))
+    ok = details_of(EventCommand(kind=ScoreEventKind.LEAVE, days=2, note=" flu ", **base), POLICY)
     assert ok == {"days": 2, "note": "flu"}
     with pytest.raises(InvalidInput, match="needs this") as missing:
-        details_of(EventCommand(kind=ScoreEventKind.BASIC_WORK_CHECK, **base))
+        details_of(EventCommand(kind=ScoreEventKind.BASIC_WORK_CHECK, **base), POLICY)
     assert [p.field for p in missing.value.problems] == [("item",), ("passed",)]
     with pytest.raises(InvalidInput, match="takes no days"):
-        details_of(EventCommand(kind=ScoreEventKind.RULE_BREACH, breach="ordinary", days=1, **base))
+        details_of(
+            EventCommand(kind=ScoreEventKind.RULE_BREACH, breach="ordinary", days=1, **base), POLICY
+        )
     with pytest.raises(InvalidInput, match="exam_score"):
-        details_of(EventCommand(kind=ScoreEventKind.TRAINING_RESULT, training="exam", **base))
+        details_of(
+            EventCommand(kind=ScoreEventKind.TRAINING_RESULT, training="exam", **base), POLICY
+        )
 
 
 def test_settlements_split_the_business_scale_between_volume_and_amount() -> None:
@@ -125,7 +132,8 @@ def test_settlements_split_the_business_scale_between_volume_and_amount() -> Non
     month = scoring.Month(2026, 10)
     target = MonthlyTarget(1, 3, date(2026, 10, 1), 1000, Decimal("200000.00"))
     sales = SalesTotal(800, Decimal("220000.00"))
-    items = derived_settlements(3, month, target, sales)
+    items = derived_settlements(target, sales)
+    assert items is not None
     assert [(i["item"], i["target"], i["actual"], i["points"]) for i in items] == [
         ("volume_cartons", 1000.0, 800.0, 50.0),
         ("amount_yuan", 200000.0, 220000.0, 50.0),
@@ -144,18 +152,17 @@ def test_settlements_split_the_business_scale_between_volume_and_amount() -> Non
     score = scoring.score_month("3", month, events, scoring.default_policy())
     assert score.business == pytest.approx(90.0)
     assert score.total == pytest.approx(90 * 0.6 + 100 * 0.4)
-    with pytest.raises(InvalidInput, match="no sales target"):
-        derived_settlements(3, month, None, sales)
+    assert derived_settlements(None, sales) is None  # no target: the policy's treatment
     zero = MonthlyTarget(1, 3, date(2026, 10, 1), 0, Decimal("1.00"))
-    with pytest.raises(InvalidInput, match="target for 2026-10 is zero"):
-        derived_settlements(3, month, zero, None)
+    assert derived_settlements(zero, None) is None  # nothing to complete is no target
 
 
 def _closed(
     score: scoring.MonthlyScore, amendments: tuple[AmendmentInfo, ...] = ()
 ) -> EvaluationResultInfo:
+    scored = ScoredMonth(score, lines_from_score(score, {}), MonthInputs((), (), False, ()))
     draft = month_draft(
-        score, period="2026-10", manager_id=3, department_id=4, closed_by=2, closed_at=NOW
+        scored, period="2026-10", manager_id=3, department_id=4, closed_by=2, closed_at=NOW
     )
     return EvaluationResultInfo(
         1,

@@ -10,11 +10,21 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, Any
 
+import pytest
+import responses
+
 import adapters
 from gql.domain import AccountManager, Carrier
 from gql.services.directory.spatial import SpatialIndex
 from gql.services.visits.carrier_lookup import CarrierLookup, HubLocator
 from gql.services.visits.service import VisitService
+from tests.adapters.conftest import (
+    PASSWORD,
+    TELECOM_URL,
+    fixture_bytes,
+    make_region,
+    telecom_envelope,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -88,3 +98,27 @@ def test_hub_locator_reaches_the_hub_within_one_step() -> None:
         return hub.asked
 
     assert asyncio.run(scenario())
+
+
+@pytest.mark.parametrize("radius", ["1e308", "1e160", "NaN", "-150"])
+def test_an_absurd_carrier_radius_is_malformed_evidence_not_a_fix(radius: str) -> None:
+    """Issue 14 (12): a radius of 1e308 used to pass the adapter and overflow the verifier,
+    losing the check-in. The lookup now carries a MalformedAnswer and the raw answer, which
+    the check-in stores like any carrier failure; no fix reaches the verifier."""
+    inner = fixture_bytes("telecom", "response-success.xml").decode()
+    inner = inner.replace("8613312345678", "86" + MANAGER.msisdn)
+    inner = inner.replace("<radius>150</radius>", f"<radius>{radius}</radius>")
+    region = make_region(only=["telecom"], cache={"enabled": False})
+    hub = adapters.CarrierHub.from_config(region, adapters.load_registry({"telecom_ws"}))
+    locator = HubLocator(hub, carrier_ids={Carrier.TELECOM: "telecom"})
+    with responses.RequestsMock() as mocked:
+        mocked.post(TELECOM_URL, body=telecom_envelope(inner), content_type="text/xml")
+        lookup = asyncio.run(locator.locate(MANAGER, deadline_s=5.0))
+    hub.close()
+    assert lookup.fix is None
+    assert lookup.outcome_code == "MalformedAnswer"
+    assert "radius" in lookup.detail
+    assert lookup.raw_answer is not None
+    assert radius in lookup.raw_answer
+    assert lookup.raw_request is not None
+    assert PASSWORD not in lookup.raw_request

@@ -4,6 +4,7 @@ discrepancy in a generated month is found, and nothing else."""
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -189,7 +190,27 @@ def test_findings_feed_scores_for_not_in_place_and_missing_tags_or_promotion() -
         ("a1:price_tags_missing", AuditFindingKind.PRICE_TAGS_MISSING),
         ("a2:policy_not_promoted", AuditFindingKind.POLICY_NOT_PROMOTED),
     }
-    assert all(f.occurred_on == LAST for f in findings)
+    assert all(f.occurred_on == date(2026, 4, 2) for f in findings)  # the audit's own day
+
+
+def test_a_visit_after_the_audit_is_not_one_the_retailer_denied() -> None:
+    """Issue 15, defect 5: the auditor records "not visited" at 10:00 and the manager checks in
+    at that shop at 15:00 the same day. The answer is compared with the visits up to the
+    audit, so the verdict is NOT_IN_PLACE without a RETAILER_DENIES_VERIFIED_VISIT
+    discrepancy (the window used to run to the end of the plan day); a visit at 09:00 is still
+    one the retailer denied."""
+    day = date(2026, 4, 2)
+    audited_at = datetime(2026, 4, 2, 2, 0, tzinfo=UTC)  # 10:00 in China
+    record = replace(_record("a1", "r1", "m1", N), audited_at=audited_at)
+    later = VisitEvidence("v1", "m1", "r1", day, V, at=audited_at + timedelta(hours=5))
+    result = cross_check([record], [later], first_day=FIRST, last_day=day)
+    assert [c.verdict for c in result.checks] == [AuditVerdict.NOT_IN_PLACE]
+    assert result.discrepancies == ()
+    earlier = VisitEvidence("v0", "m1", "r1", day, V, at=audited_at - timedelta(hours=1))
+    result = cross_check([record], [earlier, later], first_day=FIRST, last_day=day)
+    assert [(d.kind, d.visit_ids) for d in result.discrepancies] == [
+        (D.RETAILER_DENIES_VERIFIED_VISIT, ("v0",))
+    ]
 
 
 def test_bad_cross_check_inputs_are_rejected() -> None:
