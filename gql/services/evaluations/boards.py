@@ -15,7 +15,7 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from gql.domain.evaluations import PeriodKind, RankScope
-from gql.services.errors import InvalidInput
+from gql.services.errors import ErrorCode, InvalidInput
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.periods import Period, parse_period
 from gql.services.evaluations.results import monthly_from_result, view_of
@@ -288,5 +288,7 @@ class BoardService:
             if missing:
                 raise InvalidInput(
                     f"close {month} first: {len(missing)} manager(s) still open "
-                    f"(e.g. manager {missing[0]})"
+                    f"(e.g. manager {missing[0]})",
+                    field=("period",),
+                    code=ErrorCode.CONFLICT,
                 )

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 from gql.domain import Role
 from gql.domain.evaluations import PeriodKind, RankScope, ScoreEventKind, ScoreEventStatus
 from gql.services.calendar import last_business_day
-from gql.services.errors import Forbidden, NotFound
+from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.drafts import month_draft, quarter_drafts, year_drafts
-from gql.services.evaluations.inputs import InvalidField, checked_reason
+from gql.services.evaluations.inputs import checked_reason
 from gql.services.evaluations.periods import Period, parse_period
 from gql.services.evaluations.results import ResultView, view_of
 from gql.services.evaluations.service import HEADS
@@ -96,7 +96,11 @@ class PeriodService:
                 self._check_month_over(period)
                 todo = [m for group in groups for m in self._open(kind, period, group)]
                 if not todo:
-                    raise InvalidField("period", f"{period.text} is already closed")
+                    raise InvalidInput(
+                        f"{period.text} is already closed",
+                        field=("period",),
+                        code=ErrorCode.CONFLICT,
+                    )
                 drafts = self._close_months(period, todo, principal, now)
             else:
                 scope = self._boards.rule_scope(kind)
@@ -127,7 +131,11 @@ class PeriodService:
                             closed_at=now,
                         )
                 if not any_open:
-                    raise InvalidField("period", f"{period.text} is already closed")
+                    raise InvalidInput(
+                        f"{period.text} is already closed",
+                        field=("period",),
+                        code=ErrorCode.CONFLICT,
+                    )
             ids = self._store.close(drafts)
         return [view_of(r) for r in self._store.get_results(ids) if r is not None]
 
@@ -138,10 +146,10 @@ class PeriodService:
         if kind is not PeriodKind.MONTH and self._boards.rule_scope(kind) is RankScope.COMPANY:
             if department_id is not None:
                 key = "quarterly_elimination" if kind is PeriodKind.QUARTER else "annual_honours"
-                raise InvalidField(
-                    "department_id",
+                raise InvalidInput(
                     f"the policy ranks a {kind.value.lower()} company-wide (scope.{key} = "
                     '"company"): close it without a department',
+                    field=("department_id",),
                 )
             groups = [self._e.company_managers()]
         elif department_id is not None:
@@ -153,7 +161,7 @@ class PeriodService:
             groups = list(by_department.values())
         groups = [self._due(g, period) for g in groups]
         if not any(groups):
-            raise InvalidField("department_id", "no account managers to evaluate")
+            raise InvalidInput("no account managers to evaluate", field=("department_id",))
         return groups
 
     def _due(self, managers: Sequence[AccountManager], period: Period) -> list[AccountManager]:
@@ -169,10 +177,10 @@ class PeriodService:
         month = period.months[0]
         last = last_business_day(month.first_day, month.last_day)
         if self._e.today() <= last:
-            raise InvalidField(
-                "period",
+            raise InvalidInput(
                 f"{period.text} runs until its last business day {last.isoformat()}: close it "
                 f"from {(last + timedelta(days=1)).isoformat()}",
+                field=("period",),
             )
 
     def _close_months(
@@ -244,10 +252,10 @@ class PeriodService:
             and self._boards.rule_scope(kind) is RankScope.COMPANY
             and department_id is not None
         ):
-            raise InvalidField(
-                "department_id",
+            raise InvalidInput(
                 f"the policy ranks a {kind.value.lower()} company-wide: reopen it without "
                 "a department",
+                field=("department_id",),
             )
         if department_id is None:
             managers = self._e.company_managers()
@@ -256,7 +264,9 @@ class PeriodService:
         ids = [m.staff_id for m in managers]
         results = self._store.results(kind=kind, periods=[period.text], manager_ids=ids)
         if not results:
-            raise InvalidField("period", f"{period.text} is not closed")
+            raise InvalidInput(
+                f"{period.text} is not closed", field=("period",), code=ErrorCode.CONFLICT
+            )
         self._check_dependants(kind, period, [r.manager_id for r in results])
         now = self._e.now()
         if kind is PeriodKind.MONTH:
@@ -295,7 +305,9 @@ class PeriodService:
             checks.append((PeriodKind.YEAR, year))
         for dependant, text in checks:
             if self._store.closed_managers(dependant, text, manager_ids):
-                raise InvalidField("period", f"{text} is closed: reopen it first")
+                raise InvalidInput(
+                    f"{text} is closed: reopen it first", field=("period",), code=ErrorCode.CONFLICT
+                )
 
     # -- review meetings ------------------------------------------------------------------
 
@@ -315,30 +327,32 @@ class PeriodService:
         principal = self._e.caller()
         period = parse_period(kind, period_text)
         if kind is PeriodKind.YEAR:
-            raise InvalidField("kind", "the policy sets review deadlines for months and quarters")
+            raise InvalidInput(
+                "the policy sets review deadlines for months and quarters", field=("kind",)
+            )
         if kind is PeriodKind.MONTH:
             if department_id is None:
-                raise InvalidField("department_id", "a monthly review is a department's")
+                raise InvalidInput("a monthly review is a department's", field=("department_id",))
             allowed = principal.role is Role.MARKETING or (
                 principal.role in HEADS and principal.department_id == department_id
             )
             if not allowed:
                 if principal.role in HEADS:
-                    raise NotFound("department")
+                    raise NotFound("department", field=("department_id",))
                 raise Forbidden("record review meetings")
         else:
             self._e.marketing("record the quarterly review meeting")
             if department_id is not None:
-                raise InvalidField(
-                    "department_id", "the quarterly review is the marketing department's"
+                raise InvalidInput(
+                    "the quarterly review is the marketing department's", field=("department_id",)
                 )
         if len(note) > _MAX_NOTE_CHARS:
-            raise InvalidField("note", f"at most {_MAX_NOTE_CHARS} characters")
+            raise InvalidInput(f"at most {_MAX_NOTE_CHARS} characters", field=("note",))
         last = last_business_day(period.first_day, period.last_day)
         if not last < held_on <= self._e.today():
-            raise InvalidField(
-                "held_on",
+            raise InvalidInput(
                 f"a review is held after {last.isoformat()} and not in the future",
+                field=("held_on",),
             )
         managers = (
             self._e.company_managers()
@@ -346,9 +360,17 @@ class PeriodService:
             else [m for m in self._e.managers.by_department(department_id) if m.active]
         )
         if self._open(kind, period, self._due(managers, period)):
-            raise InvalidField("period", f"close {period.text} before recording its review")
+            raise InvalidInput(
+                f"close {period.text} before recording its review",
+                field=("period",),
+                code=ErrorCode.CONFLICT,
+            )
         if any(r.department_id == department_id for r in self._store.reviews(kind, [period.text])):
-            raise InvalidField("period", f"the review of {period.text} is already recorded")
+            raise InvalidInput(
+                f"the review of {period.text} is already recorded",
+                field=("period",),
+                code=ErrorCode.DUPLICATE,
+            )
         return self._store.add_review(
             kind=kind,
             period=period.text,

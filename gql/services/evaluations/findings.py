@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from gql.domain import Verdict
 from gql.domain.audits import RetailerAnswer
 from gql.domain.evaluations import ScoreEventKind, ScoreEventStatus
+from gql.services.errors import InvalidInput
 from gql.services.evaluations import rules as scoring
-from gql.services.evaluations.inputs import InvalidField
 from gql.store.repositories.evaluations import ScoreEventDraft
 
 if TYPE_CHECKING:
@@ -96,21 +96,23 @@ def check_evidence(
 
     Raises
     ------
-    InvalidField
-        Naming ``audit_id``, ``manager_id`` or ``finding``.
+    InvalidInput
+        Naming ``audit_id`` or ``finding``.
     """
     if record.manager_id != manager_id:
-        raise InvalidField("audit_id", "the audit record is about another manager's retailer")
+        raise InvalidInput(
+            "the audit record is about another manager's retailer", field=("audit_id",)
+        )
     if kind is scoring.AuditFindingKind.PRICE_TAGS_MISSING and record.price_tags_shown:
-        raise InvalidField("finding", "the audit record shows the price tags were shown")
+        raise InvalidInput("the audit record shows the price tags were shown", field=("finding",))
     if kind is scoring.AuditFindingKind.POLICY_NOT_PROMOTED and record.policy_promoted:
-        raise InvalidField("finding", "the audit record shows the policy was promoted")
+        raise InvalidInput("the audit record shows the policy was promoted", field=("finding",))
     if kind is scoring.AuditFindingKind.VISIT_NOT_IN_PLACE:
         if record.manager_visited is RetailerAnswer.YES:
-            raise InvalidField("finding", "the retailer confirmed the manager's visit")
+            raise InvalidInput("the retailer confirmed the manager's visit", field=("finding",))
         if verified_visit:
-            raise InvalidField(
-                "finding",
+            raise InvalidInput(
                 "the manager has a verified visit to this retailer before the audit: review "
                 "the discrepancy instead",
+                field=("finding",),
             )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from gql.domain import Role, Verdict
 from gql.domain.evaluations import PeriodKind, ScoreEventKind
+from gql.services.access import signed_in
 from gql.services.calendar import local_day, local_midnight
 from gql.services.errors import Forbidden, InvalidInput, NotFound
 from gql.services.evaluations import rules as scoring
@@ -110,9 +111,8 @@ class PerformanceService:
         self._staff = StaffRepository(session)
 
     def _goal_setter(self, manager_id: int) -> Principal:
+        principal = signed_in(self._principal)
         self._evaluations.visible_manager(manager_id)
-        principal = self._principal
-        assert principal is not None  # visible_manager refuses anonymous callers
         if principal.role not in _GOAL_SETTERS:
             raise Forbidden("set or track goals")
         return principal

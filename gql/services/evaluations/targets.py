@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from gql.domain import MonthlyTarget
 from gql.domain.evaluations import PeriodKind
-from gql.services.evaluations.inputs import InvalidField
+from gql.services.errors import ErrorCode, Problems
 from gql.services.evaluations.periods import any_period, parse_period
 
 if TYPE_CHECKING:
@@ -78,19 +78,17 @@ class TargetService:
         principal = self._e.marketing("set sales targets")
         manager = self._e.visible_manager(command.manager_id)
         period = parse_period(PeriodKind.MONTH, command.month)
-        problems = target_problems(command.volume_cartons, command.amount_yuan)
-        if problems:
-            field = problems[0][0]
-            raise InvalidField(
-                "amount" if field == "amount_yuan" else field,
-                "; ".join(f"{f}: {m}" for f, m in problems),
-            )
+        found = Problems()
+        for field, message in target_problems(command.volume_cartons, command.amount_yuan):
+            found.add((field,), message)
         if self._e.month_closed(manager.staff_id, period.months[0]):
-            raise InvalidField(
-                "month",
+            found.add(
+                ("month",),
                 f"{period.text} is closed for this manager: change the business part by "
                 "amendment (or reopen the month)",
+                ErrorCode.CONFLICT,
             )
+        found.raise_if_any()
         target = MonthlyTarget(
             0, manager.staff_id, period.first_day, command.volume_cartons, command.amount_yuan
         )

@@ -300,6 +300,10 @@ def test_closing_a_month_makes_it_immutable_except_by_amendment(
 
     again = _close(scores, people.marketing, department, "MONTH", "2026-10")
     assert "already closed" in again["userErrors"][0]["message"]
+    assert (again["userErrors"][0]["field"], again["userErrors"][0]["code"]) == (
+        ["input", "period"],
+        "CONFLICT",
+    )
     late = _record(
         scores,
         people.marketing,
@@ -309,6 +313,10 @@ def test_closing_a_month_makes_it_immutable_except_by_amendment(
         breach="ORDINARY",
     )
     assert "closed" in late["userErrors"][0]["message"]
+    assert (late["userErrors"][0]["field"], late["userErrors"][0]["code"]) == (
+        ["input", "occurredOn"],
+        "CONFLICT",
+    )
 
     amend = {
         "resultId": mine["id"],
@@ -599,10 +607,20 @@ def test_targets_and_a_reopened_month_through_the_api(scores: Api, people: DemoP
     }
     bad = scores.data(
         target_set,
-        {"i": {"managerId": ids["manager"], "month": "2027-02", "volumeCartons": 0, "amount": "1"}},
+        {
+            "i": {
+                "managerId": ids["manager"],
+                "month": "2027-02",
+                "volumeCartons": 0,
+                "amount": "1.005",
+            }
+        },
         as_=people.marketing,
     )["salesTargetSet"]
-    assert bad["userErrors"][0]["field"] == ["input", "volumeCartons"]
+    assert [(e["field"], e["code"]) for e in bad["userErrors"]] == [
+        (["input", "volumeCartons"], "INVALID"),
+        (["input", "amount"], "INVALID"),  # the service's amount_yuan, as the input calls it
+    ]
     read = scores.data(
         'query($m: ID) { salesTargets(period: "2027-Q1", managerId: $m) { month volumeCartons } }',
         {"m": ids["manager"]},

@@ -13,7 +13,6 @@ from gql.domain.evaluations import PeriodKind, RankScope, ScoreEventKind
 from gql.services.errors import InvalidInput
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.explanations import FlagKind
-from gql.services.evaluations.inputs import InvalidField
 from gql.services.evaluations.score_events import EventCommand
 from tests.gql.services.evaluations.world import World, at, build_world
 
@@ -69,9 +68,9 @@ def test_a_quarter_eliminates_the_two_lowest_of_the_company_not_of_each_departme
         _checks(world, low, date(2026, m, 10), 1)
     _close_each(world, 2026, range(7, 10))
     october = world.services(world.marketing, at(date(2026, 10, 2)))
-    with pytest.raises(InvalidField, match="company-wide") as info:
+    with pytest.raises(InvalidInput, match="company-wide") as info:
         october.periods.close(QUARTER, "2026-Q3", first)
-    assert info.value.path == ("department_id",)
+    assert info.value.field == ("department_id",)
     closed = october.periods.close(QUARTER, "2026-Q3", None)
     flagged = sorted(v.result.manager_id for v in closed if v.current["eliminated"])
     assert flagged == sorted([low, lower])

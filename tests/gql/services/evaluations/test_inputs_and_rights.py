@@ -15,7 +15,6 @@ from gql.domain.evaluations import PeriodKind, ScoreEventKind, ScoreEventStatus
 from gql.services.audits.commands import AuditDesign, AuditPlanCreate, AuditRecordSubmit
 from gql.services.audits.service import AuditService
 from gql.services.errors import Forbidden, InvalidInput, NotFound
-from gql.services.evaluations.inputs import InvalidField
 from gql.services.evaluations.score_events import EventCommand
 from tests.gql.services.evaluations.world import (
     World,
@@ -65,9 +64,9 @@ def test_amendments_are_range_checked_and_totals_not_amendable(
     manager = world.managers[world.departments[0]][0]
     result_id = _closed_june(world, manager)
     evaluations = world.services(world.marketing, at(date(2026, 7, 3))).evaluations
-    with pytest.raises(InvalidField) as info:
+    with pytest.raises(InvalidInput) as info:
         evaluations.amend(result_id, "recount", changes)
-    assert info.value.path == ("changes", field)
+    assert info.value.field == ("changes", field)
     assert evaluations.result(result_id).result.amendments == ()
 
 
@@ -128,9 +127,9 @@ def test_inputs_out_of_range_are_refused_naming_the_field(
     """An exam of 150, a 400-day leave, 2031, 1999, overlong texts: refused, nothing stored."""
     manager = world.managers[world.departments[0]][0]
     evaluations = world.services(world.marketing, JUNE_20).evaluations
-    with pytest.raises(InvalidField) as info:
+    with pytest.raises(InvalidInput) as info:
         evaluations.record(_event(manager, kind, day, **fields))
-    assert info.value.path == (field,)
+    assert info.value.field == (field,)
     assert evaluations.store.events([manager], date(1990, 1, 1), date(2040, 1, 1)) == []
 
 
@@ -210,10 +209,10 @@ def test_a_mistaken_event_is_retracted_while_the_month_is_open(world: World) -> 
         "wrong manager",
     )
     assert head.month(mine, "2026-06").values["discipline"] == 35.0
-    with pytest.raises(InvalidField, match="RETRACTED"):
+    with pytest.raises(InvalidInput, match="RETRACTED"):
         head.retract(breach.id, "again")
     world.close_months(["2026-06"], at(date(2026, 7, 1)))
-    with pytest.raises(InvalidField, match="2026-06 is closed"):
+    with pytest.raises(InvalidInput, match="2026-06 is closed"):
         world.services(world.marketing, at(date(2026, 7, 2))).evaluations.retract(other.id, "x")
 
 
@@ -253,12 +252,12 @@ def test_a_finding_must_cite_an_audit_record_of_the_callers_own_plan(world: Worl
         (finding(record, "policy_not_promoted"), "finding"),
         (finding(record, "price_tags_missing", day=date(2026, 6, 9)), "occurred_on"),
     ):
-        with pytest.raises(InvalidField) as info:
+        with pytest.raises(InvalidInput) as info:
             auditor.record(command)
-        assert info.value.path == (field,)
+        assert info.value.field == (field,)
     event = auditor.record(finding(record, "price_tags_missing"))
     assert event.status is ScoreEventStatus.RECORDED
-    with pytest.raises(InvalidField, match="already recorded"):
+    with pytest.raises(InvalidInput, match="already recorded"):
         auditor.record(finding(record, "price_tags_missing"))
     marketing = world.services(world.marketing, at(date(2026, 6, 11))).evaluations
     assert marketing.month(manager, "2026-06").values["basic_work"] == 35.0

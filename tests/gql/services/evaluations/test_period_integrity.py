@@ -9,7 +9,6 @@ from sqlalchemy.orm import Session
 
 from gql.domain.evaluations import PeriodKind, ScoreEventKind
 from gql.services.errors import Forbidden, InvalidInput
-from gql.services.evaluations.inputs import InvalidField
 from gql.services.evaluations.periods import parse_period
 from gql.services.evaluations.score_events import EventCommand
 from tests.gql.services.evaluations.world import World, at, build_world
@@ -33,11 +32,11 @@ def test_a_running_month_cannot_be_closed(world: World) -> None:
     """On 4 December, December and January are refused naming the first day they can close;
     nothing is written. From 1 January (the day after Thursday 31 December) December closes."""
     periods = world.services(world.marketing, at(date(2026, 12, 4))).periods
-    with pytest.raises(InvalidField, match="close it from 2027-01-01") as info:
+    with pytest.raises(InvalidInput, match="close it from 2027-01-01") as info:
         periods.close(MONTH, "2026-12", None)
-    assert info.value.path == ("period",)
+    assert info.value.field == ("period",)
     with pytest.raises(
-        InvalidField, match="last business day 2027-01-29: close it from 2027-01-30"
+        InvalidInput, match="last business day 2027-01-29: close it from 2027-01-30"
     ):
         periods.close(MONTH, "2027-01", None)
     store = world.services(world.marketing, at(date(2026, 12, 4))).evaluations.store
@@ -51,7 +50,7 @@ def test_a_running_month_cannot_be_closed(world: World) -> None:
 def test_a_month_ending_on_a_weekend_closes_after_its_last_business_day(world: World) -> None:
     """February 2026 ends on Saturday 28: its last business day is Friday 27, so it closes on
     the 28th but not on the 27th."""
-    with pytest.raises(InvalidField, match="2026-02-27"):
+    with pytest.raises(InvalidInput, match="2026-02-27"):
         world.services(world.marketing, at(date(2026, 2, 27), 18)).periods.close(
             MONTH, "2026-02", None
         )
@@ -86,13 +85,14 @@ def test_reopening_keeps_every_result_and_the_next_closing_is_a_new_revision(
     manager = world.managers[world.departments[0]][0]
     world.close_months(["2026-06"], at(date(2026, 7, 1)))
     july = world.services(world.marketing, at(date(2026, 7, 2)))
-    with pytest.raises(InvalidField, match="2026-06 is closed"):
+    with pytest.raises(InvalidInput, match="2026-06 is closed"):
         july.evaluations.record(_breach(manager, date(2026, 6, 29)))
     head = world.services(world.heads[world.departments[0]], at(date(2026, 7, 2)))
     with pytest.raises(Forbidden):
         head.periods.reopen(MONTH, "2026-06", None, "late breach")
-    with pytest.raises(InvalidField, match="reason"):
+    with pytest.raises(InvalidInput, match="say why") as info:
         july.periods.reopen(MONTH, "2026-06", None, "  ")
+    assert info.value.field == ("reason",)
     reopened = july.periods.reopen(MONTH, "2026-06", None, "late breach report from the head")
     assert len(reopened.results) == len(world.all_managers)
     assert all(v.result.reopening is not None for v in reopened.results)
@@ -116,7 +116,7 @@ def test_a_month_of_a_closed_quarter_is_reopened_only_after_the_quarter(world: W
     world.close_months(["2026-07", "2026-08", "2026-09"], at(date(2026, 10, 1)))
     october = world.services(world.marketing, at(date(2026, 10, 5)))
     october.periods.close(QUARTER, "2026-Q3", None)
-    with pytest.raises(InvalidField, match="2026-Q3 is closed: reopen it first"):
+    with pytest.raises(InvalidInput, match="2026-Q3 is closed: reopen it first"):
         october.periods.reopen(MONTH, "2026-09", None, "recount")
     october.periods.reopen(QUARTER, "2026-Q3", None, "recount")
     october.periods.reopen(MONTH, "2026-09", None, "recount")
@@ -141,9 +141,9 @@ def test_review_deadlines_are_tracked_and_overdue_reviews_listed(world: World) -
     assert [o.department_id for o in marketing.overdue_reviews(date(2026, 11, 1))] == [second]
     other = world.services(world.heads[second], at(date(2026, 11, 5))).periods
     assert [o.department_id for o in other.overdue_reviews(date(2026, 11, 1))] == [second]
-    with pytest.raises(InvalidField, match="already recorded"):
+    with pytest.raises(InvalidInput, match="already recorded"):
         head.record_review(MONTH, "2026-10", first, date(2026, 11, 4))
-    with pytest.raises(InvalidField, match="close 2026-11"):
+    with pytest.raises(InvalidInput, match="close 2026-11"):
         world.services(world.heads[first], at(date(2026, 12, 2))).periods.record_review(
             MONTH, "2026-11", first, date(2026, 12, 1)
         )

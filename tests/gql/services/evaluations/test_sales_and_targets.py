@@ -15,8 +15,7 @@ from gql.domain.territories import ProposalAssignment, ProposalKind
 from gql.services.directory.importing import ImportRejected, import_retailers, import_targets
 from gql.services.directory.retailer_admin import RetailerAdminService, RetailerChange
 from gql.services.directory.spatial import SpatialIndex
-from gql.services.errors import Forbidden, NotFound
-from gql.services.evaluations.inputs import InvalidField
+from gql.services.errors import Forbidden, InvalidInput, NotFound
 from gql.services.evaluations.targets import TargetCommand
 from gql.store.repositories import AssignmentRepository, RetailerRepository, StaffRepository
 from gql.store.repositories.territories import ProposalDraft, ProposalRepository
@@ -187,14 +186,14 @@ def test_marketing_sets_targets_others_read_them_within_their_scope(world: World
     assert (target.month, target.set_by) == (date(2026, 7, 1), world.marketing.staff_id)
     s.targets.set(TargetCommand(a, "2026-07", 1200, Decimal("245000.00")))  # same: no change
     s.targets.set(TargetCommand(b, "2026-07", 800, Decimal("99000.00")))
-    with pytest.raises(InvalidField) as info:
+    with pytest.raises(InvalidInput) as info:
         s.targets.set(TargetCommand(a, "2026-08", 0, Decimal("1.001")))
-    assert info.value.path == ("volume_cartons",)
-    with pytest.raises(InvalidField) as info:
+    assert info.value.field == ("volume_cartons",)
+    with pytest.raises(InvalidInput) as info:
         s.targets.set(TargetCommand(a, "2026-08", 10, Decimal("-1")))
-    assert info.value.path == ("amount",)
+    assert info.value.field == ("amount_yuan",)
     world.close_months(["2026-05"], at(date(2026, 6, 1)))
-    with pytest.raises(InvalidField, match="2026-05 is closed"):
+    with pytest.raises(InvalidInput, match="2026-05 is closed"):
         s.targets.set(TargetCommand(a, "2026-05", 10, Decimal("10")))
     head = world.services(world.heads[first], at(date(2026, 6, 2)))
     with pytest.raises(Forbidden):
