@@ -8,10 +8,13 @@ one byte at a time or ending in a TCP reset.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import socket
 import ssl
 import struct
+import termios
 import threading
+import time
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -136,6 +139,22 @@ def trickle(
         if server.stopping.wait(interval_s):
             return
         conn.sendall(bytes([byte]))
+
+
+def delivered(conn: socket.socket, *, timeout_s: float = 5.0) -> None:
+    """Wait until the client's kernel has acknowledged every byte sent so far (Linux SIOCOUTQ).
+
+    A :func:`reset` after it comes *after* those bytes (the client reads them, then the RST),
+    whatever the load; a fixed sleep would only make that likely.
+    """
+    deadline = time.monotonic() + timeout_s
+    while _unacknowledged(conn) and time.monotonic() < deadline:
+        time.sleep(0.001)
+
+
+def _unacknowledged(conn: socket.socket) -> int:
+    raw = fcntl.ioctl(conn.fileno(), termios.TIOCOUTQ, b"\0\0\0\0")
+    return int(struct.unpack("i", raw)[0])
 
 
 def reset(conn: socket.socket) -> None:

@@ -225,7 +225,7 @@ def test_a_reset_mid_answer_is_retried_per_the_policy(hub_factory: HubFactory) -
             f"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: {len(SUCCESS)}\r\n\r\n"
         )
         conn.sendall(head.encode() + SUCCESS[: len(SUCCESS) // 2])
-        time.sleep(0.1)  # the client is now reading the body
+        rawhttp.delivered(conn)  # the client has half the body, then the reset
         rawhttp.reset(conn)
         raise OSError("reset sent")
 
@@ -245,7 +245,7 @@ def test_a_reset_mid_answer_that_persists_is_a_transient_unavailable(
     def script(server: rawhttp.RawCarrier, conn: socket.socket, index: int) -> None:
         head = f"HTTP/1.1 200 OK\r\nContent-Length: {len(SUCCESS)}\r\n\r\n"
         conn.sendall(head.encode() + SUCCESS[:100])
-        time.sleep(0.1)
+        rawhttp.delivered(conn)
         rawhttp.reset(conn)
         raise OSError("reset sent")
 

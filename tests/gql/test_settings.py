@@ -94,7 +94,7 @@ def test_a_regions_scoring_policy_is_checked_at_start_one_line_per_problem(
     a good file is the policy the service runs on."""
     from importlib import resources
 
-    from gql.context import AppState
+    from gql.app import build_state
     from gql.store.db import create_engine_for, session_factory
 
     text = (
@@ -118,7 +118,7 @@ def test_a_regions_scoring_policy_is_checked_at_start_one_line_per_problem(
     settings = load_settings({"VISITGIS_SCORING_POLICY": str(good)})
     engine = create_engine_for(f"sqlite:///{tmp_path / 'x.sqlite3'}")
     try:
-        state = AppState.build(settings, engine, session_factory(engine))
+        state = build_state(settings, engine, session_factory(engine))
         assert state.policy.version == "region-7"
     finally:
         engine.dispose()
