@@ -34,3 +34,11 @@ def warm_up() -> None:
             m: Method = "exact" if exact else "heuristic"
             solve(Problem(small, windows=windows, service=[1] * n), method=m, time_limit_s=0.01)
             solve(Problem(small, windows=windows, closed=False), method=m, time_limit_s=0.01)
+        # Two stops open only at the same instant, far apart: no route serves both, so the
+        # solver drops one after a windowed local search (the ILS-with-windows kernels).
+        clash = [(0, 10_000_000)] * n
+        apart = small.copy()
+        apart[1, 2] = apart[2, 1] = 10_000
+        clash[1] = (int(apart[0, 1]), int(apart[0, 1]))
+        clash[2] = (int(apart[0, 2]), int(apart[0, 2]))
+        solve(Problem(apart, windows=[[w] for w in clash]), method="auto", time_limit_s=0.01)
