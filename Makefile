@@ -13,13 +13,23 @@ SEED   ?= 7
 run: export VISITGIS_CARRIERS_FILE ?= contrib/mock_carriers/demo_region.toml
 run: export VISITGIS_CARRIER_PASSWORD ?= CHANGE-ME
 
-.PHONY: setup run serve test lint typecheck format schema schema-check bench clean
+.PHONY: setup lock run serve test lint typecheck format schema schema-check bench clean
 
-$(STAMP): pyproject.toml contrib/parlayx_adapter/pyproject.toml
+# Installs come from constraints.txt (exact versions, made by `make lock`), so a fresh clone
+# gets the versions CI tested.
+$(STAMP): pyproject.toml contrib/parlayx_adapter/pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]' -e contrib/parlayx_adapter
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]' -e contrib/parlayx_adapter
 	@touch $@
+
+lock:  ## re-resolve every dependency (also the benchmark peers) into constraints.txt
+	rm -rf .lock-venv && $(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/python -m pip install --quiet --upgrade pip
+	.lock-venv/bin/python -m pip install --quiet -e '.[dev,bench]' -e contrib/parlayx_adapter
+	{ echo "# Exact versions for \`make setup\`, CI and \`make bench\`; regenerate with \`make lock\`."; \
+	  .lock-venv/bin/python -m pip freeze --exclude-editable | LC_ALL=C sort -f; } > constraints.txt
+	rm -rf .lock-venv
 
 setup: $(STAMP)
 
@@ -50,7 +60,7 @@ schema-check: setup
 	$(BIN)/visitgis export-schema --check schema.graphql
 
 bench: setup  ## every benchmark of docs/benchmarks.md, each beside its peer (takes ~15 min)
-	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,bench]'
 	$(BIN)/python contrib/bench/bench_geo.py
 	$(BIN)/python contrib/bench/bench_tsp.py exact --sizes 12,16,20,22,23,24,25 --repeats 5
 	$(BIN)/python contrib/bench/bench_tsp.py heuristic
