@@ -1,0 +1,150 @@
+"""Replay weeks of company life onto a seeded demo city, day by day, through the services.
+
+From the first day of the month two months back to ``today``: targets each month, and over
+the last :data:`HISTORY_WEEKS` weeks every manager's routed day plans and visits, an audit day
+per month, the heads' inputs as they happen, and the two finished months closed by marketing.
+One seeded generator drives everything, so the same seed and ``today`` give the same history.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from gql.services.calendar import is_business_day, local_day
+from gql.services.demo.audits import AuditCounts, audit_day
+from gql.services.demo.evaluation import close_month, record_events, record_training, set_targets
+from gql.services.demo.fieldwork import FieldCounts, work_day
+from gql.services.demo.world import load_world
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sqlalchemy.orm import Session
+
+__all__ = ["HISTORY_WEEKS", "HistorySummary", "default_today", "seed_history"]
+
+HISTORY_WEEKS = 8
+"""Weeks of day plans and visits before ``today``."""
+
+
+@dataclass
+class HistorySummary:
+    """What :func:`seed_history` wrote."""
+
+    today: date
+    targets: int = 0
+    fieldwork: FieldCounts = field(default_factory=FieldCounts)
+    audits: AuditCounts = field(default_factory=AuditCounts)
+    score_events: int = 0
+    closed_months: list[str] = field(default_factory=list)
+    closed_results: int = 0
+
+    def __str__(self) -> str:
+        verdicts = ", ".join(f"{k} {v}" for k, v in sorted(self.fieldwork.verdicts.items()))
+        return (
+            f"history to {self.today}: {self.targets} targets, {self.fieldwork.plans} day plans, "
+            f"{self.fieldwork.visits} visits ({verdicts}; {self.fieldwork.late_uploads} late uploads), "
+            f"{self.audits.plans} audit plans with {self.audits.records} records "
+            f"({self.audits.planted} planted discrepancies, {self.audits.findings} findings), "
+            f"{self.score_events} score events, months closed {', '.join(self.closed_months)} "
+            f"({self.closed_results} results)"
+        )
+
+
+def default_today(now: datetime | None = None) -> date:
+    """The company's business day now (the history ends there)."""
+    return local_day(now or datetime.now(UTC))
+
+
+def _first_of(day: date) -> date:
+    return day.replace(day=1)
+
+
+def _month_back(month: date) -> date:
+    return (month - timedelta(days=1)).replace(day=1)
+
+
+def _business_day_near(day: date) -> date:
+    while not is_business_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def seed_history(
+    session: Session,
+    *,
+    today: date,
+    seed: int = 7,
+    stage: Callable[[str], None] | None = None,
+) -> HistorySummary:
+    """Write the history onto the demo city in ``session``; flushes, the caller commits.
+
+    ``stage`` receives one line per week (and per close) with its counts and seconds.
+    """
+    return asyncio.run(_replay(session, today=today, seed=seed, stage=stage or (lambda _: None)))
+
+
+async def _replay(
+    session: Session, *, today: date, seed: int, stage: Callable[[str], None]
+) -> HistorySummary:
+    world = load_world(session, seed=seed, today=today)
+    summary = HistorySummary(today=today)
+    this_month = _first_of(today)
+    last_month = _month_back(this_month)
+    first_month = _month_back(last_month)
+    visits_from = today - timedelta(weeks=HISTORY_WEEKS)
+    audit_days = {
+        _business_day_near(first_month.replace(day=18)),
+        _business_day_near(last_month.replace(day=18)),
+    }
+    if today.day > 3:
+        audit_days.add(today - timedelta(days=1 if today.weekday() else 3))
+    closes = {
+        _business_day_near(last_month.replace(day=3)): first_month,
+        min(today, _business_day_near(this_month.replace(day=3))): last_month,
+    }
+    week = FieldCounts()
+    week_audits, week_events, started = AuditCounts(), 0, time.perf_counter()
+    day = first_month
+    while day <= today:
+        if day.day == 1:
+            summary.targets += set_targets(world, day)
+        if is_business_day(day) and day >= visits_from:
+            for manager in world.managers:
+                week.add(await work_day(world, manager, day))
+        if day in audit_days and day < today:
+            week_audits.add(await audit_day(world, day, leave_open=day >= this_month))
+        if is_business_day(day) and day < today:
+            week_events += record_events(world, day)
+            if day == _business_day_near(day.replace(day=20)):
+                week_events += record_training(world, day)
+        if day in closes:
+            month = closes[day]
+            started_close = time.perf_counter()
+            results = close_month(world, month, day)
+            summary.closed_months.append(f"{month:%Y-%m}")
+            summary.closed_results += results
+            stage(
+                f"closed {month:%Y-%m}: {results} month results "
+                f"({time.perf_counter() - started_close:.1f} s)"
+            )
+        if day.weekday() == 6 or day == today:
+            if week.plans or week_audits.plans or week_events:
+                verdicts = ", ".join(f"{k} {v}" for k, v in sorted(week.verdicts.items()))
+                stage(
+                    f"week to {day}: {week.plans} plans, {week.visits} visits"
+                    + (f" ({verdicts})" if verdicts else "")
+                    + f", {week_audits.plans} audit plans, {week_audits.records} audit records, "
+                    f"{week_events} score events ({time.perf_counter() - started:.1f} s)"
+                )
+            summary.fieldwork.add(week)
+            summary.audits.add(week_audits)
+            summary.score_events += week_events
+            week, week_audits, week_events = FieldCounts(), AuditCounts(), 0
+            started = time.perf_counter()
+        day += timedelta(days=1)
+    return summary
