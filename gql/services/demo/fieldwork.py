@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FieldCounts", "MAX_VISITS_PER_DAY", "work_day"]
 
-MAX_VISITS_PER_DAY = 12
+MAX_VISITS_PER_DAY = 8
 """A demo manager visits at most this many retailers a day (the rest of the day is orders)."""
 
 

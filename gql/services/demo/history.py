@@ -79,24 +79,27 @@ def seed_history(
     *,
     today: date,
     seed: int = 7,
+    weeks: int = HISTORY_WEEKS,
     stage: Callable[[str], None] | None = None,
 ) -> HistorySummary:
     """Write the history onto the demo city in ``session``; flushes, the caller commits.
 
-    ``stage`` receives one line per week (and per close) with its counts and seconds.
+    ``weeks`` of plans and visits end at ``today`` (tests use fewer); ``stage`` receives one
+    line per week (and per close) with its counts and seconds.
     """
-    return asyncio.run(_replay(session, today=today, seed=seed, stage=stage or (lambda _: None)))
+    replay = _replay(session, today=today, seed=seed, weeks=weeks, stage=stage or (lambda _: None))
+    return asyncio.run(replay)
 
 
 async def _replay(
-    session: Session, *, today: date, seed: int, stage: Callable[[str], None]
+    session: Session, *, today: date, seed: int, weeks: int, stage: Callable[[str], None]
 ) -> HistorySummary:
     world = load_world(session, seed=seed, today=today)
     summary = HistorySummary(today=today)
     this_month = _first_of(today)
     last_month = _month_back(this_month)
     first_month = _month_back(last_month)
-    visits_from = today - timedelta(weeks=HISTORY_WEEKS)
+    visits_from = today - timedelta(weeks=weeks)
     audit_days = {
         _business_day_near(first_month.replace(day=18)),
         _business_day_near(last_month.replace(day=18)),
