@@ -105,12 +105,15 @@ async def _visit(
         clock=clock,
     )
     offline: list[SyncItem] = []
+    left = at_local(plan.plan_date, 0)  # when the manager left the previous shop
     for stop in plan.stops:
         retailer = retailers[stop.retailer_id]
         scenario = pick_scenario(rng)
         counts.scenarios[scenario.value] += 1
-        pressed = at_local(plan.plan_date, stop.eta_s + rng.randrange(-300, 600))
+        planned = at_local(plan.plan_date, stop.eta_s + rng.randrange(-300, 600))
+        pressed = max(planned, left + timedelta(seconds=stop.leg_duration_s + 60))
         dwell = timedelta(seconds=rng.randrange(240, 1_200))
+        left = pressed + dwell + timedelta(seconds=5)
         key = f"demo-{manager.staff_id}-{plan.plan_date:%Y%m%d}-{stop.seq:02d}"
         start_fix = device_fix(rng, retailer, pressed, scenario)
         end_fix = device_fix(rng, retailer, pressed + dwell, scenario)
