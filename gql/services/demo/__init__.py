@@ -1,2 +1,4 @@
-"""A demo with history: weeks of plans, visits, audits and closed evaluations, all through the
-services, so a newcomer's report screens start full (``visitgis demo seed``)."""
+"""A demo with history, written through the services (``visitgis demo seed``).
+
+Weeks of plans, visits, audits and closed evaluations, so a newcomer's report screens start full.
+"""

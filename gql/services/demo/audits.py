@@ -1,5 +1,7 @@
-"""The audit team's days in the demo: a drawn, routed plan per department, its records, and
-the findings the cross-check yields, with some planted discrepancies to look into.
+"""The audit team's days in the demo: drawn, routed plans, their records and findings.
+
+One plan per department and audit day; the cross-check's findings are recorded, and some
+discrepancies are planted for a person to look into.
 
 A retailer answers truthfully (it was visited in place in the last 30 days, or not) except
 on every sixth stop, where the answer is flipped: the cross-check then shows a retailer who
@@ -15,8 +17,12 @@ from typing import TYPE_CHECKING
 
 from gql.domain import Verdict
 from gql.domain.audits import RetailerAnswer
-from gql.services.audits.service import AuditDesign, AuditPlanCreate, AuditRecordSubmit
-from gql.services.audits.service import AuditService
+from gql.services.audits.service import (
+    AuditDesign,
+    AuditPlanCreate,
+    AuditRecordSubmit,
+    AuditService,
+)
 from gql.services.demo.clock import DemoClock, at_local
 from gql.services.demo.world import ROUTING
 from gql.services.visits.device_fixes import DeviceFix
@@ -87,7 +93,8 @@ async def audit_day(world: DemoWorld, day: date, *, leave_open: bool = False) ->
         activity = ActivityRepository(world.session)
         for stop in stops:
             retailer = retailers[stop.retailer_id]
-            at = at_local(day, stop.eta_s + rng.randrange(0, 600))
+            eta_s = 9 * 3600 + 1_800 * stop.seq if stop.eta_s is None else stop.eta_s
+            at = at_local(day, eta_s + rng.randrange(0, 600))
             visits = activity.visits([stop.manager_id], at - timedelta(days=30), at)
             verified = any(
                 v.retailer_id == retailer.id and v.verdict is Verdict.IN_PLACE for v in visits

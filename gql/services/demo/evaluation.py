@@ -40,7 +40,9 @@ class _Services:
 def _services(world: DemoWorld, who: Principal, clock: DemoClock) -> _Services:
     evaluations = EvaluationService(world.session, who, clock=clock)
     return _Services(
-        evaluations, PeriodService(evaluations, BoardService(evaluations)), TargetService(evaluations)
+        evaluations,
+        PeriodService(evaluations, BoardService(evaluations)),
+        TargetService(evaluations),
     )
 
 

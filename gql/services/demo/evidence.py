@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import enum
 import math
-import random
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -19,9 +18,11 @@ from gql.services.visits.carrier_lookup import CarrierLookup
 from gql.services.visits.device_fixes import DeviceFix
 
 if TYPE_CHECKING:
+    import random
+
     from gql.domain import AccountManager, Retailer
 
-__all__ = ["Scenario", "RecordedLocator", "carrier_answer", "device_fix", "pick_scenario"]
+__all__ = ["RecordedLocator", "Scenario", "carrier_answer", "device_fix", "pick_scenario"]
 
 _M_PER_DEG_LAT = 111_320.0
 
@@ -64,10 +65,8 @@ def device_fix(
         return None
     if scenario is Scenario.SPOOFED:  # exactly the registered point, impossibly precise
         return DeviceFix(retailer.lat, retailer.lon, "WGS84", 3.0, at)
-    if scenario is Scenario.FAR_AWAY:
-        distance_m = rng.uniform(1_500, 4_000)
-    else:
-        distance_m = abs(rng.gauss(0, 6))
+    far = scenario is Scenario.FAR_AWAY
+    distance_m = rng.uniform(1_500, 4_000) if far else abs(rng.gauss(0, 6))
     lat, lon = _offset(retailer.lat, retailer.lon, distance_m, rng.uniform(0, 2 * math.pi))
     accuracy_m = round(rng.uniform(6, 18), 1)
     return DeviceFix(lat, lon, "WGS84", accuracy_m, at - timedelta(seconds=rng.randint(2, 40)))

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from gql.domain import AccountManager, Retailer, VisitPlan
     from gql.services.demo.world import DemoWorld
 
-__all__ = ["FieldCounts", "MAX_VISITS_PER_DAY", "work_day"]
+__all__ = ["MAX_VISITS_PER_DAY", "FieldCounts", "work_day"]
 
 MAX_VISITS_PER_DAY = 8
 """A demo manager visits at most this many retailers a day (the rest of the day is orders)."""
@@ -126,9 +126,7 @@ async def _visit(
         started = await service.start(check_in)
         clock.set(pressed + dwell + timedelta(seconds=rng.randint(1, 4)))
         locator.prime(carrier_answer(rng, manager, retailer, clock(), scenario, end_fix))
-        ended = await service.end(
-            CheckOut(started.visit.id, end_fix, device_time=pressed + dwell)
-        )
+        ended = await service.end(CheckOut(started.visit.id, end_fix, device_time=pressed + dwell))
         counts.visits += 1
         counts.verdicts[ended.visit.verdict.value] += 1
     if offline:  # the handheld finds a network in the evening

@@ -44,10 +44,11 @@ class HistorySummary:
     closed_results: int = 0
 
     def __str__(self) -> str:
-        verdicts = ", ".join(f"{k} {v}" for k, v in sorted(self.fieldwork.verdicts.items()))
+        work = self.fieldwork
+        verdicts = ", ".join(f"{k} {v}" for k, v in sorted(work.verdicts.items()))
         return (
-            f"history to {self.today}: {self.targets} targets, {self.fieldwork.plans} day plans, "
-            f"{self.fieldwork.visits} visits ({verdicts}; {self.fieldwork.late_uploads} late uploads), "
+            f"history to {self.today}: {self.targets} targets, {work.plans} day plans, "
+            f"{work.visits} visits ({verdicts}; {work.late_uploads} late uploads), "
             f"{self.audits.plans} audit plans with {self.audits.records} records "
             f"({self.audits.planted} planted discrepancies, {self.audits.findings} findings), "
             f"{self.score_events} score events, months closed {', '.join(self.closed_months)} "

@@ -10,8 +10,12 @@ from gql.domain import RetailerStatus, Role
 from gql.services.access import Principal
 from gql.services.day_plans.service import RoutingSettings
 from gql.services.directory.spatial import SpatialIndex
-from gql.store.repositories import ManagerRepository, RetailerFilter, RetailerRepository
-from gql.store.repositories import StaffRepository
+from gql.store.repositories import (
+    ManagerRepository,
+    RetailerFilter,
+    RetailerRepository,
+    StaffRepository,
+)
 
 if TYPE_CHECKING:
     from datetime import date
