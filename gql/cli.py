@@ -98,9 +98,12 @@ def _seed_demo(session, args: argparse.Namespace) -> int:  # type: ignore[no-unt
     import time
 
     from gql.services import demo_city
-    from gql.services.demo.history import default_today, seed_history
+    from gql.services.demo.history import EARLIEST_TODAY, default_today, seed_history
 
     today = args.today or default_today()
+    if not args.no_history and today < EARLIEST_TODAY:
+        _err(f"--today must be {EARLIEST_TODAY} or later (the demo city's first months)")
+        return 2
     started = time.perf_counter()
     try:
         summary = demo_city.seed(

@@ -200,7 +200,7 @@ def seed(
         How many retailers (tests seed a small city; the managers stay the same).
     today
         Reference day of a demo with history (:mod:`gql.services.demo`): orders then run from
-        the Monday before the first day of the month two months back through ``today``, and
+        the first day of the month two months back through ``today``, and
         no targets are written here (the history sets them through the targets service).
         ``None``: the fixed 8 weeks from :data:`DEMO_FIRST_ORDER_DATE` with their targets.
 
@@ -250,22 +250,22 @@ def seed(
 
 
 def sales_span(today: date | None) -> tuple[date, int]:
-    """First order day (a Monday) and number of weeks of the demo's sales.
+    """First order day and the number of weeks (from that day's Monday) of the demo's sales.
 
     Examples
     --------
     >>> sales_span(None)
     (datetime.date(2026, 9, 7), 8)
     >>> sales_span(date(2026, 12, 4))
-    (datetime.date(2026, 9, 28), 10)
+    (datetime.date(2026, 10, 1), 10)
     """
     if today is None:
         return DEMO_FIRST_ORDER_DATE, DEMO_WEEKS
     month = date(today.year, today.month, 1)
     for _ in range(2):
         month = (month - timedelta(days=1)).replace(day=1)
-    first = month - timedelta(days=month.weekday())
-    return first, (today - first).days // 7 + 1
+    monday = month - timedelta(days=month.weekday())
+    return month, (today - monday).days // 7 + 1
 
 
 def demo_users(session: Session) -> list[DemoUser]:
@@ -516,6 +516,7 @@ def _sales(
         profile[retailer_id] = (weekly, max(8_000, price_fen))
     active = [(rid, d) for rid, d in retailers if d.status is RetailerStatus.ACTIVE]
     orders = 0
+    monday = first_day - timedelta(days=first_day.weekday())
     for week in range(weeks):
         drafts = []
         for retailer_id, draft in active:
@@ -523,9 +524,9 @@ def _sales(
                 continue
             weekly, price_fen = profile[retailer_id]
             volume = max(1, round(rng.gauss(weekly, weekly * 0.25)))
-            day = first_day + timedelta(weeks=week, days=draft.order_weekday)
-            if last_day is not None and day > last_day:
-                continue  # not ordered yet
+            day = monday + timedelta(weeks=week, days=draft.order_weekday)
+            if day < first_day or (last_day is not None and day > last_day):
+                continue  # before the demo's first month, or not ordered yet
             drafts.append(
                 SalesOrderDraft(retailer_id, day, volume, yuan_from_fen(volume * price_fen))
             )

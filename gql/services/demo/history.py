@@ -25,10 +25,12 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-__all__ = ["HISTORY_WEEKS", "HistorySummary", "default_today", "seed_history"]
+__all__ = ["EARLIEST_TODAY", "HISTORY_WEEKS", "HistorySummary", "default_today", "seed_history"]
 
 HISTORY_WEEKS = 8
 """Weeks of day plans and visits before ``today``."""
+EARLIEST_TODAY = date(2026, 11, 1)
+"""The history starts two months back, after the demo city's retailers were registered."""
 
 
 @dataclass
@@ -95,6 +97,8 @@ def seed_history(
 async def _replay(
     session: Session, *, today: date, seed: int, weeks: int, stage: Callable[[str], None]
 ) -> HistorySummary:
+    if today < EARLIEST_TODAY:
+        raise ValueError(f"the demo history ends on {EARLIEST_TODAY} or later, not {today}")
     world = load_world(session, seed=seed, today=today)
     summary = HistorySummary(today=today)
     this_month = _first_of(today)

@@ -30,6 +30,7 @@ class SeededHistory:
     """The engine of a history city and what seeding reported."""
 
     engine: sa.Engine
+    city: demo_city.DemoSummary
     summary: HistorySummary
 
 
@@ -38,10 +39,10 @@ def seed_small(url: str, *, seed: int = 7) -> SeededHistory:
     engine = create_engine_for(url)
     upgrade(engine)
     with session_factory(engine)() as session:
-        demo_city.seed(session, seed=seed, retailers=SMALL["retailers"], today=TODAY)
+        city = demo_city.seed(session, seed=seed, retailers=SMALL["retailers"], today=TODAY)
         summary = seed_history(session, today=TODAY, seed=seed, weeks=SMALL["weeks"])
         session.commit()
-    return SeededHistory(engine, summary)
+    return SeededHistory(engine, city, summary)
 
 
 @pytest.fixture(scope="session", params=_backends())

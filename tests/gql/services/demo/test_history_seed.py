@@ -7,6 +7,7 @@ only adds flags) and must come out as stored.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -14,11 +15,11 @@ import pytest
 import geo
 from gql.domain import FixPhase, FixSource, Verdict
 from gql.store.db import session_factory
-from gql.store.repositories import RetailerRepository
+from gql.store.repositories import RetailerRepository, SalesRepository
 from gql.store.repositories.visits import VisitFilter, VisitRepository
 from tests.fixtures_db import fresh_database
 from tests.gql.conftest import backend_of
-from tests.gql.services.demo.conftest import seed_small
+from tests.gql.services.demo.conftest import TODAY, seed_small
 
 if TYPE_CHECKING:
     import sqlalchemy as sa
@@ -76,6 +77,26 @@ def test_the_mix_is_realistic(history_city: SeededHistory) -> None:
     assert audits.findings > 0
     assert history_city.summary.score_events > 0
     assert history_city.summary.targets == 15 * 3  # October, November and December
+
+
+def test_every_month_with_orders_has_targets(history_city: SeededHistory) -> None:
+    """Each manager has a target for every month the city has orders in, and the current one."""
+    city = history_city.city
+    with session_factory(history_city.engine)() as session:
+        retailers = [r for _, r in RetailerRepository(session).page(first=500).items]
+        sales = SalesRepository(session)
+        months = {
+            order.order_date.replace(day=1)
+            for r in retailers
+            for order in sales.orders_for(r.id, city.first_order_date, city.last_order_date)
+        }
+        months.add(TODAY.replace(day=1))
+        targets = sales.targets(None, min(months), max(months))
+    assert sorted(months) == [date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)]
+    assert {(t.manager_id, t.month) for t in targets} == {
+        (m, month) for m in {t.manager_id for t in targets} for month in months
+    }
+    assert len({t.manager_id for t in targets}) == city.managers
 
 
 def _judge(visit: Visit, phase: FixPhase, retailer: Any, policy: geo.VisitPolicy) -> geo.Verdict:
