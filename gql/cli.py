@@ -88,7 +88,8 @@ def _timed_progress(stream: TextIO) -> Callable[[str, int, int], None]:
         if done < total:
             return
         now = time.perf_counter()
-        print(f"  {stage}: {total} ({now - last[0]:.1f} s)", file=stream, flush=True)
+        unit = " weeks" if stage == "orders" else ""
+        print(f"  {stage}: {total}{unit} ({now - last[0]:.1f} s)", file=stream, flush=True)
         last[0] = now
 
     return show
