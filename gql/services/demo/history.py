@@ -109,8 +109,11 @@ async def _replay(
         _business_day_near(first_month.replace(day=18)),
         _business_day_near(last_month.replace(day=18)),
     }
-    if today.day > 3:
-        audit_days.add(today - timedelta(days=1 if today.weekday() else 3))
+    yesterday = today - timedelta(days=1)
+    while not is_business_day(yesterday):
+        yesterday -= timedelta(days=1)
+    if yesterday >= this_month:  # the current month's audit, its last stop still to do
+        audit_days.add(yesterday)
     closes = {
         _business_day_near(last_month.replace(day=3)): first_month,
         min(today, _business_day_near(this_month.replace(day=3))): last_month,
