@@ -47,8 +47,11 @@ def _services(world: DemoWorld, who: Principal, clock: DemoClock) -> _Services:
 
 
 def set_targets(world: DemoWorld, month: date) -> int:
-    """Marketing sets every manager's target for ``month`` on its first morning."""
-    clock = DemoClock(at_local(month, 9 * 3600))
+    """Marketing sets every manager's target for ``month`` on its first morning.
+
+    On the reference day itself everything happens at its first instant, never later than now.
+    """
+    clock = DemoClock(at_local(month, 9 * 3600 if month < world.today else 0))
     targets = _services(world, world.marketing, clock).targets
     rng = world.rng
     for manager in world.managers:
@@ -126,7 +129,7 @@ def record_training(world: DemoWorld, day: date) -> int:
 
 def close_month(world: DemoWorld, month: date, on: date) -> int:
     """Marketing closes ``month`` for every department on ``on``; return the results."""
-    at = at_local(on, 10 * 3600) if on < world.today else at_local(on, 30 * 60)
+    at = at_local(on, 10 * 3600 if on < world.today else 0)
     periods = _services(world, world.marketing, DemoClock(at)).periods
     return len(periods.close(PeriodKind.MONTH, f"{month:%Y-%m}", None))
 
