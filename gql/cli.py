@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -77,6 +78,60 @@ def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _timed_progress(stream: TextIO) -> Callable[[str, int, int], None]:
+    """One line per finished seeding stage: its count and the seconds since the last one."""
+    import time
+
+    last = [time.perf_counter()]
+
+    def show(stage: str, done: int, total: int) -> None:
+        if done < total:
+            return
+        now = time.perf_counter()
+        unit = " weeks" if stage == "orders" else ""
+        print(f"  {stage}: {total}{unit} ({now - last[0]:.1f} s)", file=stream, flush=True)
+        last[0] = now
+
+    return show
+
+
+def _seed_demo(session, args: argparse.Namespace) -> int:  # type: ignore[no-untyped-def]
+    import time
+
+    from gql.services import demo_city
+    from gql.services.demo.history import EARLIEST_TODAY, default_today, seed_history
+
+    today = args.today or default_today()
+    if not args.no_history and today < EARLIEST_TODAY:
+        _err(f"--today must be {EARLIEST_TODAY} or later (the demo city's first months)")
+        return 2
+    started = time.perf_counter()
+    try:
+        summary = demo_city.seed(
+            session,
+            seed=args.seed,
+            progress=_timed_progress(sys.stderr),
+            retailers=args.retailers,
+            today=None if args.no_history else today,
+        )
+    except demo_city.DatabaseNotEmpty as exc:
+        _err(f"{exc} (use --if-empty to skip seeding when data exists)")
+        return 1
+    print(f"demo city seeded: {summary}")
+    if not args.no_history:
+        history = seed_history(
+            session,
+            today=today,
+            seed=args.seed,
+            weeks=args.weeks,
+            stage=lambda line: print(f"  {line}", file=sys.stderr, flush=True),
+        )
+        print(f"demo {history}")
+    session.commit()
+    print(f"seeded in {time.perf_counter() - started:.1f} s")
+    return 0
+
+
 def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from gql.services import demo_city
     from gql.store.db import session_factory
@@ -88,30 +143,21 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
                 if args.if_empty and demo_city.has_data(session):
                     print("demo city: database already has retailers; not seeding")
                     return 0
-                try:
-                    summary = demo_city.seed(
-                        session, seed=args.seed, progress=_progress_printer(sys.stderr)
-                    )
-                except demo_city.DatabaseNotEmpty as exc:
-                    _err(f"{exc} (use --if-empty to skip seeding when data exists)")
-                    return 1
-                session.commit()
-                print(f"demo city seeded: {summary}")
-            else:
-                from gql.auth import mint_token
-                from gql.store.repositories import ManagerRepository
+                return _seed_demo(session, args)
+            from gql.auth import mint_token
+            from gql.store.repositories import ManagerRepository
 
-                for user in demo_city.demo_users(session):
-                    token = mint_token(
-                        secret=settings.jwt_secret,
-                        issuer=settings.jwt_issuer,
-                        staff_no=user.staff_no,
-                        ttl_s=settings.token_ttl_s,
-                    )
-                    print(f"{user.role:<16} {user.staff_no:<8} {user.name}\n  Bearer {token}")
-                    manager = ManagerRepository(session).get_by_staff_no(user.staff_no)
-                    if manager is not None:  # the demo phone, for the mock carriers' control API
-                        print(f"  phone {manager.msisdn} ({manager.carrier.value})")
+            for user in demo_city.demo_users(session):
+                token = mint_token(
+                    secret=settings.jwt_secret,
+                    issuer=settings.jwt_issuer,
+                    staff_no=user.staff_no,
+                    ttl_s=settings.token_ttl_s,
+                )
+                print(f"{user.role:<16} {user.staff_no:<8} {user.name}\n  Bearer {token}")
+                manager = ManagerRepository(session).get_by_staff_no(user.staff_no)
+                if manager is not None:  # the demo phone, for the mock carriers' control API
+                    print(f"  phone {manager.msisdn} ({manager.carrier.value})")
     finally:
         engine.dispose()
     return 0
@@ -253,6 +299,16 @@ def _parser() -> argparse.ArgumentParser:
     seed = demo_sub.add_parser("seed", help="build the deterministic demo district")
     seed.add_argument("--seed", type=int, default=7)
     seed.add_argument("--if-empty", action="store_true", help="do nothing if data exists")
+    seed.add_argument(
+        "--today",
+        type=date.fromisoformat,
+        help="reference day the history ends on (default: today in the company's time zone)",
+    )
+    seed.add_argument("--retailers", type=int, default=3_000, help="size of the city")
+    seed.add_argument("--weeks", type=int, default=8, help="weeks of day plans and visits")
+    seed.add_argument(
+        "--no-history", action="store_true", help="the city and its fixed 8 weeks of sales only"
+    )
     demo_sub.add_parser("tokens", help="print a development token for each demo user")
 
     imp = sub.add_parser("import", help="import a CSV file (all rows or nothing)")

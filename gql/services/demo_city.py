@@ -47,6 +47,7 @@ __all__ = [
     "DemoUser",
     "demo_users",
     "has_data",
+    "sales_span",
     "seed",
 ]
 
@@ -182,6 +183,8 @@ def seed(
     *,
     seed: int = 7,
     progress: Callable[[str, int, int], None] | None = None,
+    retailers: int = DEMO_RETAILERS,
+    today: date | None = None,
 ) -> DemoSummary:
     """Write the demo district into an empty database; the caller commits once.
 
@@ -193,6 +196,13 @@ def seed(
         Seed of the only random generator used: same seed, same data.
     progress
         Called as ``progress(step, done, total)`` during the long steps.
+    retailers
+        How many retailers (tests seed a small city; the managers stay the same).
+    today
+        Reference day of a demo with history (:mod:`gql.services.demo`): orders then run from
+        the first day of the month two months back through ``today``, and
+        no targets are written here (the history sets them through the targets service).
+        ``None``: the fixed 8 weeks from :data:`DEMO_FIRST_ORDER_DATE` with their targets.
 
     Raises
     ------
@@ -209,14 +219,23 @@ def seed(
     rng = random.Random(seed)
     departments, staff, managers_by_dept = _organisation(session, rng)
     report("organisation", 1, 1)
-    drafts = _retailers(rng, managers_by_dept)
-    retailers = RetailerRepository(session)
+    drafts = _retailers(rng, managers_by_dept, retailers)
+    repository = RetailerRepository(session)
     ids: list[int] = []
     for start in range(0, len(drafts), _CHUNK):
-        ids.extend(retailers.add_many(drafts[start : start + _CHUNK], now=_CREATED_AT))
+        ids.extend(repository.add_many(drafts[start : start + _CHUNK], now=_CREATED_AT))
         report("retailers", min(start + _CHUNK, len(drafts)), len(drafts))
-    orders, targets = _sales(session, rng, list(zip(ids, drafts, strict=True)), report)
-    last_day = DEMO_FIRST_ORDER_DATE + timedelta(weeks=DEMO_WEEKS, days=-1)
+    first_day, weeks = sales_span(today)
+    orders, targets = _sales(
+        session,
+        rng,
+        list(zip(ids, drafts, strict=True)),
+        report,
+        first_day=first_day,
+        weeks=weeks,
+        last_day=today,
+    )
+    last_day = today or first_day + timedelta(weeks=weeks, days=-1)
     return DemoSummary(
         departments=departments,
         staff=staff,
@@ -225,9 +244,28 @@ def seed(
         opening_windows=sum(len(d.opening_windows) for d in drafts),
         orders=orders,
         targets=targets,
-        first_order_date=DEMO_FIRST_ORDER_DATE,
+        first_order_date=first_day,
         last_order_date=last_day,
     )
+
+
+def sales_span(today: date | None) -> tuple[date, int]:
+    """First order day and the number of weeks (from that day's Monday) of the demo's sales.
+
+    Examples
+    --------
+    >>> sales_span(None)
+    (datetime.date(2026, 9, 7), 8)
+    >>> sales_span(date(2026, 12, 4))
+    (datetime.date(2026, 10, 1), 10)
+    """
+    if today is None:
+        return DEMO_FIRST_ORDER_DATE, DEMO_WEEKS
+    month = date(today.year, today.month, 1)
+    for _ in range(2):
+        month = (month - timedelta(days=1)).replace(day=1)
+    monday = month - timedelta(days=month.weekday())
+    return month, (today - monday).days // 7 + 1
 
 
 def demo_users(session: Session) -> list[DemoUser]:
@@ -327,12 +365,12 @@ class _Site:
     number: int
 
 
-def _sites(rng: random.Random) -> list[_Site]:
+def _sites(rng: random.Random, size: int) -> list[_Site]:
     """Place shops along each town's streets (80 %) and through its neighbourhoods."""
     total_weight = sum(t.weight for t in _TOWNS)
     sites: list[_Site] = []
     for town in _TOWNS:
-        count = round(DEMO_RETAILERS * town.weight / total_weight)
+        count = round(size * town.weight / total_weight)
         names = rng.sample(_STREETS, k=min(len(_STREETS), 3 + round(town.weight * 1.5)))
         streets = [
             (
@@ -356,13 +394,13 @@ def _sites(rng: random.Random) -> list[_Site]:
             lat = min(max(lat, 27.8005), 28.1995)
             lon = min(max(lon, 120.5005), 120.9995)
             sites.append(_Site(round(lat, 6), round(lon, 6), town, name, rng.randint(1, 888)))
-    return sites[:DEMO_RETAILERS]
+    return sites[:size]
 
 
 def _retailers(
-    rng: random.Random, managers_by_dept: Sequence[Sequence[int]]
+    rng: random.Random, managers_by_dept: Sequence[Sequence[int]], size: int
 ) -> list[RetailerDraft]:
-    sites = _sites(rng)
+    sites = _sites(rng, size)
     manager_of: dict[int, int] = {}
     weekday_of: dict[int, int] = {}
     for dept, managers in enumerate(managers_by_dept):
@@ -464,6 +502,10 @@ def _sales(
     rng: random.Random,
     retailers: Sequence[tuple[int, RetailerDraft]],
     report: Callable[[str, int, int], None],
+    *,
+    first_day: date,
+    weeks: int,
+    last_day: date | None,
 ) -> tuple[int, int]:
     sales = SalesRepository(session)
     profile = {}
@@ -474,20 +516,25 @@ def _sales(
         profile[retailer_id] = (weekly, max(8_000, price_fen))
     active = [(rid, d) for rid, d in retailers if d.status is RetailerStatus.ACTIVE]
     orders = 0
-    for week in range(DEMO_WEEKS):
+    monday = first_day - timedelta(days=first_day.weekday())
+    for week in range(weeks):
         drafts = []
         for retailer_id, draft in active:
             if rng.random() < 0.08:  # no order this week
                 continue
             weekly, price_fen = profile[retailer_id]
             volume = max(1, round(rng.gauss(weekly, weekly * 0.25)))
-            day = DEMO_FIRST_ORDER_DATE + timedelta(weeks=week, days=draft.order_weekday)
+            day = monday + timedelta(weeks=week, days=draft.order_weekday)
+            if day < first_day or (last_day is not None and day > last_day):
+                continue  # before the demo's first month, or not ordered yet
             drafts.append(
                 SalesOrderDraft(retailer_id, day, volume, yuan_from_fen(volume * price_fen))
             )
         sales.add_orders(drafts)
         orders += len(drafts)
-        report("orders", week + 1, DEMO_WEEKS)
+        report("orders", week + 1, weeks)
+    if last_day is not None:
+        return orders, 0
     by_manager: dict[int, tuple[float, float]] = {}
     for retailer_id, draft in active:
         if draft.manager_id is None:

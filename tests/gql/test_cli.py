@@ -46,7 +46,7 @@ def test_migrate_seed_and_token_work_in_order(
 ) -> None:
     """upgrade → seed → seed again refused → --if-empty skips → a token for a demo user."""
     assert main(["db", "upgrade"]) == 0
-    assert main(["demo", "seed", "--seed", "7"]) == 0
+    assert main(["demo", "seed", "--seed", "7", "--no-history"]) == 0
     assert main(["demo", "seed"]) == 1
     assert "already holds" in capsys.readouterr().err
     assert main(["demo", "seed", "--if-empty"]) == 0
@@ -105,7 +105,7 @@ def test_targets_import_is_all_or_nothing_and_idempotent(
     """`visitgis import targets`: a bad row fails the file naming its line; a good file inserts
     and, imported again, changes nothing."""
     assert main(["db", "upgrade"]) == 0
-    assert main(["demo", "seed", "--seed", "7"]) == 0
+    assert main(["demo", "seed", "--seed", "7", "--no-history"]) == 0
     capsys.readouterr()
     bad = tmp_path / "bad.csv"
     bad.write_text(

@@ -18,7 +18,7 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with pytest.MonkeyPatch.context() as mp:
         _env(mp, path)
         assert main(["db", "upgrade"]) == 0
-        assert main(["demo", "seed", "--seed", "7"]) == 0
+        assert main(["demo", "seed", "--seed", "7", "--no-history"]) == 0
     return path
 
 
