@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 import time
 
@@ -30,8 +31,8 @@ def _requests_seen(base: str) -> int:
 def test_sigterm_stops_both_mocks_promptly_with_a_request_in_flight(mode: str) -> None:
     telecom_port, mobile_port = free_ports(2)
     telecom = f"http://127.0.0.1:{telecom_port}"
-    args = ["-m", "contrib.mock_carriers", "--telecom-port", str(telecom_port)]
-    with child([*args, "--mobile-port", str(mobile_port)]) as proc:
+    args = [sys.executable, "-m", "contrib.mock_carriers", "--telecom-port", str(telecom_port)]
+    with child([*args, "--mobile-port", str(mobile_port)]) as (proc, _output):
         for base in (telecom, f"http://127.0.0.1:{mobile_port}"):
             poll(lambda b=base: _answers(f"{b}/_mock/behaviour"), timeout_s=30, what="mocks up")
         httpx.post(f"{telecom}/_mock/behaviour", json={"mode": mode}, timeout=5).raise_for_status()
