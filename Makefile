@@ -9,8 +9,13 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 SEED   ?= 7
 
-# `make run` talks to the mock carriers over real SOAP (contrib/mock_carriers)
-run: export VISITGIS_CARRIERS_FILE ?= contrib/mock_carriers/demo_region.toml
+VISITGIS_MOCK_TELECOM_PORT ?= 8701
+VISITGIS_MOCK_MOBILE_PORT  ?= 8702
+
+# `make run` talks to the mock carriers over real SOAP (contrib/mock_carriers), through a region
+# file written for their ports (var/demo_region.toml) unless VISITGIS_CARRIERS_FILE names one
+run: export VISITGIS_MOCK_TELECOM_PORT := $(VISITGIS_MOCK_TELECOM_PORT)
+run: export VISITGIS_MOCK_MOBILE_PORT := $(VISITGIS_MOCK_MOBILE_PORT)
 run: export VISITGIS_CARRIER_PASSWORD ?= CHANGE-ME
 
 .PHONY: setup lock run serve test lint typecheck format schema schema-check bench clean
