@@ -20,7 +20,7 @@ from gql.schema.types.audit_enums import (
     RetailerAnswerEnum,
 )
 from gql.schema.types.directory import RetailerType
-from gql.schema.types.geometry import GeoPoint
+from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
 from gql.schema.types.visits import VerdictEnum
 from gql.services.audits import rules as audits
 
@@ -184,7 +184,7 @@ class AuditPlanType(Node):
     area_code: str | None = strawberry.field(description="Territory (area code) audited.")
     manager_ids: list[strawberry.ID] = strawberry.field(description="Managers in scope.")
     auditor_ids: list[strawberry.ID] = strawberry.field(description="The audit team (Staff IDs).")
-    start: GeoPoint = strawberry.field(description="The team's start point.")
+    start_wgs84: strawberry.Private[tuple[float, float]]
     start_label: str = strawberry.field(description="Name of the start point.")
     method: str = strawberry.field(description="Routing algorithm used.")
     proven_optimal: bool = strawberry.field(description="No shorter feasible order exists.")
@@ -203,6 +203,11 @@ class AuditPlanType(Node):
     edits: list[AuditEditType] = strawberry.field(description="Manual edits, oldest first.")
     created_by: strawberry.ID = strawberry.field(description="Who created it (Staff ID).")
     created_at: dt.datetime = strawberry.field(description="When it was drawn.")
+
+    @strawberry.field(description="The team's start point.")
+    def start(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
+        """Converted to the datum asked for."""
+        return GeoPoint.of(*self.start_wgs84, coordinate_system)
 
     @strawberry.field(description="Records submitted so far.")
     def records(self, info: Info) -> list[AuditRecordType]:
@@ -226,7 +231,7 @@ class AuditPlanType(Node):
             area_code=plan.area_code,
             manager_ids=[gid("Manager", m) for m in plan.manager_ids],
             auditor_ids=[gid("Staff", a) for a in plan.auditor_ids],
-            start=GeoPoint(lat=plan.start_lat, lon=plan.start_lon),
+            start_wgs84=(plan.start_lat, plan.start_lon),
             start_label=plan.start_label,
             method=plan.method,
             proven_optimal=plan.proven_optimal,

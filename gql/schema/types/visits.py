@@ -14,7 +14,7 @@ from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import CarrierEnum, described_enum
-from gql.schema.types.geometry import GeoPoint
+from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
 
 __all__ = ["FixType", "VerdictEnum", "VisitType"]
 
@@ -59,7 +59,7 @@ class FixType:
 
     phase: FixPhaseEnum = strawberry.field(description="Start or end of the visit.")
     source: FixSourceEnum = strawberry.field(description="Device or carrier, and how.")
-    position: GeoPoint = strawberry.field(description="Position in WGS-84.")
+    position_wgs84: strawberry.Private[tuple[float, float]]
     coordinate_system: str = strawberry.field(description="Datum the fix arrived in.")
     accuracy_m: float = strawberry.field(description="Stated accuracy radius in metres.")
     captured_at: dt.datetime = strawberry.field(description="When the position was measured.")
@@ -71,6 +71,11 @@ class FixType:
     )
     raw_answer: str | None = strawberry.field(description="The carrier's answer (masked).")
 
+    @strawberry.field(description="Where the fix puts the phone (stored in WGS-84).")
+    def position(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
+        """Converted to the datum asked for."""
+        return GeoPoint.of(*self.position_wgs84, coordinate_system)
+
     @classmethod
     def from_domain(cls, fix: PositionFix) -> FixType:
         """Map a domain fix (converted to WGS-84 for display)."""
@@ -80,7 +85,7 @@ class FixType:
         return cls(
             phase=fix.phase,
             source=fix.source,
-            position=GeoPoint(lat=round(point.lat, 7), lon=round(point.lon, 7)),
+            position_wgs84=(round(point.lat, 7), round(point.lon, 7)),
             coordinate_system=fix.coordinate_system.value,
             accuracy_m=fix.accuracy_m,
             captured_at=fix.captured_at,
