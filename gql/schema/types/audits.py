@@ -20,6 +20,7 @@ from gql.schema.types.audit_enums import (
     RetailerAnswerEnum,
 )
 from gql.schema.types.directory import RetailerType
+from gql.schema.types.geojson import RouteFeatureCollection, RoutePoint, route_collection
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
 from gql.schema.types.visits import VerdictEnum
 from gql.services.audits import rules as audits
@@ -208,6 +209,32 @@ class AuditPlanType(Node):
     def start(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
         """Converted to the datum asked for."""
         return GeoPoint.of(*self.start_wgs84, coordinate_system)
+
+    @strawberry.field(
+        description="The audit route on a map: a GeoJSON FeatureCollection of the start point, "
+        "the stops (order, ETA, retailer) and the legs, back to the start; [lon, lat]."
+    )
+    async def map(
+        self, info: Info, coordinate_system: CoordinateSystemArg = WGS84
+    ) -> RouteFeatureCollection:
+        """Straight legs; a retailer outside the caller's read scope is left out."""
+        retailers = await info.context.loaders.retailers.load_many(
+            [s.retailer_pk for s in self.stops]
+        )
+        start = RoutePoint(seq=0, at=self.start_wgs84, label=self.start_label)
+        points = [start] + [
+            RoutePoint(
+                seq=s.seq,
+                at=(r.lat, r.lon),
+                retailer_id=s.retailer_id,
+                eta=s.eta,
+                etd=s.etd,
+                leg_distance_m=s.leg_distance_m,
+            )
+            for s, r in zip(self.stops, retailers, strict=True)
+            if r is not None
+        ]
+        return route_collection(points, coordinate_system, back_to=start)
 
     @strawberry.field(description="Records submitted so far.")
     def records(self, info: Info) -> list[AuditRecordType]:

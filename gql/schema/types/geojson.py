@@ -143,19 +143,26 @@ class RouteStopProperties:
 
     seq: int = strawberry.field(description="Order in the route: 0 is the start, stops from 1.")
     retailer_id: strawberry.ID | None = strawberry.field(
-        description="The retailer visited; null for the start point."
+        default=None, description="The retailer visited; null for the start point."
     )
     plan_stop_id: int | None = strawberry.field(
-        description="The day plan's stop, as `PlanStop.planStopId` (day plans only)."
+        default=None, description="The day plan's stop, as `PlanStop.planStopId` (day plans only)."
     )
-    label: str | None = strawberry.field(description="Name of the start point; null for stops.")
-    eta: str | None = strawberry.field(description="Expected arrival HH:MM; null if unknown.")
-    etd: str | None = strawberry.field(description="Expected departure HH:MM; null if unknown.")
+    label: str | None = strawberry.field(
+        default=None, description="Name of the start point; null for stops."
+    )
+    eta: str | None = strawberry.field(
+        default=None, description="Expected arrival HH:MM; null if unknown."
+    )
+    etd: str | None = strawberry.field(
+        default=None, description="Expected departure HH:MM; null if unknown."
+    )
     window_opens: str | None = strawberry.field(
-        description="Opening of the retailer's window that day, HH:MM; null if none known."
+        default=None,
+        description="Opening of the retailer's window that day, HH:MM; null if none known.",
     )
     window_closes: str | None = strawberry.field(
-        description="Closing of that window, HH:MM; null if none known."
+        default=None, description="Closing of that window, HH:MM; null if none known."
     )
 
 
@@ -174,8 +181,12 @@ class RouteLegProperties:
 
     from_seq: int = strawberry.field(description="`seq` of the point the leg leaves (0: start).")
     to_seq: int = strawberry.field(description="`seq` of the point it reaches (0: back to start).")
-    distance_m: int | None = strawberry.field(description="Road-model metres; null if unknown.")
-    duration_s: int | None = strawberry.field(description="Travel seconds; null if unknown.")
+    distance_m: int | None = strawberry.field(
+        default=None, description="Road-model metres; null if unknown."
+    )
+    duration_s: int | None = strawberry.field(
+        default=None, description="Travel seconds; null if unknown."
+    )
 
 
 @strawberry.type(description="A GeoJSON Feature: one leg of a route (straight line).")
@@ -212,8 +223,12 @@ class TerritoryProperties:
 
     manager_id: strawberry.ID = strawberry.field(description="The manager of the territory.")
     retailers: int = strawberry.field(description="Retailers in the territory.")
-    workload_min: float | None = strawberry.field(description="4-week workload in minutes.")
-    order_volume: float | None = strawberry.field(description="Order volume per 4 weeks.")
+    workload_min: float | None = strawberry.field(
+        default=None, description="4-week workload in minutes."
+    )
+    order_volume: float | None = strawberry.field(
+        default=None, description="Order volume per 4 weeks."
+    )
 
 
 @strawberry.type(
@@ -244,10 +259,16 @@ class VerdictPointProperties:
     """The retailer or one fix."""
 
     kind: str = strawberry.field(description="`RETAILER` or `FIX`.")
-    retailer_id: strawberry.ID | None = strawberry.field(description="For `RETAILER`.")
-    phase: str | None = strawberry.field(description="For `FIX`: START or END.")
-    source: str | None = strawberry.field(description="For `FIX`: how it was measured.")
-    accuracy_m: float | None = strawberry.field(description="For `FIX`: stated accuracy, m.")
+    retailer_id: strawberry.ID | None = strawberry.field(
+        default=None, description="For `RETAILER`."
+    )
+    phase: str | None = strawberry.field(default=None, description="For `FIX`: START or END.")
+    source: str | None = strawberry.field(
+        default=None, description="For `FIX`: how it was measured."
+    )
+    accuracy_m: float | None = strawberry.field(
+        default=None, description="For `FIX`: stated accuracy, m."
+    )
 
 
 @strawberry.type(description="A GeoJSON Feature: the retailer or a fix, as a point.")
@@ -268,7 +289,7 @@ class VerdictCircleProperties:
         "(a fix's stated accuracy)."
     )
     radius_m: float = strawberry.field(description="Radius in metres.")
-    phase: str | None = strawberry.field(description="For `ACCURACY`: START or END.")
+    phase: str | None = strawberry.field(default=None, description="For `ACCURACY`: START or END.")
 
 
 @strawberry.type(description="A GeoJSON Feature: a circle drawn as a 64-gon.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import strawberry
 from strawberry.scalars import JSON
@@ -14,9 +14,25 @@ from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import CarrierEnum, described_enum
+from gql.schema.types.geojson import (
+    Projector,
+    VerdictCircleFeature,
+    VerdictCircleProperties,
+    VerdictFeatureCollection,
+    VerdictPointFeature,
+    VerdictPointProperties,
+)
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
+from gql.services.geometry import circle_ring
 
 __all__ = ["FixType", "VerdictEnum", "VisitType"]
+
+
+def _threshold_m(details: dict[str, Any]) -> float | None:
+    """The in-place radius the check-in was judged against, as recorded."""
+    radius = (details.get("check_in") or {}).get("radius_m")
+    return None if radius is None else float(radius)
+
 
 Info = strawberry.Info[Context, None]
 
@@ -128,12 +144,68 @@ class VisitType(Node):
         description="Check-in/check-out verdict details and the carrier outcome, as recorded."
     )
     fixes: list[FixType] = strawberry.field(description="Every fix taken, in order.")
+    threshold_m: strawberry.Private[float | None] = None
 
     @strawberry.field(description="The retailer visited.")
     async def retailer(self, info: Info) -> RetailerType | None:
         """Batched."""
         retailer = await info.context.loaders.retailers.load(self.retailer_pk)
         return None if retailer is None else RetailerType.from_domain(retailer)
+
+    @strawberry.field(
+        description="The verdict on a map: a GeoJSON FeatureCollection of the retailer, the "
+        "in-place threshold circle around it, and each fix with its accuracy circle; circles "
+        "are 64-gons; [lon, lat]."
+    )
+    async def verdict_map(
+        self, info: Info, coordinate_system: CoordinateSystemArg = WGS84
+    ) -> VerdictFeatureCollection:
+        """Radii in metres are measured in WGS-84 before the vertices are converted."""
+        retailer = await info.context.loaders.retailers.load(self.retailer_pk)
+        projector = Projector(coordinate_system)
+        features: list[VerdictPointFeature | VerdictCircleFeature] = []
+        if retailer is not None:
+            at = (retailer.lat, retailer.lon)
+            features.append(
+                VerdictPointFeature(
+                    geometry=projector.point(at),
+                    properties=VerdictPointProperties(
+                        kind="RETAILER",
+                        retailer_id=strawberry.ID(encode_global_id("Retailer", retailer.id)),
+                    ),
+                )
+            )
+            if self.threshold_m is not None:
+                features.append(
+                    VerdictCircleFeature(
+                        geometry=projector.polygon([circle_ring(at, self.threshold_m)]),
+                        properties=VerdictCircleProperties(
+                            kind="THRESHOLD", radius_m=self.threshold_m
+                        ),
+                    )
+                )
+        for fix in self.fixes:
+            phase = fix.phase.value
+            features.append(
+                VerdictPointFeature(
+                    geometry=projector.point(fix.position_wgs84),
+                    properties=VerdictPointProperties(
+                        kind="FIX",
+                        phase=phase,
+                        source=fix.source.value,
+                        accuracy_m=fix.accuracy_m,
+                    ),
+                )
+            )
+            features.append(
+                VerdictCircleFeature(
+                    geometry=projector.polygon([circle_ring(fix.position_wgs84, fix.accuracy_m)]),
+                    properties=VerdictCircleProperties(
+                        kind="ACCURACY", radius_m=fix.accuracy_m, phase=phase
+                    ),
+                )
+            )
+        return VerdictFeatureCollection(features=features)
 
     @strawberry.field(description="The visiting manager.")
     async def manager(self, info: Info) -> ManagerType | None:
@@ -170,4 +242,5 @@ class VisitType(Node):
             flags=sorted(flag_names),
             details=as_json(details),
             fixes=[FixType.from_domain(f) for f in visit.fixes],
+            threshold_m=_threshold_m(details),
         )
