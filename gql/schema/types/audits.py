@@ -20,7 +20,7 @@ from gql.schema.types.audit_enums import (
     RetailerAnswerEnum,
 )
 from gql.schema.types.directory import RetailerType
-from gql.schema.types.geojson import RouteFeatureCollection, RoutePoint, route_collection
+from gql.schema.types.geojson import RouteMap, RoutePoint, route_collection
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
 from gql.schema.types.visits import VerdictEnum
 from gql.services.audits import rules as audits
@@ -214,9 +214,7 @@ class AuditPlanType(Node):
         description="The audit route on a map: a GeoJSON FeatureCollection of the start point, "
         "the stops (order, ETA, retailer) and the legs, back to the start; [lon, lat]."
     )
-    async def map(
-        self, info: Info, coordinate_system: CoordinateSystemArg = WGS84
-    ) -> RouteFeatureCollection:
+    async def map(self, info: Info, coordinate_system: CoordinateSystemArg = WGS84) -> RouteMap:
         """Straight legs; a retailer outside the caller's read scope is left out."""
         retailers = await info.context.loaders.retailers.load_many(
             [s.retailer_pk for s in self.stops]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Annotated
 
 import strawberry
 
@@ -24,19 +23,23 @@ __all__ = [
     "GeoJsonPoint",
     "GeoJsonPolygon",
     "Projector",
-    "RouteFeatureCollection",
     "RouteLegFeature",
+    "RouteLegFeatureCollection",
     "RouteLegProperties",
+    "RouteMap",
     "RoutePoint",
     "RouteStopFeature",
+    "RouteStopFeatureCollection",
     "RouteStopProperties",
     "TerritoryFeature",
     "TerritoryFeatureCollection",
     "TerritoryProperties",
     "VerdictCircleFeature",
+    "VerdictCircleFeatureCollection",
     "VerdictCircleProperties",
-    "VerdictFeatureCollection",
+    "VerdictMap",
     "VerdictPointFeature",
+    "VerdictPointFeatureCollection",
     "VerdictPointProperties",
     "route_collection",
 ]
@@ -198,20 +201,35 @@ class RouteLegFeature:
     type: str = strawberry.field(default="Feature", description="Always `Feature`.")
 
 
-RouteFeature = Annotated[
-    RouteStopFeature | RouteLegFeature,
-    strawberry.union("RouteFeature", description="A point or a leg of a route."),
-]
+@strawberry.type(description="The points of a route (start, stops) as a GeoJSON FeatureCollection.")
+class RouteStopFeatureCollection:
+    """Points in order: the start (seq 0), then the stops."""
+
+    features: list[RouteStopFeature] = strawberry.field(description="Points in route order.")
+    type: str = strawberry.field(default="FeatureCollection", description="Always so.")
+
+
+@strawberry.type(description="The legs of a route as a GeoJSON FeatureCollection.")
+class RouteLegFeatureCollection:
+    """Legs in order."""
+
+    features: list[RouteLegFeature] = strawberry.field(description="Legs in route order.")
+    type: str = strawberry.field(default="FeatureCollection", description="Always so.")
 
 
 @strawberry.type(
-    description="A route as a GeoJSON FeatureCollection: its points (start, stops) and legs."
+    description="A route for a map: two GeoJSON FeatureCollections, one per layer (points and "
+    "lines), each valid GeoJSON as selected."
 )
-class RouteFeatureCollection:
-    """Points first, in order, then legs in order."""
+class RouteMap:
+    """One collection per geometry kind, so each selects as plain GeoJSON (no aliases)."""
 
-    features: list[RouteFeature] = strawberry.field(description="Points, then legs.")
-    type: str = strawberry.field(default="FeatureCollection", description="Always so.")
+    stops: RouteStopFeatureCollection = strawberry.field(
+        description="The start point and the stops (order, times, retailer)."
+    )
+    legs: RouteLegFeatureCollection = strawberry.field(
+        description="Straight legs between consecutive points."
+    )
 
 
 # -- territories --------------------------------------------------------------------------------
@@ -301,21 +319,33 @@ class VerdictCircleFeature:
     type: str = strawberry.field(default="Feature", description="Always `Feature`.")
 
 
-VerdictFeature = Annotated[
-    VerdictPointFeature | VerdictCircleFeature,
-    strawberry.union("VerdictFeature", description="A point or a circle of a verdict."),
-]
+@strawberry.type(description="The retailer and the fixes as a GeoJSON FeatureCollection.")
+class VerdictPointFeatureCollection:
+    """The retailer first, then the fixes in order."""
+
+    features: list[VerdictPointFeature] = strawberry.field(description="Points.")
+    type: str = strawberry.field(default="FeatureCollection", description="Always so.")
+
+
+@strawberry.type(description="Threshold and accuracy circles as a GeoJSON FeatureCollection.")
+class VerdictCircleFeatureCollection:
+    """The threshold first, then each fix's accuracy circle."""
+
+    features: list[VerdictCircleFeature] = strawberry.field(description="Circles.")
+    type: str = strawberry.field(default="FeatureCollection", description="Always so.")
 
 
 @strawberry.type(
-    description="A visit's verdict as GeoJSON: retailer, threshold circle, fixes and their "
-    "accuracy circles."
+    description="A visit's verdict for a map: points (retailer, fixes) and circles (in-place "
+    "threshold around the retailer, each fix's accuracy), each a GeoJSON FeatureCollection."
 )
-class VerdictFeatureCollection:
-    """Retailer point and threshold first, then each fix's point and accuracy circle."""
+class VerdictMap:
+    """One collection per geometry kind."""
 
-    features: list[VerdictFeature] = strawberry.field(description="Points and circles.")
-    type: str = strawberry.field(default="FeatureCollection", description="Always so.")
+    points: VerdictPointFeatureCollection = strawberry.field(description="Retailer and fixes.")
+    circles: VerdictCircleFeatureCollection = strawberry.field(
+        description="Threshold and accuracy circles (64-gons)."
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -337,12 +367,12 @@ class RoutePoint:
 
 def route_collection(
     points: Sequence[RoutePoint], system: CoordinateSystem, *, back_to: RoutePoint | None = None
-) -> RouteFeatureCollection:
-    """Points in order, then the straight legs between them (and back to ``back_to``)."""
+) -> RouteMap:
+    """Points in order and the straight legs between them (and back to ``back_to``)."""
     projector = Projector(system)
     path = [*points, back_to] if back_to is not None else list(points)
     coords = projector.positions([p.at for p in path])
-    features: list[RouteStopFeature | RouteLegFeature] = [
+    stops = [
         RouteStopFeature(
             geometry=GeoJsonPoint(coordinates=c),
             properties=RouteStopProperties(
@@ -358,10 +388,11 @@ def route_collection(
         )
         for p, c in zip(points, coords, strict=False)
     ]
+    legs: list[RouteLegFeature] = []
     for n in range(1, len(path)):
         arriving = path[n]
         closing = back_to is not None and n == len(path) - 1
-        features.append(
+        legs.append(
             RouteLegFeature(
                 geometry=GeoJsonLineString(coordinates=[coords[n - 1], coords[n]]),
                 properties=RouteLegProperties(
@@ -372,4 +403,7 @@ def route_collection(
                 ),
             )
         )
-    return RouteFeatureCollection(features=features)
+    return RouteMap(
+        stops=RouteStopFeatureCollection(features=stops),
+        legs=RouteLegFeatureCollection(features=legs),
+    )

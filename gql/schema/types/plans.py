@@ -17,7 +17,7 @@ from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import described_enum
 from gql.schema.types.geojson import (
     Projector,
-    RouteFeatureCollection,
+    RouteMap,
     RoutePoint,
     route_collection,
 )
@@ -158,9 +158,7 @@ class VisitPlanType(Node):
         description="The day on a map: a GeoJSON FeatureCollection of the start point and the "
         "stops (order, ETA, opening window, retailer) and the legs between them; [lon, lat]."
     )
-    async def map(
-        self, info: Info, coordinate_system: CoordinateSystemArg = WGS84
-    ) -> RouteFeatureCollection:
+    async def map(self, info: Info, coordinate_system: CoordinateSystemArg = WGS84) -> RouteMap:
         """Straight legs; a stop whose retailer is outside the caller's scope is left out."""
         manager = await info.context.loaders.managers.load(self.manager_pk)
         retailers = await info.context.loaders.retailers.load_many(

@@ -24,7 +24,7 @@ from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import described_enum
 from gql.schema.types.geojson import (
     Projector,
-    RouteFeatureCollection,
+    RouteMap,
     RoutePoint,
     TerritoryFeature,
     TerritoryFeatureCollection,
@@ -440,9 +440,7 @@ class ScheduleDayType:
         "(depot), the stops in route order (retailer) and the legs, back to the depot; "
         "[lon, lat]."
     )
-    async def map(
-        self, info: Info, coordinate_system: CoordinateSystemArg = WGS84
-    ) -> RouteFeatureCollection:
+    async def map(self, info: Info, coordinate_system: CoordinateSystemArg = WGS84) -> RouteMap:
         """Straight legs; retailers outside the caller's scope are left out."""
         manager = await info.context.loaders.managers.load(self.manager_pk)
         found = await info.context.loaders.retailers.load_many(list(self.retailer_pks))

@@ -17,9 +17,11 @@ from gql.schema.types.enums import CarrierEnum, described_enum
 from gql.schema.types.geojson import (
     Projector,
     VerdictCircleFeature,
+    VerdictCircleFeatureCollection,
     VerdictCircleProperties,
-    VerdictFeatureCollection,
+    VerdictMap,
     VerdictPointFeature,
+    VerdictPointFeatureCollection,
     VerdictPointProperties,
 )
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
@@ -159,14 +161,15 @@ class VisitType(Node):
     )
     async def verdict_map(
         self, info: Info, coordinate_system: CoordinateSystemArg = WGS84
-    ) -> VerdictFeatureCollection:
+    ) -> VerdictMap:
         """Radii in metres are measured in WGS-84 before the vertices are converted."""
         retailer = await info.context.loaders.retailers.load(self.retailer_pk)
         projector = Projector(coordinate_system)
-        features: list[VerdictPointFeature | VerdictCircleFeature] = []
+        points: list[VerdictPointFeature] = []
+        circles: list[VerdictCircleFeature] = []
         if retailer is not None:
             at = (retailer.lat, retailer.lon)
-            features.append(
+            points.append(
                 VerdictPointFeature(
                     geometry=projector.point(at),
                     properties=VerdictPointProperties(
@@ -176,7 +179,7 @@ class VisitType(Node):
                 )
             )
             if self.threshold_m is not None:
-                features.append(
+                circles.append(
                     VerdictCircleFeature(
                         geometry=projector.polygon([circle_ring(at, self.threshold_m)]),
                         properties=VerdictCircleProperties(
@@ -186,7 +189,7 @@ class VisitType(Node):
                 )
         for fix in self.fixes:
             phase = fix.phase.value
-            features.append(
+            points.append(
                 VerdictPointFeature(
                     geometry=projector.point(fix.position_wgs84),
                     properties=VerdictPointProperties(
@@ -197,7 +200,7 @@ class VisitType(Node):
                     ),
                 )
             )
-            features.append(
+            circles.append(
                 VerdictCircleFeature(
                     geometry=projector.polygon([circle_ring(fix.position_wgs84, fix.accuracy_m)]),
                     properties=VerdictCircleProperties(
@@ -205,7 +208,10 @@ class VisitType(Node):
                     ),
                 )
             )
-        return VerdictFeatureCollection(features=features)
+        return VerdictMap(
+            points=VerdictPointFeatureCollection(features=points),
+            circles=VerdictCircleFeatureCollection(features=circles),
+        )
 
     @strawberry.field(description="The visiting manager.")
     async def manager(self, info: Info) -> ManagerType | None:
