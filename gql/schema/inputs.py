@@ -5,9 +5,10 @@ from __future__ import annotations
 import strawberry
 
 from gql.schema.relay import InvalidGlobalId, decode_global_id
-from gql.schema.types.enums import BusinessTypeEnum, RetailerStatusEnum
+from gql.schema.types.enums import BusinessTypeEnum, CoordinateSystemEnum, RetailerStatusEnum
 from gql.services.directory.service import BoundingBox, NearQuery, RetailerQuery
 from gql.services.errors import FieldPath, InvalidInput, Problem
+from gql.services.geometry import to_wgs84
 
 __all__ = [
     "BoundingBoxInput",
@@ -79,23 +80,53 @@ def pk_list(
     return tuple(decode_global_id(str(i))[1] for i in global_ids)
 
 
-@strawberry.input(description="A WGS-84 rectangle: south-west and north-east corners.")
+@strawberry.input(
+    description="A rectangle: south-west and north-east corners in `coordinateSystem`."
+)
 class BoundingBoxInput:
-    """Map viewport."""
+    """Map viewport; a GCJ-02/BD-09 viewport is searched as its enclosing WGS-84 rectangle."""
 
     south: float = strawberry.field(description="Minimum latitude.")
     west: float = strawberry.field(description="Minimum longitude.")
     north: float = strawberry.field(description="Maximum latitude.")
     east: float = strawberry.field(description="Maximum longitude.")
+    coordinate_system: CoordinateSystemEnum = strawberry.field(
+        default=CoordinateSystemEnum.WGS84,
+        description="Datum of the corners (the map's: GCJ02 for AMap/Tencent, BD09 for Baidu).",
+    )
+
+    def to_domain(self, field: FieldPath) -> BoundingBox:
+        """The WGS-84 box; converted corners are enclosed (the shift varies within a box)."""
+        if self.coordinate_system is CoordinateSystemEnum.WGS84:
+            return BoundingBox(self.south, self.west, self.north, self.east)
+        corners = [
+            to_wgs84(lat, lon, self.coordinate_system, field)
+            for lat in (self.south, self.north)
+            for lon in (self.west, self.east)
+        ]
+        lats = [c[0] for c in corners]
+        lons = [c[1] for c in corners]
+        return BoundingBox(min(lats), min(lons), max(lats), max(lons))
 
 
-@strawberry.input(description="Everything within radiusM metres of a WGS-84 point.")
+@strawberry.input(description="Everything within radiusM metres of a point.")
 class NearInput:
     """Proximity search through the R-tree."""
 
-    lat: float = strawberry.field(description="Latitude, WGS-84.")
-    lon: float = strawberry.field(description="Longitude, WGS-84.")
+    lat: float = strawberry.field(description="Latitude in `coordinateSystem`.")
+    lon: float = strawberry.field(description="Longitude in `coordinateSystem`.")
     radius_m: float = strawberry.field(description="Radius in metres (0 < r ≤ 50,000).")
+    coordinate_system: CoordinateSystemEnum = strawberry.field(
+        default=CoordinateSystemEnum.WGS84,
+        description="Datum of lat/lon (the map's: GCJ02 for AMap/Tencent, BD09 for Baidu).",
+    )
+
+    def to_domain(self, field: FieldPath) -> NearQuery:
+        """The WGS-84 centre; the radius is in metres whatever the datum."""
+        if self.coordinate_system is CoordinateSystemEnum.WGS84:
+            return NearQuery(self.lat, self.lon, self.radius_m)
+        lat, lon = to_wgs84(self.lat, self.lon, self.coordinate_system, field)
+        return NearQuery(lat, lon, self.radius_m)
 
 
 @strawberry.input(description="Filters for retailers; all given filters must hold.")
@@ -135,15 +166,7 @@ class RetailerFilter:
             grade_max=self.grade_max,
             statuses=None if self.statuses is None else frozenset(self.statuses),
             key_customer=self.key_customer,
-            bbox=(
-                None
-                if self.bbox is None
-                else BoundingBox(self.bbox.south, self.bbox.west, self.bbox.north, self.bbox.east)
-            ),
-            near=(
-                None
-                if self.near is None
-                else NearQuery(self.near.lat, self.near.lon, self.near.radius_m)
-            ),
+            bbox=None if self.bbox is None else self.bbox.to_domain(("filter", "bbox")),
+            near=None if self.near is None else self.near.to_domain(("filter", "near")),
             search=self.search,
         )

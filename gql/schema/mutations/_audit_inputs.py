@@ -5,9 +5,11 @@ from __future__ import annotations
 import strawberry
 
 from gql.schema.types.audit_enums import AllocationEnum, StratumByEnum
+from gql.schema.types.enums import CoordinateSystemEnum
 from gql.services.audits import rules as audits
 from gql.services.audits.commands import AuditDesign
-from gql.services.errors import InvalidInput
+from gql.services.errors import FieldPath, InvalidInput
+from gql.services.geometry import to_wgs84
 
 __all__ = ["AuditDesignInput", "StartPointInput", "parse_seed"]
 
@@ -50,9 +52,19 @@ class AuditDesignInput:
 class StartPointInput:
     """The team's start point."""
 
-    lat: float = strawberry.field(description="Latitude, WGS-84.")
-    lon: float = strawberry.field(description="Longitude, WGS-84.")
+    lat: float = strawberry.field(description="Latitude in `coordinateSystem`.")
+    lon: float = strawberry.field(description="Longitude in `coordinateSystem`.")
     label: str = strawberry.field(default="考核组", description="Name of the place.")
+    coordinate_system: CoordinateSystemEnum = strawberry.field(
+        default=CoordinateSystemEnum.WGS84,
+        description="Datum of lat/lon (a point picked on AMap is GCJ02); stored as WGS-84.",
+    )
+
+    def wgs84(self, field: FieldPath = ("start",)) -> tuple[float, float]:
+        """(lat, lon) in WGS-84; a WGS-84 pair passes unchanged (the service checks ranges)."""
+        if self.coordinate_system is CoordinateSystemEnum.WGS84:
+            return self.lat, self.lon
+        return to_wgs84(self.lat, self.lon, self.coordinate_system, field)
 
 
 def parse_seed(text: str | None) -> int | None:

@@ -53,11 +53,12 @@ async def audit_plan_create(
     info: strawberry.Info[Context, None], input: AuditPlanCreateInput
 ) -> AuditPlanCreatePayload:
     """Draw (seed stored), route from the start point with opening hours, store."""
+    start_lat, start_lon = input.start.wgs84()
     command = AuditPlanCreate(
         plan_date=input.date,
         design=input.design.to_command(),
-        start_lat=input.start.lat,
-        start_lon=input.start.lon,
+        start_lat=start_lat,
+        start_lon=start_lon,
         start_label=input.start.label,
         department_id=None
         if input.department_id is None

@@ -20,7 +20,8 @@ from gql.schema.types.audit_enums import (
     RetailerAnswerEnum,
 )
 from gql.schema.types.directory import RetailerType
-from gql.schema.types.geometry import GeoPoint
+from gql.schema.types.geojson import RouteMap, RoutePoint, route_collection
+from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
 from gql.schema.types.visits import VerdictEnum
 from gql.services.audits import rules as audits
 
@@ -184,7 +185,7 @@ class AuditPlanType(Node):
     area_code: str | None = strawberry.field(description="Territory (area code) audited.")
     manager_ids: list[strawberry.ID] = strawberry.field(description="Managers in scope.")
     auditor_ids: list[strawberry.ID] = strawberry.field(description="The audit team (Staff IDs).")
-    start: GeoPoint = strawberry.field(description="The team's start point.")
+    start_wgs84: strawberry.Private[tuple[float, float]]
     start_label: str = strawberry.field(description="Name of the start point.")
     method: str = strawberry.field(description="Routing algorithm used.")
     proven_optimal: bool = strawberry.field(description="No shorter feasible order exists.")
@@ -203,6 +204,35 @@ class AuditPlanType(Node):
     edits: list[AuditEditType] = strawberry.field(description="Manual edits, oldest first.")
     created_by: strawberry.ID = strawberry.field(description="Who created it (Staff ID).")
     created_at: dt.datetime = strawberry.field(description="When it was drawn.")
+
+    @strawberry.field(description="The team's start point.")
+    def start(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
+        """Converted to the datum asked for."""
+        return GeoPoint.of(*self.start_wgs84, coordinate_system)
+
+    @strawberry.field(
+        description="The audit route on a map: a GeoJSON FeatureCollection of the start point, "
+        "the stops (order, ETA, retailer) and the legs, back to the start; [lon, lat]."
+    )
+    async def map(self, info: Info, coordinate_system: CoordinateSystemArg = WGS84) -> RouteMap:
+        """Straight legs; a retailer outside the caller's read scope is left out."""
+        retailers = await info.context.loaders.retailers.load_many(
+            [s.retailer_pk for s in self.stops]
+        )
+        start = RoutePoint(seq=0, at=self.start_wgs84, label=self.start_label)
+        points = [start] + [
+            RoutePoint(
+                seq=s.seq,
+                at=(r.lat, r.lon),
+                retailer_id=s.retailer_id,
+                eta=s.eta,
+                etd=s.etd,
+                leg_distance_m=s.leg_distance_m,
+            )
+            for s, r in zip(self.stops, retailers, strict=True)
+            if r is not None
+        ]
+        return route_collection(points, coordinate_system, back_to=start)
 
     @strawberry.field(description="Records submitted so far.")
     def records(self, info: Info) -> list[AuditRecordType]:
@@ -226,7 +256,7 @@ class AuditPlanType(Node):
             area_code=plan.area_code,
             manager_ids=[gid("Manager", m) for m in plan.manager_ids],
             auditor_ids=[gid("Staff", a) for a in plan.auditor_ids],
-            start=GeoPoint(lat=plan.start_lat, lon=plan.start_lon),
+            start_wgs84=(plan.start_lat, plan.start_lon),
             start_label=plan.start_label,
             method=plan.method,
             proven_optimal=plan.proven_optimal,

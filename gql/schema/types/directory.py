@@ -19,7 +19,7 @@ from gql.schema.types.enums import (
     RetailerStatusEnum,
     RoleEnum,
 )
-from gql.schema.types.geometry import GeoPoint
+from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
 from gql.services.directory.service import RetailerQuery
 
 if TYPE_CHECKING:
@@ -124,8 +124,13 @@ class ManagerType(Node):
     msisdn_masked: str = strawberry.field(
         description="Work phone number with all but the last 4 digits masked."
     )
-    start_point: GeoPoint = strawberry.field(description="Where the day's route starts.")
+    start_wgs84: strawberry.Private[tuple[float, float]]
     start_label: str = strawberry.field(description="Name of the start point (office, home).")
+
+    @strawberry.field(description="Where the day's route starts.")
+    def start_point(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
+        """Converted to the datum asked for."""
+        return GeoPoint.of(*self.start_wgs84, coordinate_system)
 
     @strawberry.field(description="The manager's customer-service department.")
     async def department(self, info: Info) -> DepartmentType | None:
@@ -164,7 +169,7 @@ class ManagerType(Node):
             active=manager.active,
             carrier=manager.carrier,
             msisdn_masked="*" * max(0, len(manager.msisdn) - 4) + manager.msisdn[-4:],
-            start_point=GeoPoint(lat=manager.start_lat, lon=manager.start_lon),
+            start_wgs84=(manager.start_lat, manager.start_lon),
             start_label=manager.start_label,
         )
 
@@ -178,7 +183,7 @@ class RetailerType(Node):
     licence_no: str = strawberry.field(description="专卖许可证号: the tobacco licence number.")
     name: str = strawberry.field(description="Shop name.")
     address: str = strawberry.field(description="Street address.")
-    position: GeoPoint = strawberry.field(description="Registered position (WGS-84).")
+    position_wgs84: strawberry.Private[tuple[float, float]]
     business_type: BusinessTypeEnum = strawberry.field(description="业态: kind of shop.")
     grade: int = strawberry.field(description="档位: class grade 1..30 by purchases.")
     key_customer: bool = strawberry.field(description="重点客户: key customer.")
@@ -189,6 +194,11 @@ class RetailerType(Node):
     updated_at: datetime = strawberry.field(description="Last change.")
     version: int = strawberry.field(description="Row version for optimistic concurrency.")
     windows: strawberry.Private[Sequence[OpeningWindow]]
+
+    @strawberry.field(description="Registered position (stored in WGS-84).")
+    def position(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
+        """Converted to the datum asked for."""
+        return GeoPoint.of(*self.position_wgs84, coordinate_system)
 
     @strawberry.field(description="Opening hours; several windows per day are common.")
     def opening_windows(self) -> list[OpeningWindowType]:
@@ -215,7 +225,7 @@ class RetailerType(Node):
             licence_no=retailer.licence_no,
             name=retailer.name,
             address=retailer.address,
-            position=GeoPoint(lat=retailer.lat, lon=retailer.lon),
+            position_wgs84=(retailer.lat, retailer.lon),
             business_type=retailer.business_type,
             grade=retailer.grade,
             key_customer=retailer.key_customer,

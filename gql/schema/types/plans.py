@@ -3,19 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import TypeAlias
 
 import strawberry
 from strawberry.scalars import JSON
 
 from gql.context import Context
-from gql.domain import PlanStatus, PlanStop, VisitPlan, hh_mm
+from gql.domain import OpeningWindow, PlanStatus, PlanStop, VisitPlan, hh_mm
 from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import described_enum
+from gql.schema.types.geojson import (
+    Projector,
+    RouteMap,
+    RoutePoint,
+    route_collection,
+)
+from gql.schema.types.geometry import WGS84, CoordinateSystemArg
 
 __all__ = ["PlanStatusEnum", "PlanStopType", "VisitPlanType"]
+
+
+def _window(windows: Sequence[OpeningWindow], weekday: int, eta_s: int) -> tuple[str, str] | None:
+    """The opening window of that weekday the stop is planned in (or the next, or the first)."""
+    today = sorted(
+        (w for w in windows if w.weekday is None or w.weekday == weekday), key=lambda w: w.open_s
+    )
+    if not today:
+        return None
+    chosen = next((w for w in today if eta_s <= w.close_s), today[0])
+    return hh_mm(chosen.open_s), hh_mm(chosen.close_s)
+
 
 Info = strawberry.Info[Context, None]
 
@@ -104,28 +124,72 @@ class VisitPlanType(Node):
         return ManagerType.maybe(manager)
 
     @strawberry.field(
-        description="The route as a GeoJSON Feature (LineString start → stops → end, [lon, lat])."
+        description="The route as a GeoJSON Feature (LineString start → stops → end, [lon, lat]).",
+        deprecation_reason=(
+            "untyped JSON; use `map` (a typed FeatureCollection of stops and legs) — goes in "
+            "the next release"
+        ),
     )
-    async def route(self, info: Info) -> JSON:
+    async def route(self, info: Info, coordinate_system: CoordinateSystemArg = WGS84) -> JSON:
         """Route geometry for map libraries (straight legs between stops)."""
         manager = await info.context.loaders.managers.load(self.manager_pk)
         retailers = await info.context.loaders.retailers.load_many(
             [stop.retailer_pk for stop in self.stops]
         )
-        points: list[list[float]] = []
+        points: list[tuple[float, float]] = []
         if manager is not None:
-            points.append([manager.start_lon, manager.start_lat])
-        points += [[r.lon, r.lat] for r in retailers if r is not None]
+            points.append((manager.start_lat, manager.start_lon))
+        points += [(r.lat, r.lon) for r in retailers if r is not None]
         closed = bool(dict(self.optimised_against).get("return_to_start"))  # type: ignore[call-overload]
         if manager is not None and closed:
-            points.append([manager.start_lon, manager.start_lat])
+            points.append((manager.start_lat, manager.start_lon))
         return as_json(
             {
                 "type": "Feature",
-                "geometry": {"type": "LineString", "coordinates": points},
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": Projector(coordinate_system).positions(points),
+                },
                 "properties": {"lengthM": self.length_m, "stops": len(self.stops)},
             }
         )
+
+    @strawberry.field(
+        description="The day on a map: a GeoJSON FeatureCollection of the start point and the "
+        "stops (order, ETA, opening window, retailer) and the legs between them; [lon, lat]."
+    )
+    async def map(self, info: Info, coordinate_system: CoordinateSystemArg = WGS84) -> RouteMap:
+        """Straight legs; a stop whose retailer is outside the caller's scope is left out."""
+        manager = await info.context.loaders.managers.load(self.manager_pk)
+        retailers = await info.context.loaders.retailers.load_many(
+            [stop.retailer_pk for stop in self.stops]
+        )
+        weekday = self.plan_date.weekday()
+        points: list[RoutePoint] = []
+        start = None
+        if manager is not None:
+            start = RoutePoint(
+                seq=0, at=(manager.start_lat, manager.start_lon), label=manager.start_label
+            )
+            points.append(start)
+        for stop, retailer in zip(self.stops, retailers, strict=True):
+            if retailer is None:
+                continue
+            points.append(
+                RoutePoint(
+                    seq=stop.seq,
+                    at=(retailer.lat, retailer.lon),
+                    retailer_id=strawberry.ID(encode_global_id("Retailer", retailer.id)),
+                    plan_stop_id=stop.plan_stop_id,
+                    eta=stop.eta,
+                    etd=stop.etd,
+                    window=_window(retailer.opening_windows, weekday, stop.eta_s),
+                    leg_distance_m=stop.leg_distance_m,
+                    leg_duration_s=stop.leg_duration_s,
+                )
+            )
+        closed = bool(dict(self.optimised_against).get("return_to_start"))  # type: ignore[call-overload]
+        return route_collection(points, coordinate_system, back_to=start if closed else None)
 
     @classmethod
     def from_domain(cls, plan: VisitPlan) -> VisitPlanType:

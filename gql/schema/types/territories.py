@@ -22,6 +22,17 @@ from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import described_enum
+from gql.schema.types.geojson import (
+    Projector,
+    RouteMap,
+    RoutePoint,
+    TerritoryFeature,
+    TerritoryFeatureCollection,
+    TerritoryProperties,
+    route_collection,
+)
+from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
+from gql.services.geometry import territory_outline
 from gql.services.territories.service import ManagerSchedule
 
 __all__ = [
@@ -129,8 +140,19 @@ class TerritorySummaryType:
     retailers: int = strawberry.field(description="Retailers in the territory.")
     workload_min: float = strawberry.field(description="4-week workload in minutes.")
     order_volume: float = strawberry.field(description="Order volume per 4 weeks (cartons).")
-    centre_lat: float = strawberry.field(description="Centre latitude (WGS-84).")
-    centre_lon: float = strawberry.field(description="Centre longitude (WGS-84).")
+    centre_lat: float = strawberry.field(
+        description="Centre latitude (WGS-84).",
+        deprecation_reason="use `centre(coordinateSystem:)` — goes in the next release",
+    )
+    centre_lon: float = strawberry.field(
+        description="Centre longitude (WGS-84).",
+        deprecation_reason="use `centre(coordinateSystem:)` — goes in the next release",
+    )
+
+    @strawberry.field(description="The territory's centre.")
+    def centre(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
+        """Converted to the datum asked for."""
+        return GeoPoint.of(self.centre_lat, self.centre_lon, coordinate_system)
 
     @strawberry.field(description="The manager of the territory.")
     def manager_id(self) -> strawberry.ID:
@@ -303,6 +325,44 @@ class TerritoryProposalType(Node):
         found = await info.context.loaders.managers.load_many(list(self.manager_pks))
         return [ManagerType.from_domain(m) for m in found if m is not None]
 
+    @strawberry.field(
+        description="The proposed territories on a map: a GeoJSON FeatureCollection with one "
+        "MultiPolygon per manager (concave hull of its retailers, grown by 60 m so each lies "
+        "inside) and the territory's totals; [lon, lat]. Empty for schedule proposals."
+    )
+    async def map(
+        self, info: Info, coordinate_system: CoordinateSystemArg = WGS84
+    ) -> TerritoryFeatureCollection:
+        """Retailers outside the caller's scope are left out of the outlines."""
+        if self.kind is not ProposalKind.TERRITORIES:
+            return TerritoryFeatureCollection(features=[])
+        found = info.context.territories.assignments(self.pk)
+        retailers = await info.context.loaders.retailers.load_many([a.retailer_id for a in found])
+        by_manager: dict[int, list[tuple[float, float]]] = {}
+        for a, r in zip(found, retailers, strict=True):
+            if r is not None:
+                by_manager.setdefault(a.manager_id, []).append((r.lat, r.lon))
+        totals = {t.manager_pk: t for t in self.territories}
+        projector = Projector(coordinate_system)
+        return TerritoryFeatureCollection(
+            features=[
+                TerritoryFeature(
+                    geometry=projector.multipolygon(territory_outline(points)),
+                    properties=TerritoryProperties(
+                        manager_id=strawberry.ID(encode_global_id("Manager", manager_pk)),
+                        retailers=len(points),
+                        workload_min=None
+                        if manager_pk not in totals
+                        else totals[manager_pk].workload_min,
+                        order_volume=None
+                        if manager_pk not in totals
+                        else totals[manager_pk].order_volume,
+                    ),
+                )
+                for manager_pk, points in sorted(by_manager.items())
+            ]
+        )
+
     @strawberry.field(description="Per-retailer assignments (optionally of one manager).")
     def assignments(
         self,
@@ -357,6 +417,7 @@ class ScheduleDayType:
     """A day's visits in route order, with expected hours and distance."""
 
     retailer_pks: strawberry.Private[tuple[int, ...]]
+    manager_pk: strawberry.Private[int]
     week: int = strawberry.field(description="Week of the cycle, 0..3.")
     weekday: int = strawberry.field(description="0 (Monday)..4 (Friday).")
     travel_m: float = strawberry.field(description="Metres driven, depot to depot.")
@@ -374,11 +435,40 @@ class ScheduleDayType:
         found = await info.context.loaders.retailers.load_many(list(self.retailer_pks))
         return [RetailerType.from_domain(r) for r in found if r is not None]
 
+    @strawberry.field(
+        description="The day on a map: a GeoJSON FeatureCollection of the manager's start "
+        "(depot), the stops in route order (retailer) and the legs, back to the depot; "
+        "[lon, lat]."
+    )
+    async def map(self, info: Info, coordinate_system: CoordinateSystemArg = WGS84) -> RouteMap:
+        """Straight legs; retailers outside the caller's scope are left out."""
+        manager = await info.context.loaders.managers.load(self.manager_pk)
+        found = await info.context.loaders.retailers.load_many(list(self.retailer_pks))
+        start = (
+            None
+            if manager is None
+            else RoutePoint(
+                seq=0, at=(manager.start_lat, manager.start_lon), label=manager.start_label
+            )
+        )
+        stops = [
+            RoutePoint(
+                seq=n,
+                at=(r.lat, r.lon),
+                retailer_id=strawberry.ID(encode_global_id("Retailer", r.id)),
+            )
+            for n, r in enumerate(found, start=1)
+            if r is not None
+        ]
+        points = stops if start is None else [start, *stops]
+        return route_collection(points, coordinate_system, back_to=start)
+
     @classmethod
     def from_domain(cls, d: ScheduleDay) -> ScheduleDayType:
         """Map a domain day."""
         return cls(
             retailer_pks=d.retailer_ids,
+            manager_pk=d.manager_id,
             week=d.week,
             weekday=d.weekday,
             travel_m=d.travel_m,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import strawberry
 from strawberry.scalars import JSON
@@ -14,9 +14,27 @@ from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import CarrierEnum, described_enum
-from gql.schema.types.geometry import GeoPoint
+from gql.schema.types.geojson import (
+    Projector,
+    VerdictCircleFeature,
+    VerdictCircleFeatureCollection,
+    VerdictCircleProperties,
+    VerdictMap,
+    VerdictPointFeature,
+    VerdictPointFeatureCollection,
+    VerdictPointProperties,
+)
+from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
+from gql.services.geometry import circle_ring
 
 __all__ = ["FixType", "VerdictEnum", "VisitType"]
+
+
+def _threshold_m(details: dict[str, Any]) -> float | None:
+    """The in-place radius the check-in was judged against, as recorded."""
+    radius = (details.get("check_in") or {}).get("radius_m")
+    return None if radius is None else float(radius)
+
 
 Info = strawberry.Info[Context, None]
 
@@ -59,7 +77,7 @@ class FixType:
 
     phase: FixPhaseEnum = strawberry.field(description="Start or end of the visit.")
     source: FixSourceEnum = strawberry.field(description="Device or carrier, and how.")
-    position: GeoPoint = strawberry.field(description="Position in WGS-84.")
+    position_wgs84: strawberry.Private[tuple[float, float]]
     coordinate_system: str = strawberry.field(description="Datum the fix arrived in.")
     accuracy_m: float = strawberry.field(description="Stated accuracy radius in metres.")
     captured_at: dt.datetime = strawberry.field(description="When the position was measured.")
@@ -71,6 +89,11 @@ class FixType:
     )
     raw_answer: str | None = strawberry.field(description="The carrier's answer (masked).")
 
+    @strawberry.field(description="Where the fix puts the phone (stored in WGS-84).")
+    def position(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
+        """Converted to the datum asked for."""
+        return GeoPoint.of(*self.position_wgs84, coordinate_system)
+
     @classmethod
     def from_domain(cls, fix: PositionFix) -> FixType:
         """Map a domain fix (converted to WGS-84 for display)."""
@@ -80,7 +103,7 @@ class FixType:
         return cls(
             phase=fix.phase,
             source=fix.source,
-            position=GeoPoint(lat=round(point.lat, 7), lon=round(point.lon, 7)),
+            position_wgs84=(round(point.lat, 7), round(point.lon, 7)),
             coordinate_system=fix.coordinate_system.value,
             accuracy_m=fix.accuracy_m,
             captured_at=fix.captured_at,
@@ -123,12 +146,72 @@ class VisitType(Node):
         description="Check-in/check-out verdict details and the carrier outcome, as recorded."
     )
     fixes: list[FixType] = strawberry.field(description="Every fix taken, in order.")
+    threshold_m: strawberry.Private[float | None] = None
 
     @strawberry.field(description="The retailer visited.")
     async def retailer(self, info: Info) -> RetailerType | None:
         """Batched."""
         retailer = await info.context.loaders.retailers.load(self.retailer_pk)
         return None if retailer is None else RetailerType.from_domain(retailer)
+
+    @strawberry.field(
+        description="The verdict on a map: a GeoJSON FeatureCollection of the retailer, the "
+        "in-place threshold circle around it, and each fix with its accuracy circle; circles "
+        "are 64-gons; [lon, lat]."
+    )
+    async def verdict_map(
+        self, info: Info, coordinate_system: CoordinateSystemArg = WGS84
+    ) -> VerdictMap:
+        """Radii in metres are measured in WGS-84 before the vertices are converted."""
+        retailer = await info.context.loaders.retailers.load(self.retailer_pk)
+        projector = Projector(coordinate_system)
+        points: list[VerdictPointFeature] = []
+        circles: list[VerdictCircleFeature] = []
+        if retailer is not None:
+            at = (retailer.lat, retailer.lon)
+            points.append(
+                VerdictPointFeature(
+                    geometry=projector.point(at),
+                    properties=VerdictPointProperties(
+                        kind="RETAILER",
+                        retailer_id=strawberry.ID(encode_global_id("Retailer", retailer.id)),
+                    ),
+                )
+            )
+            if self.threshold_m is not None:
+                circles.append(
+                    VerdictCircleFeature(
+                        geometry=projector.polygon([circle_ring(at, self.threshold_m)]),
+                        properties=VerdictCircleProperties(
+                            kind="THRESHOLD", radius_m=self.threshold_m
+                        ),
+                    )
+                )
+        for fix in self.fixes:
+            phase = fix.phase.value
+            points.append(
+                VerdictPointFeature(
+                    geometry=projector.point(fix.position_wgs84),
+                    properties=VerdictPointProperties(
+                        kind="FIX",
+                        phase=phase,
+                        source=fix.source.value,
+                        accuracy_m=fix.accuracy_m,
+                    ),
+                )
+            )
+            circles.append(
+                VerdictCircleFeature(
+                    geometry=projector.polygon([circle_ring(fix.position_wgs84, fix.accuracy_m)]),
+                    properties=VerdictCircleProperties(
+                        kind="ACCURACY", radius_m=fix.accuracy_m, phase=phase
+                    ),
+                )
+            )
+        return VerdictMap(
+            points=VerdictPointFeatureCollection(features=points),
+            circles=VerdictCircleFeatureCollection(features=circles),
+        )
 
     @strawberry.field(description="The visiting manager.")
     async def manager(self, info: Info) -> ManagerType | None:
@@ -165,4 +248,5 @@ class VisitType(Node):
             flags=sorted(flag_names),
             details=as_json(details),
             fixes=[FixType.from_domain(f) for f in visit.fixes],
+            threshold_m=_threshold_m(details),
         )

@@ -208,7 +208,13 @@ RUNS: dict[str, Run] = {
         lambda d: {"managerId": d.manager_id, "date": DAY.isoformat()},
         lambda r, d: (
             len(r["visitPlan"]["stops"]) >= 3
-            and r["visitPlan"]["route"]["geometry"]["type"] == "LineString"
+            and r["visitPlan"]["map"]["legs"]["features"][0]["geometry"]["type"] == "LineString"
+            and [f["geometry"]["coordinates"] for f in r["visitPlan"]["map"]["stops"]["features"]]
+            == [
+                [p["lon"], p["lat"]]
+                for p in [r["manager"]["startPoint"]]
+                + [s["retailer"]["position"] for s in r["visitPlan"]["stops"]]
+            ]
         ),
     ),
     "planning/PlanDay.graphql": Run(
