@@ -9,6 +9,7 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from graphql import GraphQLError, parse
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -17,8 +18,16 @@ from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+    MULTIPART_SUBSCRIPTION_PROTOCOL,
+)
 from strawberry.types.graphql import OperationType
+from strawberry.utils.operation import get_operation_type
 
 from gql.context import AppState, Context, build_context
 from gql.schema import build_schema
@@ -63,7 +72,15 @@ _HTTP_OPERATIONS = {
     "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
     "GET": frozenset[OperationType](),  # GET serves the development IDE, never an operation
 }
-"""Operations each HTTP method may run; subscriptions need the WebSocket transport."""
+"""Operations a plain HTTP request may run; a subscription needs a streaming transport."""
+
+SUBSCRIPTION_PROTOCOLS = (
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,  # WebSocket; the token in connection_init's payload
+    GRAPHQL_WS_PROTOCOL,  # the legacy WebSocket protocol, for older clients
+    MULTIPART_SUBSCRIPTION_PROTOCOL,  # POST, Accept: multipart/mixed;subscriptionSpec="1.0"
+    GRAPHQL_SSE_PROTOCOL,  # POST, Accept: text/event-stream (graphql-sse, distinct connections)
+)
+"""Subscription transports: WebSocket, or a streamed HTTP answer the client asks for."""
 
 
 class VisitGraphQL(GraphQL[Any, None]):
@@ -74,7 +91,7 @@ class VisitGraphQL(GraphQL[Any, None]):
     """
 
     def __init__(self, state: AppState, **kwargs: Any) -> None:
-        super().__init__(state.schema, **kwargs)
+        super().__init__(state.schema, subscription_protocols=SUBSCRIPTION_PROTOCOLS, **kwargs)
         self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -111,6 +128,21 @@ class VisitGraphQL(GraphQL[Any, None]):
                 f"not {type(value).__name__ if value is not None else 'null'}",
             )
         return value
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """A query or mutation sent with a multipart ``Accept`` gets a plain JSON answer.
+
+        Clients such as Apollo's ask for ``multipart/mixed;subscriptionSpec="1.0",
+        application/json`` on every operation; strawberry would stream (and refuse) them.
+        """
+        data = await super().parse_http_body(request)
+        if (
+            isinstance(data, GraphQLRequestData)
+            and data.protocol == "multipart-subscription"
+            and not _is_subscription(data)
+        ):
+            data.protocol = "http"
+        return data
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         """Bound every HTTP operation by the configured execution timeout."""
@@ -153,8 +185,9 @@ class VisitGraphQL(GraphQL[Any, None]):
             if exc.operation_type is OperationType.SUBSCRIPTION:
                 raise RequestError(
                     RequestErrorCode.WRONG_TRANSPORT,
-                    "subscriptions run over WebSocket (graphql-transport-ws) at /graphql, "
-                    f"not over {method}",
+                    "subscriptions run over WebSocket (graphql-transport-ws) at /graphql, or "
+                    f"over {method} with 'Accept: multipart/mixed;subscriptionSpec=\"1.0\"' "
+                    "or 'Accept: text/event-stream'; this request asked for neither",
                 ) from exc
             raise RequestError(
                 RequestErrorCode.METHOD_NOT_ALLOWED,
@@ -167,6 +200,16 @@ class VisitGraphQL(GraphQL[Any, None]):
             raise RequestError(
                 RequestErrorCode.BAD_REQUEST, "no GraphQL query in the request"
             ) from exc
+
+
+def _is_subscription(data: GraphQLRequestData) -> bool:
+    if not data.query:
+        return False
+    try:
+        kind = get_operation_type(parse(data.query), data.operation_name)
+    except (GraphQLError, RuntimeError):  # the plain path reports a broken document
+        return False
+    return kind is OperationType.SUBSCRIPTION
 
 
 async def _warm_then_open(state: AppState, view: _LazyGraphQL) -> None:
