@@ -13,8 +13,8 @@ from graphql import GraphQLError, parse
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
@@ -29,6 +29,7 @@ from strawberry.subscriptions import (
 from strawberry.types.graphql import OperationType
 from strawberry.utils.operation import get_operation_type
 
+from gql import graphiql
 from gql.context import AppState, Context, build_context
 from gql.schema import build_schema
 from gql.schema.errors import RequestError, RequestErrorCode, http_error_response
@@ -104,6 +105,10 @@ class VisitGraphQL(GraphQL[Any, None]):
         except Exception as error:  # the one place a failed request is answered
             response = http_error_response(error)
         await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        """Our GraphiQL page: its assets come from this service, never from a CDN."""
+        return HTMLResponse(graphiql.graphiql_html())
 
     async def get_context(self, request: Any, response: Any) -> Any:
         """Authenticate and open the request's unit of work."""
@@ -276,12 +281,14 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse(ready)
 
     graphql_app = _LazyGraphQL(settings)
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/healthz", _healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql_app),  # every method: the view answers a wrong one itself
         WebSocketRoute("/graphql", graphql_app),
     ]
+    if not settings.is_production:  # GraphiQL's vendored assets, like GraphiQL, in development
+        routes.append(Mount(graphiql.STATIC_URL, graphiql.static_files(), name="static"))
     return Starlette(routes=routes, lifespan=lifespan)
 
 
