@@ -9,17 +9,27 @@ import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from graphql import GraphQLError, parse
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
-from starlette.routing import Route, WebSocketRoute
+from starlette.responses import HTMLResponse, JSONResponse
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
+from strawberry.http import GraphQLRequestData
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.subscriptions import (
+    GRAPHQL_SSE_PROTOCOL,
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,
+    GRAPHQL_WS_PROTOCOL,
+    MULTIPART_SUBSCRIPTION_PROTOCOL,
+)
 from strawberry.types.graphql import OperationType
+from strawberry.utils.operation import get_operation_type
 
+from gql import graphiql
 from gql.context import AppState, Context, build_context
 from gql.schema import build_schema
 from gql.schema.errors import RequestError, RequestErrorCode, http_error_response
@@ -63,7 +73,15 @@ _HTTP_OPERATIONS = {
     "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
     "GET": frozenset[OperationType](),  # GET serves the development IDE, never an operation
 }
-"""Operations each HTTP method may run; subscriptions need the WebSocket transport."""
+"""Operations a plain HTTP request may run; a subscription needs a streaming transport."""
+
+SUBSCRIPTION_PROTOCOLS = (
+    GRAPHQL_TRANSPORT_WS_PROTOCOL,  # WebSocket; the token in connection_init's payload
+    GRAPHQL_WS_PROTOCOL,  # the legacy WebSocket protocol, for older clients
+    MULTIPART_SUBSCRIPTION_PROTOCOL,  # POST, Accept: multipart/mixed;subscriptionSpec="1.0"
+    GRAPHQL_SSE_PROTOCOL,  # POST, Accept: text/event-stream (graphql-sse, distinct connections)
+)
+"""Subscription transports: WebSocket, or a streamed HTTP answer the client asks for."""
 
 
 class VisitGraphQL(GraphQL[Any, None]):
@@ -74,7 +92,7 @@ class VisitGraphQL(GraphQL[Any, None]):
     """
 
     def __init__(self, state: AppState, **kwargs: Any) -> None:
-        super().__init__(state.schema, **kwargs)
+        super().__init__(state.schema, subscription_protocols=SUBSCRIPTION_PROTOCOLS, **kwargs)
         self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -87,6 +105,10 @@ class VisitGraphQL(GraphQL[Any, None]):
         except Exception as error:  # the one place a failed request is answered
             response = http_error_response(error)
         await response(scope, receive, send)
+
+    async def render_graphql_ide(self, request: Any) -> HTMLResponse:
+        """Our GraphiQL page: its assets come from this service, never from a CDN."""
+        return HTMLResponse(graphiql.graphiql_html())
 
     async def get_context(self, request: Any, response: Any) -> Any:
         """Authenticate and open the request's unit of work."""
@@ -111,6 +133,21 @@ class VisitGraphQL(GraphQL[Any, None]):
                 f"not {type(value).__name__ if value is not None else 'null'}",
             )
         return value
+
+    async def parse_http_body(self, request: Any) -> Any:
+        """A query or mutation sent with a multipart ``Accept`` gets a plain JSON answer.
+
+        Clients such as Apollo's ask for ``multipart/mixed;subscriptionSpec="1.0",
+        application/json`` on every operation; strawberry would stream (and refuse) them.
+        """
+        data = await super().parse_http_body(request)
+        if (
+            isinstance(data, GraphQLRequestData)
+            and data.protocol == "multipart-subscription"
+            and not _is_subscription(data)
+        ):
+            data.protocol = "http"
+        return data
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         """Bound every HTTP operation by the configured execution timeout."""
@@ -153,8 +190,9 @@ class VisitGraphQL(GraphQL[Any, None]):
             if exc.operation_type is OperationType.SUBSCRIPTION:
                 raise RequestError(
                     RequestErrorCode.WRONG_TRANSPORT,
-                    "subscriptions run over WebSocket (graphql-transport-ws) at /graphql, "
-                    f"not over {method}",
+                    "subscriptions run over WebSocket (graphql-transport-ws) at /graphql, or "
+                    f"over {method} with 'Accept: multipart/mixed;subscriptionSpec=\"1.0\"' "
+                    "or 'Accept: text/event-stream'; this request asked for neither",
                 ) from exc
             raise RequestError(
                 RequestErrorCode.METHOD_NOT_ALLOWED,
@@ -167,6 +205,16 @@ class VisitGraphQL(GraphQL[Any, None]):
             raise RequestError(
                 RequestErrorCode.BAD_REQUEST, "no GraphQL query in the request"
             ) from exc
+
+
+def _is_subscription(data: GraphQLRequestData) -> bool:
+    if not data.query:
+        return False
+    try:
+        kind = get_operation_type(parse(data.query), data.operation_name)
+    except (GraphQLError, RuntimeError):  # the plain path reports a broken document
+        return False
+    return kind is OperationType.SUBSCRIPTION
 
 
 async def _warm_then_open(state: AppState, view: _LazyGraphQL) -> None:
@@ -233,12 +281,14 @@ def create_app(settings: Settings) -> Starlette:
         return JSONResponse(ready)
 
     graphql_app = _LazyGraphQL(settings)
-    routes = [
+    routes: list[BaseRoute] = [
         Route("/healthz", _healthz),
         Route("/readyz", readyz),
         Route("/graphql", graphql_app),  # every method: the view answers a wrong one itself
         WebSocketRoute("/graphql", graphql_app),
     ]
+    if not settings.is_production:  # GraphiQL's vendored assets, like GraphiQL, in development
+        routes.append(Mount(graphiql.STATIC_URL, graphiql.static_files(), name="static"))
     return Starlette(routes=routes, lifespan=lifespan)
 
 
