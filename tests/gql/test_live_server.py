@@ -119,7 +119,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         "VISITGIS_MODE": "development",
     }
     _cli(env, "db", "upgrade")
-    _cli(env, "demo", "seed", "--seed", "7")
+    _cli(env, "demo", "seed", "--seed", "7", "--no-history")
     engine = sa.create_engine(database_url)
     try:
         with engine.connect() as connection:

@@ -48,7 +48,7 @@ def seeded_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The environment of a fresh SQLite demo city (whatever the suite's own database is)."""
     env = own_env(VISITGIS_DATA_DIR=str(tmp_path_factory.mktemp("run") / "var"))
     _visitgis("db", "upgrade", env=env)
-    _visitgis("demo", "seed", "--seed", "7", "--if-empty", env=env)
+    _visitgis("demo", "seed", "--seed", "7", "--if-empty", "--no-history", env=env)
     return env
 
 
