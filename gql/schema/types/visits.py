@@ -15,6 +15,7 @@ from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import CarrierEnum, described_enum
 from gql.schema.types.geometry import GeoPoint
+from gql.schema.types.visit_evidence import CarrierOutcomeType, VerdictEvidenceType
 
 __all__ = ["FixType", "VerdictEnum", "VisitType"]
 
@@ -120,7 +121,17 @@ class VisitType(Node):
         description="Plausibility findings: POSSIBLE_SPOOFING, IMPOSSIBLE_SPEED, NEARER_RETAILER, …"
     )
     details: JSON = strawberry.field(
-        description="Check-in/check-out verdict details and the carrier outcome, as recorded."
+        description="Check-in/check-out verdict details and the carrier outcome, as recorded.",
+        deprecation_reason="snake_case keys and raw ids; use checkIn, checkOut, carrierOutcome",
+    )
+    check_in: VerdictEvidenceType | None = strawberry.field(
+        description="What the check-in verdict was decided on."
+    )
+    check_out: VerdictEvidenceType | None = strawberry.field(
+        description="What the check-out verdict was decided on; null before 'end visit'."
+    )
+    carrier_outcome: CarrierOutcomeType | None = strawberry.field(
+        description="How the carrier lookup at check-in ended; null when none was made."
     )
     fixes: list[FixType] = strawberry.field(description="Every fix taken, in order.")
 
@@ -164,5 +175,8 @@ class VisitType(Node):
             reasons=list(visit.reasons),
             flags=sorted(flag_names),
             details=as_json(details),
+            check_in=VerdictEvidenceType.maybe(details.get("check_in")),
+            check_out=VerdictEvidenceType.maybe(details.get("check_out")),
+            carrier_outcome=CarrierOutcomeType.maybe(details.get("carrier")),
             fixes=[FixType.from_domain(f) for f in visit.fixes],
         )

@@ -36,7 +36,6 @@ FREE_FORM_JSON = {
     "GeoPoint.geojson",
     "TerritoryProposal.parameters",
     "TerritoryProposal.metrics",
-    "Visit.details",
     "VisitPlan.optimisedAgainst",
     "VisitPlan.route",
 }
