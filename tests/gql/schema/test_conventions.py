@@ -29,7 +29,6 @@ DOCS = Path(__file__).resolve().parents[3] / "docs" / "api-conventions.md"
 FREE_FORM_JSON = {
     "AuditPlan.design",
     "AuditPlan.optimisedAgainst",
-    "AuditRecord.auditorEvidence",
     "CurrentTerritories.raw",
     "FieldChange.old",
     "FieldChange.new",
