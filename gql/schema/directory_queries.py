@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 import strawberry
@@ -9,7 +10,7 @@ import strawberry
 from gql.context import Context
 from gql.schema.inputs import RetailerFilter, global_id_of, pk_of
 from gql.schema.paging import page_request
-from gql.schema.relay import Connection, Node, to_connection
+from gql.schema.relay import MAX_PAGE_SIZE, Connection, Node, to_connection
 from gql.schema.types.audits import AuditPlanType, AuditRecordType
 from gql.schema.types.directory import (
     DepartmentType,
@@ -23,6 +24,7 @@ from gql.schema.types.plans import VisitPlanType
 from gql.schema.types.scores import EvaluationResultType, GoalType, ScoreEventType
 from gql.schema.types.territories import TerritoryProposalType
 from gql.schema.types.visits import VisitType
+from gql.services.errors import InvalidInput
 
 __all__ = ["DirectoryQuery"]
 
@@ -71,6 +73,35 @@ def _score_node(info: Info, type_name: str, pk: int) -> Node | None:
     return None if goal is None else GoalType.from_domain(goal)
 
 
+async def _node(info: Info, type_name: str, pk: int) -> Node | None:
+    """Relay object refetch; obeys the same scope as every list."""
+    loaders = info.context.loaders
+    if type_name == "Retailer":
+        retailer = await loaders.retailers.load(pk)
+        return None if retailer is None else RetailerType.from_domain(retailer)
+    if type_name == "Manager":
+        manager = await loaders.managers.load(pk)
+        return ManagerType.maybe(manager)
+    if type_name == "Department":
+        department = await loaders.departments.load(pk)
+        return None if department is None else DepartmentType.from_domain(department)
+    if type_name == "VisitPlan":
+        plan = info.context.plans.by_ids([pk])[0]
+        return None if plan is None else VisitPlanType.from_domain(plan)
+    if type_name == "Visit":
+        visit = info.context.visits.by_ids([pk])[0]
+        return None if visit is None else VisitType.from_domain(visit)
+    if type_name in _SCORE_NODES:
+        return _score_node(info, type_name, pk)
+    if type_name == "TerritoryProposal":
+        proposal = info.context.territories.proposal(pk)
+        return None if proposal is None else TerritoryProposalType.from_domain(proposal)
+    if type_name == "Staff":
+        staff = info.context.directory.viewer()
+        return StaffType.from_domain(staff) if staff.id == pk else None
+    return None
+
+
 @strawberry.type(description="Read the city's retailers, managers, plans, visits and scores.")
 class DirectoryQuery:
     """Reference data: the caller, retailers, managers, departments."""
@@ -89,31 +120,22 @@ class DirectoryQuery:
     ) -> Node | None:
         """Relay object refetch; obeys the same scope as every list."""
         type_name, pk = global_id_of(id)
-        loaders = info.context.loaders
-        if type_name == "Retailer":
-            retailer = await loaders.retailers.load(pk)
-            return None if retailer is None else RetailerType.from_domain(retailer)
-        if type_name == "Manager":
-            manager = await loaders.managers.load(pk)
-            return ManagerType.maybe(manager)
-        if type_name == "Department":
-            department = await loaders.departments.load(pk)
-            return None if department is None else DepartmentType.from_domain(department)
-        if type_name == "VisitPlan":
-            plan = info.context.plans.by_ids([pk])[0]
-            return None if plan is None else VisitPlanType.from_domain(plan)
-        if type_name == "Visit":
-            visit = info.context.visits.by_ids([pk])[0]
-            return None if visit is None else VisitType.from_domain(visit)
-        if type_name in _SCORE_NODES:
-            return _score_node(info, type_name, pk)
-        if type_name == "TerritoryProposal":
-            proposal = info.context.territories.proposal(pk)
-            return None if proposal is None else TerritoryProposalType.from_domain(proposal)
-        if type_name == "Staff":
-            staff = info.context.directory.viewer()
-            return StaffType.from_domain(staff) if staff.id == pk else None
-        return None
+        return await _node(info, type_name, pk)
+
+    @strawberry.field(
+        description=f"Objects by their global IDs (at most {MAX_PAGE_SIZE}), in the order "
+        "asked; null for each one missing or not yours."
+    )
+    async def nodes(
+        self,
+        info: Info,
+        ids: Annotated[list[strawberry.ID], strawberry.argument(description="Global IDs.")],
+    ) -> list[Node | None]:
+        """Batch refetch: one loader round for all IDs, same scope as `node`."""
+        if len(ids) > MAX_PAGE_SIZE:
+            raise InvalidInput(f"at most {MAX_PAGE_SIZE} IDs, got {len(ids)}", field=("ids",))
+        keys = [global_id_of(one, ("ids", str(index))) for index, one in enumerate(ids)]
+        return list(await asyncio.gather(*(_node(info, name, pk) for name, pk in keys)))
 
     @strawberry.field(description="One retailer; null if missing or outside your scope.")
     async def retailer(

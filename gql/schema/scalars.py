@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, cast
 
 import strawberry
@@ -45,6 +45,16 @@ SCALAR_MAP: dict[object, ScalarDefinition] = {
         ),
         serialize=serialize_datetime,
         parse_value=parse_datetime,
-    )
+    ),
+    date: strawberry.scalar(
+        name="Date",
+        description=(
+            "A business day of the company in its time zone, China Standard Time (UTC+08:00), "
+            "ISO-8601 YYYY-MM-DD, e.g. 2026-12-08 runs from 2026-12-07T16:00:00.000Z to "
+            "2026-12-08T16:00:00.000Z."
+        ),
+        serialize=date.isoformat,
+        parse_value=lambda value: date.fromisoformat(str(value)),
+    ),
 }
-"""Every ``datetime`` in the schema travels as our UTC DateTime."""
+"""Every ``datetime`` travels as our UTC DateTime, every ``date`` as a company business day."""

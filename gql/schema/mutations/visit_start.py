@@ -30,8 +30,8 @@ class VisitStartInput:
     device_time: dt.datetime | None = strawberry.field(
         default=None, description="When the button was pressed, by the handheld's clock."
     )
-    plan_stop_id: int | None = strawberry.field(
-        default=None, description="The plan stop this visit fulfils, if any."
+    plan_stop_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Global ID of the plan stop this visit fulfils, if any."
     )
 
 
@@ -60,7 +60,9 @@ async def visit_start(
             idempotency_key=input.idempotency_key,
             device_fix=device_fix(input.device_fix),
             device_time=input.device_time,
-            plan_stop_id=input.plan_stop_id,
+            plan_stop_id=None
+            if input.plan_stop_id is None
+            else pk_of(input.plan_stop_id, "PlanStop", ("plan_stop_id",)),
         )
     )
     return VisitStartPayload(visit=VisitType.from_domain(outcome.visit), replayed=outcome.replayed)

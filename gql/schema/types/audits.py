@@ -22,6 +22,7 @@ from gql.schema.types.audit_enums import (
 from gql.schema.types.directory import RetailerType
 from gql.schema.types.geojson import RouteMap, RoutePoint, route_collection
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
+from gql.schema.types.visit_evidence import VerdictEvidenceType
 from gql.schema.types.visits import VerdictEnum
 from gql.services.audits import rules as audits
 
@@ -143,7 +144,13 @@ class AuditRecordType(Node):
     auditor_distance_m: float | None = strawberry.field(
         description="Distance of the auditor's position estimate from the retailer."
     )
-    auditor_evidence: JSON = strawberry.field(description="The verdict's details and reasons.")
+    auditor_evidence: JSON = strawberry.field(
+        description="The verdict's details and reasons.",
+        deprecation_reason="snake_case keys and raw ids; use auditorVerdictEvidence",
+    )
+    auditor_verdict_evidence: VerdictEvidenceType | None = strawberry.field(
+        description="What the auditor's verdict was decided on, typed."
+    )
 
     @classmethod
     def from_domain(cls, record: AuditRecordInfo) -> AuditRecordType:
@@ -164,6 +171,7 @@ class AuditRecordType(Node):
             auditor_verdict=record.auditor_verdict,
             auditor_distance_m=record.auditor_distance_m,
             auditor_evidence=as_json(dict(record.auditor_evidence)),
+            auditor_verdict_evidence=VerdictEvidenceType.maybe(record.auditor_evidence),
         )
 
 

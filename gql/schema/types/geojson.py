@@ -148,7 +148,7 @@ class RouteStopProperties:
     retailer_id: strawberry.ID | None = strawberry.field(
         default=None, description="The retailer visited; null for the start point."
     )
-    plan_stop_id: int | None = strawberry.field(
+    plan_stop_id: strawberry.ID | None = strawberry.field(
         default=None, description="The day plan's stop, as `PlanStop.planStopId` (day plans only)."
     )
     label: str | None = strawberry.field(
@@ -355,7 +355,7 @@ class RoutePoint:
     seq: int
     at: LatLon
     retailer_id: strawberry.ID | None = None
-    plan_stop_id: int | None = None
+    plan_stop_id: strawberry.ID | None = None
     label: str | None = None
     eta: str | None = None
     etd: str | None = None

@@ -57,8 +57,9 @@ class PlanStopType:
     """A stop with its expected times and the leg that arrives at it."""
 
     retailer_pk: strawberry.Private[int]
-    plan_stop_id: int = strawberry.field(
-        description="Pass as `visitStart(input: {planStopId})` to tie the visit to this stop."
+    plan_stop_id: strawberry.ID = strawberry.field(
+        description="Global ID of the stop; pass as `visitStart(input: {planStopId})` to tie "
+        "the visit to this stop."
     )
     seq: int = strawberry.field(description="Position in the day, from 1.")
     eta_s: int = strawberry.field(description="Expected arrival, seconds since midnight.")
@@ -79,7 +80,7 @@ class PlanStopType:
         """Map a domain stop."""
         return cls(
             retailer_pk=stop.retailer_id,
-            plan_stop_id=stop.id,
+            plan_stop_id=strawberry.ID(encode_global_id("PlanStop", stop.id)),
             seq=stop.seq,
             eta_s=stop.eta_s,
             etd_s=stop.etd_s,

@@ -18,7 +18,7 @@ from strawberry.scalars import JSON
 from gql.context import Context
 from gql.domain import MonthlyTarget
 from gql.domain.evaluations import GoalInfo, ScoreEventInfo
-from gql.schema.relay import Node
+from gql.schema.relay import Node, decode_global_id
 from gql.schema.scalars import as_json
 from gql.schema.types.audit_enums import (
     AuditFindingKindEnum,
@@ -34,6 +34,7 @@ from gql.schema.types.audit_enums import (
     VetoKindEnum,
 )
 from gql.schema.types.audits import gid
+from gql.schema.types.directory import DepartmentType, ManagerType
 from gql.schema.types.enums import RoleEnum
 from gql.schema.types.money import Money, money_from_yuan
 from gql.schema.types.score_enums import (
@@ -72,6 +73,21 @@ __all__ = [
 ]
 
 Info = strawberry.Info[Context, None]
+
+
+async def _manager(info: Info, manager_id: strawberry.ID) -> ManagerType | None:
+    """The referenced manager through the batching loader; null if outside the caller's scope."""
+    return ManagerType.maybe(
+        await info.context.loaders.managers.load(decode_global_id(manager_id)[1])
+    )
+
+
+async def _department(info: Info, department_id: strawberry.ID) -> DepartmentType | None:
+    """The referenced department through the batching loader."""
+    department = await info.context.loaders.departments.load(decode_global_id(department_id)[1])
+    return None if department is None else DepartmentType.from_domain(department)
+
+
 _JSON_GONE = "typed fields replace this JSON blob (issue 15); it goes in the next release"
 
 
@@ -701,6 +717,16 @@ class ScoreboardRowType:
     )
     result_id: strawberry.ID | None = strawberry.field(description="The closed result, if closed.")
 
+    @strawberry.field(description="The manager of `managerId`, without a follow-up query.")
+    async def manager(self, info: Info) -> ManagerType | None:
+        """Batched through the manager loader."""
+        return await _manager(info, self.manager_id)
+
+    @strawberry.field(description="The department of `departmentId`, without a follow-up query.")
+    async def department(self, info: Info) -> DepartmentType | None:
+        """Batched through the department loader."""
+        return await _department(info, self.department_id)
+
 
 @strawberry.type(name="Unscored", description="A manager who could not be scored, and why.")
 class UnscoredType:
@@ -890,6 +916,11 @@ class LeaderboardEntryType:
         deprecation_reason="a binary float; use salesAmount (exact money)",
     )
     sales_amount: Money = strawberry.field(description="Sales attributed to the manager.")
+
+    @strawberry.field(description="The manager of `managerId`, without a follow-up query.")
+    async def manager(self, info: Info) -> ManagerType | None:
+        """Batched through the manager loader."""
+        return await _manager(info, self.manager_id)
 
     @classmethod
     def from_domain(cls, e: scoring.LeaderboardEntry) -> LeaderboardEntryType:

@@ -25,6 +25,7 @@ from gql.schema.types.geojson import (
     VerdictPointProperties,
 )
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
+from gql.schema.types.visit_evidence import CarrierOutcomeType, VerdictEvidenceType
 from gql.services.geometry import circle_ring
 
 __all__ = ["FixType", "VerdictEnum", "VisitType"]
@@ -143,7 +144,17 @@ class VisitType(Node):
         description="Plausibility findings: POSSIBLE_SPOOFING, IMPOSSIBLE_SPEED, NEARER_RETAILER, …"
     )
     details: JSON = strawberry.field(
-        description="Check-in/check-out verdict details and the carrier outcome, as recorded."
+        description="Check-in/check-out verdict details and the carrier outcome, as recorded.",
+        deprecation_reason="snake_case keys and raw ids; use checkIn, checkOut, carrierOutcome",
+    )
+    check_in: VerdictEvidenceType | None = strawberry.field(
+        description="What the check-in verdict was decided on."
+    )
+    check_out: VerdictEvidenceType | None = strawberry.field(
+        description="What the check-out verdict was decided on; null before 'end visit'."
+    )
+    carrier_outcome: CarrierOutcomeType | None = strawberry.field(
+        description="How the carrier lookup at check-in ended; null when none was made."
     )
     fixes: list[FixType] = strawberry.field(description="Every fix taken, in order.")
     threshold_m: strawberry.Private[float | None] = None
@@ -247,6 +258,9 @@ class VisitType(Node):
             reasons=list(visit.reasons),
             flags=sorted(flag_names),
             details=as_json(details),
+            check_in=VerdictEvidenceType.maybe(details.get("check_in")),
+            check_out=VerdictEvidenceType.maybe(details.get("check_out")),
+            carrier_outcome=CarrierOutcomeType.maybe(details.get("carrier")),
             fixes=[FixType.from_domain(f) for f in visit.fixes],
             threshold_m=_threshold_m(details),
         )

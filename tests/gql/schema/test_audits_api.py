@@ -31,7 +31,7 @@ SUBMIT = """
 mutation($i: AuditRecordSubmitInput!) { auditRecordSubmit(input: $i) {
   userErrors { message code }
   record { id retailerId managerId auditorId satisfaction managerVisited auditorVerdict
-           auditorDistanceM }
+           auditorDistanceM auditorVerdictEvidence { kind distanceM eventAt } }
 } }"""
 PLAN = f"query($id: ID!) {{ auditPlan(id: $id) {{ {PLAN_FIELDS} records {{ id }} }} }}"
 CROSS = """
@@ -293,6 +293,10 @@ def test_a_record_verifies_the_auditors_own_position(
     )["auditRecordSubmit"]["record"]
     assert away["auditorVerdict"] == "NOT_IN_PLACE"
     assert away["auditorDistanceM"] > 700
+    evidence = away["auditorVerdictEvidence"]
+    assert evidence["kind"] == "NOT_IN_PLACE"
+    assert evidence["distanceM"] == round(away["auditorDistanceM"], 1)
+    assert evidence["eventAt"].endswith("Z")
 
 
 def test_bad_records_are_refused(api: Api, people: DemoPeople, team: AuditTeam) -> None:

@@ -68,6 +68,24 @@ def _node(type_attr: str) -> Callable[[Api, Targets, str | None], str]:
     return run
 
 
+def _nodes(type_attr: str) -> Callable[[Api, Targets, str | None], str]:
+    """`nodes(ids:)` obeys exactly the scope of `node(id:)`."""
+
+    def run(api: Api, t: Targets, who: str | None) -> str:
+        wanted = getattr(t, type_attr)
+        if isinstance(wanted, tuple):
+            wanted = wanted[0]
+        return run_query(
+            api,
+            who,
+            "query($ids: [ID!]!) { nodes(ids: $ids) { id } }",
+            {"ids": [wanted]},
+            lambda d: d["nodes"] is not None and d["nodes"] == [{"id": wanted}],
+        )
+
+    return run
+
+
 def _retailer(api: Api, t: Targets, who: str | None) -> str:
     return run_query(
         api,
@@ -442,6 +460,10 @@ _SCOPED_READ = expect("manager", "head", "deputy", "marketing", "admin")
 
 MATRIX: dict[str, list[Case]] = {
     "viewer": [Case("viewer", _viewer, expect(*CALLERS[:-1]))],
+    "nodes": [
+        Case("nodes(Retailer)", _nodes("retailer_ids"), _SCOPED_READ),
+        Case("nodes(Manager)", _nodes("manager_id"), _SCOPED_READ),
+    ],
     "node": [
         Case("node(Retailer)", _node("retailer_ids"), _SCOPED_READ),
         Case("node(Manager)", _node("manager_id"), _SCOPED_READ),

@@ -248,3 +248,25 @@ def _visit_several_shops(api: Api, people: DemoPeople) -> None:
                 as_=who,
             )
             assert started["visitStart"]["visit"] is not None
+
+
+NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Retailer { name } } }"
+
+
+def test_nodes_refetches_many_in_order_with_the_scope_of_node(api: Api, people: DemoPeople) -> None:
+    """Own objects come back in the order asked; foreign and missing ones are null alike."""
+    mine = api.data(RETAILERS, {"first": 2}, as_=people.manager)["retailers"]["nodes"]
+    theirs = api.data(RETAILERS, {"first": 1}, as_=people.manager_elsewhere)["retailers"]
+    missing = encode_global_id("Retailer", 10_000_000)
+    ids = [mine[1]["id"], theirs["nodes"][0]["id"], missing, mine[0]["id"]]
+    found = api.data(NODES, {"ids": ids}, as_=people.manager)["nodes"]
+    assert [None if node is None else node["id"] for node in found] == [
+        mine[1]["id"],
+        None,
+        None,
+        mine[0]["id"],
+    ]
+    bad = api.execute(NODES, {"ids": [mine[0]["id"], "%%%"]}, as_=people.manager)
+    assert bad.errors is not None
+    assert bad.errors[0].extensions is not None
+    assert bad.errors[0].extensions["problems"][0]["field"] == ["ids", "1"]

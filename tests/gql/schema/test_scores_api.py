@@ -49,7 +49,8 @@ FILE = """query($m: ID!) { managerFile(managerId: $m) {
 BOARD = """query($d: ID, $k: PeriodKind!, $p: String!) {
   scoreboard(departmentId: $d, kind: $k, period: $p) {
     departmentId scope closed reviewDeadline
-    rows { managerId departmentId rank companyRank total standing { noTarget } resultId }
+    rows { managerId departmentId rank companyRank total standing { noTarget } resultId
+           manager { id } department { id } }
     unscored { managerId } } }"""
 
 
@@ -360,6 +361,8 @@ def test_closing_a_month_makes_it_immutable_except_by_amendment(
     assert len(rows) == 5
     totals = [row["total"] for row in rows]
     assert totals == sorted(totals, reverse=True)
+    assert [row["manager"]["id"] for row in rows] == [row["managerId"] for row in rows]
+    assert {row["department"]["id"] for row in rows} == {department}
     foreign = scores.execute(
         BOARD, {"d": department, "k": "MONTH", "p": "2026-10"}, as_=people.head_elsewhere
     )
@@ -485,9 +488,10 @@ def test_the_leaderboard_ranks_a_department_or_the_company(scores: Api, people: 
     department = ids_of(scores, people.head)["department"]
     query = """query($d: ID) { leaderboard(departmentId: $d, firstDay: "2026-10-01",
          lastDay: "2026-10-31", metric: SALES_AMOUNT) {
-         rank managerId value salesAmount { amount currency } } }"""
+         rank managerId value salesAmount { amount currency } manager { id name } } }"""
     board = scores.data(query, {"d": department}, as_=people.head)["leaderboard"]
     assert len(board) == 5
+    assert all(row["manager"]["id"] == row["managerId"] and row["manager"]["name"] for row in board)
     values = [row["value"] for row in board]
     assert values == sorted(values, reverse=True)
     assert values[0] > 0

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from gql.schema.relay import encode_global_id
 from tests.gql.api import Api
 from tests.gql.conftest import DemoPeople
 
@@ -331,7 +332,20 @@ def test_a_visit_is_tied_to_its_plan_stop_and_foreign_stops_are_refused(
     assert wrong["userErrors"][0]["field"] == ["input", "planStopId"]
     missing = api.data(
         START,
-        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "planStopId": 999_999_999}},
+        {
+            "i": {
+                "retailerId": shop["id"],
+                "idempotencyKey": _key(),
+                "planStopId": encode_global_id("PlanStop", 999_999_999),
+            }
+        },
         as_=people.manager,
     )["visitStart"]
     assert missing["userErrors"][0]["code"] == "INVALID"
+    not_a_stop = api.data(
+        START,
+        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "planStopId": shop["id"]}},
+        as_=people.manager,
+    )["visitStart"]
+    assert not_a_stop["visit"] is None
+    assert not_a_stop["userErrors"][0]["field"] == ["input", "planStopId"]
