@@ -32,11 +32,9 @@ FREE_FORM_JSON = {
     "CurrentTerritories.raw",
     "FieldChange.old",
     "FieldChange.new",
-    "GeoPoint.geojson",
     "TerritoryProposal.parameters",
     "TerritoryProposal.metrics",
     "VisitPlan.optimisedAgainst",
-    "VisitPlan.route",
 }
 _MONEY_WORDS = re.compile(r"(amount|yuan|fen|price|sales|revenue|cost|money)", re.IGNORECASE)
 _DEFAULT_DEPRECATION = "No longer supported"
