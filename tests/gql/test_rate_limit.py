@@ -36,9 +36,11 @@ def test_a_bucket_refuses_when_spent_and_refills_with_time() -> None:
     clock = Clock()
     limiter = RateLimiter(Rate(100, 10), {}, clock=clock)
     first = limiter.check(ip="1.2.3.4", principal=None)
-    assert first is not None and first.allowed
+    assert first is not None
+    assert first.allowed
     after = limiter.charge(150, ip="1.2.3.4", principal=None)
-    assert after is not None and not after.allowed
+    assert after is not None
+    assert not after.allowed
     assert after.headers()["RateLimit-Remaining"] == "0"
     assert after.headers()["RateLimit-Reset"] == "15"  # 150 points missing at 10 a second
     clock.now_s += 5.0  # -50 + 50 = 0: still no point
@@ -54,8 +56,11 @@ def test_each_role_has_its_own_bucket_size() -> None:
     limiter = RateLimiter(None, {"DEFAULT": Rate(10, 1), "MARKETING": Rate(1_000, 1)}, clock=clock)
     manager = limiter.charge(50, ip=None, principal="M1", role="ACCOUNT_MANAGER")
     marketing = limiter.charge(50, ip=None, principal="K1", role="MARKETING")
-    assert manager is not None and not manager.allowed
-    assert marketing is not None and marketing.allowed and marketing.limit == 1_000
+    assert manager is not None
+    assert not manager.allowed
+    assert marketing is not None
+    assert marketing.allowed
+    assert marketing.limit == 1_000
 
 
 def test_the_tightest_bucket_decides() -> None:
@@ -63,7 +68,9 @@ def test_the_tightest_bucket_decides() -> None:
     limiter = RateLimiter(Rate(10, 1), {"DEFAULT": Rate(1_000, 1)}, clock=Clock())
     limiter.charge(20, ip="9.9.9.9", principal="A")
     standing = limiter.check(ip="9.9.9.9", principal="B")
-    assert standing is not None and not standing.allowed and standing.limit == 10
+    assert standing is not None
+    assert not standing.allowed
+    assert standing.limit == 10
 
 
 def test_buckets_are_bounded_in_number() -> None:
