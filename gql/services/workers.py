@@ -1,0 +1,87 @@
+"""One bounded pool for CPU-bound work (routing, planning, territory metrics), off the event loop.
+
+Threads suffice: the numba kernels release the GIL (``nogil=True``). The pool is bounded twice —
+``max_workers`` threads and at most ``max_waiting`` jobs queued behind them — so a burst of
+expensive operations is refused at once instead of growing a queue that every later request waits
+behind. A caller that stops waiting (its deadline passed, its operation was cancelled) drops a job
+still in the queue; a running job ends by its own time limit (the solvers take one) and its result
+is discarded. A slot is freed when the work really ends, so admission counts what runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+from gql.services.errors import ErrorCode, InvalidInput
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["WorkerPool", "offload", "pool"]
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class WorkerPool:
+    """A fixed number of threads and a bounded queue; full means refused, not waiting."""
+
+    def __init__(self, max_workers: int, max_waiting: int) -> None:
+        self.max_workers = max_workers
+        self.max_waiting = max_waiting
+        self._executor = ThreadPoolExecutor(max_workers, thread_name_prefix="visitgis-cpu")
+        self._lock = threading.Lock()
+        self._admitted = 0
+
+    @property
+    def admitted(self) -> int:
+        """Jobs running or queued now."""
+        return self._admitted
+
+    def _release(self, _: object) -> None:
+        with self._lock:
+            self._admitted -= 1
+
+    async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """``fn(*args, **kwargs)`` on a worker thread; cancelling the caller drops a queued job.
+
+        Raises
+        ------
+        InvalidInput
+            ``DEADLINE_EXCEEDED`` when the pool and its queue are full.
+        """
+        with self._lock:
+            if self._admitted >= self.max_workers + self.max_waiting:
+                raise InvalidInput(
+                    "the server is busy with other computations; retry shortly",
+                    code=ErrorCode.DEADLINE_EXCEEDED,
+                )
+            self._admitted += 1
+        try:
+            future = self._executor.submit(functools.partial(fn, *args, **kwargs))
+        except BaseException:
+            self._release(None)
+            raise
+        future.add_done_callback(self._release)  # also runs when a queued job is cancelled
+        return await asyncio.wrap_future(future)  # cancelled: a queued job never starts
+
+
+def _default_workers() -> int:
+    return max(1, (os.cpu_count() or 2) - 1)
+
+
+pool = WorkerPool(
+    int(os.environ.get("VISITGIS_CPU_WORKERS", "0")) or _default_workers(),
+    int(os.environ.get("VISITGIS_CPU_QUEUE", "0")) or 8,
+)
+"""The process's pool: one core is left to the event loop."""
+
+
+async def offload(fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """Run CPU-bound ``fn`` in the process's bounded pool (see :class:`WorkerPool`)."""
+    return await pool.run(fn, *args, **kwargs)
