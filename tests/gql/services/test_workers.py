@@ -1,4 +1,4 @@
-"""Issue 14, defect 4: CPU work runs in a bounded pool; a full pool refuses, a dropped job never runs."""
+"""Issue 14, defect 4: CPU work in a bounded pool; full refuses, a dropped job never runs."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from gql.services.workers import WorkerPool
 
 
 def test_a_full_pool_refuses_at_once_and_a_cancelled_queued_job_never_runs() -> None:
-    """One worker, one waiting slot: the third job is refused; cancelling the queued one drops it."""
+    """One worker, one waiting slot: a third job is refused; a cancelled queued one is dropped."""
     pool = WorkerPool(max_workers=1, max_waiting=1)
     release = threading.Event()
     started = threading.Event()
