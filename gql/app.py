@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
 from typing import TYPE_CHECKING, Any
 
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    parse,
+)
+from graphql import OperationType as GraphQLOperationType
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -25,7 +34,10 @@ from gql.context import AppState, Context, build_context
 from gql.ratelimit import RateLimiter, Standing, parse_rate, parse_rates
 from gql.schema import build_schema
 from gql.schema.errors import RequestError, RequestErrorCode, http_error_response
+from gql.schema.limits import estimate_cost
 from gql.schema.request_limits import check_request, read_limited
+from gql.services.errors import InvalidInput
+from gql.services.workers import LoopJob, WorkerPool
 from gql.store import migrate
 from gql.store.db import DatabaseUnavailable, create_engine_for, session_factory
 
@@ -80,6 +92,9 @@ class VisitGraphQL(GraphQL[Any, None]):
         super().__init__(state.schema, **kwargs)
         self.state = state
         settings = state.settings
+        self.heavy = WorkerPool(settings.heavy_query_workers, settings.heavy_query_queue)
+        self._in_lane: set[int] = set()
+        """Contexts whose operation runs in the heavy lane (their thread ends their session)."""
         self.limiter = limiter or RateLimiter(
             parse_rate(settings.rate_limit_per_ip), parse_rates(settings.rate_limit_per_role)
         )
@@ -134,7 +149,7 @@ class VisitGraphQL(GraphQL[Any, None]):
             return await asyncio.wait_for(super().execute_operation(*args, **kwargs), timeout_s)
         except TimeoutError as exc:
             context = kwargs.get("context")
-            if isinstance(context, Context):
+            if isinstance(context, Context) and id(context) not in self._in_lane:
                 # cancelled before the unit of work ended: release the session and its locks
                 context.end_unit_of_work(commit=False)
             raise RequestError(
@@ -166,7 +181,7 @@ class VisitGraphQL(GraphQL[Any, None]):
                 f"points a second; retry in {max(1, standing.reset_s)} s",
                 headers=standing.headers(),
             )
-        result = await self._execute_single(
+        result = await self._execute_in_lane(
             request_adapter.method, context, root_value, request_data
         )
         status = _refusal_status(result)
@@ -185,6 +200,59 @@ class VisitGraphQL(GraphQL[Any, None]):
                 if cost is not None:
                     cost["throttleStatus"] = _throttle_status(charged)
         return result
+
+    async def _execute_in_lane(
+        self, method: str, context: Any, root_value: Any, request_data: Any
+    ) -> ExecutionResult:
+        """Run an expensive query in the heavy lane, off the main event loop.
+
+        The lane is a bounded pool of threads with their own loops, so an expensive query's
+        resolvers never hold up cheap requests; past the deadline its task is cancelled there
+        and its own unit of work ends its session (never this thread: it may be in use).
+        """
+        if not self._is_heavy(method, request_data):
+            return await self._execute_single(method, context, root_value, request_data)
+        job = LoopJob(lambda: self._execute_single(method, context, root_value, request_data))
+        self._in_lane.add(id(context))
+
+        def finish() -> ExecutionResult:
+            try:
+                return job.run()
+            finally:
+                self._in_lane.discard(id(context))
+
+        try:
+            return await self.heavy.run(finish)
+        except InvalidInput as exc:  # the lane and its queue are full
+            self._in_lane.discard(id(context))
+            raise RequestError(
+                RequestErrorCode.SERVICE_UNAVAILABLE,
+                "the server is busy with expensive queries; retry shortly or ask for less",
+                headers={"Retry-After": "2"},
+            ) from exc
+        except asyncio.CancelledError:
+            job.cancel()
+            raise
+
+    def _is_heavy(self, method: str, request_data: Any) -> bool:
+        query = request_data.query
+        if method != "POST" or not isinstance(query, str):
+            return False
+        document = _parsed(query, self.state.settings.max_tokens)
+        if document is None:
+            return False
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        name = request_data.operation_name
+        if name:
+            operations = [op for op in operations if op.name is not None and op.name.value == name]
+        if len(operations) != 1 or operations[0].operation is not GraphQLOperationType.QUERY:
+            return False
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        variables = request_data.variables if isinstance(request_data.variables, dict) else {}
+        estimate = estimate_cost(operations, fragments, variables, self.schema._schema)  # type: ignore[attr-defined]
+        return estimate.cost >= self.state.settings.heavy_query_cost
 
     def _staff_no(self, context: Any) -> str | None:
         """Whose bucket: the token's staff number (verified; no database read)."""
@@ -245,6 +313,14 @@ def _refusal_status(result: ExecutionResult) -> int | None:
         return None
     code = (result.errors[0].extensions or {}).get("code")
     return 400 if code in _REFUSED_BEFORE_EXECUTION else None
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(query: str, max_tokens: int) -> DocumentNode | None:
+    try:
+        return parse(query, max_tokens=max_tokens)
+    except GraphQLError:
+        return None
 
 
 def _client_address(request: Any) -> str | None:

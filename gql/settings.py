@@ -63,6 +63,11 @@ class Settings:
     """Any string argument or variable (search text, titles, notes)."""
     max_id_chars: int = 128
     """An ``ID`` argument or variable (global ids and cursors are short)."""
+    heavy_query_cost: int = 1_000
+    """Queries costing this much run in the heavy lane (own threads), off the main loop."""
+    heavy_query_workers: int = 1
+    heavy_query_queue: int = 4
+    """Heavy queries waiting for the lane; more are refused at once (503, Retry-After)."""
     rate_limit_per_ip: str = "20000/1000"
     """``capacity/restore-per-second`` of each client address's cost bucket; ``""``: off."""
     rate_limit_per_role: str = "DEFAULT=10000/500"
@@ -141,6 +146,9 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "max_variables_depth": _as_int,
     "max_string_chars": _as_int,
     "max_id_chars": _as_int,
+    "heavy_query_cost": _as_int,
+    "heavy_query_workers": _as_int,
+    "heavy_query_queue": _as_int,
     "rate_limit_per_ip": str,
     "rate_limit_per_role": str,
     "execution_timeout_s": _as_float,
@@ -192,6 +200,8 @@ _SIZE_LIMITS = (
     "max_variables_depth",
     "max_string_chars",
     "max_id_chars",
+    "heavy_query_cost",
+    "heavy_query_workers",
 )
 
 

@@ -49,6 +49,8 @@ if TYPE_CHECKING:
 __all__ = ["CostEstimate", "QueryCostLimiter", "actual_cost", "estimate_cost", "query_cost"]
 
 _PAGE_ARGUMENTS = ("first", "last")
+_FIELD_WEIGHTS = {("Query", "territories"): 100}
+"""Fields whose work is CPU, not rows: territory metrics partition a whole district."""
 
 _Parent = GraphQLObjectType | GraphQLInterfaceType | None
 
@@ -129,6 +131,8 @@ class _Walk:
                 if selection.name.value.startswith("__") or selection.selection_set is None:
                     cost += 1
                     continue
+                if parent is not None:
+                    cost += _FIELD_WEIGHTS.get((parent.name, selection.name.value), 0)
                 page = 1
                 if self._is_connection(selection, parent):
                     page = _page_size(selection, self.variables, self.defaults)

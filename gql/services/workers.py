@@ -11,18 +11,19 @@ is discarded. A slot is freed when the work really ends, so admission counts wha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 from gql.services.errors import ErrorCode, InvalidInput
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Coroutine
 
-__all__ = ["WorkerPool", "offload", "pool"]
+__all__ = ["LoopJob", "WorkerPool", "offload", "pool"]
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -85,3 +86,39 @@ pool = WorkerPool(
 async def offload(fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
     """Run CPU-bound ``fn`` in the process's bounded pool (see :class:`WorkerPool`)."""
     return await pool.run(fn, *args, **kwargs)
+
+
+class LoopJob(Generic[T]):
+    """A coroutine run to its end on a loop of a worker thread, cancellable from another."""
+
+    def __init__(self, factory: Callable[[], Coroutine[Any, Any, T]]) -> None:
+        self._factory = factory
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._task: asyncio.Task[Any] | None = None
+        self._cancelled = False
+
+    def run(self) -> T:
+        """On the worker thread: the coroutine's result (``CancelledError`` if cancelled)."""
+
+        async def main() -> T:
+            with self._lock:
+                self._loop = asyncio.get_running_loop()
+                self._task = asyncio.current_task()
+                if self._cancelled:
+                    raise asyncio.CancelledError
+            return await self._factory()
+
+        try:
+            return asyncio.run(main())
+        finally:
+            with self._lock:
+                self._loop = self._task = None
+
+    def cancel(self) -> None:
+        """From any thread: stop the coroutine at its next await."""
+        with self._lock:
+            self._cancelled = True
+            if self._loop is not None and self._task is not None:
+                with contextlib.suppress(RuntimeError):  # the loop just closed
+                    self._loop.call_soon_threadsafe(self._task.cancel)
