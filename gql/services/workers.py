@@ -38,6 +38,8 @@ class WorkerPool:
         self._executor = ThreadPoolExecutor(max_workers, thread_name_prefix="visitgis-cpu")
         self._lock = threading.Lock()
         self._admitted = 0
+        self.finished = 0
+        """Jobs that ended (ran, failed or were dropped from the queue)."""
 
     @property
     def admitted(self) -> int:
@@ -47,6 +49,7 @@ class WorkerPool:
     def _release(self, _: object) -> None:
         with self._lock:
             self._admitted -= 1
+            self.finished += 1
 
     async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """``fn(*args, **kwargs)`` on a worker thread; cancelling the caller drops a queued job.

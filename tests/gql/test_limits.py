@@ -196,3 +196,25 @@ def test_an_overlong_id_variable_is_refused_by_its_type(client: TestClient) -> N
     body = {"query": "query($id: ID!) { node(id: $id) { id } }", "variables": {"id": "A" * 200}}
     status, code, _ = _error(client.post("/graphql", json=body))
     assert (status, code) == (400, "STRING_TOO_LONG")
+
+
+# -- 4. the heavy lane -------------------------------------------------------------------------
+
+
+def test_an_expensive_query_runs_in_the_heavy_lane_with_the_same_answer(
+    demo_engine: sa.Engine, client: TestClient, people: DemoPeople
+) -> None:
+    """At or above ``heavy_query_cost`` a query runs on a lane thread; its answer is the same."""
+    query = "{ retailers(first: 5) { nodes { id name manager { name } } } }"
+    headers = _bearer(people.marketing)
+    expected = client.post("/graphql", json={"query": query}, headers=headers).json()["data"]
+    settings = _settings(demo_engine, heavy_query_cost=1)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as lane:
+        app = lane.app
+        response = lane.post("/graphql", json={"query": query}, headers=headers)
+        view = app.router.routes[2].app._view  # type: ignore[attr-defined]
+        assert view.heavy.finished == 1  # it ran in the lane
+        assert view.heavy.admitted == 0  # and gave its slot back
+        assert view._in_lane == set()
+    assert response.status_code == 200
+    assert response.json()["data"] == expected
