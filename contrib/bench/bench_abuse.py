@@ -75,7 +75,7 @@ def _serve(url: str, port: int) -> subprocess.Popen[bytes]:
         f"uvicorn.run(create_app(load_settings()), host='127.0.0.1', port={port}, "
         "log_level='warning')"
     )
-    return subprocess.Popen([sys.executable, "-c", code], env=env)  # noqa: S603
+    return subprocess.Popen([sys.executable, "-c", code], env=env)
 
 
 async def _ready(base: str) -> None:
@@ -138,9 +138,10 @@ async def _phase(
 async def _main(args: argparse.Namespace) -> None:
     with seeded_demo(args.database_url) as url:
         names = _staff(url)
-        tokens = tuple(
+        marketing, manager = (
             mint_token(secret=SECRET, issuer="visitgis", staff_no=n, ttl_s=3600) for n in names
         )
+        tokens = (marketing, manager)
         port = _free_port()
         server = _serve(url, port)
         base = f"http://127.0.0.1:{port}"
