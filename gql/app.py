@@ -219,6 +219,8 @@ class VisitGraphQL(GraphQL[Any, None]):
             try:
                 return job.run()
             finally:
+                if isinstance(context, Context):  # cancelled: the unit of work never ended
+                    context.end_unit_of_work(commit=False)
                 self._in_lane.discard(id(context))
 
         try:
