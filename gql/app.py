@@ -4,12 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import json
 import logging
 import time
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLError, parse
+from graphql import (
+    DocumentNode,
+    FragmentDefinitionNode,
+    GraphQLError,
+    OperationDefinitionNode,
+    parse,
+)
+from graphql import OperationType as GraphQLOperationType
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -30,9 +38,15 @@ from strawberry.types.graphql import OperationType
 from strawberry.utils.operation import get_operation_type
 
 from gql import graphiql
+from gql.auth import AuthError, decode_token
 from gql.context import AppState, Context, build_context
+from gql.ratelimit import RateLimiter, Standing, parse_rate, parse_rates
 from gql.schema import build_schema
 from gql.schema.errors import RequestError, RequestErrorCode, http_error_response
+from gql.schema.limits import estimate_cost
+from gql.schema.request_limits import check_request, read_limited
+from gql.services.errors import InvalidInput
+from gql.services.workers import LoopJob, WorkerPool
 from gql.store import migrate
 from gql.store.db import DatabaseUnavailable, create_engine_for, session_factory
 
@@ -91,9 +105,16 @@ class VisitGraphQL(GraphQL[Any, None]):
     :func:`gql.schema.errors.http_error_response`.
     """
 
-    def __init__(self, state: AppState, **kwargs: Any) -> None:
+    def __init__(self, state: AppState, limiter: RateLimiter | None = None, **kwargs: Any) -> None:
         super().__init__(state.schema, subscription_protocols=SUBSCRIPTION_PROTOCOLS, **kwargs)
         self.state = state
+        settings = state.settings
+        self.heavy = WorkerPool(settings.heavy_query_workers, settings.heavy_query_queue)
+        self._in_lane: set[int] = set()
+        """Contexts whose operation runs in the heavy lane (their thread ends their session)."""
+        self.limiter = limiter or RateLimiter(
+            parse_rate(settings.rate_limit_per_ip), parse_rates(settings.rate_limit_per_role)
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """HTTP: any failure to produce a GraphQL result is a GraphQL-shaped JSON answer."""
@@ -101,7 +122,9 @@ class VisitGraphQL(GraphQL[Any, None]):
             await super().__call__(scope, receive, send)
             return
         try:
-            response = await self.run(Request(scope, receive=receive))
+            # the body limit is enforced on the bytes as they arrive, before any parsing
+            limited = read_limited(scope, receive, self.state.settings.max_body_bytes)
+            response = await self.run(Request(scope, receive=limited))
         except Exception as error:  # the one place a failed request is answered
             response = http_error_response(error)
         await response(scope, receive, send)
@@ -125,13 +148,19 @@ class VisitGraphQL(GraphQL[Any, None]):
                 RequestErrorCode.BAD_REQUEST,
                 f"the body is not UTF-8 (invalid byte at {exc.start}); send UTF-8 JSON",
             ) from exc
-        value = json.loads(text)
+        try:
+            value = json.loads(text)
+        except RecursionError as exc:
+            raise RequestError(
+                RequestErrorCode.VARIABLES_TOO_DEEP, "the body nests JSON too deeply"
+            ) from exc
         if not isinstance(value, dict):
             raise RequestError(
                 RequestErrorCode.BAD_REQUEST,
                 'the body must be a JSON object like {"query": "...", "variables": {...}}, '
                 f"not {type(value).__name__ if value is not None else 'null'}",
             )
+        check_request(value, self.state.settings)
         return value
 
     async def parse_http_body(self, request: Any) -> Any:
@@ -156,7 +185,7 @@ class VisitGraphQL(GraphQL[Any, None]):
             return await asyncio.wait_for(super().execute_operation(*args, **kwargs), timeout_s)
         except TimeoutError as exc:
             context = kwargs.get("context")
-            if isinstance(context, Context):
+            if isinstance(context, Context) and id(context) not in self._in_lane:
                 # cancelled before the unit of work ended: release the session and its locks
                 context.end_unit_of_work(commit=False)
             raise RequestError(
@@ -174,8 +203,110 @@ class VisitGraphQL(GraphQL[Any, None]):
         root_value: Any,
         request_data: Any,
     ) -> ExecutionResult:
-        """Run one operation if its type fits the method; refuse it with a clear code if not."""
-        method = request_adapter.method
+        """Run one operation if its type fits the method; refuse it with a clear code if not.
+
+        The caller's and the address's cost buckets must hold a point for it to start; its
+        actual cost is charged when it ends, and the ``RateLimit-*`` headers report the rest.
+        """
+        ip, who = _client_address(request), self._staff_no(context)
+        standing = self.limiter.check(ip=ip, principal=who) if self.limiter.enabled else None
+        if standing is not None and not standing.allowed:
+            raise RequestError(
+                RequestErrorCode.RATE_LIMITED,
+                f"rate limit reached: your cost budget refills at {standing.restore_per_s:g} "
+                f"points a second; retry in {max(1, standing.reset_s)} s",
+                headers=standing.headers(),
+            )
+        result = await self._execute_in_lane(
+            request_adapter.method, context, root_value, request_data
+        )
+        status = _refusal_status(result)
+        if status is not None:
+            sub_response.status_code = status
+        if standing is not None:
+            cost = result.extensions.get("cost") if result.extensions else None
+            charged = self.limiter.charge(
+                int(cost["actualQueryCost"]) if cost else 1,
+                ip=ip,
+                principal=who,
+                role=_role(context),
+            )
+            if charged is not None:
+                sub_response.headers.update(charged.headers())
+                if cost is not None:
+                    cost["throttleStatus"] = _throttle_status(charged)
+        return result
+
+    async def _execute_in_lane(
+        self, method: str, context: Any, root_value: Any, request_data: Any
+    ) -> ExecutionResult:
+        """Run an expensive query in the heavy lane, off the main event loop.
+
+        The lane is a bounded pool of threads with their own loops, so an expensive query's
+        resolvers never hold up cheap requests; past the deadline its task is cancelled there
+        and its own unit of work ends its session (never this thread: it may be in use).
+        """
+        if not self._is_heavy(method, request_data):
+            return await self._execute_single(method, context, root_value, request_data)
+        job = LoopJob(lambda: self._execute_single(method, context, root_value, request_data))
+        self._in_lane.add(id(context))
+
+        def finish() -> ExecutionResult:
+            try:
+                return job.run()
+            finally:
+                if isinstance(context, Context):  # cancelled: the unit of work never ended
+                    context.end_unit_of_work(commit=False)
+                self._in_lane.discard(id(context))
+
+        try:
+            return await self.heavy.run(finish)
+        except InvalidInput as exc:  # the lane and its queue are full
+            self._in_lane.discard(id(context))
+            raise RequestError(
+                RequestErrorCode.SERVICE_UNAVAILABLE,
+                "the server is busy with expensive queries; retry shortly or ask for less",
+                headers={"Retry-After": "2"},
+            ) from exc
+        except asyncio.CancelledError:
+            job.cancel()
+            raise
+
+    def _is_heavy(self, method: str, request_data: Any) -> bool:
+        query = request_data.query
+        if method != "POST" or not isinstance(query, str):
+            return False
+        document = _parsed(query, self.state.settings.max_tokens)
+        if document is None:
+            return False
+        operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+        name = request_data.operation_name
+        if name:
+            operations = [op for op in operations if op.name is not None and op.name.value == name]
+        if len(operations) != 1 or operations[0].operation is not GraphQLOperationType.QUERY:
+            return False
+        fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        variables = request_data.variables if isinstance(request_data.variables, dict) else {}
+        estimate = estimate_cost(operations, fragments, variables, self.schema._schema)  # type: ignore[attr-defined]
+        return estimate.cost >= self.state.settings.heavy_query_cost
+
+    def _staff_no(self, context: Any) -> str | None:
+        """Whose bucket: the token's staff number (verified; no database read)."""
+        token = getattr(context, "token", None)
+        if token is None:
+            return None
+        settings = self.state.settings
+        try:
+            claims = decode_token(token, secret=settings.jwt_secret, issuer=settings.jwt_issuer)
+        except AuthError:
+            return None
+        return claims.staff_no
+
+    async def _execute_single(
+        self, method: str, context: Any, root_value: Any, request_data: Any
+    ) -> ExecutionResult:
         try:
             return await self.schema.execute(
                 request_data.query,
@@ -215,6 +346,49 @@ def _is_subscription(data: GraphQLRequestData) -> bool:
     except (GraphQLError, RuntimeError):  # the plain path reports a broken document
         return False
     return kind is OperationType.SUBSCRIPTION
+
+
+_REFUSED_BEFORE_EXECUTION = frozenset(
+    {
+        RequestErrorCode.NODE_LIMIT_EXCEEDED.value,
+        RequestErrorCode.STRING_TOO_LONG.value,
+    }
+)
+
+
+def _refusal_status(result: ExecutionResult) -> int | None:
+    """400 for an operation refused by a size limit before it ran (it has no data)."""
+    if result.data is not None or not result.errors:
+        return None
+    code = (result.errors[0].extensions or {}).get("code")
+    return 400 if code in _REFUSED_BEFORE_EXECUTION else None
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed(query: str, max_tokens: int) -> DocumentNode | None:
+    try:
+        return parse(query, max_tokens=max_tokens)
+    except GraphQLError:
+        return None
+
+
+def _client_address(request: Any) -> str | None:
+    client = getattr(request, "client", None)
+    return None if client is None else str(client.host)
+
+
+def _role(context: Any) -> str | None:
+    """The caller's role if the operation read it (never opens a session to find out)."""
+    principal = getattr(context, "__dict__", {}).get("principal")
+    return None if principal is None else str(principal.role)
+
+
+def _throttle_status(standing: Standing) -> dict[str, float]:
+    return {
+        "maximumAvailable": standing.limit,
+        "currentlyAvailable": max(0, standing.remaining),
+        "restoreRate": standing.restore_per_s,
+    }
 
 
 async def _warm_then_open(state: AppState, view: _LazyGraphQL) -> None:

@@ -52,6 +52,27 @@ class Settings:
     max_aliases: int = 30
     max_tokens: int = 2_000
     max_query_cost: int = 5_000
+    max_query_nodes: int = 500_000
+    """Items all connections of one operation may return, nested pages multiplied (GitHub's)."""
+    max_body_bytes: int = 1_000_000
+    """A larger request body is refused (413) before it is read to the end."""
+    max_query_chars: int = 20_000
+    max_variables_bytes: int = 100_000
+    max_variables_depth: int = 10
+    max_string_chars: int = 10_000
+    """Any string argument or variable (search text, titles, notes)."""
+    max_id_chars: int = 128
+    """An ``ID`` argument or variable (global ids and cursors are short)."""
+    heavy_query_cost: int = 1_000
+    """Queries costing this much run in the heavy lane (own threads), off the main loop."""
+    heavy_query_workers: int = 1
+    heavy_query_queue: int = 4
+    """Heavy queries waiting for the lane; more are refused at once (503, Retry-After)."""
+    rate_limit_per_ip: str = "20000/1000"
+    """``capacity/restore-per-second`` of each client address's cost bucket; ``""``: off."""
+    rate_limit_per_role: str = "DEFAULT=10000/500"
+    """``ROLE=capacity/restore-per-second`` pairs (comma-separated) for each caller's bucket;
+    ``DEFAULT`` applies to roles not named; ``""``: off."""
     execution_timeout_s: float = 10.0
     locate_deadline_s: float = 8.0
     warm_kernels: bool = True
@@ -118,6 +139,18 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "max_aliases": _as_int,
     "max_tokens": _as_int,
     "max_query_cost": _as_int,
+    "max_query_nodes": _as_int,
+    "max_body_bytes": _as_int,
+    "max_query_chars": _as_int,
+    "max_variables_bytes": _as_int,
+    "max_variables_depth": _as_int,
+    "max_string_chars": _as_int,
+    "max_id_chars": _as_int,
+    "heavy_query_cost": _as_int,
+    "heavy_query_workers": _as_int,
+    "heavy_query_queue": _as_int,
+    "rate_limit_per_ip": str,
+    "rate_limit_per_role": str,
     "execution_timeout_s": _as_float,
     "locate_deadline_s": _as_float,
     "warm_kernels": _as_bool,
@@ -142,6 +175,7 @@ def _check(values: dict[str, Any]) -> list[str]:
     for name in ("token_ttl_s", "max_query_depth", "max_aliases", "max_tokens", "max_query_cost"):
         if values[name] <= 0:
             problems.append(f"{name} must be positive, got {values[name]}")
+    problems += _limit_problems(values)
     for name in ("execution_timeout_s", "locate_deadline_s"):
         if not 0 < values[name] <= 300:
             problems.append(f"{name} must be in (0, 300] seconds, got {values[name]}")
@@ -155,6 +189,37 @@ def _check(values: dict[str, Any]) -> list[str]:
     if carriers is not None and not carriers.is_file():
         problems.append(f"carriers_file {str(carriers)!r} does not exist")
     problems += _policy_problems(values["scoring_policy"])
+    return problems
+
+
+_SIZE_LIMITS = (
+    "max_query_nodes",
+    "max_body_bytes",
+    "max_query_chars",
+    "max_variables_bytes",
+    "max_variables_depth",
+    "max_string_chars",
+    "max_id_chars",
+    "heavy_query_cost",
+    "heavy_query_workers",
+)
+
+
+def _limit_problems(values: Mapping[str, Any]) -> list[str]:
+    """Size limits positive, rate-limit specs readable (``gql.ratelimit.parse_rates``)."""
+    from gql.ratelimit import RateSpecError, parse_rate, parse_rates
+
+    problems = [
+        f"{name} must be positive, got {values[name]}" for name in _SIZE_LIMITS if values[name] <= 0
+    ]
+    try:
+        parse_rate(values["rate_limit_per_ip"])
+    except RateSpecError as exc:
+        problems.append(f"rate_limit_per_ip: {exc}")
+    try:
+        parse_rates(values["rate_limit_per_role"])
+    except RateSpecError as exc:
+        problems.append(f"rate_limit_per_role: {exc}")
     return problems
 
 

@@ -70,7 +70,13 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         # the limit rules are built once, so the validation cache sees the same rule set
         partial(AddValidationRules, limit_rules),
         ValidationCache,
-        partial(QueryCostLimiter, max_cost=settings.max_query_cost),
+        partial(
+            QueryCostLimiter,
+            max_cost=settings.max_query_cost,
+            max_nodes=settings.max_query_nodes,
+            max_id_chars=settings.max_id_chars,
+            max_string_chars=settings.max_string_chars,
+        ),
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)

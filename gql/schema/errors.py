@@ -82,6 +82,16 @@ class RequestErrorCode(enum.StrEnum):
     """A variable's value does not fit its declared type."""
     QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
     """The worst-case result size exceeds the cost limit; ask for fewer items."""
+    NODE_LIMIT_EXCEEDED = "NODE_LIMIT_EXCEEDED"
+    """The items all connections may return, nested pages multiplied, exceed the node limit."""
+    REQUEST_TOO_LARGE = "REQUEST_TOO_LARGE"
+    """The body, the query text or the variables exceed their size limit (HTTP 413)."""
+    VARIABLES_TOO_DEEP = "VARIABLES_TOO_DEEP"
+    """The variables nest deeper than the limit."""
+    STRING_TOO_LONG = "STRING_TOO_LONG"
+    """A string argument (an ID, search text, a title, a note) is longer than its limit."""
+    RATE_LIMITED = "RATE_LIMITED"
+    """The caller spent its cost budget; retry after ``RateLimit-Reset`` seconds (HTTP 429)."""
     OPERATION_TIMEOUT = "OPERATION_TIMEOUT"
     """The operation ran past the execution timeout and was cancelled; nothing was saved."""
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
@@ -99,6 +109,11 @@ _STATUS: dict[RequestErrorCode, int] = {
     RequestErrorCode.GRAPHQL_VALIDATION_FAILED: 400,
     RequestErrorCode.INVALID_VARIABLES: 400,
     RequestErrorCode.QUERY_TOO_COSTLY: 400,
+    RequestErrorCode.NODE_LIMIT_EXCEEDED: 400,
+    RequestErrorCode.REQUEST_TOO_LARGE: 413,
+    RequestErrorCode.VARIABLES_TOO_DEEP: 400,
+    RequestErrorCode.STRING_TOO_LONG: 400,
+    RequestErrorCode.RATE_LIMITED: 429,
     RequestErrorCode.OPERATION_TIMEOUT: 503,
     RequestErrorCode.SERVICE_UNAVAILABLE: 503,
     RequestErrorCode.INTERNAL_SERVER_ERROR: 500,

@@ -17,6 +17,7 @@ import numpy as np
 import geo
 import tsp
 from gql.services.errors import ErrorCode, InvalidInput
+from gql.services.workers import offload
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -90,7 +91,7 @@ async def route_audit_day(
     )
     try:
         result = await asyncio.wait_for(
-            asyncio.to_thread(tsp.solve, problem, time_limit_s=routing.time_limit_s),
+            offload(tsp.solve, problem, time_limit_s=routing.time_limit_s),
             timeout=routing.deadline_s,
         )
     except TimeoutError as exc:

@@ -21,6 +21,7 @@ import tsp
 from gql.domain import Retailer, RetailerStatus, Role, VisitPlan
 from gql.services.access import Principal, scope_of, signed_in
 from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
+from gql.services.workers import offload
 from gql.store.repositories import ManagerRepository, RetailerFilter, RetailerRepository
 from gql.store.repositories.plans import PlanDraft, PlanRepository, StopDraft
 
@@ -228,7 +229,7 @@ class PlanService:
         )
         try:
             result = await asyncio.wait_for(
-                asyncio.to_thread(tsp.solve, problem, time_limit_s=routing.time_limit_s),
+                offload(tsp.solve, problem, time_limit_s=routing.time_limit_s),
                 timeout=routing.deadline_s,
             )
         except TimeoutError as exc:

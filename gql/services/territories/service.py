@@ -40,6 +40,7 @@ from gql.services.territories.jobs import (
     territory_draft,
 )
 from gql.services.territories.rules import PlanningError, TooManyManagersError
+from gql.services.workers import offload
 from gql.store.repositories import DepartmentRepository, ManagerRepository
 from gql.store.repositories.planning_inputs import PlanningInputRepository
 from gql.store.repositories.territories import (
@@ -213,7 +214,7 @@ class TerritoryService:
             return CurrentTerritories(department_id, {}, ())
         serving = {f.manager_id for f in facts}
         inputs = planning_inputs(facts, [m for m in active if m in serving])
-        result = await asyncio.to_thread(evaluate_current, inputs)
+        result = await offload(evaluate_current, inputs)
         return CurrentTerritories(department_id, result[0], tuple(result[1]))
 
     # -- creating ------------------------------------------------------------------------
@@ -371,9 +372,7 @@ class TerritoryService:
     async def compute(self, job: Job) -> TerritoryResult | ScheduleResult:
         """Run a job in a worker thread with the service's deadline (the API)."""
         try:
-            return await asyncio.wait_for(
-                asyncio.to_thread(self.compute_now, job), timeout=self._deadline_s
-            )
+            return await asyncio.wait_for(offload(self.compute_now, job), timeout=self._deadline_s)
         except TimeoutError as exc:
             raise InvalidInput(
                 f"planning took longer than {self._deadline_s:g} s; run "

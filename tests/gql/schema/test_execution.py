@@ -61,7 +61,9 @@ def _selection(graphql_type: Any, depth: int) -> str:
         if isinstance(inner, GraphQLObjectType | GraphQLInterfaceType | GraphQLUnionType):
             if depth > 1:
                 sub = _selection(field.type, depth - 1)
-                parts.append(f"{name} {sub}")
+                # nested pages of 3: a default page of 20 at each level is over the cost limit
+                page = "(first: 3)" if "first" in field.args else ""
+                parts.append(f"{name}{page} {sub}")
         else:
             parts.append(name)
     return "{ " + " ".join(parts) + " }"

@@ -461,10 +461,16 @@ def test_goals_are_capped_at_five_bounded_and_tracked_within_their_range(
     assert "at most 5" in sixth["userErrors"][0]["message"]
     foreign = scores.data(goal_set, {"i": goal}, as_=people.head_elsewhere)["goalSet"]
     assert foreign["userErrors"][0]["code"] == "NOT_FOUND"
-    huge = scores.data(
-        goal_set, {"i": dict(goal, period="2027-Q3", title="x" * 1_000_000)}, as_=people.manager
+    long_title = scores.data(
+        goal_set, {"i": dict(goal, period="2027-Q3", title="x" * 5_000)}, as_=people.manager
     )["goalSet"]
-    assert huge["userErrors"][0]["field"] == ["input", "title"]
+    assert long_title["userErrors"][0]["field"] == ["input", "title"]
+    # A megabyte of title never reaches the service: the request's string limit refuses it.
+    huge = scores.execute(
+        goal_set, {"i": dict(goal, period="2027-Q3", title="x" * 1_000_000)}, as_=people.manager
+    )
+    assert huge.data is None and huge.errors is not None
+    assert huge.errors[0].extensions == {"code": "STRING_TOO_LONG", "limit": 10_000}
     wrong_way = scores.data(
         goal_set, {"i": dict(goal, direction="LOWER", period="2027-Q2")}, as_=people.manager
     )["goalSet"]

@@ -12,7 +12,7 @@ from numba import njit
 _LATE_PRICE = 1_000
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def route_cost(order, travel_s, service_s, open_s, close_s, start_s):  # type: ignore[no-untyped-def]
     """Return (travel seconds, lateness seconds, finish time) of depot -> order -> depot."""
     t = start_s
@@ -36,13 +36,13 @@ def route_cost(order, travel_s, service_s, open_s, close_s, start_s):  # type: i
     return travel, late, t
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _score(order, travel_s, service_s, open_s, close_s, start_s):  # type: ignore[no-untyped-def]
     travel, late, finish = route_cost(order, travel_s, service_s, open_s, close_s, start_s)
     return finish - start_s + _LATE_PRICE * late + travel
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def improve_route(travel_s, service_s, open_s, close_s, start_s):  # type: ignore[no-untyped-def]
     """Return a good visiting order of stops ``1..n-1`` (0 is the depot)."""
     n = travel_s.shape[0] - 1
