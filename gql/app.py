@@ -103,7 +103,12 @@ class VisitGraphQL(GraphQL[Any, None]):
                 RequestErrorCode.BAD_REQUEST,
                 f"the body is not UTF-8 (invalid byte at {exc.start}); send UTF-8 JSON",
             ) from exc
-        value = json.loads(text)
+        try:
+            value = json.loads(text)
+        except RecursionError as exc:  # [[[[… 5,000 deep: the decoder's stack, not a 500
+            raise RequestError(
+                RequestErrorCode.BAD_REQUEST, "the body's JSON is nested too deeply"
+            ) from exc
         if not isinstance(value, dict):
             raise RequestError(
                 RequestErrorCode.BAD_REQUEST,
