@@ -176,7 +176,7 @@ class VisitService:
         return retailer
 
     def _own_nearer(self, verdict: geo.Verdict, manager: AccountManager) -> set[int]:
-        """The nearer retailers of ``verdict`` that are ``manager``'s own (evidence may name them)."""
+        """The nearer retailers of ``verdict`` that are ``manager``'s own (evidence names them)."""
         ids = [n.retailer_id for n in verdict.nearer_retailers]
         return {
             r.id
