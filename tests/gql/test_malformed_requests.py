@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from gql.app import create_app
+from gql.schema.relay import encode_global_id
 from gql.settings import Settings
 from gql.store.db import create_engine_for, sqlite_url
 from gql.store.migrate import upgrade
@@ -152,6 +153,11 @@ def test_any_token_is_a_clean_401(
 # -- through the schema, on the demo city ------------------------------------------------
 
 _ids = st.one_of(
+    st.builds(
+        encode_global_id,
+        st.sampled_from(["Retailer", "Manager", "Visit", "AuditRecord", "cursor", "Nope"]),
+        st.integers(min_value=-(2**70), max_value=2**70),
+    ),
     st.integers(min_value=-(2**80), max_value=2**80).map(str),
     st.text(max_size=30),
     st.sampled_from(
