@@ -224,3 +224,50 @@ def test_check_in_evidence_names_only_the_managers_own_retailers(
     assert decode_global_id(other["id"])[1] not in named
     assert set(named) <= own_ids
     assert len(named) <= 5
+
+
+# -- CSRF: no simple-request content type runs an operation ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body"),
+    [
+        ("application/x-www-form-urlencoded", b"query=%7B+viewer+%7B+role+%7D+%7D"),
+        ("multipart/form-data; boundary=x", b'--x\r\nContent-Disposition: form-data; name="q"'),
+        ("text/plain", b'{"query": "{ viewer { role } }"}'),
+    ],
+    ids=["form", "multipart", "text"],
+)
+def test_cross_site_form_posts_run_nothing(
+    prod: TestClient, people: DemoPeople, content_type: str, body: bytes
+) -> None:
+    """A browser form can post these without a preflight: 415 even with a valid token."""
+    headers = {**_bearer(people.marketing), "content-type": content_type}
+    response = prod.post("/graphql", content=body, headers=headers)
+    assert response.status_code == 415
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNSUPPORTED_MEDIA_TYPE"
+    assert "role" not in response.text
+
+
+# -- injection: strings are data, never SQL ------------------------------------------------------
+
+COUNT = """query($s: String) { retailers(filter: {search: $s}, first: 1) { totalCount } }"""
+
+
+@pytest.mark.parametrize(
+    "attack",
+    ["' OR 1=1 --", "%' OR '%'='", "x'; DROP TABLE retailers; --", "\\", "_%", "\x00"],
+)
+def test_injection_strings_match_nothing_and_break_nothing(
+    api: Api, people: DemoPeople, attack: str
+) -> None:
+    """Bound parameters and escaped LIKE patterns: no row matches, every table still answers."""
+    before = api.data(COUNT, {"s": None}, as_=people.marketing)["retailers"]["totalCount"]
+    result = api.execute(COUNT, {"s": attack}, as_=people.marketing)
+    if result.errors is None:
+        assert result.data is not None
+        assert result.data["retailers"]["totalCount"] == 0
+    else:  # a user error about the text, never a masked bug
+        assert all(e.message != "Unexpected error." for e in result.errors)
+    after = api.data(COUNT, {"s": None}, as_=people.marketing)["retailers"]["totalCount"]
+    assert after == before > 0
