@@ -37,8 +37,11 @@ class InvalidGlobalId(ValueError):
     """An ID or cursor that this server never issued."""
 
 
-MAX_PK = 2**63 - 1
-"""The largest key a database column holds (SQLite and PostgreSQL BIGINT): beyond, no row."""
+MAX_PK = 2**31 - 1
+"""The largest key our columns hold (PostgreSQL INTEGER; SQLite stops at 2^63): beyond, no row.
+
+Without it a key past 2^63 is an SQLite ``OverflowError`` and one past 2^31 a PostgreSQL
+``DataError`` — a 500 for what is only an ID that names nothing."""
 
 
 def encode_global_id(type_name: str, pk: int) -> str:

@@ -184,6 +184,11 @@ def _clean_result(result: Any, caplog: pytest.LogCaptureFixture) -> None:
 @FAST
 @given(node_id=_ids, first=st.integers(min_value=-(2**70), max_value=2**70), after=_ids)
 @example(node_id=str(BIG), first=BIG, after=str(BIG))
+@example(
+    node_id=encode_global_id("Retailer", 2**31),
+    first=1,
+    after=encode_global_id("cursor", 2**63),
+)
 def test_any_id_page_size_or_cursor_is_a_clean_answer(
     api: Api,
     people: DemoPeople,
@@ -217,6 +222,7 @@ _instants = st.one_of(
 @given(device_time=_instants, retailer_id=_ids)
 @example(device_time="0001-01-01T00:00:00+00:00", retailer_id="1")
 @example(device_time="9999-12-31T23:59:59+00:00", retailer_id=str(BIG))
+@example(device_time="2026-09-01T09:00:00+00:00", retailer_id=encode_global_id("Retailer", 2**40))
 def test_any_device_time_or_retailer_is_a_clean_answer(
     api: Api,
     people: DemoPeople,

@@ -161,8 +161,12 @@ RECORD = """mutation($i: ScoreEventRecordInput!) { scoreEventRecord(input: $i) {
 
 @pytest.mark.parametrize(
     "audit_id",
-    [encode_global_id("AuditRecord", 987_654_321), encode_global_id("AuditRecord", 2**63)],
-    ids=["missing-record", "past-int64"],
+    [
+        encode_global_id("AuditRecord", 987_654_321),
+        encode_global_id("AuditRecord", 2**31),
+        encode_global_id("AuditRecord", 2**63),
+    ],
+    ids=["missing-record", "past-int32", "past-int64"],
 )
 def test_an_auditor_cannot_forge_a_finding(api: Api, people: DemoPeople, audit_id: str) -> None:
     """An audit record that does not exist (or cannot): a userError on auditId, nothing stored."""
