@@ -15,6 +15,9 @@ import jwt
 __all__ = ["AuthError", "TokenClaims", "decode_token", "mint_token"]
 
 _ALGORITHM = "HS256"
+MAX_SUBJECT_CHARS = 64
+_EARLIEST_S = 0.0  # 1970: no token of ours was issued before
+_LATEST_S = 4_102_444_800.0  # 2100-01-01: far beyond any token lifetime
 
 
 class AuthError(Exception):
@@ -67,10 +70,22 @@ def decode_token(token: str, *, secret: str, issuer: str) -> TokenClaims:
     except jwt.PyJWTError as exc:
         raise AuthError("invalid token") from exc
     staff_no = claims["sub"]
-    if not isinstance(staff_no, str) or not staff_no:
+    if not isinstance(staff_no, str) or not staff_no or len(staff_no) > MAX_SUBJECT_CHARS:
         raise AuthError("invalid token subject")
     return TokenClaims(
         staff_no=staff_no,
-        issued_at=datetime.fromtimestamp(claims["iat"], UTC),
-        expires_at=datetime.fromtimestamp(claims["exp"], UTC),
+        issued_at=_instant(claims["iat"], "iat"),
+        expires_at=_instant(claims["exp"], "exp"),
     )
+
+
+def _instant(value: object, name: str) -> datetime:
+    """A NumericDate claim as a time; absurd types and values are an invalid token, not a crash.
+
+    PyJWT compares ``exp = 1e20`` or ``iat = -1e15`` happily, but no datetime holds them.
+    """
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise AuthError(f"invalid token: {name} is not a number")
+    if not _EARLIEST_S <= value <= _LATEST_S:
+        raise AuthError(f"invalid token: {name} is out of range")
+    return datetime.fromtimestamp(value, UTC)

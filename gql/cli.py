@@ -53,8 +53,14 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     from gql.logs import configure_logging
 
     configure_logging(settings.log_level, settings.log_format)
+    from gql.settings import bind_problem
+
     host = args.host or settings.host
     port = args.port or settings.port
+    problem = bind_problem(host, settings.jwt_secret, settings.mode)
+    if problem:
+        _err(problem)
+        return 1
     if not settings.is_production:
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
     uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
@@ -136,6 +142,9 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
     from gql.services import demo_city
     from gql.store.db import session_factory
 
+    if args.demo_command == "tokens" and settings.is_production:
+        _err("refusing to mint demo tokens in production mode (use your identity provider)")
+        return 1
     engine = _engine(settings)
     try:
         with session_factory(engine)() as session:
@@ -257,7 +266,7 @@ def _cmd_token(settings: Settings, args: argparse.Namespace) -> int:
     from gql.store.db import session_factory
     from gql.store.repositories import StaffRepository
 
-    if settings.is_production and not args.force:
+    if settings.is_production:
         _err("refusing to mint tokens in production mode (use your identity provider)")
         return 1
     engine = _engine(settings)
@@ -341,7 +350,6 @@ def _parser() -> argparse.ArgumentParser:
     token = sub.add_parser("token", help="mint a development bearer token")
     token.add_argument("staff_no")
     token.add_argument("--ttl", type=int, help="seconds (default: token_ttl_s)")
-    token.add_argument("--force", action="store_true", help=argparse.SUPPRESS)
     return parser
 
 

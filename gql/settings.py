@@ -6,8 +6,11 @@ deployment in one round instead of one error per restart.
 
 from __future__ import annotations
 
+import ipaddress
+import math
 import os
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -15,7 +18,16 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
-__all__ = ["DEV_JWT_SECRET", "Mode", "Settings", "SettingsError", "load_settings"]
+__all__ = [
+    "DEV_JWT_SECRET",
+    "Mode",
+    "Settings",
+    "SettingsError",
+    "bind_problem",
+    "is_loopback",
+    "load_settings",
+    "secret_problems",
+]
 
 Mode = Literal["development", "production"]
 
@@ -180,11 +192,11 @@ def _check(values: dict[str, Any]) -> list[str]:
         if not 0 < values[name] <= 300:
             problems.append(f"{name} must be in (0, 300] seconds, got {values[name]}")
     if values["mode"] == "production":
-        secret = values["jwt_secret"]
-        if secret == DEV_JWT_SECRET:
-            problems.append("jwt_secret must be set in production (VISITGIS_JWT_SECRET)")
-        elif len(secret) < 32:
-            problems.append("jwt_secret must be at least 32 characters in production")
+        problems += secret_problems(values["jwt_secret"])
+    else:
+        problem = bind_problem(values["host"], values["jwt_secret"], values["mode"])
+        if problem:
+            problems.append(problem)
     carriers = values["carriers_file"]
     if carriers is not None and not carriers.is_file():
         problems.append(f"carriers_file {str(carriers)!r} does not exist")
@@ -221,6 +233,58 @@ def _limit_problems(values: Mapping[str, Any]) -> list[str]:
     except RateSpecError as exc:
         problems.append(f"rate_limit_per_role: {exc}")
     return problems
+
+
+MIN_SECRET_CHARS = 32
+MIN_SECRET_DISTINCT_CHARS = 12
+MIN_SECRET_BITS_PER_CHAR = 3.0
+"""A random base64 or hex secret has 4-6 bits per character; ``aaaa...`` or ``abab...`` has 0-1."""
+
+
+def secret_problems(secret: str) -> list[str]:
+    """Why ``secret`` cannot sign production tokens (empty when it can).
+
+    Length alone lets 40 spaces or one repeated letter through; the character entropy of the
+    secret itself (Shannon, bits per character) and its distinct characters catch those.
+    """
+    if secret == DEV_JWT_SECRET:
+        return ["jwt_secret must be set in production (VISITGIS_JWT_SECRET)"]
+    if not secret.strip():
+        return ["jwt_secret is blank (whitespace only)"]
+    problems: list[str] = []
+    if secret != secret.strip():
+        problems.append("jwt_secret has leading or trailing whitespace (a copy-paste slip?)")
+    if len(secret) < MIN_SECRET_CHARS:
+        problems.append(f"jwt_secret must be at least {MIN_SECRET_CHARS} characters in production")
+    counts = Counter(secret)
+    bits = -sum(n / len(secret) * math.log2(n / len(secret)) for n in counts.values())
+    if len(counts) < MIN_SECRET_DISTINCT_CHARS or bits < MIN_SECRET_BITS_PER_CHAR:
+        problems.append(
+            f"jwt_secret has too little entropy ({len(counts)} distinct characters, "
+            f"{bits:.1f} bits per character; need {MIN_SECRET_DISTINCT_CHARS} and "
+            f"{MIN_SECRET_BITS_PER_CHAR:g}): use e.g. `openssl rand -base64 48`"
+        )
+    return problems
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding ``host`` only accepts connections from this machine."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name or a wildcard: assume reachable from elsewhere
+
+
+def bind_problem(host: str, secret: str, mode: str) -> str | None:
+    """Why serving on ``host`` is refused: the public development secret off loopback."""
+    if mode != "production" and secret == DEV_JWT_SECRET and not is_loopback(host):
+        return (
+            f"development mode with the public development secret binds only loopback, not "
+            f"{host!r}: set VISITGIS_JWT_SECRET or bind 127.0.0.1"
+        )
+    return None
 
 
 def _policy_problems(path: Path | None) -> list[str]:

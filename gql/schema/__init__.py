@@ -38,6 +38,9 @@ __all__ = ["build_schema", "schema_drift"]
 class VisitGisSchema(strawberry.Schema):
     """Logs only unexpected errors; expected ones (client errors, validation) are answers."""
 
+    strip_suggestions = False
+    """Production: no "Did you mean …?" in any error (set by :func:`build_schema`)."""
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
@@ -48,7 +51,11 @@ class VisitGisSchema(strawberry.Schema):
         unexpected = [e for e in errors if should_mask(e)]
         if unexpected:
             super().process_errors(unexpected, execution_context)
-        shape_errors(errors, None if execution_context is None else execution_context.context)
+        shape_errors(
+            errors,
+            None if execution_context is None else execution_context.context,
+            strip_suggestions=self.strip_suggestions,
+        )
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
@@ -80,7 +87,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     ]
     if settings.is_production:
         extensions.append(DisableIntrospection)
-    return VisitGisSchema(
+    schema = VisitGisSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -91,6 +98,8 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             disable_field_suggestions=settings.is_production, scalar_map=SCALAR_MAP
         ),
     )
+    schema.strip_suggestions = settings.is_production
+    return schema
 
 
 def schema_drift(previous_sdl: str, current_sdl: str) -> list[str]:

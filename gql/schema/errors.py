@@ -55,6 +55,7 @@ __all__ = [
     "shape_errors",
     "should_mask",
     "user_errors",
+    "without_suggestions",
 ]
 
 log = logging.getLogger("visitgis.errors")
@@ -335,7 +336,18 @@ def _shaped(error: GraphQLError, message: str, extensions: dict[str, Any]) -> Gr
     )
 
 
-def shape_errors(errors: list[GraphQLError], context: Any) -> None:
+_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+"""graphql-core's hints: fields, arguments, enum values, input fields, types, fragments."""
+
+
+def without_suggestions(message: str) -> str:
+    """``message`` without any "Did you mean …?" hint (production: no schema mapping by typo)."""
+    return _SUGGESTION.sub("", message).strip()
+
+
+def shape_errors(
+    errors: list[GraphQLError], context: Any, *, strip_suggestions: bool = False
+) -> None:
     """Give every GraphQL error of a result ``extensions.code`` and mask bugs, in place.
 
     Called by the schema's ``process_errors`` for every result with errors — also for those
@@ -344,7 +356,15 @@ def shape_errors(errors: list[GraphQLError], context: Any) -> None:
     among them were logged with their traceback.
     """
     auth_error = getattr(context, "auth_error", None)
-    errors[:] = [_shape(error, auth_error) for error in errors]
+    shaped = [_shape(error, auth_error) for error in errors]
+    if strip_suggestions:
+        shaped = [
+            _shaped(e, without_suggestions(e.message), dict(e.extensions or {}))
+            if _SUGGESTION.search(e.message)
+            else e
+            for e in shaped
+        ]
+    errors[:] = shaped
 
 
 def _shape(error: GraphQLError, auth_error: str | None) -> GraphQLError:

@@ -13,6 +13,7 @@ from gql.services.paging import Page
 
 __all__ = [
     "MAX_PAGE_SIZE",
+    "MAX_PK",
     "Connection",
     "Edge",
     "InvalidGlobalId",
@@ -36,6 +37,13 @@ class InvalidGlobalId(ValueError):
     """An ID or cursor that this server never issued."""
 
 
+MAX_PK = 2**31 - 1
+"""The largest key our columns hold (PostgreSQL INTEGER; SQLite stops at 2^63): beyond, no row.
+
+Without it a key past 2^63 is an SQLite ``OverflowError`` and one past 2^31 a PostgreSQL
+``DataError`` — a 500 for what is only an ID that names nothing."""
+
+
 def encode_global_id(type_name: str, pk: int) -> str:
     """Opaque, URL-safe ID; clients must not parse it."""
     return base64.urlsafe_b64encode(f"{type_name}:{pk}".encode()).decode().rstrip("=")
@@ -50,7 +58,7 @@ def decode_global_id(global_id: str) -> tuple[str, int]:
         pk = int(raw_pk)
     except (UnicodeError, binascii.Error, ValueError) as exc:
         raise InvalidGlobalId(f"{global_id!r} is not a valid ID") from exc
-    if not type_name or pk <= 0:
+    if not type_name or not 0 < pk <= MAX_PK:
         raise InvalidGlobalId(f"{global_id!r} is not a valid ID")
     return type_name, pk
 

@@ -1,3 +1,4 @@
+import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -40,3 +41,24 @@ def test_unsigned_tokens_are_refused() -> None:
     )
     with pytest.raises(AuthError):
         decode_token(unsigned, secret=SECRET, issuer="visitgis")
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"exp": 1e20},
+        {"exp": "2030-01-01"},
+        {"iat": -1e15},
+        {"iat": "yesterday"},
+        {"exp": True},
+        {"sub": 42},
+        {"sub": "M" * 10_000},
+    ],
+)
+def test_signed_tokens_with_absurd_claims_are_an_auth_error(claims: dict[str, object]) -> None:
+    """A correctly signed token whose claims no datetime holds: AuthError, never a crash."""
+    now = int(time.time())
+    body = {"sub": "M001", "iss": "visitgis", "iat": now, "exp": now + 600, **claims}
+    token = jwt.encode(body, SECRET, algorithm="HS256")
+    with pytest.raises(AuthError):
+        decode_token(token, secret=SECRET, issuer="visitgis")

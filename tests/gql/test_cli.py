@@ -127,3 +127,30 @@ def test_targets_import_is_all_or_nothing_and_idempotent(
     assert "2 inserted, 0 updated, 0 unchanged" in capsys.readouterr().out
     assert main(["import", "targets", str(good)]) == 0
     assert "0 inserted, 0 updated, 2 unchanged" in capsys.readouterr().out
+
+
+def test_production_mints_no_tokens(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`demo tokens` and `token` (with or without the old hidden --force) refuse production."""
+    assert main(["db", "upgrade"]) == 0
+    assert main(["demo", "seed", "--seed", "7"]) == 0
+    capsys.readouterr()
+    monkeypatch.setenv("VISITGIS_MODE", "production")
+    monkeypatch.setenv("VISITGIS_JWT_SECRET", "q7Vx2LmR9pTzK4wN8bYc1HfJ6sDg3Ae5Uo0iPkWl")
+    assert main(["demo", "tokens"]) == 1
+    assert main(["token", "M001"]) == 1
+    with pytest.raises(SystemExit):
+        main(["token", "M001", "--force"])
+    captured = capsys.readouterr()
+    assert "Bearer" not in captured.out
+    assert "eyJ" not in captured.out
+    assert captured.err.count("refusing to mint") == 2
+
+
+def test_serve_refuses_a_public_address_with_the_development_secret(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`serve --host 0.0.0.0` in development with the public secret: exit 1, nothing bound."""
+    assert main(["serve", "--host", "0.0.0.0"]) == 1
+    assert "binds only loopback" in capsys.readouterr().err

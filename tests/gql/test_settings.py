@@ -2,7 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from gql.settings import DEV_JWT_SECRET, SettingsError, load_settings
+from gql.settings import DEV_JWT_SECRET, SettingsError, load_settings, secret_problems
+
+STRONG = "q7Vx2LmR9pTzK4wN8bYc1HfJ6sDg3Ae5Uo0iPkWl"
+"""A 40-character secret drawn at random (as `openssl rand -base64 30` makes)."""
 
 
 def test_defaults_start_a_development_service_on_embedded_sqlite() -> None:
@@ -63,7 +66,7 @@ def test_production_refuses_the_development_secret() -> None:
         load_settings(env={"VISITGIS_MODE": "production"})
     with pytest.raises(SettingsError, match="at least 32 characters"):
         load_settings(env={"VISITGIS_MODE": "production", "VISITGIS_JWT_SECRET": "short"})
-    ok = load_settings(env={"VISITGIS_MODE": "production", "VISITGIS_JWT_SECRET": "x" * 40})
+    ok = load_settings(env={"VISITGIS_MODE": "production", "VISITGIS_JWT_SECRET": STRONG})
     assert ok.is_production
     assert ok.jwt_secret != DEV_JWT_SECRET
 
@@ -122,3 +125,40 @@ def test_a_regions_scoring_policy_is_checked_at_start_one_line_per_problem(
         assert state.policy.version == "region-7"
     finally:
         engine.dispose()
+
+
+@pytest.mark.parametrize(
+    ("secret", "reason"),
+    [
+        (" " * 40, "blank"),
+        ("x" * 40, "too little entropy"),
+        ("ab" * 20, "too little entropy"),
+        ("0123456789" * 4, "too little entropy"),
+        (f" {STRONG}", "leading or trailing whitespace"),
+        (STRONG[:20], "at least 32 characters"),
+    ],
+)
+def test_production_refuses_weak_secrets(secret: str, reason: str) -> None:
+    """40 spaces, one repeated letter, a short or padded secret: refused, saying why."""
+    assert any(reason in p for p in secret_problems(secret)), secret_problems(secret)
+    with pytest.raises(SettingsError, match=reason):
+        load_settings(env={"VISITGIS_MODE": "production", "VISITGIS_JWT_SECRET": secret})
+
+
+def test_random_secrets_pass_the_entropy_check() -> None:
+    """base64 and hex secrets of 32+ characters, as operators generate them."""
+    import secrets
+
+    for _ in range(20):
+        assert secret_problems(secrets.token_urlsafe(32)) == []
+        assert secret_problems(secrets.token_hex(16)) == []
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.20", "gis.example.com"])
+def test_development_secret_binds_only_loopback(host: str) -> None:
+    """The published development secret on a reachable address would let anyone mint tokens."""
+    with pytest.raises(SettingsError, match="binds only loopback"):
+        load_settings(env={"VISITGIS_HOST": host})
+    assert load_settings(env={"VISITGIS_HOST": host, "VISITGIS_JWT_SECRET": STRONG}).host == host
+    for loopback in ("127.0.0.1", "::1", "localhost"):
+        assert load_settings(env={"VISITGIS_HOST": loopback}).host == loopback

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geo
 from gql.services.errors import FieldPath, InvalidInput
+
+if TYPE_CHECKING:
+    from collections.abc import Collection
 
 __all__ = [
     "DEVICE_SOURCES",
@@ -77,8 +80,24 @@ def to_geo_fix(
         raise InvalidInput(str(exc), field=field) from exc
 
 
-def verdict_json(verdict: geo.Verdict) -> dict[str, Any]:
-    """The parts of a verdict kept as evidence beside the stored fixes."""
+MAX_NEARER_SHOWN = 5
+"""Nearer retailers kept as evidence: a handful is enough to review a check-in."""
+
+
+def verdict_json(
+    verdict: geo.Verdict, own_retailer_ids: Collection[int] | None = None
+) -> dict[str, Any]:
+    """The parts of a verdict kept as evidence beside the stored fixes.
+
+    ``own_retailer_ids``: the nearer retailers the evidence may name (the manager's own); the
+    evidence is read by everyone who may see the visit, so other managers' shops and distances
+    stay out of it (issue 14: one check-in listed 871 ids, 642 of them other managers').
+    """
+    nearer = [
+        n
+        for n in verdict.nearer_retailers
+        if own_retailer_ids is None or n.retailer_id in own_retailer_ids
+    ][:MAX_NEARER_SHOWN]
     estimate = verdict.estimate
     return {
         "kind": verdict.kind.value,
@@ -90,8 +109,7 @@ def verdict_json(verdict: geo.Verdict) -> dict[str, Any]:
         "reasons": [r.value for r in verdict.reasons],
         "flags": [f.value for f in verdict.flags],
         "nearer_retailers": [
-            {"retailer_id": n.retailer_id, "distance_m": round(n.distance_m, 1)}
-            for n in verdict.nearer_retailers
+            {"retailer_id": n.retailer_id, "distance_m": round(n.distance_m, 1)} for n in nearer
         ],
         "event_at": verdict.event_at.isoformat(),
     }

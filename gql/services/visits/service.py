@@ -175,6 +175,15 @@ class VisitService:
             raise NotFound("retailer", field=("retailer_id",))
         return retailer
 
+    def _own_nearer(self, verdict: geo.Verdict, manager: AccountManager) -> set[int]:
+        """The nearer retailers of ``verdict`` that are ``manager``'s own (evidence names them)."""
+        ids = [n.retailer_id for n in verdict.nearer_retailers]
+        return {
+            r.id
+            for r in self._retailers.get_many(ids)
+            if r is not None and r.manager_id == manager.staff_id
+        }
+
     # -- check-in -------------------------------------------------------------------------
 
     async def start(self, command: CheckIn) -> VisitOutcome:
@@ -217,7 +226,7 @@ class VisitService:
             probability=verdict.probability_within,
             reasons=[r.value for r in verdict.reasons],
             flags={
-                "check_in": verdict_json(verdict),
+                "check_in": verdict_json(verdict, self._own_nearer(verdict, manager)),
                 "carrier": _lookup_json(lookup),
                 "late_upload": late,
             },
@@ -337,7 +346,7 @@ class VisitService:
         added = self._visits.add_fixes(visit.id, _fix_drafts(FixPhase.END, device, lookup))
         record = geo.record_visit(self._check_in_again(visit, retailer), check_out, self._policy)
         flags = dict(visit.flags)
-        flags["check_out"] = verdict_json(check_out)
+        flags["check_out"] = verdict_json(check_out, self._own_nearer(check_out, manager))
         flags["carrier_at_end"] = _lookup_json(lookup)
         flags["record_flags"] = [f.value for f in record.flags]
         ended = self._visits.finish(

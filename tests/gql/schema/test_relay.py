@@ -10,10 +10,17 @@ from gql.schema.relay import (
 )
 
 
-@pytest.mark.parametrize("pk", [1, 42, 2**40])
+@pytest.mark.parametrize("pk", [1, 42, 2**31 - 1])
 def test_global_ids_round_trip(pk: int) -> None:
     """An encoded ID decodes back to its type and key."""
     assert decode_global_id(encode_global_id("Retailer", pk)) == ("Retailer", pk)
+
+
+@pytest.mark.parametrize("pk", [2**31, 2**63, 10**40])
+def test_keys_no_column_holds_are_invalid_ids(pk: int) -> None:
+    """Past PostgreSQL's INTEGER (and SQLite's 2^63) no row can match: an invalid ID, not a 500."""
+    with pytest.raises(InvalidGlobalId):
+        decode_global_id(encode_global_id("Retailer", pk))
 
 
 @pytest.mark.parametrize("bad", ["", "!!!", "UmV0YWlsZXI6", "UmV0YWlsZXI6LTE", "eHl6", "5L2g5aW9"])
