@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
     from tsp.problem import Problem
 
-__all__ = ["MAX_WINDOW_DP_STOPS", "TimedData", "diagnose", "windowed_dp"]
+__all__ = ["MAX_WINDOW_DP_STOPS", "TimedData", "diagnose", "earliest_starts", "windowed_dp"]
 
 MAX_WINDOW_DP_STOPS = 63
 """Stops besides the start that the windowed DP can hold (sets are 64-bit masks)."""
@@ -83,6 +83,24 @@ def _finish(problem: Problem) -> int | None:
     if problem.closed:
         return problem.start
     return problem.end
+
+
+def earliest_starts(problem: Problem, data: TimedData) -> npt.NDArray[np.int64]:
+    """Earliest possible service start per node (over shortest paths), ``_OPEN`` if none.
+
+    The start node begins at ``start_time``; the sink (node ``n``) is left at ``_OPEN``.
+    """
+    n = problem.n
+    out = np.full(n + 1, _OPEN, dtype=np.int64)
+    for v in range(n):
+        arrive = problem.start_time + int(data.shortest[problem.start, v])
+        for k in range(int(data.w_count[v])):
+            b = max(arrive, int(data.w_open[v, k]))
+            if b + data.service[v] <= data.w_close[v, k]:
+                out[v] = b
+                break
+    out[problem.start] = problem.start_time
+    return out
 
 
 def diagnose(problem: Problem, data: TimedData) -> list[Unserved]:
