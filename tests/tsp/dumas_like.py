@@ -9,11 +9,17 @@ on that tour, so the instance is feasible by construction. The depot is node 0.
 
 from __future__ import annotations
 
+import itertools
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from tsp import Problem
 
-__all__ = ["dumas_like", "dumas_like_with_tour"]
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["dumas_like", "dumas_like_with_tour", "write_dumas"]
 
 _CHOICE = 4
 
@@ -41,7 +47,7 @@ def dumas_like_with_tour(n_customers: int, width_s: int, seed: int) -> tuple[Pro
         left.remove(cur)
     windows: list[list[tuple[int, int]]] = [[] for _ in range(n)]
     t = 0
-    for a, b in zip(tour, tour[1:], strict=False):
+    for a, b in itertools.pairwise(tour):
         t += int(travel[a, b])
         before = int(rng.integers(0, width_s // 2 + 1))
         after = int(rng.integers(0, width_s // 2 + 1))
@@ -49,3 +55,12 @@ def dumas_like_with_tour(n_customers: int, width_s: int, seed: int) -> tuple[Pro
     back = t + int(travel[tour[-1], 0])
     windows[0] = [(0, back + width_s)]
     return Problem(travel, windows=windows), tour
+
+
+def write_dumas(problem: Problem, path: Path) -> None:
+    """Write a one-window-per-stop problem in the Dumas file format (for the CLI)."""
+    assert problem.windows is not None
+    lines = [str(problem.n)]
+    lines += [" ".join(str(int(x)) for x in row) for row in problem.travel_s]
+    lines += [f"{w[0][0]} {w[0][1]}" for w in problem.windows]
+    path.write_text("\n".join(lines) + "\n", encoding="ascii")

@@ -23,7 +23,7 @@ def _loose_windowed(rng: np.random.Generator, n: int) -> Problem:
 
 
 def test_exact_beyond_the_window_dp_limit_raises_naming_it(rng: np.random.Generator) -> None:
-    """70 windowed stops with method='exact': an error naming MAX_WINDOW_DP_STOPS, no tour."""
+    """Beyond the limit with method='exact': an error naming MAX_WINDOW_DP_STOPS, no tour."""
     problem = _loose_windowed(rng, MAX_WINDOW_DP_STOPS + 7)
     with pytest.raises(ExactLimitExceeded, match="MAX_WINDOW_DP_STOPS") as info:
         solve(problem, method="exact")
@@ -41,8 +41,8 @@ def test_exact_that_hits_the_label_cap_raises_naming_it(tsptw_dir: Path) -> None
 def test_auto_beyond_the_limit_says_it_ran_the_heuristic_and_why(
     rng: np.random.Generator,
 ) -> None:
-    """auto on 70 windowed stops answers, unproven, and the reason names the limit."""
-    r = solve(_loose_windowed(rng, 70), iterations=3)
+    """auto beyond the limit answers, unproven, and the reason names the limit."""
+    r = solve(_loose_windowed(rng, MAX_WINDOW_DP_STOPS + 7), iterations=3)
     assert r.method == "windows-local-search"
     assert not r.proven_optimal
     assert "MAX_WINDOW_DP_STOPS" in r.reason
