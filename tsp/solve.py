@@ -96,8 +96,9 @@ def solve(
     With opening hours or service times: stops that cannot be served even alone are
     reported and left out; the rest is solved by the windowed dynamic programme (exact up
     to ``MAX_WINDOW_DP_STOPS`` = 126 stops unless it exceeds ``max_labels``) seeded by a
-    restricted-DP upper bound, or by windowed local search. If the remaining stops still conflict, stops are dropped one
-    at a time (the latest one in the best schedule) and reported as ``conflict``.
+    restricted-DP upper bound, or by windowed local search. If the remaining stops still
+    conflict, stops are dropped one at a time (the latest one in the best schedule) and
+    reported as ``conflict``.
 
     Parameters
     ----------
