@@ -81,16 +81,22 @@ class Extended:
         return out
 
     def nearest_neighbour(self) -> npt.NDArray[np.int64]:
-        """Greedy construction: always go to the cheapest unvisited free stop."""
-        left = set(self.middle.tolist())
+        """Greedy construction: always go to the cheapest unvisited free stop.
+
+        Ties go to the lowest index (``argmin`` takes the first), one vectorised row per step.
+        """
+        n1 = self.cost.shape[0]
+        big = np.iinfo(np.int64).max
+        free = np.zeros(n1, dtype=np.bool_)
+        free[self.middle] = True
         cur = self.problem.start
-        out: list[int] = []
-        while left:
-            nxt = min(left, key=lambda v: (int(self.cost[cur, v]), v))
-            out.append(nxt)
-            left.remove(nxt)
+        out = np.empty(len(self.middle), dtype=np.int64)
+        for k in range(len(self.middle)):
+            nxt = int(np.argmin(np.where(free, self.cost[cur], big)))
+            out[k] = nxt
+            free[nxt] = False
             cur = nxt
-        return np.array(out, dtype=np.int64)
+        return out
 
 
 def local_search(
