@@ -7,7 +7,7 @@ at service start so no request pays the numba compile.
 
 from __future__ import annotations
 
-from tsp.errors import MemoryBudgetExceeded, ProblemError, TsplibFormatError
+from tsp.errors import ExactLimitExceeded, MemoryBudgetExceeded, ProblemError, TsplibFormatError
 from tsp.exact import DEFAULT_MEMORY_BUDGET_BYTES, MAX_EXACT_STOPS, held_karp, held_karp_bytes
 from tsp.problem import Problem, Window
 from tsp.result import Result, Unserved, UnservedReason
@@ -18,6 +18,7 @@ from tsp.warmup import warm_up
 __all__ = [
     "DEFAULT_MEMORY_BUDGET_BYTES",
     "MAX_EXACT_STOPS",
+    "ExactLimitExceeded",
     "MemoryBudgetExceeded",
     "Method",
     "Problem",

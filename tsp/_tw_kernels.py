@@ -13,7 +13,8 @@ layer. A label is dropped when
   (dominance; valid because a later departure never yields an earlier schedule).
 
 With ``beam > 0`` only the ``beam`` cheapest labels of each layer survive: a restricted DP
-heuristic. Sets are int64 bit masks, so at most 63 stops besides the start.
+heuristic. Sets are two int64 words of 63 bits each (bit ``c`` in word ``c // 63``), so
+at most 126 stops besides the start.
 """
 
 from __future__ import annotations
@@ -29,6 +30,16 @@ def _grow(arr, size):  # type: ignore[no-untyped-def]  # pragma: no cover
     out = np.empty(size, arr.dtype)
     out[: arr.shape[0]] = arr
     return out
+
+
+_WORD = 63
+
+
+@njit(cache=True, nogil=True, inline="always")
+def _has(m0, m1, c):  # type: ignore[no-untyped-def]  # pragma: no cover
+    if c < _WORD:
+        return (m0 >> c) & 1
+    return (m1 >> (c - _WORD)) & 1
 
 
 @njit(cache=True, nogil=True)
@@ -77,9 +88,11 @@ def tw_dp(  # type: ignore[no-untyped-def]  # pragma: no cover
         ``last`` let the caller walk back from ``best_label``.
     """
     n_bits = nodes.shape[0]
-    full = (1 << n_bits) - 1
+    full0 = (np.int64(1) << min(n_bits, _WORD)) - 1
+    full1 = (np.int64(1) << max(n_bits - _WORD, 0)) - 1
     cap = 1024
     l_mask = np.zeros(cap, np.int64)
+    l_mask1 = np.zeros(cap, np.int64)
     l_last = np.full(cap, -1, np.int64)
     l_time = np.zeros(cap, np.int64)
     l_cost = np.zeros(cap, np.int64)
@@ -99,10 +112,11 @@ def tw_dp(  # type: ignore[no-untyped-def]  # pragma: no cover
         first_child = size
         for li in range(layer_lo, layer_hi):
             mask = l_mask[li]
+            mask1 = l_mask1[li]
             last = l_last[li]
             u = start if last < 0 else nodes[last]
             for c in range(n_bits):
-                if (mask >> c) & 1:
+                if _has(mask, mask1, c):
                     continue
                 if end_mode == 2 and c == n_bits - 1 and k < n_bits:
                     continue
@@ -117,7 +131,12 @@ def tw_dp(  # type: ignore[no-untyped-def]  # pragma: no cover
                 if begin < 0:
                     continue
                 dep = begin + service[v]
-                new_mask = mask | (1 << c)
+                new_mask = mask
+                new_mask1 = mask1
+                if c < _WORD:
+                    new_mask = mask | (np.int64(1) << c)
+                else:
+                    new_mask1 = mask1 | (np.int64(1) << (c - _WORD))
                 new_cost = l_cost[li] + cost[u, v]
                 new_rest = l_rest[li] - min_in[c]
                 if new_cost + new_rest + min_in[n_bits] > upper_bound:
@@ -127,7 +146,7 @@ def tw_dp(  # type: ignore[no-untyped-def]  # pragma: no cover
                 ok = True
                 for q in range(n_bits - 1):
                     other = leave_order[c, q]
-                    if (new_mask >> other) & 1:
+                    if _has(new_mask, new_mask1, other):
                         continue
                     if dep > leave_by[c, q]:
                         ok = False
@@ -139,12 +158,14 @@ def tw_dp(  # type: ignore[no-untyped-def]  # pragma: no cover
                         return 2, inf, -1, l_par[:size], l_last[:size]
                     grown = min(2 * l_mask.shape[0], max_labels)
                     l_mask = _grow(l_mask, grown)
+                    l_mask1 = _grow(l_mask1, grown)
                     l_last = _grow(l_last, grown)
                     l_time = _grow(l_time, grown)
                     l_cost = _grow(l_cost, grown)
                     l_par = _grow(l_par, grown)
                     l_rest = _grow(l_rest, grown)
                 l_mask[size] = new_mask
+                l_mask1[size] = new_mask1
                 l_last[size] = c
                 l_time[size] = dep
                 l_cost[size] = new_cost
@@ -159,15 +180,18 @@ def tw_dp(  # type: ignore[no-untyped-def]  # pragma: no cover
         key = (l_last[first_child:size] << 40) + l_time[first_child:size]
         idx = idx[np.argsort(key[idx], kind="mergesort")]
         idx = idx[np.argsort(l_mask[first_child:size][idx], kind="mergesort")]
+        idx = idx[np.argsort(l_mask1[first_child:size][idx], kind="mergesort")]
         keep = np.zeros(count, np.bool_)
         prev_mask = -1
+        prev_mask1 = -1
         prev_last = -1
         group_best = inf
         kept = 0
         for r in range(count):
             i = first_child + idx[r]
-            if l_mask[i] != prev_mask or l_last[i] != prev_last:
+            if l_mask[i] != prev_mask or l_mask1[i] != prev_mask1 or l_last[i] != prev_last:
                 prev_mask = l_mask[i]
+                prev_mask1 = l_mask1[i]
                 prev_last = l_last[i]
                 group_best = inf
             if l_cost[i] < group_best:
@@ -189,6 +213,7 @@ def tw_dp(  # type: ignore[no-untyped-def]  # pragma: no cover
             src = first_child + order[r]
             dst = first_child + r
             l_mask[dst] = l_mask[src]
+            l_mask1[dst] = l_mask1[src]
             l_last[dst] = l_last[src]
             l_time[dst] = l_time[src]
             l_cost[dst] = l_cost[src]
@@ -197,7 +222,7 @@ def tw_dp(  # type: ignore[no-untyped-def]  # pragma: no cover
         size = first_child + kept
         layer_lo, layer_hi = first_child, size
     for li in range(layer_lo, layer_hi):
-        if l_mask[li] != full:
+        if l_mask[li] != full0 or l_mask1[li] != full1:
             continue
         total = l_cost[li]
         if end_mode == 0:

@@ -43,6 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--method", choices=("auto", "exact", "heuristic"), default="auto")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--iterations",
+        type=int,
+        default=None,
+        metavar="K",
+        help="run K local-search rounds, ignoring the clock: the same tour on every machine",
+    )
     p.add_argument("--json", action="store_true", help="print one JSON object instead")
     return p
 
@@ -63,7 +70,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             name, matrix = read_tsplib(args.file)
             problem = Problem(matrix, start=args.start, closed=not args.open, end=args.end)
-        result = solve(problem, time_limit_s=args.time_limit, seed=args.seed, method=args.method)
+        result = solve(
+            problem,
+            time_limit_s=args.time_limit,
+            seed=args.seed,
+            method=args.method,
+            iterations=args.iterations,
+        )
     except (TsplibFormatError, ProblemError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -73,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "n": problem.n,
             "cost": result.cost,
             "method": result.method,
+            "reason": result.reason,
+            "rounds": result.rounds,
             "proven_optimal": result.proven_optimal,
             "lower_bound": result.lower_bound,
             "gap": result.gap,
@@ -96,5 +111,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("order: " + " ".join(str(v) for v in result.order))
     for u in result.unserved:
         print(f"unserved: {u.stop} {u.reason.value}: {u.detail}")
+    print(f"why: {result.reason}")
     print(f"elapsed_s: {result.elapsed_s:.3f}")
     return 0

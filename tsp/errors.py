@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["MemoryBudgetExceeded", "ProblemError", "TsplibFormatError"]
+__all__ = ["ExactLimitExceeded", "MemoryBudgetExceeded", "ProblemError", "TsplibFormatError"]
 
 
 class ProblemError(ValueError):
@@ -23,6 +23,18 @@ class MemoryBudgetExceeded(ProblemError):
             f"exact Held–Karp for {n_stops} stops needs {needed_bytes / 2**20:.0f} MiB, "
             f"over the {budget_bytes / 2**20:.0f} MiB budget"
         )
+
+
+class ExactLimitExceeded(ProblemError):
+    """``method="exact"`` was asked for a problem the exact algorithm cannot prove.
+
+    ``limit`` names the constant or parameter that was exceeded (``MAX_WINDOW_DP_STOPS``,
+    ``max_labels``); the solver never silently falls back to a heuristic instead.
+    """
+
+    def __init__(self, limit: str, detail: str) -> None:
+        self.limit = limit
+        super().__init__(f"exact method refused: {detail} ({limit})")
 
 
 class TsplibFormatError(ValueError):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -12,6 +11,7 @@ from tsp._ls_kernels import ils_plain, ils_windows
 if TYPE_CHECKING:
     import numpy.typing as npt
 
+    from tsp.budget import Budget
     from tsp.problem import Problem
 
 __all__ = ["Extended", "local_search", "windowed_local_search"]
@@ -20,8 +20,8 @@ _NEIGHBOURS = 10
 _KICK_SEGMENT = 30
 _OR_SEGMENT = 3
 _SLACK_PPM = 300  # accept a kick result up to 0.03 % worse: escapes plateaus (measured)
-_MAX_CHUNK = 500  # kicks per anchor of a closed tour
-_SCHEDULE_STEPS_PER_S = 3e7  # conservative: schedule steps per second in the kernel
+_CHUNK = 50  # kicks per round (and per anchor of a closed tour); never clock-sized
+_ROUND_STEPS = 300_000  # schedule steps per windowed round (≈ 10 ms here); never clock-sized
 
 
 class Extended:
@@ -81,37 +81,44 @@ class Extended:
         return out
 
     def nearest_neighbour(self) -> npt.NDArray[np.int64]:
-        """Greedy construction: always go to the cheapest unvisited free stop."""
-        left = set(self.middle.tolist())
+        """Greedy construction: always go to the cheapest unvisited free stop.
+
+        Ties go to the lowest index (``argmin`` takes the first), one vectorised row per step.
+        """
+        n1 = self.cost.shape[0]
+        big = np.iinfo(np.int64).max
+        free = np.zeros(n1, dtype=np.bool_)
+        free[self.middle] = True
         cur = self.problem.start
-        out: list[int] = []
-        while left:
-            nxt = min(left, key=lambda v: (int(self.cost[cur, v]), v))
-            out.append(nxt)
-            left.remove(nxt)
+        out = np.empty(len(self.middle), dtype=np.int64)
+        for k in range(len(self.middle)):
+            nxt = int(np.argmin(np.where(free, self.cost[cur], big)))
+            out[k] = nxt
+            free[nxt] = False
             cur = nxt
-        return np.array(out, dtype=np.int64)
+        return out
 
 
 def local_search(
     ext: Extended,
     *,
-    deadline: float,
+    budget: Budget,
     seed: int,
     initial: npt.NDArray[np.int64] | None = None,
     max_seg: int = _KICK_SEGMENT,
     or_max: int = _OR_SEGMENT,
     slack_ppm: int = _SLACK_PPM,
     or3: bool = True,
-) -> tuple[list[int], int]:
-    """Run iterated 2-opt/Or-opt with double-bridge kicks until ``deadline`` (perf_counter).
+) -> tuple[list[int], int, int]:
+    """Run iterated 2-opt/Or-opt with double-bridge kicks within ``budget``.
 
-    Returns ``(order, cost)``. Runs in chunks of kicks so the deadline is honoured; the
-    first chunk always runs, so a tiny budget still yields a local optimum.
+    Returns ``(order, cost, rounds)``. Round 0 (local optimum of the start) always runs;
+    each further round is ``_CHUNK`` kicks with its own derived seed, so the route after
+    ``k`` rounds never depends on the clock (see :mod:`tsp.budget`).
     """
     route = ext.route(ext.nearest_neighbour() if initial is None else initial)
     if ext.hi < 2:
-        return ext.order(route), int(ext.cost[route[:-1], route[1:]].sum())
+        return ext.order(route), int(ext.cost[route[:-1], route[1:]].sum()), 0
     neigh = ext.neighbours()
     d = ext.cost
     rotate = ext.problem.closed and ext.hi == ext.problem.n - 1
@@ -120,9 +127,8 @@ def local_search(
     best_cost = int(
         ils_plain(d, route, ext.lo, ext.hi, neigh, 0, seed, max_seg, or_max, slack_ppm, or3)
     )
-    chunk = 20
     round_ = 0
-    while (now := time.perf_counter()) < deadline:
+    while budget.more(round_):
         round_ += 1
         if rotate:
             route = _rotated(ext, d, route, seed + round_)
@@ -133,7 +139,7 @@ def local_search(
                 ext.lo,
                 ext.hi,
                 neigh,
-                chunk,
+                _CHUNK,
                 seed + round_,
                 max_seg,
                 or_max,
@@ -142,17 +148,11 @@ def local_search(
             )
         )
         best_cost = min(best_cost, cost)
-        per_kick = (time.perf_counter() - now) / chunk
-        # Size the next chunk to a quarter of what is left, so the deadline holds, but
-        # keep chunks short enough that the anchor of a closed tour moves often.
-        chunk = int(
-            min(max(1.0, 0.25 * (deadline - time.perf_counter()) / max(per_kick, 1e-7)), _MAX_CHUNK)
-        )
     if rotate:
         cycle = route[:-1].tolist()
         k = cycle.index(ext.problem.start)
         route = ext.route(np.array(cycle[k + 1 :] + cycle[:k], dtype=np.int64))
-    return ext.order(route), best_cost
+    return ext.order(route), best_cost, round_
 
 
 def _rotated(
@@ -177,31 +177,26 @@ def windowed_local_search(
     windows: tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]],
     service: npt.NDArray[np.int64],
     *,
-    deadline: float,
+    budget: Budget,
     seed: int,
     initial: npt.NDArray[np.int64],
-) -> tuple[list[int], int, int]:
-    """Search on ``(window violation, cost)``; return order, violation and cost.
+) -> tuple[list[int], int, int, int]:
+    """Search on ``(window violation, cost)``; return order, violation, cost and rounds.
 
-    Each kernel call gets a move-evaluation budget sized to the time left (a move costs a
-    schedule scan, about ``n`` steps), so large inputs stop near ``deadline`` too.
+    Each round evaluates at most a fixed number of moves (a move costs a schedule scan,
+    about ``n`` steps), sized by ``n`` only, so rounds are deterministic checkpoints.
     """
     route = ext.route(initial)
     w_open, w_close, w_count = windows
     start_time = ext.problem.start_time
     args = (w_open, w_close, w_count, service, start_time)
     hi = max(ext.hi, 1)
-    steps = len(route)
-
-    def budget() -> int:
-        left = max(deadline - time.perf_counter(), 0.0)
-        return max(200, int(left * _SCHEDULE_STEPS_PER_S / steps))
-
-    viol, cost = ils_windows(ext.cost, ext.travel, route, ext.lo, hi, *args, 0, seed, budget())
+    evals = max(200, _ROUND_STEPS // len(route))
+    viol, cost = ils_windows(ext.cost, ext.travel, route, ext.lo, hi, *args, 0, seed, evals)
     round_ = 0
-    while ext.hi >= 2 and time.perf_counter() < deadline:
+    while ext.hi >= 2 and budget.more(round_):
         round_ += 1
         viol, cost = ils_windows(
-            ext.cost, ext.travel, route, ext.lo, hi, *args, 1, seed + round_, budget()
+            ext.cost, ext.travel, route, ext.lo, hi, *args, 1, seed + round_, evals
         )
-    return ext.order(route), int(viol), int(cost)
+    return ext.order(route), int(viol), int(cost), round_

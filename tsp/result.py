@@ -63,6 +63,12 @@ class Result:
         return arrival at the start is ``return_s``.
     return_s
         Arrival time back at the start (closed tours with a schedule), else ``None``.
+    reason
+        Why ``method`` ran (e.g. ``"auto: 23 stops, exact fits the budget"``), so a
+        heuristic answer is never mistaken for a proof.
+    rounds
+        Local-search rounds completed (0 for exact methods); passing it back as
+        ``solve(iterations=rounds)`` reproduces the route without reading the clock.
     """
 
     order: tuple[int, ...]
@@ -76,6 +82,8 @@ class Result:
     arrival_s: tuple[int, ...] | None = None
     departure_s: tuple[int, ...] | None = None
     return_s: int | None = None
+    reason: str = ""
+    rounds: int = 0
 
     @property
     def feasible(self) -> bool:

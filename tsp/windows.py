@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.sparse.csgraph import floyd_warshall
+from scipy.sparse.csgraph import csgraph_from_dense, floyd_warshall
 
 from tsp._tw_kernels import tw_dp
 from tsp.problem import MAX_TIME_S
@@ -17,10 +17,10 @@ if TYPE_CHECKING:
 
     from tsp.problem import Problem
 
-__all__ = ["MAX_WINDOW_DP_STOPS", "TimedData", "diagnose", "windowed_dp"]
+__all__ = ["MAX_WINDOW_DP_STOPS", "TimedData", "diagnose", "earliest_starts", "windowed_dp"]
 
-MAX_WINDOW_DP_STOPS = 63
-"""Stops besides the start that the windowed DP can hold (sets are 64-bit masks)."""
+MAX_WINDOW_DP_STOPS = 126
+"""Stops besides the start that the windowed DP can hold (sets are two 63-bit words)."""
 
 _OPEN = MAX_TIME_S * 4  # "no deadline": far beyond any valid time, far below overflow
 
@@ -60,7 +60,9 @@ class TimedData:
         if problem.service is not None:
             service[:n] = problem.service
         service[problem.start] = 0
-        shortest = floyd_warshall(problem.travel_s.astype(np.float64)).astype(np.int64)
+        # A dense matrix would read 0 (co-located stops) as "no edge"; keep zeros as edges.
+        graph = csgraph_from_dense(problem.travel_s.astype(np.float64), null_value=np.inf)
+        shortest = floyd_warshall(graph).astype(np.int64)
         latest = np.full(n + 1, -1, dtype=np.int64)
         for v in range(n + 1):
             fits = [
@@ -83,6 +85,24 @@ def _finish(problem: Problem) -> int | None:
     if problem.closed:
         return problem.start
     return problem.end
+
+
+def earliest_starts(problem: Problem, data: TimedData) -> npt.NDArray[np.int64]:
+    """Earliest possible service start per node (over shortest paths), ``_OPEN`` if none.
+
+    The start node begins at ``start_time``; the sink (node ``n``) is left at ``_OPEN``.
+    """
+    n = problem.n
+    out = np.full(n + 1, _OPEN, dtype=np.int64)
+    for v in range(n):
+        arrive = problem.start_time + int(data.shortest[problem.start, v])
+        for k in range(int(data.w_count[v])):
+            b = max(arrive, int(data.w_open[v, k]))
+            if b + data.service[v] <= data.w_close[v, k]:
+                out[v] = b
+                break
+    out[problem.start] = problem.start_time
+    return out
 
 
 def diagnose(problem: Problem, data: TimedData) -> list[Unserved]:

@@ -5,6 +5,7 @@ Usage (from the project root):
     .venv/bin/python contrib/bench/bench_tsp.py exact      # Held–Karp vs fast-tsp vs python-tsp
     .venv/bin/python contrib/bench/bench_tsp.py heuristic  # TSPLIB n=24..202, 1 s, + peers
     .venv/bin/python contrib/bench/bench_tsp.py windows    # 75 Dumas TSPTW: exact + 1 s heuristic
+    .venv/bin/python contrib/bench/bench_tsp.py large      # Dumas-style n=80/100 proofs, bounds
     .venv/bin/python contrib/bench/bench_tsp.py all
 
 Peers (fast-tsp, python-tsp, OR-Tools) are imported only here, never by tsp/.
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 import tsp  # noqa: E402
+from tsp.bounds import lower_bound  # noqa: E402
 
 DATA = ROOT / "tests" / "tsp" / "data"  # instances and optima tables, with provenance
 
@@ -235,6 +237,15 @@ def bench_heuristic(seconds: float, seed: int = 0) -> None:
             f"{k}: mean gap {a.mean():.3f}%  worst {a.max():.3f}%  "
             f"optimal {int((a == 0).sum())}/{len(a)}"
         )
+    d = _euclid(1000, 7)
+    r = tsp.solve(tsp.Problem(d), method="heuristic", time_limit_s=seconds, seed=seed)
+    lb = lower_bound(tsp.Problem(d), upper_bound=r.cost)
+    fast = _tour_cost(d, fast_tsp.find_tour(d, seconds)) if int(d.max()) < 2**16 else -1
+    print(
+        f"n=1000 random Euclidean, {seconds:g} s: ours {r.cost} ({100 * (r.cost - lb) / lb:.2f}%"
+        f" over the 1-tree bound {lb}, {r.rounds} rounds), fast-tsp {fast}"
+        f" ({100 * (fast - lb) / lb:.2f}%)"
+    )
 
 
 def bench_windows(seconds: float) -> None:
@@ -284,10 +295,52 @@ def bench_windows(seconds: float) -> None:
     print(f"heuristic mean gap {np.mean(hgaps):.3f}%  worst {np.max(hgaps):.3f}%")
 
 
+def bench_large() -> None:
+    """Windowed DP beyond 63 stops (Dumas-style instances) and the window-aware bound."""
+    from tests.tsp.dumas_like import dumas_like
+
+    tsp.warm_up()
+    print("## Dumas-style n = 80 / 100 (seeded generator, tests/tsp/dumas_like.py), exact DP")
+    print(_row("n", "width", "seeds", "proven", "worst s", "median s"))
+    print("|---|---|---|---|---|---|")
+    for n in (80, 100):
+        for width in (20, 40, 60, 80, 100):
+            times, proven = [], 0
+            for seed in range(5):
+                r = tsp.solve(dumas_like(n, width, seed), method="exact")
+                times.append(r.elapsed_s)
+                proven += r.proven_optimal
+            print(
+                _row(n, width, 5, proven, f"{max(times):.2f}", f"{np.median(times):.2f}"),
+                flush=True,
+            )
+    from tsp.bounds import window_lower_bound
+    from tsp.solve import _without_windows
+    from tsp.windows import TimedData, earliest_starts
+
+    ratios_plain, ratios_win = [], []
+    for name, o in _optima_tsptw().items():
+        _, d, w = tsp.read_dumas(DATA / "tsptw" / f"{name}.txt")
+        p = tsp.Problem(d, windows=[[x] for x in w])
+        data = TimedData.of(p)
+        plain = lower_bound(_without_windows(p), upper_bound=10**9)
+        win = window_lower_bound(
+            p, earliest_starts(p, data), data.latest_start, data.service, upper_bound=10**9
+        )
+        assert plain <= win <= o, name
+        ratios_plain.append(plain / o)
+        ratios_win.append(win / o)
+    print(
+        f"Dumas 75: bound / optimum, window-free mean {np.mean(ratios_plain):.3f}"
+        f" (min {np.min(ratios_plain):.3f}); with windows mean {np.mean(ratios_win):.3f}"
+        f" (min {np.min(ratios_win):.3f}); never above the optimum"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument(
-        "what", choices=["exact", "heuristic", "windows", "all"], nargs="?", default="all"
+        "what", choices=["exact", "heuristic", "windows", "large", "all"], nargs="?", default="all"
     )
     ap.add_argument("--sizes", default="12,16,20,23,25")
     ap.add_argument("--repeats", type=int, default=3)
@@ -300,6 +353,8 @@ def main() -> None:
         bench_heuristic(a.seconds, a.seed)
     if a.what in ("windows", "all"):
         bench_windows(a.seconds)
+    if a.what in ("large", "all"):
+        bench_large()
 
 
 if __name__ == "__main__":
