@@ -469,7 +469,8 @@ def test_goals_are_capped_at_five_bounded_and_tracked_within_their_range(
     huge = scores.execute(
         goal_set, {"i": dict(goal, period="2027-Q3", title="x" * 1_000_000)}, as_=people.manager
     )
-    assert huge.data is None and huge.errors is not None
+    assert huge.data is None
+    assert huge.errors is not None
     assert huge.errors[0].extensions == {"code": "STRING_TOO_LONG", "limit": 10_000}
     wrong_way = scores.data(
         goal_set, {"i": dict(goal, direction="LOWER", period="2027-Q2")}, as_=people.manager
