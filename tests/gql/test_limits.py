@@ -19,6 +19,7 @@ from gql.app import create_app
 from gql.auth import mint_token
 from gql.settings import Settings
 from tests.gql.conftest import DemoPeople
+from tests.gql.http_app import app_settings
 
 SECRET = "limits-tests-secret-" + "x" * 24
 NESTED = (
@@ -28,13 +29,7 @@ NESTED = (
 
 
 def _settings(engine: sa.Engine, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "database_url": engine.url.render_as_string(hide_password=False),
-        "warm_kernels": False,
-        "jwt_secret": SECRET,
-        "log_level": "WARNING",
-    }
-    return Settings(**(values | overrides))
+    return app_settings(engine, SECRET, **overrides)
 
 
 @pytest.fixture(scope="module")

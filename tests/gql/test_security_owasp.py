@@ -19,41 +19,30 @@ import pytest
 import sqlalchemy as sa
 from starlette.testclient import TestClient
 
-from gql.app import create_app
 from gql.auth import mint_token
 from gql.schema.errors import without_suggestions
 from gql.schema.relay import decode_global_id, encode_global_id
 from gql.settings import Settings
 from tests.gql.api import Api
 from tests.gql.conftest import DemoPeople
+from tests.gql.http_app import app_client, app_settings
 from tests.gql.schema.audit_helpers import ids_of, today_cst
 
 SECRET = "owasp-Xk3#pL9v@Qz7!mW2$rT5^yB8&nD4*hF6"
 
 
 def _settings(engine: sa.Engine, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "database_url": engine.url.render_as_string(hide_password=False),
-        "warm_kernels": False,
-        "jwt_secret": SECRET,
-        "log_level": "WARNING",
-    }
-    return Settings(**(values | overrides))
-
-
-def _client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield client
+    return app_settings(engine, SECRET, **overrides)
 
 
 @pytest.fixture(scope="module")
 def dev(demo_engine: sa.Engine) -> Iterator[TestClient]:
-    yield from _client(_settings(demo_engine))
+    yield from app_client(_settings(demo_engine))
 
 
 @pytest.fixture(scope="module")
 def prod(demo_engine: sa.Engine) -> Iterator[TestClient]:
-    yield from _client(_settings(demo_engine, mode="production"))
+    yield from app_client(_settings(demo_engine, mode="production"))
 
 
 def _bearer(staff_no: str) -> dict[str, str]:

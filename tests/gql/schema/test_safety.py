@@ -16,41 +16,30 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 from starlette.testclient import TestClient
 
-from gql.app import create_app
 from gql.auth import mint_token
 from gql.services.directory.service import DirectoryService
 from gql.services.visits.service import VisitService
 from gql.settings import Settings
 from tests.gql.conftest import DemoPeople, backend_of, own_city
+from tests.gql.http_app import app_client, app_settings
 
 SECRET = "safety-tests-secret-" + "x" * 24
 
 
 def _settings(engine: sa.Engine, **overrides: Any) -> Settings:
-    values: dict[str, Any] = {
-        "database_url": engine.url.render_as_string(hide_password=False),
-        "warm_kernels": False,
-        "jwt_secret": SECRET,
-        "log_level": "WARNING",
-    }
-    return Settings(**(values | overrides))
-
-
-def _client(settings: Settings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
-        yield client
+    return app_settings(engine, SECRET, **overrides)
 
 
 @pytest.fixture(scope="module")
 def dev(demo_engine: sa.Engine) -> Iterator[TestClient]:
     """The app in development mode."""
-    yield from _client(_settings(demo_engine))
+    yield from app_client(_settings(demo_engine))
 
 
 @pytest.fixture(scope="module")
 def prod(demo_engine: sa.Engine) -> Iterator[TestClient]:
     """The app in production mode."""
-    yield from _client(_settings(demo_engine, mode="production"))
+    yield from app_client(_settings(demo_engine, mode="production"))
 
 
 @pytest.fixture(scope="module")
@@ -323,7 +312,7 @@ def _timeout_releases_the_session(
     token = mint_token(secret=SECRET, issuer="visitgis", staff_no=people.manager, ttl_s=600)
     headers = {"Authorization": f"Bearer {token}"}
     key = str(uuid.uuid4())
-    for client in _client(_settings(engine, execution_timeout_s=0.5)):
+    for client in app_client(_settings(engine, execution_timeout_s=0.5)):
         shop = _post(
             client, headers, "{ viewer { manager { retailers(first: 1) { nodes { id } } } } }"
         )[1]
