@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import sqlalchemy as sa
 from starlette.testclient import TestClient, WebSocketTestSession
 
 from contrib.mock_carriers import Behaviour, MockCarrierServer, mobile_app, telecom_app
@@ -31,6 +30,7 @@ from gql.settings import Settings
 from gql.store.db import create_engine_for, session_factory
 from gql.store.migrate import upgrade
 from tests.fixtures_db import _backends, fresh_database
+from tests.gql.http_app import active_staff
 
 PASSWORD = "e2e-carrier-pw"
 SECRET = "e2e-tests-secret-" + "y" * 24
@@ -114,14 +114,7 @@ def city(
             with session_factory(engine)() as session:
                 demo_city.seed(session, seed=7)
                 session.commit()
-            with engine.connect() as connection:
-                rows = connection.execute(
-                    sa.text(
-                        "SELECT s.staff_no, s.role, s.department_id, m.msisdn FROM staff s "
-                        "LEFT JOIN account_managers m ON m.staff_id = s.id "
-                        "WHERE s.active ORDER BY s.id"
-                    )
-                ).all()
+            rows = active_staff(engine)
         finally:
             engine.dispose()
         manager = next(r for r in rows if r.role == Role.ACCOUNT_MANAGER.name)

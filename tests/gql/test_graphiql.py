@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
@@ -15,8 +16,7 @@ from gql.app import create_app
 from gql.graphiql import ASSETS_URL, EXAMPLE_OPERATION, STATIC_DIR
 from gql.schema import build_schema
 from gql.settings import Settings
-from gql.store.db import create_engine_for, sqlite_url
-from gql.store.migrate import upgrade
+from tests.gql.http_app import empty_database_settings
 
 HTML = {"accept": "text/html"}
 CONTENT_TYPES = {".js": "javascript", ".css": "text/css"}
@@ -26,10 +26,7 @@ CONTENT_TYPES = {".js": "javascript", ".css": "text/css"}
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A migrated, empty database of this module's own."""
     data_dir = tmp_path_factory.mktemp("graphiql")
-    engine = create_engine_for(sqlite_url(data_dir))
-    upgrade(engine)
-    engine.dispose()
-    return Settings(data_dir=data_dir, warm_kernels=False)
+    return empty_database_settings(data_dir)
 
 
 @pytest.fixture(scope="module")
@@ -109,11 +106,8 @@ def test_the_page_sends_the_token_for_queries_and_subscriptions(page: str) -> No
 
 def test_production_serves_neither_the_page_nor_its_assets(tmp_path: Path) -> None:
     """Production hides GraphiQL, and its assets with it."""
-    engine = create_engine_for(sqlite_url(tmp_path))
-    upgrade(engine)
-    engine.dispose()
-    settings = Settings(
-        data_dir=tmp_path, warm_kernels=False, mode="production", jwt_secret="p" * 40
+    settings = dataclasses.replace(
+        empty_database_settings(tmp_path), mode="production", jwt_secret="p" * 40
     )
     with TestClient(create_app(settings)) as client:
         assert "GraphiQL" not in client.get("/graphql", headers=HTML).text

@@ -20,8 +20,7 @@ from starlette.websockets import WebSocketDisconnect
 import gql.app
 from gql.app import _LazyGraphQL, create_app
 from gql.settings import Settings
-from gql.store.db import create_engine_for, sqlite_url
-from gql.store.migrate import upgrade
+from tests.gql.http_app import empty_database_settings
 
 JSON = {"content-type": "application/json"}
 
@@ -30,10 +29,7 @@ JSON = {"content-type": "application/json"}
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """A migrated, empty database of this module's own."""
     data_dir = tmp_path_factory.mktemp("http-errors")
-    engine = create_engine_for(sqlite_url(data_dir))
-    upgrade(engine)
-    engine.dispose()
-    return Settings(data_dir=data_dir, warm_kernels=False)
+    return empty_database_settings(data_dir)
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ import sqlalchemy as sa
 import websockets
 
 from gql.schema.relay import encode_global_id
+from tests.gql.http_app import active_staff
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -122,14 +123,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     _cli(env, "demo", "seed", "--seed", "7", "--no-history")
     engine = sa.create_engine(database_url)
     try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                sa.text(
-                    "SELECT s.staff_no, s.role, s.department_id, m.msisdn FROM staff s "
-                    "LEFT JOIN account_managers m ON m.staff_id = s.id "
-                    "WHERE s.active ORDER BY s.id"
-                )
-            ).all()
+        rows = active_staff(engine)
     finally:
         engine.dispose()
     manager = next(r for r in rows if r.role == "ACCOUNT_MANAGER")
