@@ -236,16 +236,18 @@ def _limit_problems(values: Mapping[str, Any]) -> list[str]:
 
 
 MIN_SECRET_CHARS = 32
-MIN_SECRET_DISTINCT_CHARS = 12
-MIN_SECRET_BITS_PER_CHAR = 3.0
-"""A random base64 or hex secret has 4-6 bits per character; ``aaaa...`` or ``abab...`` has 0-1."""
+MIN_SECRET_DISTINCT_CHARS = 8
+MIN_SECRET_BITS_PER_CHAR = 2.5
+"""A random hex secret of 32 characters measures 3.4-3.8 bits per character (below 2.6 about three
+times in a million draws) and base64 more; ``aaaa...`` or ``abab...`` measures 0-1."""
 
 
 def secret_problems(secret: str) -> list[str]:
     """Why ``secret`` cannot sign production tokens (empty when it can).
 
     Length alone lets 40 spaces or one repeated letter through; the character entropy of the
-    secret itself (Shannon, bits per character) and its distinct characters catch those.
+    secret itself (Shannon, bits per character) and its distinct characters catch those, and a
+    repeated block (``0123456789`` four times) is caught by its period.
     """
     if secret == DEV_JWT_SECRET:
         return ["jwt_secret must be set in production (VISITGIS_JWT_SECRET)"]
@@ -264,7 +266,23 @@ def secret_problems(secret: str) -> list[str]:
             f"{bits:.1f} bits per character; need {MIN_SECRET_DISTINCT_CHARS} and "
             f"{MIN_SECRET_BITS_PER_CHAR:g}): use e.g. `openssl rand -base64 48`"
         )
+    elif (period := _period(secret)) <= len(secret) // 2:
+        problems.append(
+            f"jwt_secret repeats a block of {period} characters: use e.g. `openssl rand -base64 48`"
+        )
     return problems
+
+
+def _period(text: str) -> int:
+    """The shortest p with text[i] == text[i + p] for every i (len(text) when none is shorter).
+
+    Only a period of at most half the text means a block that repeats; a longer one is just
+    an equal prefix and suffix, which random secrets have by chance.
+    """
+    return next(
+        (p for p in range(1, len(text) // 2 + 1) if text[p:] == text[:-p]),
+        len(text),
+    )
 
 
 def is_loopback(host: str) -> bool:

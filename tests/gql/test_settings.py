@@ -133,7 +133,8 @@ def test_a_regions_scoring_policy_is_checked_at_start_one_line_per_problem(
         (" " * 40, "blank"),
         ("x" * 40, "too little entropy"),
         ("ab" * 20, "too little entropy"),
-        ("0123456789" * 4, "too little entropy"),
+        ("0123456789" * 4, "repeats a block of 10"),
+        ("Kq7#vP2m" * 5, "repeats a block of 8"),
         (f" {STRONG}", "leading or trailing whitespace"),
         (STRONG[:20], "at least 32 characters"),
     ],
@@ -149,7 +150,7 @@ def test_random_secrets_pass_the_entropy_check() -> None:
     """base64 and hex secrets of 32+ characters, as operators generate them."""
     import secrets
 
-    for _ in range(20):
+    for _ in range(500):
         assert secret_problems(secrets.token_urlsafe(32)) == []
         assert secret_problems(secrets.token_hex(16)) == []
 
