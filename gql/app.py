@@ -40,6 +40,7 @@ from strawberry.utils.operation import get_operation_type
 from gql import graphiql
 from gql.auth import AuthError, decode_token
 from gql.context import AppState, Context, build_context
+from gql.process_lane import LaneRequest, process_executor, run_query
 from gql.ratelimit import RateLimiter, Standing, parse_rate, parse_rates
 from gql.schema import build_schema
 from gql.schema.errors import RequestError, RequestErrorCode, http_error_response
@@ -60,12 +61,12 @@ if TYPE_CHECKING:
 
     from gql.settings import Settings
 
-__all__ = ["build_state", "create_app"]
+__all__ = ["build_state", "create_app", "warm_kernels"]
 
 log = logging.getLogger("visitgis.app")
 
 
-def _warm_kernels() -> float:
+def warm_kernels() -> float:
     """Compile (or load from cache) every numba kernel so no request pays for it."""
     import geo
     import tsp
@@ -109,7 +110,13 @@ class VisitGraphQL(GraphQL[Any, None]):
         super().__init__(state.schema, subscription_protocols=SUBSCRIPTION_PROTOCOLS, **kwargs)
         self.state = state
         settings = state.settings
-        self.heavy = WorkerPool(settings.heavy_query_workers, settings.heavy_query_queue)
+        processes = settings.heavy_query_lane == "process"
+        self.heavy = WorkerPool(
+            settings.heavy_query_workers,
+            settings.heavy_query_queue,
+            functools.partial(process_executor, settings) if processes else None,
+        )
+        self._lane_processes = processes
         self._in_lane: set[int] = set()
         """Contexts whose operation runs in the heavy lane (their thread ends their session)."""
         self.limiter = limiter or RateLimiter(
@@ -217,7 +224,7 @@ class VisitGraphQL(GraphQL[Any, None]):
                 f"points a second; retry in {max(1, standing.reset_s)} s",
                 headers=standing.headers(),
             )
-        result = await self._execute_in_lane(
+        result, role = await self._execute_in_lane(
             request_adapter.method, context, root_value, request_data
         )
         status = _refusal_status(result)
@@ -229,7 +236,7 @@ class VisitGraphQL(GraphQL[Any, None]):
                 int(cost["actualQueryCost"]) if cost else 1,
                 ip=ip,
                 principal=who,
-                role=_role(context),
+                role=role,
             )
             if charged is not None:
                 sub_response.headers.update(charged.headers())
@@ -239,15 +246,51 @@ class VisitGraphQL(GraphQL[Any, None]):
 
     async def _execute_in_lane(
         self, method: str, context: Any, root_value: Any, request_data: Any
-    ) -> ExecutionResult:
-        """Run an expensive query in the heavy lane, off the main event loop.
+    ) -> tuple[ExecutionResult, str | None]:
+        """Run an expensive query in the heavy lane, off the main event loop; also its role.
 
-        The lane is a bounded pool of threads with their own loops, so an expensive query's
-        resolvers never hold up cheap requests; past the deadline its task is cancelled there
-        and its own unit of work ends its session (never this thread: it may be in use).
+        The lane is a bounded pool of worker processes (or threads), so an expensive query's
+        resolvers never hold up cheap requests. A full lane and queue is a 503 at once.
         """
         if not self._is_heavy(method, request_data):
-            return await self._execute_single(method, context, root_value, request_data)
+            result = await self._execute_single(method, context, root_value, request_data)
+            return result, _role(context)
+        try:
+            if self._lane_processes:
+                return await self._run_in_process(context, request_data)
+            return await self._run_in_thread(method, context, root_value, request_data)
+        except InvalidInput as exc:  # the lane and its queue are full
+            raise RequestError(
+                RequestErrorCode.SERVICE_UNAVAILABLE,
+                "the server is busy with expensive queries; retry shortly or ask for less",
+                headers={"Retry-After": "2"},
+            ) from exc
+
+    async def _run_in_process(
+        self, context: Any, request_data: Any
+    ) -> tuple[ExecutionResult, str | None]:
+        """In a worker process with its own GIL; it opens its own unit of work."""
+        if isinstance(context, Context):
+            context.end_unit_of_work(commit=False)  # nothing read here; free the connection
+        variables = request_data.variables if isinstance(request_data.variables, dict) else None
+        lane_request = LaneRequest(
+            query=request_data.query,
+            variables=variables,
+            operation_name=request_data.operation_name,
+            extensions=request_data.extensions,
+            token=getattr(context, "token", None),
+        )
+        answer = await self.heavy.run(run_query, lane_request)
+        return answer.result(), answer.role
+
+    async def _run_in_thread(
+        self, method: str, context: Any, root_value: Any, request_data: Any
+    ) -> tuple[ExecutionResult, str | None]:
+        """On a lane thread with its own loop.
+
+        Past the deadline its task is cancelled there and its own unit of work ends its session
+        (never this thread: it may be in use).
+        """
         job = LoopJob(lambda: self._execute_single(method, context, root_value, request_data))
         self._in_lane.add(id(context))
 
@@ -260,14 +303,10 @@ class VisitGraphQL(GraphQL[Any, None]):
                 self._in_lane.discard(id(context))
 
         try:
-            return await self.heavy.run(finish)
-        except InvalidInput as exc:  # the lane and its queue are full
+            return await self.heavy.run(finish), _role(context)
+        except InvalidInput:
             self._in_lane.discard(id(context))
-            raise RequestError(
-                RequestErrorCode.SERVICE_UNAVAILABLE,
-                "the server is busy with expensive queries; retry shortly or ask for less",
-                headers={"Retry-After": "2"},
-            ) from exc
+            raise
         except asyncio.CancelledError:
             job.cancel()
             raise
@@ -290,7 +329,12 @@ class VisitGraphQL(GraphQL[Any, None]):
         }
         variables = request_data.variables if isinstance(request_data.variables, dict) else {}
         estimate = estimate_cost(operations, fragments, variables, self.schema._schema)  # type: ignore[attr-defined]
-        return estimate.cost >= self.state.settings.heavy_query_cost
+        settings = self.state.settings
+        # over a limit: validation refuses it here, at once, without a lane
+        return (
+            settings.heavy_query_cost <= estimate.cost <= settings.max_query_cost
+            and estimate.nodes <= settings.max_query_nodes
+        )
 
     def _staff_no(self, context: Any) -> str | None:
         """Whose bucket: the token's staff number (verified; no database read)."""
@@ -392,8 +436,8 @@ def _throttle_status(standing: Standing) -> dict[str, float]:
 
 
 async def _warm_then_open(state: AppState, view: _LazyGraphQL) -> None:
-    elapsed_s = await asyncio.to_thread(_warm_kernels)
-    view.state = state
+    elapsed_s = await asyncio.to_thread(warm_kernels)
+    view.open(state, start_lane=True)
     log.info("kernels warm; visitgis ready", extra={"elapsed_s": round(elapsed_s, 3)})
 
 
@@ -418,7 +462,7 @@ def create_app(settings: Settings) -> Starlette:
             log.info("warming kernels (the first start compiles them)")
             warming = asyncio.create_task(_warm_then_open(state, graphql_app))
         else:
-            graphql_app.state = state
+            graphql_app.open(state, start_lane=False)
         log.info(
             "visitgis started",
             extra={"mode": settings.mode, "database": engine.url.render_as_string()},
@@ -428,6 +472,8 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             if warming is not None:
                 warming.cancel()
+            # running heavy queries end by their execution timeout; the workers then exit
+            await asyncio.to_thread(graphql_app.close)
             await state.aclose()
             engine.dispose()
 
@@ -474,6 +520,30 @@ class _LazyGraphQL:
         self.state: AppState | None = None
         self._view: VisitGraphQL | None = None
 
+    def open(self, state: AppState, *, start_lane: bool) -> None:
+        """Serve with ``state``.
+
+        ``start_lane`` starts the heavy lane's workers now (a server), not on the first
+        expensive query (tests, which mostly never send one).
+        """
+        self.state = state
+        if start_lane:
+            self._make_view(state).heavy.start()
+
+    def close(self) -> None:
+        """Stop the heavy lane's workers and wait for them (the lifespan's end)."""
+        if self._view is not None:
+            self._view.heavy.close(wait=True)
+
+    def _make_view(self, state: AppState) -> VisitGraphQL:
+        if self._view is None:
+            self._view = VisitGraphQL(
+                state,
+                graphql_ide=None if self.settings.is_production else "graphiql",
+                allow_queries_via_get=False,
+            )
+        return self._view
+
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         if self.state is None:
             if scope["type"] == "websocket":
@@ -486,10 +556,4 @@ class _LazyGraphQL:
             )
             await http_error_response(starting)(scope, receive, send)
             return
-        if self._view is None:
-            self._view = VisitGraphQL(
-                self.state,
-                graphql_ide=None if self.settings.is_production else "graphiql",
-                allow_queries_via_get=False,
-            )
-        await self._view(scope, receive, send)
+        await self._make_view(self.state)(scope, receive, send)

@@ -76,7 +76,10 @@ class Settings:
     max_id_chars: int = 128
     """An ``ID`` argument or variable (global ids and cursors are short)."""
     heavy_query_cost: int = 1_000
-    """Queries costing this much run in the heavy lane (own threads), off the main loop."""
+    """Queries costing this much run in the heavy lane, off the main loop."""
+    heavy_query_lane: Literal["process", "thread"] = "process"
+    """``process``: worker processes with their own GIL (cheap requests keep their latency);
+    ``thread``: threads of this process (no extra memory; for tests that pin the clock)."""
     heavy_query_workers: int = 1
     heavy_query_queue: int = 4
     """Heavy queries waiting for the lane; more are refused at once (503, Retry-After)."""
@@ -159,6 +162,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "max_string_chars": _as_int,
     "max_id_chars": _as_int,
     "heavy_query_cost": _as_int,
+    "heavy_query_lane": str,
     "heavy_query_workers": _as_int,
     "heavy_query_queue": _as_int,
     "rate_limit_per_ip": str,
@@ -180,6 +184,10 @@ def _check(values: dict[str, Any]) -> list[str]:
         problems.append(f"log_level must be DEBUG/INFO/WARNING/ERROR, got {values['log_level']!r}")
     if values["log_format"] not in ("json", "text"):
         problems.append(f"log_format must be 'json' or 'text', got {values['log_format']!r}")
+    if values["heavy_query_lane"] not in ("process", "thread"):
+        problems.append(
+            f"heavy_query_lane must be 'process' or 'thread', got {values['heavy_query_lane']!r}"
+        )
     url = values["database_url"]
     scheme = url.split(":", 1)[0].split("+", 1)[0]
     if url and scheme not in ("sqlite", "postgresql", "postgres"):

@@ -15,7 +15,7 @@ import contextlib
 import functools
 import os
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 from gql.services.errors import ErrorCode, InvalidInput
@@ -32,10 +32,22 @@ T = TypeVar("T")
 class WorkerPool:
     """A fixed number of threads and a bounded queue; full means refused, not waiting."""
 
-    def __init__(self, max_workers: int, max_waiting: int) -> None:
+    def __init__(
+        self,
+        max_workers: int,
+        max_waiting: int,
+        executor_factory: Callable[[], Executor] | None = None,
+    ) -> None:
+        """Threads, or the executor ``executor_factory`` makes (processes).
+
+        It is made on first use, so a pool that is never used starts no worker.
+        """
         self.max_workers = max_workers
         self.max_waiting = max_waiting
-        self._executor = ThreadPoolExecutor(max_workers, thread_name_prefix="visitgis-cpu")
+        self._factory = executor_factory or functools.partial(
+            ThreadPoolExecutor, max_workers, thread_name_prefix="visitgis-cpu"
+        )
+        self._executor: Executor | None = None
         self._lock = threading.Lock()
         self._admitted = 0
         self.finished = 0
@@ -67,12 +79,26 @@ class WorkerPool:
                 )
             self._admitted += 1
         try:
-            future = self._executor.submit(functools.partial(fn, *args, **kwargs))
+            future = self.start().submit(fn, *args, **kwargs)
         except BaseException:
             self._release(None)
             raise
         future.add_done_callback(self._release)  # also runs when a queued job is cancelled
         return await asyncio.wrap_future(future)  # cancelled: a queued job never starts
+
+    def start(self) -> Executor:
+        """The executor, made now if it was not yet (a process pool starts its workers)."""
+        with self._lock:
+            if self._executor is None:
+                self._executor = self._factory()
+            return self._executor
+
+    def close(self, *, wait: bool = False) -> None:
+        """Drop queued jobs; running ones end by their own deadlines (``wait``: wait for them)."""
+        with self._lock:
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=wait, cancel_futures=True)
 
 
 def _default_workers() -> int:

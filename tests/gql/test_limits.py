@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -196,20 +197,30 @@ def test_an_overlong_id_variable_is_refused_by_its_type(client: TestClient) -> N
 # -- 4. the heavy lane -------------------------------------------------------------------------
 
 
+@pytest.mark.parametrize(
+    ("lane", "executor"), [("process", ProcessPoolExecutor), ("thread", ThreadPoolExecutor)]
+)
 def test_an_expensive_query_runs_in_the_heavy_lane_with_the_same_answer(
-    demo_engine: sa.Engine, client: TestClient, people: DemoPeople
+    demo_engine: sa.Engine,
+    client: TestClient,
+    people: DemoPeople,
+    lane: str,
+    executor: type[Executor],
 ) -> None:
-    """At or above ``heavy_query_cost`` a query runs on a lane thread; its answer is the same."""
-    query = "{ retailers(first: 5) { nodes { id name manager { name } } } }"
+    """At or above ``heavy_query_cost`` a query runs in a worker process (or thread); its
+    answer, errors and cost are the same as on the main loop."""
+    query = "{ retailers(first: 5) { nodes { id name manager { name } } } nope: node(id: \"!\") { id } }"
     headers = _bearer(people.marketing)
-    expected = client.post("/graphql", json={"query": query}, headers=headers).json()["data"]
-    settings = _settings(demo_engine, heavy_query_cost=1)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as lane:
-        app = lane.app
-        response = lane.post("/graphql", json={"query": query}, headers=headers)
-        view = app.router.routes[2].app._view  # type: ignore[attr-defined]
+    expected = client.post("/graphql", json={"query": query}, headers=headers).json()
+    assert expected["errors"][0]["path"] == ["nope"]  # errors, with paths, cross the lane too
+    assert expected["extensions"]["cost"]["actualQueryCost"] > 1
+    settings = _settings(demo_engine, heavy_query_cost=1, heavy_query_lane=lane)
+    with TestClient(create_app(settings), raise_server_exceptions=False) as app_client:
+        response = app_client.post("/graphql", json={"query": query}, headers=headers)
+        view = app_client.app.router.routes[2].app._view  # type: ignore[attr-defined]
+        assert isinstance(view.heavy.start(), executor)
         assert view.heavy.finished == 1  # it ran in the lane
         assert view.heavy.admitted == 0  # and gave its slot back
         assert view._in_lane == set()
     assert response.status_code == 200
-    assert response.json()["data"] == expected
+    assert response.json() == expected

@@ -19,7 +19,7 @@ _LIST_KERNELS = textwrap.dedent(
 
     import geo, tsp
     import gql.services.territories.rules as rules
-    from gql.app import _warm_kernels
+    from gql.app import warm_kernels
 
     def kernels():
         found = {}
@@ -36,7 +36,7 @@ _LIST_KERNELS = textwrap.dedent(
     def compiled():
         return {name: len(k.signatures) for name, k in kernels().items()}
 
-    _warm_kernels()
+    warm_kernels()
     after_warm_up = compiled()
     after_plan = None
     if "--plan" in sys.argv:

@@ -1,0 +1,161 @@
+"""Expensive queries run in worker processes, so their CPU never holds the serving process's GIL.
+
+A lane of threads kept the event loop free to be scheduled, but not free to run: every time a
+cheap request's thread released the GIL (a socket write, a SQLite call) the lane thread took it
+for a whole switch interval, and cheap requests queued behind that (issue 14: p99 171 ms beside
+one abusive client vs 15 ms without). A worker process has its own interpreter and GIL; it opens
+its own engine from the same settings, runs the query with the caller's token under the same
+execution timeout, and sends back plain data: the answer, its errors as formatted, its extensions
+and the caller's role (for the rate limiter's role bucket).
+
+Queries only: they write nothing, publish no live events and call no carrier, so running one in
+another process changes nothing but where its CPU time is spent.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from graphql import GraphQLError, SourceLocation
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
+
+if TYPE_CHECKING:
+    from gql.context import AppState
+    from gql.settings import Settings
+
+__all__ = ["LaneAnswer", "LaneRequest", "process_executor", "run_query"]
+
+
+@dataclass(frozen=True, slots=True)
+class LaneRequest:
+    """One query operation as the client sent it, with the caller's bearer token."""
+
+    query: str
+    variables: dict[str, Any] | None
+    operation_name: str | None
+    extensions: dict[str, Any] | None
+    token: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LaneAnswer:
+    """What a worker process sends back: plain, picklable data."""
+
+    data: dict[str, Any] | None
+    errors: list[dict[str, Any]] = field(default_factory=list)
+    extensions: dict[str, Any] = field(default_factory=dict)
+    role: str | None = None
+    """The caller's role if the operation read it (for the rate limiter's role bucket)."""
+
+    def result(self) -> ExecutionResult:
+        """The answer as strawberry's view expects it (errors as GraphQL errors again)."""
+        return ExecutionResult(
+            data=self.data,
+            errors=[_error(formatted) for formatted in self.errors] or None,
+            extensions=self.extensions or None,
+        )
+
+
+def _error(formatted: dict[str, Any]) -> GraphQLError:
+    error = GraphQLError(
+        formatted["message"], path=formatted.get("path"), extensions=formatted.get("extensions")
+    )
+    error.locations = [
+        SourceLocation(location["line"], location["column"])
+        for location in formatted.get("locations") or []
+    ] or None
+    return error
+
+
+def process_executor(settings: Settings) -> concurrent.futures.Executor:
+    """``heavy_query_workers`` processes, started now.
+
+    ``spawn``: nothing inherited from this process's threads or sockets by a fork; each opens
+    its database and builds its schema once, as it starts.
+    """
+    executor = concurrent.futures.ProcessPoolExecutor(
+        settings.heavy_query_workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_worker,
+        initargs=(settings,),
+    )
+    for _ in range(settings.heavy_query_workers):  # start them now, not on the first query
+        executor.submit(int)
+    return executor
+
+
+_STATE: AppState | None = None
+"""The worker process's own state (engine, schema), made once by :func:`_start_worker`."""
+
+
+def _start_worker(settings: Settings) -> None:
+    """In the worker: open the database and build the schema once, compile nothing twice."""
+    global _STATE
+    from gql.app import build_state, warm_kernels
+    from gql.store.db import create_engine_for, session_factory
+
+    threading.Thread(target=_exit_with_parent, name="visitgis-parent-watch", daemon=True).start()
+    engine = create_engine_for(settings.effective_database_url)
+    _STATE = build_state(settings, engine, session_factory(engine))
+    if settings.warm_kernels:
+        warm_kernels()
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the serving process ends, however it ends (even ``kill -9``)."""
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        multiprocessing.connection.wait([parent.sentinel])
+    os._exit(0)
+
+
+def run_query(request: LaneRequest) -> LaneAnswer:
+    """In the worker: execute one query to its end or to the execution timeout."""
+    from gql.context import Context
+
+    state = _STATE
+    if state is None:  # pragma: no cover - the initializer always ran
+        raise RuntimeError("the worker process was not started by process_executor")
+    context = Context(state=state, token=request.token)
+
+    async def execute() -> ExecutionResult:
+        return await state.schema.execute(
+            request.query,
+            variable_values=request.variables,
+            context_value=context,
+            operation_name=request.operation_name,
+            allowed_operation_types=frozenset({OperationType.QUERY}),
+            operation_extensions=request.extensions,
+        )
+
+    try:
+        result = asyncio.run(asyncio.wait_for(execute(), state.settings.execution_timeout_s))
+    except TimeoutError:
+        return LaneAnswer(data=None, errors=[_timeout(state.settings.execution_timeout_s)])
+    finally:
+        context.end_unit_of_work(commit=False)
+    principal = context.__dict__.get("principal")
+    return LaneAnswer(
+        data=result.data,
+        errors=[dict(error.formatted) for error in result.errors or []],
+        extensions=dict(result.extensions or {}),
+        role=None if principal is None else str(principal.role),
+    )
+
+
+def _timeout(timeout_s: float) -> dict[str, Any]:
+    from gql.schema.errors import RequestErrorCode
+
+    return {
+        "message": f"the operation took longer than {timeout_s:g} s and was cancelled; "
+        "nothing was saved",
+        "extensions": {"code": RequestErrorCode.OPERATION_TIMEOUT.value},
+    }
