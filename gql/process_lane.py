@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import contextlib
 import multiprocessing
 import multiprocessing.connection
 import os
@@ -92,6 +93,10 @@ def process_executor(settings: Settings) -> concurrent.futures.Executor:
     return executor
 
 
+LANE_NICENESS = 10
+"""Worker processes run at a lower CPU priority, so on a busy host the serving process (cheap
+requests) is scheduled first and expensive queries take the CPU that is left."""
+
 _STATE: AppState | None = None
 """The worker process's own state (engine, schema), made once by :func:`_start_worker`."""
 
@@ -103,6 +108,8 @@ def _start_worker(settings: Settings) -> None:
     from gql.store.db import create_engine_for, session_factory
 
     threading.Thread(target=_exit_with_parent, name="visitgis-parent-watch", daemon=True).start()
+    with contextlib.suppress(OSError):  # where priorities exist: cheap requests' CPU comes first
+        os.nice(LANE_NICENESS)
     engine = create_engine_for(settings.effective_database_url)
     _STATE = build_state(settings, engine, session_factory(engine))
     if settings.warm_kernels:

@@ -21,6 +21,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
+from gql.process_lane import LANE_NICENESS
 from tests.gql.http_app import active_staff
 
 BIN = Path(sys.executable).parent
@@ -100,6 +101,11 @@ def _lane_workers(server_pid: int) -> list[int]:
     return [int(pid) for pid in found.stdout.split()]
 
 
+def _niceness(pid: int) -> int:
+    """The process's nice value (field 19 of /proc/<pid>/stat)."""
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0]
@@ -136,6 +142,8 @@ def test_expensive_queries_run_in_worker_processes_that_end_with_the_server(
         assert "errors" not in body
         assert len(body["data"]["retailers"]["nodes"]) == 5
         assert _lane_workers(process.pid) == workers  # the same worker answered
+        # it yields the CPU to the serving process (cheap requests) on a busy host
+        assert _niceness(workers[0]) == min(19, _niceness(process.pid) + LANE_NICENESS)
         process.send_signal(stop)
         process.wait(timeout=60)
         assert _wait_gone(workers) == []
