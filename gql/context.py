@@ -22,6 +22,7 @@ from gql.services.evaluations.closing import PeriodService
 from gql.services.evaluations.performance import PerformanceService
 from gql.services.evaluations.service import EvaluationService
 from gql.services.evaluations.targets import TargetService
+from gql.services.organisation.service import OrganisationService
 from gql.services.territories.service import TerritoryService
 from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
 from gql.services.visits.events import EventBus, VisitEvent
@@ -186,6 +187,11 @@ class Context:
     def retailer_admin(self) -> RetailerAdminService:
         """Reference-data edits (administrators, marketing)."""
         return RetailerAdminService(self.session, self.principal, self.state.spatial)
+
+    @cached_property
+    def organisation(self) -> OrganisationService:
+        """Departments, staff and managers: changes (logged) and who-is-who reads."""
+        return OrganisationService(self.session, self.principal, clock=self.state.clock)
 
     @cached_property
     def plans(self) -> PlanService:

@@ -15,6 +15,11 @@ from gql.schema.mutations.audit_findings_record import (
 from gql.schema.mutations.audit_plan_adjust import AuditPlanAdjustPayload, audit_plan_adjust
 from gql.schema.mutations.audit_plan_create import AuditPlanCreatePayload, audit_plan_create
 from gql.schema.mutations.audit_record_submit import AuditRecordSubmitPayload, audit_record_submit
+from gql.schema.mutations.department_create import (
+    DepartmentPayload,
+    department_create,
+    department_update,
+)
 from gql.schema.mutations.evaluation_amend import EvaluationAmendPayload, evaluation_amend
 from gql.schema.mutations.evaluation_close import (
     EvaluationClosePayload,
@@ -27,6 +32,12 @@ from gql.schema.mutations.evaluation_review_record import (
     evaluation_review_record,
 )
 from gql.schema.mutations.goal_set import GoalPayload, goal_set, goal_track
+from gql.schema.mutations.manager_save import (
+    MANAGER_ALIASES,
+    ManagerPayload,
+    manager_carrier_change,
+    manager_create,
+)
 from gql.schema.mutations.retailer_create import RetailerCreatePayload, retailer_create
 from gql.schema.mutations.retailer_update import RetailerUpdatePayload, retailer_update
 from gql.schema.mutations.sales_target_set import SalesTargetSetPayload, sales_target_set
@@ -40,6 +51,7 @@ from gql.schema.mutations.score_event_decide import (
     score_event_retract,
 )
 from gql.schema.mutations.score_event_record import ScoreEventRecordPayload, score_event_record
+from gql.schema.mutations.staff_save import StaffPayload, staff_create, staff_update
 from gql.schema.mutations.territory_proposal_apply import (
     TerritoryProposalApplyPayload,
     territory_proposal_apply,
@@ -59,6 +71,7 @@ from gql.schema.mutations.visits_sync import SYNC_ALIASES, VisitsSyncPayload, vi
 
 __all__ = [
     "AuditMutations",
+    "OrganisationMutations",
     "PlanMutations",
     "RetailerMutations",
     "ScoreMutations",
@@ -204,4 +217,40 @@ class TerritoryMutations:
         territory_proposal_discard,
         "Discard a proposal (kept on record).",
         aliases={"proposal_id": ("id",)},
+    )
+
+
+@strawberry.type
+class OrganisationMutations:
+    """Departments, staff and account managers; every change is logged (`orgChanges`)."""
+
+    department_create: DepartmentPayload = payload_mutation(
+        department_create, "Add a department below another (administrators)."
+    )
+    department_update: DepartmentPayload = payload_mutation(
+        department_update,
+        "Rename or move a department (administrators).",
+        aliases={"department_id": ("id",)},
+    )
+    staff_create: StaffPayload = payload_mutation(
+        staff_create,
+        "Add a staff member other than an account manager (administrators); at most one "
+        "active head and one deputy per department.",
+    )
+    staff_update: StaffPayload = payload_mutation(
+        staff_update,
+        "Transfer or re-role a staff member (administrators, marketing); rename, deactivate or "
+        "reactivate (administrators). Deactivated people keep their history.",
+        aliases={"staff_id": ("id",)},
+    )
+    manager_create: ManagerPayload = payload_mutation(
+        manager_create,
+        "Add an account manager with work phone and start point (administrators, marketing).",
+        aliases=MANAGER_ALIASES,
+    )
+    manager_carrier_change: ManagerPayload = payload_mutation(
+        manager_carrier_change,
+        "Port a manager's number to another carrier (or give a new number); the next "
+        "check-in asks the new carrier (administrators, marketing).",
+        aliases={"manager_id": ("id",)},
     )

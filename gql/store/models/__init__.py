@@ -16,6 +16,7 @@ from gql.store.models.evaluations import (
     ReviewRow,
     ScoreEventRow,
 )
+from gql.store.models.org_changes import OrgChangeRow
 from gql.store.models.organisation import AccountManagerRow, DepartmentRow, StaffRow
 from gql.store.models.plans import PlanStopRow, VisitPlanRow
 from gql.store.models.retailers import OpeningWindowRow, RetailerRow
@@ -40,6 +41,7 @@ __all__ = [
     "GoalRow",
     "MonthlyTargetRow",
     "OpeningWindowRow",
+    "OrgChangeRow",
     "PlanStopRow",
     "PositionFixRow",
     "ProposalAssignmentRow",
