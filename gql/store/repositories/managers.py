@@ -151,6 +151,14 @@ class ManagerRepository:
         assert found is not None
         return found
 
+    def move_start(self, staff_id: int, *, lat: float, lon: float, label: str) -> None:
+        """Set where a manager's routes start (WGS-84)."""
+        row = self._session.get(AccountManagerRow, staff_id)
+        if row is None:
+            raise LookupError(f"manager {staff_id} does not exist")
+        row.start_lat, row.start_lon, row.start_label = lat, lon, label
+        self._session.flush()
+
     def _run(
         self, statement: sa.Select[StaffRow, AccountManagerRow]
     ) -> builtins.list[AccountManager]:
