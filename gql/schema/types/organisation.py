@@ -5,13 +5,31 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import strawberry
-from strawberry.scalars import JSON
-
 from gql.schema.relay import encode_global_id
-from gql.schema.scalars import as_json
 from gql.store.repositories import OrgChange
 
-__all__ = ["OrgChangeType"]
+__all__ = ["OrgChangeType", "OrgFieldChangeType"]
+
+_NOTES = ("reason", "file")
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+@strawberry.type(name="OrgFieldChange", description="One field of a recorded change.")
+class OrgFieldChangeType:
+    """A field's value before and after, as text (IDs are database keys)."""
+
+    field: str = strawberry.field(description="The field (snake_case, as stored).")
+    old: str | None = strawberry.field(description="Before; null when the object was created.")
+    new: str | None = strawberry.field(description="After.")
 
 
 @strawberry.type(name="OrgChange", description="One recorded change of the organisation.")
@@ -28,8 +46,10 @@ class OrgChangeType:
         description="CREATED, CHANGED, DEACTIVATED, REACTIVATED, PHONE_CHANGED or IMPORTED."
     )
     effective_on: date = strawberry.field(description="The business day it takes effect.")
-    detail: JSON = strawberry.field(
-        description="What changed: new values, or [before, after] pairs; phone numbers masked."
+    reason: str | None = strawberry.field(description="Why, as the changer said.")
+    source_file: str | None = strawberry.field(description="The CSV file of an import.")
+    changes: list[OrgFieldChangeType] = strawberry.field(
+        description="What changed, field by field; phone numbers masked."
     )
 
     @classmethod
@@ -47,5 +67,16 @@ class OrgChangeType:
             ),
             action=change.action,
             effective_on=change.effective_on,
-            detail=as_json(change.detail),
+            reason=_text(change.detail.get("reason")),
+            source_file=_text(change.detail.get("file")),
+            changes=[
+                _field(name, value) for name, value in change.detail.items() if name not in _NOTES
+            ],
         )
+
+
+def _field(name: str, value: object) -> OrgFieldChangeType:
+    """``[before, after]`` pairs are changes; anything else is a value set (``old`` null)."""
+    if isinstance(value, list) and len(value) == 2 and name not in ("start",):
+        return OrgFieldChangeType(field=name, old=_text(value[0]), new=_text(value[1]))
+    return OrgFieldChangeType(field=name, old=None, new=_text(value))

@@ -50,7 +50,8 @@ query($role: Role, $d: ID, $after: String) {
 }"""
 CHANGES = """
 query($s: ID) { orgChanges(subjectId: $s, first: 100) {
-  totalCount nodes { actorId subject subjectId action effectiveOn detail }
+  totalCount nodes { actorId subject subjectId action effectiveOn reason
+  changes { field old new } }
 } }"""
 
 
@@ -206,8 +207,9 @@ def test_manager_from_gcj02_start_is_stored_in_wgs84_and_logged(
     (entry,) = log["nodes"]
     assert entry["action"] == "CREATED"
     assert entry["actorId"] == _viewer_ids(api, people.marketing)["staff"]
-    assert entry["detail"]["carrier"] == "TELECOM"
-    assert "****" in entry["detail"]["msisdn"]
+    changes = {c["field"]: (c["old"], c["new"]) for c in entry["changes"]}
+    assert changes["carrier"] == (None, "TELECOM")
+    assert "****" in changes["msisdn"][1]
 
 
 def test_bad_manager_input_reports_every_fault_and_writes_nothing(
@@ -290,7 +292,9 @@ def test_a_ported_number_is_asked_of_the_new_carrier_at_the_next_check_in(
     )["managerCarrierChange"]
     assert [e["code"] for e in same_again["userErrors"]] == ["CONFLICT"]
     log = api.data(CHANGES, {"s": viewer["id"]}, as_=people.marketing)["orgChanges"]["nodes"]
-    assert [(c["action"], c["detail"]["reason"]) for c in log] == [("PHONE_CHANGED", "携号转网")]
+    assert [(c["action"], c["reason"]) for c in log] == [("PHONE_CHANGED", "携号转网")]
+    carrier = next(f for f in log[0]["changes"] if f["field"] == "carrier")
+    assert (carrier["old"], carrier["new"]) == (viewer["carrier"], new_carrier)
 
 
 def test_deactivation_keeps_the_person_and_refuses_their_sign_in(
@@ -321,7 +325,8 @@ def test_deactivation_keeps_the_person_and_refuses_their_sign_in(
     (entry,) = api.data(CHANGES, {"s": ids["staff"]}, as_=people.admin)["orgChanges"]["nodes"]
     assert entry["action"] == "DEACTIVATED"
     assert entry["effectiveOn"] == "2026-12-31"
-    assert entry["detail"]["active"] == [True, False]
+    assert {"field": "active", "old": "true", "new": "false"} in entry["changes"]
+    assert entry["reason"] == "离职"
 
 
 def test_marketing_transfers_but_cannot_make_a_manager_by_role(

@@ -84,10 +84,10 @@ def test_a_small_company_imports_and_reimports_unchanged(
     )["staff"]["nodes"]
     assert {"staffNo": "XM02"} in managers
     log = api.data(
-        "{ orgChanges(first: 100) { nodes { actorId action detail } } }", as_=people.admin
+        "{ orgChanges(first: 100) { nodes { actorId action sourceFile } } }", as_=people.admin
     )["orgChanges"]["nodes"]
     assert len(log) == 7
-    assert {(c["actorId"], c["action"], c["detail"]["file"]) for c in log} == {
+    assert {(c["actorId"], c["action"], c["sourceFile"]) for c in log} == {
         (None, "IMPORTED", "people.csv")
     }
 
