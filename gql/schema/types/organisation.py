@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import strawberry
+
 from gql.schema.relay import encode_global_id
 from gql.store.repositories import OrgChange
 
