@@ -14,6 +14,7 @@ from gql.identity import IdentityProvider
 from gql.loaders import Loaders
 from gql.services.access import Principal
 from gql.services.audits.service import AuditService
+from gql.services.day_plans.lifecycle import PlanLifecycleService
 from gql.services.day_plans.service import PlanService
 from gql.services.directory.retailer_admin import RetailerAdminService
 from gql.services.directory.service import DirectoryService
@@ -208,6 +209,11 @@ class Context:
     def plans(self) -> PlanService:
         """Visit plans (routing runs off the event loop)."""
         return PlanService(self.session, self.principal)
+
+    @cached_property
+    def plan_lifecycle(self) -> PlanLifecycleService:
+        """Publishing plans, skipping stops, each plan's progress (R2.1)."""
+        return PlanLifecycleService(self.session, self.principal, clock=self.state.clock)
 
     @cached_property
     def territories(self) -> TerritoryService:

@@ -66,6 +66,12 @@ from gql.schema.mutations.territory_proposal_discard import (
 )
 from gql.schema.mutations.visit_end import VisitEndPayload, visit_end
 from gql.schema.mutations.visit_plan_create import VisitPlanCreatePayload, visit_plan_create
+from gql.schema.mutations.visit_plan_publish import (
+    VisitPlanPublishPayload,
+    VisitPlanStopSkipPayload,
+    visit_plan_publish,
+    visit_plan_stop_skip,
+)
 from gql.schema.mutations.visit_start import VisitStartPayload, visit_start
 from gql.schema.mutations.visits_sync import SYNC_ALIASES, VisitsSyncPayload, visits_sync
 
@@ -102,6 +108,17 @@ class PlanMutations:
         visit_plan_create,
         "Route a manager's day (opening hours, service times) and store it as draft.",
         aliases={"plan_date": ("date",), "start_time_s": ("start_time",)},
+    )
+    visit_plan_publish: VisitPlanPublishPayload = payload_mutation(
+        visit_plan_publish,
+        "Publish a draft to the manager's handheld; on a day with a published plan this is a "
+        "re-plan: a new version, with the reason, and the old plan SUPERSEDED.",
+        aliases={"plan_id": ("id",)},
+    )
+    visit_plan_stop_skip: VisitPlanStopSkipPayload = payload_mutation(
+        visit_plan_stop_skip,
+        "Record that a stop of the published plan will not be visited, and why.",
+        aliases={"stop_id": ("plan_stop_id",)},
     )
 
 

@@ -18,6 +18,7 @@ from gql.store.models.evaluations import (
 )
 from gql.store.models.org_changes import OrgChangeRow
 from gql.store.models.organisation import AccountManagerRow, DepartmentRow, StaffRow
+from gql.store.models.plan_lifecycle import PlanPublicationRow, PlanStopSkipRow
 from gql.store.models.plans import PlanStopRow, VisitPlanRow
 from gql.store.models.retailers import OpeningWindowRow, RetailerRow
 from gql.store.models.sales import MonthlyTargetRow, SalesOrderRow
@@ -42,7 +43,9 @@ __all__ = [
     "MonthlyTargetRow",
     "OpeningWindowRow",
     "OrgChangeRow",
+    "PlanPublicationRow",
     "PlanStopRow",
+    "PlanStopSkipRow",
     "PositionFixRow",
     "ProposalAssignmentRow",
     "ReopeningRow",

@@ -255,6 +255,36 @@ def _manager_carrier_change(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _visit_plan_publish(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: VisitPlanPublishInput!) { visitPlanPublish(input: $i) "
+        "{ plan { id } userErrors { field message code } } }",
+        {"i": {"id": t.plan_id}},
+        "visitPlanPublish",
+    )
+
+
+def _visit_plan_stop_skip(api: Api, t: Targets, who: str | None) -> str:
+    published = api.data(
+        "mutation($i: VisitPlanPublishInput!) { visitPlanPublish(input: $i) "
+        "{ plan { stops { planStopId } } userErrors { message } } }",
+        {"i": {"id": t.plan_id}},
+        as_=t.who["marketing"],
+    )["visitPlanPublish"]
+    assert published["userErrors"] == [], published
+    stop = published["plan"]["stops"][-1]["planStopId"]
+    return run_payload(
+        api,
+        who,
+        "mutation($i: VisitPlanStopSkipInput!) { visitPlanStopSkip(input: $i) "
+        "{ stop { state } userErrors { field message code } } }",
+        {"i": {"planStopId": stop, "reason": "授权矩阵"}},
+        "visitPlanStopSkip",
+    )
+
+
 def _visit_plan(api: Api, t: Targets, who: str | None) -> str:
     return run_query(
         api,
@@ -615,6 +645,16 @@ MATRIX: dict[str, list[Case]] = {
     "managerCreate": [Case("managerCreate", _manager_create, expect("marketing", "admin"))],
     "managerCarrierChange": [
         Case("managerCarrierChange", _manager_carrier_change, expect("marketing", "admin"))
+    ],
+    "visitPlanPublish": [
+        Case(
+            "visitPlanPublish",
+            _visit_plan_publish,
+            expect("manager", "head", "deputy", "marketing"),
+        )
+    ],
+    "visitPlanStopSkip": [
+        Case("visitPlanStopSkip", _visit_plan_stop_skip, expect("manager", "head", "deputy"))
     ],
     "retailerCreate": [Case("retailerCreate", _retailer_create, expect("marketing", "admin"))],
     "retailerUpdate": [Case("retailerUpdate", _retailer_update, expect("marketing", "admin"))],
