@@ -386,6 +386,17 @@ class OrganisationService:
             ids=frozenset({principal.staff_id}),
         )
 
+    def staff_member(self, staff_id: int) -> Staff | None:
+        """One staff member, ``None`` when missing or outside the caller's staff scope."""
+        principal = signed_in(self._principal)
+        everything, own_department = staff_scope(principal)
+        staff = self._staff.get(staff_id)
+        if staff is None:
+            return None
+        if everything or staff.id == principal.staff_id or staff.department_id == own_department:
+            return staff
+        return None
+
     def people_of(self, department_id: int, role: Role | None = None) -> list[Staff]:
         """A department's people the caller may see (heads and deputies: anyone signed in)."""
         principal = signed_in(self._principal)

@@ -616,7 +616,11 @@ MATRIX: dict[str, list[Case]] = {
         Case("node(Retailer)", _node("retailer_ids"), _SCOPED_READ),
         Case("node(Manager)", _node("manager_id"), _SCOPED_READ),
         Case("node(Department)", _node("department_id"), expect(*CALLERS[:-1])),
-        Case("node(Staff)", _node("staff_id"), expect("manager")),
+        Case(
+            "node(Staff)",
+            _node("staff_id"),
+            expect("manager", "head", "deputy", "marketing", "admin"),  # as `staff` lists them
+        ),
         Case("node(VisitPlan)", _node("plan_id"), _SCOPED_READ),
         Case(
             "node(TerritoryProposal)",
