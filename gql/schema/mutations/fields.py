@@ -37,6 +37,7 @@ from gql.schema.mutations.manager_save import (
     ManagerPayload,
     manager_carrier_change,
     manager_create,
+    manager_start_move,
 )
 from gql.schema.mutations.retailer_create import RetailerCreatePayload, retailer_create
 from gql.schema.mutations.retailer_update import RetailerUpdatePayload, retailer_update
@@ -270,4 +271,10 @@ class OrganisationMutations:
         "Port a manager's number to another carrier (or give a new number); the next "
         "check-in asks the new carrier (administrators, marketing).",
         aliases={"manager_id": ("id",)},
+    )
+    manager_start_move: ManagerPayload = payload_mutation(
+        manager_start_move,
+        "Move a manager's start point (office or home; any datum, stored as WGS-84); the next "
+        "plan starts there (administrators, marketing).",
+        aliases={"manager_id": ("id",), **MANAGER_ALIASES},
     )

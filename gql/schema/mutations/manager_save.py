@@ -11,15 +11,17 @@ from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.directory import ManagerType
 from gql.schema.types.enums import CarrierEnum, CoordinateSystemEnum
-from gql.services.organisation.commands import CarrierChange, ManagerCommand
+from gql.services.organisation.commands import CarrierChange, ManagerCommand, StartMove
 
 __all__ = [
     "MANAGER_ALIASES",
     "ManagerCarrierChangeInput",
     "ManagerCreateInput",
     "ManagerPayload",
+    "ManagerStartMoveInput",
     "manager_carrier_change",
     "manager_create",
+    "manager_start_move",
 ]
 
 MANAGER_ALIASES = {
@@ -106,6 +108,32 @@ def manager_carrier_change(
             manager_id=pk_of(input.id, "Manager", ("manager_id",)),
             carrier=input.carrier,
             msisdn=input.msisdn,
+            reason=input.reason,
+        )
+    )
+    return ManagerPayload(manager=ManagerType.from_domain(manager))
+
+
+@strawberry.input(description="A manager's routes start somewhere else from now on.")
+class ManagerStartMoveInput:
+    """The new start point, in any supported datum."""
+
+    id: strawberry.ID = strawberry.field(description="Manager ID.")
+    start: ManagerStartInput = strawberry.field(description="The new start point.")
+    reason: str = strawberry.field(default="", description="Why, for the change log.")
+
+
+def manager_start_move(
+    info: strawberry.Info[Context, None], input: ManagerStartMoveInput
+) -> ManagerPayload:
+    """Move a manager's start point (administrators, marketing)."""
+    manager = info.context.organisation.move_start(
+        StartMove(
+            manager_id=pk_of(input.id, "Manager", ("manager_id",)),
+            start_lat=input.start.lat,
+            start_lon=input.start.lon,
+            start_label=input.start.label,
+            coordinate_system=input.start.coordinate_system.value,
             reason=input.reason,
         )
     )

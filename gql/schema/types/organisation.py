@@ -44,7 +44,8 @@ class OrgChangeType:
     subject: str = strawberry.field(description="DEPARTMENT, STAFF or MANAGER.")
     subject_id: strawberry.ID = strawberry.field(description="ID of the changed object.")
     action: str = strawberry.field(
-        description="CREATED, CHANGED, DEACTIVATED, REACTIVATED, PHONE_CHANGED or IMPORTED."
+        description="CREATED, CHANGED, DEACTIVATED, REACTIVATED, PHONE_CHANGED, START_MOVED "
+        "or IMPORTED."
     )
     effective_on: date = strawberry.field(description="The business day it takes effect.")
     reason: str | None = strawberry.field(description="Why, as the changer said.")
@@ -78,6 +79,6 @@ class OrgChangeType:
 
 def _field(name: str, value: object) -> OrgFieldChangeType:
     """``[before, after]`` pairs are changes; anything else is a value set (``old`` null)."""
-    if isinstance(value, list) and len(value) == 2 and name not in ("start",):
+    if isinstance(value, list) and len(value) == 2:
         return OrgFieldChangeType(field=name, old=_text(value[0]), new=_text(value[1]))
     return OrgFieldChangeType(field=name, old=None, new=_text(value))

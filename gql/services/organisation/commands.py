@@ -21,6 +21,7 @@ __all__ = [
     "ManagerCommand",
     "StaffChange",
     "StaffCommand",
+    "StartMove",
 ]
 
 
@@ -81,6 +82,18 @@ class ManagerCommand:
     start_lon: float
     start_label: str
     coordinate_system: str = "WGS84"
+
+
+@dataclass(frozen=True, slots=True)
+class StartMove:
+    """A manager's routes start somewhere else from now on (moved office, moved home)."""
+
+    manager_id: int
+    start_lat: float
+    start_lon: float
+    start_label: str
+    coordinate_system: str = "WGS84"
+    reason: str = ""
 
 
 @dataclass(frozen=True, slots=True)

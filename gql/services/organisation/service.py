@@ -45,6 +45,7 @@ if TYPE_CHECKING:
         ManagerCommand,
         StaffChange,
         StaffCommand,
+        StartMove,
     )
 
 __all__ = ["OrganisationService"]
@@ -358,6 +359,37 @@ class OrganisationService:
         if change.reason:
             detail["reason"] = change.reason
         self._record(actor, "MANAGER", current.staff_id, "PHONE_CHANGED", detail)
+        return manager
+
+    def move_start(self, move: StartMove) -> AccountManager:
+        """Set where a manager's routes start; the next plan starts there."""
+        actor = self._editor(ASSIGNMENT_EDITORS, "change managers' start points")
+        current = self._managers.get_many([move.manager_id])[0]
+        if current is None:
+            raise NotFound("manager", field=("manager_id",))
+        found = Problems()
+        rules.check_name(
+            found, move.start_label, ("start_label",), limit=rules.MAX_START_LABEL_CHARS
+        )
+        lat, lon = rules.start_in_wgs84(
+            found, move.start_lat, move.start_lon, move.coordinate_system, ("start_lat",)
+        )
+        if len(move.reason) > 400:
+            found.add(("reason",), "reason must be at most 400 characters")
+        found.raise_if_any()
+        label = move.start_label.strip()
+        self._managers.move_start(current.staff_id, lat=lat, lon=lon, label=label)
+        detail: dict[str, Any] = {
+            "start": [
+                f"{current.start_lat:.6f},{current.start_lon:.6f} {current.start_label}",
+                f"{lat:.6f},{lon:.6f} {label}",
+            ]
+        }
+        if move.reason:
+            detail["reason"] = move.reason
+        self._record(actor, "MANAGER", current.staff_id, "START_MOVED", detail)
+        manager = self._managers.get_many([current.staff_id])[0]
+        assert manager is not None
         return manager
 
     # -- reading ------------------------------------------------------------------------

@@ -285,6 +285,18 @@ def _visit_plan_stop_skip(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _manager_start_move(api: Api, t: Targets, who: str | None) -> str:
+    lat, lon = t.retailer_position
+    return run_payload(
+        api,
+        who,
+        "mutation($i: ManagerStartMoveInput!) { managerStartMove(input: $i) "
+        "{ manager { id } userErrors { field message code } } }",
+        {"i": {"id": t.manager_id, "start": {"lat": lat, "lon": lon, "label": "授权矩阵"}}},
+        "managerStartMove",
+    )
+
+
 def _visit_plan(api: Api, t: Targets, who: str | None) -> str:
     return run_query(
         api,
@@ -659,6 +671,9 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "visitPlanStopSkip": [
         Case("visitPlanStopSkip", _visit_plan_stop_skip, expect("manager", "head", "deputy"))
+    ],
+    "managerStartMove": [
+        Case("managerStartMove", _manager_start_move, expect("marketing", "admin"))
     ],
     "retailerCreate": [Case("retailerCreate", _retailer_create, expect("marketing", "admin"))],
     "retailerUpdate": [Case("retailerUpdate", _retailer_update, expect("marketing", "admin"))],

@@ -361,3 +361,59 @@ def test_staff_are_filtered_by_role_and_department_and_scoped(api: Api, people: 
     me = api.data(STAFF, None, as_=people.manager)["staff"]["nodes"]
     assert [s["staffNo"] for s in me] == [people.manager]
     assert api.execute("{ orgChanges { totalCount } }", as_=people.head).errors is not None
+
+
+START_MOVE = (
+    "mutation($i: ManagerStartMoveInput!) { managerStartMove(input: $i) "
+    f"{{ manager {{ id startLabel startPoint {{ lat lon }} }} {ERRORS} }} }}"
+)
+
+
+def test_a_start_point_moves_from_bd09_and_bad_input_changes_nothing(
+    api: Api, people: DemoPeople
+) -> None:
+    """BD-09 (Baidu map) input is stored as WGS-84; an empty label and an off-globe point are
+    both reported and the start stays; heads may not move it."""
+    manager = api.data("{ viewer { manager { id startLabel } } }", as_=people.manager)["viewer"][
+        "manager"
+    ]
+    bd = geo.from_wgs84(geo.Wgs84(28.03, 120.68), geo.CoordSystem.BD09)
+    denied = api.data(
+        START_MOVE,
+        {"i": {"id": manager["id"], "start": {"lat": 28.0, "lon": 120.6, "label": "家"}}},
+        as_=people.head,
+    )["managerStartMove"]
+    assert [e["code"] for e in denied["userErrors"]] == ["FORBIDDEN"]
+    bad = api.data(
+        START_MOVE,
+        {"i": {"id": manager["id"], "start": {"lat": 91.0, "lon": 120.6, "label": " "}}},
+        as_=people.marketing,
+    )["managerStartMove"]
+    assert sorted(tuple(e["field"]) for e in bad["userErrors"]) == [
+        ("input", "start", "label"),
+        ("input", "start", "lat"),
+    ]
+    moved = api.data(
+        START_MOVE,
+        {
+            "i": {
+                "id": manager["id"],
+                "start": {
+                    "lat": bd.lat,
+                    "lon": bd.lon,
+                    "label": "新家",
+                    "coordinateSystem": "BD09",
+                },
+                "reason": "搬家",
+            }
+        },
+        as_=people.marketing,
+    )["managerStartMove"]
+    assert moved["userErrors"] == []
+    point = moved["manager"]["startPoint"]
+    assert geo.haversine_m(point["lat"], point["lon"], 28.03, 120.68) < 1.0
+    (entry,) = api.data(CHANGES, {"s": manager["id"]}, as_=people.admin)["orgChanges"]["nodes"]
+    assert (entry["action"], entry["reason"]) == ("START_MOVED", "搬家")
+    (change,) = entry["changes"]
+    assert change["old"].endswith(manager["startLabel"])
+    assert change["new"].endswith("新家")
