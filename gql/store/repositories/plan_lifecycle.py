@@ -131,18 +131,19 @@ class PlanLifecycleRepository:
         """
         if not stops:
             return {}
+        at = sa.func.coalesce(VisitRow.device_started_at, VisitRow.started_at)  # offline: device
         rows = self._session.execute(
             sa.select(VisitRow.id, VisitRow.plan_stop_id, VisitRow.retailer_id, VisitRow.verdict)
             .where(
                 VisitRow.manager_id == manager_id,
-                VisitRow.started_at >= start,
-                VisitRow.started_at < end,
+                at >= start,
+                at < end,
                 sa.or_(
                     VisitRow.plan_stop_id.in_(list(stops)),
                     VisitRow.retailer_id.in_(sorted(set(stops.values()))),
                 ),
             )
-            .order_by(VisitRow.started_at, VisitRow.id)
+            .order_by(at, VisitRow.id)
         ).all()
         found: dict[int, StopVisit] = {}
         for visit_id, stop_id, _retailer, verdict in rows:

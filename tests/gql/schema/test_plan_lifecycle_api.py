@@ -161,3 +161,52 @@ def test_only_drafts_in_scope_are_published(api: Api, people: DemoPeople) -> Non
     assert wrong_type["visitPlanPublish"]["userErrors"][0]["field"] == ["input", "id"]
     still = _lifecycle(api, plan["id"], people.manager)
     assert still["progress"] == "DRAFT"
+
+
+SYNC = """
+mutation($i: VisitsSyncInput!) { visitsSync(input: $i) {
+  results { visit { id } created error { field code } } userErrors { field message code }
+} }"""
+
+
+def test_an_offline_visit_names_its_stop_and_a_wrong_stop_is_that_items_error(
+    api: Api, people: DemoPeople
+) -> None:
+    """visitsSync accepts planStopId: the stop is VISITED by that visit; a stop of another
+    retailer is refused for that item only, naming `planStopId`."""
+    shops = api.data(
+        "{ viewer { manager { retailers(first: 2) { nodes { id } } } } }", as_=people.manager
+    )["viewer"]["manager"]["retailers"]["nodes"]
+    plan = _plan_today(api, people.manager, [s["id"] for s in shops])
+    published = api.data(PUBLISH, {"i": {"id": plan["id"]}}, as_=people.manager)
+    assert published["visitPlanPublish"]["userErrors"] == []
+    first, second = plan["stops"]
+    at = datetime.now(UTC) - timedelta(minutes=5)
+
+    def offline(stop: dict[str, Any], named: dict[str, Any]) -> dict[str, Any]:
+        shop = stop["retailer"]
+        return {
+            "retailerId": shop["id"],
+            "idempotencyKey": str(uuid.uuid4()),
+            "startedAt": at.isoformat(),
+            "startFix": {
+                "lat": shop["position"]["lat"],
+                "lon": shop["position"]["lon"],
+                "accuracyM": 8.0,
+                "capturedAt": at.isoformat(),
+            },
+            "planStopId": named["planStopId"],
+        }
+
+    synced = api.data(
+        SYNC,
+        {"i": {"visits": [offline(first, first), offline(second, first)]}},
+        as_=people.manager,
+    )["visitsSync"]
+    good, wrong = synced["results"]
+    assert good["error"] is None
+    assert wrong["visit"] is None
+    assert wrong["error"]["field"][-1] == "planStopId"
+    state = _lifecycle(api, plan["id"], people.manager)
+    assert [s["state"] for s in state["stops"]] == ["VISITED", "PLANNED"]
+    assert state["stops"][0]["visitId"] == good["visit"]["id"]
