@@ -39,7 +39,7 @@ from strawberry.utils.operation import get_operation_type
 
 from gql import graphiql
 from gql.auth import AuthError, decode_token
-from gql.context import AppState, Context, build_context
+from gql.context import AppState, Context, build_context, load_keys
 from gql.process_lane import LaneRequest, process_executor, run_query
 from gql.ratelimit import RateLimiter, Standing, parse_rate, parse_rates
 from gql.schema import build_schema
@@ -142,7 +142,7 @@ class VisitGraphQL(GraphQL[Any, None]):
 
     async def get_context(self, request: Any, response: Any) -> Any:
         """Authenticate and open the request's unit of work."""
-        return build_context(self.state, request)
+        return await load_keys(build_context(self.state, request))
 
     def decode_json(self, data: str | bytes) -> object:
         """The body must be UTF-8 JSON (RFC 8259) holding an object; say so otherwise."""

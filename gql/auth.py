@@ -12,7 +12,14 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-__all__ = ["AuthError", "TokenClaims", "decode_token", "mint_token"]
+__all__ = [
+    "MAX_SUBJECT_CHARS",
+    "AuthError",
+    "TokenClaims",
+    "decode_token",
+    "instant",
+    "mint_token",
+]
 
 _ALGORITHM = "HS256"
 MAX_SUBJECT_CHARS = 64
@@ -74,12 +81,12 @@ def decode_token(token: str, *, secret: str, issuer: str) -> TokenClaims:
         raise AuthError("invalid token subject")
     return TokenClaims(
         staff_no=staff_no,
-        issued_at=_instant(claims["iat"], "iat"),
-        expires_at=_instant(claims["exp"], "exp"),
+        issued_at=instant(claims["iat"], "iat"),
+        expires_at=instant(claims["exp"], "exp"),
     )
 
 
-def _instant(value: object, name: str) -> datetime:
+def instant(value: object, name: str) -> datetime:
     """A NumericDate claim as a time; absurd types and values are an invalid token, not a crash.
 
     PyJWT compares ``exp = 1e20`` or ``iat = -1e15`` happily, but no datetime holds them.

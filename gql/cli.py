@@ -174,12 +174,16 @@ def _cmd_demo(settings: Settings, args: argparse.Namespace) -> int:
 
 def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     from gql.services.directory import importing
+    from gql.services.organisation import importing as people
     from gql.store.db import session_factory
 
     run = {
         "retailers": importing.import_retailers,
         "sales": importing.import_sales,
         "targets": importing.import_targets,
+        "departments": people.import_departments,
+        "staff": people.import_staff,
+        "managers": people.import_managers,
     }[args.kind]
     engine = _engine(settings)
     try:
@@ -321,7 +325,10 @@ def _parser() -> argparse.ArgumentParser:
     demo_sub.add_parser("tokens", help="print a development token for each demo user")
 
     imp = sub.add_parser("import", help="import a CSV file (all rows or nothing)")
-    imp.add_argument("kind", choices=["retailers", "sales", "targets"])
+    imp.add_argument(
+        "kind",
+        choices=["retailers", "sales", "targets", "departments", "staff", "managers"],
+    )
     imp.add_argument("file")
 
     plan = sub.add_parser("plan", help="territory and schedule proposals (marketing)")

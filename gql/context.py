@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from gql.auth import AuthError, decode_token
+from gql.auth import AuthError, TokenClaims, decode_token
 from gql.domain import Carrier
+from gql.identity import IdentityProvider
 from gql.loaders import Loaders
 from gql.services.access import Principal
 from gql.services.audits.service import AuditService
+from gql.services.day_plans.lifecycle import PlanLifecycleService
 from gql.services.day_plans.service import PlanService
 from gql.services.directory.retailer_admin import RetailerAdminService
 from gql.services.directory.service import DirectoryService
@@ -22,6 +25,7 @@ from gql.services.evaluations.closing import PeriodService
 from gql.services.evaluations.performance import PerformanceService
 from gql.services.evaluations.service import EvaluationService
 from gql.services.evaluations.targets import TargetService
+from gql.services.organisation.service import OrganisationService
 from gql.services.territories.service import TerritoryService
 from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
 from gql.services.visits.events import EventBus, VisitEvent
@@ -40,7 +44,7 @@ if TYPE_CHECKING:
     import adapters
     from gql.settings import Settings
 
-__all__ = ["AppState", "Context", "build_context"]
+__all__ = ["AppState", "Context", "build_context", "load_keys"]
 
 
 @dataclass
@@ -61,6 +65,8 @@ class AppState:
     """The scoring policy in force: ``VISITGIS_SCORING_POLICY``, else the paper's."""
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     """The services' clock (UTC); tests pin it to replay a day."""
+    identity: IdentityProvider | None = None
+    """The company's identity provider (JWKS-signed tokens), if configured."""
 
     @classmethod
     def build(
@@ -87,6 +93,7 @@ class AppState:
                 if settings.scoring_policy is None
                 else scoring.load_policy(settings.scoring_policy)
             ),
+            identity=IdentityProvider.from_settings(settings),
         )
         if settings.carriers_file is not None:
             import adapters
@@ -161,11 +168,7 @@ class Context:
         if token is None:
             return None
         try:
-            claims = decode_token(
-                token,
-                secret=self.state.settings.jwt_secret,
-                issuer=self.state.settings.jwt_issuer,
-            )
+            claims = self._claims(token)
         except AuthError as exc:
             self.auth_error = str(exc)
             return None
@@ -176,6 +179,16 @@ class Context:
             self.auth_error = "unknown or inactive staff member"
             return None
         return Principal.from_staff(staff)
+
+    def _claims(self, token: str) -> TokenClaims:
+        """The identity provider's tokens by its keys; the development tokens by the secret."""
+        identity = self.state.identity
+        if identity is not None and identity.accepts(token):
+            if self.auth_error is not None:  # the key could not be loaded (:func:`load_keys`)
+                raise AuthError(self.auth_error)
+            return identity.verify(token)
+        settings = self.state.settings
+        return decode_token(token, secret=settings.jwt_secret, issuer=settings.jwt_issuer)
 
     @cached_property
     def directory(self) -> DirectoryService:
@@ -188,9 +201,19 @@ class Context:
         return RetailerAdminService(self.session, self.principal, self.state.spatial)
 
     @cached_property
+    def organisation(self) -> OrganisationService:
+        """Departments, staff and managers: changes (logged) and who-is-who reads."""
+        return OrganisationService(self.session, self.principal, clock=self.state.clock)
+
+    @cached_property
     def plans(self) -> PlanService:
         """Visit plans (routing runs off the event loop)."""
         return PlanService(self.session, self.principal)
+
+    @cached_property
+    def plan_lifecycle(self) -> PlanLifecycleService:
+        """Publishing plans, skipping stops, each plan's progress (R2.1)."""
+        return PlanLifecycleService(self.session, self.principal, clock=self.state.clock)
 
     @cached_property
     def territories(self) -> TerritoryService:
@@ -263,3 +286,23 @@ def _bearer(headers: Any) -> str | None:
 def build_context(state: AppState, request: Any) -> Context:
     """Context for one HTTP request (the token is verified lazily, on first need)."""
     return Context(state=state, token=_bearer(request.headers))
+
+
+async def load_keys(context: Context) -> Context:
+    """Fetch the identity provider's key for the request's token off the event loop.
+
+    Verification later only reads the key cache; a fetch that fails or overruns its deadline
+    leaves the caller anonymous with the reason in ``auth_error``.
+    """
+    identity, token = context.state.identity, context.token
+    if identity is None or token is None or not identity.accepts(token):
+        return context
+    deadline_s = context.state.settings.oidc_jwks_timeout_s + 1.0
+    try:
+        async with asyncio.timeout(deadline_s):
+            await asyncio.to_thread(identity.load_key, token)
+    except AuthError as exc:
+        context.auth_error = str(exc)
+    except TimeoutError:
+        context.auth_error = "identity provider keys unavailable; try again"
+    return context

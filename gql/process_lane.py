@@ -126,7 +126,7 @@ def _exit_with_parent() -> None:
 
 def run_query(request: LaneRequest) -> LaneAnswer:
     """In the worker: execute one query to its end or to the execution timeout."""
-    from gql.context import Context
+    from gql.context import Context, load_keys
 
     state = _STATE
     if state is None:  # pragma: no cover - the initializer always ran
@@ -134,6 +134,7 @@ def run_query(request: LaneRequest) -> LaneAnswer:
     context = Context(state=state, token=request.token)
 
     async def execute() -> ExecutionResult:
+        await load_keys(context)  # an identity provider's key, in this process's cache too
         return await state.schema.execute(
             request.query,
             variable_values=request.variables,

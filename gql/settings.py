@@ -55,6 +55,22 @@ class Settings:
     jwt_secret: str = DEV_JWT_SECRET
     jwt_issuer: str = "visitgis"
     token_ttl_s: int = 12 * 3600
+    oidc_jwks: str = ""
+    """The company identity provider's JWKS: an ``https://`` URL or a file path; ``""``: off."""
+    oidc_issuer: str = ""
+    """The ``iss`` its tokens must carry (required with ``oidc_jwks``)."""
+    oidc_audience: str = ""
+    """The ``aud`` its tokens must carry: this service's client id (required with ``oidc_jwks``)."""
+    oidc_staff_claim: str = "sub"
+    """The claim that holds the staff number (e.g. ``employee_id``)."""
+    oidc_algorithms: str = "RS256,ES256"
+    """Signature algorithms accepted from the provider (asymmetric only)."""
+    oidc_jwks_cache_s: float = 300.0
+    """How long fetched keys are trusted before the set is fetched again."""
+    oidc_jwks_cooldown_s: float = 30.0
+    """Least time between forced refetches for an unknown key id (rotation, abuse guard)."""
+    oidc_jwks_timeout_s: float = 5.0
+    """Deadline of one JWKS fetch."""
     carriers_file: Path | None = None
     scoring_policy: Path | None = None
     """A region's scoring policy (``policy.toml`` with the same keys); ``None``: the paper's."""
@@ -146,6 +162,14 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "jwt_secret": str,
     "jwt_issuer": str,
     "token_ttl_s": _as_int,
+    "oidc_jwks": str,
+    "oidc_issuer": str,
+    "oidc_audience": str,
+    "oidc_staff_claim": str,
+    "oidc_algorithms": str,
+    "oidc_jwks_cache_s": _as_float,
+    "oidc_jwks_cooldown_s": _as_float,
+    "oidc_jwks_timeout_s": _as_float,
     "carriers_file": _optional_path,
     "scoring_policy": _optional_path,
     "log_level": lambda v: str(v).upper(),
@@ -209,6 +233,40 @@ def _check(values: dict[str, Any]) -> list[str]:
     if carriers is not None and not carriers.is_file():
         problems.append(f"carriers_file {str(carriers)!r} does not exist")
     problems += _policy_problems(values["scoring_policy"])
+    problems += _oidc_problems(values)
+    return problems
+
+
+_OIDC_ALGORITHMS = frozenset({"RS256", "RS384", "RS512", "ES256", "ES384", "ES512", "PS256"})
+
+
+def _oidc_problems(values: Mapping[str, Any]) -> list[str]:
+    """The identity provider's settings hang together (only checked when ``oidc_jwks`` is set)."""
+    source = values["oidc_jwks"].strip()
+    if not source:
+        return []
+    problems = [
+        f"{name} must be set with oidc_jwks"
+        for name in ("oidc_issuer", "oidc_audience", "oidc_staff_claim")
+        if not values[name].strip()
+    ]
+    scheme = source.split("://", 1)[0].lower() if "://" in source else ""
+    if scheme == "http" and values["mode"] == "production":
+        problems.append("oidc_jwks must be an https:// URL in production (keys in clear text)")
+    elif scheme not in ("", "http", "https"):
+        problems.append(f"oidc_jwks must be an https:// URL or a file path, got {scheme}://")
+    elif not scheme and not Path(source).expanduser().is_file():
+        problems.append(f"oidc_jwks file {source!r} does not exist")
+    algorithms = {a.strip() for a in values["oidc_algorithms"].split(",") if a.strip()}
+    if not algorithms or not algorithms <= _OIDC_ALGORITHMS:
+        problems.append(f"oidc_algorithms must name some of {', '.join(sorted(_OIDC_ALGORITHMS))}")
+    for name, low, high in (
+        ("oidc_jwks_cache_s", 1.0, 86_400.0),
+        ("oidc_jwks_cooldown_s", 0.0, 3_600.0),
+        ("oidc_jwks_timeout_s", 0.1, 60.0),
+    ):
+        if not low <= values[name] <= high:
+            problems.append(f"{name} must be in [{low:g}, {high:g}], got {values[name]}")
     return problems
 
 

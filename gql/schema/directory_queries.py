@@ -97,8 +97,8 @@ async def _node(info: Info, type_name: str, pk: int) -> Node | None:
         proposal = info.context.territories.proposal(pk)
         return None if proposal is None else TerritoryProposalType.from_domain(proposal)
     if type_name == "Staff":
-        staff = info.context.directory.viewer()
-        return StaffType.from_domain(staff) if staff.id == pk else None
+        staff = info.context.organisation.staff_member(pk)
+        return None if staff is None else StaffType.from_domain(staff)
     return None
 
 

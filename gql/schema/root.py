@@ -12,12 +12,14 @@ from gql.schema.audit_queries import AuditQuery
 from gql.schema.directory_queries import DirectoryQuery
 from gql.schema.mutations.fields import (
     AuditMutations,
+    OrganisationMutations,
     PlanMutations,
     RetailerMutations,
     ScoreMutations,
     TerritoryMutations,
     VisitMutations,
 )
+from gql.schema.organisation_queries import OrganisationQuery
 from gql.schema.plan_queries import PlanQuery
 from gql.schema.score_queries import ScoreQuery
 from gql.schema.territory_queries import TerritoryQuery
@@ -26,7 +28,16 @@ from gql.schema.visit_queries import VisitQuery, VisitSubscription
 __all__ = ["Mutation", "Query", "Subscription"]
 
 Query = merge_types(
-    "Query", (DirectoryQuery, PlanQuery, VisitQuery, AuditQuery, ScoreQuery, TerritoryQuery)
+    "Query",
+    (
+        DirectoryQuery,
+        PlanQuery,
+        VisitQuery,
+        AuditQuery,
+        ScoreQuery,
+        TerritoryQuery,
+        OrganisationQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation",
@@ -37,6 +48,7 @@ Mutation = merge_types(
         AuditMutations,
         ScoreMutations,
         TerritoryMutations,
+        OrganisationMutations,
     ),
 )
 Subscription = merge_types("Subscription", (VisitSubscription,))

@@ -12,12 +12,21 @@ from gql.domain import Role, Staff
 from gql.services.errors import Forbidden, Unauthenticated
 
 __all__ = [
+    "ASSIGNMENT_EDITORS",
+    "REFERENCE_EDITORS",
     "Principal",
     "Scope",
     "require_role",
     "scope_of",
     "signed_in",
+    "staff_scope",
 ]
+
+
+REFERENCE_EDITORS = frozenset({Role.ADMIN})
+"""Who creates departments and people and changes who they are (names, employment)."""
+ASSIGNMENT_EDITORS = frozenset({Role.ADMIN, Role.MARKETING})
+"""Who assigns people: roles, departments, account managers and their phones."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +92,20 @@ def scope_of(principal: Principal) -> Scope:
     if role is Role.ACCOUNT_MANAGER:
         return Scope(manager_ids=frozenset({principal.staff_id}))
     return Scope()
+
+
+def staff_scope(principal: Principal) -> tuple[bool, int | None]:
+    """Which staff records a caller may read: ``(everything, department_id)``.
+
+    Marketing and administrators read everyone; heads and deputies their department; everyone
+    else only themselves (``(False, None)``).
+    """
+    scope = scope_of(principal)
+    if scope.everything:
+        return True, None
+    if principal.role in (Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD):
+        return False, principal.department_id
+    return False, None
 
 
 def signed_in(principal: Principal | None) -> Principal:

@@ -154,3 +154,30 @@ def test_serve_refuses_a_public_address_with_the_development_secret(
     """`serve --host 0.0.0.0` in development with the public secret: exit 1, nothing bound."""
     assert main(["serve", "--host", "0.0.0.0"]) == 1
     assert "binds only loopback" in capsys.readouterr().err
+
+
+def test_people_imports_through_the_cli(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`visitgis import departments|staff|managers`: a bad file exits 1 naming its line; a good
+    one imports and, again, changes nothing."""
+    assert main(["db", "upgrade"]) == 0
+    assert main(["demo", "seed", "--seed", "7", "--no-history"]) == 0
+    capsys.readouterr()
+    departments = tmp_path / "departments.csv"
+    departments.write_text(
+        "code,name,kind,parent_code\nXC,新城客服部,CUSTOMER_SERVICE,YXB\n", encoding="utf-8"
+    )
+    managers = tmp_path / "managers.csv"
+    managers.write_text(
+        "staff_no,name,department_code,joined_on,msisdn,carrier,start_lat,start_lon,start_label\n"
+        "XM01,冯经理,XC,2022-01-01,13912345601,MOBILE,28.0,120.7,新城办公室\n",
+        encoding="utf-8",
+    )
+    assert main(["import", "managers", str(managers)]) == 1
+    assert f"{managers}:2: department_code:" in capsys.readouterr().err
+    assert main(["import", "departments", str(departments)]) == 0
+    assert main(["import", "managers", str(managers)]) == 0
+    assert "1 inserted" in capsys.readouterr().out
+    assert main(["import", "managers", str(managers)]) == 0
+    assert "0 inserted, 0 updated, 1 unchanged" in capsys.readouterr().out

@@ -15,6 +15,11 @@ from gql.schema.mutations.audit_findings_record import (
 from gql.schema.mutations.audit_plan_adjust import AuditPlanAdjustPayload, audit_plan_adjust
 from gql.schema.mutations.audit_plan_create import AuditPlanCreatePayload, audit_plan_create
 from gql.schema.mutations.audit_record_submit import AuditRecordSubmitPayload, audit_record_submit
+from gql.schema.mutations.department_create import (
+    DepartmentPayload,
+    department_create,
+    department_update,
+)
 from gql.schema.mutations.evaluation_amend import EvaluationAmendPayload, evaluation_amend
 from gql.schema.mutations.evaluation_close import (
     EvaluationClosePayload,
@@ -27,6 +32,13 @@ from gql.schema.mutations.evaluation_review_record import (
     evaluation_review_record,
 )
 from gql.schema.mutations.goal_set import GoalPayload, goal_set, goal_track
+from gql.schema.mutations.manager_save import (
+    MANAGER_ALIASES,
+    ManagerPayload,
+    manager_carrier_change,
+    manager_create,
+    manager_start_move,
+)
 from gql.schema.mutations.retailer_create import RetailerCreatePayload, retailer_create
 from gql.schema.mutations.retailer_update import RetailerUpdatePayload, retailer_update
 from gql.schema.mutations.sales_target_set import SalesTargetSetPayload, sales_target_set
@@ -40,6 +52,7 @@ from gql.schema.mutations.score_event_decide import (
     score_event_retract,
 )
 from gql.schema.mutations.score_event_record import ScoreEventRecordPayload, score_event_record
+from gql.schema.mutations.staff_save import StaffPayload, staff_create, staff_update
 from gql.schema.mutations.territory_proposal_apply import (
     TerritoryProposalApplyPayload,
     territory_proposal_apply,
@@ -54,11 +67,18 @@ from gql.schema.mutations.territory_proposal_discard import (
 )
 from gql.schema.mutations.visit_end import VisitEndPayload, visit_end
 from gql.schema.mutations.visit_plan_create import VisitPlanCreatePayload, visit_plan_create
+from gql.schema.mutations.visit_plan_publish import (
+    VisitPlanPublishPayload,
+    VisitPlanStopSkipPayload,
+    visit_plan_publish,
+    visit_plan_stop_skip,
+)
 from gql.schema.mutations.visit_start import VisitStartPayload, visit_start
 from gql.schema.mutations.visits_sync import SYNC_ALIASES, VisitsSyncPayload, visits_sync
 
 __all__ = [
     "AuditMutations",
+    "OrganisationMutations",
     "PlanMutations",
     "RetailerMutations",
     "ScoreMutations",
@@ -89,6 +109,17 @@ class PlanMutations:
         visit_plan_create,
         "Route a manager's day (opening hours, service times) and store it as draft.",
         aliases={"plan_date": ("date",), "start_time_s": ("start_time",)},
+    )
+    visit_plan_publish: VisitPlanPublishPayload = payload_mutation(
+        visit_plan_publish,
+        "Publish a draft to the manager's handheld; on a day with a published plan this is a "
+        "re-plan: a new version, with the reason, and the old plan SUPERSEDED.",
+        aliases={"plan_id": ("id",)},
+    )
+    visit_plan_stop_skip: VisitPlanStopSkipPayload = payload_mutation(
+        visit_plan_stop_skip,
+        "Record that a stop of the published plan will not be visited, and why.",
+        aliases={"stop_id": ("plan_stop_id",)},
     )
 
 
@@ -204,4 +235,46 @@ class TerritoryMutations:
         territory_proposal_discard,
         "Discard a proposal (kept on record).",
         aliases={"proposal_id": ("id",)},
+    )
+
+
+@strawberry.type
+class OrganisationMutations:
+    """Departments, staff and account managers; every change is logged (`orgChanges`)."""
+
+    department_create: DepartmentPayload = payload_mutation(
+        department_create, "Add a department below another (administrators)."
+    )
+    department_update: DepartmentPayload = payload_mutation(
+        department_update,
+        "Rename or move a department (administrators).",
+        aliases={"department_id": ("id",)},
+    )
+    staff_create: StaffPayload = payload_mutation(
+        staff_create,
+        "Add a staff member other than an account manager (administrators); at most one "
+        "active head and one deputy per department.",
+    )
+    staff_update: StaffPayload = payload_mutation(
+        staff_update,
+        "Transfer or re-role a staff member (administrators, marketing); rename, deactivate or "
+        "reactivate (administrators). Deactivated people keep their history.",
+        aliases={"staff_id": ("id",)},
+    )
+    manager_create: ManagerPayload = payload_mutation(
+        manager_create,
+        "Add an account manager with work phone and start point (administrators, marketing).",
+        aliases=MANAGER_ALIASES,
+    )
+    manager_carrier_change: ManagerPayload = payload_mutation(
+        manager_carrier_change,
+        "Port a manager's number to another carrier (or give a new number); the next "
+        "check-in asks the new carrier (administrators, marketing).",
+        aliases={"manager_id": ("id",)},
+    )
+    manager_start_move: ManagerPayload = payload_mutation(
+        manager_start_move,
+        "Move a manager's start point (office or home; any datum, stored as WGS-84); the next "
+        "plan starts there (administrators, marketing).",
+        aliases={"manager_id": ("id",), **MANAGER_ALIASES},
     )

@@ -42,6 +42,11 @@ class OfflineVisitInput:
     start_fix: DeviceFixInput | None = strawberry.field(default=None, description="Start fix.")
     ended_at: dt.datetime | None = strawberry.field(default=None, description="Device end time.")
     end_fix: DeviceFixInput | None = strawberry.field(default=None, description="End fix.")
+    plan_stop_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="The stop of the published plan this visit fulfils (PlanStop ID); without "
+        "it, a visit to a stop's retailer that day settles the stop anyway.",
+    )
 
 
 @strawberry.input(description=f"A batch of offline visits (at most {MAX_SYNC_BATCH}).")
@@ -86,6 +91,9 @@ async def visits_sync(
                 idempotency_key=v.idempotency_key,
                 device_fix=device_fix(v.start_fix),
                 device_time=v.started_at,
+                plan_stop_id=None
+                if v.plan_stop_id is None
+                else pk_of(v.plan_stop_id, "PlanStop", ("items", n, "plan_stop_id")),
             ),
             ended_at=v.ended_at,
             end_fix=device_fix(v.end_fix),

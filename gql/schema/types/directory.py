@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from gql.context import Context
-from gql.domain import AccountManager, Department, OpeningWindow, Retailer, Staff, hh_mm
+from gql.domain import (
+    AccountManager,
+    Department,
+    OpeningWindow,
+    Retailer,
+    Role,
+    Staff,
+    hh_mm,
+)
 from gql.schema.paging import page_request
 from gql.schema.relay import Connection, Node, encode_global_id, to_connection
 from gql.schema.types.enums import (
@@ -72,9 +80,44 @@ class DepartmentType(Node):
     """A department: marketing, customer service or an audit team."""
 
     pk: strawberry.Private[int]
+    parent_pk: strawberry.Private[int | None]
     code: str = strawberry.field(description="Short code.")
     name: str = strawberry.field(description="Name.")
     kind: DepartmentKindEnum = strawberry.field(description="What the department does.")
+
+    @strawberry.field(description="The department above this one; null for the company.")
+    async def parent(self, info: Info) -> DepartmentType | None:
+        """Batched through the request's department loader."""
+        if self.parent_pk is None:
+            return None
+        department = await info.context.loaders.departments.load(self.parent_pk)
+        return None if department is None else DepartmentType.from_domain(department)
+
+    @strawberry.field(description="The active head (负责人), if any.")
+    def head(self, info: Info) -> StaffType | None:
+        """Who leads a department is no secret to anyone signed in."""
+        staff = info.context.organisation.holder(self.pk, Role.DEPARTMENT_HEAD)
+        return None if staff is None else StaffType.from_domain(staff)
+
+    @strawberry.field(description="The active deputy head, if any.")
+    def deputy(self, info: Info) -> StaffType | None:
+        """Who deputises is no secret to anyone signed in."""
+        staff = info.context.organisation.holder(self.pk, Role.DEPUTY_HEAD)
+        return None if staff is None else StaffType.from_domain(staff)
+
+    @strawberry.field(
+        description="The department's people you may see (everyone for marketing, admins and "
+        "the department's heads; otherwise its heads and yourself), by staff number."
+    )
+    def people(
+        self,
+        info: Info,
+        role: Annotated[RoleEnum | None, strawberry.argument(description="Only this role.")] = None,
+    ) -> list[StaffType]:
+        """One query per department shown (a company has a handful)."""
+        return [
+            StaffType.from_domain(s) for s in info.context.organisation.people_of(self.pk, role)
+        ]
 
     @classmethod
     def from_domain(cls, department: Department) -> DepartmentType:
@@ -82,6 +125,7 @@ class DepartmentType(Node):
         return cls(
             id=strawberry.ID(encode_global_id("Department", department.id)),
             pk=department.id,
+            parent_pk=department.parent_id,
             code=department.code,
             name=department.name,
             kind=department.kind,
@@ -97,6 +141,16 @@ class StaffType(Node):
     staff_no: str = strawberry.field(description="Staff number.")
     name: str = strawberry.field(description="Name.")
     role: RoleEnum = strawberry.field(description="Role.")
+    active: bool = strawberry.field(
+        description="Still employed; inactive people keep their history but cannot sign in."
+    )
+    joined_on: date = strawberry.field(description="First day of employment.")
+
+    @strawberry.field(description="The staff member's department.")
+    async def department(self, info: Info) -> DepartmentType | None:
+        """Batched through the request's department loader."""
+        department = await info.context.loaders.departments.load(self.department_pk)
+        return None if department is None else DepartmentType.from_domain(department)
 
     @classmethod
     def from_domain(cls, staff: Staff) -> StaffType:
@@ -108,6 +162,8 @@ class StaffType(Node):
             staff_no=staff.staff_no,
             name=staff.name,
             role=staff.role,
+            active=staff.active,
+            joined_on=staff.joined_on,
         )
 
 

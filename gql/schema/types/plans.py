@@ -22,6 +22,7 @@ from gql.schema.types.geojson import (
     route_collection,
 )
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg
+from gql.schema.types.plan_lifecycle import PlanLifecycleType, StopProgressType
 
 __all__ = ["PlanStatusEnum", "PlanStopType", "VisitPlanType"]
 
@@ -117,6 +118,23 @@ class VisitPlanType(Node):
     )
     created_at: dt.datetime = strawberry.field(description="When it was computed.")
     stops: list[PlanStopType] = strawberry.field(description="Stops in visiting order.")
+
+    @strawberry.field(
+        description="Publication (version, re-plan reason) and each stop's state: planned, "
+        "visited (with visit and verdict), skipped (with reason) or not visited."
+    )
+    def lifecycle(self, info: Info) -> PlanLifecycleType:
+        """Derived from the stops' visits and skips each time it is asked."""
+        found = info.context.plan_lifecycle.lifecycle(self.pk)
+        return PlanLifecycleType(
+            progress=found.progress,
+            version=None if found.publication is None else found.publication.version,
+            replan_reason=None
+            if found.publication is None or not found.publication.reason
+            else found.publication.reason,
+            published_at=None if found.publication is None else found.publication.published_at,
+            stops=[StopProgressType.from_domain(s) for s in found.stops],
+        )
 
     @strawberry.field(description="The plan's manager.")
     async def manager(self, info: Info) -> ManagerType | None:

@@ -63,6 +63,7 @@ __all__ = [
     "import_retailers",
     "import_sales",
     "import_targets",
+    "read_csv",
 ]
 
 MAX_ROWS = 200_000
@@ -348,6 +349,16 @@ def _write(action: Callable[[], UpsertCounts]) -> UpsertCounts:
         raise ImportRejected(
             [RowError(0, "file", f"the database refused the rows: {reason}")]
         ) from exc
+
+
+def read_csv(
+    path: Path, required: tuple[str, ...], optional: tuple[str, ...]
+) -> list[tuple[int, dict[str, str]]]:
+    """The data rows of a CSV file with their line numbers, header checked (UTF-8 or GB18030).
+
+    Raises :class:`ImportRejected` for an unreadable, empty or malformed file or header.
+    """
+    return _read(path, required, optional)
 
 
 def _read(

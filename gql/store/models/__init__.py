@@ -16,7 +16,9 @@ from gql.store.models.evaluations import (
     ReviewRow,
     ScoreEventRow,
 )
+from gql.store.models.org_changes import OrgChangeRow
 from gql.store.models.organisation import AccountManagerRow, DepartmentRow, StaffRow
+from gql.store.models.plan_lifecycle import PlanPublicationRow, PlanStopSkipRow
 from gql.store.models.plans import PlanStopRow, VisitPlanRow
 from gql.store.models.retailers import OpeningWindowRow, RetailerRow
 from gql.store.models.sales import MonthlyTargetRow, SalesOrderRow
@@ -40,7 +42,10 @@ __all__ = [
     "GoalRow",
     "MonthlyTargetRow",
     "OpeningWindowRow",
+    "OrgChangeRow",
+    "PlanPublicationRow",
     "PlanStopRow",
+    "PlanStopSkipRow",
     "PositionFixRow",
     "ProposalAssignmentRow",
     "ReopeningRow",

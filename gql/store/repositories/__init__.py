@@ -11,6 +11,13 @@ from gql.store.repositories.audits import AuditRepository
 from gql.store.repositories.departments import DepartmentRepository
 from gql.store.repositories.evaluations import EvaluationRepository
 from gql.store.repositories.managers import ManagerRepository
+from gql.store.repositories.org_changes import OrgChange, OrgChangeRepository
+from gql.store.repositories.plan_lifecycle import (
+    PlanLifecycleRepository,
+    Publication,
+    Skip,
+    StopVisit,
+)
 from gql.store.repositories.retailers import (
     BoundingBox,
     RetailerFilter,
@@ -31,11 +38,17 @@ __all__ = [
     "EvaluationRepository",
     "InvalidPageRequest",
     "ManagerRepository",
+    "OrgChange",
+    "OrgChangeRepository",
     "Page",
+    "PlanLifecycleRepository",
+    "Publication",
     "RetailerFilter",
     "RetailerRepository",
     "SalesRepository",
+    "Skip",
     "StaffRepository",
     "StaleRetailer",
+    "StopVisit",
     "UpsertCounts",
 ]

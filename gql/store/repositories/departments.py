@@ -52,6 +52,18 @@ class DepartmentRepository:
         self._session.flush()
         return _to_domain(row)
 
+    def update(self, department_id: int, *, name: str | None, parent_id: int | None) -> Department:
+        """Rename and/or move a department (``None`` keeps a field) and return it."""
+        row = self._session.get(DepartmentRow, department_id)
+        if row is None:
+            raise LookupError(f"department {department_id} does not exist")
+        if name is not None:
+            row.name = name
+        if parent_id is not None:
+            row.parent_id = parent_id
+        self._session.flush()
+        return _to_domain(row)
+
 
 def _to_domain(row: DepartmentRow) -> Department:
     return Department(

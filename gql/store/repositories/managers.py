@@ -133,6 +133,32 @@ class ManagerRepository:
             raise LookupError(f"staff member {staff_id} does not exist")
         return found
 
+    def holder_of_msisdn(self, msisdn: str) -> int | None:
+        """The staff id of the manager whose work phone is ``msisdn``, if any."""
+        return self._session.scalar(
+            sa.select(AccountManagerRow.staff_id).where(AccountManagerRow.msisdn == msisdn)
+        )
+
+    def change_phone(self, staff_id: int, *, carrier: Carrier, msisdn: str) -> AccountManager:
+        """Set a manager's carrier and number (a port); the next check-in asks the new carrier."""
+        row = self._session.get(AccountManagerRow, staff_id)
+        if row is None:
+            raise LookupError(f"manager {staff_id} does not exist")
+        row.carrier = carrier
+        row.msisdn = msisdn
+        self._session.flush()
+        found = self.get_many([staff_id])[0]
+        assert found is not None
+        return found
+
+    def move_start(self, staff_id: int, *, lat: float, lon: float, label: str) -> None:
+        """Set where a manager's routes start (WGS-84)."""
+        row = self._session.get(AccountManagerRow, staff_id)
+        if row is None:
+            raise LookupError(f"manager {staff_id} does not exist")
+        row.start_lat, row.start_lon, row.start_label = lat, lon, label
+        self._session.flush()
+
     def _run(
         self, statement: sa.Select[StaffRow, AccountManagerRow]
     ) -> builtins.list[AccountManager]:

@@ -58,11 +58,26 @@ class StaffRepository:
         return [_to_domain(row) for row in self._session.scalars(statement)]
 
     def page(
-        self, *, first: int = 50, after: int | None = None, role: Role | None = None
+        self,
+        *,
+        first: int = 50,
+        after: int | None = None,
+        role: Role | None = None,
+        department_id: int | None = None,
+        ids: frozenset[int] | None = None,
     ) -> Page[Staff]:
-        """Return staff with id greater than ``after``, ascending, optionally of one role."""
+        """Return staff with id greater than ``after``, ascending, optionally filtered.
+
+        ``ids`` limits the page to those staff (a caller's scope); ``None`` means no limit.
+        """
         check_page(first, after)
-        conditions = [] if role is None else [StaffRow.role == role]
+        conditions: builtins.list[sa.ColumnElement[bool]] = []
+        if role is not None:
+            conditions.append(StaffRow.role == role)
+        if department_id is not None:
+            conditions.append(StaffRow.department_id == department_id)
+        if ids is not None:
+            conditions.append(StaffRow.id.in_(sorted(ids)))
         total = self._session.scalar(
             sa.select(sa.func.count()).select_from(StaffRow).where(*conditions)
         )
@@ -102,6 +117,41 @@ class StaffRepository:
         self._session.add(row)
         self._session.flush()
         return _to_domain(row)
+
+    def update(
+        self,
+        staff_id: int,
+        *,
+        name: str | None = None,
+        role: Role | None = None,
+        department_id: int | None = None,
+        active: bool | None = None,
+    ) -> Staff:
+        """Change the given fields of a staff member (``None`` keeps a field) and return them."""
+        row = self._session.get(StaffRow, staff_id)
+        if row is None:
+            raise LookupError(f"staff member {staff_id} does not exist")
+        if name is not None:
+            row.name = name
+        if role is not None:
+            row.role = role
+        if department_id is not None:
+            row.department_id = department_id
+        if active is not None:
+            row.active = active
+        self._session.flush()
+        return _to_domain(row)
+
+    def active_holder(self, department_id: int, role: Role) -> Staff | None:
+        """The active staff member holding ``role`` (head or deputy) in a department, if any."""
+        row = self._session.scalar(
+            sa.select(StaffRow).where(
+                StaffRow.department_id == department_id,
+                StaffRow.role == role,
+                StaffRow.active.is_(True),
+            )
+        )
+        return None if row is None else _to_domain(row)
 
 
 def _to_domain(row: StaffRow) -> Staff:

@@ -137,6 +137,166 @@ def _departments(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _staff(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        "query($d: ID) { staff(role: ACCOUNT_MANAGER, departmentId: $d, first: 100) "
+        "{ nodes { id } } }",
+        {"d": t.department_id},
+        lambda d: {"id": t.staff_id} in d["staff"]["nodes"],
+    )
+
+
+def _org_changes(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(api, who, "{ orgChanges(first: 5) { totalCount } }", None, lambda d: True)
+
+
+def _audit_team_id(api: Api, t: Targets) -> str:
+    departments = api.data("{ departments { id kind } }", as_=t.who["admin"])["departments"]
+    return next(d["id"] for d in departments if d["kind"] == "AUDIT_TEAM")
+
+
+def _department_create(api: Api, t: Targets, who: str | None) -> str:
+    parent = _audit_team_id(api, t)
+    return run_payload(
+        api,
+        who,
+        "mutation($i: DepartmentCreateInput!) { departmentCreate(input: $i) "
+        "{ department { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "code": f"Q{uuid.uuid4().hex[:8]}",
+                "name": "稽查二组",
+                "kind": "AUDIT_TEAM",
+                "parentId": parent,
+            }
+        },
+        "departmentCreate",
+    )
+
+
+def _department_update(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: DepartmentUpdateInput!) { departmentUpdate(input: $i) "
+        "{ department { id } userErrors { field message code } } }",
+        {"i": {"id": t.department_id, "name": "授权矩阵部"}},
+        "departmentUpdate",
+    )
+
+
+def _staff_create(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: StaffCreateInput!) { staffCreate(input: $i) "
+        "{ staff { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "staffNo": f"Z{uuid.uuid4().hex[:8]}",
+                "name": "新稽查员",
+                "role": "AUDITOR",
+                "departmentId": _audit_team_id(api, t),
+                "joinedOn": "2026-12-01",
+            }
+        },
+        "staffCreate",
+    )
+
+
+def _staff_update(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: StaffUpdateInput!) { staffUpdate(input: $i) "
+        "{ staff { id } userErrors { field message code } } }",
+        {"i": {"id": t.staff_id, "departmentId": t.department_id, "reason": "matrix"}},
+        "staffUpdate",
+    )
+
+
+def _manager_create(api: Api, t: Targets, who: str | None) -> str:
+    lat, lon = t.retailer_position
+    return run_payload(
+        api,
+        who,
+        "mutation($i: ManagerCreateInput!) { managerCreate(input: $i) "
+        "{ manager { id } userErrors { field message code } } }",
+        {
+            "i": {
+                "staffNo": f"M{uuid.uuid4().hex[:8]}",
+                "name": "新经理",
+                "departmentId": t.department_id,
+                "joinedOn": "2026-12-01",
+                "msisdn": f"139{uuid.uuid4().int % 10**8:08d}",
+                "carrier": "MOBILE",
+                "start": {"lat": lat, "lon": lon, "label": "办公室"},
+            }
+        },
+        "managerCreate",
+    )
+
+
+def _manager_carrier_change(api: Api, t: Targets, who: str | None) -> str:
+    current = api.data(
+        "query($id: ID!) { manager(id: $id) { carrier } }",
+        {"id": t.manager_id},
+        as_=t.who["admin"],
+    )["manager"]["carrier"]
+    return run_payload(
+        api,
+        who,
+        "mutation($i: ManagerCarrierChangeInput!) { managerCarrierChange(input: $i) "
+        "{ manager { id } userErrors { field message code } } }",
+        {"i": {"id": t.manager_id, "carrier": "MOBILE" if current == "TELECOM" else "TELECOM"}},
+        "managerCarrierChange",
+    )
+
+
+def _visit_plan_publish(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: VisitPlanPublishInput!) { visitPlanPublish(input: $i) "
+        "{ plan { id } userErrors { field message code } } }",
+        {"i": {"id": t.plan_id}},
+        "visitPlanPublish",
+    )
+
+
+def _visit_plan_stop_skip(api: Api, t: Targets, who: str | None) -> str:
+    published = api.data(
+        "mutation($i: VisitPlanPublishInput!) { visitPlanPublish(input: $i) "
+        "{ plan { stops { planStopId } } userErrors { message } } }",
+        {"i": {"id": t.plan_id}},
+        as_=t.who["marketing"],
+    )["visitPlanPublish"]
+    assert published["userErrors"] == [], published
+    stop = published["plan"]["stops"][-1]["planStopId"]
+    return run_payload(
+        api,
+        who,
+        "mutation($i: VisitPlanStopSkipInput!) { visitPlanStopSkip(input: $i) "
+        "{ stop { state } userErrors { field message code } } }",
+        {"i": {"planStopId": stop, "reason": "授权矩阵"}},
+        "visitPlanStopSkip",
+    )
+
+
+def _manager_start_move(api: Api, t: Targets, who: str | None) -> str:
+    lat, lon = t.retailer_position
+    return run_payload(
+        api,
+        who,
+        "mutation($i: ManagerStartMoveInput!) { managerStartMove(input: $i) "
+        "{ manager { id } userErrors { field message code } } }",
+        {"i": {"id": t.manager_id, "start": {"lat": lat, "lon": lon, "label": "授权矩阵"}}},
+        "managerStartMove",
+    )
+
+
 def _visit_plan(api: Api, t: Targets, who: str | None) -> str:
     return run_query(
         api,
@@ -468,7 +628,11 @@ MATRIX: dict[str, list[Case]] = {
         Case("node(Retailer)", _node("retailer_ids"), _SCOPED_READ),
         Case("node(Manager)", _node("manager_id"), _SCOPED_READ),
         Case("node(Department)", _node("department_id"), expect(*CALLERS[:-1])),
-        Case("node(Staff)", _node("staff_id"), expect("manager")),
+        Case(
+            "node(Staff)",
+            _node("staff_id"),
+            expect("manager", "head", "deputy", "marketing", "admin"),  # as `staff` lists them
+        ),
         Case("node(VisitPlan)", _node("plan_id"), _SCOPED_READ),
         Case(
             "node(TerritoryProposal)",
@@ -488,6 +652,29 @@ MATRIX: dict[str, list[Case]] = {
     "departments": [Case("departments", _departments, expect(*CALLERS[:-1]))],
     "visitPlan": [Case("visitPlan", _visit_plan, _SCOPED_READ)],
     "visits": [Case("visits", _visits, expect("manager", "head", "deputy", "marketing"))],
+    "staff": [Case("staff", _staff, expect("manager", "head", "deputy", "marketing", "admin"))],
+    "orgChanges": [Case("orgChanges", _org_changes, expect("marketing", "admin"))],
+    "departmentCreate": [Case("departmentCreate", _department_create, expect("admin"))],
+    "departmentUpdate": [Case("departmentUpdate", _department_update, expect("admin"))],
+    "staffCreate": [Case("staffCreate", _staff_create, expect("admin"))],
+    "staffUpdate": [Case("staffUpdate", _staff_update, expect("marketing", "admin"))],
+    "managerCreate": [Case("managerCreate", _manager_create, expect("marketing", "admin"))],
+    "managerCarrierChange": [
+        Case("managerCarrierChange", _manager_carrier_change, expect("marketing", "admin"))
+    ],
+    "visitPlanPublish": [
+        Case(
+            "visitPlanPublish",
+            _visit_plan_publish,
+            expect("manager", "head", "deputy", "marketing"),
+        )
+    ],
+    "visitPlanStopSkip": [
+        Case("visitPlanStopSkip", _visit_plan_stop_skip, expect("manager", "head", "deputy"))
+    ],
+    "managerStartMove": [
+        Case("managerStartMove", _manager_start_move, expect("marketing", "admin"))
+    ],
     "retailerCreate": [Case("retailerCreate", _retailer_create, expect("marketing", "admin"))],
     "retailerUpdate": [Case("retailerUpdate", _retailer_update, expect("marketing", "admin"))],
     "visitPlanCreate": [
