@@ -207,9 +207,13 @@ def test_an_expensive_query_runs_in_the_heavy_lane_with_the_same_answer(
     lane: str,
     executor: type[Executor],
 ) -> None:
-    """At or above ``heavy_query_cost`` a query runs in a worker process (or thread); its
-    answer, errors and cost are the same as on the main loop."""
-    query = "{ retailers(first: 5) { nodes { id name manager { name } } } nope: node(id: \"!\") { id } }"
+    """At or above ``heavy_query_cost`` a query runs in a worker process (or thread).
+
+    Its answer, errors and cost are the same as on the main loop.
+    """
+    query = (
+        '{ retailers(first: 5) { nodes { id name manager { name } } } nope: node(id: "!") { id } }'
+    )
     headers = _bearer(people.marketing)
     expected = client.post("/graphql", json={"query": query}, headers=headers).json()
     assert expected["errors"][0]["path"] == ["nope"]  # errors, with paths, cross the lane too
