@@ -156,6 +156,8 @@ class Context:
         finally:
             self._session.close()
             self._session = None
+            for name in _SESSION_BOUND:  # services and loaders hold the closed session
+                self.__dict__.pop(name, None)
         outbox, self._outbox = self._outbox, []
         if commit:
             for event in outbox:  # only what was committed reaches the dashboards
@@ -273,6 +275,15 @@ class Context:
     def loaders(self) -> Loaders:
         """The operation's DataLoaders (scoped like the services behind them)."""
         return Loaders.for_directory(self.directory)
+
+
+_SESSION_BOUND = tuple(
+    name
+    for name, value in vars(Context).items()
+    if isinstance(value, cached_property) and name not in ("principal", "live")
+)
+"""Cached services made with the unit of work's session: dropped when it ends, so a later use
+(a subscription reading each event's objects) opens, and ends, a unit of its own."""
 
 
 def _bearer(headers: Any) -> str | None:

@@ -13,6 +13,7 @@ from gql.domain import Verdict
 from gql.schema.inputs import pk_list, pk_of
 from gql.schema.paging import page_request
 from gql.schema.relay import Connection, encode_global_id, to_connection
+from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import described_enum
 from gql.schema.types.visits import VerdictEnum, VisitType
 from gql.services.visits.events import VisitEventKind
@@ -52,6 +53,17 @@ class VisitFilter:
     started_before: dt.datetime | None = strawberry.field(
         default=None, description="Started before this instant."
     )
+    day_from: dt.date | None = strawberry.field(
+        default=None,
+        description="Happened on or after this business day: the company's calendar day in its "
+        "time zone (UTC+8), not a UTC date; by the device's start time, so an offline visit "
+        "synced later counts on the day it was made.",
+    )
+    day_to: dt.date | None = strawberry.field(
+        default=None,
+        description="Happened on or before this business day (inclusive; company time zone, "
+        "UTC+8). `dayFrom` = `dayTo` lists one day's visits.",
+    )
 
     def to_domain(self) -> VisitQueryCommand:
         """Validate IDs into a service query."""
@@ -65,6 +77,8 @@ class VisitFilter:
             verdicts=frozenset(self.verdicts or ()),
             started_from=self.started_from,
             started_before=self.started_before,
+            day_from=self.day_from,
+            day_to=self.day_to,
         )
 
 
@@ -92,15 +106,35 @@ class VisitQuery:
 class VisitEventType:
     """A live visit event."""
 
+    visit_pk: strawberry.Private[int]
+    manager_pk: strawberry.Private[int]
+    retailer_pk: strawberry.Private[int]
     kind: VisitEventKindEnum = strawberry.field(description="What happened.")
-    visit_id: strawberry.ID = strawberry.field(description="The visit.")
-    manager_id: strawberry.ID = strawberry.field(description="The manager.")
-    retailer_id: strawberry.ID = strawberry.field(description="The retailer.")
+    visit_id: strawberry.ID = strawberry.field(description="The visit's global ID.")
+    manager_id: strawberry.ID = strawberry.field(description="The manager's global ID.")
+    retailer_id: strawberry.ID = strawberry.field(description="The retailer's global ID.")
     verdict: VerdictEnum = strawberry.field(description="The verdict at that moment.")
     occurred_at: dt.datetime = strawberry.field(description="Server time of the event.")
     dropped_before: int = strawberry.field(
         description="Events this subscriber missed just before this one (slow consumer)."
     )
+
+    @strawberry.field(description="The visit itself, so a live board needs no second query.")
+    def visit(self, info: Info) -> VisitType | None:
+        """Read when the event is sent (null if it is no longer in your scope)."""
+        found = info.context.visits.by_ids([self.visit_pk])[0]
+        return None if found is None else VisitType.from_domain(found)
+
+    @strawberry.field(description="The manager who made the visit.")
+    async def manager(self, info: Info) -> ManagerType | None:
+        """Through the subscriber's manager loader (its scope)."""
+        return ManagerType.maybe(await info.context.loaders.managers.load(self.manager_pk))
+
+    @strawberry.field(description="The retailer visited.")
+    async def retailer(self, info: Info) -> RetailerType | None:
+        """Through the subscriber's retailer loader (its scope)."""
+        found = await info.context.loaders.retailers.load(self.retailer_pk)
+        return None if found is None else RetailerType.from_domain(found)
 
 
 @strawberry.type
@@ -129,7 +163,12 @@ class VisitSubscription:
         # PostgreSQL, locks that block DDL) for the life of the subscription.
         info.context.end_unit_of_work(commit=False)
         async for event in stream:
+            # the objects of the previous event were read in a unit of work of their own
+            info.context.end_unit_of_work(commit=False)
             yield VisitEventType(
+                visit_pk=event.visit_id,
+                manager_pk=event.manager_id,
+                retailer_pk=event.retailer_id,
                 kind=event.kind,
                 visit_id=strawberry.ID(encode_global_id("Visit", event.visit_id)),
                 manager_id=strawberry.ID(encode_global_id("Manager", event.manager_id)),

@@ -152,6 +152,14 @@ class StaffType(Node):
         department = await info.context.loaders.departments.load(self.department_pk)
         return None if department is None else DepartmentType.from_domain(department)
 
+    @strawberry.field(
+        description="The same person as an account manager (`Manager` has their carrier, "
+        "start point and retailers); null for other roles or outside your scope."
+    )
+    async def manager(self, info: Info) -> ManagerType | None:
+        """One person, two views: the manager row shares the staff row's key."""
+        return ManagerType.maybe(await info.context.loaders.managers.load(self.pk))
+
     @classmethod
     def from_domain(cls, staff: Staff) -> StaffType:
         """Map a domain staff member."""
@@ -193,6 +201,15 @@ class ManagerType(Node):
         """Batched through the request's department loader."""
         department = await info.context.loaders.departments.load(self.department_pk)
         return None if department is None else DepartmentType.from_domain(department)
+
+    @strawberry.field(
+        description="The same person as a staff member (role, staff record); null outside "
+        "your staff scope."
+    )
+    def staff(self, info: Info) -> StaffType | None:
+        """One person, two views: the staff row shares the manager row's key."""
+        found = info.context.organisation.staff_member(self.pk)
+        return None if found is None else StaffType.from_domain(found)
 
     @strawberry.field(description="The retailers assigned to this manager, in ID order.")
     def retailers(

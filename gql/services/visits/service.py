@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import geo
@@ -23,6 +23,7 @@ from gql.domain import (
     Visit,
 )
 from gql.services.access import Principal, Scope, scope_of, signed_in
+from gql.services.calendar import local_midnight
 from gql.services.errors import FieldPath, Forbidden, InvalidInput, NotFound, Problem, Problems
 from gql.services.visits.carrier_lookup import CarrierLookup, NoCarrier
 from gql.services.visits.device_fixes import DeviceFix, event_time, to_geo_fix, verdict_json
@@ -125,6 +126,17 @@ class VisitQuery:
     verdicts: frozenset[Verdict] = frozenset()
     started_from: datetime | None = None
     started_before: datetime | None = None
+    day_from: date | None = None
+    """First company calendar day (its time zone, not UTC) on which the visit happened (the
+    device's start time, so an offline visit counts on its own day)."""
+    day_to: date | None = None
+    """Last company calendar day, inclusive."""
+
+    def happened_bounds(self) -> tuple[datetime | None, datetime | None]:
+        """``[from, before)`` instants of the days given."""
+        low = None if self.day_from is None else local_midnight(self.day_from)
+        high = None if self.day_to is None else local_midnight(self.day_to + timedelta(days=1))
+        return low, high
 
 
 def _verdict(kind: geo.VerdictKind) -> Verdict:
@@ -471,6 +483,11 @@ class VisitService:
                 )
             else:
                 department_ids = sorted(scope.department_ids)
+        first_day, last_day = query.day_from, query.day_to
+        if first_day is not None and last_day is not None and first_day > last_day:
+            raise InvalidInput(
+                "the first day must not be after the last day", field=("filter", "day_from")
+            )
         if (
             query.started_from is not None
             and query.started_before is not None
@@ -479,6 +496,7 @@ class VisitService:
             raise InvalidInput(
                 "the start of the period must be before its end", field=("filter", "started_from")
             )
+        happened_from, happened_before = query.happened_bounds()
         return self._visits.page(
             VisitFilter(
                 manager_ids=None if manager_ids is None else sorted(manager_ids),
@@ -487,6 +505,8 @@ class VisitService:
                 verdicts=sorted(query.verdicts),
                 started_from=query.started_from,
                 started_before=query.started_before,
+                happened_from=happened_from,
+                happened_before=happened_before,
             ),
             first=page.first,
             after=page.after,

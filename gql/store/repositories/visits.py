@@ -87,6 +87,9 @@ class VisitFilter:
     verdicts: Sequence[Verdict] = ()
     started_from: datetime | None = None
     started_before: datetime | None = None
+    happened_from: datetime | None = None
+    """When the visit happened: the device's start time, else the server's (offline visits)."""
+    happened_before: datetime | None = None
 
 
 class VisitRepository:
@@ -290,6 +293,11 @@ class VisitRepository:
             conditions.append(VisitRow.started_at >= where.started_from)
         if where.started_before is not None:
             conditions.append(VisitRow.started_at < where.started_before)
+        happened = sa.func.coalesce(VisitRow.device_started_at, VisitRow.started_at)
+        if where.happened_from is not None:
+            conditions.append(happened >= where.happened_from)
+        if where.happened_before is not None:
+            conditions.append(happened < where.happened_before)
         total = self._session.scalar(
             sa.select(sa.func.count()).select_from(VisitRow).where(*conditions)
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -349,3 +349,52 @@ def test_a_visit_is_tied_to_its_plan_stop_and_foreign_stops_are_refused(
     )["visitStart"]
     assert not_a_stop["visit"] is None
     assert not_a_stop["userErrors"][0]["field"] == ["input", "planStopId"]
+
+
+VISITS_ON_DAYS = """query($f: VisitFilter) { visits(filter: $f, first: 100) { nodes { id } } }"""
+
+
+def test_the_day_filter_uses_the_company_calendar_day_not_the_utc_date(
+    api: Api, people: DemoPeople
+) -> None:
+    """23:59 and 00:01 company time (UTC+8) fall on two days, though both are one UTC date.
+
+    Both visits are synced now (offline): the day is the one they were made on.
+    """
+    china = timezone(timedelta(hours=8))
+    day = datetime.now(china).date() - timedelta(days=2)
+    late = datetime.combine(day, time(23, 59), china)
+    early_next = late + timedelta(minutes=2)
+    assert late.astimezone(UTC).date() == early_next.astimezone(UTC).date()
+    shops = _retailers(api, people.manager)[20:22]
+    batch = [
+        {
+            "retailerId": shop["id"],
+            "idempotencyKey": _key(),
+            "startedAt": at.isoformat(),
+            "startFix": _fix(shop["position"]["lat"], shop["position"]["lon"], at=at),
+        }
+        for shop, at in zip(shops, (late, early_next), strict=True)
+    ]
+    synced = api.data(SYNC, {"i": {"visits": batch}}, as_=people.manager)["visitsSync"]
+    late_id, early_id = (r["visit"]["id"] for r in synced["results"])
+
+    def listed(first: date, last: date) -> set[str]:
+        f = {"dayFrom": first.isoformat(), "dayTo": last.isoformat()}
+        nodes = api.data(VISITS_ON_DAYS, {"f": f}, as_=people.manager)["visits"]["nodes"]
+        return {n["id"] for n in nodes}
+
+    on_day, next_day = listed(day, day), listed(day + timedelta(days=1), day + timedelta(days=1))
+    assert late_id in on_day
+    assert early_id not in on_day
+    assert early_id in next_day
+    assert late_id not in next_day
+    assert {late_id, early_id} <= listed(day, day + timedelta(days=1))
+    backwards = api.execute(
+        VISITS_ON_DAYS,
+        {"f": {"dayFrom": (day + timedelta(days=1)).isoformat(), "dayTo": day.isoformat()}},
+        as_=people.manager,
+    )
+    assert backwards.errors is not None
+    assert backwards.errors[0].extensions == {"code": "INVALID", **backwards.errors[0].extensions}
+    assert "first day must not be after the last day" in backwards.errors[0].message
