@@ -38,7 +38,8 @@ PASSWORD = "live-server-carrier-pw"
 READY_TIMEOUT_S = 600.0  # a fresh checkout compiles the numba kernels before /readyz says ready
 RECEIVE_TIMEOUT_S = 30.0
 MULTIPART = 'multipart/mixed;subscriptionSpec="1.0", application/json'
-EVENTS = "subscription Live($d: ID) { visitEvents(departmentId: $d) { kind visitId verdict } }"
+EVENTS = """subscription Live($d: ID) { visitEvents(departmentId: $d) {
+  kind visitId verdict visit { id verdict endedAt } manager { id name } retailer { id name } } }"""
 SHOPS = "{ viewer { manager { retailers(first: 2) { nodes { id position { lat lon } } } } } }"
 START = """mutation($i: VisitStartInput!) { visitStart(input: $i) {
   userErrors { message code } visit { id verdict } } }"""
@@ -260,6 +261,12 @@ def test_a_head_receives_started_and_ended_over_websocket(live: Live) -> None:
     visit_id, events = asyncio.run(scenario())
     assert [e["kind"] for e in events] == ["STARTED", "ENDED"]
     assert {e["visitId"] for e in events} == {visit_id}
+    # the objects come with the event: no second query for the board
+    assert {e["visit"]["id"] for e in events} == {visit_id}
+    assert events[1]["visit"]["endedAt"] is not None
+    assert {e["manager"]["id"] for e in events} == {events[0]["manager"]["id"]}
+    assert events[0]["manager"]["name"]
+    assert events[0]["retailer"]["name"]
 
 
 @pytest.mark.parametrize(
@@ -330,6 +337,12 @@ def test_a_head_receives_events_over_multipart_http(live: Live) -> None:
     visit_id, events = asyncio.run(scenario())
     assert [e["kind"] for e in events] == ["STARTED", "ENDED"]
     assert {e["visitId"] for e in events} == {visit_id}
+    # the objects come with the event: no second query for the board
+    assert {e["visit"]["id"] for e in events} == {visit_id}
+    assert events[1]["visit"]["endedAt"] is not None
+    assert {e["manager"]["id"] for e in events} == {events[0]["manager"]["id"]}
+    assert events[0]["manager"]["name"]
+    assert events[0]["retailer"]["name"]
 
 
 def test_a_subscription_posted_as_plain_json_is_a_clear_graphql_error(live: Live) -> None:

@@ -417,3 +417,25 @@ def test_a_start_point_moves_from_bd09_and_bad_input_changes_nothing(
     (change,) = entry["changes"]
     assert change["old"].endswith(manager["startLabel"])
     assert change["new"].endswith("新家")
+
+
+PERSON = """query($role: Role) { staff(role: $role, first: 100) { nodes {
+  id staffNo role manager { id staffNo staff { id staffNo } } } } }"""
+
+
+def test_a_person_is_one_staff_member_and_at_most_one_manager(api: Api, people: DemoPeople) -> None:
+    """Staff.manager and Manager.staff link the two views of one person both ways."""
+    nodes = api.data(PERSON, as_=people.marketing)["staff"]["nodes"]
+    managers = [n for n in nodes if n["role"] == "ACCOUNT_MANAGER"]
+    others = [n for n in nodes if n["role"] != "ACCOUNT_MANAGER"]
+    assert managers
+    assert others
+    for person in managers:
+        assert person["manager"]["staffNo"] == person["staffNo"]
+        assert person["manager"]["staff"] == {"id": person["id"], "staffNo": person["staffNo"]}
+    assert all(person["manager"] is None for person in others)
+    # a manager sees their own link, and nobody else's staff record through it
+    own = api.data("{ viewer { manager { staffNo staff { staffNo } } } }", as_=people.manager)[
+        "viewer"
+    ]["manager"]
+    assert own["staff"] == {"staffNo": own["staffNo"]}
