@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 
     from gql.settings import Settings
 
-__all__ = ["build_state", "create_app", "warm_kernels"]
+__all__ = ["build_state", "create_app", "lane_state", "warm_kernels"]
 
 log = logging.getLogger("visitgis.app")
 
@@ -82,6 +82,15 @@ def warm_kernels() -> float:
 def build_state(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> AppState:
     """The process state with the schema the settings ask for (this is the composition root)."""
     return AppState.build(settings, engine, sessions, build_schema(settings))
+
+
+def lane_state(settings: Settings) -> AppState:
+    """A heavy-lane worker process's own state: its engine, schema and warm kernels."""
+    engine = create_engine_for(settings.effective_database_url)
+    state = build_state(settings, engine, session_factory(engine))
+    if settings.warm_kernels:
+        warm_kernels()
+    return state
 
 
 _HTTP_OPERATIONS = {
@@ -114,7 +123,7 @@ class VisitGraphQL(GraphQL[Any, None]):
         self.heavy = WorkerPool(
             settings.heavy_query_workers,
             settings.heavy_query_queue,
-            functools.partial(process_executor, settings) if processes else None,
+            functools.partial(process_executor, settings, lane_state) if processes else None,
         )
         self._lane_processes = processes
         self._in_lane: set[int] = set()

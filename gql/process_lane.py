@@ -29,6 +29,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from gql.context import AppState
     from gql.settings import Settings
 
@@ -76,17 +78,20 @@ def _error(formatted: dict[str, Any]) -> GraphQLError:
     return error
 
 
-def process_executor(settings: Settings) -> concurrent.futures.Executor:
+def process_executor(
+    settings: Settings, make_state: Callable[[Settings], AppState]
+) -> concurrent.futures.Executor:
     """``heavy_query_workers`` processes, started now.
 
-    ``spawn``: nothing inherited from this process's threads or sockets by a fork; each opens
-    its database and builds its schema once, as it starts.
+    ``spawn``: nothing inherited from this process's threads or sockets by a fork; each makes
+    its own state (database, schema, warm kernels) once, as it starts, with ``make_state`` (a
+    module-level function, so it travels to the new interpreter by name).
     """
     executor = concurrent.futures.ProcessPoolExecutor(
         settings.heavy_query_workers,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_start_worker,
-        initargs=(settings,),
+        initargs=(settings, make_state),
     )
     for _ in range(settings.heavy_query_workers):  # start them now, not on the first query
         executor.submit(int)
@@ -101,19 +106,13 @@ _STATE: AppState | None = None
 """The worker process's own state (engine, schema), made once by :func:`_start_worker`."""
 
 
-def _start_worker(settings: Settings) -> None:
-    """In the worker: open the database and build the schema once, compile nothing twice."""
+def _start_worker(settings: Settings, make_state: Callable[[Settings], AppState]) -> None:
+    """In the worker: its state once; it ends with its parent and yields the CPU to it."""
     global _STATE
-    from gql.app import build_state, warm_kernels
-    from gql.store.db import create_engine_for, session_factory
-
     threading.Thread(target=_exit_with_parent, name="visitgis-parent-watch", daemon=True).start()
     with contextlib.suppress(OSError):  # where priorities exist: cheap requests' CPU comes first
         os.nice(LANE_NICENESS)
-    engine = create_engine_for(settings.effective_database_url)
-    _STATE = build_state(settings, engine, session_factory(engine))
-    if settings.warm_kernels:
-        warm_kernels()
+    _STATE = make_state(settings)
 
 
 def _exit_with_parent() -> None:
