@@ -56,6 +56,8 @@ class Settings:
     jwt_issuer: str = "visitgis"
     token_ttl_s: int = 12 * 3600
     carriers_file: Path | None = None
+    console_dir: Path | None = None
+    """A folder of static files served at ``/console`` (``contrib/console``); ``None``: off."""
     scoring_policy: Path | None = None
     """A region's scoring policy (``policy.toml`` with the same keys); ``None``: the paper's."""
     log_level: str = "INFO"
@@ -144,6 +146,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "jwt_issuer": str,
     "token_ttl_s": _as_int,
     "carriers_file": _optional_path,
+    "console_dir": _optional_path,
     "scoring_policy": _optional_path,
     "log_level": lambda v: str(v).upper(),
     "log_format": str,
@@ -197,6 +200,9 @@ def _check(values: dict[str, Any]) -> list[str]:
         problem = bind_problem(values["host"], values["jwt_secret"], values["mode"])
         if problem:
             problems.append(problem)
+    console = values["console_dir"]
+    if console is not None and not (console / "index.html").is_file():
+        problems.append(f"console_dir {str(console)!r} has no index.html")
     carriers = values["carriers_file"]
     if carriers is not None and not carriers.is_file():
         problems.append(f"carriers_file {str(carriers)!r} does not exist")
