@@ -43,6 +43,7 @@ const DAY = `query Day($crs: CoordinateSystem!) { viewer { manager {
 } } }`;
 
 async function dayView() {
+  performance.mark("visitgis-day-start");
   const data = await gql(DAY, { crs });
   const manager = data.viewer.manager;
   layer.clearLayers();
@@ -60,6 +61,7 @@ async function dayView() {
   heading.textContent = `${t("retailers")}: ${manager.retailers.totalCount}`;
   panel.append(heading, list);
   if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20] });
+  performance.measure("visitgis-day-render", "visitgis-day-start");
   document.body.dataset.rendered = "day";
 }
 
