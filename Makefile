@@ -18,7 +18,7 @@ run: export VISITGIS_MOCK_TELECOM_PORT := $(VISITGIS_MOCK_TELECOM_PORT)
 run: export VISITGIS_MOCK_MOBILE_PORT := $(VISITGIS_MOCK_MOBILE_PORT)
 run: export VISITGIS_CARRIER_PASSWORD ?= CHANGE-ME
 
-.PHONY: setup lock run serve test lint typecheck format schema schema-check bench clean
+.PHONY: setup lock run serve browser test lint typecheck format schema schema-check bench clean
 
 # Installs come from constraints.txt (exact versions, made by `make lock`), so a fresh clone
 # gets the versions CI tested.
@@ -45,6 +45,9 @@ run: setup
 
 serve: setup
 	$(BIN)/visitgis serve --host $(HOST) --port $(PORT)
+
+browser:  ## the OS's Chromium for the console's browser tests (tests/contrib/console)
+	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -23,6 +23,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.exceptions import MissingQueryError
@@ -518,6 +519,9 @@ def create_app(settings: Settings) -> Starlette:
     ]
     if not settings.is_production:  # GraphiQL's vendored assets, like GraphiQL, in development
         routes.append(Mount(graphiql.STATIC_URL, graphiql.static_files(), name="static"))
+    if settings.console_dir is not None:  # a folder named by settings: the core imports no contrib
+        console = StaticFiles(directory=settings.console_dir, html=True)
+        routes.append(Mount("/console", console, name="console"))
     return Starlette(routes=routes, lifespan=lifespan)
 
 

@@ -72,6 +72,8 @@ class Settings:
     oidc_jwks_timeout_s: float = 5.0
     """Deadline of one JWKS fetch."""
     carriers_file: Path | None = None
+    console_dir: Path | None = None
+    """A folder of static files served at ``/console`` (``contrib/console``); ``None``: off."""
     scoring_policy: Path | None = None
     """A region's scoring policy (``policy.toml`` with the same keys); ``None``: the paper's."""
     log_level: str = "INFO"
@@ -171,6 +173,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "oidc_jwks_cooldown_s": _as_float,
     "oidc_jwks_timeout_s": _as_float,
     "carriers_file": _optional_path,
+    "console_dir": _optional_path,
     "scoring_policy": _optional_path,
     "log_level": lambda v: str(v).upper(),
     "log_format": str,
@@ -229,6 +232,9 @@ def _check(values: dict[str, Any]) -> list[str]:
         problem = bind_problem(values["host"], values["jwt_secret"], values["mode"])
         if problem:
             problems.append(problem)
+    console = values["console_dir"]
+    if console is not None and not (console / "index.html").is_file():
+        problems.append(f"console_dir {str(console)!r} has no index.html")
     carriers = values["carriers_file"]
     if carriers is not None and not carriers.is_file():
         problems.append(f"carriers_file {str(carriers)!r} does not exist")

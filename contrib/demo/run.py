@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         )
         env["VISITGIS_CARRIERS_FILE"] = str(region)
     env.setdefault("VISITGIS_CARRIER_PASSWORD", "CHANGE-ME")
+    env.setdefault("VISITGIS_CONSOLE_DIR", str(Path(__file__).resolve().parent.parent / "console"))
     telecom, mobile = (f"http://{MOCK_HOST}:{p}" for p in (args.telecom_port, args.mobile_port))
     print(f"carriers file: {env['VISITGIS_CARRIERS_FILE']}", flush=True)
 
@@ -216,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
                 f"\nready.\nWalk a manager's day (plan, then check in and out through the mock "
                 f"carriers):\n  {walk}\n"
                 f"GraphiQL: {base}/graphql   (set the Authorization header in GraphiQL's "
-                "headers tab)",
+                "headers tab)\n"
+                f"Console: {base}/console/   (paste a token above to sign in)",
                 flush=True,
             )
         return server.wait()
