@@ -9,18 +9,14 @@ client speaks real graphql-transport-ws (``websockets``) and real multipart HTTP
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dt
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -30,12 +26,10 @@ import websockets
 
 from gql.schema.relay import encode_global_id
 from tests.gql.http_app import active_staff
+from tests.gql.live_process import BIN, REPO, cli, free_port, stop, wait_until_up
 
-REPO = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
 TEMPLATE = REPO / "contrib" / "mock_carriers" / "demo_region.toml"
 PASSWORD = "live-server-carrier-pw"
-READY_TIMEOUT_S = 600.0  # a fresh checkout compiles the numba kernels before /readyz says ready
 RECEIVE_TIMEOUT_S = 30.0
 MULTIPART = 'multipart/mixed;subscriptionSpec="1.0", application/json'
 EVENTS = """subscription Live($d: ID) { visitEvents(departmentId: $d) {
@@ -63,48 +57,11 @@ class Live:
         return self.url.replace("http://", "ws://") + "/graphql"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [str(BIN / "visitgis"), *args], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
-def _wait_until_up(url: str, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Poll ``url`` (bounded) until it answers 200; fail at once if the process died."""
-    deadline = time.monotonic() + READY_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"{url}: the process exited ({process.returncode}):\n{log.read_text()}")
-        with contextlib.suppress(httpx.HTTPError):
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        time.sleep(0.1)
-    pytest.fail(f"{url} not ready within {READY_TIMEOUT_S:g} s:\n{log.read_text()[-4000:]}")
-
-
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     """Database by the CLI, the mock carriers and ``visitgis serve``; every process stopped."""
     tmp = tmp_path_factory.mktemp("live-server")
-    telecom_port, mobile_port, port = _free_port(), _free_port(), _free_port()
+    telecom_port, mobile_port, port = free_port(), free_port(), free_port()
     carriers = tmp / "carriers.toml"
     carriers.write_text(
         TEMPLATE.read_text(encoding="utf-8")
@@ -120,8 +77,8 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         "VISITGIS_CARRIER_PASSWORD": PASSWORD,
         "VISITGIS_MODE": "development",
     }
-    _cli(env, "db", "upgrade")
-    _cli(env, "demo", "seed", "--seed", "7", "--no-history")
+    cli(env, "db", "upgrade")
+    cli(env, "demo", "seed", "--seed", "7", "--no-history")
     engine = sa.create_engine(database_url)
     try:
         rows = active_staff(engine)
@@ -136,7 +93,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     )
 
     def token(staff_no: str) -> str:
-        return _cli(env, "token", staff_no).strip().splitlines()[-1]
+        return cli(env, "token", staff_no).strip().splitlines()[-1]
 
     processes: list[subprocess.Popen[bytes]] = []
     try:
@@ -156,10 +113,10 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
             )  # fmt: skip
         processes.append(server)
         mock_urls = (f"http://127.0.0.1:{telecom_port}", f"http://127.0.0.1:{mobile_port}")
-        _wait_until_up(f"{mock_urls[0]}/saye/services/Location?wsdl", mocks, mocks_log)
-        _wait_until_up(f"{mock_urls[1]}/websrvzjdw/service.asmx?wsdl", mocks, mocks_log)
+        wait_until_up(f"{mock_urls[0]}/saye/services/Location?wsdl", mocks, mocks_log)
+        wait_until_up(f"{mock_urls[1]}/websrvzjdw/service.asmx?wsdl", mocks, mocks_log)
         url = f"http://127.0.0.1:{port}"
-        _wait_until_up(f"{url}/readyz", server, server_log)
+        wait_until_up(f"{url}/readyz", server, server_log)
         yield Live(
             url=url,
             manager=token(manager.staff_no),
@@ -170,7 +127,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
         )
     finally:
         for process in reversed(processes):
-            _stop(process)
+            stop(process)
 
 
 def _bearer(token: str) -> dict[str, str]:

@@ -10,9 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,25 +21,10 @@ import sqlalchemy as sa
 
 from gql.process_lane import LANE_NICENESS
 from tests.gql.http_app import active_staff
+from tests.gql.live_process import BIN, cli, free_port, wait_until_up
 
-BIN = Path(sys.executable).parent
-READY_TIMEOUT_S = 600.0  # a fresh checkout compiles the numba kernels before /readyz says ready
 GONE_TIMEOUT_S = 30.0
 QUERY = "{ retailers(first: 5) { nodes { id name manager { name } } } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _cli(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run(
-        [str(BIN / "visitgis"), *args], env=env, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
 
 
 @pytest.fixture(scope="module")
@@ -55,19 +38,20 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], str]
         "VISITGIS_MODE": "development",
         "VISITGIS_HEAVY_QUERY_COST": "1",  # every query is expensive: all go to the lane
     }
-    _cli(env, "db", "upgrade")
-    _cli(env, "demo", "seed", "--seed", "7", "--no-history")
+    cli(env, "db", "upgrade")
+    cli(env, "demo", "seed", "--seed", "7", "--no-history")
     engine = sa.create_engine(database_url)
     try:
         marketing = next(r for r in active_staff(engine) if r.role == "MARKETING")
     finally:
         engine.dispose()
-    return env, _cli(env, "token", marketing.staff_no).strip().splitlines()[-1]
+    return env, cli(env, "token", marketing.staff_no).strip().splitlines()[-1]
 
 
 @contextlib.contextmanager
 def _server(env: dict[str, str], log: Path) -> Iterator[tuple[subprocess.Popen[bytes], str]]:
-    port = _free_port()
+    """``visitgis serve`` on a free port until ready; killed at the end if still running."""
+    port = free_port()
     with log.open("wb") as out:
         process = subprocess.Popen(
             [str(BIN / "visitgis"), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -75,14 +59,7 @@ def _server(env: dict[str, str], log: Path) -> Iterator[tuple[subprocess.Popen[b
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"the server did not become ready:\n{log.read_text()[-4000:]}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{url}/readyz", timeout=2).status_code == 200:
-                    break
-            time.sleep(0.1)
+        wait_until_up(f"{url}/readyz", process, log)
         yield process, url
     finally:
         if process.poll() is None:

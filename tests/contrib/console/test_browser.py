@@ -16,7 +16,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.gql.http_app import active_staff
-from tests.gql.test_live_server import BIN, REPO, _cli, _free_port, _stop, _wait_until_up
+from tests.gql.live_process import BIN, REPO, cli, free_port, stop, wait_until_up
 
 CHROMIUM = next(
     (p for p in (os.environ.get("VISITGIS_CHROMIUM"), shutil.which("chromium")) if p), None
@@ -39,15 +39,15 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         "VISITGIS_MODE": "development",
         "VISITGIS_CONSOLE_DIR": str(REPO / "contrib" / "console"),
     }
-    _cli(env, "db", "upgrade")
-    _cli(env, "demo", "seed", "--seed", "7", "--no-history")
+    cli(env, "db", "upgrade")
+    cli(env, "demo", "seed", "--seed", "7", "--no-history")
     engine = sa.create_engine(database_url)
     try:
         manager = next(r for r in active_staff(engine) if r.role == "ACCOUNT_MANAGER")
     finally:
         engine.dispose()
-    token = _cli(env, "token", manager.staff_no).strip().splitlines()[-1]
-    port = _free_port()
+    token = cli(env, "token", manager.staff_no).strip().splitlines()[-1]
+    port = free_port()
     log = tmp / "server.log"
     with log.open("wb") as out:
         server = subprocess.Popen(
@@ -56,10 +56,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
         )  # fmt: skip
     try:
         url = f"http://127.0.0.1:{port}"
-        _wait_until_up(f"{url}/readyz", server, log)
+        wait_until_up(f"{url}/readyz", server, log)
         yield url, token
     finally:
-        _stop(server)
+        stop(server)
 
 
 def test_day_view_draws_every_retailer_offline(served: tuple[str, str]) -> None:
