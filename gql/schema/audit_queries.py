@@ -36,13 +36,25 @@ class AuditQuery:
     def audit_plans(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="`endCursor` of the previous page.")
         ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 1..100 items (before `before`)."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
+        ] = None,
     ) -> Connection[AuditPlanType]:
         """Plan list."""
-        page = info.context.audits.plans(page_request(first, after))
+        page = info.context.audits.plans(page_request(first, after, last, before))
         return to_connection(page, AuditPlanType.from_domain)
 
     @strawberry.field(

@@ -154,14 +154,26 @@ class DirectoryQuery:
         filter: Annotated[
             RetailerFilter | None, strawberry.argument(description="Filters; all must hold.")
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 1..100 items (before `before`)."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
         ] = None,
     ) -> Connection[RetailerType]:
         """Retailer search."""
         query = (filter or RetailerFilter()).to_domain()
-        page = info.context.directory.retailers(query, page_request(first, after))
+        page = info.context.directory.retailers(query, page_request(first, after, last, before))
         return retailer_connection(page, info)
 
     @strawberry.field(description="One account manager; null if missing or outside your scope.")
@@ -181,14 +193,26 @@ class DirectoryQuery:
         department_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only this department.")
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 1..100 items (before `before`)."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
         ] = None,
     ) -> Connection[ManagerType]:
         """Manager list."""
         department = None if department_id is None else pk_of(department_id, "Department")
-        page = info.context.directory.managers(department, page_request(first, after))
+        page = info.context.directory.managers(department, page_request(first, after, last, before))
         return to_connection(page, ManagerType.from_domain)
 
     @strawberry.field(description="Every department of the company.")

@@ -36,9 +36,21 @@ class OrganisationQuery:
         department_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only this department.")
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 1..100 items (before `before`)."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
         ] = None,
     ) -> Connection[StaffType]:
         """Staff list."""
@@ -46,7 +58,7 @@ class OrganisationQuery:
             None if department_id is None else pk_of(department_id, "Department", "departmentId")
         )
         page = info.context.organisation.staff(
-            role=role, department_id=department, page=page_request(first, after)
+            role=role, department_id=department, page=page_request(first, after, last, before)
         )
         return to_connection(page, StaffType.from_domain)
 
@@ -61,9 +73,21 @@ class OrganisationQuery:
             strawberry.ID | None,
             strawberry.argument(description="Only changes of this Department, Staff or Manager."),
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 1..100 items (before `before`)."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
         ] = None,
     ) -> Connection[OrgChangeType]:
         """Change log."""
@@ -75,6 +99,6 @@ class OrganisationQuery:
                 raise InvalidInput("give a Department, Staff or Manager ID", field=("subjectId",))
             subject = _SUBJECTS[type_name]
         page = info.context.organisation.changes(
-            subject=subject, subject_id=pk, page=page_request(first, after)
+            subject=subject, subject_id=pk, page=page_request(first, after, last, before)
         )
         return to_connection(page, OrgChangeType.from_domain)

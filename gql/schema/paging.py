@@ -1,4 +1,4 @@
-"""Connection arguments (`first`, `after`) into a service page request."""
+"""Connection arguments (`first`/`after` or `last`/`before`) into a service page request."""
 
 from __future__ import annotations
 
@@ -9,11 +9,30 @@ from gql.services.paging import PageRequest
 __all__ = ["page_request"]
 
 
-def page_request(first: int | None, after: str | None) -> PageRequest:
-    """Validate connection arguments; a bad value is a client error naming the argument."""
+def page_request(
+    first: int | None, after: str | None, last: int | None = None, before: str | None = None
+) -> PageRequest:
+    """Validate connection arguments; a bad value is a client error naming the argument.
+
+    Forward (``first``/``after``) or backward (``last``/``before``), never a mix of the two.
+    """
+    backward = last is not None or before is not None
+    if backward and (first is not None or after is not None):
+        mixed = "first" if first is not None else "after"
+        raise InvalidInput(
+            "page forward with first/after or backward with last/before, not both",
+            field=(mixed,),
+        )
+    name = "before" if backward else "after"
     try:
-        return PageRequest(first=page_size(first), after=decode_cursor(after))
+        cursor = decode_cursor(before if backward else after)
     except InvalidGlobalId as exc:
-        raise InvalidInput(str(exc), field=("after",)) from exc
+        raise InvalidInput(str(exc), field=(name,)) from exc
+    name = "last" if backward else "first"
+    try:
+        size = page_size(last if backward else first)
     except ValueError as exc:
-        raise InvalidInput(str(exc), field=("first",)) from exc
+        raise InvalidInput(str(exc).replace("first", name, 1), field=(name,)) from exc
+    if backward:
+        return PageRequest(first=size, last=size, before=cursor)
+    return PageRequest(first=size, after=cursor)

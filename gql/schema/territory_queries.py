@@ -94,14 +94,26 @@ class TerritoryQuery:
         status: Annotated[
             ProposalStatusEnum | None, strawberry.argument(description="Only this status.")
         ] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 1..100 items (before `before`)."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
         ] = None,
     ) -> Connection[TerritoryProposalType]:
         """Proposal list."""
         page = info.context.territories.proposals(
-            page_request(first, after),
+            page_request(first, after, last, before),
             department_id=_department(department_id),
             kinds=() if kind is None else (kind,),
             statuses=() if status is None else (status,),

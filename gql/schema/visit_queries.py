@@ -91,14 +91,26 @@ class VisitQuery:
         self,
         info: Info,
         filter: Annotated[VisitFilter | None, strawberry.argument(description="Filters.")] = None,
-        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 1..100 items (before `before`)."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
         ] = None,
     ) -> Connection[VisitType]:
         """Visit list (by manager, retailer, verdict, time)."""
         query = (filter or VisitFilter()).to_domain()
-        page = info.context.visits.visits(query, page_request(first, after))
+        page = info.context.visits.visits(query, page_request(first, after, last, before))
         return to_connection(page, VisitType.from_domain)
 
 

@@ -215,14 +215,26 @@ class ManagerType(Node):
     def retailers(
         self,
         info: Info,
-        first: Annotated[int | None, strawberry.argument(description="Page size 1..100.")] = 20,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
+        ] = None,
         after: Annotated[
             str | None, strawberry.argument(description="`endCursor` of the previous page.")
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 1..100 items (before `before`)."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
         ] = None,
     ) -> Connection[RetailerType]:
         """One scoped retailer query per manager shown."""
         query = RetailerQuery(manager_ids=frozenset({self.pk}))
-        page = info.context.directory.retailers(query, page_request(first, after))
+        page = info.context.directory.retailers(query, page_request(first, after, last, before))
         return retailer_connection(page, info)
 
     @classmethod

@@ -160,7 +160,7 @@ class AuditService:
         if principal.role not in _AUDITORS:
             return empty_page(page)  # type: ignore[return-value]
         auditor = None if principal.role is Role.MARKETING else principal.staff_id
-        return self._audits.plan_page(auditor_id=auditor, first=page.first, after=page.after)
+        return self._audits.plan_page(auditor_id=auditor, **page.keys)
 
     def records(self, plan_id: int) -> list[AuditRecordInfo]:
         """The records of a plan the caller may see."""

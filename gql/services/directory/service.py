@@ -21,6 +21,7 @@ from gql.services.paging import Page, PageRequest, empty_page
 from gql.store.repositories import (
     AuditRepository,
     DepartmentRepository,
+    Keyset,
     ManagerRepository,
     RetailerFilter,
     RetailerRepository,
@@ -198,26 +199,25 @@ class DirectoryService:
         """Managers, optionally of one department, in staff-id order."""
         scope = self._scope()
         if scope.everything:
-            return self._managers.page(
-                first=page.first, after=page.after, department_id=department_id
-            )
+            return self._managers.page(**page.keys, department_id=department_id)
         if len(scope.department_ids) == 1 and not scope.manager_ids:
             (own,) = scope.department_ids
             if department_id in (None, own):
-                return self._managers.page(first=page.first, after=page.after, department_id=own)
+                return self._managers.page(**page.keys, department_id=own)
             return empty_page(page)  # type: ignore[return-value]
         # an account manager: only themselves
         mine = [
             m
             for m in self.managers_by_ids(sorted(scope.manager_ids))
-            if m is not None
-            and (department_id is None or m.department_id == department_id)
-            and (page.after is None or m.staff_id > page.after)
+            if m is not None and (department_id is None or m.department_id == department_id)
         ]
+        keys = Keyset.of(page.first, page.after, page.last, page.before)
+        taken = [m for m in mine if keys.takes(m.staff_id)]
+        found, has_next, has_previous = keys.cut(taken[::-1] if keys.backward else taken)
         return Page(
-            items=[(m.staff_id, m) for m in mine[: page.first]],
-            has_next=len(mine) > page.first,
-            has_previous=page.after is not None,
+            items=[(m.staff_id, m) for m in found],
+            has_next=has_next,
+            has_previous=has_previous,
             total_count=len(mine),
         )
 
@@ -296,8 +296,7 @@ class DirectoryService:
                 text=query.search.strip() if query.search else None,
                 key_customer=query.key_customer,
             ),
-            first=page.first,
-            after=page.after,
+            **page.keys,
         )
 
     def _near_ids(self, near: NearQuery) -> frozenset[int]:

@@ -401,18 +401,13 @@ class OrganisationService:
         principal = signed_in(self._principal)
         everything, own_department = staff_scope(principal)
         if everything:
-            return self._staff.page(
-                first=page.first, after=page.after, role=role, department_id=department_id
-            )
+            return self._staff.page(**page.keys, role=role, department_id=department_id)
         if own_department is not None:
             if department_id not in (None, own_department):
                 return empty_page(page)  # type: ignore[return-value]
-            return self._staff.page(
-                first=page.first, after=page.after, role=role, department_id=own_department
-            )
+            return self._staff.page(**page.keys, role=role, department_id=own_department)
         return self._staff.page(
-            first=page.first,
-            after=page.after,
+            **page.keys,
             role=role,
             department_id=department_id,
             ids=frozenset({principal.staff_id}),
@@ -452,9 +447,7 @@ class OrganisationService:
     ) -> Page[OrgChange]:
         """The change log (administrators and marketing)."""
         self._editor(ASSIGNMENT_EDITORS, "read the organisation's change log")
-        return self._changes.page(
-            first=page.first, after=page.after, subject=subject, subject_id=subject_id
-        )
+        return self._changes.page(**page.keys, subject=subject, subject_id=subject_id)
 
 
 def _staff_detail(staff: Staff) -> dict[str, Any]:

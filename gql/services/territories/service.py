@@ -184,7 +184,7 @@ class TerritoryService:
             departments = frozenset({department_id})
         where = ProposalFilter(department_ids=departments, kinds=kinds, statuses=statuses)
         try:
-            return self._proposals.page(where, first=request.first, after=request.after)
+            return self._proposals.page(where, **request.keys)
         except ValueError as exc:
             raise InvalidInput(str(exc)) from exc
 

@@ -508,8 +508,7 @@ class VisitService:
                 happened_from=happened_from,
                 happened_before=happened_before,
             ),
-            first=page.first,
-            after=page.after,
+            **page.keys,
         )
 
     def _event(

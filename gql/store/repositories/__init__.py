@@ -4,7 +4,7 @@ They return domain dataclasses from :mod:`gql.domain`; ORM rows never leave
 :mod:`gql.store`. They flush but never commit: the request (or CLI command) boundary does.
 """
 
-from gql.store.repositories._paging import MAX_PAGE_SIZE, InvalidPageRequest, Page
+from gql.store.repositories._paging import MAX_PAGE_SIZE, InvalidPageRequest, Keyset, Page
 from gql.store.repositories.activity import ActivityRepository
 from gql.store.repositories.assignments import AssignmentRepository
 from gql.store.repositories.audits import AuditRepository
@@ -37,6 +37,7 @@ __all__ = [
     "DepartmentRepository",
     "EvaluationRepository",
     "InvalidPageRequest",
+    "Keyset",
     "ManagerRepository",
     "OrgChange",
     "OrgChangeRepository",

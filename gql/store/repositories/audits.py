@@ -18,7 +18,7 @@ from gql.domain.audits import (
     RetailerAnswer,
 )
 from gql.store.models import AuditEditRow, AuditPlanRetailerRow, AuditPlanRow, AuditRecordRow
-from gql.store.repositories._paging import Page, check_page
+from gql.store.repositories._paging import Keyset, Page
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Mapping, Sequence
@@ -266,9 +266,11 @@ class AuditRepository:
         auditor_id: int | None = None,
         first: int = 50,
         after: int | None = None,
+        last: int | None = None,
+        before: int | None = None,
     ) -> Page[AuditPlanInfo]:
         """Plans (all, or those assigned to one auditor), ascending by id."""
-        check_page(first, after)
+        keys = Keyset.of(first, after, last, before)
         rows = [
             (pid, auditors)
             for pid, auditors in self._session.execute(
@@ -276,13 +278,13 @@ class AuditRepository:
             )
             if auditor_id is None or auditor_id in (auditors or [])
         ]
-        ids = [pid for pid, _ in rows if after is None or pid > after]
-        chosen = ids[: first + 1]
-        plans = self.get_plans(chosen[:first])
+        ids = [pid for pid, _ in rows if keys.takes(pid)]
+        chosen, has_next, has_previous = keys.cut(ids[::-1] if keys.backward else ids)
+        plans = self.get_plans(chosen)
         return Page(
             items=[(p.id, p) for p in plans if p is not None],
-            has_next=len(chosen) > first,
-            has_previous=after is not None,
+            has_next=has_next,
+            has_previous=has_previous,
             total_count=len(rows),
         )
 

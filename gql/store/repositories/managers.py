@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from gql.domain import AccountManager, Carrier
 from gql.store.models import AccountManagerRow, StaffRow
-from gql.store.repositories._paging import Page, check_page
+from gql.store.repositories._paging import Keyset, Page
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -83,10 +83,16 @@ class ManagerRepository:
         return builtins.list(self._session.scalars(statement))
 
     def page(
-        self, *, first: int = 50, after: int | None = None, department_id: int | None = None
+        self,
+        *,
+        first: int = 50,
+        after: int | None = None,
+        last: int | None = None,
+        before: int | None = None,
+        department_id: int | None = None,
     ) -> Page[AccountManager]:
-        """Return managers with staff id greater than ``after``, ascending."""
-        check_page(first, after)
+        """Return managers with staff id greater than ``after``, ascending (or backward)."""
+        keys = Keyset.of(first, after, last, before)
         conditions: builtins.list[sa.ColumnElement[bool]] = []
         if department_id is not None:
             conditions.append(StaffRow.department_id == department_id)
@@ -96,13 +102,17 @@ class ManagerRepository:
             .join(AccountManagerRow, AccountManagerRow.staff_id == StaffRow.id)
             .where(*conditions)
         )
-        if after is not None:
-            conditions.append(StaffRow.id > after)
-        found = self._run(_SELECT.where(*conditions).order_by(StaffRow.id).limit(first + 1))
+        found, has_next, has_previous = keys.cut(
+            self._run(
+                _SELECT.where(*conditions, *keys.conditions(StaffRow.id))
+                .order_by(keys.order(StaffRow.id))
+                .limit(keys.size + 1)
+            )
+        )
         return Page(
-            items=[(m.staff_id, m) for m in found[:first]],
-            has_next=len(found) > first,
-            has_previous=after is not None,
+            items=[(m.staff_id, m) for m in found],
+            has_next=has_next,
+            has_previous=has_previous,
             total_count=total or 0,
         )
 

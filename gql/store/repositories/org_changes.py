@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 
 from gql.store.models import OrgChangeRow
-from gql.store.repositories._paging import Page, check_page
+from gql.store.repositories._paging import Keyset, Page
 
 if TYPE_CHECKING:
     from datetime import date, datetime
@@ -68,11 +68,13 @@ class OrgChangeRepository:
         *,
         first: int = 50,
         after: int | None = None,
+        last: int | None = None,
+        before: int | None = None,
         subject: str | None = None,
         subject_id: int | None = None,
     ) -> Page[OrgChange]:
         """Changes with id greater than ``after``, oldest first, optionally of one subject."""
-        check_page(first, after)
+        keys = Keyset.of(first, after, last, before)
         conditions: list[sa.ColumnElement[bool]] = []
         if subject is not None:
             conditions.append(OrgChangeRow.subject == subject)
@@ -81,20 +83,20 @@ class OrgChangeRepository:
         total = self._session.scalar(
             sa.select(sa.func.count()).select_from(OrgChangeRow).where(*conditions)
         )
-        if after is not None:
-            conditions.append(OrgChangeRow.id > after)
-        rows = list(
-            self._session.scalars(
-                sa.select(OrgChangeRow)
-                .where(*conditions)
-                .order_by(OrgChangeRow.id)
-                .limit(first + 1)
+        rows, has_next, has_previous = keys.cut(
+            list(
+                self._session.scalars(
+                    sa.select(OrgChangeRow)
+                    .where(*conditions, *keys.conditions(OrgChangeRow.id))
+                    .order_by(keys.order(OrgChangeRow.id))
+                    .limit(keys.size + 1)
+                )
             )
         )
         return Page(
-            items=[(row.id, _to_domain(row)) for row in rows[:first]],
-            has_next=len(rows) > first,
-            has_previous=after is not None,
+            items=[(row.id, _to_domain(row)) for row in rows],
+            has_next=has_next,
+            has_previous=has_previous,
             total_count=total or 0,
         )
 

@@ -20,7 +20,7 @@ from gql.domain import (
     canonical_windows,
 )
 from gql.store.models import Base
-from gql.store.repositories._paging import Page, check_page
+from gql.store.repositories._paging import Keyset, Page
 from gql.store.repositories.assignments import AssignmentRepository
 
 if TYPE_CHECKING:
@@ -173,7 +173,13 @@ class RetailerRepository:
         return ids, lats, lons
 
     def page(
-        self, where: RetailerFilter | None = None, *, first: int = 50, after: int | None = None
+        self,
+        where: RetailerFilter | None = None,
+        *,
+        first: int = 50,
+        after: int | None = None,
+        last: int | None = None,
+        before: int | None = None,
     ) -> Page[Retailer]:
         """Return the page of retailers matching ``where`` with id greater than ``after``.
 
@@ -181,30 +187,28 @@ class RetailerRepository:
         the filter's total as a scalar subquery, then the page's opening windows. Only a
         page past the end, which has no row to carry the total, counts separately.
         """
-        check_page(first, after)
+        keys = Keyset.of(first, after, last, before)
         conditions = _conditions(where or RetailerFilter())
         counted = sa.select(sa.func.count()).select_from(_RETAILERS).where(*conditions)
         page_conditions = builtins.list(conditions)
-        if after is not None:
-            page_conditions.append(_RETAILERS.c.id > after)
-        rows = self._session.execute(
+        page_conditions += keys.conditions(_RETAILERS.c.id)
+        read = self._session.execute(
             sa.select(_RETAILERS, counted.scalar_subquery().label("total_count"))
             .where(*page_conditions)
-            .order_by(_RETAILERS.c.id)
-            .limit(first + 1)
+            .order_by(keys.order(_RETAILERS.c.id))
+            .limit(keys.size + 1)
         ).all()
-        if rows:
-            total = rows[0].total_count
-        elif after is None:
+        if read:
+            total = read[0].total_count
+        elif after is None and before is None:
             total = 0  # nothing matches at all
         else:
             total = self._session.scalar(counted)
-        has_next = len(rows) > first
-        rows = rows[:first]
+        rows, has_next, has_previous = keys.cut(builtins.list(read))
         windows = self._windows_for([r.id for r in rows])
         items = [(r.id, _to_domain(r, windows.get(r.id, []))) for r in rows]
         return Page(
-            items=items, has_next=has_next, has_previous=after is not None, total_count=total or 0
+            items=items, has_next=has_next, has_previous=has_previous, total_count=total or 0
         )
 
     def ids_by_licence_no(self, licence_nos: Iterable[str]) -> dict[str, int]:

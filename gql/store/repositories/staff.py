@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from gql.domain import Role, Staff
 from gql.store.models import StaffRow
-from gql.store.repositories._paging import Page, check_page
+from gql.store.repositories._paging import Keyset, Page
 
 if TYPE_CHECKING:
     import builtins
@@ -62,6 +62,8 @@ class StaffRepository:
         *,
         first: int = 50,
         after: int | None = None,
+        last: int | None = None,
+        before: int | None = None,
         role: Role | None = None,
         department_id: int | None = None,
         ids: frozenset[int] | None = None,
@@ -69,8 +71,9 @@ class StaffRepository:
         """Return staff with id greater than ``after``, ascending, optionally filtered.
 
         ``ids`` limits the page to those staff (a caller's scope); ``None`` means no limit.
+        ``last``/``before`` take the page backward.
         """
-        check_page(first, after)
+        keys = Keyset.of(first, after, last, before)
         conditions: builtins.list[sa.ColumnElement[bool]] = []
         if role is not None:
             conditions.append(StaffRow.role == role)
@@ -81,17 +84,20 @@ class StaffRepository:
         total = self._session.scalar(
             sa.select(sa.func.count()).select_from(StaffRow).where(*conditions)
         )
-        if after is not None:
-            conditions.append(StaffRow.id > after)
-        rows = list(
-            self._session.scalars(
-                sa.select(StaffRow).where(*conditions).order_by(StaffRow.id).limit(first + 1)
+        rows, has_next, has_previous = keys.cut(
+            list(
+                self._session.scalars(
+                    sa.select(StaffRow)
+                    .where(*conditions, *keys.conditions(StaffRow.id))
+                    .order_by(keys.order(StaffRow.id))
+                    .limit(keys.size + 1)
+                )
             )
         )
         return Page(
-            items=[(row.id, _to_domain(row)) for row in rows[:first]],
-            has_next=len(rows) > first,
-            has_previous=after is not None,
+            items=[(row.id, _to_domain(row)) for row in rows],
+            has_next=has_next,
+            has_previous=has_previous,
             total_count=total or 0,
         )
 

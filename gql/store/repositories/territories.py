@@ -20,7 +20,7 @@ from gql.store.models import (
     ScheduleDayRow,
     TerritoryProposalRow,
 )
-from gql.store.repositories._paging import Page, check_page
+from gql.store.repositories._paging import Keyset, Page
 from gql.store.repositories.assignments import AssignmentRepository
 
 if TYPE_CHECKING:
@@ -135,10 +135,16 @@ class ProposalRepository:
         return None if row is None else _to_domain(row)
 
     def page(
-        self, where: ProposalFilter, *, first: int = 50, after: int | None = None
+        self,
+        where: ProposalFilter,
+        *,
+        first: int = 50,
+        after: int | None = None,
+        last: int | None = None,
+        before: int | None = None,
     ) -> Page[Proposal]:
         """Return proposals matching ``where``, newest first (keyset on descending id)."""
-        check_page(first, after)
+        keys = Keyset.of(first, after, last, before, descending=True)
         t = TerritoryProposalRow
         conditions: builtins.list[sa.ColumnElement[bool]] = []
         if where.department_ids is not None:
@@ -153,15 +159,18 @@ class ProposalRepository:
         if where.statuses:
             conditions.append(t.status.in_(where.statuses))
         total = self._session.scalar(sa.select(sa.func.count()).select_from(t).where(*conditions))
-        if after is not None:
-            conditions.append(t.id < after)
-        rows = self._session.scalars(
-            sa.select(t).where(*conditions).order_by(t.id.desc()).limit(first + 1)
-        ).all()
+        rows, has_next, has_previous = keys.cut(
+            self._session.scalars(
+                sa.select(t)
+                .where(*conditions, *keys.conditions(t.id))
+                .order_by(keys.order(t.id))
+                .limit(keys.size + 1)
+            ).all()
+        )
         return Page(
-            items=[(r.id, _to_domain(r)) for r in rows[:first]],
-            has_next=len(rows) > first,
-            has_previous=after is not None,
+            items=[(r.id, _to_domain(r)) for r in rows],
+            has_next=has_next,
+            has_previous=has_previous,
             total_count=total or 0,
         )
 

@@ -20,7 +20,7 @@ from gql.domain import (
     Visit,
 )
 from gql.store.models import Base, PositionFixRow, StaffRow, VisitRow
-from gql.store.repositories._paging import Page, check_page
+from gql.store.repositories._paging import Keyset, Page
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -271,9 +271,17 @@ class VisitRepository:
             statement = statement.where(VisitRow.id != exclude)
         return [(lat, lon, system) for lat, lon, system in self._session.execute(statement)]
 
-    def page(self, where: VisitFilter, *, first: int = 50, after: int | None = None) -> Page[Visit]:
+    def page(
+        self,
+        where: VisitFilter,
+        *,
+        first: int = 50,
+        after: int | None = None,
+        last: int | None = None,
+        before: int | None = None,
+    ) -> Page[Visit]:
         """Visits matching ``where`` with id greater than ``after``, ascending by id."""
-        check_page(first, after)
+        keys = Keyset.of(first, after, last, before)
         conditions: list[sa.ColumnElement[bool]] = []
         if where.manager_ids is not None:
             conditions.append(VisitRow.manager_id.in_(list(where.manager_ids)))
@@ -301,20 +309,21 @@ class VisitRepository:
         total = self._session.scalar(
             sa.select(sa.func.count()).select_from(VisitRow).where(*conditions)
         )
-        if after is not None:
-            conditions.append(VisitRow.id > after)
-        rows = list(
-            self._session.scalars(
-                sa.select(VisitRow).where(*conditions).order_by(VisitRow.id).limit(first + 1)
+        rows, has_next, has_previous = keys.cut(
+            list(
+                self._session.scalars(
+                    sa.select(VisitRow)
+                    .where(*conditions, *keys.conditions(VisitRow.id))
+                    .order_by(keys.order(VisitRow.id))
+                    .limit(keys.size + 1)
+                )
             )
         )
-        has_next = len(rows) > first
-        rows = rows[:first]
         fixes = self._fixes_for([r.id for r in rows])
         return Page(
             items=[(r.id, _to_domain(r, fixes.get(r.id, []))) for r in rows],
             has_next=has_next,
-            has_previous=after is not None,
+            has_previous=has_previous,
             total_count=total or 0,
         )
 

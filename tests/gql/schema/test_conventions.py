@@ -157,13 +157,18 @@ def test_money_is_a_decimal_string_with_its_currency(schema: GraphQLSchema) -> N
     assert floats == []
 
 
-def test_every_connection_pages_with_first_and_after(schema: GraphQLSchema) -> None:
-    missing = [
-        coordinate
+def test_every_connection_pages_forward_and_backward(schema: GraphQLSchema) -> None:
+    connections = [
+        (coordinate, member)
         for coordinate, member in _members(schema)
         if isinstance(member, GraphQLField)
         and get_named_type(member.type).name.endswith("Connection")
-        and not {"first", "after"} <= set(member.args)
+    ]
+    assert len(connections) >= 8
+    missing = [
+        coordinate
+        for coordinate, member in connections
+        if not {"first", "after", "last", "before"} <= set(member.args)
     ]
     assert missing == []
 
