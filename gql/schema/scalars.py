@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
@@ -35,6 +36,28 @@ def parse_datetime(value: Any) -> datetime:
 def as_json(value: Any) -> JSON:
     """Mark a JSON-serialisable value for a ``JSON`` field (a no-op at runtime)."""
     return cast("JSON", value)
+
+
+def camel_json(value: Any) -> JSON:
+    """A free-form JSON output with camelCase keys at every depth, like the rest of the API.
+
+    Services and the store keep Python's snake_case (``road_factor``); a client reads
+    ``roadFactor``. Values are untouched.
+    """
+    return cast("JSON", _camel(value))
+
+
+def _camel(value: Any) -> Any:
+    if isinstance(value, Mapping):
+        return {_camel_key(str(key)): _camel(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_camel(item) for item in value]
+    return value
+
+
+def _camel_key(key: str) -> str:
+    head, *rest = key.split("_")
+    return head + "".join(word[:1].upper() + word[1:] for word in rest)
 
 
 SCALAR_MAP: dict[object, ScalarDefinition] = {

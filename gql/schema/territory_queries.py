@@ -11,7 +11,7 @@ from gql.context import Context
 from gql.schema.inputs import pk_of
 from gql.schema.paging import page_request
 from gql.schema.relay import Connection, encode_global_id, to_connection
-from gql.schema.scalars import as_json
+from gql.schema.scalars import camel_json
 from gql.schema.types.territories import (
     DistrictZonesType,
     ManagerScheduleType,
@@ -78,7 +78,7 @@ class TerritoryQuery:
             department_pk=found.department_id,
             metrics=PartitionMetricsType.from_json(found.metrics) if found.metrics else None,
             territories=[TerritorySummaryType.from_json(t) for t in found.territories],
-            raw=as_json(dict(found.metrics)),
+            raw=camel_json(found.metrics),
         )
 
     @strawberry.field(description="Territory and schedule proposals you may see, newest first.")

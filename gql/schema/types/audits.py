@@ -11,7 +11,7 @@ from gql.context import Context
 from gql.domain import hh_mm
 from gql.domain.audits import AuditEdit, AuditPlanInfo, AuditRecordInfo, AuditStop
 from gql.schema.relay import Node, encode_global_id
-from gql.schema.scalars import as_json
+from gql.schema.scalars import as_json, camel_json
 from gql.schema.types.audit_enums import (
     AuditEditActionEnum,
     AuditPlanStatusEnum,
@@ -256,7 +256,7 @@ class AuditPlanType(Node):
             plan_date=plan.plan_date,
             status=plan.status,
             seed=str(plan.seed),
-            design=as_json(dict(plan.design)),
+            design=camel_json(plan.design),
             inputs_digest=plan.inputs_digest,
             department_id=None
             if plan.department_id is None
@@ -272,7 +272,7 @@ class AuditPlanType(Node):
             length_m=plan.length_m,
             duration_s=plan.duration_s,
             baseline_length_m=plan.baseline_length_m,
-            optimised_against=as_json(dict(plan.optimised_against)),
+            optimised_against=camel_json(plan.optimised_against),
             strata=[
                 AuditStratumType(
                     stratum=list(a["stratum"]),

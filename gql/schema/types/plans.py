@@ -12,7 +12,7 @@ from strawberry.scalars import JSON
 from gql.context import Context
 from gql.domain import OpeningWindow, PlanStatus, PlanStop, VisitPlan, hh_mm
 from gql.schema.relay import Node, encode_global_id
-from gql.schema.scalars import as_json
+from gql.schema.scalars import as_json, camel_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import described_enum
 from gql.schema.types.geojson import (
@@ -228,7 +228,7 @@ class VisitPlanType(Node):
             saving_m=(
                 None if plan.baseline_length_m is None else plan.baseline_length_m - plan.length_m
             ),
-            optimised_against=as_json(dict(plan.optimised_against)),
+            optimised_against=camel_json(plan.optimised_against),
             created_at=plan.created_at,
             stops=[PlanStopType.from_domain(s) for s in plan.stops],
         )

@@ -19,7 +19,7 @@ from gql.domain.territories import (
 )
 from gql.schema.inputs import pk_of
 from gql.schema.relay import Node, encode_global_id
-from gql.schema.scalars import as_json
+from gql.schema.scalars import camel_json
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import described_enum
 from gql.schema.types.geojson import (
@@ -395,8 +395,8 @@ class TerritoryProposalType(Node):
             manager_pks=tuple(int(i) for i in p.parameters.get("managerIds") or ()),
             kind=p.kind,
             status=p.status,
-            parameters=as_json(dict(p.parameters)),
-            metrics=as_json(dict(metrics)),
+            parameters=camel_json(p.parameters),
+            metrics=camel_json(metrics),
             created_at=p.created_at,
             applied_at=p.applied_at,
             discarded_at=p.discarded_at,

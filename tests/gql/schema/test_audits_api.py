@@ -14,7 +14,7 @@ from tests.gql.conftest import DemoPeople
 from tests.gql.schema.audit_helpers import AuditTeam, audit_team, ids_of, today_cst
 
 PLAN_FIELDS = """
-id seed inputsDigest status planDate design method lengthM provenOptimal
+id seed inputsDigest status planDate design optimisedAgainst method lengthM provenOptimal
 strata { stratum population expected drawn }
 stops { seq retailerId managerId drawn eta }
 edits { seq action retailerId authorId reason at }
@@ -128,6 +128,11 @@ def test_the_plan_is_stratified_by_manager_and_routed_with_times(
     assert [s["seq"] for s in plan["stops"]] == list(range(1, 9))
     assert plan["lengthM"] > 0
     assert all(s["eta"] is not None for s in plan["stops"])
+    # free-form JSON speaks the API's camelCase too
+    assert plan["design"]["size"] == 8
+    assert "stratifyBy" in plan["design"]
+    assert "roadFactor" in plan["optimisedAgainst"]
+    assert not [k for k in (*plan["design"], *plan["optimisedAgainst"]) if "_" in k]
 
 
 @pytest.mark.parametrize("who", ["manager", "head", "deputy", "admin"])

@@ -192,3 +192,14 @@ def test_json_outputs_are_deprecated_or_documented_free_form(schema: GraphQLSche
     }
     assert json_outputs == FREE_FORM_JSON
     assert [c for c in sorted(FREE_FORM_JSON) if f"`{c}`" not in docs] == []
+
+
+def test_free_form_json_keys_become_camel_case_at_every_depth() -> None:
+    from gql.schema.scalars import camel_json
+
+    stored = {"road_factor": 1.3, "per_stratum": {"by_manager": [{"top_up_s": 5}]}, "size": 8}
+    assert camel_json(stored) == {
+        "roadFactor": 1.3,
+        "perStratum": {"byManager": [{"topUpS": 5}]},
+        "size": 8,
+    }
