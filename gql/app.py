@@ -8,6 +8,7 @@ import functools
 import json
 import logging
 import time
+from concurrent.futures import BrokenExecutor
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
@@ -86,12 +87,14 @@ def build_state(settings: Settings, engine: Engine, sessions: sessionmaker[Sessi
 
 
 def lane_state(settings: Settings) -> AppState:
-    """A heavy-lane worker process's own state: its engine, schema and warm kernels."""
+    """A heavy-lane worker process's own state: its engine and schema.
+
+    No warm-up: the serving process compiled the kernels into numba's cache before it started
+    the lane, so a worker loads the few a query needs from there, and a restarted worker is
+    ready in the time it takes to import the service.
+    """
     engine = create_engine_for(settings.effective_database_url)
-    state = build_state(settings, engine, session_factory(engine))
-    if settings.warm_kernels:
-        warm_kernels()
-    return state
+    return build_state(settings, engine, session_factory(engine))
 
 
 _HTTP_OPERATIONS = {
@@ -290,7 +293,15 @@ class VisitGraphQL(GraphQL[Any, None]):
             extensions=request_data.extensions,
             token=getattr(context, "token", None),
         )
-        answer = await self.heavy.run(run_query, lane_request)
+        try:
+            answer = await self.heavy.run(run_query, lane_request)
+        except BrokenExecutor as exc:  # a worker died (killed, out of memory): a new lane runs
+            log.warning("a heavy-lane worker process died; the lane was restarted")
+            raise RequestError(
+                RequestErrorCode.SERVICE_UNAVAILABLE,
+                "the worker running expensive queries stopped; retry shortly",
+                headers={"Retry-After": "2"},
+            ) from exc
         return answer.result(), answer.role
 
     async def _run_in_thread(

@@ -15,7 +15,7 @@ import contextlib
 import functools
 import os
 import threading
-from concurrent.futures import Executor, ThreadPoolExecutor
+from concurrent.futures import BrokenExecutor, Executor, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Generic, ParamSpec, TypeVar
 
 from gql.services.errors import ErrorCode, InvalidInput
@@ -70,6 +70,8 @@ class WorkerPool:
         ------
         InvalidInput
             ``DEADLINE_EXCEEDED`` when the pool and its queue are full.
+        BrokenExecutor
+            A worker died (a process killed); the pool has already been replaced by a new one.
         """
         with self._lock:
             if self._admitted >= self.max_workers + self.max_waiting:
@@ -78,13 +80,29 @@ class WorkerPool:
                     code=ErrorCode.DEADLINE_EXCEEDED,
                 )
             self._admitted += 1
+        executor = self.start()
         try:
-            future = self.start().submit(fn, *args, **kwargs)
-        except BaseException:
+            future = executor.submit(fn, *args, **kwargs)
+        except BaseException as exc:
             self._release(None)
+            if isinstance(exc, BrokenExecutor):
+                self._replace(executor)
             raise
         future.add_done_callback(self._release)  # also runs when a queued job is cancelled
-        return await asyncio.wrap_future(future)  # cancelled: a queued job never starts
+        try:
+            return await asyncio.wrap_future(future)  # cancelled: a queued job never starts
+        except BrokenExecutor:
+            self._replace(executor)
+            raise
+
+    def _replace(self, broken: Executor) -> None:
+        """A new executor for a broken one, once, however many callers saw it break."""
+        with self._lock:
+            if self._executor is not broken:
+                return  # another caller replaced it already
+            self._executor = None
+        broken.shutdown(wait=False, cancel_futures=True)
+        self.start()
 
     def start(self) -> Executor:
         """The executor, made now if it was not yet (a process pool starts its workers)."""

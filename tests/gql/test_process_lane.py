@@ -124,3 +124,22 @@ def test_expensive_queries_run_in_worker_processes_that_end_with_the_server(
         process.send_signal(stop)
         process.wait(timeout=60)
         assert _wait_gone(workers) == []
+
+
+def test_a_killed_worker_is_a_503_once_and_the_lane_restarts(
+    city: tuple[dict[str, str], str], tmp_path: Path
+) -> None:
+    """A lane worker killed (OOM killer, operator) costs one clear 503, not a dead lane."""
+    env, token = city
+    with _server(env, tmp_path / "server.log") as (process, url):
+        (worker,) = _lane_workers(process.pid)
+        os.kill(worker, signal.SIGKILL)
+        assert _wait_gone([worker]) == []
+        refused = _ask(url, token)
+        assert refused.status_code == 503, refused.text
+        assert refused.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+        answered = _ask(url, token)
+        assert answered.status_code == 200, answered.text
+        assert len(answered.json()["data"]["retailers"]["nodes"]) == 5
+        (restarted,) = _lane_workers(process.pid)
+        assert restarted != worker
