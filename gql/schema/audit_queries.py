@@ -9,7 +9,7 @@ import strawberry
 
 from gql.context import Context
 from gql.schema.inputs import pk_of
-from gql.schema.paging import page_request
+from gql.schema.paging import AfterArg, BeforeArg, FirstArg, LastArg, page_request
 from gql.schema.relay import Connection, to_connection
 from gql.schema.types.audits import AuditCrossCheckType, AuditPlanType
 
@@ -36,22 +36,10 @@ class AuditQuery:
     def audit_plans(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="`endCursor` of the previous page.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Backward paging: the last 1..100 items (before `before`)."
-            ),
-        ] = None,
-        before: Annotated[
-            str | None,
-            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[AuditPlanType]:
         """Plan list."""
         page = info.context.audits.plans(page_request(first, after, last, before))

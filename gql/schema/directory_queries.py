@@ -9,7 +9,7 @@ import strawberry
 
 from gql.context import Context
 from gql.schema.inputs import RetailerFilter, global_id_of, pk_of
-from gql.schema.paging import page_request
+from gql.schema.paging import AfterArg, BeforeArg, FirstArg, LastArg, page_request
 from gql.schema.relay import MAX_PAGE_SIZE, Connection, Node, to_connection
 from gql.schema.types.audits import AuditPlanType, AuditRecordType
 from gql.schema.types.directory import (
@@ -154,22 +154,10 @@ class DirectoryQuery:
         filter: Annotated[
             RetailerFilter | None, strawberry.argument(description="Filters; all must hold.")
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="`endCursor` of the previous page.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Backward paging: the last 1..100 items (before `before`)."
-            ),
-        ] = None,
-        before: Annotated[
-            str | None,
-            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[RetailerType]:
         """Retailer search."""
         query = (filter or RetailerFilter()).to_domain()
@@ -193,22 +181,10 @@ class DirectoryQuery:
         department_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only this department.")
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="`endCursor` of the previous page.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Backward paging: the last 1..100 items (before `before`)."
-            ),
-        ] = None,
-        before: Annotated[
-            str | None,
-            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[ManagerType]:
         """Manager list."""
         department = None if department_id is None else pk_of(department_id, "Department")

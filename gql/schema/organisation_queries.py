@@ -8,7 +8,7 @@ import strawberry
 
 from gql.context import Context
 from gql.schema.inputs import global_id_of, pk_of
-from gql.schema.paging import page_request
+from gql.schema.paging import AfterArg, BeforeArg, FirstArg, LastArg, page_request
 from gql.schema.relay import Connection, to_connection
 from gql.schema.types.directory import StaffType
 from gql.schema.types.enums import RoleEnum
@@ -36,22 +36,10 @@ class OrganisationQuery:
         department_id: Annotated[
             strawberry.ID | None, strawberry.argument(description="Only this department.")
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="`endCursor` of the previous page.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Backward paging: the last 1..100 items (before `before`)."
-            ),
-        ] = None,
-        before: Annotated[
-            str | None,
-            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[StaffType]:
         """Staff list."""
         department = (
@@ -73,22 +61,10 @@ class OrganisationQuery:
             strawberry.ID | None,
             strawberry.argument(description="Only changes of this Department, Staff or Manager."),
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="`endCursor` of the previous page.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Backward paging: the last 1..100 items (before `before`)."
-            ),
-        ] = None,
-        before: Annotated[
-            str | None,
-            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[OrgChangeType]:
         """Change log."""
         subject: str | None = None

@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+import strawberry
+
 from gql.schema.relay import InvalidGlobalId, decode_cursor, page_size
 from gql.services.errors import InvalidInput
 from gql.services.paging import PageRequest
 
-__all__ = ["page_request"]
+__all__ = ["AfterArg", "BeforeArg", "FirstArg", "LastArg", "page_request"]
+
+FirstArg = Annotated[int | None, strawberry.argument(description="Page size 1..100 (default 20).")]
+AfterArg = Annotated[
+    str | None, strawberry.argument(description="`endCursor` of the previous page.")
+]
+LastArg = Annotated[
+    int | None,
+    strawberry.argument(description="Backward paging: the last 1..100 items (before `before`)."),
+]
+BeforeArg = Annotated[
+    str | None,
+    strawberry.argument(description="Backward paging: `startCursor` of the page after."),
+]
+"""Every connection's paging arguments (docs/api-conventions.md, "Pagination")."""
 
 
 def page_request(

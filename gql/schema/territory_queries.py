@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 
 from gql.context import Context
 from gql.schema.inputs import pk_of
-from gql.schema.paging import page_request
+from gql.schema.paging import AfterArg, BeforeArg, FirstArg, LastArg, page_request
 from gql.schema.relay import Connection, encode_global_id, to_connection
 from gql.schema.scalars import camel_json
 from gql.schema.types.territories import (
@@ -94,22 +94,10 @@ class TerritoryQuery:
         status: Annotated[
             ProposalStatusEnum | None, strawberry.argument(description="Only this status.")
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="`endCursor` of the previous page.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Backward paging: the last 1..100 items (before `before`)."
-            ),
-        ] = None,
-        before: Annotated[
-            str | None,
-            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[TerritoryProposalType]:
         """Proposal list."""
         page = info.context.territories.proposals(

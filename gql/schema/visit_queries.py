@@ -11,7 +11,7 @@ import strawberry
 from gql.context import Context
 from gql.domain import Verdict
 from gql.schema.inputs import pk_list, pk_of
-from gql.schema.paging import page_request
+from gql.schema.paging import AfterArg, BeforeArg, FirstArg, LastArg, page_request
 from gql.schema.relay import Connection, encode_global_id, to_connection
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.enums import described_enum
@@ -91,22 +91,10 @@ class VisitQuery:
         self,
         info: Info,
         filter: Annotated[VisitFilter | None, strawberry.argument(description="Filters.")] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="`endCursor` of the previous page.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Backward paging: the last 1..100 items (before `before`)."
-            ),
-        ] = None,
-        before: Annotated[
-            str | None,
-            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[VisitType]:
         """Visit list (by manager, retailer, verdict, time)."""
         query = (filter or VisitFilter()).to_domain()

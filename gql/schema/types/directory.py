@@ -18,7 +18,7 @@ from gql.domain import (
     Staff,
     hh_mm,
 )
-from gql.schema.paging import page_request
+from gql.schema.paging import AfterArg, BeforeArg, FirstArg, LastArg, page_request
 from gql.schema.relay import Connection, Node, encode_global_id, to_connection
 from gql.schema.types.enums import (
     BusinessTypeEnum,
@@ -215,22 +215,10 @@ class ManagerType(Node):
     def retailers(
         self,
         info: Info,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size 1..100 (default 20).")
-        ] = None,
-        after: Annotated[
-            str | None, strawberry.argument(description="`endCursor` of the previous page.")
-        ] = None,
-        last: Annotated[
-            int | None,
-            strawberry.argument(
-                description="Backward paging: the last 1..100 items (before `before`)."
-            ),
-        ] = None,
-        before: Annotated[
-            str | None,
-            strawberry.argument(description="Backward paging: `startCursor` of the page after."),
-        ] = None,
+        first: FirstArg = None,
+        after: AfterArg = None,
+        last: LastArg = None,
+        before: BeforeArg = None,
     ) -> Connection[RetailerType]:
         """One scoped retailer query per manager shown."""
         query = RetailerQuery(manager_ids=frozenset({self.pk}))
