@@ -87,6 +87,8 @@ class TerritoryCommand:
     managers: int | None = None
     locked_retailer_ids: tuple[int, ...] = ()
     warm_start: bool = True
+    max_moves: int | None = None
+    """Cap on retailers a warm re-plan may move for balance (``None``: no cap)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +241,8 @@ class TerritoryService:
         k = len(active) if command.managers is None else command.managers
         if k < 1:
             raise InvalidInput("ask for at least 1 territory", field=("managers",))
+        if command.max_moves is not None and command.max_moves < 0:
+            raise InvalidInput("max moves must be 0 or more", field=("max_moves",))
         if k > len(facts):
             raise InvalidInput(str(TooManyManagersError(k, len(facts))), field=("managers",))
         if k > len(active):
@@ -279,6 +283,7 @@ class TerritoryService:
             inputs=inputs,
             warm_start=command.warm_start,
             locked_retailer_ids=tuple(sorted(locked)),
+            max_moves=command.max_moves,
         )
 
     def schedule_job(self, command: ScheduleCommand) -> ScheduleJob:
