@@ -39,6 +39,7 @@ class BatchRequest:
     managers: int | None = None
     locked_retailer_ids: tuple[int, ...] = ()
     max_moves: int | None = None
+    locked_licence_nos: tuple[str, ...] = ()
     territory_proposal_id: int | None = None
     cap_hours: float = 8.0
     apply: bool = False
@@ -95,6 +96,7 @@ def run_batch(session: Session, request: BatchRequest, *, progress: Progress) ->
                     managers=request.managers,
                     locked_retailer_ids=request.locked_retailer_ids,
                     max_moves=request.max_moves,
+                    locked_licence_nos=request.locked_licence_nos,
                 )
             )
         else:

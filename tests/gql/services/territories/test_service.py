@@ -89,6 +89,34 @@ def test_locked_retailers_keep_their_manager_in_the_proposal(session: Session) -
     assert proposal.parameters["lockedRetailerIds"] == sorted(locked)
 
 
+def test_retailers_locked_by_licence_keep_their_manager(session: Session) -> None:
+    """Locks given as licence numbers hold; an unknown licence is named and stops the plan."""
+    service = TerritoryService(session, _principal(session, Role.MARKETING))
+    department_id = _department_id(session)
+    probe = service.territory_job(TerritoryCommand(department_id=department_id))
+    ids = probe.inputs.retailers.retailer_id.tolist()[::5]
+    rows = session.execute(
+        sa.select(RetailerRow.id, RetailerRow.licence_no).where(RetailerRow.id.in_(ids))
+    )
+    licence_of = {int(r.id): str(r.licence_no) for r in rows}
+    licences = tuple(licence_of.values())
+    with pytest.raises(InvalidInput, match="licence NO-SUCH") as bad:
+        service.territory_job(
+            TerritoryCommand(department_id=department_id, locked_licence_nos=(*licences, "NO-SUCH"))
+        )
+    assert [p.field for p in bad.value.problems] == [("locked_licence_nos", len(licences))]
+    proposal = asyncio.run(
+        service.create_territories(
+            TerritoryCommand(
+                department_id=department_id, locked_licence_nos=licences, managers=None
+            )
+        )
+    )
+    assignments = {a.retailer_id: a for a in service.assignments(proposal.id)}
+    assert all(assignments[r].manager_id == assignments[r].previous_manager_id for r in licence_of)
+    assert proposal.parameters["lockedRetailerIds"] == sorted(licence_of)
+
+
 def test_a_warm_start_after_applying_moves_few_retailers(session: Session) -> None:
     """Re-planning right after applying a proposal, with nothing changed, moves no one."""
     service = TerritoryService(session, _principal(session, Role.MARKETING))
