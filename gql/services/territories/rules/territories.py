@@ -269,19 +269,20 @@ def _local_repair(
     current plan with a move price that only out-of-band deviations outweigh
     (``repair_move_cost``), under the user's ``max_moves`` cap.
     """
-    progress("start", 0, 2)
+    progress("start", 0, 3)
     assignment = current.copy()
     free = assignment < 0
     if free.any():
         _, near = cKDTree(xy[~free]).query(xy[free])
         assignment[free] = assignment[~free][np.asarray(near, dtype=np.int64)]
+    progress("allocate", 1, 3)  # new retailers placed; the current plan stands
     graph = neighbour_graph(xy)
     bands = _bands(tolerances)
     per = np.zeros_like(targets)
     np.add.at(per, assignment, loads)
     in_band = bool((np.abs(per / targets - 1.0) <= bands[None, :] + 1e-12).all())
     if in_band and count_fragmented(graph, assignment, k) == 0:
-        progress("done", 2, 2)
+        progress("done", 3, 3)
         return _proposal(retailers, assignment, k, workload_min, graph, xy)
     centres = update_centres(
         xy, workload_min, assignment, _warm_centres(xy, workload_min, assignment, k)
@@ -300,9 +301,9 @@ def _local_repair(
         bands=bands,
         move_cost=settings.repair_move_cost,
         max_moves=settings.max_moves,
-        repaired=lambda: progress("contiguity", 1, 2),
+        repaired=lambda: progress("contiguity", 2, 3),
     )
-    progress("done", 2, 2)
+    progress("done", 3, 3)
     return _proposal(retailers, assignment, k, workload_min, graph, xy)
 
 
