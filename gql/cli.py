@@ -215,6 +215,8 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
         department_code=args.department,
         managers=getattr(args, "managers", None),
         locked_retailer_ids=tuple(getattr(args, "lock", None) or ()),
+        max_moves=getattr(args, "max_moves", None),
+        locked_licence_nos=tuple(getattr(args, "lock_licence", None) or ()),
         territory_proposal_id=getattr(args, "proposal", None),
         cap_hours=getattr(args, "cap_hours", 8.0),
         apply=args.apply,
@@ -344,6 +346,12 @@ def _parser() -> argparse.ArgumentParser:
         if name == "territories":
             one.add_argument("--managers", type=int, help="number of territories")
             one.add_argument("--lock", type=int, nargs="*", help="retailer ids that stay put")
+            one.add_argument(
+                "--lock-licence", nargs="*", help="licence numbers of retailers that stay put"
+            )
+            one.add_argument(
+                "--max-moves", type=int, help="cap on retailers a re-plan may move for balance"
+            )
         else:
             one.add_argument("--proposal", type=int, help="territory proposal id to schedule")
             one.add_argument("--cap-hours", type=float, default=8.0, help="daily cap (hours)")

@@ -38,6 +38,8 @@ class BatchRequest:
     department_code: str | None = None
     managers: int | None = None
     locked_retailer_ids: tuple[int, ...] = ()
+    max_moves: int | None = None
+    locked_licence_nos: tuple[str, ...] = ()
     territory_proposal_id: int | None = None
     cap_hours: float = 8.0
     apply: bool = False
@@ -93,6 +95,8 @@ def run_batch(session: Session, request: BatchRequest, *, progress: Progress) ->
                     department_id=department_id,
                     managers=request.managers,
                     locked_retailer_ids=request.locked_retailer_ids,
+                    max_moves=request.max_moves,
+                    locked_licence_nos=request.locked_licence_nos,
                 )
             )
         else:

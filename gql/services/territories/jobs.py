@@ -64,6 +64,7 @@ class TerritoryJob:
     inputs: PlanningInputs
     warm_start: bool
     locked_retailer_ids: tuple[int, ...]
+    max_moves: int | None = None
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -109,7 +110,7 @@ def run_territories(
     proposal = partition_territories(
         retailers,
         k,
-        settings=PartitionSettings(warm_start=job.warm_start),
+        settings=PartitionSettings(warm_start=job.warm_start, max_moves=job.max_moves),
         progress=no_progress if progress is None else progress,
     )
     assigned = retailers.current_manager != NO_MANAGER
@@ -165,6 +166,7 @@ def territory_draft(job: TerritoryJob, result: TerritoryResult) -> ProposalDraft
             "managers": len(managers),
             "managerIds": list(managers),
             "lockedRetailerIds": list(job.locked_retailer_ids),
+            "maxMoves": job.max_moves,
             "warmStart": job.warm_start,
         },
         metrics={

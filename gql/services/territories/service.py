@@ -41,7 +41,7 @@ from gql.services.territories.jobs import (
 )
 from gql.services.territories.rules import PlanningError, TooManyManagersError
 from gql.services.workers import offload
-from gql.store.repositories import DepartmentRepository, ManagerRepository
+from gql.store.repositories import DepartmentRepository, ManagerRepository, RetailerRepository
 from gql.store.repositories.planning_inputs import PlanningInputRepository
 from gql.store.repositories.territories import (
     ProposalFilter,
@@ -87,6 +87,10 @@ class TerritoryCommand:
     managers: int | None = None
     locked_retailer_ids: tuple[int, ...] = ()
     warm_start: bool = True
+    locked_licence_nos: tuple[str, ...] = ()
+    """Retailers to lock by tobacco licence number (what marketing knows them by)."""
+    max_moves: int | None = None
+    """Cap on retailers a warm re-plan may move for balance (``None``: no cap)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,6 +243,8 @@ class TerritoryService:
         k = len(active) if command.managers is None else command.managers
         if k < 1:
             raise InvalidInput("ask for at least 1 territory", field=("managers",))
+        if command.max_moves is not None and command.max_moves < 0:
+            raise InvalidInput("max moves must be 0 or more", field=("max_moves",))
         if k > len(facts):
             raise InvalidInput(str(TooManyManagersError(k, len(facts))), field=("managers",))
         if k > len(active):
@@ -248,7 +254,7 @@ class TerritoryService:
                 field=("managers",),
             )
         chosen = _busiest(list(active), facts, k)
-        locked = frozenset(command.locked_retailer_ids)
+        locked = frozenset(command.locked_retailer_ids) | self._licence_locks(command, facts)
         unknown = sorted(locked - {f.id for f in facts})
         if unknown:
             raise InvalidInput.of(
@@ -279,7 +285,29 @@ class TerritoryService:
             inputs=inputs,
             warm_start=command.warm_start,
             locked_retailer_ids=tuple(sorted(locked)),
+            max_moves=command.max_moves,
         )
+
+    def _licence_locks(self, command: TerritoryCommand, facts: Any) -> frozenset[int]:
+        """Resolve locked licence numbers to this district's retailer ids; name any unknown."""
+        if not command.locked_licence_nos:
+            return frozenset()
+        found = RetailerRepository(self._session).ids_by_licence_no(command.locked_licence_nos)
+        district = {f.id for f in facts}
+        missing = [
+            (i, no)
+            for i, no in enumerate(command.locked_licence_nos)
+            if found.get(no) not in district
+        ]
+        if missing:
+            raise InvalidInput.of(
+                Problem(
+                    f"licence {no} is not an active retailer of this district",
+                    ("locked_licence_nos", i),
+                )
+                for i, no in missing
+            )
+        return frozenset(found[no] for no in command.locked_licence_nos)
 
     def schedule_job(self, command: ScheduleCommand) -> ScheduleJob:
         """Read and check everything a schedule proposal needs (on the caller's thread)."""

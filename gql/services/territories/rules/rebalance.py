@@ -58,6 +58,8 @@ class RebalanceProblem:
     compactness: float = 1e-4
     move_cost: float = 0.0
     max_passes: int = 200
+    max_moves: int | None = None
+    """Cap on retailers away from their current manager; ``None`` leaves it open."""
 
 
 def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
@@ -99,6 +101,8 @@ def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
         return float((dy * dy + dx * dx) / ref)
 
     zero = [0.0] * n_res
+    cap = p.max_moves
+    moved = int(np.sum((p.current >= 0) & (assignment != p.current)))
     for _ in range(p.max_passes):
         improved = 0
         a_list = assignment.tolist()
@@ -131,6 +135,10 @@ def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
                     best_gain, best_b = -delta, b
             if best_b < 0 or not _stays_connected(i, a, a_list, indptr, indices):
                 continue
+            step = int(cur_i >= 0) * (int(best_b != cur_i) - int(a != cur_i))
+            if cap is not None and step > 0 and moved + step > cap:
+                continue
+            moved += step
             a_list[i] = best_b
             assignment[i] = best_b
             for r in resources:
@@ -158,6 +166,7 @@ def polish(
     current: IntArray,
     bands: FloatArray,
     move_cost: float = 0.0,
+    max_moves: int | None = None,
     repaired: Callable[[], None] | None = None,
 ) -> tuple[IntArray, NeighbourGraph]:
     """Round an allocation into ``k`` non-empty, contiguous, balanced zones.
@@ -184,6 +193,7 @@ def polish(
             centres_m=centres_m,
             bands=bands,
             move_cost=move_cost,
+            max_moves=max_moves,
         ),
         assignment,
     )

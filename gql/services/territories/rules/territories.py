@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
+from scipy.spatial import cKDTree
 
 from ._geometry import project_local_m
 from .allocation import AllocationProblem, allocate, bisection_centres, update_centres
@@ -66,6 +67,8 @@ class PartitionSettings:
     move_cost: float = 3.0
     price_step: float = 2e4
     warm_start: bool = True
+    repair_move_cost: float = 0.02
+    max_moves: int | None = None
 
     def __post_init__(self) -> None:
         tolerances = (
@@ -76,6 +79,8 @@ class PartitionSettings:
         )
         if min(tolerances) < 0 or max(tolerances) >= 1:
             raise InvalidRetailersError("balance tolerances must be fractions in [0, 1)")
+        if self.max_moves is not None and self.max_moves < 0:
+            raise InvalidRetailersError("max_moves must be >= 0")
         if self.candidates < 1 or self.max_iterations < 1 or self.move_cost < 0:
             raise InvalidRetailersError("need candidates >= 1, max_iterations >= 1, move_cost >= 0")
 
@@ -171,6 +176,21 @@ def partition_territories(
         current = np.full(n, NO_MANAGER, dtype=np.int64)
     current[current >= k] = NO_MANAGER
     targets = np.tile(loads.sum(axis=0) / k, (k, 1))
+    if warm and _repairable(current, k):
+        return _local_repair(
+            retailers,
+            xy,
+            current,
+            fixed,
+            k,
+            loads,
+            targets,
+            weights,
+            tolerances,
+            workload_min,
+            settings,
+            progress,
+        )
     problem = AllocationProblem(
         xy_m=xy,
         loads=loads,
@@ -219,6 +239,71 @@ def partition_territories(
         repaired=lambda: progress("contiguity", total_steps - 1, total_steps),
     )
     progress("done", total_steps, total_steps)
+    return _proposal(retailers, assignment, k, workload_min, graph, xy)
+
+
+def _repairable(current: IntArray, k: int) -> bool:
+    """A warm start is repaired in place when it covers most retailers and every manager."""
+    assigned = current[current >= 0]
+    return assigned.size >= 0.9 * current.size and np.unique(assigned).size == k
+
+
+def _local_repair(
+    retailers: RetailerSet,
+    xy: FloatArray,
+    current: IntArray,
+    fixed: IntArray,
+    k: int,
+    loads: FloatArray,
+    targets: FloatArray,
+    weights: FloatArray,
+    tolerances: FloatArray,
+    workload_min: FloatArray,
+    settings: PartitionSettings,
+    progress: Progress,
+) -> TerritoryProposal:
+    """Warm start as a local repair: keep the current plan, move only what balance requires.
+
+    New retailers join their nearest assigned neighbour's territory. If every territory is then
+    within its bands and contiguous, nothing moves. Otherwise the boundary search runs from the
+    current plan with a move price that only out-of-band deviations outweigh
+    (``repair_move_cost``), under the user's ``max_moves`` cap.
+    """
+    progress("start", 0, 3)
+    assignment = current.copy()
+    free = assignment < 0
+    if free.any():
+        _, near = cKDTree(xy[~free]).query(xy[free])
+        assignment[free] = assignment[~free][np.asarray(near, dtype=np.int64)]
+    progress("allocate", 1, 3)  # new retailers placed; the current plan stands
+    graph = neighbour_graph(xy)
+    bands = _bands(tolerances)
+    per = np.zeros_like(targets)
+    np.add.at(per, assignment, loads)
+    in_band = bool((np.abs(per / targets - 1.0) <= bands[None, :] + 1e-12).all())
+    if in_band and count_fragmented(graph, assignment, k) == 0:
+        progress("done", 3, 3)
+        return _proposal(retailers, assignment, k, workload_min, graph, xy)
+    centres = update_centres(
+        xy, workload_min, assignment, _warm_centres(xy, workload_min, assignment, k)
+    )
+    assignment, graph = polish(
+        xy,
+        assignment,
+        centres,
+        workload_min,
+        k,
+        loads=loads,
+        targets=targets,
+        weights=weights,
+        fixed=fixed,
+        current=current,
+        bands=bands,
+        move_cost=settings.repair_move_cost,
+        max_moves=settings.max_moves,
+        repaired=lambda: progress("contiguity", 2, 3),
+    )
+    progress("done", 3, 3)
     return _proposal(retailers, assignment, k, workload_min, graph, xy)
 
 

@@ -89,8 +89,36 @@ def test_locked_retailers_keep_their_manager_in_the_proposal(session: Session) -
     assert proposal.parameters["lockedRetailerIds"] == sorted(locked)
 
 
+def test_retailers_locked_by_licence_keep_their_manager(session: Session) -> None:
+    """Locks given as licence numbers hold; an unknown licence is named and stops the plan."""
+    service = TerritoryService(session, _principal(session, Role.MARKETING))
+    department_id = _department_id(session)
+    probe = service.territory_job(TerritoryCommand(department_id=department_id))
+    ids = probe.inputs.retailers.retailer_id.tolist()[::5]
+    rows = session.execute(
+        sa.select(RetailerRow.id, RetailerRow.licence_no).where(RetailerRow.id.in_(ids))
+    )
+    licence_of = {int(r.id): str(r.licence_no) for r in rows}
+    licences = tuple(licence_of.values())
+    with pytest.raises(InvalidInput, match="licence NO-SUCH") as bad:
+        service.territory_job(
+            TerritoryCommand(department_id=department_id, locked_licence_nos=(*licences, "NO-SUCH"))
+        )
+    assert [p.field for p in bad.value.problems] == [("locked_licence_nos", len(licences))]
+    proposal = asyncio.run(
+        service.create_territories(
+            TerritoryCommand(
+                department_id=department_id, locked_licence_nos=licences, managers=None
+            )
+        )
+    )
+    assignments = {a.retailer_id: a for a in service.assignments(proposal.id)}
+    assert all(assignments[r].manager_id == assignments[r].previous_manager_id for r in licence_of)
+    assert proposal.parameters["lockedRetailerIds"] == sorted(licence_of)
+
+
 def test_a_warm_start_after_applying_moves_few_retailers(session: Session) -> None:
-    """Re-planning right after applying a proposal moves at most 5 % of the retailers."""
+    """Re-planning right after applying a proposal, with nothing changed, moves no one."""
     service = TerritoryService(session, _principal(session, Role.MARKETING))
     command = TerritoryCommand(department_id=_department_id(session))
     first = asyncio.run(service.create_territories(command))
@@ -98,7 +126,15 @@ def test_a_warm_start_after_applying_moves_few_retailers(session: Session) -> No
     assert applied.status is ProposalStatus.APPLIED
     assert moved == first.metrics["movedRetailers"]
     second = asyncio.run(service.create_territories(command))
-    assert second.metrics["movedRetailers"] <= 0.05 * second.metrics["retailers"]
+    assert second.metrics["movedRetailers"] == 0
+
+
+def test_a_negative_move_cap_is_refused(session: Session) -> None:
+    """``max_moves`` below 0 is a clear input error before anything is computed."""
+    service = TerritoryService(session, _principal(session, Role.MARKETING))
+    command = TerritoryCommand(department_id=_department_id(session), max_moves=-1)
+    with pytest.raises(InvalidInput, match="max moves"):
+        service.territory_job(command)
 
 
 def test_a_retailer_without_a_position_is_named(session: Session) -> None:

@@ -167,3 +167,38 @@ def test_evaluate_rejects_assignment_of_wrong_length(city: RetailerSet) -> None:
     """Evaluating a plan with a missing manager index names the valid range."""
     with pytest.raises(InvalidRetailersError, match=r"0\.\.5"):
         evaluate_partition(city, np.zeros(city.n - 1, dtype=np.int64), 6)
+
+
+def test_replan_with_unchanged_data_moves_nothing(
+    city: RetailerSet, proposal: TerritoryProposal
+) -> None:
+    """A warm re-plan of an unchanged district is a no-op, run after run."""
+    planned = with_columns(city, current_manager=np.asarray(proposal.territory))
+    for _ in range(3):
+        again = partition_territories(planned, 6)
+        assert again.metrics.moved_retailers == 0
+        planned = with_columns(planned, current_manager=np.asarray(again.territory))
+
+
+def test_churn_repair_keeps_the_promised_balance(
+    city: RetailerSet, proposal: TerritoryProposal
+) -> None:
+    """After 1 %/1 % churn the repair moves ≤ 5 % and keeps workload within ±2.5 %."""
+    churned = _churned(city, np.asarray(proposal.territory), seed=7)
+    warm = partition_territories(churned, 6)
+    existing = int((churned.current_manager >= 0).sum())
+    assert warm.metrics.moved_retailers <= 0.05 * existing
+    assert warm.metrics.workload.worst_deviation <= 0.025
+    assert warm.metrics.fragmented_territories == 0
+
+
+def test_max_moves_caps_the_repair(city: RetailerSet, proposal: TerritoryProposal) -> None:
+    """A user cap on moves holds even when balance would want more."""
+    territory = np.asarray(proposal.territory)
+    # unbalance a contiguous plan: territory 0 sells 1.5 times as much
+    volume = np.where(territory == 0, 1.5, 1.0) * city.order_volume
+    skewed = with_columns(city, current_manager=territory, order_volume=volume)
+    free = partition_territories(skewed, 6)
+    capped = partition_territories(skewed, 6, settings=PartitionSettings(max_moves=3))
+    assert free.metrics.moved_retailers > 3
+    assert capped.metrics.moved_retailers <= 3
