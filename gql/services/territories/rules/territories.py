@@ -176,7 +176,9 @@ def partition_territories(
         current = np.full(n, NO_MANAGER, dtype=np.int64)
     current[current >= k] = NO_MANAGER
     targets = np.tile(loads.sum(axis=0) / k, (k, 1))
-    if warm and _repairable(current, k):
+    # a user's cap on moves is honoured by repairing, however far off balance the plan is
+    near = settings.max_moves is not None or _near_balance(current, loads, targets, tolerances)
+    if warm and near and _covers(current, k):
         return _local_repair(
             retailers,
             xy,
@@ -242,10 +244,28 @@ def partition_territories(
     return _proposal(retailers, assignment, k, workload_min, graph, xy)
 
 
-def _repairable(current: IntArray, k: int) -> bool:
-    """A warm start is repaired in place when it covers most retailers and every manager."""
-    assigned = current[current >= 0]
-    return assigned.size >= 0.9 * current.size and np.unique(assigned).size == k
+REPAIR_SPAN = 3.0
+"""A plan is repaired in place only while every territory is within this many balance bands;
+further out, a repair would stretch territories to trade load across the whole district (the
+demo city's seeded plan, 36 % off: mean distance to centre 3,520 m repaired vs 2,401 m
+re-planned), so it is re-planned whole."""
+
+
+def _covers(current: IntArray, k: int) -> bool:
+    """Whether a warm start covers most retailers and every manager (so it can be repaired)."""
+    assigned = current >= 0
+    return bool(assigned.sum() >= 0.9 * current.size and np.unique(current[assigned]).size == k)
+
+
+def _near_balance(
+    current: IntArray, loads: FloatArray, targets: FloatArray, tolerances: FloatArray
+) -> bool:
+    """Whether every territory of the current plan is within ``REPAIR_SPAN`` balance bands."""
+    assigned = current >= 0
+    per = np.zeros_like(targets)
+    np.add.at(per, current[assigned], loads[assigned])
+    span = REPAIR_SPAN * _bands(tolerances)[None, :]
+    return bool((np.abs(per / targets - 1.0) <= span).all())
 
 
 def _local_repair(

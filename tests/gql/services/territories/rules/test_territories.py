@@ -202,3 +202,14 @@ def test_max_moves_caps_the_repair(city: RetailerSet, proposal: TerritoryProposa
     capped = partition_territories(skewed, 6, settings=PartitionSettings(max_moves=3))
     assert free.metrics.moved_retailers > 3
     assert capped.metrics.moved_retailers <= 3
+
+
+def test_a_plan_far_out_of_balance_is_replanned_whole_not_stretched() -> None:
+    """The repair keeps a near-balanced plan; one far off is re-planned, staying compact."""
+    from gql.services.territories.rules.territories import _near_balance
+
+    loads = np.ones((8, 1))
+    targets = np.full((4, 1), 2.0)
+    tolerances = np.array([0.025])
+    assert _near_balance(np.array([0, 0, 1, 1, 2, 2, 3, 3]), loads, targets, tolerances)
+    assert not _near_balance(np.array([0, 0, 0, 0, 0, 1, 2, 3]), loads, targets, tolerances)
