@@ -163,8 +163,6 @@ class VisitSubscription:
         # PostgreSQL, locks that block DDL) for the life of the subscription.
         info.context.end_unit_of_work(commit=False)
         async for event in stream:
-            # the objects of the previous event were read in a unit of work of their own
-            info.context.end_unit_of_work(commit=False)
             yield VisitEventType(
                 visit_pk=event.visit_id,
                 manager_pk=event.manager_id,
@@ -177,3 +175,6 @@ class VisitSubscription:
                 occurred_at=event.occurred_at,
                 dropped_before=event.dropped_before,
             )
+            # resumed once this event's fields (visit, manager, retailer) have been read and
+            # sent, in a unit of work of their own: end it now, not when the next event comes
+            info.context.end_unit_of_work(commit=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,6 +20,8 @@ import strawberry
 from gql.context import AppState, Context
 from gql.domain import DepartmentKind
 from gql.schema.unit_of_work import UnitOfWork
+from gql.services.directory.service import RetailerQuery
+from gql.services.paging import PageRequest
 from gql.settings import Settings
 from gql.store.db import ReadOnlyViolation, read_only_engine, session_factory
 from gql.store.models import DepartmentRow
@@ -153,3 +156,65 @@ def test_a_subscription_ends_its_unit_of_work_once_the_caller_is_known(
             await stream.aclose()
 
     assert asyncio.run(scenario()) == (True, True)
+
+
+def test_each_event_reads_its_objects_in_a_unit_of_work_that_ends_once_it_is_sent(
+    api: Api, people: DemoPeople
+) -> None:
+    """An event's visit, manager and retailer are read for it, and that unit of work ends as soon
+    as the event is delivered, not when the next one comes (a quiet board holds no connection)."""
+    from gql.services.visits.events import VisitEvent, VisitEventKind
+
+    context = Context(state=api.state, token=api.token(people.head))
+    bus = api.state.bus
+    query = "subscription { visitEvents { kind manager { name } retailer { name } visit { id } } }"
+
+    async def scenario() -> tuple[dict[str, object], bool]:
+        head = context.principal
+        assert head is not None
+        before = bus.subscriber_count
+        stream = await api.state.schema.subscribe(query, context_value=context)
+        assert hasattr(stream, "__anext__"), stream
+        first = asyncio.ensure_future(stream.__anext__())
+        for _ in range(10_000):  # bounded by steps of the loop, not by the clock
+            if bus.subscriber_count > before:
+                break
+            await asyncio.sleep(0)
+        manager = next(
+            m for m in context.directory.managers(head.department_id, PageRequest(5)).items
+        )[1]
+        retailer_id = context.directory.retailers(
+            RetailerQuery(manager_ids=frozenset({manager.staff_id})), PageRequest(1)
+        ).items[0][0]
+        context.end_unit_of_work(commit=False)
+        bus.publish(
+            VisitEvent(
+                kind=VisitEventKind.STARTED,
+                visit_id=10**9,  # no such visit: null, read all the same
+                manager_id=manager.staff_id,
+                department_id=manager.department_id,
+                retailer_id=retailer_id,
+                verdict="IN_PLACE",
+                occurred_at=datetime.now(UTC),
+            )
+        )
+        delivered = await first
+        second = asyncio.ensure_future(stream.__anext__())  # resumes the resolver past its yield
+        try:
+            for _ in range(10_000):
+                if context._session is None:
+                    break
+                await asyncio.sleep(0)
+            return delivered.data["visitEvents"], context._session is None  # type: ignore[union-attr]
+        finally:
+            second.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await second
+            await stream.aclose()
+
+    event, released = asyncio.run(scenario())
+    assert event["kind"] == "STARTED"
+    assert event["visit"] is None
+    assert event["manager"]["name"]  # type: ignore[index]
+    assert event["retailer"]["name"]  # type: ignore[index]
+    assert released
