@@ -19,6 +19,7 @@ from gql.schema.mutations.fields import (
     VisitMutations,
 )
 from gql.schema.plan_queries import PlanQuery
+from gql.schema.report_queries import ReportQuery
 from gql.schema.score_queries import ScoreQuery
 from gql.schema.territory_queries import TerritoryQuery
 from gql.schema.visit_queries import VisitQuery, VisitSubscription
@@ -26,7 +27,8 @@ from gql.schema.visit_queries import VisitQuery, VisitSubscription
 __all__ = ["Mutation", "Query", "Subscription"]
 
 Query = merge_types(
-    "Query", (DirectoryQuery, PlanQuery, VisitQuery, AuditQuery, ScoreQuery, TerritoryQuery)
+    "Query",
+    (DirectoryQuery, PlanQuery, VisitQuery, AuditQuery, ScoreQuery, TerritoryQuery, ReportQuery),
 )
 Mutation = merge_types(
     "Mutation",

@@ -129,6 +129,8 @@ class RouteMeasures:
     planned_days: int
     plan_km: float
     baseline_km: float
+    baseline_saving_pct: float | None
+    """100 × (baseline − plan) / baseline over days with both: the planner's own claim."""
     compared_stops: int
     planned_order_km: float
     own_order_km: float
@@ -149,11 +151,14 @@ def routes(days: Sequence[RouteDay]) -> RouteMeasures:
     points = sum(d.travelled_points for d in days)
     travelled = sum(d.travelled_m for d in days)
     taus = [d.tau for d in days if d.tau is not None]
+    pairs = [(d.plan_m, d.baseline_m) for d in days if d.plan_m is not None and d.baseline_m]
+    base = sum(b for _, b in pairs)
     return RouteMeasures(
         manager_days=len(days),
         planned_days=sum(1 for d in days if d.plan_m is not None),
         plan_km=sum(d.plan_m or 0 for d in days) / 1000,
         baseline_km=sum(d.baseline_m or 0 for d in days) / 1000,
+        baseline_saving_pct=None if base == 0 else 100.0 * (base - sum(p for p, _ in pairs)) / base,
         compared_stops=compared,
         planned_order_km=planned / 1000,
         own_order_km=own / 1000,
