@@ -77,7 +77,8 @@ def test_verdict_mix_is_over_all_visits_planned_or_not() -> None:
 
 
 def test_first_and_last_are_per_manager_day_then_median() -> None:
-    # day 1: first 08:00, last end 11:00 (the open visit counts by its start); day 2: 14:00, 14:01:30
+    # day 1: first 08:00, last end 11:00 (the open visit counts by its start)
+    # day 2: first 14:00, last end 14:01:30
     m = discipline(STOPS, VISITS)
     assert m.first_start_earliest_s == 8 * 3600
     assert m.first_start_median_s == (8 * 3600 + 14 * 3600) / 2

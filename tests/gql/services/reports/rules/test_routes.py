@@ -46,9 +46,8 @@ def test_tour_lengths_open_and_closed() -> None:
 def test_kendall_tau_and_longest_in_order_run(
     ranks: list[int], tau: float | None, in_order: int
 ) -> None:
-    assert (
-        kendall_tau(ranks) == pytest.approx(tau) if tau is not None else kendall_tau(ranks) is None
-    )
+    expected = None if tau is None else pytest.approx(tau)
+    assert kendall_tau(ranks) == expected
     assert in_order_count(ranks) == in_order
 
 
