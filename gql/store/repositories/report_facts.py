@@ -49,7 +49,11 @@ class PlanFact:
 
 @dataclass(frozen=True, slots=True)
 class VisitRowFact:
-    """A visit's columns as reports read them, plus whether any of its fixes was stale."""
+    """A visit's columns as reports read them, plus whether any of its fixes was stale.
+
+    ``flags`` holds only the evidence parts reports read: check-in flags and estimate,
+    check-out flags, record flags (missing parts are ``None``).
+    """
 
     id: int
     manager_id: int
@@ -150,7 +154,11 @@ class ReportFactRepository:
                     VisitRow.late_upload,
                     VisitRow.verdict,
                     VisitRow.dwell_s,
-                    VisitRow.flags,
+                    # only the parts reports read: the whole evidence is ~1 kB of JSON a visit
+                    VisitRow.flags[("check_in", "flags")].label("check_in_flags"),
+                    VisitRow.flags[("check_in", "estimate")].label("estimate"),
+                    VisitRow.flags[("check_out", "flags")].label("check_out_flags"),
+                    VisitRow.flags[("record_flags",)].label("record_flags"),
                     stale.label("any_stale_fix"),
                 )
                 .where(
@@ -173,7 +181,11 @@ class ReportFactRepository:
                     late_upload=bool(r.late_upload),
                     verdict=r.verdict,
                     dwell_s=r.dwell_s,
-                    flags=r.flags or {},
+                    flags={
+                        "check_in": {"flags": r.check_in_flags, "estimate": r.estimate},
+                        "check_out": {"flags": r.check_out_flags},
+                        "record_flags": r.record_flags,
+                    },
                     any_stale_fix=bool(r.any_stale_fix),
                 )
                 for r in rows
