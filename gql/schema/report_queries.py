@@ -31,8 +31,8 @@ Info = strawberry.Info[Context, None]
 class ReportFilterInput:
     """A report request."""
 
-    first: dt.date = strawberry.field(description="First company day, YYYY-MM-DD.")
-    last: dt.date = strawberry.field(description="Last company day (inclusive; ≤ 366 days).")
+    first_day: dt.date = strawberry.field(description="First company day, YYYY-MM-DD.")
+    last_day: dt.date = strawberry.field(description="Last company day (inclusive; ≤ 366 days).")
     grain: ReportGrainEnum = strawberry.field(
         default=rules.Grain.MONTH, description="Rows per day, week or month."
     )
@@ -49,8 +49,8 @@ class ReportFilterInput:
     def to_request(self) -> ReportRequest:
         """The service's request; a malformed ID is a clear input error."""
         return ReportRequest(
-            first=self.first,
-            last=self.last,
+            first=self.first_day,
+            last=self.last_day,
             grain=rules.Grain(self.grain),
             by=GroupBy(self.group_by),
             manager_id=None

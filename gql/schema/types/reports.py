@@ -101,8 +101,8 @@ class DisciplineRowType:
     """Coverage, verdict mix, timing, dwell and flags."""
 
     group: ReportGroupType
-    period_first: dt.date = strawberry.field(description="First day of the row.")
-    period_last: dt.date = strawberry.field(description="Last day of the row.")
+    first_day: dt.date = strawberry.field(description="First day of the row.")
+    last_day: dt.date = strawberry.field(description="Last day of the row.")
     manager_days: int = strawberry.field(description="Manager-days with a plan or a visit.")
     planned_stops: int = strawberry.field(description="Stops of the plans worked from.")
     visited_stops: int = strawberry.field(description="Planned stops some visit named.")
@@ -146,8 +146,8 @@ class DisciplineRowType:
         span = row.bucket or rules.Bucket(period.first, period.last)
         return cls(
             group=ReportGroupType.from_domain(row.group),
-            period_first=span.first,
-            period_last=span.last,
+            first_day=span.first,
+            last_day=span.last,
             manager_days=m.manager_days,
             planned_stops=m.planned_stops,
             visited_stops=m.visited_stops,
@@ -187,8 +187,8 @@ class DisciplineRowType:
 class DisciplineReportType:
     """Rows per group and period unit (empty units included), then one total per group."""
 
-    first: dt.date
-    last: dt.date
+    first_day: dt.date
+    last_day: dt.date
     grain: rules.Grain
     group_by: GroupBy
     rows: list[DisciplineRowType]
@@ -199,8 +199,8 @@ class DisciplineReportType:
         """Map a service report."""
         p = report.period
         return cls(
-            first=p.first,
-            last=p.last,
+            first_day=p.first,
+            last_day=p.last,
             grain=report.grain,
             group_by=report.by,
             rows=[DisciplineRowType.from_domain(r, p) for r in report.rows],
@@ -213,8 +213,8 @@ class RouteRowType:
     """Plan km, own-order km, saving, travelled km, plan adherence (docs/reports.md)."""
 
     group: ReportGroupType
-    period_first: dt.date
-    period_last: dt.date
+    first_day: dt.date
+    last_day: dt.date
     manager_days: int = strawberry.field(description="Manager-days with a plan or a visit.")
     planned_days: int = strawberry.field(description="Of those, days with a plan.")
     plan_km: float = strawberry.field(description="Stored optimised length of the plans.")
@@ -253,8 +253,8 @@ class RouteRowType:
         span = row.bucket or rules.Bucket(period.first, period.last)
         return cls(
             group=ReportGroupType.from_domain(row.group),
-            period_first=span.first,
-            period_last=span.last,
+            first_day=span.first,
+            last_day=span.last,
             manager_days=m.manager_days,
             planned_days=m.planned_days,
             plan_km=m.plan_km,
@@ -276,8 +276,8 @@ class RouteRowType:
 class RouteReportType:
     """Rows per group and period unit, then one total per group."""
 
-    first: dt.date
-    last: dt.date
+    first_day: dt.date
+    last_day: dt.date
     grain: rules.Grain
     group_by: GroupBy
     rows: list[RouteRowType]
@@ -288,8 +288,8 @@ class RouteReportType:
         """Map a service report."""
         p = report.period
         return cls(
-            first=p.first,
-            last=p.last,
+            first_day=p.first,
+            last_day=p.last,
             grain=report.grain,
             group_by=report.by,
             rows=[RouteRowType.from_domain(r, p) for r in report.rows],

@@ -202,24 +202,24 @@ class ReportService:
         try:
             return rules.ReportPeriod(request.first, request.last)
         except rules.ReportRuleError as exc:
-            raise InvalidInput(str(exc), field=(exc.field,)) from exc
+            raise InvalidInput(str(exc), field=("filter", f"{exc.field}_day")) from exc
 
     def _subjects(self, request: ReportRequest) -> list[AccountManager]:
         scope = scope_of(signed_in(self._principal))
         if request.manager_id is not None:
             manager = self._managers.get_many([request.manager_id])[0]
             if manager is None or not scope.allows(manager.staff_id, manager.department_id):
-                raise NotFound("manager", field=("manager_id",))
+                raise NotFound("manager", field=("filter", "manager_id"))
             if request.department_id not in (None, manager.department_id):
                 raise InvalidInput(
-                    "this manager is not in that department", field=("department_id",)
+                    "this manager is not in that department", field=("filter", "department_id")
                 )
             return [manager]
         if request.department_id is not None:
             department = self._departments.get_many([request.department_id])[0]
             visible = scope.everything or request.department_id in scope.department_ids
             if department is None or not visible:
-                raise NotFound("department", field=("department_id",))
+                raise NotFound("department", field=("filter", "department_id"))
             return self._managers.by_department(request.department_id)
         return [m for m in self._managers.all() if scope.allows(m.staff_id, m.department_id)]
 

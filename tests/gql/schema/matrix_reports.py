@@ -26,8 +26,8 @@ def _report(field: str, measure: str) -> Case:
             f"query($f: ReportFilter!) {{ {field}(filter: $f) {{ totals {{ {measure} }} }} }}",
             {
                 "f": {
-                    "first": PLAN_DAY.isoformat(),
-                    "last": PLAN_DAY.isoformat(),
+                    "firstDay": PLAN_DAY.isoformat(),
+                    "lastDay": PLAN_DAY.isoformat(),
                     "grain": "DAY",
                     "managerId": t.manager_id,
                 }

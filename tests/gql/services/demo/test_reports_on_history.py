@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 DISCIPLINE = """
 query($f: ReportFilter!) { disciplineReport(filter: $f) {
-  rows { group { code } periodFirst plannedStops visits }
+  rows { group { code } firstDay plannedStops visits }
   totals { group { kind id code } plannedStops visitedStops coveragePct visits
            verdicts { key visits pct } dwellMedianS dwellBuckets { visits } lateUploads
            firstStartMedian lastEndMedian } } }
@@ -31,7 +31,7 @@ query($f: ReportFilter!) { routeReport(filter: $f) {
   totals { group { code } plannedDays planKm baselineKm ownOrderKm plannedOrderKm savingPct
            travelledKm tauMean inOrderPct } } }
 """
-PERIOD = {"first": "2026-11-01", "last": TODAY.isoformat()}
+PERIOD = {"firstDay": "2026-11-01", "lastDay": TODAY.isoformat()}
 
 
 def _staff(city: SeededHistory, role: Role) -> list[Any]:
@@ -105,9 +105,14 @@ def test_a_head_sees_only_their_department(api: Api, history_city: SeededHistory
 
 def test_a_bad_period_is_a_clear_error(api: Api, history_city: SeededHistory) -> None:
     who = _staff(history_city, Role.MARKETING)[0].staff_no
-    result = api.execute(DISCIPLINE, {"f": {"first": "2026-12-04", "last": "2026-11-01"}}, as_=who)
+    result = api.execute(
+        DISCIPLINE, {"f": {"firstDay": "2026-12-04", "lastDay": "2026-11-01"}}, as_=who
+    )
     assert result.errors is not None
     assert "ends before it starts" in result.errors[0].message
+    assert result.errors[0].extensions is not None
+    assert result.errors[0].extensions["code"] == "INVALID"
+    assert result.errors[0].extensions["problems"][0]["field"] == ["filter", "lastDay"]
 
 
 def test_the_cli_exports_csv_in_the_scope_of_as(
