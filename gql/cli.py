@@ -240,6 +240,40 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    from gql.services.reports.command import ReportCommand, ReportCommandError, run_report
+    from gql.store.db import session_factory
+
+    command = ReportCommand(
+        kind=args.report_command,
+        first=args.first,
+        last=args.last,
+        grain=args.grain,
+        by=args.by,
+        department_code=args.department,
+        manager_staff_no=args.manager,
+        staff_no=args.as_staff,
+    )
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            try:
+                if args.output is None:
+                    run_report(session, command, sys.stdout)
+                else:
+                    with Path(args.output).open("w", encoding="utf-8", newline="") as out:
+                        rows = run_report(session, command, out)
+                    print(f"wrote {rows} rows to {args.output}")
+            except ReportCommandError as exc:
+                _err(str(exc))
+                return 1
+            finally:
+                session.rollback()
+    finally:
+        engine.dispose()
+    return 0
+
+
 def _cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
     from gql.schema import build_schema, schema_drift
 
@@ -356,6 +390,22 @@ def _parser() -> argparse.ArgumentParser:
             one.add_argument("--proposal", type=int, help="territory proposal id to schedule")
             one.add_argument("--cap-hours", type=float, default=8.0, help="daily cap (hours)")
 
+    report = sub.add_parser("report", help="decision-analysis reports as CSV (docs/reports.md)")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    for name, text in (
+        ("discipline", "coverage, verdicts, late uploads, hours, dwell, flags"),
+        ("routes", "plan km, own-order km, saving, travelled km, Kendall tau"),
+    ):
+        one = report_sub.add_parser(name, help=text)
+        one.add_argument("--from", dest="first", type=date.fromisoformat, required=True)
+        one.add_argument("--to", dest="last", type=date.fromisoformat, required=True)
+        one.add_argument("--grain", choices=["day", "week", "month"], default="month")
+        one.add_argument("--by", choices=["manager", "department", "company"], default="manager")
+        one.add_argument("--department", help="only this department (code)")
+        one.add_argument("--manager", help="only this manager (staff number)")
+        one.add_argument("--as", dest="as_staff", help="staff number whose scope applies")
+        one.add_argument("--output", help="write the CSV here (default: standard output)")
+
     export = sub.add_parser("export-schema", help="print or write the GraphQL SDL")
     group = export.add_mutually_exclusive_group()
     group.add_argument("--output", help="write the SDL to this file")
@@ -374,6 +424,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "demo": _cmd_demo,
     "import": _cmd_import,
     "plan": _cmd_plan,
+    "report": _cmd_report,
     "export-schema": _cmd_export_schema,
     "token": _cmd_token,
 }

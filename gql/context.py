@@ -26,6 +26,7 @@ from gql.services.evaluations.performance import PerformanceService
 from gql.services.evaluations.service import EvaluationService
 from gql.services.evaluations.targets import TargetService
 from gql.services.organisation.service import OrganisationService
+from gql.services.reports.service import ReportService
 from gql.services.territories.service import TerritoryService
 from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
 from gql.services.visits.events import EventBus, VisitEvent
@@ -265,6 +266,11 @@ class Context:
     def performance(self) -> PerformanceService:
         """Goals, daily leaderboard and classification (R7.6-R7.8)."""
         return PerformanceService(self.session, self.principal, evaluations=self.evaluations)
+
+    @cached_property
+    def reports(self) -> ReportService:
+        """Discipline and route reports (R8)."""
+        return ReportService(self.session, self.principal)
 
     @cached_property
     def live(self) -> LiveService:

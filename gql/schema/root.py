@@ -21,6 +21,7 @@ from gql.schema.mutations.fields import (
 )
 from gql.schema.organisation_queries import OrganisationQuery
 from gql.schema.plan_queries import PlanQuery
+from gql.schema.report_queries import ReportQuery
 from gql.schema.score_queries import ScoreQuery
 from gql.schema.territory_queries import TerritoryQuery
 from gql.schema.visit_queries import VisitQuery, VisitSubscription
@@ -37,6 +38,7 @@ Query = merge_types(
         ScoreQuery,
         TerritoryQuery,
         OrganisationQuery,
+        ReportQuery,
     ),
 )
 Mutation = merge_types(

@@ -26,6 +26,7 @@ from gql.services.visits.events import VisitEvent, VisitEventKind
 from tests.fixtures_db import _backends
 from tests.gql.api import Api, rolled_back
 from tests.gql.conftest import DemoPeople, own_city, people_in
+from tests.gql.schema.matrix_reports import REPORT_MATRIX
 from tests.gql.schema.matrix_scores import SCORE_MATRIX
 from tests.gql.schema.matrix_support import (
     ALLOW,
@@ -712,6 +713,7 @@ MATRIX: dict[str, list[Case]] = {
 }
 
 MATRIX.update(SCORE_MATRIX)
+MATRIX.update(REPORT_MATRIX)
 
 ALL_CASES = [
     pytest.param(case, caller, id=f"{case.name}-{caller}")

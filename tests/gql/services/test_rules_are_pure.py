@@ -11,6 +11,7 @@ import pytest
 RULES = [
     "gql.services.audits.rules",
     "gql.services.evaluations.rules",
+    "gql.services.reports.rules",
     "gql.services.territories.rules",
 ]
 FORBIDDEN = ("sqlalchemy", "strawberry", "zeep", "gql.store", "gql.schema", "adapters")

@@ -1,0 +1,171 @@
+"""Route measures (R8.2): the optimised plan against the order the manager actually kept.
+
+Lengths are priced on one cost matrix per manager-day (index 0 is the manager's start point),
+so the plan order, the visited order and the travelled positions are compared like for like.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import statistics
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
+__all__ = [
+    "CostMatrix",
+    "RouteDay",
+    "RouteMeasures",
+    "in_order_count",
+    "kendall_tau",
+    "route_day",
+    "routes",
+    "tour_length_m",
+]
+
+
+class CostMatrix(Protocol):
+    """Anything indexable as ``matrix[i, j]`` (a NumPy array of metres)."""
+
+    def __getitem__(self, key: tuple[int, int], /) -> object: ...
+
+
+def tour_length_m(matrix: CostMatrix, order: Sequence[int], *, closed: bool) -> int:
+    """Length of start (index 0) → ``order`` … (→ start when ``closed``); 0 for no stops."""
+    if not order:
+        return 0
+    path = [0, *order, *([0] if closed else [])]
+    return sum(int(matrix[a, b]) for a, b in itertools.pairwise(path))  # type: ignore[call-overload]
+
+
+def kendall_tau(ranks: Sequence[int]) -> float | None:
+    """Kendall's τ-a between visiting order and plan order.
+
+    ``ranks`` are the planned sequence numbers in the order the stops were visited (distinct).
+    1 is the plan's order, -1 its reverse; ``None`` for fewer than two stops.
+    """
+    n = len(ranks)
+    if n < 2:
+        return None
+    concordant = sum(1 if ranks[i] < ranks[j] else -1 for i in range(n) for j in range(i + 1, n))
+    return concordant / (n * (n - 1) / 2)
+
+
+def in_order_count(ranks: Sequence[int]) -> int:
+    """Most stops visited in planned relative order (longest increasing run, O(n log n))."""
+    tails: list[int] = []
+    for rank in ranks:
+        at = bisect.bisect_left(tails, rank)
+        if at == len(tails):
+            tails.append(rank)
+        else:
+            tails[at] = rank
+    return len(tails)
+
+
+@dataclass(frozen=True, slots=True)
+class RouteDay:
+    """One manager-day's route figures (metres; see docs/reports.md)."""
+
+    manager_id: int
+    day: date
+    plan_m: int | None
+    """The stored optimised length of the day's plan (all its stops); ``None``: no plan."""
+    baseline_m: int | None
+    """The stored licence-number-order length of the same stops (the planner's baseline)."""
+    compared_stops: int
+    """Planned stops visited that day: the stops both orders below run through."""
+    planned_order_m: int
+    own_order_m: int
+    travelled_m: int
+    travelled_points: int
+    tau: float | None
+    in_order: int
+
+
+def route_day(
+    manager_id: int,
+    day: date,
+    matrix: CostMatrix,
+    *,
+    plan_m: int | None,
+    baseline_m: int | None,
+    visited_ranks: Sequence[int],
+    visited_indices: Sequence[int],
+    travelled_indices: Sequence[int],
+    closed: bool,
+) -> RouteDay:
+    """Measure a day.
+
+    ``visited_indices``: matrix indices of the planned stops visited, in visiting order;
+    ``visited_ranks``: their planned sequence numbers (same order); ``travelled_indices``:
+    matrix indices of the trusted check-in positions, in visiting order.
+    """
+    by_plan = [i for _, i in sorted(zip(visited_ranks, visited_indices, strict=True))]
+    return RouteDay(
+        manager_id=manager_id,
+        day=day,
+        plan_m=plan_m,
+        baseline_m=baseline_m,
+        compared_stops=len(visited_indices),
+        planned_order_m=tour_length_m(matrix, by_plan, closed=closed),
+        own_order_m=tour_length_m(matrix, visited_indices, closed=closed),
+        travelled_m=tour_length_m(matrix, travelled_indices, closed=closed),
+        travelled_points=len(travelled_indices),
+        tau=kendall_tau(visited_ranks),
+        in_order=in_order_count(visited_ranks),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class RouteMeasures:
+    """Route measures of one group and period (sums over its manager-days)."""
+
+    manager_days: int
+    planned_days: int
+    plan_km: float
+    baseline_km: float
+    baseline_saving_pct: float | None
+    """100 × (baseline − plan) / baseline over days with both: the planner's own claim."""
+    compared_stops: int
+    planned_order_km: float
+    own_order_km: float
+    saving_pct: float | None
+    """100 × (own − planned order) / own, on the same visited stops."""
+    travelled_km: float
+    km_per_visit: float | None
+    tau_mean: float | None
+    tau_days: int
+    in_order_pct: float | None
+
+
+def routes(days: Sequence[RouteDay]) -> RouteMeasures:
+    """Total the days: ratios are of sums, so a long day weighs more than a short one."""
+    own = sum(d.own_order_m for d in days)
+    planned = sum(d.planned_order_m for d in days)
+    compared = sum(d.compared_stops for d in days)
+    points = sum(d.travelled_points for d in days)
+    travelled = sum(d.travelled_m for d in days)
+    taus = [d.tau for d in days if d.tau is not None]
+    pairs = [(d.plan_m, d.baseline_m) for d in days if d.plan_m is not None and d.baseline_m]
+    base = sum(b for _, b in pairs)
+    return RouteMeasures(
+        manager_days=len(days),
+        planned_days=sum(1 for d in days if d.plan_m is not None),
+        plan_km=sum(d.plan_m or 0 for d in days) / 1000,
+        baseline_km=sum(d.baseline_m or 0 for d in days) / 1000,
+        baseline_saving_pct=None if base == 0 else 100.0 * (base - sum(p for p, _ in pairs)) / base,
+        compared_stops=compared,
+        planned_order_km=planned / 1000,
+        own_order_km=own / 1000,
+        saving_pct=None if own == 0 else 100.0 * (own - planned) / own,
+        travelled_km=travelled / 1000,
+        km_per_visit=None if points == 0 else travelled / 1000 / points,
+        tau_mean=statistics.fmean(taus) if taus else None,
+        tau_days=len(taus),
+        in_order_pct=None if compared == 0 else 100.0 * sum(d.in_order for d in days) / compared,
+    )

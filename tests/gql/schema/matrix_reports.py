@@ -1,0 +1,44 @@
+"""Authorization-matrix cases for the report root fields (issue 17).
+
+A report about the target manager's plan day: their own, their department's head and deputy,
+marketing and admin read it; a colleague, a foreign head and an auditor get the same
+NOT_FOUND as for a manager that does not exist; anonymous callers are unauthenticated.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from tests.gql.schema.matrix_support import PLAN_DAY, Case, expect, run_query
+
+if TYPE_CHECKING:
+    from tests.gql.api import Api
+    from tests.gql.schema.matrix_support import Targets
+
+_REPORT_READ = expect("manager", "head", "deputy", "marketing", "admin")
+
+
+def _report(field: str, measure: str) -> Case:
+    def run(api: Api, t: Targets, who: str | None) -> str:
+        return run_query(
+            api,
+            who,
+            f"query($f: ReportFilter!) {{ {field}(filter: $f) {{ totals {{ {measure} }} }} }}",
+            {
+                "f": {
+                    "firstDay": PLAN_DAY.isoformat(),
+                    "lastDay": PLAN_DAY.isoformat(),
+                    "grain": "DAY",
+                    "managerId": t.manager_id,
+                }
+            },
+            lambda d: len(d[field]["totals"]) == 1 and d[field]["totals"][0][measure] > 0,
+        )
+
+    return Case(field, run, _REPORT_READ)
+
+
+REPORT_MATRIX: dict[str, list[Case]] = {
+    "disciplineReport": [_report("disciplineReport", "plannedStops")],
+    "routeReport": [_report("routeReport", "plannedDays")],
+}
