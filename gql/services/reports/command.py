@@ -9,13 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from gql.domain import Role
-from gql.services.access import Principal
+from gql.services.acting import acting_principal
 from gql.services.errors import ServiceError
 from gql.services.reports import rules
 from gql.services.reports.export import discipline_records, route_records, write_csv
 from gql.services.reports.service import GroupBy, ReportRequest, ReportService
-from gql.store.repositories import DepartmentRepository, ManagerRepository, StaffRepository
+from gql.store.repositories import DepartmentRepository, ManagerRepository
 
 if TYPE_CHECKING:
     from datetime import date
@@ -44,21 +43,6 @@ class ReportCommand:
     department_code: str | None = None
     manager_staff_no: str | None = None
     staff_no: str | None = None
-
-
-def _principal(session: Session, staff_no: str | None) -> Principal:
-    staff_repo = StaffRepository(session)
-    if staff_no is not None:
-        staff = staff_repo.get_by_staff_no(staff_no)
-        if staff is None or not staff.active:
-            raise ReportCommandError(f"no active staff member with staff number {staff_no!r}")
-        return Principal.from_staff(staff)
-    marketing = [
-        s for _, s in staff_repo.page(first=500).items if s.role is Role.MARKETING and s.active
-    ]
-    if not marketing:
-        raise ReportCommandError("no active marketing staff member to act as; pass --as STAFF_NO")
-    return Principal.from_staff(marketing[0])
 
 
 def _request(session: Session, command: ReportCommand) -> ReportRequest:
@@ -94,7 +78,9 @@ def run_report(session: Session, command: ReportCommand, out: TextIO) -> int:
     """
     if command.kind not in KINDS:
         raise ReportCommandError(f"unknown report {command.kind!r}; choose one of {KINDS}")
-    service = ReportService(session, _principal(session, command.staff_no))
+    service = ReportService(
+        session, acting_principal(session, command.staff_no, ReportCommandError)
+    )
     request = _request(session, command)
     try:
         if command.kind == "discipline":

@@ -10,11 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
-from gql.domain import Role
-from gql.services.access import Principal
+from gql.services.acting import acting_principal
 from gql.services.errors import ServiceError
 from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
-from gql.store.repositories import DepartmentRepository, StaffRepository
+from gql.store.repositories import DepartmentRepository
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -55,21 +54,6 @@ class BatchOutcome:
     lines: tuple[str, ...]
 
 
-def _principal(session: Session, staff_no: str | None) -> Principal:
-    staff_repo = StaffRepository(session)
-    if staff_no is not None:
-        staff = staff_repo.get_by_staff_no(staff_no)
-        if staff is None or not staff.active:
-            raise BatchError(f"no active staff member with staff number {staff_no!r}")
-        return Principal.from_staff(staff)
-    candidates = [
-        s for _, s in staff_repo.page(first=500).items if s.role is Role.MARKETING and s.active
-    ]
-    if not candidates:
-        raise BatchError("no active marketing staff member to act as; pass --as STAFF_NO")
-    return Principal.from_staff(candidates[0])
-
-
 def run_batch(session: Session, request: BatchRequest, *, progress: Progress) -> BatchOutcome:
     """Compute, store and (with ``apply``) apply one proposal.
 
@@ -79,7 +63,7 @@ def run_batch(session: Session, request: BatchRequest, *, progress: Progress) ->
         Unknown department or staff, a role that may not plan, or planning input the core
         rejects (the message names what to fix).
     """
-    principal = _principal(session, request.staff_no)
+    principal = acting_principal(session, request.staff_no, BatchError)
     department_id = None
     if request.department_code is not None:
         department = DepartmentRepository(session).by_code(request.department_code)
