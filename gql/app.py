@@ -49,9 +49,11 @@ from gql.schema.errors import RequestError, RequestErrorCode, http_error_respons
 from gql.schema.limits import estimate_cost
 from gql.schema.request_limits import check_request, read_limited
 from gql.services.errors import InvalidInput
+from gql.services.visits.events import decode_event
 from gql.services.workers import LoopJob, WorkerPool
 from gql.store import migrate
 from gql.store.db import DatabaseUnavailable, create_engine_for, session_factory
+from gql.store.event_channel import PostgresChannel
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -93,7 +95,7 @@ def lane_state(settings: Settings) -> AppState:
     the lane, so a worker loads the few a query needs from there, and a restarted worker is
     ready in the time it takes to import the service.
     """
-    engine = create_engine_for(settings.effective_database_url)
+    engine = create_engine_for(settings.effective_database_url, settings.engine_options)
     return build_state(settings, engine, session_factory(engine))
 
 
@@ -243,6 +245,8 @@ class VisitGraphQL(GraphQL[Any, None]):
         status = _refusal_status(result)
         if status is not None:
             sub_response.status_code = status
+            if status == 503:
+                sub_response.headers["Retry-After"] = "1"
         if standing is not None:
             cost = result.extensions.get("cost") if result.extensions else None
             charged = self.limiter.charge(
@@ -422,10 +426,16 @@ _REFUSED_BEFORE_EXECUTION = frozenset(
 
 
 def _refusal_status(result: ExecutionResult) -> int | None:
-    """400 for an operation refused by a size limit before it ran (it has no data)."""
+    """The status of an answer without data: refused or busy.
+
+    400 for an operation refused by a size limit before it ran, 503 for one the database was
+    too busy for (nothing was saved; retry).
+    """
     if result.data is not None or not result.errors:
         return None
     code = (result.errors[0].extensions or {}).get("code")
+    if code == RequestErrorCode.SERVICE_UNAVAILABLE.value:
+        return 503
     return 400 if code in _REFUSED_BEFORE_EXECUTION else None
 
 
@@ -462,6 +472,35 @@ async def _warm_then_open(state: AppState, view: _LazyGraphQL) -> None:
     log.info("kernels warm; visitgis ready", extra={"elapsed_s": round(elapsed_s, 3)})
 
 
+async def _open_event_channel(state: AppState) -> asyncio.Task[None] | None:
+    """On PostgreSQL, listen for every process's visit events; the task to cancel at the end.
+
+    Start-up waits (bounded) for the first LISTEN, so no event committed after "started" is
+    missed; past the bound the channel keeps trying and readiness says so.
+    """
+    if state.engine.dialect.name != "postgresql":
+        return None
+    channel = await asyncio.to_thread(PostgresChannel, state.engine)
+    state.channel = channel
+    bus = state.bus
+
+    def deliver(payload: str) -> None:
+        try:
+            event = decode_event(payload)
+        except (ValueError, KeyError, TypeError):
+            log.warning("live events: ignored a notification that is not a visit event")
+            return
+        bus.publish(event)
+
+    task = asyncio.create_task(channel.listen(deliver), name="visitgis-live-events")
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(channel.listening.wait(), _LISTEN_START_S)
+    return task
+
+
+_LISTEN_START_S = 10.0
+
+
 def _healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
@@ -472,9 +511,10 @@ def create_app(settings: Settings) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        engine = create_engine_for(settings.effective_database_url)
+        engine = create_engine_for(settings.effective_database_url, settings.engine_options)
         state = build_state(settings, engine, session_factory(engine))
         holder["state"] = state
+        listening = await _open_event_channel(state)
         warming: asyncio.Task[None] | None = None
         if settings.warm_kernels:
             # Serve /healthz at once; /readyz and /graphql answer 503 until the kernels are
@@ -493,6 +533,8 @@ def create_app(settings: Settings) -> Starlette:
         finally:
             if warming is not None:
                 warming.cancel()
+            if listening is not None:
+                listening.cancel()
             # running heavy queries end by their execution timeout; the workers then exit
             await asyncio.to_thread(graphql_app.close)
             await state.aclose()
@@ -517,6 +559,8 @@ def create_app(settings: Settings) -> Starlette:
                 status_code=503,
             )
         ready: dict[str, object] = {"status": "ready"}
+        if state.channel is not None:  # a process that cannot hear others still serves
+            ready["liveEvents"] = "listening" if state.channel.listening.is_set() else "down"
         if state.hub is not None:  # breaker states are reported, never a reason to be unready
             ready["carriers"] = {cid: h.to_dict() for cid, h in state.hub.health().items()}
         return JSONResponse(ready)
@@ -534,6 +578,20 @@ def create_app(settings: Settings) -> Starlette:
         console = StaticFiles(directory=settings.console_dir, html=True)
         routes.append(Mount("/console", console, name="console"))
     return Starlette(routes=routes, lifespan=lifespan)
+
+
+def create_app_from_environment() -> Starlette:
+    """The app for a process that reads its own settings (``uvicorn --workers N --factory``).
+
+    Each worker configures its logs and builds its state; a setting that is wrong is reported
+    by ``visitgis serve`` before any worker starts.
+    """
+    from gql.logs import configure_logging
+    from gql.settings import load_settings
+
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)
 
 
 class _LazyGraphQL:

@@ -43,7 +43,7 @@ def _engine(settings: Settings):  # type: ignore[no-untyped-def]  # Engine impor
     from gql.store.db import create_engine_for
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    return create_engine_for(settings.effective_database_url)
+    return create_engine_for(settings.effective_database_url, settings.engine_options)
 
 
 def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -61,9 +61,31 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if problem:
         _err(problem)
         return 1
+    workers = args.workers
+    if not 1 <= workers <= 64:
+        _err(f"--workers must be 1..64, got {workers}")
+        return 2
+    if workers > 1 and not settings.effective_database_url.startswith("postgres"):
+        _err(
+            "--workers needs PostgreSQL: SQLite serves one process (its live events and write "
+            "turns stay inside it); set VISITGIS_DATABASE_URL=postgresql://…"
+        )
+        return 2
     if not settings.is_production:
         print(f"GraphiQL: http://{host}:{port}/graphql", flush=True)
-    uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
+        return 0
+    # each worker process builds its app from the same environment (settings file included)
+    uvicorn.run(
+        "gql.app:create_app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
     return 0
 
 
@@ -339,6 +361,12 @@ def _parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="serve GraphQL (GraphiQL in development mode)")
     serve.add_argument("--host")
     serve.add_argument("--port", type=int)
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="API processes on the one port (PostgreSQL only; each reads the settings itself)",
+    )
 
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("db_command", choices=["upgrade", "current"])

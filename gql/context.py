@@ -29,11 +29,12 @@ from gql.services.organisation.service import OrganisationService
 from gql.services.reports.service import ReportService
 from gql.services.territories.service import TerritoryService
 from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
-from gql.services.visits.events import EventBus, VisitEvent
+from gql.services.visits.events import EventBus, VisitEvent, encode_event
 from gql.services.visits.live import LiveService
 from gql.services.visits.service import VisitService
 from gql.store.db import read_only_engine
 from gql.store.repositories import StaffRepository
+from gql.store.write_turns import UnitTurns, WriteTurns
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -44,6 +45,7 @@ if TYPE_CHECKING:
 
     import adapters
     from gql.settings import Settings
+    from gql.store.event_channel import PostgresChannel
 
 __all__ = ["AppState", "Context", "build_context", "load_keys"]
 
@@ -68,6 +70,11 @@ class AppState:
     """The services' clock (UTC); tests pin it to replay a day."""
     identity: IdentityProvider | None = None
     """The company's identity provider (JWKS-signed tokens), if configured."""
+    channel: PostgresChannel | None = None
+    """Carries committed visit events to every process (PostgreSQL; opened by the lifespan).
+    Without it, events go to this process's bus only."""
+    turns: WriteTurns | None = None
+    """Who writes a manager's visits now (made for the engine's dialect by :meth:`build`)."""
 
     @classmethod
     def build(
@@ -95,6 +102,7 @@ class AppState:
                 else scoring.load_policy(settings.scoring_policy)
             ),
             identity=IdentityProvider.from_settings(settings),
+            turns=WriteTurns(engine.dialect.name),
         )
         if settings.carriers_file is not None:
             import adapters
@@ -132,6 +140,7 @@ class Context:
     """Set by the unit of work for query operations, before the session opens."""
     _session: Session | None = field(default=None, repr=False)
     _outbox: list[VisitEvent] = field(default_factory=list, repr=False)
+    _turns: UnitTurns | None = field(default=None, repr=False)
 
     @property
     def session(self) -> Session:
@@ -149,18 +158,23 @@ class Context:
         """
         if self._session is None:
             return
+        outbox, self._outbox = self._outbox, []
+        channel = self.state.channel
         try:
             if commit:
+                if outbox and channel is not None:  # delivered by the commit, to every process
+                    channel.send(self._session, [encode_event(e) for e in outbox])
                 self._session.commit()
             else:
                 self._session.rollback()
         finally:
             self._session.close()
             self._session = None
+            if self._turns is not None:  # after the commit: the next writer reads it
+                self._turns.release()
             for name in _SESSION_BOUND:  # services and loaders hold the closed session
                 self.__dict__.pop(name, None)
-        outbox, self._outbox = self._outbox, []
-        if commit:
+        if commit and channel is None:
             for event in outbox:  # only what was committed reaches the dashboards
                 self.state.bus.publish(event)
 
@@ -233,7 +247,16 @@ class Context:
             locator=self.state.locator,
             locate_deadline_s=self.state.settings.locate_deadline_s,
             publish=self._outbox.append,
+            take_turn=self._take_turn,
         )
+
+    async def _take_turn(self, manager_id: int) -> None:
+        """Wait for this unit's turn to write ``manager_id``'s visits (see ``write_turns``)."""
+        if self.state.turns is None:
+            return
+        if self._turns is None:
+            self._turns = self.state.turns.for_unit(lambda: self.session)
+        await self._turns.take(manager_id)
 
     @cached_property
     def audits(self) -> AuditService:

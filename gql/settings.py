@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from gql.store.db import EngineOptions
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
 
@@ -109,12 +111,30 @@ class Settings:
     execution_timeout_s: float = 10.0
     locate_deadline_s: float = 8.0
     warm_kernels: bool = True
+    database_pool_size: int = 5
+    """PostgreSQL connections kept per process (twice as many more under a burst)."""
+    database_statement_timeout_s: float = 30.0
+    """PostgreSQL cancels a statement running longer (0: no limit)."""
+    database_lock_timeout_s: float = 5.0
+    """A PostgreSQL statement waiting longer for a lock gives up, answered as busy (0: none)."""
+    database_application_name: str = "visitgis"
+    """The name this service's connections show in ``pg_stat_activity``."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def is_production(self) -> bool:
         """Production hides introspection, suggestions and GraphiQL."""
         return self.mode == "production"
+
+    @property
+    def engine_options(self) -> EngineOptions:
+        """How the service's PostgreSQL connections are pooled and bounded."""
+        return EngineOptions(
+            pool_size=self.database_pool_size,
+            statement_timeout_s=self.database_statement_timeout_s,
+            lock_timeout_s=self.database_lock_timeout_s,
+            application_name=self.database_application_name,
+        )
 
     @property
     def effective_database_url(self) -> str:
@@ -197,6 +217,10 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "execution_timeout_s": _as_float,
     "locate_deadline_s": _as_float,
     "warm_kernels": _as_bool,
+    "database_pool_size": _as_int,
+    "database_statement_timeout_s": _as_float,
+    "database_lock_timeout_s": _as_float,
+    "database_application_name": str,
 }
 
 
@@ -223,6 +247,14 @@ def _check(values: dict[str, Any]) -> list[str]:
         if values[name] <= 0:
             problems.append(f"{name} must be positive, got {values[name]}")
     problems += _limit_problems(values)
+    if not 1 <= values["database_pool_size"] <= 200:
+        problems.append(f"database_pool_size must be 1..200, got {values['database_pool_size']}")
+    for name in ("database_statement_timeout_s", "database_lock_timeout_s"):
+        if not 0 <= values[name] <= 3600:
+            problems.append(f"{name} must be in [0, 3600] seconds, got {values[name]}")
+    name = values["database_application_name"]
+    if not (0 < len(name) <= 63 and name.isascii() and name.isprintable()):
+        problems.append(f"database_application_name must be 1..63 printable ASCII, got {name!r}")
     for name in ("execution_timeout_s", "locate_deadline_s"):
         if not 0 < values[name] <= 300:
             problems.append(f"{name} must be in (0, 300] seconds, got {values[name]}")

@@ -36,6 +36,7 @@ from strawberry.extensions import FieldExtension
 
 from gql.schema.types.enums import described_enum
 from gql.services.errors import ErrorCode, FieldPath, Problem, ServiceError
+from gql.store.db import is_busy
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable
@@ -61,6 +62,10 @@ __all__ = [
 log = logging.getLogger("visitgis.errors")
 
 MASKED_MESSAGE = "Unexpected error."
+BUSY_MESSAGE = (
+    "the records are being changed by another request and did not come free in time; "
+    "nothing was saved: retry shortly"
+)
 SIGN_IN = "sign in: send 'Authorization: Bearer <token>' (over WebSocket: in connection_init)"
 
 
@@ -321,6 +326,9 @@ def should_mask(error: GraphQLError) -> bool:
     original = error.original_error
     if original is None or isinstance(original, ServiceError | RequestError | GraphQLError):
         return False
+    if is_busy(original):
+        log.warning("database busy: %s", str(original).splitlines()[0])
+        return False
     return not (error.path is None and _VARIABLE.match(error.message))
 
 
@@ -373,6 +381,8 @@ def _shape(error: GraphQLError, auth_error: str | None) -> GraphQLError:
         return _service_error(error, original, auth_error)
     if isinstance(original, RequestError):
         return _shaped(error, original.message, {"code": original.code.value})
+    if original is not None and is_busy(original):
+        return _shaped(error, BUSY_MESSAGE, {"code": RequestErrorCode.SERVICE_UNAVAILABLE.value})
     if should_mask(error):
         return _shaped(
             error, MASKED_MESSAGE, {"code": RequestErrorCode.INTERNAL_SERVER_ERROR.value}

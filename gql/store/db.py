@@ -6,13 +6,15 @@ Nothing here runs at import time: the app factory's lifespan and the CLI call
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -22,9 +24,12 @@ if TYPE_CHECKING:
 __all__ = [
     "SQLITE_FILENAME",
     "DatabaseUnavailable",
+    "EngineOptions",
     "ReadOnlyViolation",
     "UnsupportedDatabaseUrl",
     "create_engine_for",
+    "is_busy",
+    "keep_transaction",
     "read_only_engine",
     "release_if_unwritten",
     "session_factory",
@@ -33,9 +38,25 @@ __all__ = [
 
 SQLITE_FILENAME = "visitgis.sqlite3"
 SQLITE_BUSY_TIMEOUT_MS = 5_000
-"""How long a SQLite writer waits for another writer before giving up."""
+"""How long a SQLite writer waits for another writer when no lock timeout is set."""
 PG_CONNECT_TIMEOUT_S = 5
 """A down PostgreSQL server must fail start-up quickly, not after the OS TCP timeout."""
+
+
+@dataclass(frozen=True, slots=True)
+class EngineOptions:
+    """How the service uses its database: PostgreSQL all of them, SQLite the lock timeout."""
+
+    pool_size: int = 5
+    """Connections kept open per process; twice as many more may open under a burst."""
+    statement_timeout_s: float = 30.0
+    """A statement running longer is cancelled by the server (0: no limit)."""
+    lock_timeout_s: float = 5.0
+    """A statement waiting longer for a lock gives up (0: no limit; SQLite: its busy timeout,
+    0 meaning the default): a backstop, since writers queue for their turn before writing
+    (:mod:`gql.store.write_turns`) and a wait there is answered as busy."""
+    application_name: str = "visitgis"
+    """Shown in ``pg_stat_activity``, so operators see whose connections these are."""
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -61,7 +82,7 @@ def sqlite_url(data_dir: Path) -> str:
     return f"sqlite+pysqlite:///{data_dir / SQLITE_FILENAME}"
 
 
-def create_engine_for(url: str) -> sa.Engine:
+def create_engine_for(url: str, options: EngineOptions | None = None) -> sa.Engine:
     """Create an engine for ``url`` and prove the database answers.
 
     SQLite gets WAL (readers never block the writer), ``foreign_keys=ON``, a busy timeout
@@ -79,9 +100,9 @@ def create_engine_for(url: str) -> sa.Engine:
     parsed = _parse(url)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
-        engine = _track_writes(_sqlite_engine(parsed))
+        engine = _track_writes(_sqlite_engine(parsed, options or EngineOptions()))
     elif backend == "postgresql":
-        engine = _track_writes(_postgresql_engine(parsed))
+        engine = _track_writes(_postgresql_engine(parsed, options or EngineOptions()))
     else:
         raise UnsupportedDatabaseUrl(
             f"database URL backend {backend!r} is not supported; use sqlite or postgresql"
@@ -165,6 +186,33 @@ def _track_writes(engine: sa.Engine) -> sa.Engine:
     return engine
 
 
+_BUSY_SQLSTATES = frozenset({"55P03", "57014", "40P01", "40001"})
+"""PostgreSQL: lock not available (lock timeout), query cancelled (statement timeout),
+deadlock detected, serialization failure."""
+
+
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` is the database being busy (a lock, busy or statement timeout).
+
+    Nothing was saved and the same request may succeed when retried: an answer to give the
+    caller (503, retry), not a bug to log with its traceback.
+    """
+    if not isinstance(error, DBAPIError):
+        return False
+    reason = error.orig
+    if getattr(reason, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return "database is locked" in str(reason) or "database table is locked" in str(reason)
+
+
+def keep_transaction(session: Session) -> None:
+    """Mark the session's transaction as one :func:`release_if_unwritten` must not end.
+
+    For a transaction that holds something besides writes, such as an advisory lock.
+    """
+    session.connection().info[_WROTE] = True
+
+
 def release_if_unwritten(session: Session) -> bool:
     """End a transaction that has only read, returning its pooled connection.
 
@@ -210,7 +258,7 @@ def _parse(url: str) -> URL:
     return parsed
 
 
-def _sqlite_engine(url: URL) -> sa.Engine:
+def _sqlite_engine(url: URL, options: EngineOptions) -> sa.Engine:
     database = url.database or ""
     in_memory = database in ("", ":memory:")
     if not in_memory:
@@ -223,12 +271,13 @@ def _sqlite_engine(url: URL) -> sa.Engine:
     if in_memory:
         kwargs["poolclass"] = StaticPool  # one shared connection, or each sees an empty DB
     engine = sa.create_engine(url, **kwargs)
-    event.listen(engine, "connect", _sqlite_on_connect)
+    busy_timeout_ms = round(options.lock_timeout_s * 1000) or SQLITE_BUSY_TIMEOUT_MS
+    event.listen(engine, "connect", partial(_sqlite_on_connect, busy_timeout_ms=busy_timeout_ms))
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any, *, busy_timeout_ms: int) -> None:
     # Take BEGIN away from the sqlite3 module (it skips it before SAVEPOINT and DDL);
     # _sqlite_on_begin emits it instead. See SQLAlchemy's "sqlite_transactions".
     dbapi_connection.isolation_level = None
@@ -236,7 +285,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     try:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
     finally:
         cursor.close()
@@ -246,9 +295,22 @@ def _sqlite_on_begin(connection: sa.Connection) -> None:
     connection.exec_driver_sql("BEGIN")
 
 
-def _postgresql_engine(url: URL) -> sa.Engine:
+def _postgresql_engine(url: URL, options: EngineOptions) -> sa.Engine:
+    timeouts = (
+        f"-c statement_timeout={round(options.statement_timeout_s * 1000)} "
+        f"-c lock_timeout={round(options.lock_timeout_s * 1000)}"
+    )
+    given = url.query.get("options")  # e.g. a search_path: connect_args would replace it
+    if given:
+        timeouts = f"{given if isinstance(given, str) else ' '.join(given)} {timeouts}"
     return sa.create_engine(
         url,
         pool_pre_ping=True,
-        connect_args={"connect_timeout": PG_CONNECT_TIMEOUT_S},
+        pool_size=options.pool_size,
+        max_overflow=2 * options.pool_size,
+        connect_args={
+            "connect_timeout": PG_CONNECT_TIMEOUT_S,
+            "application_name": options.application_name,
+            "options": timeouts,
+        },
     )

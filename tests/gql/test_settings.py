@@ -163,3 +163,30 @@ def test_development_secret_binds_only_loopback(host: str) -> None:
     assert load_settings(env={"VISITGIS_HOST": host, "VISITGIS_JWT_SECRET": STRONG}).host == host
     for loopback in ("127.0.0.1", "::1", "localhost"):
         assert load_settings(env={"VISITGIS_HOST": loopback}).host == loopback
+
+
+def test_database_pool_and_timeouts_are_settings_checked_at_start() -> None:
+    """Pool size, statement and lock timeouts and the application name: set, or refused."""
+    settings = load_settings(
+        env={
+            "VISITGIS_DATABASE_POOL_SIZE": "12",
+            "VISITGIS_DATABASE_STATEMENT_TIMEOUT_S": "20",
+            "VISITGIS_DATABASE_LOCK_TIMEOUT_S": "2.5",
+            "VISITGIS_DATABASE_APPLICATION_NAME": "visitgis-api-2",
+        }
+    )
+    options = settings.engine_options
+    assert (options.pool_size, options.statement_timeout_s, options.lock_timeout_s) == (12, 20, 2.5)
+    assert options.application_name == "visitgis-api-2"
+    with pytest.raises(SettingsError) as caught:
+        load_settings(
+            env={
+                "VISITGIS_DATABASE_POOL_SIZE": "0",
+                "VISITGIS_DATABASE_LOCK_TIMEOUT_S": "-1",
+                "VISITGIS_DATABASE_APPLICATION_NAME": "客户经理",
+            }
+        )
+    text = str(caught.value)
+    assert "database_pool_size must be 1..200, got 0" in text
+    assert "database_lock_timeout_s must be in [0, 3600] seconds, got -1" in text
+    assert "database_application_name must be 1..63 printable ASCII" in text

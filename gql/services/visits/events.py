@@ -1,23 +1,26 @@
-"""Live visit events for department dashboards (in-process publish/subscribe).
+"""Live visit events for department dashboards (publish/subscribe in each process).
 
 Events are queued by a use case and published only after its unit of work commits, so a
 subscriber never sees a visit that was rolled back. Each subscriber has a bounded queue: a slow
 dashboard loses its oldest events (and is told how many), it never slows check-ins down.
+On PostgreSQL the committing transaction also carries them to every other process
+(:mod:`gql.store.event_channel`), as text made by :func:`encode_event`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import enum
+import json
 import threading
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
-    from datetime import datetime
 
-__all__ = ["EventBus", "VisitEvent", "VisitEventKind"]
+__all__ = ["EventBus", "VisitEvent", "VisitEventKind", "decode_event", "encode_event"]
 
 _QUEUE_SIZE = 256
 
@@ -42,6 +45,29 @@ class VisitEvent:
     verdict: str
     occurred_at: datetime
     dropped_before: int = 0
+
+
+def encode_event(event: VisitEvent) -> str:
+    """``event`` as compact JSON (a PostgreSQL notification carries at most 8,000 bytes)."""
+    fields = asdict(event) | {
+        "kind": event.kind.value,
+        "occurred_at": event.occurred_at.isoformat(),
+    }
+    return json.dumps(fields, separators=(",", ":"))
+
+
+def decode_event(text: str) -> VisitEvent:
+    """The event :func:`encode_event` made; ``ValueError`` (or ``KeyError``) if it is not one."""
+    fields = json.loads(text)
+    return VisitEvent(
+        kind=VisitEventKind(fields["kind"]),
+        visit_id=int(fields["visit_id"]),
+        manager_id=int(fields["manager_id"]),
+        department_id=int(fields["department_id"]),
+        retailer_id=int(fields["retailer_id"]),
+        verdict=str(fields["verdict"]),
+        occurred_at=datetime.fromisoformat(fields["occurred_at"]),
+    )
 
 
 @dataclass(eq=False)

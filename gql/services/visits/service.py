@@ -34,7 +34,7 @@ from gql.store.repositories.plans import PlanRepository
 from gql.store.repositories.visits import FixDraft, VisitDraft, VisitFilter, VisitRepository
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Awaitable, Callable, Sequence
 
     from sqlalchemy.orm import Session
 
@@ -157,6 +157,7 @@ class VisitService:
         locate_deadline_s: float = 8.0,
         publish: Callable[[VisitEvent], None] | None = None,
         clock: Callable[[], datetime] | None = None,
+        take_turn: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         self._session = session
         self._principal = principal
@@ -166,6 +167,7 @@ class VisitService:
         self._deadline_s = locate_deadline_s
         self._publish = publish or (lambda event: None)
         self._clock = clock or (lambda: datetime.now(UTC))
+        self._take_turn = take_turn or _always_your_turn
         self._visits = VisitRepository(session)
         self._managers = ManagerRepository(session)
         self._retailers = RetailerRepository(session)
@@ -225,6 +227,10 @@ class VisitService:
             event_at=event_at,
         )
         fixes = _fix_drafts(FixPhase.START, device, lookup)
+        await self._take_turn(manager.staff_id)
+        existing = self._visits.find_by_key(manager.staff_id, command.idempotency_key)
+        if existing is not None:  # a concurrent press with this key was stored meanwhile
+            return VisitOutcome(existing, replayed=True)
         draft = VisitDraft(
             manager_id=manager.staff_id,
             retailer_id=retailer.id,
@@ -355,6 +361,10 @@ class VisitService:
             now=now,
             event_at=event_at,
         )
+        await self._take_turn(manager.staff_id)
+        current = self._visits.get_many([visit.id])[0]
+        if current is not None and current.ended_at is not None:  # ended meanwhile
+            return VisitOutcome(current, replayed=True)
         added = self._visits.add_fixes(visit.id, _fix_drafts(FixPhase.END, device, lookup))
         record = geo.record_visit(self._check_in_again(visit, retailer), check_out, self._policy)
         flags = dict(visit.flags)
@@ -400,7 +410,7 @@ class VisitService:
         Items are independent (one bad item does not stop the others) and order-independent
         (they are applied in device-time order); a re-sent item returns its existing visit.
         """
-        self._acting_manager()
+        manager = self._acting_manager()
         if len(items) > MAX_SYNC_BATCH:
             raise InvalidInput(
                 f"at most {MAX_SYNC_BATCH} events per sync, got {len(items)}", field=("items",)
@@ -414,6 +424,8 @@ class VisitService:
                     "idempotency keys must be unique within a batch",
                 )
         repeated.raise_if_any()
+        # one batch at a time per manager: a re-sent batch then finds the first one's visits
+        await self._take_turn(manager.staff_id)
         results: dict[str, SyncResult] = {}
         ordered = sorted(
             items, key=lambda i: i.check_in.device_time or datetime.max.replace(tzinfo=UTC)
@@ -525,6 +537,10 @@ class VisitService:
                 occurred_at=at,
             )
         )
+
+
+async def _always_your_turn(_manager_id: int) -> None:
+    """Without a shared application (the CLI, the demo seed), the caller is the only writer."""
 
 
 def _lookup_json(lookup: CarrierLookup) -> dict[str, Any]:

@@ -171,3 +171,50 @@ def test_a_transaction_that_wrote_is_never_released(private_engine: sa.Engine, w
         session.commit()
         session.execute(sa.select(DepartmentRow.id).limit(1)).all()
         assert release_if_unwritten(session)  # the flag ends with the transaction
+
+
+def test_engine_options_reach_every_connection(database_url: str) -> None:
+    """Timeouts and the application name are set on each new connection (PostgreSQL keeps the
+    URL's own options, such as a search path); SQLite's busy timeout follows the lock timeout."""
+    from gql.store.db import EngineOptions
+
+    options = EngineOptions(
+        pool_size=2, statement_timeout_s=12.5, lock_timeout_s=0.75, application_name="vg-test"
+    )
+    engine = create_engine_for(database_url, options)
+    try:
+        with engine.connect() as connection:
+            if engine.dialect.name == "postgresql":
+                shown = [
+                    connection.execute(sa.text(f"SHOW {name}")).scalar_one()
+                    for name in ("statement_timeout", "lock_timeout", "application_name")
+                ]
+                assert shown == ["12500ms", "750ms", "vg-test"]
+                path = connection.execute(sa.text("SHOW search_path")).scalar_one()
+                assert path.startswith("visitgis_t_")  # the test's private schema
+                assert engine.pool.size() == 2  # type: ignore[attr-defined]
+            else:
+                busy = connection.exec_driver_sql("PRAGMA busy_timeout").scalar_one()
+                assert busy == 750
+    finally:
+        engine.dispose()
+
+
+def test_busy_database_errors_are_told_from_bugs() -> None:
+    """Lock, busy and statement timeouts, deadlocks: busy (retry); anything else: not."""
+    import sqlite3
+
+    import psycopg
+
+    from gql.store.db import is_busy
+
+    def wrapped(reason: Exception) -> sa.exc.DBAPIError:
+        return sa.exc.OperationalError("INSERT …", {}, reason)
+
+    assert is_busy(wrapped(sqlite3.OperationalError("database is locked")))
+    assert is_busy(wrapped(psycopg.errors.LockNotAvailable("lock timeout")))
+    assert is_busy(wrapped(psycopg.errors.QueryCanceled("statement timeout")))
+    assert is_busy(wrapped(psycopg.errors.DeadlockDetected("deadlock")))
+    assert not is_busy(wrapped(sqlite3.OperationalError("no such table: visits")))
+    assert not is_busy(wrapped(psycopg.errors.UndefinedTable("no such table")))
+    assert not is_busy(RuntimeError("database is locked"))

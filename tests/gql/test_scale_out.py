@@ -1,0 +1,247 @@
+"""Several API processes on one database: live events cross processes (PostgreSQL only).
+
+Real ``visitgis serve`` processes under uvicorn on free loopback ports, one database made and
+seeded through the CLI, a head's board over a real WebSocket. On PostgreSQL a check-in through
+one process reaches the boards connected to every process (NOTIFY in the committing
+transaction, LISTEN in each); ``--workers 2`` serves one port from two processes. SQLite serves
+one process, and ``--workers`` says so instead of starting a half-working cluster.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import json
+import os
+import subprocess
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+import websockets
+
+from gql.store.db import create_engine_for
+from tests.fixtures_db import _backends, fresh_database
+from tests.gql.http_app import active_staff
+from tests.gql.live_process import BIN, cli, free_port, stop, wait_until_up
+
+RECEIVE_TIMEOUT_S = 30.0
+EVENTS = "subscription { visitEvents { kind visitId } }"
+SHOPS = "{ viewer { manager { retailers(first: 12) { nodes { id position { lat lon } } } } } }"
+START = """mutation($i: VisitStartInput!) { visitStart(input: $i) {
+  userErrors { message } visit { id } } }"""
+
+
+@dataclass(frozen=True)
+class Database:
+    backend: str
+    env: dict[str, str]
+    manager: str
+    head: str
+    directory: Path
+
+
+def _postgresql() -> list[Any]:
+    """PostgreSQL only: several processes on one SQLite file is what ``--workers`` refuses."""
+    return [p for p in _backends() if p.id == "postgresql"]
+
+
+@pytest.fixture(scope="module", params=_backends())
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """A migrated demo city (no history) made by the CLI; tokens of a manager and their head."""
+    yield from _database(request.param, tmp_path_factory)
+
+
+@pytest.fixture(scope="module", params=_postgresql())
+def postgres(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
+    """The same on PostgreSQL, for the scenarios that need several processes."""
+    yield from _database(request.param, tmp_path_factory)
+
+
+def _database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    with fresh_database(backend, tmp_path_factory) as url:
+        tmp = tmp_path_factory.mktemp("scale-out")
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VISITGIS_")}
+        env |= {
+            "VISITGIS_DATABASE_URL": url,
+            "VISITGIS_MODE": "development",
+            "VISITGIS_WARM_KERNELS": "false",  # nothing here routes
+            "VISITGIS_LOG_LEVEL": "WARNING",
+        }
+        cli(env, "db", "upgrade")
+        cli(env, "demo", "seed", "--seed", "7", "--no-history")
+        engine = create_engine_for(url)
+        try:
+            rows = active_staff(engine)
+        finally:
+            engine.dispose()
+        manager = next(r for r in rows if r.role == "ACCOUNT_MANAGER")
+        head = next(
+            r
+            for r in rows
+            if r.role == "DEPARTMENT_HEAD" and r.department_id == manager.department_id
+        )
+
+        def token(staff_no: str) -> str:
+            return cli(env, "token", staff_no).strip().splitlines()[-1]
+
+        yield Database(backend, env, token(manager.staff_no), token(head.staff_no), Path(tmp))
+
+
+@pytest.fixture
+def servers(postgres: Database, request: pytest.FixtureRequest) -> Iterator[list[str]]:
+    """Start ``visitgis serve`` processes (their ``--workers`` given by the test's marker)."""
+    counts: list[int] = request.param
+    processes: list[subprocess.Popen[bytes]] = []
+    urls = []
+    try:
+        for n, workers in enumerate(counts):
+            port = free_port()
+            log = postgres.directory / f"server-{n}-{uuid.uuid4().hex[:6]}.log"
+            with log.open("wb") as out:
+                process = subprocess.Popen(
+                    [str(BIN / "visitgis"), "serve", "--port", str(port),
+                     "--workers", str(workers)],
+                    cwd=postgres.directory, env=postgres.env,
+                    stdout=out, stderr=subprocess.STDOUT,
+                )  # fmt: skip
+            processes.append(process)
+            url = f"http://127.0.0.1:{port}"
+            wait_until_up(f"{url}/readyz", process, log)
+            urls.append(url)
+        yield urls
+    finally:
+        for process in processes:
+            stop(process)
+
+
+async def _gql(url: str, token: str, query: str, variables: dict[str, Any]) -> Any:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
+        response = await client.post("/graphql", json={"query": query, "variables": variables})
+    body = response.json()
+    assert response.status_code == 200, body
+    assert "errors" not in body, body
+    return body["data"]
+
+
+async def _board(url: str, token: str) -> Any:
+    """A head's board on ``url``, subscribed and registered (ping/pong barrier)."""
+    ws = await websockets.connect(
+        url.replace("http://", "ws://") + "/graphql", subprotocols=["graphql-transport-ws"]
+    )
+    await ws.send(json.dumps({"type": "connection_init", "payload": {"Authorization": token}}))
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    await ws.send(json.dumps({"id": "b", "type": "subscribe", "payload": {"query": EVENTS}}))
+    await ws.send(json.dumps({"type": "ping"}))
+    assert json.loads(await asyncio.wait_for(ws.recv(), RECEIVE_TIMEOUT_S))["type"] == "pong"
+    return ws
+
+
+async def _check_ins(url: str, token: str, shops: list[dict[str, Any]]) -> list[str]:
+    ids = []
+    for shop in shops:
+        fix = {
+            "lat": shop["position"]["lat"],
+            "lon": shop["position"]["lon"],
+            "accuracyM": 10.0,
+            "capturedAt": dt.datetime.now(dt.UTC).isoformat(),
+        }
+        start = {"retailerId": shop["id"], "idempotencyKey": str(uuid.uuid4()), "deviceFix": fix}
+        answer = await _gql(url, token, START, {"i": start})
+        assert answer["visitStart"]["userErrors"] == []
+        ids.append(answer["visitStart"]["visit"]["id"])
+    return ids
+
+
+async def _seen(ws: Any, count: int) -> list[str]:
+    """The visit ids of the next ``count`` events on ``ws`` (bounded wait for each)."""
+    seen = []
+    for _ in range(count):
+        message = json.loads(await asyncio.wait_for(ws.recv(), RECEIVE_TIMEOUT_S))
+        assert message["type"] == "next", message
+        event = message["payload"]["data"]["visitEvents"]
+        assert event["kind"] == "STARTED"
+        seen.append(event["visitId"])
+    return seen
+
+
+@pytest.mark.parametrize("servers", [[1, 1]], indirect=True)
+def test_check_ins_through_one_process_reach_boards_on_every_process(
+    postgres: Database, servers: list[str]
+) -> None:
+    """Boards on process A and on B; check-ins through B: both boards see each, in order."""
+    database = postgres
+    first, second = servers
+
+    async def scenario() -> tuple[list[str], list[str], list[str]]:
+        shops = (await _gql(second, database.manager, SHOPS, {}))["viewer"]["manager"]
+        nodes = shops["retailers"]["nodes"][:3]
+        board_a = await _board(first, f"Bearer {database.head}")
+        board_b = await _board(second, f"Bearer {database.head}")
+        try:
+            made = await _check_ins(second, database.manager, nodes)
+            return made, await _seen(board_a, 3), await _seen(board_b, 3)
+        finally:
+            await board_a.close()
+            await board_b.close()
+
+    made, on_a, on_b = asyncio.run(scenario())
+    assert on_a == made
+    assert on_b == made
+
+
+@pytest.mark.parametrize("servers", [[2]], indirect=True)
+def test_two_workers_on_one_port_serve_one_board_every_check_in(
+    postgres: Database, servers: list[str]
+) -> None:
+    """``--workers 2``: whichever worker holds the board and takes each check-in, it sees all."""
+    database = postgres
+    (url,) = servers
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        shops = (await _gql(url, database.manager, SHOPS, {}))["viewer"]["manager"]
+        nodes = shops["retailers"]["nodes"][3:11]
+        board = await _board(url, f"Bearer {database.head}")
+        try:
+            made = await _check_ins(url, database.manager, nodes)
+            return made, await _seen(board, len(made))
+        finally:
+            await board.close()
+
+    made, seen = asyncio.run(scenario())
+    assert seen == made
+    readiness = httpx.get(f"{url}/readyz", timeout=10).json()
+    assert readiness["liveEvents"] == "listening"
+
+
+def test_workers_on_sqlite_are_refused_with_the_reason(database: Database) -> None:
+    """SQLite: ``--workers 2`` exits at once naming PostgreSQL; PostgreSQL: a bad count is."""
+    count = "2" if database.backend == "sqlite" else "0"
+    done = subprocess.run(
+        [str(BIN / "visitgis"), "serve", "--port", str(free_port()), "--workers", count],
+        env=database.env, cwd=database.directory, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2
+    if database.backend == "sqlite":
+        assert "--workers needs PostgreSQL" in done.stderr
+    else:
+        assert "--workers must be 1..64, got 0" in done.stderr
+
+
+def test_the_database_url_names_the_backend(database: Database) -> None:
+    """The fixture's URL is the backend it claims (guards the parametrisation above)."""
+    engine = sa.create_engine(database.env["VISITGIS_DATABASE_URL"].replace("+psycopg", ""))
+    try:
+        assert engine.dialect.name == database.backend
+    finally:
+        engine.dispose()
