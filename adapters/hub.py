@@ -17,6 +17,7 @@ import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from .config import ConfigError
@@ -186,6 +187,7 @@ class CarrierHub:
                     failure_threshold=cfg.breaker.failure_threshold,
                     reset_timeout_s=cfg.breaker.reset_timeout_s,
                     clock=self._clock,
+                    on_transition=partial(_log_transition, cfg.id),
                 ),
                 bulkhead=ThreadPoolExecutor(
                     max_workers=cfg.max_concurrent, thread_name_prefix=f"carrier-{cfg.id}"
@@ -432,8 +434,10 @@ class CarrierHub:
                 return BulkheadFull(
                     f"{lane.cfg.max_concurrent} calls already in flight", carrier=carrier_id
                 )
+            timeout = CarrierTimeout("adapter overran the deadline", carrier=carrier_id)
+            _log_fault(carrier_id, timeout)
             lane.breaker.record_failure()
-            return CarrierTimeout("adapter overran the deadline", carrier=carrier_id)
+            return timeout
         except Exception as exc:  # an adapter broke its never-raise contract
             lane.breaker.record_failure()
             return _contained(exc, carrier_id)
@@ -445,6 +449,7 @@ class CarrierHub:
         if isinstance(result, PositionFix):
             lane.breaker.record_success()
         elif result.carrier_fault:
+            _log_fault(carrier_id, result)
             lane.breaker.record_failure()
         elif isinstance(result, BulkheadFull | CircuitOpen):
             lane.breaker.release()
@@ -495,6 +500,23 @@ class CarrierHub:
             from_cache=from_cache,
             elapsed_s=time.monotonic() - started,
         )
+
+
+def _log_transition(carrier_id: str, before: BreakerState, after: BreakerState) -> None:
+    """One line per breaker change: operators see a carrier stop being called and come back."""
+    level = logging.WARNING if after is BreakerState.OPEN else logging.INFO
+    log.log(
+        level,
+        "carrier circuit %s -> %s",
+        before.value,
+        after.value,
+        extra={"carrier": carrier_id, "breaker": after.value},
+    )
+
+
+def _log_fault(carrier_id: str, error: CarrierError) -> None:
+    """One line per carrier fault: its kind, never its text (it may quote the envelope)."""
+    log.warning("carrier fault", extra={"carrier": carrier_id, "error": type(error).__name__})
 
 
 def _contained(exc: Exception, carrier_id: str) -> CarrierError:

@@ -21,6 +21,7 @@ from graphql import (
 from graphql import OperationType as GraphQLOperationType
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -39,9 +40,11 @@ from strawberry.subscriptions import (
 from strawberry.types.graphql import OperationType
 from strawberry.utils.operation import get_operation_type
 
-from gql import graphiql
+from gql import graphiql, log_context
 from gql.auth import AuthError, decode_token
 from gql.context import AppState, Context, build_context, load_keys
+from gql.log_context import RequestIds
+from gql.metrics import MeteredLocator, metrics_response, operation_label, record_operation
 from gql.process_lane import LaneRequest, process_executor, run_query
 from gql.ratelimit import RateLimiter, Standing, parse_rate, parse_rates
 from gql.schema import build_schema
@@ -85,7 +88,9 @@ def warm_kernels() -> float:
 
 def build_state(settings: Settings, engine: Engine, sessions: sessionmaker[Session]) -> AppState:
     """The process state with the schema the settings ask for (this is the composition root)."""
-    return AppState.build(settings, engine, sessions, build_schema(settings))
+    state = AppState.build(settings, engine, sessions, build_schema(settings))
+    state.locator = MeteredLocator(state.locator)
+    return state
 
 
 def lane_state(settings: Settings) -> AppState:
@@ -239,9 +244,14 @@ class VisitGraphQL(GraphQL[Any, None]):
                 f"points a second; retry in {max(1, standing.reset_s)} s",
                 headers=standing.headers(),
             )
+        operation = _operation_of(request_data, self.state.settings.max_tokens)
+        log_context.staff_no.set(who)
+        log_context.operation_name.set(operation[0])
+        started = time.perf_counter()
         result, role = await self._execute_in_lane(
             request_adapter.method, context, root_value, request_data
         )
+        _record(operation, result, time.perf_counter() - started)
         status = _refusal_status(result)
         if status is not None:
             sub_response.status_code = status
@@ -425,6 +435,36 @@ _REFUSED_BEFORE_EXECUTION = frozenset(
 )
 
 
+def _operation_of(request_data: Any, max_tokens: int) -> tuple[str, str]:
+    """The operation's name (a bounded metrics label) and type, as the document says."""
+    name = getattr(request_data, "operation_name", None)
+    query = getattr(request_data, "query", None)
+    document = _parsed(query, max_tokens) if isinstance(query, str) else None
+    operations = [
+        d
+        for d in (document.definitions if document is not None else ())
+        if isinstance(d, OperationDefinitionNode)
+    ]
+    chosen = next(
+        (o for o in operations if name is None or (o.name is not None and o.name.value == name)),
+        None,
+    )
+    if chosen is None:
+        return operation_label(name), "unknown"
+    label = operation_label(name or (chosen.name.value if chosen.name else None))
+    return label, chosen.operation.value
+
+
+def _record(operation: tuple[str, str], result: ExecutionResult, elapsed_s: float) -> None:
+    """One log line and the metrics of an answered operation."""
+    codes = [str((e.extensions or {}).get("code", "UNKNOWN")) for e in result.errors or ()]
+    record_operation(*operation, elapsed_s, codes)
+    log.info(
+        "operation",
+        extra={"type": operation[1], "duration_ms": round(elapsed_s * 1000, 1), "errors": codes},
+    )
+
+
 def _refusal_status(result: ExecutionResult) -> int | None:
     """The status of an answer without data: refused or busy.
 
@@ -501,6 +541,13 @@ async def _open_event_channel(state: AppState) -> asyncio.Task[None] | None:
 _LISTEN_START_S = 10.0
 
 
+def _database_current(state: AppState) -> bool:
+    """The database answers, and its schema is at this code's migration head."""
+    with state.engine.connect() as connection:
+        connection.execute(text("SELECT 1"))
+    return migrate.is_current(state.engine)
+
+
 def _healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
@@ -544,10 +591,8 @@ def create_app(settings: Settings) -> Starlette:
         state = holder.get("state")
         if state is None or graphql_app.state is None:
             return JSONResponse({"status": "starting", "reason": "warming kernels"}, 503)
-        try:
-            with state.engine.connect() as connection:
-                connection.execute(text("SELECT 1"))
-            current = migrate.is_current(state.engine)
+        try:  # database I/O in a thread: a slow database never stalls the loop
+            current = await asyncio.to_thread(_database_current, state)
         except DatabaseUnavailable as exc:
             return JSONResponse({"status": "unavailable", "reason": str(exc)}, status_code=503)
         except Exception as exc:  # readiness reports, never raises
@@ -571,13 +616,14 @@ def create_app(settings: Settings) -> Starlette:
         Route("/readyz", readyz),
         Route("/graphql", graphql_app),  # every method: the view answers a wrong one itself
         WebSocketRoute("/graphql", graphql_app),
+        Route("/metrics", lambda request: metrics_response(holder.get("state"), request)),
     ]
     if not settings.is_production:  # GraphiQL's vendored assets, like GraphiQL, in development
         routes.append(Mount(graphiql.STATIC_URL, graphiql.static_files(), name="static"))
     if settings.console_dir is not None:  # a folder named by settings: the core imports no contrib
         console = StaticFiles(directory=settings.console_dir, html=True)
         routes.append(Mount("/console", console, name="console"))
-    return Starlette(routes=routes, lifespan=lifespan)
+    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIds)])
 
 
 def create_app_from_environment() -> Starlette:

@@ -76,16 +76,29 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, log_config=None, access_log=False)
         return 0
-    # each worker process builds its app from the same environment (settings file included)
-    uvicorn.run(
-        "gql.app:create_app_from_environment",
-        factory=True,
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=None,
-        access_log=False,
-    )
+    # each worker process builds its app from the same environment (settings file included);
+    # their counters and histograms meet in one folder, so /metrics sums every worker's
+    import os
+    import shutil
+    import tempfile
+
+    made = None
+    if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        made = tempfile.mkdtemp(prefix="visitgis-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+    try:
+        uvicorn.run(
+            "gql.app:create_app_from_environment",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=None,
+            access_log=False,
+        )
+    finally:
+        if made is not None:
+            shutil.rmtree(made, ignore_errors=True)
     return 0
 
 

@@ -12,6 +12,7 @@ from gql.auth import AuthError, TokenClaims, decode_token
 from gql.domain import Carrier
 from gql.identity import IdentityProvider
 from gql.loaders import Loaders
+from gql.metrics import count_committed
 from gql.services.access import Principal
 from gql.services.audits.service import AuditService
 from gql.services.day_plans.lifecycle import PlanLifecycleService
@@ -174,6 +175,8 @@ class Context:
                 self._turns.release()
             for name in _SESSION_BOUND:  # services and loaders hold the closed session
                 self.__dict__.pop(name, None)
+        if commit:
+            count_committed(outbox)
         if commit and channel is None:
             for event in outbox:  # only what was committed reaches the dashboards
                 self.state.bus.publish(event)

@@ -8,9 +8,15 @@ import sys
 from datetime import UTC, datetime
 from typing import Any
 
+from gql.log_context import LogContextFilter
+
 __all__ = ["configure_logging"]
 
-_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime"}
+_STANDARD = set(logging.makeLogRecord({}).__dict__) | {"message", "asctime", "color_message"}
+"""Record attributes that are not ``extra=`` fields (uvicorn's ``color_message`` repeats the
+message with ANSI escapes: never in a JSON log)."""
+_QUIET = ("alembic.runtime.migration",)
+"""Loggers that would speak at INFO on every readiness probe (the migration check)."""
 
 
 class JsonFormatter(logging.Formatter):
@@ -32,12 +38,21 @@ class JsonFormatter(logging.Formatter):
 
 
 def configure_logging(level: str = "INFO", fmt: str = "json") -> None:
-    """Install one stderr handler on the root logger (idempotent)."""
+    """Install one stderr handler on the root logger (idempotent).
+
+    Lines logged while serving a request carry its id, operation and caller
+    (:mod:`gql.log_context`).
+    """
     handler = logging.StreamHandler(sys.stderr)
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", validate=True)
+        )
+    handler.addFilter(LogContextFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    for name in _QUIET:
+        logging.getLogger(name).setLevel(max(logging.WARNING, root.level))

@@ -276,3 +276,39 @@ def test_outcome_requires_exactly_one_of_fix_and_error() -> None:
         LocateOutcome("*", None, None, (), (), False, 0.0)
     with pytest.raises(ValueError, match="exactly one"):
         LocateOutcome("*", fix_for("t", fix_time=SAMPLE_NOW), NotPermitted(), (), (), False, 0.0)
+
+
+def test_each_fault_and_each_breaker_change_is_one_log_line(
+    clock: ManualClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Operators read a failing carrier in the log: a line per fault (its kind, no text that
+    could quote an envelope) and a line per breaker change, open and closed again."""
+    healthy = {"value": False}
+
+    def answer() -> object:
+        return fix_for("telecom") if healthy["value"] else CarrierUnavailable(carrier="telecom")
+
+    hub, _ = scripted_hub(
+        clock,
+        {"telecom": [answer], "mobile": [lambda: fix_for("mobile")]},
+        telecom={
+            "breaker": {"failure_threshold": 2, "reset_timeout_s": 30},
+            "retry": {"max_retries": 0},
+        },
+    )
+    with caplog.at_level("INFO", logger="adapters.hub"):
+        for _ in range(3):  # two faults open it; the third press is not even sent
+            hub.locate(NUMBER, Qos(max_age_s=0))
+        clock.advance(30)
+        healthy["value"] = True
+        assert hub.locate(NUMBER, Qos(max_age_s=0)).ok
+    faults = [r for r in caplog.records if r.getMessage() == "carrier fault"]
+    assert [(r.carrier, r.error) for r in faults] == [("telecom", "CarrierUnavailable")] * 2  # type: ignore[attr-defined]
+    changes = [
+        r.getMessage() for r in caplog.records if r.getMessage().startswith("carrier circuit")
+    ]
+    assert changes == [
+        "carrier circuit closed -> open",
+        "carrier circuit open -> half_open",
+        "carrier circuit half_open -> closed",
+    ]

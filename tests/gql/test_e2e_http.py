@@ -9,6 +9,7 @@ PostgreSQL when ``VISITGIS_DATABASE_URL`` is set).
 from __future__ import annotations
 
 import concurrent.futures
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -503,3 +504,28 @@ def test_two_check_ins_in_one_operation_are_both_kept(service: Service) -> None:
         {"id": visit_id, "retailer": {"id": shop["id"]}}
         for visit_id, shop in zip(ids, shops, strict=True)
     ]
+
+
+def test_metrics_show_carrier_lookups_verdicts_and_breakers_after_the_day(
+    service: Service,
+) -> None:
+    """After the walked day: carrier lookups by carrier and outcome, committed visit events by
+    verdict, each carrier's breaker, and the check-in operations, all in one scrape."""
+    text = service.client.get("/metrics").text
+    lookups = re.findall(
+        r'^visitgis_carrier_lookup_seconds_count\{carrier="(\w+)",outcome="(\w+)"\} (\S+)$',
+        text,
+        re.M,
+    )
+    assert any(carrier != "none" and float(n) > 0 for carrier, _, n in lookups), lookups
+    started = re.findall(
+        r'^visitgis_visit_events_total\{kind="STARTED",verdict="(\w+)"\} (\S+)$', text, re.M
+    )
+    assert sum(float(n) for _, n in started) > 0, started
+    breakers = re.findall(
+        r'^visitgis_carrier_breaker_open\{carrier="(\w+)",state="(\w+)"\}', text, re.M
+    )
+    assert {carrier for carrier, _ in breakers} == {"telecom", "mobile"}
+    assert re.search(
+        r'^visitgis_graphql_operation_seconds_count\{operation="\w+",type="mutation"\}', text, re.M
+    )
