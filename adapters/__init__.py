@@ -21,6 +21,7 @@ from .config import (
     RetrySettings,
     Secret,
     load_region_config,
+    shared_among,
 )
 from .errors import (
     BadCredentials,
@@ -104,4 +105,5 @@ __all__ = [
     "load_wsdl_client",
     "mask_text",
     "parse_inner_document",
+    "shared_among",
 ]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,7 @@ __all__ = [
     "RetrySettings",
     "Secret",
     "load_region_config",
+    "shared_among",
 ]
 
 OptionValue = str | int | float | bool
@@ -155,6 +156,40 @@ class RegionConfig:
             if cfg.id == carrier_id:
                 return cfg
         raise ConfigError(f"region {self.region!r} has no carrier {carrier_id!r}")
+
+
+def shared_among(region: RegionConfig, processes: int) -> RegionConfig:
+    """The share of ``region``'s carrier limits that each of ``processes`` processes holds.
+
+    Several API processes each run their own hub. Splitting the limits keeps the totals the
+    carrier sees: the in-flight calls of all processes stay within ``max_concurrent`` (each
+    gets at least one), and with failures spread over the processes about
+    ``failure_threshold`` faults in all open every breaker (each opens after its share,
+    at least one), not ``processes`` times as many.
+
+    Examples
+    --------
+    >>> cfg = CarrierConfig(id="t", adapter="telecom_ws", endpoint="http://x", max_concurrent=8)
+    >>> shared = shared_among(RegionConfig(region="r", carriers=(cfg,)), 4)
+    >>> shared.carriers[0].max_concurrent, shared.carriers[0].breaker.failure_threshold
+    (2, 2)
+    """
+    if processes < 1:
+        raise ConfigError(f"processes must be at least 1, got {processes}")
+    if processes == 1:
+        return region
+    carriers = tuple(
+        replace(
+            cfg,
+            max_concurrent=max(1, cfg.max_concurrent // processes),
+            breaker=replace(
+                cfg.breaker,
+                failure_threshold=max(1, -(-cfg.breaker.failure_threshold // processes)),
+            ),
+        )
+        for cfg in region.carriers
+    )
+    return replace(region, carriers=carriers)
 
 
 def load_region_config(

@@ -437,7 +437,8 @@ _REFUSED_BEFORE_EXECUTION = frozenset(
 
 def _operation_of(request_data: Any, max_tokens: int) -> tuple[str, str]:
     """The operation's name (a bounded metrics label) and type, as the document says."""
-    name = getattr(request_data, "operation_name", None)
+    given = getattr(request_data, "operation_name", None)
+    name = given if isinstance(given, str) else None  # a malformed one is refused later
     query = getattr(request_data, "query", None)
     document = _parsed(query, max_tokens) if isinstance(query, str) else None
     operations = [

@@ -82,6 +82,8 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import shutil
     import tempfile
 
+    if settings.api_processes == 1:  # each worker holds its share of the carriers' limits
+        os.environ["VISITGIS_API_PROCESSES"] = str(workers)
     made = None
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         made = tempfile.mkdtemp(prefix="visitgis-metrics-")

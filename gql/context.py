@@ -108,7 +108,9 @@ class AppState:
         if settings.carriers_file is not None:
             import adapters
 
-            region = adapters.load_region_config(settings.carriers_file)
+            region = adapters.shared_among(
+                adapters.load_region_config(settings.carriers_file), settings.api_processes
+            )
             hub = adapters.CarrierHub.from_config(region, adapters.load_registry())
             configured = {c.id for c in region.carriers}
             state.hub = hub

@@ -76,6 +76,8 @@ def operation_label(name: str | None) -> str:
     """A bounded label for a client's operation name (``anonymous`` when it has none)."""
     if not name:
         return "anonymous"
+    if not isinstance(name, str):
+        return "other"
     if not _NAME.fullmatch(name):
         return "other"
     with _names_lock:

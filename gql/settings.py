@@ -117,6 +117,9 @@ class Settings:
     """PostgreSQL cancels a statement running longer (0: no limit)."""
     database_lock_timeout_s: float = 5.0
     """A PostgreSQL statement waiting longer for a lock gives up, answered as busy (0: none)."""
+    api_processes: int = 1
+    """API processes serving this database in all (``serve --workers N`` sets it for its
+    workers): each holds its share of every carrier's concurrency limit and breaker threshold."""
     database_application_name: str = "visitgis"
     """The name this service's connections show in ``pg_stat_activity``."""
     extra: Mapping[str, Any] = field(default_factory=dict)
@@ -221,6 +224,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "database_statement_timeout_s": _as_float,
     "database_lock_timeout_s": _as_float,
     "database_application_name": str,
+    "api_processes": _as_int,
 }
 
 
@@ -247,6 +251,8 @@ def _check(values: dict[str, Any]) -> list[str]:
         if values[name] <= 0:
             problems.append(f"{name} must be positive, got {values[name]}")
     problems += _limit_problems(values)
+    if not 1 <= values["api_processes"] <= 1024:
+        problems.append(f"api_processes must be 1..1024, got {values['api_processes']}")
     if not 1 <= values["database_pool_size"] <= 200:
         problems.append(f"database_pool_size must be 1..200, got {values['database_pool_size']}")
     for name in ("database_statement_timeout_s", "database_lock_timeout_s"):

@@ -83,3 +83,28 @@ def _graphql_state(client: TestClient) -> Any:
     routes = client.app.routes  # type: ignore[attr-defined]
     route = next(r for r in routes if getattr(r, "path", "") == "/graphql")
     return route.app.state
+
+
+def test_each_of_several_processes_holds_its_share_of_the_carrier_limits(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``api_processes = 4``: telecom's 8 slots become 2 per process, mobile's 3 become 1; a
+    breaker threshold of 1 stays 1 (never zero). Readiness shows the process's share."""
+    engine = create_engine_for(sqlite_url(tmp_path))
+    upgrade(engine)
+    engine.dispose()
+    monkeypatch.setenv("VISITGIS_CARRIER_PASSWORD", PASSWORD)
+    region = tmp_path / "region.toml"
+    region.write_text(
+        REGION.format(telecom="http://127.0.0.1:9", mobile="http://127.0.0.1:9"), encoding="utf-8"
+    )
+    settings = Settings(
+        data_dir=tmp_path, warm_kernels=False, carriers_file=region, api_processes=4
+    )
+    with TestClient(create_app(settings)) as client:
+        carriers = client.get("/readyz").json()["carriers"]
+        hub = _graphql_state(client).hub
+    assert carriers["telecom"]["max_concurrent"] == 2
+    assert carriers["mobile"]["max_concurrent"] == 1
+    assert hub.region.carrier("telecom").breaker.failure_threshold == 1
+    assert hub.region.carrier("mobile").breaker.failure_threshold == 2  # 5 over 4, rounded up

@@ -1,0 +1,306 @@
+"""Morning peak against 1 and 2 API workers on PostgreSQL: check-ins/s, overhead, live boards.
+
+Each run seeds the demo city into a throw-away PostgreSQL schema, starts the mock carriers
+(every locate answers after ``--carrier-latency-s``) and ``visitgis serve --workers N`` under
+real uvicorn, then replays a morning on loopback for ``--duration-s``: ``--flows`` concurrent
+handhelds (spread over the city's managers) each download their retailers, then check in and
+out shop after shop; each department head's board is subscribed over WebSocket and counts the
+events it receives; a marketing analyst polls the visit list. The 1-worker run is the peer of
+the 2-worker run (same machine, same minute).
+
+Reported: completed visits/s, ``visitStart`` latency p50/p99 minus the carrier's latency (the
+service's own overhead), the analyst's query p99, errors, and the events the heads' boards
+received against those due (a STARTED per check-in and an ENDED per visit, each to its
+department's head, wherever it was served).
+
+    .venv/bin/python contrib/bench/bench_scale.py --workers 1,2 --flows 60 --duration-s 30
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+from typing import Any
+
+import httpx
+import sqlalchemy as sa
+import websockets
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from contrib.bench._common import throwaway_schema  # noqa: E402
+from gql.store.db import create_engine_for  # noqa: E402
+
+BIN = Path(sys.executable).parent
+PASSWORD = "bench-scale-pw"
+SHOPS = "{ viewer { manager { retailers(first: 40) { nodes { id position { lat lon } } } } } }"
+START = """mutation Start($i: VisitStartInput!) { visitStart(input: $i) {
+  userErrors { message } visit { id } } }"""
+END = """mutation End($i: VisitEndInput!) { visitEnd(input: $i) { userErrors { message } } }"""
+VISITS = "query Board { visits(first: 50) { nodes { id verdict } } }"
+EVENTS = "subscription { visitEvents { kind visitId } }"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _cli(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [str(BIN / "visitgis"), *args], env=env, capture_output=True, text=True, timeout=600
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"visitgis {' '.join(args)} failed:\n{done.stderr[-2000:]}")
+    return done.stdout
+
+
+def _wait_up(url: str, timeout_s: float = 600) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise SystemExit(f"{url} not up within {timeout_s:g} s")
+
+
+def _people(url: str) -> tuple[list[str], list[str], str]:
+    """Staff numbers of managers and department heads, and one marketing person."""
+    engine = create_engine_for(url)
+    with engine.connect() as connection:
+        rows = connection.execute(
+            sa.text("SELECT staff_no, role FROM staff WHERE active ORDER BY id")
+        ).all()
+    engine.dispose()
+    managers = [r.staff_no for r in rows if r.role == "ACCOUNT_MANAGER"]
+    heads = [r.staff_no for r in rows if r.role == "DEPARTMENT_HEAD"]
+    marketing = next(r.staff_no for r in rows if r.role == "MARKETING")
+    return managers, heads, marketing
+
+
+class Tally:
+    def __init__(self) -> None:
+        self.starts_s: list[float] = []
+        self.board_s: list[float] = []
+        self.visits = 0
+        self.check_ins = 0
+        self.errors: list[str] = []
+        self.events = 0
+
+
+async def _post(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> Any:
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    body = response.json()
+    if response.status_code != 200 or body.get("errors"):
+        raise RuntimeError(f"{response.status_code}: {str(body)[:200]}")
+    return body["data"]
+
+
+async def _handheld(url: str, token: str, until: float, tally: Tally, offset: int) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
+        shops = (await _post(client, SHOPS, {}))["viewer"]["manager"]["retailers"]["nodes"]
+        n = offset
+        while time.monotonic() < until:
+            shop = shops[n % len(shops)]
+            n += 1
+            fix = {
+                "lat": shop["position"]["lat"],
+                "lon": shop["position"]["lon"],
+                "accuracyM": 10.0,
+                "capturedAt": time.strftime("%Y-%m-%dT%H:%M:%S+00:00", time.gmtime()),
+            }
+            start = {
+                "retailerId": shop["id"],
+                "idempotencyKey": str(uuid.uuid4()),
+                "deviceFix": fix,
+            }
+            try:
+                began = time.perf_counter()
+                started = await _post(client, START, {"i": start})
+                tally.starts_s.append(time.perf_counter() - began)
+                tally.check_ins += 1
+                visit = started["visitStart"]["visit"]["id"]
+                await _post(client, END, {"i": {"visitId": visit, "deviceFix": fix}})
+                tally.visits += 1
+            except (RuntimeError, httpx.HTTPError) as exc:
+                tally.errors.append(str(exc))
+
+
+async def _analyst(url: str, token: str, until: float, tally: Tally) -> None:
+    headers = {"Authorization": f"Bearer {token}"}
+    async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
+        while time.monotonic() < until:
+            began = time.perf_counter()
+            try:
+                await _post(client, VISITS, {})
+                tally.board_s.append(time.perf_counter() - began)
+            except (RuntimeError, httpx.HTTPError) as exc:
+                tally.errors.append(str(exc))
+            await asyncio.sleep(1.0)
+
+
+async def _board(url: str, token: str, until: float, tally: Tally) -> None:
+    ws_url = url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
+        init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+        await ws.send(json.dumps(init))
+        await ws.recv()
+        await ws.send(json.dumps({"id": "b", "type": "subscribe", "payload": {"query": EVENTS}}))
+        while True:
+            remaining = until + 5 - time.monotonic()  # events of the last check-ins still come
+            if remaining <= 0:
+                return
+            try:
+                message = json.loads(await asyncio.wait_for(ws.recv(), remaining))
+            except TimeoutError:
+                return
+            if message.get("type") == "next":
+                tally.events += 1
+
+
+async def _peak(url: str, tokens: dict[str, str], people: Any, args: Any) -> Tally:
+    managers, heads, marketing = people
+    tally = Tally()
+    until = time.monotonic() + args.duration_s
+    boards = [asyncio.create_task(_board(url, tokens[h], until, tally)) for h in heads]
+    await asyncio.sleep(1.0)  # boards subscribed before the first check-in
+    flows = [
+        _handheld(url, tokens[managers[k % len(managers)]], until, tally, offset=k)
+        for k in range(args.flows)
+    ]
+    await asyncio.gather(*flows, _analyst(url, tokens[marketing], until, tally))
+    await asyncio.gather(*boards)
+    return tally
+
+
+def _run(
+    workers: int, env: dict[str, str], people: Any, tokens: dict[str, str], args: Any
+) -> dict[str, Any]:
+    port = _free_port()
+    log = open(ROOT / "var" / f"bench-scale-{workers}.log", "wb")  # noqa: SIM115
+    server = subprocess.Popen(
+        [str(BIN / "visitgis"), "serve", "--port", str(port), "--workers", str(workers)],
+        env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_up(f"{url}/readyz")
+        began = time.monotonic()
+        tally = asyncio.run(_peak(url, tokens, people, args))
+        elapsed_s = time.monotonic() - began
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+    overhead = sorted(max(0.0, s - args.carrier_latency_s) for s in tally.starts_s)
+    board = sorted(tally.board_s)
+
+    def pct(values: list[float], q: float) -> float:
+        return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
+
+    return {
+        "workers": workers,
+        "visits_per_s": tally.visits / elapsed_s,
+        "start_overhead_p50_ms": pct(overhead, 0.50),
+        "start_overhead_p99_ms": pct(overhead, 0.99),
+        "analyst_p99_ms": pct(board, 0.99),
+        "errors": len(tally.errors),
+        "first_error": tally.errors[0] if tally.errors else "",
+        "check_ins": tally.check_ins,
+        "expected_events": tally.check_ins + tally.visits,  # STARTED, and ENDED when it ended
+        "events": tally.events,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--flows", type=int, default=60)
+    parser.add_argument("--duration-s", type=float, default=30.0)
+    parser.add_argument("--carrier-latency-s", type=float, default=1.0)
+    parser.add_argument(
+        "--database-url",
+        default=os.environ.get(
+            "VISITGIS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    args = parser.parse_args()
+    (ROOT / "var").mkdir(exist_ok=True)
+    with throwaway_schema(args.database_url) as url:
+        telecom, mobile = _free_port(), _free_port()
+        region = ROOT / "var" / "bench-scale-region.toml"
+        region.write_text(
+            (ROOT / "contrib" / "mock_carriers" / "demo_region.toml")
+            .read_text(encoding="utf-8")
+            .replace("127.0.0.1:8701", f"127.0.0.1:{telecom}")
+            .replace("127.0.0.1:8702", f"127.0.0.1:{mobile}")
+            .replace("enabled = true", "enabled = false"),  # every press asks the network
+            encoding="utf-8",
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("VISITGIS_")}
+        env |= {
+            "VISITGIS_DATABASE_URL": url,
+            "VISITGIS_CARRIERS_FILE": str(region),
+            "VISITGIS_CARRIER_PASSWORD": PASSWORD,
+            "VISITGIS_RATE_LIMIT_PER_IP": "",
+            "VISITGIS_RATE_LIMIT_PER_ROLE": "",
+            "VISITGIS_LOG_LEVEL": "WARNING",
+        }
+        _cli(env, "db", "upgrade")
+        _cli(env, "demo", "seed", "--seed", "7", "--no-history")
+        people = _people(url)
+        every = [*people[0], *people[1], people[2]]
+        tokens = {s: _cli(env, "token", s).strip().splitlines()[-1] for s in every}
+        mocks = subprocess.Popen(
+            [sys.executable, "-m", "contrib.mock_carriers", "--password", PASSWORD,
+             "--telecom-port", str(telecom), "--mobile-port", str(mobile)],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        try:
+            for port in (telecom, mobile):
+                _wait_up(f"http://127.0.0.1:{port}/_mock/behaviour")
+                httpx.post(
+                    f"http://127.0.0.1:{port}/_mock/behaviour",
+                    json={"latency_s": args.carrier_latency_s},
+                ).raise_for_status()
+            rows = [_run(int(w), env, people, tokens, args) for w in args.workers.split(",")]
+        finally:
+            mocks.terminate()
+            mocks.wait(timeout=30)
+    load = os.getloadavg()[0]
+    print(
+        f"morning peak: {args.flows} handhelds, carrier latency {args.carrier_latency_s:g} s, "
+        f"{args.duration_s:g} s each, load {load:.2f}, {os.cpu_count()} cores"
+    )
+    print("workers  visits/s  start overhead p50/p99 ms  analyst p99 ms  errors  board events seen")
+    for row in rows:
+        print(
+            f"{row['workers']:>7}  {row['visits_per_s']:8.2f}  "
+            f"{row['start_overhead_p50_ms']:10.1f} / {row['start_overhead_p99_ms']:7.1f}   "
+            f"{row['analyst_p99_ms']:14.1f}  {row['errors']:6}  "
+            f"{row['events']}/{row['expected_events']}"
+        )
+        if row["first_error"]:
+            print(f"         first error: {row['first_error']}")
+    if len(rows) >= 2:
+        print(f"scaling {rows[0]['workers']} -> {rows[1]['workers']} workers: "
+              f"{rows[1]['visits_per_s'] / rows[0]['visits_per_s']:.2f}x")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
