@@ -280,7 +280,13 @@ class VisitGraphQL(GraphQL[Any, None]):
         resolvers never hold up cheap requests. A full lane and queue is a 503 at once.
         """
         if not self._is_heavy(method, request_data):
-            result = await self._execute_single(method, context, root_value, request_data)
+            permit = (
+                context.connection_permit()
+                if isinstance(context, Context)
+                else contextlib.nullcontext()
+            )
+            async with permit:
+                result = await self._execute_single(method, context, root_value, request_data)
             return result, _role(context)
         try:
             if self._lane_processes:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
@@ -33,12 +34,13 @@ from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCar
 from gql.services.visits.events import EventBus, VisitEvent, encode_event
 from gql.services.visits.live import LiveService
 from gql.services.visits.service import VisitService
+from gql.store.connection_gate import ConnectionGate, Permit
 from gql.store.db import read_only_engine
 from gql.store.repositories import StaffRepository
 from gql.store.write_turns import UnitTurns, WriteTurns
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import AsyncIterator, Callable
 
     import strawberry
     from sqlalchemy import Engine
@@ -75,6 +77,8 @@ class AppState:
     """Carries committed visit events to every process (PostgreSQL; opened by the lifespan).
     Without it, events go to this process's bus only."""
     turns: WriteTurns | None = None
+    gate: ConnectionGate | None = None
+    """Permits to hold a pooled connection (made by :meth:`build` for the engine's pool)."""
     """Who writes a manager's visits now (made for the engine's dialect by :meth:`build`)."""
 
     @classmethod
@@ -104,6 +108,8 @@ class AppState:
             ),
             identity=IdentityProvider.from_settings(settings),
             turns=WriteTurns(engine.dialect.name),
+            # two connections spare: the heavy lane's thread and live-event objects
+            gate=ConnectionGate(max(1, settings.engine_options.pooled_connections - 2)),
         )
         if settings.carriers_file is not None:
             import adapters
@@ -144,6 +150,7 @@ class Context:
     _session: Session | None = field(default=None, repr=False)
     _outbox: list[VisitEvent] = field(default_factory=list, repr=False)
     _turns: UnitTurns | None = field(default=None, repr=False)
+    _permit: Permit | None = field(default=None, repr=False)
 
     @property
     def session(self) -> Session:
@@ -253,7 +260,29 @@ class Context:
             locate_deadline_s=self.state.settings.locate_deadline_s,
             publish=self._outbox.append,
             take_turn=self._take_turn,
+            idle=self._idle,
         )
+
+    @contextlib.asynccontextmanager
+    async def connection_permit(self) -> AsyncIterator[None]:
+        """Hold a permit to use the database for the operation (:mod:`connection_gate`)."""
+        if self.state.gate is None:
+            yield
+            return
+        self._permit = self.state.gate.permit()
+        await self._permit.take()
+        try:
+            yield
+        finally:
+            self._permit.give_back()
+            self._permit = None
+
+    def _idle(self) -> contextlib.AbstractAsyncContextManager[None]:
+        """Around a network wait: the permit goes back if the connection did."""
+        if self._permit is None:
+            return contextlib.nullcontext()
+        holding = self._session is not None and self._session.in_transaction()
+        return self._permit.idle(holding)
 
     async def _take_turn(self, manager_id: int) -> None:
         """Wait for this unit's turn to write ``manager_id``'s visits (see ``write_turns``)."""

@@ -149,6 +149,15 @@ def _gauges_now(state: Any) -> CollectorRegistry:
     if callable(checked_out) and callable(size):
         pool.labels("in_use").set(checked_out())
         pool.labels("kept").set(size())
+    if state.gate is not None:
+        permits = Gauge(
+            "visitgis_db_permits",
+            "Operations allowed on pooled connections at once (capacity), and holding now.",
+            ["state"],
+            registry=registry,
+        )
+        permits.labels("capacity").set(state.gate.capacity)
+        permits.labels("held").set(state.gate.held)
     Gauge(
         "visitgis_live_subscribers",
         "Open live-event subscriptions on this process.",

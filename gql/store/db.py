@@ -45,7 +45,7 @@ PG_CONNECT_TIMEOUT_S = 5
 
 @dataclass(frozen=True, slots=True)
 class EngineOptions:
-    """How the service uses its database: PostgreSQL all of them, SQLite the lock timeout."""
+    """How the service uses its database (SQLite: the pool and the lock timeout)."""
 
     pool_size: int = 5
     """Connections kept open per process; twice as many more may open under a burst."""
@@ -57,6 +57,11 @@ class EngineOptions:
     (:mod:`gql.store.write_turns`) and a wait there is answered as busy."""
     application_name: str = "visitgis"
     """Shown in ``pg_stat_activity``, so operators see whose connections these are."""
+
+    @property
+    def pooled_connections(self) -> int:
+        """The most connections the pool hands out at once."""
+        return 3 * self.pool_size
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -270,6 +275,8 @@ def _sqlite_engine(url: URL, options: EngineOptions) -> sa.Engine:
     kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
     if in_memory:
         kwargs["poolclass"] = StaticPool  # one shared connection, or each sees an empty DB
+    else:
+        kwargs |= {"pool_size": options.pool_size, "max_overflow": 2 * options.pool_size}
     engine = sa.create_engine(url, **kwargs)
     busy_timeout_ms = round(options.lock_timeout_s * 1000) or SQLITE_BUSY_TIMEOUT_MS
     event.listen(engine, "connect", partial(_sqlite_on_connect, busy_timeout_ms=busy_timeout_ms))

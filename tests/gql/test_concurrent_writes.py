@@ -311,3 +311,37 @@ def test_a_turn_that_does_not_come_free_is_answered_busy(office: Office) -> None
     assert refused.headers["Retry-After"] == "1"
     assert len(_visit_ids(retried.json())) == 4
     assert office.visit_count(manager) == before + 4
+
+
+def test_more_concurrent_operations_than_pooled_connections_all_answer(office: Office) -> None:
+    """Pool of 1 + 2 overflow, twelve handhelds downloading their shops at once: they queue
+    for a connection permit without blocking the loop, and every one is answered (a checkout
+    that waited on the loop stalled the process for the pool's 30 s timeout and failed)."""
+    settings = Settings(
+        database_url=office.url,
+        warm_kernels=False,
+        jwt_secret=SECRET,
+        log_level="WARNING",
+        database_pool_size=1,
+    )
+    with TestClient(create_app(settings)) as small:
+        assert _gate(small).capacity == 1
+
+        def download(who: str) -> dict[str, Any]:
+            answer = small.post("/graphql", json={"query": SHOPS}, headers=office.headers(who))
+            return dict(answer.json())
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=12) as pool:
+            who = [office.managers[k % len(office.managers)] for k in range(12)]
+            answers = [
+                f.result(timeout=ANSWER_TIMEOUT_S) for f in [pool.submit(download, w) for w in who]
+            ]
+        held_after = _gate(small).held
+    assert all(a.get("errors") is None for a in answers), answers
+    assert all(a["data"]["viewer"]["manager"]["retailers"]["nodes"] for a in answers)
+    assert held_after == 0
+
+
+def _gate(client: TestClient) -> Any:
+    routes = client.app.routes  # type: ignore[attr-defined]
+    return next(r for r in routes if getattr(r, "path", "") == "/graphql").app.state.gate

@@ -9,6 +9,7 @@ so an auditor can re-judge it. An idempotency key makes a retried press return t
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -35,6 +36,7 @@ from gql.store.repositories.visits import FixDraft, VisitDraft, VisitFilter, Vis
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
+    from contextlib import AbstractAsyncContextManager
 
     from sqlalchemy.orm import Session
 
@@ -158,6 +160,7 @@ class VisitService:
         publish: Callable[[VisitEvent], None] | None = None,
         clock: Callable[[], datetime] | None = None,
         take_turn: Callable[[int], Awaitable[None]] | None = None,
+        idle: Callable[[], AbstractAsyncContextManager[None]] | None = None,
     ) -> None:
         self._session = session
         self._principal = principal
@@ -168,6 +171,7 @@ class VisitService:
         self._publish = publish or (lambda event: None)
         self._clock = clock or (lambda: datetime.now(UTC))
         self._take_turn = take_turn or _always_your_turn
+        self._idle = idle or contextlib.nullcontext
         self._visits = VisitRepository(session)
         self._managers = ManagerRepository(session)
         self._retailers = RetailerRepository(session)
@@ -331,7 +335,9 @@ class VisitService:
             task.cancel()
             raise
         release_if_unwritten(self._session)  # pin no pooled connection while the carrier thinks
-        return await task, history
+        async with self._idle():
+            lookup = await task
+        return lookup, history
 
     # -- check-out ------------------------------------------------------------------------
 
