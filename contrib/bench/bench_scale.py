@@ -234,6 +234,12 @@ def main() -> None:
     parser.add_argument("--duration-s", type=float, default=30.0)
     parser.add_argument("--carrier-latency-s", type=float, default=1.0)
     parser.add_argument(
+        "--carrier-slots",
+        type=int,
+        default=64,
+        help="each carrier's concurrency limit in all (the demo's 8 would measure the carrier)",
+    )
+    parser.add_argument(
         "--database-url",
         default=os.environ.get(
             "VISITGIS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
@@ -249,7 +255,8 @@ def main() -> None:
             .read_text(encoding="utf-8")
             .replace("127.0.0.1:8701", f"127.0.0.1:{telecom}")
             .replace("127.0.0.1:8702", f"127.0.0.1:{mobile}")
-            .replace("enabled = true", "enabled = false"),  # every press asks the network
+            .replace("enabled = true", "enabled = false")  # every press asks the network
+            .replace("max_concurrent = 8", f"max_concurrent = {args.carrier_slots}"),
             encoding="utf-8",
         )
         env = {k: v for k, v in os.environ.items() if not k.startswith("VISITGIS_")}
