@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from gql.services.reports.service import GroupBy, ReportGroup
+    from gql.services.reports.groups import GroupBy, ReportGroup
 
 __all__ = ["LOOKBACK_DAYS", "AuditFacts", "AuditReport", "AuditRow", "audit_facts", "audit_report"]
 

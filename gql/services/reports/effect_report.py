@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import date
 
-    from gql.services.reports.service import ReportGroup
+    from gql.services.reports.groups import ReportGroup
 
 __all__ = [
     "MEASURES",

@@ -8,7 +8,6 @@ with no subject, the report covers the managers the caller may read (none for an
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +25,7 @@ from gql.services.reports.effect_report import (
     GroupFacts,
     effect_report,
 )
+from gql.services.reports.groups import GroupBy, ReportGroup, ReportRequest
 from gql.services.reports.placed import (
     DEFAULT_ROAD_FACTOR,
     UNTRUSTED_FLAGS,
@@ -69,36 +69,6 @@ __all__ = [
 
 LATE_UPLOAD_MARGIN = timedelta(days=7)
 """Visits received up to this long after the period still count on their device day."""
-
-
-class GroupBy(enum.StrEnum):
-    """What one report row is about."""
-
-    MANAGER = "MANAGER"
-    DEPARTMENT = "DEPARTMENT"
-    COMPANY = "COMPANY"
-
-
-@dataclass(frozen=True, slots=True)
-class ReportRequest:
-    """Which managers, which days, cut how, grouped how."""
-
-    first: date
-    last: date
-    grain: rules.Grain = rules.Grain.MONTH
-    by: GroupBy = GroupBy.MANAGER
-    manager_id: int | None = None
-    department_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class ReportGroup:
-    """A row's subject: a manager, a department, or the company (``id`` ``None``)."""
-
-    kind: GroupBy
-    id: int | None
-    code: str
-    name: str
 
 
 @dataclass(frozen=True, slots=True)

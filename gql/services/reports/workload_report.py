@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from gql.domain import AccountManager
-    from gql.services.reports.service import ReportGroup
+    from gql.services.reports.groups import ReportGroup
 
 __all__ = [
     "PlacedVisit",
