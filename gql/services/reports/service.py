@@ -1,9 +1,10 @@
-"""Reports over plans and visits, within the caller's scope (R8.1, R8.2).
+"""Reports over plans, visits and audits, within the caller's scope (R8.1-R8.4).
 
 The caller names a subject (a manager, a department, or nothing: everything they may read), a
 period, a grain (day, week, month) and a grouping (per manager, department or the company).
 A manager or department outside the caller's scope is reported exactly like a missing one;
 with no subject, the report covers the managers the caller may read (none for an auditor).
+The effect report compares one such group in two periods (optionally against a second group).
 """
 
 from __future__ import annotations
