@@ -92,7 +92,9 @@ class GroupFacts:
     period: rules.ReportPeriod
     days: list[DayFacts]
     volumes: list[float]
-    """Cartons ordered in the period by each active retailer of the group now."""
+    """Cartons ordered in the period by each retailer the group had on its last day."""
+    model_hours: list[float]
+    """Each manager's planning-model hours a week, territories as on the period's last day."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,10 @@ def _managers(g: GroupFacts) -> rules.Units:
         hours[d.manager_id] += (d.dwell_s + d.travel_s) / 3600.0
         worked[d.manager_id] += int(d.visits > 0)
     return rules.Units.of([(hours[m], worked[m]) for m in sorted(hours)])
+
+
+def _model(g: GroupFacts) -> rules.Units:
+    return rules.Units.of([(h, 1.0) for h in g.model_hours])
 
 
 def _retailers(g: GroupFacts) -> rules.Units:
@@ -178,6 +184,15 @@ MEASURES: tuple[MeasureSpec, ...] = (
         Claim.BALANCED_WORKLOAD,
         rules.Statistic.CV,
         _managers,
+        1.0,
+        "managers",
+    ),
+    MeasureSpec(
+        "model_workload_cv",
+        "ratio",
+        Claim.BALANCED_WORKLOAD,
+        rules.Statistic.CV,
+        _model,
         1.0,
         "managers",
     ),

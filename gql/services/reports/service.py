@@ -400,8 +400,12 @@ class ReportService:
         self, managers: Sequence[AccountManager], period: rules.ReportPeriod
     ) -> GroupFacts:
         volumes = retailer_volumes(self._session, [m.staff_id for m in managers], period)
+        model = model_hours_per_week(self._session, managers, period.last)
         return GroupFacts(
-            period, self._day_facts(managers, period), [v for vs in volumes.values() for v in vs]
+            period,
+            self._day_facts(managers, period),
+            [v for vs in volumes.values() for v in vs],
+            [model[m.staff_id] for m in managers],
         )
 
     def _day_facts(

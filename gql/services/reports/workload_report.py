@@ -1,15 +1,16 @@
 """The workload report's facts (R8.4): the planner's model hours and the measured ones.
 
-Model hours are the territory planner's own workload (``estimate_workload``) of each manager's
-active retailers now, estimated per department as the planner does (travel depends on the
-density of the department's retailers), with order volumes over the planner's 28-day sales
-window ending on the period's last day. Measured hours come from the period's visits.
+Model hours are the territory planner's own workload (``estimate_workload``) of the active
+retailers each manager had on the period's last day (by the assignment history, so a period
+before a territory apply shows the old territories), estimated per department as the planner
+does (travel depends on the density of the department's retailers), with order volumes over
+the planner's 28-day sales window ending on that day. Measured hours come from the visits.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ from gql.services.territories.inputs import planning_inputs
 from gql.services.territories.rules import CYCLE_WEEKS, NO_MANAGER, estimate_workload
 from gql.services.territories.service import SALES_WINDOW_DAYS
 from gql.store.repositories.planning_inputs import PlanningInputRepository
+from gql.store.repositories.report_facts import ReportFactRepository
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from gql.domain import AccountManager
+    from gql.domain.territories import PlanningRetailer
     from gql.services.reports.groups import ReportGroup
 
 __all__ = [
@@ -35,6 +38,7 @@ __all__ = [
     "WorkloadBalanceRow",
     "WorkloadManagerRow",
     "WorkloadReport",
+    "assigned_retailers",
     "manager_loads",
     "model_hours_per_week",
     "retailer_volumes",
@@ -78,26 +82,47 @@ class WorkloadReport:
     balance: list[WorkloadBalanceRow]
 
 
+def assigned_retailers(
+    session: Session, manager_ids: Sequence[int], day: date, first: date, last: date
+) -> list[PlanningRetailer]:
+    """Active retailers that ``manager_ids`` had on ``day``, with their volume ``first`` … ``last``.
+
+    The manager on a day comes from the assignment history; a retailer with no period covering
+    the day keeps its current manager.
+    """
+    wanted = set(manager_ids)
+    on = ReportFactRepository(session).managers_on(day)
+    everyone = PlanningInputRepository(session).retailers(
+        None, sales_from=first, sales_to=last, include_unassigned=False
+    )
+    placed = (replace(f, manager_id=on.get(f.id, f.manager_id)) for f in everyone)
+    return [f for f in placed if f.manager_id in wanted]
+
+
 def model_hours_per_week(
-    session: Session, managers: Sequence[AccountManager], last: date
+    session: Session, managers: Sequence[AccountManager], day: date
 ) -> dict[int, float]:
-    """The planning model's hours a week of each manager's active retailers now."""
-    inputs = PlanningInputRepository(session)
-    first = last - timedelta(days=SALES_WINDOW_DAYS - 1)
+    """The planning model's hours a week of the retailers each manager had on ``day``."""
+    facts = assigned_retailers(
+        session,
+        [m.staff_id for m in managers],
+        day,
+        day - timedelta(days=SALES_WINDOW_DAYS - 1),
+        day,
+    )
     by_department: dict[int, list[int]] = defaultdict(list)
     for m in managers:
         by_department[m.department_id].append(m.staff_id)
     hours = {m.staff_id: 0.0 for m in managers}
     for ids in by_department.values():
-        facts = inputs.retailers(ids, sales_from=first, sales_to=last, include_unassigned=False)
-        if not facts:
+        own = [f for f in facts if f.manager_id in set(ids)]
+        if not own:
             continue
-        planned = planning_inputs(facts, ids)
+        planned = planning_inputs(own, ids)
         total_min = estimate_workload(planned.retailers).total_min
         owner = planned.retailers.current_manager
-        per_manager = np.bincount(
-            owner[owner != NO_MANAGER], weights=total_min[owner != NO_MANAGER], minlength=len(ids)
-        )
+        served = owner != NO_MANAGER
+        per_manager = np.bincount(owner[served], weights=total_min[served], minlength=len(ids))
         for j, staff_id in enumerate(planned.manager_ids):
             hours[staff_id] = float(per_manager[j]) / 60.0 / CYCLE_WEEKS
     return hours
@@ -106,11 +131,9 @@ def model_hours_per_week(
 def retailer_volumes(
     session: Session, manager_ids: Sequence[int], period: rules.ReportPeriod
 ) -> dict[int, list[float]]:
-    """Per manager, the order volume (cartons) in the period of each active retailer now."""
+    """Per manager, the period's order volume of each retailer they had on its last day."""
     out: dict[int, list[float]] = {m: [] for m in manager_ids}
-    for f in PlanningInputRepository(session).retailers(
-        manager_ids, sales_from=period.first, sales_to=period.last, include_unassigned=False
-    ):
+    for f in assigned_retailers(session, manager_ids, period.last, period.first, period.last):
         if f.manager_id is not None:
             out[f.manager_id].append(f.volume_cartons)
     return out

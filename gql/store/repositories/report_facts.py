@@ -17,6 +17,7 @@ from gql.store.models import (
     PlanStopRow,
     PlanStopSkipRow,
     PositionFixRow,
+    RetailerAssignmentRow,
     RetailerRow,
     VisitPlanRow,
     VisitRow,
@@ -245,3 +246,13 @@ class ReportFactRepository:
                 if manager_id is not None
             )
         return found
+
+    def managers_on(self, day: date) -> dict[int, int | None]:
+        """Each retailer's manager on ``day`` by the assignment history (absent: no period)."""
+        a = RetailerAssignmentRow
+        rows = self._session.execute(
+            sa.select(a.retailer_id, a.manager_id).where(
+                a.valid_from <= day, sa.or_(a.valid_to.is_(None), a.valid_to > day)
+            )
+        )
+        return {retailer_id: manager_id for retailer_id, manager_id in rows}

@@ -10,7 +10,8 @@ IN_PLACE 09:30-09:40, R3 seq 3 not visited; an unplanned NOT_IN_PLACE visit to R
   (only a rejected visit: INCONCLUSIVE, RETAILER_CONFIRMS_UNVERIFIED_VISIT);
 * on Monday 9 November M1 works a two-stop plan (R1 then R2, both IN_PLACE, 09:00-09:10 and
   09:20-09:30) and M2 makes one NOT_IN_PLACE visit;
-* R1 ordered 10 cartons on 2 November.
+* R1 ordered 10 cartons on 2 November;
+* R3 was M2's until a territory apply on 5 November made it M1's (the assignment history).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from gql.store.models import (
     AuditRecordRow,
     PlanStopRow,
     PlanStopSkipRow,
+    RetailerAssignmentRow,
     SalesOrderRow,
     VisitPlanRow,
     VisitRow,
@@ -60,6 +62,19 @@ class Analysis(World):
         self._add(
             SalesOrderRow(retailer_id=self.r1.id, order_date=DAY, volume_cartons=10, amount_fen=1)
         )
+        for manager, first, last in (
+            (self.m2, date(2020, 1, 1), AUDIT_DAY),
+            (self.m1, AUDIT_DAY, None),
+        ):
+            self._add(
+                RetailerAssignmentRow(
+                    retailer_id=self.r3.id,
+                    manager_id=manager.id,
+                    valid_from=first,
+                    valid_to=last,
+                    recorded_at=_cst(12, 0),
+                )
+            )
         self._audits()
         self._next_day()
 
@@ -225,21 +240,33 @@ def _travel_min(d_m: float) -> float:
 def test_workload_of_m1_on_the_hand_worked_day(world: Analysis) -> None:
     """Measured: dwell 1200 + 600 + 300 s; travel 08:20→09:30 and 09:40→10:00 = 5400 s.
 
-    Model: grade 10 is planning grade 4 (fortnightly, 2 visits a cycle), 10 min of service;
-    travel per visit is the distance to the 2nd nearest of the three shops × 1.3 at 25 km/h:
-    R1 → R3, R2 → R3, R3 → R2.
+    Model, territories as on 2 November (R3 still M2's): grade 10 is planning grade 4
+    (fortnightly, 2 visits a cycle), 10 min of service; travel per visit is the distance to the
+    nearest other shop of the department × 1.3 at 25 km/h: R1 ↔ R2 for both.
     """
     report = world.as_(world.m1).workload(ReportRequest(DAY, DAY))
     [row] = report.managers
     x = row.load
-    assert (x.retailers, x.volume_cartons, x.worked_days, x.visits) == (3, 10.0, 1, 3)
+    assert (x.retailers, x.volume_cartons, x.worked_days, x.visits) == (2, 10.0, 1, 3)
     assert x.dwell_hours == pytest.approx(2100 / 3600)
     assert x.travel_hours == pytest.approx(5400 / 3600)
-    legs = [_gc_m(R1, R3), _gc_m(R2, R3), _gc_m(R3, R2)]
-    model = sum(2 * (10 + _travel_min(d)) for d in legs) / 60 / 4
+    model = 2 * 2 * (10 + _travel_min(_gc_m(R1, R2))) / 60 / 4
     assert x.model_hours_per_week == pytest.approx(model, rel=1e-2)
     assert [b.group.code for b in report.balance] == ["D1", "COMPANY"]
     assert report.balance[0].balance.model_hours_cv == 0.0  # one manager
+
+
+def test_workload_follows_the_territory_apply(world: Analysis) -> None:
+    """On 9 November R3 is M1's: three shops; each one's travel is the distance to its 2nd
+    nearest (R1 → R3, R2 → R3, R3 → R2). M2 lost R3 and keeps one shop."""
+    report = world.as_(world.marketing).workload(ReportRequest(NEXT, NEXT))
+    by = {r.manager.code: r.load for r in report.managers}
+    assert (by["TM1"].retailers, by["TM2"].retailers) == (3, 1)
+    legs = [_gc_m(R1, R3), _gc_m(R2, R3), _gc_m(R3, R2)]
+    model = sum(2 * (10 + _travel_min(d)) for d in legs) / 60 / 4
+    assert by["TM1"].model_hours_per_week == pytest.approx(model, rel=1e-2)
+    before = world.as_(world.marketing).workload(ReportRequest(DAY, DAY))
+    assert {r.manager.code: r.load.retailers for r in before.managers} == {"TM1": 2, "TM2": 2}
 
 
 def test_effect_with_a_comparison_group(world: Analysis) -> None:
@@ -268,6 +295,7 @@ def test_effect_with_a_comparison_group(world: Analysis) -> None:
     assert share.did_ci.high == pytest.approx(200 / 3 + 100)
     assert by["plan_saving_pct"].after == pytest.approx(10.0)  # (1000 − 900) / 1000
     assert by["dwell_min"].after == pytest.approx(10.0)
+    assert by["model_workload_cv"].before == 0.0  # one manager is perfectly balanced
     assert {m.claim.value for m in report.measures if m.claim} == {
         "STANDARDISED_WORK",
         "SHORTER_ROUTES",
