@@ -275,6 +275,7 @@ def _cmd_report(settings: Settings, args: argparse.Namespace) -> int:
             resamples=args.resamples,
             seed=args.seed,
             staff_no=args.as_staff,
+            summary=args.summary,
         )
     else:
         command = ReportCommand(
@@ -455,6 +456,11 @@ def _parser() -> argparse.ArgumentParser:
     effect.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
     effect.add_argument("--seed", type=int, default=17, help="bootstrap seed")
     effect.add_argument("--as", dest="as_staff", help="staff number whose scope applies")
+    effect.add_argument(
+        "--summary",
+        action="store_true",
+        help='a one-page "what changed" summary per department (Markdown) instead of rows',
+    )
     effect.add_argument(
         "--output", help="write here: .xlsx for a workbook, else CSV (default: stdout CSV)"
     )

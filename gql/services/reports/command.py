@@ -17,6 +17,7 @@ from gql.services.reports.export import (
     audit_records,
     discipline_records,
     effect_records,
+    effect_summary,
     route_records,
     workload_records,
     write_csv,
@@ -37,6 +38,7 @@ __all__ = [
     "EffectCommand",
     "ReportCommand",
     "ReportCommandError",
+    "effect_pages",
     "report_records",
     "run_report",
     "write_report",
@@ -76,6 +78,8 @@ class EffectCommand:
     resamples: int = rules.DEFAULT_RESAMPLES
     seed: int = rules.DEFAULT_SEED
     staff_no: str | None = None
+    summary: bool = False
+    """Write the one-page "what changed" summary per department (Markdown) instead of rows."""
     kind: str = "effect"
 
 
@@ -154,13 +158,35 @@ def report_records(
         raise ReportCommandError(str(exc)) from exc
 
 
+def effect_pages(session: Session, command: EffectCommand) -> tuple[str, int]:
+    """The "what changed" pages, one per department of the group (Markdown), and their rows."""
+    service = ReportService(
+        session, acting_principal(session, command.staff_no, ReportCommandError)
+    )
+    try:
+        reports = service.effect_by_department(_effect_request(session, command))
+        return effect_summary(reports), sum(len(r.measures) for r in reports)
+    except ServiceError as exc:
+        raise ReportCommandError(str(exc)) from exc
+
+
 def run_report(session: Session, command: ReportCommand | EffectCommand, out: TextIO) -> int:
-    """Compute the report and write it to ``out`` as CSV; returns the rows written."""
+    """Compute the report and write it to ``out`` as CSV (or the summary); returns rows written."""
+    if isinstance(command, EffectCommand) and command.summary:
+        text, rows = effect_pages(session, command)
+        out.write(text)
+        return rows
     return write_csv(report_records(session, command), out)
 
 
 def write_report(session: Session, command: ReportCommand | EffectCommand, path: Path) -> int:
-    """Compute the report and write it to ``path``: XLSX for ``.xlsx``, else CSV."""
+    """Compute the report and write it to ``path``: XLSX for ``.xlsx``, else CSV.
+
+    The effect summary is Markdown, whatever the suffix.
+    """
+    if isinstance(command, EffectCommand) and command.summary:
+        with path.open("w", encoding="utf-8") as out:
+            return run_report(session, command, out)
     records = report_records(session, command)
     if path.suffix.lower() == ".xlsx":
         return write_xlsx(records, path, sheet=command.kind)

@@ -34,6 +34,7 @@ __all__ = [
     "audit_records",
     "discipline_records",
     "effect_records",
+    "effect_summary",
     "route_records",
     "workload_records",
     "write_csv",
@@ -261,6 +262,73 @@ def effect_records(report: EffectReport) -> list[dict[str, Any]]:
         )
         out.append(record)
     return out
+
+
+_CLAIMS = {
+    "STANDARDISED_WORK": "standardised daily work",
+    "SHORTER_ROUTES": "shorter routes",
+    "BALANCED_WORKLOAD": "balanced workload",
+}
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4g}"
+
+
+def _change(value: float | None, interval: rules.Interval | None) -> tuple[str, str]:
+    """The change with its interval, and whether the interval leaves out zero."""
+    if value is None:
+        return "–", "not measurable"
+    text = f"{value:+.4g}"
+    if interval is None:
+        return text, "not measurable"
+    text += f" [{interval.low:+.4g}, {interval.high:+.4g}]"
+    if interval.low > 0:
+        return text, "up"
+    if interval.high < 0:
+        return text, "down"
+    return text, "no clear change"
+
+
+def effect_summary(reports: Sequence[EffectReport]) -> str:
+    """One Markdown page per report: each measure before, after, the change and its verdict.
+
+    A verdict is "up" or "down" when the 95 % interval of the change (of the DiD, with a
+    comparison group) leaves out zero, else "no clear change".
+    """
+    pages: list[str] = []
+    for report in reports:
+        g = report.group
+        lines = [
+            f"# What changed: {g.code} {g.name} ({report.managers} managers)",
+            "",
+            f"Before {report.before.first} … {report.before.last}, after {report.after.first} … "
+            f"{report.after.last}; 95 % percentile-bootstrap intervals, {report.resamples} "
+            f"resamples, seed {report.seed}.",
+        ]
+        if report.comparison is not None:
+            lines.append(
+                f"Against {report.comparison.code} {report.comparison.name} "
+                f"({report.comparison_managers} managers): the verdict is the DiD's."
+            )
+        lines += [
+            "",
+            "| measure | claim | before | after | change [95 % CI] | DiD [95 % CI] | verdict |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for m in report.measures:
+            e = m.effect
+            change, verdict = _change(e.difference, e.difference_ci)
+            did = "–"
+            if report.comparison is not None:
+                did, verdict = _change(e.did, e.did_ci)
+            claim = "" if m.claim is None else _CLAIMS[m.claim.value]
+            lines.append(
+                f"| {m.name} ({m.unit}) | {claim} | {_num(e.before)} | {_num(e.after)} | "
+                f"{change} | {did} | {verdict} |"
+            )
+        pages.append("\n".join(lines) + "\n")
+    return "\n".join(pages)
 
 
 def _columns(records: Sequence[dict[str, Any]]) -> list[str]:

@@ -10,7 +10,7 @@ The effect report compares one such group in two periods (optionally against a s
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -395,6 +395,14 @@ class ReportService:
             self._facts_of(managers, after),
         )
         return effect_report(request, group, comparison)
+
+    def effect_by_department(self, request: EffectRequest) -> list[EffectReport]:
+        """One effect report per department of the group (the "what changed" pages)."""
+        _, managers = self._group(request.manager_id, request.department_id, "")
+        return [
+            self.effect(replace(request, manager_id=None, department_id=d))
+            for d in sorted({m.department_id for m in managers})
+        ]
 
     def _facts_of(
         self, managers: Sequence[AccountManager], period: rules.ReportPeriod

@@ -15,6 +15,8 @@ from openpyxl import load_workbook
 
 from gql.cli import main
 from gql.domain import Role
+from gql.store.db import session_factory
+from gql.store.repositories import ManagerRepository
 from tests.gql.services.demo.conftest import TODAY
 from tests.gql.services.demo.test_reports_on_history import PERIOD, _staff
 
@@ -197,3 +199,22 @@ def test_reports_export_as_xlsx(
     with pytest.raises(SystemExit):
         main(["report", "effect", "--before", "2026-11-13", "--after", AFTER[0]])
     assert "expected FIRST..LAST" in capsys.readouterr().err
+
+
+def test_effect_summary_has_a_page_per_department(
+    history_city: SeededHistory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--summary: one "what changed" page per department in scope, every measure on each."""
+    _cli(history_city, monkeypatch)
+    args = ["--before", "..".join(BEFORE), "--after", "..".join(AFTER), "--resamples", "100"]
+    assert main(["report", "effect", *args, "--summary"]) == 0
+    page = capsys.readouterr().out
+    with session_factory(history_city.engine)() as session:
+        departments = {m.department_id for m in ManagerRepository(session).all()}
+    assert page.count("# What changed: ") == len(departments)
+    assert page.count("| coverage_pct (%) | standardised daily work |") == page.count("# What")
+    head = _staff(history_city, Role.DEPARTMENT_HEAD)[0].staff_no
+    assert main(["report", "effect", *args, "--summary", "--as", head]) == 0
+    assert capsys.readouterr().out.count("# What changed: ") == 1
