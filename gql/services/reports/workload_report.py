@@ -92,10 +92,13 @@ def assigned_retailers(
     """
     wanted = set(manager_ids)
     on = ReportFactRepository(session).managers_on(day)
-    everyone = PlanningInputRepository(session).retailers(
-        None, sales_from=first, sales_to=last, include_unassigned=False
+    # read the managers' retailers now, plus those of whoever has the ones they had that day
+    moved = {now for then, now in on.values() if then in wanted and now not in wanted}
+    owners = sorted(wanted | {m for m in moved if m is not None})
+    candidates = PlanningInputRepository(session).retailers(
+        owners, sales_from=first, sales_to=last, include_unassigned=None in moved
     )
-    placed = (replace(f, manager_id=on.get(f.id, f.manager_id)) for f in everyone)
+    placed = (replace(f, manager_id=on.get(f.id, (f.manager_id, None))[0]) for f in candidates)
     return [f for f in placed if f.manager_id in wanted]
 
 

@@ -247,12 +247,12 @@ class ReportFactRepository:
             )
         return found
 
-    def managers_on(self, day: date) -> dict[int, int | None]:
-        """Each retailer's manager on ``day`` by the assignment history (absent: no period)."""
-        a = RetailerAssignmentRow
+    def managers_on(self, day: date) -> dict[int, tuple[int | None, int | None]]:
+        """Per retailer with a history period covering ``day``: (its manager then, now)."""
+        a, r = RetailerAssignmentRow, RetailerRow
         rows = self._session.execute(
-            sa.select(a.retailer_id, a.manager_id).where(
-                a.valid_from <= day, sa.or_(a.valid_to.is_(None), a.valid_to > day)
-            )
+            sa.select(a.retailer_id, a.manager_id, r.manager_id)
+            .join(r, r.id == a.retailer_id)
+            .where(a.valid_from <= day, sa.or_(a.valid_to.is_(None), a.valid_to > day))
         )
-        return {retailer_id: manager_id for retailer_id, manager_id in rows}
+        return {retailer_id: (then, now) for retailer_id, then, now in rows}

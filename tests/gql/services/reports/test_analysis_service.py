@@ -267,6 +267,8 @@ def test_workload_follows_the_territory_apply(world: Analysis) -> None:
     assert by["TM1"].model_hours_per_week == pytest.approx(model, rel=1e-2)
     before = world.as_(world.marketing).workload(ReportRequest(DAY, DAY))
     assert {r.manager.code: r.load.retailers for r in before.managers} == {"TM1": 2, "TM2": 2}
+    only_m2 = world.as_(world.marketing).workload(ReportRequest(DAY, DAY, manager_id=world.m2.id))
+    assert [r.load.retailers for r in only_m2.managers] == [2]  # R3, M1's now, was M2's then
 
 
 def test_effect_with_a_comparison_group(world: Analysis) -> None:
