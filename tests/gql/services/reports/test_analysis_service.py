@@ -331,3 +331,16 @@ def test_a_comparison_outside_the_scope_is_missing(world: Analysis) -> None:
     with pytest.raises(NotFound, match="manager not found") as caught:
         world.as_(world.head1).effect(request)
     assert caught.value.field == ("filter", "compare_manager_id")
+
+
+@pytest.mark.parametrize("report", ["audits", "workload"])
+def test_audit_and_workload_reports_refuse_a_bad_period_or_group(
+    world: Analysis, report: str
+) -> None:
+    """The same checks as every report: the period and the subject, named by field."""
+    service = world.as_(world.head1)
+    with pytest.raises(InvalidInput, match="ends before it starts") as caught:
+        getattr(service, report)(ReportRequest(NEXT, DAY))
+    assert caught.value.field == ("filter", "last_day")
+    with pytest.raises(NotFound, match="manager not found"):
+        getattr(service, report)(ReportRequest(DAY, DAY, manager_id=world.m2.id))
