@@ -159,7 +159,9 @@ class WorkloadManagerRowType:
 
     manager: ReportGroupType
     department: ReportGroupType
-    retailers: int = strawberry.field(description="Active retailers assigned now.")
+    retailers: int = strawberry.field(
+        description="Active retailers the manager had on the last day (assignment history)."
+    )
     volume_cartons: float = strawberry.field(description="Their orders in the period, cartons.")
     model_hours_per_week: float = strawberry.field(
         description="The territory planner's workload model: cycle minutes / 60 / 4 weeks."

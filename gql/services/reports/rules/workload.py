@@ -68,7 +68,7 @@ class ManagerLoad:
 
     manager_id: int
     retailers: int
-    """Active retailers assigned to the manager now."""
+    """Active retailers the manager had on the period's last day."""
     volume_cartons: float
     """Their orders in the period."""
     model_hours_per_week: float
