@@ -397,12 +397,18 @@ class ReportService:
         return effect_report(request, group, comparison)
 
     def effect_by_department(self, request: EffectRequest) -> list[EffectReport]:
-        """One effect report per department of the group (the "what changed" pages)."""
+        """One effect report per department of the group (the "what changed" pages).
+
+        A group of one manager, or a caller who may not read whole departments (a manager),
+        gets the one report of the group itself.
+        """
         _, managers = self._group(request.manager_id, request.department_id, "")
-        return [
-            self.effect(replace(request, manager_id=None, department_id=d))
-            for d in sorted({m.department_id for m in managers})
-        ]
+        departments = sorted({m.department_id for m in managers})
+        scope = scope_of(signed_in(self._principal))
+        readable = scope.everything or set(departments) <= scope.department_ids
+        if request.manager_id is not None or not readable:
+            return [self.effect(request)]
+        return [self.effect(replace(request, department_id=d)) for d in departments]
 
     def _facts_of(
         self, managers: Sequence[AccountManager], period: rules.ReportPeriod

@@ -344,3 +344,13 @@ def test_audit_and_workload_reports_refuse_a_bad_period_or_group(
     assert caught.value.field == ("filter", "last_day")
     with pytest.raises(NotFound, match="manager not found"):
         getattr(service, report)(ReportRequest(DAY, DAY, manager_id=world.m2.id))
+
+
+def test_what_changed_pages_per_department_and_for_a_manager(world: Analysis) -> None:
+    """Marketing gets one page per department; a manager, who reads no department, one page
+    about themself."""
+    request = EffectRequest(DAY, DAY, NEXT, NEXT, resamples=100)
+    pages = world.as_(world.marketing).effect_by_department(request)
+    assert [p.group.code for p in pages] == ["D1", "D2"]
+    [own] = world.as_(world.m1).effect_by_department(request)
+    assert own.managers == 1
