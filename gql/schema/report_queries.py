@@ -180,3 +180,16 @@ class ReportQuery:
     ) -> EffectReportType:
         """Every effect measure."""
         return EffectReportType.from_domain(info.context.reports.effect(filter.to_request()))
+
+    @strawberry.field(
+        description='The "what changed" pages: the effect report of each department of the '
+        "group (one report for a one-manager group, or for a manager asking about themself)."
+    )
+    def effect_reports_by_department(
+        self,
+        info: Info,
+        filter: Annotated[EffectFilterInput, strawberry.argument(description="What to compare.")],
+    ) -> list[EffectReportType]:
+        """One effect report per department."""
+        reports = info.context.reports.effect_by_department(filter.to_request())
+        return [EffectReportType.from_domain(r) for r in reports]

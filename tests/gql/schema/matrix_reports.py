@@ -8,7 +8,7 @@ NOT_FOUND as for a manager that does not exist; anonymous callers are unauthenti
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from tests.gql.schema.matrix_support import PLAN_DAY, Case, expect, run_query
 
@@ -53,14 +53,14 @@ def _workload() -> Case:
     return Case("workloadReport", run, _REPORT_READ)
 
 
-def _effect() -> Case:
+def _effect(field: str = "effectReport") -> Case:
     def run(api: Api, t: Targets, who: str | None) -> str:
         day = PLAN_DAY.isoformat()
         week_before = (PLAN_DAY - timedelta(days=7)).isoformat()
         return run_query(
             api,
             who,
-            "query($f: EffectFilter!) { effectReport(filter: $f) { managers measures { name } } }",
+            "query($f: EffectFilter!) { " + field + "(filter: $f) { managers measures { name } } }",
             {
                 "f": {
                     "before": {"firstDay": week_before, "lastDay": week_before},
@@ -69,10 +69,17 @@ def _effect() -> Case:
                     "resamples": 100,
                 }
             },
-            lambda d: d["effectReport"]["managers"] == 1 and len(d["effectReport"]["measures"]) > 0,
+            lambda d: (
+                [r["managers"] for r in _as_list(d[field])] == [1]
+                and all(r["measures"] for r in _as_list(d[field]))
+            ),
         )
 
-    return Case("effectReport", run, _REPORT_READ)
+    return Case(field, run, _REPORT_READ)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
 
 
 REPORT_MATRIX: dict[str, list[Case]] = {
@@ -81,4 +88,5 @@ REPORT_MATRIX: dict[str, list[Case]] = {
     "auditReport": [_report("auditReport", "managers")],
     "workloadReport": [_workload()],
     "effectReport": [_effect()],
+    "effectReportsByDepartment": [_effect("effectReportsByDepartment")],
 }

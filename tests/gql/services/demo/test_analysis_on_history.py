@@ -218,3 +218,17 @@ def test_effect_summary_has_a_page_per_department(
     head = _staff(history_city, Role.DEPARTMENT_HEAD)[0].staff_no
     assert main(["report", "effect", *args, "--summary", "--as", head]) == 0
     assert capsys.readouterr().out.count("# What changed: ") == 1
+
+
+def test_what_changed_pages_over_graphql(api: Api, history_city: SeededHistory) -> None:
+    """A head gets their department's page; marketing one per department with managers."""
+    query = """query($f: EffectFilter!) { effectReportsByDepartment(filter: $f) {
+      group { kind code } managers measures { name after } } }"""
+    f = {**EFFECT_PERIODS, "resamples": 100}
+    head = _staff(history_city, Role.DEPARTMENT_HEAD)[0].staff_no
+    [page] = api.data(query, {"f": f}, as_=head)["effectReportsByDepartment"]
+    assert page["group"]["kind"] == "DEPARTMENT"
+    marketing = _staff(history_city, Role.MARKETING)[0].staff_no
+    pages = api.data(query, {"f": f}, as_=marketing)["effectReportsByDepartment"]
+    assert sum(p["managers"] for p in pages) == history_city.city.managers
+    assert all(m["after"] is not None for p in pages for m in p["measures"])
