@@ -369,6 +369,8 @@ class ReportService:
                 f"resamples must be {rules.MIN_RESAMPLES}..{rules.MAX_RESAMPLES}",
                 field=("filter", "resamples"),
             )
+        if request.seed < 0:
+            raise InvalidInput("the seed must be 0 or more", field=("filter", "seed"))
         label, managers = self._group(request.manager_id, request.department_id, "")
         comparison = None
         if request.has_comparison:

@@ -173,13 +173,15 @@ def evaluate(
     Raises
     ------
     ReportRuleError
-        ``resamples`` outside ``MIN_RESAMPLES`` … ``MAX_RESAMPLES``.
+        ``resamples`` outside ``MIN_RESAMPLES`` … ``MAX_RESAMPLES``, or a negative ``seed``.
     """
     if not MIN_RESAMPLES <= resamples <= MAX_RESAMPLES:
         raise ReportRuleError(
             f"resamples must be {MIN_RESAMPLES}..{MAX_RESAMPLES}, not {resamples}",
             field="resamples",
         )
+    if seed < 0:
+        raise ReportRuleError(f"the seed must be 0 or more, not {seed}", field="seed")
     rng = np.random.default_rng(seed)
     b_draws = _draws(before, statistic, scale, resamples, rng)
     a_draws = _draws(after, statistic, scale, resamples, rng)

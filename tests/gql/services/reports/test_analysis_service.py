@@ -318,6 +318,8 @@ def test_bad_periods_and_groups_are_clear_errors(world: Analysis) -> None:
          "shares managers with the group", ("compare_manager_id",)),
         (EffectRequest(DAY, DAY, NEXT, NEXT, manager_id=m1, resamples=10), "resamples must be",
          ("resamples",)),
+        (EffectRequest(DAY, DAY, NEXT, NEXT, manager_id=m1, seed=-1), "seed must be 0 or more",
+         ("seed",)),
     ]  # fmt: skip
     for request, error, field in cases:
         with pytest.raises(InvalidInput, match=error) as caught:

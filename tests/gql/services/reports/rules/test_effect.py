@@ -80,3 +80,10 @@ def test_resamples_out_of_range_are_refused(resamples: int) -> None:
     with pytest.raises(ReportRuleError, match="resamples must be") as caught:
         evaluate(BEFORE, AFTER, statistic=Statistic.RATIO, resamples=resamples)
     assert caught.value.field == "resamples"
+
+
+def test_a_negative_seed_is_refused() -> None:
+    """NumPy's generators take seeds of 0 or more."""
+    with pytest.raises(ReportRuleError, match="seed") as caught:
+        evaluate(BEFORE, AFTER, statistic=Statistic.RATIO, seed=-1)
+    assert caught.value.field == "seed"
