@@ -277,20 +277,54 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _period_arg(text: str) -> tuple[date, date]:
+    """``YYYY-MM-DD..YYYY-MM-DD`` (both days included)."""
+    first, sep, last = text.partition("..")
+    if not sep:
+        raise argparse.ArgumentTypeError(
+            f"expected FIRST..LAST, e.g. 2026-11-01..2026-11-30: {text!r}"
+        )
+    try:
+        return date.fromisoformat(first), date.fromisoformat(last)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
+
+
 def _cmd_report(settings: Settings, args: argparse.Namespace) -> int:
-    from gql.services.reports.command import ReportCommand, ReportCommandError, run_report
+    from gql.services.reports.command import (
+        EffectCommand,
+        ReportCommand,
+        ReportCommandError,
+        run_report,
+        write_report,
+    )
     from gql.store.db import session_factory
 
-    command = ReportCommand(
-        kind=args.report_command,
-        first=args.first,
-        last=args.last,
-        grain=args.grain,
-        by=args.by,
-        department_code=args.department,
-        manager_staff_no=args.manager,
-        staff_no=args.as_staff,
-    )
+    command: ReportCommand | EffectCommand
+    if args.report_command == "effect":
+        command = EffectCommand(
+            before=args.before,
+            after=args.after,
+            department_code=args.department,
+            manager_staff_no=args.manager,
+            compare_department_code=args.compare_department,
+            compare_manager_staff_no=args.compare_manager,
+            resamples=args.resamples,
+            seed=args.seed,
+            staff_no=args.as_staff,
+            summary=args.summary,
+        )
+    else:
+        command = ReportCommand(
+            kind=args.report_command,
+            first=args.first,
+            last=args.last,
+            grain=args.grain,
+            by=args.by,
+            department_code=args.department,
+            manager_staff_no=args.manager,
+            staff_no=args.as_staff,
+        )
     engine = _engine(settings)
     try:
         with session_factory(engine)() as session:
@@ -298,8 +332,7 @@ def _cmd_report(settings: Settings, args: argparse.Namespace) -> int:
                 if args.output is None:
                     run_report(session, command, sys.stdout)
                 else:
-                    with Path(args.output).open("w", encoding="utf-8", newline="") as out:
-                        rows = run_report(session, command, out)
+                    rows = write_report(session, command, Path(args.output))
                     print(f"wrote {rows} rows to {args.output}")
             except ReportCommandError as exc:
                 _err(str(exc))
@@ -433,11 +466,15 @@ def _parser() -> argparse.ArgumentParser:
             one.add_argument("--proposal", type=int, help="territory proposal id to schedule")
             one.add_argument("--cap-hours", type=float, default=8.0, help="daily cap (hours)")
 
-    report = sub.add_parser("report", help="decision-analysis reports as CSV (docs/reports.md)")
+    report = sub.add_parser(
+        "report", help="decision-analysis reports as CSV or XLSX (docs/reports.md)"
+    )
     report_sub = report.add_subparsers(dest="report_command", required=True)
     for name, text in (
-        ("discipline", "coverage, verdicts, late uploads, hours, dwell, flags"),
+        ("discipline", "coverage, verdicts, skips, late uploads, hours, dwell, flags"),
         ("routes", "plan km, own-order km, saving, travelled km, Kendall tau"),
+        ("audits", "audit coverage, finding rates, discrepancies, Cohen's kappa"),
+        ("workload", "model and measured hours per manager, CV per department"),
     ):
         one = report_sub.add_parser(name, help=text)
         one.add_argument("--from", dest="first", type=date.fromisoformat, required=True)
@@ -447,7 +484,29 @@ def _parser() -> argparse.ArgumentParser:
         one.add_argument("--department", help="only this department (code)")
         one.add_argument("--manager", help="only this manager (staff number)")
         one.add_argument("--as", dest="as_staff", help="staff number whose scope applies")
-        one.add_argument("--output", help="write the CSV here (default: standard output)")
+        one.add_argument(
+            "--output", help="write here: .xlsx for a workbook, else CSV (default: stdout CSV)"
+        )
+    effect = report_sub.add_parser(
+        "effect", help="two periods compared: differences, bootstrap 95% CIs, DiD"
+    )
+    effect.add_argument("--before", type=_period_arg, required=True, help="FIRST..LAST")
+    effect.add_argument("--after", type=_period_arg, required=True, help="FIRST..LAST")
+    effect.add_argument("--department", help="the group: this department (code)")
+    effect.add_argument("--manager", help="the group: this manager (staff number)")
+    effect.add_argument("--compare-department", help="comparison group that did not change")
+    effect.add_argument("--compare-manager", help="comparison group: one manager")
+    effect.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples")
+    effect.add_argument("--seed", type=int, default=17, help="bootstrap seed")
+    effect.add_argument("--as", dest="as_staff", help="staff number whose scope applies")
+    effect.add_argument(
+        "--summary",
+        action="store_true",
+        help='a one-page "what changed" summary per department (Markdown) instead of rows',
+    )
+    effect.add_argument(
+        "--output", help="write here: .xlsx for a workbook, else CSV (default: stdout CSV)"
+    )
 
     export = sub.add_parser("export-schema", help="print or write the GraphQL SDL")
     group = export.add_mutually_exclusive_group()

@@ -326,7 +326,7 @@ class Context:
 
     @cached_property
     def reports(self) -> ReportService:
-        """Discipline and route reports (R8)."""
+        """Discipline, route, audit, workload and effect reports (R8)."""
         return ReportService(self.session, self.principal)
 
     @cached_property

@@ -1,4 +1,4 @@
-"""Benchmark: discipline and route reports over the demo city's history, beside a naive peer.
+"""Benchmark: the reports over the demo city's history, beside naive peers.
 
 Run: ``.venv/bin/python contrib/bench/bench_reports.py [--database-url URL] [--existing URL]
 [--repeats 5]`` (default: a throw-away SQLite demo city with 8 weeks of history, as
@@ -10,6 +10,12 @@ for the company over the whole history (weekly rows per manager). Peer, same run
 the straightforward way with the existing repositories, one ``PlanRepository.current_for`` and
 one ``VisitRepository.page`` per manager-day, then coverage, the verdict mix and the dwell median
 in plain Python. The peer's figures are checked equal to the report's before timing.
+
+Also measured: the audit report over the whole history beside its peer (``AuditService.
+cross_check`` plan by plan, the way the audit screens read it, its verdicts and discrepancies
+checked equal to the report's), the workload report (department-month and company), and the
+effect report (a department's last four weeks against the four before, 1000 resamples, with and
+without a comparison department).
 """
 
 from __future__ import annotations
@@ -30,9 +36,12 @@ from contrib.bench._common import throwaway_schema, timings_ms
 from gql.domain import Role
 from gql.services import demo_city
 from gql.services.access import Principal
+from gql.services.audits.service import AuditService
 from gql.services.calendar import day_bounds
 from gql.services.demo.history import seed_history
+from gql.services.paging import PageRequest
 from gql.services.reports import rules
+from gql.services.reports.effect_report import EffectRequest
 from gql.services.reports.service import GroupBy, ReportRequest, ReportService
 from gql.store.db import create_engine_for, session_factory, sqlite_url
 from gql.store.migrate import upgrade
@@ -44,6 +53,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
 
     from sqlalchemy.orm import Session
+
+    from gql.domain import AccountManager
 
 TODAY = date(2026, 12, 4)
 HISTORY_FIRST = date(2026, 10, 1)
@@ -115,6 +126,18 @@ def _summary(report_total: rules.DisciplineMeasures) -> dict[str, object]:
     }
 
 
+def naive_audits(session: Session, principal: Principal) -> dict[str, Counter[str]]:
+    """The audit peer: every plan's cross-check through the audit service, then counted."""
+    audits = AuditService(session, principal)
+    verdicts: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    for _, plan in audits.plans(PageRequest(first=500)).items:
+        result = audits.cross_check(plan.id)
+        verdicts.update(c.verdict.value.upper() for c in result.checks)
+        kinds.update(d.kind.value.upper() for d in result.discrepancies)
+    return {"verdicts": verdicts, "discrepancies": kinds}
+
+
 def _line(name: str, samples: list[float]) -> str:
     ordered = sorted(samples)
     p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
@@ -184,8 +207,80 @@ def main() -> int:
                         ),
                     )
                 )
+            principal = Principal.from_staff(marketing)
+            _analysis(service, session, principal, department, managers, args.repeats)
         engine.dispose()
     return 0
+
+
+def _analysis(
+    service: ReportService,
+    session: Session,
+    principal: Principal,
+    department: int,
+    managers: list[AccountManager],
+    repeats: int,
+) -> None:
+    """Audits beside their peer; workload and effect on their own."""
+    history = ReportRequest(HISTORY_FIRST, TODAY, by=GroupBy.COMPANY)
+    total = service.audits(history).totals[0].measures
+    peer = naive_audits(session, principal)
+    mine = {
+        "verdicts": Counter({k: n for k, n in total.verdict_counts.items() if n}),
+        "discrepancies": Counter({k: n for k, n in total.discrepancy_counts.items() if n}),
+    }
+    assert mine == peer, (mine, peer)
+    print(f"audits {HISTORY_FIRST}..{TODAY}: {total.audits} records, kappa {total.agreement}")
+    print(_line("audit report", timings_ms(lambda _i: service.audits(history), repeats)))
+    print(
+        _line(
+            "peer: AuditService.cross_check per plan",
+            timings_ms(lambda _i: naive_audits(session, principal), repeats),
+        )
+    )
+    month = ReportRequest(date(2026, 11, 1), date(2026, 11, 30), department_id=department)
+    print(
+        _line(
+            "workload report, department-month",
+            timings_ms(lambda _i: service.workload(month), repeats),
+        )
+    )
+    print(
+        _line(
+            "workload report, company history",
+            timings_ms(lambda _i: service.workload(history), repeats),
+        )
+    )
+    others = sorted({m.department_id for m in managers} - {department})
+    four = timedelta(days=27)
+    after_last = TODAY - timedelta(days=1)
+    effect = EffectRequest(
+        after_last - four - timedelta(days=28),
+        after_last - timedelta(days=28),
+        after_last - four,
+        after_last,
+        department_id=department,
+    )
+    with_comparison = EffectRequest(
+        effect.before_first,
+        effect.before_last,
+        effect.after_first,
+        effect.after_last,
+        department_id=department,
+        compare_department_id=others[0],
+    )
+    print(
+        _line(
+            "effect report, department, 4 weeks vs 4",
+            timings_ms(lambda _i: service.effect(effect), repeats),
+        )
+    )
+    print(
+        _line(
+            "effect report, with a comparison department",
+            timings_ms(lambda _i: service.effect(with_comparison), repeats),
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""Queries for reports (R8): visit discipline and routes, scoped like every other read."""
+"""Queries for reports (R8): discipline, routes, audits, workload and effect; scoped reads."""
 
 from __future__ import annotations
 
@@ -9,6 +9,11 @@ import strawberry
 
 from gql.context import Context
 from gql.schema.inputs import pk_of
+from gql.schema.types.report_analysis import (
+    AuditReportType,
+    EffectReportType,
+    WorkloadReportType,
+)
 from gql.schema.types.reports import (
     DisciplineReportType,
     ReportGrainEnum,
@@ -16,9 +21,10 @@ from gql.schema.types.reports import (
     RouteReportType,
 )
 from gql.services.reports import rules
+from gql.services.reports.effect_report import EffectRequest
 from gql.services.reports.service import GroupBy, ReportRequest
 
-__all__ = ["ReportFilterInput", "ReportQuery"]
+__all__ = ["EffectFilterInput", "ReportFilterInput", "ReportQuery"]
 
 Info = strawberry.Info[Context, None]
 
@@ -62,6 +68,66 @@ class ReportFilterInput:
         )
 
 
+def _pk(value: strawberry.ID | None, type_name: str, path: str) -> int | None:
+    return None if value is None else pk_of(value, type_name, path)
+
+
+@strawberry.input(name="EffectPeriod", description="Company days firstDay … lastDay, included.")
+class EffectPeriodInput:
+    """One of the two periods compared."""
+
+    first_day: dt.date
+    last_day: dt.date
+
+
+@strawberry.input(
+    name="EffectFilter",
+    description="A group (a manager, a department, or everyone you may read), two periods, "
+    "and optionally a comparison group that did not change (for difference-in-differences).",
+)
+class EffectFilterInput:
+    """An effect-evaluation request."""
+
+    before: EffectPeriodInput = strawberry.field(description="The period before the change.")
+    after: EffectPeriodInput = strawberry.field(
+        description="The period after; it starts after `before` ends."
+    )
+    manager_id: strawberry.ID | None = strawberry.field(default=None, description="This manager.")
+    department_id: strawberry.ID | None = strawberry.field(
+        default=None, description="This department."
+    )
+    compare_manager_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Comparison group: this manager."
+    )
+    compare_department_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Comparison group: this department."
+    )
+    resamples: int = strawberry.field(
+        default=rules.DEFAULT_RESAMPLES,
+        description=f"Bootstrap resamples, {rules.MIN_RESAMPLES}..{rules.MAX_RESAMPLES}.",
+    )
+    seed: int = strawberry.field(
+        default=rules.DEFAULT_SEED, description="Bootstrap seed: the same seed, the same intervals."
+    )
+
+    def to_request(self) -> EffectRequest:
+        """The service's request; a malformed ID is a clear input error."""
+        return EffectRequest(
+            before_first=self.before.first_day,
+            before_last=self.before.last_day,
+            after_first=self.after.first_day,
+            after_last=self.after.last_day,
+            manager_id=_pk(self.manager_id, "Manager", "filter.managerId"),
+            department_id=_pk(self.department_id, "Department", "filter.departmentId"),
+            compare_manager_id=_pk(self.compare_manager_id, "Manager", "filter.compareManagerId"),
+            compare_department_id=_pk(
+                self.compare_department_id, "Department", "filter.compareDepartmentId"
+            ),
+            resamples=self.resamples,
+            seed=self.seed,
+        )
+
+
 FilterArg = Annotated[ReportFilterInput, strawberry.argument(description="What to report on.")]
 
 
@@ -86,3 +152,44 @@ class ReportQuery:
     def route_report(self, info: Info, filter: FilterArg) -> RouteReportType:
         """Route rows and totals."""
         return RouteReportType.from_domain(info.context.reports.routes(filter.to_request()))
+
+    @strawberry.field(
+        description="Audits: coverage of retailers and managers, finding rates by kind, "
+        "discrepancies, and Cohen's κ between verified visits and the retailers' answers."
+    )
+    def audit_report(self, info: Info, filter: FilterArg) -> AuditReportType:
+        """Audit rows and totals."""
+        return AuditReportType.from_domain(info.context.reports.audits(filter.to_request()))
+
+    @strawberry.field(
+        description="Workload balance: model and measured hours, retailers and volume per "
+        "manager; CVs per department and overall. Grain and groupBy do not apply."
+    )
+    def workload_report(self, info: Info, filter: FilterArg) -> WorkloadReportType:
+        """Workload per manager and its balance."""
+        return WorkloadReportType.from_domain(info.context.reports.workload(filter.to_request()))
+
+    @strawberry.field(
+        description="Effect evaluation: each measure before and after, the difference with a "
+        "bootstrap 95 % interval, and difference-in-differences against a comparison group."
+    )
+    def effect_report(
+        self,
+        info: Info,
+        filter: Annotated[EffectFilterInput, strawberry.argument(description="What to compare.")],
+    ) -> EffectReportType:
+        """Every effect measure."""
+        return EffectReportType.from_domain(info.context.reports.effect(filter.to_request()))
+
+    @strawberry.field(
+        description='The "what changed" pages: the effect report of each department of the '
+        "group (one report for a one-manager group, or for a manager asking about themself)."
+    )
+    def effect_reports_by_department(
+        self,
+        info: Info,
+        filter: Annotated[EffectFilterInput, strawberry.argument(description="What to compare.")],
+    ) -> list[EffectReportType]:
+        """One effect report per department."""
+        reports = info.context.reports.effect_by_department(filter.to_request())
+        return [EffectReportType.from_domain(r) for r in reports]

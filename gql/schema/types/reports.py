@@ -84,6 +84,14 @@ class ReportCountType:
     pct: float | None = strawberry.field(description="Share of the row's visits, %; null if none.")
 
 
+@strawberry.type(name="SkipReasonCount", description="Stops skipped for one reason.")
+class SkipReasonCountType:
+    """One recorded reason and how many stops it was given for."""
+
+    reason: str = strawberry.field(description="The reason as recorded.")
+    stops: int = strawberry.field(description="Stops skipped for it.")
+
+
 @strawberry.type(name="DwellBucket", description="Visits whose dwell lies in [lowS, highS).")
 class DwellBucketType:
     """One bar of the dwell histogram."""
@@ -107,8 +115,12 @@ class DisciplineRowType:
     planned_stops: int = strawberry.field(description="Stops of the plans worked from.")
     visited_stops: int = strawberry.field(description="Planned stops some visit named.")
     verified_stops: int = strawberry.field(description="Planned stops with an IN_PLACE visit.")
-    missed_stops: int = strawberry.field(
-        description="Planned stops never visited (a reason is not recorded yet)."
+    missed_stops: int = strawberry.field(description="Planned stops never visited.")
+    skipped_stops: int = strawberry.field(
+        description="Planned stops skipped with a recorded reason (visitPlanStopSkip)."
+    )
+    skip_reasons: list[SkipReasonCountType] = strawberry.field(
+        description="Skipped stops per reason, most frequent first."
     )
     coverage_pct: float | None = strawberry.field(description="visited / planned stops, %.")
     verified_coverage_pct: float | None = strawberry.field(
@@ -153,6 +165,10 @@ class DisciplineRowType:
             visited_stops=m.visited_stops,
             verified_stops=m.verified_stops,
             missed_stops=m.missed_stops,
+            skipped_stops=m.skipped_stops,
+            skip_reasons=[
+                SkipReasonCountType(reason=k, stops=n) for k, n in m.skip_reasons.items()
+            ],
             coverage_pct=m.coverage_pct,
             verified_coverage_pct=m.verified_coverage_pct,
             visits=m.visits,

@@ -1,4 +1,4 @@
-"""Report rows as flat records, and those records as CSV (one header, one line per row).
+"""Report rows as flat records, and those records as CSV or XLSX (one header, one line per row).
 
 Percentages and kilometres are rounded for people (2 and 3 decimals); times of day are HH:MM.
 Total rows carry ``total`` in ``row`` and the whole period's days.
@@ -9,13 +9,18 @@ from __future__ import annotations
 import csv
 from typing import TYPE_CHECKING, Any
 
+from openpyxl import Workbook
+
 from gql.domain import hh_mm
 from gql.services.reports import rules
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
+    from pathlib import Path
     from typing import TextIO
 
+    from gql.services.reports.audit_report import AuditReport, AuditRow
+    from gql.services.reports.effect_report import EffectReport
     from gql.services.reports.service import (
         DisciplineReport,
         DisciplineRow,
@@ -23,8 +28,18 @@ if TYPE_CHECKING:
         RouteReport,
         RouteRow,
     )
+    from gql.services.reports.workload_report import WorkloadReport
 
-__all__ = ["discipline_records", "route_records", "write_csv"]
+__all__ = [
+    "audit_records",
+    "discipline_records",
+    "effect_records",
+    "effect_summary",
+    "route_records",
+    "workload_records",
+    "write_csv",
+    "write_xlsx",
+]
 
 
 def _r(value: float | None, places: int = 2) -> float | None:
@@ -63,6 +78,8 @@ def _discipline(row: DisciplineRow, period: rules.ReportPeriod) -> dict[str, Any
         visited_stops=m.visited_stops,
         verified_stops=m.verified_stops,
         missed_stops=m.missed_stops,
+        skipped_stops=m.skipped_stops,
+        skip_reasons=";".join(f"{k}={n}" for k, n in m.skip_reasons.items()),
         coverage_pct=_r(m.coverage_pct),
         verified_coverage_pct=_r(m.verified_coverage_pct),
         visits=m.visits,
@@ -123,15 +140,232 @@ def route_records(report: RouteReport) -> list[dict[str, Any]]:
     return [_route(r, report.period) for r in (*report.rows, *report.totals)]
 
 
-def write_csv(records: Sequence[dict[str, Any]], stream: TextIO) -> int:
-    """Write ``records`` (same keys, in order) as CSV with a header; returns the rows written.
+def _audit(row: AuditRow, period: rules.ReportPeriod) -> dict[str, Any]:
+    m = row.measures
+    a = m.agreement
+    record = _head(row.group, row.bucket, period)
+    record.update(
+        audits=m.audits,
+        audited_retailers=m.audited_retailers,
+        retailers=m.retailers,
+        retailer_coverage_pct=_r(m.retailer_coverage_pct),
+        audited_managers=m.audited_managers,
+        managers=m.managers,
+        manager_coverage_pct=_r(m.manager_coverage_pct),
+    )
+    record.update({f"answer_{k.lower()}": n for k, n in m.answer_counts.items()})
+    record.update({f"verdict_{k.lower()}": n for k, n in m.verdict_counts.items()})
+    for kind, n in m.finding_counts.items():
+        record[kind.lower()] = n
+        record[f"{kind.lower()}_pct"] = _r(m.finding_pct[kind])
+    record.update(discrepancies=m.discrepancies, discrepancy_pct=_r(m.discrepancy_pct))
+    record.update({k.lower(): n for k, n in m.discrepancy_counts.items()})
+    record.update(
+        kappa=None if a is None else _r(a.kappa, 3),
+        kappa_pairs=0 if a is None else a.n,
+        kappa_observed=None if a is None else _r(a.observed, 3),
+        kappa_expected=None if a is None else _r(a.expected, 3),
+        both_yes=m.both_yes,
+        manager_only=m.manager_only,
+        retailer_only=m.retailer_only,
+        both_no=m.both_no,
+        satisfaction_mean=_r(m.satisfaction_mean),
+    )
+    return record
 
-    ``None`` is written as an empty cell.
+
+def audit_records(report: AuditReport) -> list[dict[str, Any]]:
+    """Period rows, then totals, as flat records."""
+    return [_audit(r, report.period) for r in (*report.rows, *report.totals)]
+
+
+def workload_records(report: WorkloadReport) -> list[dict[str, Any]]:
+    """One record per manager (``row`` = ``manager``), then per balance group (``balance``)."""
+    p = report.period
+    out: list[dict[str, Any]] = []
+    for row in report.managers:
+        x = row.load
+        record = _head(row.manager, None, p)
+        record.update(
+            row="manager",
+            department_code=row.department.code,
+            retailers=x.retailers,
+            volume_cartons=_r(x.volume_cartons, 1),
+            model_hours_per_week=_r(x.model_hours_per_week),
+            worked_days=x.worked_days,
+            visits=x.visits,
+            dwell_hours=_r(x.dwell_hours),
+            travel_hours=_r(x.travel_hours),
+            measured_hours=_r(x.measured_hours),
+            measured_hours_per_day=_r(x.measured_hours_per_day),
+        )
+        out.append(record)
+    for line in report.balance:
+        b = line.balance
+        record = _head(line.group, None, p)
+        record.update(
+            row="balance",
+            managers=b.managers,
+            retailers=b.retailers,
+            volume_cartons=_r(b.volume_cartons, 1),
+            model_hours_mean=_r(b.model_hours_mean),
+            model_hours_min=_r(b.model_hours_min),
+            model_hours_max=_r(b.model_hours_max),
+            model_hours_cv=_r(b.model_hours_cv, 4),
+            measured_hours_per_day_mean=_r(b.measured_hours_per_day_mean),
+            measured_hours_per_day_cv=_r(b.measured_hours_per_day_cv, 4),
+            retailers_cv=_r(b.retailers_cv, 4),
+            volume_cv=_r(b.volume_cv, 4),
+        )
+        out.append(record)
+    return out
+
+
+def effect_records(report: EffectReport) -> list[dict[str, Any]]:
+    """One record per measure: each period's value and interval, the difference, the DiD."""
+    out: list[dict[str, Any]] = []
+    for m in report.measures:
+        e = m.effect
+        record: dict[str, Any] = {
+            "group_kind": report.group.kind.value,
+            "group_code": report.group.code,
+            "managers": report.managers,
+            "comparison_code": None if report.comparison is None else report.comparison.code,
+            "comparison_managers": report.comparison_managers,
+            "before_first": report.before.first.isoformat(),
+            "before_last": report.before.last.isoformat(),
+            "after_first": report.after.first.isoformat(),
+            "after_last": report.after.last.isoformat(),
+            "measure": m.name,
+            "unit": m.unit,
+            "claim": None if m.claim is None else m.claim.value,
+            "sampled": m.sampled,
+            "units_before": e.units_before,
+            "units_after": e.units_after,
+        }
+        for name, value, interval in (
+            ("before", e.before, e.before_ci),
+            ("after", e.after, e.after_ci),
+            ("difference", e.difference, e.difference_ci),
+        ):
+            record[name] = _r(value, 4)
+            record[f"{name}_low"] = None if interval is None else _r(interval.low, 4)
+            record[f"{name}_high"] = None if interval is None else _r(interval.high, 4)
+        record.update(
+            comparison_before=_r(e.comparison_before, 4),
+            comparison_after=_r(e.comparison_after, 4),
+            did=_r(e.did, 4),
+            did_low=None if e.did_ci is None else _r(e.did_ci.low, 4),
+            did_high=None if e.did_ci is None else _r(e.did_ci.high, 4),
+            resamples=report.resamples,
+            seed=report.seed,
+        )
+        out.append(record)
+    return out
+
+
+_CLAIMS = {
+    "STANDARDISED_WORK": "standardised daily work",
+    "SHORTER_ROUTES": "shorter routes",
+    "BALANCED_WORKLOAD": "balanced workload",
+}
+
+
+def _num(value: float | None) -> str:
+    return "–" if value is None else f"{value:.4g}"
+
+
+def _change(value: float | None, interval: rules.Interval | None) -> tuple[str, str]:
+    """The change with its interval, and whether the interval leaves out zero."""
+    if value is None:
+        return "–", "not measurable"
+    text = f"{value:+.4g}"
+    if interval is None:
+        return text, "not measurable"
+    text += f" [{interval.low:+.4g}, {interval.high:+.4g}]"
+    if interval.low > 0:
+        return text, "up"
+    if interval.high < 0:
+        return text, "down"
+    return text, "no clear change"
+
+
+def effect_summary(reports: Sequence[EffectReport]) -> str:
+    """One Markdown page per report: each measure before, after, the change and its verdict.
+
+    A verdict is "up" or "down" when the 95 % interval of the change (of the DiD, with a
+    comparison group) leaves out zero, else "no clear change".
+    """
+    pages: list[str] = []
+    for report in reports:
+        g = report.group
+        lines = [
+            f"# What changed: {g.code} {g.name} ({report.managers} managers)",
+            "",
+            f"Before {report.before.first} … {report.before.last}, after {report.after.first} … "
+            f"{report.after.last}; 95 % percentile-bootstrap intervals, {report.resamples} "
+            f"resamples, seed {report.seed}.",
+        ]
+        if report.comparison is not None:
+            lines.append(
+                f"Against {report.comparison.code} {report.comparison.name} "
+                f"({report.comparison_managers} managers): the verdict is the DiD's."
+            )
+        lines += [
+            "",
+            "| measure | claim | before | after | change [95 % CI] | DiD [95 % CI] | verdict |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for m in report.measures:
+            e = m.effect
+            change, verdict = _change(e.difference, e.difference_ci)
+            did = "–"
+            if report.comparison is not None:
+                did, verdict = _change(e.did, e.did_ci)
+            claim = "" if m.claim is None else _CLAIMS[m.claim.value]
+            lines.append(
+                f"| {m.name} ({m.unit}) | {claim} | {_num(e.before)} | {_num(e.after)} | "
+                f"{change} | {did} | {verdict} |"
+            )
+        pages.append("\n".join(lines) + "\n")
+    return "\n".join(pages)
+
+
+def _columns(records: Sequence[dict[str, Any]]) -> list[str]:
+    """Every key, in the order first seen (records of one report may differ, e.g. workload)."""
+    seen: dict[str, None] = {}
+    for record in records:
+        seen.update(dict.fromkeys(record))
+    return list(seen)
+
+
+def write_csv(records: Sequence[dict[str, Any]], stream: TextIO) -> int:
+    """Write ``records`` as CSV with a header of every key; returns the rows written.
+
+    ``None`` (or a key a record lacks) is written as an empty cell.
     """
     if not records:
         return 0
-    writer = csv.DictWriter(stream, fieldnames=list(records[0]), lineterminator="\n")
+    writer = csv.DictWriter(stream, fieldnames=_columns(records), lineterminator="\n")
     writer.writeheader()
     for record in records:
         writer.writerow({k: "" if v is None else v for k, v in record.items()})
+    return len(records)
+
+
+def write_xlsx(records: Sequence[dict[str, Any]], path: Path, *, sheet: str) -> int:
+    """Write ``records`` to a one-sheet workbook at ``path`` (header row frozen); returns rows.
+
+    Numbers stay numbers (a spreadsheet can sum them); ``None`` is an empty cell.
+    """
+    book = Workbook()
+    page = book.active
+    assert page is not None
+    page.title = sheet[:31]
+    columns = _columns(records)
+    page.append(columns)
+    for record in records:
+        page.append([record.get(c) for c in columns])
+    page.freeze_panes = "A2"
+    book.save(path)
     return len(records)

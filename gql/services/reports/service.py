@@ -1,28 +1,51 @@
-"""Reports over plans and visits, within the caller's scope (R8.1, R8.2).
+"""Reports over plans, visits and audits, within the caller's scope (R8.1-R8.4).
 
 The caller names a subject (a manager, a department, or nothing: everything they may read), a
 period, a grain (day, week, month) and a grouping (per manager, department or the company).
 A manager or department outside the caller's scope is reported exactly like a missing one;
 with no subject, the report covers the managers the caller may read (none for an auditor).
+The effect report compares one such group in two periods (optionally against a second group).
 """
 
 from __future__ import annotations
 
-import enum
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
-import numpy as np
-
-import geo
 from gql.services.access import Principal, scope_of, signed_in
-from gql.services.calendar import LOCAL_TZ, day_bounds, local_day
+from gql.services.calendar import day_bounds
 from gql.services.errors import InvalidInput, NotFound
 from gql.services.reports import rules
+from gql.services.reports.audit_report import AuditReport, audit_facts, audit_report
+from gql.services.reports.effect_report import (
+    DayFacts,
+    EffectReport,
+    EffectRequest,
+    GroupFacts,
+    effect_report,
+)
+from gql.services.reports.groups import GroupBy, ReportGroup, ReportRequest
+from gql.services.reports.placed import (
+    DEFAULT_ROAD_FACTOR,
+    UNTRUSTED_FLAGS,
+    PlacedRow,
+    outside_hours,
+    place,
+    route_day,
+)
+from gql.services.reports.workload_report import (
+    PlacedVisit,
+    WorkloadBalanceRow,
+    WorkloadManagerRow,
+    WorkloadReport,
+    manager_loads,
+    model_hours_per_week,
+    retailer_volumes,
+)
 from gql.store.repositories import DepartmentRepository, ManagerRepository, RetailerRepository
-from gql.store.repositories.report_facts import PlanFact, ReportFactRepository, VisitRowFact
+from gql.store.repositories.report_facts import PlanFact, ReportFactRepository
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -45,44 +68,8 @@ __all__ = [
     "RouteRow",
 ]
 
-DEFAULT_ROAD_FACTOR = 1.35
-"""Road factor for a day without a plan (the planner's default, ``RoutingSettings``)."""
 LATE_UPLOAD_MARGIN = timedelta(days=7)
 """Visits received up to this long after the period still count on their device day."""
-UNTRUSTED_FLAGS = frozenset(
-    {"POSSIBLE_SPOOFING", "STALE_FIX", "FUTURE_FIX", "IMPOSSIBLE_SPEED", "REUSED_COORDINATES"}
-)
-"""A check-in position with any of these flags is left out of the travelled distance."""
-
-
-class GroupBy(enum.StrEnum):
-    """What one report row is about."""
-
-    MANAGER = "MANAGER"
-    DEPARTMENT = "DEPARTMENT"
-    COMPANY = "COMPANY"
-
-
-@dataclass(frozen=True, slots=True)
-class ReportRequest:
-    """Which managers, which days, cut how, grouped how."""
-
-    first: date
-    last: date
-    grain: rules.Grain = rules.Grain.MONTH
-    by: GroupBy = GroupBy.MANAGER
-    manager_id: int | None = None
-    department_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True, order=True)
-class ReportGroup:
-    """A row's subject: a manager, a department, or the company (``id`` ``None``)."""
-
-    kind: GroupBy
-    id: int | None
-    code: str
-    name: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,66 +110,6 @@ class RouteReport:
     by: GroupBy
     rows: list[RouteRow]
     totals: list[RouteRow]
-
-
-@dataclass(frozen=True, slots=True)
-class _Visit:
-    """A stored visit placed on its company day (device time when the device sent one)."""
-
-    row: VisitRowFact
-    day: date
-    start_s: int
-    end_s: int | None
-    flags: frozenset[str]
-    estimate: tuple[float, float] | None
-
-
-def _local_s(at: datetime, day: date) -> int:
-    """Seconds from the company midnight of ``day`` to ``at``."""
-    local = at.astimezone(LOCAL_TZ)
-    return (local.date() - day).days * 86_400 + local.hour * 3600 + local.minute * 60 + local.second
-
-
-def _flags(flags: Any, stale: bool) -> frozenset[str]:
-    found: set[str] = set()
-    for part in ("check_in", "check_out"):
-        verdict = flags.get(part) if isinstance(flags, dict) else None
-        if isinstance(verdict, dict):
-            found.update(str(f) for f in verdict.get("flags") or ())
-    if isinstance(flags, dict):
-        found.update(str(f) for f in flags.get("record_flags") or ())
-    if stale:
-        found.add("STALE_FIX")
-    return frozenset(found)
-
-
-def _estimate(flags: Any) -> tuple[float, float] | None:
-    check_in = flags.get("check_in") if isinstance(flags, dict) else None
-    point = check_in.get("estimate") if isinstance(check_in, dict) else None
-    if isinstance(point, list) and len(point) == 2:
-        return float(point[0]), float(point[1])
-    return None
-
-
-def _place(row: VisitRowFact) -> _Visit:
-    at = row.device_started_at or row.started_at
-    day = local_day(at)
-    end_at = row.device_ended_at or row.ended_at
-    return _Visit(
-        row=row,
-        day=day,
-        start_s=_local_s(at, day),
-        end_s=None if end_at is None else _local_s(end_at, day),
-        flags=_flags(row.flags, row.any_stale_fix),
-        estimate=_estimate(row.flags),
-    )
-
-
-def _outside_hours(retailer: Retailer | None, visit: _Visit) -> bool | None:
-    if retailer is None or not retailer.opening_windows:
-        return None
-    windows = retailer.windows_on(visit.day.weekday())
-    return not any(w.open_s <= visit.start_s < w.close_s for w in windows)
 
 
 class ReportService:
@@ -248,17 +175,23 @@ class ReportService:
             }
         return by_manager.__getitem__
 
-    def _load(
+    def _visits(
         self, managers: Sequence[AccountManager], period: rules.ReportPeriod
-    ) -> tuple[list[PlanFact], list[_Visit], dict[int, Retailer]]:
-        ids = [m.staff_id for m in managers]
-        plans = self._facts.plans(ids, period.first, period.last)
+    ) -> list[PlacedRow]:
         since, until = day_bounds(period.first, period.last)
-        visits = [
+        ids = [m.staff_id for m in managers]
+        return [
             v
-            for v in map(_place, self._facts.visits(ids, since, until + LATE_UPLOAD_MARGIN))
+            for v in map(place, self._facts.visits(ids, since, until + LATE_UPLOAD_MARGIN))
             if v.day in period
         ]
+
+    def _load(
+        self, managers: Sequence[AccountManager], period: rules.ReportPeriod
+    ) -> tuple[list[PlanFact], list[PlacedRow], dict[int, Retailer]]:
+        ids = [m.staff_id for m in managers]
+        plans = self._facts.plans(ids, period.first, period.last)
+        visits = self._visits(managers, period)
         wanted = {s.retailer_id for p in plans for s in p.stops} | {
             v.row.retailer_id for v in visits
         }
@@ -280,6 +213,7 @@ class ReportService:
                 visited.add(v.row.plan_stop_id)
                 if v.row.verdict.value == "IN_PLACE":
                     verified.add(v.row.plan_stop_id)
+        skipped = self._facts.skip_reasons([s.id for p in plans for s in p.stops])
         stops: dict[tuple[ReportGroup, rules.Bucket], list[rules.PlannedStopFact]] = defaultdict(
             list
         )
@@ -287,7 +221,12 @@ class ReportService:
             bucket = rules.bucket_of(plan.plan_date, request.grain, period)
             stops[(group_of(plan.manager_id), bucket)].extend(
                 rules.PlannedStopFact(
-                    plan.manager_id, plan.plan_date, s.id, s.id in visited, s.id in verified
+                    plan.manager_id,
+                    plan.plan_date,
+                    s.id,
+                    s.id in visited,
+                    s.id in verified,
+                    skipped.get(s.id),
                 )
                 for s in plan.stops
             )
@@ -304,7 +243,7 @@ class ReportService:
                     start_s=v.start_s,
                     end_s=v.end_s,
                     dwell_s=v.row.dwell_s,
-                    outside_hours=_outside_hours(retailers.get(v.row.retailer_id), v),
+                    outside_hours=outside_hours(retailers.get(v.row.retailer_id), v),
                     flags=v.flags,
                 )
             )
@@ -327,6 +266,202 @@ class ReportService:
         ]
         return DisciplineReport(period, request.grain, request.by, rows, totals)
 
+    # -- audits ---------------------------------------------------------------------------
+
+    def audits(self, request: ReportRequest) -> AuditReport:
+        """Audit coverage, findings, discrepancies and κ agreement (R8.3)."""
+        period = self._period(request)
+        managers = self._subjects(request)
+        ids = [m.staff_id for m in managers]
+        return audit_report(
+            period,
+            request.grain,
+            request.by,
+            ids,
+            self._grouper(request.by, managers),
+            audit_facts(self._session, ids, period),
+        )
+
+    # -- workload -------------------------------------------------------------------------
+
+    def workload(self, request: ReportRequest) -> WorkloadReport:
+        """Model and measured hours per manager; their CV per department and overall (R8.4).
+
+        The grain and the grouping do not apply: a manager's load is over the whole period.
+        """
+        period = self._period(request)
+        managers = self._subjects(request)
+        placed = [
+            PlacedVisit(v.row.manager_id, v.day, v.start_s, v.end_s, v.row.dwell_s)
+            for v in self._visits(managers, period)
+        ]
+        loads = manager_loads(
+            managers,
+            placed,
+            model_hours_per_week(self._session, managers, period.last),
+            retailer_volumes(self._session, [m.staff_id for m in managers], period),
+        )
+        manager_of = self._grouper(GroupBy.MANAGER, managers)
+        department_of = self._grouper(GroupBy.DEPARTMENT, managers)
+        rows = sorted(
+            (
+                WorkloadManagerRow(manager_of(x.manager_id), department_of(x.manager_id), x)
+                for x in loads
+            ),
+            key=lambda r: (r.department, r.manager),
+        )
+        departments = sorted({r.department for r in rows})
+        balance = [
+            WorkloadBalanceRow(d, rules.balance([r.load for r in rows if r.department == d]))
+            for d in departments
+        ]
+        company = self._grouper(GroupBy.COMPANY, managers)(0)
+        balance.append(WorkloadBalanceRow(company, rules.balance(loads)))
+        return WorkloadReport(period, rows, balance)
+
+    # -- effect ---------------------------------------------------------------------------
+
+    def _named_period(self, first: date, last: date, name: str) -> rules.ReportPeriod:
+        try:
+            return rules.ReportPeriod(first, last)
+        except rules.ReportRuleError as exc:
+            raise InvalidInput(
+                f"{name}: {exc}", field=("filter", name, f"{exc.field}_day")
+            ) from exc
+
+    def _group(
+        self, manager_id: int | None, department_id: int | None, prefix: str
+    ) -> tuple[ReportGroup, list[AccountManager]]:
+        """A group's label and managers; errors name ``filter.<prefix>…`` fields."""
+        subject = ReportRequest(
+            first=date.min, last=date.min, manager_id=manager_id, department_id=department_id
+        )
+        try:
+            managers = self._subjects(subject)
+        except NotFound as exc:
+            what = exc.message.removesuffix(" not found")
+            raise NotFound(what, field=("filter", f"{prefix}{exc.field[-1]}")) from None
+        except InvalidInput as exc:
+            raise InvalidInput(exc.message, field=("filter", f"{prefix}{exc.field[-1]}")) from None
+        if not managers:
+            raise InvalidInput(
+                "the group has no account managers",
+                field=("filter", f"{prefix}department_id"),
+            )
+        if manager_id is not None:
+            return self._grouper(GroupBy.MANAGER, managers)(manager_id), managers
+        if department_id is not None:
+            return self._grouper(GroupBy.DEPARTMENT, managers)(managers[0].staff_id), managers
+        scope = ReportGroup(GroupBy.COMPANY, None, "COMPANY", "everyone you may read")
+        return scope, managers
+
+    def effect(self, request: EffectRequest) -> EffectReport:
+        """Each measure before and after, the change with a bootstrap interval, and the DiD."""
+        before = self._named_period(request.before_first, request.before_last, "before")
+        after = self._named_period(request.after_first, request.after_last, "after")
+        if before.last >= after.first:
+            raise InvalidInput(
+                "the before period must end before the after period starts",
+                field=("filter", "after", "first_day"),
+            )
+        if not rules.MIN_RESAMPLES <= request.resamples <= rules.MAX_RESAMPLES:
+            raise InvalidInput(
+                f"resamples must be {rules.MIN_RESAMPLES}..{rules.MAX_RESAMPLES}",
+                field=("filter", "resamples"),
+            )
+        if request.seed < 0:
+            raise InvalidInput("the seed must be 0 or more", field=("filter", "seed"))
+        label, managers = self._group(request.manager_id, request.department_id, "")
+        comparison = None
+        if request.has_comparison:
+            other, others = self._group(
+                request.compare_manager_id, request.compare_department_id, "compare_"
+            )
+            if {m.staff_id for m in managers} & {m.staff_id for m in others}:
+                field = (
+                    "compare_manager_id" if request.compare_manager_id else "compare_department_id"
+                )
+                raise InvalidInput(
+                    "the comparison group shares managers with the group", field=("filter", field)
+                )
+            comparison = (
+                other,
+                len(others),
+                self._facts_of(others, before),
+                self._facts_of(others, after),
+            )
+        group = (
+            label,
+            len(managers),
+            self._facts_of(managers, before),
+            self._facts_of(managers, after),
+        )
+        return effect_report(request, group, comparison)
+
+    def effect_by_department(self, request: EffectRequest) -> list[EffectReport]:
+        """One effect report per department of the group (the "what changed" pages).
+
+        A group of one manager, or a caller who may not read whole departments (a manager),
+        gets the one report of the group itself.
+        """
+        _, managers = self._group(request.manager_id, request.department_id, "")
+        departments = sorted({m.department_id for m in managers})
+        scope = scope_of(signed_in(self._principal))
+        readable = scope.everything or set(departments) <= scope.department_ids
+        if request.manager_id is not None or not readable:
+            return [self.effect(request)]
+        return [self.effect(replace(request, department_id=d)) for d in departments]
+
+    def _facts_of(
+        self, managers: Sequence[AccountManager], period: rules.ReportPeriod
+    ) -> GroupFacts:
+        volumes = retailer_volumes(self._session, [m.staff_id for m in managers], period)
+        model = model_hours_per_week(self._session, managers, period.last)
+        return GroupFacts(
+            period,
+            self._day_facts(managers, period),
+            [v for vs in volumes.values() for v in vs],
+            [model[m.staff_id] for m in managers],
+        )
+
+    def _day_facts(
+        self, managers: Sequence[AccountManager], period: rules.ReportPeriod
+    ) -> list[DayFacts]:
+        """Per manager-day: the discipline counts and the route lengths of ``routes``."""
+        plans, visits, retailers = self._load(managers, period)
+        start = {m.staff_id: (m.start_lat, m.start_lon) for m in managers}
+        visited = {v.row.plan_stop_id for v in visits if v.row.plan_stop_id is not None}
+        plan_of = {(p.manager_id, p.plan_date): p for p in plans}
+        visits_of: dict[tuple[int, date], list[PlacedRow]] = defaultdict(list)
+        for v in visits:
+            visits_of[(v.row.manager_id, v.day)].append(v)
+        out = []
+        for key in sorted(set(plan_of) | set(visits_of)):
+            manager_id, day = key
+            plan = plan_of.get(key)
+            own = sorted(visits_of.get(key, []), key=lambda v: (v.start_s, v.row.id))
+            route = route_day(manager_id, day, start[manager_id], plan, own, retailers)
+            dwells = [v.row.dwell_s for v in own if v.row.dwell_s is not None]
+            out.append(
+                DayFacts(
+                    manager_id=manager_id,
+                    planned_stops=0 if plan is None else len(plan.stops),
+                    visited_stops=0 if plan is None else sum(s.id in visited for s in plan.stops),
+                    visits=len(own),
+                    in_place=sum(v.row.verdict.value == "IN_PLACE" for v in own),
+                    dwell_s=sum(dwells),
+                    dwell_measured=len(dwells),
+                    travel_s=rules.day_travel_s([(v.start_s, v.end_s) for v in own]),
+                    travelled_m=route.travelled_m,
+                    travelled_points=route.travelled_points,
+                    own_order_m=route.own_order_m,
+                    planned_order_m=route.planned_order_m,
+                    plan_m=route.plan_m,
+                    baseline_m=route.baseline_m,
+                )
+            )
+        return out
+
     # -- routes ---------------------------------------------------------------------------
 
     def routes(self, request: ReportRequest) -> RouteReport:
@@ -337,13 +472,13 @@ class ReportService:
         group_of = self._grouper(request.by, managers)
         start = {m.staff_id: (m.start_lat, m.start_lon) for m in managers}
         plan_of = {(p.manager_id, p.plan_date): p for p in plans}
-        visits_of: dict[tuple[int, date], list[_Visit]] = defaultdict(list)
+        visits_of: dict[tuple[int, date], list[PlacedRow]] = defaultdict(list)
         for v in visits:
             visits_of[(v.row.manager_id, v.day)].append(v)
         days: dict[tuple[ReportGroup, rules.Bucket], list[rules.RouteDay]] = defaultdict(list)
         for key in sorted(set(plan_of) | set(visits_of)):
             manager_id, day = key
-            measured = _route_day(
+            measured = route_day(
                 manager_id,
                 day,
                 start[manager_id],
@@ -367,48 +502,3 @@ class ReportService:
             for g in groups
         ]
         return RouteReport(period, request.grain, request.by, rows, totals)
-
-
-def _route_day(
-    manager_id: int,
-    day: date,
-    start: tuple[float, float],
-    plan: PlanFact | None,
-    visits: Sequence[_Visit],
-    retailers: dict[int, Retailer],
-) -> rules.RouteDay:
-    """Price one manager-day's orders on one matrix: start, visited stops, trusted positions."""
-    against = plan.optimised_against if plan is not None else {}
-    road_factor = float(against.get("road_factor", DEFAULT_ROAD_FACTOR))
-    closed = bool(against.get("return_to_start", True))
-    seq_of = {s.id: s for s in plan.stops} if plan is not None else {}
-    seen: set[int] = set()
-    ranks: list[int] = []
-    points: list[tuple[float, float]] = [start]
-    for v in visits:
-        stop = seq_of.get(v.row.plan_stop_id) if v.row.plan_stop_id is not None else None
-        retailer = retailers.get(stop.retailer_id) if stop is not None else None
-        if stop is None or retailer is None or stop.id in seen:
-            continue
-        seen.add(stop.id)
-        ranks.append(stop.seq)
-        points.append((retailer.lat, retailer.lon))
-    visited_indices = list(range(1, len(points)))
-    for v in visits:
-        if v.estimate is not None and not (v.flags & UNTRUSTED_FLAGS):
-            points.append(v.estimate)
-    travelled_indices = list(range(len(visited_indices) + 1, len(points)))
-    lat = np.array([p[0] for p in points], dtype=np.float64)
-    lon = np.array([p[1] for p in points], dtype=np.float64)
-    matrix = geo.cost_matrix(lat, lon, unit="m", road_factor=road_factor)
-    return rules.route_day(
-        manager_id,
-        day,
-        matrix,
-        plan_m=None if plan is None else plan.length_m,
-        baseline_m=None if plan is None else plan.baseline_length_m,
-        visited_ranks=ranks,
-        visited_indices=visited_indices,
-        travelled_indices=travelled_indices,
-        closed=closed,
-    )

@@ -11,8 +11,17 @@ from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
-from gql.domain import PlanStatus, Verdict
-from gql.store.models import PlanStopRow, PositionFixRow, VisitPlanRow, VisitRow
+from gql.domain import PlanStatus, RetailerStatus, Verdict
+from gql.store.models import (
+    AuditRecordRow,
+    PlanStopRow,
+    PlanStopSkipRow,
+    PositionFixRow,
+    RetailerAssignmentRow,
+    RetailerRow,
+    VisitPlanRow,
+    VisitRow,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -191,3 +200,59 @@ class ReportFactRepository:
                 for r in rows
             )
         return out
+
+    def skip_reasons(self, stop_ids: Sequence[int]) -> dict[int, str]:
+        """The recorded reason of each skipped stop among ``stop_ids``."""
+        found: dict[int, str] = {}
+        for ids in _chunks(sorted(stop_ids)):
+            found.update(
+                (stop_id, reason)
+                for stop_id, reason in self._session.execute(
+                    sa.select(PlanStopSkipRow.stop_id, PlanStopSkipRow.reason).where(
+                        PlanStopSkipRow.stop_id.in_(ids)
+                    )
+                )
+            )
+        return found
+
+    def audit_record_ids(self, manager_ids: Sequence[int], first: date, last: date) -> list[int]:
+        """Audit records about ``manager_ids`` made on days ``first`` … ``last``, by id."""
+        out: list[int] = []
+        for ids in _chunks(sorted(manager_ids)):
+            out.extend(
+                self._session.scalars(
+                    sa.select(AuditRecordRow.id).where(
+                        AuditRecordRow.manager_id.in_(ids),
+                        AuditRecordRow.audited_on.between(first, last),
+                    )
+                )
+            )
+        return sorted(out)
+
+    def retailer_counts(self, manager_ids: Sequence[int]) -> dict[int, int]:
+        """Active retailers assigned to each of ``manager_ids`` now (absent: none)."""
+        found: dict[int, int] = {}
+        for ids in _chunks(sorted(manager_ids)):
+            found.update(
+                (int(manager_id), int(n))
+                for manager_id, n in self._session.execute(
+                    sa.select(RetailerRow.manager_id, sa.func.count())
+                    .where(
+                        RetailerRow.manager_id.in_(ids),
+                        RetailerRow.status == RetailerStatus.ACTIVE,
+                    )
+                    .group_by(RetailerRow.manager_id)
+                )
+                if manager_id is not None
+            )
+        return found
+
+    def managers_on(self, day: date) -> dict[int, tuple[int | None, int | None]]:
+        """Per retailer with a history period covering ``day``: (its manager then, now)."""
+        a, r = RetailerAssignmentRow, RetailerRow
+        rows = self._session.execute(
+            sa.select(a.retailer_id, a.manager_id, r.manager_id)
+            .join(r, r.id == a.retailer_id)
+            .where(a.valid_from <= day, sa.or_(a.valid_to.is_(None), a.valid_to > day))
+        )
+        return {retailer_id: (then, now) for retailer_id, then, now in rows}

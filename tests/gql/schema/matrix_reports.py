@@ -7,7 +7,8 @@ NOT_FOUND as for a manager that does not exist; anonymous callers are unauthenti
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from tests.gql.schema.matrix_support import PLAN_DAY, Case, expect, run_query
 
@@ -38,7 +39,54 @@ def _report(field: str, measure: str) -> Case:
     return Case(field, run, _REPORT_READ)
 
 
+def _workload() -> Case:
+    def run(api: Api, t: Targets, who: str | None) -> str:
+        day = PLAN_DAY.isoformat()
+        return run_query(
+            api,
+            who,
+            "query($f: ReportFilter!) { workloadReport(filter: $f) { managers { retailers } } }",
+            {"f": {"firstDay": day, "lastDay": day, "managerId": t.manager_id}},
+            lambda d: [m["retailers"] > 0 for m in d["workloadReport"]["managers"]] == [True],
+        )
+
+    return Case("workloadReport", run, _REPORT_READ)
+
+
+def _effect(field: str = "effectReport") -> Case:
+    def run(api: Api, t: Targets, who: str | None) -> str:
+        day = PLAN_DAY.isoformat()
+        week_before = (PLAN_DAY - timedelta(days=7)).isoformat()
+        return run_query(
+            api,
+            who,
+            "query($f: EffectFilter!) { " + field + "(filter: $f) { managers measures { name } } }",
+            {
+                "f": {
+                    "before": {"firstDay": week_before, "lastDay": week_before},
+                    "after": {"firstDay": day, "lastDay": day},
+                    "managerId": t.manager_id,
+                    "resamples": 100,
+                }
+            },
+            lambda d: (
+                [r["managers"] for r in _as_list(d[field])] == [1]
+                and all(r["measures"] for r in _as_list(d[field]))
+            ),
+        )
+
+    return Case(field, run, _REPORT_READ)
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
 REPORT_MATRIX: dict[str, list[Case]] = {
     "disciplineReport": [_report("disciplineReport", "plannedStops")],
     "routeReport": [_report("routeReport", "plannedDays")],
+    "auditReport": [_report("auditReport", "managers")],
+    "workloadReport": [_workload()],
+    "effectReport": [_effect()],
+    "effectReportsByDepartment": [_effect("effectReportsByDepartment")],
 }

@@ -1,5 +1,15 @@
 """The report measures (R8), pure: facts in, numbers out; no database, API or clock."""
 
+from gql.services.reports.rules.agreement import Agreement, cohen_kappa
+from gql.services.reports.rules.audits import (
+    ANSWERS,
+    AUDIT_VERDICTS,
+    DISCREPANCY_KINDS,
+    FINDING_KINDS,
+    AuditFact,
+    AuditMeasures,
+    audits,
+)
 from gql.services.reports.rules.discipline import (
     DWELL_EDGES_S,
     VERDICTS,
@@ -9,6 +19,17 @@ from gql.services.reports.rules.discipline import (
     VisitFact,
     discipline,
     dwell_buckets,
+)
+from gql.services.reports.rules.effect import (
+    DEFAULT_RESAMPLES,
+    DEFAULT_SEED,
+    MAX_RESAMPLES,
+    MIN_RESAMPLES,
+    Effect,
+    Interval,
+    Statistic,
+    Units,
+    evaluate,
 )
 from gql.services.reports.rules.errors import ReportRuleError
 from gql.services.reports.rules.periods import (
@@ -28,25 +49,57 @@ from gql.services.reports.rules.routes import (
     routes,
     tour_length_m,
 )
+from gql.services.reports.rules.workload import (
+    MAX_TRAVEL_GAP_S,
+    ManagerLoad,
+    WorkloadBalance,
+    balance,
+    coefficient_of_variation,
+    day_travel_s,
+)
 
 __all__ = [
+    "ANSWERS",
+    "AUDIT_VERDICTS",
+    "DEFAULT_RESAMPLES",
+    "DEFAULT_SEED",
+    "DISCREPANCY_KINDS",
     "DWELL_EDGES_S",
+    "FINDING_KINDS",
     "MAX_REPORT_DAYS",
+    "MAX_RESAMPLES",
+    "MAX_TRAVEL_GAP_S",
+    "MIN_RESAMPLES",
     "VERDICTS",
+    "Agreement",
+    "AuditFact",
+    "AuditMeasures",
     "Bucket",
     "DisciplineMeasures",
     "DwellBucket",
+    "Effect",
     "Grain",
+    "Interval",
+    "ManagerLoad",
     "PlannedStopFact",
     "ReportPeriod",
     "ReportRuleError",
     "RouteDay",
     "RouteMeasures",
+    "Statistic",
+    "Units",
     "VisitFact",
+    "WorkloadBalance",
+    "audits",
+    "balance",
     "bucket_of",
     "buckets",
+    "coefficient_of_variation",
+    "cohen_kappa",
+    "day_travel_s",
     "discipline",
     "dwell_buckets",
+    "evaluate",
     "in_order_count",
     "kendall_tau",
     "route_day",

@@ -46,6 +46,8 @@ class PlannedStopFact:
     """Some visit names this stop."""
     verified: bool
     """Some visit naming this stop was judged IN_PLACE."""
+    skip_reason: str | None = None
+    """The reason recorded when the manager (or their head) skipped the stop."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +87,9 @@ class DisciplineMeasures:
     visited_stops: int
     verified_stops: int
     missed_stops: int
+    skipped_stops: int
+    skip_reasons: dict[str, int]
+    """Skipped stops per recorded reason (most frequent first, then by reason)."""
     coverage_pct: float | None
     verified_coverage_pct: float | None
     visits: int
@@ -143,6 +148,7 @@ def discipline(
         end = v.start_s if v.end_s is None else v.end_s
         last[key] = max(last.get(key, end), end)
     dwells = [v.dwell_s for v in visits if v.dwell_s is not None]
+    reasons = Counter(s.skip_reason for s in stops if s.skip_reason is not None)
     flags: Counter[str] = Counter()
     for v in visits:
         flags.update(v.flags)
@@ -153,6 +159,8 @@ def discipline(
         visited_stops=visited,
         verified_stops=verified,
         missed_stops=planned - visited,
+        skipped_stops=sum(reasons.values()),
+        skip_reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
         coverage_pct=_pct(visited, planned),
         verified_coverage_pct=_pct(verified, planned),
         visits=len(visits),

@@ -113,3 +113,17 @@ def test_nothing_to_measure_gives_no_ratios() -> None:
     assert m.dwell_median_s is None
     assert m.first_start_median_s is None
     assert m.manager_days == 0
+
+
+def test_skipped_stops_are_counted_per_reason() -> None:
+    """Three skips, two for the same reason: most frequent first, then by reason."""
+    stops = [
+        PlannedStopFact(1, DAY, 21, visited=False, verified=False, skip_reason="shop closed"),
+        PlannedStopFact(1, DAY, 22, visited=False, verified=False, skip_reason="road works"),
+        PlannedStopFact(1, DAY, 23, visited=False, verified=False, skip_reason="shop closed"),
+        PlannedStopFact(1, DAY, 24, visited=True, verified=True),
+    ]
+    m = discipline(stops, [])
+    assert m.skipped_stops == 3
+    assert m.missed_stops == 3
+    assert list(m.skip_reasons.items()) == [("shop closed", 2), ("road works", 1)]

@@ -1,0 +1,172 @@
+"""The workload report's facts (R8.4): the planner's model hours and the measured ones.
+
+Model hours are the territory planner's own workload (``estimate_workload``) of the active
+retailers each manager had on the period's last day (by the assignment history, so a period
+before a territory apply shows the old territories), estimated per department as the planner
+does (travel depends on the density of the department's retailers), with order volumes over
+the planner's 28-day sales window ending on that day. Measured hours come from the visits.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from gql.services.reports import rules
+from gql.services.territories.inputs import planning_inputs
+from gql.services.territories.rules import CYCLE_WEEKS, NO_MANAGER, estimate_workload
+from gql.services.territories.service import SALES_WINDOW_DAYS
+from gql.store.repositories.planning_inputs import PlanningInputRepository
+from gql.store.repositories.report_facts import ReportFactRepository
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from datetime import date
+
+    from sqlalchemy.orm import Session
+
+    from gql.domain import AccountManager
+    from gql.domain.territories import PlanningRetailer
+    from gql.services.reports.groups import ReportGroup
+
+__all__ = [
+    "PlacedVisit",
+    "WorkloadBalanceRow",
+    "WorkloadManagerRow",
+    "WorkloadReport",
+    "assigned_retailers",
+    "manager_loads",
+    "model_hours_per_week",
+    "retailer_volumes",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedVisit:
+    """A visit on its company day: seconds from that midnight, and its dwell."""
+
+    manager_id: int
+    day: date
+    start_s: int
+    end_s: int | None
+    dwell_s: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadManagerRow:
+    """One manager's workload and their department."""
+
+    manager: ReportGroup
+    department: ReportGroup
+    load: rules.ManagerLoad
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadBalanceRow:
+    """The balance across one department's managers, or across all the report's (company)."""
+
+    group: ReportGroup
+    balance: rules.WorkloadBalance
+
+
+@dataclass(frozen=True, slots=True)
+class WorkloadReport:
+    """Per-manager workload over the whole period, then the balance per department and overall."""
+
+    period: rules.ReportPeriod
+    managers: list[WorkloadManagerRow]
+    balance: list[WorkloadBalanceRow]
+
+
+def assigned_retailers(
+    session: Session, manager_ids: Sequence[int], day: date, first: date, last: date
+) -> list[PlanningRetailer]:
+    """Active retailers that ``manager_ids`` had on ``day``, with their volume ``first`` … ``last``.
+
+    The manager on a day comes from the assignment history; a retailer with no period covering
+    the day keeps its current manager.
+    """
+    wanted = set(manager_ids)
+    on = ReportFactRepository(session).managers_on(day)
+    # read the managers' retailers now, plus those of whoever has the ones they had that day
+    moved = {now for then, now in on.values() if then in wanted and now not in wanted}
+    owners = sorted(wanted | {m for m in moved if m is not None})
+    candidates = PlanningInputRepository(session).retailers(
+        owners, sales_from=first, sales_to=last, include_unassigned=None in moved
+    )
+    placed = (replace(f, manager_id=on.get(f.id, (f.manager_id, None))[0]) for f in candidates)
+    return [f for f in placed if f.manager_id in wanted]
+
+
+def model_hours_per_week(
+    session: Session, managers: Sequence[AccountManager], day: date
+) -> dict[int, float]:
+    """The planning model's hours a week of the retailers each manager had on ``day``."""
+    facts = assigned_retailers(
+        session,
+        [m.staff_id for m in managers],
+        day,
+        day - timedelta(days=SALES_WINDOW_DAYS - 1),
+        day,
+    )
+    by_department: dict[int, list[int]] = defaultdict(list)
+    for m in managers:
+        by_department[m.department_id].append(m.staff_id)
+    hours = {m.staff_id: 0.0 for m in managers}
+    for ids in by_department.values():
+        own = [f for f in facts if f.manager_id in set(ids)]
+        if not own:
+            continue
+        planned = planning_inputs(own, ids)
+        total_min = estimate_workload(planned.retailers).total_min
+        owner = planned.retailers.current_manager
+        served = owner != NO_MANAGER
+        per_manager = np.bincount(owner[served], weights=total_min[served], minlength=len(ids))
+        for j, staff_id in enumerate(planned.manager_ids):
+            hours[staff_id] = float(per_manager[j]) / 60.0 / CYCLE_WEEKS
+    return hours
+
+
+def retailer_volumes(
+    session: Session, manager_ids: Sequence[int], period: rules.ReportPeriod
+) -> dict[int, list[float]]:
+    """Per manager, the period's order volume of each retailer they had on its last day."""
+    out: dict[int, list[float]] = {m: [] for m in manager_ids}
+    for f in assigned_retailers(session, manager_ids, period.last, period.first, period.last):
+        if f.manager_id is not None:
+            out[f.manager_id].append(f.volume_cartons)
+    return out
+
+
+def manager_loads(
+    managers: Sequence[AccountManager],
+    visits: Sequence[PlacedVisit],
+    model_hours: dict[int, float],
+    volumes: dict[int, list[float]],
+) -> list[rules.ManagerLoad]:
+    """Each manager's load: model hours, retailers, volume, and the visits' dwell and travel."""
+    days: dict[tuple[int, date], list[PlacedVisit]] = defaultdict(list)
+    for v in visits:
+        days[(v.manager_id, v.day)].append(v)
+    out = []
+    for m in managers:
+        own = [vs for (manager_id, _), vs in days.items() if manager_id == m.staff_id]
+        travel_s = sum(rules.day_travel_s([(v.start_s, v.end_s) for v in vs]) for vs in own)
+        dwell_s = sum(v.dwell_s or 0 for vs in own for v in vs)
+        out.append(
+            rules.ManagerLoad(
+                manager_id=m.staff_id,
+                retailers=len(volumes.get(m.staff_id, [])),
+                volume_cartons=float(sum(volumes.get(m.staff_id, []))),
+                model_hours_per_week=model_hours.get(m.staff_id, 0.0),
+                worked_days=len(own),
+                visits=sum(len(vs) for vs in own),
+                dwell_hours=dwell_s / 3600.0,
+                travel_hours=travel_s / 3600.0,
+            )
+        )
+    return out
