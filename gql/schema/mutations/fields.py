@@ -73,6 +73,10 @@ from gql.schema.mutations.visit_plan_publish import (
     visit_plan_publish,
     visit_plan_stop_skip,
 )
+from gql.schema.mutations.visit_plans_publish import (
+    VisitPlansPublishPayload,
+    visit_plans_publish,
+)
 from gql.schema.mutations.visit_start import VisitStartPayload, visit_start
 from gql.schema.mutations.visits_sync import SYNC_ALIASES, VisitsSyncPayload, visits_sync
 
@@ -108,7 +112,10 @@ class PlanMutations:
     visit_plan_create: VisitPlanCreatePayload = payload_mutation(
         visit_plan_create,
         "Route a manager's day (opening hours, service times) and store it as draft.",
-        aliases={"plan_date": ("date",), "start_time_s": ("start_time",)},
+        aliases={
+            "plan_date": ("date",),
+            "start_time_s": ("start_time",),
+        },
     )
     visit_plan_publish: VisitPlanPublishPayload = payload_mutation(
         visit_plan_publish,
@@ -120,6 +127,12 @@ class PlanMutations:
         visit_plan_stop_skip,
         "Record that a stop of the published plan will not be visited, and why.",
         aliases={"stop_id": ("plan_stop_id",)},
+    )
+    visit_plans_publish: VisitPlansPublishPayload = payload_mutation(
+        visit_plans_publish,
+        "Create and publish every active manager's plan of a department for a day, each from "
+        "the applied schedule (department heads and deputies, marketing); all or nothing.",
+        aliases={"plan_date": ("date",), "start_time_s": ("start_time",)},
     )
 
 

@@ -267,6 +267,22 @@ def _visit_plan_publish(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _visit_plans_publish(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: VisitPlansPublishInput!) { visitPlansPublish(input: $i) "
+        "{ plans { version } userErrors { field message code } } }",
+        {
+            "i": {
+                "departmentId": t.department_id,
+                "date": (PLAN_DAY + timedelta(days=2)).isoformat(),
+            }
+        },
+        "visitPlansPublish",
+    )
+
+
 def _visit_plan_stop_skip(api: Api, t: Targets, who: str | None) -> str:
     published = api.data(
         "mutation($i: VisitPlanPublishInput!) { visitPlanPublish(input: $i) "
@@ -669,6 +685,9 @@ MATRIX: dict[str, list[Case]] = {
             _visit_plan_publish,
             expect("manager", "head", "deputy", "marketing"),
         )
+    ],
+    "visitPlansPublish": [
+        Case("visitPlansPublish", _visit_plans_publish, expect("head", "deputy", "marketing"))
     ],
     "visitPlanStopSkip": [
         Case("visitPlanStopSkip", _visit_plan_stop_skip, expect("manager", "head", "deputy"))
