@@ -16,6 +16,7 @@ from gql.services.access import Principal
 from gql.services.audits.service import AuditService
 from gql.services.day_plans.lifecycle import PlanLifecycleService
 from gql.services.day_plans.service import PlanService
+from gql.services.directory.lifecycle import RetailerLifecycleService
 from gql.services.directory.retailer_admin import RetailerAdminService
 from gql.services.directory.service import DirectoryService
 from gql.services.directory.spatial import SpatialIndex
@@ -204,6 +205,11 @@ class Context:
         return RetailerAdminService(self.session, self.principal, self.state.spatial)
 
     @cached_property
+    def retailer_lifecycle(self) -> RetailerLifecycleService:
+        """Suspensions, closures and reopenings with effective days (administrators, marketing)."""
+        return RetailerLifecycleService(self.session, self.principal, clock=self.state.clock)
+
+    @cached_property
     def organisation(self) -> OrganisationService:
         """Departments, staff and managers: changes (logged) and who-is-who reads."""
         return OrganisationService(self.session, self.principal, clock=self.state.clock)
@@ -211,7 +217,7 @@ class Context:
     @cached_property
     def plans(self) -> PlanService:
         """Visit plans (routing runs off the event loop)."""
-        return PlanService(self.session, self.principal)
+        return PlanService(self.session, self.principal, clock=self.state.clock)
 
     @cached_property
     def plan_lifecycle(self) -> PlanLifecycleService:

@@ -40,6 +40,12 @@ from gql.schema.mutations.manager_save import (
     manager_start_move,
 )
 from gql.schema.mutations.retailer_create import RetailerCreatePayload, retailer_create
+from gql.schema.mutations.retailer_status_change import (
+    RetailerStatusChangePayload,
+    retailer_close,
+    retailer_reopen,
+    retailer_suspend,
+)
 from gql.schema.mutations.retailer_update import RetailerUpdatePayload, retailer_update
 from gql.schema.mutations.sales_target_set import SalesTargetSetPayload, sales_target_set
 from gql.schema.mutations.schedule_proposal_create import (
@@ -101,6 +107,24 @@ class RetailerMutations:
     retailer_update: RetailerUpdatePayload = payload_mutation(
         retailer_update,
         "Change a retailer (optimistic concurrency).",
+        aliases={"retailer_id": ("id",)},
+    )
+    retailer_suspend: RetailerStatusChangePayload = payload_mutation(
+        retailer_suspend,
+        "Suspend a licence from a business day: the retailer leaves plans and schedule-built "
+        "days from then, its history stays (administrators, marketing).",
+        aliases={"retailer_id": ("id",)},
+    )
+    retailer_close: RetailerStatusChangePayload = payload_mutation(
+        retailer_close,
+        "Close a licence from a business day: the retailer leaves plans and schedule-built "
+        "days from then, its history stays (administrators, marketing).",
+        aliases={"retailer_id": ("id",)},
+    )
+    retailer_reopen: RetailerStatusChangePayload = payload_mutation(
+        retailer_reopen,
+        "Reopen a suspended or closed licence from a business day; schedule-built days "
+        "include the retailer again from then (administrators, marketing).",
         aliases={"retailer_id": ("id",)},
     )
 

@@ -46,6 +46,8 @@ from gql.store.repositories.retailer_lifecycle import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.orm import Session
 
     from gql.domain import AccountManager
@@ -179,17 +181,21 @@ class PlanService:
         *,
         routing: RoutingSettings | None = None,
         now: datetime | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._session = session
         self._principal = principal
         self._routing = routing or RoutingSettings()
         self._now = now
+        self._clock_fn = clock
         self._plans = PlanRepository(session)
         self._managers = ManagerRepository(session)
         self._sources = PlanSourceRepository(session)
 
     def _clock(self) -> datetime:
-        return self._now or datetime.now(UTC)
+        if self._now is not None:
+            return self._now
+        return datetime.now(UTC) if self._clock_fn is None else self._clock_fn()
 
     def _manager_in_scope(self, manager_id: int) -> tuple[Principal, AccountManager]:
         principal = signed_in(self._principal)

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import builtins
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from gql.domain import PlanStatus
 from gql.domain.plan_sources import PlanSource, PlanSourceEntry, RetailerStatusChange
-from gql.store.models import PlanRetailerSourceRow, RetailerRow, RetailerStatusChangeRow
+from gql.store.models import (
+    PlanRetailerSourceRow,
+    PlanStopRow,
+    PlanStopSkipRow,
+    RetailerRow,
+    RetailerStatusChangeRow,
+    VisitPlanRow,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -19,9 +28,25 @@ if TYPE_CHECKING:
 
     from gql.domain import RetailerStatus
 
-__all__ = ["PlanSourceRepository", "RetailerStatusRepository", "status_on"]
+__all__ = [
+    "PlanSourceRepository",
+    "RetailerStatusRepository",
+    "StopAhead",
+    "open_stops",
+    "status_on",
+]
 
 _CHUNK = 500
+
+
+@dataclass(frozen=True, slots=True)
+class StopAhead:
+    """A stop of a current plan (draft or published) at a retailer."""
+
+    stop_id: int
+    plan_id: int
+    manager_id: int
+    plan_date: date
 
 
 def status_on(
@@ -160,3 +185,19 @@ def _change(row: RetailerStatusChangeRow) -> RetailerStatusChange:
         changed_by=row.changed_by,
         changed_at=row.changed_at,
     )
+
+
+def open_stops(session: Session, retailer_id: int, from_day: date) -> builtins.list[StopAhead]:
+    """Stops at a retailer in draft or published plans from ``from_day`` on, not yet skipped."""
+    rows = session.execute(
+        sa.select(PlanStopRow.id, VisitPlanRow.id, VisitPlanRow.manager_id, VisitPlanRow.plan_date)
+        .join(VisitPlanRow, VisitPlanRow.id == PlanStopRow.plan_id)
+        .where(
+            PlanStopRow.retailer_id == retailer_id,
+            VisitPlanRow.plan_date >= from_day,
+            VisitPlanRow.status.in_((PlanStatus.DRAFT, PlanStatus.PUBLISHED)),
+            ~sa.exists().where(PlanStopSkipRow.stop_id == PlanStopRow.id),
+        )
+        .order_by(VisitPlanRow.plan_date, PlanStopRow.id)
+    ).all()
+    return [StopAhead(int(s), int(p), int(m), d) for s, p, m, d in rows]

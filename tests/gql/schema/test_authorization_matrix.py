@@ -375,6 +375,36 @@ def _retailer_update(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+_STATUS_CHANGE = (
+    "mutation($i: RetailerStatusChangeInput!) {{ {name}(input: $i) "
+    "{{ change {{ status }} userErrors {{ field message code }} }} }}"
+)
+
+
+def _status_change(name: str) -> Callable[[Api, Targets, str | None], str]:
+    """Suspend or close the target's third retailer from a later day; reopen one suspended."""
+
+    def run(api: Api, t: Targets, who: str | None) -> str:
+        shop = t.retailer_ids[2]
+        day = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
+        if name == "retailerReopen":
+            setup = api.data(
+                _STATUS_CHANGE.format(name="retailerSuspend"),
+                {"i": {"id": shop, "effectiveOn": day, "reason": "授权矩阵"}},
+                as_=t.who["marketing"],
+            )["retailerSuspend"]
+            assert setup["userErrors"] == [], setup
+        return run_payload(
+            api,
+            who,
+            _STATUS_CHANGE.format(name=name),
+            {"i": {"id": shop, "effectiveOn": day, "reason": "授权矩阵"}},
+            name,
+        )
+
+    return run
+
+
 def _visit_plan_create(api: Api, t: Targets, who: str | None) -> str:
     return run_payload(
         api,
@@ -697,6 +727,15 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "retailerCreate": [Case("retailerCreate", _retailer_create, expect("marketing", "admin"))],
     "retailerUpdate": [Case("retailerUpdate", _retailer_update, expect("marketing", "admin"))],
+    "retailerSuspend": [
+        Case("retailerSuspend", _status_change("retailerSuspend"), expect("marketing", "admin"))
+    ],
+    "retailerClose": [
+        Case("retailerClose", _status_change("retailerClose"), expect("marketing", "admin"))
+    ],
+    "retailerReopen": [
+        Case("retailerReopen", _status_change("retailerReopen"), expect("marketing", "admin"))
+    ],
     "visitPlanCreate": [
         Case(
             "visitPlanCreate", _visit_plan_create, expect("manager", "head", "deputy", "marketing")
