@@ -28,6 +28,7 @@ from gql.services.evaluations.service import EvaluationService
 from gql.services.evaluations.targets import TargetService
 from gql.services.organisation.service import OrganisationService
 from gql.services.reports.service import ReportService
+from gql.services.sales import SalesService
 from gql.services.territories.service import TerritoryService
 from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
 from gql.services.visits.events import EventBus, VisitEvent
@@ -208,6 +209,11 @@ class Context:
     def retailer_lifecycle(self) -> RetailerLifecycleService:
         """Suspensions, closures and reopenings with effective days (administrators, marketing)."""
         return RetailerLifecycleService(self.session, self.principal, clock=self.state.clock)
+
+    @cached_property
+    def sales(self) -> SalesService:
+        """Sales orders and totals within the caller's scope (R1.5)."""
+        return SalesService(self.session, self.principal)
 
     @cached_property
     def organisation(self) -> OrganisationService:

@@ -149,6 +149,26 @@ def _staff(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _sales(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        "query($m: [ID!]) { sales(filter: {managerIds: $m}, first: 5) { totalCount } }",
+        {"m": [t.manager_id]},
+        lambda d: d["sales"]["totalCount"] > 0,
+    )
+
+
+def _sales_summary(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        "query($m: [ID!]) { salesSummary(filter: {managerIds: $m}) { orders } }",
+        {"m": [t.manager_id]},
+        lambda d: d["salesSummary"]["orders"] > 0,
+    )
+
+
 def _org_changes(api: Api, t: Targets, who: str | None) -> str:
     return run_query(api, who, "{ orgChanges(first: 5) { totalCount } }", None, lambda d: True)
 
@@ -700,6 +720,8 @@ MATRIX: dict[str, list[Case]] = {
     "visitPlan": [Case("visitPlan", _visit_plan, _SCOPED_READ)],
     "visits": [Case("visits", _visits, expect("manager", "head", "deputy", "marketing"))],
     "staff": [Case("staff", _staff, expect("manager", "head", "deputy", "marketing", "admin"))],
+    "sales": [Case("sales", _sales, _SCOPED_READ)],
+    "salesSummary": [Case("salesSummary", _sales_summary, _SCOPED_READ)],
     "orgChanges": [Case("orgChanges", _org_changes, expect("marketing", "admin"))],
     "departmentCreate": [Case("departmentCreate", _department_create, expect("admin"))],
     "departmentUpdate": [Case("departmentUpdate", _department_update, expect("admin"))],
