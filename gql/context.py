@@ -20,6 +20,7 @@ from gql.services.directory.lifecycle import RetailerLifecycleService
 from gql.services.directory.retailer_admin import RetailerAdminService
 from gql.services.directory.service import DirectoryService
 from gql.services.directory.spatial import SpatialIndex
+from gql.services.directory.uploads import UploadService
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.boards import BoardService
 from gql.services.evaluations.closing import PeriodService
@@ -209,6 +210,11 @@ class Context:
     def retailer_lifecycle(self) -> RetailerLifecycleService:
         """Suspensions, closures and reopenings with effective days (administrators, marketing)."""
         return RetailerLifecycleService(self.session, self.principal, clock=self.state.clock)
+
+    @cached_property
+    def uploads(self) -> UploadService:
+        """CSV files uploaded over the API, through the CLI's imports."""
+        return UploadService(self.session, self.principal, clock=self.state.clock)
 
     @cached_property
     def sales(self) -> SalesService:

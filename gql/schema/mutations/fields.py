@@ -15,6 +15,7 @@ from gql.schema.mutations.audit_findings_record import (
 from gql.schema.mutations.audit_plan_adjust import AuditPlanAdjustPayload, audit_plan_adjust
 from gql.schema.mutations.audit_plan_create import AuditPlanCreatePayload, audit_plan_create
 from gql.schema.mutations.audit_record_submit import AuditRecordSubmitPayload, audit_record_submit
+from gql.schema.mutations.csv_import import CsvImportPayload, csv_import
 from gql.schema.mutations.department_create import (
     DepartmentPayload,
     department_create,
@@ -108,6 +109,12 @@ class RetailerMutations:
         retailer_update,
         "Change a retailer (optimistic concurrency).",
         aliases={"retailer_id": ("id",)},
+    )
+    csv_import: CsvImportPayload = payload_mutation(
+        csv_import,
+        "Import a retailers, sales, targets, departments, staff or managers CSV uploaded as a "
+        "GraphQL multipart request: every row checked, all or nothing, idempotent on natural "
+        "keys, exactly as `visitgis import` (roles per kind: see ImportKind).",
     )
     retailer_suspend: RetailerStatusChangePayload = payload_mutation(
         retailer_suspend,

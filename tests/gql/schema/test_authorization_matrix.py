@@ -12,6 +12,7 @@ transaction, rolled back after it, so no case sees another's writes.
 from __future__ import annotations
 
 import asyncio
+import io
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 from graphql import GraphQLObjectType
+from starlette.datastructures import UploadFile
 
 from gql.context import Context
 from gql.schema.relay import decode_global_id, encode_global_id
@@ -425,6 +427,25 @@ def _status_change(name: str) -> Callable[[Api, Targets, str | None], str]:
     return run
 
 
+def _csv_import(api: Api, t: Targets, who: str | None) -> str:
+    """A one-row sales file for the target's first retailer (administrators, marketing)."""
+    licence = api.data(
+        "query($id: ID!) { retailer(id: $id) { licenceNo } }",
+        {"id": t.retailer_ids[0]},
+        as_=t.who["marketing"],
+    )["retailer"]["licenceNo"]
+    text = f"licence_no,order_date,volume_cartons,amount_yuan\n{licence},2026-11-30,2,300.00\n"
+    upload = UploadFile(io.BytesIO(text.encode()), filename="sales.csv")
+    return run_payload(
+        api,
+        who,
+        "mutation($i: CsvImportInput!) { csvImport(input: $i) "
+        "{ report { rows } userErrors { field message code } } }",
+        {"i": {"kind": "SALES", "file": upload}},
+        "csvImport",
+    )
+
+
 def _visit_plan_create(api: Api, t: Targets, who: str | None) -> str:
     return run_payload(
         api,
@@ -758,6 +779,7 @@ MATRIX: dict[str, list[Case]] = {
     "retailerReopen": [
         Case("retailerReopen", _status_change("retailerReopen"), expect("marketing", "admin"))
     ],
+    "csvImport": [Case("csvImport(SALES)", _csv_import, expect("marketing", "admin"))],
     "visitPlanCreate": [
         Case(
             "visitPlanCreate", _visit_plan_create, expect("manager", "head", "deputy", "marketing")
