@@ -284,7 +284,6 @@ class PlanService:
                 "give a reason to re-plan them",
             )
         found.raise_if_any()
-        RetailerStatusRepository(self._session).settle(local_day(self._clock()), now=self._clock())
         time_limit_s = min(self._routing.time_limit_s, BULK_ROUTING_BUDGET_S / len(managers))
         routed = [
             await self._route(
@@ -302,6 +301,7 @@ class PlanService:
         lifecycle = PlanLifecycleRepository(self._session)
         plans = []
         now = self._clock()
+        RetailerStatusRepository(self._session).settle(local_day(now), now=now)
         for one in routed:
             outcome = self._store(principal, one)
             version = lifecycle.publish(
