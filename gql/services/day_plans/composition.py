@@ -131,7 +131,8 @@ class _Composer:
         if request.add_retailer_ids or request.remove_retailer_ids:
             found.add(
                 ("add_retailer_ids",),
-                "add or remove retailers only when planning the day's list (without retailerIds)",
+                "add or remove retailers only when planning the day's list, not with exact "
+                "retailers",
             )
         wanted = list(dict.fromkeys(request.retailer_ids))
         if not wanted:
