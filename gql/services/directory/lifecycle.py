@@ -21,10 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 
-from gql.domain import Retailer, RetailerStatus
+from gql.domain import Retailer, RetailerStatus, Role
 from gql.services.access import Principal, require_role, scope_of, signed_in
 from gql.services.calendar import day_bounds, local_day
-from gql.services.directory.retailer_admin import EDITORS
 from gql.services.errors import ErrorCode, NotFound, Problems
 from gql.store.repositories import (
     ManagerRepository,
@@ -47,6 +46,8 @@ if TYPE_CHECKING:
 
 __all__ = ["MAX_DAYS_AWAY", "RetailerLifecycleService", "StatusChangeCommand", "StatusChanged"]
 
+EDITORS = frozenset({Role.ADMIN, Role.MARKETING})
+"""Who changes a licence's status: as for editing retailers (reference data)."""
 MAX_DAYS_AWAY = 366
 """An effective day lies within a year of today, either way."""
 MAX_REASON_CHARS = 400
@@ -170,6 +171,31 @@ class RetailerLifecycleService:
         after = self._retailers.get_many([retailer.id])[0]
         assert after is not None
         return StatusChanged(after, change, let_go)
+
+    def record_edit(self, before: Retailer, after: Retailer) -> None:
+        """Keep the history of a status set by a plain edit (``retailerUpdate``): from today.
+
+        The editor's rights were checked by the edit; its stops from today are let go as with
+        :meth:`change`.
+        """
+        if before.status is after.status:
+            return
+        principal = signed_in(self._principal)
+        now = self._clock()
+        command = StatusChangeCommand(
+            after.id, after.status, local_day(now), "set by editing the retailer"
+        )
+        self._statuses.add(
+            after.id,
+            status=after.status,
+            previous_status=before.status,
+            effective_on=command.effective_on,
+            reason=command.reason,
+            by=principal.staff_id,
+            now=now,
+        )
+        if after.status is not RetailerStatus.ACTIVE:
+            self._let_go(after, command, command.reason, principal.staff_id, now)
 
     def _let_go(
         self,

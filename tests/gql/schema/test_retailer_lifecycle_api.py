@@ -198,3 +198,30 @@ def test_an_unknown_retailer_is_not_found(api: Api, people: DemoPeople) -> None:
     assert [(e["code"], e["field"]) for e in refused["userErrors"]] == [
         ("NOT_FOUND", ["input", "id"])
     ]
+
+
+def test_a_status_set_by_editing_the_retailer_is_kept_in_its_history(
+    api: Api, people: DemoPeople
+) -> None:
+    """retailerUpdate to CLOSED: a change from today in statusHistory, by the editor."""
+    shop = next(
+        s["id"]
+        for s in api.data(
+            "{ viewer { manager { retailers(first: 10) { nodes { id status } } } } }",
+            as_=people.manager,
+        )["viewer"]["manager"]["retailers"]["nodes"]
+        if s["status"] == "ACTIVE"
+    )
+    version = _history(api, people.marketing, shop)["version"]
+    edited = api.data(
+        "mutation($i: RetailerUpdateInput!) { retailerUpdate(input: $i) "
+        "{ retailer { status } userErrors { message } } }",
+        {"i": {"id": shop, "expectedVersion": version, "status": "CLOSED"}},
+        as_=people.marketing,
+    )["retailerUpdate"]
+    assert edited["userErrors"] == []
+    after = _history(api, people.marketing, shop)
+    assert after["status"] == "CLOSED"
+    assert [
+        (h["status"], h["previousStatus"], h["effectiveOn"]) for h in after["statusHistory"]
+    ] == [("CLOSED", "ACTIVE", _today().isoformat())]
