@@ -211,16 +211,19 @@ class _Composer:
         """The day's list before the caller's changes, each retailer with its source."""
         weekday = self._day.weekday()
         mine = self._mine()
+        on_day = self._statuses.statuses_on({r.id: r.status for r in mine}, self._day)
+        ordering = [  # whose order day it is and active that day (the others are no news)
+            r for r in mine if r.order_weekday == weekday and on_day[r.id] is RetailerStatus.ACTIVE
+        ]
         until = local_midnight(self._day + timedelta(days=1))
         schedule = self._proposals.applied_schedule_by(self._manager.staff_id, until)
         week = None
         if schedule is not None and schedule.applied_at is not None:
             week = cycle_week(self._day, local_day(schedule.applied_at))
         if schedule is None or week is None:
-            due = [r for r in mine if r.order_weekday == weekday]
             return (
-                due,
-                dict.fromkeys((r.id for r in due), PlanSource.ORDER_DAY),
+                ordering,
+                dict.fromkeys((r.id for r in ordering), PlanSource.ORDER_DAY),
                 {"day_list": "order_day"},
             )
         days = self._proposals.days(schedule.id, manager_id=self._manager.staff_id, week=week)
@@ -228,8 +231,8 @@ class _Composer:
         by_id = {r.id: r for r in mine}
         base = [by_id[pk] for pk in dict.fromkeys(scheduled) if pk in by_id]  # still theirs
         sources = dict.fromkeys((r.id for r in base), PlanSource.SCHEDULED)
-        for r in mine:
-            if r.key_customer and r.order_weekday == weekday and r.id not in sources:
+        for r in ordering:
+            if r.key_customer and r.id not in sources:
                 base.append(r)
                 sources[r.id] = PlanSource.KEY_CUSTOMER
         return (

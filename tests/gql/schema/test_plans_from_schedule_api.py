@@ -65,7 +65,8 @@ def _scheduled_monday(api: Api, who: str, manager_id: str) -> list[str]:
 def _key_customers_on_monday(api: Api, who: str) -> set[str]:
     manager = _me(api, who)["manager"]
     nodes = api.data(
-        "query($m: [ID!]) { retailers(first: 100, filter: {managerIds: $m, keyCustomer: true}) "
+        "query($m: [ID!]) { retailers(first: 100, filter: {managerIds: $m, keyCustomer: true, "
+        "statuses: [ACTIVE]}) "
         "{ nodes { id orderWeekday } } }",
         {"m": [manager]},
         as_=who,

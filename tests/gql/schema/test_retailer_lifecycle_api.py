@@ -225,3 +225,30 @@ def test_a_status_set_by_editing_the_retailer_is_kept_in_its_history(
     assert [
         (h["status"], h["previousStatus"], h["effectiveOn"]) for h in after["statusHistory"]
     ] == [("CLOSED", "ACTIVE", _today().isoformat())]
+
+
+def test_without_a_schedule_a_closed_retailer_is_simply_not_on_the_order_day_list(
+    api: Api, people: DemoPeople
+) -> None:
+    """Closed from today: next Monday's order-day list neither includes nor mentions it."""
+    me = _me(api, people.manager)
+    monday_shops = [
+        s["id"]
+        for s in api.data(
+            "query($m: [ID!]) { retailers(first: 100, filter: {managerIds: $m, "
+            "statuses: [ACTIVE]}) { nodes { id orderWeekday } } }",
+            {"m": [me["manager"]]},
+            as_=people.manager,
+        )["retailers"]["nodes"]
+        if s["orderWeekday"] == 0
+    ]
+    closed = _change(api, people.marketing, "retailerClose", monday_shops[0], _today(), "注销")
+    assert closed["userErrors"] == []
+    made = api.data(
+        CREATE, {"i": {"managerId": me["manager"], "date": _next_monday()}}, as_=people.manager
+    )["visitPlanCreate"]
+    assert made["plan"]["optimisedAgainst"]["dayList"] == "order_day"
+    listed = {s["retailerId"] for s in made["plan"]["sources"]}
+    assert monday_shops[0] not in listed
+    assert monday_shops[0] not in {s["retailerId"] for s in made["skipped"]}
+    assert set(monday_shops[1:]) <= listed
