@@ -285,19 +285,22 @@ class PlanService:
             )
         found.raise_if_any()
         time_limit_s = min(self._routing.time_limit_s, BULK_ROUTING_BUDGET_S / len(managers))
-        routed = [
-            await self._route(
-                manager,
-                PlanRequest(
-                    manager_id=manager.staff_id,
-                    plan_date=request.plan_date,
-                    start_time_s=request.start_time_s,
-                    return_to_start=request.return_to_start,
-                ),
-                time_limit_s,
+        routed = []
+        for manager in managers:
+            day = PlanRequest(
+                manager_id=manager.staff_id,
+                plan_date=request.plan_date,
+                start_time_s=request.start_time_s,
+                return_to_start=request.return_to_start,
             )
-            for manager in managers
-        ]
+            try:
+                routed.append(await self._route(manager, day, time_limit_s))
+            except InvalidInput as exc:  # the day's list is the schedule's, not the caller's
+                raise InvalidInput(
+                    f"manager {manager.staff_no}: {exc.message}",
+                    field=("department_id",),
+                    code=exc.code,
+                ) from exc
         lifecycle = PlanLifecycleRepository(self._session)
         plans = []
         now = self._clock()
