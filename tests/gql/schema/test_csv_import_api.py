@@ -152,3 +152,33 @@ def test_a_staff_upload_logs_the_uploader_as_the_actor(api: Api, people: DemoPeo
         "orgChanges"
     ]["nodes"]
     assert changes == [{"action": "IMPORTED", "actorId": admin}]
+
+
+def test_a_file_refused_by_the_database_mid_write_leaves_nothing_behind(
+    api: Api, people: DemoPeople, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The orders are written, then the database refuses (a key taken meanwhile): the upload
+    is refused as a whole and the savepoint takes the written orders back."""
+    from sqlalchemy.exc import IntegrityError
+
+    from gql.store.repositories import SalesRepository
+
+    written = SalesRepository.upsert_orders
+
+    def write_then_refuse(self: SalesRepository, drafts: Any) -> Any:
+        written(self, drafts)
+        raise IntegrityError("INSERT", {}, Exception("duplicate key (taken meanwhile)"))
+
+    monkeypatch.setattr(SalesRepository, "upsert_orders", write_then_refuse)
+    (licence,) = _licences(api, people.marketing, 1)
+    before = _day_sales(api, people.marketing)
+    refused = _upload(
+        api,
+        people.marketing,
+        "SALES",
+        f"licence_no,order_date,volume_cartons,amount_yuan\n{licence},{DAY},5,100.00\n",
+    )
+    assert refused["report"] is None
+    assert [e["field"] for e in refused["userErrors"]] == [["input", "file"]]
+    assert "database refused" in refused["userErrors"][0]["message"]
+    assert _day_sales(api, people.marketing) == before
