@@ -298,7 +298,7 @@ class Context:
     @cached_property
     def loaders(self) -> Loaders:
         """The operation's DataLoaders (scoped like the services behind them)."""
-        return Loaders.for_directory(self.directory)
+        return Loaders.for_directory(self.directory, self.retailer_lifecycle.histories)
 
 
 _SESSION_BOUND = tuple(

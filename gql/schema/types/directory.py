@@ -278,12 +278,10 @@ class RetailerType(Node):
         description="Suspensions, closures and reopenings with their effective days, oldest "
         "first (`retailerSuspend` / `retailerClose` / `retailerReopen`)."
     )
-    def status_history(self, info: Info) -> list[RetailerStatusChangeType]:
-        """Read through the retailer lifecycle service (scoped like the retailer)."""
-        return [
-            RetailerStatusChangeType.from_domain(c)
-            for c in info.context.retailer_lifecycle.history(self.pk)
-        ]
+    async def status_history(self, info: Info) -> list[RetailerStatusChangeType]:
+        """Batched per request (scoped like the retailer)."""
+        changes = await info.context.loaders.status_histories.load(self.pk)
+        return [RetailerStatusChangeType.from_domain(c) for c in changes]
 
     @strawberry.field(description="Opening hours; several windows per day are common.")
     def opening_windows(self) -> list[OpeningWindowType]:

@@ -38,7 +38,7 @@ from gql.store.repositories.retailer_lifecycle import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
     from sqlalchemy.orm import Session
 
@@ -97,21 +97,31 @@ class RetailerLifecycleService:
 
     def history(self, retailer_id: int) -> list[RetailerStatusChange]:
         """A visible retailer's changes by effective day; empty when not visible."""
+        return self.histories([retailer_id])[0]
+
+    def histories(self, retailer_ids: Sequence[int]) -> list[list[RetailerStatusChange]]:
+        """For a DataLoader: each retailer's changes, empty where missing or not visible."""
         if self._principal is None:
-            return []
-        retailer = self._retailers.get_many([retailer_id])[0]
-        if retailer is None:
-            return []
+            return [[] for _ in retailer_ids]
         scope = scope_of(self._principal)
+        retailers = self._retailers.get_many(list(retailer_ids))
+        visible = {r.id for r in retailers if r is not None}
         if not scope.everything:
-            manager = (
-                None
-                if retailer.manager_id is None
-                else ManagerRepository(self._session).get_many([retailer.manager_id])[0]
-            )
-            if manager is None or not scope.allows(manager.staff_id, manager.department_id):
-                return []
-        return self._statuses.history([retailer_id]).get(retailer_id, [])
+            owners = sorted({r.manager_id for r in retailers if r and r.manager_id is not None})
+            managers = {
+                m.staff_id: m
+                for m in ManagerRepository(self._session).get_many(owners)
+                if m is not None
+            }
+            visible = {
+                r.id
+                for r in retailers
+                if r is not None
+                and r.manager_id in managers
+                and scope.allows(r.manager_id, managers[r.manager_id].department_id)
+            }
+        found = self._statuses.history(sorted(visible))
+        return [found.get(pk, []) if pk in visible else [] for pk in retailer_ids]
 
     def change(self, command: StatusChangeCommand) -> StatusChanged:
         """Record the change after checking all of it; nothing is written when refused."""

@@ -252,3 +252,20 @@ def test_without_a_schedule_a_closed_retailer_is_simply_not_on_the_order_day_lis
     assert monday_shops[0] not in listed
     assert monday_shops[0] not in {s["retailerId"] for s in made["skipped"]}
     assert set(monday_shops[1:]) <= listed
+
+
+def test_a_list_of_retailers_reads_each_ones_status_history(api: Api, people: DemoPeople) -> None:
+    """Batched per request: the suspended shop shows its change, the others none."""
+    me = _me(api, people.manager)
+    listed = (
+        "query($m: [ID!]) { retailers(first: 10, filter: {managerIds: $m}) "
+        "{ nodes { id statusHistory { status } } } }"
+    )
+    nodes = api.data(listed, {"m": [me["manager"]]}, as_=people.head)["retailers"]["nodes"]
+    target = nodes[3]["id"]
+    done = _change(api, people.admin, "retailerSuspend", target, _today(), "整顿")
+    assert done["userErrors"] == []
+    again = api.data(listed, {"m": [me["manager"]]}, as_=people.head)["retailers"]["nodes"]
+    assert {n["id"]: n["statusHistory"] for n in again} == {
+        n["id"]: ([{"status": "SUSPENDED"}] if n["id"] == target else []) for n in nodes
+    }
