@@ -11,9 +11,9 @@ from gql.schema.relay import encode_global_id
 from gql.schema.types.directory import ManagerType, RetailerType
 from gql.schema.types.money import Money, money_from_yuan
 from gql.services.sales import SalesSummary
-from gql.store.repositories.sales_reads import AttributedSale, ManagerSales
+from gql.store.repositories.sales_reads import AttributedSale, ManagerSales, MonthSales
 
-__all__ = ["ManagerSalesType", "SalesOrderType", "SalesSummaryType"]
+__all__ = ["ManagerSalesType", "MonthSalesType", "SalesOrderType", "SalesSummaryType"]
 
 Info = strawberry.Info[Context, None]
 
@@ -96,6 +96,26 @@ class ManagerSalesType:
         )
 
 
+@strawberry.type(name="MonthSales", description="One calendar month's orders, summed.")
+class MonthSalesType:
+    """A month's share of a summary."""
+
+    month: dt.date = strawberry.field(description="First day of the month.")
+    orders: int = strawberry.field(description="Orders.")
+    volume_cartons: int = strawberry.field(description="Cartons (条).")
+    amount: Money = strawberry.field(description="Value.")
+
+    @classmethod
+    def from_domain(cls, row: MonthSales) -> MonthSalesType:
+        """Map one month's totals."""
+        return cls(
+            month=row.month,
+            orders=row.orders,
+            volume_cartons=row.volume_cartons,
+            amount=money_from_yuan(row.amount_yuan),
+        )
+
+
 @strawberry.type(name="SalesSummary", description="Totals of the orders a filter selects.")
 class SalesSummaryType:
     """Zero when the caller may see none."""
@@ -107,6 +127,9 @@ class SalesSummaryType:
     by_manager: list[ManagerSalesType] = strawberry.field(
         description="Per manager, by manager (orders with no manager last)."
     )
+    by_month: list[MonthSalesType] = strawberry.field(
+        description="Per calendar month, oldest first (months without orders left out)."
+    )
 
     @classmethod
     def from_domain(cls, summary: SalesSummary) -> SalesSummaryType:
@@ -117,4 +140,5 @@ class SalesSummaryType:
             volume_cartons=summary.volume_cartons,
             amount=money_from_yuan(summary.amount_yuan),
             by_manager=[ManagerSalesType.from_domain(r) for r in summary.by_manager],
+            by_month=[MonthSalesType.from_domain(r) for r in summary.by_month],
         )

@@ -20,6 +20,7 @@ from gql.store.repositories import ManagerRepository
 from gql.store.repositories.sales_reads import (
     AttributedSale,
     ManagerSales,
+    MonthSales,
     SalesFilter,
     SalesReadRepository,
 )
@@ -55,6 +56,7 @@ class SalesSummary:
     volume_cartons: int = 0
     amount_yuan: Decimal = Decimal("0.00")
     by_manager: list[ManagerSales] = field(default_factory=list)
+    by_month: list[MonthSales] = field(default_factory=list)
 
 
 class SalesService:
@@ -112,4 +114,5 @@ class SalesService:
             volume_cartons=sum(r.volume_cartons for r in rows),
             amount_yuan=sum((r.amount_yuan for r in rows), Decimal("0.00")),
             by_manager=rows,
+            by_month=self._sales.by_month(where),
         )

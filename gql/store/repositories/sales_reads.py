@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-__all__ = ["AttributedSale", "ManagerSales", "SalesFilter", "SalesReadRepository"]
+__all__ = ["AttributedSale", "ManagerSales", "MonthSales", "SalesFilter", "SalesReadRepository"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,16 @@ class ManagerSales:
     manager_id: int | None
     orders: int
     retailers: int
+    volume_cartons: int
+    amount_yuan: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class MonthSales:
+    """One calendar month's orders summed (``month``: its first day)."""
+
+    month: date
+    orders: int
     volume_cartons: int
     amount_yuan: Decimal
 
@@ -156,6 +166,31 @@ class SalesReadRepository:
                 yuan_from_fen(int(fen)),
             )
             for manager, orders, retailers, volume, fen in self._session.execute(statement)
+        ]
+
+    def by_month(self, where: SalesFilter) -> builtins.list[MonthSales]:
+        """Orders summed per calendar month, oldest first (summed by day in SQL, then here)."""
+        base, conditions = _joined(where)
+        inner = base.where(*conditions).subquery()
+        statement = (
+            sa.select(
+                inner.c.order_date,
+                sa.func.count(),
+                sa.func.coalesce(sa.func.sum(inner.c.volume_cartons), 0),
+                sa.func.coalesce(sa.func.sum(inner.c.amount_fen), 0),
+            )
+            .group_by(inner.c.order_date)
+            .order_by(inner.c.order_date)
+        )
+        months: dict[date, list[int]] = {}
+        for day, orders, volume, fen in self._session.execute(statement):
+            totals = months.setdefault(day.replace(day=1), [0, 0, 0])
+            totals[0] += int(orders)
+            totals[1] += int(volume)
+            totals[2] += int(fen)
+        return [
+            MonthSales(month, orders, volume, yuan_from_fen(fen))
+            for month, (orders, volume, fen) in months.items()
         ]
 
     def distinct_retailers(self, where: SalesFilter) -> int:

@@ -129,3 +129,19 @@ def test_bad_filters_are_client_errors_naming_the_argument(api: Api, people: Dem
     anonymous = api.execute(SUMMARY, {"f": PERIOD})
     assert anonymous.errors is not None
     assert anonymous.errors[0].extensions["code"] == "UNAUTHENTICATED"
+
+
+def test_the_months_add_up_to_the_summary(api: Api, people: DemoPeople) -> None:
+    """A period over two months: one row per month, in order, summing to the totals."""
+    summary = api.data(
+        "query($f: SalesFilter) { salesSummary(filter: $f) { orders volumeCartons "
+        "amount { amount } byMonth { month orders volumeCartons amount { amount } } } }",
+        {"f": {"firstDay": "2026-09-20", "lastDay": "2026-10-10"}},
+        as_=people.head,
+    )["salesSummary"]
+    assert [m["month"] for m in summary["byMonth"]] == ["2026-09-01", "2026-10-01"]
+    assert sum(m["orders"] for m in summary["byMonth"]) == summary["orders"]
+    assert sum(m["volumeCartons"] for m in summary["byMonth"]) == summary["volumeCartons"]
+    assert sum(Decimal(m["amount"]["amount"]) for m in summary["byMonth"]) == Decimal(
+        summary["amount"]["amount"]
+    )
