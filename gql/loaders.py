@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Sequence
 
     from gql.domain import AccountManager, Department, Retailer
-    from gql.domain.plan_sources import RetailerStatusChange
+    from gql.domain.retailers import RetailerStatusChange
     from gql.services.directory.service import DirectoryService
 
 __all__ = ["AnnouncedLoader", "Loaders"]

@@ -4,14 +4,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from datetime import date, datetime
-
-    from gql.domain.retailers import RetailerStatus
-
-__all__ = ["PlanSource", "PlanSourceEntry", "RetailerStatusChange"]
+__all__ = ["PlanSource", "PlanSourceEntry"]
 
 
 class PlanSource(enum.StrEnum):
@@ -31,17 +25,3 @@ class PlanSourceEntry:
 
     retailer_id: int
     source: PlanSource
-
-
-@dataclass(frozen=True, slots=True)
-class RetailerStatusChange:
-    """A recorded licence status change, in force from ``effective_on`` (a business day)."""
-
-    id: int
-    retailer_id: int
-    status: RetailerStatus
-    previous_status: RetailerStatus
-    effective_on: date
-    reason: str
-    changed_by: int | None
-    changed_at: datetime

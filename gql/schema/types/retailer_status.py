@@ -6,7 +6,7 @@ import datetime as dt
 
 import strawberry
 
-from gql.domain.plan_sources import RetailerStatusChange
+from gql.domain.retailers import RetailerStatusChange
 from gql.schema.relay import encode_global_id
 from gql.schema.types.enums import RetailerStatusEnum
 

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-    from gql.domain.plan_sources import RetailerStatusChange
+    from gql.domain.retailers import RetailerStatusChange
 
 __all__ = ["MAX_DAYS_AWAY", "RetailerLifecycleService", "StatusChangeCommand", "StatusChanged"]
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 import sqlalchemy as sa
 
 from gql.domain import PlanStatus
-from gql.domain.plan_sources import PlanSource, PlanSourceEntry, RetailerStatusChange
+from gql.domain.plan_sources import PlanSource, PlanSourceEntry
+from gql.domain.retailers import RetailerStatusChange
 from gql.store.models import (
     PlanRetailerSourceRow,
     PlanStopRow,

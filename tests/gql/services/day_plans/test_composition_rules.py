@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from gql.domain import RetailerStatus
-from gql.domain.plan_sources import RetailerStatusChange
+from gql.domain.retailers import RetailerStatusChange
 from gql.services.day_plans import composition
 from gql.services.day_plans.composition import cycle_week
 from gql.store.repositories.retailer_lifecycle import status_on
