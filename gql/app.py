@@ -198,8 +198,15 @@ class VisitGraphQL(GraphQL[Any, None]):
         """A query or mutation sent with a multipart ``Accept`` gets a plain JSON answer.
 
         Clients such as Apollo's ask for ``multipart/mixed;subscriptionSpec="1.0",
-        application/json`` on every operation; strawberry would stream (and refuse) them.
+        application/json`` on every operation; strawberry would stream (and refuse) them. A
+        multipart upload body (``csvImport``) needs a preflight header (:data:`PREFLIGHT_HEADERS`).
         """
+        if _is_multipart(request.content_type) and not _preflighted(request.headers):
+            raise RequestError(
+                RequestErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                "a multipart upload must carry the header 'Apollo-Require-Preflight: true' "
+                "(a cross-site form cannot send it); other requests are application/json",
+            )
         data = await super().parse_http_body(request)
         if (
             isinstance(data, GraphQLRequestData)
@@ -414,6 +421,19 @@ class VisitGraphQL(GraphQL[Any, None]):
             ) from exc
 
 
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
+"""A multipart upload must carry one of these: a browser sends them only after a CORS preflight,
+so a cross-site form (which may post multipart/form-data freely) never runs an operation."""
+
+
+def _is_multipart(content_type: str | None) -> bool:
+    return (content_type or "").lower().startswith("multipart/form-data")
+
+
+def _preflighted(headers: Any) -> bool:
+    return any((headers.get(name) or "").strip() for name in PREFLIGHT_HEADERS)
+
+
 def _is_subscription(data: GraphQLRequestData) -> bool:
     if not data.query:
         return False
@@ -576,8 +596,8 @@ class _LazyGraphQL:
                 state,
                 graphql_ide=None if self.settings.is_production else "graphiql",
                 allow_queries_via_get=False,
-                # csvImport's files (GraphQL multipart request spec); no cross-site risk, as
-                # callers authenticate with a bearer header a foreign form cannot send
+                # csvImport's files (GraphQL multipart request spec), only with a preflight
+                # header (parse_http_body): a cross-site form cannot send one
                 multipart_uploads_enabled=True,
             )
         return self._view

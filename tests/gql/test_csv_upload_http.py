@@ -1,4 +1,8 @@
-"""A CSV file uploaded over HTTP as a GraphQL multipart request (the spec's operations/map/file)."""
+"""A CSV file uploaded over HTTP as a GraphQL multipart request (the spec's operations/map/file).
+
+Uploads carry ``Apollo-Require-Preflight`` (CSRF: a cross-site form cannot send it); without it
+a multipart post is 415 like every other simple-request body.
+"""
 
 from __future__ import annotations
 
@@ -29,13 +33,16 @@ DEPARTMENTS = (
 )
 
 
-def _multipart(client: TestClient, token: str, text: bytes, mapping: object) -> dict[str, object]:
+def _multipart(
+    client: TestClient, token: str, text: bytes, mapping: object, *, preflight: bool = True
+) -> dict[str, object]:
     operations = {"query": IMPORT, "variables": {"i": {"kind": "DEPARTMENTS", "file": None}}}
     response = client.post(
         "/graphql",
         data={"operations": json.dumps(operations), "map": json.dumps(mapping)},
         files={"0": ("departments.csv", text, "text/csv")},
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token}"}
+        | ({"Apollo-Require-Preflight": "true"} if preflight else {}),
     )
     return {"status": response.status_code, "body": response.json()}
 
@@ -75,6 +82,12 @@ def test_a_multipart_upload_imports_the_file_and_a_bad_one_writes_nothing(tmp_pa
         missing = _multipart(client, token, DEPARTMENTS.encode(), {"1": ["variables.i.file"]})
         assert missing["status"] == 400
         assert missing["body"]["errors"][0]["extensions"]["code"] == "BAD_REQUEST"  # type: ignore[index]
+        unflagged = _multipart(
+            client, token, b"code,name,kind,parent_code\nX1,x,AUDIT_TEAM,WZ\n",
+            {"0": ["variables.i.file"]}, preflight=False,
+        )  # fmt: skip
+        assert unflagged["status"] == 415
+        assert "Apollo-Require-Preflight" in unflagged["body"]["errors"][0]["message"]  # type: ignore[index]
     with engine.connect() as connection:
         codes = {r[0] for r in connection.exec_driver_sql("SELECT code FROM departments")}
     engine.dispose()
