@@ -80,6 +80,7 @@ bench: setup  ## every benchmark of docs/benchmarks.md, each beside its peer (ta
 	$(BIN)/python contrib/bench/bench_partition.py
 	$(BIN)/python contrib/bench/bench_territory_service_large.py
 	$(BIN)/python contrib/bench/bench_api.py
+	$(BIN)/python contrib/bench/bench_plans_publish.py
 
 clean:
 	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

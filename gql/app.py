@@ -148,12 +148,23 @@ class VisitGraphQL(GraphQL[Any, None]):
         if scope["type"] != "http":
             await super().__call__(scope, receive, send)
             return
+        request: Request | None = None
         try:
             # the body limit is enforced on the bytes as they arrive, before any parsing
-            limited = read_limited(scope, receive, self.state.settings.max_body_bytes)
-            response = await self.run(Request(scope, receive=limited))
+            settings = self.state.settings
+            upload = any(
+                name == b"content-type" and value.lower().startswith(b"multipart/form-data")
+                for name, value in scope.get("headers", ())
+            )
+            limit = settings.max_upload_bytes if upload else settings.max_body_bytes
+            limited = read_limited(scope, receive, limit)
+            request = Request(scope, receive=limited)
+            response = await self.run(request)
         except Exception as error:  # the one place a failed request is answered
             response = http_error_response(error)
+        finally:
+            if request is not None:  # an upload's spooled files, whatever became of the request
+                await request.close()
         await response(scope, receive, send)
 
     async def render_graphql_ide(self, request: Any) -> HTMLResponse:
@@ -194,8 +205,15 @@ class VisitGraphQL(GraphQL[Any, None]):
         """A query or mutation sent with a multipart ``Accept`` gets a plain JSON answer.
 
         Clients such as Apollo's ask for ``multipart/mixed;subscriptionSpec="1.0",
-        application/json`` on every operation; strawberry would stream (and refuse) them.
+        application/json`` on every operation; strawberry would stream (and refuse) them. A
+        multipart upload body (``csvImport``) needs a preflight header (:data:`PREFLIGHT_HEADERS`).
         """
+        if _is_multipart(request.content_type) and not _preflighted(request.headers):
+            raise RequestError(
+                RequestErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                "a multipart upload must carry the header 'Apollo-Require-Preflight: true' "
+                "(a cross-site form cannot send it); other requests are application/json",
+            )
         data = await super().parse_http_body(request)
         if (
             isinstance(data, GraphQLRequestData)
@@ -421,6 +439,19 @@ class VisitGraphQL(GraphQL[Any, None]):
             raise RequestError(
                 RequestErrorCode.BAD_REQUEST, "no GraphQL query in the request"
             ) from exc
+
+
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-apollo-operation-name")
+"""A multipart upload must carry one of these: a browser sends them only after a CORS preflight,
+so a cross-site form (which may post multipart/form-data freely) never runs an operation."""
+
+
+def _is_multipart(content_type: str | None) -> bool:
+    return (content_type or "").lower().startswith("multipart/form-data")
+
+
+def _preflighted(headers: Any) -> bool:
+    return any((headers.get(name) or "").strip() for name in PREFLIGHT_HEADERS)
 
 
 def _is_subscription(data: GraphQLRequestData) -> bool:
@@ -676,6 +707,9 @@ class _LazyGraphQL:
                 state,
                 graphql_ide=None if self.settings.is_production else "graphiql",
                 allow_queries_via_get=False,
+                # csvImport's files (GraphQL multipart request spec), only with a preflight
+                # header (parse_http_body): a cross-site form cannot send one
+                multipart_uploads_enabled=True,
             )
         return self._view
 

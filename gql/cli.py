@@ -243,7 +243,36 @@ def _cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan_day(settings: Settings, args: argparse.Namespace) -> int:
+    from gql.services.day_plans.command import DayCommand, DayCommandError, day_lines, run_day
+    from gql.store.db import session_factory
+
+    command = DayCommand(
+        department_code=args.department,
+        plan_date=args.date,
+        reason=args.reason,
+        staff_no=args.as_staff,
+    )
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            try:
+                day = run_day(session, command)
+            except DayCommandError as exc:
+                session.rollback()
+                _err(f"{exc}; nothing was written")
+                return 1
+            lines = day_lines(session, day)
+            session.commit()
+            print("\n".join(lines))
+    finally:
+        engine.dispose()
+    return 0
+
+
 def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
+    if args.plan_command == "day":
+        return _cmd_plan_day(settings, args)
     from gql.services.territories import batch as territory_batch
     from gql.store.db import session_factory
 
@@ -443,7 +472,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     imp.add_argument("file")
 
-    plan = sub.add_parser("plan", help="territory and schedule proposals (marketing)")
+    plan = sub.add_parser("plan", help="territory and schedule proposals; a department's day plans")
     plan_sub = plan.add_subparsers(dest="plan_command", required=True)
     for name, text in (
         ("territories", "partition a district's retailers among its managers"),
@@ -465,6 +494,14 @@ def _parser() -> argparse.ArgumentParser:
         else:
             one.add_argument("--proposal", type=int, help="territory proposal id to schedule")
             one.add_argument("--cap-hours", type=float, default=8.0, help="daily cap (hours)")
+
+    day = plan_sub.add_parser(
+        "day", help="create and publish every manager's day plan of a department"
+    )
+    day.add_argument("--department", required=True, help="department code, e.g. KF01")
+    day.add_argument("--date", type=date.fromisoformat, required=True, help="business day")
+    day.add_argument("--reason", default="", help="why, when re-planning published days")
+    day.add_argument("--as", dest="as_staff", help="staff number to act as (a head, marketing)")
 
     report = sub.add_parser(
         "report", help="decision-analysis reports as CSV or XLSX (docs/reports.md)"

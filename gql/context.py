@@ -18,9 +18,11 @@ from gql.services.access import Principal
 from gql.services.audits.service import AuditService
 from gql.services.day_plans.lifecycle import PlanLifecycleService
 from gql.services.day_plans.service import PlanService
+from gql.services.directory.lifecycle import RetailerLifecycleService
 from gql.services.directory.retailer_admin import RetailerAdminService
 from gql.services.directory.service import DirectoryService
 from gql.services.directory.spatial import SpatialIndex
+from gql.services.directory.uploads import UploadService
 from gql.services.evaluations import rules as scoring
 from gql.services.evaluations.boards import BoardService
 from gql.services.evaluations.closing import PeriodService
@@ -29,6 +31,7 @@ from gql.services.evaluations.service import EvaluationService
 from gql.services.evaluations.targets import TargetService
 from gql.services.organisation.service import OrganisationService
 from gql.services.reports.service import ReportService
+from gql.services.sales import SalesService
 from gql.services.territories.service import TerritoryService
 from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
 from gql.services.visits.events import EventBus, VisitEvent, encode_event
@@ -230,6 +233,21 @@ class Context:
         return RetailerAdminService(self.session, self.principal, self.state.spatial)
 
     @cached_property
+    def retailer_lifecycle(self) -> RetailerLifecycleService:
+        """Suspensions, closures and reopenings with effective days (administrators, marketing)."""
+        return RetailerLifecycleService(self.session, self.principal, clock=self.state.clock)
+
+    @cached_property
+    def uploads(self) -> UploadService:
+        """CSV files uploaded over the API, through the CLI's imports."""
+        return UploadService(self.session, self.principal, clock=self.state.clock)
+
+    @cached_property
+    def sales(self) -> SalesService:
+        """Sales orders and totals within the caller's scope (R1.5)."""
+        return SalesService(self.session, self.principal)
+
+    @cached_property
     def organisation(self) -> OrganisationService:
         """Departments, staff and managers: changes (logged) and who-is-who reads."""
         return OrganisationService(self.session, self.principal, clock=self.state.clock)
@@ -237,7 +255,7 @@ class Context:
     @cached_property
     def plans(self) -> PlanService:
         """Visit plans (routing runs off the event loop)."""
-        return PlanService(self.session, self.principal)
+        return PlanService(self.session, self.principal, clock=self.state.clock)
 
     @cached_property
     def plan_lifecycle(self) -> PlanLifecycleService:
@@ -337,7 +355,7 @@ class Context:
     @cached_property
     def loaders(self) -> Loaders:
         """The operation's DataLoaders (scoped like the services behind them)."""
-        return Loaders.for_directory(self.directory)
+        return Loaders.for_directory(self.directory, self.retailer_lifecycle.histories)
 
 
 _SESSION_BOUND = tuple(

@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Sequence
 
     from gql.domain import AccountManager, Department, Retailer
+    from gql.domain.retailers import RetailerStatusChange
     from gql.services.directory.service import DirectoryService
 
 __all__ = ["AnnouncedLoader", "Loaders"]
@@ -74,10 +75,15 @@ class Loaders:
     retailers: DataLoader[int, Retailer | None]
     managers: AnnouncedLoader[AccountManager | None]
     departments: DataLoader[int, Department | None]
+    status_histories: DataLoader[int, list[RetailerStatusChange]]
 
     @classmethod
-    def for_directory(cls, directory: DirectoryService) -> Loaders:
-        """Wire loaders to a request's directory service."""
+    def for_directory(
+        cls,
+        directory: DirectoryService,
+        status_histories: Callable[[Sequence[int]], list[list[RetailerStatusChange]]],
+    ) -> Loaders:
+        """Wire loaders to a request's directory service (and the retailers' status history)."""
 
         async def load_retailers(ids: Sequence[int]) -> list[Retailer | None]:
             return directory.retailers_by_ids(ids)
@@ -85,8 +91,12 @@ class Loaders:
         async def load_departments(ids: Sequence[int]) -> list[Department | None]:
             return directory.departments_by_ids(ids)
 
+        async def load_histories(ids: Sequence[int]) -> list[list[RetailerStatusChange]]:
+            return status_histories(ids)
+
         return cls(
             retailers=DataLoader(load_fn=load_retailers),
             managers=AnnouncedLoader(directory.managers_by_ids),
             departments=DataLoader(load_fn=load_departments),
+            status_histories=DataLoader(load_fn=load_histories),
         )

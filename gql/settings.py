@@ -88,6 +88,8 @@ class Settings:
     """Items all connections of one operation may return, nested pages multiplied (GitHub's)."""
     max_body_bytes: int = 1_000_000
     """A larger request body is refused (413) before it is read to the end."""
+    max_upload_bytes: int = 20_000_000
+    """The same for a multipart request (a CSV upload: ``csvImport``)."""
     max_query_chars: int = 20_000
     max_variables_bytes: int = 100_000
     max_variables_depth: int = 10
@@ -206,6 +208,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "max_query_cost": _as_int,
     "max_query_nodes": _as_int,
     "max_body_bytes": _as_int,
+    "max_upload_bytes": _as_int,
     "max_query_chars": _as_int,
     "max_variables_bytes": _as_int,
     "max_variables_depth": _as_int,
@@ -317,6 +320,7 @@ def _oidc_problems(values: Mapping[str, Any]) -> list[str]:
 _SIZE_LIMITS = (
     "max_query_nodes",
     "max_body_bytes",
+    "max_upload_bytes",
     "max_query_chars",
     "max_variables_bytes",
     "max_variables_depth",

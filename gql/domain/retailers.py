@@ -12,7 +12,7 @@ from gql.domain._checks import check_lat_lon, check_seconds_of_day
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from datetime import datetime
+    from datetime import date, datetime
 
 __all__ = [
     "MAX_GRADE",
@@ -21,6 +21,7 @@ __all__ = [
     "Retailer",
     "RetailerDraft",
     "RetailerStatus",
+    "RetailerStatusChange",
     "canonical_windows",
     "format_opening_hours",
     "hh_mm",
@@ -269,3 +270,17 @@ def _check_retailer(retailer: Retailer | RetailerDraft) -> None:
         raise ValueError(f"service time {retailer.service_time_s} s must be positive")
     if not 0 <= retailer.order_weekday <= 6:
         raise ValueError(f"order weekday {retailer.order_weekday} must be 0..6")
+
+
+@dataclass(frozen=True, slots=True)
+class RetailerStatusChange:
+    """A recorded licence status change, in force from ``effective_on`` (a business day)."""
+
+    id: int
+    retailer_id: int
+    status: RetailerStatus
+    previous_status: RetailerStatus
+    effective_on: date
+    reason: str
+    changed_by: int | None
+    changed_at: datetime

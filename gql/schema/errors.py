@@ -173,7 +173,7 @@ def _from_strawberry(error: HTTPException) -> RequestError:
     if error.reason == "Unsupported content type":
         return RequestError(
             RequestErrorCode.UNSUPPORTED_MEDIA_TYPE,
-            "send the request body as application/json",
+            "send the request body as application/json (multipart/form-data for file uploads)",
         )
     if error.status_code == 400:
         return RequestError(RequestErrorCode.BAD_REQUEST, error.reason)

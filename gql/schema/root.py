@@ -22,6 +22,7 @@ from gql.schema.mutations.fields import (
 from gql.schema.organisation_queries import OrganisationQuery
 from gql.schema.plan_queries import PlanQuery
 from gql.schema.report_queries import ReportQuery
+from gql.schema.sales_queries import SalesQuery
 from gql.schema.score_queries import ScoreQuery
 from gql.schema.territory_queries import TerritoryQuery
 from gql.schema.visit_queries import VisitQuery, VisitSubscription
@@ -39,6 +40,7 @@ Query = merge_types(
         TerritoryQuery,
         OrganisationQuery,
         ReportQuery,
+        SalesQuery,
     ),
 )
 Mutation = merge_types(

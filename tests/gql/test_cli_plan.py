@@ -95,3 +95,60 @@ def test_bad_plan_requests_exit_1_with_one_line_and_write_nothing(
     assert needle in err
     assert "nothing was written" in err
     assert _owners(data_dir) == before
+
+
+def _plans(path: Path) -> list[tuple[int, str]]:
+    engine = create_engine_for(sqlite_url(path))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT id, status FROM visit_plans")).all()
+    finally:
+        engine.dispose()
+    return sorted((int(r[0]), str(r[1])) for r in rows)
+
+
+def test_plan_day_publishes_every_managers_plan_and_needs_a_reason_to_replan(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One line per active manager, published; again without --reason: exit 1, nothing new."""
+    _env(monkeypatch, data_dir)
+    argv = ["plan", "day", "--department", "KF03", "--date", "2027-01-04"]
+    assert main(argv) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 6
+    assert all(" v1, " in line for line in lines[:5])
+    assert lines[-1].startswith("published 5 plan(s) for 2027-01-04 in ")
+    before = _plans(data_dir)
+    assert [status for _, status in before].count("PUBLISHED") >= 5
+    assert main(argv) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "give a reason to re-plan them" in err
+    assert "nothing was written" in err
+    assert _plans(data_dir) == before
+    assert main([*argv, "--reason", "road works"]) == 0
+    assert all(" v2, " in line for line in capsys.readouterr().out.splitlines()[:5])
+
+
+@pytest.mark.parametrize(
+    ("argv", "needle"),
+    [
+        (["--department", "NOPE"], "no department with code 'NOPE'"),
+        (["--department", "KF01", "--as", "NOBODY"], "no active staff member"),
+        (["--department", "KF01", "--as", "W0010"], "your role may not"),
+    ],
+)
+def test_bad_plan_day_requests_exit_1_and_write_nothing(
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    needle: str,
+) -> None:
+    """Unknown department or person, a manager acting: exit 1, one clear line, no plan."""
+    _env(monkeypatch, data_dir)
+    before = _plans(data_dir)
+    assert main(["plan", "day", "--date", "2027-01-05", *argv]) == 1
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert needle in err
+    assert "nothing was written" in err
+    assert _plans(data_dir) == before

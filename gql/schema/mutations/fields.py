@@ -15,6 +15,7 @@ from gql.schema.mutations.audit_findings_record import (
 from gql.schema.mutations.audit_plan_adjust import AuditPlanAdjustPayload, audit_plan_adjust
 from gql.schema.mutations.audit_plan_create import AuditPlanCreatePayload, audit_plan_create
 from gql.schema.mutations.audit_record_submit import AuditRecordSubmitPayload, audit_record_submit
+from gql.schema.mutations.csv_import import CsvImportPayload, csv_import
 from gql.schema.mutations.department_create import (
     DepartmentPayload,
     department_create,
@@ -40,6 +41,12 @@ from gql.schema.mutations.manager_save import (
     manager_start_move,
 )
 from gql.schema.mutations.retailer_create import RetailerCreatePayload, retailer_create
+from gql.schema.mutations.retailer_status_change import (
+    RetailerStatusChangePayload,
+    retailer_close,
+    retailer_reopen,
+    retailer_suspend,
+)
 from gql.schema.mutations.retailer_update import RetailerUpdatePayload, retailer_update
 from gql.schema.mutations.sales_target_set import SalesTargetSetPayload, sales_target_set
 from gql.schema.mutations.schedule_proposal_create import (
@@ -73,6 +80,10 @@ from gql.schema.mutations.visit_plan_publish import (
     visit_plan_publish,
     visit_plan_stop_skip,
 )
+from gql.schema.mutations.visit_plans_publish import (
+    VisitPlansPublishPayload,
+    visit_plans_publish,
+)
 from gql.schema.mutations.visit_start import VisitStartPayload, visit_start
 from gql.schema.mutations.visits_sync import SYNC_ALIASES, VisitsSyncPayload, visits_sync
 
@@ -99,6 +110,30 @@ class RetailerMutations:
         "Change a retailer (optimistic concurrency).",
         aliases={"retailer_id": ("id",)},
     )
+    csv_import: CsvImportPayload = payload_mutation(
+        csv_import,
+        "Import a retailers, sales, targets, departments, staff or managers CSV uploaded as a "
+        "GraphQL multipart request: every row checked, all or nothing, idempotent on natural "
+        "keys, exactly as `visitgis import` (roles per kind: see ImportKind).",
+    )
+    retailer_suspend: RetailerStatusChangePayload = payload_mutation(
+        retailer_suspend,
+        "Suspend a licence from a business day: the retailer leaves plans and schedule-built "
+        "days from then, its history stays (administrators, marketing).",
+        aliases={"retailer_id": ("id",)},
+    )
+    retailer_close: RetailerStatusChangePayload = payload_mutation(
+        retailer_close,
+        "Close a licence from a business day: the retailer leaves plans and schedule-built "
+        "days from then, its history stays (administrators, marketing).",
+        aliases={"retailer_id": ("id",)},
+    )
+    retailer_reopen: RetailerStatusChangePayload = payload_mutation(
+        retailer_reopen,
+        "Reopen a suspended or closed licence from a business day; schedule-built days "
+        "include the retailer again from then (administrators, marketing).",
+        aliases={"retailer_id": ("id",)},
+    )
 
 
 @strawberry.type
@@ -108,7 +143,10 @@ class PlanMutations:
     visit_plan_create: VisitPlanCreatePayload = payload_mutation(
         visit_plan_create,
         "Route a manager's day (opening hours, service times) and store it as draft.",
-        aliases={"plan_date": ("date",), "start_time_s": ("start_time",)},
+        aliases={
+            "plan_date": ("date",),
+            "start_time_s": ("start_time",),
+        },
     )
     visit_plan_publish: VisitPlanPublishPayload = payload_mutation(
         visit_plan_publish,
@@ -120,6 +158,12 @@ class PlanMutations:
         visit_plan_stop_skip,
         "Record that a stop of the published plan will not be visited, and why.",
         aliases={"stop_id": ("plan_stop_id",)},
+    )
+    visit_plans_publish: VisitPlansPublishPayload = payload_mutation(
+        visit_plans_publish,
+        "Create and publish every active manager's plan of a department for a day, each from "
+        "the applied schedule (department heads and deputies, marketing); all or nothing.",
+        aliases={"plan_date": ("date",), "start_time_s": ("start_time",)},
     )
 
 

@@ -11,9 +11,15 @@ from gql.schema.errors import UserError
 from gql.schema.inputs import pk_list, pk_of, seconds_of_day
 from gql.schema.relay import encode_global_id
 from gql.schema.types.plans import VisitPlanType
-from gql.services.day_plans.service import PlanRequest
+from gql.services.day_plans.service import PlanRequest, SkippedStop
 
-__all__ = ["SkippedStopType", "VisitPlanCreateInput", "VisitPlanCreatePayload", "visit_plan_create"]
+__all__ = [
+    "SkippedStopType",
+    "VisitPlanCreateInput",
+    "VisitPlanCreatePayload",
+    "skipped_stops",
+    "visit_plan_create",
+]
 
 
 @strawberry.input(description="Plan one manager's day.")
@@ -24,7 +30,17 @@ class VisitPlanCreateInput:
     date: dt.date = strawberry.field(description="The day to plan.")
     retailer_ids: list[strawberry.ID] | None = strawberry.field(
         default=None,
-        description="Visit exactly these (at most 30); omit to plan the retailers due that day.",
+        description="Visit exactly these (at most 30); omit to plan the day's list: the applied "
+        "4-week schedule's day (plus key customers whose order day it is), else the retailers "
+        "whose order day it is.",
+    )
+    add_retailer_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Add these to the day's list (the manager's retailers; not with retailerIds).",
+    )
+    remove_retailer_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="Take these off the day's list (recorded as REMOVED; not with retailerIds).",
     )
     start_time: str = strawberry.field(default="08:30", description="Departure, HH:MM.")
     return_to_start: bool = strawberry.field(
@@ -74,16 +90,24 @@ async def visit_plan_create(
         ),
         start_time_s=seconds_of_day(input.start_time, ("start_time",)),
         return_to_start=input.return_to_start,
+        add_retailer_ids=pk_list(input.add_retailer_ids, "Retailer", ("add_retailer_ids",)),
+        remove_retailer_ids=pk_list(
+            input.remove_retailer_ids, "Retailer", ("remove_retailer_ids",)
+        ),
     )
     outcome = await info.context.plans.create(request)
     return VisitPlanCreatePayload(
-        plan=VisitPlanType.from_domain(outcome.plan),
-        skipped=[
-            SkippedStopType(
-                retailer_id=strawberry.ID(encode_global_id("Retailer", s.retailer_id)),
-                reason=s.reason,
-                detail=s.detail,
-            )
-            for s in outcome.skipped
-        ],
+        plan=VisitPlanType.from_domain(outcome.plan), skipped=skipped_stops(outcome.skipped)
     )
+
+
+def skipped_stops(skipped: list[SkippedStop]) -> list[SkippedStopType]:
+    """Map the retailers a plan left out."""
+    return [
+        SkippedStopType(
+            retailer_id=strawberry.ID(encode_global_id("Retailer", s.retailer_id)),
+            reason=s.reason,
+            detail=s.detail,
+        )
+        for s in skipped
+    ]

@@ -28,6 +28,7 @@ from gql.schema.types.enums import (
     RoleEnum,
 )
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
+from gql.schema.types.retailer_status import RetailerStatusChangeType
 from gql.services.directory.service import RetailerQuery
 
 if TYPE_CHECKING:
@@ -272,6 +273,15 @@ class RetailerType(Node):
     def position(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
         """Converted to the datum asked for."""
         return GeoPoint.of(*self.position_wgs84, coordinate_system)
+
+    @strawberry.field(
+        description="Suspensions, closures and reopenings with their effective days, oldest "
+        "first (`retailerSuspend` / `retailerClose` / `retailerReopen`)."
+    )
+    async def status_history(self, info: Info) -> list[RetailerStatusChangeType]:
+        """Batched per request (scoped like the retailer)."""
+        changes = await info.context.loaders.status_histories.load(self.pk)
+        return [RetailerStatusChangeType.from_domain(c) for c in changes]
 
     @strawberry.field(description="Opening hours; several windows per day are common.")
     def opening_windows(self) -> list[OpeningWindowType]:

@@ -11,6 +11,7 @@ from strawberry.scalars import JSON
 
 from gql.context import Context
 from gql.domain import OpeningWindow, PlanStatus, PlanStop, VisitPlan, hh_mm
+from gql.domain.plan_sources import PlanSource, PlanSourceEntry
 from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json, camel_json
 from gql.schema.types.directory import ManagerType, RetailerType
@@ -24,7 +25,13 @@ from gql.schema.types.geojson import (
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg
 from gql.schema.types.plan_lifecycle import PlanLifecycleType, StopProgressType
 
-__all__ = ["PlanStatusEnum", "PlanStopType", "VisitPlanType"]
+__all__ = [
+    "PlanRetailerSourceType",
+    "PlanSourceEnum",
+    "PlanStatusEnum",
+    "PlanStopType",
+    "VisitPlanType",
+]
 
 
 def _window(windows: Sequence[OpeningWindow], weekday: int, eta_s: int) -> tuple[str, str] | None:
@@ -51,6 +58,48 @@ described_enum(
     },
 )
 PlanStatusEnum: TypeAlias = PlanStatus
+
+
+described_enum(
+    PlanSource,
+    name="PlanSource",
+    description="Why a retailer is on a day plan (or was taken off it).",
+    value_descriptions={
+        PlanSource.SCHEDULED: "The applied 4-week schedule's day for the manager.",
+        PlanSource.KEY_CUSTOMER: "A key customer whose order day it is, not on the schedule.",
+        PlanSource.ORDER_DAY: "No schedule applied: a retailer whose order day it is.",
+        PlanSource.REQUESTED: "The planner named exactly the day's retailers.",
+        PlanSource.ADDED: "The planner added it to the day's list.",
+        PlanSource.REMOVED: "The planner took it off the day's list (not a stop).",
+    },
+)
+PlanSourceEnum: TypeAlias = PlanSource
+
+
+@strawberry.type(
+    name="PlanRetailerSource", description="One retailer of a plan's composition and its source."
+)
+class PlanRetailerSourceType:
+    """Where a retailer of the plan came from."""
+
+    retailer_pk: strawberry.Private[int]
+    retailer_id: strawberry.ID = strawberry.field(description="The retailer.")
+    source: PlanSourceEnum = strawberry.field(description="Why it is on the plan (or not).")
+
+    @strawberry.field(description="The retailer (null when outside the caller's scope).")
+    async def retailer(self, info: Info) -> RetailerType | None:
+        """Batched through the retailer loader."""
+        retailer = await info.context.loaders.retailers.load(self.retailer_pk)
+        return None if retailer is None else RetailerType.from_domain(retailer)
+
+    @classmethod
+    def from_domain(cls, entry: PlanSourceEntry) -> PlanRetailerSourceType:
+        """Map a composition entry."""
+        return cls(
+            retailer_pk=entry.retailer_id,
+            retailer_id=strawberry.ID(encode_global_id("Retailer", entry.retailer_id)),
+            source=entry.source,
+        )
 
 
 @strawberry.type(name="PlanStop", description="One stop of a plan, in visiting order.")
@@ -135,6 +184,15 @@ class VisitPlanType(Node):
             published_at=None if found.publication is None else found.publication.published_at,
             stops=[StopProgressType.from_domain(s) for s in found.stops],
         )
+
+    @strawberry.field(
+        description="Every retailer the day started from, added or removed, with its source "
+        "(a retailer left out as inactive or deferred is listed too; the stops say which made "
+        "it); empty for plans made before sources were kept."
+    )
+    def sources(self, info: Info) -> list[PlanRetailerSourceType]:
+        """Recorded when the plan was created."""
+        return [PlanRetailerSourceType.from_domain(e) for e in info.context.plans.sources(self.pk)]
 
     @strawberry.field(description="The plan's manager.")
     async def manager(self, info: Info) -> ManagerType | None:

@@ -1,9 +1,14 @@
-"""Daily visit plans (R2): pick the retailers due, route them with ``tsp``, store the evidence.
+"""Daily visit plans (R2): pick the day's retailers, route them with ``tsp``, store the evidence.
 
 A plan records what it was optimised against — the matrix source, speed, road factor,
 opening hours, start time — the method, whether optimality is proven or the gap, and the
 length of the manager's own order (retailers by licence number) as the baseline, so the saving
-can be reported honestly (R2.4, R8.2).
+can be reported honestly (R2.4, R8.2). The day's retailers come from the applied 4-week
+schedule (:mod:`gql.services.day_plans.composition`), each with its recorded source.
+
+A department's day is created and published in one go (:meth:`PlanService.publish_department`):
+every manager's day is composed and routed first, and only then written, so a refusal writes
+nothing.
 """
 
 from __future__ import annotations
@@ -12,37 +17,60 @@ import asyncio
 import itertools
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 import geo
 import tsp
-from gql.domain import Retailer, RetailerStatus, Role, VisitPlan
-from gql.services.access import Principal, scope_of, signed_in
+from gql.domain import PlanStatus, Retailer, Role, VisitPlan
+from gql.services.access import Principal, require_role, scope_of, signed_in
+from gql.services.calendar import local_day
+from gql.services.day_plans.composition import (
+    MAX_STOPS_PER_DAY,
+    Composition,
+    DayRequest,
+    compose,
+)
 from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
 from gql.services.workers import offload
-from gql.store.repositories import ManagerRepository, RetailerFilter, RetailerRepository
+from gql.store.repositories import (
+    DepartmentRepository,
+    ManagerRepository,
+    PlanLifecycleRepository,
+)
 from gql.store.repositories.plans import PlanDraft, PlanRepository, StopDraft
+from gql.store.repositories.retailer_lifecycle import (
+    PlanSourceRepository,
+    RetailerStatusRepository,
+)
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from sqlalchemy.orm import Session
 
     from gql.domain import AccountManager
+    from gql.domain.plan_sources import PlanSourceEntry
 
 __all__ = [
     "MAX_STOPS_PER_DAY",
+    "DepartmentDay",
+    "DepartmentDayRequest",
     "PlanOutcome",
     "PlanRequest",
     "PlanService",
+    "PublishedPlan",
     "RoutingSettings",
     "SkippedStop",
 ]
 
-MAX_STOPS_PER_DAY = 30
-"""A day plan holds at most this many stops; more are deferred, lowest priority first."""
-
 PLANNERS = frozenset({Role.ACCOUNT_MANAGER, Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD, Role.MARKETING})
+BULK_PLANNERS = frozenset({Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD, Role.MARKETING})
+"""Who creates and publishes a whole department's day at once."""
+BULK_ROUTING_BUDGET_S = 6.0
+"""A bulk run shares this much solver time among its managers (each at most ``time_limit_s``)."""
+MAX_REASON_CHARS = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,11 +85,29 @@ class RoutingSettings:
 
 @dataclass(frozen=True, slots=True)
 class PlanRequest:
-    """Plan one manager's day; ``retailer_ids`` overrides the due list."""
+    """Plan one manager's day.
+
+    ``retailer_ids`` names exactly the retailers; without it the day's list (the applied
+    schedule's day, else the retailers whose order day it is) with ``add_retailer_ids`` added
+    and ``remove_retailer_ids`` taken off.
+    """
 
     manager_id: int
     plan_date: date
     retailer_ids: tuple[int, ...] | None = None
+    start_time_s: int = 8 * 3600 + 30 * 60
+    return_to_start: bool = True
+    add_retailer_ids: tuple[int, ...] = ()
+    remove_retailer_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentDayRequest:
+    """Create and publish the day of every active manager of a department."""
+
+    department_id: int
+    plan_date: date
+    reason: str = ""
     start_time_s: int = 8 * 3600 + 30 * 60
     return_to_start: bool = True
 
@@ -83,8 +129,36 @@ class PlanOutcome:
     skipped: list[SkippedStop] = field(default_factory=list)
 
 
-def _priority(retailer: Retailer) -> tuple[int, int, str]:
-    return (0 if retailer.key_customer else 1, -retailer.grade, retailer.licence_no)
+@dataclass(frozen=True, slots=True)
+class PublishedPlan:
+    """One manager's published plan of a department's day, its version and what was left out."""
+
+    outcome: PlanOutcome
+    version: int
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentDay:
+    """A department's published day: one plan per active manager, by staff id."""
+
+    department_id: int
+    plan_date: date
+    plans: list[PublishedPlan]
+    elapsed_s: float
+
+
+@dataclass(slots=True)
+class _Routed:
+    """A manager's day composed and routed, not yet written."""
+
+    manager: AccountManager
+    request: PlanRequest
+    composition: Composition
+    result: tsp.Result
+    distance_m: np.ndarray
+    travel_s: np.ndarray
+    time_limit_s: float
+    skipped: list[SkippedStop] = field(default_factory=list)
 
 
 def _baseline_m(matrix: np.ndarray, closed: bool) -> int:
@@ -107,14 +181,21 @@ class PlanService:
         *,
         routing: RoutingSettings | None = None,
         now: datetime | None = None,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._session = session
         self._principal = principal
         self._routing = routing or RoutingSettings()
         self._now = now
+        self._clock_fn = clock
         self._plans = PlanRepository(session)
         self._managers = ManagerRepository(session)
-        self._retailers = RetailerRepository(session)
+        self._sources = PlanSourceRepository(session)
+
+    def _clock(self) -> datetime:
+        if self._now is not None:
+            return self._now
+        return datetime.now(UTC) if self._clock_fn is None else self._clock_fn()
 
     def _manager_in_scope(self, manager_id: int) -> tuple[Principal, AccountManager]:
         principal = signed_in(self._principal)
@@ -150,53 +231,11 @@ class PlanService:
             for p in plans
         ]
 
-    def _due(
-        self, manager: AccountManager, request: PlanRequest
-    ) -> tuple[list[Retailer], list[SkippedStop]]:
-        skipped: list[SkippedStop] = []
-        if request.retailer_ids is not None:
-            wanted = list(dict.fromkeys(request.retailer_ids))
-            if not wanted:
-                raise InvalidInput(
-                    "give at least one retailer (or none at all to plan the due list)",
-                    field=("retailer_ids",),
-                )
-            if len(wanted) > MAX_STOPS_PER_DAY:
-                raise InvalidInput(
-                    f"a day plan holds at most {MAX_STOPS_PER_DAY} retailers",
-                    field=("retailer_ids",),
-                )
-            found = self._retailers.get_many(wanted)
-            first_at = {pk: n for n, pk in reversed(list(enumerate(request.retailer_ids)))}
-            problems = Problems()
-            for retailer_id, retailer in zip(wanted, found, strict=True):
-                if retailer is None or retailer.manager_id != manager.staff_id:
-                    problems.add(
-                        ("retailer_ids", first_at[retailer_id]),
-                        "this retailer is not assigned to this manager",
-                    )
-            problems.raise_if_any()
-            chosen = []
-            for retailer_id, retailer in zip(wanted, found, strict=True):
-                assert retailer is not None
-                if retailer.status is not RetailerStatus.ACTIVE:
-                    skipped.append(
-                        SkippedStop(retailer_id, "NOT_ACTIVE", f"licence {retailer.status.value}")
-                    )
-                    continue
-                chosen.append(retailer)
-            return chosen, skipped
-        weekday = request.plan_date.weekday()
-        page = self._retailers.page(
-            RetailerFilter(manager_ids=(manager.staff_id,), statuses=(RetailerStatus.ACTIVE,)),
-            first=500,
-        )
-        due = sorted((r for _, r in page.items if r.order_weekday == weekday), key=_priority)
-        for retailer in due[MAX_STOPS_PER_DAY:]:
-            skipped.append(
-                SkippedStop(retailer.id, "DEFERRED", "more retailers due than one day holds")
-            )
-        return due[:MAX_STOPS_PER_DAY], skipped
+    def sources(self, plan_id: int) -> list[PlanSourceEntry]:
+        """Why each retailer is on a visible plan (or was taken off it); empty when not visible."""
+        if self.by_ids([plan_id])[0] is None:
+            return []
+        return self._sources.for_plan(plan_id)
 
     async def create(self, request: PlanRequest) -> PlanOutcome:
         """Route the day and store it as the day's DRAFT (replacing an older draft)."""
@@ -205,8 +244,94 @@ class PlanService:
             raise Forbidden("plan visits")
         if not 0 <= request.start_time_s < 86_400:
             raise InvalidInput("the start time must be within the day", field=("start_time_s",))
-        retailers, skipped = self._due(manager, request)
-        retailers = sorted(retailers, key=lambda r: r.licence_no)  # the manager's own order
+        routed = await self._route(manager, request, self._routing.time_limit_s)
+        return self._store(principal, routed)
+
+    async def publish_department(self, request: DepartmentDayRequest) -> DepartmentDay:
+        """Create and publish every active manager's plan of a department for a day.
+
+        Managers with a published plan that day are re-planned only with a reason. Every day
+        is composed and routed before anything is written, so a refusal writes nothing.
+        """
+        started = asyncio.get_running_loop().time()
+        principal = signed_in(self._principal)
+        require_role(principal, BULK_PLANNERS, "publish a department's plans")
+        department = DepartmentRepository(self._session).get_many([request.department_id])[0]
+        if department is None or not scope_of(principal).allows(None, department.id):
+            raise NotFound("department", field=("department_id",))
+        found = Problems()
+        if not 0 <= request.start_time_s < 86_400:
+            found.add(("start_time_s",), "the start time must be within the day")
+        reason = request.reason.strip()
+        if len(reason) > MAX_REASON_CHARS:
+            found.add(("reason",), f"reason must be at most {MAX_REASON_CHARS} characters")
+        managers = sorted(
+            (m for m in self._managers.by_department(department.id) if m.active),
+            key=lambda m: m.staff_id,
+        )
+        if not managers:
+            found.add(("department_id",), "the department has no active account managers")
+        published = [
+            m.staff_id
+            for m in managers
+            if (p := self._plans.current_for(m.staff_id, request.plan_date)) is not None
+            and p.status is PlanStatus.PUBLISHED
+        ]
+        if published and not reason:
+            found.add(
+                ("reason",),
+                f"{len(published)} manager(s) have a published plan that day; "
+                "give a reason to re-plan them",
+            )
+        found.raise_if_any()
+        time_limit_s = min(self._routing.time_limit_s, BULK_ROUTING_BUDGET_S / len(managers))
+        routed = []
+        for manager in managers:
+            day = PlanRequest(
+                manager_id=manager.staff_id,
+                plan_date=request.plan_date,
+                start_time_s=request.start_time_s,
+                return_to_start=request.return_to_start,
+            )
+            try:
+                routed.append(await self._route(manager, day, time_limit_s))
+            except InvalidInput as exc:  # the day's list is the schedule's, not the caller's
+                raise InvalidInput(
+                    f"manager {manager.staff_no}: {exc.message}",
+                    field=("department_id",),
+                    code=exc.code,
+                ) from exc
+        lifecycle = PlanLifecycleRepository(self._session)
+        plans = []
+        now = self._clock()
+        RetailerStatusRepository(self._session).settle(local_day(now), now=now)
+        for one in routed:
+            outcome = self._store(principal, one)
+            version = lifecycle.publish(
+                outcome.plan.id, reason=reason, by=principal.staff_id, now=now
+            )
+            plan = self._plans.get_many([outcome.plan.id])[0]
+            assert plan is not None
+            plans.append(PublishedPlan(PlanOutcome(plan, outcome.skipped), version))
+        elapsed = asyncio.get_running_loop().time() - started
+        return DepartmentDay(department.id, request.plan_date, plans, round(elapsed, 3))
+
+    async def _route(
+        self, manager: AccountManager, request: PlanRequest, time_limit_s: float
+    ) -> _Routed:
+        """Compose and route one manager's day (reads only)."""
+        composition = compose(
+            self._session,
+            manager,
+            DayRequest(
+                plan_date=request.plan_date,
+                retailer_ids=request.retailer_ids,
+                add_retailer_ids=request.add_retailer_ids,
+                remove_retailer_ids=request.remove_retailer_ids,
+            ),
+        )
+        skipped = [SkippedStop(x.retailer_id, x.reason, x.detail) for x in composition.left_out]
+        retailers = sorted(composition.retailers, key=lambda r: r.licence_no)  # own order
         weekday = request.plan_date.weekday()
         lat = np.array([manager.start_lat, *(r.lat for r in retailers)], dtype=np.float64)
         lon = np.array([manager.start_lon, *(r.lon for r in retailers)], dtype=np.float64)
@@ -229,7 +354,7 @@ class PlanService:
         )
         try:
             result = await asyncio.wait_for(
-                offload(tsp.solve, problem, time_limit_s=routing.time_limit_s),
+                offload(tsp.solve, problem, time_limit_s=time_limit_s),
                 timeout=routing.deadline_s,
             )
         except TimeoutError as exc:
@@ -238,44 +363,56 @@ class PlanService:
                 field=("retailer_ids",),
                 code=ErrorCode.DEADLINE_EXCEEDED,
             ) from exc
+        composition.retailers = retailers
         for unserved in result.unserved:
             retailer = retailers[unserved.stop - 1]
             skipped.append(SkippedStop(retailer.id, unserved.reason.value.upper(), unserved.detail))
-        stops = self._stops(result, retailers, distance_m, travel_s)
-        now = self._now or datetime.now(UTC)
-        self._plans.supersede_drafts(manager.staff_id, request.plan_date)
+        return _Routed(
+            manager, request, composition, result, distance_m, travel_s, time_limit_s, skipped
+        )
+
+    def _store(self, principal: Principal, routed: _Routed) -> PlanOutcome:
+        """Write a routed day as the day's DRAFT, with its composition."""
+        request, result = routed.request, routed.result
+        retailers = routed.composition.retailers
+        routing = self._routing
+        optimised_against: dict[str, Any] = {
+            "objective": "distance_m",
+            "matrix": "great_circle_x_road_factor",
+            "road_factor": routing.road_factor,
+            "speed_mps": routing.speed_mps,
+            "start_time_s": request.start_time_s,
+            "return_to_start": request.return_to_start,
+            "opening_hours": True,
+            "service_times": True,
+            "stops_requested": len(retailers),
+            "time_limit_s": routed.time_limit_s,
+            "lower_bound_m": result.lower_bound,
+            "solve_s": round(result.elapsed_s, 4),
+            **routed.composition.basis,
+        }
+        stops = self._stops(result, retailers, routed.distance_m, routed.travel_s)
+        self._plans.supersede_drafts(routed.manager.staff_id, request.plan_date)
         plan_id = self._plans.add(
             PlanDraft(
-                manager_id=manager.staff_id,
+                manager_id=routed.manager.staff_id,
                 plan_date=request.plan_date,
                 method=result.method,
                 proven_optimal=result.proven_optimal,
                 gap=result.gap,
                 length_m=int(result.cost),
                 duration_s=_duration_s(result, request.start_time_s),
-                baseline_length_m=_baseline_m(distance_m, request.return_to_start),
-                optimised_against={
-                    "objective": "distance_m",
-                    "matrix": "great_circle_x_road_factor",
-                    "road_factor": routing.road_factor,
-                    "speed_mps": routing.speed_mps,
-                    "start_time_s": request.start_time_s,
-                    "return_to_start": request.return_to_start,
-                    "opening_hours": True,
-                    "service_times": True,
-                    "stops_requested": len(retailers),
-                    "time_limit_s": routing.time_limit_s,
-                    "lower_bound_m": result.lower_bound,
-                    "solve_s": round(result.elapsed_s, 4),
-                },
+                baseline_length_m=_baseline_m(routed.distance_m, request.return_to_start),
+                optimised_against=optimised_against,
                 created_by=principal.staff_id,
                 stops=stops,
             ),
-            now=now,
+            now=self._clock(),
         )
+        self._sources.add(plan_id, routed.composition.sources)
         plan = self._plans.get_many([plan_id])[0]
         assert plan is not None
-        return PlanOutcome(plan=plan, skipped=skipped)
+        return PlanOutcome(plan=plan, skipped=routed.skipped)
 
     @staticmethod
     def _stops(

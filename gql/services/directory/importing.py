@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
@@ -46,7 +46,6 @@ from gql.store.repositories import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
-    from pathlib import Path
 
     from sqlalchemy.orm import Session
 
@@ -57,6 +56,8 @@ __all__ = [
     "RETAILER_COLUMNS",
     "SALES_COLUMNS",
     "TARGET_COLUMNS",
+    "CsvFile",
+    "CsvSource",
     "ImportRejected",
     "ImportReport",
     "RowError",
@@ -106,6 +107,31 @@ _MAX_SERVICE_TIME_S = 4 * 3600
 _T = TypeVar("_T")
 _NO_WINDOWS: tuple[OpeningWindow, ...] = ()
 _E = TypeVar("_E", BusinessType, RetailerStatus, CoordinateSystem)
+
+
+class CsvSource(Protocol):
+    """Where a CSV comes from: a :class:`pathlib.Path` (the CLI) or a :class:`CsvFile`."""
+
+    @property
+    def name(self) -> str:
+        """The file's name, for messages and the change log."""
+        ...
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class CsvFile:
+    """A CSV already in memory (an upload), read like a path."""
+
+    name: str
+    data: bytes
+
+    def read_bytes(self) -> bytes:
+        """The file's bytes."""
+        return self.data
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,7 +211,9 @@ class _RetailerRow:
     given: frozenset[str]  # optional columns with a value in this row
 
 
-def import_retailers(session: Session, path: Path, *, now: datetime | None = None) -> ImportReport:
+def import_retailers(
+    session: Session, path: CsvSource, *, now: datetime | None = None
+) -> ImportReport:
     """Validate and upsert retailers from a CSV file; the caller commits.
 
     Optional columns that are absent or empty keep an existing retailer's value and take
@@ -228,7 +256,7 @@ def import_retailers(session: Session, path: Path, *, now: datetime | None = Non
     return ImportReport("retailer", len(drafts), counts.inserted, counts.updated, counts.unchanged)
 
 
-def import_sales(session: Session, path: Path) -> ImportReport:
+def import_sales(session: Session, path: CsvSource) -> ImportReport:
     """Validate and upsert sales orders by (licence number, order date); the caller commits.
 
     Raises
@@ -264,7 +292,13 @@ def import_sales(session: Session, path: Path) -> ImportReport:
     return ImportReport("sales", len(drafts), counts.inserted, counts.updated, counts.unchanged)
 
 
-def import_targets(session: Session, path: Path, *, now: datetime | None = None) -> ImportReport:
+def import_targets(
+    session: Session,
+    path: CsvSource,
+    *,
+    now: datetime | None = None,
+    actor_id: int | None = None,
+) -> ImportReport:
     """Validate and upsert monthly sales targets by (manager, month); the caller commits.
 
     A target for a month already closed for its manager is refused (the business part of a
@@ -306,7 +340,7 @@ def import_targets(session: Session, path: Path, *, now: datetime | None = None)
         raise ImportRejected(errors)
     counts = _write(
         lambda: SalesRepository(session).upsert_targets(
-            [t for _, t in targets], set_by=None, at=now or datetime.now(UTC)
+            [t for _, t in targets], set_by=actor_id, at=now or datetime.now(UTC)
         )
     )
     return ImportReport("target", len(targets), counts.inserted, counts.updated, counts.unchanged)
@@ -352,7 +386,7 @@ def _write(action: Callable[[], UpsertCounts]) -> UpsertCounts:
 
 
 def read_csv(
-    path: Path, required: tuple[str, ...], optional: tuple[str, ...]
+    path: CsvSource, required: tuple[str, ...], optional: tuple[str, ...]
 ) -> list[tuple[int, dict[str, str]]]:
     """The data rows of a CSV file with their line numbers, header checked (UTF-8 or GB18030).
 
@@ -362,12 +396,14 @@ def read_csv(
 
 
 def _read(
-    path: Path, required: tuple[str, ...], optional: tuple[str, ...]
+    path: CsvSource, required: tuple[str, ...], optional: tuple[str, ...]
 ) -> list[tuple[int, dict[str, str]]]:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise ImportRejected([RowError(0, "file", f"cannot read {path}: {exc.strerror}")]) from exc
+        raise ImportRejected(
+            [RowError(0, "file", f"cannot read {path.name}: {exc.strerror}")]
+        ) from exc
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

@@ -22,6 +22,7 @@ from gql.domain import (
     Role,
 )
 from gql.services.access import Principal, require_role, signed_in
+from gql.services.directory.lifecycle import RetailerLifecycleService
 from gql.services.errors import ErrorCode, InvalidInput, NotFound, Problem, Problems
 from gql.store.repositories import ManagerRepository, RetailerRepository
 
@@ -40,6 +41,7 @@ __all__ = [
 ]
 
 EDITORS = frozenset({Role.ADMIN, Role.MARKETING})
+"""Who edits retailers: reference data (the licence status too: ``directory.lifecycle``)."""
 DEFAULT_MIN_SPACING_M = 50.0
 """Minimum distance between licensed retailers unless the region configures its own."""
 
@@ -299,4 +301,8 @@ class RetailerAdminService:
         )
         retailer = self._retailers.get_many([retailer_id])[0]
         assert retailer is not None
+        if retailer.status is not current.status:  # kept in the status history, from today
+            RetailerLifecycleService(self._session, self._principal, clock=self._clock).record_edit(
+                current, retailer
+            )
         return RetailerSaved(retailer=retailer, warnings=warnings, conflicts=conflicts)

@@ -3,8 +3,8 @@
 Same contract as the retailer import (``docs/csv-import.md``): one bad row rejects the file
 with every problem listed by line and column, nothing is written, and importing the same file
 again changes nothing (rows are upserted by natural key: department code, staff number).
-Each inserted or changed row is appended to the change log with action ``IMPORTED`` and no
-actor (the command line), naming the file.
+Each inserted or changed row is appended to the change log with action ``IMPORTED``, naming
+the file, with the uploader as actor (none from the command line).
 """
 
 from __future__ import annotations
@@ -17,7 +17,13 @@ from sqlalchemy.exc import IntegrityError
 
 from gql.domain import Carrier, DepartmentKind, Role
 from gql.services.calendar import local_day
-from gql.services.directory.importing import ImportRejected, ImportReport, RowError, read_csv
+from gql.services.directory.importing import (
+    CsvSource,
+    ImportRejected,
+    ImportReport,
+    RowError,
+    read_csv,
+)
 from gql.services.errors import Problems
 from gql.services.organisation import rules
 from gql.store.repositories import (
@@ -29,7 +35,6 @@ from gql.store.repositories import (
 
 if TYPE_CHECKING:
     from collections.abc import Callable
-    from pathlib import Path
 
     from sqlalchemy.orm import Session
 
@@ -114,12 +119,13 @@ class _Log:
     session: Session
     source: str
     at: datetime
+    actor_id: int | None = None
     entries: int = 0
 
     def add(self, subject: str, subject_id: int, detail: dict[str, Any]) -> None:
         OrgChangeRepository(self.session).add(
             at=self.at,
-            actor_id=None,
+            actor_id=self.actor_id,
             subject=subject,
             subject_id=subject_id,
             action="IMPORTED",
@@ -156,7 +162,7 @@ def _write(action: Callable[[], ImportReport]) -> ImportReport:
 
 
 def import_departments(
-    session: Session, path: Path, *, now: datetime | None = None
+    session: Session, path: CsvSource, *, now: datetime | None = None, actor_id: int | None = None
 ) -> ImportReport:
     """Upsert departments by code; a parent is an existing department or one on an earlier line.
 
@@ -194,7 +200,7 @@ def import_departments(
     _reject_if_any(rows)
 
     def write() -> ImportReport:
-        log = _Log(session, path.name, now or datetime.now(UTC))
+        log = _Log(session, path.name, now or datetime.now(UTC), actor_id)
         ids = {code: d.id for code, d in existing.items()}
         inserted = updated = 0
         for row in rows:
@@ -249,7 +255,9 @@ def _holders(session: Session, rows: list[_Row], roles: list[Role | None]) -> No
             row.fail("role", f"{code} has an active {role.value} already ({holder.staff_no})")
 
 
-def import_staff(session: Session, path: Path, *, now: datetime | None = None) -> ImportReport:
+def import_staff(
+    session: Session, path: CsvSource, *, now: datetime | None = None, actor_id: int | None = None
+) -> ImportReport:
     """Upsert staff other than account managers by staff number (name, role, department, active).
 
     Raises
@@ -285,7 +293,7 @@ def import_staff(session: Session, path: Path, *, now: datetime | None = None) -
     _reject_if_any(rows)
 
     def write() -> ImportReport:
-        log = _Log(session, path.name, now or datetime.now(UTC))
+        log = _Log(session, path.name, now or datetime.now(UTC), actor_id)
         inserted = updated = 0
         for row, role in zip(rows, roles, strict=True):
             assert role is not None
@@ -316,7 +324,9 @@ def import_staff(session: Session, path: Path, *, now: datetime | None = None) -
     return _write(write)
 
 
-def import_managers(session: Session, path: Path, *, now: datetime | None = None) -> ImportReport:
+def import_managers(
+    session: Session, path: CsvSource, *, now: datetime | None = None, actor_id: int | None = None
+) -> ImportReport:
     """Upsert account managers by staff number: person, work phone, carrier and start point.
 
     Start points may be in WGS84, GCJ02 or BD09 (``coord_system``, default WGS84).
@@ -364,7 +374,7 @@ def import_managers(session: Session, path: Path, *, now: datetime | None = None
     _reject_if_any(rows)
 
     def write() -> ImportReport:
-        log = _Log(session, path.name, now or datetime.now(UTC))
+        log = _Log(session, path.name, now or datetime.now(UTC), actor_id)
         inserted = updated = 0
         for row, (lat, lon) in zip(rows, starts, strict=True):
             staff_no, name = row.text("staff_no"), row.text("name")

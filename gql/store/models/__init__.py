@@ -20,6 +20,7 @@ from gql.store.models.org_changes import OrgChangeRow
 from gql.store.models.organisation import AccountManagerRow, DepartmentRow, StaffRow
 from gql.store.models.plan_lifecycle import PlanPublicationRow, PlanStopSkipRow
 from gql.store.models.plans import PlanStopRow, VisitPlanRow
+from gql.store.models.retailer_lifecycle import PlanRetailerSourceRow, RetailerStatusChangeRow
 from gql.store.models.retailers import OpeningWindowRow, RetailerRow
 from gql.store.models.sales import MonthlyTargetRow, SalesOrderRow
 from gql.store.models.territories import (
@@ -44,6 +45,7 @@ __all__ = [
     "OpeningWindowRow",
     "OrgChangeRow",
     "PlanPublicationRow",
+    "PlanRetailerSourceRow",
     "PlanStopRow",
     "PlanStopSkipRow",
     "PositionFixRow",
@@ -51,6 +53,7 @@ __all__ = [
     "ReopeningRow",
     "RetailerAssignmentRow",
     "RetailerRow",
+    "RetailerStatusChangeRow",
     "ReviewRow",
     "SalesOrderRow",
     "ScheduleDayRow",

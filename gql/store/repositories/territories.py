@@ -190,6 +190,23 @@ class ProposalRepository:
         row = self._session.scalars(statement).first()
         return None if row is None else _to_domain(row)
 
+    def applied_schedule_by(self, manager_id: int, until: datetime) -> Proposal | None:
+        """The newest schedule with days for ``manager_id`` applied before ``until``."""
+        t = TerritoryProposalRow
+        statement = (
+            sa.select(t)
+            .where(
+                t.kind == ProposalKind.SCHEDULE,
+                t.status == ProposalStatus.APPLIED,
+                t.applied_at < until,
+                sa.exists().where(_DAYS.c.proposal_id == t.id, _DAYS.c.manager_id == manager_id),
+            )
+            .order_by(t.applied_at.desc(), t.id.desc())
+            .limit(1)
+        )
+        row = self._session.scalars(statement).first()
+        return None if row is None else _to_domain(row)
+
     def assignments(
         self, proposal_id: int, *, manager_ids: Sequence[int] | None = None
     ) -> builtins.list[ProposalAssignment]:

@@ -12,6 +12,7 @@ transaction, rolled back after it, so no case sees another's writes.
 from __future__ import annotations
 
 import asyncio
+import io
 import uuid
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -19,6 +20,7 @@ from typing import Any
 
 import pytest
 from graphql import GraphQLObjectType
+from starlette.datastructures import UploadFile
 
 from gql.context import Context
 from gql.schema.relay import decode_global_id, encode_global_id
@@ -149,6 +151,26 @@ def _staff(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _sales(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        "query($m: [ID!]) { sales(filter: {managerIds: $m}, first: 5) { totalCount } }",
+        {"m": [t.manager_id]},
+        lambda d: d["sales"]["totalCount"] > 0,
+    )
+
+
+def _sales_summary(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        "query($m: [ID!]) { salesSummary(filter: {managerIds: $m}) { orders } }",
+        {"m": [t.manager_id]},
+        lambda d: d["salesSummary"]["orders"] > 0,
+    )
+
+
 def _org_changes(api: Api, t: Targets, who: str | None) -> str:
     return run_query(api, who, "{ orgChanges(first: 5) { totalCount } }", None, lambda d: True)
 
@@ -267,6 +289,22 @@ def _visit_plan_publish(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _visit_plans_publish(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: VisitPlansPublishInput!) { visitPlansPublish(input: $i) "
+        "{ plans { version } userErrors { field message code } } }",
+        {
+            "i": {
+                "departmentId": t.department_id,
+                "date": (PLAN_DAY + timedelta(days=2)).isoformat(),
+            }
+        },
+        "visitPlansPublish",
+    )
+
+
 def _visit_plan_stop_skip(api: Api, t: Targets, who: str | None) -> str:
     published = api.data(
         "mutation($i: VisitPlanPublishInput!) { visitPlanPublish(input: $i) "
@@ -356,6 +394,55 @@ def _retailer_update(api: Api, t: Targets, who: str | None) -> str:
         "{ retailer { id } userErrors { field message code } } }",
         {"i": {"id": target, "expectedVersion": current["version"], "name": current["name"]}},
         "retailerUpdate",
+    )
+
+
+_STATUS_CHANGE = (
+    "mutation($i: RetailerStatusChangeInput!) {{ {name}(input: $i) "
+    "{{ change {{ status }} userErrors {{ field message code }} }} }}"
+)
+
+
+def _status_change(name: str) -> Callable[[Api, Targets, str | None], str]:
+    """Suspend or close the target's third retailer from a later day; reopen one suspended."""
+
+    def run(api: Api, t: Targets, who: str | None) -> str:
+        shop = t.retailer_ids[2]
+        day = (datetime.now(UTC) + timedelta(days=10)).date().isoformat()
+        if name == "retailerReopen":
+            setup = api.data(
+                _STATUS_CHANGE.format(name="retailerSuspend"),
+                {"i": {"id": shop, "effectiveOn": day, "reason": "授权矩阵"}},
+                as_=t.who["marketing"],
+            )["retailerSuspend"]
+            assert setup["userErrors"] == [], setup
+        return run_payload(
+            api,
+            who,
+            _STATUS_CHANGE.format(name=name),
+            {"i": {"id": shop, "effectiveOn": day, "reason": "授权矩阵"}},
+            name,
+        )
+
+    return run
+
+
+def _csv_import(api: Api, t: Targets, who: str | None) -> str:
+    """A one-row sales file for the target's first retailer (administrators, marketing)."""
+    licence = api.data(
+        "query($id: ID!) { retailer(id: $id) { licenceNo } }",
+        {"id": t.retailer_ids[0]},
+        as_=t.who["marketing"],
+    )["retailer"]["licenceNo"]
+    text = f"licence_no,order_date,volume_cartons,amount_yuan\n{licence},2026-11-30,2,300.00\n"
+    upload = UploadFile(io.BytesIO(text.encode()), filename="sales.csv")
+    return run_payload(
+        api,
+        who,
+        "mutation($i: CsvImportInput!) { csvImport(input: $i) "
+        "{ report { rows } userErrors { field message code } } }",
+        {"i": {"kind": "SALES", "file": upload}},
+        "csvImport",
     )
 
 
@@ -654,6 +741,8 @@ MATRIX: dict[str, list[Case]] = {
     "visitPlan": [Case("visitPlan", _visit_plan, _SCOPED_READ)],
     "visits": [Case("visits", _visits, expect("manager", "head", "deputy", "marketing"))],
     "staff": [Case("staff", _staff, expect("manager", "head", "deputy", "marketing", "admin"))],
+    "sales": [Case("sales", _sales, _SCOPED_READ)],
+    "salesSummary": [Case("salesSummary", _sales_summary, _SCOPED_READ)],
     "orgChanges": [Case("orgChanges", _org_changes, expect("marketing", "admin"))],
     "departmentCreate": [Case("departmentCreate", _department_create, expect("admin"))],
     "departmentUpdate": [Case("departmentUpdate", _department_update, expect("admin"))],
@@ -670,6 +759,9 @@ MATRIX: dict[str, list[Case]] = {
             expect("manager", "head", "deputy", "marketing"),
         )
     ],
+    "visitPlansPublish": [
+        Case("visitPlansPublish", _visit_plans_publish, expect("head", "deputy", "marketing"))
+    ],
     "visitPlanStopSkip": [
         Case("visitPlanStopSkip", _visit_plan_stop_skip, expect("manager", "head", "deputy"))
     ],
@@ -678,6 +770,16 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "retailerCreate": [Case("retailerCreate", _retailer_create, expect("marketing", "admin"))],
     "retailerUpdate": [Case("retailerUpdate", _retailer_update, expect("marketing", "admin"))],
+    "retailerSuspend": [
+        Case("retailerSuspend", _status_change("retailerSuspend"), expect("marketing", "admin"))
+    ],
+    "retailerClose": [
+        Case("retailerClose", _status_change("retailerClose"), expect("marketing", "admin"))
+    ],
+    "retailerReopen": [
+        Case("retailerReopen", _status_change("retailerReopen"), expect("marketing", "admin"))
+    ],
+    "csvImport": [Case("csvImport(SALES)", _csv_import, expect("marketing", "admin"))],
     "visitPlanCreate": [
         Case(
             "visitPlanCreate", _visit_plan_create, expect("manager", "head", "deputy", "marketing")
