@@ -49,8 +49,25 @@ if TYPE_CHECKING:
 __all__ = ["CostEstimate", "QueryCostLimiter", "actual_cost", "estimate_cost", "query_cost"]
 
 _PAGE_ARGUMENTS = ("first", "last")
-_FIELD_WEIGHTS = {("Query", "territories"): 100}
-"""Fields whose work is CPU, not rows: territory metrics partition a whole district."""
+_REPORT_WEIGHT = 1_000
+"""A report reads and aggregates a whole period (up to a company-year): weighed at the default
+``heavy_query_cost``, so it runs in the heavy lane's worker processes, off the event loop."""
+_FIELD_WEIGHTS = {
+    ("Query", "territories"): 100,
+    **{
+        ("Query", name): _REPORT_WEIGHT
+        for name in (
+            "disciplineReport",
+            "routeReport",
+            "auditReport",
+            "workloadReport",
+            "effectReport",
+            "effectReportsByDepartment",
+        )
+    },
+}
+"""Fields whose work is CPU, not rows: territory metrics partition a whole district; reports
+aggregate whole periods."""
 
 _Parent = GraphQLObjectType | GraphQLInterfaceType | None
 

@@ -228,3 +228,25 @@ def test_an_expensive_query_runs_in_the_heavy_lane_with_the_same_answer(
         assert view._in_lane == set()
     assert response.status_code == 200
     assert response.json() == expected
+
+
+def test_reports_run_in_the_heavy_lane_by_default(
+    demo_engine: sa.Engine, people: DemoPeople
+) -> None:
+    """A report aggregates a whole period: it weighs the default heavy cost, so it runs in the
+    lane (a worker thread here) and its answer says so by its cost, whatever the selection."""
+    query = (
+        '{ disciplineReport(filter: {firstDay: "2026-11-01", lastDay: "2026-11-30"}) '
+        "{ totals { plannedStops } } }"
+    )
+    settings = _settings(demo_engine, heavy_query_lane="thread")
+    with TestClient(create_app(settings), raise_server_exceptions=False) as app_client:
+        response = app_client.post(
+            "/graphql", json={"query": query}, headers=_bearer(people.marketing)
+        )
+        view = app_client.app.router.routes[2].app._view  # type: ignore[attr-defined]
+        finished = view.heavy.finished
+    body = response.json()
+    assert "errors" not in body, body
+    assert body["extensions"]["cost"]["requestedQueryCost"] >= settings.heavy_query_cost
+    assert finished == 1
