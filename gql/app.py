@@ -22,6 +22,8 @@ from graphql import OperationType as GraphQLOperationType
 from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
@@ -661,7 +663,21 @@ def create_app(settings: Settings) -> Starlette:
     if settings.console_dir is not None:  # a folder named by settings: the core imports no contrib
         console = StaticFiles(directory=settings.console_dir, html=True)
         routes.append(Mount("/console", console, name="console"))
-    return Starlette(routes=routes, lifespan=lifespan, middleware=[Middleware(RequestIds)])
+    middleware = [Middleware(RequestIds)]
+    if settings.cors_origin_list:  # the console or a front end on another host
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_origin_list,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type", "Apollo-Require-Preflight"],
+                expose_headers=["X-Request-Id", "RateLimit-Limit", "RateLimit-Remaining"],
+                max_age=600,
+            )
+        )
+    if settings.gzip_min_bytes:
+        middleware.append(Middleware(GZipMiddleware, minimum_size=settings.gzip_min_bytes))
+    return Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
 
 
 def create_app_from_environment() -> Starlette:

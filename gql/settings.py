@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field, fields
@@ -119,6 +120,11 @@ class Settings:
     """PostgreSQL cancels a statement running longer (0: no limit)."""
     database_lock_timeout_s: float = 5.0
     """A PostgreSQL statement waiting longer for a lock gives up, answered as busy (0: none)."""
+    cors_origins: str = ""
+    """Browser origins allowed to call the API (comma-separated, e.g. the console's host);
+    empty: no cross-origin access."""
+    gzip_min_bytes: int = 1_000
+    """Answers at least this large are gzip-compressed for clients that accept it (0: never)."""
     api_processes: int = 1
     """API processes serving this database in all (``serve --workers N`` sets it for its
     workers): each holds its share of every carrier's concurrency limit and breaker threshold."""
@@ -130,6 +136,11 @@ class Settings:
     def is_production(self) -> bool:
         """Production hides introspection, suggestions and GraphiQL."""
         return self.mode == "production"
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """The allowed browser origins, parsed."""
+        return _origins(self.cors_origins)
 
     @property
     def engine_options(self) -> EngineOptions:
@@ -147,6 +158,10 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'visitgis.sqlite3').resolve()}"
+
+
+def _origins(raw: str) -> list[str]:
+    return [o.strip().rstrip("/") for o in raw.split(",") if o.strip()]
 
 
 def _as_int(raw: Any) -> int:
@@ -228,6 +243,8 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "database_lock_timeout_s": _as_float,
     "database_application_name": str,
     "api_processes": _as_int,
+    "cors_origins": str,
+    "gzip_min_bytes": _as_int,
 }
 
 
@@ -254,6 +271,14 @@ def _check(values: dict[str, Any]) -> list[str]:
         if values[name] <= 0:
             problems.append(f"{name} must be positive, got {values[name]}")
     problems += _limit_problems(values)
+    for origin in _origins(values["cors_origins"]):
+        if origin == "*" or not re.fullmatch(r"https?://[A-Za-z0-9.\-]+(:\d{1,5})?", origin):
+            problems.append(
+                f"cors_origins: {origin!r} is not an origin like https://console.example.cn "
+                "(no wildcard: tokens travel in headers the browser must be told to allow)"
+            )
+    if values["gzip_min_bytes"] < 0:
+        problems.append(f"gzip_min_bytes must be 0 (off) or more, got {values['gzip_min_bytes']}")
     if not 1 <= values["api_processes"] <= 1024:
         problems.append(f"api_processes must be 1..1024, got {values['api_processes']}")
     if not 1 <= values["database_pool_size"] <= 200:
