@@ -76,8 +76,12 @@ def _pk(value: strawberry.ID | None, type_name: str, path: str) -> int | None:
 class EffectPeriodInput:
     """One of the two periods compared."""
 
-    first_day: dt.date
-    last_day: dt.date
+    first_day: dt.date = strawberry.field(
+        description="First company business day of the period (Asia/Shanghai), included."
+    )
+    last_day: dt.date = strawberry.field(
+        description="Last company business day of the period, included."
+    )
 
 
 @strawberry.input(
