@@ -10,6 +10,7 @@ from strawberry.scalars import JSON
 
 from gql.context import Context
 from gql.domain import FixPhase, FixSource, PositionFix, Verdict, Visit
+from gql.domain.privacy import EvidencePart
 from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
@@ -78,7 +79,7 @@ class FixType:
 
     phase: FixPhaseEnum = strawberry.field(description="Start or end of the visit.")
     source: FixSourceEnum = strawberry.field(description="Device or carrier, and how.")
-    position_wgs84: strawberry.Private[tuple[float, float]]
+    position_wgs84: strawberry.Private[tuple[float, float] | None]
     coordinate_system: str = strawberry.field(description="Datum the fix arrived in.")
     accuracy_m: float = strawberry.field(description="Stated accuracy radius in metres.")
     captured_at: dt.datetime = strawberry.field(description="When the position was measured.")
@@ -90,9 +91,14 @@ class FixType:
     )
     raw_answer: str | None = strawberry.field(description="The carrier's answer (masked).")
 
-    @strawberry.field(description="Where the fix puts the phone (stored in WGS-84).")
-    def position(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
+    @strawberry.field(
+        description="Where the fix puts the phone (stored in WGS-84); null once the visit's "
+        "evidence was reduced after the retention period (`Visit.evidenceReducedAt`)."
+    )
+    def position(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint | None:
         """Converted to the datum asked for."""
+        if self.position_wgs84 is None:
+            return None
         return GeoPoint.of(*self.position_wgs84, coordinate_system)
 
     @classmethod
@@ -100,11 +106,14 @@ class FixType:
         """Map a domain fix (converted to WGS-84 for display)."""
         import geo
 
-        point = geo.to_wgs84(geo.point_in(fix.coordinate_system.value, fix.lat, fix.lon))
+        position: tuple[float, float] | None = None
+        if fix.lat is not None and fix.lon is not None:
+            point = geo.to_wgs84(geo.point_in(fix.coordinate_system.value, fix.lat, fix.lon))
+            position = (round(point.lat, 7), round(point.lon, 7))
         return cls(
             phase=fix.phase,
             source=fix.source,
-            position_wgs84=(round(point.lat, 7), round(point.lon, 7)),
+            position_wgs84=position,
             coordinate_system=fix.coordinate_system.value,
             accuracy_m=fix.accuracy_m,
             captured_at=fix.captured_at,
@@ -143,10 +152,7 @@ class VisitType(Node):
     flags: list[str] = strawberry.field(
         description="Plausibility findings: POSSIBLE_SPOOFING, IMPOSSIBLE_SPEED, NEARER_RETAILER, …"
     )
-    details: JSON = strawberry.field(
-        description="Check-in/check-out verdict details and the carrier outcome, as recorded.",
-        deprecation_reason="snake_case keys and raw ids; use checkIn, checkOut, carrierOutcome",
-    )
+    details_json: strawberry.Private[JSON]
     check_in: VerdictEvidenceType | None = strawberry.field(
         description="What the check-in verdict was decided on."
     )
@@ -156,8 +162,33 @@ class VisitType(Node):
     carrier_outcome: CarrierOutcomeType | None = strawberry.field(
         description="How the carrier lookup at check-in ended; null when none was made."
     )
-    fixes: list[FixType] = strawberry.field(description="Every fix taken, in order.")
+    fix_items: strawberry.Private[list[FixType]]
+    evidence_reduced_at: dt.datetime | None = strawberry.field(
+        description="When the raw positions and carrier text were deleted after the retention "
+        "period (verdict, distance and accuracies stay); null while they are kept."
+    )
     threshold_m: strawberry.Private[float | None] = None
+
+    def _read(self, info: Info, part: EvidencePart) -> None:
+        """Note in the access log that this visit's location evidence was returned."""
+        if self.evidence_reduced_at is None:
+            info.context.evidence_reads.note(self.pk, self.manager_pk, part)
+
+    @strawberry.field(
+        description="Check-in/check-out verdict details and the carrier outcome, as recorded.",
+        deprecation_reason="snake_case keys and raw ids; use checkIn, checkOut, carrierOutcome",
+    )
+    def details(self, info: Info) -> JSON:
+        """Holds the position estimates: a read is logged (``evidenceAccessLog``)."""
+        self._read(info, EvidencePart.EVIDENCE)
+        return self.details_json
+
+    @strawberry.field(description="Every fix taken, in order.")
+    def fixes(self, info: Info) -> list[FixType]:
+        """Positions and carrier text: a read is logged (``evidenceAccessLog``)."""
+        if self.fix_items:
+            self._read(info, EvidencePart.FIXES)
+        return self.fix_items
 
     @strawberry.field(description="The retailer visited.")
     async def retailer(self, info: Info) -> RetailerType | None:
@@ -198,7 +229,11 @@ class VisitType(Node):
                         ),
                     )
                 )
-        for fix in self.fixes:
+        if self.fix_items:
+            self._read(info, EvidencePart.FIXES)
+        for fix in self.fix_items:
+            if fix.position_wgs84 is None:  # reduced after the retention period
+                continue
             phase = fix.phase.value
             points.append(
                 VerdictPointFeature(
@@ -257,10 +292,11 @@ class VisitType(Node):
             dwell_s=visit.dwell_s,
             reasons=list(visit.reasons),
             flags=sorted(flag_names),
-            details=as_json(details),
+            details_json=as_json(details),
             check_in=VerdictEvidenceType.maybe(details.get("check_in")),
             check_out=VerdictEvidenceType.maybe(details.get("check_out")),
             carrier_outcome=CarrierOutcomeType.maybe(details.get("carrier")),
-            fixes=[FixType.from_domain(f) for f in visit.fixes],
+            fix_items=[FixType.from_domain(f) for f in visit.fixes],
+            evidence_reduced_at=visit.evidence_reduced_at,
             threshold_m=_threshold_m(details),
         )

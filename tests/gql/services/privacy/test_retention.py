@@ -1,0 +1,127 @@
+"""Evidence past retention is reduced to verdict, distance and accuracy (frozen clock)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from gql.domain import Visit
+from gql.services.errors import InvalidInput
+from gql.services.privacy.retention import reduce_evidence, reduced_flags
+from gql.store.models import PositionFixRow, VisitRow
+from gql.store.repositories.visits import VisitRepository
+from tests.gql.services.privacy.conftest import NOW
+
+
+def _positioned_fixes(session: Session, visit_id: int) -> int:
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(PositionFixRow)
+            .where(PositionFixRow.visit_id == visit_id, PositionFixRow.lat.is_not(None))
+        )
+        or 0
+    )
+
+
+def _raw_texts(session: Session, visit_id: int) -> int:
+    return (
+        session.scalar(
+            sa.select(sa.func.count())
+            .select_from(PositionFixRow)
+            .where(PositionFixRow.visit_id == visit_id, PositionFixRow.raw_answer.is_not(None))
+        )
+        or 0
+    )
+
+
+def test_a_visit_past_retention_loses_positions_and_carrier_text_but_keeps_its_verdict(
+    session: Session, aged_visits: tuple[Visit, Visit]
+) -> None:
+    """Before: 2 positioned fixes, 1 carrier text; after: none, verdict/distance/accuracy kept."""
+    old, _ = aged_visits
+    assert (_positioned_fixes(session, old.id), _raw_texts(session, old.id)) == (2, 1)
+
+    report = reduce_evidence(session, now=NOW, retention_days=180)
+
+    assert (report.visits, report.fixes) == (1, 2)
+    assert report.cutoff == NOW - timedelta(days=180)
+    assert (_positioned_fixes(session, old.id), _raw_texts(session, old.id)) == (0, 0)
+    reduced = VisitRepository(session).get_many([old.id])[0]
+    assert reduced is not None
+    assert reduced.evidence_reduced_at == NOW
+    assert (reduced.verdict, reduced.distance_m, reduced.probability) == (
+        old.verdict,
+        old.distance_m,
+        old.probability,
+    )
+    assert reduced.reasons == old.reasons
+    assert [
+        (f.phase, f.source, f.accuracy_m, f.captured_at, f.carrier, f.outcome_code)
+        for f in reduced.fixes
+    ] == [
+        (f.phase, f.source, f.accuracy_m, f.captured_at, f.carrier, f.outcome_code)
+        for f in old.fixes
+    ]
+    assert all(f.lat is None and f.lon is None and f.raw_request is None for f in reduced.fixes)
+    check_in = reduced.flags["check_in"]
+    assert check_in["estimate"] is None
+    assert check_in["nearer_retailers"] == []
+    assert (check_in["distance_m"], check_in["sigma_m"], check_in["flags"]) == (
+        12.5,
+        6.0,
+        ["NEARER_RETAILER"],
+    )
+    assert reduced.flags["carrier"] == {"outcome": "TIMEOUT", "detail": "no answer"}
+
+
+def test_a_visit_inside_retention_is_untouched(
+    session: Session, aged_visits: tuple[Visit, Visit]
+) -> None:
+    """The 10-day-old visit reads back exactly as it was stored."""
+    _, recent = aged_visits
+    reduce_evidence(session, now=NOW, retention_days=180)
+    assert VisitRepository(session).get_many([recent.id]) == [recent]
+
+
+def test_a_second_run_reduces_nothing_and_keeps_the_first_runs_time(
+    session: Session, aged_visits: tuple[Visit, Visit]
+) -> None:
+    """Idempotent: a later run finds nothing left to reduce; the reduction time stays."""
+    old, _ = aged_visits
+    reduce_evidence(session, now=NOW, retention_days=180)
+    again = reduce_evidence(session, now=NOW + timedelta(days=1), retention_days=180)
+    assert (again.visits, again.fixes) == (0, 0)
+    assert (
+        session.scalar(sa.select(VisitRow.evidence_reduced_at).where(VisitRow.id == old.id)) == NOW
+    )
+
+
+def test_retention_zero_keeps_everything(
+    session: Session, aged_visits: tuple[Visit, Visit]
+) -> None:
+    """0 days means keep forever: nothing is reduced however old."""
+    old, _ = aged_visits
+    report = reduce_evidence(session, now=NOW, retention_days=0)
+    assert (report.cutoff, report.visits) == (None, 0)
+    assert _positioned_fixes(session, old.id) == 2
+
+
+@pytest.mark.parametrize("days", [1, 30, 34])
+def test_a_retention_shorter_than_the_look_back_is_refused_and_writes_nothing(
+    session: Session, aged_visits: tuple[Visit, Visit], days: int
+) -> None:
+    """Verification reads 30 days of fixes; a shorter retention would break it."""
+    old, _ = aged_visits
+    with pytest.raises(InvalidInput, match="at least 35 days"):
+        reduce_evidence(session, now=NOW, retention_days=days)
+    assert _positioned_fixes(session, old.id) == 2
+
+
+def test_reduced_flags_keep_unknown_parts_and_tolerate_missing_ones() -> None:
+    """Flags without verdict or carrier parts (old rows) pass through unchanged."""
+    assert reduced_flags({"record_flags": ["SHORT_DWELL"]}) == {"record_flags": ["SHORT_DWELL"]}
+    assert reduced_flags({"check_in": None}) == {"check_in": None}
