@@ -125,3 +125,16 @@ def test_reduced_flags_keep_unknown_parts_and_tolerate_missing_ones() -> None:
     """Flags without verdict or carrier parts (old rows) pass through unchanged."""
     assert reduced_flags({"record_flags": ["SHORT_DWELL"]}) == {"record_flags": ["SHORT_DWELL"]}
     assert reduced_flags({"check_in": None}) == {"check_in": None}
+
+
+def test_reused_coordinate_checks_skip_reduced_fixes(
+    session: Session, aged_visits: tuple[Visit, Visit]
+) -> None:
+    """device_points_since returns the recent device fix only, never a position-less one."""
+    old, recent = aged_visits
+    visits = VisitRepository(session)
+    since = NOW - timedelta(days=400)
+    assert len(visits.device_points_since(old.manager_id, since)) == 2
+    reduce_evidence(session, now=NOW, retention_days=180)
+    points = visits.device_points_since(old.manager_id, since)
+    assert points == [(recent.fixes[0].lat, recent.fixes[0].lon, recent.fixes[0].coordinate_system)]
