@@ -26,9 +26,9 @@ class PrivacyQuery:
     """Who read whose location, and your own file."""
 
     @strawberry.field(
-        description="Who read whose location evidence (a visit's fixes, verdict map or "
-        "details), newest first; one entry per reader, person and request; marketing and "
-        "admins. Reads of one's own visits are not logged."
+        description="Who read whose location evidence (fixes' positions or carrier text, a "
+        "verdict map, details), newest first; one entry per reader, person and request; "
+        "marketing and admins. Reads of one's own visits are not logged."
     )
     def evidence_access_log(
         self,

@@ -29,7 +29,9 @@ EVIDENCE = """query($id: ID!) { node(id: $id) { ... on Visit {
   fixes { phase source accuracyM capturedAt position { lat lon } rawAnswer }
   verdictMap { points { features { properties { kind } } } }
 } } }"""
-VERDICT_ONLY = "query($id: ID!) { node(id: $id) { ... on Visit { verdict distanceM } } }"
+VERDICT_ONLY = """query($id: ID!) { node(id: $id) { ... on Visit {
+  verdict distanceM checkIn { distanceM } fixes { phase source accuracyM capturedAt carrier }
+} } }"""
 LOG = """query($s: ID, $r: ID, $from: DateTime) {
   evidenceAccessLog(subjectId: $s, readerId: $r, readFrom: $from, first: 20) {
     totalCount nodes { readAt readerId subjectId visitIds parts } } }"""
@@ -96,8 +98,10 @@ def test_a_head_reading_fixes_is_logged_once_per_request_with_every_visit(
     assert entry["parts"] == ["FIXES"]
 
 
-def test_reading_only_the_verdict_is_not_logged(api: Api, people: DemoPeople) -> None:
-    """Verdict and distance are not location evidence: no entry."""
+def test_reading_the_verdict_and_accuracies_without_positions_is_not_logged(
+    api: Api, people: DemoPeople
+) -> None:
+    """Verdict, distances and the fixes' accuracies are not location evidence: no entry."""
     manager_id, (visit,) = _start_visits(api, people.manager, 1)
     api.data(VERDICT_ONLY, {"id": visit}, as_=people.head)
     assert _log(api, people, s=manager_id)["totalCount"] == 0
