@@ -49,8 +49,9 @@ if TYPE_CHECKING:
 __all__ = ["CostEstimate", "QueryCostLimiter", "actual_cost", "estimate_cost", "query_cost"]
 
 _PAGE_ARGUMENTS = ("first", "last")
-_FIELD_WEIGHTS = {("Query", "territories"): 100}
-"""Fields whose work is CPU, not rows: territory metrics partition a whole district."""
+_FIELD_WEIGHTS = {("Query", "territories"): 100, ("Query", "myPersonalData"): 1_000}
+"""Fields whose work is not in their selection: territory metrics partition a whole district;
+a personal-data export reads up to a year of visits and fixes (so it runs in the heavy lane)."""
 
 _Parent = GraphQLObjectType | GraphQLInterfaceType | None
 
@@ -130,6 +131,8 @@ class _Walk:
             if isinstance(selection, FieldNode):
                 if selection.name.value.startswith("__") or selection.selection_set is None:
                     cost += 1
+                    if parent is not None:
+                        cost += _FIELD_WEIGHTS.get((parent.name, selection.name.value), 0)
                     continue
                 if parent is not None:
                     cost += _FIELD_WEIGHTS.get((parent.name, selection.name.value), 0)

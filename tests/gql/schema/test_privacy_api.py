@@ -217,3 +217,13 @@ def test_an_anonymous_caller_exports_nothing(api: Api) -> None:
     result = api.execute(MINE, {"a": "2026-01-01", "b": "2026-01-02"})
     assert result.errors is not None
     assert result.data is None
+
+
+def test_an_export_is_priced_as_a_heavy_query(api: Api, people: DemoPeople) -> None:
+    """A year of visits is real work: its cost sends it to the heavy-query lane."""
+    result = api.execute(MINE, {"a": "2026-01-01", "b": "2026-01-02"}, as_=people.manager)
+    assert result.errors is None
+    assert result.extensions is not None
+    cost = result.extensions["cost"]["requestedQueryCost"]
+    assert cost >= api.state.settings.heavy_query_cost
+    assert cost <= api.state.settings.max_query_cost
