@@ -138,3 +138,17 @@ def test_reused_coordinate_checks_skip_reduced_fixes(
     reduce_evidence(session, now=NOW, retention_days=180)
     points = visits.device_points_since(old.manager_id, since)
     assert points == [(recent.fixes[0].lat, recent.fixes[0].lon, recent.fixes[0].coordinate_system)]
+
+
+def test_reduced_flags_strip_the_check_out_and_the_end_lookup_too() -> None:
+    """Both verdicts lose their estimate and nearer shops; both lookups their carrier text."""
+    flags = {
+        "check_out": {"kind": "IN_PLACE", "estimate": [28.0, 120.6], "nearer_retailers": [{}]},
+        "carrier_at_end": {"outcome": "OK", "raw_request": "<r/>", "raw_answer": "<a/>"},
+        "record_flags": ["SHORT_DWELL"],
+    }
+    assert reduced_flags(flags) == {
+        "check_out": {"kind": "IN_PLACE", "estimate": None, "nearer_retailers": []},
+        "carrier_at_end": {"outcome": "OK"},
+        "record_flags": ["SHORT_DWELL"],
+    }
