@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 from datetime import UTC, date, datetime, timedelta
@@ -11,9 +12,11 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from gql.schema.relay import encode_global_id
+from gql.context import Context
+from gql.schema.relay import decode_global_id, encode_global_id
 from gql.services.calendar import local_day
 from gql.services.privacy.retention import reduce_evidence
+from gql.services.visits.events import VisitEvent, VisitEventKind
 from tests.gql.api import Api
 from tests.gql.conftest import DemoPeople
 
@@ -227,3 +230,57 @@ def test_an_export_is_priced_as_a_heavy_query(api: Api, people: DemoPeople) -> N
     cost = result.extensions["cost"]["requestedQueryCost"]
     assert cost >= api.state.settings.heavy_query_cost
     assert cost <= api.state.settings.max_query_cost
+
+
+def _started_event(api: Api, who: str, visit: str) -> VisitEvent:
+    """The STARTED event of ``visit`` as ``who``'s department board receives it."""
+    found = api.data(
+        "query($id: ID!) { node(id: $id) { ... on Visit { retailer { id } manager { id } } } }",
+        {"id": visit},
+        as_=who,
+    )["node"]
+    board = api.data("{ viewer { department { id } } }", as_=who)["viewer"]["department"]["id"]
+    return VisitEvent(
+        kind=VisitEventKind.STARTED,
+        visit_id=decode_global_id(visit)[1],
+        manager_id=decode_global_id(found["manager"]["id"])[1],
+        department_id=decode_global_id(board)[1],
+        retailer_id=decode_global_id(found["retailer"]["id"])[1],
+        verdict="IN_PLACE",
+        occurred_at=datetime.now(UTC),
+    )
+
+
+async def _first_event_with_fixes(api: Api, who: str, event: VisitEvent) -> Any:
+    """Subscribe as ``who``, publish ``event`` until it arrives, then disconnect."""
+    context = Context(state=api.state, token=api.token(who))
+    stream = await api.state.schema.subscribe(
+        "subscription { visitEvents { visit { id fixes { position { lat } } } } }",
+        context_value=context,
+    )
+    assert hasattr(stream, "__anext__"), stream
+    task = asyncio.ensure_future(stream.__anext__())
+    try:
+        for _ in range(250):  # bounded: at most ~5 s
+            done, _ = await asyncio.wait({task}, timeout=0.02)
+            if done:
+                return task.result()
+            api.state.bus.publish(event)
+        raise AssertionError("the subscription delivered nothing")
+    finally:
+        task.cancel()
+        await stream.aclose()
+
+
+def test_a_live_board_reading_fixes_is_logged_even_when_it_disconnects_after_the_event(
+    api: Api, people: DemoPeople
+) -> None:
+    """A head's dashboard receives one visit with its fixes and closes: the read is logged."""
+    manager_id, (visit,) = _start_visits(api, people.manager, 1)
+    event = _started_event(api, people.head, visit)
+    result = asyncio.run(_first_event_with_fixes(api, people.head, event))
+    assert result.errors is None, result.errors
+    assert result.data["visitEvents"]["visit"]["fixes"][0]["position"] is not None
+    log = _log(api, people, s=manager_id)
+    assert log["totalCount"] == 1
+    assert log["nodes"][0]["visitIds"] == [visit]
