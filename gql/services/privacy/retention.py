@@ -1,9 +1,10 @@
-"""Reduce old visits' evidence to the verdict, distance and accuracy (PIPL retention).
+"""Reduce old visits' and audits' evidence to verdict, distance and accuracy (PIPL retention).
 
 Precise location is sensitive personal information: after the retention period a visit keeps
 why it was judged as it was (verdict, distance, probability, reasons, flags) and each fix's
 phase, source, accuracy, time, carrier and outcome code, but no longer where the phone was
-nor the carrier's text. Verification reads only the last 30 days, so it is unaffected.
+nor the carrier's text. An audit record likewise loses the auditor's position and estimate.
+Verification reads only the last 30 days, so it is unaffected.
 """
 
 from __future__ import annotations
@@ -39,13 +40,14 @@ class ReductionReport:
     cutoff: datetime | None
     visits: int
     fixes: int
+    audit_records: int = 0
 
     def __str__(self) -> str:
         if self.cutoff is None:
             return "evidence retention is 0 (keep forever): nothing reduced"
         return (
             f"reduced {self.visits} visits started before {self.cutoff.isoformat()} "
-            f"({self.fixes} fixes lost their position)"
+            f"({self.fixes} fixes lost their position) and {self.audit_records} audit records"
         )
 
 
@@ -55,15 +57,19 @@ def reduced_flags(flags: Mapping[str, Any]) -> dict[str, Any]:
     for part in _VERDICT_PARTS:
         verdict = out.get(part)
         if isinstance(verdict, dict):
-            out[part] = {
-                k: ([] if k == "nearer_retailers" else None) if k in _LOCATING_KEYS else v
-                for k, v in verdict.items()
-            }
+            out[part] = _reduced_verdict(verdict)
     for part in _CARRIER_PARTS:
         carrier = out.get(part)
         if isinstance(carrier, dict):
             out[part] = {k: v for k, v in carrier.items() if k not in _CARRIER_TEXT}
     return out
+
+
+def _reduced_verdict(verdict: Mapping[str, Any]) -> dict[str, Any]:
+    return {
+        k: ([] if k == "nearer_retailers" else None) if k in _LOCATING_KEYS else v
+        for k, v in verdict.items()
+    }
 
 
 def reduce_evidence(session: Session, *, now: datetime, retention_days: int) -> ReductionReport:
@@ -83,8 +89,11 @@ def reduce_evidence(session: Session, *, now: datetime, retention_days: int) -> 
         )
     cutoff = now - timedelta(days=retention_days)
     evidence = EvidenceRepository(session)
-    visits = fixes = 0
+    visits = fixes = audits = 0
     while batch := evidence.unreduced_before(cutoff, limit=_BATCH):
         fixes += evidence.reduce({i: reduced_flags(f) for i, f in batch}, now)
         visits += len(batch)
-    return ReductionReport(cutoff=cutoff, visits=visits, fixes=fixes)
+    while records := evidence.unreduced_audits_before(cutoff, limit=_BATCH):
+        evidence.reduce_audits({i: _reduced_verdict(e) for i, e in records}, now)
+        audits += len(records)
+    return ReductionReport(cutoff=cutoff, visits=visits, fixes=fixes, audit_records=audits)

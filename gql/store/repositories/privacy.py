@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
 _VISITS = Base.metadata.tables["visits"]
 _FIXES = Base.metadata.tables["position_fixes"]
+_AUDITS = Base.metadata.tables["audit_records"]
 
 __all__ = ["EvidenceReadFilter", "EvidenceRepository", "ReadDraft"]
 
@@ -87,6 +88,39 @@ class EvidenceRepository:
             .values(lat=None, lon=None, raw_request=None, raw_answer=None)
         )
         return int(getattr(stripped, "rowcount", 0) or 0)
+
+    def unreduced_audits_before(
+        self, cutoff: datetime, *, limit: int
+    ) -> list[tuple[int, dict[str, Any]]]:
+        """Up to ``limit`` audit records made before ``cutoff`` still holding the position."""
+        rows = self._session.execute(
+            sa.select(_AUDITS.c.id, _AUDITS.c.auditor_evidence)
+            .where(_AUDITS.c.audited_at < cutoff, _AUDITS.c.evidence_reduced_at.is_(None))
+            .order_by(_AUDITS.c.id)
+            .limit(limit)
+        )
+        return [(record_id, dict(evidence or {})) for record_id, evidence in rows]
+
+    def reduce_audits(
+        self, evidence_by_record: Mapping[int, Mapping[str, Any]], at: datetime
+    ) -> None:
+        """Store the reduced evidence, drop the auditor's fix position, mark them reduced."""
+        if not evidence_by_record:
+            return
+        self._session.execute(
+            sa.update(_AUDITS)
+            .where(_AUDITS.c.id == sa.bindparam("b_id"))
+            .values(
+                auditor_evidence=sa.bindparam("b_evidence", type_=_AUDITS.c.auditor_evidence.type),
+                fix_lat=None,
+                fix_lon=None,
+                evidence_reduced_at=at,
+            ),
+            [
+                {"b_id": i, "b_evidence": dict(evidence_by_record[i])}
+                for i in sorted(evidence_by_record)
+            ],
+        )
 
     # -- access log -----------------------------------------------------------------------
 

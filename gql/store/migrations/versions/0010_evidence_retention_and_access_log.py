@@ -1,6 +1,7 @@
 """Issue 16 item 6: personal data — evidence retention and the evidence access log.
 
-* ``visits.evidence_reduced_at``: when the visit's raw evidence was stripped.
+* ``visits.evidence_reduced_at`` / ``audit_records.evidence_reduced_at``: when the raw
+  evidence (the manager's fixes, the auditor's position) was stripped.
 * ``position_fixes.lat`` / ``lon`` become nullable: a reduced fix keeps phase, source,
   accuracy, time, carrier and outcome, not where the phone was.
 * ``evidence_reads``: who read whose location evidence, which visits, when and what.
@@ -28,6 +29,10 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("visits", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("evidence_reduced_at", sa.DateTime(timezone=True), nullable=True)
+        )
+    with op.batch_alter_table("audit_records", schema=None) as batch_op:
         batch_op.add_column(
             sa.Column("evidence_reduced_at", sa.DateTime(timezone=True), nullable=True)
         )
@@ -76,5 +81,7 @@ def downgrade() -> None:
     with op.batch_alter_table("position_fixes", schema=None) as batch_op:
         batch_op.alter_column("lon", existing_type=sa.Double(), nullable=False)
         batch_op.alter_column("lat", existing_type=sa.Double(), nullable=False)
+    with op.batch_alter_table("audit_records", schema=None) as batch_op:
+        batch_op.drop_column("evidence_reduced_at")
     with op.batch_alter_table("visits", schema=None) as batch_op:
         batch_op.drop_column("evidence_reduced_at")

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from gql.domain import CoordinateSystem, FixPhase, FixSource, Verdict, Visit
+from gql.domain.audits import AuditPlanStatus, RetailerAnswer
 from gql.domain.organisation import Carrier
-from gql.store.models import RetailerRow
+from gql.store.models import AuditPlanRow, AuditRecordRow, RetailerRow
 from gql.store.repositories import StaffRepository
 from gql.store.repositories.visits import FixDraft, VisitDraft, VisitRepository
 from tests.gql.conftest import DemoPeople
@@ -110,3 +111,59 @@ def aged_visits(session: Session, people: DemoPeople) -> tuple[Visit, Visit]:
     old = add_visit(session, people.manager, NOW - timedelta(days=200), "privacy-old")
     recent = add_visit(session, people.manager, NOW - timedelta(days=10), "privacy-recent")
     return old, recent
+
+
+def add_audit_record(session: Session, people: DemoPeople, audited_at: datetime) -> int:
+    """An auditor's record at the demo manager's retailer, with the auditor's own fix."""
+    staff = StaffRepository(session)
+    manager, auditor = staff.get_by_staff_no(people.manager), staff.get_by_staff_no(people.auditor)
+    assert manager is not None
+    assert auditor is not None
+    retailer_id = session.scalar(
+        sa.select(RetailerRow.id).where(RetailerRow.manager_id == manager.id).limit(1)
+    )
+    plan = AuditPlanRow(
+        plan_date=audited_at.date(),
+        seed="s",
+        design={},
+        inputs_digest="d",
+        manager_ids=[manager.id],
+        auditor_ids=[auditor.id],
+        status=AuditPlanStatus.COMPLETED,
+        start_lat=28.0,
+        start_lon=120.6,
+        start_label="office",
+        method="test",
+        length_m=0,
+        duration_s=0,
+        optimised_against={},
+        sample={},
+        created_by=auditor.id,
+        created_at=audited_at,
+    )
+    session.add(plan)
+    session.flush()
+    record = AuditRecordRow(
+        plan_id=plan.id,
+        retailer_id=retailer_id,
+        manager_id=manager.id,
+        auditor_id=auditor.id,
+        audited_on=audited_at.date(),
+        audited_at=audited_at,
+        recorded_at=audited_at,
+        price_tags_shown=True,
+        policy_promoted=True,
+        satisfaction=5,
+        manager_visited=RetailerAnswer.YES,
+        auditor_verdict=Verdict.IN_PLACE,
+        auditor_distance_m=9.0,
+        fix_lat=28.0013,
+        fix_lon=120.6535,
+        fix_coordinate_system=CoordinateSystem.WGS84,
+        fix_accuracy_m=7.0,
+        fix_captured_at=audited_at,
+        auditor_evidence={"kind": "IN_PLACE", "distance_m": 9.0, "estimate": [28.0013, 120.6535]},
+    )
+    session.add(record)
+    session.flush()
+    return record.id

@@ -11,9 +11,10 @@ from sqlalchemy.orm import Session
 from gql.domain import Visit
 from gql.services.errors import InvalidInput
 from gql.services.privacy.retention import reduce_evidence, reduced_flags
-from gql.store.models import PositionFixRow, VisitRow
+from gql.store.models import AuditRecordRow, PositionFixRow, VisitRow
 from gql.store.repositories.visits import VisitRepository
-from tests.gql.services.privacy.conftest import NOW
+from tests.gql.conftest import DemoPeople
+from tests.gql.services.privacy.conftest import NOW, add_audit_record
 
 
 def _positioned_fixes(session: Session, visit_id: int) -> int:
@@ -152,3 +153,28 @@ def test_reduced_flags_strip_the_check_out_and_the_end_lookup_too() -> None:
         "carrier_at_end": {"outcome": "OK"},
         "record_flags": ["SHORT_DWELL"],
     }
+
+
+def test_an_audit_record_past_retention_loses_the_auditors_position_once(
+    session: Session, people: DemoPeople
+) -> None:
+    """The auditor's fix and estimate go; verdict, distance and accuracy stay; idempotent."""
+    old = add_audit_record(session, people, NOW - timedelta(days=200))
+    recent = add_audit_record(session, people, NOW - timedelta(days=10))
+    assert reduce_evidence(session, now=NOW, retention_days=180).audit_records == 1
+    assert reduce_evidence(session, now=NOW, retention_days=180).audit_records == 0
+    rows = {
+        r.id: r
+        for r in session.execute(
+            sa.select(AuditRecordRow.__table__).where(AuditRecordRow.id.in_([old, recent]))
+        )
+    }
+    assert (rows[old].fix_lat, rows[old].fix_lon, rows[old].evidence_reduced_at) == (
+        None,
+        None,
+        NOW,
+    )
+    assert rows[old].auditor_evidence == {"kind": "IN_PLACE", "distance_m": 9.0, "estimate": None}
+    assert (rows[old].auditor_verdict, rows[old].auditor_distance_m) == ("IN_PLACE", 9.0)
+    assert rows[old].fix_accuracy_m == 7.0
+    assert (rows[recent].fix_lat, rows[recent].evidence_reduced_at) == (28.0013, None)
