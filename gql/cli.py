@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -373,6 +373,68 @@ def _cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _aware(text: str) -> datetime:
+    """An ISO instant with its UTC offset (``--now``): a naive one would be a guess."""
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        raise argparse.ArgumentTypeError(f"{text!r} needs a UTC offset, e.g. {text}+00:00")
+    return value
+
+
+def _cmd_privacy(settings: Settings, args: argparse.Namespace) -> int:
+    if args.privacy_command == "export":
+        return _cmd_privacy_export(settings, args)
+    from gql.services.errors import InvalidInput
+    from gql.services.privacy.retention import reduce_evidence
+    from gql.store.db import session_factory
+
+    now = args.now or datetime.now(UTC)
+    days = settings.evidence_retention_days if args.days is None else args.days
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            try:
+                report = reduce_evidence(session, now=now, retention_days=days)
+            except InvalidInput as exc:
+                session.rollback()
+                _err(f"{exc}; nothing was written")
+                return 1
+            session.commit()
+            print(report)
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _cmd_privacy_export(settings: Settings, args: argparse.Namespace) -> int:
+    import json
+
+    from gql.services.calendar import local_day
+    from gql.services.errors import ServiceError
+    from gql.services.privacy.export import MAX_EXPORT_DAYS, export_personal_data
+    from gql.store.db import session_factory
+
+    last = args.last or local_day(datetime.now(UTC))
+    first = args.first or last - timedelta(days=MAX_EXPORT_DAYS - 1)
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            try:
+                data = export_personal_data(session, args.staff_no, first, last)
+            except ServiceError as exc:
+                _err(str(exc))
+                return 1
+            finally:
+                session.rollback()
+        Path(args.output).write_text(
+            json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        print(f"wrote {args.staff_no}'s file ({len(data['visits'])} visits) to {args.output}")
+    finally:
+        engine.dispose()
+    return 0
+
+
 def _cmd_export_schema(settings: Settings, args: argparse.Namespace) -> int:
     from gql.schema import build_schema, schema_drift
 
@@ -545,6 +607,21 @@ def _parser() -> argparse.ArgumentParser:
         "--output", help="write here: .xlsx for a workbook, else CSV (default: stdout CSV)"
     )
 
+    privacy = sub.add_parser("privacy", help="personal data: evidence retention, exports")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    reduce = privacy_sub.add_parser(
+        "reduce", help="strip raw positions and carrier text from visits past retention"
+    )
+    reduce.add_argument("--now", type=_aware, help="the job's clock (ISO, with offset)")
+    reduce.add_argument("--days", type=int, help="retention (default: evidence_retention_days)")
+    mine = privacy_sub.add_parser(
+        "export", help="one person's personal data as JSON (for the data-protection officer)"
+    )
+    mine.add_argument("staff_no")
+    mine.add_argument("--output", required=True, help="write the JSON here")
+    mine.add_argument("--from", dest="first", type=date.fromisoformat, help="first visit day")
+    mine.add_argument("--to", dest="last", type=date.fromisoformat, help="last visit day")
+
     export = sub.add_parser("export-schema", help="print or write the GraphQL SDL")
     group = export.add_mutually_exclusive_group()
     group.add_argument("--output", help="write the SDL to this file")
@@ -564,6 +641,7 @@ _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "import": _cmd_import,
     "plan": _cmd_plan,
     "report": _cmd_report,
+    "privacy": _cmd_privacy,
     "export-schema": _cmd_export_schema,
     "token": _cmd_token,
 }

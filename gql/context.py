@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.exc import SQLAlchemyError
 
 from gql.auth import AuthError, TokenClaims, decode_token
 from gql.domain import Carrier
@@ -30,6 +33,8 @@ from gql.services.evaluations.performance import PerformanceService
 from gql.services.evaluations.service import EvaluationService
 from gql.services.evaluations.targets import TargetService
 from gql.services.organisation.service import OrganisationService
+from gql.services.privacy.access_log import EvidenceLogService, EvidenceReads, record_reads
+from gql.services.privacy.export import PersonalDataService
 from gql.services.reports.service import ReportService
 from gql.services.sales import SalesService
 from gql.services.territories.service import TerritoryService
@@ -54,6 +59,8 @@ if TYPE_CHECKING:
     from gql.store.event_channel import PostgresChannel
 
 __all__ = ["AppState", "Context", "build_context", "load_keys"]
+
+log = logging.getLogger("visitgis.context")
 
 
 @dataclass
@@ -154,6 +161,8 @@ class Context:
     _outbox: list[VisitEvent] = field(default_factory=list, repr=False)
     _turns: UnitTurns | None = field(default=None, repr=False)
     _permit: Permit | None = field(default=None, repr=False)
+    evidence_reads: EvidenceReads = field(default_factory=EvidenceReads, repr=False)
+    """Other people's location evidence this operation returned (PIPL access log)."""
 
     @property
     def session(self) -> Session:
@@ -192,6 +201,32 @@ class Context:
         if commit and channel is None:
             for event in outbox:  # only what was committed reaches the dashboards
                 self.state.bus.publish(event)
+        self._write_evidence_reads()
+
+    def _write_evidence_reads(self) -> None:
+        """Log the location evidence returned, in a short transaction of its own.
+
+        Queries run read-only, and evidence read by a failed mutation was still returned: so
+        the log has its own unit of work on the writable engine, committed whatever the
+        operation's fate. A log that cannot be written does not take back a read already
+        made: the failure is logged loudly instead.
+        """
+        principal = self.__dict__.get("principal")
+        if principal is None:
+            return
+        drafts = self.evidence_reads.drain(principal.staff_id, self.state.clock())
+        if not drafts:
+            return
+        try:
+            with self.state.sessions(bind=self.state.engine) as session:
+                record_reads(session, drafts)
+                session.commit()
+        except SQLAlchemyError:
+            log.exception(
+                "evidence access log not written: staff %s read %d people's location evidence",
+                principal.staff_no,
+                len(drafts),
+            )
 
     @cached_property
     def principal(self) -> Principal | None:
@@ -251,6 +286,16 @@ class Context:
     def organisation(self) -> OrganisationService:
         """Departments, staff and managers: changes (logged) and who-is-who reads."""
         return OrganisationService(self.session, self.principal, clock=self.state.clock)
+
+    @cached_property
+    def evidence_log(self) -> EvidenceLogService:
+        """Who read whose location evidence (marketing and administrators)."""
+        return EvidenceLogService(self.session, self.principal)
+
+    @cached_property
+    def personal_data(self) -> PersonalDataService:
+        """The caller's own personal data, exported (PIPL right of access)."""
+        return PersonalDataService(self.session, self.principal)
 
     @cached_property
     def plans(self) -> PlanService:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEV_JWT_SECRET",
+    "MIN_EVIDENCE_RETENTION_DAYS",
     "Mode",
     "Settings",
     "SettingsError",
@@ -34,6 +35,8 @@ __all__ = [
 
 Mode = Literal["development", "production"]
 
+MIN_EVIDENCE_RETENTION_DAYS = 35
+"""Verification reads a manager's last 30 days of fixes; five days' margin for late syncs."""
 DEV_JWT_SECRET = "visitgis-development-secret-not-for-production"
 _ENV_PREFIX = "VISITGIS_"
 
@@ -113,6 +116,10 @@ class Settings:
     ``DEFAULT`` applies to roles not named; ``""``: off."""
     execution_timeout_s: float = 10.0
     locate_deadline_s: float = 8.0
+    evidence_retention_days: int = 180
+    """Days raw fixes and carrier text are kept before ``visitgis privacy reduce`` strips them
+    (PIPL: precise location is sensitive); at least 35, as verification looks back 30 days;
+    ``0``: keep forever."""
     warm_kernels: bool = True
     database_pool_size: int = 5
     """PostgreSQL connections kept per process (twice as many more under a burst)."""
@@ -237,6 +244,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "rate_limit_per_role": str,
     "execution_timeout_s": _as_float,
     "locate_deadline_s": _as_float,
+    "evidence_retention_days": _as_int,
     "warm_kernels": _as_bool,
     "database_pool_size": _as_int,
     "database_statement_timeout_s": _as_float,
@@ -292,6 +300,12 @@ def _check(values: dict[str, Any]) -> list[str]:
     for name in ("execution_timeout_s", "locate_deadline_s"):
         if not 0 < values[name] <= 300:
             problems.append(f"{name} must be in (0, 300] seconds, got {values[name]}")
+    retention = values["evidence_retention_days"]
+    if retention != 0 and retention < MIN_EVIDENCE_RETENTION_DAYS:
+        problems.append(
+            f"evidence_retention_days must be 0 (keep forever) or at least "
+            f"{MIN_EVIDENCE_RETENTION_DAYS} (verification looks back 30 days), got {retention}"
+        )
     if values["mode"] == "production":
         problems += secret_problems(values["jwt_secret"])
     else:

@@ -60,13 +60,15 @@ class PositionFix:
     """One position as received, with everything needed to re-judge it later (R3.4).
 
     ``raw_request`` / ``raw_answer`` keep the carrier exchange with subscriber numbers masked.
+    ``lat`` / ``lon`` and the carrier text are ``None`` once the visit's evidence was reduced
+    (retention: ``docs/privacy.md``).
     """
 
     id: int
     phase: FixPhase
     source: FixSource
-    lat: float
-    lon: float
+    lat: float | None
+    lon: float | None
     coordinate_system: CoordinateSystem
     accuracy_m: float
     captured_at: datetime
@@ -102,3 +104,5 @@ class Visit:
     flags: Mapping[str, Any]
     dwell_s: int | None
     fixes: tuple[PositionFix, ...] = field(default=())
+    evidence_reduced_at: datetime | None = None
+    """When raw positions and carrier text were stripped; the verdict and distances stay."""

@@ -54,6 +54,7 @@ _REPORT_WEIGHT = 1_000
 ``heavy_query_cost``, so it runs in the heavy lane's worker processes, off the event loop."""
 _FIELD_WEIGHTS = {
     ("Query", "territories"): 100,
+    ("Query", "myPersonalData"): 1_000,
     **{
         ("Query", name): _REPORT_WEIGHT
         for name in (
@@ -66,8 +67,9 @@ _FIELD_WEIGHTS = {
         )
     },
 }
-"""Fields whose work is CPU, not rows: territory metrics partition a whole district; reports
-aggregate whole periods."""
+"""Fields whose work is not in their selection: territory metrics partition a whole district;
+reports aggregate whole periods; a personal-data export reads up to a year of visits and fixes
+(each runs in the heavy lane)."""
 
 _Parent = GraphQLObjectType | GraphQLInterfaceType | None
 
@@ -147,6 +149,8 @@ class _Walk:
             if isinstance(selection, FieldNode):
                 if selection.name.value.startswith("__") or selection.selection_set is None:
                     cost += 1
+                    if parent is not None:
+                        cost += _FIELD_WEIGHTS.get((parent.name, selection.name.value), 0)
                     continue
                 if parent is not None:
                     cost += _FIELD_WEIGHTS.get((parent.name, selection.name.value), 0)

@@ -21,6 +21,7 @@ from gql.schema.mutations.fields import (
 )
 from gql.schema.organisation_queries import OrganisationQuery
 from gql.schema.plan_queries import PlanQuery
+from gql.schema.privacy_queries import PrivacyQuery
 from gql.schema.report_queries import ReportQuery
 from gql.schema.sales_queries import SalesQuery
 from gql.schema.score_queries import ScoreQuery
@@ -41,6 +42,7 @@ Query = merge_types(
         OrganisationQuery,
         ReportQuery,
         SalesQuery,
+        PrivacyQuery,
     ),
 )
 Mutation = merge_types(

@@ -162,19 +162,24 @@ class VisitSubscription:
         # for hours: end the unit of work now rather than pin a pooled connection (and, on
         # PostgreSQL, locks that block DDL) for the life of the subscription.
         info.context.end_unit_of_work(commit=False)
-        async for event in stream:
-            yield VisitEventType(
-                visit_pk=event.visit_id,
-                manager_pk=event.manager_id,
-                retailer_pk=event.retailer_id,
-                kind=event.kind,
-                visit_id=strawberry.ID(encode_global_id("Visit", event.visit_id)),
-                manager_id=strawberry.ID(encode_global_id("Manager", event.manager_id)),
-                retailer_id=strawberry.ID(encode_global_id("Retailer", event.retailer_id)),
-                verdict=Verdict(event.verdict),
-                occurred_at=event.occurred_at,
-                dropped_before=event.dropped_before,
-            )
-            # resumed once this event's fields (visit, manager, retailer) have been read and
-            # sent, in a unit of work of their own: end it now, not when the next event comes
+        try:
+            async for event in stream:
+                yield VisitEventType(
+                    visit_pk=event.visit_id,
+                    manager_pk=event.manager_id,
+                    retailer_pk=event.retailer_id,
+                    kind=event.kind,
+                    visit_id=strawberry.ID(encode_global_id("Visit", event.visit_id)),
+                    manager_id=strawberry.ID(encode_global_id("Manager", event.manager_id)),
+                    retailer_id=strawberry.ID(encode_global_id("Retailer", event.retailer_id)),
+                    verdict=Verdict(event.verdict),
+                    occurred_at=event.occurred_at,
+                    dropped_before=event.dropped_before,
+                )
+                # resumed once this event's fields (visit, manager, retailer) have been read and
+                # sent, in a unit of work of their own: end it now, not when the next event comes
+                info.context.end_unit_of_work(commit=False)
+        finally:
+            # a board that disconnects right after an event: that event's unit of work (and
+            # its evidence-access log entry) ends here, not with the garbage collector
             info.context.end_unit_of_work(commit=False)

@@ -192,3 +192,22 @@ def test_database_pool_and_timeouts_are_settings_checked_at_start() -> None:
     assert "database_pool_size must be 1..200, got 0" in text
     assert "database_lock_timeout_s must be in [0, 3600] seconds, got -1" in text
     assert "database_application_name must be 1..63 printable ASCII" in text
+
+
+def test_evidence_retention_defaults_to_180_days_and_allows_keeping_forever() -> None:
+    """180 days unless configured; 0 keeps raw evidence forever; 35 is the shortest allowed."""
+    assert load_settings(env={}).evidence_retention_days == 180
+    assert load_settings(env={"VISITGIS_EVIDENCE_RETENTION_DAYS": "0"}).evidence_retention_days == 0
+    assert (
+        load_settings(env={"VISITGIS_EVIDENCE_RETENTION_DAYS": "35"}).evidence_retention_days == 35
+    )
+
+
+def test_evidence_retention_shorter_than_the_verification_look_back_is_refused() -> None:
+    """Fewer than 35 days would strip fixes the 30-day reuse check still reads."""
+    with pytest.raises(SettingsError) as caught:
+        load_settings(env={"VISITGIS_EVIDENCE_RETENTION_DAYS": "30"})
+    assert caught.value.problems == [
+        "evidence_retention_days must be 0 (keep forever) or at least 35 "
+        "(verification looks back 30 days), got 30"
+    ]

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias, TypeVar
 
 import strawberry
 from strawberry.scalars import JSON
 
 from gql.context import Context
 from gql.domain import FixPhase, FixSource, PositionFix, Verdict, Visit
+from gql.domain.privacy import EvidencePart
 from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
 from gql.schema.types.directory import ManagerType, RetailerType
@@ -38,6 +39,7 @@ def _threshold_m(details: dict[str, Any]) -> float | None:
 
 
 Info = strawberry.Info[Context, None]
+T = TypeVar("T")
 
 described_enum(
     Verdict,
@@ -74,45 +76,81 @@ FixSourceEnum: TypeAlias = FixSource
 
 @strawberry.type(name="PositionFix", description="One position taken at a button press.")
 class FixType:
-    """Evidence: a fix as received, with the carrier's masked exchange."""
+    """Evidence: a fix as received, with the carrier's masked exchange.
 
+    Its position and carrier text are location evidence: returning them to anyone but the
+    visiting manager is noted for the access log (``evidenceAccessLog``).
+    """
+
+    visit_pk: strawberry.Private[int]
+    manager_pk: strawberry.Private[int]
     phase: FixPhaseEnum = strawberry.field(description="Start or end of the visit.")
     source: FixSourceEnum = strawberry.field(description="Device or carrier, and how.")
-    position_wgs84: strawberry.Private[tuple[float, float]]
+    position_wgs84: strawberry.Private[tuple[float, float] | None]
     coordinate_system: str = strawberry.field(description="Datum the fix arrived in.")
     accuracy_m: float = strawberry.field(description="Stated accuracy radius in metres.")
     captured_at: dt.datetime = strawberry.field(description="When the position was measured.")
     stale: bool = strawberry.field(description="An old or last-known position.")
     carrier: CarrierEnum | None = strawberry.field(description="Carrier that answered.")
     outcome_code: str | None = strawberry.field(description="Carrier outcome code.")
-    raw_request: str | None = strawberry.field(
-        description="The request sent to the carrier (passwords and MSISDN masked)."
-    )
-    raw_answer: str | None = strawberry.field(description="The carrier's answer (masked).")
+    request_text: strawberry.Private[str | None]
+    answer_text: strawberry.Private[str | None]
 
-    @strawberry.field(description="Where the fix puts the phone (stored in WGS-84).")
-    def position(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
-        """Converted to the datum asked for."""
-        return GeoPoint.of(*self.position_wgs84, coordinate_system)
+    def _returned(self, info: Info, value: T) -> T:
+        """``value``, noted for the access log when it holds something."""
+        if value is not None:
+            info.context.evidence_reads.note(self.visit_pk, self.manager_pk, EvidencePart.FIXES)
+        return value
+
+    @strawberry.field(
+        description="The request sent to the carrier (passwords and MSISDN masked); null once "
+        "the visit's evidence was reduced."
+    )
+    def raw_request(self, info: Info) -> str | None:
+        """Logged when returned."""
+        return self._returned(info, self.request_text)
+
+    @strawberry.field(
+        description="The carrier's answer (masked); null once the visit's evidence was reduced."
+    )
+    def raw_answer(self, info: Info) -> str | None:
+        """Logged when returned."""
+        return self._returned(info, self.answer_text)
+
+    @strawberry.field(
+        description="Where the fix puts the phone (stored in WGS-84); null once the visit's "
+        "evidence was reduced after the retention period (`Visit.evidenceReducedAt`)."
+    )
+    def position(
+        self, info: Info, coordinate_system: CoordinateSystemArg = WGS84
+    ) -> GeoPoint | None:
+        """Converted to the datum asked for; logged when returned."""
+        position = self._returned(info, self.position_wgs84)
+        return None if position is None else GeoPoint.of(*position, coordinate_system)
 
     @classmethod
-    def from_domain(cls, fix: PositionFix) -> FixType:
-        """Map a domain fix (converted to WGS-84 for display)."""
+    def from_domain(cls, fix: PositionFix, visit: Visit) -> FixType:
+        """Map a domain fix of ``visit`` (converted to WGS-84 for display)."""
         import geo
 
-        point = geo.to_wgs84(geo.point_in(fix.coordinate_system.value, fix.lat, fix.lon))
+        position: tuple[float, float] | None = None
+        if fix.lat is not None and fix.lon is not None:
+            point = geo.to_wgs84(geo.point_in(fix.coordinate_system.value, fix.lat, fix.lon))
+            position = (round(point.lat, 7), round(point.lon, 7))
         return cls(
+            visit_pk=visit.id,
+            manager_pk=visit.manager_id,
             phase=fix.phase,
             source=fix.source,
-            position_wgs84=(round(point.lat, 7), round(point.lon, 7)),
+            position_wgs84=position,
             coordinate_system=fix.coordinate_system.value,
             accuracy_m=fix.accuracy_m,
             captured_at=fix.captured_at,
             stale=fix.stale,
             carrier=fix.carrier,
             outcome_code=fix.outcome_code,
-            raw_request=fix.raw_request,
-            raw_answer=fix.raw_answer,
+            request_text=fix.raw_request,
+            answer_text=fix.raw_answer,
         )
 
 
@@ -143,10 +181,7 @@ class VisitType(Node):
     flags: list[str] = strawberry.field(
         description="Plausibility findings: POSSIBLE_SPOOFING, IMPOSSIBLE_SPEED, NEARER_RETAILER, …"
     )
-    details: JSON = strawberry.field(
-        description="Check-in/check-out verdict details and the carrier outcome, as recorded.",
-        deprecation_reason="snake_case keys and raw ids; use checkIn, checkOut, carrierOutcome",
-    )
+    details_json: strawberry.Private[JSON]
     check_in: VerdictEvidenceType | None = strawberry.field(
         description="What the check-in verdict was decided on."
     )
@@ -157,7 +192,25 @@ class VisitType(Node):
         description="How the carrier lookup at check-in ended; null when none was made."
     )
     fixes: list[FixType] = strawberry.field(description="Every fix taken, in order.")
+    evidence_reduced_at: dt.datetime | None = strawberry.field(
+        description="When the raw positions and carrier text were deleted after the retention "
+        "period (verdict, distance and accuracies stay); null while they are kept."
+    )
     threshold_m: strawberry.Private[float | None] = None
+
+    def _read(self, info: Info, part: EvidencePart) -> None:
+        """Note in the access log that this visit's location evidence was returned."""
+        if self.evidence_reduced_at is None:
+            info.context.evidence_reads.note(self.pk, self.manager_pk, part)
+
+    @strawberry.field(
+        description="Check-in/check-out verdict details and the carrier outcome, as recorded.",
+        deprecation_reason="snake_case keys and raw ids; use checkIn, checkOut, carrierOutcome",
+    )
+    def details(self, info: Info) -> JSON:
+        """Holds the position estimates: a read is logged (``evidenceAccessLog``)."""
+        self._read(info, EvidencePart.EVIDENCE)
+        return self.details_json
 
     @strawberry.field(description="The retailer visited.")
     async def retailer(self, info: Info) -> RetailerType | None:
@@ -198,7 +251,11 @@ class VisitType(Node):
                         ),
                     )
                 )
+        if any(fix.position_wgs84 is not None for fix in self.fixes):
+            self._read(info, EvidencePart.FIXES)
         for fix in self.fixes:
+            if fix.position_wgs84 is None:  # reduced after the retention period
+                continue
             phase = fix.phase.value
             points.append(
                 VerdictPointFeature(
@@ -257,10 +314,11 @@ class VisitType(Node):
             dwell_s=visit.dwell_s,
             reasons=list(visit.reasons),
             flags=sorted(flag_names),
-            details=as_json(details),
+            details_json=as_json(details),
             check_in=VerdictEvidenceType.maybe(details.get("check_in")),
             check_out=VerdictEvidenceType.maybe(details.get("check_out")),
             carrier_outcome=CarrierOutcomeType.maybe(details.get("carrier")),
-            fixes=[FixType.from_domain(f) for f in visit.fixes],
+            fixes=[FixType.from_domain(f, visit) for f in visit.fixes],
+            evidence_reduced_at=visit.evidence_reduced_at,
             threshold_m=_threshold_m(details),
         )

@@ -349,6 +349,11 @@ class VisitService:
             raise NotFound("visit", field=("visit_id",))
         if visit.ended_at is not None:
             return VisitOutcome(visit, replayed=True)
+        if visit.evidence_reduced_at is not None:  # its check-in can no longer be re-judged
+            raise InvalidInput(
+                "this visit is past the evidence retention period and can no longer be ended",
+                field=("visit_id",),
+            )
         retailer = self._own_retailer(manager, visit.retailer_id)
         now = self._clock()
         event_at = event_time(command.device_time, now)
@@ -403,7 +408,7 @@ class VisitService:
                 stale=f.stale,
             )
             for f in visit.fixes
-            if f.phase is FixPhase.START
+            if f.phase is FixPhase.START and f.lat is not None and f.lon is not None
         ]
         event_at = visit.device_started_at or visit.started_at
         return self._verify(fixes, retailer, None, now=visit.started_at, event_at=event_at)

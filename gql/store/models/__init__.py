@@ -20,6 +20,7 @@ from gql.store.models.org_changes import OrgChangeRow
 from gql.store.models.organisation import AccountManagerRow, DepartmentRow, StaffRow
 from gql.store.models.plan_lifecycle import PlanPublicationRow, PlanStopSkipRow
 from gql.store.models.plans import PlanStopRow, VisitPlanRow
+from gql.store.models.privacy import EvidenceReadRow
 from gql.store.models.retailer_lifecycle import PlanRetailerSourceRow, RetailerStatusChangeRow
 from gql.store.models.retailers import OpeningWindowRow, RetailerRow
 from gql.store.models.sales import MonthlyTargetRow, SalesOrderRow
@@ -40,6 +41,7 @@ __all__ = [
     "Base",
     "DepartmentRow",
     "EvaluationResultRow",
+    "EvidenceReadRow",
     "GoalRow",
     "MonthlyTargetRow",
     "OpeningWindowRow",

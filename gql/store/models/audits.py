@@ -137,3 +137,5 @@ class AuditRecordRow(Base):
     fix_accuracy_m: Mapped[float | None] = mapped_column(sa.Double)
     fix_captured_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
     auditor_evidence: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    evidence_reduced_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When the auditor's position and estimate were stripped (retention, ``docs/privacy.md``)."""

@@ -49,10 +49,16 @@ class VisitRow(Base):
     reasons: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     flags: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
     dwell_s: Mapped[int | None] = mapped_column(sa.Integer)
+    evidence_reduced_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When raw positions and carrier text were stripped (retention, ``docs/privacy.md``)."""
 
 
 class PositionFixRow(Base):
-    """``position_fixes``: a fix as received (its own datum), with masked carrier text."""
+    """``position_fixes``: a fix as received (its own datum), with masked carrier text.
+
+    ``lat``/``lon`` and the carrier text are ``NULL`` once the visit's evidence was reduced;
+    phase, source, accuracy, time, carrier and outcome stay.
+    """
 
     __tablename__ = "position_fixes"
     __table_args__ = (
@@ -67,8 +73,8 @@ class PositionFixRow(Base):
     )
     phase: Mapped[FixPhase] = mapped_column(enum_type(FixPhase, "phase"))
     source: Mapped[FixSource] = mapped_column(enum_type(FixSource, "source"))
-    lat: Mapped[float] = mapped_column(sa.Double)
-    lon: Mapped[float] = mapped_column(sa.Double)
+    lat: Mapped[float | None] = mapped_column(sa.Double)
+    lon: Mapped[float | None] = mapped_column(sa.Double)
     coordinate_system: Mapped[CoordinateSystem] = mapped_column(
         enum_type(CoordinateSystem, "coordinate_system")
     )

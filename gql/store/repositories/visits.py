@@ -260,6 +260,8 @@ class VisitRepository:
             .where(
                 VisitRow.manager_id == manager_id,
                 VisitRow.started_at >= since,
+                PositionFixRow.lat.is_not(None),  # reduced visits keep no positions
+                PositionFixRow.lon.is_not(None),
                 PositionFixRow.source.in_(
                     [s for s in FixSource if not s.value.startswith("CARRIER")]
                 ),
@@ -269,7 +271,11 @@ class VisitRepository:
         )
         if exclude is not None:
             statement = statement.where(VisitRow.id != exclude)
-        return [(lat, lon, system) for lat, lon, system in self._session.execute(statement)]
+        return [
+            (lat, lon, system)
+            for lat, lon, system in self._session.execute(statement)
+            if lat is not None and lon is not None
+        ]
 
     def page(
         self,
@@ -388,6 +394,7 @@ def _to_domain(row: VisitRow, fixes: Sequence[PositionFix]) -> Visit:
         flags=dict(row.flags or {}),
         dwell_s=row.dwell_s,
         fixes=tuple(fixes),
+        evidence_reduced_at=row.evidence_reduced_at,
     )
 
 

@@ -175,6 +175,28 @@ def _org_changes(api: Api, t: Targets, who: str | None) -> str:
     return run_query(api, who, "{ orgChanges(first: 5) { totalCount } }", None, lambda d: True)
 
 
+def _evidence_access_log(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        "query($s: ID) { evidenceAccessLog(subjectId: $s, first: 5) { totalCount } }",
+        {"s": t.manager_id},
+        lambda d: d["evidenceAccessLog"]["totalCount"] >= 0,
+    )
+
+
+def _my_personal_data(api: Api, t: Targets, who: str | None) -> str:
+    day = datetime.now(UTC).date()
+    return run_query(
+        api,
+        who,
+        "query($a: Date!, $b: Date!) { myPersonalData(dayFrom: $a, dayTo: $b) }",
+        {"a": (day - timedelta(days=1)).isoformat(), "b": (day + timedelta(days=1)).isoformat()},
+        # only ever the caller's own file
+        lambda d: d["myPersonalData"]["staff"]["staffNo"] == who,
+    )
+
+
 def _audit_team_id(api: Api, t: Targets) -> str:
     departments = api.data("{ departments { id kind } }", as_=t.who["admin"])["departments"]
     return next(d["id"] for d in departments if d["kind"] == "AUDIT_TEAM")
@@ -744,6 +766,10 @@ MATRIX: dict[str, list[Case]] = {
     "sales": [Case("sales", _sales, _SCOPED_READ)],
     "salesSummary": [Case("salesSummary", _sales_summary, _SCOPED_READ)],
     "orgChanges": [Case("orgChanges", _org_changes, expect("marketing", "admin"))],
+    "evidenceAccessLog": [
+        Case("evidenceAccessLog", _evidence_access_log, expect("marketing", "admin"))
+    ],
+    "myPersonalData": [Case("myPersonalData", _my_personal_data, expect(*CALLERS[:-1]))],
     "departmentCreate": [Case("departmentCreate", _department_create, expect("admin"))],
     "departmentUpdate": [Case("departmentUpdate", _department_update, expect("admin"))],
     "staffCreate": [Case("staffCreate", _staff_create, expect("admin"))],

@@ -35,6 +35,7 @@ FREE_FORM_JSON = {
     "TerritoryProposal.parameters",
     "TerritoryProposal.metrics",
     "VisitPlan.optimisedAgainst",
+    "Query.myPersonalData",
 }
 _MONEY_WORDS = re.compile(r"(amount|yuan|fen|price|sales|revenue|cost|money)", re.IGNORECASE)
 _DEFAULT_DEPRECATION = "No longer supported"

@@ -19,7 +19,7 @@ M2, in another department, has one IN_PLACE visit that day (no plan).
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -377,3 +377,19 @@ def test_bad_periods_are_input_errors(world: World) -> None:
         service.discipline(ReportRequest(DAY, date(2026, 11, 1)))
     with pytest.raises(InvalidInput, match="at most 366 days"):
         service.routes(ReportRequest(date(2025, 1, 1), DAY))
+
+
+def test_reduced_evidence_keeps_discipline_and_drops_only_travelled_positions(
+    world: World,
+) -> None:
+    """After the retention job: discipline figures unchanged, no travelled positions left."""
+    from gql.services.privacy.retention import reduce_evidence
+
+    before = world.as_(world.m1).discipline(_day()).totals[0].measures
+    later = datetime.combine(DAY, time(), UTC) + timedelta(days=200)
+    assert reduce_evidence(world.session, now=later, retention_days=180).visits > 0
+    assert world.as_(world.m1).discipline(_day()).totals[0].measures == before
+    routes = world.as_(world.m1).routes(_day()).totals[0].measures
+    assert routes.travelled_km == 0
+    assert routes.km_per_visit is None
+    assert routes.compared_stops == 2  # plan order against visiting order needs no position

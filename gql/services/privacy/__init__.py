@@ -1,0 +1,1 @@
+"""Personal data (PIPL): evidence retention, the evidence access log, self-export."""
