@@ -1,0 +1,449 @@
+"""Numba kernels for iterated local search on a path with fixed ends (no time windows).
+
+Every route is a path ``route[0] = start … route[-1] = sink`` over an extended matrix whose
+last node is a virtual sink (see :class:`tsp.heuristic.Extended`); positions ``lo..hi``
+may move. Moves are 2-opt, Or-opt (segments of 1–3, both orientations) and Or-3opt
+(exchange of two adjacent segments), all drawn from candidate neighbour lists, with
+don't-look bits: after a kick only the ends of the changed arcs are examined, so a kick
+costs about ``O(k)`` move evaluations plus the length of the reversals, not ``O(n)``.
+
+Costs may be asymmetric: reversal costs then come from prefix sums of forward and
+backward arc costs, refreshed from the first changed position after each move. With
+``sym`` the prefix sums are skipped (a reversal costs nothing inside) and candidate scans
+stop at the first neighbour that cannot gain (the neighbour lists are sorted).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+__all__ = ["ils_plain", "move_segment", "path_cost", "swap_segments"]
+
+_LCG_A = 6364136223846793005
+_LCG_C = 1442695040888963407
+_MASK = 0x7FFFFFFFFFFFFFFF
+
+
+@njit(cache=True, nogil=True)
+def path_cost(d, route):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Sum of arc costs along ``route``."""
+    total = 0
+    for p in range(route.shape[0] - 1):
+        total += d[route[p], route[p + 1]]
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _prefix(d, route, fwd, bwd, start):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Refresh the forward/backward prefix sums from position ``start`` on."""
+    if start <= 0:
+        fwd[0] = 0
+        bwd[0] = 0
+        start = 0
+    for p in range(start, route.shape[0] - 1):
+        fwd[p + 1] = fwd[p] + d[route[p], route[p + 1]]
+        bwd[p + 1] = bwd[p] + d[route[p + 1], route[p]]
+
+
+@njit(cache=True, nogil=True)
+def _inner(fwd, bwd, x, y, sym):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Cost change of the arcs inside ``route[x..y]`` when that stretch is reversed."""
+    if sym:
+        return 0
+    return (bwd[y] - bwd[x]) - (fwd[y] - fwd[x])
+
+
+@njit(cache=True, nogil=True)
+def _reverse(route, i, j, pos):  # type: ignore[no-untyped-def]  # pragma: no cover
+    while i < j:
+        a = route[i]
+        route[i] = route[j]
+        route[j] = a
+        pos[route[i]] = i
+        pos[route[j]] = j
+        i += 1
+        j -= 1
+
+
+@njit(cache=True, nogil=True)
+def move_segment(route, s, e, k, rev, scratch, pos):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Move ``route[s..e]`` between positions ``k`` and ``k+1`` (k outside s-1..e).
+
+    Only the stretch between the segment and ``k`` shifts. Returns the first and last
+    changed positions.
+    """
+    length = e - s + 1
+    for q in range(length):
+        scratch[q] = route[e - q] if rev else route[s + q]
+    if k > e:
+        for p in range(e + 1, k + 1):
+            route[p - length] = route[p]
+            pos[route[p - length]] = p - length
+        base = k - length + 1
+        first, last = s, k
+    else:
+        for p in range(s - 1, k, -1):
+            route[p + length] = route[p]
+            pos[route[p + length]] = p + length
+        base = k + 1
+        first, last = k + 1, e
+    for q in range(length):
+        route[base + q] = scratch[q]
+        pos[scratch[q]] = base + q
+    return first, last
+
+
+@njit(cache=True, nogil=True)
+def swap_segments(route, s, m, e, scratch, pos):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Exchange ``route[s..m]`` and ``route[m+1..e]`` in place."""
+    k = 0
+    for p in range(m + 1, e + 1):
+        scratch[k] = route[p]
+        k += 1
+    for p in range(s, m + 1):
+        scratch[k] = route[p]
+        k += 1
+    for p in range(s, e + 1):
+        route[p] = scratch[p - s]
+        pos[route[p]] = p
+
+
+@njit(cache=True, nogil=True)
+def _push(node, active, stack, top):  # type: ignore[no-untyped-def]  # pragma: no cover
+    if not active[node]:
+        active[node] = True
+        stack[top] = node
+        top += 1
+    return top
+
+
+@njit(cache=True, nogil=True)
+def _two_opt_delta(d, route, fwd, bwd, i, j, sym):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Change from reversing ``route[i+1..j]`` (arcs at ``i`` and ``j`` replaced)."""
+    return (
+        d[route[i], route[j]]
+        + d[route[i + 1], route[j + 1]]
+        - d[route[i], route[i + 1]]
+        - d[route[j], route[j + 1]]
+        + _inner(fwd, bwd, i + 1, j, sym)
+    )
+
+
+@njit(cache=True, nogil=True)
+def try_two_opt(d, route, lo, hi, neigh, pos, fwd, bwd, p, sym):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Best 2-opt move joining ``route[p]`` to a neighbour; returns ``(delta, i, j)``.
+
+    The move reverses ``route[i+1..j]``. Both arcs at ``route[p]`` are tried for removal.
+    """
+    n_neigh = neigh.shape[1]
+    v = route[p]
+    best, bi, bj = 0, -1, -1
+    for side in range(2):
+        # side 0 removes (v, next), side 1 removes (prev, v); the new arc joins v and c.
+        if side == 0:
+            if p < lo - 1 or p > hi:
+                continue
+            old = d[v, route[p + 1]]
+        else:
+            if p < lo or p > hi + 1:
+                continue
+            old = d[route[p - 1], v]
+        for t in range(n_neigh):
+            c = neigh[v, t]
+            if sym and d[v, c] >= old:
+                break
+            q = pos[c]
+            if side == 0:
+                i, j = (p, q) if q > p else (q, p)
+            else:
+                i, j = (p - 1, q - 1) if q > p else (q - 1, p - 1)
+            if i + 1 < lo or j > hi or j <= i + 1:
+                continue
+            delta = _two_opt_delta(d, route, fwd, bwd, i, j, sym)
+            if delta < best:
+                best, bi, bj = delta, i, j
+    return best, bi, bj
+
+
+@njit(cache=True, nogil=True)
+def try_or_opt(d, route, lo, hi, neigh, pos, fwd, bwd, s, length, sym):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Best move of ``route[s..s+length-1]`` next to a neighbour of one of its ends.
+
+    Returns ``(delta, k, reversed)``: the segment goes between ``k`` and ``k+1``.
+    """
+    n_neigh = neigh.shape[1]
+    e = s + length - 1
+    p_s, p_e = route[s - 1], route[e + 1]
+    removed = d[p_s, route[s]] + d[route[e], p_e] - d[p_s, p_e]
+    inner_rev = _inner(fwd, bwd, s, e, sym)
+    best, bk, brev = 0, -1, False
+    for end_pick in range(2):
+        anchor = route[s] if end_pick == 0 else route[e]
+        for t in range(n_neigh):
+            c = neigh[anchor, t]
+            if sym and d[anchor, c] >= removed:
+                break
+            pc = pos[c]
+            for k in (pc - 1, pc):
+                if k < lo - 1 or k > hi or (s - 1 <= k <= e):
+                    continue
+                u, v = route[k], route[k + 1]
+                base = removed + d[u, v]
+                fwd_gain = d[u, route[s]] + d[route[e], v] - base
+                rev_gain = d[u, route[e]] + d[route[s], v] + inner_rev - base
+                if rev_gain < best:
+                    best, bk, brev = rev_gain, k, True
+                if fwd_gain < best:
+                    best, bk, brev = fwd_gain, k, False
+    return best, bk, brev
+
+
+@njit(cache=True, nogil=True)
+def try_or3(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """First improving swap of the two segments after ``route[p1]`` (Or-3opt).
+
+    ``route[p1+1..p2]`` and ``route[p2+1..p3]`` exchange places, with no reversal, so the
+    move suits asymmetric costs too; it is the one pure 3-opt move that 2-opt and short
+    Or-opt cannot make. The new arc ``route[p1] → route[p2+1]`` is drawn from the
+    neighbour list of ``route[p1]`` and must gain on its own (partial-gain rule); the
+    arc into ``route[p1+1]`` from that node's list. Returns ``(delta, p2, p3)``.
+    """
+    n_neigh = neigh.shape[1]
+    if p1 < lo - 1 or p1 + 1 > hi:
+        return 0, -1, -1
+    a = route[p1]
+    b = route[p1 + 1]
+    d_ab = d[a, b]
+    for t in range(n_neigh):
+        q = pos[neigh[a, t]]
+        if q < p1 + 2 or q > hi:
+            continue
+        c = route[q]
+        tail = route[q - 1]
+        g1 = d_ab + d[tail, c] - d[a, c]
+        if g1 <= 0:
+            continue
+        for u in range(n_neigh):
+            p3 = pos[neigh[b, u]]
+            if p3 < q or p3 > hi:
+                continue
+            e = route[p3]
+            f = route[p3 + 1]
+            delta = d[e, b] + d[tail, f] - d[e, f] - g1
+            if delta < 0:
+                return delta, q - 1, p3
+    return 0, -1, -1
+
+
+@njit(cache=True, nogil=True)
+def _improve_node(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, p, or_max, or3, sym, touched):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Apply one improving move around ``route[p]``, if any.
+
+    Returns ``(delta, first, last, n_touched)``: the cost change, the span of changed
+    positions and how many nodes of ``touched`` (ends of the changed arcs) to wake.
+    """
+    delta, i, j = try_two_opt(d, route, lo, hi, neigh, pos, fwd, bwd, p, sym)
+    if delta < 0:
+        touched[0] = route[i]
+        touched[1] = route[i + 1]
+        touched[2] = route[j]
+        touched[3] = route[j + 1]
+        _reverse(route, i + 1, j, pos)
+        return delta, i + 1, j, 4
+    for length in range(1, or_max + 1):
+        for s in (p, p - length + 1):
+            if s < lo or s + length - 1 > hi:
+                continue
+            delta, k, rev = try_or_opt(d, route, lo, hi, neigh, pos, fwd, bwd, s, length, sym)
+            if delta < 0:
+                e = s + length - 1
+                touched[0] = route[s - 1]
+                touched[1] = route[s]
+                touched[2] = route[e]
+                touched[3] = route[e + 1]
+                touched[4] = route[k]
+                touched[5] = route[k + 1]
+                first, last = move_segment(route, s, e, k, rev, scratch, pos)
+                return delta, first, last, 6
+            if length == 1:
+                break  # s = p twice
+    if or3:
+        for p1 in (p, p - 1):
+            delta, p2, p3 = try_or3(d, route, lo, hi, neigh, pos, p1)
+            if delta < 0:
+                touched[0] = route[p1]
+                touched[1] = route[p1 + 1]
+                touched[2] = route[p2]
+                touched[3] = route[p2 + 1]
+                touched[4] = route[p3]
+                touched[5] = route[p3 + 1]
+                swap_segments(route, p1 + 1, p2, p3, scratch, pos)
+                return delta, p1 + 1, p3, 6
+    return 0, -1, -1, 0
+
+
+@njit(cache=True, nogil=True)
+def _descend(  # type: ignore[no-untyped-def]  # pragma: no cover
+    d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max, or3, sym, span
+):
+    """Local search to a local optimum from the awake nodes on ``stack``.
+
+    A node whose moves all fail sleeps until a later move changes one of its arcs.
+    Returns the total cost change; ``span`` widens to cover every changed position.
+    """
+    touched = np.empty(6, np.int64)
+    total = 0
+    while top > 0:
+        top -= 1
+        v = stack[top]
+        active[v] = False
+        p = pos[v]
+        if p < lo - 1 or p > hi + 1:
+            continue
+        delta, first, last, n_touched = _improve_node(
+            d, route, lo, hi, neigh, pos, fwd, bwd, scratch, p, or_max, or3, sym, touched
+        )
+        if n_touched:
+            total += delta
+            span[0] = min(span[0], first)
+            span[1] = max(span[1], last)
+            if not sym:
+                _prefix(d, route, fwd, bwd, first - 1)
+            top = _push(v, active, stack, top)
+            for q in range(n_touched):
+                top = _push(touched[q], active, stack, top)
+    return total
+
+
+@njit(cache=True, nogil=True)
+def _next(state):  # type: ignore[no-untyped-def]  # pragma: no cover
+    return (state * _LCG_A + _LCG_C) & _MASK
+
+
+@njit(cache=True, nogil=True)
+def _kick(d, route, lo, hi, state, scratch, pos, max_seg):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Double bridge on a path: swap two adjacent random segments inside ``lo..hi``.
+
+    Returns ``(state, first, end, seam, delta)``: positions ``first..end-1`` changed and
+    the moved segments now meet between ``seam`` and ``seam + 1``.
+    """
+    span = hi - lo + 1
+    if span < 3:
+        return state, lo, lo, lo, 0
+    state = _next(state)
+    a = lo + (state >> 17) % (span - 2)
+    max_len = min(max_seg, (hi - a) // 2) if hi - a >= 2 else 1
+    state = _next(state)
+    l1 = 1 + (state >> 17) % max_len
+    state = _next(state)
+    l2 = 1 + (state >> 17) % max(1, min(max_len, hi - (a + l1) + 1))
+    b = a + l1
+    c = min(b + l2, hi + 1)
+    if b >= c:
+        return state, a, a, a, 0
+    before = d[route[a - 1], route[a]] + d[route[b - 1], route[b]] + d[route[c - 1], route[c]]
+    after = d[route[a - 1], route[b]] + d[route[c - 1], route[a]] + d[route[b - 1], route[c]]
+    swap_segments(route, a, b - 1, c - 1, scratch, pos)
+    return state, a, c, a + (c - b) - 1, after - before
+
+
+@njit(cache=True, nogil=True)
+def ils_plain(  # type: ignore[no-untyped-def]  # pragma: no cover
+    d,
+    route,
+    best,
+    lo,
+    hi,
+    neigh,
+    wake,
+    iterations,
+    seed,
+    max_seg,
+    or_max,
+    slack_ppm,
+    or3,
+    sym,
+    record,
+):
+    """Iterated local search from ``route``; returns ``(best cost, current cost)``.
+
+    First descends from the nodes in ``wake`` (all free nodes for a fresh route, a few
+    around a seam otherwise), then runs ``iterations`` kicks, each followed by a descent
+    from the ends of the arcs the kick changed. A result is accepted when it is no worse
+    than the current route or within ``slack_ppm`` parts per million of the record
+    (``record``, the best cost known to the caller, or better found here: record-to-record
+    travel); otherwise only the changed span is restored. ``route`` ends as the current
+    route and ``best`` as the best route seen. Deterministic for a given seed; ``sym``
+    asserts that costs between free positions are symmetric.
+    """
+    n = route.shape[0]
+    pos = np.empty(n, np.int64)
+    for p in range(n):
+        pos[route[p]] = p
+    fwd = np.zeros(n, d.dtype)
+    bwd = np.zeros(n, d.dtype)
+    if not sym:
+        _prefix(d, route, fwd, bwd, 0)
+    scratch = np.empty(n, np.int64)
+    active = np.zeros(n, np.bool_)
+    stack = np.empty(n, np.int64)
+    span = np.empty(2, np.int64)
+    top = 0
+    for q in range(wake.shape[0] - 1, -1, -1):
+        top = _push(wake[q], active, stack, top)
+    span[0], span[1] = n, -1
+    cost = path_cost(d, route)
+    cost += _descend(
+        d, route, lo, hi, neigh, pos, fwd, bwd, scratch, active, stack, top, or_max, or3, sym, span
+    )
+    best_cost = cost
+    best[:] = route
+    record = min(record, cost)
+    current = route.copy()
+    current_cost = cost
+    state = (seed * 2654435761 + 12345) & _MASK
+    for _ in range(iterations):
+        state, a, c, seam, kick = _kick(d, route, lo, hi, state, scratch, pos, max_seg)
+        if c <= a:
+            continue
+        span[0], span[1] = a, c - 1
+        if not sym:
+            _prefix(d, route, fwd, bwd, a - 1)
+        top = 0
+        for p in (a - 1, a, seam, seam + 1, c - 1, c):
+            top = _push(route[p], active, stack, top)
+        cost = current_cost + kick
+        cost += _descend(
+            d,
+            route,
+            lo,
+            hi,
+            neigh,
+            pos,
+            fwd,
+            bwd,
+            scratch,
+            active,
+            stack,
+            top,
+            or_max,
+            or3,
+            sym,
+            span,
+        )
+        first, last = span[0], span[1]
+        if cost < best_cost:
+            best_cost = cost
+            best[:] = route
+            record = min(record, cost)
+        if cost <= current_cost or cost * 1_000_000 <= (1_000_000 + slack_ppm) * record:
+            current_cost = cost
+            current[first : last + 1] = route[first : last + 1]
+        else:
+            for p in range(first, last + 1):
+                route[p] = current[p]
+                pos[route[p]] = p
+            if not sym:
+                _prefix(d, route, fwd, bwd, first - 1)
+    return best_cost, current_cost
