@@ -2,10 +2,11 @@
 
 Every route is a path ``route[0] = start … route[-1] = sink`` over an extended matrix whose
 last node is a virtual sink (see :class:`tsp.heuristic.Extended`); positions ``lo..hi``
-may move. Moves are 2-opt, Or-opt (segments of 1–3, both orientations) and Or-3opt
-(exchange of two adjacent segments), all drawn from candidate neighbour lists, with
-don't-look bits: after a kick only the ends of the changed arcs are examined, so a kick
-costs about ``O(k)`` move evaluations plus the length of the reversals, not ``O(n)``.
+may move. Moves are 2-opt, Or-opt (short segments, both orientations) and 3-opt segment
+exchanges (all four pure reconnections for symmetric costs, the one without reversal
+otherwise), all drawn from candidate neighbour lists, with don't-look bits: after a kick
+only the ends of the changed arcs are examined, so a kick costs about ``O(k²)`` move
+evaluations per woken node plus the length of the shifts, never a pass over all ``n``.
 
 Costs may be asymmetric: reversal costs then come from prefix sums of forward and
 backward arc costs, refreshed from the first changed position after each move. With
@@ -18,7 +19,15 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["ils_plain", "move_segment", "path_cost", "swap_segments"]
+__all__ = [
+    "exchange_reversed",
+    "ils_plain",
+    "move_segment",
+    "path_cost",
+    "swap_segments",
+    "try_or3",
+    "try_or3_reversed",
+]
 
 _LCG_A = 6364136223846793005
 _LCG_C = 1442695040888963407
@@ -200,14 +209,15 @@ def try_or_opt(d, route, lo, hi, neigh, pos, fwd, bwd, s, length, sym):  # type:
 
 
 @njit(cache=True, nogil=True)
-def try_or3(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyped-def]  # pragma: no cover
+def try_or3(d, route, lo, hi, neigh, pos, p1, sym):  # type: ignore[no-untyped-def]  # pragma: no cover
     """First improving swap of the two segments after ``route[p1]`` (Or-3opt).
 
     ``route[p1+1..p2]`` and ``route[p2+1..p3]`` exchange places, with no reversal, so the
     move suits asymmetric costs too; it is the one pure 3-opt move that 2-opt and short
     Or-opt cannot make. The new arc ``route[p1] → route[p2+1]`` is drawn from the
     neighbour list of ``route[p1]`` and must gain on its own (partial-gain rule); the
-    arc into ``route[p1+1]`` from that node's list. Returns ``(delta, p2, p3)``.
+    arc into ``route[p1+1]`` from that node's list; with ``sym`` that list is cut where
+    the arc would eat the whole first gain. Returns ``(delta, p2, p3)``.
     """
     n_neigh = neigh.shape[1]
     if p1 < lo - 1 or p1 + 1 > hi:
@@ -225,6 +235,8 @@ def try_or3(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyped-def]  
         if g1 <= 0:
             continue
         for u in range(n_neigh):
+            if sym and d[neigh[b, u], b] >= g1:
+                break
             p3 = pos[neigh[b, u]]
             if p3 < q or p3 > hi:
                 continue
@@ -234,6 +246,105 @@ def try_or3(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyped-def]  
             if delta < 0:
                 return delta, q - 1, p3
     return 0, -1, -1
+
+
+@njit(cache=True, nogil=True)
+def try_or3_reversed(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """First improving 3-opt move on the two segments after ``route[p1]`` with reversal.
+
+    With ``B = route[p1+1..q-1]`` and ``C = route[q..p3]``, kind 1 makes ``A C B' D``,
+    kind 2 ``A C' B D`` and kind 3 ``A B' C' D`` (``'`` reversed). With :func:`try_or3`
+    (``A C B D``) these are the four pure 3-opt reconnections, so with 2-opt the search
+    is a full 3-opt over candidate lists. Symmetric costs only (a reversed segment's
+    inner cost is taken as unchanged). Each move's first new arc comes from the list of
+    ``route[p1]``, the second from its partner's, cut by the partial-gain rule.
+    Returns ``(delta, kind, q, p3)``.
+    """
+    n_neigh = neigh.shape[1]
+    if p1 < lo - 1 or p1 + 2 > hi:
+        return 0, 0, -1, -1
+    a = route[p1]
+    b = route[p1 + 1]
+    d_ab = d[a, b]
+    for t in range(n_neigh):  # kind 1: new arcs (a, c), (e, tail), (b, f)
+        c = neigh[a, t]
+        if d[a, c] >= d_ab + d[route[pos[c] - 1], c]:
+            continue
+        q = pos[c]
+        if q < p1 + 2 or q > hi:
+            continue
+        tail = route[q - 1]
+        g1 = d_ab + d[tail, c] - d[a, c]
+        for u in range(n_neigh):
+            e = neigh[tail, u]
+            if d[tail, e] >= g1:
+                break
+            p3 = pos[e]
+            if p3 < q or p3 > hi:
+                continue
+            f = route[p3 + 1]
+            delta = d[e, tail] + d[b, f] - d[e, f] - g1
+            if delta < 0:
+                return delta, 1, q, p3
+    for t in range(n_neigh):  # kind 2: new arcs (a, e), (c, b), (tail, f)
+        e = neigh[a, t]
+        p3 = pos[e]
+        if p3 < p1 + 2 or p3 > hi:
+            continue
+        f = route[p3 + 1]
+        g1 = d_ab + d[e, f] - d[a, e]
+        if g1 <= 0:
+            continue
+        for u in range(n_neigh):
+            c = neigh[b, u]
+            if d[b, c] >= g1:
+                break
+            q = pos[c]
+            if q < p1 + 2 or q > p3:
+                continue
+            tail = route[q - 1]
+            delta = d[c, b] + d[tail, f] - d[tail, c] - g1
+            if delta < 0:
+                return delta, 2, q, p3
+    for t in range(n_neigh):  # kind 3: new arcs (a, tail), (b, e), (c, f)
+        tail = neigh[a, t]
+        q = pos[tail] + 1
+        if q < p1 + 2 or q > hi:
+            continue
+        c = route[q]
+        g1 = d_ab + d[tail, c] - d[a, tail]
+        if g1 <= 0:
+            continue
+        for u in range(n_neigh):
+            e = neigh[b, u]
+            if d[b, e] >= g1:
+                break
+            p3 = pos[e]
+            if p3 < q or p3 > hi:
+                continue
+            f = route[p3 + 1]
+            delta = d[b, e] + d[c, f] - d[e, f] - g1
+            if delta < 0:
+                return delta, 3, q, p3
+    return 0, 0, -1, -1
+
+
+@njit(cache=True, nogil=True)
+def exchange_reversed(route, p1, kind, q, p3, scratch, pos):  # type: ignore[no-untyped-def]  # pragma: no cover
+    """Apply a :func:`try_or3_reversed` move.
+
+    ``A B C D`` becomes kind 1 ``A C B' D``, kind 2 ``A C' B D`` or kind 3 ``A B' C' D``.
+    """
+    if kind == 3:
+        _reverse(route, p1 + 1, q - 1, pos)
+        _reverse(route, q, p3, pos)
+        return
+    swap_segments(route, p1 + 1, q - 1, p3, scratch, pos)
+    split = p1 + 1 + (p3 - q)  # C now ends here, B follows
+    if kind == 1:
+        _reverse(route, split + 1, p3, pos)
+    else:
+        _reverse(route, p1 + 1, split, pos)
 
 
 @njit(cache=True, nogil=True)
@@ -270,7 +381,7 @@ def _improve_node(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, p, or_max, or
                 break  # s = p twice
     if or3:
         for p1 in (p, p - 1):
-            delta, p2, p3 = try_or3(d, route, lo, hi, neigh, pos, p1)
+            delta, p2, p3 = try_or3(d, route, lo, hi, neigh, pos, p1, sym)
             if delta < 0:
                 touched[0] = route[p1]
                 touched[1] = route[p1 + 1]
@@ -280,6 +391,18 @@ def _improve_node(d, route, lo, hi, neigh, pos, fwd, bwd, scratch, p, or_max, or
                 touched[5] = route[p3 + 1]
                 swap_segments(route, p1 + 1, p2, p3, scratch, pos)
                 return delta, p1 + 1, p3, 6
+        if sym:
+            for p1 in (p, p - 1):
+                delta, kind, q, p3 = try_or3_reversed(d, route, lo, hi, neigh, pos, p1)
+                if delta < 0:
+                    touched[0] = route[p1]
+                    touched[1] = route[p1 + 1]
+                    touched[2] = route[q - 1]
+                    touched[3] = route[q]
+                    touched[4] = route[p3]
+                    touched[5] = route[p3 + 1]
+                    exchange_reversed(route, p1, kind, q, p3, scratch, pos)
+                    return delta, p1 + 1, p3, 6
     return 0, -1, -1, 0
 
 

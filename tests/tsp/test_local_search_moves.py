@@ -6,7 +6,14 @@ import numpy as np
 import pytest
 
 from tsp import Problem, solve
-from tsp._ils_kernels import ils_plain, path_cost, swap_segments, try_or3
+from tsp._ils_kernels import (
+    exchange_reversed,
+    ils_plain,
+    path_cost,
+    swap_segments,
+    try_or3,
+    try_or3_reversed,
+)
 
 
 def _points(rng: np.random.Generator, n: int) -> np.ndarray:
@@ -47,7 +54,7 @@ def test_or3_delta_equals_the_real_change_in_path_cost(
         neigh = _neighbours(cost, 8)
         lo, hi = 1, n - 2
         for p1 in range(lo - 1, hi):
-            delta, p2, p3 = try_or3(cost, route, lo, hi, neigh, pos, p1)
+            delta, p2, p3 = try_or3(cost, route, lo, hi, neigh, pos, p1, symmetric)
             if delta < 0:
                 before = path_cost(cost, route)
                 ends = (route[0], route[-1])
@@ -90,3 +97,29 @@ def test_closed_heuristic_tour_starts_at_start_after_anchor_rotation(
     assert r.cost == problem.route_cost(r.order)
     assert r.lower_bound is not None
     assert r.lower_bound <= r.cost
+
+
+def test_reversed_exchange_delta_equals_the_real_change_in_path_cost(
+    rng: np.random.Generator,
+) -> None:
+    """Every improving 3-opt move with reversal (all three kinds) reports its exact change."""
+    kinds = set()
+    for _ in range(20):
+        n = 40
+        cost = _points(rng, n)
+        route = rng.permutation(n).astype(np.int64)
+        pos = np.empty(n, dtype=np.int64)
+        pos[route] = np.arange(n)
+        neigh = _neighbours(cost, 8)
+        lo, hi = 1, n - 2
+        for p1 in range(lo - 1, hi):
+            delta, kind, q, p3 = try_or3_reversed(cost, route, lo, hi, neigh, pos, p1)
+            if delta < 0:
+                before = path_cost(cost, route)
+                ends = (route[0], route[-1])
+                exchange_reversed(route, p1, kind, q, p3, np.empty(n, dtype=np.int64), pos)
+                assert path_cost(cost, route) - before == delta
+                assert (route[0], route[-1]) == ends
+                assert all(route[pos[v]] == v for v in range(n))
+                kinds.add(int(kind))
+    assert kinds == {1, 2, 3}
