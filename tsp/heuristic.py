@@ -22,6 +22,7 @@ _KICK_SEGMENT = 30
 _OR_SEGMENT = 5
 _SLACK_SCALE = 11_600_000  # record-to-record band in ppm = scale / n**1.5 (measured)
 _SLACK_MAX_PPM = 10_000
+_BAND_CYCLE = (0.5, 1.0)  # rounds alternate a half and a full band: descend, then roam
 _CHUNK = 50  # kicks per round (and per anchor of a closed tour); never clock-sized
 _ROUND_STEPS = 300_000  # schedule steps per windowed round (≈ 10 ms here); never clock-sized
 
@@ -118,7 +119,9 @@ def local_search(
     each further round is ``_CHUNK`` kicks with its own derived seed, so the route after
     ``k`` rounds never depends on the clock (see :mod:`tsp.budget`). The walk carries its
     current route across rounds and accepts kicks within a band of the best cost
-    (record-to-record travel, :func:`_slack_ppm`); the best route seen is returned.
+    (record-to-record travel, :func:`_slack_ppm`), alternately half and full width: no
+    single width suited both d198 (narrow) and rat195 (wide). The best route seen is
+    returned.
     """
     route = ext.route(ext.nearest_neighbour() if initial is None else initial)
     if ext.hi < 2:
@@ -143,6 +146,8 @@ def local_search(
         wake = no_wake
         if rotate:
             route, wake = _rotated(ext, d, route, seed + round_)
+        band = int(slack_ppm * _BAND_CYCLE[round_ % len(_BAND_CYCLE)])
+        args = (max_seg, or_max, band, or3, sym)
         found, _ = ils_plain(
             d, route, best, ext.lo, ext.hi, neigh, wake, _CHUNK, seed + round_, *args, best_cost
         )
