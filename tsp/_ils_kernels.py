@@ -268,13 +268,13 @@ def try_or3_reversed(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyp
     d_ab = d[a, b]
     for t in range(n_neigh):  # kind 1: new arcs (a, c), (e, tail), (b, f)
         c = neigh[a, t]
-        if d[a, c] >= d_ab + d[route[pos[c] - 1], c]:
-            continue
         q = pos[c]
         if q < p1 + 2 or q > hi:
             continue
         tail = route[q - 1]
         g1 = d_ab + d[tail, c] - d[a, c]
+        if g1 <= 0:
+            continue
         for u in range(n_neigh):
             e = neigh[tail, u]
             if d[tail, e] >= g1:
