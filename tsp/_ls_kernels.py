@@ -1,6 +1,6 @@
 """Numba kernels for local search under time windows (schedule scan, windowed ILS).
 
-Routes are paths ``route[0] = start … route[-1] = sink`` as in :mod:`tsp._ils_kernels`,
+Routes are paths ``route[0] = start … route[-1] = sink`` as in :mod:`tsp._move_kernels`,
 whose moves this reuses. Time windows are checked by a full schedule scan
 (``schedule_violation``); the windowed search compares ``(violation, cost)``
 lexicographically.
@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from tsp._ils_kernels import move_segment, path_cost
+from tsp._move_kernels import move_segment, path_cost
 
 __all__ = [
     "ils_windows",

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from tsp import Problem, solve
-from tsp._ils_kernels import (
+from tsp._ils_kernels import ils_plain
+from tsp._move_kernels import (
     exchange_reversed,
-    ils_plain,
     path_cost,
     swap_segments,
     try_or3,

@@ -9,7 +9,8 @@ import pytest
 
 from tests.tsp.known import TSPLIB_OPTIMA
 from tsp import Problem, read_tsplib, solve
-from tsp._ils_kernels import ils_plain, path_cost
+from tsp._ils_kernels import ils_plain
+from tsp._move_kernels import path_cost
 from tsp.bounds import lower_bound
 
 if TYPE_CHECKING:
