@@ -111,16 +111,18 @@ def _tour_bound(cost: npt.NDArray[np.int64], nodes: npt.NDArray[np.int64], start
     ``Σ w2 + w1[j] + w1[start]``. Entries above the tour's cost cannot be on an optimal
     tour; the optimal tour's own entries are never skipped, so the answer stays exact.
     """
-    from tsp._ls_kernels import ils_plain
+    from tsp._ils_kernels import ils_plain
     from tsp.heuristic import Extended
     from tsp.problem import Problem
 
     n = cost.shape[0]
     ext = Extended(Problem(cost, start=start), np.arange(n, dtype=np.int64))
     route = ext.route(ext.nearest_neighbour())
-    tour = int(
-        ils_plain(ext.cost, route, ext.lo, ext.hi, ext.neighbours(), _UB_KICKS, 0, 30, 3, 0, True)
-    )
+    wake = route[ext.lo : ext.hi + 1].copy()
+    neigh = ext.neighbours()
+    best = route.copy()
+    args = (wake, _UB_KICKS, 0, 30, 3, 0, True, True, 1 << 62)
+    tour = int(ils_plain(ext.cost, route, best, ext.lo, ext.hi, neigh, *args)[0])
     others = cost + np.diag(np.full(n, np.iinfo(np.int64).max // 4, dtype=np.int64))
     two = np.sort(others, axis=1)[:, :2]
     w1 = two[:, 0]
