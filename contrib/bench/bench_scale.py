@@ -66,14 +66,17 @@ def _cli(env: dict[str, str], *args: str) -> str:
     return done.stdout
 
 
-def _wait_up(url: str, timeout_s: float = 600) -> None:
+def _wait_up(url: str, timeout_s: float = 600, in_a_row: int = 1) -> None:
+    """Until ``url`` answers 200 ``in_a_row`` times (workers share the port: each must be warm)."""
     deadline = time.monotonic() + timeout_s
+    ready = 0
     while time.monotonic() < deadline:
         try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
+            ready = ready + 1 if httpx.get(url, timeout=2).status_code == 200 else 0
         except httpx.HTTPError:
-            pass
+            ready = 0
+        if ready >= in_a_row:
+            return
         time.sleep(0.2)
     raise SystemExit(f"{url} not up within {timeout_s:g} s")
 
@@ -199,7 +202,7 @@ def _run(
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
-        _wait_up(f"{url}/readyz")
+        _wait_up(f"{url}/readyz", in_a_row=10 * workers)
         began = time.monotonic()
         tally = asyncio.run(_peak(url, tokens, people, args))
         elapsed_s = time.monotonic() - began
