@@ -16,7 +16,13 @@ if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path
 
-__all__ = ["active_staff", "app_client", "app_settings", "empty_database_settings"]
+__all__ = [
+    "active_staff",
+    "app_client",
+    "app_settings",
+    "empty_database_settings",
+    "seeded_demo_staff",
+]
 
 
 def app_settings(engine: sa.Engine, secret: str, **overrides: Any) -> Settings:
@@ -56,3 +62,20 @@ def active_staff(engine: sa.Engine) -> list[sa.Row[tuple[str, str, int | None, s
                 )
             ).all()
         )
+
+
+def seeded_demo_staff(url: str) -> list[sa.Row[tuple[str, str, int | None, str | None]]]:
+    """Migrate the empty database at ``url``, seed the demo city (seed 7) into it and return
+    its active staff (as :func:`active_staff`), for modules that write into a city of their own."""
+    from gql.services import demo_city
+    from gql.store.db import session_factory
+
+    engine = create_engine_for(url)
+    try:
+        upgrade(engine)
+        with session_factory(engine)() as session:
+            demo_city.seed(session, seed=7)
+            session.commit()
+        return active_staff(engine)
+    finally:
+        engine.dispose()

@@ -26,18 +26,16 @@ from starlette.testclient import TestClient
 from contrib.mock_carriers import MockCarrierServer, mobile_app, telecom_app
 from contrib.mock_carriers.state import mobile_state, telecom_state
 from gql.app import create_app
-from gql.cli import main
 from gql.services.calendar import local_day
 from gql.settings import Settings
 from tests.fixtures_db import _backends, fresh_database
 from tests.gql.test_company_from_csv import (
-    DEPARTMENTS,
-    FIRST_STAFF,
     MANAGERS,
     SALES,
     STAFF,
     TARGETS,
     _retailers,
+    import_the_company,
 )
 
 K001_MSISDN = "13300000001"  # as MANAGERS lists it
@@ -130,14 +128,8 @@ def company(
         MockCarrierServer(telecom_app(telecom_state(password=PASSWORD))) as telecom,
         MockCarrierServer(mobile_app(mobile_state(password=PASSWORD))) as mobile,
     ):
-        monkeypatch.setenv("VISITGIS_DATABASE_URL", url)
         monkeypatch.setenv("VISITGIS_CARRIER_PASSWORD", PASSWORD)
-        monkeypatch.delenv("VISITGIS_SETTINGS_FILE", raising=False)
-        assert main(["db", "upgrade"]) == 0
-        for kind, text in (("departments", DEPARTMENTS), ("staff", FIRST_STAFF)):
-            path = tmp_path / f"{kind}.csv"
-            path.write_text(text, encoding="utf-8")
-            assert main(["import", kind, str(path)]) == 0
+        import_the_company(url, tmp_path, monkeypatch)
         region = tmp_path / "region.toml"
         region.write_text(
             TEMPLATE.read_text(encoding="utf-8")

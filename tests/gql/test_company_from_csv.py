@@ -78,6 +78,18 @@ K002,2027-01,900,180000.50
 """
 
 
+def import_the_company(url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Migrate the database at ``url`` and import, with the CLI, the company and its first two
+    people (an administrator and a marketing officer): what must exist before anyone signs in."""
+    monkeypatch.setenv("VISITGIS_DATABASE_URL", url)
+    monkeypatch.delenv("VISITGIS_SETTINGS_FILE", raising=False)
+    assert main(["db", "upgrade"]) == 0
+    for kind, text in (("departments", DEPARTMENTS), ("staff", FIRST_STAFF)):
+        path = tmp_path / f"{kind}.csv"
+        path.write_text(text, encoding="utf-8")
+        assert main(["import", kind, str(path)]) == 0
+
+
 def _upload(api: Api, who: str, kind: str, text: str) -> dict[str, Any]:
     file = UploadFile(io.BytesIO(text.encode()), filename=f"{kind.lower()}.csv")
     done = api.data(IMPORT, {"i": {"kind": kind, "file": file}}, as_=who)["csvImport"]
@@ -94,13 +106,7 @@ def company(
 ) -> Any:
     """An empty migrated database where the CLI imported the company and its first two people."""
     with fresh_database(request.param, tmp_path_factory) as url:
-        monkeypatch.setenv("VISITGIS_DATABASE_URL", url)
-        monkeypatch.delenv("VISITGIS_SETTINGS_FILE", raising=False)
-        assert main(["db", "upgrade"]) == 0
-        for kind, text in (("departments", DEPARTMENTS), ("staff", FIRST_STAFF)):
-            path = tmp_path / f"{kind}.csv"
-            path.write_text(text, encoding="utf-8")
-            assert main(["import", kind, str(path)]) == 0
+        import_the_company(url, tmp_path, monkeypatch)
         engine = create_engine_for(url)
         try:
             yield Api(build_state(Settings(warm_kernels=False), engine, session_factory(engine)))

@@ -25,13 +25,11 @@ from gql.app import create_app
 from gql.auth import mint_token
 from gql.domain import Role
 from gql.schema.relay import decode_global_id
-from gql.services import demo_city
 from gql.settings import Settings
-from gql.store.db import create_engine_for, session_factory
-from gql.store.migrate import upgrade
+from gql.store.db import create_engine_for
 from gql.store.write_turns import ADVISORY_CLASS
 from tests.fixtures_db import _backends, fresh_database
-from tests.gql.http_app import active_staff
+from tests.gql.http_app import seeded_demo_staff
 
 SECRET = "concurrent-writes-secret-" + "q" * 20
 ANSWER_TIMEOUT_S = 60.0
@@ -89,15 +87,7 @@ def office(
 ) -> Iterator[Office]:
     """The demo city (seed 7) and the app over it; no carriers (offline uploads skip them)."""
     with fresh_database(request.param, tmp_path_factory) as url:
-        engine = create_engine_for(url)
-        try:
-            upgrade(engine)
-            with session_factory(engine)() as session:
-                demo_city.seed(session, seed=7)
-                session.commit()
-            rows = active_staff(engine)
-        finally:
-            engine.dispose()
+        rows = seeded_demo_staff(url)
         managers = tuple(r.staff_no for r in rows if r.role == Role.ACCOUNT_MANAGER.name)
         settings = Settings(
             database_url=url, warm_kernels=False, jwt_secret=SECRET, log_level="WARNING"

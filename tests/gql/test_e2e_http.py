@@ -26,12 +26,9 @@ from contrib.mock_carriers.state import mobile_state, telecom_state
 from gql.app import create_app
 from gql.auth import mint_token
 from gql.domain import Role
-from gql.services import demo_city
 from gql.settings import Settings
-from gql.store.db import create_engine_for, session_factory
-from gql.store.migrate import upgrade
 from tests.fixtures_db import _backends, fresh_database
-from tests.gql.http_app import active_staff
+from tests.gql.http_app import seeded_demo_staff
 
 PASSWORD = "e2e-carrier-pw"
 SECRET = "e2e-tests-secret-" + "y" * 24
@@ -109,15 +106,7 @@ def city(
 ) -> Iterator[City]:
     """A fresh demo city (seed 7) of our own: this module writes a whole day into it."""
     with fresh_database(request.param, tmp_path_factory) as url:
-        engine = create_engine_for(url)
-        try:
-            upgrade(engine)
-            with session_factory(engine)() as session:
-                demo_city.seed(session, seed=7)
-                session.commit()
-            rows = active_staff(engine)
-        finally:
-            engine.dispose()
+        rows = seeded_demo_staff(url)
         manager = next(r for r in rows if r.role == Role.ACCOUNT_MANAGER.name)
         head = next(
             r
