@@ -21,6 +21,7 @@ from gql.services.access import Principal
 from gql.services.audits.service import AuditService
 from gql.services.day_plans.lifecycle import PlanLifecycleService
 from gql.services.day_plans.service import PlanService
+from gql.services.directory.licence_sites import LicenceSiteService
 from gql.services.directory.lifecycle import RetailerLifecycleService
 from gql.services.directory.retailer_admin import RetailerAdminService
 from gql.services.directory.service import DirectoryService
@@ -266,6 +267,11 @@ class Context:
     def retailer_admin(self) -> RetailerAdminService:
         """Reference-data edits (administrators, marketing)."""
         return RetailerAdminService(self.session, self.principal, self.state.spatial)
+
+    @cached_property
+    def licence_sites(self) -> LicenceSiteService:
+        """Spacing and density checks of licence applications (marketing, administrators)."""
+        return LicenceSiteService(self.session, self.principal, self.state.spatial)
 
     @cached_property
     def retailer_lifecycle(self) -> RetailerLifecycleService:

@@ -10,6 +10,7 @@ from strawberry.tools import merge_types
 
 from gql.schema.audit_queries import AuditQuery
 from gql.schema.directory_queries import DirectoryQuery
+from gql.schema.licence_site_queries import LicenceSiteQuery
 from gql.schema.mutations.fields import (
     AuditMutations,
     OrganisationMutations,
@@ -43,6 +44,7 @@ Query = merge_types(
         ReportQuery,
         SalesQuery,
         PrivacyQuery,
+        LicenceSiteQuery,
     ),
 )
 Mutation = merge_types(

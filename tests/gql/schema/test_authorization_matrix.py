@@ -185,6 +185,17 @@ def _evidence_access_log(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _licence_site_check(api: Api, t: Targets, who: str | None) -> str:
+    lat, lon = t.retailer_position
+    return run_query(
+        api,
+        who,
+        "query($i: LicenceSiteInput!) { licenceSiteCheck(input: $i) { respectsSpacing } }",
+        {"i": {"lat": lat, "lon": lon}},
+        lambda d: d["licenceSiteCheck"]["respectsSpacing"] is False,  # on a shop: a conflict
+    )
+
+
 def _my_personal_data(api: Api, t: Targets, who: str | None) -> str:
     day = datetime.now(UTC).date()
     return run_query(
@@ -768,6 +779,9 @@ MATRIX: dict[str, list[Case]] = {
     "orgChanges": [Case("orgChanges", _org_changes, expect("marketing", "admin"))],
     "evidenceAccessLog": [
         Case("evidenceAccessLog", _evidence_access_log, expect("marketing", "admin"))
+    ],
+    "licenceSiteCheck": [
+        Case("licenceSiteCheck", _licence_site_check, expect("marketing", "admin"))
     ],
     "myPersonalData": [Case("myPersonalData", _my_personal_data, expect(*CALLERS[:-1]))],
     "departmentCreate": [Case("departmentCreate", _department_create, expect("admin"))],
