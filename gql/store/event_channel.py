@@ -67,7 +67,14 @@ class PostgresChannel:
         while True:
             try:
                 connection = await psycopg.AsyncConnection.connect(
-                    self._conninfo, autocommit=True, connect_timeout=5
+                    self._conninfo,
+                    autocommit=True,
+                    connect_timeout=5,
+                    # a server or network that vanishes without a reset is noticed in ~1 min
+                    keepalives=1,
+                    keepalives_idle=30,
+                    keepalives_interval=10,
+                    keepalives_count=3,
                 )
             except psycopg.Error as exc:
                 failures += 1
