@@ -13,7 +13,9 @@ import asyncio
 import datetime as dt
 import json
 import os
+import signal
 import subprocess
+import sys
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ import pytest
 import sqlalchemy as sa
 import websockets
 
+from gql.schema.relay import decode_global_id
 from gql.store.db import create_engine_for
 from tests.fixtures_db import _backends, fresh_database
 from tests.gql.http_app import active_staff
@@ -245,3 +248,82 @@ def test_the_database_url_names_the_backend(database: Database) -> None:
         assert engine.dialect.name == database.backend
     finally:
         engine.dispose()
+
+
+def test_sigterm_lets_a_check_in_in_flight_finish_and_keep_its_visit(
+    database: Database,
+) -> None:
+    """A check-in waiting 3 s on its carrier when the server is told to stop is answered and
+    stored; the server then exits cleanly (uvicorn's graceful shutdown, bounded)."""
+    telecom, mobile, port = free_port(), free_port(), free_port()
+    template = Path(__file__).resolve().parents[2] / "contrib/mock_carriers/demo_region.toml"
+    region = database.directory / f"drain-{uuid.uuid4().hex[:6]}.toml"
+    region.write_text(
+        template.read_text(encoding="utf-8")
+        .replace("127.0.0.1:8701", f"127.0.0.1:{telecom}")
+        .replace("127.0.0.1:8702", f"127.0.0.1:{mobile}")
+        .replace("enabled = true", "enabled = false"),
+        encoding="utf-8",
+    )
+    env = database.env | {
+        "VISITGIS_CARRIERS_FILE": str(region),
+        "VISITGIS_CARRIER_PASSWORD": "drain-pw",
+    }
+    mocks = subprocess.Popen(
+        [sys.executable, "-m", "contrib.mock_carriers", "--password", "drain-pw",
+         "--telecom-port", str(telecom), "--mobile-port", str(mobile)],
+        cwd=Path(template).parents[2], env=env,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    log = database.directory / f"drain-{port}.log"
+    with log.open("wb") as out:
+        server = subprocess.Popen(
+            [str(BIN / "visitgis"), "serve", "--port", str(port)],
+            cwd=database.directory, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for mock in (telecom, mobile):
+            wait_until_up(f"http://127.0.0.1:{mock}/_mock/behaviour", mocks, log)
+            httpx.post(
+                f"http://127.0.0.1:{mock}/_mock/behaviour", json={"latency_s": 3.0}
+            ).raise_for_status()
+        wait_until_up(f"{url}/readyz", server, log)
+
+        async def scenario() -> tuple[Any, int | None]:
+            shops = (await _gql(url, database.manager, SHOPS, {}))["viewer"]["manager"]
+            pressing = asyncio.ensure_future(
+                _check_ins(url, database.manager, shops["retailers"]["nodes"][11:12])
+            )
+            seen = 0
+            for _ in range(600):  # bounded: the press reaches a carrier
+                states = [
+                    httpx.get(f"http://127.0.0.1:{m}/_mock/behaviour", timeout=5).json()
+                    for m in (telecom, mobile)
+                ]
+                seen = sum(s["requests_seen"] for s in states)
+                if seen:
+                    break
+                await asyncio.sleep(0.01)
+            assert seen, "the check-in never reached a carrier"
+            server.terminate()  # SIGTERM while the carrier is still thinking
+            made = await pressing
+            return made, await asyncio.to_thread(server.wait, 60)
+
+        made, code = asyncio.run(scenario())
+    finally:
+        stop(server)
+        stop(mocks)
+    assert len(made) == 1
+    # uvicorn re-raises the signal once it has drained: the exit status is SIGTERM's
+    assert code in (0, -signal.SIGTERM), log.read_text()[-2000:]
+    engine = create_engine_for(database.env["VISITGIS_DATABASE_URL"])
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(
+                sa.text("SELECT count(*) FROM visits WHERE id = :id"),
+                {"id": decode_global_id(made[0])[1]},
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert stored == 1
