@@ -88,9 +88,9 @@ class AppState:
     """Carries committed visit events to every process (PostgreSQL; opened by the lifespan).
     Without it, events go to this process's bus only."""
     turns: WriteTurns | None = None
+    """Who writes a manager's visits now (made for the engine's dialect by :meth:`build`)."""
     gate: ConnectionGate | None = None
     """Permits to hold a pooled connection (made by :meth:`build` for the engine's pool)."""
-    """Who writes a manager's visits now (made for the engine's dialect by :meth:`build`)."""
 
     @classmethod
     def build(
