@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 
-import geo
 import pytest
 
+import geo
 from tests.gql.api import Api
 from tests.gql.conftest import DemoPeople
 
@@ -43,9 +43,7 @@ def test_next_door_to_a_shop_breaks_the_spacing_and_names_it(api: Api, people: D
         n["distanceM"] for n in check["nearest"]
     )
     assert check["localCount"] >= 1
-    assert check["localPerKm2"] == pytest.approx(
-        check["localCount"] / (math.pi * 0.5**2), rel=1e-3
-    )
+    assert check["localPerKm2"] == pytest.approx(check["localCount"] / (math.pi * 0.5**2), rel=1e-3)
     assert check["districtPerKm2"] == pytest.approx(
         check["districtCount"] / (math.pi * 5.0**2), rel=1e-3
     )
