@@ -1,22 +1,24 @@
 // visitgis reference console: public GraphQL API only, vendored Leaflet, no external host.
 // Offline basemap: no tiles unless `?tiles=<xyz url>&crs=WGS84|GCJ02|BD09` is given; the
-// district's own retailer points are the map. Routes are hash URLs (#/day) so views can be shared.
+// district's own data are the map. Routes are hash URLs (#/<view>/<args>) so views can be shared.
+// Each view lives in views/<name>.js and registers itself with `visitgis.register`.
 "use strict";
 const TEXT = {
-  zh: { title: "visitgis 控制台", token: "粘贴令牌", signin: "登录", retailers: "零售户",
-        signedOut: "请先粘贴令牌登录", error: "出错" },
-  en: { title: "visitgis console", token: "Paste a token", signin: "Sign in", retailers: "Retailers",
+  zh: { title: "visitgis 控制台", token: "粘贴令牌", signin: "登录", signedOut: "请先粘贴令牌登录",
+        error: "出错" },
+  en: { title: "visitgis console", token: "Paste a token", signin: "Sign in",
         signedOut: "Paste a token to sign in", error: "Error" },
 };
+const VIEWS = {};
+const DEFAULT_VIEW = "day";
 let lang = localStorage.getItem("visitgis.lang") || "zh";
 const params = new URLSearchParams(location.search);
 const crs = params.get("crs") || "WGS84";
 const map = L.map("map", { preferCanvas: true }).setView([0, 0], 2);
 if (params.get("tiles")) L.tileLayer(params.get("tiles")).addTo(map);
 const layer = L.featureGroup().addTo(map);
-window.visitgisConsole = { layer, countFeatures: () => layer.getLayers().length };
 
-function t(key) { return TEXT[lang][key]; }
+function t(key) { return TEXT[lang][key] ?? TEXT.en[key] ?? key; }
 function applyLang() {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
   document.querySelectorAll("[data-i18n]").forEach((el) => { el.textContent = t(el.dataset.i18n); });
@@ -38,51 +40,46 @@ async function gql(query, variables) {
   return body.data;
 }
 
-const DAY = `query Day($crs: CoordinateSystem!) { viewer { manager {
-  startLabel retailers(first: 100) { totalCount nodes { id name address position(coordinateSystem: $crs) { lat lon } } }
-} } }`;
-
-async function dayView() {
-  performance.mark("visitgis-day-start");
-  const data = await gql(DAY, { crs });
-  const manager = data.viewer.manager;
-  layer.clearLayers();
-  const panel = document.getElementById("panel");
-  panel.replaceChildren();
-  if (!manager) return;
-  const list = document.createElement("ol");
-  for (const r of manager.retailers.nodes) {
-    L.circleMarker([r.position.lat, r.position.lon], { radius: 5 }).bindTooltip(r.name).addTo(layer);
-    const item = document.createElement("li");
-    item.textContent = `${r.name} — ${r.address}`;
-    list.append(item);
-  }
-  const heading = document.createElement("h3");
-  heading.textContent = `${t("retailers")}: ${manager.retailers.totalCount}`;
-  panel.append(heading, list);
-  if (layer.getLayers().length) map.fitBounds(layer.getBounds(), { padding: [20, 20] });
-  performance.measure("visitgis-day-render", "visitgis-day-start");
-  document.body.dataset.rendered = "day";
+/** Make an element: el("li", {className: "x"}, "text", child…). */
+function el(tag, props, ...children) {
+  const node = Object.assign(document.createElement(tag), props || {});
+  node.append(...children.filter((c) => c !== null && c !== undefined));
+  return node;
 }
 
-const VIEWS = { day: dayView };
+/** Register a view: `render(args)` draws into `visitgis.layer` and `#panel`; `texts` adds i18n. */
+function register(name, { render, texts }) {
+  VIEWS[name] = render;
+  for (const code of Object.keys(texts || {})) Object.assign(TEXT[code], texts[code]);
+}
+
 async function route() {
   const status = document.getElementById("status");
   if (!sessionStorage.getItem("visitgis.token")) { status.textContent = t("signedOut"); return; }
-  const name = (location.hash.replace(/^#\/?/, "").split("/")[0]) || "day";
+  const [name, ...args] = location.hash.replace(/^#\/?/, "").split("/");
   status.textContent = "";
-  try { await (VIEWS[name] || dayView)(); } catch (err) { status.textContent = `${t("error")}: ${err.message}`; }
+  layer.clearLayers();
+  document.getElementById("panel").replaceChildren();
+  const view = VIEWS[name || DEFAULT_VIEW] || VIEWS[DEFAULT_VIEW];
+  try { await view(args.map(decodeURIComponent)); } catch (err) { status.textContent = `${t("error")}: ${err.message}`; }
 }
 
-document.getElementById("signin").onclick = () => {
-  sessionStorage.setItem("visitgis.token", document.getElementById("token").value.trim());
-  route();
-};
-document.getElementById("lang").onclick = () => {
-  lang = lang === "zh" ? "en" : "zh";
-  localStorage.setItem("visitgis.lang", lang);
+window.visitgis = { map, layer, crs, gql, el, t, register, route,
+                    lang: () => lang, countFeatures: () => layer.getLayers().length };
+window.visitgisConsole = window.visitgis;  // the name the first browser test used
+
+window.addEventListener("DOMContentLoaded", () => {
+  document.getElementById("signin").onclick = () => {
+    sessionStorage.setItem("visitgis.token", document.getElementById("token").value.trim());
+    route();
+  };
+  document.getElementById("lang").onclick = () => {
+    lang = lang === "zh" ? "en" : "zh";
+    localStorage.setItem("visitgis.lang", lang);
+    applyLang();
+    route();
+  };
+  window.addEventListener("hashchange", route);
   applyLang();
-};
-window.addEventListener("hashchange", route);
-applyLang();
-route();
+  route();
+});

@@ -41,8 +41,9 @@ def test_console_dir_without_index_is_refused(tmp_path: Path) -> None:
 
 def test_console_queries_validate_against_the_schema() -> None:
     schema = build_schema(SCHEMA_FILE.read_text(encoding="utf-8"))
-    source = (CONSOLE_DIR / "console.js").read_text(encoding="utf-8")
-    queries = re.findall(r"= `((?:query|subscription)[^`]*)`", source)
+    sources = [CONSOLE_DIR / "console.js", *sorted((CONSOLE_DIR / "views").glob("*.js"))]
+    source = "\n".join(path.read_text(encoding="utf-8") for path in sources)
+    queries = re.findall(r"= `((?:query|subscription|mutation)[^`]*)`", source)
     assert queries
     for query in queries:
         assert validate(schema, parse(query)) == []
