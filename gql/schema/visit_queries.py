@@ -13,7 +13,7 @@ from gql.domain import Verdict
 from gql.schema.inputs import pk_list, pk_of
 from gql.schema.paging import AfterArg, BeforeArg, FirstArg, LastArg, page_request
 from gql.schema.relay import Connection, encode_global_id, to_connection
-from gql.schema.types.directory import ManagerType, RetailerType
+from gql.schema.types.directory import ManagerType, RetailerType, load_retailer
 from gql.schema.types.enums import described_enum
 from gql.schema.types.visits import VerdictEnum, VisitType
 from gql.services.visits.events import VisitEventKind
@@ -133,8 +133,7 @@ class VisitEventType:
     @strawberry.field(description="The retailer visited.")
     async def retailer(self, info: Info) -> RetailerType | None:
         """Through the subscriber's retailer loader (its scope)."""
-        found = await info.context.loaders.retailers.load(self.retailer_pk)
-        return None if found is None else RetailerType.from_domain(found)
+        return await load_retailer(info, self.retailer_pk)
 
 
 @strawberry.type

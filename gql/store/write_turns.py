@@ -38,6 +38,8 @@ __all__ = ["UnitTurns", "WriteTurns"]
 ADVISORY_CLASS = 0x76_69_73  # "vis": the advisory-lock key space of visit turns
 _FILE = 0
 """SQLite's one turn: the file has one writer whoever the manager."""
+_SQLITE_TAKE_WRITE_LOCK = "UPDATE visits SET id = id WHERE 0"
+"""A write that changes nothing: it takes the file's write lock until the transaction ends."""
 
 
 class WriteTurns:
@@ -110,15 +112,15 @@ async def _claim(session: Session, manager_id: int) -> None:
         and session.execute(
             sa.text("SELECT pg_try_advisory_xact_lock(:space, :key)"), key
         ).scalar_one()
-    ):  # free, as it nearly always is: taken at once, without a thread hop
-        keep_transaction(session)
+    ) or (dialect == "sqlite" and _sqlite_write_lock_now(session)):
+        keep_transaction(session)  # free, as it nearly always is: taken without a thread hop
         return
 
     def claim() -> None:
         if dialect == "postgresql":
             session.execute(sa.text("SELECT pg_advisory_xact_lock(:space, :key)"), key)
         elif dialect == "sqlite":
-            session.execute(sa.text("UPDATE visits SET id = id WHERE 0"))
+            session.execute(sa.text(_SQLITE_TAKE_WRITE_LOCK))
         keep_transaction(session)  # it holds the lock: no release while the carrier thinks
 
     task = asyncio.ensure_future(asyncio.to_thread(claim))
@@ -127,3 +129,23 @@ async def _claim(session: Session, manager_id: int) -> None:
     except asyncio.CancelledError:
         await asyncio.wait([task])
         raise
+
+
+def _sqlite_write_lock_now(session: Session) -> bool:
+    """Take SQLite's write lock if no other process holds it, without waiting (busy timeout 0).
+
+    A busy answer leaves the transaction as it was, so the caller can then wait in a thread.
+    """
+    raw = session.connection().connection.driver_connection
+    assert raw is not None
+    (busy_timeout_ms,) = raw.execute("PRAGMA busy_timeout").fetchone()
+    raw.execute("PRAGMA busy_timeout = 0")
+    try:
+        session.execute(sa.text(_SQLITE_TAKE_WRITE_LOCK))
+    except sa.exc.OperationalError as error:
+        if "locked" not in str(error.orig):
+            raise
+        return False
+    finally:
+        raw.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+    return True

@@ -19,7 +19,7 @@ from gql.schema.types.audit_enums import (
     DiscrepancyKindEnum,
     RetailerAnswerEnum,
 )
-from gql.schema.types.directory import RetailerType
+from gql.schema.types.directory import RetailerType, load_retailer
 from gql.schema.types.geojson import RouteMap, RoutePoint, route_collection
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
 from gql.schema.types.visit_evidence import VerdictEvidenceType
@@ -60,8 +60,7 @@ class AuditStopType:
     @strawberry.field(description="The retailer (null if outside your read scope).")
     async def retailer(self, info: Info) -> RetailerType | None:
         """Batched through the retailer loader."""
-        retailer = await info.context.loaders.retailers.load(self.retailer_pk)
-        return None if retailer is None else RetailerType.from_domain(retailer)
+        return await load_retailer(info, self.retailer_pk)
 
     @classmethod
     def from_domain(cls, stop: AuditStop) -> AuditStopType:

@@ -70,6 +70,12 @@ class OpeningWindowType:
         )
 
 
+async def load_retailer(info: Info, retailer_pk: int) -> RetailerType | None:
+    """A retailer by id, batched through the loader; null when outside the caller's scope."""
+    retailer = await info.context.loaders.retailers.load(retailer_pk)
+    return None if retailer is None else RetailerType.from_domain(retailer)
+
+
 def retailer_connection(page: Page[Retailer], info: Info) -> Connection[RetailerType]:
     """A page of retailers; their managers are announced, so the page loads them at once."""
     info.context.loaders.managers.expect(retailer.manager_id for _, retailer in page.items)

@@ -6,7 +6,7 @@ import strawberry
 
 from gql.context import Context
 from gql.schema.relay import encode_global_id
-from gql.schema.types.directory import RetailerType
+from gql.schema.types.directory import RetailerType, load_retailer
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
 from gql.services.directory.licence_sites import DISTRICT_RADIUS_M, SiteCheck, SiteNeighbour
 
@@ -26,8 +26,7 @@ class SiteNeighbourType:
     @strawberry.field(description="The retailer (null when outside the caller's scope).")
     async def retailer(self, info: Info) -> RetailerType | None:
         """Batched through the retailer loader."""
-        retailer = await info.context.loaders.retailers.load(self.retailer_pk)
-        return None if retailer is None else RetailerType.from_domain(retailer)
+        return await load_retailer(info, self.retailer_pk)
 
     @classmethod
     def from_domain(cls, neighbour: SiteNeighbour) -> SiteNeighbourType:

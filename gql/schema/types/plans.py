@@ -14,7 +14,7 @@ from gql.domain import OpeningWindow, PlanStatus, PlanStop, VisitPlan, hh_mm
 from gql.domain.plan_sources import PlanSource, PlanSourceEntry
 from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json, camel_json
-from gql.schema.types.directory import ManagerType, RetailerType
+from gql.schema.types.directory import ManagerType, RetailerType, load_retailer
 from gql.schema.types.enums import described_enum
 from gql.schema.types.geojson import (
     Projector,
@@ -89,8 +89,7 @@ class PlanRetailerSourceType:
     @strawberry.field(description="The retailer (null when outside the caller's scope).")
     async def retailer(self, info: Info) -> RetailerType | None:
         """Batched through the retailer loader."""
-        retailer = await info.context.loaders.retailers.load(self.retailer_pk)
-        return None if retailer is None else RetailerType.from_domain(retailer)
+        return await load_retailer(info, self.retailer_pk)
 
     @classmethod
     def from_domain(cls, entry: PlanSourceEntry) -> PlanRetailerSourceType:
@@ -122,8 +121,7 @@ class PlanStopType:
     @strawberry.field(description="The retailer to visit.")
     async def retailer(self, info: Info) -> RetailerType | None:
         """Batched through the retailer loader."""
-        retailer = await info.context.loaders.retailers.load(self.retailer_pk)
-        return None if retailer is None else RetailerType.from_domain(retailer)
+        return await load_retailer(info, self.retailer_pk)
 
     @classmethod
     def from_domain(cls, stop: PlanStop) -> PlanStopType:

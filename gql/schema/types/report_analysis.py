@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 import strawberry
 
 from gql.schema.types.enums import described_enum
-from gql.schema.types.reports import ReportGroupType
+from gql.schema.types.reports import ReportGroupType, period_report_fields, row_span
 from gql.services.reports import rules
 from gql.services.reports.effect_report import Claim
 
@@ -99,7 +99,7 @@ class AuditRowType:
     def from_domain(cls, row: AuditRow, period: rules.ReportPeriod) -> AuditRowType:
         """Map a service row."""
         m = row.measures
-        span = row.bucket or rules.Bucket(period.first, period.last)
+        span = row_span(row, period)
         a = m.agreement
         return cls(
             group=ReportGroupType.from_domain(row.group),
@@ -143,14 +143,7 @@ class AuditReportType:
     @classmethod
     def from_domain(cls, report: AuditReport) -> AuditReportType:
         """Map a service report."""
-        p = report.period
-        return cls(
-            first_day=p.first,
-            last_day=p.last,
-            grain=report.grain,
-            rows=[AuditRowType.from_domain(r, p) for r in report.rows],
-            totals=[AuditRowType.from_domain(r, p) for r in report.totals],
-        )
+        return cls(**period_report_fields(report, AuditRowType.from_domain))
 
 
 @strawberry.type(name="WorkloadManagerRow", description="One manager's workload over the period.")

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeAlias
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeAlias
 
 import strawberry
 
@@ -54,6 +55,41 @@ ReportGroupByEnum: TypeAlias = GroupBy
 
 def _clock(seconds: float | None) -> str | None:
     return None if seconds is None else hh_mm(round(seconds))
+
+
+class _PeriodRow(Protocol):
+    @property
+    def bucket(self) -> rules.Bucket | None: ...
+
+
+class _PeriodReport(Protocol):
+    @property
+    def period(self) -> rules.ReportPeriod: ...
+    @property
+    def grain(self) -> rules.Grain: ...
+    @property
+    def rows(self) -> Sequence[Any]: ...
+    @property
+    def totals(self) -> Sequence[Any]: ...
+
+
+def row_span(row: _PeriodRow, period: rules.ReportPeriod) -> rules.Bucket:
+    """A row's days: its grain unit, or the whole period for a total row."""
+    return row.bucket or rules.Bucket(period.first, period.last)
+
+
+def period_report_fields(
+    report: _PeriodReport, map_row: Callable[[Any, rules.ReportPeriod], object]
+) -> dict[str, Any]:
+    """The fields every period report shares: its days, grain, rows and totals, mapped."""
+    p = report.period
+    return {
+        "first_day": p.first,
+        "last_day": p.last,
+        "grain": report.grain,
+        "rows": [map_row(r, p) for r in report.rows],
+        "totals": [map_row(r, p) for r in report.totals],
+    }
 
 
 @strawberry.type(name="ReportGroup", description="The subject of a report row.")
@@ -155,7 +191,7 @@ class DisciplineRowType:
     def from_domain(cls, row: DisciplineRow, period: rules.ReportPeriod) -> DisciplineRowType:
         """Map a service row (a total row spans the whole period)."""
         m = row.measures
-        span = row.bucket or rules.Bucket(period.first, period.last)
+        span = row_span(row, period)
         return cls(
             group=ReportGroupType.from_domain(row.group),
             first_day=span.first,
@@ -213,14 +249,8 @@ class DisciplineReportType:
     @classmethod
     def from_domain(cls, report: DisciplineReport) -> DisciplineReportType:
         """Map a service report."""
-        p = report.period
         return cls(
-            first_day=p.first,
-            last_day=p.last,
-            grain=report.grain,
-            group_by=report.by,
-            rows=[DisciplineRowType.from_domain(r, p) for r in report.rows],
-            totals=[DisciplineRowType.from_domain(r, p) for r in report.totals],
+            group_by=report.by, **period_report_fields(report, DisciplineRowType.from_domain)
         )
 
 
@@ -266,7 +296,7 @@ class RouteRowType:
     def from_domain(cls, row: RouteRow, period: rules.ReportPeriod) -> RouteRowType:
         """Map a service row."""
         m = row.measures
-        span = row.bucket or rules.Bucket(period.first, period.last)
+        span = row_span(row, period)
         return cls(
             group=ReportGroupType.from_domain(row.group),
             first_day=span.first,
@@ -302,12 +332,4 @@ class RouteReportType:
     @classmethod
     def from_domain(cls, report: RouteReport) -> RouteReportType:
         """Map a service report."""
-        p = report.period
-        return cls(
-            first_day=p.first,
-            last_day=p.last,
-            grain=report.grain,
-            group_by=report.by,
-            rows=[RouteRowType.from_domain(r, p) for r in report.rows],
-            totals=[RouteRowType.from_domain(r, p) for r in report.totals],
-        )
+        return cls(group_by=report.by, **period_report_fields(report, RouteRowType.from_domain))

@@ -8,7 +8,7 @@ import strawberry
 
 from gql.context import Context
 from gql.schema.relay import encode_global_id
-from gql.schema.types.directory import ManagerType, RetailerType
+from gql.schema.types.directory import ManagerType, RetailerType, load_retailer
 from gql.schema.types.money import Money, money_from_yuan
 from gql.services.sales import SalesSummary
 from gql.store.repositories.sales_reads import AttributedSale, ManagerSales, MonthSales
@@ -39,8 +39,7 @@ class SalesOrderType:
     @strawberry.field(description="The retailer (null when outside the caller's scope now).")
     async def retailer(self, info: Info) -> RetailerType | None:
         """Batched through the retailer loader."""
-        found = await info.context.loaders.retailers.load(self.retailer_pk)
-        return None if found is None else RetailerType.from_domain(found)
+        return await load_retailer(info, self.retailer_pk)
 
     @strawberry.field(description="The manager responsible that day.")
     async def manager(self, info: Info) -> ManagerType | None:

@@ -15,7 +15,7 @@ import strawberry
 
 from gql.context import Context
 from gql.schema.relay import encode_global_id
-from gql.schema.types.directory import RetailerType
+from gql.schema.types.directory import RetailerType, load_retailer
 
 __all__ = ["CarrierOutcomeType", "NearerRetailerType", "VerdictEvidenceType"]
 
@@ -38,8 +38,7 @@ class NearerRetailerType:
     @strawberry.field(description="The nearer retailer; null if outside your scope.")
     async def retailer(self, info: Info) -> RetailerType | None:
         """Batched through the retailer loader."""
-        retailer = await info.context.loaders.retailers.load(self.retailer_pk)
-        return None if retailer is None else RetailerType.from_domain(retailer)
+        return await load_retailer(info, self.retailer_pk)
 
 
 @strawberry.type(

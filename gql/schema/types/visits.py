@@ -13,7 +13,7 @@ from gql.domain import FixPhase, FixSource, PositionFix, Verdict, Visit
 from gql.domain.privacy import EvidencePart
 from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import as_json
-from gql.schema.types.directory import ManagerType, RetailerType
+from gql.schema.types.directory import ManagerType, RetailerType, load_retailer
 from gql.schema.types.enums import CarrierEnum, described_enum
 from gql.schema.types.geojson import (
     Projector,
@@ -215,8 +215,7 @@ class VisitType(Node):
     @strawberry.field(description="The retailer visited.")
     async def retailer(self, info: Info) -> RetailerType | None:
         """Batched."""
-        retailer = await info.context.loaders.retailers.load(self.retailer_pk)
-        return None if retailer is None else RetailerType.from_domain(retailer)
+        return await load_retailer(info, self.retailer_pk)
 
     @strawberry.field(
         description="The verdict on a map: a GeoJSON FeatureCollection of the retailer, the "
