@@ -18,7 +18,7 @@ run: export VISITGIS_MOCK_TELECOM_PORT := $(VISITGIS_MOCK_TELECOM_PORT)
 run: export VISITGIS_MOCK_MOBILE_PORT := $(VISITGIS_MOCK_MOBILE_PORT)
 run: export VISITGIS_CARRIER_PASSWORD ?= CHANGE-ME
 
-.PHONY: setup lock run serve browser test lint typecheck format schema schema-check bench clean
+.PHONY: setup lock run serve browser test lint typecheck format schema schema-check bench image-smoke clean
 
 # Installs come from constraints.txt (exact versions, made by `make lock`), so a fresh clone
 # gets the versions CI tested.
@@ -48,6 +48,9 @@ serve: setup
 
 browser:  ## the OS's Chromium for the console's browser tests (tests/contrib/console)
 	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
+
+image-smoke: setup  ## build the Dockerfile's image with podman and run the system from it (root)
+	contrib/deploy/smoke_image.sh
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

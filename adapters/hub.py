@@ -36,9 +36,10 @@ from .msisdn import Msisdn
 from .provider import Attempt, AttemptBudget
 from .qos import InvalidQos, Qos
 from .resilience.breaker import BreakerState, CircuitBreaker
-from .resilience.cache import FixCache, PortedNumbers, SingleFlight
+from .resilience.cache import Evidence, FixCache, PortedNumbers, SingleFlight, fresh_enough
 from .resilience.clock import Clock, SystemClock
 from .resilience.retry import RetryPolicy
+from .resilience.shared import SharedFixes, decode_fix, encode_fix, subscriber_key
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -58,6 +59,8 @@ MAX_CLOCK_SKEW_S = 300.0
 fresh (age 0) forever and be served from the cache as current."""
 
 log = logging.getLogger(__name__)
+SHARED_FIXES_TIMEOUT_S = 0.5
+"""How long a locate waits for the shared fix store before asking the carrier anyway."""
 
 
 class UnknownCarrierHint(ValueError):
@@ -172,8 +175,10 @@ class CarrierHub:
         *,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        shared_fixes: SharedFixes | None = None,
     ) -> None:
         self.region = region
+        self._shared = shared_fixes
         self._clock: Clock = clock or SystemClock()
         rng = rng or random.Random()
         self._lanes: dict[str, _Lane] = {}
@@ -213,6 +218,7 @@ class CarrierHub:
         *,
         clock: Clock | None = None,
         rng: random.Random | None = None,
+        shared_fixes: SharedFixes | None = None,
     ) -> CarrierHub:
         """Build every configured carrier's provider through the registry.
 
@@ -231,7 +237,7 @@ class CarrierHub:
                     f"carriers.{cfg.id}.adapter {cfg.adapter!r} is not installed (known: {known})"
                 )
             providers[cfg.id] = factory(cfg)
-        return cls(region, providers, clock=clock, rng=rng)
+        return cls(region, providers, clock=clock, rng=rng, shared_fixes=shared_fixes)
 
     def breaker_state(self, carrier_id: str) -> BreakerState:
         """State of one carrier's circuit breaker (for health checks)."""
@@ -331,7 +337,9 @@ class CarrierHub:
                 error = CarrierTimeout("a concurrent locate of this number did not finish")
                 return self._outcome(number, error, (), (), started)
         try:
-            outcome = await self._locate_uncached(number, qos, carrier_hint, started, deadline)
+            outcome = await self._from_shared(number, qos, started) or await self._locate_uncached(
+                number, qos, carrier_hint, started, deadline
+            )
         except BaseException as exc:  # cancelled or a provider bug: followers must not hang
             aborted = CarrierUnavailable(f"locate aborted ({type(exc).__name__})")
             self._flights.land(number, flight, self._outcome(number, aborted, (), (), started))
@@ -347,6 +355,43 @@ class CarrierHub:
             return None
         result, evidence = cached
         return self._outcome(number, result, evidence, (), started, from_cache=True)
+
+    async def _from_shared(self, number: Msisdn, qos: Qos, started: float) -> LocateOutcome | None:
+        """Another process's fresh fix of this subscriber, if the shared store has one."""
+        if self._shared is None or not self.region.cache.enabled:
+            return None
+        try:
+            payload = await asyncio.wait_for(
+                asyncio.to_thread(self._shared.load, subscriber_key(number)),
+                SHARED_FIXES_TIMEOUT_S,
+            )
+            if payload is None:
+                return None
+            fix, evidence = decode_fix(payload)
+        except Exception as exc:  # an optimisation only: a locate never fails for it
+            log.warning("shared fix store unreadable", extra={"error": type(exc).__name__})
+            return None
+        if not fresh_enough(fix, self._clock, max_age_s=qos.max_age_s, accuracy_m=qos.accuracy_m):
+            return None
+        self._cache.store_fix(number, fix, evidence)
+        return self._outcome(number, fix, evidence, (), started, from_cache=True)
+
+    async def _share(self, number: Msisdn, fix: PositionFix, evidence: Evidence) -> None:
+        """Offer a carrier's fix to the other processes (best effort, bounded wait)."""
+        if self._shared is None:
+            return
+        try:
+            await asyncio.wait_for(
+                asyncio.to_thread(
+                    self._shared.save,
+                    subscriber_key(number),
+                    encode_fix(fix, evidence),
+                    fix.fix_time,
+                ),
+                SHARED_FIXES_TIMEOUT_S,
+            )
+        except Exception as exc:  # the fix is answered whether or not others can reuse it
+            log.warning("shared fix store unwritable", extra={"error": type(exc).__name__})
 
     async def _locate_uncached(
         self,
@@ -369,6 +414,7 @@ class CarrierHub:
                 result = self._with_staleness(result, qos)
                 if self.region.cache.enabled and not result.stale:
                     self._cache.store_fix(number, result, tuple(exchanges))
+                    await self._share(number, result, tuple(exchanges))
                 break
             if not isinstance(result, UnknownSubscriber):
                 if isinstance(result, SubscriberAbsent) and self.region.cache.enabled:

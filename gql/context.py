@@ -44,8 +44,9 @@ from gql.services.visits.events import EventBus, VisitEvent, encode_event
 from gql.services.visits.live import LiveService
 from gql.services.visits.service import VisitService
 from gql.store.connection_gate import ConnectionGate, Permit
-from gql.store.db import read_only_engine
+from gql.store.db import EngineOptions, create_engine_for, read_only_engine
 from gql.store.repositories import StaffRepository
+from gql.store.shared_fixes import DatabaseSharedFixes
 from gql.store.write_turns import UnitTurns, WriteTurns
 
 if TYPE_CHECKING:
@@ -91,6 +92,8 @@ class AppState:
     """Who writes a manager's visits now (made for the engine's dialect by :meth:`build`)."""
     gate: ConnectionGate | None = None
     """Permits to hold a pooled connection (made by :meth:`build` for the engine's pool)."""
+    shared_fixes: DatabaseSharedFixes | None = None
+    """Carrier fixes every API process can reuse (PostgreSQL with several processes)."""
 
     @classmethod
     def build(
@@ -128,7 +131,11 @@ class AppState:
             region = adapters.shared_among(
                 adapters.load_region_config(settings.carriers_file), settings.api_processes
             )
-            hub = adapters.CarrierHub.from_config(region, adapters.load_registry())
+            if engine.dialect.name == "postgresql" and settings.api_processes > 1:
+                state.shared_fixes = _shared_fixes(settings)
+            hub = adapters.CarrierHub.from_config(
+                region, adapters.load_registry(), shared_fixes=state.shared_fixes
+            )
             configured = {c.id for c in region.carriers}
             state.hub = hub
             state.locator = HubLocator(
@@ -141,6 +148,8 @@ class AppState:
         """Release what the lifespan opened."""
         if self.hub is not None:
             self.hub.close()
+        if self.shared_fixes is not None:
+            self.shared_fixes.close()
 
 
 @dataclass
@@ -449,3 +458,18 @@ async def load_keys(context: Context) -> Context:
     except TimeoutError:
         context.auth_error = "identity provider keys unavailable; try again"
     return context
+
+
+def _shared_fixes(settings: Settings) -> DatabaseSharedFixes:
+    """The shared fix store on a small pool of its own, with short timeouts (a cache)."""
+    options = settings.engine_options
+    engine = create_engine_for(
+        settings.effective_database_url,
+        EngineOptions(
+            pool_size=1,
+            statement_timeout_s=1.0,
+            lock_timeout_s=1.0,
+            application_name=f"{options.application_name}-fixes",
+        ),
+    )
+    return DatabaseSharedFixes(engine)

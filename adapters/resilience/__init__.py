@@ -9,6 +9,7 @@ from .breaker import BreakerState, CircuitBreaker
 from .cache import FixCache, PortedNumbers, SingleFlight
 from .clock import Clock, ManualClock, SystemClock
 from .retry import RetryPolicy
+from .shared import SharedFixes
 
 __all__ = [
     "BreakerState",
@@ -18,6 +19,7 @@ __all__ = [
     "ManualClock",
     "PortedNumbers",
     "RetryPolicy",
+    "SharedFixes",
     "SingleFlight",
     "SystemClock",
 ]

@@ -19,10 +19,15 @@ if TYPE_CHECKING:
     from ..msisdn import Msisdn
     from .clock import Clock
 
-__all__ = ["Evidence", "FixCache", "PortedNumbers", "SingleFlight"]
+__all__ = ["Evidence", "FixCache", "PortedNumbers", "SingleFlight", "fresh_enough"]
 
 T = TypeVar("T")
 Evidence = tuple["Exchange", ...]
+
+
+def fresh_enough(fix: PositionFix, clock: Clock, *, max_age_s: float, accuracy_m: float) -> bool:
+    """Whether a remembered fix may answer a locate: not stale, young and tight enough."""
+    return not fix.stale and fix.age_s(clock.now()) <= max_age_s and fix.radius_m <= accuracy_m
 
 
 class FixCache:
@@ -57,8 +62,7 @@ class FixCache:
             entry = self._fixes.get(msisdn)
             if entry is None:
                 return None
-            fix = entry[0]
-            if fix.stale or fix.age_s(self._clock.now()) > max_age_s or fix.radius_m > accuracy_m:
+            if not fresh_enough(entry[0], self._clock, max_age_s=max_age_s, accuracy_m=accuracy_m):
                 return None
             self._fixes.move_to_end(msisdn)
             return entry

@@ -14,6 +14,14 @@ received against those due (a STARTED per check-in and an ENDED per visit, each 
 department's head, wherever it was served).
 
     .venv/bin/python contrib/bench/bench_scale.py --workers 1,2 --flows 60 --duration-s 30
+
+Soak: ``--workers 2 --duration-s 1800 --sample-s 30`` also samples the resident memory of the
+whole server process tree (API workers and their heavy-lane processes) and reports its growth
+from the first sample after warm-up to the last. Crash: ``--kill-worker-at-s T`` sends SIGKILL to
+one API worker T seconds into the run (uvicorn's supervisor starts a new one) and afterwards
+checks every acknowledged check-in and check-out in the database: an answered ``visitStart`` must
+be stored, an answered ``visitEnd`` stored as ended. Requests the dying worker was serving get a
+connection error (not acknowledged; a handheld retries them with the same idempotency key).
 """
 
 from __future__ import annotations
@@ -37,6 +45,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from contrib.bench._common import throwaway_schema  # noqa: E402
+from gql.schema.relay import decode_global_id  # noqa: E402
 from gql.store.db import create_engine_for  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -103,6 +112,11 @@ class Tally:
         self.check_ins = 0
         self.errors: list[str] = []
         self.events = 0
+        self.started_ids: list[int] = []
+        self.ended_ids: list[int] = []
+        self.rss_mib: list[float] = []
+        self.killed: list[int] = []
+        self.board_reconnects = 0
 
 
 async def _post(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> Any:
@@ -138,7 +152,9 @@ async def _handheld(url: str, token: str, until: float, tally: Tally, offset: in
                 tally.starts_s.append(time.perf_counter() - began)
                 tally.check_ins += 1
                 visit = started["visitStart"]["visit"]["id"]
+                tally.started_ids.append(decode_global_id(visit)[1])
                 await _post(client, END, {"i": {"visitId": visit, "deviceFix": fix}})
+                tally.ended_ids.append(decode_global_id(visit)[1])
                 tally.visits += 1
             except (RuntimeError, httpx.HTTPError) as exc:
                 tally.errors.append(str(exc))
@@ -158,7 +174,17 @@ async def _analyst(url: str, token: str, until: float, tally: Tally) -> None:
 
 
 async def _board(url: str, token: str, until: float, tally: Tally) -> None:
+    """A head's live board; it subscribes again when its worker goes away, as a console would."""
     ws_url = url.replace("http://", "ws://") + "/graphql"
+    while time.monotonic() < until + 5:
+        try:
+            await _watch(ws_url, token, until, tally)
+            return
+        except (websockets.ConnectionClosed, OSError):
+            tally.board_reconnects += 1
+
+
+async def _watch(ws_url: str, token: str, until: float, tally: Tally) -> None:
     async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
         init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
         await ws.send(json.dumps(init))
@@ -176,10 +202,72 @@ async def _board(url: str, token: str, until: float, tally: Tally) -> None:
                 tally.events += 1
 
 
-async def _peak(url: str, tokens: dict[str, str], people: Any, args: Any) -> Tally:
+def _tree(root_pid: int) -> list[int]:
+    """The process and all its descendants (Linux /proc)."""
+    found, todo = [], [root_pid]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        for task in Path(f"/proc/{pid}/task").glob("*"):
+            try:
+                todo += [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+    return found
+
+
+def _rss_mib(root_pid: int) -> float:
+    """Resident memory of the whole process tree, MiB."""
+    total_kib = 0
+    for pid in _tree(root_pid):
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+        except OSError:
+            continue
+        total_kib += next(
+            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0
+        )
+    return total_kib / 1024
+
+
+async def _sample(root_pid: int, until: float, every_s: float, samples: list[float]) -> None:
+    while time.monotonic() < until:
+        samples.append(_rss_mib(root_pid))
+        await asyncio.sleep(min(every_s, max(0.0, until - time.monotonic())))
+    samples.append(_rss_mib(root_pid))
+
+
+def _api_workers(root_pid: int) -> list[int]:
+    """uvicorn's worker processes: spawned children (not multiprocessing's resource tracker)."""
+    found = []
+    for pid in Path(f"/proc/{root_pid}/task/{root_pid}/children").read_text().split():
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if b"spawn_main" in command:
+            found.append(int(pid))
+    return found
+
+
+async def _kill_one_worker(root_pid: int, at_s: float, killed: list[int]) -> None:
+    await asyncio.sleep(at_s)
+    workers = _api_workers(root_pid)
+    if workers:
+        os.kill(workers[0], 9)
+        killed.append(workers[0])
+
+
+async def _peak(
+    url: str, tokens: dict[str, str], people: Any, args: Any, server_pid: int, tally: Tally
+) -> None:
     managers, heads, marketing = people
-    tally = Tally()
     until = time.monotonic() + args.duration_s
+    side = [asyncio.create_task(_sample(server_pid, until, args.sample_s, tally.rss_mib))]
+    if args.kill_worker_at_s is not None:
+        side.append(
+            asyncio.create_task(_kill_one_worker(server_pid, args.kill_worker_at_s, tally.killed))
+        )
     boards = [asyncio.create_task(_board(url, tokens[h], until, tally)) for h in heads]
     await asyncio.sleep(1.0)  # boards subscribed before the first check-in
     flows = [
@@ -187,8 +275,21 @@ async def _peak(url: str, tokens: dict[str, str], people: Any, args: Any) -> Tal
         for k in range(args.flows)
     ]
     await asyncio.gather(*flows, _analyst(url, tokens[marketing], until, tally))
-    await asyncio.gather(*boards)
-    return tally
+    await asyncio.gather(*boards, *side)
+
+
+def _lost(url: str, tally: Tally) -> tuple[int, int]:
+    """Acknowledged check-ins missing from the database, acknowledged check-outs not ended."""
+    engine = create_engine_for(url)
+    try:
+        with engine.connect() as db:
+            rows = db.execute(sa.text("SELECT id, ended_at IS NOT NULL FROM visits")).all()
+    finally:
+        engine.dispose()
+    stored = {int(r[0]): bool(r[1]) for r in rows}
+    missing = sum(1 for v in tally.started_ids if v not in stored)
+    unended = sum(1 for v in tally.ended_ids if not stored.get(v, False))
+    return missing, unended
 
 
 def _run(
@@ -204,7 +305,8 @@ def _run(
     try:
         _wait_up(f"{url}/readyz", in_a_row=10 * workers)
         began = time.monotonic()
-        tally = asyncio.run(_peak(url, tokens, people, args))
+        tally = Tally()
+        asyncio.run(_peak(url, tokens, people, args, server.pid, tally))
         elapsed_s = time.monotonic() - began
     finally:
         server.terminate()
@@ -216,8 +318,17 @@ def _run(
     def pct(values: list[float], q: float) -> float:
         return values[min(len(values) - 1, int(q * len(values)))] * 1000 if values else float("nan")
 
+    missing, unended = _lost(env["VISITGIS_DATABASE_URL"], tally)
+    warm = tally.rss_mib[1:] or tally.rss_mib  # the first sample is taken before any load
     return {
         "workers": workers,
+        "rss_first_mib": warm[0] if warm else float("nan"),
+        "rss_last_mib": warm[-1] if warm else float("nan"),
+        "killed": tally.killed,
+        "board_reconnects": tally.board_reconnects,
+        "acknowledged": len(tally.started_ids),
+        "missing": missing,
+        "unended": unended,
         "visits_per_s": tally.visits / elapsed_s,
         "start_overhead_p50_ms": pct(overhead, 0.50),
         "start_overhead_p99_ms": pct(overhead, 0.99),
@@ -236,6 +347,13 @@ def main() -> None:
     parser.add_argument("--flows", type=int, default=60)
     parser.add_argument("--duration-s", type=float, default=30.0)
     parser.add_argument("--carrier-latency-s", type=float, default=1.0)
+    parser.add_argument("--sample-s", type=float, default=10.0, help="memory sampling interval")
+    parser.add_argument(
+        "--kill-worker-at-s",
+        type=float,
+        default=None,
+        help="SIGKILL one API worker this far into each run, then check acknowledged visits",
+    )
     parser.add_argument(
         "--carrier-slots",
         type=int,
@@ -307,6 +425,18 @@ def main() -> None:
         )
         if row["first_error"]:
             print(f"         first error: {row['first_error']}")
+        growth = 100 * (row["rss_last_mib"] / row["rss_first_mib"] - 1)
+        print(
+            f"         memory {row['rss_first_mib']:.0f} -> {row['rss_last_mib']:.0f} MiB "
+            f"({growth:+.1f} %); acknowledged check-ins {row['acknowledged']}, missing "
+            f"{row['missing']}, acknowledged check-outs not ended {row['unended']}"
+            + (f"; killed worker pid {row['killed'][0]}" if row["killed"] else "")
+            + (
+                f"; boards re-subscribed {row['board_reconnects']}x"
+                if row["board_reconnects"]
+                else ""
+            )
+        )
     if len(rows) >= 2:
         print(f"scaling {rows[0]['workers']} -> {rows[1]['workers']} workers: "
               f"{rows[1]['visits_per_s'] / rows[0]['visits_per_s']:.2f}x")  # fmt: skip

@@ -30,6 +30,8 @@ from adapters import (
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
+    from adapters.resilience import SharedFixes
+
 FIXTURES = Path(__file__).parent / "fixtures"
 TELECOM_URL = "http://ct-lbs.example:8181/saye/services/Location"
 MOBILE_URL = "http://cm-lbs.example/websrvzjdw/service.asmx"
@@ -194,6 +196,7 @@ def fix_for(
 def scripted_hub(
     clock: ManualClock,
     scripts: dict[str, list[Callable[[], PositionFix | CarrierError]]],
+    shared_fixes: SharedFixes | None = None,
     **overrides: Any,
 ) -> tuple[CarrierHub, dict[str, ScriptedProvider]]:
     """A hub over scripted providers, one per carrier id of :func:`region_dict`."""
@@ -201,4 +204,4 @@ def scripted_hub(
     providers = {cid: ScriptedProvider(cid, script) for cid, script in scripts.items()}
     cfgs: dict[str, CarrierConfig] = {c.id: c for c in region.carriers}
     assert set(cfgs) == set(providers)
-    return CarrierHub(region, providers, clock=clock), providers
+    return CarrierHub(region, providers, clock=clock, shared_fixes=shared_fixes), providers

@@ -8,6 +8,7 @@ from gql.store.models.audits import (
     AuditRecordRow,
 )
 from gql.store.models.base import Base
+from gql.store.models.carrier_fixes import SharedFixRow
 from gql.store.models.evaluations import (
     AmendmentRow,
     EvaluationResultRow,
@@ -60,6 +61,7 @@ __all__ = [
     "SalesOrderRow",
     "ScheduleDayRow",
     "ScoreEventRow",
+    "SharedFixRow",
     "StaffRow",
     "TerritoryProposalRow",
     "VisitPlanRow",
