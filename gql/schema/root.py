@@ -9,6 +9,7 @@ from __future__ import annotations
 from strawberry.tools import merge_types
 
 from gql.schema.audit_queries import AuditQuery
+from gql.schema.density_queries import DensityQuery
 from gql.schema.directory_queries import DirectoryQuery
 from gql.schema.licence_site_queries import LicenceSiteQuery
 from gql.schema.mutations.fields import (
@@ -45,6 +46,7 @@ Query = merge_types(
         SalesQuery,
         PrivacyQuery,
         LicenceSiteQuery,
+        DensityQuery,
     ),
 )
 Mutation = merge_types(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Annotated
 
 import strawberry
@@ -12,6 +13,8 @@ from gql.schema.inputs import pk_of
 from gql.schema.paging import AfterArg, BeforeArg, FirstArg, LastArg, page_request
 from gql.schema.relay import Connection, encode_global_id, to_connection
 from gql.schema.scalars import camel_json
+from gql.schema.types.geojson import TerritoryFeatureCollection
+from gql.schema.types.geometry import WGS84, CoordinateSystemArg
 from gql.schema.types.territories import (
     DistrictZonesType,
     ManagerScheduleType,
@@ -20,6 +23,7 @@ from gql.schema.types.territories import (
     ProposalStatusEnum,
     TerritoryProposalType,
     TerritorySummaryType,
+    territory_features,
 )
 
 __all__ = ["CurrentTerritoriesType", "TerritoryQuery"]
@@ -41,6 +45,16 @@ class CurrentTerritoriesType:
         description="Per manager totals of the current territories."
     )
     raw: JSON = strawberry.field(description="The same metrics as stored JSON.")
+    positions: strawberry.Private[Mapping[int, Sequence[tuple[float, float]]]]
+
+    @strawberry.field(
+        description="The current territories on a map: a GeoJSON FeatureCollection with one "
+        "MultiPolygon per manager (concave hull of its retailers, grown by 60 m so each lies "
+        "inside) and the territory's totals; [lon, lat]; side by side with a proposal's `map`."
+    )
+    def map(self, coordinate_system: CoordinateSystemArg = WGS84) -> TerritoryFeatureCollection:
+        """Outlines of the assignment that was measured."""
+        return territory_features(self.positions, self.territories, coordinate_system)
 
     @strawberry.field(description="The district; null for the whole company.")
     def department_id(self) -> strawberry.ID | None:
@@ -79,6 +93,7 @@ class TerritoryQuery:
             metrics=PartitionMetricsType.from_json(found.metrics) if found.metrics else None,
             territories=[TerritorySummaryType.from_json(t) for t in found.territories],
             raw=camel_json(found.metrics),
+            positions=found.positions,
         )
 
     @strawberry.field(description="Territory and schedule proposals you may see, newest first.")

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any, TypeAlias
 
 import strawberry
 from strawberry.scalars import JSON
 
 from gql.context import Context
+from gql.domain import CoordinateSystem
 from gql.domain.territories import (
     Proposal,
     ProposalAssignment,
@@ -20,7 +21,7 @@ from gql.domain.territories import (
 from gql.schema.inputs import pk_of
 from gql.schema.relay import Node, encode_global_id
 from gql.schema.scalars import camel_json
-from gql.schema.types.directory import ManagerType, RetailerType
+from gql.schema.types.directory import ManagerType, RetailerType, load_retailer
 from gql.schema.types.enums import described_enum
 from gql.schema.types.geojson import (
     Projector,
@@ -260,6 +261,11 @@ class ProposalAssignmentType:
             return None
         return strawberry.ID(encode_global_id("Manager", self.previous_manager_pk))
 
+    @strawberry.field(description="The retailer (null when outside the caller's scope).")
+    async def retailer(self, info: Info) -> RetailerType | None:
+        """Batched through the retailer loader."""
+        return await load_retailer(info, self.retailer_pk)
+
     @strawberry.field(description="Whether the retailer changes manager.")
     def moved(self) -> bool:
         """Proposed manager differs from the previous one."""
@@ -342,26 +348,7 @@ class TerritoryProposalType(Node):
         for a, r in zip(found, retailers, strict=True):
             if r is not None:
                 by_manager.setdefault(a.manager_id, []).append((r.lat, r.lon))
-        totals = {t.manager_pk: t for t in self.territories}
-        projector = Projector(coordinate_system)
-        return TerritoryFeatureCollection(
-            features=[
-                TerritoryFeature(
-                    geometry=projector.multipolygon(territory_outline(points)),
-                    properties=TerritoryProperties(
-                        manager_id=strawberry.ID(encode_global_id("Manager", manager_pk)),
-                        retailers=len(points),
-                        workload_min=None
-                        if manager_pk not in totals
-                        else totals[manager_pk].workload_min,
-                        order_volume=None
-                        if manager_pk not in totals
-                        else totals[manager_pk].order_volume,
-                    ),
-                )
-                for manager_pk, points in sorted(by_manager.items())
-            ]
-        )
+        return territory_features(by_manager, self.territories, coordinate_system)
 
     @strawberry.field(description="Per-retailer assignments (optionally of one manager).")
     def assignments(
@@ -498,3 +485,31 @@ class ManagerScheduleType:
             proposal=TerritoryProposalType.from_domain(s.proposal),
             days=[ScheduleDayType.from_domain(d) for d in s.days],
         )
+
+
+def territory_features(
+    by_manager: Mapping[int, Sequence[tuple[float, float]]],
+    totals: Sequence[TerritorySummaryType],
+    coordinate_system: CoordinateSystem,
+) -> TerritoryFeatureCollection:
+    """One outline per manager (concave hull of the retailers' (lat, lon)) with its totals."""
+    by_pk = {t.manager_pk: t for t in totals}
+    projector = Projector(coordinate_system)
+    return TerritoryFeatureCollection(
+        features=[
+            TerritoryFeature(
+                geometry=projector.multipolygon(territory_outline(list(points))),
+                properties=TerritoryProperties(
+                    manager_id=strawberry.ID(encode_global_id("Manager", manager_pk)),
+                    retailers=len(points),
+                    workload_min=None
+                    if manager_pk not in by_pk
+                    else by_pk[manager_pk].workload_min,
+                    order_volume=None
+                    if manager_pk not in by_pk
+                    else by_pk[manager_pk].order_volume,
+                ),
+            )
+            for manager_pk, points in sorted(by_manager.items())
+        ]
+    )

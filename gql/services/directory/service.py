@@ -16,6 +16,13 @@ from gql.domain import (
     Role,
 )
 from gql.services.access import Principal, Scope, scope_of, signed_in
+from gql.services.directory.density import (
+    MAX_CELL_M,
+    MIN_CELL_M,
+    DensityCell,
+    TooManyCells,
+    density_cells,
+)
 from gql.services.errors import FieldPath, InvalidInput, NotFound, Problems, Unauthenticated
 from gql.services.paging import Page, PageRequest, empty_page
 from gql.store.repositories import (
@@ -298,6 +305,41 @@ class DirectoryService:
             ),
             **page.keys,
         )
+
+    def density(
+        self, cell_m: float, department_id: int | None = None, manager_id: int | None = None
+    ) -> list[DensityCell]:
+        """Occupied cells of a ``cell_m`` grid over the retailers the caller may see.
+
+        With ``department_id`` or ``manager_id``, only theirs; one outside the scope yields no
+        cells, exactly as an empty one.
+        """
+        if not MIN_CELL_M <= cell_m <= MAX_CELL_M:
+            raise InvalidInput(
+                f"cellSizeM must be {MIN_CELL_M:g}..{MAX_CELL_M:g} m, got {cell_m:g}",
+                field=("cellSizeM",),
+            )
+        visible = self._visible_manager_ids(self._scope())
+        manager_ids = visible
+        if department_id is not None:
+            mine = frozenset(m.staff_id for m in self._managers.by_department(department_id))
+            manager_ids = mine if manager_ids is None else mine & manager_ids
+        if manager_id is not None:
+            manager_ids = frozenset({manager_id}) & (
+                manager_ids if manager_ids is not None else {manager_id}
+            )
+        assigned = self._audit_assigned()
+        if (manager_ids is not None and not manager_ids) or (assigned is not None and not assigned):
+            return []
+        where = RetailerFilter(
+            manager_ids=tuple(sorted(manager_ids or ())),
+            ids=tuple(sorted(assigned)) if assigned is not None else None,
+        )
+        lats, lons = self._retailers.positions_where(where)
+        try:
+            return density_cells(lats, lons, cell_m)
+        except TooManyCells as exc:
+            raise InvalidInput(str(exc), field=("cellSizeM",)) from exc
 
     def _near_ids(self, near: NearQuery) -> frozenset[int]:
         if self._spatial is None:

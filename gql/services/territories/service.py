@@ -17,7 +17,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -118,6 +118,8 @@ class CurrentTerritories:
     department_id: int | None
     metrics: Mapping[str, Any]
     territories: tuple[Mapping[str, Any], ...]
+    positions: Mapping[int, tuple[tuple[float, float], ...]] = field(default_factory=dict)
+    """Each manager's retailers, (lat, lon) in WGS-84: what a map outlines."""
 
 
 class TerritoryService:
@@ -219,7 +221,16 @@ class TerritoryService:
         serving = {f.manager_id for f in facts}
         inputs = planning_inputs(facts, [m for m in active if m in serving])
         result = await offload(evaluate_current, inputs)
-        return CurrentTerritories(department_id, result[0], tuple(result[1]))
+        positions: dict[int, list[tuple[float, float]]] = {}
+        for f in facts:
+            if f.manager_id is not None:
+                positions.setdefault(f.manager_id, []).append((f.lat, f.lon))
+        return CurrentTerritories(
+            department_id,
+            result[0],
+            tuple(result[1]),
+            {m: tuple(points) for m, points in positions.items()},
+        )
 
     # -- creating ------------------------------------------------------------------------
 

@@ -172,6 +172,14 @@ class RetailerRepository:
             lons.append(lon)
         return ids, lats, lons
 
+    def positions_where(
+        self, where: RetailerFilter
+    ) -> tuple[builtins.list[float], builtins.list[float]]:
+        """Lat and lon (WGS-84) of the retailers ``where`` selects, as parallel lists."""
+        statement = sa.select(_RETAILERS.c.lat, _RETAILERS.c.lon).where(*_conditions(where))
+        rows = self._session.execute(statement).all()
+        return [r[0] for r in rows], [r[1] for r in rows]
+
     def page(
         self,
         where: RetailerFilter | None = None,

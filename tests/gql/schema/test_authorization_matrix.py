@@ -196,6 +196,16 @@ def _licence_site_check(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _retailer_density(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        "query($m: ID) { retailerDensity(managerId: $m, cellSizeM: 1000) { retailers } }",
+        {"m": t.manager_id},
+        lambda d: sum(c["retailers"] for c in d["retailerDensity"]) > 0,
+    )
+
+
 def _my_personal_data(api: Api, t: Targets, who: str | None) -> str:
     day = datetime.now(UTC).date()
     return run_query(
@@ -780,6 +790,7 @@ MATRIX: dict[str, list[Case]] = {
     "evidenceAccessLog": [
         Case("evidenceAccessLog", _evidence_access_log, expect("marketing", "admin"))
     ],
+    "retailerDensity": [Case("retailerDensity", _retailer_density, _SCOPED_READ)],
     "licenceSiteCheck": [
         Case("licenceSiteCheck", _licence_site_check, expect("marketing", "admin"))
     ],
