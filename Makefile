@@ -18,7 +18,7 @@ run: export VISITGIS_MOCK_TELECOM_PORT := $(VISITGIS_MOCK_TELECOM_PORT)
 run: export VISITGIS_MOCK_MOBILE_PORT := $(VISITGIS_MOCK_MOBILE_PORT)
 run: export VISITGIS_CARRIER_PASSWORD ?= CHANGE-ME
 
-.PHONY: setup lock run serve browser test lint typecheck format schema schema-check bench image-smoke clean
+.PHONY: setup lock run serve browser test lint typecheck format schema schema-check bench image-smoke screenshots clean
 
 # Installs come from constraints.txt (exact versions, made by `make lock`), so a fresh clone
 # gets the versions CI tested.
@@ -46,8 +46,12 @@ run: setup
 serve: setup
 	$(BIN)/visitgis serve --host $(HOST) --port $(PORT)
 
-browser:  ## the OS's Chromium for the console's browser tests (tests/contrib/console)
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -q && apt-get install -y -q chromium; }
+browser:  ## the OS's Chromium (and CJK fonts for readable screenshots) for tests/contrib/console
+	@{ command -v chromium && fc-list :lang=zh | grep -q . ; } >/dev/null 2>&1 || \
+	  { apt-get update -q && apt-get install -y -q chromium fonts-noto-cjk; }
+
+screenshots: setup browser  ## one PNG per console view under docs/console/ (real Chromium, demo city)
+	VISITGIS_SCREENSHOTS_DIR=docs/console $(BIN)/python -m pytest -q -p no:cacheprovider tests/contrib/console/test_views.py
 
 image-smoke: setup  ## build the Dockerfile's image with podman and run the system from it (root)
 	contrib/deploy/smoke_image.sh

@@ -5,9 +5,11 @@
 "use strict";
 const TEXT = {
   zh: { title: "visitgis 控制台", token: "粘贴令牌", signin: "登录", signedOut: "请先粘贴令牌登录",
-        error: "出错" },
+        error: "出错", navDay: "日计划", navLive: "实时看板", navLicence: "选址核查", navAudits: "稽查",
+        navTerritories: "片区", navReports: "报表" },
   en: { title: "visitgis console", token: "Paste a token", signin: "Sign in",
-        signedOut: "Paste a token to sign in", error: "Error" },
+        signedOut: "Paste a token to sign in", error: "Error", navDay: "Day plan", navLive: "Live board",
+        navLicence: "Licence site", navAudits: "Audits", navTerritories: "Territories", navReports: "Reports" },
 };
 const VIEWS = {};
 const DEFAULT_VIEW = "day";
@@ -16,7 +18,30 @@ const params = new URLSearchParams(location.search);
 const crs = params.get("crs") || "WGS84";
 const map = L.map("map", { preferCanvas: true }).setView([0, 0], 2);
 if (params.get("tiles")) L.tileLayer(params.get("tiles")).addTo(map);
+const basemap = L.featureGroup().addTo(map);  // drawn once per sign-in; not a view's features
 const layer = L.featureGroup().addTo(map);
+const BASEMAP = `query Basemap($crs: CoordinateSystem!) {
+  retailerDensity(cellSizeM: 500, coordinateSystem: $crs) { lat lon retailers } }`;
+
+/** Offline basemap: the district's retailers as 500 m density squares (no tile server needed). */
+async function drawBasemap() {
+  if (params.get("tiles") || basemap.getLayers().length) return;
+  drawDensity((await gql(BASEMAP, { crs })).retailerDensity);
+  if (!layer.getLayers().length && basemap.getLayers().length) map.fitBounds(basemap.getBounds());
+}
+
+/** Density squares on the canvas renderer: darker where more retailers are. */
+function drawDensity(cells) {
+  const most = Math.max(1, ...cells.map((c) => c.retailers));
+  const halfLat = 250 / 110574;
+  for (const c of cells) {
+    const halfLon = 250 / (111320 * Math.cos((c.lat * Math.PI) / 180));
+    L.rectangle([[c.lat - halfLat, c.lon - halfLon], [c.lat + halfLat, c.lon + halfLon]], {
+      stroke: false, fillColor: "#6b7c93", fillOpacity: 0.08 + 0.5 * Math.sqrt(c.retailers / most),
+      interactive: false,
+    }).addTo(basemap);
+  }
+}
 
 function t(key) { return TEXT[lang][key] ?? TEXT.en[key] ?? key; }
 function applyLang() {
@@ -47,30 +72,46 @@ function el(tag, props, ...children) {
   return node;
 }
 
-/** Register a view: `render(args)` draws into `visitgis.layer` and `#panel`; `texts` adds i18n. */
-function register(name, { render, texts }) {
-  VIEWS[name] = render;
+/** Add translations: { zh: {key: text}, en: {key: text} }. */
+function addTexts(texts) {
   for (const code of Object.keys(texts || {})) Object.assign(TEXT[code], texts[code]);
 }
 
+/** Register a view: `render(args)` draws into `visitgis.layer` and `#panel`; `texts` adds i18n. */
+function register(name, { render, texts }) {
+  VIEWS[name] = render;
+  addTexts(texts);
+}
+
+let routed = 0;
+const leaving = [];
+/** Run `fn` when the current view is left (close a subscription, a timer). */
+function onLeave(fn) { leaving.push(fn); }
+
 async function route() {
+  leaving.splice(0).forEach((fn) => fn());
   const status = document.getElementById("status");
   if (!sessionStorage.getItem("visitgis.token")) { status.textContent = t("signedOut"); return; }
   const [name, ...args] = location.hash.replace(/^#\/?/, "").split("/");
   status.textContent = "";
   layer.clearLayers();
   document.getElementById("panel").replaceChildren();
+  try { await drawBasemap(); } catch (err) { status.textContent = `${t("error")}: ${err.message}`; }
   const view = VIEWS[name || DEFAULT_VIEW] || VIEWS[DEFAULT_VIEW];
-  try { await view(args.map(decodeURIComponent)); } catch (err) { status.textContent = `${t("error")}: ${err.message}`; }
+  const mine = ++routed;  // a view still loading when the next one starts stops drawing
+  try { await view(args.map(decodeURIComponent), () => mine !== routed); } catch (err) {
+    status.textContent = `${t("error")}: ${err.message}`;
+  }
 }
 
-window.visitgis = { map, layer, crs, gql, el, t, register, route,
+window.visitgis = { map, layer, basemap, drawDensity, crs, gql, el, t, addTexts, register, route, onLeave,
                     lang: () => lang, countFeatures: () => layer.getLayers().length };
 window.visitgisConsole = window.visitgis;  // the name the first browser test used
 
 window.addEventListener("DOMContentLoaded", () => {
   document.getElementById("signin").onclick = () => {
     sessionStorage.setItem("visitgis.token", document.getElementById("token").value.trim());
+    basemap.clearLayers();  // another person may see other retailers
     route();
   };
   document.getElementById("lang").onclick = () => {
@@ -81,5 +122,10 @@ window.addEventListener("DOMContentLoaded", () => {
   };
   window.addEventListener("hashchange", route);
   applyLang();
-  route();
+  if (typeof window.visitgisSignIn === "function") {  // the company's sign-in (site.js)
+    window.visitgisSignIn().then((token) => { sessionStorage.setItem("visitgis.token", token); route(); },
+      (err) => { document.getElementById("status").textContent = `${t("error")}: ${err.message}`; });
+  } else {
+    route();
+  }
 });
