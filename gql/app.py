@@ -588,6 +588,30 @@ def _database_current(state: AppState) -> bool:
     return migrate.is_current(state.engine)
 
 
+async def _run_jobs(engine: Engine, settings: Settings) -> None:
+    """The in-process job runner: one job at a time in a worker thread, polling once a second.
+
+    Cancelled at shutdown; a job computing then keeps its thread until it ends (its lease lets
+    another worker take it over if the process is gone first).
+    """
+    import os
+    import socket
+
+    from gql.services.jobs.runner import RunnerSettings, run_one
+
+    runner = RunnerSettings(
+        worker=f"{socket.gethostname()}:{os.getpid()}:serve", lease_s=settings.job_lease_s
+    )
+    while True:
+        try:
+            ran = await asyncio.to_thread(run_one, engine, runner)
+        except Exception:  # a database hiccup: log, back off, keep serving
+            log.exception("job runner failed; retrying")
+            ran = None
+        if ran is None:
+            await asyncio.sleep(1.0)
+
+
 def _healthz(_: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
@@ -611,6 +635,9 @@ def create_app(settings: Settings) -> Starlette:
             warming = asyncio.create_task(_warm_then_open(state, graphql_app))
         else:
             graphql_app.open(state, start_lane=False)
+        jobs = (
+            asyncio.create_task(_run_jobs(engine, settings)) if settings.jobs_in_process else None
+        )
         log.info(
             "visitgis started",
             extra={"mode": settings.mode, "database": engine.url.render_as_string()},
@@ -618,6 +645,8 @@ def create_app(settings: Settings) -> Starlette:
         try:
             yield
         finally:
+            if jobs is not None:
+                jobs.cancel()
             if warming is not None:
                 warming.cancel()
             if listening is not None:

@@ -104,6 +104,37 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
+    """Claim and run planning jobs; SIGTERM lets the running job finish, then exits."""
+    import os
+    import signal
+    import socket
+    import threading
+
+    from gql.logs import configure_logging
+    from gql.services.jobs.runner import RunnerSettings, run_one
+
+    configure_logging(settings.log_level, settings.log_format)
+    engine = _engine(settings)
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    runner = RunnerSettings(
+        worker=f"{socket.gethostname()}:{os.getpid()}", lease_s=settings.job_lease_s
+    )
+    print(f"worker {runner.worker} taking jobs", flush=True)
+    try:
+        while not stopping.is_set():
+            ran = run_one(engine, runner)
+            if args.once:
+                break
+            if ran is None:
+                stopping.wait(args.poll_s)
+    finally:
+        engine.dispose()
+    return 0
+
+
 def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:
     from gql.store import migrate
 
@@ -507,6 +538,10 @@ def _parser() -> argparse.ArgumentParser:
         help="API processes on the one port (PostgreSQL only; each reads the settings itself)",
     )
 
+    worker = sub.add_parser("worker", help="run planning jobs until SIGTERM (docs/deployment.md)")
+    worker.add_argument("--poll-s", type=float, default=1.0, help="wait between empty polls")
+    worker.add_argument("--once", action="store_true", help="run at most one job, then exit")
+
     db = sub.add_parser("db", help="database migrations")
     db.add_argument("db_command", choices=["upgrade", "current"])
 
@@ -636,6 +671,7 @@ def _parser() -> argparse.ArgumentParser:
 
 _COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "serve": _cmd_serve,
+    "worker": _cmd_worker,
     "db": _cmd_db,
     "demo": _cmd_demo,
     "import": _cmd_import,

@@ -33,6 +33,7 @@ from gql.services.evaluations.closing import PeriodService
 from gql.services.evaluations.performance import PerformanceService
 from gql.services.evaluations.service import EvaluationService
 from gql.services.evaluations.targets import TargetService
+from gql.services.jobs.service import JobService
 from gql.services.organisation.service import OrganisationService
 from gql.services.privacy.access_log import EvidenceLogService, EvidenceReads, record_reads
 from gql.services.privacy.export import PersonalDataService
@@ -321,6 +322,11 @@ class Context:
     def plan_lifecycle(self) -> PlanLifecycleService:
         """Publishing plans, skipping stops, each plan's progress (R2.1)."""
         return PlanLifecycleService(self.session, self.principal, clock=self.state.clock)
+
+    @cached_property
+    def jobs(self) -> JobService:
+        """Planning jobs: request, read, cancel (a worker computes them)."""
+        return JobService(self.session, self.principal, self.state.clock)
 
     @cached_property
     def territories(self) -> TerritoryService:

@@ -137,6 +137,11 @@ class Settings:
     workers): each holds its share of every carrier's concurrency limit and breaker threshold."""
     database_application_name: str = "visitgis"
     """The name this service's connections show in ``pg_stat_activity``."""
+    jobs_in_process: bool = True
+    """``visitgis serve`` also runs planning jobs (SQLite needs it; with PostgreSQL, turn it off
+    where separate ``visitgis worker`` processes run them)."""
+    job_lease_s: float = 300.0
+    """A running job not reported on for this long lost its worker: it runs once more."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -253,6 +258,8 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "api_processes": _as_int,
     "cors_origins": str,
     "gzip_min_bytes": _as_int,
+    "jobs_in_process": _as_bool,
+    "job_lease_s": _as_float,
 }
 
 
@@ -285,6 +292,8 @@ def _check(values: dict[str, Any]) -> list[str]:
                 f"cors_origins: {origin!r} is not an origin like https://console.example.cn "
                 "(no wildcard: tokens travel in headers the browser must be told to allow)"
             )
+    if not 10 <= values["job_lease_s"] <= 86_400:
+        problems.append(f"job_lease_s must be 10..86400, got {values['job_lease_s']:g}")
     if values["gzip_min_bytes"] < 0:
         problems.append(f"gzip_min_bytes must be 0 (off) or more, got {values['gzip_min_bytes']}")
     if not 1 <= values["api_processes"] <= 1024:

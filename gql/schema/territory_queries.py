@@ -15,6 +15,7 @@ from gql.schema.relay import Connection, encode_global_id, to_connection
 from gql.schema.scalars import camel_json
 from gql.schema.types.geojson import TerritoryFeatureCollection
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg
+from gql.schema.types.jobs import JobType
 from gql.schema.types.territories import (
     DistrictZonesType,
     ManagerScheduleType,
@@ -132,6 +133,20 @@ class TerritoryQuery:
         """Proposal lookup (null when missing or not yours to see)."""
         found = info.context.territories.proposal(pk_of(id, "TerritoryProposal", "id"))
         return None if found is None else TerritoryProposalType.from_domain(found)
+
+    @strawberry.field(
+        description="A planning job (`territoryProposalRequest`, `scheduleProposalRequest`): "
+        "status, progress and, once done, the proposal. Null when missing or not yours "
+        "(its requester's and marketing's)."
+    )
+    def job(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The job's ID.")],
+    ) -> JobType | None:
+        """Job lookup."""
+        found = info.context.jobs.find(pk_of(id, "Job", "id"))
+        return None if found is None else JobType.from_domain(found)
 
     @strawberry.field(
         description="A manager's routed days: the newest applied schedule, or a given one."

@@ -16,6 +16,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -327,3 +328,80 @@ def test_sigterm_lets_a_check_in_in_flight_finish_and_keep_its_visit(
     finally:
         engine.dispose()
     assert stored == 1
+
+
+def test_a_job_asked_of_one_process_is_run_by_the_worker_and_read_through_another(
+    postgres: Database,
+) -> None:
+    """Two API processes that run no jobs themselves and one ``visitgis worker``: a territory
+    job requested through the first is computed by the worker; the second reads the result."""
+    engine = create_engine_for(postgres.env["VISITGIS_DATABASE_URL"])
+    try:
+        marketing = next(r.staff_no for r in active_staff(engine) if r.role == "MARKETING")
+    finally:
+        engine.dispose()
+    env = postgres.env | {"VISITGIS_JOBS_IN_PROCESS": "false"}
+    token = cli(env, "token", marketing).strip().splitlines()[-1]
+    processes: list[subprocess.Popen[bytes]] = []
+    urls: list[str] = []
+    try:
+        for n in range(2):
+            port = free_port()
+            log = postgres.directory / f"jobs-serve-{n}-{uuid.uuid4().hex[:6]}.log"
+            with log.open("wb") as out:
+                process = subprocess.Popen(
+                    [str(BIN / "visitgis"), "serve", "--port", str(port)],
+                    cwd=postgres.directory, env=env, stdout=out, stderr=subprocess.STDOUT,
+                )  # fmt: skip
+            processes.append(process)
+            urls.append(f"http://127.0.0.1:{port}")
+            wait_until_up(f"{urls[-1]}/readyz", process, log)
+        with (postgres.directory / "worker.log").open("wb") as out:
+            worker = subprocess.Popen(
+                [str(BIN / "visitgis"), "worker", "--poll-s", "0.2"],
+                cwd=postgres.directory, env=env, stdout=out, stderr=subprocess.STDOUT,
+            )  # fmt: skip
+        processes.append(worker)
+
+        async def scenario() -> tuple[Any, Any]:
+            department = (await _gql(urls[0], token, "{ departments { id kind } }", {}))[
+                "departments"
+            ]
+            district = next(d["id"] for d in department if d["kind"] == "CUSTOMER_SERVICE")
+            asked = await _gql(
+                urls[0],
+                token,
+                "mutation($i: TerritoryProposalCreateInput!) { territoryProposalRequest("
+                "input: $i) { job { id status } } }",
+                {"i": {"departmentId": district}},
+            )
+            job_id = asked["territoryProposalRequest"]["job"]["id"]
+            deadline = time.monotonic() + 240
+            while True:  # a planning screen polls the job; bounded, not a timing assertion
+                job = (
+                    await _gql(
+                        urls[1],
+                        token,
+                        "query($id: ID!) { job(id: $id) { status error proposal { id } } }",
+                        {"id": job_id},
+                    )
+                )["job"]
+                if job["status"] not in ("QUEUED", "RUNNING") or time.monotonic() > deadline:
+                    return asked, job
+                await asyncio.sleep(0.2)
+
+        asked, job = asyncio.run(scenario())
+        engine = create_engine_for(postgres.env["VISITGIS_DATABASE_URL"])
+        try:
+            with engine.connect() as db:
+                ran_on = db.execute(sa.text("SELECT worker FROM jobs")).scalars().all()
+        finally:
+            engine.dispose()
+    finally:
+        for process in processes:
+            stop(process)
+    assert asked["territoryProposalRequest"]["job"]["status"] == "QUEUED"
+    assert job["status"] == "SUCCEEDED", job
+    assert job["proposal"] is not None
+    assert ran_on == [ran_on[0]]
+    assert ran_on[0].endswith(f":{worker.pid}")  # the worker process, not an API process

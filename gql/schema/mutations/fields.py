@@ -33,6 +33,12 @@ from gql.schema.mutations.evaluation_review_record import (
     evaluation_review_record,
 )
 from gql.schema.mutations.goal_set import GoalPayload, goal_set, goal_track
+from gql.schema.mutations.job_request import (
+    JobPayload,
+    job_cancel,
+    schedule_proposal_request,
+    territory_proposal_request,
+)
 from gql.schema.mutations.manager_save import (
     MANAGER_ALIASES,
     ManagerPayload,
@@ -279,6 +285,21 @@ class TerritoryMutations:
         territory_proposal_discard,
         "Discard a proposal (kept on record).",
         aliases={"proposal_id": ("id",)},
+    )
+    territory_proposal_request: JobPayload = payload_mutation(
+        territory_proposal_request,
+        "`territoryProposalCreate` as a job: checked now, computed by a worker, answered at "
+        "once (a city-sized district takes longer than a request may); `job(id)` follows it.",
+    )
+    schedule_proposal_request: JobPayload = payload_mutation(
+        schedule_proposal_request,
+        "`scheduleProposalCreate` as a job: checked now, computed by a worker.",
+    )
+    job_cancel: JobPayload = payload_mutation(
+        job_cancel,
+        "Cancel a planning job: a queued one at once, a running one at its next progress "
+        "report; nothing is stored.",
+        aliases={"job_id": ("id",)},
     )
 
 

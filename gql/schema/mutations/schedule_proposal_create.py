@@ -13,6 +13,7 @@ from gql.services.territories.service import ScheduleCommand
 __all__ = [
     "ScheduleProposalCreateInput",
     "ScheduleProposalCreatePayload",
+    "schedule_command_of",
     "schedule_proposal_create",
 ]
 
@@ -49,7 +50,14 @@ async def schedule_proposal_create(
     info: strawberry.Info[Context, None], input: ScheduleProposalCreateInput
 ) -> ScheduleProposalCreatePayload:
     """Compute off the event loop; managers see it once it is applied."""
-    command = ScheduleCommand(
+    command = schedule_command_of(input)
+    proposal = await info.context.territories.create_schedule(command)
+    return ScheduleProposalCreatePayload(proposal=TerritoryProposalType.from_domain(proposal))
+
+
+def schedule_command_of(input: ScheduleProposalCreateInput) -> ScheduleCommand:
+    """The service command of the input (also a job request's)."""
+    return ScheduleCommand(
         department_id=None
         if input.department_id is None
         else pk_of(input.department_id, "Department", ("department_id",)),
@@ -58,5 +66,3 @@ async def schedule_proposal_create(
         else pk_of(input.territory_proposal_id, "TerritoryProposal", ("territory_proposal_id",)),
         cap_hours=input.cap_hours,
     )
-    proposal = await info.context.territories.create_schedule(command)
-    return ScheduleProposalCreatePayload(proposal=TerritoryProposalType.from_domain(proposal))

@@ -13,6 +13,7 @@ from gql.services.territories.service import TerritoryCommand
 __all__ = [
     "TerritoryProposalCreateInput",
     "TerritoryProposalCreatePayload",
+    "command_of",
     "territory_proposal_create",
 ]
 
@@ -52,7 +53,14 @@ async def territory_proposal_create(
     info: strawberry.Info[Context, None], input: TerritoryProposalCreateInput
 ) -> TerritoryProposalCreatePayload:
     """Compute off the event loop; nothing changes until the proposal is applied."""
-    command = TerritoryCommand(
+    command = command_of(input)
+    proposal = await info.context.territories.create_territories(command)
+    return TerritoryProposalCreatePayload(proposal=TerritoryProposalType.from_domain(proposal))
+
+
+def command_of(input: TerritoryProposalCreateInput) -> TerritoryCommand:
+    """The service command of the input (also a job request's)."""
+    return TerritoryCommand(
         department_id=None
         if input.department_id is None
         else pk_of(input.department_id, "Department", ("department_id",)),
@@ -62,5 +70,3 @@ async def territory_proposal_create(
         ),
         warm_start=input.warm_start,
     )
-    proposal = await info.context.territories.create_territories(command)
-    return TerritoryProposalCreatePayload(proposal=TerritoryProposalType.from_domain(proposal))

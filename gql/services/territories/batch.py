@@ -35,6 +35,8 @@ class BatchRequest:
 
     kind: Literal["territories", "schedule"]
     department_code: str | None = None
+    department_id: int | None = None
+    """The district by id (a queued job's), when no code is given."""
     managers: int | None = None
     locked_retailer_ids: tuple[int, ...] = ()
     max_moves: int | None = None
@@ -43,6 +45,7 @@ class BatchRequest:
     cap_hours: float = 8.0
     apply: bool = False
     staff_no: str | None = None
+    warm_start: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,7 +67,7 @@ def run_batch(session: Session, request: BatchRequest, *, progress: Progress) ->
         rejects (the message names what to fix).
     """
     principal = acting_principal(session, request.staff_no, BatchError)
-    department_id = None
+    department_id = request.department_id
     if request.department_code is not None:
         department = DepartmentRepository(session).by_code(request.department_code)
         if department is None:
@@ -81,6 +84,7 @@ def run_batch(session: Session, request: BatchRequest, *, progress: Progress) ->
                     locked_retailer_ids=request.locked_retailer_ids,
                     max_moves=request.max_moves,
                     locked_licence_nos=request.locked_licence_nos,
+                    warm_start=request.warm_start,
                 )
             )
         else:

@@ -17,6 +17,7 @@ from gql.store.models.evaluations import (
     ReviewRow,
     ScoreEventRow,
 )
+from gql.store.models.jobs import JobRow
 from gql.store.models.org_changes import OrgChangeRow
 from gql.store.models.organisation import AccountManagerRow, DepartmentRow, StaffRow
 from gql.store.models.plan_lifecycle import PlanPublicationRow, PlanStopSkipRow
@@ -44,6 +45,7 @@ __all__ = [
     "EvaluationResultRow",
     "EvidenceReadRow",
     "GoalRow",
+    "JobRow",
     "MonthlyTargetRow",
     "OpeningWindowRow",
     "OrgChangeRow",

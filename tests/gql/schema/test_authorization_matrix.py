@@ -710,6 +710,64 @@ def _territory_proposal_create(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _territory_proposal_request(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: TerritoryProposalCreateInput!) { territoryProposalRequest(input: $i) "
+        "{ job { id } userErrors { field message code } } }",
+        {"i": {"departmentId": t.department_id}},
+        "territoryProposalRequest",
+    )
+
+
+def _schedule_proposal_request(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: ScheduleProposalCreateInput!) { scheduleProposalRequest(input: $i) "
+        "{ job { id } userErrors { field message code } } }",
+        {"i": {"departmentId": t.department_id}},
+        "scheduleProposalRequest",
+    )
+
+
+def _marketing_job(api: Api, t: Targets) -> str:
+    """A territory job queued once by marketing in set-up (no worker runs it here)."""
+
+    def make(maker: Api) -> str:
+        data = maker.data(
+            "mutation($i: TerritoryProposalCreateInput!) { territoryProposalRequest(input: $i) "
+            "{ job { id } } }",
+            {"i": {"departmentId": t.department_id}},
+            as_=t.who["marketing"],
+        )
+        return str(data["territoryProposalRequest"]["job"]["id"])
+
+    return shared(api, "job:territory", make)
+
+
+def _job(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        "query($id: ID!) { job(id: $id) { id status } }",
+        {"id": _marketing_job(api, t)},
+        lambda d: d["job"] is not None,
+    )
+
+
+def _job_cancel(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($id: ID!) { jobCancel(input: {id: $id}) "
+        "{ job { id status } userErrors { field message code } } }",
+        {"id": _marketing_job(api, t)},
+        "jobCancel",
+    )
+
+
 def _schedule_proposal_create(api: Api, t: Targets, who: str | None) -> str:
     return run_payload(
         api,
@@ -860,6 +918,14 @@ MATRIX: dict[str, list[Case]] = {
     "territoryProposalApply": [
         Case("territoryProposalApply", _territory_proposal_apply, expect("marketing"))
     ],
+    "territoryProposalRequest": [
+        Case("territoryProposalRequest", _territory_proposal_request, expect("marketing"))
+    ],
+    "scheduleProposalRequest": [
+        Case("scheduleProposalRequest", _schedule_proposal_request, expect("marketing"))
+    ],
+    "job": [Case("job", _job, expect("marketing"))],
+    "jobCancel": [Case("jobCancel", _job_cancel, expect("marketing"))],
     "territoryProposalDiscard": [
         Case("territoryProposalDiscard", _territory_proposal_discard, expect("marketing"))
     ],

@@ -1,0 +1,67 @@
+"""``territoryProposalRequest``, ``scheduleProposalRequest``, ``jobCancel``: planning as jobs.
+
+The same inputs and checks as ``territoryProposalCreate`` / ``scheduleProposalCreate``, but the
+answer is a queued job at once; a worker computes it and ``job(id)`` shows progress and, at the
+end, the proposal. A district with a job still queued or running gets that job back.
+"""
+
+from __future__ import annotations
+
+import strawberry
+
+from gql.context import Context
+from gql.schema.errors import UserError
+from gql.schema.inputs import pk_of
+from gql.schema.mutations.schedule_proposal_create import (
+    ScheduleProposalCreateInput,
+    schedule_command_of,
+)
+from gql.schema.mutations.territory_proposal_create import TerritoryProposalCreateInput, command_of
+from gql.schema.types.jobs import JobType
+
+__all__ = [
+    "JobCancelInput",
+    "JobPayload",
+    "job_cancel",
+    "schedule_proposal_request",
+    "territory_proposal_request",
+]
+
+
+@strawberry.type(description="Result of a job request or cancellation.")
+class JobPayload:
+    """The job, or why not."""
+
+    job: JobType | None = strawberry.field(default=None, description="The job.")
+    user_errors: list[UserError] = strawberry.field(
+        default_factory=list, description="Why nothing was queued or cancelled."
+    )
+
+
+@strawberry.input(description="The job to cancel.")
+class JobCancelInput:
+    """A job's ID."""
+
+    id: strawberry.ID = strawberry.field(description="A queued or running job.")
+
+
+async def territory_proposal_request(
+    info: strawberry.Info[Context, None], input: TerritoryProposalCreateInput
+) -> JobPayload:
+    """Checked now, computed by a worker."""
+    job = info.context.jobs.request_territories(command_of(input))
+    return JobPayload(job=JobType.from_domain(job))
+
+
+async def schedule_proposal_request(
+    info: strawberry.Info[Context, None], input: ScheduleProposalCreateInput
+) -> JobPayload:
+    """Checked now, computed by a worker."""
+    job = info.context.jobs.request_schedule(schedule_command_of(input))
+    return JobPayload(job=JobType.from_domain(job))
+
+
+async def job_cancel(info: strawberry.Info[Context, None], input: JobCancelInput) -> JobPayload:
+    """A queued job stops at once, a running one at its next progress report."""
+    job = info.context.jobs.cancel(pk_of(input.id, "Job", ("id",)))
+    return JobPayload(job=JobType.from_domain(job))

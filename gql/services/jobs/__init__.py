@@ -1,0 +1,1 @@
+"""Planning jobs off the request path (issue 19): queue, scope, and the worker's loop."""

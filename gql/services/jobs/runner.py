@@ -1,0 +1,125 @@
+"""The worker's loop: claim a job, compute it with progress, store the proposal, close the job.
+
+The proposal and the job's SUCCEEDED are committed in one transaction, so a worker killed at
+any point leaves either no proposal (the job's lease runs out and it runs once more) or the
+proposal with its job closed. Progress is written in short transactions of their own (at most
+one a second), which also renew the lease and carry a cancellation back to the computation.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from gql.domain.jobs import Job, JobStatus
+from gql.services.acting import acting_principal
+from gql.services.errors import ServiceError
+from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
+from gql.store.db import session_factory
+from gql.store.models.base import utcnow
+from gql.store.repositories.jobs import JobRepository
+
+if TYPE_CHECKING:
+    import sqlalchemy as sa
+    from sqlalchemy.orm import Session
+
+    from gql.services.access import Principal
+    from gql.services.territories.jobs import Job as PlanningJob
+
+__all__ = ["JobCancelled", "RunnerSettings", "run_one"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class RunnerSettings:
+    """How a worker holds its jobs."""
+
+    worker: str
+    """Shown on the job (host and process)."""
+    lease_s: float = 300.0
+    """A job not reported on for this long is taken to have lost its worker."""
+    report_every_s: float = 1.0
+    """Progress is written at most this often."""
+
+
+class JobCancelled(Exception):
+    """Someone cancelled the running job: the computation stops at its next report."""
+
+
+def _plan(session: Session, job: Job) -> tuple[Principal, PlanningJob]:
+    """Read and check the job's district as its requester (in ``session``)."""
+    a: dict[str, Any] = job.arguments
+    principal = acting_principal(session, a["staff_no"], ServiceError)
+    service = TerritoryService(session, principal)
+    if a["kind"] == "territories":
+        return principal, service.territory_job(
+            TerritoryCommand(
+                department_id=a["department_id"],
+                managers=a["managers"],
+                locked_retailer_ids=tuple(a["locked_retailer_ids"]),
+                warm_start=bool(a["warm_start"]),
+            )
+        )
+    return principal, service.schedule_job(
+        ScheduleCommand(
+            department_id=a["department_id"],
+            territory_proposal_id=a["territory_proposal_id"],
+            cap_hours=float(a["cap_hours"]),
+        )
+    )
+
+
+def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
+    """Run the next job to its end; its id, or ``None`` when there was nothing to run."""
+    sessions = session_factory(engine)
+    lease = timedelta(seconds=settings.lease_s)
+    with sessions() as session:
+        job = JobRepository(session).claim(settings.worker, utcnow(), lease)
+        session.commit()
+    if job is None:
+        return None
+    log.info("job started", extra={"job": job.id, "kind": job.kind.value, "attempt": job.attempts})
+    last_report = [0.0]
+
+    def progress(stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - last_report[0] < settings.report_every_s and done < total:
+            return
+        last_report[0] = now
+        with sessions() as reporting:
+            cancel = JobRepository(reporting).report(
+                job.id, done / max(total, 1), stage, utcnow(), lease
+            )
+            reporting.commit()
+        if cancel:
+            raise JobCancelled
+
+    # read, compute and store in separate transactions: progress commits in between, and a
+    # SQLite reader that another connection wrote behind may no longer write
+    status, proposal_id, error = JobStatus.SUCCEEDED, None, None
+    try:
+        with sessions() as session:
+            principal, planning = _plan(session, job)
+            planner = TerritoryService(session, principal)
+        computed = planner.compute_now(planning, progress)  # pure computation: no database
+        with sessions() as session:
+            proposal_id = TerritoryService(session, principal).store(planning, computed).id
+            JobRepository(session).finish(job.id, status, utcnow(), proposal_id=proposal_id)
+            session.commit()
+    except JobCancelled:
+        status = JobStatus.CANCELLED
+    except ServiceError as exc:
+        status, error = JobStatus.FAILED, str(exc)
+    except Exception as exc:  # a bug must close the job, not leave it to time out twice
+        log.exception("job failed", extra={"job": job.id})
+        status, error = JobStatus.FAILED, f"internal error ({type(exc).__name__})"
+    if status is not JobStatus.SUCCEEDED:
+        with sessions() as session:
+            JobRepository(session).finish(job.id, status, utcnow(), error=error)
+            session.commit()
+    log.info("job finished", extra={"job": job.id})
+    return job.id

@@ -1,0 +1,105 @@
+"""Ask for a territory or schedule proposal as a job; read and cancel jobs.
+
+Only the planners who may create proposals (marketing) request jobs; a job is visible to its
+requester and to marketing, and looks missing to everyone else. The request is checked as the
+synchronous mutation checks it (so bad input is answered at once, not by a failed job), then
+queued; a district has at most one active job, and asking again returns that one.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from gql.domain import Role
+from gql.domain.jobs import Job, JobKind
+from gql.services.access import Principal, signed_in
+from gql.services.errors import NotFound
+from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
+from gql.store.repositories.jobs import JobRepository
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping
+    from datetime import datetime
+
+    from sqlalchemy.orm import Session
+
+__all__ = ["JobService", "scope_key"]
+
+
+def scope_key(department_id: int | None) -> str:
+    """The district a job plans: one active job per key."""
+    return "company" if department_id is None else f"department:{department_id}"
+
+
+class JobService:
+    """Request, read and cancel planning jobs."""
+
+    def __init__(
+        self, session: Session, principal: Principal | None, now: Callable[[], datetime]
+    ) -> None:
+        self._session = session
+        self._principal = principal
+        self._now = now
+        self._jobs = JobRepository(session)
+
+    def request_territories(self, command: TerritoryCommand) -> Job:
+        """Check the command as ``territoryProposalCreate`` would, then queue it."""
+        principal = signed_in(self._principal)
+        TerritoryService(self._session, principal).territory_job(command)  # raises on bad input
+        arguments = {
+            "kind": "territories",
+            "department_id": command.department_id,
+            "managers": command.managers,
+            "locked_retailer_ids": list(command.locked_retailer_ids),
+            "warm_start": command.warm_start,
+            "staff_no": principal.staff_no,
+        }
+        return self._queue(JobKind.TERRITORIES, command.department_id, arguments, principal)
+
+    def request_schedule(self, command: ScheduleCommand) -> Job:
+        """Check the command as ``scheduleProposalCreate`` would, then queue it."""
+        principal = signed_in(self._principal)
+        job = TerritoryService(self._session, principal).schedule_job(command)
+        arguments = {
+            "kind": "schedule",
+            "department_id": job.department_id,
+            "territory_proposal_id": command.territory_proposal_id,
+            "cap_hours": command.cap_hours,
+            "staff_no": principal.staff_no,
+        }
+        return self._queue(JobKind.SCHEDULE, job.department_id, arguments, principal)
+
+    def _queue(
+        self,
+        kind: JobKind,
+        department_id: int | None,
+        arguments: Mapping[str, object],
+        who: Principal,
+    ) -> Job:
+        key = scope_key(department_id)
+        job = self._jobs.get(self._jobs.add(kind, key, dict(arguments), who.staff_id, self._now()))
+        assert job is not None
+        return job
+
+    def find(self, job_id: int) -> Job | None:
+        """A job its requester or marketing may see; ``None`` otherwise, as if missing."""
+        principal = signed_in(self._principal)
+        job = self._jobs.get(job_id)
+        if job is None or not (
+            principal.role is Role.MARKETING or job.requested_by == principal.staff_id
+        ):
+            return None
+        return job
+
+    def get(self, job_id: int) -> Job:
+        """As :meth:`find`, raising :class:`NotFound`."""
+        job = self.find(job_id)
+        if job is None:
+            raise NotFound(f"no job {job_id}", field=("id",))
+        return job
+
+    def cancel(self, job_id: int) -> Job:
+        """Cancel a queued job now, a running one at its next progress report."""
+        self.get(job_id)
+        self._jobs.cancel(job_id, self._now())
+        return self.get(job_id)

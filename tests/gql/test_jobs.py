@@ -1,0 +1,154 @@
+"""Planning as jobs (issue 19): asked for over GraphQL, answered at once, computed by a worker.
+
+On both stores: the in-process runner of the app computes a queued territory job and the
+proposal is read through ``job``; asking again for a busy district returns the same job; a
+job is its requester's and marketing's only; a cancelled job is never run; bad input is
+answered at once and queues nothing. ``tests/gql/test_scale_out.py`` runs the job through a
+separate ``visitgis worker`` process on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from starlette.testclient import TestClient
+
+from gql.app import create_app
+from gql.auth import mint_token
+from gql.domain import Role
+from gql.services.jobs.runner import RunnerSettings, run_one
+from gql.settings import Settings
+from gql.store.db import create_engine_for
+from tests.fixtures_db import _backends, fresh_database
+from tests.gql.http_app import active_staff, seeded_demo_staff
+
+SECRET = "planning-jobs-secret-" + "j" * 24
+DEADLINE_S = 180.0
+"""Bounds the wait for a job (a demo district computes in seconds); not a timing assertion."""
+REQUEST = """mutation($i: TerritoryProposalCreateInput!) { territoryProposalRequest(input: $i) {
+  job { id kind status } userErrors { field message } } }"""
+JOB = """query($id: ID!) { job(id: $id) { id status progress message attempts error
+  proposal { id status kind } } }"""
+CANCEL = """mutation($id: ID!) { jobCancel(input: { id: $id }) {
+  job { id status } userErrors { message } } }"""
+
+
+@dataclass(frozen=True)
+class Office:
+    client: TestClient
+    url: str
+    marketing: str
+    head: str
+    department_id: str
+
+    def post(self, query: str, variables: dict[str, Any], staff_no: str) -> dict[str, Any]:
+        token = mint_token(secret=SECRET, issuer="visitgis", staff_no=staff_no, ttl_s=3600)
+        response = self.client.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.status_code == 200, response.text
+        body = dict(response.json())
+        assert body.get("errors") is None, body["errors"]
+        return dict(body["data"])
+
+
+def _office(url: str, client: TestClient) -> Office:
+    engine = create_engine_for(url)
+    try:
+        rows = active_staff(engine)
+    finally:
+        engine.dispose()
+    marketing = next(r.staff_no for r in rows if r.role == Role.MARKETING.name)
+    head = next(r for r in rows if r.role == Role.DEPARTMENT_HEAD.name)
+    office = Office(client, url, marketing, head.staff_no, "")
+    department = office.post("{ viewer { department { id } } }", {}, head.staff_no)
+    return Office(client, url, marketing, head.staff_no, department["viewer"]["department"]["id"])
+
+
+@pytest.fixture(scope="module", params=_backends())
+def database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    with fresh_database(request.param, tmp_path_factory) as url:
+        seeded_demo_staff(url)
+        yield url
+
+
+def _app(url: str, *, in_process: bool) -> TestClient:
+    settings = Settings(
+        database_url=url,
+        warm_kernels=False,
+        jwt_secret=SECRET,
+        log_level="WARNING",
+        jobs_in_process=in_process,
+    )
+    return TestClient(create_app(settings), raise_server_exceptions=False)
+
+
+def _wait_finished(office: Office, job_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        job = office.post(JOB, {"id": job_id}, office.marketing)["job"]
+        if job["status"] not in ("QUEUED", "RUNNING") or time.monotonic() > deadline:
+            return dict(job)
+        time.sleep(0.2)  # polling a condition with a deadline, as a planning screen does
+
+
+def test_a_territory_job_is_answered_at_once_and_computed_by_the_runner(database: str) -> None:
+    with _app(database, in_process=True) as client:
+        office = _office(database, client)
+        asked = office.post(
+            REQUEST, {"i": {"departmentId": office.department_id}}, office.marketing
+        )
+        job = asked["territoryProposalRequest"]["job"]
+        assert asked["territoryProposalRequest"]["userErrors"] == []
+        assert job["kind"] == "TERRITORIES"
+        assert job["status"] in ("QUEUED", "RUNNING")
+        again = office.post(
+            REQUEST, {"i": {"departmentId": office.department_id}}, office.marketing
+        )
+        done = _wait_finished(office, job["id"])
+        head_view = office.post(JOB, {"id": job["id"]}, office.head)["job"]
+    if again["territoryProposalRequest"]["job"]["status"] in ("QUEUED", "RUNNING"):
+        assert again["territoryProposalRequest"]["job"]["id"] == job["id"]  # one per district
+    assert done["status"] == "SUCCEEDED", done
+    assert done["progress"] == 1.0
+    assert done["attempts"] == 1
+    assert done["proposal"]["kind"] == "TERRITORIES"
+    assert done["proposal"]["status"] == "PROPOSED"
+    assert head_view is None  # not the head's job: as if missing
+
+
+def test_a_cancelled_job_never_runs_and_bad_input_queues_nothing(database: str) -> None:
+    with _app(database, in_process=False) as client:
+        office = _office(database, client)
+        bad = office.post(
+            REQUEST, {"i": {"departmentId": office.department_id, "managers": 0}}, office.marketing
+        )["territoryProposalRequest"]
+        asked = office.post(
+            REQUEST, {"i": {"departmentId": office.department_id}}, office.marketing
+        )
+        job_id = asked["territoryProposalRequest"]["job"]["id"]
+        cancelled = office.post(CANCEL, {"id": job_id}, office.marketing)["jobCancel"]["job"]
+        engine = create_engine_for(database)
+        try:
+            ran = run_one(engine, RunnerSettings(worker="test"))
+            with engine.connect() as db:
+                jobs = db.execute(sa.text("SELECT count(*) FROM jobs")).scalar_one()
+        finally:
+            engine.dispose()
+        after = office.post(JOB, {"id": job_id}, office.marketing)["job"]
+    assert bad["job"] is None
+    assert bad["userErrors"][0]["field"] == ["input", "managers"]
+    assert cancelled["status"] == "CANCELLED"
+    assert ran is None
+    assert after["status"] == "CANCELLED"
+    assert after["proposal"] is None
+    assert jobs >= 1
