@@ -301,9 +301,50 @@ def _cmd_plan_day(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan_files(settings: Settings, args: argparse.Namespace) -> int:
+    """``plan export`` and ``plan compare``: read-only, as a marketing staff member."""
+    import json
+
+    from gql.services.acting import acting_principal
+    from gql.services.errors import ServiceError
+    from gql.services.territories.export import assignments_csv, territories_geojson
+    from gql.services.territories.service import TerritoryService
+    from gql.store.db import session_factory
+
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            try:
+                principal = acting_principal(session, args.as_staff, ServiceError)
+                service = TerritoryService(session, principal)
+                if args.plan_command == "compare":
+                    a, b, found = service.compare(args.a, args.b)
+                    print(f"proposals {a.id} and {b.id}: {found.compared_retailers} retailers, "
+                          f"{len(found.disagreements)} placed differently")  # fmt: skip
+                    for m in found.measures:
+                        print(f"  {m.name:<24} {m.a!s:>12} {m.b!s:>12}")
+                    return 0
+                proposal, rows = service.export_rows(args.proposal)
+            except ServiceError as exc:
+                _err(str(exc))
+                return 1
+        if args.format == "csv":
+            args.output.write_text(assignments_csv(rows), encoding="utf-8-sig")
+        else:
+            names = {r.manager_staff_no: r.manager for r in rows}
+            text = json.dumps(territories_geojson(rows, names), ensure_ascii=False)
+            args.output.write_text(text, encoding="utf-8")
+        print(f"proposal {proposal.id}: {len(rows)} retailers written to {args.output}")
+    finally:
+        engine.dispose()
+    return 0
+
+
 def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
     if args.plan_command == "day":
         return _cmd_plan_day(settings, args)
+    if args.plan_command in ("export", "compare"):
+        return _cmd_plan_files(settings, args)
     from gql.services.territories import batch as territory_batch
     from gql.store.db import session_factory
 
@@ -314,6 +355,7 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
         locked_retailer_ids=tuple(getattr(args, "lock", None) or ()),
         max_moves=getattr(args, "max_moves", None),
         locked_licence_nos=tuple(getattr(args, "lock_licence", None) or ()),
+        locked_manager_staff_nos=tuple(getattr(args, "lock_manager", None) or ()),
         territory_proposal_id=getattr(args, "proposal", None),
         cap_hours=getattr(args, "cap_hours", 8.0),
         apply=args.apply,
@@ -586,11 +628,30 @@ def _parser() -> argparse.ArgumentParser:
                 "--lock-licence", nargs="*", help="licence numbers of retailers that stay put"
             )
             one.add_argument(
+                "--lock-manager",
+                nargs="*",
+                help="staff numbers of managers whose whole territory stays as it is",
+            )
+            one.add_argument(
                 "--max-moves", type=int, help="cap on retailers a re-plan may move for balance"
             )
         else:
             one.add_argument("--proposal", type=int, help="territory proposal id to schedule")
             one.add_argument("--cap-hours", type=float, default=8.0, help="daily cap (hours)")
+
+    export = plan_sub.add_parser(
+        "export", help="a proposal's assignments as CSV or its territories as GeoJSON"
+    )
+    export.add_argument("proposal", type=int, help="proposal id")
+    export.add_argument("--format", choices=["csv", "geojson"], default="csv")
+    export.add_argument("--output", type=Path, required=True, help="file to write")
+    export.add_argument("--as", dest="as_staff", help="marketing staff number to act as")
+    compare = plan_sub.add_parser(
+        "compare", help="two territory proposals: retailers placed differently, measures"
+    )
+    compare.add_argument("a", type=int, help="proposal id")
+    compare.add_argument("b", type=int, help="proposal id")
+    compare.add_argument("--as", dest="as_staff", help="marketing staff number to act as")
 
     day = plan_sub.add_parser(
         "day", help="create and publish every manager's day plan of a department"

@@ -16,6 +16,7 @@ from gql.schema.scalars import camel_json
 from gql.schema.types.geojson import TerritoryFeatureCollection
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg
 from gql.schema.types.jobs import JobType
+from gql.schema.types.proposal_comparison import ProposalComparisonType
 from gql.schema.types.territories import (
     DistrictZonesType,
     ManagerScheduleType,
@@ -147,6 +148,23 @@ class TerritoryQuery:
         """Job lookup."""
         found = info.context.jobs.find(pk_of(id, "Job", "id"))
         return None if found is None else JobType.from_domain(found)
+
+    @strawberry.field(
+        description="Two territory proposals side by side: every retailer they give to "
+        "different managers, and their stored measures (marketing; heads and deputies for their "
+        "department). Errors as missing when either is not yours to see."
+    )
+    def territory_proposal_comparison(
+        self,
+        info: Info,
+        a: Annotated[strawberry.ID, strawberry.argument(description="A TERRITORIES proposal.")],
+        b: Annotated[strawberry.ID, strawberry.argument(description="Another one.")],
+    ) -> ProposalComparisonType:
+        """One service call."""
+        found = info.context.territories.compare(
+            pk_of(a, "TerritoryProposal", "a"), pk_of(b, "TerritoryProposal", "b")
+        )
+        return ProposalComparisonType.from_domain(*found)
 
     @strawberry.field(
         description="A manager's routed days: the newest applied schedule, or a given one."

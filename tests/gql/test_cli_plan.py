@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from pathlib import Path
 
 import pytest
@@ -152,3 +155,99 @@ def test_bad_plan_day_requests_exit_1_and_write_nothing(
     assert needle in err
     assert "nothing was written" in err
     assert _plans(data_dir) == before
+
+
+def _proposal_ids(path: Path) -> list[int]:
+    engine = create_engine_for(sqlite_url(path))
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT id FROM territory_proposals WHERE kind = 'TERRITORIES' ORDER BY id")
+            ).all()
+    finally:
+        engine.dispose()
+    return [int(r[0]) for r in rows]
+
+
+def _proposal_rows(path: Path, proposal_id: int) -> list[int]:
+    engine = create_engine_for(sqlite_url(path))
+    try:
+        with engine.connect() as connection:
+            return list(
+                connection.execute(
+                    sa.text("SELECT retailer_id FROM proposal_assignments WHERE proposal_id = :p"),
+                    {"p": proposal_id},
+                ).scalars()
+            )
+    finally:
+        engine.dispose()
+
+
+def _manager_of_retailers(path: Path) -> tuple[str, set[int]]:
+    engine = create_engine_for(sqlite_url(path))
+    try:
+        with engine.connect() as connection:
+            staff_no, manager_id = connection.execute(
+                sa.text(
+                    "SELECT s.staff_no, s.id FROM staff s JOIN departments d ON d.id = "
+                    "s.department_id WHERE d.code = 'KF01' AND s.role = 'ACCOUNT_MANAGER' "
+                    "ORDER BY s.id LIMIT 1"
+                )
+            ).one()
+            retailers = connection.execute(
+                sa.text("SELECT id FROM retailers WHERE manager_id = :m AND status = 'ACTIVE'"),
+                {"m": manager_id},
+            ).scalars()
+            return str(staff_no), {int(r) for r in retailers}
+    finally:
+        engine.dispose()
+
+
+def test_a_locked_manager_keeps_the_whole_territory_and_proposals_export_and_compare(
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """A re-plan with one manager's territory locked plans the others without it (none of
+    their retailers is in the proposal, so applying it cannot move one); its assignments
+    export as CSV (one row per retailer, by licence number) and its territories as GeoJSON;
+    against a free re-plan, compare names what differs."""
+    _env(monkeypatch, data_dir)
+    staff_no, kept = _manager_of_retailers(data_dir)
+    assert main(["plan", "territories", "--department", "KF01", "--lock-manager", staff_no]) == 0
+    locked = _proposal_ids(data_dir)[-1]
+    assert main(["plan", "territories", "--department", "KF01"]) == 0
+    free = _proposal_ids(data_dir)[-1]
+    capsys.readouterr()
+    csv_file, geojson_file = tmp_path / "a.csv", tmp_path / "t.geojson"
+    assert main(["plan", "export", str(locked), "--output", str(csv_file)]) == 0
+    assert (
+        main(["plan", "export", str(locked), "--format", "geojson", "--output", str(geojson_file)])
+        == 0
+    )
+    assert main(["plan", "compare", str(locked), str(free)]) == 0
+    out = capsys.readouterr().out
+    header, *rows = list(csv.reader(io.StringIO(csv_file.read_text(encoding="utf-8-sig"))))
+    assert header[:3] == ["licence_no", "retailer", "manager_staff_no"]
+    assert kept
+    assert not [r for r in rows if staff_no in (r[2], r[4])]  # their territory is not replanned
+    free_rows = len(_proposal_rows(data_dir, free))
+    assert len(rows) == free_rows - len(kept)
+    features = json.loads(geojson_file.read_text(encoding="utf-8"))["features"]
+    assert sum(f["properties"]["retailers"] for f in features) == len(rows)
+    assert {f["geometry"]["type"] for f in features} == {"MultiPolygon"}
+    assert f"proposals {locked} and {free}: {free_rows} retailers" in out
+    assert "workloadCv" in out
+
+
+def test_export_of_a_missing_proposal_exits_1(
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    _env(monkeypatch, data_dir)
+    assert main(["plan", "export", "999999", "--output", str(tmp_path / "x.csv")]) == 1
+    assert "proposal" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()

@@ -35,6 +35,9 @@ class TerritoryProposalCreateInput:
     warm_start: bool = strawberry.field(
         default=True, description="Start from the current assignment and move few retailers."
     )
+    locked_manager_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None, description="Managers whose whole territory stays as it is."
+    )
 
 
 @strawberry.type(description="Result of `territoryProposalCreate`.")
@@ -69,4 +72,7 @@ def command_of(input: TerritoryProposalCreateInput) -> TerritoryCommand:
             input.locked_retailer_ids or [], "Retailer", ("locked_retailer_ids",)
         ),
         warm_start=input.warm_start,
+        locked_manager_ids=pk_list(
+            input.locked_manager_ids or [], "Manager", ("locked_manager_ids",)
+        ),
     )

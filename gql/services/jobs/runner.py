@@ -62,6 +62,7 @@ def _plan(session: Session, job: Job) -> tuple[Principal, PlanningJob]:
                 managers=a["managers"],
                 locked_retailer_ids=tuple(a["locked_retailer_ids"]),
                 warm_start=bool(a["warm_start"]),
+                locked_manager_ids=tuple(a.get("locked_manager_ids", ())),
             )
         )
     return principal, service.schedule_job(

@@ -52,6 +52,7 @@ class JobService:
             "managers": command.managers,
             "locked_retailer_ids": list(command.locked_retailer_ids),
             "warm_start": command.warm_start,
+            "locked_manager_ids": list(command.locked_manager_ids),
             "staff_no": principal.staff_no,
         }
         return self._queue(JobKind.TERRITORIES, command.department_id, arguments, principal)

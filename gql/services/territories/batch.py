@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Literal
 from gql.services.acting import acting_principal
 from gql.services.errors import ServiceError
 from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
-from gql.store.repositories import DepartmentRepository
+from gql.store.repositories import DepartmentRepository, ManagerRepository
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -46,6 +46,8 @@ class BatchRequest:
     apply: bool = False
     staff_no: str | None = None
     warm_start: bool = True
+    locked_manager_staff_nos: tuple[str, ...] = ()
+    """Managers whose whole territory stays as it is."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,13 @@ def run_batch(session: Session, request: BatchRequest, *, progress: Progress) ->
         if department is None:
             raise BatchError(f"no department with code {request.department_code!r}")
         department_id = department.id
+    managers = ManagerRepository(session)
+    locked_managers = []
+    for staff_no in request.locked_manager_staff_nos:
+        manager = managers.get_by_staff_no(staff_no)
+        if manager is None:
+            raise BatchError(f"no account manager with staff number {staff_no!r}")
+        locked_managers.append(manager.staff_id)
     service = TerritoryService(session, principal)
     try:
         job: Job
@@ -85,6 +94,7 @@ def run_batch(session: Session, request: BatchRequest, *, progress: Progress) ->
                     max_moves=request.max_moves,
                     locked_licence_nos=request.locked_licence_nos,
                     warm_start=request.warm_start,
+                    locked_manager_ids=tuple(locked_managers),
                 )
             )
         else:

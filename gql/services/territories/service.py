@@ -26,6 +26,8 @@ from gql.domain.territories import Proposal, ProposalKind, ProposalStatus
 from gql.services.access import Principal, require_role, signed_in
 from gql.services.errors import ErrorCode, FieldPath, InvalidInput, NotFound, Problem
 from gql.services.paging import Page, PageRequest, empty_page
+from gql.services.territories.comparison import Comparison, compare
+from gql.services.territories.export import ExportRow
 from gql.services.territories.inputs import planning_inputs
 from gql.services.territories.jobs import (
     Job,
@@ -88,6 +90,8 @@ class TerritoryCommand:
     locked_retailer_ids: tuple[int, ...] = ()
     warm_start: bool = True
     locked_licence_nos: tuple[str, ...] = ()
+    locked_manager_ids: tuple[int, ...] = ()
+    """Managers whose whole territory stays as it is (their retailers are locked)."""
     """Retailers to lock by tobacco licence number (what marketing knows them by)."""
     max_moves: int | None = None
     """Cap on retailers a warm re-plan may move for balance (``None``: no cap)."""
@@ -201,6 +205,53 @@ class TerritoryService:
         self._readable(proposal_id)
         return self._proposals.assignments(proposal_id, manager_ids=manager_ids)
 
+    def compare(self, a_id: int, b_id: int) -> tuple[Proposal, Proposal, Comparison]:
+        """Two readable TERRITORIES proposals and where they disagree."""
+        a = self._readable(a_id, ("a",))
+        b = self._readable(b_id, ("b",))
+        for proposal, field_name in ((a, "a"), (b, "b")):
+            if proposal.kind is not ProposalKind.TERRITORIES:
+                raise InvalidInput("must name a TERRITORIES proposal", field=(field_name,))
+        found = compare(
+            self._proposals.assignments(a.id),
+            self._proposals.assignments(b.id),
+            a.metrics,
+            b.metrics,
+        )
+        return a, b, found
+
+    def export_rows(self, proposal_id: int) -> tuple[Proposal, list[ExportRow]]:
+        """A readable proposal's retailers named by licence and staff numbers."""
+        proposal = self._readable(proposal_id)
+        found = self._proposals.assignments(proposal.id)
+        retailers = RetailerRepository(self._session).get_many([a.retailer_id for a in found])
+        wanted = {a.manager_id for a in found} | {
+            a.previous_manager_id for a in found if a.previous_manager_id is not None
+        }
+        managers = {
+            m.staff_id: m for m in ManagerRepository(self._session).get_many(sorted(wanted)) if m
+        }
+        rows = []
+        for a, r in zip(found, retailers, strict=True):
+            if r is None:
+                continue
+            now = managers.get(a.manager_id)
+            before = managers.get(a.previous_manager_id) if a.previous_manager_id else None
+            rows.append(
+                ExportRow(
+                    licence_no=r.licence_no,
+                    retailer=r.name,
+                    manager_staff_no=now.staff_no if now else "",
+                    manager=now.name if now else "",
+                    previous_manager_staff_no=before.staff_no if before else "",
+                    moved=a.previous_manager_id != a.manager_id,
+                    weekday=a.weekday,
+                    lat=r.lat,
+                    lon=r.lon,
+                )
+            )
+        return proposal, rows
+
     async def current(self, department_id: int | None) -> CurrentTerritories | None:
         """The current assignment's territories and metrics (the baseline of every proposal).
 
@@ -251,6 +302,17 @@ class TerritoryService:
         principal = self._planner("create territory proposals")
         active, everyone = self._district(command.department_id)
         facts = self._facts(everyone, include_unassigned=command.department_id is None)
+        strangers = [i for i, m in enumerate(command.locked_manager_ids) if m not in active]
+        if strangers:
+            raise InvalidInput.of(
+                Problem("not an active manager of this district", ("locked_manager_ids", i))
+                for i in strangers
+            )
+        if command.locked_manager_ids:  # their territories stay whole: plan the rest without them
+            kept = set(command.locked_manager_ids)
+            active = {m: a for m, a in active.items() if m not in kept}
+            everyone = [m for m in everyone if m not in kept]
+            facts = [f for f in facts if f.manager_id not in kept]
         k = len(active) if command.managers is None else command.managers
         if k < 1:
             raise InvalidInput("ask for at least 1 territory", field=("managers",))

@@ -710,6 +710,21 @@ def _territory_proposal_create(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _territory_proposal_comparison(api: Api, t: Targets, who: str | None) -> str:
+    proposal = _territory_proposal(api, t)
+    return run_query(
+        api,
+        who,
+        "query($a: ID!, $b: ID!) { territoryProposalComparison(a: $a, b: $b) "
+        "{ comparedRetailers disagreements { retailerId } } }",
+        {"a": proposal, "b": proposal},
+        lambda d: (
+            d["territoryProposalComparison"]["comparedRetailers"] > 0
+            and d["territoryProposalComparison"]["disagreements"] == []
+        ),
+    )
+
+
 def _territory_proposal_request(api: Api, t: Targets, who: str | None) -> str:
     return run_payload(
         api,
@@ -925,6 +940,13 @@ MATRIX: dict[str, list[Case]] = {
         Case("scheduleProposalRequest", _schedule_proposal_request, expect("marketing"))
     ],
     "job": [Case("job", _job, expect("marketing"))],
+    "territoryProposalComparison": [
+        Case(
+            "territoryProposalComparison",
+            _territory_proposal_comparison,
+            expect("head", "deputy", "marketing"),
+        )
+    ],
     "jobCancel": [Case("jobCancel", _job_cancel, expect("marketing"))],
     "territoryProposalDiscard": [
         Case("territoryProposalDiscard", _territory_proposal_discard, expect("marketing"))
