@@ -65,6 +65,18 @@ async function gql(query, variables) {
   return body.data;
 }
 
+/** Run a mutation whose payload lists `userErrors`; its payload, or an Error naming them. */
+async function mutate(document, input) {
+  const payload = Object.values(await gql(document, { input }))[0];
+  if (payload.userErrors.length) throw new Error(payload.userErrors.map((e) => e.message).join("; "));
+  return payload;
+}
+
+/** A button handler whose failure is shown on the status line, not lost. */
+function action(fn) {
+  return () => fn().catch((err) => { document.getElementById("status").textContent = `${t("error")}: ${err.message}`; });
+}
+
 /** Make an element: el("li", {className: "x"}, "text", child…). */
 function el(tag, props, ...children) {
   const node = Object.assign(document.createElement(tag), props || {});
@@ -104,7 +116,7 @@ async function route() {
   }
 }
 
-window.visitgis = { map, layer, basemap, drawDensity, crs, gql, el, t, addTexts, register, route, onLeave,
+window.visitgis = { map, layer, basemap, drawDensity, crs, gql, mutate, action, el, t, addTexts, register, route, onLeave,
                     lang: () => lang, countFeatures: () => layer.getLayers().length };
 window.visitgisConsole = window.visitgis;  // the name the first browser test used
 

@@ -3,7 +3,7 @@
 // and publish where the caller's role allows (the API decides and says why not).
 "use strict";
 (() => {
-  const { gql, el, t, crs, draw, onLeave } = window.visitgis;
+  const { gql, mutate, action, el, t, crs, draw, onLeave } = window.visitgis;
   const WHO = `query DayWho { viewer { role manager { id name } } }`;
   const MANAGERS = `query DayManagers { managers(first: 100) { nodes { id name staffNo } } }`;
   const PLAN_FIELDS = `fragment DayPlanFields on VisitPlan {
@@ -41,12 +41,6 @@
     document.body.dataset.rendered = "day";
   }
 
-  async function act(document_, input) {
-    const answer = Object.values(await gql(document_, { input }))[0];
-    if (answer.userErrors.length) throw new Error(answer.userErrors.map((e) => e.message).join("; "));
-    return answer;
-  }
-
   async function render([managerId, date, planId], stale) {
     performance.clearMarks("visitgis-day-start");
     performance.clearMeasures("visitgis-day-render");
@@ -66,10 +60,10 @@
     const panel = draw.panel();
     panel.append(heading, day);
     const replan = el("button", { id: "day-replan" }, plan ? t("replan") : t("planDay"));
-    replan.onclick = async () => {
-      const made = await act(CREATE, { managerId, date });
+    replan.onclick = action(async () => {
+      const made = await mutate(CREATE, { managerId, date });
       location.hash = `#/day/${managerId}/${date}/${made.plan.id}`;
-    };
+    });
     if (!plan) {
       panel.append(el("p", { id: "day-none" }, t("noPlan")), replan);
       document.body.dataset.rendered = "day";
@@ -108,10 +102,10 @@
       draw.table(rows));
     const reason = el("input", { id: "day-reason", placeholder: t("replanReason") });
     const publish = el("button", { id: "day-publish" }, t("publish"));
-    publish.onclick = async () => {
-      await act(PUBLISH, { id: plan.id, reason: reason.value });
+    publish.onclick = action(async () => {
+      await mutate(PUBLISH, { id: plan.id, reason: reason.value });
       location.hash = `#/day/${managerId}/${date}`;
-    };
+    });
     if (plan.status === "DRAFT") panel.append(reason, publish);
     panel.append(replan);
     draw.fit();

@@ -3,7 +3,7 @@
 // current vs proposed, apply / discard for marketing; for a schedule, its visit days per weekday.
 "use strict";
 (() => {
-  const { gql, el, t, crs, draw } = window.visitgis;
+  const { gql, mutate, action, el, t, crs, draw } = window.visitgis;
   const LIST = `query ProposalList { territoryProposals(first: 20) { nodes {
     id kind status createdAt retailerCount movedRetailers } } }`;
   const METRICS = `fragment TerritoryMetrics on PartitionMetrics {
@@ -51,8 +51,7 @@
   }
 
   async function act(document_, id) {
-    const answer = Object.values(await gql(document_, { input: { id } }))[0];
-    if (answer.userErrors.length) throw new Error(answer.userErrors.map((e) => e.message).join("; "));
+    await mutate(document_, { id });
     window.visitgis.route();
   }
 
@@ -96,8 +95,8 @@
     if (p.status === "PROPOSED") {
       const apply = el("button", { id: "proposal-apply" }, t("apply"));
       const discard = el("button", { id: "proposal-discard" }, t("discard"));
-      apply.onclick = () => act(APPLY, p.id);
-      discard.onclick = () => act(DISCARD, p.id);
+      apply.onclick = action(() => act(APPLY, p.id));
+      discard.onclick = action(() => act(DISCARD, p.id));
       panel.append(apply, discard);
     }
     draw.fit();

@@ -3,7 +3,7 @@
 // reading it is logged — the carrier's masked request and answer.
 "use strict";
 (() => {
-  const { gql, el, t, crs, draw } = window.visitgis;
+  const { gql, action, el, t, crs, draw } = window.visitgis;
   const VISIT = `query VerifyVisit($id: ID!, $crs: CoordinateSystem!) { node(id: $id) { ... on Visit {
     id verdict distanceM probabilityWithin dwellS reasons flags startedAt endedAt lateUpload evidenceReducedAt
     manager { name } retailer { name address }
@@ -58,12 +58,12 @@
       nearer.length ? draw.table([[t("nearer"), t("distance")],
         ...nearer.map((n) => [n.retailer ? n.retailer.name : "–", `${Math.round(n.distanceM)} m`])]) : el("span"));
     const raw = el("button", { id: "visit-raw" }, t("showRaw"));
-    raw.onclick = async () => {
+    raw.onclick = action(async () => {
       const fixes = (await gql(RAW, { id: visitId })).node.fixes.filter((f) => f.rawAnswer || f.rawRequest);
       raw.replaceWith(...(fixes.length ? fixes.map((f) => el("div", {},
         el("h4", {}, `${f.phase} · ${f.carrier}`), el("pre", { className: "raw" }, f.rawRequest || ""),
         el("pre", { className: "raw" }, f.rawAnswer || ""))) : [el("p", { id: "visit-raw-none" }, t("noRaw"))]));
-    };
+    });
     if (!visit.evidenceReducedAt) panel.append(raw);
     draw.fit();
     document.body.dataset.rendered = "visit";
