@@ -316,8 +316,8 @@ class DirectoryService:
         """
         if not MIN_CELL_M <= cell_m <= MAX_CELL_M:
             raise InvalidInput(
-                f"cellSizeM must be {MIN_CELL_M:g}..{MAX_CELL_M:g} m, got {cell_m:g}",
-                field=("cellSizeM",),
+                f"the cell size must be {MIN_CELL_M:g}..{MAX_CELL_M:g} m, got {cell_m:g}",
+                field=("cell_size_m",),
             )
         visible = self._visible_manager_ids(self._scope())
         manager_ids = visible
@@ -339,7 +339,7 @@ class DirectoryService:
         try:
             return density_cells(lats, lons, cell_m)
         except TooManyCells as exc:
-            raise InvalidInput(str(exc), field=("cellSizeM",)) from exc
+            raise InvalidInput(str(exc), field=("cell_size_m",)) from exc
 
     def _near_ids(self, near: NearQuery) -> frozenset[int]:
         if self._spatial is None:

@@ -59,4 +59,5 @@ def test_a_bad_cell_size_is_named(api: Api, people: DemoPeople) -> None:
         result = api.execute(DENSITY, {"c": cell_m, "d": None, "s": "WGS84"}, as_=people.marketing)
         assert result.errors
         assert (result.errors[0].extensions or {})["code"] == "INVALID"
-        assert "cellSizeM must be 50..20000 m" in result.errors[0].message
+        assert "cell size must be 50..20000 m" in result.errors[0].message
+        assert result.errors[0].message.startswith("cellSizeM")  # the argument, named as sent
