@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING
 
+import geo
+import tsp
 from gql.services.calendar import is_business_day, local_day
 from gql.services.demo.audits import AuditCounts, audit_day
 from gql.services.demo.evaluation import close_month, record_events, record_training, set_targets
@@ -90,6 +92,10 @@ def seed_history(
     ``weeks`` of plans and visits end at ``today`` (tests use fewer); ``stage`` receives one
     line per week (and per close) with its counts and seconds.
     """
+    # compile the routing and verification kernels first: on a fresh clone the first route
+    # would otherwise spend its deadline compiling (a loaded machine made it time out)
+    tsp.warm_up()
+    geo.warm_up()
     replay = _replay(session, today=today, seed=seed, weeks=weeks, stage=stage or (lambda _: None))
     return asyncio.run(replay)
 

@@ -26,8 +26,9 @@ if TYPE_CHECKING:
 
 __all__ = ["ROUTING", "DemoWorld", "load_world"]
 
-ROUTING = RoutingSettings(time_limit_s=0.05, deadline_s=10.0)
-"""Demo routes: a short search per day keeps seeding fast (the method and gap are stored)."""
+ROUTING = RoutingSettings(time_limit_s=0.05, deadline_s=60.0)
+"""Demo routes: a short search per day keeps seeding fast (the method and gap are stored); a
+generous deadline, as seeding may share a busy machine."""
 
 
 @dataclass
