@@ -5,10 +5,10 @@
 "use strict";
 const TEXT = {
   zh: { title: "visitgis 控制台", token: "粘贴令牌", signin: "登录", signedOut: "请先粘贴令牌登录",
-        error: "出错", navDay: "日计划", navLive: "实时看板", navLicence: "选址核查", navAudits: "稽查",
+        error: "出错", busy: "请求过于频繁，请稍后再试：", navDay: "日计划", navLive: "实时看板", navLicence: "选址核查", navAudits: "稽查",
         navTerritories: "片区", navReports: "报表" },
   en: { title: "visitgis console", token: "Paste a token", signin: "Sign in",
-        signedOut: "Paste a token to sign in", error: "Error", navDay: "Day plan", navLive: "Live board",
+        signedOut: "Paste a token to sign in", error: "Error", busy: "Too many requests; retry in", navDay: "Day plan", navLive: "Live board",
         navLicence: "Licence site", navAudits: "Audits", navTerritories: "Territories", navReports: "Reports" },
 };
 const VIEWS = {};
@@ -55,14 +55,24 @@ function applyLang() {
 
 async function gql(query, variables) {
   const token = sessionStorage.getItem("visitgis.token");
-  const response = await fetch("../graphql", {
-    method: "POST",
-    headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await response.json();
-  if (body.errors) throw new Error(body.errors.map((e) => e.message).join("; "));
-  return body.data;
+  for (let attempt = 0; ; attempt += 1) {
+    const response = await fetch("../graphql", {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+    });
+    if (response.status === 429) {  // the API's cost budget: wait as it asks, once, then say so
+      const wait_s = Math.min(30, Number(response.headers.get("Retry-After")) || 5);
+      if (attempt > 0) throw new Error(`${t("busy")} ${wait_s} s`);
+      document.getElementById("status").textContent = `${t("busy")} ${wait_s} s`;
+      await new Promise((resolve) => setTimeout(resolve, wait_s * 1000));
+      document.getElementById("status").textContent = "";
+      continue;
+    }
+    const body = await response.json();
+    if (body.errors) throw new Error(body.errors.map((e) => e.message).join("; "));
+    return body.data;
+  }
 }
 
 /** Run a mutation whose payload lists `userErrors`; its payload, or an Error naming them. */

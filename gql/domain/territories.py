@@ -81,6 +81,11 @@ class ProposalAssignment:
     phase: int | None = None
     visits_per_cycle: int | None = None
 
+    @property
+    def moved(self) -> bool:
+        """Whether the proposal gives the retailer to another manager than it had."""
+        return self.previous_manager_id is not None and self.previous_manager_id != self.manager_id
+
 
 @dataclass(frozen=True, slots=True)
 class ScheduleDay:

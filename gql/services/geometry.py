@@ -33,6 +33,8 @@ EARTH_RADIUS_M = 6_371_008.8
 _CIRCLE_VERTICES = 64
 _TERRITORY_MARGIN_M = 60.0
 """Outlines are grown by this much so every retailer lies strictly inside, not on an edge."""
+_OUTLINE_TOLERANCE_M = 20.0
+"""Outline vertices closer than this to their neighbours' line are dropped (< the margin)."""
 
 
 def to_wgs84(lat: float, lon: float, system: CoordinateSystem, field: FieldPath) -> LatLon:
@@ -88,6 +90,9 @@ def territory_outline(points: Sequence[LatLon]) -> list[list[list[LatLon]]]:
         [((lon - lon0) * m_per_deg_lon, (lat - lat0) * m_per_deg_lat) for lat, lon in points]
     )
     hull = shapely.concave_hull(local, ratio=0.3).buffer(_TERRITORY_MARGIN_M, quad_segs=4)
+    # drop vertices within a few metres of the line (a map does not see them; a page loads
+    # several outlines within the API's cost budget); every retailer stays well inside
+    hull = hull.simplify(_OUTLINE_TOLERANCE_M, preserve_topology=True)
     parts = list(hull.geoms) if isinstance(hull, MultiPolygon) else [hull]
     polygons: list[list[list[LatLon]]] = []
     for part in parts:

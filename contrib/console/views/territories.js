@@ -17,9 +17,10 @@
       schedule { totalTravelM dayHours { cv worstDeviation } maxDayHours capHours daysOverCap lateStops }
       managers { id name }
       map(coordinateSystem: $crs) { ...TerritoryOutlines }
-      assignments { moved weekday managerId previousManagerId retailer { name position(coordinateSystem: $crs) { lat lon } } } } }
+      moves: assignments(movedOnly: true) { managerId previousManagerId retailer { name position(coordinateSystem: $crs) { lat lon } } } } }
     ${METRICS}
     ${OUTLINES}`;
+  const WEEKDAYS = `query ScheduleWeekdays($id: ID!) { territoryProposal(id: $id) { assignments { weekday } } }`;
   const CURRENT = `query CurrentOutlines($department: ID, $crs: CoordinateSystem!) {
     territories(departmentId: $department) { map(coordinateSystem: $crs) { ...TerritoryOutlines } } }
     ${OUTLINES}`;
@@ -75,7 +76,7 @@
         draw.multiPolygon(f.geometry.coordinates, { color: c, fillColor: c, fillOpacity: 0.25, className: "proposed" },
           `${names.get(f.properties.managerId) || ""}: ${f.properties.retailers} · ${Math.round(f.properties.workloadMin || 0)} min`);
       }
-      const moved = p.assignments.filter((a) => a.moved && a.retailer);
+      const moved = p.moves.filter((a) => a.retailer);
       for (const a of moved) {
         const pos = a.retailer.position;
         draw.point({ geometry: { coordinates: [pos.lon, pos.lat] }, properties: { kind: "MOVED" } },
@@ -86,7 +87,8 @@
                    draw.table(metricRows(p.current, p.proposed)));
     } else {
       const days = [0, 0, 0, 0, 0];
-      for (const a of p.assignments) if (a.weekday !== null) days[a.weekday] += 1;
+      const weekdays = (await gql(WEEKDAYS, { id: p.id })).territoryProposal.assignments;
+      for (const a of weekdays) if (a.weekday !== null) days[a.weekday] += 1;
       const s = p.schedule;
       panel.append(draw.table([[t("weekday"), t("retailers")], ...days.map((n, d) => [t(`day${d}`), n])]),
         s ? el("p", { className: "totals" }, `${draw.km(s.totalTravelM)} km · ${t("dayHoursCv")} ${pct(s.dayHours.cv)} · ` +

@@ -358,12 +358,18 @@ class TerritoryProposalType(Node):
             strawberry.ID | None,
             strawberry.argument(description="Only this manager's proposed retailers."),
         ] = None,
+        moved_only: Annotated[
+            bool,
+            strawberry.argument(description="Only retailers that would change manager."),
+        ] = False,
     ) -> list[ProposalAssignmentType]:
         """Read through the service (scope checked again)."""
         managers = None
         if manager_id is not None:
             managers = (pk_of(manager_id, "Manager", "managerId"),)
-        found = info.context.territories.assignments(self.pk, manager_ids=managers)
+        found = info.context.territories.assignments(
+            self.pk, manager_ids=managers, moved_only=moved_only
+        )
         return [ProposalAssignmentType.from_domain(a) for a in found]
 
     @classmethod

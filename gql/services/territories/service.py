@@ -199,11 +199,16 @@ class TerritoryService:
             raise InvalidInput(str(exc)) from exc
 
     def assignments(
-        self, proposal_id: int, *, manager_ids: tuple[int, ...] | None = None
+        self,
+        proposal_id: int,
+        *,
+        manager_ids: tuple[int, ...] | None = None,
+        moved_only: bool = False,
     ) -> list[ProposalAssignment]:
-        """A readable proposal's assignments (optionally of some managers)."""
+        """A readable proposal's assignments (optionally of some managers, or only moves)."""
         self._readable(proposal_id)
-        return self._proposals.assignments(proposal_id, manager_ids=manager_ids)
+        found = self._proposals.assignments(proposal_id, manager_ids=manager_ids)
+        return [a for a in found if a.moved] if moved_only else found
 
     def compare(self, a_id: int, b_id: int) -> tuple[Proposal, Proposal, Comparison]:
         """Two readable TERRITORIES proposals and where they disagree."""
@@ -244,7 +249,7 @@ class TerritoryService:
                     manager_staff_no=now.staff_no if now else "",
                     manager=now.name if now else "",
                     previous_manager_staff_no=before.staff_no if before else "",
-                    moved=a.previous_manager_id != a.manager_id,
+                    moved=a.moved,
                     weekday=a.weekday,
                     lat=r.lat,
                     lon=r.lon,

@@ -166,7 +166,7 @@ def test_territory_proposal_beside_today_with_moves_and_discard(
     proposal = served.gql(
         "marketing",
         "mutation($i: TerritoryProposalCreateInput!) { territoryProposalCreate(input: $i) "
-        "{ proposal { id map { features { type } } assignments { moved } } "
+        "{ proposal { id map { features { type } } assignments(movedOnly: true) { moved } } "
         "userErrors { message } } }",
         {"i": {"departmentId": department, "warmStart": False}},
     )["territoryProposalCreate"]["proposal"]
