@@ -93,7 +93,7 @@ def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
         last_report[0] = now
         with sessions() as reporting:
             cancel = JobRepository(reporting).report(
-                job.id, done / max(total, 1), stage, utcnow(), lease
+                job.id, job.attempts, done / max(total, 1), stage, utcnow(), lease
             )
             reporting.commit()
         if cancel:
@@ -109,8 +109,14 @@ def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
         computed = planner.compute_now(planning, progress)  # pure computation: no database
         with sessions() as session:
             proposal_id = TerritoryService(session, principal).store(planning, computed).id
-            JobRepository(session).finish(job.id, status, utcnow(), proposal_id=proposal_id)
-            session.commit()
+            if JobRepository(session).finish(
+                job.id, status, utcnow(), proposal_id=proposal_id, attempt=job.attempts
+            ):
+                session.commit()
+            else:  # taken over after our lease ran out: the other worker's result counts
+                session.rollback()
+                log.warning("job taken over by another worker", extra={"job": job.id})
+                return job.id
     except JobCancelled:
         status = JobStatus.CANCELLED
     except ServiceError as exc:
@@ -120,7 +126,9 @@ def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
         status, error = JobStatus.FAILED, f"internal error ({type(exc).__name__})"
     if status is not JobStatus.SUCCEEDED:
         with sessions() as session:
-            JobRepository(session).finish(job.id, status, utcnow(), error=error)
+            JobRepository(session).finish(
+                job.id, status, utcnow(), error=error, attempt=job.attempts
+            )
             session.commit()
     log.info("job finished", extra={"job": job.id})
     return job.id

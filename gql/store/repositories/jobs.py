@@ -129,11 +129,21 @@ class JobRepository:
         return _to_domain(row)
 
     def report(
-        self, job_id: int, progress: float, message: str, now: datetime, lease: timedelta
+        self,
+        job_id: int,
+        attempt: int,
+        progress: float,
+        message: str,
+        now: datetime,
+        lease: timedelta,
     ) -> bool:
-        """Record progress and renew the lease; ``True`` if someone asked to cancel."""
+        """Record progress and renew the lease; ``True`` if the worker must stop.
+
+        It must when someone asked to cancel, or when the job was taken over (its lease ran
+        out and another worker claimed it: ``attempt`` is no longer the latest).
+        """
         row = self._session.get(JobRow, job_id, with_for_update=True)
-        if row is None or row.status is not JobStatus.RUNNING:
+        if row is None or row.status is not JobStatus.RUNNING or row.attempts != attempt:
             return True
         row.progress = max(0.0, min(1.0, progress))
         row.message = message[:200]
@@ -149,12 +159,20 @@ class JobRepository:
         *,
         proposal_id: int | None = None,
         error: str | None = None,
-    ) -> None:
-        """Close a job SUCCEEDED (with its proposal), FAILED (with why) or CANCELLED."""
+        attempt: int | None = None,
+    ) -> bool:
+        """Close a job SUCCEEDED (with its proposal), FAILED (with why) or CANCELLED.
+
+        With ``attempt``, only if it is still that attempt's (not taken over by another
+        worker after its lease ran out): ``False`` when it is not, and nothing changed.
+        """
         assert status in _FINISHED
-        self._session.execute(
+        mine = JobRow.id == job_id
+        if attempt is not None:
+            mine = sa.and_(mine, JobRow.attempts == attempt, JobRow.status == JobStatus.RUNNING)
+        done = self._session.execute(
             sa.update(JobRow)
-            .where(JobRow.id == job_id)
+            .where(mine)
             .values(
                 status=status,
                 finished_at=now,
@@ -164,6 +182,7 @@ class JobRepository:
                 progress=1.0 if status is JobStatus.SUCCEEDED else JobRow.progress,
             )
         )
+        return bool(getattr(done, "rowcount", 0))
 
     def cancel(self, job_id: int, now: datetime) -> None:
         """A QUEUED job is cancelled at once; a RUNNING one at its worker's next report."""

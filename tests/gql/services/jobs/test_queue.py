@@ -66,11 +66,15 @@ def test_a_lost_worker_gets_one_retry_then_the_job_fails_with_why(jobs: JobRepos
         1,
     )
     assert jobs.claim("w2", T0 + LEASE / 2, LEASE) is None  # w1 still holds it
-    assert jobs.report(job_id, 0.5, "partition", T0 + LEASE / 2, LEASE) is False  # renews
+    assert jobs.report(job_id, 1, 0.5, "partition", T0 + LEASE / 2, LEASE) is False  # renews
     assert jobs.claim("w2", T0 + LEASE, LEASE) is None
     retried = jobs.claim("w2", T0 + 2 * LEASE, LEASE)  # w1 went silent: w2 takes it over
     assert retried is not None
     assert retried.attempts == 2
+    # w1 was only slow: it must stop, and cannot close the job w2 now holds
+    assert jobs.report(job_id, 1, 0.9, "partition", T0 + 2 * LEASE, LEASE) is True
+    assert jobs.finish(job_id, JobStatus.SUCCEEDED, T0 + 2 * LEASE, attempt=1) is False
+    assert jobs.get(job_id).status is JobStatus.RUNNING  # type: ignore[union-attr]
     assert jobs.claim("w3", T0 + 4 * LEASE, LEASE) is None  # lost twice: no third run
     failed = jobs.get(job_id)
     assert failed is not None
@@ -89,4 +93,4 @@ def test_cancelling_stops_a_queued_job_now_and_a_running_one_at_its_next_report(
     assert jobs.claim("w1", T0, LEASE).id == running  # type: ignore[union-attr]
     jobs.cancel(running, T0)
     assert jobs.get(running).status is JobStatus.RUNNING  # type: ignore[union-attr]
-    assert jobs.report(running, 0.3, "routing", T0, LEASE) is True
+    assert jobs.report(running, 1, 0.3, "routing", T0, LEASE) is True
