@@ -51,3 +51,23 @@ def test_a_ferry_joins_an_island_at_its_ports_not_by_the_shortest_edge() -> None
     assert between.sum() == 1
     assert graph.edge_kind[between][0] == CROSSING
     assert graph.edge_via[between][0] == 0
+
+
+def test_a_partition_spans_the_river_only_over_its_bridge() -> None:
+    """Every territory is one piece; one on both banks relies on the declared bridge."""
+    from gql.services.territories.rules import PartitionSettings, partition_territories
+    from gql.services.territories.rules.barriers import Barrier, Barriers, Crossing
+    from gql.services.territories.rules.synthetic_city import synthetic_city
+
+    city = synthetic_city(600, seed=4)
+    lat0 = float(np.mean(city.lat_deg))
+    river = Barrier("river", "river", (lat0, lat0), (119.0, 121.5))
+    bridge = Crossing("bridge", "bridge", (lat0 - 0.003, lat0 + 0.003), (120.15, 120.15))
+    settings = PartitionSettings(barriers=Barriers(barriers=(river,), crossings=(bridge,)))
+    proposal = partition_territories(city, 6, settings=settings)
+    assert all(s.pieces == 1 for s in proposal.shapes)
+    for j, shape in enumerate(proposal.shapes):
+        members = np.asarray(proposal.territory) == j
+        north = city.lat_deg[members] > lat0
+        if north.any() and not north.all():
+            assert any(link.kind == "bridge" for link in shape.links)
