@@ -20,8 +20,15 @@ def project_local_m(lat_deg: FloatArray, lon_deg: FloatArray) -> FloatArray:
 
     The order of the columns follows the house rule, latitude (north) first.
     """
-    lat0 = np.radians(float(np.mean(lat_deg)))
-    lon0 = float(np.mean(lon_deg))
-    north_m = np.radians(lat_deg - float(np.mean(lat_deg))) * EARTH_RADIUS_M
-    east_m = np.radians(lon_deg - lon0) * EARTH_RADIUS_M * np.cos(lat0)
+    return project_about_m(lat_deg, lon_deg, float(np.mean(lat_deg)), float(np.mean(lon_deg)))
+
+
+def project_about_m(
+    lat_deg: npt.ArrayLike, lon_deg: npt.ArrayLike, lat0_deg: float, lon0_deg: float
+) -> FloatArray:
+    """Project points to north/east metres about a given origin (to share retailers' frame)."""
+    lat = np.asarray(lat_deg, dtype=np.float64)
+    lon = np.asarray(lon_deg, dtype=np.float64)
+    north_m = np.radians(lat - lat0_deg) * EARTH_RADIUS_M
+    east_m = np.radians(lon - lon0_deg) * EARTH_RADIUS_M * np.cos(np.radians(lat0_deg))
     return np.column_stack([north_m, east_m]).astype(np.float64)

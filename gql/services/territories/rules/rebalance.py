@@ -168,16 +168,17 @@ def polish(
     move_cost: float = 0.0,
     max_moves: int | None = None,
     repaired: Callable[[], None] | None = None,
+    graph: NeighbourGraph | None = None,
 ) -> tuple[IntArray, NeighbourGraph]:
     """Round an allocation into ``k`` non-empty, contiguous, balanced zones.
 
     Fills empty zones (:func:`.allocation.fill_empty`), gives detached pieces to a neighbour
     (:func:`.contiguity.repair_fragments`, sized by ``weight``), runs :func:`rebalance` and
-    repairs once more. ``repaired`` is called after the first repair. Returns the assignment
-    and the Delaunay graph of ``xy_m`` it was made contiguous on.
+    repairs once more. ``repaired`` is called after the first repair. Contiguity is judged on
+    ``graph`` (default: the Delaunay graph of ``xy_m``); returns the assignment and that graph.
     """
     assignment = fill_empty(xy_m, assignment, fixed, centres_m)
-    graph = neighbour_graph(xy_m)
+    graph = neighbour_graph(xy_m) if graph is None else graph
     assignment = repair_fragments(graph, assignment, weight, fixed, k)
     if repaired is not None:
         repaired()

@@ -24,13 +24,15 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
-from ._geometry import project_local_m
+from ._geometry import project_about_m, project_local_m
 from .allocation import AllocationProblem, allocate, bisection_centres, update_centres
-from .contiguity import NeighbourGraph, count_fragmented, neighbour_graph
+from .barriers import NO_BARRIERS, Barriers
+from .contiguity import CUT_M, NeighbourGraph, contiguity_graph, count_fragmented
 from .errors import InvalidRetailersError, LockedRetailerError, TooManyManagersError
 from .metrics import Balance, Progress, balance_of, class_mix_distance, no_progress
 from .rebalance import polish
 from .retailers import NO_MANAGER, RetailerSet
+from .shapes import TerritoryShape, territory_shapes
 from .workload import WorkloadPolicy, estimate_workload
 
 __all__ = [
@@ -52,6 +54,11 @@ class PartitionSettings:
     Tolerances are the LP's band half-widths (fractions of the mean); weights price leaving a
     band, so workload is held hardest. ``move_cost`` is the warm-start price of moving a
     retailer, in units of the squared mean distance to the nearest centre.
+
+    Contiguity is judged on :func:`~.contiguity.contiguity_graph`: Delaunay edges up to
+    ``cut_m`` long that cross no ``barriers`` except at their crossings, plus the shortest
+    edges joining parts that are apart. ``secondary_weight`` scales the weights of retailer
+    count, order volume and class mix against workload (0: workload only, most compact).
     """
 
     workload_tolerance: float = 0.01
@@ -69,6 +76,9 @@ class PartitionSettings:
     warm_start: bool = True
     repair_move_cost: float = 0.02
     max_moves: int | None = None
+    cut_m: float = CUT_M
+    barriers: Barriers = NO_BARRIERS
+    secondary_weight: float = 1.0
 
     def __post_init__(self) -> None:
         tolerances = (
@@ -81,6 +91,8 @@ class PartitionSettings:
             raise InvalidRetailersError("balance tolerances must be fractions in [0, 1)")
         if self.max_moves is not None and self.max_moves < 0:
             raise InvalidRetailersError("max_moves must be >= 0")
+        if not self.cut_m > 0 or self.secondary_weight < 0:
+            raise InvalidRetailersError("need cut_m > 0 and secondary_weight >= 0")
         if self.candidates < 1 or self.max_iterations < 1 or self.move_cost < 0:
             raise InvalidRetailersError("need candidates >= 1, max_iterations >= 1, move_cost >= 0")
 
@@ -98,7 +110,7 @@ class TerritoryMetrics:
     mean_distance_to_centre_m
         Mean great-circle-equivalent distance from a retailer to its territory's centroid.
     fragmented_territories
-        Territories whose retailers are not connected on the Delaunay graph.
+        Territories whose retailers are not connected in the contiguity graph.
     moved_retailers
         Retailers with a current manager who are assigned to another one.
     """
@@ -126,6 +138,8 @@ class TerritoryProposal:
     centre_lon_deg: FloatArray
     workload_min: FloatArray
     metrics: TerritoryMetrics
+    shapes: tuple[TerritoryShape, ...] = ()
+    """Per territory: pieces in the contiguity graph, and the bridges or extra edges it uses."""
 
 
 def partition_territories(
@@ -169,6 +183,7 @@ def partition_territories(
     _check(retailers, n_managers)
     n, k = retailers.n, n_managers
     xy = project_local_m(retailers.lat_deg, retailers.lon_deg)
+    graph = district_graph(retailers, xy, settings)
     fixed = np.where(retailers.locked, retailers.current_manager, NO_MANAGER).astype(np.int64)
     current = retailers.current_manager.copy()
     warm = settings.warm_start and bool((current >= 0).any())
@@ -182,6 +197,7 @@ def partition_territories(
         return _local_repair(
             retailers,
             xy,
+            graph,
             current,
             fixed,
             k,
@@ -239,9 +255,28 @@ def partition_territories(
         bands=_bands(tolerances),
         move_cost=2e-3 if warm else 0.0,
         repaired=lambda: progress("contiguity", total_steps - 1, total_steps),
+        graph=graph,
     )
     progress("done", total_steps, total_steps)
-    return _proposal(retailers, assignment, k, workload_min, graph, xy)
+    return _proposal(retailers, assignment, k, workload_min, graph, xy, settings)
+
+
+def district_graph(
+    retailers: RetailerSet, xy: FloatArray, settings: PartitionSettings
+) -> NeighbourGraph:
+    """The contiguity graph of the district under ``settings`` (cut distance, barriers)."""
+    lat0, lon0 = float(np.mean(retailers.lat_deg)), float(np.mean(retailers.lon_deg))
+
+    def frame(lat: tuple[float, ...], lon: tuple[float, ...]) -> FloatArray:
+        return project_about_m(lat, lon, lat0, lon0)
+
+    b = settings.barriers
+    return contiguity_graph(
+        xy,
+        cut_m=settings.cut_m,
+        barriers=tuple(frame(x.lat_deg, x.lon_deg) for x in b.barriers),
+        crossings=tuple(frame(x.lat_deg, x.lon_deg) for x in b.crossings),
+    )
 
 
 REPAIR_SPAN = 3.0
@@ -271,6 +306,7 @@ def _near_balance(
 def _local_repair(
     retailers: RetailerSet,
     xy: FloatArray,
+    graph: NeighbourGraph,
     current: IntArray,
     fixed: IntArray,
     k: int,
@@ -296,14 +332,13 @@ def _local_repair(
         _, near = cKDTree(xy[~free]).query(xy[free])
         assignment[free] = assignment[~free][np.asarray(near, dtype=np.int64)]
     progress("allocate", 1, 3)  # new retailers placed; the current plan stands
-    graph = neighbour_graph(xy)
     bands = _bands(tolerances)
     per = np.zeros_like(targets)
     np.add.at(per, assignment, loads)
     in_band = bool((np.abs(per / targets - 1.0) <= bands[None, :] + 1e-12).all())
     if in_band and count_fragmented(graph, assignment, k) == 0:
         progress("done", 3, 3)
-        return _proposal(retailers, assignment, k, workload_min, graph, xy)
+        return _proposal(retailers, assignment, k, workload_min, graph, xy, settings)
     centres = update_centres(
         xy, workload_min, assignment, _warm_centres(xy, workload_min, assignment, k)
     )
@@ -322,9 +357,10 @@ def _local_repair(
         move_cost=settings.repair_move_cost,
         max_moves=settings.max_moves,
         repaired=lambda: progress("contiguity", 2, 3),
+        graph=graph,
     )
     progress("done", 3, 3)
-    return _proposal(retailers, assignment, k, workload_min, graph, xy)
+    return _proposal(retailers, assignment, k, workload_min, graph, xy, settings)
 
 
 def evaluate_partition(
@@ -333,8 +369,13 @@ def evaluate_partition(
     n_managers: int,
     *,
     policy: WorkloadPolicy | None = None,
+    settings: PartitionSettings | None = None,
 ) -> TerritoryProposal:
-    """Measure an existing partition (e.g. the current plan) to compare with a proposal."""
+    """Measure an existing partition (e.g. the current plan) to compare with a proposal.
+
+    Contiguity is judged on the graph ``settings`` describe (cut distance and barriers).
+    """
+    settings = settings or PartitionSettings()
     assignment = np.asarray(territory, dtype=np.int64)
     if (
         assignment.shape != (retailers.n,)
@@ -346,7 +387,8 @@ def evaluate_partition(
         )
     workload_min = estimate_workload(retailers, policy).total_min
     xy = project_local_m(retailers.lat_deg, retailers.lon_deg)
-    return _proposal(retailers, assignment, n_managers, workload_min, neighbour_graph(xy), xy)
+    graph = district_graph(retailers, xy, settings)
+    return _proposal(retailers, assignment, n_managers, workload_min, graph, xy, settings)
 
 
 def _bands(tolerances: FloatArray) -> FloatArray:
@@ -381,14 +423,20 @@ def _criteria(
     workload_min = estimate_workload(retailers, policy).total_min
     high_grade = (retailers.grade <= 2).astype(np.float64)
     columns = [workload_min, np.ones(retailers.n), retailers.order_volume, high_grade]
-    weights = [s.workload_weight, s.count_weight, s.volume_weight, s.class_mix_weight]
+    second = s.secondary_weight
+    weights = [
+        s.workload_weight,
+        s.count_weight * second,
+        s.volume_weight * second,
+        s.class_mix_weight * second,
+    ]
     tolerances = [
         s.workload_tolerance,
         s.count_tolerance,
         s.volume_tolerance,
         s.class_mix_tolerance,
     ]
-    keep = [i for i, col in enumerate(columns) if col.sum() > 0]
+    keep = [i for i, col in enumerate(columns) if col.sum() > 0 and (i == 0 or weights[i] > 0)]
     return (
         np.column_stack([columns[i] for i in keep]),
         np.array([weights[i] for i in keep]),
@@ -419,6 +467,7 @@ def _proposal(
     workload_min: FloatArray,
     graph: NeighbourGraph,
     xy: FloatArray,
+    settings: PartitionSettings,
 ) -> TerritoryProposal:
     per_workload = np.bincount(assignment, weights=workload_min, minlength=k)
     per_count = np.bincount(assignment, minlength=k).astype(np.float64)
@@ -428,13 +477,16 @@ def _proposal(
     cur = retailers.current_manager
     moved = int(((cur >= 0) & (cur != assignment)).sum())
     lat, lon = _centre_latlon(retailers, assignment, k)
+    shapes = territory_shapes(
+        graph, assignment, k, np.asarray(retailers.locked), settings.barriers.crossings
+    )
     metrics = TerritoryMetrics(
         workload=balance_of(per_workload),
         retailer_count=balance_of(per_count),
         order_volume=balance_of(per_volume),
         class_mix_distance=class_mix_distance(assignment, retailers.grade, k),
         mean_distance_to_centre_m=mean_dist,
-        fragmented_territories=count_fragmented(graph, assignment, k),
+        fragmented_territories=sum(s.pieces > 1 for s in shapes),
         moved_retailers=moved,
     )
     territory = assignment.copy()
@@ -447,6 +499,7 @@ def _proposal(
         centre_lon_deg=lon,
         workload_min=per_workload.astype(np.float64),
         metrics=metrics,
+        shapes=shapes,
     )
 
 
