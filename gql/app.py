@@ -54,6 +54,7 @@ from gql.schema.errors import RequestError, RequestErrorCode, http_error_respons
 from gql.schema.limits import estimate_cost
 from gql.schema.request_limits import check_request, read_limited
 from gql.services.errors import InvalidInput
+from gql.services.jobs.watch import announce_in_process, announce_on_channel, decode_job_change
 from gql.services.visits.events import decode_event
 from gql.services.workers import LoopJob, WorkerPool
 from gql.store import migrate
@@ -565,6 +566,10 @@ async def _open_event_channel(state: AppState) -> asyncio.Task[None] | None:
     bus = state.bus
 
     def deliver(payload: str) -> None:
+        job_id = decode_job_change(payload)
+        if job_id is not None:
+            state.job_watch.changed(job_id)
+            return
         try:
             event = decode_event(payload)
         except (ValueError, KeyError, TypeError):
@@ -588,7 +593,7 @@ def _database_current(state: AppState) -> bool:
     return migrate.is_current(state.engine)
 
 
-async def _run_jobs(engine: Engine, settings: Settings) -> None:
+async def _run_jobs(state: AppState) -> None:
     """The in-process job runner: one job at a time in a worker thread, polling once a second.
 
     Cancelled at shutdown; a job computing then keeps its thread until it ends (its lease lets
@@ -599,12 +604,19 @@ async def _run_jobs(engine: Engine, settings: Settings) -> None:
 
     from gql.services.jobs.runner import RunnerSettings, run_one
 
+    announce = (
+        announce_in_process(state.job_watch)
+        if state.channel is None
+        else announce_on_channel(state.channel)
+    )
     runner = RunnerSettings(
-        worker=f"{socket.gethostname()}:{os.getpid()}:serve", lease_s=settings.job_lease_s
+        worker=f"{socket.gethostname()}:{os.getpid()}:serve",
+        lease_s=state.settings.job_lease_s,
+        announce=announce,
     )
     while True:
         try:
-            ran = await asyncio.to_thread(run_one, engine, runner)
+            ran = await asyncio.to_thread(run_one, state.engine, runner)
         except Exception:  # a database hiccup: log, back off, keep serving
             log.exception("job runner failed; retrying")
             ran = None
@@ -635,9 +647,7 @@ def create_app(settings: Settings) -> Starlette:
             warming = asyncio.create_task(_warm_then_open(state, graphql_app))
         else:
             graphql_app.open(state, start_lane=False)
-        jobs = (
-            asyncio.create_task(_run_jobs(engine, settings)) if settings.jobs_in_process else None
-        )
+        jobs = asyncio.create_task(_run_jobs(state)) if settings.jobs_in_process else None
         log.info(
             "visitgis started",
             extra={"mode": settings.mode, "database": engine.url.render_as_string()},

@@ -17,6 +17,9 @@ from gql.settings import Settings, SettingsError, load_settings
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session
+
 __all__ = ["main"]
 
 
@@ -120,7 +123,9 @@ def _cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())
     signal.signal(signal.SIGINT, lambda *_: stopping.set())
     runner = RunnerSettings(
-        worker=f"{socket.gethostname()}:{os.getpid()}", lease_s=settings.job_lease_s
+        worker=f"{socket.gethostname()}:{os.getpid()}",
+        lease_s=settings.job_lease_s,
+        announce=_job_announcer(engine),
     )
     print(f"worker {runner.worker} taking jobs", flush=True)
     try:
@@ -133,6 +138,20 @@ def _cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _job_announcer(engine: Engine) -> Callable[[Session, int], None]:
+    """How the worker tells followers of a job's changes.
+
+    On PostgreSQL the changes reach the followers on every API process; a SQLite worker's are
+    seen by polling (SQLite serves one process, docs/deployment.md).
+    """
+    from gql.services.jobs.watch import announce_on_channel
+    from gql.store.event_channel import PostgresChannel
+
+    if engine.dialect.name != "postgresql":
+        return lambda _session, _job_id: None
+    return announce_on_channel(PostgresChannel(engine))
 
 
 def _cmd_db(settings: Settings, args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ from gql.services.evaluations.performance import PerformanceService
 from gql.services.evaluations.service import EvaluationService
 from gql.services.evaluations.targets import TargetService
 from gql.services.jobs.service import JobService
+from gql.services.jobs.watch import JobFollower, JobWatch
 from gql.services.organisation.service import OrganisationService
 from gql.services.privacy.access_log import EvidenceLogService, EvidenceReads, record_reads
 from gql.services.privacy.export import PersonalDataService
@@ -78,6 +79,8 @@ class AppState:
     """Same pool, for query operations: no transaction round trips on PostgreSQL, no writes."""
     spatial: SpatialIndex = field(default_factory=SpatialIndex)
     bus: EventBus = field(default_factory=EventBus)
+    job_watch: JobWatch = field(default_factory=JobWatch)
+    """Wakes the followers of a job when a worker announces a change to it."""
     locator: CarrierLocator = field(default_factory=NoCarrier)
     hub: adapters.CarrierHub | None = None
     policy: scoring.ScoringPolicy = field(default_factory=scoring.default_policy)
@@ -327,6 +330,14 @@ class Context:
     def jobs(self) -> JobService:
         """Planning jobs: request, read, cancel (a worker computes them)."""
         return JobService(self.session, self.principal, self.state.clock)
+
+    @cached_property
+    def job_follower(self) -> JobFollower:
+        """A job's states as they change, each read in a short unit of work of its own."""
+        state = self.state
+        return JobFollower(
+            state.sessions, state.reader, self.principal, state.clock, state.job_watch
+        )
 
     @cached_property
     def territories(self) -> TerritoryService:

@@ -27,7 +27,7 @@ from gql.schema.privacy_queries import PrivacyQuery
 from gql.schema.report_queries import ReportQuery
 from gql.schema.sales_queries import SalesQuery
 from gql.schema.score_queries import ScoreQuery
-from gql.schema.territory_queries import TerritoryQuery
+from gql.schema.territory_queries import JobSubscription, TerritoryQuery
 from gql.schema.visit_queries import VisitQuery, VisitSubscription
 
 __all__ = ["Mutation", "Query", "Subscription"]
@@ -61,4 +61,4 @@ Mutation = merge_types(
         OrganisationMutations,
     ),
 )
-Subscription = merge_types("Subscription", (VisitSubscription,))
+Subscription = merge_types("Subscription", (VisitSubscription, JobSubscription))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import Annotated
 
 import strawberry
@@ -28,7 +28,7 @@ from gql.schema.types.territories import (
     territory_features,
 )
 
-__all__ = ["CurrentTerritoriesType", "TerritoryQuery"]
+__all__ = ["CurrentTerritoriesType", "JobSubscription", "TerritoryQuery"]
 
 Info = strawberry.Info[Context, None]
 
@@ -206,3 +206,30 @@ class TerritoryQuery:
         if found is None:
             return None
         return TerritoryProposalType.from_domain(found).district_zones
+
+
+@strawberry.type
+class JobSubscription:
+    """A planning job, followed live."""
+
+    @strawberry.subscription(
+        description="A planning job's states as they change: now, then at each progress "
+        "report, ending with SUCCEEDED (and its proposal), FAILED or CANCELLED. Its requester's "
+        "and marketing's; anyone else gets NOT_FOUND, as for a missing job. Over "
+        "graphql-transport-ws with the bearer token as `Authorization` in connection_init."
+    )
+    async def job_updates(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The job's ID.")],
+    ) -> AsyncGenerator[JobType, None]:
+        """Follow the job; each state's fields are read in a unit of work of their own."""
+        updates = info.context.job_follower.follow(pk_of(id, "Job", "id"))
+        # the job is read in short units of work of its own: don't pin a connection meanwhile
+        info.context.end_unit_of_work(commit=False)
+        try:
+            async for job in updates:
+                yield JobType.from_domain(job)
+                info.context.end_unit_of_work(commit=False)
+        finally:
+            info.context.end_unit_of_work(commit=False)

@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -28,7 +29,7 @@ import pytest
 import sqlalchemy as sa
 import websockets
 
-from gql.schema.relay import decode_global_id
+from gql.schema.relay import decode_global_id, encode_global_id
 from gql.store.db import create_engine_for
 from tests.fixtures_db import _backends, fresh_database
 from tests.gql.http_app import active_staff
@@ -330,6 +331,123 @@ def test_sigterm_lets_a_check_in_in_flight_finish_and_keep_its_visit(
     assert stored == 1
 
 
+REQUEST = """mutation($i: TerritoryProposalCreateInput!) { territoryProposalRequest(input: $i) {
+  job { id status } userErrors { message code } } }"""
+FOLLOW = """subscription($id: ID!) { jobUpdates(id: $id) {
+  id status progress message error proposal { id } } }"""
+
+
+async def _district(url: str, token: str) -> str:
+    departments = (await _gql(url, token, "{ departments { id kind } }", {}))["departments"]
+    return str(next(d["id"] for d in departments if d["kind"] == "CUSTOMER_SERVICE"))
+
+
+async def _follow(url: str, token: str, job_id: str) -> Any:
+    """A planning screen following ``job_id`` over a real WebSocket."""
+    ws = await websockets.connect(
+        url.replace("http://", "ws://") + "/graphql", subprotocols=["graphql-transport-ws"]
+    )
+    await ws.send(
+        json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+    )
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    subscribe = {"query": FOLLOW, "variables": {"id": job_id}}
+    await ws.send(json.dumps({"id": "j", "type": "subscribe", "payload": subscribe}))
+    return ws
+
+
+async def _next_job(ws: Any) -> Any:
+    """The next state of the followed job, ``None`` once the stream completed."""
+    message = json.loads(await asyncio.wait_for(ws.recv(), JOB_TIMEOUT_S))
+    if message["type"] == "complete":
+        return None
+    assert message["type"] == "next", message
+    assert "errors" not in message["payload"], message
+    return message["payload"]["data"]["jobUpdates"]
+
+
+async def _rest_of_job(ws: Any) -> list[Any]:
+    states = []
+    while (state := await _next_job(ws)) is not None:
+        states.append(state)
+    return states
+
+
+def _assert_runs_to_success(states: list[Any]) -> None:
+    """Each state differs from the one before, in order, progress never back, ending done."""
+    order = {"QUEUED": 0, "RUNNING": 1, "SUCCEEDED": 2}
+    ranks = [order[s["status"]] for s in states]
+    assert ranks == sorted(ranks), states
+    running = [s["progress"] for s in states if s["status"] == "RUNNING"]
+    assert running == sorted(running), states
+    assert all(a != b for a, b in itertools.pairwise(states)), states
+    assert states[-1]["status"] == "SUCCEEDED", states
+    assert states[-1]["progress"] == 1.0
+    assert states[-1]["proposal"] is not None
+
+
+JOB_TIMEOUT_S = 240.0
+"""A bound on each wait for the next state (a cold worker compiles the kernels first)."""
+
+
+def test_a_job_is_followed_over_a_websocket_to_its_proposal(database: Database) -> None:
+    """One ``visitgis serve`` running jobs itself: its requester follows a territory job to
+    the stored proposal; a manager following it, or a job that does not exist, gets NOT_FOUND."""
+    engine = create_engine_for(database.env["VISITGIS_DATABASE_URL"])
+    try:
+        marketing = next(r.staff_no for r in active_staff(engine) if r.role == "MARKETING")
+    finally:
+        engine.dispose()
+    token = cli(database.env, "token", marketing).strip().splitlines()[-1]
+    port = free_port()
+    log = database.directory / f"follow-{uuid.uuid4().hex[:6]}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(BIN / "visitgis"), "serve", "--port", str(port)],
+            cwd=database.directory, env=database.env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+
+    async def denied(who: str, job_id: str) -> Any:
+        ws = await _follow(url, who, job_id)
+        try:
+            message = json.loads(await asyncio.wait_for(ws.recv(), RECEIVE_TIMEOUT_S))
+        finally:
+            await ws.close()
+        return message
+
+    async def scenario() -> tuple[list[Any], Any, Any]:
+        district = await _district(url, token)
+        asked = await _gql(url, token, REQUEST, {"i": {"departmentId": district}})
+        job_id = asked["territoryProposalRequest"]["job"]["id"]
+        follower = await _follow(url, token, job_id)
+        try:
+            states = await _rest_of_job(follower)
+        finally:
+            await follower.close()
+        return (
+            states,
+            await denied(database.manager, job_id),
+            await denied(token, encode_global_id("Job", 10**9)),
+        )
+
+    try:
+        wait_until_up(f"{url}/readyz", process, log)
+        states, by_manager, missing = asyncio.run(scenario())
+    finally:
+        stop(process)
+    _assert_runs_to_success(states)
+    refusals = (by_manager, missing)
+    for refused in refusals:
+        assert refused["type"] == "next", refused
+        assert refused["payload"]["data"] is None
+        assert refused["payload"]["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    said = [
+        re.sub(r"\d+", "N", r["payload"]["errors"][0]["message"]) for r in (by_manager, missing)
+    ]
+    assert said[0] == said[1]  # a job not yours looks exactly like a missing one
+
+
 def test_a_job_asked_of_one_process_is_run_by_the_worker_and_read_through_another(
     postgres: Database,
 ) -> None:
@@ -356,41 +474,26 @@ def test_a_job_asked_of_one_process_is_run_by_the_worker_and_read_through_anothe
             processes.append(process)
             urls.append(f"http://127.0.0.1:{port}")
             wait_until_up(f"{urls[-1]}/readyz", process, log)
-        with (postgres.directory / "worker.log").open("wb") as out:
-            worker = subprocess.Popen(
-                [str(BIN / "visitgis"), "worker", "--poll-s", "0.2"],
-                cwd=postgres.directory, env=env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
-        processes.append(worker)
 
-        async def scenario() -> tuple[Any, Any]:
-            department = (await _gql(urls[0], token, "{ departments { id kind } }", {}))[
-                "departments"
-            ]
-            district = next(d["id"] for d in department if d["kind"] == "CUSTOMER_SERVICE")
-            asked = await _gql(
-                urls[0],
-                token,
-                "mutation($i: TerritoryProposalCreateInput!) { territoryProposalRequest("
-                "input: $i) { job { id status } } }",
-                {"i": {"departmentId": district}},
-            )
+        async def scenario() -> tuple[Any, list[Any]]:
+            district = await _district(urls[0], token)
+            asked = await _gql(urls[0], token, REQUEST, {"i": {"departmentId": district}})
             job_id = asked["territoryProposalRequest"]["job"]["id"]
-            deadline = time.monotonic() + 240
-            while True:  # a planning screen polls the job; bounded, not a timing assertion
-                job = (
-                    await _gql(
-                        urls[1],
-                        token,
-                        "query($id: ID!) { job(id: $id) { status error proposal { id } } }",
-                        {"id": job_id},
-                    )
-                )["job"]
-                if job["status"] not in ("QUEUED", "RUNNING") or time.monotonic() > deadline:
-                    return asked, job
-                await asyncio.sleep(0.2)
+            # followed through the other process, subscribed before any worker runs
+            follower = await _follow(urls[1], token, job_id)
+            try:
+                first = await _next_job(follower)
+                with (postgres.directory / "worker.log").open("wb") as out:
+                    processes.append(subprocess.Popen(
+                        [str(BIN / "visitgis"), "worker", "--poll-s", "0.2"],
+                        cwd=postgres.directory, env=env, stdout=out, stderr=subprocess.STDOUT,
+                    ))  # fmt: skip
+                return asked, [first, *await _rest_of_job(follower)]
+            finally:
+                await follower.close()
 
-        asked, job = asyncio.run(scenario())
+        asked, states = asyncio.run(scenario())
+        worker = processes[-1]
         engine = create_engine_for(postgres.env["VISITGIS_DATABASE_URL"])
         try:
             with engine.connect() as db:
@@ -401,7 +504,7 @@ def test_a_job_asked_of_one_process_is_run_by_the_worker_and_read_through_anothe
         for process in processes:
             stop(process)
     assert asked["territoryProposalRequest"]["job"]["status"] == "QUEUED"
-    assert job["status"] == "SUCCEEDED", job
-    assert job["proposal"] is not None
+    assert states[0]["status"] == "QUEUED"
+    _assert_runs_to_success(states)
     assert ran_on == [ran_on[0]]
     assert ran_on[0].endswith(f":{worker.pid}")  # the worker process, not an API process

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +23,8 @@ from gql.store.models.base import utcnow
 from gql.store.repositories.jobs import JobRepository
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import sqlalchemy as sa
     from sqlalchemy.orm import Session
 
@@ -44,6 +46,9 @@ class RunnerSettings:
     """A job not reported on for this long is taken to have lost its worker."""
     report_every_s: float = 1.0
     """Progress is written at most this often."""
+    announce: Callable[[Session, int], None] = field(default=lambda _session, _job_id: None)
+    """Tells followers the job changed, in the transaction that changes it
+    (:mod:`gql.services.jobs.watch`)."""
 
 
 class JobCancelled(Exception):
@@ -80,6 +85,8 @@ def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
     lease = timedelta(seconds=settings.lease_s)
     with sessions() as session:
         job = JobRepository(session).claim(settings.worker, utcnow(), lease)
+        if job is not None:
+            settings.announce(session, job.id)
         session.commit()
     if job is None:
         return None
@@ -95,6 +102,7 @@ def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
             cancel = JobRepository(reporting).report(
                 job.id, job.attempts, done / max(total, 1), stage, utcnow(), lease
             )
+            settings.announce(reporting, job.id)
             reporting.commit()
         if cancel:
             raise JobCancelled
@@ -112,6 +120,7 @@ def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
             if JobRepository(session).finish(
                 job.id, status, utcnow(), proposal_id=proposal_id, attempt=job.attempts
             ):
+                settings.announce(session, job.id)
                 session.commit()
             else:  # taken over after our lease ran out: the other worker's result counts
                 session.rollback()
@@ -129,6 +138,7 @@ def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
             JobRepository(session).finish(
                 job.id, status, utcnow(), error=error, attempt=job.attempts
             )
+            settings.announce(session, job.id)
             session.commit()
     log.info("job finished", extra={"job": job.id})
     return job.id

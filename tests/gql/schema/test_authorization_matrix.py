@@ -772,6 +772,32 @@ def _job(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+async def _first_job_update(api: Api, who: str | None, job_id: str) -> Any:
+    context = Context(state=api.state, token=None if who is None else api.token(who))
+    stream = await api.state.schema.subscribe(
+        "subscription($id: ID!) { jobUpdates(id: $id) { id status } }",
+        variable_values={"id": job_id},
+        context_value=context,
+    )
+    if not hasattr(stream, "__anext__"):
+        return stream  # refused before the stream opened
+    try:
+        return await asyncio.wait_for(stream.__anext__(), 30)  # the job's state now
+    finally:
+        await stream.aclose()
+
+
+def _job_updates(api: Api, t: Targets, who: str | None) -> str:
+    job_id = _marketing_job(api, t)
+    result = asyncio.run(_first_job_update(api, who, job_id))
+    if result.errors:
+        codes = {(e.extensions or {}).get("code") for e in result.errors}
+        assert codes <= DENIAL_CODES, f"unexpected errors: {result.errors}"
+        return DENY
+    assert result.data["jobUpdates"] == {"id": job_id, "status": "QUEUED"}
+    return ALLOW
+
+
 def _job_cancel(api: Api, t: Targets, who: str | None) -> str:
     return run_payload(
         api,
@@ -940,6 +966,7 @@ MATRIX: dict[str, list[Case]] = {
         Case("scheduleProposalRequest", _schedule_proposal_request, expect("marketing"))
     ],
     "job": [Case("job", _job, expect("marketing"))],
+    "jobUpdates": [Case("jobUpdates", _job_updates, expect("marketing"))],
     "territoryProposalComparison": [
         Case(
             "territoryProposalComparison",
