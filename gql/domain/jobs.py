@@ -1,4 +1,4 @@
-"""Jobs: planning work that outlives the request that asked for it (issue 19).
+"""Jobs: planning work and CSV imports that outlive the request that asked for them (issue 19).
 
 A city-sized territory partition takes longer than a request may; the request queues a job and
 answers at once, a worker (``visitgis worker``, or the runner inside ``visitgis serve``) computes
@@ -25,6 +25,7 @@ class JobKind(enum.StrEnum):
 
     TERRITORIES = "TERRITORIES"
     SCHEDULE = "SCHEDULE"
+    IMPORT = "IMPORT"
 
 
 class JobStatus(enum.StrEnum):
@@ -62,3 +63,5 @@ class Job:
     cancel_requested: bool
     proposal_id: int | None
     error: str | None
+    result: dict[str, Any] | None = None
+    """An import's report when it succeeded; its file's problems when it failed."""

@@ -9,6 +9,7 @@ separate ``visitgis worker`` process on PostgreSQL.
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -152,3 +153,92 @@ def test_a_cancelled_job_never_runs_and_bad_input_queues_nothing(database: str) 
     assert after["status"] == "CANCELLED"
     assert after["proposal"] is None
     assert jobs >= 1
+
+
+IMPORT_REQUEST = """mutation($i: CsvImportInput!) { csvImportRequest(input: $i) {
+  job { id kind status } userErrors { field message code } } }"""
+IMPORT_JOB = """query($id: ID!) { job(id: $id) { id kind status error
+  importReport { kind rows inserted updated unchanged } problems { field message code } } }"""
+SALES_DAY = "2026-11-03"
+
+
+def _upload_job(office: Office, staff_no: str, text: str) -> dict[str, Any]:
+    """``csvImportRequest`` as a browser sends it: a GraphQL multipart request."""
+    token = mint_token(secret=SECRET, issuer="visitgis", staff_no=staff_no, ttl_s=3600)
+    operations = {"query": IMPORT_REQUEST, "variables": {"i": {"kind": "SALES", "file": None}}}
+    response = office.client.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.i.file"]})},
+        files={"0": ("sales.csv", text.encode(), "text/csv")},
+        headers={"Authorization": f"Bearer {token}", "Apollo-Require-Preflight": "true"},
+    )
+    assert response.status_code == 200, response.text
+    return dict(response.json()["data"]["csvImportRequest"])
+
+
+def _sales_rows(url: str) -> int:
+    engine = create_engine_for(url)
+    try:
+        with engine.connect() as db:
+            return int(db.execute(sa.text("SELECT count(*) FROM sales_orders")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def test_an_import_job_writes_the_file_or_lists_its_problems_and_writes_nothing(
+    database: str,
+) -> None:
+    """A sales file queued by marketing is imported by the runner and reported; a file with a
+    bad row fails with that row's problem and writes none of its rows; a head may not upload
+    sales (refused at once, nothing queued); the stored file is dropped once the job ends."""
+    with _app(database, in_process=True) as client:
+        office = _office(database, client)
+        nodes = office.post(
+            "{ retailers(first: 2) { nodes { licenceNo } } }", {}, office.marketing
+        )["retailers"]["nodes"]
+        first, second = (n["licenceNo"] for n in nodes)
+        header = "licence_no,order_date,volume_cartons,amount_yuan\n"
+        good = f"{header}{first},{SALES_DAY},12,1530.50\n{second},{SALES_DAY},3,402.00\n"
+        bad = f"{header}{first},2026-11-04,5,600.00\n{second},2026-11-04,-3,402.00\n"
+        before = _sales_rows(database)
+        queued = _upload_job(office, office.marketing, good)
+        done = _wait_finished_import(office, queued["job"]["id"])
+        after_good = _sales_rows(database)
+        failed = _wait_finished_import(
+            office, _upload_job(office, office.marketing, bad)["job"]["id"]
+        )
+        after_bad = _sales_rows(database)
+        refused = _upload_job(office, office.head, good)
+    assert queued["userErrors"] == []
+    assert queued["job"]["kind"] == "IMPORT"
+    assert done["status"] == "SUCCEEDED", done
+    assert done["importReport"] == {
+        "kind": "sales", "rows": 2, "inserted": 2, "updated": 0, "unchanged": 0
+    }  # fmt: skip
+    assert done["problems"] == []
+    assert after_good == before + 2
+    assert failed["status"] == "FAILED"
+    assert failed["importReport"] is None
+    assert [p["field"] for p in failed["problems"]] == [["input", "file", "3"]]
+    assert "volume_cartons" in failed["problems"][0]["message"]
+    assert after_bad == after_good  # the good row of the bad file was not written either
+    assert refused["job"] is None
+    assert refused["userErrors"][0]["code"] == "FORBIDDEN"
+    engine = create_engine_for(database)
+    try:
+        with engine.connect() as db:
+            kept = db.execute(
+                sa.text("SELECT count(*) FROM jobs WHERE payload IS NOT NULL")
+            ).scalar_one()
+    finally:
+        engine.dispose()
+    assert kept == 0
+
+
+def _wait_finished_import(office: Office, job_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + DEADLINE_S
+    while True:
+        job = office.post(IMPORT_JOB, {"id": job_id}, office.marketing)["job"]
+        if job["status"] not in ("QUEUED", "RUNNING") or time.monotonic() > deadline:
+            return dict(job)
+        time.sleep(0.1)  # polling a condition with a deadline, as a screen does

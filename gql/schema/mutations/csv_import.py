@@ -13,10 +13,16 @@ from strawberry.file_uploads import Upload
 from gql.context import Context
 from gql.schema.errors import UserError
 from gql.schema.types.enums import described_enum
-from gql.services.directory.importing import CsvFile, ImportReport
+from gql.schema.types.imports import ImportReportType
+from gql.services.directory.importing import CsvFile
 from gql.services.directory.uploads import ImportKind
 
-__all__ = ["CsvImportInput", "CsvImportPayload", "ImportReportType", "csv_import"]
+__all__ = [
+    "CsvImportInput",
+    "CsvImportPayload",
+    "ImportReportType",
+    "csv_import",
+]
 
 described_enum(
     ImportKind,
@@ -41,28 +47,6 @@ class CsvImportInput:
     file: Upload = strawberry.field(
         description="The CSV (UTF-8 or GB18030), sent as a multipart file part mapped here."
     )
-
-
-@strawberry.type(name="ImportReport", description="What an accepted import did.")
-class ImportReportType:
-    """Rows by what happened to them (natural keys decide)."""
-
-    kind: str = strawberry.field(description="What was imported.")
-    rows: int = strawberry.field(description="Data rows in the file.")
-    inserted: int = strawberry.field(description="New.")
-    updated: int = strawberry.field(description="Changed.")
-    unchanged: int = strawberry.field(description="Already as in the file (a re-import).")
-
-    @classmethod
-    def from_domain(cls, report: ImportReport) -> ImportReportType:
-        """Map an import report."""
-        return cls(
-            kind=report.kind,
-            rows=report.rows,
-            inserted=report.inserted,
-            updated=report.updated,
-            unchanged=report.unchanged,
-        )
 
 
 @strawberry.type(description="Result of `csvImport`.")

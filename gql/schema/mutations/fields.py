@@ -35,6 +35,7 @@ from gql.schema.mutations.evaluation_review_record import (
 from gql.schema.mutations.goal_set import GoalPayload, goal_set, goal_track
 from gql.schema.mutations.job_request import (
     JobPayload,
+    csv_import_request,
     job_cancel,
     schedule_proposal_request,
     territory_proposal_request,
@@ -121,6 +122,13 @@ class RetailerMutations:
         "Import a retailers, sales, targets, departments, staff or managers CSV uploaded as a "
         "GraphQL multipart request: every row checked, all or nothing, idempotent on natural "
         "keys, exactly as `visitgis import` (roles per kind: see ImportKind).",
+    )
+    csv_import_request: JobPayload = payload_mutation(
+        csv_import_request,
+        "`csvImport` as a job, for large files: who may upload the kind and the file's size "
+        "are checked now, the rows by a worker (all or nothing, as `csvImport`); the answer "
+        "is a queued IMPORT job at once. `jobUpdates(id)` follows it to its `importReport`, or "
+        "to FAILED with every problem of the file in `problems`.",
     )
     retailer_suspend: RetailerStatusChangePayload = payload_mutation(
         retailer_suspend,

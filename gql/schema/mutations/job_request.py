@@ -1,27 +1,33 @@
-"""``territoryProposalRequest``, ``scheduleProposalRequest``, ``jobCancel``: planning as jobs.
+"""Planning and imports as jobs: ``…Request`` mutations and ``jobCancel``.
 
-The same inputs and checks as ``territoryProposalCreate`` / ``scheduleProposalCreate``, but the
-answer is a queued job at once; a worker computes it and ``job(id)`` shows progress and, at the
-end, the proposal. A district with a job still queued or running gets that job back.
+The same inputs and checks as ``territoryProposalCreate`` / ``scheduleProposalCreate`` /
+``csvImport``, but the answer is a queued job at once; a worker computes it and ``job(id)`` or
+``jobUpdates(id)`` shows progress and, at the end, the proposal or the import's report. A
+district with a planning job still queued or running gets that job back.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import strawberry
 
 from gql.context import Context
 from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
+from gql.schema.mutations.csv_import import CsvImportInput
 from gql.schema.mutations.schedule_proposal_create import (
     ScheduleProposalCreateInput,
     schedule_command_of,
 )
 from gql.schema.mutations.territory_proposal_create import TerritoryProposalCreateInput, command_of
 from gql.schema.types.jobs import JobType
+from gql.services.directory.importing import CsvFile
 
 __all__ = [
     "JobCancelInput",
     "JobPayload",
+    "csv_import_request",
     "job_cancel",
     "schedule_proposal_request",
     "territory_proposal_request",
@@ -58,6 +64,17 @@ async def schedule_proposal_request(
 ) -> JobPayload:
     """Checked now, computed by a worker."""
     job = info.context.jobs.request_schedule(schedule_command_of(input))
+    return JobPayload(job=JobType.from_domain(job))
+
+
+async def csv_import_request(
+    info: strawberry.Info[Context, None], input: CsvImportInput
+) -> JobPayload:
+    """Checked now (who may upload it, its size), imported by a worker."""
+    upload: Any = input.file  # starlette's UploadFile, put in place by the multipart parser
+    data = await upload.read()
+    name = str(getattr(upload, "filename", None) or f"{input.kind.value.lower()}.csv")
+    job = info.context.jobs.request_import(input.kind, CsvFile(name=name, data=bytes(data)))
     return JobPayload(job=JobType.from_domain(job))
 
 

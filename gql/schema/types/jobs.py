@@ -1,17 +1,20 @@
-"""A planning job as the planning screen polls it (issue 19)."""
+"""A planning or import job as the screens follow it (issue 19)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 import strawberry
 
 from gql.context import Context
 from gql.domain.jobs import Job, JobKind, JobStatus
+from gql.schema.errors import UserError, user_errors
 from gql.schema.relay import encode_global_id
 from gql.schema.types.enums import described_enum
+from gql.schema.types.imports import ImportReportType
 from gql.schema.types.territories import TerritoryProposalType
+from gql.services.errors import ErrorCode, Problem
 
 __all__ = ["JobType"]
 
@@ -24,6 +27,7 @@ described_enum(
     value_descriptions={
         JobKind.TERRITORIES: "A territory proposal (`territoryProposalCreate`'s work).",
         JobKind.SCHEDULE: "A schedule proposal (`scheduleProposalCreate`'s work).",
+        JobKind.IMPORT: "A CSV import (`csvImportRequest`: `csvImport`'s work).",
     },
 )
 JobKindEnum: TypeAlias = JobKind
@@ -49,6 +53,7 @@ class JobType:
 
     pk: strawberry.Private[int]
     proposal_pk: strawberry.Private[int | None]
+    result: strawberry.Private[dict[str, Any] | None]
     kind: JobKindEnum
     status: JobStatusEnum
     progress: float = strawberry.field(description="0..1, as the worker last reported.")
@@ -72,12 +77,43 @@ class JobType:
         found = info.context.territories.proposal(self.proposal_pk)
         return None if found is None else TerritoryProposalType.from_domain(found)
 
+    @strawberry.field(description="What an IMPORT job wrote (null until it succeeded).")
+    def import_report(self) -> ImportReportType | None:
+        """The report the worker stored."""
+        if self.kind is not JobKind.IMPORT or self.status is not JobStatus.SUCCEEDED:
+            return None
+        r = self.result or {}
+        return ImportReportType(
+            kind=str(r["kind"]),
+            rows=int(r["rows"]),
+            inserted=int(r["inserted"]),
+            updated=int(r["updated"]),
+            unchanged=int(r["unchanged"]),
+        )
+
+    @strawberry.field(
+        description='Every problem of a FAILED import\'s file, a row\'s at `["input", "file", '
+        '"<line>"]` as `csvImport` reports it; nothing was written. Empty otherwise.'
+    )
+    def problems(self) -> list[UserError]:
+        """The problems the worker stored."""
+        found = (self.result or {}).get("problems", []) if self.kind is JobKind.IMPORT else []
+        return user_errors(
+            Problem(
+                str(p["message"]),
+                tuple(int(x) if x.isdigit() else x for x in p["field"]),
+                ErrorCode(p["code"]),
+            )
+            for p in found
+        )
+
     @classmethod
     def from_domain(cls, job: Job) -> JobType:
         """Map a job."""
         return cls(
             pk=job.id,
             proposal_pk=job.proposal_id,
+            result=job.result,
             kind=job.kind,
             status=job.status,
             progress=round(job.progress, 4),

@@ -83,8 +83,8 @@ class UploadService:
         self._principal = principal
         self._clock = clock
 
-    def run(self, kind: ImportKind, source: importing.CsvFile) -> importing.ImportReport:
-        """Import the file; every row problem is reported and nothing is written on any."""
+    def check(self, kind: ImportKind, source: importing.CsvFile) -> Principal:
+        """The caller, if they may upload this kind of file and the file is not too large."""
         principal = signed_in(self._principal)
         require_role(principal, _UPLOADERS[kind], f"import {kind.value.lower()}")
         if len(source.data) > MAX_UPLOAD_BYTES:
@@ -92,6 +92,13 @@ class UploadService:
                 f"the file is over {MAX_UPLOAD_BYTES:,} bytes; split it",
                 field=("file",),
             )
+        if not source.data.strip():
+            raise InvalidInput("the file is empty; expected a header row", field=("file",))
+        return principal
+
+    def run(self, kind: ImportKind, source: importing.CsvFile) -> importing.ImportReport:
+        """Import the file; every row problem is reported and nothing is written on any."""
+        principal = self.check(kind, source)
         now, actor = self._clock(), principal.staff_id
         run: dict[ImportKind, Callable[[], importing.ImportReport]] = {
             ImportKind.RETAILERS: lambda: importing.import_retailers(

@@ -1,4 +1,4 @@
-"""The worker's loop: claim a job, compute it with progress, store the proposal, close the job.
+"""The worker's loop: claim a job, compute it with progress, store its result, close the job.
 
 The proposal and the job's SUCCEEDED are committed in one transaction, so a worker killed at
 any point leaves either no proposal (the job's lease runs out and it runs once more) or the
@@ -14,9 +14,11 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from gql.domain.jobs import Job, JobStatus
+from gql.domain.jobs import Job, JobKind, JobStatus
 from gql.services.acting import acting_principal
-from gql.services.errors import ServiceError
+from gql.services.directory.importing import CsvFile
+from gql.services.directory.uploads import ImportKind, UploadService
+from gql.services.errors import InvalidInput, Problem, ServiceError
 from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
 from gql.store.db import session_factory
 from gql.store.models.base import utcnow
@@ -79,6 +81,61 @@ def _plan(session: Session, job: Job) -> tuple[Principal, PlanningJob]:
     )
 
 
+def _run_import(sessions: Callable[[], Session], job: Job, settings: RunnerSettings) -> None:
+    """Import the job's file as its requester; the rows and the job's end commit together.
+
+    A worker lost mid-import leaves nothing written (the job runs again); one whose lease ran
+    out while it was only slow finds the job taken over and rolls its import back.
+    """
+    a: dict[str, Any] = job.arguments
+    status, error, result = JobStatus.FAILED, None, None
+    try:
+        with sessions() as session:
+            principal = acting_principal(session, a["staff_no"], ServiceError)
+            jobs = JobRepository(session)
+            data = jobs.payload(job.id)
+            if data is None:
+                raise ServiceError("its file is no longer stored")
+            source = CsvFile(name=str(a["file_name"]), data=data)
+            report = UploadService(session, principal, clock=utcnow).run(
+                ImportKind(a["import_kind"]), source
+            )
+            result = {k: getattr(report, k) for k in _REPORT_FIELDS}
+            if jobs.finish(
+                job.id, JobStatus.SUCCEEDED, utcnow(), result=result, attempt=job.attempts
+            ):
+                settings.announce(session, job.id)
+                session.commit()
+            else:
+                session.rollback()
+                log.warning("job taken over by another worker", extra={"job": job.id})
+            return
+    except InvalidInput as exc:
+        error, result = str(exc), {"problems": [_problem(p) for p in exc.problems]}
+    except ServiceError as exc:
+        error = str(exc)
+    except Exception as exc:  # a bug must close the job, not leave it to time out twice
+        log.exception("job failed", extra={"job": job.id})
+        error = f"internal error ({type(exc).__name__})"
+    with sessions() as session:
+        JobRepository(session).finish(
+            job.id, status, utcnow(), error=error, result=result, attempt=job.attempts
+        )
+        settings.announce(session, job.id)
+        session.commit()
+
+
+_REPORT_FIELDS = ("kind", "rows", "inserted", "updated", "unchanged")
+
+
+def _problem(problem: Problem) -> dict[str, Any]:
+    return {
+        "message": problem.message,
+        "field": [str(part) for part in problem.field],
+        "code": problem.code.value,
+    }
+
+
 def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
     """Run the next job to its end; its id, or ``None`` when there was nothing to run."""
     sessions = session_factory(engine)
@@ -91,6 +148,10 @@ def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
     if job is None:
         return None
     log.info("job started", extra={"job": job.id, "kind": job.kind.value, "attempt": job.attempts})
+    if job.kind is JobKind.IMPORT:
+        _run_import(sessions, job, settings)
+        log.info("job finished", extra={"job": job.id})
+        return job.id
     last_report = [0.0]
 
     def progress(stage: str, done: int, total: int) -> None:

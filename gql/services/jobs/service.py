@@ -1,18 +1,22 @@
-"""Ask for a territory or schedule proposal as a job; read and cancel jobs.
+"""Ask for a territory or schedule proposal, or a CSV import, as a job; read and cancel jobs.
 
-Only the planners who may create proposals (marketing) request jobs; a job is visible to its
-requester and to marketing, and looks missing to everyone else. The request is checked as the
-synchronous mutation checks it (so bad input is answered at once, not by a failed job), then
-queued; a district has at most one active job, and asking again returns that one.
+Only the planners who may create proposals (marketing) request planning jobs; an import job
+whoever may upload that kind of file. A job is visible to its requester and to marketing, and
+looks missing to everyone else. The request is checked as the synchronous mutation checks it
+(so bad input is answered at once, not by a failed job), then queued; a district has at most
+one active planning job, and asking again returns that one. Imports queue one after another,
+each with its file; an import's row problems come back as the failed job's ``result``.
 """
 
 from __future__ import annotations
 
+import uuid
 from typing import TYPE_CHECKING
 
 from gql.domain import Role
 from gql.domain.jobs import Job, JobKind
 from gql.services.access import Principal, signed_in
+from gql.services.directory.uploads import ImportKind, UploadService
 from gql.services.errors import NotFound
 from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
 from gql.store.repositories.jobs import JobRepository
@@ -22,6 +26,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from sqlalchemy.orm import Session
+
+    from gql.services.directory.importing import CsvFile
 
 __all__ = ["JobService", "scope_key"]
 
@@ -70,15 +76,32 @@ class JobService:
         }
         return self._queue(JobKind.SCHEDULE, job.department_id, arguments, principal)
 
+    def request_import(self, kind: ImportKind, source: CsvFile) -> Job:
+        """Check the caller's right and the file's size as ``csvImport`` would, then queue it."""
+        principal = UploadService(self._session, self._principal, clock=self._now).check(
+            kind, source
+        )
+        arguments = {
+            "kind": "import",
+            "import_kind": kind.value,
+            "file_name": source.name[:200],
+            "staff_no": principal.staff_no,
+        }
+        key = f"import:{uuid.uuid4().hex}"  # imports don't merge: each file is its own job
+        return self._queue(JobKind.IMPORT, key, arguments, principal, payload=source.data)
+
     def _queue(
         self,
         kind: JobKind,
-        department_id: int | None,
+        where: int | str | None,
         arguments: Mapping[str, object],
         who: Principal,
+        *,
+        payload: bytes | None = None,
     ) -> Job:
-        key = scope_key(department_id)
-        job = self._jobs.get(self._jobs.add(kind, key, dict(arguments), who.staff_id, self._now()))
+        key = where if isinstance(where, str) else scope_key(where)
+        made = self._jobs.add(kind, key, dict(arguments), who.staff_id, self._now(), payload)
+        job = self._jobs.get(made)
         assert job is not None
         return job
 

@@ -1,4 +1,4 @@
-"""The job queue (issue 19): one row per requested planning job."""
+"""The job queue (issue 19): one row per requested planning job or CSV import."""
 
 from datetime import datetime
 from typing import Any
@@ -47,3 +47,7 @@ class JobRow(Base):
         sa.ForeignKey("territory_proposals.id", ondelete="SET NULL")
     )
     error: Mapped[str | None] = mapped_column(sa.Text)
+    payload: Mapped[bytes | None] = mapped_column(sa.LargeBinary, deferred=True)
+    """An import's file, until the job has finished (then cleared)."""
+    result: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
+    """What a finished import did (its report), or every problem of its file."""

@@ -37,6 +37,10 @@ class JobRepository:
         row = self._session.get(JobRow, job_id)
         return None if row is None else _to_domain(row)
 
+    def payload(self, job_id: int) -> bytes | None:
+        """The file an import job waits with (``None`` once it finished, or for other jobs)."""
+        return self._session.scalar(sa.select(JobRow.payload).where(JobRow.id == job_id))
+
     def active_for(self, scope_key: str) -> Job | None:
         """The district's QUEUED or RUNNING job, if any."""
         row = self._session.scalars(
@@ -53,6 +57,7 @@ class JobRepository:
         arguments: dict[str, Any],
         requested_by: int,
         now: datetime,
+        payload: bytes | None = None,
     ) -> int:
         """Queue a job, or return the district's active one (whoever raced us to it)."""
         running = self.active_for(scope_key)
@@ -69,6 +74,7 @@ class JobRepository:
             requested_by=requested_by,
             created_at=now,
             cancel_requested=False,
+            payload=payload,
         )
         try:
             with self._session.begin_nested():  # the unique index decides a race
@@ -97,6 +103,7 @@ class JobRepository:
             .values(
                 status=JobStatus.FAILED,
                 finished_at=now,
+                payload=None,
                 error=f"its worker stopped answering {MAX_ATTEMPTS} times (crash or kill)",
             )
         )
@@ -117,7 +124,7 @@ class JobRepository:
         if row is None:
             return None
         if row.cancel_requested:
-            row.status, row.finished_at = JobStatus.CANCELLED, now
+            row.status, row.finished_at, row.payload = JobStatus.CANCELLED, now, None
             self._session.flush()
             return None
         row.status = JobStatus.RUNNING
@@ -160,8 +167,11 @@ class JobRepository:
         proposal_id: int | None = None,
         error: str | None = None,
         attempt: int | None = None,
+        result: dict[str, Any] | None = None,
     ) -> bool:
-        """Close a job SUCCEEDED (with its proposal), FAILED (with why) or CANCELLED.
+        """Close a job SUCCEEDED (with its proposal or report), FAILED (with why) or CANCELLED.
+
+        An import's file is dropped: the job no longer needs it.
 
         With ``attempt``, only if it is still that attempt's (not taken over by another
         worker after its lease ran out): ``False`` when it is not, and nothing changed.
@@ -179,6 +189,8 @@ class JobRepository:
                 lease_until=None,
                 proposal_id=proposal_id,
                 error=error,
+                result=result,
+                payload=None,
                 progress=1.0 if status is JobStatus.SUCCEEDED else JobRow.progress,
             )
         )
@@ -191,7 +203,7 @@ class JobRepository:
             return
         row.cancel_requested = True
         if row.status is JobStatus.QUEUED:
-            row.status, row.finished_at = JobStatus.CANCELLED, now
+            row.status, row.finished_at, row.payload = JobStatus.CANCELLED, now, None
         self._session.flush()
 
 
@@ -213,4 +225,5 @@ def _to_domain(row: JobRow) -> Job:
         cancel_requested=row.cancel_requested,
         proposal_id=row.proposal_id,
         error=row.error,
+        result=None if row.result is None else dict(row.result),
     )

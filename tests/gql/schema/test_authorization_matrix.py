@@ -12,6 +12,7 @@ transaction, rolled back after it, so no case sees another's writes.
 from __future__ import annotations
 
 import asyncio
+import functools
 import io
 import uuid
 from collections.abc import Callable, Iterator
@@ -470,7 +471,7 @@ def _status_change(name: str) -> Callable[[Api, Targets, str | None], str]:
     return run
 
 
-def _csv_import(api: Api, t: Targets, who: str | None) -> str:
+def _csv_import(api: Api, t: Targets, who: str | None, *, as_job: bool = False) -> str:
     """A one-row sales file for the target's first retailer (administrators, marketing)."""
     licence = api.data(
         "query($id: ID!) { retailer(id: $id) { licenceNo } }",
@@ -479,6 +480,15 @@ def _csv_import(api: Api, t: Targets, who: str | None) -> str:
     )["retailer"]["licenceNo"]
     text = f"licence_no,order_date,volume_cartons,amount_yuan\n{licence},2026-11-30,2,300.00\n"
     upload = UploadFile(io.BytesIO(text.encode()), filename="sales.csv")
+    if as_job:
+        return run_payload(
+            api,
+            who,
+            "mutation($i: CsvImportInput!) { csvImportRequest(input: $i) "
+            "{ job { id kind } userErrors { field message code } } }",
+            {"i": {"kind": "SALES", "file": upload}},
+            "csvImportRequest",
+        )
     return run_payload(
         api,
         who,
@@ -930,6 +940,13 @@ MATRIX: dict[str, list[Case]] = {
         Case("retailerReopen", _status_change("retailerReopen"), expect("marketing", "admin"))
     ],
     "csvImport": [Case("csvImport(SALES)", _csv_import, expect("marketing", "admin"))],
+    "csvImportRequest": [
+        Case(
+            "csvImportRequest(SALES)",
+            functools.partial(_csv_import, as_job=True),
+            expect("marketing", "admin"),
+        )
+    ],
     "visitPlanCreate": [
         Case(
             "visitPlanCreate", _visit_plan_create, expect("manager", "head", "deputy", "marketing")
