@@ -367,6 +367,24 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
     from gql.services.territories import batch as territory_batch
     from gql.store.db import session_factory
 
+    if args.plan_command == "apply":
+        engine = _engine(settings)
+        try:
+            with session_factory(engine)() as session:
+                try:
+                    outcome = territory_batch.apply_proposal(
+                        session, args.proposal, args.as_staff, tuple(args.manager or ())
+                    )
+                except territory_batch.BatchError as exc:
+                    session.rollback()
+                    _err(f"{exc}; nothing was written")
+                    return 1
+                session.commit()
+                print("\n".join(outcome.lines))
+        finally:
+            engine.dispose()
+        return 0
+
     request = territory_batch.BatchRequest(
         kind=args.plan_command,
         department_code=args.department,
@@ -665,6 +683,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "geojson"], default="csv")
     export.add_argument("--output", type=Path, required=True, help="file to write")
     export.add_argument("--as", dest="as_staff", help="marketing staff number to act as")
+    applying = plan_sub.add_parser(
+        "apply", help="apply a stored proposal, or only some managers' territories of it"
+    )
+    applying.add_argument("proposal", type=int, help="proposal id")
+    applying.add_argument(
+        "--manager", nargs="*", help="staff numbers: apply only these managers' territories"
+    )
+    applying.add_argument("--as", dest="as_staff", help="marketing staff number to act as")
     compare = plan_sub.add_parser(
         "compare", help="two territory proposals: retailers placed differently, measures"
     )

@@ -80,6 +80,9 @@ class ProposalAssignment:
     weekday: int | None = None
     phase: int | None = None
     visits_per_cycle: int | None = None
+    move_reason: str | None = None
+    """Territory proposals: why it has this manager — KEPT, UNASSIGNED, REPLAN, CONTIGUITY or
+    BALANCE (``gql.services.territories.rules.MoveReason``)."""
 
     @property
     def moved(self) -> bool:

@@ -251,3 +251,42 @@ def test_export_of_a_missing_proposal_exits_1(
     assert main(["plan", "export", "999999", "--output", str(tmp_path / "x.csv")]) == 1
     assert "proposal" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_proposal_applies_territory_by_territory_from_the_command_line(
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """``plan apply ID --manager S`` applies that manager's territory only (the CSV's reason
+    column says why each moved retailer moves), ``plan apply ID`` the rest; a stranger's staff
+    number and a second apply exit 1 and change nothing."""
+    _env(monkeypatch, data_dir)
+    assert main(["plan", "territories", "--department", "KF01", "--lock-manager",
+                 _manager_of_retailers(data_dir)[0]]) == 0  # fmt: skip
+    proposal = _proposal_ids(data_dir)[-1]
+    csv_file = tmp_path / "a.csv"
+    assert main(["plan", "export", str(proposal), "--output", str(csv_file)]) == 0
+    header, *rows = list(csv.reader(io.StringIO(csv_file.read_text(encoding="utf-8-sig"))))
+    column = {name: i for i, name in enumerate(header)}
+    moved = [r for r in rows if r[column["moved"]] == "yes"]
+    assert moved
+    assert {r[column["reason"]] for r in moved} <= {"REPLAN", "CONTIGUITY", "BALANCE"}
+    assert {r[column["reason"]] for r in rows if r not in moved} <= {"KEPT", "UNASSIGNED"}
+    gainer = moved[0][column["manager_staff_no"]]
+    capsys.readouterr()
+    assert main(["plan", "apply", str(proposal), "--manager", "NOBODY"]) == 1
+    assert "NOBODY" in capsys.readouterr().err
+    assert main(["plan", "apply", str(proposal), "--manager", gainer]) == 0
+    first = capsys.readouterr().out
+    assert main(["plan", "apply", str(proposal)]) == 0
+    second = capsys.readouterr().out
+    assert main(["plan", "apply", str(proposal)]) == 1
+    assert "only PROPOSED applies" in capsys.readouterr().err
+    touching = sum(
+        1 for r in moved if gainer in (r[column["manager_staff_no"]],
+                                       r[column["previous_manager_staff_no"]])
+    )  # fmt: skip
+    assert f"{touching} retailer(s) reassigned" in first
+    assert f"{len(moved) - touching} retailer(s) reassigned; applied" in second

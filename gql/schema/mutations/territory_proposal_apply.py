@@ -1,4 +1,4 @@
-"""``territoryProposalApply``: apply a proposal (marketing only); all or nothing."""
+"""``territoryProposalApply``: apply a proposal or some of its territories (marketing only)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ class TerritoryProposalApplyInput:
     """Which proposal."""
 
     id: strawberry.ID = strawberry.field(description="A PROPOSED territory or schedule proposal.")
+    manager_ids: list[strawberry.ID] | None = strawberry.field(
+        default=None,
+        description="Territory proposals: apply only these managers' territories (the "
+        "retailers the proposal gives to or takes from them); the proposal stays PROPOSED "
+        "until every retailer has its proposed manager. Null: the whole proposal.",
+    )
 
 
 @strawberry.type(description="Result of `territoryProposalApply`.")
@@ -42,8 +48,13 @@ def territory_proposal_apply(
     info: strawberry.Info[Context, None], input: TerritoryProposalApplyInput
 ) -> TerritoryProposalApplyPayload:
     """Reassign retailers (territories) or publish the calendar (schedules)."""
+    managers = (
+        None
+        if input.manager_ids is None
+        else [pk_of(m, "Manager", ("manager_ids", i)) for i, m in enumerate(input.manager_ids)]
+    )
     proposal, moved = info.context.territories.apply(
-        pk_of(input.id, "TerritoryProposal", ("proposal_id",))
+        pk_of(input.id, "TerritoryProposal", ("proposal_id",)), managers
     )
     return TerritoryProposalApplyPayload(
         proposal=TerritoryProposalType.from_domain(proposal), moved_retailers=moved

@@ -34,6 +34,7 @@ from gql.schema.types.geojson import (
 )
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
 from gql.services.geometry import territory_outline
+from gql.services.territories.rules import MoveReason
 from gql.services.territories.service import ManagerSchedule
 
 __all__ = [
@@ -73,6 +74,22 @@ described_enum(
     },
 )
 ProposalStatusEnum: TypeAlias = ProposalStatus
+described_enum(
+    MoveReason,
+    name="MoveReason",
+    description="Why a territory proposal gives a retailer the manager it gives it.",
+    value_descriptions={
+        MoveReason.KEPT: "Same manager as now.",
+        MoveReason.UNASSIGNED: "It had no manager among those planned (a new licence, or its "
+        "manager is not in this plan).",
+        MoveReason.REPLAN: "The district was planned afresh (cold start, or today's plan too far "
+        "off balance to repair); this is where the new plan puts it.",
+        MoveReason.CONTIGUITY: "Staying would leave it cut off from the rest of its territory.",
+        MoveReason.BALANCE: "Its territory was outside its workload, count or volume band; it "
+        "was traded at the boundary.",
+    },
+)
+MoveReasonEnum: TypeAlias = MoveReason
 
 
 def _f(value: Any) -> float:
@@ -243,6 +260,10 @@ class ProposalAssignmentType:
         description="Week phase: fortnightly 0 (weeks 1, 3) or 1; monthly the week 0..3."
     )
     visits_per_cycle: int | None = strawberry.field(description="Visits per 4 weeks: 4, 2 or 1.")
+    reason: MoveReasonEnum | None = strawberry.field(
+        description="Territory proposals: why the retailer has this manager (null for "
+        "schedules and for proposals stored before reasons were kept)."
+    )
 
     @strawberry.field(description="The retailer.")
     def retailer_id(self) -> strawberry.ID:
@@ -281,6 +302,7 @@ class ProposalAssignmentType:
             weekday=a.weekday,
             phase=a.phase,
             visits_per_cycle=a.visits_per_cycle,
+            reason=None if a.move_reason is None else MoveReason[a.move_reason],
         )
 
 

@@ -16,13 +16,15 @@ from gql.services.territories.service import ScheduleCommand, TerritoryCommand, 
 from gql.store.repositories import DepartmentRepository, ManagerRepository
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from sqlalchemy.orm import Session
 
     from gql.domain.territories import Proposal
     from gql.services.territories.jobs import Job
     from gql.services.territories.rules import Progress
 
-__all__ = ["BatchError", "BatchOutcome", "BatchRequest", "run_batch"]
+__all__ = ["BatchError", "BatchOutcome", "BatchRequest", "apply_proposal", "run_batch"]
 
 
 class BatchError(Exception):
@@ -112,6 +114,37 @@ def run_batch(session: Session, request: BatchRequest, *, progress: Progress) ->
     except ServiceError as exc:
         raise BatchError(str(exc)) from exc
     return BatchOutcome(proposal=proposal, moved_retailers=moved, lines=_summary(proposal, moved))
+
+
+def apply_proposal(
+    session: Session, proposal_id: int, staff_no: str | None, manager_staff_nos: Sequence[str]
+) -> BatchOutcome:
+    """Apply a stored proposal whole, or only the territories of the managers named.
+
+    Raises
+    ------
+    BatchError
+        Unknown staff, a role that may not apply, a manager the proposal does not plan, or a
+        proposal that is no longer PROPOSED or whose retailers changed hands since.
+    """
+    principal = acting_principal(session, staff_no, BatchError)
+    manager_ids = None
+    if manager_staff_nos:
+        found = ManagerRepository(session).ids_by_staff_no(manager_staff_nos)
+        unknown = [s for s in manager_staff_nos if s not in found]
+        if unknown:
+            raise BatchError(f"no account manager with staff number(s) {', '.join(unknown)}")
+        manager_ids = [found[s] for s in manager_staff_nos]
+    try:
+        proposal, moved = TerritoryService(session, principal).apply(proposal_id, manager_ids)
+    except ServiceError as exc:
+        raise BatchError(str(exc)) from exc
+    state = "applied" if proposal.status.value == "APPLIED" else "still PROPOSED (applied in part)"
+    return BatchOutcome(
+        proposal=proposal,
+        moved_retailers=moved,
+        lines=(f"proposal {proposal.id}: {moved} retailer(s) reassigned; {state}",),
+    )
 
 
 def _summary(proposal: Proposal, moved: int) -> tuple[str, ...]:

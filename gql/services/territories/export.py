@@ -1,8 +1,8 @@
 """A proposal as files marketing can take elsewhere: assignments as CSV, territories as GeoJSON.
 
 The CSV names retailers by licence number and managers by staff number (the identifiers the
-company's other systems share), one row per retailer with its current and proposed manager; the
-GeoJSON has one MultiPolygon outline per proposed territory (the same concave hull the map
+company's other systems share), one row per retailer with its current and proposed manager and
+why; the GeoJSON has one MultiPolygon outline per proposed territory (the same concave hull the map
 shows), WGS-84 [lon, lat] as RFC 7946 requires.
 """
 
@@ -27,6 +27,7 @@ CSV_COLUMNS = (
     "manager",
     "previous_manager_staff_no",
     "moved",
+    "reason",
     "weekday",
     "lat",
     "lon",
@@ -43,6 +44,8 @@ class ExportRow:
     manager: str
     previous_manager_staff_no: str
     moved: bool
+    reason: str
+    """Why it has this manager (KEPT, UNASSIGNED, REPLAN, CONTIGUITY, BALANCE; empty: not kept)."""
     weekday: int | None
     lat: float
     lon: float
@@ -62,6 +65,7 @@ def assignments_csv(rows: Sequence[ExportRow]) -> str:
                 r.manager,
                 r.previous_manager_staff_no,
                 "yes" if r.moved else "no",
+                r.reason,
                 "" if r.weekday is None else r.weekday,
                 f"{r.lat:.7f}",
                 f"{r.lon:.7f}",

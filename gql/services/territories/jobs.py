@@ -22,6 +22,7 @@ from gql.services.territories.reports import (
 )
 from gql.services.territories.rules import (
     NO_MANAGER,
+    MoveReason,
     PartitionSettings,
     district_zones,
     evaluate_partition,
@@ -185,9 +186,15 @@ def territory_draft(job: TerritoryJob, result: TerritoryResult) -> ProposalDraft
                 retailer_id=int(rid),
                 manager_id=managers[int(t)],
                 previous_manager_id=previous[i],
+                move_reason=MoveReason(int(why)).name,
             )
-            for i, (rid, t) in enumerate(
-                zip(proposal.retailer_id.tolist(), proposal.territory.tolist(), strict=True)
+            for i, (rid, t, why) in enumerate(
+                zip(
+                    proposal.retailer_id.tolist(),
+                    proposal.territory.tolist(),
+                    proposal.move_reason.tolist(),
+                    strict=True,
+                )
             )
         ],
     )

@@ -52,7 +52,7 @@ from gql.store.repositories.territories import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Mapping
+    from collections.abc import Callable, Mapping, Sequence
 
     from sqlalchemy.orm import Session
 
@@ -250,6 +250,7 @@ class TerritoryService:
                     manager=now.name if now else "",
                     previous_manager_staff_no=before.staff_no if before else "",
                     moved=a.moved,
+                    reason=a.move_reason or "",
                     weekday=a.weekday,
                     lat=r.lat,
                     lon=r.lon,
@@ -498,8 +499,15 @@ class TerritoryService:
 
     # -- deciding ------------------------------------------------------------------------
 
-    def apply(self, proposal_id: int) -> tuple[Proposal, int]:
-        """Apply a PROPOSED proposal; return it and how many retailers changed manager."""
+    def apply(
+        self, proposal_id: int, manager_ids: Sequence[int] | None = None
+    ) -> tuple[Proposal, int]:
+        """Apply a PROPOSED proposal; return it and how many retailers changed manager.
+
+        ``manager_ids`` applies only those managers' territories of a territory proposal (the
+        retailers it gives to or takes from them); the proposal stays PROPOSED until every
+        retailer has its proposed manager, so the rest can be applied later.
+        """
         principal = self._planner("apply proposals")
         proposal = self._readable(proposal_id)
         if proposal.status is not ProposalStatus.PROPOSED:
@@ -508,13 +516,24 @@ class TerritoryService:
                 field=("proposal_id",),
                 code=ErrorCode.CONFLICT,
             )
-        moved = 0
+        moved, remaining = 0, 0
         now = self._now()
         if proposal.kind is ProposalKind.TERRITORIES:
+            chosen = None if manager_ids is None else self._proposed_managers(proposal, manager_ids)
             try:
-                moved = self._proposals.reassign_retailers(proposal_id, now=now)
+                moved, remaining = self._proposals.reassign_retailers(
+                    proposal_id, now=now, manager_ids=chosen
+                )
             except StaleAssignment as exc:
                 raise InvalidInput(str(exc), code=ErrorCode.CONFLICT) from exc
+            if remaining:
+                applied = self._proposals.get(proposal_id)
+                assert applied is not None
+                return applied, moved
+        elif manager_ids is not None:
+            raise InvalidInput(
+                "a schedule applies whole; leave out the managers", field=("manager_ids",)
+            )
         else:
             off_plan = self._proposals.retailers_off_plan(proposal_id)
             if off_plan:
@@ -527,6 +546,19 @@ class TerritoryService:
         applied = self._proposals.get(proposal_id)
         assert applied is not None
         return applied, moved
+
+    def _proposed_managers(self, proposal: Proposal, manager_ids: Sequence[int]) -> list[int]:
+        """``manager_ids`` if each is a manager of the proposal; else every stranger named."""
+        if not manager_ids:
+            raise InvalidInput("name at least one manager to apply", field=("manager_ids",))
+        planned = set(proposal.parameters.get("managerIds", ()))
+        strangers = [(i, m) for i, m in enumerate(manager_ids) if m not in planned]
+        if strangers:
+            raise InvalidInput.of(
+                Problem("has no territory in this proposal", ("manager_ids", i))
+                for i, _ in strangers
+            )
+        return sorted(set(manager_ids))
 
     def discard(self, proposal_id: int) -> Proposal:
         """Discard a PROPOSED proposal (it stays readable, for the record)."""

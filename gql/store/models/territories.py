@@ -67,6 +67,10 @@ class ProposalAssignmentRow(Base):
     weekday: Mapped[int | None] = mapped_column(sa.SmallInteger)
     phase: Mapped[int | None] = mapped_column(sa.SmallInteger)
     visits_per_cycle: Mapped[int | None] = mapped_column(sa.SmallInteger)
+    move_reason: Mapped[str | None] = mapped_column(sa.String(16))
+    """Territory proposals: why the retailer has this manager (a ``MoveReason`` name)."""
+    applied_at: Mapped[datetime | None] = mapped_column(UtcDateTime)
+    """When applying this proposal (whole or in part) gave the retailer its manager."""
 
 
 class ScheduleDayRow(Base):

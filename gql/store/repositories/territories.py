@@ -25,7 +25,7 @@ from gql.store.repositories.assignments import AssignmentRepository
 
 if TYPE_CHECKING:
     import builtins
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Collection, Mapping, Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
@@ -106,6 +106,7 @@ class ProposalRepository:
                         "weekday": a.weekday,
                         "phase": a.phase,
                         "visits_per_cycle": a.visits_per_cycle,
+                        "move_reason": a.move_reason,
                     }
                     for a in draft.assignments
                 ],
@@ -223,6 +224,7 @@ class ProposalRepository:
                 weekday=r.weekday,
                 phase=r.phase,
                 visits_per_cycle=r.visits_per_cycle,
+                move_reason=r.move_reason,
             )
             for r in self._session.scalars(statement)
         ]
@@ -290,11 +292,21 @@ class ProposalRepository:
         )
         return [int(i) for i in self._session.scalars(statement)]
 
-    def reassign_retailers(self, proposal_id: int, *, now: datetime) -> int:
-        """Set every moved retailer's manager as the proposal says; return how many moved.
+    def reassign_retailers(
+        self,
+        proposal_id: int,
+        *,
+        now: datetime,
+        manager_ids: Collection[int] | None = None,
+    ) -> tuple[int, int]:
+        """Set moved retailers' managers as the proposal says; how many moved, how many remain.
 
-        Each retailer's version increases (optimistic locking sees the change). Nothing is
-        written when any retailer changed manager or closed since the proposal was computed.
+        With ``manager_ids``, only the territories of those managers are applied: the
+        retailers the proposal gives to them or takes from them (the other territories change
+        only where they border these). Retailers an earlier partial apply of this proposal
+        moved are left alone. Each moved retailer's version increases
+        (optimistic locking sees the change). Nothing is written when any retailer concerned
+        changed hands otherwise, or closed, since the proposal was computed.
 
         Raises
         ------
@@ -302,21 +314,30 @@ class ProposalRepository:
             Naming the retailers that changed hands.
         """
         a, r = _ASSIGNMENTS, _RETAILERS
+        concerned = a.c.proposal_id == proposal_id
+        if manager_ids is not None:
+            chosen = sorted(set(manager_ids))
+            concerned = sa.and_(
+                concerned,
+                sa.or_(a.c.manager_id.in_(chosen), a.c.previous_manager_id.in_(chosen)),
+            )
         rows = self._session.execute(
-            sa.select(a.c.retailer_id, a.c.manager_id, a.c.previous_manager_id, r.c.manager_id)
+            sa.select(
+                a.c.retailer_id,
+                a.c.manager_id,
+                a.c.previous_manager_id,
+                r.c.manager_id,
+                a.c.applied_at.is_not(None),
+            )
             .join(r, r.c.id == a.c.retailer_id)
-            .where(a.c.proposal_id == proposal_id, r.c.status == "ACTIVE")
+            .where(concerned, r.c.status == "ACTIVE")
         ).all()
-        total = self._session.scalar(
-            sa.select(sa.func.count()).select_from(a).where(a.c.proposal_id == proposal_id)
-        )
-        stale = [row[0] for row in rows if row[2] != row[3]]
+        total = self._session.scalar(sa.select(sa.func.count()).select_from(a).where(concerned))
+        stale = [row[0] for row in rows if row[3] != row[2] and not (row[4] and row[3] == row[1])]
         if stale or len(rows) != total:
-            gone = set(
-                self._session.scalars(
-                    sa.select(a.c.retailer_id).where(a.c.proposal_id == proposal_id)
-                )
-            ) - {row[0] for row in rows}
+            gone = set(self._session.scalars(sa.select(a.c.retailer_id).where(concerned))) - {
+                row[0] for row in rows
+            }
             raise StaleAssignment(sorted(set(stale) | gone))
         moves = [{"rid": row[0], "mid": row[1]} for row in rows if row[1] != row[3]]
         if moves:
@@ -330,9 +351,25 @@ class ProposalRepository:
                 ),
                 moves,
             )
+            self._session.connection().execute(
+                sa.update(a)
+                .where(a.c.proposal_id == proposal_id, a.c.retailer_id == sa.bindparam("rid"))
+                .values(applied_at=now),
+                [{"rid": m["rid"]} for m in moves],
+            )
             AssignmentRepository(self._session).sync([m["rid"] for m in moves], now=now)
         self._session.expire_all()
-        return len(moves)
+        remaining = self._session.scalar(
+            sa.select(sa.func.count())
+            .select_from(a)
+            .join(r, r.c.id == a.c.retailer_id)
+            .where(
+                a.c.proposal_id == proposal_id,
+                r.c.status == "ACTIVE",
+                sa.or_(r.c.manager_id.is_(None), r.c.manager_id != a.c.manager_id),
+            )
+        )
+        return len(moves), int(remaining or 0)
 
 
 def _to_domain(row: TerritoryProposalRow) -> Proposal:

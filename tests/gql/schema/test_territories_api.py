@@ -13,6 +13,7 @@ import pytest
 import sqlalchemy as sa
 
 from gql.domain import Role
+from gql.schema.relay import decode_global_id
 from gql.store.repositories import StaffRepository
 from tests.gql.api import Api
 from tests.gql.conftest import DemoPeople
@@ -279,3 +280,73 @@ def test_applying_reassigns_exactly_as_proposed_and_locked_retailers_stay(api: A
     assert now == proposed
     twice = api.data(APPLY, {"id": proposal["id"]}, as_=marketing)["territoryProposalApply"]
     assert "APPLIED" in twice["userErrors"][0]["message"]
+
+
+PARTIAL_APPLY = (
+    "mutation($id: ID!, $m: [ID!]) { territoryProposalApply(input: {id: $id, managerIds: $m}) "
+    "{ proposal { id status } movedRetailers userErrors { field message code } } }"
+)
+REASONS = (
+    "query($id: ID!) { territoryProposal(id: $id) { assignments "
+    "{ retailerId managerId previousManagerId moved reason } } }"
+)
+
+
+def test_some_territories_apply_first_the_rest_later_and_each_move_says_why(api: Api) -> None:
+    """Applying one manager's territory moves exactly the retailers it gains or loses and
+    leaves the proposal PROPOSED; applying the rest moves the others and closes it. Every moved
+    retailer carries the reason its stage gave, every unmoved one KEPT or UNASSIGNED. A manager
+    outside the proposal is named at its place in the input, and nothing moves."""
+    marketing = _who(api, Role.MARKETING)
+    head = _who(api, Role.DEPARTMENT_HEAD)
+    department = _department(api, head)
+    first = _create(api, marketing, departmentId=department)["proposal"]
+    rows = api.data(REASONS, {"id": first["id"]}, as_=marketing)["territoryProposal"]
+    locked = [a["retailerId"] for a in rows["assignments"]][::5]
+    proposal = _create(api, marketing, departmentId=department, lockedRetailerIds=locked)[
+        "proposal"
+    ]
+    assignments = api.data(REASONS, {"id": proposal["id"]}, as_=marketing)["territoryProposal"][
+        "assignments"
+    ]
+    moved = [a for a in assignments if a["moved"]]
+    assert moved
+    assert {a["reason"] for a in moved} <= {"REPLAN", "CONTIGUITY", "BALANCE"}
+    assert {a["reason"] for a in assignments if not a["moved"]} <= {"KEPT", "UNASSIGNED"}
+
+    stranger = api.data("{ managers(first: 100) { nodes { id } } }", as_=marketing)["managers"][
+        "nodes"
+    ]
+    planned = {a["managerId"] for a in assignments}
+    outsider = next(m["id"] for m in stranger if m["id"] not in planned)  # another department's
+    before = _owners(api)
+    refused = api.data(
+        PARTIAL_APPLY, {"id": proposal["id"], "m": [moved[0]["managerId"], outsider]},
+        as_=marketing,
+    )["territoryProposalApply"]  # fmt: skip
+    assert refused["userErrors"][0]["field"] == ["input", "managerIds", "1"]
+    assert _owners(api) == before
+
+    def touching(manager: str) -> list[dict[str, Any]]:
+        return [a for a in moved if manager in (a["managerId"], a["previousManagerId"])]
+
+    chosen = min({a["managerId"] for a in moved}, key=lambda m: len(touching(m)))
+    concerned = touching(chosen)
+    assert len(concerned) < len(moved)
+    part = api.data(PARTIAL_APPLY, {"id": proposal["id"], "m": [chosen]}, as_=marketing)[
+        "territoryProposalApply"
+    ]
+    assert part["userErrors"] == []
+    assert part["movedRetailers"] == len(concerned)
+    assert part["proposal"]["status"] == "PROPOSED"
+    after_part = _owners(api)
+    changed = {rid for rid in before if before[rid] != after_part[rid]}
+    assert changed == {decode_global_id(a["retailerId"])[1] for a in concerned}
+
+    rest = api.data(APPLY, {"id": proposal["id"]}, as_=marketing)["territoryProposalApply"]
+    assert rest["userErrors"] == []
+    assert rest["movedRetailers"] == len(moved) - len(concerned)
+    assert rest["proposal"]["status"] == "APPLIED"
+    final = _owners(api)
+    for a in assignments:
+        assert final[decode_global_id(a["retailerId"])[1]] == decode_global_id(a["managerId"])[1]

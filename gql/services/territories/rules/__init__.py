@@ -18,6 +18,7 @@ from .errors import (
     TooManyManagersError,
 )
 from .metrics import Balance, Progress, balance_of
+from .move_reasons import MoveReason
 from .retailers import NO_MANAGER, NO_ORDER_DAY, RetailerSet, WorkloadClass
 from .routing import DayRoute, route_day, warm_up
 from .schedule import DayPlan, Schedule, ScheduleMetrics, plan_schedule, route_schedule
@@ -44,6 +45,7 @@ __all__ = [
     "InvalidRetailersError",
     "LockedRetailerError",
     "MissingPositionError",
+    "MoveReason",
     "PartitionSettings",
     "PlanningError",
     "Progress",

@@ -27,6 +27,7 @@ from scipy.spatial import cKDTree
 
 from .allocation import fill_empty
 from .contiguity import neighbour_graph, repair_fragments
+from .move_reasons import MoveReason, MoveTrace
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -169,6 +170,7 @@ def polish(
     max_moves: int | None = None,
     repaired: Callable[[], None] | None = None,
     graph: NeighbourGraph | None = None,
+    trace: MoveTrace | None = None,
 ) -> tuple[IntArray, NeighbourGraph]:
     """Round an allocation into ``k`` non-empty, contiguous, balanced zones.
 
@@ -176,12 +178,19 @@ def polish(
     (:func:`.contiguity.repair_fragments`, sized by ``weight``), runs :func:`rebalance` and
     repairs once more. ``repaired`` is called after the first repair. Contiguity is judged on
     ``graph`` (default: the Delaunay graph of ``xy_m``); returns the assignment and that graph.
+    ``trace`` records which stage moved each retailer (:mod:`.move_reasons`).
     """
+    trace = trace or MoveTrace(assignment.size)
+    before = assignment.copy()
     assignment = fill_empty(xy_m, assignment, fixed, centres_m)
+    trace.mark(before, assignment, MoveReason.BALANCE)  # an empty territory takes a retailer
     graph = neighbour_graph(xy_m) if graph is None else graph
+    before = assignment.copy()
     assignment = repair_fragments(graph, assignment, weight, fixed, k)
+    trace.mark(before, assignment, MoveReason.CONTIGUITY)
     if repaired is not None:
         repaired()
+    before = assignment.copy()
     assignment = rebalance(
         RebalanceProblem(
             graph=graph,
@@ -198,7 +207,11 @@ def polish(
         ),
         assignment,
     )
-    return repair_fragments(graph, assignment, weight, fixed, k), graph
+    trace.mark(before, assignment, MoveReason.BALANCE)
+    before = assignment.copy()
+    assignment = repair_fragments(graph, assignment, weight, fixed, k)
+    trace.mark(before, assignment, MoveReason.CONTIGUITY)
+    return assignment, graph
 
 
 def _mean_sq_nearest(xy_m: FloatArray, centres_m: FloatArray) -> float:

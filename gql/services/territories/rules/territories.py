@@ -18,7 +18,7 @@ Method (location–allocation, Hess et al. 1965):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,7 @@ from .barriers import NO_BARRIERS, Barriers
 from .contiguity import CUT_M, NeighbourGraph, contiguity_graph, count_fragmented
 from .errors import InvalidRetailersError, LockedRetailerError, TooManyManagersError
 from .metrics import Balance, Progress, balance_of, class_mix_distance, no_progress
+from .move_reasons import MoveReason, MoveTrace, move_reasons
 from .rebalance import polish
 from .retailers import NO_MANAGER, RetailerSet
 from .shapes import TerritoryShape, territory_shapes
@@ -140,6 +141,8 @@ class TerritoryProposal:
     metrics: TerritoryMetrics
     shapes: tuple[TerritoryShape, ...] = ()
     """Per territory: pieces in the contiguity graph, and the bridges or extra edges it uses."""
+    move_reason: IntArray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    """Per retailer, a :class:`~.move_reasons.MoveReason` code: why it has this manager."""
 
 
 def partition_territories(
@@ -228,6 +231,7 @@ def partition_territories(
         else bisection_centres(xy, workload_min, k)
     )
     assignment = current
+    trace = MoveTrace(n)
     prices = np.zeros((k, loads.shape[1] - 1))
     for it in range(settings.max_iterations):
         new = allocate(replace(problem, prices=prices), centres)
@@ -241,6 +245,7 @@ def partition_territories(
         progress("allocate", it + 1, total_steps)
         if changed < 0.002 or (warm and it >= 1):
             break
+    trace.mark(current, assignment, MoveReason.REPLAN)
     assignment, graph = polish(
         xy,
         assignment,
@@ -256,9 +261,10 @@ def partition_territories(
         move_cost=2e-3 if warm else 0.0,
         repaired=lambda: progress("contiguity", total_steps - 1, total_steps),
         graph=graph,
+        trace=trace,
     )
     progress("done", total_steps, total_steps)
-    return _proposal(retailers, assignment, k, workload_min, graph, xy, settings)
+    return _proposal(retailers, assignment, k, workload_min, graph, xy, settings, trace)
 
 
 def district_graph(
@@ -327,6 +333,7 @@ def _local_repair(
     """
     progress("start", 0, 3)
     assignment = current.copy()
+    trace = MoveTrace(retailers.n)
     free = assignment < 0
     if free.any():
         _, near = cKDTree(xy[~free]).query(xy[free])
@@ -338,7 +345,7 @@ def _local_repair(
     in_band = bool((np.abs(per / targets - 1.0) <= bands[None, :] + 1e-12).all())
     if in_band and count_fragmented(graph, assignment, k) == 0:
         progress("done", 3, 3)
-        return _proposal(retailers, assignment, k, workload_min, graph, xy, settings)
+        return _proposal(retailers, assignment, k, workload_min, graph, xy, settings, trace)
     centres = update_centres(
         xy, workload_min, assignment, _warm_centres(xy, workload_min, assignment, k)
     )
@@ -358,9 +365,10 @@ def _local_repair(
         max_moves=settings.max_moves,
         repaired=lambda: progress("contiguity", 2, 3),
         graph=graph,
+        trace=trace,
     )
     progress("done", 3, 3)
-    return _proposal(retailers, assignment, k, workload_min, graph, xy, settings)
+    return _proposal(retailers, assignment, k, workload_min, graph, xy, settings, trace)
 
 
 def evaluate_partition(
@@ -468,6 +476,7 @@ def _proposal(
     graph: NeighbourGraph,
     xy: FloatArray,
     settings: PartitionSettings,
+    trace: MoveTrace | None = None,
 ) -> TerritoryProposal:
     per_workload = np.bincount(assignment, weights=workload_min, minlength=k)
     per_count = np.bincount(assignment, minlength=k).astype(np.float64)
@@ -491,6 +500,8 @@ def _proposal(
     )
     territory = assignment.copy()
     territory.setflags(write=False)
+    reasons = move_reasons(cur, territory, k, trace)
+    reasons.setflags(write=False)
     return TerritoryProposal(
         retailer_id=retailers.retailer_id,
         territory=territory,
@@ -500,6 +511,7 @@ def _proposal(
         workload_min=per_workload.astype(np.float64),
         metrics=metrics,
         shapes=shapes,
+        move_reason=reasons,
     )
 
 

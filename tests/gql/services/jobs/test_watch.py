@@ -85,43 +85,55 @@ def _follower(office: Office, who: Principal, watch: JobWatch) -> JobFollower:
     )
 
 
-def _work(office: Office, announce: Callable[[Session, int], None]) -> None:
+def _steps(office: Office, announce: Callable[[Session, int], None]) -> list[Callable[[], None]]:
     """A worker's three steps, each announced in its own committed transaction."""
-    with office.sessions() as session:
-        claimed = JobRepository(session).claim("w", T0, LEASE)
-        assert claimed is not None
-        announce(session, claimed.id)
-        session.commit()
-    with office.sessions() as session:
-        JobRepository(session).report(office.job_id, 1, 0.5, "allocate", T0, LEASE)
-        announce(session, office.job_id)
-        session.commit()
-    with office.sessions() as session:
-        JobRepository(session).finish(office.job_id, JobStatus.SUCCEEDED, T0, attempt=1)
-        announce(session, office.job_id)
-        session.commit()
+
+    def claim() -> None:
+        with office.sessions() as session:
+            claimed = JobRepository(session).claim("w", T0, LEASE)
+            assert claimed is not None
+            announce(session, claimed.id)
+            session.commit()
+
+    def report() -> None:
+        with office.sessions() as session:
+            JobRepository(session).report(office.job_id, 1, 0.5, "allocate", T0, LEASE)
+            announce(session, office.job_id)
+            session.commit()
+
+    def finish() -> None:
+        with office.sessions() as session:
+            JobRepository(session).finish(office.job_id, JobStatus.SUCCEEDED, T0, attempt=1)
+            announce(session, office.job_id)
+            session.commit()
+
+    return [claim, report, finish]
 
 
-async def _states(follower: JobFollower, job_id: int, step: Callable[[], None]) -> list[Job]:
-    """Follow ``job_id``; after its first state run ``step`` in a thread; collect to the end."""
+async def _states(follower: JobFollower, job_id: int, steps: list[Callable[[], None]]) -> list[Job]:
+    """Follow ``job_id``: after each state, the worker's next step (in a thread); to the end.
+
+    The follower polls once an hour, so each state after the first was pushed by the step's
+    announcement; a lost one fails the bounded wait.
+    """
     updates = follower.follow(job_id)
     states = [await asyncio.wait_for(anext(updates), WAIT_S)]
-    worker = asyncio.create_task(asyncio.to_thread(step))
-    try:
-        while True:
-            states.append(await asyncio.wait_for(anext(updates), WAIT_S))
-    except StopAsyncIteration:
-        pass
-    await worker
+    for step in steps:
+        await asyncio.to_thread(step)
+        states.append(await asyncio.wait_for(anext(updates), WAIT_S))
+    with pytest.raises(StopAsyncIteration):
+        await asyncio.wait_for(anext(updates), WAIT_S)  # a finished job ends the stream
     return states
 
 
 def _assert_whole_run(states: list[Job]) -> None:
-    assert states[0].status is JobStatus.QUEUED
-    assert states[-1].status is JobStatus.SUCCEEDED
-    assert states[-1].progress == 1.0
-    running = [s for s in states if s.status is JobStatus.RUNNING]
-    assert [s.message for s in running][-1:] == ["allocate"]  # progress was pushed, not lost
+    assert [(s.status, s.message) for s in states] == [
+        (JobStatus.QUEUED, ""),
+        (JobStatus.RUNNING, ""),
+        (JobStatus.RUNNING, "allocate"),
+        (JobStatus.SUCCEEDED, "allocate"),
+    ]
+    assert [s.progress for s in states] == [0.0, 0.0, 0.5, 1.0]
 
 
 def test_a_rolled_back_change_wakes_nobody(office: Office) -> None:
@@ -184,10 +196,10 @@ def test_a_worker_wakes_followers_as_the_service_wires_it(office: Office) -> Non
     async def run() -> list[Job]:
         if office.engine.dialect.name != "postgresql":
             announce = announce_in_process(watch)
-            return await _states(follower, office.job_id, lambda: _work(office, announce))
+            return await _states(follower, office.job_id, _steps(office, announce))
         async with _listening(office.engine, watch) as channel:
             announce = announce_on_channel(channel)
-            return await _states(follower, office.job_id, lambda: _work(office, announce))
+            return await _states(follower, office.job_id, _steps(office, announce))
 
     _assert_whole_run(asyncio.run(run()))
     assert watch.follower_count == 0  # the finished stream let go of its registration

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 
 from gql.services.territories.rules import (
+    NO_MANAGER,
     InvalidRetailersError,
     LockedRetailerError,
+    MoveReason,
     PartitionSettings,
     RetailerSet,
     TerritoryProposal,
@@ -213,3 +215,50 @@ def test_a_plan_far_out_of_balance_is_replanned_whole_not_stretched() -> None:
     tolerances = np.array([0.025])
     assert _near_balance(np.array([0, 0, 1, 1, 2, 2, 3, 3]), loads, targets, tolerances)
     assert not _near_balance(np.array([0, 0, 0, 0, 0, 1, 2, 3]), loads, targets, tolerances)
+
+
+def _reasons(result: TerritoryProposal) -> dict[str, int]:
+    codes = np.asarray(result.move_reason)
+    return {r.name: int((codes == r).sum()) for r in MoveReason if (codes == r).any()}
+
+
+def test_every_move_says_why(city: RetailerSet, proposal: TerritoryProposal) -> None:
+    """Each reason where its stage made it: a skewed territory trades at its boundary (BALANCE),
+    a shop stranded inside a neighbour's territory joins it (CONTIGUITY), a new licence joins
+    its neighbours (UNASSIGNED), a cold start re-plans (REPLAN); unmoved retailers are KEPT."""
+    territory = np.asarray(proposal.territory).copy()
+    same = with_columns(city, current_manager=territory)
+    assert _reasons(partition_territories(same, 6)) == {"KEPT": city.n}
+
+    volume = np.where(territory == 0, 1.07, 1.0) * city.order_volume  # off, but repairable
+    skewed = partition_territories(with_columns(same, order_volume=volume), 6)
+    codes = np.asarray(skewed.move_reason)
+    moved = np.asarray(skewed.territory) != territory
+    assert moved.any()
+    assert set(codes[moved].tolist()) <= {MoveReason.BALANCE, MoveReason.CONTIGUITY}
+    assert (codes[moved] == MoveReason.BALANCE).any()
+    assert (codes[~moved] == MoveReason.KEPT).all()
+
+    xy = project_local_m(city.lat_deg, city.lon_deg)
+    inside_1 = np.flatnonzero(territory == 1)
+    # the retailer of territory 1 deepest inside it, handed to territory 2 on paper
+    centre = xy[inside_1].mean(axis=0)
+    stranded = int(inside_1[np.argmin(((xy[inside_1] - centre) ** 2).sum(axis=1))])
+    current = territory.copy()
+    current[stranded] = 2
+    current[0] = NO_MANAGER  # and a new licence without a manager
+    churned = partition_territories(with_columns(same, current_manager=current), 6)
+    codes = np.asarray(churned.move_reason)
+    assert churned.territory[stranded] == 1
+    assert codes[stranded] == MoveReason.CONTIGUITY
+    assert codes[0] == MoveReason.UNASSIGNED
+
+    relabelled = with_columns(same, current_manager=(territory + 1) % 6)
+    cold = partition_territories(relabelled, 6, settings=PartitionSettings(warm_start=False))
+    cold_moved = np.asarray(cold.territory) != (territory + 1) % 6
+    cold_codes = np.asarray(cold.move_reason)[cold_moved]
+    assert cold_moved.sum() > city.n // 2  # the labels of a cold start owe nothing to today's
+    assert (cold_codes == MoveReason.REPLAN).sum() > cold_moved.sum() // 2
+    assert set(cold_codes.tolist()) <= {
+        MoveReason.REPLAN, MoveReason.CONTIGUITY, MoveReason.BALANCE
+    }  # fmt: skip
