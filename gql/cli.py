@@ -395,6 +395,11 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
         locked_manager_staff_nos=tuple(getattr(args, "lock_manager", None) or ()),
         territory_proposal_id=getattr(args, "proposal", None),
         cap_hours=getattr(args, "cap_hours", 8.0),
+        max_order_day_change_share=(
+            None
+            if getattr(args, "allow_order_day_changes", False)
+            else getattr(args, "max_order_day_changes", 0.1)
+        ),
         apply=args.apply,
         staff_no=args.as_staff,
     )
@@ -675,6 +680,18 @@ def _parser() -> argparse.ArgumentParser:
         else:
             one.add_argument("--proposal", type=int, help="territory proposal id to schedule")
             one.add_argument("--cap-hours", type=float, default=8.0, help="daily cap (hours)")
+            one.add_argument(
+                "--max-order-day-changes",
+                type=float,
+                default=0.1,
+                metavar="SHARE",
+                help="at most this share of ordering retailers get a new order day (0.1)",
+            )
+            one.add_argument(
+                "--allow-order-day-changes",
+                action="store_true",
+                help="draw weekday zones afresh (compact routes), whatever order days change",
+            )
 
     export = plan_sub.add_parser(
         "export", help="a proposal's assignments as CSV or its territories as GeoJSON"

@@ -8,7 +8,7 @@ from gql.context import Context
 from gql.schema.errors import UserError
 from gql.schema.inputs import pk_of
 from gql.schema.types.territories import TerritoryProposalType
-from gql.services.territories.service import ScheduleCommand
+from gql.services.territories.service import DEFAULT_ORDER_DAY_CHANGE_SHARE, ScheduleCommand
 
 __all__ = [
     "ScheduleProposalCreateInput",
@@ -31,6 +31,13 @@ class ScheduleProposalCreateInput:
     )
     cap_hours: float = strawberry.field(
         default=8.0, description="No working day may take longer, depot to depot."
+    )
+    max_order_day_change_share: float | None = strawberry.field(
+        default=DEFAULT_ORDER_DAY_CHANGE_SHARE,
+        description="At most this share (0..1) of ordering retailers get a new order day: each "
+        "territory keeps its retailers' order days and moves only what balancing its weekdays "
+        "needs (default 0.1). Null allows any change: weekday zones are then drawn afresh, "
+        "compact on the map (shorter routes).",
     )
 
 
@@ -65,4 +72,5 @@ def schedule_command_of(input: ScheduleProposalCreateInput) -> ScheduleCommand:
         if input.territory_proposal_id is None
         else pk_of(input.territory_proposal_id, "TerritoryProposal", ("territory_proposal_id",)),
         cap_hours=input.cap_hours,
+        max_order_day_change_share=input.max_order_day_change_share,
     )

@@ -19,7 +19,12 @@ from gql.services.acting import acting_principal
 from gql.services.directory.importing import CsvFile
 from gql.services.directory.uploads import ImportKind, UploadService
 from gql.services.errors import InvalidInput, Problem, ServiceError
-from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
+from gql.services.territories.service import (
+    DEFAULT_ORDER_DAY_CHANGE_SHARE,
+    ScheduleCommand,
+    TerritoryCommand,
+    TerritoryService,
+)
 from gql.store.db import session_factory
 from gql.store.models.base import utcnow
 from gql.store.repositories.jobs import JobRepository
@@ -77,6 +82,9 @@ def _plan(session: Session, job: Job) -> tuple[Principal, PlanningJob]:
             department_id=a["department_id"],
             territory_proposal_id=a["territory_proposal_id"],
             cap_hours=float(a["cap_hours"]),
+            max_order_day_change_share=a.get(
+                "max_order_day_change_share", DEFAULT_ORDER_DAY_CHANGE_SHARE
+            ),
         )
     )
 

@@ -72,6 +72,7 @@ class JobService:
             "department_id": job.department_id,
             "territory_proposal_id": command.territory_proposal_id,
             "cap_hours": command.cap_hours,
+            "max_order_day_change_share": command.max_order_day_change_share,
             "staff_no": principal.staff_no,
         }
         return self._queue(JobKind.SCHEDULE, job.department_id, arguments, principal)

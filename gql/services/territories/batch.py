@@ -12,7 +12,12 @@ from typing import TYPE_CHECKING, Literal
 
 from gql.services.acting import acting_principal
 from gql.services.errors import ServiceError
-from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
+from gql.services.territories.service import (
+    DEFAULT_ORDER_DAY_CHANGE_SHARE,
+    ScheduleCommand,
+    TerritoryCommand,
+    TerritoryService,
+)
 from gql.store.repositories import DepartmentRepository, ManagerRepository
 
 if TYPE_CHECKING:
@@ -45,6 +50,8 @@ class BatchRequest:
     locked_licence_nos: tuple[str, ...] = ()
     territory_proposal_id: int | None = None
     cap_hours: float = 8.0
+    max_order_day_change_share: float | None = DEFAULT_ORDER_DAY_CHANGE_SHARE
+    """Schedules: cap on ordering retailers given a new order day (``None``: any)."""
     apply: bool = False
     staff_no: str | None = None
     warm_start: bool = True
@@ -105,6 +112,7 @@ def run_batch(session: Session, request: BatchRequest, *, progress: Progress) ->
                     department_id=department_id,
                     territory_proposal_id=request.territory_proposal_id,
                     cap_hours=request.cap_hours,
+                    max_order_day_change_share=request.max_order_day_change_share,
                 )
             )
         proposal = service.store(job, service.compute_now(job, progress))

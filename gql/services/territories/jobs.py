@@ -78,6 +78,8 @@ class ScheduleJob:
     inputs: PlanningInputs
     cap_hours: float
     depots: tuple[tuple[float, float], ...]
+    max_order_day_change_share: float | None = None
+    """Cap on the share of ordering retailers whose order day changes (``None``: any)."""
 
 
 Job = TerritoryJob | ScheduleJob
@@ -142,6 +144,7 @@ def run_schedule(job: ScheduleJob, progress: Progress | None, started: float) ->
         cap_hours=job.cap_hours,
         depot_lat_deg=depot_lat,
         depot_lon_deg=depot_lon,
+        max_order_day_change_share=job.max_order_day_change_share,
         progress=no_progress if progress is None else progress,
     )
     zones = district_zones(retailers, schedule.plan)
@@ -210,7 +213,11 @@ def schedule_draft(job: ScheduleJob, result: ScheduleResult) -> ProposalDraft:
         kind=ProposalKind.SCHEDULE,
         department_id=job.department_id,
         based_on_id=job.based_on_id,
-        parameters={"capHours": job.cap_hours, "managerIds": list(managers)},
+        parameters={
+            "capHours": job.cap_hours,
+            "managerIds": list(managers),
+            "maxOrderDayChangeShare": job.max_order_day_change_share,
+        },
         metrics={
             "retailers": len(ids),
             "managers": len(managers),

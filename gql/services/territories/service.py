@@ -97,6 +97,11 @@ class TerritoryCommand:
     """Cap on retailers a warm re-plan may move for balance (``None``: no cap)."""
 
 
+DEFAULT_ORDER_DAY_CHANGE_SHARE = 0.10
+"""A schedule moves at most 10 % of ordering retailers to another order day unless allowed:
+retailers order (and are visited) on a weekday they are used to."""
+
+
 @dataclass(frozen=True, slots=True)
 class ScheduleCommand:
     """Plan the 4-week calendar on the current assignment or on a territory proposal."""
@@ -104,6 +109,8 @@ class ScheduleCommand:
     department_id: int | None = None
     territory_proposal_id: int | None = None
     cap_hours: float = 8.0
+    max_order_day_change_share: float | None = DEFAULT_ORDER_DAY_CHANGE_SHARE
+    """At most this share of ordering retailers get a new order day; ``None``: any."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -396,6 +403,12 @@ class TerritoryService:
                 f"the daily cap must be in (0, 24] hours; got {command.cap_hours:g}",
                 field=("cap_hours",),
             )
+        share = command.max_order_day_change_share
+        if share is not None and not 0.0 <= share <= 1.0:
+            raise InvalidInput(
+                f"the share of order days a schedule may change must be in [0, 1]; got {share:g}",
+                field=("max_order_day_change_share",),
+            )
         department_id = command.department_id
         based_on: Proposal | None = None
         if command.territory_proposal_id is not None:
@@ -442,6 +455,7 @@ class TerritoryService:
             inputs=inputs,
             cap_hours=command.cap_hours,
             depots=tuple((active[m].start_lat, active[m].start_lon) for m in managers),
+            max_order_day_change_share=share,
         )
 
     def _facts(self, manager_ids: list[int], *, include_unassigned: bool) -> list[PlanningRetailer]:

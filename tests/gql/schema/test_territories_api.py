@@ -350,3 +350,44 @@ def test_some_territories_apply_first_the_rest_later_and_each_move_says_why(api:
     final = _owners(api)
     for a in assignments:
         assert final[decode_global_id(a["retailerId"])[1]] == decode_global_id(a["managerId"])[1]
+
+
+ORDER_DAYS = (
+    "mutation($i: ScheduleProposalCreateInput!) { scheduleProposalCreate(input: $i) "
+    "{ proposal { districtZones { orderingRetailers orderDayChanges } } "
+    "userErrors { field message code } } }"
+)
+
+
+def test_a_schedule_changes_at_most_a_tenth_of_order_days_unless_allowed(
+    api: Api, people: DemoPeople
+) -> None:
+    """By default a schedule gives at most 10 % of the ordering retailers a new order day; a
+    share of 0 keeps every one; null lets the zoning change them freely; a share out of
+    [0, 1] is refused at its field."""
+    department = _department(api, people.head)
+
+    def zones(**extra: Any) -> dict[str, Any]:
+        done = api.data(
+            ORDER_DAYS, {"i": {"departmentId": department, **extra}}, as_=people.marketing
+        )["scheduleProposalCreate"]
+        assert done["userErrors"] == [], done
+        return dict(done["proposal"]["districtZones"])
+
+    default, kept, free = (
+        zones(),
+        zones(maxOrderDayChangeShare=0.0),
+        zones(maxOrderDayChangeShare=None),
+    )
+    ordering = sum(default["orderingRetailers"])
+    assert ordering > 0
+    assert default["orderDayChanges"] <= 0.1 * ordering
+    assert kept["orderDayChanges"] == 0
+    assert free["orderDayChanges"] > 0.1 * ordering
+    refused = api.data(
+        ORDER_DAYS,
+        {"i": {"departmentId": department, "maxOrderDayChangeShare": 1.5}},
+        as_=people.marketing,
+    )["scheduleProposalCreate"]
+    assert refused["proposal"] is None
+    assert refused["userErrors"][0]["field"] == ["input", "maxOrderDayChangeShare"]

@@ -311,14 +311,23 @@ def plan_schedule(
     cap_hours: float = 8.0,
     depot_lat_deg: npt.ArrayLike | None = None,
     depot_lon_deg: npt.ArrayLike | None = None,
+    max_order_day_change_share: float | None = None,
     progress: Progress = no_progress,
 ) -> Schedule:
     """Weekday zones, week phases and routed days for every territory, in one call.
 
-    See :func:`.weekdays.split_weekdays` and :func:`route_schedule` for the steps and errors.
+    See :func:`.weekdays.split_weekdays` (and its cap on order-day changes) and
+    :func:`route_schedule` for the steps and errors.
     """
     workload = estimate_workload(retailers, policy)
-    plan = split_weekdays(retailers, territory, n_managers, workload, progress=progress)
+    plan = split_weekdays(
+        retailers,
+        territory,
+        n_managers,
+        workload,
+        max_order_day_change_share=max_order_day_change_share,
+        progress=progress,
+    )
     return route_schedule(
         retailers,
         plan,

@@ -77,9 +77,16 @@ def split_weekdays(
     n_managers: int,
     workload: Workload,
     *,
+    max_order_day_change_share: float | None = None,
     progress: Progress = no_progress,
 ) -> WeekdayPlan:
     """Split every territory into weekday zones and week phases.
+
+    Retailers place their orders on a weekday (``order_weekday``) and are visited that day; a
+    new zoning moves most of them to another day. With ``max_order_day_change_share`` each
+    territory keeps its retailers' order days and changes at most that share of its ordering
+    retailers' days (:func:`_keep_order_days`), only as far as balancing its days needs; the
+    zones are then not contiguous. ``None`` zones each territory afresh (geography first).
 
     Parameters
     ----------
@@ -91,10 +98,15 @@ def split_weekdays(
         Number of territories.
     workload
         The workload model's output for ``retailers``.
+    max_order_day_change_share
+        A share in [0, 1], or ``None`` for no cap.
     progress
         Called once per territory.
     """
     terr = np.asarray(territory, dtype=np.int64)
+    cap = max_order_day_change_share
+    if cap is not None and not 0.0 <= cap <= 1.0:
+        raise InvalidRetailersError(f"max_order_day_change_share must be in [0, 1]; got {cap}")
     if terr.shape != (retailers.n,) or (terr < 0).any() or (terr >= n_managers).any():
         raise InvalidRetailersError(
             f"territory must give every retailer a manager index in 0..{n_managers - 1}"
@@ -104,14 +116,71 @@ def split_weekdays(
     zone = np.zeros(retailers.n, dtype=np.int64)
     for t in range(n_managers):
         idx = np.flatnonzero(terr == t)
-        if idx.size:
+        if idx.size and cap is not None:
+            zone[idx] = _keep_order_days(
+                xy[idx], workload.total_min[idx], retailers.order_weekday[idx], cap
+            )
+        elif idx.size:
             zone[idx] = _zones(xy[idx], workload.total_min[idx], retailers.order_volume[idx])
         progress("weekday zones", t + 1, n_managers)
-    weekday = _label_weekdays(retailers, terr, zone, n_managers, workload)
+    weekday = (
+        zone  # a kept order day is its weekday
+        if cap is not None
+        else _label_weekdays(retailers, terr, zone, n_managers, workload)
+    )
     phase = _phases(terr, weekday, workload.visits_per_cycle, per_visit)
     return WeekdayPlan(
         territory=terr, weekday=weekday, phase=phase, visits_per_cycle=workload.visits_per_cycle
     )
+
+
+ORDER_DAY_BAND = 0.03
+"""A territory's weekdays are balanced once each is within ±3 % of the mean workload."""
+
+
+def _keep_order_days(
+    xy: FloatArray, work: FloatArray, order_day: IntArray, cap_share: float
+) -> IntArray:
+    """Keep order days, moving only what balancing the days needs, within the cap.
+
+    Each retailer starts on its order day; then, while a day is out of band and the cap
+    allows, the heaviest day gives the lightest one the retailer nearest the light day's
+    centre (moves that cost nothing first). Retailers without an order day are placed first
+    (lightest day, heaviest first) and may move freely; an ordering retailer moved off its
+    order day counts against ``floor(cap_share × ordering retailers)``, one moved back onto
+    it gives the count back.
+    """
+    day = order_day.copy()
+    load = np.zeros(WEEKDAYS)
+    np.add.at(load, day[day >= 0], work[day >= 0])
+    for i in np.flatnonzero(day < 0)[np.argsort(-work[day < 0], kind="stable")]:
+        day[i] = int(np.argmin(load))
+        load[day[i]] += work[i]
+    budget = int(np.floor(cap_share * int((order_day >= 0).sum())))
+    target = load.sum() / WEEKDAYS
+    changed = 0
+    for _ in range(day.size * WEEKDAYS):  # each move lowers the spread: bounded anyway
+        heavy, light = int(np.argmax(load)), int(np.argmin(load))
+        gap = load[heavy] - load[light]
+        if gap <= 2 * ORDER_DAY_BAND * target or heavy == light:
+            break
+        members = np.flatnonzero(day == heavy)
+        cost = np.where(order_day[members] == heavy, 1, 0) - np.where(
+            order_day[members] == light, 1, 0
+        )  # +1: leaves its order day; -1: returns to it
+        fits = (work[members] < gap) & (changed + cost <= budget)
+        if not fits.any():
+            break
+        lighter = day == light
+        centre = xy[lighter].mean(axis=0) if lighter.any() else xy.mean(axis=0)
+        d2 = ((xy[members] - centre) ** 2).sum(axis=1) + np.where(fits, 0.0, np.inf)
+        pick = int(np.argmin(d2 + 1e12 * (cost > 0)))  # moves that cost nothing go first
+        i = int(members[pick])
+        day[i] = light
+        load[heavy] -= work[i]
+        load[light] += work[i]
+        changed += int(cost[pick])
+    return day
 
 
 def _zones(xy: FloatArray, work: FloatArray, volume: FloatArray) -> IntArray:

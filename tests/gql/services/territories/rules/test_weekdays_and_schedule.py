@@ -16,6 +16,8 @@ from gql.services.territories.rules import (
 )
 from gql.services.territories.rules.weekdays import WeekdayPlan
 
+from .conftest import with_columns
+
 
 @pytest.fixture(scope="module")
 def schedule(city: RetailerSet, proposal: TerritoryProposal) -> Schedule:
@@ -114,3 +116,48 @@ def test_tiny_territories_still_get_valid_weekdays() -> None:
     plan = split_weekdays(rs, np.zeros(3, dtype=np.int64), 1, estimate_workload(rs))
     assert isinstance(plan, WeekdayPlan)
     assert len(set(plan.weekday.tolist())) == 3
+
+
+def _day_spread(work: np.ndarray, day: np.ndarray, territory: np.ndarray, k: int) -> float:
+    """The worst weekday's workload deviation from its territory's mean day, over territories."""
+    worst = 0.0
+    for t in range(k):
+        per = np.bincount(day[territory == t], weights=work[territory == t], minlength=5)
+        worst = max(worst, float(np.abs(per / per.mean() - 1.0).max()))
+    return worst
+
+
+def test_a_capped_schedule_keeps_order_days_and_changes_only_what_balance_needs(
+    city: RetailerSet, proposal: TerritoryProposal
+) -> None:
+    """Order days lopsided towards Monday: with a 10 % cap each territory changes at most a
+    tenth of its ordering retailers' days and its weekdays end more even than they started;
+    a 0 cap changes none; without a cap the zones are drawn afresh and most days change."""
+    rng = np.random.default_rng(8)
+    order_day = rng.choice(5, size=city.n, p=[0.3, 0.2, 0.2, 0.15, 0.15]).astype(np.int64)
+    order_day[rng.choice(city.n, size=40, replace=False)] = -1  # no fixed order day
+    rs = with_columns(city, order_weekday=order_day)
+    workload = estimate_workload(rs)
+    territory = np.asarray(proposal.territory)
+    ordering = order_day >= 0
+
+    def changed(plan: WeekdayPlan) -> np.ndarray:
+        return ordering & (plan.weekday != order_day)
+
+    capped = split_weekdays(rs, territory, 6, workload, max_order_day_change_share=0.1)
+    for t in range(6):
+        mine = territory == t
+        assert changed(capped)[mine].sum() <= int(0.1 * (ordering & mine).sum())
+    before = _day_spread(workload.total_min, np.where(ordering, order_day, 0), territory, 6)
+    after = _day_spread(workload.total_min, capped.weekday, territory, 6)
+    assert changed(capped).sum() > 0  # lopsided days were evened out ...
+    assert after < before  # ... and it helped
+
+    frozen = split_weekdays(rs, territory, 6, workload, max_order_day_change_share=0.0)
+    assert changed(frozen).sum() == 0
+    assert set(frozen.weekday[~ordering].tolist()) <= set(range(5))
+
+    free = split_weekdays(rs, territory, 6, workload)
+    assert changed(free).sum() > 0.5 * ordering.sum()
+    with pytest.raises(InvalidRetailersError, match=r"\[0, 1\]"):
+        split_weekdays(rs, territory, 6, workload, max_order_day_change_share=1.5)
