@@ -359,6 +359,41 @@ def _cmd_plan_files(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_plan_barriers(settings: Settings, args: argparse.Namespace) -> int:
+    """``plan barriers``: store (or ``--clear``) a district's barriers from a GeoJSON file."""
+    import json
+
+    from gql.services.territories import batch as territory_batch
+    from gql.store.db import session_factory
+
+    document = None
+    if not args.clear:
+        if args.file is None:
+            _err("give a GeoJSON file, or --clear")
+            return 2
+        try:
+            document = json.loads(args.file.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError) as exc:
+            _err(f"{args.file}: not a readable JSON file ({exc}); nothing was written")
+            return 1
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            try:
+                said = territory_batch.set_barriers(
+                    session, args.department, args.as_staff, document
+                )
+            except territory_batch.BatchError as exc:
+                session.rollback()
+                _err(f"{exc}; nothing was written")
+                return 1
+            session.commit()
+            print(said)
+    finally:
+        engine.dispose()
+    return 0
+
+
 def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
     if args.plan_command == "day":
         return _cmd_plan_day(settings, args)
@@ -367,6 +402,8 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
     from gql.services.territories import batch as territory_batch
     from gql.store.db import session_factory
 
+    if args.plan_command == "barriers":
+        return _cmd_plan_barriers(settings, args)
     if args.plan_command == "apply":
         engine = _engine(settings)
         try:
@@ -700,6 +737,13 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["csv", "geojson"], default="csv")
     export.add_argument("--output", type=Path, required=True, help="file to write")
     export.add_argument("--as", dest="as_staff", help="marketing staff number to act as")
+    barriers = plan_sub.add_parser(
+        "barriers", help="a district's rivers, motorways, rail lines and their crossings"
+    )
+    barriers.add_argument("file", type=Path, nargs="?", help="GeoJSON FeatureCollection")
+    barriers.add_argument("--department", help="department code; default: the whole company")
+    barriers.add_argument("--clear", action="store_true", help="remove the district's barriers")
+    barriers.add_argument("--as", dest="as_staff", help="marketing staff number to act as")
     applying = plan_sub.add_parser(
         "apply", help="apply a stored proposal, or only some managers' territories of it"
     )

@@ -150,6 +150,26 @@ class TerritoryQuery:
         return None if found is None else JobType.from_domain(found)
 
     @strawberry.field(
+        description="A district's barriers and crossings as the GeoJSON FeatureCollection "
+        "`districtBarriersSet` stored (null: none set). Marketing; heads and deputies for their "
+        "own department."
+    )
+    def district_barriers(
+        self,
+        info: Info,
+        department_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The department; null: the whole company."),
+        ] = None,
+    ) -> JSON | None:
+        """One service call."""
+        department = (
+            None if department_id is None else pk_of(department_id, "Department", "departmentId")
+        )
+        found = info.context.territories.barriers(department)
+        return None if found is None else camel_json(found)  # GeoJSON keys are one word
+
+    @strawberry.field(
         description="Two territory proposals side by side: every retailer they give to "
         "different managers, and their stored measures (marketing; heads and deputies for their "
         "department). Errors as missing when either is not yours to see."

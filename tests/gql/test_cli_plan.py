@@ -290,3 +290,45 @@ def test_a_proposal_applies_territory_by_territory_from_the_command_line(
     )  # fmt: skip
     assert f"{touching} retailer(s) reassigned" in first
     assert f"{len(moved) - touching} retailer(s) reassigned; applied" in second
+
+
+def test_barriers_are_set_from_a_file_refused_whole_when_wrong_and_cleared(
+    data_dir: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """``plan barriers FILE --department KF01`` stores a river and its bridge; a file with a
+    bad feature names it and stores nothing; ``--clear`` removes them."""
+    _env(monkeypatch, data_dir)
+    river = {
+        "type": "Feature",
+        "properties": {"role": "barrier", "kind": "river"},
+        "geometry": {"type": "LineString", "coordinates": [[120.6, 27.9], [120.7, 28.1]]},
+    }
+    bridge = {
+        "type": "Feature",
+        "properties": {"role": "crossing", "kind": "bridge"},
+        "geometry": {"type": "LineString", "coordinates": [[120.64, 28.0], [120.66, 28.0]]},
+    }
+    good, bad = tmp_path / "good.geojson", tmp_path / "bad.geojson"
+    good.write_text(json.dumps({"type": "FeatureCollection", "features": [river, bridge]}))
+    bad.write_text(json.dumps({"type": "FeatureCollection", "features": [river, {"x": 1}]}))
+    assert main(["plan", "barriers", str(good), "--department", "KF01"]) == 0
+    assert "1 barrier line(s) and 1 crossing(s) stored" in capsys.readouterr().out
+    assert main(["plan", "barriers", str(bad), "--department", "KF01"]) == 1
+    assert "features.1: must be a GeoJSON Feature" in capsys.readouterr().err
+    assert _barriers(data_dir) == 1  # the good file stays
+    assert main(["plan", "barriers", "--clear", "--department", "KF01"]) == 0
+    assert _barriers(data_dir) == 0
+
+
+def _barriers(path: Path) -> int:
+    engine = create_engine_for(sqlite_url(path))
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.execute(sa.text("SELECT count(*) FROM district_barriers")).scalar_one()
+            )
+    finally:
+        engine.dispose()

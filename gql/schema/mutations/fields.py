@@ -21,6 +21,10 @@ from gql.schema.mutations.department_create import (
     department_create,
     department_update,
 )
+from gql.schema.mutations.district_barriers_set import (
+    DistrictBarriersSetPayload,
+    district_barriers_set,
+)
 from gql.schema.mutations.evaluation_amend import EvaluationAmendPayload, evaluation_amend
 from gql.schema.mutations.evaluation_close import (
     EvaluationClosePayload,
@@ -293,6 +297,13 @@ class TerritoryMutations:
         territory_proposal_discard,
         "Discard a proposal (kept on record).",
         aliases={"proposal_id": ("id",)},
+    )
+    district_barriers_set: DistrictBarriersSetPayload = payload_mutation(
+        district_barriers_set,
+        "Set a district's barriers — rivers, motorways, rail lines — and their crossings "
+        "(bridges, tunnels, ferries) as GeoJSON (marketing): every later territory proposal of "
+        "the district keeps each territory on one side of a barrier except across a declared "
+        "crossing. All or nothing; null removes them.",
     )
     territory_proposal_request: JobPayload = payload_mutation(
         territory_proposal_request,

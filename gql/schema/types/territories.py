@@ -150,6 +150,22 @@ class PartitionMetricsType:
         )
 
 
+@strawberry.type(
+    name="TerritoryLink",
+    description="An edge a territory relies on beyond plain short neighbours.",
+)
+class TerritoryLinkType:
+    """A bridge, ferry or extra edge inside a territory."""
+
+    kind: str = strawberry.field(
+        description="The crossing's kind (`bridge`, `ferry`…), `extra` (shortest edge to a part "
+        "that is apart, e.g. a village) or `extra across barrier` (no declared crossing reaches "
+        "that part)."
+    )
+    name: str = strawberry.field(description="The crossing's name; empty for extra edges.")
+    length_m: float = strawberry.field(description="Length of the edge in metres.")
+
+
 @strawberry.type(name="TerritorySummary", description="One manager's proposed territory.")
 class TerritorySummaryType:
     """Totals of one territory."""
@@ -165,6 +181,20 @@ class TerritorySummaryType:
     centre_lon: float = strawberry.field(
         description="Centre longitude (WGS-84).",
         deprecation_reason="use `centre(coordinateSystem:)` — goes in the next release",
+    )
+    pieces: int = strawberry.field(
+        description="Pieces of the territory in the district's contiguity graph (cut by its "
+        "barriers); 1 for a connected territory, 0 when not measured (older proposals)."
+    )
+    detached_retailers: int = strawberry.field(
+        description="Retailers outside the territory's largest piece."
+    )
+    pieces_why: str = strawberry.field(
+        description="Why it is in pieces: `locked` (a locked retailer holds a detached piece) "
+        "or `as assigned`; empty for one piece."
+    )
+    links: list[TerritoryLinkType] = strawberry.field(
+        description="The bridges, ferries and extra edges it relies on, longest first."
     )
 
     @strawberry.field(description="The territory's centre.")
@@ -187,6 +217,15 @@ class TerritorySummaryType:
             order_volume=_f(data.get("orderVolume")),
             centre_lat=_f(data.get("centreLat")),
             centre_lon=_f(data.get("centreLon")),
+            pieces=int(data.get("pieces") or 0),
+            detached_retailers=int(data.get("detachedRetailers") or 0),
+            pieces_why=str(data.get("piecesWhy") or ""),
+            links=[
+                TerritoryLinkType(
+                    kind=str(x["kind"]), name=str(x["name"]), length_m=_f(x["lengthM"])
+                )
+                for x in data.get("links") or ()
+            ],
         )
 
 

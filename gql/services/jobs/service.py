@@ -18,7 +18,12 @@ from gql.domain.jobs import Job, JobKind
 from gql.services.access import Principal, signed_in
 from gql.services.directory.uploads import ImportKind, UploadService
 from gql.services.errors import NotFound
-from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
+from gql.services.territories.service import (
+    ScheduleCommand,
+    TerritoryCommand,
+    TerritoryService,
+    district_key,
+)
 from gql.store.repositories.jobs import JobRepository
 
 if TYPE_CHECKING:
@@ -32,9 +37,8 @@ if TYPE_CHECKING:
 __all__ = ["JobService", "scope_key"]
 
 
-def scope_key(department_id: int | None) -> str:
-    """The district a job plans: one active job per key."""
-    return "company" if department_id is None else f"department:{department_id}"
+scope_key = district_key
+"""The district a job plans: one active job per key."""
 
 
 class JobService:

@@ -8,10 +8,10 @@ through GraphQL. Progress goes to the callback; the caller commits once.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from gql.services.acting import acting_principal
-from gql.services.errors import ServiceError
+from gql.services.errors import InvalidInput, Problem, ServiceError
 from gql.services.territories.service import (
     DEFAULT_ORDER_DAY_CHANGE_SHARE,
     ScheduleCommand,
@@ -29,7 +29,14 @@ if TYPE_CHECKING:
     from gql.services.territories.jobs import Job
     from gql.services.territories.rules import Progress
 
-__all__ = ["BatchError", "BatchOutcome", "BatchRequest", "apply_proposal", "run_batch"]
+__all__ = [
+    "BatchError",
+    "BatchOutcome",
+    "BatchRequest",
+    "apply_proposal",
+    "run_batch",
+    "set_barriers",
+]
 
 
 class BatchError(Exception):
@@ -153,6 +160,48 @@ def apply_proposal(
         moved_retailers=moved,
         lines=(f"proposal {proposal.id}: {moved} retailer(s) reassigned; {state}",),
     )
+
+
+def set_barriers(
+    session: Session,
+    department_code: str | None,
+    staff_no: str | None,
+    document: dict[str, Any] | None,
+) -> str:
+    """Store (``None``: remove) a district's barriers; what was stored, in words.
+
+    Raises
+    ------
+    BatchError
+        Unknown department or staff, a role that may not set them, or every problem of the
+        file (nothing stored).
+    """
+    principal = acting_principal(session, staff_no, BatchError)
+    department_id = None
+    if department_code is not None:
+        department = DepartmentRepository(session).by_code(department_code)
+        if department is None:
+            raise BatchError(f"no department with code {department_code!r}")
+        department_id = department.id
+    try:
+        stored = TerritoryService(session, principal).set_barriers(department_id, document)
+    except InvalidInput as exc:
+        raise BatchError("; ".join(_problem_line(p) for p in exc.problems)) from exc
+    except ServiceError as exc:
+        raise BatchError(str(exc)) from exc
+    district = department_code or "the company"
+    if stored is None:
+        return f"{district}: barriers removed"
+    roles = [f["properties"]["role"] for f in stored["features"]]
+    return (
+        f"{district}: {roles.count('barrier')} barrier line(s) and {roles.count('crossing')} "
+        "crossing(s) stored; the next territory proposals use them"
+    )
+
+
+def _problem_line(problem: Problem) -> str:
+    where = ".".join(str(p) for p in problem.field)
+    return f"{where}: {problem.message}" if where else problem.message
 
 
 def _summary(proposal: Proposal, moved: int) -> tuple[str, ...]:

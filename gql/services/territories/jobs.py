@@ -29,6 +29,7 @@ from gql.services.territories.rules import (
     partition_territories,
     plan_schedule,
 )
+from gql.services.territories.rules.barriers import NO_BARRIERS, Barriers
 from gql.services.territories.rules.metrics import no_progress
 from gql.store.repositories.territories import ProposalDraft
 
@@ -66,6 +67,8 @@ class TerritoryJob:
     warm_start: bool
     locked_retailer_ids: tuple[int, ...]
     max_moves: int | None = None
+    barriers: Barriers = NO_BARRIERS
+    """The district's barriers and crossings (its contiguity graph is cut by them)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -113,7 +116,9 @@ def run_territories(
     proposal = partition_territories(
         retailers,
         k,
-        settings=PartitionSettings(warm_start=job.warm_start, max_moves=job.max_moves),
+        settings=PartitionSettings(
+            warm_start=job.warm_start, max_moves=job.max_moves, barriers=job.barriers
+        ),
         progress=no_progress if progress is None else progress,
     )
     assigned = retailers.current_manager != NO_MANAGER

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
         TerritoryMetrics,
         TerritoryProposal,
     )
+    from gql.services.territories.rules.shapes import TerritoryShape
 
 __all__ = ["balance_json", "partition_json", "schedule_json", "territories_json", "zones_json"]
 
@@ -52,10 +53,15 @@ def partition_json(metrics: TerritoryMetrics) -> dict[str, Any]:
 def territories_json(
     proposal: TerritoryProposal, manager_ids: Sequence[int], order_volume: np.ndarray
 ) -> list[dict[str, Any]]:
-    """Per territory: its manager, retailer count, 4-week workload, volume and centre."""
+    """Per territory: manager, retailer count, 4-week workload, volume, centre and shape.
+
+    The shape is the territory's pieces in the contiguity graph and the bridges, ferries or
+    extra edges it relies on.
+    """
     k = proposal.n_managers
     count = np.bincount(proposal.territory, minlength=k)
     volume = np.bincount(proposal.territory, weights=order_volume, minlength=k)
+    shapes = proposal.shapes
     return [
         {
             "managerId": int(manager_ids[j]),
@@ -65,8 +71,20 @@ def territories_json(
             "centreLat": round(float(proposal.centre_lat_deg[j]), 6),
             "centreLon": round(float(proposal.centre_lon_deg[j]), 6),
         }
+        | ({} if j >= len(shapes) else _shape_json(shapes[j]))
         for j in range(k)
     ]
+
+
+def _shape_json(shape: TerritoryShape) -> dict[str, Any]:
+    return {
+        "pieces": shape.pieces,
+        "detachedRetailers": shape.detached_retailers,
+        "piecesWhy": shape.why,
+        "links": [
+            {"kind": link.kind, "name": link.name, "lengthM": link.length_m} for link in shape.links
+        ],
+    }
 
 
 def schedule_json(schedule: Schedule, cap_hours: float) -> dict[str, Any]:

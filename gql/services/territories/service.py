@@ -26,6 +26,7 @@ from gql.domain.territories import Proposal, ProposalKind, ProposalStatus
 from gql.services.access import Principal, require_role, signed_in
 from gql.services.errors import ErrorCode, FieldPath, InvalidInput, NotFound, Problem
 from gql.services.paging import Page, PageRequest, empty_page
+from gql.services.territories.barrier_file import barriers_geojson, parse_barriers
 from gql.services.territories.comparison import Comparison, compare
 from gql.services.territories.export import ExportRow
 from gql.services.territories.inputs import planning_inputs
@@ -42,6 +43,7 @@ from gql.services.territories.jobs import (
     territory_draft,
 )
 from gql.services.territories.rules import PlanningError, TooManyManagersError
+from gql.services.territories.rules.barriers import NO_BARRIERS, Barriers
 from gql.services.workers import offload
 from gql.store.repositories import DepartmentRepository, ManagerRepository, RetailerRepository
 from gql.store.repositories.planning_inputs import PlanningInputRepository
@@ -95,6 +97,11 @@ class TerritoryCommand:
     """Retailers to lock by tobacco licence number (what marketing knows them by)."""
     max_moves: int | None = None
     """Cap on retailers a warm re-plan may move for balance (``None``: no cap)."""
+
+
+def district_key(department_id: int | None) -> str:
+    """The district a job plans or barriers cut: ``department:<id>``, or ``company``."""
+    return "company" if department_id is None else f"department:{department_id}"
 
 
 DEFAULT_ORDER_DAY_CHANGE_SHARE = 0.10
@@ -372,7 +379,45 @@ class TerritoryService:
             warm_start=command.warm_start,
             locked_retailer_ids=tuple(sorted(locked)),
             max_moves=command.max_moves,
+            barriers=self._stored_barriers(command.department_id),
         )
+
+    # -- barriers ------------------------------------------------------------------------
+
+    def _stored_barriers(self, department_id: int | None) -> Barriers:
+        document = self._proposals.barriers(district_key(department_id))
+        return NO_BARRIERS if document is None else parse_barriers(document)
+
+    def barriers(self, department_id: int | None) -> dict[str, Any] | None:
+        """The district's barriers as GeoJSON; ``None`` when none are set.
+
+        Marketing reads any, heads and deputies their own department's; anyone else is told
+        the department is missing.
+        """
+        principal = signed_in(self._principal)
+        own = principal.role in (Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD) and department_id in (
+            None,
+            principal.department_id,
+        )
+        if principal.role is not Role.MARKETING and not own:
+            raise NotFound("department", field=("department_id",))
+        self._district(department_id)
+        return self._proposals.barriers(district_key(department_id))
+
+    def set_barriers(
+        self, department_id: int | None, document: dict[str, Any] | None
+    ) -> dict[str, Any] | None:
+        """Check and store the district's barriers (``None`` removes them); marketing only.
+
+        Every later territory proposal of the district cuts its contiguity graph with them.
+        """
+        principal = self._planner("set a district's barriers")
+        self._district(department_id)
+        stored = None if document is None else barriers_geojson(parse_barriers(document))
+        self._proposals.set_barriers(
+            district_key(department_id), stored, by=principal.staff_id, now=self._now()
+        )
+        return stored
 
     def _licence_locks(self, command: TerritoryCommand, facts: Any) -> frozenset[int]:
         """Resolve locked licence numbers to this district's retailer ids; name any unknown."""

@@ -27,6 +27,7 @@ from gql.store.models.retailer_lifecycle import PlanRetailerSourceRow, RetailerS
 from gql.store.models.retailers import OpeningWindowRow, RetailerRow
 from gql.store.models.sales import MonthlyTargetRow, SalesOrderRow
 from gql.store.models.territories import (
+    DistrictBarriersRow,
     ProposalAssignmentRow,
     ScheduleDayRow,
     TerritoryProposalRow,
@@ -42,6 +43,7 @@ __all__ = [
     "AuditRecordRow",
     "Base",
     "DepartmentRow",
+    "DistrictBarriersRow",
     "EvaluationResultRow",
     "EvidenceReadRow",
     "GoalRow",

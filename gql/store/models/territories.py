@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from gql.domain.territories import ProposalKind, ProposalStatus
 from gql.store.models.base import Base, UtcDateTime, enum_type, utcnow
 
-__all__ = ["ProposalAssignmentRow", "ScheduleDayRow", "TerritoryProposalRow"]
+__all__ = ["DistrictBarriersRow", "ProposalAssignmentRow", "ScheduleDayRow", "TerritoryProposalRow"]
 
 
 class TerritoryProposalRow(Base):
@@ -97,3 +97,16 @@ class ScheduleDayRow(Base):
     travel_m: Mapped[float] = mapped_column(sa.Double)
     hours: Mapped[float] = mapped_column(sa.Double)
     late_stops: Mapped[int] = mapped_column(sa.Integer, default=0)
+
+
+class DistrictBarriersRow(Base):
+    """``district_barriers``: a district's barrier lines and crossings, as checked GeoJSON."""
+
+    __tablename__ = "district_barriers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scope_key: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    """``department:<id>`` or ``company``."""
+    document: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    updated_by: Mapped[int | None] = mapped_column(sa.ForeignKey("staff.id", ondelete="SET NULL"))
+    updated_at: Mapped[datetime] = mapped_column(UtcDateTime)

@@ -16,6 +16,7 @@ from gql.domain.territories import (
 )
 from gql.store.models import (
     Base,
+    DistrictBarriersRow,
     ProposalAssignmentRow,
     ScheduleDayRow,
     TerritoryProposalRow,
@@ -129,6 +130,34 @@ class ProposalRepository:
                 ],
             )
         return row.id
+
+    def barriers(self, scope_key: str) -> dict[str, Any] | None:
+        """The district's stored barrier document (GeoJSON), or ``None``."""
+        return self._session.scalar(
+            sa.select(DistrictBarriersRow.document).where(
+                DistrictBarriersRow.scope_key == scope_key
+            )
+        )
+
+    def set_barriers(
+        self, scope_key: str, document: dict[str, Any] | None, *, by: int, now: datetime
+    ) -> None:
+        """Store (or with ``None`` remove) the district's barrier document."""
+        row = self._session.scalar(
+            sa.select(DistrictBarriersRow).where(DistrictBarriersRow.scope_key == scope_key)
+        )
+        if document is None:
+            if row is not None:
+                self._session.delete(row)
+        elif row is None:
+            self._session.add(
+                DistrictBarriersRow(
+                    scope_key=scope_key, document=document, updated_by=by, updated_at=now
+                )
+            )
+        else:
+            row.document, row.updated_by, row.updated_at = document, by, now
+        self._session.flush()
 
     def get(self, proposal_id: int) -> Proposal | None:
         """Return the proposal, or ``None``."""

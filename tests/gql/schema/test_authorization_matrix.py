@@ -720,6 +720,39 @@ def _territory_proposal_create(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+_RIVER = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"role": "barrier", "kind": "river", "name": "river"},
+            "geometry": {"type": "LineString", "coordinates": [[120.6, 27.9], [120.7, 28.1]]},
+        }
+    ],
+}
+
+
+def _district_barriers_set(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation($i: DistrictBarriersSetInput!) { districtBarriersSet(input: $i) "
+        "{ geojson userErrors { field message code } } }",
+        {"i": {"departmentId": t.department_id, "geojson": _RIVER}},
+        "districtBarriersSet",
+    )
+
+
+def _district_barriers(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        "query($d: ID) { districtBarriers(departmentId: $d) }",
+        {"d": t.department_id},
+        lambda d: "districtBarriers" in d,  # null (none set) is an answer; denial is an error
+    )
+
+
 def _territory_proposal_comparison(api: Api, t: Targets, who: str | None) -> str:
     proposal = _territory_proposal(api, t)
     return run_query(
@@ -984,6 +1017,12 @@ MATRIX: dict[str, list[Case]] = {
     ],
     "job": [Case("job", _job, expect("marketing"))],
     "jobUpdates": [Case("jobUpdates", _job_updates, expect("marketing"))],
+    "districtBarriersSet": [
+        Case("districtBarriersSet", _district_barriers_set, expect("marketing"))
+    ],
+    "districtBarriers": [
+        Case("districtBarriers", _district_barriers, expect("head", "deputy", "marketing"))
+    ],
     "territoryProposalComparison": [
         Case(
             "territoryProposalComparison",

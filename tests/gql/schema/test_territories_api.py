@@ -391,3 +391,75 @@ def test_a_schedule_changes_at_most_a_tenth_of_order_days_unless_allowed(
     )["scheduleProposalCreate"]
     assert refused["proposal"] is None
     assert refused["userErrors"][0]["field"] == ["input", "maxOrderDayChangeShare"]
+
+
+BARRIERS_SET = (
+    "mutation($i: DistrictBarriersSetInput!) { districtBarriersSet(input: $i) "
+    "{ geojson userErrors { field message code } } }"
+)
+SPLIT = (
+    "mutation($i: TerritoryProposalCreateInput!) { territoryProposalCreate(input: $i) "
+    "{ proposal { id territories { managerId pieces links { kind name } } "
+    "assignments { managerId retailer { position { lat lon } } } } "
+    "userErrors { field message code } } }"
+)
+
+
+def _line(role: str, kind: str, name: str, points: list[list[float]]) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "properties": {"role": role, "kind": kind, "name": name},
+        "geometry": {"type": "LineString", "coordinates": points},
+    }
+
+
+def test_a_river_keeps_every_territory_on_one_bank_except_across_its_bridge(
+    api: Api, people: DemoPeople
+) -> None:
+    """Marketing draws a river through the district's middle with one bridge: in the next
+    proposal every territory is in one piece, and any territory with shops on both banks
+    relies on the bridge. Heads read their district's barriers, managers do not; a bad file
+    is refused whole at its feature."""
+    department = _department(api, people.head)
+    before = api.data(SPLIT, {"i": {"departmentId": department}}, as_=people.marketing)
+    shops = [
+        a["retailer"]["position"]
+        for a in before["territoryProposalCreate"]["proposal"]["assignments"]
+    ]
+    lons = sorted(s["lon"] for s in shops)
+    lats = sorted(s["lat"] for s in shops)
+    river_lon, bridge_lat = lons[len(lons) // 2], lats[len(lats) // 2]
+    river = _line(
+        "barrier", "river", "river", [[river_lon, lats[0] - 0.1], [river_lon, lats[-1] + 0.1]]
+    )
+    bridge = _line("crossing", "bridge", "bridge",
+                   [[river_lon - 0.004, bridge_lat], [river_lon + 0.004, bridge_lat]])  # fmt: skip
+    document = {"type": "FeatureCollection", "features": [river, bridge]}
+    done = api.data(
+        BARRIERS_SET, {"i": {"departmentId": department, "geojson": document}},
+        as_=people.marketing,
+    )["districtBarriersSet"]  # fmt: skip
+    assert done["userErrors"] == []
+    query = "query($d: ID) { districtBarriers(departmentId: $d) }"
+    assert api.data(query, {"d": department}, as_=people.head)["districtBarriers"] == document
+    hidden = api.execute(query, {"d": department}, as_=people.manager)
+    assert hidden.errors
+    assert hidden.errors[0].extensions["code"] == "NOT_FOUND"
+
+    created = api.data(SPLIT, {"i": {"departmentId": department}}, as_=people.marketing)
+    proposal = created["territoryProposalCreate"]["proposal"]
+    banks: dict[str, set[bool]] = {}
+    for a in proposal["assignments"]:
+        banks.setdefault(a["managerId"], set()).add(a["retailer"]["position"]["lon"] < river_lon)
+    for territory in proposal["territories"]:
+        assert territory["pieces"] == 1, territory
+        if len(banks[territory["managerId"]]) == 2:  # on both banks: only over the bridge
+            assert {"kind": "bridge", "name": "bridge"} in territory["links"], territory
+    assert any(len(b) == 1 for b in banks.values())
+
+    bad = dict(document, features=[river, dict(bridge, geometry={"type": "Point"})])
+    refused = api.data(
+        BARRIERS_SET, {"i": {"departmentId": department, "geojson": bad}}, as_=people.marketing
+    )["districtBarriersSet"]
+    assert refused["userErrors"][0]["field"] == ["input", "geojson", "features", "1"]
+    assert api.data(query, {"d": department}, as_=people.head)["districtBarriers"] == document
