@@ -135,6 +135,15 @@ class PartitionMetricsType:
         description="Territories not connected on the Delaunay graph of the district."
     )
     moved_retailers: int = strawberry.field(description="Retailers that change manager.")
+    median_home_distance_m: float = strawberry.field(
+        description="Median distance from a manager's start point (home or office) to their "
+        "territory's centre; 0 when not measured."
+    )
+    workload_with_commute: BalanceType | None = strawberry.field(
+        description="Workload plus the daily commute start point → territory centre and back "
+        "(20 days a cycle, at the workload model's speed and road factor); null when not "
+        "measured."
+    )
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PartitionMetricsType:
@@ -147,6 +156,10 @@ class PartitionMetricsType:
             mean_distance_to_centre_m=_f(data.get("meanDistanceToCentreM")),
             fragmented_territories=int(data.get("fragmentedTerritories") or 0),
             moved_retailers=int(data.get("movedRetailers") or 0),
+            median_home_distance_m=_f(data.get("medianHomeDistanceM")),
+            workload_with_commute=None
+            if not data.get("workloadWithCommute")
+            else BalanceType.from_json(data["workloadWithCommute"]),
         )
 
 

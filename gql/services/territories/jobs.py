@@ -69,6 +69,8 @@ class TerritoryJob:
     max_moves: int | None = None
     barriers: Barriers = NO_BARRIERS
     """The district's barriers and crossings (its contiguity graph is cut by them)."""
+    homes: tuple[tuple[float, float], ...] = ()
+    """Each planned manager's start point (home or office), in ``inputs.manager_ids`` order."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -113,21 +115,25 @@ def run_territories(
     """Partition, then measure the current plan on the same retailers."""
     retailers = job.inputs.retailers
     k = len(job.inputs.manager_ids)
+    settings = PartitionSettings(
+        warm_start=job.warm_start,
+        max_moves=job.max_moves,
+        barriers=job.barriers,
+        home_lat_deg=tuple(h[0] for h in job.homes),
+        home_lon_deg=tuple(h[1] for h in job.homes),
+    )
     proposal = partition_territories(
-        retailers,
-        k,
-        settings=PartitionSettings(
-            warm_start=job.warm_start, max_moves=job.max_moves, barriers=job.barriers
-        ),
-        progress=no_progress if progress is None else progress,
+        retailers, k, settings=settings, progress=no_progress if progress is None else progress
     )
     assigned = retailers.current_manager != NO_MANAGER
     current: TerritoryMetrics | None = None
-    if assigned.all():
-        current = evaluate_partition(retailers, retailers.current_manager, k).metrics
+    if assigned.all():  # measured as the proposal is: same barriers and homes
+        current = evaluate_partition(
+            retailers, retailers.current_manager, k, settings=settings
+        ).metrics
     elif assigned.any():
         subset = retailers.subset(assigned)
-        current = evaluate_partition(subset, subset.current_manager, k).metrics
+        current = evaluate_partition(subset, subset.current_manager, k, settings=settings).metrics
     return TerritoryResult(
         proposal=proposal,
         current=current,

@@ -47,6 +47,10 @@ def partition_json(metrics: TerritoryMetrics) -> dict[str, Any]:
         "meanDistanceToCentreM": round(metrics.mean_distance_to_centre_m, 1),
         "fragmentedTerritories": metrics.fragmented_territories,
         "movedRetailers": metrics.moved_retailers,
+        "medianHomeDistanceM": round(metrics.median_home_distance_m, 1),
+        "workloadWithCommute": None
+        if metrics.workload_with_commute is None
+        else balance_json(metrics.workload_with_commute),
     }
 
 

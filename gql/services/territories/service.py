@@ -380,6 +380,7 @@ class TerritoryService:
             locked_retailer_ids=tuple(sorted(locked)),
             max_moves=command.max_moves,
             barriers=self._stored_barriers(command.department_id),
+            homes=tuple((active[m].start_lat, active[m].start_lon) for m in inputs.manager_ids),
         )
 
     # -- barriers ------------------------------------------------------------------------

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
+from scipy.optimize import linear_sum_assignment
 
 from gql.domain import Role
 from gql.schema.relay import decode_global_id
@@ -463,3 +465,44 @@ def test_a_river_keeps_every_territory_on_one_bank_except_across_its_bridge(
     )["districtBarriersSet"]
     assert refused["userErrors"][0]["field"] == ["input", "geojson", "features", "1"]
     assert api.data(query, {"d": department}, as_=people.head)["districtBarriers"] == document
+
+
+HOMES = (
+    "mutation($i: TerritoryProposalCreateInput!) { territoryProposalCreate(input: $i) "
+    "{ proposal { proposed { medianHomeDistanceM workloadWithCommute { cv } } "
+    "territories { managerId centre { lat lon } } } userErrors { field message code } } }"
+)
+
+
+def test_a_cold_start_gives_each_manager_the_territory_nearest_their_start_point(
+    api: Api, people: DemoPeople
+) -> None:
+    """Planned afresh, the territories go to the managers so that the total distance from
+    each manager's start point (home or office) to their territory's centre is the least
+    any assignment of these territories could give; the proposal reports the median."""
+    department = _department(api, people.head)
+    done = api.data(
+        HOMES, {"i": {"departmentId": department, "warmStart": False}}, as_=people.marketing
+    )["territoryProposalCreate"]
+    assert done["userErrors"] == []
+    proposal = done["proposal"]
+    starts = {
+        m["id"]: m["startPoint"]
+        for m in api.data(
+            "{ managers(first: 100) { nodes { id startPoint { lat lon } } } }", as_=people.marketing
+        )["managers"]["nodes"]
+    }
+    territories = proposal["territories"]
+    cos = np.cos(np.radians(territories[0]["centre"]["lat"]))
+
+    def km(a: dict[str, float], b: dict[str, float]) -> float:
+        return float(np.hypot(a["lat"] - b["lat"], (a["lon"] - b["lon"]) * cos) * 111.2)
+
+    cost = np.array(
+        [[km(starts[t["managerId"]], u["centre"]) for u in territories] for t in territories]
+    )
+    rows, cols = linear_sum_assignment(cost)
+    chosen = float(np.trace(cost))  # each manager with the territory the proposal gives them
+    assert chosen <= float(cost[rows, cols].sum()) + 0.05 * len(territories)
+    assert proposal["proposed"]["medianHomeDistanceM"] > 0
+    assert proposal["proposed"]["workloadWithCommute"]["cv"] >= 0

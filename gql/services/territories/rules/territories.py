@@ -22,6 +22,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
+from scipy.optimize import linear_sum_assignment
 from scipy.spatial import cKDTree
 
 from ._geometry import project_about_m, project_local_m
@@ -34,7 +35,7 @@ from .move_reasons import MoveReason, MoveTrace, move_reasons
 from .rebalance import polish
 from .retailers import NO_MANAGER, RetailerSet
 from .shapes import TerritoryShape, territory_shapes
-from .workload import WorkloadPolicy, estimate_workload
+from .workload import CYCLE_WEEKS, WorkloadPolicy, estimate_workload
 
 __all__ = [
     "PartitionSettings",
@@ -80,6 +81,18 @@ class PartitionSettings:
     cut_m: float = CUT_M
     barriers: Barriers = NO_BARRIERS
     secondary_weight: float = 1.0
+    home_lat_deg: tuple[float, ...] = ()
+    home_lon_deg: tuple[float, ...] = ()
+    """Where each of the ``n_managers`` managers starts the day (home or office), or empty.
+
+    With homes, a cold start gives each manager the territory nearest their home (a minimum
+    total-distance matching of territories to homes), and the metrics report the median
+    home → territory distance and the balance of visits plus commute."""
+    count_commute: bool = False
+    """With homes, hold even visits plus the daily commute home → territory centre and back
+    (:func:`commute_min`), so a manager living far from their territory gets fewer visits.
+    Off by default: the commute moves with the territory's centre, so a warm re-plan of an
+    unchanged district is not yet guaranteed to move nothing with it on."""
 
     def __post_init__(self) -> None:
         tolerances = (
@@ -96,6 +109,13 @@ class PartitionSettings:
             raise InvalidRetailersError("need cut_m > 0 and secondary_weight >= 0")
         if self.candidates < 1 or self.max_iterations < 1 or self.move_cost < 0:
             raise InvalidRetailersError("need candidates >= 1, max_iterations >= 1, move_cost >= 0")
+        homes = (self.home_lat_deg, self.home_lon_deg)
+        if len(homes[0]) != len(homes[1]) or not all(
+            np.isfinite(v).all() and (np.abs(v) <= limit).all()
+            for v, limit in zip(homes, (90, 180), strict=True)
+            if len(v)
+        ):
+            raise InvalidRetailersError("homes need as many finite latitudes as longitudes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +143,10 @@ class TerritoryMetrics:
     mean_distance_to_centre_m: float
     fragmented_territories: int
     moved_retailers: int
+    median_home_distance_m: float = 0.0
+    """Median distance from a manager's home to their territory's centre (0: no homes)."""
+    workload_with_commute: Balance | None = None
+    """Workload plus the daily commute per territory (``None``: no homes given)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -193,7 +217,13 @@ def partition_territories(
     if not warm:
         current = np.full(n, NO_MANAGER, dtype=np.int64)
     current[current >= k] = NO_MANAGER
-    targets = np.tile(loads.sum(axis=0) / k, (k, 1))
+    targets = plain_targets = np.tile(loads.sum(axis=0) / k, (k, 1))
+    homes = _homes_m(retailers, settings, k)
+    speed = policy or WorkloadPolicy()
+    commute = homes if settings.count_commute else None
+    if commute is not None and warm:
+        warm_at = _warm_centres(xy, workload_min, current, k)
+        targets = with_commute(targets, commute_min(warm_at, commute, speed))
     # a user's cap on moves is honoured by repairing, however far off balance the plan is
     near = settings.max_moves is not None or _near_balance(current, loads, targets, tolerances)
     if warm and near and _covers(current, k):
@@ -211,6 +241,8 @@ def partition_territories(
             workload_min,
             settings,
             progress,
+            homes,
+            speed,
         )
     problem = AllocationProblem(
         xy_m=xy,
@@ -230,10 +262,15 @@ def partition_territories(
         if warm
         else bisection_centres(xy, workload_min, k)
     )
+    if homes is not None and not warm:
+        centres = centres[_nearest_homes(centres, homes)]  # territory j near manager j's home
     assignment = current
     trace = MoveTrace(n)
     prices = np.zeros((k, loads.shape[1] - 1))
     for it in range(settings.max_iterations):
+        if commute is not None:
+            targets = with_commute(plain_targets, commute_min(centres, commute, speed))
+            problem = replace(problem, targets=targets)
         new = allocate(replace(problem, prices=prices), centres)
         changed = float(np.mean(new != assignment))
         assignment = new
@@ -243,7 +280,9 @@ def partition_territories(
         if not warm:  # a warm start keeps its retailers; prices would move many
             prices = prices + settings.price_step * (per[:, 1:] / targets[:, 1:] - 1.0)
         progress("allocate", it + 1, total_steps)
-        if changed < 0.002 or (warm and it >= 1):
+        # a warm start stops early to keep its retailers; with homes the commute targets
+        # move with the centres, so it runs until they settle like a cold start
+        if changed < 0.002 or (warm and it >= 1 and commute is None):
             break
     trace.mark(current, assignment, MoveReason.REPLAN)
     assignment, graph = polish(
@@ -264,7 +303,9 @@ def partition_territories(
         trace=trace,
     )
     progress("done", total_steps, total_steps)
-    return _proposal(retailers, assignment, k, workload_min, graph, xy, settings, trace)
+    return _proposal(
+        retailers, assignment, k, workload_min, graph, xy, settings, trace, homes, speed
+    )
 
 
 def district_graph(
@@ -290,6 +331,50 @@ REPAIR_SPAN = 3.0
 further out, a repair would stretch territories to trade load across the whole district (the
 demo city's seeded plan, 36 % off: mean distance to centre 3,520 m repaired vs 2,401 m
 re-planned), so it is re-planned whole."""
+
+
+COMMUTE_DAYS = CYCLE_WEEKS * 5
+"""Working days per cycle: each is a trip home → territory and back."""
+
+
+def commute_min(centres_m: FloatArray, homes_m: FloatArray, policy: WorkloadPolicy) -> FloatArray:
+    """Minutes per cycle each manager spends going home → territory centre and back."""
+    distance_m = np.linalg.norm(centres_m - homes_m, axis=1) * policy.road_factor
+    return np.asarray(COMMUTE_DAYS * 2.0 * distance_m / policy.speed_mps / 60.0, dtype=np.float64)
+
+
+def with_commute(targets: FloatArray, commute: FloatArray) -> FloatArray:
+    """Targets that even out visits plus commute: a far home gets fewer visits.
+
+    The workload targets still add up to the district's workload; none falls below a tenth of
+    the mean (a manager living very far away still gets a territory). The other criteria
+    (retailer count, volume, class mix) get the same share as the workload, so they do not
+    pull a territory back towards equal visits.
+    """
+    k = targets.shape[0]
+    mean = targets[:, 0].mean()
+    work = np.maximum((targets[:, 0].sum() + commute.sum()) / k - commute, 0.1 * mean)
+    share = work / work.sum()
+    return np.asarray(share[:, None] * targets.sum(axis=0)[None, :], dtype=np.float64)
+
+
+def _homes_m(retailers: RetailerSet, settings: PartitionSettings, k: int) -> FloatArray | None:
+    """Managers' homes in the retailers' planar frame, or ``None`` when none are given."""
+    if not settings.home_lat_deg:
+        return None
+    if len(settings.home_lat_deg) != k:
+        raise InvalidRetailersError(
+            f"give one home per manager: {len(settings.home_lat_deg)} homes for {k} territories"
+        )
+    lat0, lon0 = float(np.mean(retailers.lat_deg)), float(np.mean(retailers.lon_deg))
+    return project_about_m(settings.home_lat_deg, settings.home_lon_deg, lat0, lon0)
+
+
+def _nearest_homes(centres_m: FloatArray, homes_m: FloatArray) -> IntArray:
+    """The order of ``centres_m`` giving manager ``j`` the centre ``j``: least total distance."""
+    cost = np.linalg.norm(homes_m[:, None, :] - centres_m[None, :, :], axis=2)
+    _, chosen = linear_sum_assignment(cost)
+    return np.asarray(chosen, dtype=np.int64)
 
 
 def _covers(current: IntArray, k: int) -> bool:
@@ -323,6 +408,8 @@ def _local_repair(
     workload_min: FloatArray,
     settings: PartitionSettings,
     progress: Progress,
+    homes: FloatArray | None = None,
+    speed: WorkloadPolicy | None = None,
 ) -> TerritoryProposal:
     """Warm start as a local repair: keep the current plan, move only what balance requires.
 
@@ -345,7 +432,9 @@ def _local_repair(
     in_band = bool((np.abs(per / targets - 1.0) <= bands[None, :] + 1e-12).all())
     if in_band and count_fragmented(graph, assignment, k) == 0:
         progress("done", 3, 3)
-        return _proposal(retailers, assignment, k, workload_min, graph, xy, settings, trace)
+        return _proposal(
+            retailers, assignment, k, workload_min, graph, xy, settings, trace, homes, speed
+        )
     centres = update_centres(
         xy, workload_min, assignment, _warm_centres(xy, workload_min, assignment, k)
     )
@@ -368,7 +457,9 @@ def _local_repair(
         trace=trace,
     )
     progress("done", 3, 3)
-    return _proposal(retailers, assignment, k, workload_min, graph, xy, settings, trace)
+    return _proposal(
+        retailers, assignment, k, workload_min, graph, xy, settings, trace, homes, speed
+    )
 
 
 def evaluate_partition(
@@ -396,7 +487,19 @@ def evaluate_partition(
     workload_min = estimate_workload(retailers, policy).total_min
     xy = project_local_m(retailers.lat_deg, retailers.lon_deg)
     graph = district_graph(retailers, xy, settings)
-    return _proposal(retailers, assignment, n_managers, workload_min, graph, xy, settings)
+    homes = _homes_m(retailers, settings, n_managers)
+    return _proposal(
+        retailers,
+        assignment,
+        n_managers,
+        workload_min,
+        graph,
+        xy,
+        settings,
+        None,
+        homes,
+        policy or WorkloadPolicy(),
+    )
 
 
 def _bands(tolerances: FloatArray) -> FloatArray:
@@ -477,6 +580,8 @@ def _proposal(
     xy: FloatArray,
     settings: PartitionSettings,
     trace: MoveTrace | None = None,
+    homes: FloatArray | None = None,
+    speed: WorkloadPolicy | None = None,
 ) -> TerritoryProposal:
     per_workload = np.bincount(assignment, weights=workload_min, minlength=k)
     per_count = np.bincount(assignment, minlength=k).astype(np.float64)
@@ -498,6 +603,13 @@ def _proposal(
         fragmented_territories=sum(s.pieces > 1 for s in shapes),
         moved_retailers=moved,
     )
+    if homes is not None:
+        commute = commute_min(centroid, homes, speed or WorkloadPolicy())
+        metrics = replace(
+            metrics,
+            median_home_distance_m=float(np.median(np.linalg.norm(centroid - homes, axis=1))),
+            workload_with_commute=balance_of(per_workload + commute),
+        )
     territory = assignment.copy()
     territory.setflags(write=False)
     reasons = move_reasons(cur, territory, k, trace)

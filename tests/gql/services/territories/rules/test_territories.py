@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -262,3 +264,42 @@ def test_every_move_says_why(city: RetailerSet, proposal: TerritoryProposal) -> 
     assert set(cold_codes.tolist()) <= {
         MoveReason.REPLAN, MoveReason.CONTIGUITY, MoveReason.BALANCE
     }  # fmt: skip
+
+
+def test_homes_give_each_manager_the_territory_near_home_and_count_the_commute() -> None:
+    """Managers living among the shops: with their homes, a cold start puts each territory
+    near its manager's home (median well under the plan without homes); counting the commute
+    evens out visits plus commute, not visits alone, and re-planning that plan moves nothing."""
+    city = synthetic_city(3000, seed=11)
+    k = 15
+    rng = np.random.default_rng(4)
+    pick = rng.choice(city.n, size=k, replace=False)
+    homes = PartitionSettings(
+        home_lat_deg=tuple((city.lat_deg[pick] + rng.normal(0, 0.003, k)).tolist()),
+        home_lon_deg=tuple((city.lon_deg[pick] + rng.normal(0, 0.003, k)).tolist()),
+    )
+    cold = PartitionSettings(warm_start=False)
+    plain = partition_territories(city, k, settings=cold)
+    matched = partition_territories(city, k, settings=replace(homes, warm_start=False))
+    placed = partition_territories(
+        city, k, settings=replace(homes, warm_start=False, count_commute=True)
+    )
+    measured = evaluate_partition(city, plain.territory, k, settings=homes).metrics
+    with_homes = placed.metrics
+    assert matched.metrics.median_home_distance_m < 0.5 * measured.median_home_distance_m
+    assert matched.metrics.workload.cv <= 0.025  # matching alone keeps visits even
+    assert with_homes.median_home_distance_m < 0.5 * measured.median_home_distance_m
+    assert with_homes.workload_with_commute is not None
+    assert measured.workload_with_commute is not None
+    assert with_homes.workload_with_commute.cv <= 0.03
+    assert with_homes.workload_with_commute.cv < 0.5 * measured.workload_with_commute.cv
+    assert with_homes.fragmented_territories == 0
+    assert plain.metrics.median_home_distance_m == 0.0  # not measured without homes
+    again = partition_territories(
+        with_columns(city, current_manager=np.asarray(placed.territory)),
+        k,
+        settings=replace(homes, count_commute=True),
+    )
+    assert again.metrics.moved_retailers <= 0.01 * city.n
+    with pytest.raises(InvalidRetailersError, match="one home per manager"):
+        partition_territories(city, k + 1, settings=homes)
