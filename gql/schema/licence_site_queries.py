@@ -8,8 +8,14 @@ import strawberry
 
 from gql.context import Context
 from gql.domain import CoordinateSystem
+from gql.schema.inputs import pk_of
 from gql.schema.types.enums import CoordinateSystemEnum
-from gql.schema.types.licence_sites import LicenceSiteCheckType
+from gql.schema.types.licence_sites import (
+    LicenceSiteCheckType,
+    LicenceVacanciesType,
+    VacantCellType,
+)
+from gql.services.directory.licence_sites import MAX_VACANCIES
 
 __all__ = ["LicenceSiteInput", "LicenceSiteQuery"]
 
@@ -50,3 +56,41 @@ class LicenceSiteQuery:
             input.lat, input.lon, input.coordinate_system.value, input.radius_m
         )
         return LicenceSiteCheckType.from_domain(check)
+
+    @strawberry.field(
+        description="Cells of a district's trading area (within `reachM` of its retailers) where "
+        "a new licence would respect the region's spacing from every licensed retailer, widest "
+        "gap first (marketing, admins; docs/reports.md)."
+    )
+    def licence_vacancies(
+        self,
+        info: Info,
+        department_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="The district; null: the whole company."),
+        ] = None,
+        cell_size_m: Annotated[
+            float, strawberry.argument(description="Side of a grid cell, 20..2000 m.")
+        ] = 100.0,
+        reach_m: Annotated[
+            float,
+            strawberry.argument(description="Trading area around the retailers, up to 5000 m."),
+        ] = 500.0,
+        first: Annotated[
+            int, strawberry.argument(description=f"Cells listed, 1..{MAX_VACANCIES}.")
+        ] = 200,
+    ) -> LicenceVacanciesType:
+        """One service call."""
+        department = (
+            None if department_id is None else pk_of(department_id, "Department", "departmentId")
+        )
+        cells, total, spacing = info.context.licence_sites.vacancies(
+            department, cell_size_m, reach_m, first
+        )
+        return LicenceVacanciesType(
+            min_spacing_m=spacing,
+            cell_size_m=cell_size_m,
+            reach_m=reach_m,
+            total_cells=total,
+            cells=[VacantCellType.from_domain(c) for c in cells],
+        )

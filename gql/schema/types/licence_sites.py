@@ -9,8 +9,9 @@ from gql.schema.relay import encode_global_id
 from gql.schema.types.directory import RetailerType, load_retailer
 from gql.schema.types.geometry import WGS84, CoordinateSystemArg, GeoPoint
 from gql.services.directory.licence_sites import DISTRICT_RADIUS_M, SiteCheck, SiteNeighbour
+from gql.services.directory.vacancies import VacantCell
 
-__all__ = ["LicenceSiteCheckType", "SiteNeighbourType"]
+__all__ = ["LicenceSiteCheckType", "LicenceVacanciesType", "SiteNeighbourType", "VacantCellType"]
 
 Info = strawberry.Info[Context, None]
 
@@ -89,3 +90,49 @@ class LicenceSiteCheckType:
             district_per_km2=round(check.district_per_km2, 2),
             density_ratio=None if ratio is None else round(ratio, 3),
         )
+
+
+@strawberry.type(name="VacantCell", description="A grid cell where a new licence respects spacing.")
+class VacantCellType:
+    """Its centre, how wide the gap is, how busy the street."""
+
+    centre_wgs84: strawberry.Private[tuple[float, float]]
+    nearest_licence_m: float = strawberry.field(
+        description="Distance from the centre to the nearest licensed retailer."
+    )
+    retailers_within_reach: int = strawberry.field(
+        description="Licensed retailers within `reachM` of the centre."
+    )
+
+    @strawberry.field(description="The cell's centre.")
+    def centre(self, coordinate_system: CoordinateSystemArg = WGS84) -> GeoPoint:
+        """Converted to the datum asked for."""
+        return GeoPoint.of(*self.centre_wgs84, coordinate_system)
+
+    @classmethod
+    def from_domain(cls, cell: VacantCell) -> VacantCellType:
+        """Map a cell."""
+        return cls(
+            centre_wgs84=(cell.lat, cell.lon),
+            nearest_licence_m=round(cell.nearest_licence_m, 1),
+            retailers_within_reach=cell.retailers_within_reach,
+        )
+
+
+@strawberry.type(
+    name="LicenceVacancies",
+    description="Where a district's trading area still has room for a licence (合理布局).",
+)
+class LicenceVacanciesType:
+    """The cells, widest gap first, and how many qualify."""
+
+    min_spacing_m: float = strawberry.field(description="The region's minimum spacing.")
+    cell_size_m: float = strawberry.field(description="Side of a grid cell.")
+    reach_m: float = strawberry.field(
+        description="A cell counts as trading area within this distance of the district's "
+        "retailers; its busy-ness is counted within it too."
+    )
+    total_cells: int = strawberry.field(description="Cells that qualify in all.")
+    cells: list[VacantCellType] = strawberry.field(
+        description="The cells with the widest gaps first (at most `first`)."
+    )

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import geo
-from gql.domain import Role
+from gql.domain import RetailerStatus, Role
 from gql.services.access import Principal, require_role, signed_in
 from gql.services.directory.retailer_admin import DEFAULT_MIN_SPACING_M
-from gql.services.errors import ErrorCode, InvalidInput
+from gql.services.directory.vacancies import TooLargeGrid, VacantCell, vacant_cells
+from gql.services.errors import ErrorCode, InvalidInput, NotFound, Problem
+from gql.store.repositories import DepartmentRepository, ManagerRepository, RetailerRepository
+from gql.store.repositories.retailers import RetailerFilter
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DISTRICT_RADIUS_M",
+    "MAX_VACANCIES",
     "LicenceSiteService",
     "SiteCheck",
     "SiteNeighbour",
@@ -35,6 +39,9 @@ DISTRICT_RADIUS_M = 5_000.0
 NEAREST = 5
 _CHECKERS = frozenset({Role.MARKETING, Role.ADMIN})
 _RADIUS_M = (50.0, 2_000.0)
+_CELL_M = (20.0, 2_000.0)
+MAX_VACANCIES = 2_000
+"""Cells listed at most by :meth:`LicenceSiteService.vacancies` (the total is still counted)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +107,62 @@ class LicenceSiteService:
         self._principal = principal
         self._spatial = spatial
         self._min_spacing_m = min_spacing_m
+
+    def vacancies(
+        self, department_id: int | None, cell_m: float, reach_m: float, limit: int
+    ) -> tuple[list[VacantCell], int, float]:
+        """Cells of the district's trading area where a new licence respects spacing.
+
+        The widest gaps first, at most ``limit``; with how many qualify in all and the
+        spacing used. ``None``: the whole company.
+        """
+        require_role(signed_in(self._principal), _CHECKERS, "plan the licensing layout")
+        problems = []
+        if not _CELL_M[0] <= cell_m <= _CELL_M[1]:
+            problems.append(
+                Problem(
+                    f"must be {_CELL_M[0]:g}..{_CELL_M[1]:g} m, got {cell_m:g}", ("cell_size_m",)
+                )
+            )
+        if not self._min_spacing_m < reach_m <= DISTRICT_RADIUS_M:
+            problems.append(
+                Problem(
+                    f"must be over the {self._min_spacing_m:g} m spacing and at most "
+                    f"{DISTRICT_RADIUS_M:g} m, got {reach_m:g}",
+                    ("reach_m",),
+                )
+            )
+        if not 1 <= limit <= MAX_VACANCIES:
+            problems.append(Problem(f"must be 1..{MAX_VACANCIES}, got {limit}", ("first",)))
+        if problems:
+            raise InvalidInput.of(problems)
+        retailers = RetailerRepository(self._session)
+        active = (RetailerStatus.ACTIVE,)
+        area = RetailerFilter(statuses=active)
+        if department_id is not None:
+            if DepartmentRepository(self._session).get_many([department_id])[0] is None:
+                raise NotFound("department", field=("department_id",))
+            managers = ManagerRepository(self._session).by_department(department_id)
+            if not managers:
+                return [], 0, self._min_spacing_m
+            area = RetailerFilter(statuses=active, manager_ids=[m.staff_id for m in managers])
+        area_lat, area_lon = retailers.positions_where(area)
+        # spacing counts every registered retailer, as the site check and registration do
+        _, all_lat, all_lon = retailers.positions()
+        try:
+            cells, total = vacant_cells(
+                area_lat,
+                area_lon,
+                all_lat,
+                all_lon,
+                cell_m=cell_m,
+                min_spacing_m=self._min_spacing_m,
+                reach_m=reach_m,
+                limit=limit,
+            )
+        except TooLargeGrid as exc:
+            raise InvalidInput(str(exc), field=("cell_size_m",)) from exc
+        return cells, total, self._min_spacing_m
 
     def check(self, lat: float, lon: float, system: str, radius_m: float) -> SiteCheck:
         """Check a proposed position given in ``system`` (WGS84, GCJ02, BD09, CGCS2000)."""

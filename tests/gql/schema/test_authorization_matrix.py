@@ -197,6 +197,17 @@ def _licence_site_check(api: Api, t: Targets, who: str | None) -> str:
     )
 
 
+def _licence_vacancies(api: Api, t: Targets, who: str | None) -> str:
+    return run_query(
+        api,
+        who,
+        "query($d: ID) { licenceVacancies(departmentId: $d, first: 3) { totalCells "
+        "cells { nearestLicenceM } } }",
+        {"d": t.department_id},
+        lambda d: d["licenceVacancies"]["totalCells"] > 0,
+    )
+
+
 def _retailer_density(api: Api, t: Targets, who: str | None) -> str:
     return run_query(
         api,
@@ -935,6 +946,9 @@ MATRIX: dict[str, list[Case]] = {
     "retailerDensity": [Case("retailerDensity", _retailer_density, _SCOPED_READ)],
     "licenceSiteCheck": [
         Case("licenceSiteCheck", _licence_site_check, expect("marketing", "admin"))
+    ],
+    "licenceVacancies": [
+        Case("licenceVacancies", _licence_vacancies, expect("marketing", "admin"))
     ],
     "myPersonalData": [Case("myPersonalData", _my_personal_data, expect(*CALLERS[:-1]))],
     "departmentCreate": [Case("departmentCreate", _department_create, expect("admin"))],

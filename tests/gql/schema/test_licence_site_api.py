@@ -94,3 +94,39 @@ def test_bad_positions_and_radii_are_named(
     extensions = result.errors[0].extensions or {}
     assert extensions["code"] == code
     assert result.errors[0].message.startswith(".".join(path[1:]))
+
+
+VACANCIES = """query($d: ID, $c: Float, $r: Float, $n: Int) {
+  licenceVacancies(departmentId: $d, cellSizeM: $c, reachM: $r, first: $n) {
+    minSpacingM cellSizeM reachM totalCells
+    cells { centre { lat lon } nearestLicenceM retailersWithinReach } } }"""
+
+
+def test_every_vacant_cell_passes_the_site_check_and_bad_sizes_are_named(
+    api: Api, people: DemoPeople
+) -> None:
+    """The cells listed respect spacing by the site check's own measure (its spatial index),
+    busiest first; cell size, reach and count out of range are each named."""
+    department = api.data("{ viewer { department { id } } }", as_=people.head)["viewer"][
+        "department"
+    ]["id"]
+    found = api.data(
+        VACANCIES, {"d": department, "c": 100.0, "r": 500.0, "n": 20}, as_=people.marketing
+    )["licenceVacancies"]
+    assert found["totalCells"] >= len(found["cells"]) > 0
+    busy = [c["retailersWithinReach"] for c in found["cells"]]
+    assert busy == sorted(busy, reverse=True)
+    for cell in found["cells"][:5]:
+        check = api.data(
+            CHECK, {"i": {"lat": cell["centre"]["lat"], "lon": cell["centre"]["lon"]}},
+            as_=people.marketing,
+        )["licenceSiteCheck"]  # fmt: skip
+        assert check["respectsSpacing"] is True
+        assert check["nearest"][0]["distanceM"] == pytest.approx(cell["nearestLicenceM"], abs=1.0)
+    refused = api.execute(
+        VACANCIES, {"d": department, "c": 5.0, "r": 10.0, "n": 0}, as_=people.marketing
+    )
+    assert refused.errors
+    said = refused.errors[0].message
+    for where in ("cellSizeM", "reachM", "first"):
+        assert where in said
