@@ -9,6 +9,7 @@ import strawberry
 
 from gql.context import Context
 from gql.schema.inputs import pk_of
+from gql.schema.types.delivery import DeliveryFitType
 from gql.schema.types.report_analysis import (
     AuditReportType,
     EffectReportType,
@@ -20,6 +21,7 @@ from gql.schema.types.reports import (
     ReportGroupByEnum,
     RouteReportType,
 )
+from gql.services.errors import InvalidInput
 from gql.services.reports import rules
 from gql.services.reports.effect_report import EffectRequest
 from gql.services.reports.service import GroupBy, ReportRequest
@@ -27,6 +29,9 @@ from gql.services.reports.service import GroupBy, ReportRequest
 __all__ = ["EffectFilterInput", "ReportFilterInput", "ReportQuery"]
 
 Info = strawberry.Info[Context, None]
+
+MAX_LISTED = 2_000
+"""Rows a list in a report answer holds at most."""
 
 
 @strawberry.input(
@@ -197,3 +202,43 @@ class ReportQuery:
         """One effect report per department."""
         reports = info.context.reports.effect_by_department(filter.to_request())
         return [EffectReportType.from_domain(r) for r in reports]
+
+    @strawberry.field(
+        description="Differentiated delivery (差异化配送): the ordering retailers a delivery "
+        "window misses on their delivery day (the working day after the order day), and per "
+        "zone (片区) its type mix and the window of the same length that fits it best "
+        "(docs/reports.md). Scoped like the other reports."
+    )
+    def delivery_fit(
+        self,
+        info: Info,
+        department_id: Annotated[
+            strawberry.ID | None,
+            strawberry.argument(description="A department; null: all you may read."),
+        ] = None,
+        manager_id: Annotated[
+            strawberry.ID | None, strawberry.argument(description="One manager's retailers.")
+        ] = None,
+        window_start_min: Annotated[
+            int, strawberry.argument(description="Window start, minutes after midnight.")
+        ] = 9 * 60,
+        window_end_min: Annotated[
+            int, strawberry.argument(description="Window end, minutes after midnight.")
+        ] = 12 * 60,
+        min_overlap_min: Annotated[
+            int, strawberry.argument(description="Minutes the shop must be open in it.")
+        ] = 30,
+        first: Annotated[
+            int, strawberry.argument(description="Missed retailers listed (0..2000).")
+        ] = 200,
+    ) -> DeliveryFitType:
+        """One service call."""
+        if not 0 <= first <= MAX_LISTED:
+            raise InvalidInput(f"must be 0..{MAX_LISTED}, got {first}", field=("first",))
+        fit = info.context.reports.delivery(
+            None if department_id is None else pk_of(department_id, "Department", "departmentId"),
+            None if manager_id is None else pk_of(manager_id, "Manager", "managerId"),
+            (window_start_min * 60, window_end_min * 60),
+            min_overlap_min * 60,
+        )
+        return DeliveryFitType.from_domain(fit, first)

@@ -123,6 +123,38 @@ class ReportService:
         self._facts = ReportFactRepository(session)
         self._retailers = RetailerRepository(session)
 
+    # -- differentiated delivery ------------------------------------------------------------
+
+    def delivery(
+        self,
+        department_id: int | None,
+        manager_id: int | None,
+        window_s: tuple[int, int],
+        min_overlap_s: int,
+    ) -> rules.DeliveryFit:
+        """Which ordering retailers the delivery window misses, and zones that need their own.
+
+        Scoped as the other reports (a head their department, a manager themself).
+        """
+        managers = self._subjects_of(department_id, manager_id)
+        retailers = self._retailers.active_of_managers([m.staff_id for m in managers])
+        facts = [
+            rules.DeliveryFact(
+                retailer_id=r.id,
+                zone=r.area_code,
+                business_type=r.business_type.value,
+                windows_s=tuple(
+                    (w.open_s, w.close_s) for w in r.windows_on(rules.delivery_day(r.order_weekday))
+                ),
+            )
+            for r in retailers
+            if 0 <= r.order_weekday <= 4
+        ]
+        try:
+            return rules.delivery_fit(facts, window_s[0], window_s[1], min_overlap_s)
+        except ValueError as exc:
+            raise InvalidInput(str(exc), field=("window",)) from exc
+
     # -- who and when ---------------------------------------------------------------------
 
     def _period(self, request: ReportRequest) -> rules.ReportPeriod:
@@ -132,22 +164,27 @@ class ReportService:
             raise InvalidInput(str(exc), field=("filter", f"{exc.field}_day")) from exc
 
     def _subjects(self, request: ReportRequest) -> list[AccountManager]:
+        return self._subjects_of(request.department_id, request.manager_id)
+
+    def _subjects_of(
+        self, department_id: int | None, manager_id: int | None
+    ) -> list[AccountManager]:
         scope = scope_of(signed_in(self._principal))
-        if request.manager_id is not None:
-            manager = self._managers.get_many([request.manager_id])[0]
+        if manager_id is not None:
+            manager = self._managers.get_many([manager_id])[0]
             if manager is None or not scope.allows(manager.staff_id, manager.department_id):
                 raise NotFound("manager", field=("filter", "manager_id"))
-            if request.department_id not in (None, manager.department_id):
+            if department_id not in (None, manager.department_id):
                 raise InvalidInput(
                     "this manager is not in that department", field=("filter", "department_id")
                 )
             return [manager]
-        if request.department_id is not None:
-            department = self._departments.get_many([request.department_id])[0]
-            visible = scope.everything or request.department_id in scope.department_ids
+        if department_id is not None:
+            department = self._departments.get_many([department_id])[0]
+            visible = scope.everything or department_id in scope.department_ids
             if department is None or not visible:
                 raise NotFound("department", field=("filter", "department_id"))
-            return self._managers.by_department(request.department_id)
+            return self._managers.by_department(department_id)
         return [m for m in self._managers.all() if scope.allows(m.staff_id, m.department_id)]
 
     def _grouper(

@@ -333,6 +333,18 @@ class RetailerRepository:
             # ("insertmanyvalues") instead of one statement per row on psycopg.
             self._session.execute(sa.insert(_WINDOWS).returning(_WINDOWS.c.id), rows)
 
+    def active_of_managers(self, manager_ids: Sequence[int]) -> builtins.list[Retailer]:
+        """The ACTIVE retailers of these managers, with their opening windows, by id."""
+        if not manager_ids:
+            return []
+        found = self._load(
+            sa.and_(
+                _RETAILERS.c.manager_id.in_(sorted(set(manager_ids))),
+                _RETAILERS.c.status == "ACTIVE",
+            )
+        )
+        return list(found.values())
+
     def _load(self, condition: sa.ColumnElement[bool]) -> dict[int, Retailer]:
         statement = (
             sa.select(

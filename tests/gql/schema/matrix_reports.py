@@ -82,6 +82,19 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
+def _delivery() -> Case:
+    def run(api: Api, t: Targets, who: str | None) -> str:
+        return run_query(
+            api,
+            who,
+            "query($m: ID) { deliveryFit(managerId: $m) { retailers fitting missingCount } }",
+            {"m": t.manager_id},
+            lambda d: d["deliveryFit"]["retailers"] > 0,
+        )
+
+    return Case("deliveryFit", run, _REPORT_READ)
+
+
 REPORT_MATRIX: dict[str, list[Case]] = {
     "disciplineReport": [_report("disciplineReport", "plannedStops")],
     "routeReport": [_report("routeReport", "plannedDays")],
@@ -89,4 +102,5 @@ REPORT_MATRIX: dict[str, list[Case]] = {
     "workloadReport": [_workload()],
     "effectReport": [_effect()],
     "effectReportsByDepartment": [_effect("effectReportsByDepartment")],
+    "deliveryFit": [_delivery()],
 }

@@ -10,6 +10,13 @@ from gql.services.reports.rules.audits import (
     AuditMeasures,
     audits,
 )
+from gql.services.reports.rules.delivery import (
+    DeliveryFact,
+    DeliveryFit,
+    ZoneDelivery,
+    delivery_day,
+    delivery_fit,
+)
 from gql.services.reports.rules.discipline import (
     DWELL_EDGES_S,
     VERDICTS,
@@ -75,6 +82,8 @@ __all__ = [
     "AuditFact",
     "AuditMeasures",
     "Bucket",
+    "DeliveryFact",
+    "DeliveryFit",
     "DisciplineMeasures",
     "DwellBucket",
     "Effect",
@@ -90,6 +99,7 @@ __all__ = [
     "Units",
     "VisitFact",
     "WorkloadBalance",
+    "ZoneDelivery",
     "audits",
     "balance",
     "bucket_of",
@@ -97,6 +107,8 @@ __all__ = [
     "coefficient_of_variation",
     "cohen_kappa",
     "day_travel_s",
+    "delivery_day",
+    "delivery_fit",
     "discipline",
     "dwell_buckets",
     "evaluate",
