@@ -458,6 +458,19 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _clock_window(text: str) -> tuple[int, int]:
+    """``HH:MM-HH:MM`` as minutes after midnight."""
+    try:
+        start, end = (
+            int(h) * 60 + int(m) for h, m in (part.strip().split(":") for part in text.split("-"))
+        )
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected HH:MM-HH:MM, e.g. 09:00-12:00: {text!r}"
+        ) from None
+    return start, end
+
+
 def _period_arg(text: str) -> tuple[date, date]:
     """``YYYY-MM-DD..YYYY-MM-DD`` (both days included)."""
     first, sep, last = text.partition("..")
@@ -473,6 +486,7 @@ def _period_arg(text: str) -> tuple[date, date]:
 
 def _cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from gql.services.reports.command import (
+        DeliveryCommand,
         EffectCommand,
         ReportCommand,
         ReportCommandError,
@@ -481,8 +495,16 @@ def _cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     )
     from gql.store.db import session_factory
 
-    command: ReportCommand | EffectCommand
-    if args.report_command == "effect":
+    command: ReportCommand | EffectCommand | DeliveryCommand
+    if args.report_command == "delivery":
+        command = DeliveryCommand(
+            window_min=args.window,
+            min_overlap_min=args.min_overlap,
+            department_code=args.department,
+            manager_staff_no=args.manager,
+            staff_no=args.as_staff,
+        )
+    elif args.report_command == "effect":
         command = EffectCommand(
             before=args.before,
             after=args.after,
@@ -806,6 +828,22 @@ def _parser() -> argparse.ArgumentParser:
         help='a one-page "what changed" summary per department (Markdown) instead of rows',
     )
     effect.add_argument(
+        "--output", help="write here: .xlsx for a workbook, else CSV (default: stdout CSV)"
+    )
+
+    delivery = report_sub.add_parser(
+        "delivery", help="shops a delivery window misses; zones that need their own window"
+    )
+    delivery.add_argument(
+        "--window", type=_clock_window, default=(9 * 60, 12 * 60), help="HH:MM-HH:MM (09:00-12:00)"
+    )
+    delivery.add_argument(
+        "--min-overlap", type=int, default=30, help="minutes the shop must be open in it (30)"
+    )
+    delivery.add_argument("--department", help="only this department (code)")
+    delivery.add_argument("--manager", help="only this manager (staff number)")
+    delivery.add_argument("--as", dest="as_staff", help="staff number whose scope applies")
+    delivery.add_argument(
         "--output", help="write here: .xlsx for a workbook, else CSV (default: stdout CSV)"
     )
 

@@ -15,6 +15,7 @@ from gql.services.reports import rules
 from gql.services.reports.effect_report import EffectRequest
 from gql.services.reports.export import (
     audit_records,
+    delivery_records,
     discipline_records,
     effect_records,
     effect_summary,
@@ -35,6 +36,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KINDS",
+    "DeliveryCommand",
     "EffectCommand",
     "ReportCommand",
     "ReportCommandError",
@@ -44,7 +46,19 @@ __all__ = [
     "write_report",
 ]
 
-KINDS = ("discipline", "routes", "audits", "workload", "effect")
+KINDS = ("discipline", "routes", "audits", "workload", "effect", "delivery")
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryCommand:
+    """``visitgis report delivery``: a delivery window against the ordering retailers' hours."""
+
+    window_min: tuple[int, int] = (9 * 60, 12 * 60)
+    min_overlap_min: int = 30
+    department_code: str | None = None
+    manager_staff_no: str | None = None
+    staff_no: str | None = None
+    kind: str = "delivery"
 
 
 class ReportCommandError(Exception):
@@ -128,7 +142,7 @@ def _effect_request(session: Session, command: EffectCommand) -> EffectRequest:
 
 
 def report_records(
-    session: Session, command: ReportCommand | EffectCommand
+    session: Session, command: ReportCommand | EffectCommand | DeliveryCommand
 ) -> list[dict[str, Any]]:
     """Compute the report as flat records (the columns of docs/reports.md).
 
@@ -146,6 +160,16 @@ def report_records(
     try:
         if isinstance(command, EffectCommand):
             return effect_records(service.effect(_effect_request(session, command)))
+        if isinstance(command, DeliveryCommand):
+            start, end = command.window_min
+            return delivery_records(
+                service.delivery(
+                    _department_id(session, command.department_code),
+                    _manager_id(session, command.manager_staff_no),
+                    (start * 60, end * 60),
+                    command.min_overlap_min * 60,
+                )
+            )
         request = _request(session, command)
         if command.kind == "discipline":
             return discipline_records(service.discipline(request))
@@ -170,7 +194,9 @@ def effect_pages(session: Session, command: EffectCommand) -> tuple[str, int]:
         raise ReportCommandError(str(exc)) from exc
 
 
-def run_report(session: Session, command: ReportCommand | EffectCommand, out: TextIO) -> int:
+def run_report(
+    session: Session, command: ReportCommand | EffectCommand | DeliveryCommand, out: TextIO
+) -> int:
     """Compute the report and write it to ``out`` as CSV (or the summary); returns rows written."""
     if isinstance(command, EffectCommand) and command.summary:
         text, rows = effect_pages(session, command)
@@ -179,7 +205,9 @@ def run_report(session: Session, command: ReportCommand | EffectCommand, out: Te
     return write_csv(report_records(session, command), out)
 
 
-def write_report(session: Session, command: ReportCommand | EffectCommand, path: Path) -> int:
+def write_report(
+    session: Session, command: ReportCommand | EffectCommand | DeliveryCommand, path: Path
+) -> int:
     """Compute the report and write it to ``path``: XLSX for ``.xlsx``, else CSV.
 
     The effect summary is Markdown, whatever the suffix.

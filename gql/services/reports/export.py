@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "audit_records",
+    "delivery_records",
     "discipline_records",
     "effect_records",
     "effect_summary",
@@ -369,3 +370,44 @@ def write_xlsx(records: Sequence[dict[str, Any]], path: Path, *, sheet: str) -> 
     page.freeze_panes = "A2"
     book.save(path)
     return len(records)
+
+
+def delivery_records(fit: rules.DeliveryFit) -> list[dict[str, Any]]:
+    """One record per zone (``row`` = ``zone``), then one per missed retailer (``missed``)."""
+    length = fit.end_s - fit.start_s
+    window = f"{hh_mm(fit.start_s)}-{hh_mm(fit.end_s)}"
+    out: list[dict[str, Any]] = [
+        {
+            "row": "zone",
+            "window": window,
+            "zone": z.zone,
+            "retailers": z.retailers,
+            "fitting": z.fitting,
+            "best_window": f"{hh_mm(z.best_start_s)}-{hh_mm(z.best_start_s + length)}",
+            "best_fitting": z.best_fitting,
+            "needs_own_window": z.needs_own_window,
+            "types": "; ".join(f"{t} {n}" for t, n in z.types),
+            "retailer_id": None,
+            "business_type": None,
+            "open_on_delivery_day": None,
+        }
+        for z in fit.zones
+    ]
+    out += [
+        {
+            "row": "missed",
+            "window": window,
+            "zone": m.zone,
+            "retailers": None,
+            "fitting": None,
+            "best_window": None,
+            "best_fitting": None,
+            "needs_own_window": None,
+            "types": None,
+            "retailer_id": m.retailer_id,
+            "business_type": m.business_type,
+            "open_on_delivery_day": "; ".join(f"{hh_mm(a)}-{hh_mm(b)}" for a, b in m.windows_s),
+        }
+        for m in fit.missing
+    ]
+    return out

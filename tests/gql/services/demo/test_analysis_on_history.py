@@ -232,3 +232,32 @@ def test_what_changed_pages_over_graphql(api: Api, history_city: SeededHistory) 
     pages = api.data(query, {"f": f}, as_=marketing)["effectReportsByDepartment"]
     assert sum(p["managers"] for p in pages) == history_city.city.managers
     assert all(m["after"] is not None for p in pages for m in p["measures"])
+
+
+def test_delivery_report_lists_zones_then_missed_shops_as_csv_and_xlsx(
+    history_city: SeededHistory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Any,
+) -> None:
+    """`visitgis report delivery --window 07:00-08:00`: a row per zone, then one per missed
+    shop, the zones' counts adding up to the missed rows; the workbook holds the same rows; a
+    malformed window is refused by the parser."""
+    _cli(history_city, monkeypatch)
+    assert main(["report", "delivery", "--window", "07:00-08:00"]) == 0
+    rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    zones = [r for r in rows if r["row"] == "zone"]
+    missed = [r for r in rows if r["row"] == "missed"]
+    assert zones
+    assert missed
+    assert sum(int(z["retailers"]) - int(z["fitting"]) for z in zones) == len(missed)
+    assert {r["window"] for r in rows} == {"07:00-08:00"}
+    out = tmp_path / "delivery.xlsx"
+    assert main(["report", "delivery", "--window", "07:00-08:00", "--output", str(out)]) == 0
+    sheet = load_workbook(out).active
+    assert sheet is not None
+    assert len(list(sheet.iter_rows(values_only=True))) == len(rows) + 1
+    capsys.readouterr()
+    with pytest.raises(SystemExit):
+        main(["report", "delivery", "--window", "7-8"])
+    assert "expected HH:MM-HH:MM" in capsys.readouterr().err
