@@ -20,7 +20,7 @@ from gql.metrics import count_committed
 from gql.services.access import Principal
 from gql.services.audits.service import AuditService
 from gql.services.day_plans.lifecycle import PlanLifecycleService
-from gql.services.day_plans.service import PlanService
+from gql.services.day_plans.service import PlanService, RoutingSettings
 from gql.services.directory.licence_sites import LicenceSiteService
 from gql.services.directory.lifecycle import RetailerLifecycleService
 from gql.services.directory.retailer_admin import RetailerAdminService
@@ -45,6 +45,7 @@ from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCar
 from gql.services.visits.events import EventBus, VisitEvent, encode_event
 from gql.services.visits.live import LiveService
 from gql.services.visits.service import VisitService
+from gql.settings import area_factor_pairs
 from gql.store.connection_gate import ConnectionGate, Permit
 from gql.store.db import EngineOptions, create_engine_for, read_only_engine
 from gql.store.repositories import StaffRepository
@@ -96,6 +97,8 @@ class AppState:
     """Who writes a manager's visits now (made for the engine's dialect by :meth:`build`)."""
     gate: ConnectionGate | None = None
     """Permits to hold a pooled connection (made by :meth:`build` for the engine's pool)."""
+    routing: RoutingSettings = field(default_factory=RoutingSettings)
+    """How routed days price travel: speed and road factors by area (R2.3)."""
     shared_fixes: DatabaseSharedFixes | None = None
     """Carrier fixes every API process can reuse (PostgreSQL with several processes)."""
 
@@ -125,6 +128,11 @@ class AppState:
                 else scoring.load_policy(settings.scoring_policy)
             ),
             identity=IdentityProvider.from_settings(settings),
+            routing=RoutingSettings(
+                speed_mps=settings.travel_speed_mps,
+                road_factor=settings.road_factor,
+                area_road_factors=area_factor_pairs(settings.area_road_factors),
+            ),
             turns=WriteTurns(engine.dialect.name),
             # two connections spare: the heavy lane's thread and live-event objects
             gate=ConnectionGate(max(1, settings.engine_options.pooled_connections - 2)),
@@ -319,7 +327,9 @@ class Context:
     @cached_property
     def plans(self) -> PlanService:
         """Visit plans (routing runs off the event loop)."""
-        return PlanService(self.session, self.principal, clock=self.state.clock)
+        return PlanService(
+            self.session, self.principal, routing=self.state.routing, clock=self.state.clock
+        )
 
     @cached_property
     def plan_lifecycle(self) -> PlanLifecycleService:
@@ -390,7 +400,9 @@ class Context:
     @cached_property
     def audits(self) -> AuditService:
         """Audit plans, records and cross-checks (R5)."""
-        return AuditService(self.session, self.principal, clock=self.state.clock)
+        return AuditService(
+            self.session, self.principal, routing=self.state.routing, clock=self.state.clock
+        )
 
     @cached_property
     def evaluations(self) -> EvaluationService:

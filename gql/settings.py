@@ -27,6 +27,7 @@ __all__ = [
     "Mode",
     "Settings",
     "SettingsError",
+    "area_factor_pairs",
     "bind_problem",
     "is_loopback",
     "load_settings",
@@ -142,6 +143,13 @@ class Settings:
     where separate ``visitgis worker`` processes run them)."""
     job_lease_s: float = 300.0
     """A running job not reported on for this long lost its worker: it runs once more."""
+    road_factor: float = 1.35
+    """Road over great-circle distance where no area factor applies (R2.3)."""
+    travel_speed_mps: float = 6.0
+    """Door-to-door speed between stops, parking included, for routed days."""
+    area_road_factors: str = ""
+    """``AREA=factor`` pairs (comma-separated) by 片区 code: an old town of lanes ``1.8``, a
+    suburb of straight roads ``1.2``; a leg takes the mean of its ends' factors."""
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
@@ -170,6 +178,39 @@ class Settings:
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'visitgis.sqlite3').resolve()}"
+
+
+_ROAD_FACTOR_RANGE = (1.0, 4.0)
+
+
+def area_factor_pairs(raw: str) -> tuple[tuple[str, float], ...]:
+    """``A01=1.6,A02=1.2`` as ``(("A01", 1.6), ("A02", 1.2))``; ``ValueError`` naming a bad pair."""
+    pairs = []
+    for part in (p.strip() for p in raw.split(",") if p.strip()):
+        code, sep, value = part.partition("=")
+        try:
+            factor = float(value)
+        except ValueError:
+            factor = math.nan
+        low, high = _ROAD_FACTOR_RANGE
+        if not sep or not code.strip() or not low <= factor <= high:
+            raise ValueError(f"{part!r} is not AREA=factor with a factor in [{low:g}, {high:g}]")
+        pairs.append((code.strip(), factor))
+    return tuple(pairs)
+
+
+def _road_problems(values: dict[str, Any]) -> list[str]:
+    problems = []
+    low, high = _ROAD_FACTOR_RANGE
+    if not low <= values["road_factor"] <= high:
+        problems.append(f"road_factor must be in [{low:g}, {high:g}], got {values['road_factor']}")
+    if not 0.5 <= values["travel_speed_mps"] <= 40:
+        problems.append(f"travel_speed_mps must be 0.5..40, got {values['travel_speed_mps']}")
+    try:
+        area_factor_pairs(values["area_road_factors"])
+    except ValueError as exc:
+        problems.append(f"area_road_factors: {exc}")
+    return problems
 
 
 def _origins(raw: str) -> list[str]:
@@ -260,6 +301,9 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "gzip_min_bytes": _as_int,
     "jobs_in_process": _as_bool,
     "job_lease_s": _as_float,
+    "road_factor": _as_float,
+    "travel_speed_mps": _as_float,
+    "area_road_factors": str,
 }
 
 
@@ -292,6 +336,7 @@ def _check(values: dict[str, Any]) -> list[str]:
                 f"cors_origins: {origin!r} is not an origin like https://console.example.cn "
                 "(no wildcard: tokens travel in headers the browser must be told to allow)"
             )
+    problems += _road_problems(values)
     if not 10 <= values["job_lease_s"] <= 86_400:
         problems.append(f"job_lease_s must be 10..86400, got {values['job_lease_s']:g}")
     if values["gzip_min_bytes"] < 0:

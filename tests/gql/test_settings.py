@@ -211,3 +211,24 @@ def test_evidence_retention_shorter_than_the_verification_look_back_is_refused()
         "evidence_retention_days must be 0 (keep forever) or at least 35 "
         "(verification looks back 30 days), got 30"
     ]
+
+
+def test_road_factors_by_area_are_read_and_each_bad_pair_is_named() -> None:
+    """``A01=1.8, A02=1.2`` is read in order; a factor out of [1, 4], a pair without ``=``
+    and a bad default speed are each reported."""
+    settings = load_settings(env={"VISITGIS_AREA_ROAD_FACTORS": "A01=1.8, A02=1.2"})
+    from gql.settings import area_factor_pairs
+
+    assert area_factor_pairs(settings.area_road_factors) == (("A01", 1.8), ("A02", 1.2))
+    with pytest.raises(SettingsError) as refused:
+        load_settings(
+            env={
+                "VISITGIS_AREA_ROAD_FACTORS": "A01=9,A02",
+                "VISITGIS_ROAD_FACTOR": "0.5",
+                "VISITGIS_TRAVEL_SPEED_MPS": "0",
+            }
+        )
+    said = "\n".join(refused.value.problems)
+    assert "'A01=9' is not AREA=factor" in said
+    assert "road_factor must be in [1, 4]" in said
+    assert "travel_speed_mps must be 0.5..40" in said

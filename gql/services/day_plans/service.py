@@ -46,8 +46,9 @@ from gql.store.repositories.retailer_lifecycle import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
 
+    import numpy.typing as npt
     from sqlalchemy.orm import Session
 
     from gql.domain import AccountManager
@@ -75,12 +76,29 @@ MAX_REASON_CHARS = 400
 
 @dataclass(frozen=True, slots=True)
 class RoutingSettings:
-    """How travel is modelled when no road-distance matrix is supplied (R2.3)."""
+    """How travel is modelled when no road-distance matrix is supplied (R2.3).
+
+    A leg costs its great-circle length times a detour factor: the mean of its two ends'
+    area factors (``area_road_factors`` by 片区 code: an old town of one-way lanes, a river
+    crossed by few bridges), ``road_factor`` for an area not listed and for the start point.
+    """
 
     speed_mps: float = 6.0
     road_factor: float = 1.35
     time_limit_s: float = 1.0
     deadline_s: float = 10.0
+    area_road_factors: tuple[tuple[str, float], ...] = ()
+
+    def point_factors(self, area_codes: Sequence[str | None]) -> npt.NDArray[np.float64]:
+        """Each point's detour factor by its area (``None``: the default).
+
+        :func:`geo.cost_matrix` prices a leg at the mean of its two ends' factors.
+        """
+        areas = dict(self.area_road_factors)
+        return np.array(
+            [self.road_factor if a is None else areas.get(a, self.road_factor) for a in area_codes],
+            dtype=np.float64,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -336,9 +354,10 @@ class PlanService:
         lat = np.array([manager.start_lat, *(r.lat for r in retailers)], dtype=np.float64)
         lon = np.array([manager.start_lon, *(r.lon for r in retailers)], dtype=np.float64)
         routing = self._routing
-        distance_m = geo.cost_matrix(lat, lon, unit="m", road_factor=routing.road_factor)
+        detour = routing.point_factors([None, *(r.area_code for r in retailers)])
+        distance_m = geo.cost_matrix(lat, lon, unit="m", road_factor=detour)
         travel_s = geo.cost_matrix(
-            lat, lon, unit="s", speed_mps=routing.speed_mps, road_factor=routing.road_factor
+            lat, lon, unit="s", speed_mps=routing.speed_mps, road_factor=detour
         )
         windows: list[list[tuple[int, int]] | None] = [None]
         for r in retailers:
@@ -380,6 +399,7 @@ class PlanService:
             "objective": "distance_m",
             "matrix": "great_circle_x_road_factor",
             "road_factor": routing.road_factor,
+            "area_road_factors": dict(routing.area_road_factors),
             "speed_mps": routing.speed_mps,
             "start_time_s": request.start_time_s,
             "return_to_start": request.return_to_start,

@@ -113,11 +113,15 @@ def route_day(
     """Price one manager-day's orders on one matrix: start, visited stops, trusted positions."""
     against = plan.optimised_against if plan is not None else {}
     road_factor = float(against.get("road_factor", DEFAULT_ROAD_FACTOR))
+    areas: dict[str, float] = {
+        str(k): float(v) for k, v in (against.get("area_road_factors") or {}).items()
+    }
     closed = bool(against.get("return_to_start", True))
     seq_of = {s.id: s for s in plan.stops} if plan is not None else {}
     seen: set[int] = set()
     ranks: list[int] = []
     points: list[tuple[float, float]] = [start]
+    detours: list[float] = [road_factor]  # each point's area factor, as the plan priced legs
     for v in visits:
         stop = seq_of.get(v.row.plan_stop_id) if v.row.plan_stop_id is not None else None
         retailer = retailers.get(stop.retailer_id) if stop is not None else None
@@ -126,14 +130,19 @@ def route_day(
         seen.add(stop.id)
         ranks.append(stop.seq)
         points.append((retailer.lat, retailer.lon))
+        detours.append(areas.get(retailer.area_code, road_factor))
     visited_indices = list(range(1, len(points)))
     for v in visits:
         if v.estimate is not None and not (v.flags & UNTRUSTED_FLAGS):
             points.append(v.estimate)
+            visited = retailers.get(v.row.retailer_id)
+            detours.append(
+                road_factor if visited is None else areas.get(visited.area_code, road_factor)
+            )
     travelled_indices = list(range(len(visited_indices) + 1, len(points)))
     lat = np.array([p[0] for p in points], dtype=np.float64)
     lon = np.array([p[1] for p in points], dtype=np.float64)
-    matrix = geo.cost_matrix(lat, lon, unit="m", road_factor=road_factor)
+    matrix = geo.cost_matrix(lat, lon, unit="m", road_factor=np.array(detours))
     return rules.route_day(
         manager_id,
         day,

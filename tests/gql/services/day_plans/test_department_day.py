@@ -9,7 +9,12 @@ import pytest
 import sqlalchemy as sa
 
 from gql.services.access import Principal
-from gql.services.day_plans.service import DepartmentDayRequest, PlanService, RoutingSettings
+from gql.services.day_plans.service import (
+    DepartmentDayRequest,
+    PlanRequest,
+    PlanService,
+    RoutingSettings,
+)
 from gql.services.errors import ErrorCode, InvalidInput
 from gql.store.repositories import StaffRepository
 from tests.gql.api import Api
@@ -38,3 +43,34 @@ def test_a_routing_deadline_refuses_the_whole_department_and_writes_nothing(
         assert refused.value.message.startswith("manager W")
         assert session.scalar(sa.text("SELECT count(*) FROM visit_plans")) == before
         session.rollback()
+
+
+def test_an_area_road_factor_prices_the_legs_of_its_shops(api: Api, people: DemoPeople) -> None:
+    """Five shops of one area, the manager's start in none: with that area at 2.0 against the
+    default 1.35, legs between shops cost 2.0 and legs from the start (1.35 + 2.0) / 2, so the
+    same day is between 1.675/1.35 and 2.0/1.35 times as long; the plan records the factors."""
+    with api.state.sessions() as session:
+        manager = StaffRepository(session).get_by_staff_no(people.manager)
+        assert manager is not None
+        rows = session.execute(
+            sa.text(
+                "SELECT id, area_code FROM retailers WHERE manager_id = :m AND status = 'ACTIVE' "
+                "ORDER BY id"
+            ),
+            {"m": manager.id},
+        ).all()
+        area = rows[0][1]
+        shops = tuple(int(r[0]) for r in rows if r[1] == area)[:5]
+        assert len(shops) == 5
+        principal = Principal.from_staff(manager)
+        request = PlanRequest(manager.id, date(2027, 1, 5), retailer_ids=shops)
+
+        def length(routing: RoutingSettings) -> tuple[int, dict[str, object]]:
+            plan = asyncio.run(PlanService(session, principal, routing=routing).create(request))
+            return plan.plan.length_m, plan.plan.optimised_against
+
+        plain, _ = length(RoutingSettings())
+        slow, against = length(RoutingSettings(area_road_factors=((area, 2.0),)))
+        session.rollback()
+    assert 1.675 / 1.35 - 0.01 <= slow / plain <= 2.0 / 1.35 + 0.01
+    assert against["area_road_factors"] == {area: 2.0}
