@@ -584,6 +584,8 @@ async def _open_event_channel(state: AppState) -> asyncio.Task[None] | None:
 
 
 _LISTEN_START_S = 10.0
+_JOBS_DRAIN_S = 5.0
+"""Shutdown waits this long for the in-process runner's thread (a long job keeps its lease)."""
 
 
 def _database_current(state: AppState) -> bool:
@@ -593,11 +595,12 @@ def _database_current(state: AppState) -> bool:
     return migrate.is_current(state.engine)
 
 
-async def _run_jobs(state: AppState) -> None:
+async def _run_jobs(state: AppState, stopping: asyncio.Event) -> None:
     """The in-process job runner: one job at a time in a worker thread, polling once a second.
 
-    Cancelled at shutdown; a job computing then keeps its thread until it ends (its lease lets
-    another worker take it over if the process is gone first).
+    Stops at shutdown once its thread returns (bounded by ``_JOBS_DRAIN_S``); a job still
+    computing then keeps its thread until it ends (its lease lets another worker take it over
+    if the process is gone first).
     """
     import os
     import socket
@@ -614,14 +617,15 @@ async def _run_jobs(state: AppState) -> None:
         lease_s=state.settings.job_lease_s,
         announce=announce,
     )
-    while True:
+    while not stopping.is_set():
         try:
             ran = await asyncio.to_thread(run_one, state.engine, runner)
         except Exception:  # a database hiccup: log, back off, keep serving
             log.exception("job runner failed; retrying")
             ran = None
         if ran is None:
-            await asyncio.sleep(1.0)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stopping.wait(), 1.0)
 
 
 def _healthz(_: Request) -> JSONResponse:
@@ -647,7 +651,10 @@ def create_app(settings: Settings) -> Starlette:
             warming = asyncio.create_task(_warm_then_open(state, graphql_app))
         else:
             graphql_app.open(state, start_lane=False)
-        jobs = asyncio.create_task(_run_jobs(state)) if settings.jobs_in_process else None
+        stop_jobs = asyncio.Event()
+        jobs = (
+            asyncio.create_task(_run_jobs(state, stop_jobs)) if settings.jobs_in_process else None
+        )
         log.info(
             "visitgis started",
             extra={"mode": settings.mode, "database": engine.url.render_as_string()},
@@ -656,6 +663,10 @@ def create_app(settings: Settings) -> Starlette:
             yield
         finally:
             if jobs is not None:
+                # a poll or a short job ends in its thread before the pool closes under it
+                stop_jobs.set()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(jobs), _JOBS_DRAIN_S)
                 jobs.cancel()
             if warming is not None:
                 warming.cancel()

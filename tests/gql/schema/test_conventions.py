@@ -36,6 +36,8 @@ FREE_FORM_JSON = {
     "TerritoryProposal.metrics",
     "VisitPlan.optimisedAgainst",
     "Query.myPersonalData",
+    "Query.districtBarriers",
+    "DistrictBarriersSetPayload.geojson",
 }
 _MONEY_WORDS = re.compile(r"(amount|yuan|fen|price|sales|revenue|cost|money)", re.IGNORECASE)
 _DEFAULT_DEPRECATION = "No longer supported"

@@ -101,7 +101,7 @@ def test_a_territory_apply_writes_the_history_too(world: World) -> None:
         ),
         now=at(date(2026, 6, 9)),
     )
-    assert proposals.reassign_retailers(proposal, now=at(date(2026, 6, 10))) == 1
+    assert proposals.reassign_retailers(proposal, now=at(date(2026, 6, 10))) == (1, 0)
     history = AssignmentRepository(world.session).history([shop])[shop]
     assert [(h.manager_id, h.valid_to) for h in history] == [(a, date(2026, 6, 10)), (b, None)]
 
