@@ -200,7 +200,10 @@ def try_or3(d, route, lo, hi, neigh, pos, p1, sym):  # type: ignore[no-untyped-d
     Or-opt cannot make. The new arc ``route[p1] → route[p2+1]`` is drawn from the
     neighbour list of ``route[p1]`` and must gain on its own (partial-gain rule); the
     arc into ``route[p1+1]`` from that node's list; with ``sym`` that list is cut where
-    the arc would eat the whole first gain. Returns ``(delta, p2, p3)``.
+    the arc would eat the whole first gain, and the first list where the new arc is no
+    shorter than ``route[p1] → route[p1+1]`` (Lin–Kernighan's positive first gain: an
+    improving move has a rotation that meets it, found from another woken node; this
+    cut saves about a third of the time per kick). Returns ``(delta, p2, p3)``.
     """
     n_neigh = neigh.shape[1]
     if p1 < lo - 1 or p1 + 1 > hi:
@@ -209,6 +212,8 @@ def try_or3(d, route, lo, hi, neigh, pos, p1, sym):  # type: ignore[no-untyped-d
     b = route[p1 + 1]
     d_ab = d[a, b]
     for t in range(n_neigh):
+        if sym and d[a, neigh[a, t]] >= d_ab:
+            break  # positive first gain (Lin–Kernighan): the lists are sorted
         q = pos[neigh[a, t]]
         if q < p1 + 2 or q > hi:
             continue
@@ -240,7 +245,8 @@ def try_or3_reversed(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyp
     (``A C B D``) these are the four pure 3-opt reconnections, so with 2-opt the search
     is a full 3-opt over candidate lists. Symmetric costs only (a reversed segment's
     inner cost is taken as unchanged). Each move's first new arc comes from the list of
-    ``route[p1]``, the second from its partner's, cut by the partial-gain rule.
+    ``route[p1]``, the second from its partner's, cut by the partial-gain rule (the first
+    list where the new arc is no shorter than ``route[p1] → route[p1+1]``).
     Returns ``(delta, kind, q, p3)``.
     """
     n_neigh = neigh.shape[1]
@@ -251,6 +257,8 @@ def try_or3_reversed(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyp
     d_ab = d[a, b]
     for t in range(n_neigh):  # kind 1: new arcs (a, c), (e, tail), (b, f)
         c = neigh[a, t]
+        if d[a, c] >= d_ab:
+            break
         q = pos[c]
         if q < p1 + 2 or q > hi:
             continue
@@ -271,6 +279,8 @@ def try_or3_reversed(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyp
                 return delta, 1, q, p3
     for t in range(n_neigh):  # kind 2: new arcs (a, e), (c, b), (tail, f)
         e = neigh[a, t]
+        if d[a, e] >= d_ab:
+            break
         p3 = pos[e]
         if p3 < p1 + 2 or p3 > hi:
             continue
@@ -291,6 +301,8 @@ def try_or3_reversed(d, route, lo, hi, neigh, pos, p1):  # type: ignore[no-untyp
                 return delta, 2, q, p3
     for t in range(n_neigh):  # kind 3: new arcs (a, tail), (b, e), (c, f)
         tail = neigh[a, t]
+        if d[a, tail] >= d_ab:
+            break
         q = pos[tail] + 1
         if q < p1 + 2 or q > hi:
             continue

@@ -22,7 +22,7 @@ _KICK_SEGMENT = 30
 _OR_SEGMENT = 5
 _SLACK_SCALE = 11_600_000  # record-to-record band in ppm = scale / n**1.5 (measured)
 _SLACK_MAX_PPM = 10_000
-_BAND_CYCLE = (0.5, 1.0)  # rounds alternate a half and a full band: descend, then roam
+_BAND_CYCLE = (1.0, 0.66, 0.33, 0.0)  # rounds cool the band to nothing, then roam again
 _CHUNK = 50  # kicks per round (and per anchor of a closed tour); never clock-sized
 _ROUND_STEPS = 300_000  # schedule steps per windowed round (≈ 10 ms here); never clock-sized
 
@@ -119,9 +119,12 @@ def local_search(
     each further round is ``_CHUNK`` kicks with its own derived seed, so the route after
     ``k`` rounds never depends on the clock (see :mod:`tsp.budget`). The walk carries its
     current route across rounds and accepts kicks within a band of the best cost
-    (record-to-record travel, :func:`_slack_ppm`), alternately half and full width: no
-    single width suited both d198 (narrow) and rat195 (wide). The best route seen is
-    returned.
+    (record-to-record travel, :func:`_slack_ppm`), whose width cycles over four rounds
+    from full to two thirds, one third and none (only no-worse kicks), so the walk roams
+    and then settles into the floor of the basin it reached before roaming again: no fixed
+    width suited both d198 (narrow) and rat195 (wide), and the cooling cycle reached the
+    optimum of the hard n ≈ 200 instances in about half the kicks of alternating half and
+    full widths (median over seeds). The best route seen is returned.
     """
     route = ext.route(ext.nearest_neighbour() if initial is None else initial)
     if ext.hi < 2:

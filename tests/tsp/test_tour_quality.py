@@ -16,9 +16,11 @@ from tsp.bounds import lower_bound
 if TYPE_CHECKING:
     from pathlib import Path
 
-# Rounds of 50 kicks; each instance below needs at most 120 here (40-120), so 200 leaves
-# margin. The solver before issue 21 missed every one of them even with a 1 s budget.
-_ROUNDS = 200
+# Rounds of 50 kicks; with seed 0 each instance below needs at most 190 here (5-190), so
+# 250 leaves margin (a round costs about a third less since the 3-opt scans stop at the
+# first non-gaining arc; 200 rounds before that cost more). The solver before issue 21
+# missed every one of them even with a 1 s budget.
+_ROUNDS = 250
 
 
 def _points(seed: int, n: int) -> np.ndarray:
@@ -30,7 +32,7 @@ def _points(seed: int, n: int) -> np.ndarray:
 def test_tsplib_instance_reaches_its_optimum_within_a_fixed_kick_budget(
     name: str, tsplib_dir: Path
 ) -> None:
-    """200 rounds of kicks find the proven optimum of these harder TSPLIB instances."""
+    """250 rounds of kicks find the proven optimum of these harder TSPLIB instances."""
     _, cost = read_tsplib(tsplib_dir / f"{name}.tsp")
     r = solve(Problem(cost), method="heuristic", iterations=_ROUNDS)
     assert r.cost == TSPLIB_OPTIMA[name][1]
@@ -72,3 +74,14 @@ def test_ils_reports_the_cost_of_the_routes_it_leaves(symmetric: bool) -> None:
     assert best_cost <= current_cost
     assert (route[0], route[-1]) == (best[0], best[-1]) == ends
     assert sorted(best.tolist()) == sorted(route.tolist()) == list(range(n))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_d198_reaches_its_optimum_for_every_seed_within_a_fixed_kick_budget(
+    seed: int, tsplib_dir: Path
+) -> None:
+    """d198 (clustered) took 140-460 rounds here for seeds 0-2 (seed 1 missed it at 1 s
+    before the cooling band cycle); 600 rounds take about 0.7 s."""
+    _, cost = read_tsplib(tsplib_dir / "d198.tsp")
+    r = solve(Problem(cost), method="heuristic", iterations=600, seed=seed)
+    assert r.cost == TSPLIB_OPTIMA["d198"][1]
