@@ -1,17 +1,17 @@
 """Benchmark (issue 20): every figure of the issue on a realistic city, beside two peers.
 
-The city (``contrib/bench/realistic_city.py``): a river crossed only by three bridges, an
-estuary island with one bridge, a ferry-only island, a peninsula, a dense old town, arterial
+The city (``contrib/bench/realistic_city.py``): a river crossed only by three bridges,
+an estuary island with one bridge, a ferry-only island, a peninsula, a dense old town, arterial
 suburbs, towns and villages, log-normal volumes with chain supermarkets ~50x corner shops,
 KTVs open 14:00-02:00, managers living among the shops. Per seed, in one run:
 
 * ours: ``partition_territories`` (cold, barrier-aware settings), its warm re-plans and its
   4-week schedule (depots = managers' homes, matched to territories by min-cost assignment);
 * k-means (scipy ``kmeans2``, k-means++ init, 50 Lloyd iterations; scikit-learn is an
-  optional extra not in the project venv) and a workload-balanced min-cost-flow assignment (retailers to the
-  k-means centres, each territory's workload within mean +/- 1 %, minimising squared distance,
-  an LP over the 8 nearest centres solved by HiGHS, then rounded to each retailer's largest
-  share);
+  optional extra not in the project venv) and a workload-balanced min-cost-flow assignment
+  (retailers to the k-means centres, each territory's workload within mean +/- 1 %,
+  minimising squared distance; an LP over the 8 nearest centres solved by HiGHS, then
+  rounded to each retailer's largest share);
 * a geography-blind schedule peer (same territories and frequencies, random weekday/week).
 
     PYTHONPATH=. .venv/bin/python contrib/bench/bench_city.py [--n 25000] [--managers 125]
@@ -28,20 +28,17 @@ from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.cluster.vq import kmeans2
 from scipy.optimize import linear_sum_assignment, linprog
 from scipy.spatial import cKDTree
-from scipy.cluster.vq import kmeans2
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from gql.services.territories.rules.contiguity import piece_counts  # noqa: E402
-from gql.services.territories.rules.territories import district_graph  # noqa: E402
-from contrib.bench.realistic_city import KTV, City, realistic_city  # noqa: E402
-from gql.services.territories.rules import (  # noqa: E402
+from contrib.bench.realistic_city import KTV, City, realistic_city
+from gql.services.territories.rules import (
     InfeasibleCapError,
     PartitionSettings,
     RetailerSet,
-    TerritoryProposal,
     WeekdayPlan,
     WorkloadPolicy,
     estimate_workload,
@@ -51,6 +48,8 @@ from gql.services.territories.rules import (  # noqa: E402
     project_local_m,
     route_schedule,
 )
+from gql.services.territories.rules.contiguity import piece_counts
+from gql.services.territories.rules.territories import district_graph
 
 CUT_M = 2_000.0
 
@@ -70,8 +69,15 @@ def mcf_peer(xy: np.ndarray, w: np.ndarray, centres: np.ndarray, band: float = 0
     while True:
         a_ub = sp.vstack([load, -load]).tocsr()
         b_ub = np.r_[np.full(k, mean * (1 + band)), np.full(k, -mean * (1 - band))]
-        res = linprog(cost.ravel(), A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.ones(n),
-                      bounds=(0, 1), method="highs")  # fmt: skip
+        res = linprog(
+            cost.ravel(),
+            A_ub=a_ub,
+            b_ub=b_ub,
+            A_eq=a_eq,
+            b_eq=np.ones(n),
+            bounds=(0, 1),
+            method="highs",
+        )
         if res.status == 0:
             break
         band *= 2
@@ -85,10 +91,15 @@ def spread(x: np.ndarray) -> float:
 
 def territory_centres(xy: np.ndarray, t: np.ndarray, k: int) -> np.ndarray:
     cnt = np.bincount(t, minlength=k).astype(float)
-    return np.c_[np.bincount(t, xy[:, 0], k), np.bincount(t, xy[:, 1], k)] / np.maximum(cnt, 1)[:, None]
+    return (
+        np.c_[np.bincount(t, xy[:, 0], k), np.bincount(t, xy[:, 1], k)]
+        / np.maximum(cnt, 1)[:, None]
+    )
 
 
-def home_match(home_xy: np.ndarray, xy: np.ndarray, t: np.ndarray, k: int) -> tuple[np.ndarray, float]:
+def home_match(
+    home_xy: np.ndarray, xy: np.ndarray, t: np.ndarray, k: int
+) -> tuple[np.ndarray, float]:
     """Homes to territories by min-cost assignment; returns home index per territory, median m."""
     c = territory_centres(xy, t, k)
     dist = np.linalg.norm(home_xy[:, None, :] - c[None, :, :], axis=2)
@@ -125,8 +136,18 @@ def churn(city: City, t: np.ndarray, k: int, seed: int) -> RetailerSet:
     keep = np.sort(rng.choice(n, size=n - n // 100, replace=False))
     sib = realistic_city(n, k, seed=seed + 1000, id_offset=10**9).retailers
     fresh = sib.subset(np.sort(rng.choice(n, size=n // 100, replace=False)))
-    names = ("lat_deg", "lon_deg", "grade", "business_type", "is_key", "service_min",
-             "order_weekday", "order_volume", "open_min", "close_min")  # fmt: skip
+    names = (
+        "lat_deg",
+        "lon_deg",
+        "grade",
+        "business_type",
+        "is_key",
+        "service_min",
+        "order_weekday",
+        "order_volume",
+        "open_min",
+        "close_min",
+    )
     cols = {x: np.r_[getattr(r, x)[keep], getattr(fresh, x)] for x in names}
     current = np.r_[t[keep], np.full(fresh.n, -1)]
     return RetailerSet(
@@ -174,9 +195,12 @@ def run_seed(seed: int, n: int, k: int, do_schedule: bool) -> dict:
 
     home_xy = project_about_m(city.home_lat, city.home_lon, lat0, lon0)
     v = r.order_volume
-    print(f"\n=== seed {seed}: {r.n} retailers, {k} managers; supermarket/corner median volume "
-          f"{np.median(v[city.kind == 1]) / np.median(v[city.kind == 0]):.0f}x; "
-          f"KTVs {(city.kind == KTV).sum()}", flush=True)  # fmt: skip
+    print(
+        f"\n=== seed {seed}: {r.n} retailers, {k} managers; supermarket/corner median volume "
+        f"{np.median(v[city.kind == 1]) / np.median(v[city.kind == 0]):.0f}x; "
+        f"KTVs {(city.kind == KTV).sum()}",
+        flush=True,
+    )
 
     t0 = time.perf_counter()
     ours = partition_territories(r, k, settings=settings)
@@ -191,8 +215,17 @@ def run_seed(seed: int, n: int, k: int, do_schedule: bool) -> dict:
     terr = np.asarray(ours.territory, dtype=np.int64)
     rows = [
         measure("ours", city, terr, k, settings, open_settings, t_ours, home_xy, xy),
-        measure("k-means", city, km_labels.astype(np.int64), k, settings, open_settings, t_km,
-                home_xy, xy),  # fmt: skip
+        measure(
+            "k-means",
+            city,
+            km_labels.astype(np.int64),
+            k,
+            settings,
+            open_settings,
+            t_km,
+            home_xy,
+            xy,
+        ),
         measure("min-cost-flow", city, mcf, k, settings, open_settings, t_mcf, home_xy, xy),
     ]
     base = rows[2]["mean_dist"]
@@ -201,9 +234,22 @@ def run_seed(seed: int, n: int, k: int, do_schedule: bool) -> dict:
 
     # warm re-plans (ours only: the peers have no warm start)
     same = RetailerSet.build(
-        **{x: getattr(r, x) for x in ("retailer_id", "lat_deg", "lon_deg", "grade",
-           "business_type", "is_key", "service_min", "order_weekday", "order_volume",
-           "open_min", "close_min")},  # fmt: skip
+        **{
+            x: getattr(r, x)
+            for x in (
+                "retailer_id",
+                "lat_deg",
+                "lon_deg",
+                "grade",
+                "business_type",
+                "is_key",
+                "service_min",
+                "order_weekday",
+                "order_volume",
+                "open_min",
+                "close_min",
+            )
+        },
         current_manager=terr,
     )
     t0 = time.perf_counter()
@@ -239,8 +285,9 @@ def run_seed(seed: int, n: int, k: int, do_schedule: bool) -> dict:
             print(f"  schedule at the 8 h cap failed ({time.perf_counter() - t0:.1f} s): {exc}")
             print("  -> re-planned with cap_hours=24 (days over 8 h counted below)", flush=True)
             t0 = time.perf_counter()
-            schedule = plan_schedule(r, terr, k, cap_hours=24.0, depot_lat_deg=dlat,
-                                     depot_lon_deg=dlon)  # fmt: skip
+            schedule = plan_schedule(
+                r, terr, k, cap_hours=24.0, depot_lat_deg=dlat, depot_lon_deg=dlon
+            )
             rows[0]["cap"] = 24
         rows[0]["sched_s"] = time.perf_counter() - t0
         hours = np.zeros(k)
@@ -255,13 +302,19 @@ def run_seed(seed: int, n: int, k: int, do_schedule: bool) -> dict:
         workload = estimate_workload(r)
         rng = np.random.default_rng(seed)
         visits = workload.visits_per_cycle
-        phase = np.where(visits == 2, rng.integers(0, 2, r.n),
-                         np.where(visits == 1, rng.integers(0, 4, r.n), 0))  # fmt: skip
-        blind = WeekdayPlan(territory=terr, weekday=rng.integers(0, 5, r.n),
-                            phase=phase.astype(np.int64), visits_per_cycle=visits)  # fmt: skip
+        phase = np.where(
+            visits == 2, rng.integers(0, 2, r.n), np.where(visits == 1, rng.integers(0, 4, r.n), 0)
+        )
+        blind = WeekdayPlan(
+            territory=terr,
+            weekday=rng.integers(0, 5, r.n),
+            phase=phase.astype(np.int64),
+            visits_per_cycle=visits,
+        )
         t0 = time.perf_counter()
-        bs = route_schedule(r, blind, k, workload, cap_hours=24.0, depot_lat_deg=dlat,
-                            depot_lon_deg=dlon)  # fmt: skip
+        bs = route_schedule(
+            r, blind, k, workload, cap_hours=24.0, depot_lat_deg=dlat, depot_lon_deg=dlon
+        )
         rows[2]["sched_s"] = time.perf_counter() - t0
         rows[0]["km"] = schedule.metrics.total_travel_m / 1000
         rows[2]["km"] = bs.metrics.total_travel_m / 1000

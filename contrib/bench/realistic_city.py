@@ -73,7 +73,9 @@ def on_mainland(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     pen = (x >= x0) & (x <= x1) & (y >= y0 + 60) & (y <= y1 - 60)
     main = (x < COAST_X - 60) & (np.abs(y - river_y(x)) > 80)
     inland = (np.abs(x) <= 20_000) & (np.abs(y) <= 20_000)
-    return (main | pen) & inland & ~_in_disc(x, y, (*estuary_island()[:2], estuary_island()[2] + 80))
+    return (
+        (main | pen) & inland & ~_in_disc(x, y, (*estuary_island()[:2], estuary_island()[2] + 80))
+    )
 
 
 def _ring(disc: tuple[float, float, float], m: int = 24) -> tuple[np.ndarray, np.ndarray]:
@@ -101,7 +103,7 @@ def _pad(x: np.ndarray, y: np.ndarray, m: int = RIVER_VERTICES) -> tuple[np.ndar
 
 def barriers() -> Barriers:
     rx = np.linspace(-20_500.0, COAST_X, RIVER_VERTICES)
-    x0, x1, y0, y1 = PENINSULA
+    _, x1, y0, y1 = PENINSULA
     coast_x = np.array([COAST_X, COAST_X, x1, x1, COAST_X, COAST_X])
     coast_y = np.array([-20_500.0, y0, y0, y1, y1, 20_500.0])
     walls = [
@@ -111,13 +113,31 @@ def barriers() -> Barriers:
         _line("ferry island shore", "coast", *_pad(*_ring(FERRY_ISLAND)), Barrier),
     ]
     ways = [
-        _line(f"bridge {i + 1}", "bridge", np.array([bx, bx]), river_y(bx) + np.array([-250, 250]), Crossing)
+        _line(
+            f"bridge {i + 1}",
+            "bridge",
+            np.array([bx, bx]),
+            river_y(bx) + np.array([-250, 250]),
+            Crossing,
+        )
         for i, bx in enumerate(BRIDGES_X)
     ]
     ex, ey, er = estuary_island()
-    ways.append(_line("island bridge", "bridge", np.array([ex, ex]), np.array([ey - er + 150, ey - er - 250]), Crossing))
+    ways.append(
+        _line(
+            "island bridge",
+            "bridge",
+            np.array([ex, ex]),
+            np.array([ey - er + 150, ey - er - 250]),
+            Crossing,
+        )
+    )
     fx, fy, fr = FERRY_ISLAND
-    ways.append(_line("ferry", "ferry", np.array([COAST_X - 300, fx - fr + 150]), np.array([fy, fy]), Crossing))
+    ways.append(
+        _line(
+            "ferry", "ferry", np.array([COAST_X - 300, fx - fr + 150]), np.array([fy, fy]), Crossing
+        )
+    )
     return Barriers(barriers=tuple(walls), crossings=tuple(ways))  # type: ignore[arg-type]
 
 
@@ -134,9 +154,15 @@ def _draw(rng: np.random.Generator, count: int, sampler, accept) -> np.ndarray:
 
 def positions(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
     shares = {
-        "oldtown": 0.24, "suburb": 0.30, "town": 0.13, "village": 0.14, "rural": 0.07,
-        "estuary": 0.02, "ferry": 0.012, "peninsula": 0.03,
-    }  # fmt: skip
+        "oldtown": 0.24,
+        "suburb": 0.30,
+        "town": 0.13,
+        "village": 0.14,
+        "rural": 0.07,
+        "estuary": 0.02,
+        "ferry": 0.012,
+        "peninsula": 0.03,
+    }
     counts = {z: int(s * n) for z, s in shares.items()}
     counts["oldtown"] += n - sum(counts.values())
     old = np.array([-2_000.0, float(river_y(-2_000.0))])
@@ -159,10 +185,12 @@ def positions(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]
     samplers = {
         "oldtown": (lambda m: old + rng.normal(0, 1_600, (m, 2)), on_mainland),
         "suburb": (
-            lambda m: old
-            + (d := rng.exponential(5_000, m) + 1_500)[:, None]
-            * np.c_[np.cos(a := roads[rng.integers(0, 6, m)]), np.sin(a)]
-            + rng.normal(0, 250, (m, 2)),
+            lambda m: (
+                old
+                + (rng.exponential(5_000, m) + 1_500)[:, None]
+                * np.c_[np.cos(a := roads[rng.integers(0, 6, m)]), np.sin(a)]
+                + rng.normal(0, 250, (m, 2))
+            ),
             on_mainland,
         ),
         "town": (lambda m: towns[rng.integers(0, 3, m)] + rng.normal(0, 900, (m, 2)), on_mainland),
@@ -186,7 +214,9 @@ def positions(n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]
     return np.vstack(xy_parts), np.concatenate(zone_parts)
 
 
-def realistic_city(n: int = 25_000, n_managers: int = 125, seed: int = 0, id_offset: int = 0) -> City:
+def realistic_city(
+    n: int = 25_000, n_managers: int = 125, seed: int = 0, id_offset: int = 0
+) -> City:
     rng = np.random.default_rng(seed)
     xy, zone = positions(n, rng)
     order = rng.permutation(n)
@@ -220,7 +250,9 @@ def realistic_city(n: int = 25_000, n_managers: int = 125, seed: int = 0, id_off
     pick = rng.choice(n, size=n_managers, replace=False)
     hx, hy = xy[pick, 0], xy[pick, 1]
     jitter = rng.normal(0, 200, (n_managers, 2))
-    ok = on_mainland(hx + jitter[:, 0], hy + jitter[:, 1]) | np.isin(zone[pick], ["estuary", "ferry"])
+    ok = on_mainland(hx + jitter[:, 0], hy + jitter[:, 1]) | np.isin(
+        zone[pick], ["estuary", "ferry"]
+    )
     hx = np.where(ok & ~np.isin(zone[pick], ["estuary", "ferry"]), hx + jitter[:, 0], hx)
     hy = np.where(ok & ~np.isin(zone[pick], ["estuary", "ferry"]), hy + jitter[:, 1], hy)
     home_lat, home_lon = to_latlon(hx, hy)
