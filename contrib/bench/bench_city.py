@@ -52,37 +52,54 @@ from gql.services.territories.rules.contiguity import piece_counts
 from gql.services.territories.rules.territories import district_graph
 
 CUT_M = 2_000.0
+CANDIDATES = 24
 
 
-def mcf_peer(xy: np.ndarray, w: np.ndarray, centres: np.ndarray, band: float = 0.01) -> np.ndarray:
-    """Workload-balanced min-cost assignment to fixed centres (LP over 8 nearest, rounded)."""
+def mcf_peer(
+    xy: np.ndarray, w: np.ndarray, centres: np.ndarray, band: float = 0.01, rounds: int = 3
+) -> np.ndarray:
+    """Workload-balanced min-cost assignment, alternated with centre updates ``rounds`` times.
+
+    Each round is a transport LP: every retailer to one of its ``CANDIDATES`` nearest centres,
+    each territory's workload within mean +/- ``band`` (leaving the band is priced by a slack
+    far above any distance, so the LP is always feasible), minimising squared km; the LP's
+    split retailers go to their largest share, then centres move to the workload-weighted
+    centroids.
+    """
     n, k = xy.shape[0], centres.shape[0]
-    cand = 8
-    d, j = cKDTree(centres).query(xy, k=cand)
-    cost = (d / 1000.0) ** 2
-    rows = np.repeat(np.arange(n), cand)
-    cols = j.ravel()
-    nv = n * cand
-    a_eq = sp.csr_matrix((np.ones(nv), (rows, np.arange(nv))), shape=(n, nv))
-    load = sp.csr_matrix((w[rows], (cols, np.arange(nv))), shape=(k, nv))
+    cand = min(CANDIDATES, k)
     mean = w.sum() / k
-    while True:
-        a_ub = sp.vstack([load, -load]).tocsr()
+    t = np.zeros(n, dtype=np.int64)
+    for _ in range(rounds):
+        d, j = cKDTree(centres).query(xy, k=cand)
+        cost = np.r_[((d / 1000.0) ** 2).ravel(), np.full(2 * k, 1e4 / mean)]
+        rows = np.repeat(np.arange(n), cand)
+        cols = j.ravel()
+        nv = n * cand
+        a_eq = sp.hstack(
+            [sp.csr_matrix((np.ones(nv), (rows, np.arange(nv))), shape=(n, nv)),
+             sp.csr_matrix((n, 2 * k))]
+        )  # fmt: skip
+        load = sp.csr_matrix((w[rows], (cols, np.arange(nv))), shape=(k, nv))
+        eye = sp.identity(k)
+        a_ub = sp.vstack(
+            [sp.hstack([load, -eye, sp.csr_matrix((k, k))]),
+             sp.hstack([-load, sp.csr_matrix((k, k)), -eye])]
+        ).tocsr()  # fmt: skip
         b_ub = np.r_[np.full(k, mean * (1 + band)), np.full(k, -mean * (1 - band))]
-        res = linprog(
-            cost.ravel(),
-            A_ub=a_ub,
-            b_ub=b_ub,
-            A_eq=a_eq,
-            b_eq=np.ones(n),
-            bounds=(0, 1),
-            method="highs",
+        bounds = np.c_[np.zeros(nv + 2 * k), np.r_[np.ones(nv), np.full(2 * k, np.inf)]]
+        res = linprog(cost, A_ub=a_ub, b_ub=b_ub, A_eq=a_eq, b_eq=np.ones(n), bounds=bounds,
+                      method="highs")  # fmt: skip
+        share = res.x[:nv].reshape(n, cand)
+        t = j[np.arange(n), share.argmax(axis=1)].astype(np.int64)
+        tw = np.bincount(t, w, k)
+        live = tw > 0
+        centres = centres.copy()
+        centres[live] = (
+            np.c_[np.bincount(t, w * xy[:, 0], k), np.bincount(t, w * xy[:, 1], k)][live]
+            / tw[live, None]
         )
-        if res.status == 0:
-            break
-        band *= 2
-    share = res.x.reshape(n, cand)
-    return j[np.arange(n), share.argmax(axis=1)].astype(np.int64)
+    return t
 
 
 def spread(x: np.ndarray) -> float:
