@@ -201,7 +201,7 @@ def ktv_closed_visits(city: City, schedule, home_lat, home_lon, home_of, policy)
     return bad, total
 
 
-def run_seed(seed: int, n: int, k: int, do_schedule: bool) -> dict:
+def run_seed(seed: int, n: int, k: int, do_schedule: bool, workload_only: bool) -> dict:
     city = realistic_city(n, k, seed=seed)
     r = city.retailers
     settings = PartitionSettings(barriers=city.barriers, cut_m=CUT_M)
@@ -245,6 +245,13 @@ def run_seed(seed: int, n: int, k: int, do_schedule: bool) -> dict:
         ),
         measure("min-cost-flow", city, mcf, k, settings, open_settings, t_mcf, home_xy, xy),
     ]
+    if workload_only:
+        lean = PartitionSettings(barriers=city.barriers, cut_m=CUT_M, secondary_weight=0.0)
+        t0 = time.perf_counter()
+        wo = partition_territories(r, k, settings=lean)
+        secs = time.perf_counter() - t0
+        t_wo = np.asarray(wo.territory, dtype=np.int64)
+        rows.append(measure("ours sw=0", city, t_wo, k, settings, open_settings, secs, home_xy, xy))
     base = rows[2]["mean_dist"]
     for row in rows:
         row["compact"] = row["mean_dist"] / base
@@ -313,7 +320,6 @@ def run_seed(seed: int, n: int, k: int, do_schedule: bool) -> dict:
         rows[0]["cycle_cv"] = float(hours.std() / hours.mean())
         rows[0]["late"] = schedule.metrics.late_stops
         rows[0]["over_cap"] = int(sum(d.hours > 8 for d in schedule.days))
-        rows[2]["over_cap"] = -1
         bad, tot = ktv_closed_visits(city, schedule, city.home_lat, city.home_lon, home_of, policy)
         rows[0]["ktv_bad"], rows[0]["ktv_total"] = bad, tot
         workload = estimate_workload(r)
@@ -328,19 +334,21 @@ def run_seed(seed: int, n: int, k: int, do_schedule: bool) -> dict:
             phase=phase.astype(np.int64),
             visits_per_cycle=visits,
         )
+        blind_row: dict = {"label": "geo-blind sched"}
+        rows.insert(3, blind_row)
         t0 = time.perf_counter()
         bs = route_schedule(
             r, blind, k, workload, cap_hours=24.0, depot_lat_deg=dlat, depot_lon_deg=dlon
         )
-        rows[2]["sched_s"] = time.perf_counter() - t0
+        blind_row["sched_s"] = time.perf_counter() - t0
         rows[0]["km"] = schedule.metrics.total_travel_m / 1000
-        rows[2]["km"] = bs.metrics.total_travel_m / 1000
-        rows[2]["over_cap"] = int(sum(d.hours > 8 for d in bs.days))
+        blind_row["km"] = bs.metrics.total_travel_m / 1000
+        blind_row["over_cap"] = int(sum(d.hours > 8 for d in bs.days))
         rows[0]["saving"] = 1 - schedule.metrics.total_travel_m / bs.metrics.total_travel_m
         bh = np.zeros(k)
         for d in bs.days:
             bh[d.manager] += d.hours
-        rows[2]["cycle_cv"] = float(bh.std() / bh.mean())
+        blind_row["cycle_cv"] = float(bh.std() / bh.mean())
     table(rows)
     return {"rows": rows}
 
@@ -390,10 +398,15 @@ def main() -> None:
     parser.add_argument("--managers", type=int, default=125)
     parser.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     parser.add_argument("--no-schedule", action="store_true")
+    parser.add_argument(
+        "--workload-only",
+        action="store_true",
+        help="add a column: ours with secondary_weight=0 (partition figures only)",
+    )
     args = parser.parse_args()
     print(f"load average {os.getloadavg()}; cpus {os.cpu_count()}", flush=True)
     for seed in args.seeds:
-        run_seed(seed, args.n, args.managers, not args.no_schedule)
+        run_seed(seed, args.n, args.managers, not args.no_schedule, args.workload_only)
         print(f"  load average {os.getloadavg()}", flush=True)
 
 
