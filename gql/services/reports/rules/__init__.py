@@ -4,10 +4,12 @@ from gql.services.reports.rules.agreement import Agreement, cohen_kappa
 from gql.services.reports.rules.areas import (
     AreaMix,
     AreaRetailer,
+    GridCell,
     MixTest,
     OpeningProfile,
     TypeGradeCell,
     customer_types_by_area,
+    grid_cell,
     mix_test,
     opening_profile,
 )
@@ -91,6 +93,7 @@ __all__ = [
     "DwellBucket",
     "Effect",
     "Grain",
+    "GridCell",
     "Interval",
     "ManagerLoad",
     "MixTest",
@@ -116,6 +119,7 @@ __all__ = [
     "discipline",
     "dwell_buckets",
     "evaluate",
+    "grid_cell",
     "in_order_count",
     "kendall_tau",
     "mix_test",

@@ -12,6 +12,7 @@ adjusted p-value is below ``alpha``.
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -26,12 +27,16 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_ALPHA",
     "DEFAULT_MIN_EXPECTED",
+    "MAX_CELL_M",
+    "MIN_CELL_M",
     "AreaMix",
     "AreaRetailer",
+    "GridCell",
     "MixTest",
     "OpeningProfile",
     "TypeGradeCell",
     "customer_types_by_area",
+    "grid_cell",
     "mix_test",
     "opening_profile",
 ]
@@ -41,6 +46,42 @@ DEFAULT_MIN_EXPECTED = 5.0
 DAY_S = 86_400
 EARLY_S = 9 * 3600
 LATE_S = 21 * 3600
+MIN_CELL_M = 50.0
+MAX_CELL_M = 20_000.0
+_M_PER_DEG_LAT = 110_574.0
+_M_PER_DEG_LON_EQUATOR = 111_320.0
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    """One cell of the report grid: its stable name and its centre (WGS-84).
+
+    Rows are ``cell_m`` apart from the equator, columns ``cell_m`` apart along the row's centre
+    parallel, so a cell's name does not depend on what else is in the report.
+    """
+
+    key: str
+    lat: float
+    lon: float
+
+
+def grid_cell(lat: float, lon: float, cell_m: float) -> GridCell:
+    """The cell of a ``cell_m`` grid that holds the point, named ``r<row>c<col>``, with its centre.
+
+    >>> c = grid_cell(0.0001, 0.0001, 1000.0)
+    >>> c.key, round(c.lat, 6), round(c.lon, 6)
+    ('r0c0', 0.004522, 0.004492)
+    """
+    if not MIN_CELL_M <= cell_m <= MAX_CELL_M:
+        raise ReportRuleError(
+            f"the cell size must be {MIN_CELL_M:g}..{MAX_CELL_M:g} m, got {cell_m:g}",
+            field="cell_m",
+        )
+    row = math.floor(lat * _M_PER_DEG_LAT / cell_m)
+    centre_lat = (row + 0.5) * cell_m / _M_PER_DEG_LAT
+    m_per_deg_lon = _M_PER_DEG_LON_EQUATOR * math.cos(math.radians(centre_lat))
+    col = math.floor(lon * m_per_deg_lon / cell_m)
+    return GridCell(f"r{row}c{col}", centre_lat, (col + 0.5) * cell_m / m_per_deg_lon)
 
 
 @dataclass(frozen=True, slots=True)

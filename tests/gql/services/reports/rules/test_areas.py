@@ -6,6 +6,7 @@ from gql.services.reports.rules import (
     AreaRetailer,
     ReportRuleError,
     customer_types_by_area,
+    grid_cell,
     mix_test,
     opening_profile,
 )
@@ -101,3 +102,13 @@ def test_bad_parameters_are_named() -> None:
     with pytest.raises(ReportRuleError) as exc:
         customer_types_by_area([], min_expected=0)
     assert exc.value.field == "min_expected"
+
+
+def test_grid_cells_are_named_from_the_equator() -> None:
+    """1 km cells: row = floor(lat · 110 574 / 1000); 0.0001° → row 0, 0.01° → row 1."""
+    assert grid_cell(0.0001, 0.0001, 1000.0).key == "r0c0"
+    assert grid_cell(0.01, 0.0001, 1000.0).key == "r1c0"
+    assert grid_cell(-0.0001, -0.0001, 1000.0).key == "r-1c-1"
+    with pytest.raises(ReportRuleError) as exc:
+        grid_cell(0.0, 0.0, 10.0)
+    assert exc.value.field == "cell_m"
