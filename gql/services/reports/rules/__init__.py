@@ -2,6 +2,10 @@
 
 from gql.services.reports.rules.agreement import Agreement, cohen_kappa
 from gql.services.reports.rules.areas import (
+    DEFAULT_ALPHA,
+    DEFAULT_MIN_EXPECTED,
+    MAX_CELL_M,
+    MIN_CELL_M,
     AreaMix,
     AreaRetailer,
     GridCell,
@@ -73,14 +77,18 @@ from gql.services.reports.rules.workload import (
 __all__ = [
     "ANSWERS",
     "AUDIT_VERDICTS",
+    "DEFAULT_ALPHA",
+    "DEFAULT_MIN_EXPECTED",
     "DEFAULT_RESAMPLES",
     "DEFAULT_SEED",
     "DISCREPANCY_KINDS",
     "DWELL_EDGES_S",
     "FINDING_KINDS",
+    "MAX_CELL_M",
     "MAX_REPORT_DAYS",
     "MAX_RESAMPLES",
     "MAX_TRAVEL_GAP_S",
+    "MIN_CELL_M",
     "MIN_RESAMPLES",
     "VERDICTS",
     "Agreement",
