@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 from gql.services.acting import acting_principal
 from gql.services.errors import ServiceError
 from gql.services.reports import rules
+from gql.services.reports.area_report import AreaKind, AreaRequest
 from gql.services.reports.effect_report import EffectRequest
 from gql.services.reports.export import (
+    area_records,
     audit_records,
     discipline_records,
     effect_records,
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KINDS",
+    "AreasCommand",
     "EffectCommand",
     "ReportCommand",
     "ReportCommandError",
@@ -44,7 +47,7 @@ __all__ = [
     "write_report",
 ]
 
-KINDS = ("discipline", "routes", "audits", "workload", "effect")
+KINDS = ("discipline", "routes", "audits", "workload", "effect", "areas")
 
 
 class ReportCommandError(Exception):
@@ -81,6 +84,21 @@ class EffectCommand:
     summary: bool = False
     """Write the one-page "what changed" summary per department (Markdown) instead of rows."""
     kind: str = "effect"
+
+
+@dataclass(frozen=True, slots=True)
+class AreasCommand:
+    """``visitgis report areas``: customer types by district, territory, area code or grid."""
+
+    first: date
+    last: date
+    area_kind: str = "DISTRICT"
+    cell_m: float = 1000.0
+    alpha: float = rules.DEFAULT_ALPHA
+    department_code: str | None = None
+    manager_staff_no: str | None = None
+    staff_no: str | None = None
+    kind: str = "areas"
 
 
 def _department_id(session: Session, code: str | None) -> int | None:
@@ -128,7 +146,7 @@ def _effect_request(session: Session, command: EffectCommand) -> EffectRequest:
 
 
 def report_records(
-    session: Session, command: ReportCommand | EffectCommand
+    session: Session, command: ReportCommand | EffectCommand | AreasCommand
 ) -> list[dict[str, Any]]:
     """Compute the report as flat records (the columns of docs/reports.md).
 
@@ -146,6 +164,22 @@ def report_records(
     try:
         if isinstance(command, EffectCommand):
             return effect_records(service.effect(_effect_request(session, command)))
+        if isinstance(command, AreasCommand):
+            kinds = [k.value for k in AreaKind]
+            if command.area_kind.upper() not in kinds:
+                raise ReportCommandError(
+                    f"unknown area kind {command.area_kind!r}; choose one of {kinds}"
+                )
+            areas = AreaRequest(
+                first=command.first,
+                last=command.last,
+                kind=AreaKind(command.area_kind.upper()),
+                cell_m=command.cell_m,
+                alpha=command.alpha,
+                manager_id=_manager_id(session, command.manager_staff_no),
+                department_id=_department_id(session, command.department_code),
+            )
+            return area_records(service.areas(areas))
         request = _request(session, command)
         if command.kind == "discipline":
             return discipline_records(service.discipline(request))
@@ -170,7 +204,9 @@ def effect_pages(session: Session, command: EffectCommand) -> tuple[str, int]:
         raise ReportCommandError(str(exc)) from exc
 
 
-def run_report(session: Session, command: ReportCommand | EffectCommand, out: TextIO) -> int:
+def run_report(
+    session: Session, command: ReportCommand | EffectCommand | AreasCommand, out: TextIO
+) -> int:
     """Compute the report and write it to ``out`` as CSV (or the summary); returns rows written."""
     if isinstance(command, EffectCommand) and command.summary:
         text, rows = effect_pages(session, command)
@@ -179,7 +215,9 @@ def run_report(session: Session, command: ReportCommand | EffectCommand, out: Te
     return write_csv(report_records(session, command), out)
 
 
-def write_report(session: Session, command: ReportCommand | EffectCommand, path: Path) -> int:
+def write_report(
+    session: Session, command: ReportCommand | EffectCommand | AreasCommand, path: Path
+) -> int:
     """Compute the report and write it to ``path``: XLSX for ``.xlsx``, else CSV.
 
     The effect summary is Markdown, whatever the suffix.

@@ -9,18 +9,29 @@ Here R2 becomes a CONVENIENCE store of grade 5 that orders on Friday and opens 0
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 import pytest
+from openpyxl import load_workbook
 
 from gql.domain import BusinessType
 from gql.services.errors import InvalidInput, NotFound
 from gql.services.reports.area_report import AreaKind, AreaRequest
+from gql.services.reports.command import (
+    AreasCommand,
+    ReportCommandError,
+    report_records,
+    run_report,
+    write_report,
+)
 from gql.store.models import OpeningWindowRow
 from tests.gql.services.reports.test_analysis_service import Analysis
 from tests.gql.services.reports.test_service import DAY
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from sqlalchemy.orm import Session
 
 H = 3600
@@ -99,3 +110,31 @@ def test_scope_and_bad_input(world: Analysis) -> None:
     assert exc.value.field == ("filter", "alpha")
     with pytest.raises(InvalidInput):
         world.as_(world.marketing).areas(AreaRequest(DAY, DAY.replace(day=1)))
+
+
+def test_command_writes_csv_and_xlsx(world: Analysis, tmp_path: Path) -> None:
+    """``visitgis report areas``: one area record then its type × grade records; company last."""
+    command = AreasCommand(DAY, DAY, staff_no=world.marketing.staff_no)
+    records = report_records(world.session, command)
+    assert [(r["row"], r["area_key"], r["business_type"]) for r in records] == [
+        ("area", "D1", None),
+        ("type_grade", "D1", "CONVENIENCE"),
+        ("type_grade", "D1", "ORDINARY"),
+        ("area", "D2", None),
+        ("type_grade", "D2", "ORDINARY"),
+        ("area", "COMPANY", None),
+        ("type_grade", "COMPANY", "CONVENIENCE"),
+        ("type_grade", "COMPANY", "ORDINARY"),
+    ]
+    assert (records[0]["orders_mon"], records[0]["orders_fri"]) == (1, 1)
+    assert records[0]["midday_break_share"] == 0.5
+    out = io.StringIO()
+    assert run_report(world.session, command, out) == 8
+    assert out.getvalue().splitlines()[0].startswith("period_first,period_last,area_kind")
+    path = tmp_path / "areas.xlsx"
+    assert write_report(world.session, command, path) == 8
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    assert sheet.max_row == 9
+    with pytest.raises(ReportCommandError, match="unknown area kind"):
+        report_records(world.session, AreasCommand(DAY, DAY, area_kind="county"))
