@@ -347,7 +347,7 @@ class ReportService:
         ):
             raise InvalidInput(
                 f"the cell size must be {rules.MIN_CELL_M:g}..{rules.MAX_CELL_M:g} m",
-                field=("filter", "cell_m"),
+                field=("filter", "cell_size_m"),
             )
         managers = self._subjects(
             ReportRequest(

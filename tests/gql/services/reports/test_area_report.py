@@ -104,7 +104,7 @@ def test_scope_and_bad_input(world: Analysis) -> None:
         world.as_(world.m1).areas(AreaRequest(DAY, DAY, department_id=world.d2.id))
     with pytest.raises(InvalidInput) as exc:
         world.as_(world.marketing).areas(AreaRequest(DAY, DAY, kind=AreaKind.GRID, cell_m=10))
-    assert exc.value.field == ("filter", "cell_m")
+    assert exc.value.field == ("filter", "cell_size_m")
     with pytest.raises(InvalidInput) as exc:
         world.as_(world.marketing).areas(AreaRequest(DAY, DAY, alpha=0))
     assert exc.value.field == ("filter", "alpha")
