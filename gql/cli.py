@@ -486,6 +486,7 @@ def _period_arg(text: str) -> tuple[date, date]:
 
 def _cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     from gql.services.reports.command import (
+        AreasCommand,
         DeliveryCommand,
         EffectCommand,
         ReportCommand,
@@ -495,11 +496,22 @@ def _cmd_report(settings: Settings, args: argparse.Namespace) -> int:
     )
     from gql.store.db import session_factory
 
-    command: ReportCommand | EffectCommand | DeliveryCommand
+    command: ReportCommand | EffectCommand | DeliveryCommand | AreasCommand
     if args.report_command == "delivery":
         command = DeliveryCommand(
             window_min=args.window,
             min_overlap_min=args.min_overlap,
+            department_code=args.department,
+            manager_staff_no=args.manager,
+            staff_no=args.as_staff,
+        )
+    elif args.report_command == "areas":
+        command = AreasCommand(
+            first=args.first,
+            last=args.last,
+            area_kind=args.area_kind,
+            cell_m=args.cell_size_m,
+            alpha=args.alpha,
             department_code=args.department,
             manager_staff_no=args.manager,
             staff_no=args.as_staff,
@@ -810,6 +822,26 @@ def _parser() -> argparse.ArgumentParser:
         one.add_argument(
             "--output", help="write here: .xlsx for a workbook, else CSV (default: stdout CSV)"
         )
+    areas = report_sub.add_parser(
+        "areas", help="customer types by district, territory, area code or grid; mix test"
+    )
+    areas.add_argument("--from", dest="first", type=date.fromisoformat, required=True)
+    areas.add_argument("--to", dest="last", type=date.fromisoformat, required=True)
+    areas.add_argument(
+        "--area",
+        dest="area_kind",
+        choices=["district", "territory", "area_code", "grid"],
+        default="district",
+        help="how to cut retailers into areas",
+    )
+    areas.add_argument("--cell-size-m", type=float, default=1000.0, help="grid cell side (m)")
+    areas.add_argument("--alpha", type=float, default=0.05, help="significance of the mix test")
+    areas.add_argument("--department", help="only this department (code)")
+    areas.add_argument("--manager", help="only this manager (staff number)")
+    areas.add_argument("--as", dest="as_staff", help="staff number whose scope applies")
+    areas.add_argument(
+        "--output", help="write here: .xlsx for a workbook, else CSV (default: stdout CSV)"
+    )
     effect = report_sub.add_parser(
         "effect", help="two periods compared: differences, bootstrap 95% CIs, DiD"
     )

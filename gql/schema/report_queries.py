@@ -15,6 +15,7 @@ from gql.schema.types.report_analysis import (
     EffectReportType,
     WorkloadReportType,
 )
+from gql.schema.types.report_areas import AreaKindEnum, CustomerTypesByAreaType
 from gql.schema.types.reports import (
     DisciplineReportType,
     ReportGrainEnum,
@@ -23,10 +24,11 @@ from gql.schema.types.reports import (
 )
 from gql.services.errors import InvalidInput
 from gql.services.reports import rules
+from gql.services.reports.area_report import AreaKind, AreaRequest
 from gql.services.reports.effect_report import EffectRequest
 from gql.services.reports.service import GroupBy, ReportRequest
 
-__all__ = ["EffectFilterInput", "ReportFilterInput", "ReportQuery"]
+__all__ = ["AreaFilterInput", "EffectFilterInput", "ReportFilterInput", "ReportQuery"]
 
 Info = strawberry.Info[Context, None]
 
@@ -137,6 +139,47 @@ class EffectFilterInput:
         )
 
 
+@strawberry.input(
+    name="AreaFilter",
+    description="Whose retailers (as ReportFilter), which period (for sales), cut into which "
+    "areas, and the significance level of the mix test.",
+)
+class AreaFilterInput:
+    """A customer-types-by-area request."""
+
+    first_day: dt.date = strawberry.field(description="First company day, YYYY-MM-DD.")
+    last_day: dt.date = strawberry.field(description="Last company day (inclusive; ≤ 366 days).")
+    area_kind: AreaKindEnum = strawberry.field(
+        default=AreaKind.DISTRICT, description="How to cut retailers into areas."
+    )
+    cell_size_m: float = strawberry.field(
+        default=1000.0,
+        description=f"GRID only: the cell side, {rules.MIN_CELL_M:g}..{rules.MAX_CELL_M:g} m.",
+    )
+    alpha: float = strawberry.field(
+        default=rules.DEFAULT_ALPHA,
+        description="Significance level of the (Bonferroni-adjusted) mix test, 0..1.",
+    )
+    manager_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this manager's retailers."
+    )
+    department_id: strawberry.ID | None = strawberry.field(
+        default=None, description="Only this department's retailers."
+    )
+
+    def to_request(self) -> AreaRequest:
+        """The service's request; a malformed ID is a clear input error."""
+        return AreaRequest(
+            first=self.first_day,
+            last=self.last_day,
+            kind=AreaKind(self.area_kind),
+            cell_m=self.cell_size_m,
+            alpha=self.alpha,
+            manager_id=_pk(self.manager_id, "Manager", "filter.managerId"),
+            department_id=_pk(self.department_id, "Department", "filter.departmentId"),
+        )
+
+
 FilterArg = Annotated[ReportFilterInput, strawberry.argument(description="What to report on.")]
 
 
@@ -242,3 +285,16 @@ class ReportQuery:
             min_overlap_min * 60,
         )
         return DeliveryFitType.from_domain(fit, first)
+
+    @strawberry.field(
+        description="Customer types by area: retailers and sales by business type and grade, "
+        "order weekdays and opening-hour profile per district, territory, area code or grid "
+        "cell; areas whose type mix differs from the company's are flagged (chi-square)."
+    )
+    def customer_types_by_area(
+        self,
+        info: Info,
+        filter: Annotated[AreaFilterInput, strawberry.argument(description="What to report on.")],
+    ) -> CustomerTypesByAreaType:
+        """One row per area, and the company."""
+        return CustomerTypesByAreaType.from_domain(info.context.reports.areas(filter.to_request()))

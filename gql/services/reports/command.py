@@ -12,8 +12,10 @@ from typing import TYPE_CHECKING, Any
 from gql.services.acting import acting_principal
 from gql.services.errors import ServiceError
 from gql.services.reports import rules
+from gql.services.reports.area_report import AreaKind, AreaRequest
 from gql.services.reports.effect_report import EffectRequest
 from gql.services.reports.export import (
+    area_records,
     audit_records,
     delivery_records,
     discipline_records,
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KINDS",
+    "AreasCommand",
     "DeliveryCommand",
     "EffectCommand",
     "ReportCommand",
@@ -46,7 +49,7 @@ __all__ = [
     "write_report",
 ]
 
-KINDS = ("discipline", "routes", "audits", "workload", "effect", "delivery")
+KINDS = ("discipline", "routes", "audits", "workload", "effect", "delivery", "areas")
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +100,21 @@ class EffectCommand:
     kind: str = "effect"
 
 
+@dataclass(frozen=True, slots=True)
+class AreasCommand:
+    """``visitgis report areas``: customer types by district, territory, area code or grid."""
+
+    first: date
+    last: date
+    area_kind: str = "DISTRICT"
+    cell_m: float = 1000.0
+    alpha: float = rules.DEFAULT_ALPHA
+    department_code: str | None = None
+    manager_staff_no: str | None = None
+    staff_no: str | None = None
+    kind: str = "areas"
+
+
 def _department_id(session: Session, code: str | None) -> int | None:
     if code is None:
         return None
@@ -142,7 +160,7 @@ def _effect_request(session: Session, command: EffectCommand) -> EffectRequest:
 
 
 def report_records(
-    session: Session, command: ReportCommand | EffectCommand | DeliveryCommand
+    session: Session, command: ReportCommand | EffectCommand | DeliveryCommand | AreasCommand
 ) -> list[dict[str, Any]]:
     """Compute the report as flat records (the columns of docs/reports.md).
 
@@ -170,6 +188,22 @@ def report_records(
                     command.min_overlap_min * 60,
                 )
             )
+        if isinstance(command, AreasCommand):
+            kinds = [k.value for k in AreaKind]
+            if command.area_kind.upper() not in kinds:
+                raise ReportCommandError(
+                    f"unknown area kind {command.area_kind!r}; choose one of {kinds}"
+                )
+            areas = AreaRequest(
+                first=command.first,
+                last=command.last,
+                kind=AreaKind(command.area_kind.upper()),
+                cell_m=command.cell_m,
+                alpha=command.alpha,
+                manager_id=_manager_id(session, command.manager_staff_no),
+                department_id=_department_id(session, command.department_code),
+            )
+            return area_records(service.areas(areas))
         request = _request(session, command)
         if command.kind == "discipline":
             return discipline_records(service.discipline(request))
@@ -195,7 +229,9 @@ def effect_pages(session: Session, command: EffectCommand) -> tuple[str, int]:
 
 
 def run_report(
-    session: Session, command: ReportCommand | EffectCommand | DeliveryCommand, out: TextIO
+    session: Session,
+    command: ReportCommand | EffectCommand | DeliveryCommand | AreasCommand,
+    out: TextIO,
 ) -> int:
     """Compute the report and write it to ``out`` as CSV (or the summary); returns rows written."""
     if isinstance(command, EffectCommand) and command.summary:
@@ -206,7 +242,9 @@ def run_report(
 
 
 def write_report(
-    session: Session, command: ReportCommand | EffectCommand | DeliveryCommand, path: Path
+    session: Session,
+    command: ReportCommand | EffectCommand | DeliveryCommand | AreasCommand,
+    path: Path,
 ) -> int:
     """Compute the report and write it to ``path``: XLSX for ``.xlsx``, else CSV.
 

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from pathlib import Path
     from typing import TextIO
 
+    from gql.services.reports.area_report import AreaReport
     from gql.services.reports.audit_report import AuditReport, AuditRow
     from gql.services.reports.effect_report import EffectReport
     from gql.services.reports.service import (
@@ -31,6 +32,7 @@ if TYPE_CHECKING:
     from gql.services.reports.workload_report import WorkloadReport
 
 __all__ = [
+    "area_records",
     "audit_records",
     "delivery_records",
     "discipline_records",
@@ -173,6 +175,65 @@ def _audit(row: AuditRow, period: rules.ReportPeriod) -> dict[str, Any]:
         satisfaction_mean=_r(m.satisfaction_mean),
     )
     return record
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _area(report: AreaReport, mix: rules.AreaMix, name: str) -> list[dict[str, Any]]:
+    o, t = mix.opening, mix.test
+    centre = report.centres.get(mix.area)
+    head: dict[str, Any] = {
+        "period_first": report.period.first.isoformat(),
+        "period_last": report.period.last.isoformat(),
+        "area_kind": report.kind.value,
+        "area_key": mix.area,
+        "area_name": name,
+    }
+    record = dict(head, row="area")
+    record.update(
+        centre_lat=None if centre is None else round(centre[0], 6),
+        centre_lon=None if centre is None else round(centre[1], 6),
+        retailers=mix.retailers,
+        sales_cartons=_r(mix.sales),
+        business_type=None,
+        grade=None,
+        **{f"orders_{d}": n for d, n in zip(_WEEKDAYS, mix.order_weekdays, strict=True)},
+        with_hours=o.with_hours,
+        open_before_9_share=_r(o.open_before_9, 4),
+        open_after_21_share=_r(o.open_after_21, 4),
+        past_midnight_share=_r(o.past_midnight, 4),
+        midday_break_share=_r(o.midday_break, 4),
+        mix_tested=t.tested,
+        chi_square=_r(t.statistic, 4),
+        dof=t.dof,
+        p_value=None if t.p_value is None else float(f"{t.p_value:.4g}"),
+        adjusted_p_value=None if t.adjusted_p is None else float(f"{t.adjusted_p:.4g}"),
+        flagged=t.flagged,
+        untested_reason=t.reason,
+    )
+    cells = [
+        dict(
+            head,
+            row="type_grade",
+            retailers=c.retailers,
+            sales_cartons=_r(c.sales),
+            business_type=c.business_type,
+            grade=c.grade,
+        )
+        for c in mix.by_type_grade
+    ]
+    return [record, *cells]
+
+
+def area_records(report: AreaReport) -> list[dict[str, Any]]:
+    """Per area one ``area`` record, then its ``type_grade`` records; the company last."""
+    out: list[dict[str, Any]] = []
+    for mix in report.areas:
+        out += _area(report, mix, report.names.get(mix.area, mix.area))
+    if report.company is not None:
+        out += _area(report, report.company, "company")
+    return out
 
 
 def audit_records(report: AuditReport) -> list[dict[str, Any]]:

@@ -18,6 +18,12 @@ from gql.services.access import Principal, scope_of, signed_in
 from gql.services.calendar import day_bounds
 from gql.services.errors import InvalidInput, NotFound
 from gql.services.reports import rules
+from gql.services.reports.area_report import (
+    AreaKind,
+    AreaReport,
+    AreaRequest,
+    area_facts,
+)
 from gql.services.reports.audit_report import AuditReport, audit_facts, audit_report
 from gql.services.reports.effect_report import (
     DayFacts,
@@ -40,6 +46,7 @@ from gql.services.reports.workload_report import (
     WorkloadBalanceRow,
     WorkloadManagerRow,
     WorkloadReport,
+    assigned_retailers,
     manager_loads,
     model_hours_per_week,
     retailer_volumes,
@@ -58,6 +65,9 @@ __all__ = [
     "DEFAULT_ROAD_FACTOR",
     "LATE_UPLOAD_MARGIN",
     "UNTRUSTED_FLAGS",
+    "AreaKind",
+    "AreaReport",
+    "AreaRequest",
     "DisciplineReport",
     "DisciplineRow",
     "GroupBy",
@@ -355,6 +365,64 @@ class ReportService:
         company = self._grouper(GroupBy.COMPANY, managers)(0)
         balance.append(WorkloadBalanceRow(company, rules.balance(loads)))
         return WorkloadReport(period, rows, balance)
+
+    # -- customer types by area ------------------------------------------------------------
+
+    def areas(self, request: AreaRequest) -> AreaReport:
+        """Retailers and sales by type and grade per area, with the mix test (R6.3).
+
+        The company row is the whole scope; each area's mix is tested against it.
+        """
+        period = self._period(ReportRequest(request.first, request.last))
+        if not 0 < request.alpha < 1:
+            raise InvalidInput(
+                "the significance level must be between 0 and 1", field=("filter", "alpha")
+            )
+        if (
+            request.kind is AreaKind.GRID
+            and not rules.MIN_CELL_M <= request.cell_m <= rules.MAX_CELL_M
+        ):
+            raise InvalidInput(
+                f"the cell size must be {rules.MIN_CELL_M:g}..{rules.MAX_CELL_M:g} m",
+                field=("filter", "cell_size_m"),
+            )
+        managers = self._subjects(
+            ReportRequest(
+                request.first,
+                request.last,
+                manager_id=request.manager_id,
+                department_id=request.department_id,
+            )
+        )
+        by = GroupBy.DEPARTMENT if request.kind is AreaKind.DISTRICT else GroupBy.MANAGER
+        group_of = self._grouper(by, managers)
+        groups = {m.staff_id: group_of(m.staff_id) for m in managers}
+        facts = assigned_retailers(
+            self._session, list(groups), period.last, period.first, period.last
+        )
+        retailers = {
+            r.id: r for r in self._retailers.get_many(sorted(f.id for f in facts)) if r is not None
+        }
+        keys = {m: g.code for m, g in groups.items()}
+        rows, centres = area_facts(facts, retailers, keys, request)
+        names: dict[str, str] = {}
+        if request.kind in (AreaKind.DISTRICT, AreaKind.TERRITORY):
+            names = {g.code: g.name for g in groups.values()}
+        mixes = rules.customer_types_by_area(rows, alpha=request.alpha)
+        company = rules.customer_types_by_area(
+            [replace(r, area="COMPANY") for r in rows], alpha=request.alpha
+        )
+        return AreaReport(
+            period=period,
+            kind=request.kind,
+            cell_m=request.cell_m if request.kind is AreaKind.GRID else None,
+            alpha=request.alpha,
+            tested=sum(m.test.tested for m in mixes),
+            areas=mixes,
+            names=names,
+            centres=centres,
+            company=company[0] if company else None,
+        )
 
     # -- effect ---------------------------------------------------------------------------
 

@@ -53,6 +53,28 @@ def _workload() -> Case:
     return Case("workloadReport", run, _REPORT_READ)
 
 
+def _areas() -> Case:
+    def run(api: Api, t: Targets, who: str | None) -> str:
+        day = PLAN_DAY.isoformat()
+        return run_query(
+            api,
+            who,
+            "query($f: AreaFilter!) { customerTypesByArea(filter: $f) "
+            "{ areas { retailers } company { retailers } } }",
+            {
+                "f": {
+                    "firstDay": day,
+                    "lastDay": day,
+                    "areaKind": "TERRITORY",
+                    "managerId": t.manager_id,
+                }
+            },
+            lambda d: [a["retailers"] > 0 for a in d["customerTypesByArea"]["areas"]] == [True],
+        )
+
+    return Case("customerTypesByArea", run, _REPORT_READ)
+
+
 def _effect(field: str = "effectReport") -> Case:
     def run(api: Api, t: Targets, who: str | None) -> str:
         day = PLAN_DAY.isoformat()
@@ -100,6 +122,7 @@ REPORT_MATRIX: dict[str, list[Case]] = {
     "routeReport": [_report("routeReport", "plannedDays")],
     "auditReport": [_report("auditReport", "managers")],
     "workloadReport": [_workload()],
+    "customerTypesByArea": [_areas()],
     "effectReport": [_effect()],
     "effectReportsByDepartment": [_effect("effectReportsByDepartment")],
     "deliveryFit": [_delivery()],
