@@ -37,7 +37,7 @@ class TypeGradeCellType:
     business_type: str
     grade: int
     retailers: int
-    sales_cartons: float
+    volume_cartons: float
 
 
 @strawberry.type(name="AreaTypeCount", description="Retailers of one business type in an area.")
@@ -89,7 +89,7 @@ class AreaMixType:
     centre_lat: float | None
     centre_lon: float | None
     retailers: int
-    sales_cartons: float
+    volume_cartons: float
     by_type: list[TypeCountType]
     by_type_and_grade: list[TypeGradeCellType]
     order_weekdays: list[int] = strawberry.field(
@@ -110,14 +110,14 @@ class AreaMixType:
             centre_lat=None if centre is None else centre[0],
             centre_lon=None if centre is None else centre[1],
             retailers=mix.retailers,
-            sales_cartons=mix.sales,
+            volume_cartons=mix.sales,
             by_type=[TypeCountType(business_type=k, retailers=n) for k, n in mix.by_type],
             by_type_and_grade=[
                 TypeGradeCellType(
                     business_type=c.business_type,
                     grade=c.grade,
                     retailers=c.retailers,
-                    sales_cartons=c.sales,
+                    volume_cartons=c.sales,
                 )
                 for c in mix.by_type_grade
             ],

@@ -195,7 +195,7 @@ def _area(report: AreaReport, mix: rules.AreaMix, name: str) -> list[dict[str, A
         centre_lat=None if centre is None else round(centre[0], 6),
         centre_lon=None if centre is None else round(centre[1], 6),
         retailers=mix.retailers,
-        sales_cartons=_r(mix.sales),
+        volume_cartons=_r(mix.sales),
         business_type=None,
         grade=None,
         **{f"orders_{d}": n for d, n in zip(_WEEKDAYS, mix.order_weekdays, strict=True)},
@@ -217,7 +217,7 @@ def _area(report: AreaReport, mix: rules.AreaMix, name: str) -> list[dict[str, A
             head,
             row="type_grade",
             retailers=c.retailers,
-            sales_cartons=_r(c.sales),
+            volume_cartons=_r(c.sales),
             business_type=c.business_type,
             grade=c.grade,
         )

@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 AREAS = """
 query($f: AreaFilter!) { customerTypesByArea(filter: $f) {
   areaKind cellSizeM testedAreas
-  areas { key name centreLat retailers salesCartons byType { businessType retailers }
+  areas { key name centreLat retailers volumeCartons byType { businessType retailers }
           byTypeAndGrade { retailers } orderWeekdays
           opening { withHours openBefore9 openAfter21 pastMidnight middayBreak }
           test { tested statistic degreesOfFreedom pValue adjustedPValue flagged reason } }
-  company { retailers salesCartons } } }
+  company { retailers volumeCartons } } }
 """
 
 
