@@ -140,7 +140,7 @@ def route_schedule(
     for m in range(n_managers):
         lists = _manager_days(plan, weekday, phase, m)
         routes = [
-            _route(retailers, workload, lists[i], depots[m], policy, start_min)
+            _route(retailers, workload, lists[i], i % WEEKDAYS, depots[m], policy, start_min)
             for i in range(DAYS_PER_CYCLE)
         ]
         for _ in range(4 * DAYS_PER_CYCLE):
@@ -152,7 +152,9 @@ def route_schedule(
                 break
             moves += 1
             for i in moved:
-                routes[i] = _route(retailers, workload, lists[i], depots[m], policy, start_min)
+                routes[i] = _route(
+                    retailers, workload, lists[i], i % WEEKDAYS, depots[m], policy, start_min
+                )
         for i, r in enumerate(routes):
             if r.hours > cap_hours:
                 raise InfeasibleCapError(
@@ -250,10 +252,13 @@ def _route(
     retailers: RetailerSet,
     workload: Workload,
     stops: IntArray,
+    day_of_week: int,
     depot: tuple[float, float],
     policy: WorkloadPolicy,
     start_min: float,
 ) -> DayRoute:
+    assert retailers.window_open_s is not None
+    assert retailers.window_close_s is not None
     return route_day(
         depot[0],
         depot[1],
@@ -265,6 +270,8 @@ def _route(
         start_min=start_min,
         speed_mps=policy.speed_mps,
         road_factor=policy.road_factor,
+        window_open_s=retailers.window_open_s[stops, day_of_week],
+        window_close_s=retailers.window_close_s[stops, day_of_week],
     )
 
 
