@@ -251,11 +251,14 @@ class RetailerSet:
         current_manager: npt.ArrayLike | None = None,
         open_min: npt.ArrayLike | None = None,
         close_min: npt.ArrayLike | None = None,
+        window_open_s: npt.ArrayLike | None = None,
+        window_close_s: npt.ArrayLike | None = None,
     ) -> RetailerSet:
         """Build a set from the columns you have; the rest take neutral defaults.
 
         Defaults: grade 3, convenience store, not key, policy service time, no order day,
-        no volume, unlocked, no current manager, open 08:00-21:00.
+        no volume, unlocked, no current manager, open 08:00-21:00 every day (unless
+        per-weekday windows are given).
         """
         n = int(np.asarray(retailer_id).size)
 
@@ -276,6 +279,8 @@ class RetailerSet:
             current_manager=np.asarray(col(current_manager, NO_MANAGER)),
             open_min=np.asarray(col(open_min, 8 * 60.0), dtype=np.float64),
             close_min=np.asarray(col(close_min, 21 * 60.0), dtype=np.float64),
+            window_open_s=None if window_open_s is None else np.asarray(window_open_s),
+            window_close_s=None if window_close_s is None else np.asarray(window_close_s),
         )
 
     def subset(self, index: npt.NDArray[np.intp] | BoolArray) -> RetailerSet:

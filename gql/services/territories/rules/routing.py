@@ -83,8 +83,10 @@ def route_day(
         w_open = np.rint(np.asarray(open_min, dtype=np.float64) * 60).astype(np.int64)[:, None]
         w_close = np.rint(np.asarray(close_min, dtype=np.float64) * 60).astype(np.int64)[:, None]
     else:
-        w_open = np.asarray(window_open_s, dtype=np.int64).reshape(lat_deg.size, -1)
-        w_close = np.asarray(window_close_s, dtype=np.int64).reshape(lat_deg.size, -1)
+        w_open = np.asarray(window_open_s, dtype=np.int64)
+        w_close = np.asarray(window_close_s, dtype=np.int64)
+        if w_open.shape != w_close.shape or w_open.ndim != 2 or w_open.shape[0] != lat_deg.size:
+            raise InvalidRetailersError("day windows must be (stops, W) arrays of equal shape")
     depot = np.full((1, w_open.shape[1]), -1, dtype=np.int64)
     depot[0, 0] = 0
     open_s = np.ascontiguousarray(np.vstack((depot, w_open)))

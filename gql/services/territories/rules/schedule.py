@@ -146,7 +146,9 @@ def route_schedule(
     for m in range(n_managers):
         lists = _manager_days(plan, weekday, phase, m)
         routes = [
-            _route(retailers, workload, lists[i], i % WEEKDAYS, depots[m], policy, start_min)
+            _route(
+                retailers, workload, lists[i], i % WEEKDAYS, depots[m], policy, start_min, open_on
+            )
             for i in range(DAYS_PER_CYCLE)
         ]
         for _ in range(4 * DAYS_PER_CYCLE):
@@ -159,7 +161,14 @@ def route_schedule(
             moves += 1
             for i in moved:
                 routes[i] = _route(
-                    retailers, workload, lists[i], i % WEEKDAYS, depots[m], policy, start_min
+                    retailers,
+                    workload,
+                    lists[i],
+                    i % WEEKDAYS,
+                    depots[m],
+                    policy,
+                    start_min,
+                    open_on,
                 )
         for i, r in enumerate(routes):
             if r.hours > cap_hours:
@@ -270,9 +279,20 @@ def _route(
     depot: tuple[float, float],
     policy: WorkloadPolicy,
     start_min: float,
+    open_on: npt.NDArray[np.bool_],
 ) -> DayRoute:
+    """Route one day; a stop with no window inside working hours gets none, so it is late.
+
+    Without this it would wait for its evening window and blow the day's cap.
+    """
     assert retailers.window_open_s is not None
     assert retailers.window_close_s is not None
+    shut = ~open_on[stops, day_of_week]
+    opens = retailers.window_open_s[stops, day_of_week]
+    closes = retailers.window_close_s[stops, day_of_week]
+    if shut.any():
+        opens, closes = opens.copy(), closes.copy()
+        opens[shut], closes[shut] = -1, -1
     return route_day(
         depot[0],
         depot[1],
@@ -284,8 +304,8 @@ def _route(
         start_min=start_min,
         speed_mps=policy.speed_mps,
         road_factor=policy.road_factor,
-        window_open_s=retailers.window_open_s[stops, day_of_week],
-        window_close_s=retailers.window_close_s[stops, day_of_week],
+        window_open_s=opens,
+        window_close_s=closes,
     )
 
 
