@@ -124,14 +124,18 @@ def planning_inputs(
 def _window_arrays(facts: Sequence[PlanningRetailer]) -> dict[str, IntArray]:
     """Every stored window per weekday, padded with -1, for the schedule to respect.
 
-    A retailer without any stored window keeps the default 08:00-21:00 every day; one with
+    A retailer without any stored window keeps ``open_s``-``close_s`` (default 08:00-21:00)
+    every day; one with
     windows but none on a weekday is closed that day. Overlapping windows (an every-day window
     and a weekday one) are merged, so the planning core sees sorted, disjoint windows.
     """
     days: list[list[list[tuple[int, int]]]] = []
     for f in facts:
         if not f.windows:
-            span = (int(_DEFAULT_OPEN_MIN * 60), int(_DEFAULT_CLOSE_MIN * 60))
+            span = (
+                int(_DEFAULT_OPEN_MIN * 60) if f.open_s is None else f.open_s,
+                int(_DEFAULT_CLOSE_MIN * 60) if f.close_s is None else f.close_s,
+            )
             days.append([[span] for _ in range(_DAYS)])
             continue
         days.append([_merged(f, d) for d in range(_DAYS)])
