@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from collections.abc import Mapping
     from datetime import datetime
 
+    from gql.domain.retailers import OpeningWindow
+
 __all__ = [
     "PlanningRetailer",
     "Proposal",
@@ -109,7 +111,8 @@ class PlanningRetailer:
 
     ``volume_cartons`` is the retailer's order volume over the sales window the store reports
     (see :meth:`~gql.store.repositories.territories.PlanningInputRepository.retailers`);
-    ``open_s``/``close_s`` span its weekday opening windows (``None``: no weekday window).
+    ``open_s``/``close_s`` span its weekday opening windows (``None``: no weekday window);
+    ``windows`` are all its opening windows, which the schedule keeps (empty: none stored).
     """
 
     id: int
@@ -124,3 +127,4 @@ class PlanningRetailer:
     open_s: int | None
     close_s: int | None
     volume_cartons: float
+    windows: tuple[OpeningWindow, ...] = ()

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from gql.services.territories.rules import NO_MANAGER, NO_ORDER_DAY, RetailerSet, WorkloadClass
 
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from gql.domain.territories import PlanningRetailer
+
+IntArray = npt.NDArray[np.int64]
 
 __all__ = ["PLANNING_GRADE_BAND", "PlanningInputs", "planning_grade", "planning_inputs"]
 
@@ -34,6 +37,7 @@ _BUSINESS_TYPE = {
 }
 _MAX_SERVICE_MIN = 240.0
 _DEFAULT_OPEN_MIN, _DEFAULT_CLOSE_MIN = 8 * 60.0, 21 * 60.0
+_DAYS = 7
 
 
 def planning_grade(store_grade: int) -> int:
@@ -108,9 +112,51 @@ def planning_inputs(
             [_DEFAULT_CLOSE_MIN if f.close_s is None else f.close_s / 60.0 for f in facts],
             dtype=np.float64,
         ),
+        **_window_arrays(facts),
     )
     return PlanningInputs(
         retailers=retailers,
         manager_ids=tuple(manager_ids),
         previous_manager_ids=tuple(f.manager_id for f in facts),
     )
+
+
+def _window_arrays(facts: Sequence[PlanningRetailer]) -> dict[str, IntArray]:
+    """Every stored window per weekday, padded with -1, for the schedule to respect.
+
+    A retailer without any stored window keeps ``open_s``-``close_s`` (default 08:00-21:00)
+    every day; one with
+    windows but none on a weekday is closed that day. Overlapping windows (an every-day window
+    and a weekday one) are merged, so the planning core sees sorted, disjoint windows.
+    """
+    days: list[list[list[tuple[int, int]]]] = []
+    for f in facts:
+        if not f.windows:
+            span = (
+                int(_DEFAULT_OPEN_MIN * 60) if f.open_s is None else f.open_s,
+                int(_DEFAULT_CLOSE_MIN * 60) if f.close_s is None else f.close_s,
+            )
+            days.append([[span] for _ in range(_DAYS)])
+            continue
+        days.append([_merged(f, d) for d in range(_DAYS)])
+    width = max([1, *(len(day) for per in days for day in per)])
+    opens = np.full((len(facts), _DAYS, width), -1, dtype=np.int64)
+    closes = np.full((len(facts), _DAYS, width), -1, dtype=np.int64)
+    for i, per in enumerate(days):
+        for d, day in enumerate(per):
+            for k, (a, b) in enumerate(day):
+                opens[i, d, k], closes[i, d, k] = a, b
+    return {"window_open_s": opens, "window_close_s": closes}
+
+
+def _merged(fact: PlanningRetailer, weekday: int) -> list[tuple[int, int]]:
+    spans = sorted(
+        (w.open_s, w.close_s) for w in fact.windows if w.weekday is None or w.weekday == weekday
+    )
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out

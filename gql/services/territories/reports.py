@@ -102,6 +102,7 @@ def schedule_json(schedule: Schedule, cap_hours: float) -> dict[str, Any]:
         "daysOverCap": m.days_over_cap,
         "lateStops": m.late_stops,
         "phaseMoves": m.phase_moves,
+        "unvisitableRetailers": m.unvisitable_retailers,
         "days": len(schedule.days),
     }
 

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
-from gql.domain import RetailerStatus
+from gql.domain import OpeningWindow, RetailerStatus
 from gql.domain.territories import PlanningRetailer
 from gql.store.models import OpeningWindowRow, RetailerRow, SalesOrderRow
 
@@ -42,7 +42,8 @@ class PlanningInputRepository:
         """Active retailers of these managers (all managers if ``None``), ordered by id.
 
         ``volume_cartons`` sums the orders dated ``sales_from..sales_to`` (0 when either is
-        ``None``); ``open_s``/``close_s`` span the windows open on Monday..Friday.
+        ``None``); ``open_s``/``close_s`` span the windows open on Monday..Friday, and
+        ``windows`` holds every stored window.
         """
         r = RetailerRow
         conditions: list[sa.ColumnElement[bool]] = [r.status == RetailerStatus.ACTIVE]
@@ -70,6 +71,7 @@ class PlanningInputRepository:
         ).all()
         ids = [row.id for row in rows]
         hours = self._weekday_hours(ids)
+        windows = self._windows(ids)
         volume = self._volumes(ids, sales_from, sales_to)
         return [
             PlanningRetailer(
@@ -85,6 +87,7 @@ class PlanningInputRepository:
                 open_s=hours.get(row.id, (None, None))[0],
                 close_s=hours.get(row.id, (None, None))[1],
                 volume_cartons=float(volume.get(row.id, 0)),
+                windows=tuple(windows.get(row.id, ())),
             )
             for row in rows
         ]
@@ -100,6 +103,21 @@ class PlanningInputRepository:
             )
             for retailer_id, open_s, close_s in self._session.execute(statement):
                 found[retailer_id] = (int(open_s), int(close_s))
+        return found
+
+    def _windows(self, ids: Sequence[int]) -> dict[int, list[OpeningWindow]]:
+        w = OpeningWindowRow
+        found: dict[int, list[OpeningWindow]] = {}
+        for chunk in _chunks(ids):
+            statement = (
+                sa.select(w.retailer_id, w.open_s, w.close_s, w.weekday)
+                .where(w.retailer_id.in_(chunk))
+                .order_by(w.retailer_id, w.open_s)
+            )
+            for retailer_id, open_s, close_s, weekday in self._session.execute(statement):
+                found.setdefault(retailer_id, []).append(
+                    OpeningWindow(int(open_s), int(close_s), weekday)
+                )
         return found
 
     def _volumes(self, ids: Sequence[int], first: date | None, last: date | None) -> dict[int, int]:

@@ -1,7 +1,12 @@
 """Numba kernels for day routes: cheapest-insertion start, then 2-opt and Or-opt moves.
 
 Integer seconds throughout; a route is evaluated exactly (travel, waiting for opening, and a
-heavy price on arriving after closing), so the kernels are deterministic and free of fastmath.
+heavy price on a visit that fits no window), so the kernels are deterministic and free of fastmath.
+
+Opening hours are per-stop window rows ``open_s[stop, k]``, ``close_s[stop, k]`` (sorted, padded
+with ``-1``). A visit must *start and finish* inside one window -- the manager works while the
+shop is open -- so a stop waits for the first window where ``max(arrival, open) + service <=
+close``; a stop with no such window left that day is late by how far it overruns.
 """
 
 from __future__ import annotations
@@ -10,6 +15,29 @@ import numpy as np
 from numba import njit
 
 _LATE_PRICE = 1_000
+
+
+@njit(cache=True, nogil=True)
+def visit_start(t, service, open_row, close_row):  # type: ignore[no-untyped-def]
+    """Return when a visit arriving at ``t`` starts inside a window, or -1 if none fits."""
+    for k in range(open_row.size):
+        if open_row[k] < 0:
+            break
+        start = t if t > open_row[k] else open_row[k]
+        if start + service <= close_row[k]:
+            return start
+    return -1
+
+
+@njit(cache=True, nogil=True)
+def overrun(t, service, close_row):  # type: ignore[no-untyped-def]
+    """Return the lateness of a visit that fits no window (at least one second)."""
+    last = 0
+    for k in range(close_row.size):
+        if close_row[k] > last:
+            last = close_row[k]
+    late = t + service - last
+    return late if late > 0 else service + 1
 
 
 @njit(cache=True, nogil=True)
@@ -24,10 +52,18 @@ def route_cost(order, travel_s, service_s, open_s, close_s, start_s):  # type: i
         leg = travel_s[prev, stop]
         travel += leg
         t += leg
-        if t < open_s[stop]:
-            t = open_s[stop]
-        if t > close_s[stop]:
-            late += t - close_s[stop]
+        start = -1  # visit_start, inlined: passing row views costs ~2x schedule time
+        for k in range(open_s.shape[1]):
+            if open_s[stop, k] < 0:
+                break
+            s = t if t > open_s[stop, k] else open_s[stop, k]
+            if s + service_s[stop] <= close_s[stop, k]:
+                start = s
+                break
+        if start < 0:
+            late += overrun(t, service_s[stop], close_s[stop])
+        else:
+            t = start
         t += service_s[stop]
         prev = stop
     leg = travel_s[prev, 0]

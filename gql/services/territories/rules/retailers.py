@@ -82,7 +82,13 @@ class RetailerSet:
     current_manager
         Current territory index ``0..n_managers-1`` or :data:`NO_MANAGER`.
     open_min, close_min
-        Opening hours as minutes after midnight (default 08:00-21:00).
+        Opening hours as minutes after midnight (default 08:00-21:00): the one window every day
+        used when no per-weekday windows are given.
+    window_open_s, window_close_s
+        Optional ``(n, 7, W)`` int seconds after midnight: up to ``W`` opening windows per
+        weekday (0 = Mon), sorted and non-overlapping, padded with ``-1``; a day whose row is
+        all ``-1`` is closed. Past midnight is two windows (``14:00-24:00`` and ``00:00-02:00``).
+        Default: ``open_min``-``close_min`` on all seven days.
     """
 
     retailer_id: IntArray
@@ -98,6 +104,8 @@ class RetailerSet:
     current_manager: IntArray
     open_min: FloatArray
     close_min: FloatArray
+    window_open_s: IntArray | None = None
+    window_close_s: IntArray | None = None
     n: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -124,6 +132,55 @@ class RetailerSet:
         for name, dtype in casts.items():
             object.__setattr__(self, name, _as(getattr(self, name), dtype, name, n))
         self._validate()
+        self._set_windows()
+
+    def _set_windows(self) -> None:
+        opens, closes = self.window_open_s, self.window_close_s
+        if (opens is None) != (closes is None):
+            raise InvalidRetailersError("give both window_open_s and window_close_s, or neither")
+        if opens is None or closes is None:
+            one = np.rint(self.open_min * 60).astype(np.int64)
+            opens = np.broadcast_to(one[:, None, None], (self.n, 7, 1))
+            closes = np.broadcast_to(
+                np.rint(self.close_min * 60).astype(np.int64)[:, None, None], (self.n, 7, 1)
+            )
+        o = np.array(opens, dtype=np.int64)
+        c = np.array(closes, dtype=np.int64)
+        if o.ndim != 3 or o.shape[:2] != (self.n, 7) or o.shape != c.shape or o.shape[2] < 1:
+            raise InvalidRetailersError(
+                f"window_open_s/window_close_s have shapes {o.shape}/{c.shape}; "
+                f"expected ({self.n}, 7, W), W >= 1 windows per weekday"
+            )
+        pad = o < 0
+        if ((c < 0) != pad).any():
+            raise InvalidRetailersError(
+                "a padded window (-1) must be padded in both open and close"
+            )
+        if (pad[..., :-1] & ~pad[..., 1:]).any():
+            raise InvalidRetailersError("padding (-1) must come after a day's real windows")
+        real = ~pad
+        if ((o[real] >= c[real]) | (c[real] > 24 * 3600)).any():
+            raise InvalidRetailersError("each window must satisfy 0 <= open_s < close_s <= 86400")
+        if (real[..., 1:] & (o[..., 1:] < c[..., :-1])).any():
+            raise InvalidRetailersError("a day's windows must be sorted and must not overlap")
+        o.setflags(write=False)
+        c.setflags(write=False)
+        object.__setattr__(self, "window_open_s", o)
+        object.__setattr__(self, "window_close_s", c)
+
+    def open_days(self, service_s: npt.ArrayLike, first_s: float, last_s: float) -> BoolArray:
+        """Return ``(n, 7)``: whether a visit of ``service_s`` fits a window in working hours.
+
+        ``first_s``..``last_s`` is the manager's working day; a retailer open only outside it
+        on a weekday cannot be visited that day.
+        """
+        o, c = self.window_open_s, self.window_close_s
+        assert o is not None
+        assert c is not None
+        need = np.asarray(service_s, dtype=np.float64)[:, None, None]
+        start = np.maximum(o, first_s)
+        fits = (o >= 0) & (start + need <= np.minimum(c, last_s))
+        return np.asarray(fits.any(axis=2), dtype=np.bool_)
 
     def _validate(self) -> None:
         ids = self.retailer_id
@@ -194,11 +251,14 @@ class RetailerSet:
         current_manager: npt.ArrayLike | None = None,
         open_min: npt.ArrayLike | None = None,
         close_min: npt.ArrayLike | None = None,
+        window_open_s: npt.ArrayLike | None = None,
+        window_close_s: npt.ArrayLike | None = None,
     ) -> RetailerSet:
         """Build a set from the columns you have; the rest take neutral defaults.
 
         Defaults: grade 3, convenience store, not key, policy service time, no order day,
-        no volume, unlocked, no current manager, open 08:00-21:00.
+        no volume, unlocked, no current manager, open 08:00-21:00 every day (unless
+        per-weekday windows are given).
         """
         n = int(np.asarray(retailer_id).size)
 
@@ -219,6 +279,8 @@ class RetailerSet:
             current_manager=np.asarray(col(current_manager, NO_MANAGER)),
             open_min=np.asarray(col(open_min, 8 * 60.0), dtype=np.float64),
             close_min=np.asarray(col(close_min, 21 * 60.0), dtype=np.float64),
+            window_open_s=None if window_open_s is None else np.asarray(window_open_s),
+            window_close_s=None if window_close_s is None else np.asarray(window_close_s),
         )
 
     def subset(self, index: npt.NDArray[np.intp] | BoolArray) -> RetailerSet:
@@ -240,6 +302,8 @@ class RetailerSet:
                     "current_manager",
                     "open_min",
                     "close_min",
+                    "window_open_s",
+                    "window_close_s",
                 )
             }
         )

@@ -17,13 +17,15 @@ import numpy.typing as npt
 
 import geo
 
-from ._route_kernels import improve_route, route_cost
+from ._route_kernels import improve_route, route_cost, visit_start
 from .errors import InvalidRetailersError
 
 __all__ = ["DayRoute", "route_day", "warm_up"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+
+_DAY_S = 24 * 3600
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -39,7 +41,7 @@ class DayRoute:
     hours
         Working hours from leaving the depot to returning (travel, waiting, service).
     late_stops
-        Stops reached after closing time (0 when opening hours are respected).
+        Stops whose visit fits no opening window that day (0 when opening hours are respected).
     """
 
     order: IntArray
@@ -60,8 +62,15 @@ def route_day(
     start_min: float = 8.5 * 60,
     speed_mps: float,
     road_factor: float,
+    window_open_s: IntArray | None = None,
+    window_close_s: IntArray | None = None,
 ) -> DayRoute:
-    """Return a short depot-to-depot route through the given stops that respects opening hours."""
+    """Return a short depot-to-depot route through the given stops that respects opening hours.
+
+    ``window_open_s``/``window_close_s`` (``(stops, W)`` seconds, sorted, padded with -1) are
+    the day's opening windows and take precedence over the single ``open_min``-``close_min``
+    window; each visit must start and finish inside one window.
+    """
     lat = np.r_[depot_lat_deg, lat_deg]
     lon = np.r_[depot_lon_deg, lon_deg]
     try:
@@ -70,8 +79,19 @@ def route_day(
     except geo.GeoError as exc:
         raise InvalidRetailersError(f"cannot route this day: {exc}") from exc
     service_s = np.rint(np.r_[0.0, service_min] * 60).astype(np.int64)
-    open_s = np.rint(np.r_[0.0, open_min] * 60).astype(np.int64)
-    close_s = np.rint(np.r_[24 * 60.0, close_min] * 60).astype(np.int64)
+    if window_open_s is None or window_close_s is None:
+        w_open = np.rint(np.asarray(open_min, dtype=np.float64) * 60).astype(np.int64)[:, None]
+        w_close = np.rint(np.asarray(close_min, dtype=np.float64) * 60).astype(np.int64)[:, None]
+    else:
+        w_open = np.asarray(window_open_s, dtype=np.int64)
+        w_close = np.asarray(window_close_s, dtype=np.int64)
+        if w_open.shape != w_close.shape or w_open.ndim != 2 or w_open.shape[0] != lat_deg.size:
+            raise InvalidRetailersError("day windows must be (stops, W) arrays of equal shape")
+    depot = np.full((1, w_open.shape[1]), -1, dtype=np.int64)
+    depot[0, 0] = 0
+    open_s = np.ascontiguousarray(np.vstack((depot, w_open)))
+    depot[0, 0] = _DAY_S
+    close_s = np.ascontiguousarray(np.vstack((depot, w_close)))
     start_s = round(start_min * 60)
     order = improve_route(travel_s, service_s, open_s, close_s, start_s)
     travel, _, finish = route_cost(order, travel_s, service_s, open_s, close_s, start_s)
@@ -79,9 +99,10 @@ def route_day(
     prev = 0
     late = 0
     for stop in order.tolist():
-        t = max(t + int(travel_s[prev, stop]), int(open_s[stop]))
-        late += int(t > close_s[stop])
-        t += int(service_s[stop])
+        t += int(travel_s[prev, stop])
+        start = int(visit_start(t, service_s[stop], open_s[stop], close_s[stop]))
+        late += int(start < 0)
+        t = max(t, start) + int(service_s[stop])
         prev = stop
     legs_m = int(dist_m[np.r_[0, order], np.r_[order, 0]].sum()) if order.size else 0
     del travel
@@ -106,4 +127,17 @@ def warm_up() -> None:
         np.full(3, 1440.0),
         speed_mps=7.0,
         road_factor=1.3,
+    )
+    route_day(
+        30.0,
+        120.0,
+        stops,
+        np.full(3, 120.0),
+        np.full(3, 5.0),
+        np.zeros(3),
+        np.full(3, 1440.0),
+        speed_mps=7.0,
+        road_factor=1.3,
+        window_open_s=np.array([[0, 50_400]] * 3),
+        window_close_s=np.array([[7_200, 86_400]] * 3),
     )

@@ -18,7 +18,7 @@ import numpy.typing as npt
 from .errors import InfeasibleCapError, InvalidRetailersError
 from .metrics import Balance, Progress, balance_of, no_progress
 from .routing import DayRoute, route_day
-from .weekdays import WEEKDAYS, WeekdayPlan, split_weekdays, visit_weeks
+from .weekdays import WEEKDAYS, WeekdayPlan, open_weekdays, split_weekdays, visit_weeks
 from .workload import CYCLE_WEEKS, Workload, WorkloadPolicy, estimate_workload
 
 if TYPE_CHECKING:
@@ -47,7 +47,11 @@ class DayPlan:
 
 @dataclass(frozen=True, slots=True)
 class ScheduleMetrics:
-    """Totals of a schedule: distance driven, hours per day, and cap compliance."""
+    """Totals of a schedule: distance driven, hours per day, and cap compliance.
+
+    ``unvisitable_retailers`` counts retailers open on no working weekday within the manager's
+    hours: they stay planned (and late) so that someone fixes their hours or visit policy.
+    """
 
     total_travel_m: float
     day_hours: Balance
@@ -55,6 +59,7 @@ class ScheduleMetrics:
     days_over_cap: int
     late_stops: int
     phase_moves: int
+    unvisitable_retailers: int = 0
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -133,6 +138,7 @@ def route_schedule(
         )
     depots = _depots(retailers, plan.territory, n_managers, depot_lat_deg, depot_lon_deg)
     per_visit = workload.total_min / workload.visits_per_cycle
+    open_on = open_weekdays(retailers, workload, (start_min, start_min + cap_hours * 60))
     days_out: list[DayPlan] = []
     phase = plan.phase.copy()
     weekday = plan.weekday.copy()
@@ -140,19 +146,30 @@ def route_schedule(
     for m in range(n_managers):
         lists = _manager_days(plan, weekday, phase, m)
         routes = [
-            _route(retailers, workload, lists[i], depots[m], policy, start_min)
+            _route(
+                retailers, workload, lists[i], i % WEEKDAYS, depots[m], policy, start_min, open_on
+            )
             for i in range(DAYS_PER_CYCLE)
         ]
         for _ in range(4 * DAYS_PER_CYCLE):
             over = [i for i in range(DAYS_PER_CYCLE) if routes[i].hours > cap_hours]
             if not over:
                 break
-            moved = _shed(over[0], lists, routes, plan, weekday, phase, per_visit)
+            moved = _shed(over[0], lists, routes, plan, weekday, phase, per_visit, open_on)
             if moved is None:
                 break
             moves += 1
             for i in moved:
-                routes[i] = _route(retailers, workload, lists[i], depots[m], policy, start_min)
+                routes[i] = _route(
+                    retailers,
+                    workload,
+                    lists[i],
+                    i % WEEKDAYS,
+                    depots[m],
+                    policy,
+                    start_min,
+                    open_on,
+                )
         for i, r in enumerate(routes):
             if r.hours > cap_hours:
                 raise InfeasibleCapError(
@@ -180,6 +197,7 @@ def route_schedule(
         days_over_cap=int((hours > cap_hours).sum()),
         late_stops=int(sum(d.late_stops for d in days_out)),
         phase_moves=moves,
+        unvisitable_retailers=int((~open_on.any(axis=1)).sum()),
     )
     return Schedule(
         plan=replace(plan, weekday=weekday, phase=phase), days=tuple(days_out), metrics=metrics
@@ -204,11 +222,13 @@ def _shed(
     weekday: IntArray,
     phase: IntArray,
     per_visit: FloatArray,
+    open_on: npt.NDArray[np.bool_],
 ) -> tuple[int, ...] | None:
     """Move the heaviest flexible visit off an over-cap day onto the manager's lightest day(s).
 
     A monthly visit may go to any other day; a fortnightly retailer moves to the weekday and
-    phase whose heavier day is lightest. Returns the days whose lists changed.
+    phase whose heavier day is lightest; neither moves to a weekday it is closed (unless it
+    is closed on every weekday). Returns the days whose lists changed.
     """
     hours = np.array([r.hours for r in routes])
     members = lists[day]
@@ -217,8 +237,11 @@ def _shed(
         if flexible.size == 0:
             continue
         i = int(flexible[np.argmax(per_visit[flexible])])
+        can = open_on[i] if open_on[i].any() else np.ones(WEEKDAYS, dtype=np.bool_)
         if visits == 1:
-            others = [d for d in range(DAYS_PER_CYCLE) if d != day]
+            others = [d for d in range(DAYS_PER_CYCLE) if d != day and can[d % WEEKDAYS]]
+            if not others:
+                continue
             target = min(others, key=lambda d: hours[d])
             if hours[target] >= hours[day]:
                 continue
@@ -231,8 +254,10 @@ def _shed(
             (max(hours[p * WEEKDAYS + d], hours[(p + 2) * WEEKDAYS + d]), p, d)
             for p in range(2)
             for d in range(WEEKDAYS)
-            if (p, d) != (int(phase[i]), int(weekday[i]))
+            if (p, d) != (int(phase[i]), int(weekday[i])) and can[d]
         ]
+        if not options:
+            continue
         best, p, d = min(options)
         if best >= hours[day]:
             continue
@@ -250,10 +275,24 @@ def _route(
     retailers: RetailerSet,
     workload: Workload,
     stops: IntArray,
+    day_of_week: int,
     depot: tuple[float, float],
     policy: WorkloadPolicy,
     start_min: float,
+    open_on: npt.NDArray[np.bool_],
 ) -> DayRoute:
+    """Route one day; a stop with no window inside working hours gets none, so it is late.
+
+    Without this it would wait for its evening window and blow the day's cap.
+    """
+    assert retailers.window_open_s is not None
+    assert retailers.window_close_s is not None
+    shut = ~open_on[stops, day_of_week]
+    opens = retailers.window_open_s[stops, day_of_week]
+    closes = retailers.window_close_s[stops, day_of_week]
+    if shut.any():
+        opens, closes = opens.copy(), closes.copy()
+        opens[shut], closes[shut] = -1, -1
     return route_day(
         depot[0],
         depot[1],
@@ -265,6 +304,8 @@ def _route(
         start_min=start_min,
         speed_mps=policy.speed_mps,
         road_factor=policy.road_factor,
+        window_open_s=opens,
+        window_close_s=closes,
     )
 
 
@@ -326,6 +367,7 @@ def plan_schedule(
         n_managers,
         workload,
         max_order_day_change_share=max_order_day_change_share,
+        workday_min=(8.5 * 60, 8.5 * 60 + cap_hours * 60),
         progress=progress,
     )
     return route_schedule(

@@ -30,7 +30,7 @@ from .workload import CYCLE_WEEKS, Workload
 if TYPE_CHECKING:
     from .retailers import RetailerSet
 
-__all__ = ["WEEKDAYS", "WeekdayPlan", "split_weekdays", "visit_weeks"]
+__all__ = ["WEEKDAYS", "WeekdayPlan", "open_weekdays", "split_weekdays", "visit_weeks"]
 
 WEEKDAYS = 5
 """Working days per week (Mon–Fri)."""
@@ -78,6 +78,7 @@ def split_weekdays(
     workload: Workload,
     *,
     max_order_day_change_share: float | None = None,
+    workday_min: tuple[float, float] = (8.5 * 60, 16.5 * 60),
     progress: Progress = no_progress,
 ) -> WeekdayPlan:
     """Split every territory into weekday zones and week phases.
@@ -87,6 +88,10 @@ def split_weekdays(
     territory keeps its retailers' order days and changes at most that share of its ordering
     retailers' days (:func:`_keep_order_days`), only as far as balancing its days needs; the
     zones are then not contiguous. ``None`` zones each territory afresh (geography first).
+
+    A retailer whose zone's weekday finds it closed (no opening window that fits a visit inside
+    ``workday_min``) moves to its territory's lightest weekday on which it is open; one open on
+    no weekday stays put (the schedule reports it as unvisitable).
 
     Parameters
     ----------
@@ -100,6 +105,8 @@ def split_weekdays(
         The workload model's output for ``retailers``.
     max_order_day_change_share
         A share in [0, 1], or ``None`` for no cap.
+    workday_min
+        The manager's working hours, minutes after midnight.
     progress
         Called once per territory.
     """
@@ -128,6 +135,8 @@ def split_weekdays(
         if cap is not None
         else _label_weekdays(retailers, terr, zone, n_managers, workload)
     )
+    # a shop closed on its day moves to an open one, whatever the cap on order-day changes
+    weekday = _open_weekdays(retailers, terr, weekday, workload, workday_min)
     phase = _phases(terr, weekday, workload.visits_per_cycle, per_visit)
     return WeekdayPlan(
         territory=terr, weekday=weekday, phase=phase, visits_per_cycle=workload.visits_per_cycle
@@ -252,6 +261,39 @@ def _label_weekdays(
         weekday_of_zone[t] = perms[best]
         totals = trial[best]
     return weekday_of_zone[terr, zone]
+
+
+def open_weekdays(
+    retailers: RetailerSet, workload: Workload, workday_min: tuple[float, float]
+) -> BoolArray:
+    """Return ``(n, 5)``: whether a visit fits an opening window on each working weekday."""
+    first, last = workday_min
+    return retailers.open_days(workload.service_min * 60, first * 60, last * 60)[:, :WEEKDAYS]
+
+
+def _open_weekdays(
+    retailers: RetailerSet,
+    terr: IntArray,
+    weekday: IntArray,
+    workload: Workload,
+    workday_min: tuple[float, float],
+) -> IntArray:
+    """Move retailers off weekdays they are closed to their territory's lightest open one."""
+    open_on = open_weekdays(retailers, workload, workday_min)
+    wrong = np.flatnonzero(~open_on[np.arange(terr.size), weekday] & open_on.any(axis=1))
+    if wrong.size == 0:
+        return weekday
+    weekday = weekday.copy()
+    load = np.bincount(
+        terr * WEEKDAYS + weekday, weights=workload.total_min, minlength=(terr.max() + 1) * WEEKDAYS
+    ).reshape(-1, WEEKDAYS)
+    for i in wrong[np.argsort(-workload.total_min[wrong], kind="stable")].tolist():
+        t = int(terr[i])
+        day = int(np.argmin(np.where(open_on[i], load[t], np.inf)))
+        load[t, weekday[i]] -= workload.total_min[i]
+        load[t, day] += workload.total_min[i]
+        weekday[i] = day
+    return weekday
 
 
 def _phases(

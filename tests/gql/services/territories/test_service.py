@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from gql.domain import Role
+from gql.domain.retailers import parse_opening_hours
 from gql.domain.territories import PlanningRetailer, ProposalStatus
 from gql.services.access import Principal
 from gql.services.errors import Forbidden, InvalidInput
@@ -65,6 +66,30 @@ def test_retailers_of_managers_outside_the_plan_start_unassigned() -> None:
     assert inputs.retailers.current_manager.tolist() == [0, NO_MANAGER]
     assert inputs.retailers.order_weekday.tolist() == [1, -1]  # Sunday is no weekday order
     assert inputs.previous_manager_ids == (7, 9)
+
+
+def test_every_stored_opening_window_reaches_the_planning_core() -> None:
+    """Lunch breaks, past-midnight hours and closed days survive; no windows: the span."""
+    ktv = parse_opening_hours("0-6@14:00-24:00;00:00-02:00")
+    lunch_no_monday = parse_opening_hours("1-6@08:00-12:00;1-6@14:00-20:00")
+    facts = [
+        PlanningRetailer(1, 28.0, 120.6, 10, "OTHER", False, 600, 1, 7, 0, 86_400, 0.0, ktv),
+        PlanningRetailer(
+            2, 28.01, 120.6, 10, "ORDINARY", False, 600, 1, 7, 28_800, 72_000, 0.0, lunch_no_monday
+        ),
+        PlanningRetailer(3, 28.02, 120.6, 10, "ORDINARY", False, 600, 1, 7, 3600, 7200, 0.0),
+    ]
+    rs = planning_inputs(facts, [7]).retailers
+    assert rs.window_open_s is not None
+    assert rs.window_close_s is not None
+    h = 3600
+    assert rs.window_open_s[0, 2].tolist() == [0, 14 * h]
+    assert rs.window_close_s[0, 2].tolist() == [2 * h, 24 * h]
+    assert rs.window_open_s[1, 0].tolist() == [-1, -1]  # closed on Mondays
+    assert rs.window_open_s[1, 1].tolist() == [8 * h, 14 * h]
+    assert rs.window_close_s[1, 1].tolist() == [12 * h, 20 * h]
+    assert rs.window_open_s[2, 4].tolist() == [h, -1]
+    assert rs.window_close_s[2, 4].tolist() == [2 * h, -1]
 
 
 def test_locked_retailers_keep_their_manager_in_the_proposal(session: Session) -> None:
