@@ -109,14 +109,15 @@ def barrier_cuts(
     segments = shapely.linestrings(
         np.stack([u_xy_m[:, ::-1], v_xy_m[:, ::-1]], axis=1).reshape(m, 2, 2)
     )
-    walls = shapely.linestrings([b[:, ::-1] for b in barriers])
+    # one geometry per line: lines of different lengths cannot share one array call
+    walls = np.array([shapely.LineString(b[:, ::-1]) for b in barriers], dtype=object)
     tree = shapely.STRtree(walls)
     seg_idx, wall_idx = tree.query(segments, predicate="intersects")
     if seg_idx.size == 0:
         return blocked, via
     points = shapely.intersection(segments[seg_idx], walls[wall_idx])
     if crossings:
-        ways = shapely.linestrings([c[:, ::-1] for c in crossings])
+        ways = np.array([shapely.LineString(c[:, ::-1]) for c in crossings], dtype=object)
         way_tree = shapely.STRtree(ways)
         hit_idx, way_idx = way_tree.query(points, predicate="dwithin", distance=CROSSING_REACH_M)
         over = np.full(points.size, -1, dtype=np.int64)

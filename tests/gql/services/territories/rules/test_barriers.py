@@ -71,3 +71,23 @@ def test_a_partition_spans_the_river_only_over_its_bridge() -> None:
         north = city.lat_deg[members] > lat0
         if north.any() and not north.all():
             assert any(link.kind == "bridge" for link in shape.links)
+
+
+def test_lines_of_different_lengths_cut_together() -> None:
+    """A river of three points and a coast of five, a bridge of two and a ferry of four: one
+    call takes them all (a single array of lines needs equal lengths)."""
+    import numpy as np
+
+    from gql.services.territories.rules.barriers import barrier_cuts
+
+    # (north, east) metres: a river along north 0, a coast along north 2000
+    river = np.array([[0.0, 0.0], [0.0, 500.0], [0.0, 1000.0]])
+    coast = np.array([[2000.0, 0.0], [2000.0, 200.0], [2000.0, 400.0], [2000.0, 600.0],
+                      [2000.0, 800.0]])  # fmt: skip
+    bridge = np.array([[-100.0, 900.0], [100.0, 900.0]])
+    ferry = np.array([[1990.0, -100.0], [1995.0, 0.0], [2000.0, 50.0], [2010.0, 100.0]])
+    u = np.array([[-50.0, 100.0], [-50.0, 900.0], [1500.0, 700.0]])
+    v = np.array([[50.0, 100.0], [50.0, 900.0], [2500.0, 700.0]])
+    blocked, via = barrier_cuts(u, v, (river, coast), (bridge, ferry))
+    assert blocked.tolist() == [True, False, True]
+    assert via.tolist()[1] == 0
