@@ -24,6 +24,7 @@ import argparse
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -257,25 +258,7 @@ def run_seed(seed: int, n: int, k: int, do_schedule: bool, workload_only: bool) 
         row["compact"] = row["mean_dist"] / base
 
     # warm re-plans (ours only: the peers have no warm start)
-    same = RetailerSet.build(
-        **{
-            x: getattr(r, x)
-            for x in (
-                "retailer_id",
-                "lat_deg",
-                "lon_deg",
-                "grade",
-                "business_type",
-                "is_key",
-                "service_min",
-                "order_weekday",
-                "order_volume",
-                "open_min",
-                "close_min",
-            )
-        },
-        current_manager=terr,
-    )
+    same = replace(r, current_manager=np.asarray(terr, dtype=np.int64))  # every column kept
     t0 = time.perf_counter()
     warm0 = partition_territories(same, k, settings=settings)
     rows[0]["warm0"] = warm0.metrics.moved_retailers
