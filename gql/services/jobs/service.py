@@ -34,11 +34,7 @@ if TYPE_CHECKING:
 
     from gql.services.directory.importing import CsvFile
 
-__all__ = ["JobService", "scope_key"]
-
-
-scope_key = district_key
-"""The district a job plans: one active job per key."""
+__all__ = ["JobService"]
 
 
 class JobService:
@@ -65,7 +61,8 @@ class JobService:
             "locked_manager_ids": list(command.locked_manager_ids),
             "staff_no": principal.staff_no,
         }
-        return self._queue(JobKind.TERRITORIES, command.department_id, arguments, principal)
+        key = district_key(command.department_id)  # one active job per district
+        return self._queue(JobKind.TERRITORIES, key, arguments, principal)
 
     def request_schedule(self, command: ScheduleCommand) -> Job:
         """Check the command as ``scheduleProposalCreate`` would, then queue it."""
@@ -79,7 +76,7 @@ class JobService:
             "max_order_day_change_share": command.max_order_day_change_share,
             "staff_no": principal.staff_no,
         }
-        return self._queue(JobKind.SCHEDULE, job.department_id, arguments, principal)
+        return self._queue(JobKind.SCHEDULE, district_key(job.department_id), arguments, principal)
 
     def request_import(self, kind: ImportKind, source: CsvFile) -> Job:
         """Check the caller's right and the file's size as ``csvImport`` would, then queue it."""
@@ -98,13 +95,12 @@ class JobService:
     def _queue(
         self,
         kind: JobKind,
-        where: int | str | None,
+        key: str,
         arguments: Mapping[str, object],
         who: Principal,
         *,
         payload: bytes | None = None,
     ) -> Job:
-        key = where if isinstance(where, str) else scope_key(where)
         made = self._jobs.add(kind, key, dict(arguments), who.staff_id, self._now(), payload)
         job = self._jobs.get(made)
         assert job is not None
