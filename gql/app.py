@@ -616,6 +616,7 @@ async def _run_jobs(state: AppState, stopping: asyncio.Event) -> None:
         worker=f"{socket.gethostname()}:{os.getpid()}:serve",
         lease_s=state.settings.job_lease_s,
         announce=announce,
+        routing=state.routing,
     )
     while not stopping.is_set():
         try:

@@ -114,6 +114,7 @@ def _cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
     import socket
     import threading
 
+    from gql.context import routing_of
     from gql.logs import configure_logging
     from gql.services.jobs.runner import RunnerSettings, run_one
 
@@ -126,6 +127,7 @@ def _cmd_worker(settings: Settings, args: argparse.Namespace) -> int:
         worker=f"{socket.gethostname()}:{os.getpid()}",
         lease_s=settings.job_lease_s,
         announce=_job_announcer(engine),
+        routing=routing_of(settings),
     )
     print(f"worker {runner.worker} taking jobs", flush=True)
     try:
@@ -399,6 +401,7 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
         return _cmd_plan_day(settings, args)
     if args.plan_command in ("export", "compare"):
         return _cmd_plan_files(settings, args)
+    from gql.context import routing_of
     from gql.services.territories import batch as territory_batch
     from gql.store.db import session_factory
 
@@ -445,7 +448,10 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
         with session_factory(engine)() as session:
             try:
                 outcome = territory_batch.run_batch(
-                    session, request, progress=_progress_printer(sys.stderr)
+                    session,
+                    request,
+                    progress=_progress_printer(sys.stderr),
+                    routing=routing_of(settings),
                 )
             except territory_batch.BatchError as exc:
                 session.rollback()

@@ -20,7 +20,7 @@ from gql.metrics import count_committed
 from gql.services.access import Principal
 from gql.services.audits.service import AuditService
 from gql.services.day_plans.lifecycle import PlanLifecycleService
-from gql.services.day_plans.service import PlanService, RoutingSettings
+from gql.services.day_plans.service import PlanService
 from gql.services.directory.licence_sites import LicenceSiteService
 from gql.services.directory.lifecycle import RetailerLifecycleService
 from gql.services.directory.retailer_admin import RetailerAdminService
@@ -41,6 +41,7 @@ from gql.services.privacy.export import PersonalDataService
 from gql.services.reports.service import ReportService
 from gql.services.sales import SalesService
 from gql.services.territories.service import TerritoryService
+from gql.services.travel import RoutingSettings
 from gql.services.visits.carrier_lookup import CarrierLocator, HubLocator, NoCarrier
 from gql.services.visits.events import EventBus, VisitEvent, encode_event
 from gql.services.visits.live import LiveService
@@ -66,6 +67,15 @@ if TYPE_CHECKING:
 __all__ = ["AppState", "Context", "build_context", "load_keys"]
 
 log = logging.getLogger("visitgis.context")
+
+
+def routing_of(settings: Settings) -> RoutingSettings:
+    """How every routed day and plan prices travel, from the deployment's settings (R2.3)."""
+    return RoutingSettings(
+        speed_mps=settings.travel_speed_mps,
+        road_factor=settings.road_factor,
+        area_road_factors=area_factor_pairs(settings.area_road_factors),
+    )
 
 
 @dataclass
@@ -128,11 +138,7 @@ class AppState:
                 else scoring.load_policy(settings.scoring_policy)
             ),
             identity=IdentityProvider.from_settings(settings),
-            routing=RoutingSettings(
-                speed_mps=settings.travel_speed_mps,
-                road_factor=settings.road_factor,
-                area_road_factors=area_factor_pairs(settings.area_road_factors),
-            ),
+            routing=routing_of(settings),
             turns=WriteTurns(engine.dialect.name),
             # two connections spare: the heavy lane's thread and live-event objects
             gate=ConnectionGate(max(1, settings.engine_options.pooled_connections - 2)),
@@ -352,7 +358,7 @@ class Context:
     @cached_property
     def territories(self) -> TerritoryService:
         """Territory and schedule proposals (planning runs in a worker thread)."""
-        return TerritoryService(self.session, self.principal)
+        return TerritoryService(self.session, self.principal, routing=self.state.routing)
 
     @cached_property
     def visits(self) -> VisitService:

@@ -128,3 +128,5 @@ class PlanningRetailer:
     close_s: int | None
     volume_cartons: float
     windows: tuple[OpeningWindow, ...] = ()
+    area_code: str | None = None
+    """The retailer's 片区 (area) code: its road factor comes from it."""

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from datetime import date
 
     from gql.domain import Retailer
-    from gql.services.day_plans.service import RoutingSettings
+    from gql.services.travel import RoutingSettings
 
 __all__ = ["RoutedDay", "RoutedStop", "route_audit_day"]
 

@@ -36,10 +36,10 @@ from gql.services.audits.mapping import (
 from gql.services.audits.position import geo_check, verify_position
 from gql.services.audits.routing import route_audit_day
 from gql.services.calendar import local_day, local_midnight
-from gql.services.day_plans.service import RoutingSettings
 from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
 from gql.services.evaluations.findings import finding_draft, finding_key
 from gql.services.paging import Page, PageRequest, empty_page
+from gql.services.travel import RoutingSettings
 from gql.services.visits.device_fixes import event_time, to_geo_fix, verdict_json
 from gql.store.repositories import (
     ActivityRepository,

@@ -33,6 +33,7 @@ from gql.services.day_plans.composition import (
     compose,
 )
 from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
+from gql.services.travel import RoutingSettings
 from gql.services.workers import offload
 from gql.store.repositories import (
     DepartmentRepository,
@@ -46,9 +47,8 @@ from gql.store.repositories.retailer_lifecycle import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Callable
 
-    import numpy.typing as npt
     from sqlalchemy.orm import Session
 
     from gql.domain import AccountManager
@@ -62,7 +62,6 @@ __all__ = [
     "PlanRequest",
     "PlanService",
     "PublishedPlan",
-    "RoutingSettings",
     "SkippedStop",
 ]
 
@@ -72,33 +71,6 @@ BULK_PLANNERS = frozenset({Role.DEPARTMENT_HEAD, Role.DEPUTY_HEAD, Role.MARKETIN
 BULK_ROUTING_BUDGET_S = 6.0
 """A bulk run shares this much solver time among its managers (each at most ``time_limit_s``)."""
 MAX_REASON_CHARS = 400
-
-
-@dataclass(frozen=True, slots=True)
-class RoutingSettings:
-    """How travel is modelled when no road-distance matrix is supplied (R2.3).
-
-    A leg costs its great-circle length times a detour factor: the mean of its two ends'
-    area factors (``area_road_factors`` by 片区 code: an old town of one-way lanes, a river
-    crossed by few bridges), ``road_factor`` for an area not listed and for the start point.
-    """
-
-    speed_mps: float = 6.0
-    road_factor: float = 1.35
-    time_limit_s: float = 1.0
-    deadline_s: float = 10.0
-    area_road_factors: tuple[tuple[str, float], ...] = ()
-
-    def point_factors(self, area_codes: Sequence[str | None]) -> npt.NDArray[np.float64]:
-        """Each point's detour factor by its area (``None``: the default).
-
-        :func:`geo.cost_matrix` prices a leg at the mean of its two ends' factors.
-        """
-        areas = dict(self.area_road_factors)
-        return np.array(
-            [self.road_factor if a is None else areas.get(a, self.road_factor) for a in area_codes],
-            dtype=np.float64,
-        )
 
 
 @dataclass(frozen=True, slots=True)

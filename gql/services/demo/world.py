@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from gql.domain import RetailerStatus, Role
 from gql.services.access import Principal
-from gql.services.day_plans.service import RoutingSettings
 from gql.services.directory.spatial import SpatialIndex
+from gql.services.travel import RoutingSettings
 from gql.store.repositories import (
     ManagerRepository,
     RetailerFilter,

@@ -25,6 +25,7 @@ from gql.services.territories.service import (
     TerritoryCommand,
     TerritoryService,
 )
+from gql.services.travel import RoutingSettings
 from gql.store.db import session_factory
 from gql.store.models.base import utcnow
 from gql.store.repositories.jobs import JobRepository
@@ -56,17 +57,19 @@ class RunnerSettings:
     announce: Callable[[Session, int], None] = field(default=lambda _session, _job_id: None)
     """Tells followers the job changed, in the transaction that changes it
     (:mod:`gql.services.jobs.watch`)."""
+    routing: RoutingSettings = field(default_factory=RoutingSettings)
+    """How plans price travel: the API's setting, so a queued proposal equals a direct one."""
 
 
 class JobCancelled(Exception):
     """Someone cancelled the running job: the computation stops at its next report."""
 
 
-def _plan(session: Session, job: Job) -> tuple[Principal, PlanningJob]:
+def _plan(session: Session, job: Job, routing: RoutingSettings) -> tuple[Principal, PlanningJob]:
     """Read and check the job's district as its requester (in ``session``)."""
     a: dict[str, Any] = job.arguments
     principal = acting_principal(session, a["staff_no"], ServiceError)
-    service = TerritoryService(session, principal)
+    service = TerritoryService(session, principal, routing=routing)
     if a["kind"] == "territories":
         return principal, service.territory_job(
             TerritoryCommand(
@@ -181,8 +184,8 @@ def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
     status, proposal_id, error = JobStatus.SUCCEEDED, None, None
     try:
         with sessions() as session:
-            principal, planning = _plan(session, job)
-            planner = TerritoryService(session, principal)
+            principal, planning = _plan(session, job, settings.routing)
+            planner = TerritoryService(session, principal, routing=settings.routing)
         computed = planner.compute_now(planning, progress)  # pure computation: no database
         with sessions() as session:
             proposal_id = TerritoryService(session, principal).store(planning, computed).id

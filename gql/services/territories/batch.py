@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from gql.domain.territories import Proposal
     from gql.services.territories.jobs import Job
     from gql.services.territories.rules import Progress
+    from gql.services.travel import RoutingSettings
 
 __all__ = [
     "BatchError",
@@ -75,8 +76,14 @@ class BatchOutcome:
     lines: tuple[str, ...]
 
 
-def run_batch(session: Session, request: BatchRequest, *, progress: Progress) -> BatchOutcome:
-    """Compute, store and (with ``apply``) apply one proposal.
+def run_batch(
+    session: Session,
+    request: BatchRequest,
+    *,
+    progress: Progress,
+    routing: RoutingSettings | None = None,
+) -> BatchOutcome:
+    """Compute, store and (with ``apply``) apply one proposal, pricing travel by ``routing``.
 
     Raises
     ------
@@ -98,7 +105,7 @@ def run_batch(session: Session, request: BatchRequest, *, progress: Progress) ->
         if manager is None:
             raise BatchError(f"no account manager with staff number {staff_no!r}")
         locked_managers.append(manager.staff_id)
-    service = TerritoryService(session, principal)
+    service = TerritoryService(session, principal, routing=routing)
     try:
         job: Job
         if request.kind == "territories":

@@ -17,11 +17,12 @@ import numpy.typing as npt
 from gql.services.territories.rules import NO_MANAGER, NO_ORDER_DAY, RetailerSet, WorkloadClass
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from gql.domain.territories import PlanningRetailer
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 
 __all__ = ["PLANNING_GRADE_BAND", "PlanningInputs", "planning_grade", "planning_inputs"]
 
@@ -70,11 +71,15 @@ def planning_inputs(
     manager_ids: Sequence[int],
     *,
     locked_ids: frozenset[int] = frozenset(),
+    road_factors: Callable[[Sequence[str | None]], FloatArray] | None = None,
 ) -> PlanningInputs:
     """Build the :class:`RetailerSet` of ``facts`` for territories of ``manager_ids``.
 
     A retailer whose manager is not in ``manager_ids`` (inactive, or left out) starts
-    unassigned. Validation of positions, grades and locks is the planning core's, whose
+    unassigned. ``road_factors`` maps the retailers' area codes to their detour factors
+    (:meth:`~gql.services.travel.RoutingSettings.point_factors`), so planning prices travel as
+    day plans do; without it the planning policy's one factor holds everywhere. Validation of
+    positions, grades and locks is the planning core's, whose
     :class:`~gql.services.territories.rules.PlanningError` says what to fix.
     """
     index = {m: j for j, m in enumerate(manager_ids)}
@@ -113,6 +118,7 @@ def planning_inputs(
             dtype=np.float64,
         ),
         **_window_arrays(facts),
+        road_factor=None if road_factors is None else road_factors([f.area_code for f in facts]),
     )
     return PlanningInputs(
         retailers=retailers,

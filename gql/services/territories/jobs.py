@@ -8,7 +8,7 @@ result into the rows the repository stores.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -24,6 +24,7 @@ from gql.services.territories.rules import (
     NO_MANAGER,
     MoveReason,
     PartitionSettings,
+    WorkloadPolicy,
     district_zones,
     evaluate_partition,
     partition_territories,
@@ -71,6 +72,8 @@ class TerritoryJob:
     """The district's barriers and crossings (its contiguity graph is cut by them)."""
     homes: tuple[tuple[float, float], ...] = ()
     """Each planned manager's start point (home or office), in ``inputs.manager_ids`` order."""
+    policy: WorkloadPolicy = field(default_factory=WorkloadPolicy)
+    """Visit policy, with the travel speed and default road factor day plans use."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -85,6 +88,10 @@ class ScheduleJob:
     depots: tuple[tuple[float, float], ...]
     max_order_day_change_share: float | None = None
     """Cap on the share of ordering retailers whose order day changes (``None``: any)."""
+    barriers: Barriers = NO_BARRIERS
+    """The district's barriers: routed legs across one go over its crossings."""
+    policy: WorkloadPolicy = field(default_factory=WorkloadPolicy)
+    """Visit policy, with the travel speed and default road factor day plans use."""
 
 
 Job = TerritoryJob | ScheduleJob
@@ -123,17 +130,23 @@ def run_territories(
         home_lon_deg=tuple(h[1] for h in job.homes),
     )
     proposal = partition_territories(
-        retailers, k, settings=settings, progress=no_progress if progress is None else progress
+        retailers,
+        k,
+        policy=job.policy,
+        settings=settings,
+        progress=no_progress if progress is None else progress,
     )
     assigned = retailers.current_manager != NO_MANAGER
     current: TerritoryMetrics | None = None
     if assigned.all():  # measured as the proposal is: same barriers and homes
         current = evaluate_partition(
-            retailers, retailers.current_manager, k, settings=settings
+            retailers, retailers.current_manager, k, policy=job.policy, settings=settings
         ).metrics
     elif assigned.any():
         subset = retailers.subset(assigned)
-        current = evaluate_partition(subset, subset.current_manager, k, settings=settings).metrics
+        current = evaluate_partition(
+            subset, subset.current_manager, k, policy=job.policy, settings=settings
+        ).metrics
     return TerritoryResult(
         proposal=proposal,
         current=current,
@@ -152,10 +165,12 @@ def run_schedule(job: ScheduleJob, progress: Progress | None, started: float) ->
         retailers,
         retailers.current_manager,
         k,
+        policy=job.policy,
         cap_hours=job.cap_hours,
         depot_lat_deg=depot_lat,
         depot_lon_deg=depot_lon,
         max_order_day_change_share=job.max_order_day_change_share,
+        barriers=job.barriers,
         progress=no_progress if progress is None else progress,
     )
     zones = district_zones(retailers, schedule.plan)
@@ -263,10 +278,14 @@ def schedule_draft(job: ScheduleJob, result: ScheduleResult) -> ProposalDraft:
     )
 
 
-def evaluate_current(inputs: PlanningInputs) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def evaluate_current(
+    inputs: PlanningInputs, policy: WorkloadPolicy | None = None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """Metrics and per-manager totals of the current assignment (every retailer assigned)."""
     retailers = inputs.retailers
-    measured = evaluate_partition(retailers, retailers.current_manager, len(inputs.manager_ids))
+    measured = evaluate_partition(
+        retailers, retailers.current_manager, len(inputs.manager_ids), policy=policy
+    )
     return (
         partition_json(measured.metrics),
         territories_json(measured, inputs.manager_ids, retailers.order_volume),

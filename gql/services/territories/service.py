@@ -42,8 +42,9 @@ from gql.services.territories.jobs import (
     schedule_draft,
     territory_draft,
 )
-from gql.services.territories.rules import PlanningError, TooManyManagersError
+from gql.services.territories.rules import PlanningError, TooManyManagersError, WorkloadPolicy
 from gql.services.territories.rules.barriers import NO_BARRIERS, Barriers
+from gql.services.travel import RoutingSettings
 from gql.services.workers import offload
 from gql.store.repositories import DepartmentRepository, ManagerRepository, RetailerRepository
 from gql.store.repositories.planning_inputs import PlanningInputRepository
@@ -150,10 +151,12 @@ class TerritoryService:
         *,
         deadline_s: float = 300.0,
         now: Callable[[], datetime] | None = None,
+        routing: RoutingSettings | None = None,
     ) -> None:
         self._session = session
         self._principal = principal
         self._deadline_s = deadline_s
+        self._routing = routing or RoutingSettings()
         self._now = now or (lambda: datetime.now(UTC))
         self._proposals = ProposalRepository(session)
         self._managers = ManagerRepository(session)
@@ -290,8 +293,10 @@ class TerritoryService:
         if not facts:
             return CurrentTerritories(department_id, {}, ())
         serving = {f.manager_id for f in facts}
-        inputs = planning_inputs(facts, [m for m in active if m in serving])
-        result = await offload(evaluate_current, inputs)
+        inputs = planning_inputs(
+            facts, [m for m in active if m in serving], road_factors=self._routing.point_factors
+        )
+        result = await offload(evaluate_current, inputs, self._policy())
         positions: dict[int, list[tuple[float, float]]] = {}
         for f in facts:
             if f.manager_id is not None:
@@ -369,7 +374,9 @@ class TerritoryService:
                 for retailer_id in orphans
             )
         try:
-            inputs = planning_inputs(facts, chosen, locked_ids=locked)
+            inputs = planning_inputs(
+                facts, chosen, locked_ids=locked, road_factors=self._routing.point_factors
+            )
         except PlanningError as exc:
             raise InvalidInput(str(exc)) from exc
         return TerritoryJob(
@@ -381,6 +388,13 @@ class TerritoryService:
             max_moves=command.max_moves,
             barriers=self._stored_barriers(command.department_id),
             homes=tuple((active[m].start_lat, active[m].start_lon) for m in inputs.manager_ids),
+            policy=self._policy(),
+        )
+
+    def _policy(self) -> WorkloadPolicy:
+        """The planning policy pricing travel as day plans do (speed, default road factor)."""
+        return WorkloadPolicy(
+            speed_mps=self._routing.speed_mps, road_factor=self._routing.road_factor
         )
 
     # -- barriers ------------------------------------------------------------------------
@@ -491,7 +505,7 @@ class TerritoryService:
         managers = sorted({owner[f.id] for f in facts})
         facts = [replace(f, manager_id=owner[f.id]) for f in facts]
         try:
-            inputs = planning_inputs(facts, managers)
+            inputs = planning_inputs(facts, managers, road_factors=self._routing.point_factors)
         except PlanningError as exc:
             raise InvalidInput(str(exc)) from exc
         return ScheduleJob(
@@ -502,6 +516,8 @@ class TerritoryService:
             cap_hours=command.cap_hours,
             depots=tuple((active[m].start_lat, active[m].start_lon) for m in managers),
             max_order_day_change_share=share,
+            barriers=self._stored_barriers(department_id),
+            policy=self._policy(),
         )
 
     def _facts(self, manager_ids: list[int], *, include_unassigned: bool) -> list[PlanningRetailer]:

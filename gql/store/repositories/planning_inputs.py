@@ -65,6 +65,7 @@ class PlanningInputRepository:
                 r.service_time_s,
                 r.order_weekday,
                 r.manager_id,
+                r.area_code,
             )
             .where(*conditions)
             .order_by(r.id)
@@ -88,6 +89,7 @@ class PlanningInputRepository:
                 close_s=hours.get(row.id, (None, None))[1],
                 volume_cartons=float(volume.get(row.id, 0)),
                 windows=tuple(windows.get(row.id, ())),
+                area_code=row.area_code,
             )
             for row in rows
         ]

@@ -23,6 +23,9 @@ NO_MANAGER = -1
 NO_ORDER_DAY = -1
 """``order_weekday`` value of a retailer that does not order on a fixed weekday."""
 
+MAX_ROAD_FACTOR = 5.0
+"""A detour factor above this is a typo, not a road network."""
+
 
 class WorkloadClass(enum.IntEnum):
     """The coarse class of shop the workload model tells apart (R6.3).
@@ -89,6 +92,10 @@ class RetailerSet:
         weekday (0 = Mon), sorted and non-overlapping, padded with ``-1``; a day whose row is
         all ``-1`` is closed. Past midnight is two windows (``14:00-24:00`` and ``00:00-02:00``).
         Default: ``open_min``-``close_min`` on all seven days.
+    road_factor
+        Optional per-retailer ratio of road to great-circle distance (its area's detour: an old
+        town of one-way lanes costs more than the ring road); a leg is priced at the mean of
+        its two ends. ``None``: the policy's one factor everywhere.
     """
 
     retailer_id: IntArray
@@ -106,6 +113,7 @@ class RetailerSet:
     close_min: FloatArray
     window_open_s: IntArray | None = None
     window_close_s: IntArray | None = None
+    road_factor: FloatArray | None = None
     n: int = field(init=False)
 
     def __post_init__(self) -> None:
@@ -133,6 +141,17 @@ class RetailerSet:
             object.__setattr__(self, name, _as(getattr(self, name), dtype, name, n))
         self._validate()
         self._set_windows()
+        self._set_road_factor()
+
+    def _set_road_factor(self) -> None:
+        if self.road_factor is None:
+            return
+        factor = np.asarray(_as(self.road_factor, np.float64, "road_factor", self.n), np.float64)
+        if not np.isfinite(factor).all() or (factor < 1).any() or (factor > MAX_ROAD_FACTOR).any():
+            raise InvalidRetailersError(
+                f"road_factor must be finite and within [1, {MAX_ROAD_FACTOR:g}]"
+            )
+        object.__setattr__(self, "road_factor", factor)
 
     def _set_windows(self) -> None:
         opens, closes = self.window_open_s, self.window_close_s
@@ -253,6 +272,7 @@ class RetailerSet:
         close_min: npt.ArrayLike | None = None,
         window_open_s: npt.ArrayLike | None = None,
         window_close_s: npt.ArrayLike | None = None,
+        road_factor: npt.ArrayLike | None = None,
     ) -> RetailerSet:
         """Build a set from the columns you have; the rest take neutral defaults.
 
@@ -281,6 +301,7 @@ class RetailerSet:
             close_min=np.asarray(col(close_min, 21 * 60.0), dtype=np.float64),
             window_open_s=None if window_open_s is None else np.asarray(window_open_s),
             window_close_s=None if window_close_s is None else np.asarray(window_close_s),
+            road_factor=None if road_factor is None else np.asarray(road_factor, dtype=np.float64),
         )
 
     def subset(self, index: npt.NDArray[np.intp] | BoolArray) -> RetailerSet:
@@ -305,5 +326,6 @@ class RetailerSet:
                     "window_open_s",
                     "window_close_s",
                 )
-            }
+            },
+            road_factor=None if self.road_factor is None else self.road_factor[index],
         )

@@ -1,11 +1,11 @@
 """Route one working day: the single seam between planning and a routing engine.
 
 A day starts and ends at the manager's depot (office or home). Leg costs come from
-:func:`geo.cost_matrix` (great-circle metres times the road factor, and seconds at the policy
-speed); stops have service times and opening hours. The route itself comes from this package's
-numba kernel (:mod:`._route_kernels`): ``tsp.solve`` finds slightly shorter windowed routes but
-is about ten times slower per day, too slow for 3,000 days inside the 2-minute target; swapping
-it in is a change to this function only.
+:func:`.legs.priced_legs` (great-circle metres times the area's road factor, over a crossing
+where a barrier is in the way, and seconds at the policy speed); stops have service times and
+opening hours. The route itself comes from this package's numba kernel (:mod:`._route_kernels`):
+``tsp.solve`` finds slightly shorter windowed routes but is about ten times slower per day, too
+slow for 3,000 days inside the 2-minute target; swapping it in is a change to this function only.
 """
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-import geo
-
 from ._route_kernels import improve_route, route_cost, visit_start
+from .barriers import NO_BARRIERS, Barriers
 from .errors import InvalidRetailersError
+from .legs import priced_legs
 
 __all__ = ["DayRoute", "route_day", "warm_up"]
 
@@ -61,23 +61,24 @@ def route_day(
     *,
     start_min: float = 8.5 * 60,
     speed_mps: float,
-    road_factor: float,
+    road_factor: float | FloatArray,
     window_open_s: IntArray | None = None,
     window_close_s: IntArray | None = None,
+    barriers: Barriers = NO_BARRIERS,
 ) -> DayRoute:
     """Return a short depot-to-depot route through the given stops that respects opening hours.
 
     ``window_open_s``/``window_close_s`` (``(stops, W)`` seconds, sorted, padded with -1) are
     the day's opening windows and take precedence over the single ``open_min``-``close_min``
-    window; each visit must start and finish inside one window.
+    window; each visit must start and finish inside one window. ``road_factor`` is one factor,
+    or one per point with the depot first; legs across ``barriers`` go over their crossings
+    (:func:`.legs.priced_legs`).
     """
     lat = np.r_[depot_lat_deg, lat_deg]
     lon = np.r_[depot_lon_deg, lon_deg]
-    try:
-        dist_m = geo.cost_matrix(lat, lon, unit="m", road_factor=road_factor)
-        travel_s = geo.cost_matrix(lat, lon, unit="s", speed_mps=speed_mps, road_factor=road_factor)
-    except geo.GeoError as exc:
-        raise InvalidRetailersError(f"cannot route this day: {exc}") from exc
+    dist_m, travel_s = priced_legs(
+        lat, lon, road_factor=road_factor, speed_mps=speed_mps, barriers=barriers
+    )
     service_s = np.rint(np.r_[0.0, service_min] * 60).astype(np.int64)
     if window_open_s is None or window_close_s is None:
         w_open = np.rint(np.asarray(open_min, dtype=np.float64) * 60).astype(np.int64)[:, None]

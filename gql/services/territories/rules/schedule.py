@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from .barriers import NO_BARRIERS, Barriers
 from .errors import InfeasibleCapError, InvalidRetailersError
 from .metrics import Balance, Progress, balance_of, no_progress
 from .routing import DayRoute, route_day
@@ -88,6 +89,7 @@ def route_schedule(
     depot_lat_deg: npt.ArrayLike | None = None,
     depot_lon_deg: npt.ArrayLike | None = None,
     start_min: float = 8.5 * 60,
+    barriers: Barriers = NO_BARRIERS,
     progress: Progress = no_progress,
 ) -> Schedule:
     """Route every manager's 20 days and enforce the daily cap.
@@ -99,7 +101,8 @@ def route_schedule(
     n_managers
         Number of managers (territories).
     policy
-        Supplies travel speed and road factor (same as the workload model).
+        Supplies travel speed and the road factor of the depots and of retailers without
+        one of their own (same as the workload model).
     cap_hours
         No day may take longer, depot to depot.
     depot_lat_deg, depot_lon_deg
@@ -107,6 +110,8 @@ def route_schedule(
         centroid.
     start_min
         Leaving time, minutes after midnight.
+    barriers
+        The district's barriers: a leg across one is priced over its crossings.
     progress
         Called once per manager.
 
@@ -147,7 +152,15 @@ def route_schedule(
         lists = _manager_days(plan, weekday, phase, m)
         routes = [
             _route(
-                retailers, workload, lists[i], i % WEEKDAYS, depots[m], policy, start_min, open_on
+                retailers,
+                workload,
+                lists[i],
+                i % WEEKDAYS,
+                depots[m],
+                policy,
+                start_min,
+                open_on,
+                barriers,
             )
             for i in range(DAYS_PER_CYCLE)
         ]
@@ -169,6 +182,7 @@ def route_schedule(
                     policy,
                     start_min,
                     open_on,
+                    barriers,
                 )
         for i, r in enumerate(routes):
             if r.hours > cap_hours:
@@ -280,6 +294,7 @@ def _route(
     policy: WorkloadPolicy,
     start_min: float,
     open_on: npt.NDArray[np.bool_],
+    barriers: Barriers,
 ) -> DayRoute:
     """Route one day; a stop with no window inside working hours gets none, so it is late.
 
@@ -303,9 +318,14 @@ def _route(
         retailers.close_min[stops],
         start_min=start_min,
         speed_mps=policy.speed_mps,
-        road_factor=policy.road_factor,
+        road_factor=(
+            policy.road_factor
+            if retailers.road_factor is None
+            else np.r_[policy.road_factor, retailers.road_factor[stops]]
+        ),
         window_open_s=opens,
         window_close_s=closes,
+        barriers=barriers,
     )
 
 
@@ -353,6 +373,7 @@ def plan_schedule(
     depot_lat_deg: npt.ArrayLike | None = None,
     depot_lon_deg: npt.ArrayLike | None = None,
     max_order_day_change_share: float | None = None,
+    barriers: Barriers = NO_BARRIERS,
     progress: Progress = no_progress,
 ) -> Schedule:
     """Weekday zones, week phases and routed days for every territory, in one call.
@@ -379,5 +400,6 @@ def plan_schedule(
         cap_hours=cap_hours,
         depot_lat_deg=depot_lat_deg,
         depot_lon_deg=depot_lon_deg,
+        barriers=barriers,
         progress=progress,
     )

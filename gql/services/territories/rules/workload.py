@@ -66,7 +66,8 @@ class WorkloadPolicy:
     speed_mps
         Travel speed between retailers in metres per second.
     road_factor
-        Ratio of road to great-circle distance (a per-area detour factor).
+        Ratio of road to great-circle distance where the retailers carry no factor of their
+        own (:attr:`.RetailerSet.road_factor`), and for legs from a manager's start point.
     neighbour_k
         Which nearest neighbour's distance stands for one routed leg.
     """
@@ -152,6 +153,10 @@ def _travel_min_per_visit(retailers: RetailerSet, policy: WorkloadPolicy) -> Flo
         return np.zeros(1)
     k = min(policy.neighbour_k, retailers.n - 1)
     xy_m = project_local_m(retailers.lat_deg, retailers.lon_deg)
-    dist_m, _ = cKDTree(xy_m).query(xy_m, k=k + 1)
-    leg_m = np.asarray(dist_m[:, k], dtype=np.float64) * policy.road_factor
-    return leg_m / policy.speed_mps / 60.0
+    dist_m, near = cKDTree(xy_m).query(xy_m, k=k + 1)
+    if retailers.road_factor is None:
+        factor = np.full(retailers.n, policy.road_factor)
+    else:  # the leg to that neighbour, priced at the mean of its two ends' areas
+        factor = 0.5 * (retailers.road_factor + retailers.road_factor[near[:, k]])
+    leg_m = np.asarray(dist_m[:, k], dtype=np.float64) * factor
+    return np.asarray(leg_m / policy.speed_mps / 60.0, dtype=np.float64)

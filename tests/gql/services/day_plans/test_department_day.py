@@ -13,9 +13,9 @@ from gql.services.day_plans.service import (
     DepartmentDayRequest,
     PlanRequest,
     PlanService,
-    RoutingSettings,
 )
 from gql.services.errors import ErrorCode, InvalidInput
+from gql.services.travel import RoutingSettings
 from gql.store.repositories import StaffRepository
 from tests.gql.api import Api
 from tests.gql.conftest import DemoPeople

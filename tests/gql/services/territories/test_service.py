@@ -227,3 +227,33 @@ def test_a_schedule_on_unapplied_territories_waits_for_them(session: Session) ->
     service.apply(territories.id)
     applied, moved = service.apply(schedule.id)
     assert (applied.status, moved) == (ProposalStatus.APPLIED, 0)
+
+
+def test_planning_prices_travel_as_day_plans_do(session: Session) -> None:
+    """The routing settings' speed and area road factors reach the schedule: a slow area
+    makes its retailers' legs, and so the schedule's kilometres, longer."""
+    from gql.services.territories.rules.barriers import NO_BARRIERS
+    from gql.services.travel import RoutingSettings
+
+    principal = _principal(session, Role.MARKETING)
+    command = ScheduleCommand(department_id=_department_id(session), cap_hours=10)
+    plain = TerritoryService(session, principal, routing=RoutingSettings())
+    plain_job = plain.schedule_job(command)
+    ids = plain_job.inputs.retailers.retailer_id.tolist()
+    rows = session.execute(
+        sa.select(RetailerRow.id, RetailerRow.area_code).where(RetailerRow.id.in_(ids))
+    )
+    area_of = {retailer_id: area for retailer_id, area in rows}
+    busiest = max(set(area_of.values()), key=list(area_of.values()).count)
+    routing = RoutingSettings(speed_mps=5.0, road_factor=1.4, area_road_factors=((busiest, 2.0),))
+    slow = TerritoryService(session, principal, routing=routing)
+    slow_job = slow.schedule_job(command)
+    factor = slow_job.inputs.retailers.road_factor
+    assert factor is not None
+    expected = [2.0 if area_of[i] == busiest else 1.4 for i in ids]
+    assert factor.tolist() == expected
+    assert (slow_job.policy.speed_mps, slow_job.policy.road_factor) == (5.0, 1.4)
+    assert slow_job.barriers == NO_BARRIERS
+    plain_km = plain.compute_now(plain_job).schedule.metrics.total_travel_m  # type: ignore[union-attr]
+    slow_km = slow.compute_now(slow_job).schedule.metrics.total_travel_m  # type: ignore[union-attr]
+    assert slow_km > plain_km * 1.05

@@ -161,3 +161,33 @@ def test_a_capped_schedule_keeps_order_days_and_changes_only_what_balance_needs(
     assert changed(free).sum() > 0.5 * ordering.sum()
     with pytest.raises(InvalidRetailersError, match=r"\[0, 1\]"):
         split_weekdays(rs, territory, 6, workload, max_order_day_change_share=1.5)
+
+
+def test_a_river_makes_the_schedule_drive_to_its_bridge(
+    city: RetailerSet, proposal: TerritoryProposal
+) -> None:
+    """A river through the district, one bridge mid-town: territories on both banks drive
+    over it, so the schedule's kilometres grow, and every day still keeps the cap and hours."""
+    from gql.services.territories.rules.barriers import Barrier, Barriers, Crossing
+
+    lat0 = float(np.median(city.lat_deg))
+    mid = float(np.median(city.lon_deg))
+    west, east = float(city.lon_deg.min()) - 0.1, float(city.lon_deg.max()) + 0.1
+    river = Barrier("river", "river", (lat0, lat0), (west, east))
+    bridge = Crossing("bridge", "bridge", (lat0 - 0.002, lat0 + 0.002), (mid, mid))
+    plain = plan_schedule(city, proposal.territory, 6, cap_hours=10.0)
+    bridged = plan_schedule(
+        city,
+        proposal.territory,
+        6,
+        cap_hours=10.0,
+        barriers=Barriers(barriers=(river,), crossings=(bridge,)),
+    )
+    assert bridged.metrics.total_travel_m > plain.metrics.total_travel_m * 1.01
+    assert bridged.metrics.days_over_cap == 0
+    assert bridged.metrics.late_stops == 0
+    north = city.lat_deg > lat0
+    straddling = {
+        j for j in range(6) if len(set(north[np.asarray(proposal.territory) == j].tolist())) == 2
+    }
+    assert straddling  # the test means something only if some territory spans the river

@@ -66,3 +66,23 @@ def test_policy_rejects_frequencies_the_calendar_cannot_hold() -> None:
     """Only weekly, fortnightly and monthly visits fit a 4-week calendar."""
     with pytest.raises(InvalidRetailersError, match="frequencies"):
         WorkloadPolicy(visits_by_grade=(4, 3, 2, 2, 1))
+
+
+def test_an_area_road_factor_prices_its_retailers_legs() -> None:
+    """Factors equal to the policy's change nothing; a slow old town costs its legs more."""
+    policy = WorkloadPolicy(road_factor=1.3)
+    plain = estimate_workload(_line(6, 0.002), policy).travel_min_per_visit
+    same = estimate_workload(_line(6, 0.002, road_factor=np.full(6, 1.3)), policy)
+    assert np.allclose(same.travel_min_per_visit, plain)
+    slow = np.array([2.6, 2.6, 2.6, 1.3, 1.3, 1.3])
+    priced = estimate_workload(_line(6, 0.002, road_factor=slow), policy).travel_min_per_visit
+    # six in a line: each one's 5th-nearest neighbour (the leg the model prices) lies in the
+    # other half, so every leg runs old town ↔ ring road at (2.6 + 1.3) / 2 = 1.5 × 1.3
+    assert np.allclose(priced / plain, 1.5)
+
+
+def test_road_factors_outside_one_to_five_are_refused() -> None:
+    with pytest.raises(InvalidRetailersError, match="road_factor"):
+        _line(3, 0.001, road_factor=[1.3, 0.5, 1.3])
+    with pytest.raises(InvalidRetailersError, match="road_factor"):
+        _line(3, 0.001, road_factor=[1.3, np.nan, 1.3])
