@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import geo
 import tsp
 from gql.domain import PlanStatus, Retailer, Role, VisitPlan
 from gql.services.access import Principal, require_role, scope_of, signed_in
@@ -33,6 +32,9 @@ from gql.services.day_plans.composition import (
     compose,
 )
 from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
+from gql.services.territories.district_barriers import barriers_of_department
+from gql.services.territories.rules import PlanningError
+from gql.services.territories.rules.legs import priced_legs
 from gql.services.travel import RoutingSettings
 from gql.services.workers import offload
 from gql.store.repositories import (
@@ -53,6 +55,7 @@ if TYPE_CHECKING:
 
     from gql.domain import AccountManager
     from gql.domain.plan_sources import PlanSourceEntry
+    from gql.services.territories.rules.barriers import Barriers
 
 __all__ = [
     "MAX_STOPS_PER_DAY",
@@ -149,6 +152,8 @@ class _Routed:
     travel_s: np.ndarray
     time_limit_s: float
     skipped: list[SkippedStop] = field(default_factory=list)
+    barriers_key: str | None = None
+    """Whose stored barriers priced the legs (``None``: none set)."""
 
 
 def _baseline_m(matrix: np.ndarray, closed: bool) -> int:
@@ -181,6 +186,7 @@ class PlanService:
         self._plans = PlanRepository(session)
         self._managers = ManagerRepository(session)
         self._sources = PlanSourceRepository(session)
+        self._barriers_by_department: dict[int, tuple[str | None, Barriers]] = {}
 
     def _clock(self) -> datetime:
         if self._now is not None:
@@ -327,10 +333,13 @@ class PlanService:
         lon = np.array([manager.start_lon, *(r.lon for r in retailers)], dtype=np.float64)
         routing = self._routing
         detour = routing.point_factors([None, *(r.area_code for r in retailers)])
-        distance_m = geo.cost_matrix(lat, lon, unit="m", road_factor=detour)
-        travel_s = geo.cost_matrix(
-            lat, lon, unit="s", speed_mps=routing.speed_mps, road_factor=detour
-        )
+        barriers_key, barriers = self._barriers(manager.department_id)
+        try:
+            distance_m, travel_s = priced_legs(
+                lat, lon, road_factor=detour, speed_mps=routing.speed_mps, barriers=barriers
+            )
+        except PlanningError as exc:
+            raise InvalidInput(str(exc), field=("retailer_ids",)) from exc
         windows: list[list[tuple[int, int]] | None] = [None]
         for r in retailers:
             windows.append([(w.open_s, w.close_s) for w in r.windows_on(weekday)])
@@ -359,8 +368,24 @@ class PlanService:
             retailer = retailers[unserved.stop - 1]
             skipped.append(SkippedStop(retailer.id, unserved.reason.value.upper(), unserved.detail))
         return _Routed(
-            manager, request, composition, result, distance_m, travel_s, time_limit_s, skipped
+            manager,
+            request,
+            composition,
+            result,
+            distance_m,
+            travel_s,
+            time_limit_s,
+            skipped,
+            barriers_key,
         )
+
+    def _barriers(self, department_id: int) -> tuple[str | None, Barriers]:
+        """The department's barriers (else the company's), read once per service."""
+        if department_id not in self._barriers_by_department:
+            self._barriers_by_department[department_id] = barriers_of_department(
+                self._session, department_id
+            )
+        return self._barriers_by_department[department_id]
 
     def _store(self, principal: Principal, routed: _Routed) -> PlanOutcome:
         """Write a routed day as the day's DRAFT, with its composition."""
@@ -383,6 +408,8 @@ class PlanService:
             "solve_s": round(result.elapsed_s, 4),
             **routed.composition.basis,
         }
+        if routed.barriers_key is not None:  # the route report prices own orders alike
+            optimised_against["barriers"] = routed.barriers_key
         stops = self._stops(result, retailers, routed.distance_m, routed.travel_s)
         self._plans.supersede_drafts(routed.manager.staff_id, request.plan_date)
         plan_id = self._plans.add(

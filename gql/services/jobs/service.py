@@ -18,12 +18,8 @@ from gql.domain.jobs import Job, JobKind
 from gql.services.access import Principal, signed_in
 from gql.services.directory.uploads import ImportKind, UploadService
 from gql.services.errors import NotFound
-from gql.services.territories.service import (
-    ScheduleCommand,
-    TerritoryCommand,
-    TerritoryService,
-    district_key,
-)
+from gql.services.territories.district_barriers import district_key
+from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
 from gql.store.repositories.jobs import JobRepository
 
 if TYPE_CHECKING:

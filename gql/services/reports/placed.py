@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import geo
 from gql.services.calendar import LOCAL_TZ, local_day
 from gql.services.reports import rules
+from gql.services.territories.rules.barriers import NO_BARRIERS, Barriers
+from gql.services.territories.rules.legs import priced_metres
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -109,8 +110,12 @@ def route_day(
     plan: PlanFact | None,
     visits: Sequence[PlacedRow],
     retailers: dict[int, Retailer],
+    barriers: Barriers = NO_BARRIERS,
 ) -> rules.RouteDay:
-    """Price one manager-day's orders on one matrix: start, visited stops, trusted positions."""
+    """Price one manager-day's orders on one matrix: start, visited stops, trusted positions.
+
+    ``barriers`` are those the plan was priced with (its ``optimised_against["barriers"]``).
+    """
     against = plan.optimised_against if plan is not None else {}
     road_factor = float(against.get("road_factor", DEFAULT_ROAD_FACTOR))
     areas: dict[str, float] = {
@@ -142,7 +147,7 @@ def route_day(
     travelled_indices = list(range(len(visited_indices) + 1, len(points)))
     lat = np.array([p[0] for p in points], dtype=np.float64)
     lon = np.array([p[1] for p in points], dtype=np.float64)
-    matrix = geo.cost_matrix(lat, lon, unit="m", road_factor=np.array(detours))
+    matrix = priced_metres(lat, lon, road_factor=np.array(detours), barriers=barriers)
     return rules.route_day(
         manager_id,
         day,

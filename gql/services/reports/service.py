@@ -51,6 +51,8 @@ from gql.services.reports.workload_report import (
     model_hours_per_week,
     retailer_volumes,
 )
+from gql.services.territories.district_barriers import stored_barriers
+from gql.services.territories.rules.barriers import NO_BARRIERS, Barriers
 from gql.store.repositories import DepartmentRepository, ManagerRepository, RetailerRepository
 from gql.store.repositories.report_facts import PlanFact, ReportFactRepository
 
@@ -132,6 +134,16 @@ class ReportService:
         self._departments = DepartmentRepository(session)
         self._facts = ReportFactRepository(session)
         self._retailers = RetailerRepository(session)
+        self._barriers: dict[str, Barriers] = {}
+
+    def _barriers_of(self, plan: PlanFact | None) -> Barriers:
+        """The barriers the plan's legs were priced with (its own order is priced alike)."""
+        key = None if plan is None else plan.optimised_against.get("barriers")
+        if not key:
+            return NO_BARRIERS
+        if key not in self._barriers:
+            self._barriers[key] = stored_barriers(self._session, str(key))
+        return self._barriers[key]
 
     # -- differentiated delivery ------------------------------------------------------------
 
@@ -545,7 +557,9 @@ class ReportService:
             manager_id, day = key
             plan = plan_of.get(key)
             own = sorted(visits_of.get(key, []), key=lambda v: (v.start_s, v.row.id))
-            route = route_day(manager_id, day, start[manager_id], plan, own, retailers)
+            route = route_day(
+                manager_id, day, start[manager_id], plan, own, retailers, self._barriers_of(plan)
+            )
             dwells = [v.row.dwell_s for v in own if v.row.dwell_s is not None]
             out.append(
                 DayFacts(
@@ -590,6 +604,7 @@ class ReportService:
                 plan_of.get(key),
                 sorted(visits_of.get(key, []), key=lambda v: (v.start_s, v.row.id)),
                 retailers,
+                self._barriers_of(plan_of.get(key)),
             )
             days[(group_of(manager_id), rules.bucket_of(day, request.grain, period))].append(
                 measured

@@ -28,6 +28,7 @@ from gql.services.errors import ErrorCode, FieldPath, InvalidInput, NotFound, Pr
 from gql.services.paging import Page, PageRequest, empty_page
 from gql.services.territories.barrier_file import barriers_geojson, parse_barriers
 from gql.services.territories.comparison import Comparison, compare
+from gql.services.territories.district_barriers import district_key, stored_barriers
 from gql.services.territories.export import ExportRow
 from gql.services.territories.inputs import planning_inputs
 from gql.services.territories.jobs import (
@@ -43,7 +44,6 @@ from gql.services.territories.jobs import (
     territory_draft,
 )
 from gql.services.territories.rules import PlanningError, TooManyManagersError, WorkloadPolicy
-from gql.services.territories.rules.barriers import NO_BARRIERS, Barriers
 from gql.services.travel import RoutingSettings
 from gql.services.workers import offload
 from gql.store.repositories import DepartmentRepository, ManagerRepository, RetailerRepository
@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     from gql.domain import AccountManager
     from gql.domain.territories import PlanningRetailer, ProposalAssignment, ScheduleDay
     from gql.services.territories.rules import Progress
+    from gql.services.territories.rules.barriers import Barriers
 
 __all__ = [
     "SALES_WINDOW_DAYS",
@@ -98,11 +99,6 @@ class TerritoryCommand:
     """Retailers to lock by tobacco licence number (what marketing knows them by)."""
     max_moves: int | None = None
     """Cap on retailers a warm re-plan may move for balance (``None``: no cap)."""
-
-
-def district_key(department_id: int | None) -> str:
-    """The district a job plans or barriers cut: ``department:<id>``, or ``company``."""
-    return "company" if department_id is None else f"department:{department_id}"
 
 
 DEFAULT_ORDER_DAY_CHANGE_SHARE = 0.10
@@ -400,8 +396,7 @@ class TerritoryService:
     # -- barriers ------------------------------------------------------------------------
 
     def _stored_barriers(self, department_id: int | None) -> Barriers:
-        document = self._proposals.barriers(district_key(department_id))
-        return NO_BARRIERS if document is None else parse_barriers(document)
+        return stored_barriers(self._session, district_key(department_id))
 
     def barriers(self, department_id: int | None) -> dict[str, Any] | None:
         """The district's barriers as GeoJSON; ``None`` when none are set.

@@ -22,7 +22,7 @@ from ._geometry import project_about_m
 from .barriers import NO_BARRIERS, Barriers, barrier_cuts
 from .errors import InvalidRetailersError
 
-__all__ = ["priced_legs"]
+__all__ = ["priced_legs", "priced_metres"]
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -59,6 +59,25 @@ def priced_legs(
     except geo.GeoError as exc:
         raise InvalidRetailersError(f"cannot price the legs: {exc}") from exc
     return distance_m, np.rint(distance_m / speed_mps).astype(np.int64)
+
+
+def priced_metres(
+    lat_deg: npt.ArrayLike,
+    lon_deg: npt.ArrayLike,
+    *,
+    road_factor: float | npt.ArrayLike,
+    barriers: Barriers = NO_BARRIERS,
+) -> IntArray:
+    """The metres of :func:`priced_legs` alone (a report re-pricing orders needs no seconds)."""
+    lat = np.asarray(lat_deg, dtype=np.float64)
+    lon = np.asarray(lon_deg, dtype=np.float64)
+    try:
+        if not barriers.barriers:
+            return geo.cost_matrix(lat, lon, unit="m", road_factor=road_factor)
+        factor = np.broadcast_to(np.asarray(road_factor, dtype=np.float64), lat.shape)
+        return _around_barriers(lat, lon, factor, barriers)
+    except geo.GeoError as exc:
+        raise InvalidRetailersError(f"cannot price the legs: {exc}") from exc
 
 
 def _around_barriers(

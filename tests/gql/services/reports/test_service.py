@@ -340,6 +340,60 @@ def test_routes_of_the_hand_worked_day(world: World) -> None:
     assert (m.tau_mean, m.tau_days, m.in_order_pct) == (-1.0, 1, 50.0)
 
 
+def test_routes_price_the_own_order_over_the_bridge_the_plan_used(world: World) -> None:
+    """A canal along 120.015 E parts R2 from the start and R1, crossed only by a bridge at
+    27.012 N (120.013 → 120.017 E). The plan recorded the department's barriers, so both orders
+    are priced over the bridge. A leg cutting the canal within 300 m of the bridge goes over it
+    (as in the contiguity graph): START → the bridge's east end cuts it 150 m away, so START →
+    R2 drives there directly; R1 → R2 and R2 → R1 cut it 380 m away at best, so they take the
+    bridge end to end."""
+    import sqlalchemy as sa
+
+    from gql.store.models.territories import DistrictBarriersRow
+
+    def line(role: str, kind: str, points: list[tuple[float, float]]) -> dict[str, Any]:
+        return {
+            "type": "Feature",
+            "properties": {"role": role, "kind": kind, "name": kind},
+            "geometry": {"type": "LineString", "coordinates": [[lon, lat] for lat, lon in points]},
+        }
+
+    bridge_w, bridge_e = (27.012, 120.013), (27.012, 120.017)
+    key = f"department:{world.d1.id}"
+    world._add(
+        DistrictBarriersRow(
+            scope_key=key,
+            document={
+                "type": "FeatureCollection",
+                "features": [
+                    line("barrier", "river", [(26.99, 120.015), (27.02, 120.015)]),
+                    line("crossing", "bridge", [bridge_w, bridge_e]),
+                ],
+            },
+            updated_at=datetime(2026, 11, 1, tzinfo=UTC),
+        )
+    )
+    world.session.execute(
+        sa.update(VisitPlanRow)
+        .where(VisitPlanRow.manager_id == world.m1.id, VisitPlanRow.status == PlanStatus.PUBLISHED)
+        .values(optimised_against={"road_factor": 1.0, "return_to_start": False, "barriers": key})
+    )
+    world.session.flush()
+    over = _gc_m(bridge_w, bridge_e)
+
+    def via(a: tuple[float, float], b: tuple[float, float]) -> float:
+        """From a west-bank point to an east-bank one, or back, over the bridge."""
+        west, east = (a, b) if a[1] < b[1] else (b, a)
+        return _gc_m(west, bridge_w) + over + _gc_m(bridge_e, east)
+
+    m = world.as_(world.m1).routes(_day()).totals[0].measures
+    planned = _gc_m(START, R1) + via(R1, R2)
+    own = _gc_m(START, bridge_e) + _gc_m(bridge_e, R2) + via(R2, R1)
+    assert m.planned_order_km * 1000 == pytest.approx(planned, abs=3)
+    assert m.own_order_km * 1000 == pytest.approx(own, abs=3)
+    assert own > _gc_m(START, R2) + _gc_m(R2, R1) + 2_000  # the detour is really there
+
+
 def test_scope_decides_the_rows(world: World) -> None:
     def codes(staff: StaffRow | None, **kw: Any) -> list[str]:
         return [r.group.code for r in world.as_(staff).discipline(_day(**kw)).totals]
