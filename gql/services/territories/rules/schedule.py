@@ -150,20 +150,23 @@ def route_schedule(
     moves = 0
     for m in range(n_managers):
         lists = _manager_days(plan, weekday, phase, m)
-        routes = [
-            _route(
+
+        def route(
+            i: int, lists: list[IntArray] = lists, depot: tuple[float, float] = depots[m]
+        ) -> DayRoute:
+            return _route(
                 retailers,
                 workload,
                 lists[i],
                 i % WEEKDAYS,
-                depots[m],
+                depot,
                 policy,
                 start_min,
                 open_on,
                 barriers,
             )
-            for i in range(DAYS_PER_CYCLE)
-        ]
+
+        routes = [route(i) for i in range(DAYS_PER_CYCLE)]
         for _ in range(4 * DAYS_PER_CYCLE):
             over = [i for i in range(DAYS_PER_CYCLE) if routes[i].hours > cap_hours]
             if not over:
@@ -173,17 +176,7 @@ def route_schedule(
                 break
             moves += 1
             for i in moved:
-                routes[i] = _route(
-                    retailers,
-                    workload,
-                    lists[i],
-                    i % WEEKDAYS,
-                    depots[m],
-                    policy,
-                    start_min,
-                    open_on,
-                    barriers,
-                )
+                routes[i] = route(i)
         for i, r in enumerate(routes):
             if r.hours > cap_hours:
                 raise InfeasibleCapError(
