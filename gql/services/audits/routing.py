@@ -1,7 +1,8 @@
 """Route an audit team's day with ``tsp``: from the team's start point, with opening hours.
 
 The same model as a manager's day plan (:mod:`gql.services.day_plans.service`): great-circle
-distance × road factor, a constant speed, each shop's opening windows on the audit day and its
+distance × each end's area road factor, over a crossing where a barrier is in the way, a
+constant speed, each shop's opening windows on the audit day and its
 service time. Retailers the solver cannot serve stay on the plan, unrouted (no times), so nothing
 the draw chose disappears silently.
 """
@@ -14,9 +15,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-import geo
 import tsp
 from gql.services.errors import ErrorCode, InvalidInput
+from gql.services.territories.district_barriers import CITY
+from gql.services.territories.rules import PlanningError
+from gql.services.territories.rules.barriers import NO_BARRIERS, Barriers
+from gql.services.territories.rules.legs import priced_legs
 from gql.services.workers import offload
 
 if TYPE_CHECKING:
@@ -62,8 +66,12 @@ async def route_audit_day(
     day: date,
     start_time_s: int,
     routing: RoutingSettings,
+    barriers: Barriers = NO_BARRIERS,
 ) -> RoutedDay:
     """Order ``retailers`` into the shortest feasible closed tour from the start point.
+
+    Legs are priced as a day plan's: each end's area road factor, and over a crossing where
+    ``barriers`` (the whole city's, an audit crosses departments) are in the way.
 
     Raises
     ------
@@ -74,10 +82,13 @@ async def route_audit_day(
     weekday = day.weekday()
     lat = np.array([start_lat, *(r.lat for r in ordered)], dtype=np.float64)
     lon = np.array([start_lon, *(r.lon for r in ordered)], dtype=np.float64)
-    distance_m = geo.cost_matrix(lat, lon, unit="m", road_factor=routing.road_factor)
-    travel_s = geo.cost_matrix(
-        lat, lon, unit="s", speed_mps=routing.speed_mps, road_factor=routing.road_factor
-    )
+    detour = routing.point_factors([None, *(r.area_code for r in ordered)])
+    try:
+        distance_m, travel_s = priced_legs(
+            lat, lon, road_factor=detour, speed_mps=routing.speed_mps, barriers=barriers
+        )
+    except PlanningError as exc:
+        raise InvalidInput(str(exc)) from exc
     windows: list[list[tuple[int, int]] | None] = [None]
     windows += [[(w.open_s, w.close_s) for w in r.windows_on(weekday)] for r in ordered]
     problem = tsp.Problem(
@@ -131,6 +142,8 @@ async def route_audit_day(
             "objective": "distance_m",
             "matrix": "great_circle_x_road_factor",
             "road_factor": routing.road_factor,
+            "area_road_factors": dict(routing.area_road_factors),
+            **({"barriers": CITY} if barriers.barriers else {}),
             "speed_mps": routing.speed_mps,
             "start_time_s": start_time_s,
             "return_to_start": True,

@@ -39,6 +39,7 @@ from gql.services.calendar import local_day, local_midnight
 from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
 from gql.services.evaluations.findings import finding_draft, finding_key
 from gql.services.paging import Page, PageRequest, empty_page
+from gql.services.territories.district_barriers import city_barriers
 from gql.services.travel import RoutingSettings
 from gql.services.visits.device_fixes import event_time, to_geo_fix, verdict_json
 from gql.store.repositories import (
@@ -103,6 +104,7 @@ class AuditService:
         clock: Callable[[], datetime] | None = None,
         new_seed: Callable[[], int] | None = None,
     ) -> None:
+        self._session = session
         self._principal = principal
         self._routing = routing or RoutingSettings()
         self._policy = policy or geo.VisitPolicy()
@@ -337,6 +339,7 @@ class AuditService:
             day=command.plan_date,
             start_time_s=command.start_time_s,
             routing=self._routing,
+            barriers=city_barriers(self._session),
         )
         plan_id = self._audits.add_plan(
             AuditPlanDraft(
@@ -438,6 +441,7 @@ class AuditService:
             day=plan.plan_date,
             start_time_s=int(plan.optimised_against.get("start_time_s", 9 * 3600)),
             routing=self._routing,
+            barriers=city_barriers(self._session),
         )
         strata = {s.retailer_id: s.stratum for s in plan.stops}
         drawn = {int(s.retailer_id): s.stratum for s in pure.sample.selected}

@@ -139,6 +139,14 @@ class ProposalRepository:
             )
         )
 
+    def all_barriers(self) -> list[dict[str, Any]]:
+        """Every district's stored barrier document, in key order."""
+        return list(
+            self._session.scalars(
+                sa.select(DistrictBarriersRow.document).order_by(DistrictBarriersRow.scope_key)
+            )
+        )
+
     def set_barriers(
         self, scope_key: str, document: dict[str, Any] | None, *, by: int, now: datetime
     ) -> None:
