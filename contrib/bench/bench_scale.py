@@ -237,6 +237,45 @@ async def _sample(root_pid: int, until: float, every_s: float, samples: list[flo
     samples.append(_rss_mib(root_pid))
 
 
+_TICK_S = 1.0 / os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_s(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used so far (Linux /proc)."""
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total * _TICK_S
+
+
+def _postgres_pids() -> list[int]:
+    """Every PostgreSQL backend on this machine (the bench's own and any other client's)."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                if (entry / "comm").read_text().strip() in ("postgres", "postmaster"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found
+
+
+def _cpu_by_part(server_pid: int, mocks_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the API server tree, the load generator, the carriers, PostgreSQL."""
+    own = os.times()
+    return {
+        "api": _cpu_s(_tree(server_pid)),
+        "generator": own.user + own.system,
+        "carriers": _cpu_s(_tree(mocks_pid)),
+        "postgres": _cpu_s(_postgres_pids()),
+    }
+
+
 def _api_workers(root_pid: int) -> list[int]:
     """uvicorn's worker processes: spawned children (not multiprocessing's resource tracker)."""
     found = []
@@ -293,7 +332,12 @@ def _lost(url: str, tally: Tally) -> tuple[int, int]:
 
 
 def _run(
-    workers: int, env: dict[str, str], people: Any, tokens: dict[str, str], args: Any
+    workers: int,
+    env: dict[str, str],
+    people: Any,
+    tokens: dict[str, str],
+    args: Any,
+    mocks_pid: int,
 ) -> dict[str, Any]:
     port = _free_port()
     log = open(ROOT / "var" / f"bench-scale-{workers}.log", "wb")  # noqa: SIM115
@@ -305,9 +349,11 @@ def _run(
     try:
         _wait_up(f"{url}/readyz", in_a_row=10 * workers)
         began = time.monotonic()
+        cpu_before = _cpu_by_part(server.pid, mocks_pid)
         tally = Tally()
         asyncio.run(_peak(url, tokens, people, args, server.pid, tally))
         elapsed_s = time.monotonic() - began
+        cpu_after = _cpu_by_part(server.pid, mocks_pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -338,6 +384,11 @@ def _run(
         "check_ins": tally.check_ins,
         "expected_events": tally.check_ins + tally.visits,  # STARTED, and ENDED when it ended
         "events": tally.events,
+        "cpu_ms_per_visit": {
+            part: 1000 * (cpu_after[part] - cpu_before[part]) / max(1, tally.visits)
+            for part in cpu_before
+        },
+        "cpu_busy": sum(cpu_after[p] - cpu_before[p] for p in cpu_before) / elapsed_s,
     }
 
 
@@ -406,7 +457,9 @@ def main() -> None:
                     f"http://127.0.0.1:{port}/_mock/behaviour",
                     json={"latency_s": args.carrier_latency_s},
                 ).raise_for_status()
-            rows = [_run(int(w), env, people, tokens, args) for w in args.workers.split(",")]
+            rows = [
+                _run(int(w), env, people, tokens, args, mocks.pid) for w in args.workers.split(",")
+            ]
         finally:
             mocks.terminate()
             mocks.wait(timeout=30)
@@ -425,6 +478,12 @@ def main() -> None:
         )
         if row["first_error"]:
             print(f"         first error: {row['first_error']}")
+        cpu = row["cpu_ms_per_visit"]
+        print(
+            "         CPU per visit: "
+            + ", ".join(f"{part} {ms:.1f} ms" for part, ms in cpu.items())
+            + f" (cores busy {row['cpu_busy']:.2f})"
+        )
         growth = 100 * (row["rss_last_mib"] / row["rss_first_mib"] - 1)
         print(
             f"         memory {row['rss_first_mib']:.0f} -> {row['rss_last_mib']:.0f} MiB "
