@@ -374,7 +374,7 @@ def plan_schedule(
     See :func:`.weekdays.split_weekdays` (and its cap on order-day changes) and
     :func:`route_schedule` for the steps and errors.
     """
-    workload = estimate_workload(retailers, policy)
+    workload = estimate_workload(retailers, policy, barriers)
     plan = split_weekdays(
         retailers,
         territory,

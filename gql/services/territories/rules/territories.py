@@ -484,7 +484,7 @@ def evaluate_partition(
         raise InvalidRetailersError(
             f"territory must give every retailer a manager index in 0..{n_managers - 1}"
         )
-    workload_min = estimate_workload(retailers, policy).total_min
+    workload_min = estimate_workload(retailers, policy, settings.barriers).total_min
     xy = project_local_m(retailers.lat_deg, retailers.lon_deg)
     graph = district_graph(retailers, xy, settings)
     homes = _homes_m(retailers, settings, n_managers)
@@ -531,7 +531,7 @@ def _criteria(
     policy: WorkloadPolicy | None,
     s: PartitionSettings,
 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    workload_min = estimate_workload(retailers, policy).total_min
+    workload_min = estimate_workload(retailers, policy, s.barriers).total_min
     high_grade = (retailers.grade <= 2).astype(np.float64)
     columns = [workload_min, np.ones(retailers.n), retailers.order_volume, high_grade]
     second = s.secondary_weight

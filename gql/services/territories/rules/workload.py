@@ -14,7 +14,9 @@ count: a retailer costs ``visits_per_cycle × (service_min + travel_min_per_visi
   distance to the ``k``-th nearest neighbouring retailer, times the area's road factor, at the
   policy's travel speed. In a good route the leg into a stop scales like the local spacing
   (Beardwood–Halton–Hammersley), so sparse suburbs cost more per visit than the dense centre —
-  without knowing the territories yet. The schedule later measures real routed legs.
+  without knowing the territories yet. With barriers, neighbours across a river (away from its
+  crossings) do not count: a shop on the bank is as sparse as its own bank makes it. The
+  schedule later measures real routed legs.
 """
 
 from __future__ import annotations
@@ -26,7 +28,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy.spatial import cKDTree
 
-from ._geometry import project_local_m
+from ._geometry import project_about_m, project_local_m
+from .barriers import NO_BARRIERS, Barriers, barrier_cuts
 from .errors import InvalidRetailersError
 
 if TYPE_CHECKING:
@@ -107,7 +110,11 @@ class Workload:
     total_min: FloatArray
 
 
-def estimate_workload(retailers: RetailerSet, policy: WorkloadPolicy | None = None) -> Workload:
+def estimate_workload(
+    retailers: RetailerSet,
+    policy: WorkloadPolicy | None = None,
+    barriers: Barriers = NO_BARRIERS,
+) -> Workload:
     """Return each retailer's share of a manager's 4-week workload, in minutes.
 
     Parameters
@@ -116,6 +123,8 @@ def estimate_workload(retailers: RetailerSet, policy: WorkloadPolicy | None = No
         The district's retailers.
     policy
         Visit policy; the defaults describe a typical city company.
+    barriers
+        The district's barriers: a neighbour across one (away from a crossing) is no neighbour.
 
     Examples
     --------
@@ -138,7 +147,7 @@ def estimate_workload(retailers: RetailerSet, policy: WorkloadPolicy | None = No
     )
     service = np.where(np.isfinite(retailers.service_min), retailers.service_min, default_service)
 
-    travel = _travel_min_per_visit(retailers, policy)
+    travel = _travel_min_per_visit(retailers, policy, barriers)
     total = visits * (service + travel)
     return Workload(
         visits_per_cycle=visits.astype(np.int64),
@@ -148,15 +157,52 @@ def estimate_workload(retailers: RetailerSet, policy: WorkloadPolicy | None = No
     )
 
 
-def _travel_min_per_visit(retailers: RetailerSet, policy: WorkloadPolicy) -> FloatArray:
+def _travel_min_per_visit(
+    retailers: RetailerSet, policy: WorkloadPolicy, barriers: Barriers
+) -> FloatArray:
     if retailers.n == 1:
         return np.zeros(1)
     k = min(policy.neighbour_k, retailers.n - 1)
     xy_m = project_local_m(retailers.lat_deg, retailers.lon_deg)
-    dist_m, near = cKDTree(xy_m).query(xy_m, k=k + 1)
+    tree = cKDTree(xy_m)
+    if not barriers.barriers:
+        dist_m, near = tree.query(xy_m, k=k + 1)
+        leg_m, to = dist_m[:, k], near[:, k]
+    else:
+        leg_m, to = _kth_on_this_side(retailers, xy_m, tree, k, barriers)
     if retailers.road_factor is None:
         factor = np.full(retailers.n, policy.road_factor)
     else:  # the leg to that neighbour, priced at the mean of its two ends' areas
-        factor = 0.5 * (retailers.road_factor + retailers.road_factor[near[:, k]])
-    leg_m = np.asarray(dist_m[:, k], dtype=np.float64) * factor
+        factor = 0.5 * (retailers.road_factor + retailers.road_factor[to])
+    leg_m = np.asarray(leg_m, dtype=np.float64) * factor
     return np.asarray(leg_m / policy.speed_mps / 60.0, dtype=np.float64)
+
+
+_SPARE_NEIGHBOURS = 10
+"""Candidates beyond ``k`` looked at when some neighbours are across a barrier."""
+
+
+def _kth_on_this_side(
+    retailers: RetailerSet,
+    xy_m: FloatArray,
+    tree: cKDTree,
+    k: int,
+    barriers: Barriers,
+) -> tuple[FloatArray, IntArray]:
+    """Distance to, and index of, each retailer's k-th nearest reachable neighbour.
+
+    Reachable: the straight leg cuts no barrier away from a crossing. A retailer with fewer
+    than ``k`` reachable among its candidates takes the farthest candidate.
+    """
+    n = retailers.n
+    m = min(n - 1, k + _SPARE_NEIGHBOURS)
+    dist_m, near = tree.query(xy_m, k=m + 1)
+    lat0, lon0 = float(np.mean(retailers.lat_deg)), float(np.mean(retailers.lon_deg))
+    walls = tuple(project_about_m(b.lat_deg, b.lon_deg, lat0, lon0) for b in barriers.barriers)
+    ways = tuple(project_about_m(c.lat_deg, c.lon_deg, lat0, lon0) for c in barriers.crossings)
+    u = np.repeat(np.arange(n), m)
+    blocked, _ = barrier_cuts(xy_m[u], xy_m[near[:, 1:].ravel()], walls, ways)
+    reachable = np.cumsum(~blocked.reshape(n, m), axis=1)
+    pos = np.where(reachable[:, -1] >= k, np.argmax(reachable >= k, axis=1), m - 1) + 1
+    rows = np.arange(n)
+    return dist_m[rows, pos], near[rows, pos]

@@ -86,3 +86,24 @@ def test_road_factors_outside_one_to_five_are_refused() -> None:
         _line(3, 0.001, road_factor=[1.3, 0.5, 1.3])
     with pytest.raises(InvalidRetailersError, match="road_factor"):
         _line(3, 0.001, road_factor=[1.3, np.nan, 1.3])
+
+
+def test_neighbours_across_a_river_do_not_count() -> None:
+    """Two rows of shops 200 m apart with a river between them and no bridge: each shop's legs
+    are priced from its own row, so shops gain travel; without the river nothing changes."""
+    from gql.services.territories.rules.barriers import Barrier, Barriers
+
+    lon = np.tile(120.0 + 0.0012 * np.arange(8), 2)
+    lat = np.repeat([30.0, 30.0018], 8)
+    rs = RetailerSet.build(retailer_id=np.arange(16), lat_deg=lat, lon_deg=lon)
+    river = Barrier("river", "river", (30.0009, 30.0009), (119.99, 120.02))
+    plain = estimate_workload(rs).travel_min_per_visit
+    assert np.allclose(estimate_workload(rs, barriers=Barriers()).travel_min_per_visit, plain)
+    apart = estimate_workload(rs, barriers=Barriers(barriers=(river,))).travel_min_per_visit
+    assert (apart >= plain - 1e-9).all()
+    assert (apart > plain + 1e-9).any()
+    # a shop at a row's end: its 6th-nearest on its own bank is 6 shops along (≈ 692 m)
+    policy = WorkloadPolicy()
+    along_m = 6 * 0.0012 * 111_195 * np.cos(np.radians(30.0))
+    expected = along_m * policy.road_factor / policy.speed_mps / 60
+    assert apart[0] == pytest.approx(expected, rel=0.01)
