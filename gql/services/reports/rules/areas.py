@@ -18,7 +18,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from gql.services.reports.rules.brands import BrandMix, BrandSales, brand_mix_by_area
-from gql.services.reports.rules.chi_square import DEFAULT_MIN_EXPECTED, MixTest, mix_test
+from gql.services.reports.rules.chi_square import (
+    DEFAULT_MIN_EXPECTED,
+    MixTest,
+    bonferroni,
+    mix_test,
+)
 from gql.services.reports.rules.errors import ReportRuleError
 
 if TYPE_CHECKING:
@@ -194,22 +199,20 @@ def customer_types_by_area(
     for r in rows:
         areas[r.area].append(r)
 
-    raw: list[tuple[str, list[AreaRetailer], MixTest]] = []
-    for area in sorted(areas):
-        members = areas[area]
-        counts = dict(Counter(r.business_type for r in members))
-        raw.append((area, members, mix_test(counts, company, min_expected=min_expected)))
-    m = sum(t.tested for _, _, t in raw)
+    names = sorted(areas)
+    tests = bonferroni(
+        [
+            mix_test(dict(Counter(r.business_type for r in areas[a])), company,
+                     min_expected=min_expected)
+            for a in names
+        ],
+        alpha,
+    )  # fmt: skip
     brand_mixes = brand_mix_by_area(areas, alpha=alpha, min_expected=min_expected)
 
     out = []
-    for area, members, test in raw:
-        if test.tested and test.p_value is not None:
-            adjusted = min(1.0, test.p_value * m)
-            test = MixTest(
-                True, test.statistic, test.dof, test.p_value, adjusted, adjusted < alpha,
-                min_expected,
-            )  # fmt: skip
+    for area, test in zip(names, tests, strict=True):
+        members = areas[area]
         cells: dict[tuple[str, int], list[float]] = defaultdict(lambda: [0, 0.0])
         for r in members:
             cell = cells[(r.business_type, r.grade)]
