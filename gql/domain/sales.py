@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -10,7 +11,37 @@ if TYPE_CHECKING:
     from datetime import date, datetime
 
 
-__all__ = ["MonthlyTarget", "SalesOrder", "SalesOrderDraft", "fen_from_yuan", "yuan_from_fen"]
+__all__ = [
+    "MAX_BRAND_LEN",
+    "MonthlyTarget",
+    "SalesOrder",
+    "SalesOrderDraft",
+    "brand_problem",
+    "fen_from_yuan",
+    "yuan_from_fen",
+]
+
+MAX_BRAND_LEN = 64
+"""Longer brand names are refused (a column mix-up, not a brand)."""
+
+
+def brand_problem(brand: str) -> str | None:
+    """Why ``brand`` cannot be stored as an order's brand, or ``None`` when it can.
+
+    A brand is trimmed text of 1..64 characters without control characters (a stray tab or
+    line break would split the report's tables and spreadsheets).
+
+    >>> brand_problem("利群"), brand_problem("a" + chr(9) + "b")
+    (None, 'contains a control character (U+0009)')
+    """
+    if not brand or brand != brand.strip():
+        return "must be trimmed, non-empty text"
+    if len(brand) > MAX_BRAND_LEN:
+        return f"is {len(brand)} characters long; at most {MAX_BRAND_LEN}"
+    for ch in brand:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            return f"contains a control character (U+{ord(ch):04X})"
+    return None
 
 
 def fen_from_yuan(amount_yuan: Decimal) -> int:
@@ -50,6 +81,7 @@ class SalesOrder:
     order_date: date
     volume_cartons: int
     amount_yuan: Decimal
+    brand: str | None = None
 
     def __post_init__(self) -> None:
         if self.volume_cartons < 0 or self.amount_yuan < 0:
@@ -58,17 +90,23 @@ class SalesOrder:
 
 @dataclass(frozen=True, slots=True)
 class SalesOrderDraft:
-    """An order to write; (retailer, date) decides whether it is new or an update."""
+    """An order to write; (retailer, date) decides whether it is new or an update.
+
+    ``brand`` ``None`` is an unknown brand.
+    """
 
     retailer_id: int
     order_date: date
     volume_cartons: int
     amount_yuan: Decimal
+    brand: str | None = None
 
     def __post_init__(self) -> None:
         if self.volume_cartons < 0 or self.amount_yuan < 0:
             raise ValueError("an order's volume and amount cannot be negative")
         fen_from_yuan(self.amount_yuan)
+        if self.brand is not None and (problem := brand_problem(self.brand)):
+            raise ValueError(f"brand {self.brand!r} {problem}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -289,7 +289,8 @@ class ReportQuery:
     @strawberry.field(
         description="Customer types by area: retailers and sales by business type and grade, "
         "order weekdays and opening-hour profile per district, territory, area code or grid "
-        "cell; areas whose type mix differs from the company's are flagged (chi-square)."
+        "cell, and the brand mix (cartons by brand, overall and per type); areas whose type or "
+        "brand mix differs from the company's are flagged (chi-square)."
     )
     def customer_types_by_area(
         self,

@@ -26,6 +26,7 @@ from gql.domain import (
     SalesOrderDraft,
     yuan_from_fen,
 )
+from gql.services.demo.brands import BrandChooser
 from gql.store.repositories import (
     DepartmentRepository,
     ManagerRepository,
@@ -193,7 +194,8 @@ def seed(
     session
         Session to write with; this function flushes but never commits.
     seed
-        Seed of the only random generator used: same seed, same data.
+        Seed of the random generators (the city's, and the orders' brands'): same seed, same
+        data.
     progress
         Called as ``progress(step, done, total)`` during the long steps.
     retailers
@@ -234,6 +236,7 @@ def seed(
         first_day=first_day,
         weeks=weeks,
         last_day=today,
+        seed=seed,
     )
     last_day = today or first_day + timedelta(weeks=weeks, days=-1)
     return DemoSummary(
@@ -506,8 +509,10 @@ def _sales(
     first_day: date,
     weeks: int,
     last_day: date | None,
+    seed: int,
 ) -> tuple[int, int]:
     sales = SalesRepository(session)
+    brands = BrandChooser(seed)
     profile = {}
     for retailer_id, draft in retailers:
         factor = 1.6 if draft.business_type is BusinessType.CHAIN_SUPERMARKET else 1.0
@@ -528,7 +533,13 @@ def _sales(
             if day < first_day or (last_day is not None and day > last_day):
                 continue  # before the demo's first month, or not ordered yet
             drafts.append(
-                SalesOrderDraft(retailer_id, day, volume, yuan_from_fen(volume * price_fen))
+                SalesOrderDraft(
+                    retailer_id,
+                    day,
+                    volume,
+                    yuan_from_fen(volume * price_fen),
+                    brands.brand(retailer_id, draft),
+                )
             )
         sales.add_orders(drafts)
         orders += len(drafts)

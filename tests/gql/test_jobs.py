@@ -13,6 +13,7 @@ import json
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -185,6 +186,21 @@ def _sales_rows(url: str) -> int:
         engine.dispose()
 
 
+def _sales_brands(url: str, day: str, licences: list[str]) -> list[str | None]:
+    """The brands of these retailers' orders on ``day``, in licence order."""
+    engine = create_engine_for(url)
+    query = sa.text(
+        "SELECT s.brand FROM sales_orders s JOIN retailers r ON r.id = s.retailer_id "
+        "WHERE s.order_date = :d AND r.licence_no IN :l ORDER BY r.licence_no"
+    ).bindparams(sa.bindparam("l", expanding=True))
+    try:
+        with engine.connect() as db:
+            rows = db.execute(query, {"d": date.fromisoformat(day), "l": licences})
+            return [b for (b,) in rows]
+    finally:
+        engine.dispose()
+
+
 def test_an_import_job_writes_the_file_or_lists_its_problems_and_writes_nothing(
     database: str,
 ) -> None:
@@ -197,13 +213,14 @@ def test_an_import_job_writes_the_file_or_lists_its_problems_and_writes_nothing(
             "{ retailers(first: 2) { nodes { licenceNo } } }", {}, office.marketing
         )["retailers"]["nodes"]
         first, second = (n["licenceNo"] for n in nodes)
-        header = "licence_no,order_date,volume_cartons,amount_yuan\n"
-        good = f"{header}{first},{SALES_DAY},12,1530.50\n{second},{SALES_DAY},3,402.00\n"
-        bad = f"{header}{first},2026-11-04,5,600.00\n{second},2026-11-04,-3,402.00\n"
+        header = "licence_no,order_date,volume_cartons,amount_yuan,brand\n"
+        good = f"{header}{first},{SALES_DAY},12,1530.50,利群\n{second},{SALES_DAY},3,402.00,\n"
+        bad = f"{header}{first},2026-11-04,5,600.00,利群\n{second},2026-11-04,-3,402.00,\n"
         before = _sales_rows(database)
         queued = _upload_job(office, office.marketing, good)
         done = _wait_finished_import(office, queued["job"]["id"])
         after_good = _sales_rows(database)
+        brands = _sales_brands(database, SALES_DAY, sorted([first, second]))
         failed = _wait_finished_import(
             office, _upload_job(office, office.marketing, bad)["job"]["id"]
         )
@@ -217,6 +234,8 @@ def test_an_import_job_writes_the_file_or_lists_its_problems_and_writes_nothing(
     }  # fmt: skip
     assert done["problems"] == []
     assert after_good == before + 2
+    # the job path reads the optional brand column too (the second's cell is empty: unknown)
+    assert brands == (["利群", None] if first < second else [None, "利群"])
     assert failed["status"] == "FAILED"
     assert failed["importReport"] is None
     assert [p["field"] for p in failed["problems"]] == [["input", "file", "3"]]

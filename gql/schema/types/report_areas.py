@@ -79,6 +79,70 @@ class MixTestType:
     min_expected: float
     reason: str | None
 
+    @classmethod
+    def from_domain(cls, t: rules.MixTest) -> MixTestType:
+        """Map one test."""
+        return cls(
+            tested=t.tested,
+            statistic=t.statistic,
+            degrees_of_freedom=t.dof,
+            p_value=t.p_value,
+            adjusted_p_value=t.adjusted_p,
+            flagged=t.flagged,
+            min_expected=t.min_expected,
+            reason=t.reason,
+        )
+
+
+@strawberry.type(
+    name="AreaBrandCell",
+    description="One brand in an area, over all business types or within one.",
+)
+class BrandCellType:
+    """Cartons and orders of the brand in the period, and its shares."""
+
+    business_type: str | None = strawberry.field(
+        description="The business type (null: every type of the area)."
+    )
+    brand: str | None = strawberry.field(
+        description="The brand (null: orders imported without a brand, the unknown bucket)."
+    )
+    orders: int = strawberry.field(description="Orders of the brand in the period.")
+    volume_cartons: float = strawberry.field(description="Cartons of the brand in the period.")
+    share: float | None = strawberry.field(
+        description="Share (0..1) of the area's (type's) cartons of a known brand; null for "
+        "the unknown bucket or when no carton has a known brand."
+    )
+    company_share: float | None = strawberry.field(
+        description="The same share for the company (the whole scope), same type."
+    )
+
+    @classmethod
+    def from_domain(cls, cell: rules.BrandCell) -> BrandCellType:
+        """Map one brand cell."""
+        return cls(
+            business_type=cell.business_type,
+            brand=cell.brand,
+            orders=cell.orders,
+            volume_cartons=cell.cartons,
+            share=cell.share,
+            company_share=cell.company_share,
+        )
+
+
+@strawberry.type(
+    name="AreaBrandMix",
+    description="An area's brand mix beside the company's; the test counts orders per known "
+    "brand against the company's proportions (chi-square, Bonferroni over the areas whose "
+    "brand mix was tested).",
+)
+class BrandMixType:
+    """Every brand of the company per area, and per business type of the area."""
+
+    by_brand: list[BrandCellType]
+    by_type_and_brand: list[BrandCellType]
+    test: MixTestType
+
 
 @strawberry.type(name="AreaMix", description="One area: its retailers by type and grade.")
 class AreaMixType:
@@ -97,6 +161,9 @@ class AreaMixType:
     )
     opening: OpeningProfileType
     test: MixTestType
+    brand_mix: BrandMixType = strawberry.field(
+        description="Cartons by brand, overall and per business type, and the brand-mix test."
+    )
 
     @classmethod
     def from_domain(
@@ -129,15 +196,11 @@ class AreaMixType:
                 past_midnight=o.past_midnight,
                 midday_break=o.midday_break,
             ),
-            test=MixTestType(
-                tested=t.tested,
-                statistic=t.statistic,
-                degrees_of_freedom=t.dof,
-                p_value=t.p_value,
-                adjusted_p_value=t.adjusted_p,
-                flagged=t.flagged,
-                min_expected=t.min_expected,
-                reason=t.reason,
+            test=MixTestType.from_domain(t),
+            brand_mix=BrandMixType(
+                by_brand=[BrandCellType.from_domain(c) for c in mix.brands.by_brand],
+                by_type_and_brand=[BrandCellType.from_domain(c) for c in mix.brands.by_type],
+                test=MixTestType.from_domain(mix.brands.test),
             ),
         )
 
@@ -152,6 +215,9 @@ class CustomerTypesByAreaType:
     cell_size_m: float | None
     alpha: float
     tested_areas: int
+    brand_tested_areas: int = strawberry.field(
+        description="Areas whose brand mix was tested (the Bonferroni factor of its p-values)."
+    )
     areas: list[AreaMixType]
     company: AreaMixType | None
 
@@ -165,6 +231,7 @@ class CustomerTypesByAreaType:
             cell_size_m=report.cell_m,
             alpha=report.alpha,
             tested_areas=report.tested,
+            brand_tested_areas=report.brand_tested,
             areas=[
                 AreaMixType.from_domain(
                     a, report.names.get(a.area, a.area), report.centres.get(a.area)

@@ -35,6 +35,9 @@ class SalesOrderType:
     order_date: dt.date = strawberry.field(description="Business day of the order (UTC+8).")
     volume_cartons: int = strawberry.field(description="Cartons (条) ordered.")
     amount: Money = strawberry.field(description="Value of the order.")
+    brand: str | None = strawberry.field(
+        default=None, description="The order's brand or product (null: not given on import)."
+    )
 
     @strawberry.field(description="The retailer (null when outside the caller's scope now).")
     async def retailer(self, info: Info) -> RetailerType | None:
@@ -58,6 +61,7 @@ class SalesOrderType:
             manager_id=_manager_id(sale.manager_id),
             order_date=sale.order.order_date,
             volume_cartons=sale.order.volume_cartons,
+            brand=sale.order.brand,
             amount=money_from_yuan(sale.order.amount_yuan),
         )
 

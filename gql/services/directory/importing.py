@@ -34,6 +34,7 @@ from gql.domain import (
     parse_opening_hours,
 )
 from gql.domain.evaluations import PeriodKind
+from gql.domain.sales import brand_problem
 from gql.services.evaluations.targets import target_problems
 from gql.store.repositories import (
     EvaluationRepository,
@@ -54,6 +55,7 @@ if TYPE_CHECKING:
 __all__ = [
     "MAX_ROWS",
     "RETAILER_COLUMNS",
+    "SALES_BRAND_COLUMNS",
     "SALES_COLUMNS",
     "TARGET_COLUMNS",
     "CsvFile",
@@ -79,6 +81,8 @@ RETAILER_OPTIONAL = (
 )  # fmt: skip
 RETAILER_COLUMNS = RETAILER_REQUIRED + RETAILER_OPTIONAL
 SALES_COLUMNS = ("licence_no", "order_date", "volume_cartons", "amount_yuan")
+SALES_BRAND_COLUMNS = ("brand", "product")
+"""Optional, either name (not both): the order's brand; an empty cell is an unknown brand."""
 TARGET_COLUMNS = ("manager_staff_no", "month", "volume_cartons", "amount_yuan")
 _MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
@@ -264,7 +268,13 @@ def import_sales(session: Session, path: CsvSource) -> ImportReport:
     ImportRejected
         If the file or any row is invalid (including unknown licence numbers).
     """
-    rows = _read(path, SALES_COLUMNS, ())
+    rows = _read(path, SALES_COLUMNS, SALES_BRAND_COLUMNS)
+    given = [c for c in SALES_BRAND_COLUMNS if c in rows[0][1]]
+    if len(given) > 1:
+        raise ImportRejected(
+            [RowError(1, "product", "give the brand as brand or product, not both")]
+        )
+    brand_column = given[0] if given else None
     retailer_ids = RetailerRepository(session).ids_by_licence_no(
         r["licence_no"].strip() for _, r in rows
     )
@@ -272,11 +282,11 @@ def import_sales(session: Session, path: CsvSource) -> ImportReport:
     drafts: list[SalesOrderDraft] = []
     seen: dict[tuple[str, date], int] = {}
     for line, raw in rows:
-        sale = _sale(line, raw, retailer_ids)
+        sale = _sale(line, raw, retailer_ids, brand_column)
         if isinstance(sale, list):
             errors.extend(sale)
             continue
-        licence, day, volume, amount = sale
+        licence, day, volume, amount, brand = sale
         if (licence, day) in seen:
             errors.append(
                 RowError(
@@ -285,10 +295,12 @@ def import_sales(session: Session, path: CsvSource) -> ImportReport:
             )
             continue
         seen[licence, day] = line
-        drafts.append(SalesOrderDraft(retailer_ids[licence], day, volume, amount))
+        drafts.append(SalesOrderDraft(retailer_ids[licence], day, volume, amount, brand))
     if errors:
         raise ImportRejected(errors)
-    counts = _write(lambda: SalesRepository(session).upsert_orders(drafts))
+    counts = _write(
+        lambda: SalesRepository(session).upsert_orders(drafts, with_brands=brand_column is not None)
+    )
     return ImportReport("sales", len(drafts), counts.inserted, counts.updated, counts.unchanged)
 
 
@@ -519,8 +531,8 @@ def _retailer(
 
 
 def _sale(
-    line: int, raw: dict[str, str], retailer_ids: dict[str, int]
-) -> tuple[str, date, int, Decimal] | list[RowError]:
+    line: int, raw: dict[str, str], retailer_ids: dict[str, int], brand_column: str | None
+) -> tuple[str, date, int, Decimal, str | None] | list[RowError]:
     """Parse one sales row, collecting every bad field for the report."""
     check = _Checks(line)
     licence = check(lambda: _licence(raw["licence_no"]), "")
@@ -531,7 +543,20 @@ def _sale(
     )
     volume = check(lambda: _int("volume_cartons", raw, 0, 1_000_000), 0)
     amount = check(lambda: _yuan(raw["amount_yuan"]), Decimal(0))
-    return check.errors or (licence, day, volume, amount)
+    brand = None if brand_column is None else check(lambda: _brand(brand_column, raw), None)
+    return check.errors or (licence, day, volume, amount, brand)
+
+
+def _brand(field: str, raw: dict[str, str]) -> str | None:
+    """The trimmed brand; an empty cell is an unknown brand (``None``)."""
+    value = raw[field].strip()
+    if not value:
+        return None
+    problem = brand_problem(value)
+    if problem is not None:
+        shown = value if len(value) <= 20 else value[:20] + "…"
+        raise _RowProblem(field, f"{shown!r} {problem}")
+    return value
 
 
 def _merge(row: _RetailerRow, current: Retailer | None) -> RetailerDraft:

@@ -1,7 +1,8 @@
 """Customer types by area (R6.3): the scope's retailers cut by district, territory, code or grid.
 
 A retailer belongs to the manager it had on the period's last day (the assignment history, as
-in the workload report); its sales are its order volume (cartons) over the period. Areas:
+in the workload report); its sales are its order volume (cartons) over the period, also by
+brand (the brand mix, :mod:`rules.brands`). Areas:
 
 - ``DISTRICT``: the manager's department (a department is a district);
 - ``TERRITORY``: the manager (one manager's retailers are one territory);
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
     from gql.domain import Retailer
     from gql.domain.territories import PlanningRetailer
+    from gql.store.repositories.sales import BrandVolume
 
 __all__ = ["AreaKind", "AreaReport", "AreaRequest", "area_facts", "typical_day"]
 
@@ -59,6 +61,7 @@ class AreaReport:
     alpha: float
     tested: int
     areas: tuple[rules.AreaMix, ...]
+    brand_tested: int
     names: dict[str, str]
     centres: dict[str, tuple[float, float]]
     company: rules.AreaMix | None
@@ -80,8 +83,12 @@ def area_facts(
     retailers: dict[int, Retailer],
     key_of: dict[int, str],
     request: AreaRequest,
+    brands: dict[int, list[BrandVolume]],
 ) -> tuple[list[rules.AreaRetailer], dict[str, tuple[float, float]]]:
-    """The rules' input: each assigned retailer with its area key, and the grid's cell centres."""
+    """The rules' input: each assigned retailer with its area key, and the grid's cell centres.
+
+    A retailer's sales by brand come from ``brands`` (none: no orders in the period).
+    """
     rows = []
     centres: dict[str, tuple[float, float]] = {}
     for f in facts:
@@ -104,6 +111,10 @@ def area_facts(
                 order_weekday=f.order_weekday,
                 windows=typical_day(r),
                 sales=float(f.volume_cartons),
+                brands=tuple(
+                    rules.BrandSales(b.brand, b.orders, float(b.volume_cartons))
+                    for b in brands.get(f.id, ())
+                ),
             )
         )
     return rows, centres

@@ -15,6 +15,7 @@ from gql.services.reports import rules
 from gql.services.reports.area_report import AreaKind, AreaRequest
 from gql.services.reports.effect_report import EffectRequest
 from gql.services.reports.export import (
+    BRAND_ROWS,
     area_records,
     audit_records,
     delivery_records,
@@ -25,6 +26,7 @@ from gql.services.reports.export import (
     workload_records,
     write_csv,
     write_xlsx,
+    write_xlsx_sheets,
 )
 from gql.services.reports.service import GroupBy, ReportRequest, ReportService
 from gql.store.repositories import DepartmentRepository, ManagerRepository
@@ -248,12 +250,19 @@ def write_report(
 ) -> int:
     """Compute the report and write it to ``path``: XLSX for ``.xlsx``, else CSV.
 
+    The areas report's XLSX has two sheets, ``areas`` and ``brand_mix``; its CSV has the
+    brand-mix records after the area records.
+
     The effect summary is Markdown, whatever the suffix.
     """
     if isinstance(command, EffectCommand) and command.summary:
         with path.open("w", encoding="utf-8") as out:
             return run_report(session, command, out)
     records = report_records(session, command)
+    if path.suffix.lower() == ".xlsx" and isinstance(command, AreasCommand):
+        brands = [r for r in records if r["row"] in BRAND_ROWS]
+        areas = [r for r in records if r["row"] not in BRAND_ROWS]
+        return write_xlsx_sheets({"areas": areas, "brand_mix": brands}, path)
     if path.suffix.lower() == ".xlsx":
         return write_xlsx(records, path, sheet=command.kind)
     with path.open("w", encoding="utf-8", newline="") as out:

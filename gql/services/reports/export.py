@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from gql.services.reports.workload_report import WorkloadReport
 
 __all__ = [
+    "BRAND_ROWS",
     "area_records",
     "audit_records",
     "delivery_records",
@@ -42,6 +43,7 @@ __all__ = [
     "workload_records",
     "write_csv",
     "write_xlsx",
+    "write_xlsx_sheets",
 ]
 
 
@@ -211,6 +213,7 @@ def _area(report: AreaReport, mix: rules.AreaMix, name: str) -> list[dict[str, A
         adjusted_p_value=None if t.adjusted_p is None else float(f"{t.adjusted_p:.4g}"),
         flagged=t.flagged,
         untested_reason=t.reason,
+        **_brand_test(mix.brands.test),
     )
     cells = [
         dict(
@@ -226,13 +229,61 @@ def _area(report: AreaReport, mix: rules.AreaMix, name: str) -> list[dict[str, A
     return [record, *cells]
 
 
+def _brand_test(t: rules.MixTest) -> dict[str, Any]:
+    return {
+        "brand_mix_tested": t.tested,
+        "brand_chi_square": _r(t.statistic, 4),
+        "brand_dof": t.dof,
+        "brand_p_value": None if t.p_value is None else float(f"{t.p_value:.4g}"),
+        "brand_adjusted_p_value": None if t.adjusted_p is None else float(f"{t.adjusted_p:.4g}"),
+        "brand_flagged": t.flagged,
+        "brand_untested_reason": t.reason,
+    }
+
+
+BRAND_ROWS = ("brand", "type_brand")
+"""The ``row`` values of the brand-mix records (the XLSX puts them on their own sheet)."""
+
+
+def _brands(report: AreaReport, mix: rules.AreaMix, name: str) -> list[dict[str, Any]]:
+    head: dict[str, Any] = {
+        "period_first": report.period.first.isoformat(),
+        "period_last": report.period.last.isoformat(),
+        "area_kind": report.kind.value,
+        "area_key": mix.area,
+        "area_name": name,
+    }
+    return [
+        dict(
+            head,
+            row="brand" if c.business_type is None else "type_brand",
+            business_type=c.business_type,
+            brand=c.brand,
+            brand_known=c.brand is not None,
+            orders=c.orders,
+            volume_cartons=_r(c.cartons),
+            share=_r(c.share, 4),
+            company_share=_r(c.company_share, 4),
+            brand_flagged=mix.brands.test.flagged,
+        )
+        for c in (*mix.brands.by_brand, *mix.brands.by_type)
+    ]
+
+
 def area_records(report: AreaReport) -> list[dict[str, Any]]:
-    """Per area one ``area`` record, then its ``type_grade`` records; the company last."""
-    out: list[dict[str, Any]] = []
-    for mix in report.areas:
-        out += _area(report, mix, report.names.get(mix.area, mix.area))
+    """Per area one ``area`` record, then its ``type_grade`` records; the company last.
+
+    Then the brand mix: per area (the company last) its ``brand`` records (every brand of the
+    company, the unknown one last) and its ``type_brand`` records (per business type).
+    """
+    named = [(mix, report.names.get(mix.area, mix.area)) for mix in report.areas]
     if report.company is not None:
-        out += _area(report, report.company, "company")
+        named.append((report.company, "company"))
+    out: list[dict[str, Any]] = []
+    for mix, name in named:
+        out += _area(report, mix, name)
+    for mix, name in named:
+        out += _brands(report, mix, name)
     return out
 
 
@@ -420,17 +471,24 @@ def write_xlsx(records: Sequence[dict[str, Any]], path: Path, *, sheet: str) -> 
 
     Numbers stay numbers (a spreadsheet can sum them); ``None`` is an empty cell.
     """
+    return write_xlsx_sheets({sheet: records}, path)
+
+
+def write_xlsx_sheets(sheets: dict[str, Sequence[dict[str, Any]]], path: Path) -> int:
+    """Write one sheet per entry (each with its own columns, header frozen); returns rows."""
     book = Workbook()
-    page = book.active
-    assert page is not None
-    page.title = sheet[:31]
-    columns = _columns(records)
-    page.append(columns)
-    for record in records:
-        page.append([record.get(c) for c in columns])
-    page.freeze_panes = "A2"
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    for sheet, records in sheets.items():
+        page = book.create_sheet(sheet[:31])
+        columns = _columns(records)
+        page.append(columns)
+        for record in records:
+            page.append([record.get(c) for c in columns])
+        page.freeze_panes = "A2"
     book.save(path)
-    return len(records)
+    return sum(len(records) for records in sheets.values())
 
 
 def delivery_records(fit: rules.DeliveryFit) -> list[dict[str, Any]]:

@@ -53,7 +53,12 @@ from gql.services.reports.workload_report import (
 )
 from gql.services.territories.district_barriers import stored_barriers
 from gql.services.territories.rules.barriers import NO_BARRIERS, Barriers
-from gql.store.repositories import DepartmentRepository, ManagerRepository, RetailerRepository
+from gql.store.repositories import (
+    DepartmentRepository,
+    ManagerRepository,
+    RetailerRepository,
+    SalesRepository,
+)
 from gql.store.repositories.report_facts import PlanFact, ReportFactRepository
 
 if TYPE_CHECKING:
@@ -383,7 +388,7 @@ class ReportService:
     def areas(self, request: AreaRequest) -> AreaReport:
         """Retailers and sales by type and grade per area, with the mix test (R6.3).
 
-        The company row is the whole scope; each area's mix is tested against it.
+        The company row is the whole scope; each area's type and brand mix is tested against it.
         """
         period = self._period(ReportRequest(request.first, request.last))
         if not 0 < request.alpha < 1:
@@ -416,7 +421,10 @@ class ReportService:
             r.id: r for r in self._retailers.get_many(sorted(f.id for f in facts)) if r is not None
         }
         keys = {m: g.code for m, g in groups.items()}
-        rows, centres = area_facts(facts, retailers, keys, request)
+        brands = SalesRepository(self._session).brand_volumes(
+            sorted(retailers), period.first, period.last
+        )
+        rows, centres = area_facts(facts, retailers, keys, request, brands)
         names: dict[str, str] = {}
         if request.kind in (AreaKind.DISTRICT, AreaKind.TERRITORY):
             names = {g.code: g.name for g in groups.values()}
@@ -431,6 +439,7 @@ class ReportService:
             alpha=request.alpha,
             tested=sum(m.test.tested for m in mixes),
             areas=mixes,
+            brand_tested=sum(m.brands.test.tested for m in mixes),
             names=names,
             centres=centres,
             company=company[0] if company else None,

@@ -9,6 +9,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from gql.domain.sales import MAX_BRAND_LEN
 from gql.store.models.base import Base, UtcDateTime
 
 __all__ = ["MonthlyTargetRow", "SalesOrderRow"]
@@ -29,6 +30,8 @@ class SalesOrderRow(Base):
     order_date: Mapped[date] = mapped_column(sa.Date, index=True)
     volume_cartons: Mapped[int] = mapped_column(sa.Integer)
     amount_fen: Mapped[int] = mapped_column(sa.BigInteger)
+    brand: Mapped[str | None] = mapped_column(sa.String(MAX_BRAND_LEN))
+    """The order's brand or product as the ordering system names it; ``None``: unknown."""
 
 
 class MonthlyTargetRow(Base):

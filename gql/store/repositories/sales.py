@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -23,7 +24,17 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-__all__ = ["SalesRepository"]
+__all__ = ["BrandVolume", "SalesRepository"]
+
+
+@dataclass(frozen=True, slots=True)
+class BrandVolume:
+    """One retailer's orders of one brand over a period (``brand`` ``None``: unknown)."""
+
+    brand: str | None
+    orders: int
+    volume_cartons: int
+
 
 _ORDERS = Base.metadata.tables["sales_orders"]  # Core inserts skip the ORM's bookkeeping
 
@@ -42,8 +53,14 @@ class SalesRepository:
             # ("insertmanyvalues") instead of one statement per row on psycopg.
             self._session.execute(sa.insert(_ORDERS).returning(_ORDERS.c.id), rows)
 
-    def upsert_orders(self, drafts: Sequence[SalesOrderDraft]) -> UpsertCounts:
-        """Insert or update orders by (retailer, date); identical ones count as unchanged."""
+    def upsert_orders(
+        self, drafts: Sequence[SalesOrderDraft], *, with_brands: bool = True
+    ) -> UpsertCounts:
+        """Insert or update orders by (retailer, date); identical ones count as unchanged.
+
+        ``with_brands`` false (a file without a brand column): stored brands are left as they
+        are, and new orders have none.
+        """
         if not drafts:
             return UpsertCounts()
         keys = {(d.retailer_id, d.order_date) for d in drafts}
@@ -65,9 +82,15 @@ class SalesRepository:
             if current is None:
                 continue
             amount_fen = fen_from_yuan(draft.amount_yuan)
-            if (current.volume_cartons, current.amount_fen) != (draft.volume_cartons, amount_fen):
+            brand = draft.brand if with_brands else current.brand
+            if (current.volume_cartons, current.amount_fen, current.brand) != (
+                draft.volume_cartons,
+                amount_fen,
+                brand,
+            ):
                 current.volume_cartons = draft.volume_cartons
                 current.amount_fen = amount_fen
+                current.brand = brand
                 updated += 1
         self.add_orders(new)
         self._session.flush()
@@ -92,9 +115,36 @@ class SalesRepository:
                 order_date=row.order_date,
                 volume_cartons=row.volume_cartons,
                 amount_yuan=yuan_from_fen(row.amount_fen),
+                brand=row.brand,
             )
             for row in self._session.scalars(statement)
         ]
+
+    def brand_volumes(
+        self, retailer_ids: Sequence[int], first_day: date, last_day: date
+    ) -> dict[int, list[BrandVolume]]:
+        """Per retailer, its orders between two dates inclusive summed by brand.
+
+        Brands in name order, the unknown (``None``) last.
+        """
+        s = SalesOrderRow
+        found: dict[int, list[BrandVolume]] = {}
+        ids = sorted(set(retailer_ids))
+        for start in range(0, len(ids), 500):
+            statement = (
+                sa.select(s.retailer_id, s.brand, sa.func.count(), sa.func.sum(s.volume_cartons))
+                .where(
+                    s.retailer_id.in_(ids[start : start + 500]),
+                    s.order_date.between(first_day, last_day),
+                )
+                .group_by(s.retailer_id, s.brand)
+                .order_by(s.retailer_id, s.brand.is_(None), s.brand)
+            )
+            for retailer_id, brand, orders, volume in self._session.execute(statement):
+                found.setdefault(int(retailer_id), []).append(
+                    BrandVolume(brand, int(orders), int(volume or 0))
+                )
+        return found
 
     def add_target(
         self, *, manager_id: int, month: date, volume_cartons: int, amount_yuan: Decimal
@@ -207,4 +257,5 @@ def _order_values(draft: SalesOrderDraft) -> dict[str, object]:
         "order_date": draft.order_date,
         "volume_cartons": draft.volume_cartons,
         "amount_fen": fen_from_yuan(draft.amount_yuan),
+        "brand": draft.brand,
     }

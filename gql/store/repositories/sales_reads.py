@@ -69,7 +69,7 @@ def _joined(where: SalesFilter) -> tuple[Any, list[sa.ColumnElement[bool]]]:
     """The orders with their manager on the day (a Select), and the filter's conditions."""
     a, s = RetailerAssignmentRow, SalesOrderRow
     base = sa.select(
-        s.id, s.retailer_id, s.order_date, s.volume_cartons, s.amount_fen, a.manager_id
+        s.id, s.retailer_id, s.order_date, s.volume_cartons, s.amount_fen, s.brand, a.manager_id
     )
     base = base.outerjoin(
         a,
@@ -132,6 +132,7 @@ class SalesReadRepository:
                         order_date=r.order_date,
                         volume_cartons=int(r.volume_cartons),
                         amount_yuan=yuan_from_fen(int(r.amount_fen)),
+                        brand=r.brand,
                     ),
                     None if r.manager_id is None else int(r.manager_id),
                 ),

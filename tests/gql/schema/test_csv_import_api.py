@@ -64,6 +64,36 @@ def test_a_sales_file_is_imported_once_and_again_changes_nothing(
     assert _day_sales(api, people.marketing) == after
 
 
+BRANDS = """query($f: SalesFilter) { sales(filter: $f, first: 50) {
+  nodes { retailer { licenceNo } volumeCartons brand } } }"""
+
+
+def test_a_sales_file_with_brands_stores_them_and_a_bad_brand_writes_nothing(
+    api: Api, people: DemoPeople
+) -> None:
+    """The optional ``brand`` column (here as its alias ``product``) is stored and read back
+    on each order; an empty cell is an unknown brand; a brand with a tab is a row problem."""
+    first, second = _licences(api, people.marketing, 2)
+    day = "2026-11-05"
+    bad = f"licence_no,order_date,volume_cartons,amount_yuan,brand\n{first},{day},2,1.00,a\tb\n"
+    refused = _upload(api, people.marketing, "SALES", bad)
+    assert [e["field"] for e in refused["userErrors"]] == [["input", "file", "2"]]
+    assert "brand" in refused["userErrors"][0]["message"]
+    text = (
+        "licence_no,order_date,volume_cartons,amount_yuan,product\n"
+        f"{first},{day},12,1530.50,利群\n{second},{day},3,402.00,\n"
+    )
+    done = _upload(api, people.marketing, "SALES", text)
+    assert done["userErrors"] == []
+    nodes = api.data(BRANDS, {"f": {"firstDay": day, "lastDay": day}}, as_=people.marketing)[
+        "sales"
+    ]["nodes"]
+    assert {(n["retailer"]["licenceNo"], n["brand"]) for n in nodes} == {
+        (first, "利群"),
+        (second, None),
+    }
+
+
 def test_a_bad_sales_file_lists_every_row_problem_and_writes_nothing(
     api: Api, people: DemoPeople
 ) -> None:
@@ -165,8 +195,8 @@ def test_a_file_refused_by_the_database_mid_write_leaves_nothing_behind(
 
     written = SalesRepository.upsert_orders
 
-    def write_then_refuse(self: SalesRepository, drafts: Any) -> Any:
-        written(self, drafts)
+    def write_then_refuse(self: SalesRepository, drafts: Any, **options: Any) -> Any:
+        written(self, drafts, **options)
         raise IntegrityError("INSERT", {}, Exception("duplicate key (taken meanwhile)"))
 
     monkeypatch.setattr(SalesRepository, "upsert_orders", write_then_refuse)

@@ -26,6 +26,7 @@ from gql.services.reports.rules.audits import (
     AuditMeasures,
     audits,
 )
+from gql.services.reports.rules.brands import BrandCell, BrandMix, BrandSales, brand_mix_by_area
 from gql.services.reports.rules.delivery import (
     DeliveryFact,
     DeliveryFit,
@@ -103,6 +104,9 @@ __all__ = [
     "AreaRetailer",
     "AuditFact",
     "AuditMeasures",
+    "BrandCell",
+    "BrandMix",
+    "BrandSales",
     "Bucket",
     "DeliveryFact",
     "DeliveryFit",
@@ -128,6 +132,7 @@ __all__ = [
     "ZoneDelivery",
     "audits",
     "balance",
+    "brand_mix_by_area",
     "bucket_of",
     "buckets",
     "coefficient_of_variation",

@@ -17,8 +17,13 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from scipy.stats import chisquare
-
+from gql.services.reports.rules.brands import BrandMix, BrandSales, brand_mix_by_area
+from gql.services.reports.rules.chi_square import (
+    DEFAULT_MIN_EXPECTED,
+    MixTest,
+    bonferroni,
+    mix_test,
+)
 from gql.services.reports.rules.errors import ReportRuleError
 
 if TYPE_CHECKING:
@@ -42,7 +47,6 @@ __all__ = [
 ]
 
 DEFAULT_ALPHA = 0.05
-DEFAULT_MIN_EXPECTED = 5.0
 DAY_S = 86_400
 EARLY_S = 9 * 3600
 LATE_S = 21 * 3600
@@ -98,6 +102,7 @@ class AreaRetailer:
     order_weekday: int
     windows: tuple[tuple[int, int], ...] = ()
     sales: float = 0.0
+    brands: tuple[BrandSales, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,24 +130,6 @@ class OpeningProfile:
 
 
 @dataclass(frozen=True, slots=True)
-class MixTest:
-    """Chi-square goodness of fit of an area's type counts against the company's proportions.
-
-    ``tested`` is false (and the numbers ``None``) when an expected count is below the minimum
-    or there are fewer than two types; ``reason`` then says why.
-    """
-
-    tested: bool
-    statistic: float | None
-    dof: int | None
-    p_value: float | None
-    adjusted_p: float | None
-    flagged: bool
-    min_expected: float
-    reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
 class AreaMix:
     """Everything the report says about one area."""
 
@@ -154,6 +141,7 @@ class AreaMix:
     order_weekdays: tuple[int, ...]
     opening: OpeningProfile
     test: MixTest
+    brands: BrandMix
 
 
 def _has_break(windows: tuple[tuple[int, int], ...]) -> bool:
@@ -188,44 +176,15 @@ def opening_profile(windows_per_retailer: Iterable[tuple[tuple[int, int], ...]])
     return OpeningProfile(n, early / n, late / n, night / n, lunch / n)
 
 
-def mix_test(
-    counts: dict[str, int],
-    company: dict[str, int],
-    *,
-    min_expected: float = DEFAULT_MIN_EXPECTED,
-) -> MixTest:
-    """Chi-square of ``counts`` against the proportions of ``company`` (unadjusted).
-
-    >>> t = mix_test({"kiosk": 30, "shop": 10}, {"kiosk": 50, "shop": 50})
-    >>> t.tested, t.statistic, t.dof, round(t.p_value, 5)
-    (True, 10.0, 1, 0.00157)
-    """
-    types = sorted(t for t, c in company.items() if c > 0)
-    total_company = sum(company[t] for t in types)
-    n = sum(counts.values())
-    if len(types) < 2 or n == 0:
-        return MixTest(False, None, None, None, None, False, min_expected, "fewer than two types")
-    observed = [counts.get(t, 0) for t in types]
-    expected = [n * company[t] / total_company for t in types]
-    if min(expected) < min_expected:
-        return MixTest(
-            False, None, None, None, None, False, min_expected,
-            f"an expected count is {min(expected):.2f}, below {min_expected:g}",
-        )  # fmt: skip
-    result = chisquare(observed, expected)
-    return MixTest(
-        True, float(result.statistic), len(types) - 1, float(result.pvalue), None, False,
-        min_expected,
-    )  # fmt: skip
-
-
 def customer_types_by_area(
     retailers: Iterable[AreaRetailer],
     *,
     alpha: float = DEFAULT_ALPHA,
     min_expected: float = DEFAULT_MIN_EXPECTED,
 ) -> tuple[AreaMix, ...]:
-    """Per area (sorted by name): the type × grade mix, weekdays, opening profile and test.
+    """Per area (sorted by name): type × grade mix, weekdays, opening profile, tests, brands.
+
+    The brand mix has its own test (:func:`brands.brand_mix_by_area`).
 
     Bonferroni: each tested area's p-value times the number of tested areas (capped at 1);
     flagged when that is below ``alpha``.
@@ -240,21 +199,20 @@ def customer_types_by_area(
     for r in rows:
         areas[r.area].append(r)
 
-    raw: list[tuple[str, list[AreaRetailer], MixTest]] = []
-    for area in sorted(areas):
-        members = areas[area]
-        counts = dict(Counter(r.business_type for r in members))
-        raw.append((area, members, mix_test(counts, company, min_expected=min_expected)))
-    m = sum(t.tested for _, _, t in raw)
+    names = sorted(areas)
+    tests = bonferroni(
+        [
+            mix_test(dict(Counter(r.business_type for r in areas[a])), company,
+                     min_expected=min_expected)
+            for a in names
+        ],
+        alpha,
+    )  # fmt: skip
+    brand_mixes = brand_mix_by_area(areas, alpha=alpha, min_expected=min_expected)
 
     out = []
-    for area, members, test in raw:
-        if test.tested and test.p_value is not None:
-            adjusted = min(1.0, test.p_value * m)
-            test = MixTest(
-                True, test.statistic, test.dof, test.p_value, adjusted, adjusted < alpha,
-                min_expected,
-            )  # fmt: skip
+    for area, test in zip(names, tests, strict=True):
+        members = areas[area]
         cells: dict[tuple[str, int], list[float]] = defaultdict(lambda: [0, 0.0])
         for r in members:
             cell = cells[(r.business_type, r.grade)]
@@ -275,6 +233,7 @@ def customer_types_by_area(
                 order_weekdays=tuple(weekdays),
                 opening=opening_profile(r.windows for r in members),
                 test=test,
+                brands=brand_mixes[area],
             )
         )
     return tuple(out)

@@ -381,3 +381,93 @@ def opening_hours(draw: st.DrawFn) -> tuple[OpeningWindow, ...]:
 def test_opening_hours_text_round_trips(windows: tuple[OpeningWindow, ...]) -> None:
     """Formatting windows and parsing the text back gives the same canonical windows."""
     assert parse_opening_hours(format_opening_hours(windows)) == canonical_windows(windows)
+
+
+def _brands(session: Session) -> list[tuple[str, date, str | None]]:
+    rows = session.execute(
+        sa.select(RetailerRow.licence_no, SalesOrderRow.order_date, SalesOrderRow.brand)
+        .join(RetailerRow, RetailerRow.id == SalesOrderRow.retailer_id)
+        .order_by(SalesOrderRow.order_date)
+    )
+    return [(licence, day, brand) for licence, day, brand in rows]
+
+
+def test_sales_import_stores_the_optional_brand(
+    db_session: Session, tmp_path: Path, manager_id: int
+) -> None:
+    """A trimmed brand is stored, an empty cell is unknown; ``product`` is the same column;
+    re-importing is unchanged, a changed brand is an update."""
+    import_retailers(db_session, write_csv(tmp_path, GOOD_ROWS), now=NOW)
+    rows = [
+        ["330302100001", "2026-10-05", "12", "2345.60", " 利群 "],
+        ["330302100002", "2026-10-06", "30", "7890.00", ""],
+    ]
+    path = write_csv(tmp_path, rows, [*SALES_HEADER, "brand"])
+    first = import_sales(db_session, path)
+    assert (first.inserted, first.updated, first.unchanged) == (2, 0, 0)
+    assert _brands(db_session) == [
+        ("330302100001", date(2026, 10, 5), "利群"),
+        ("330302100002", date(2026, 10, 6), None),
+    ]
+    rows[1][4] = "中华(软)"
+    again = import_sales(db_session, write_csv(tmp_path, rows, [*SALES_HEADER, "Product"]))
+    assert (again.inserted, again.updated, again.unchanged) == (0, 1, 1)
+    assert _brands(db_session)[1][2] == "中华(软)"
+    retailer_id = RetailerRepository(db_session).ids_by_licence_no(["330302100001"])["330302100001"]
+    orders = SalesRepository(db_session).orders_for(
+        retailer_id, date(2026, 10, 1), date(2026, 10, 31)
+    )
+    assert [o.brand for o in orders] == ["利群"]
+
+
+def test_a_file_without_the_brand_column_keeps_the_stored_brands(
+    db_session: Session, tmp_path: Path, manager_id: int
+) -> None:
+    """Without the column a changed amount updates the order and leaves its brand; new
+    orders have none."""
+    import_retailers(db_session, write_csv(tmp_path, GOOD_ROWS), now=NOW)
+    branded = [["330302100001", "2026-10-05", "12", "2345.60", "利群"]]
+    import_sales(db_session, write_csv(tmp_path, branded, [*SALES_HEADER, "brand"]))
+    plain = [
+        ["330302100001", "2026-10-05", "12", "2345.61"],
+        ["330302100002", "2026-10-06", "30", "7890.00"],
+    ]
+    report = import_sales(db_session, write_csv(tmp_path, plain, SALES_HEADER))
+    assert (report.inserted, report.updated, report.unchanged) == (1, 1, 0)
+    assert [b for _, _, b in _brands(db_session)] == ["利群", None]
+    again = import_sales(db_session, write_csv(tmp_path, plain, SALES_HEADER))
+    assert again.unchanged == 2
+
+
+def test_bad_brands_are_row_problems_and_nothing_is_written(
+    db_session: Session, tmp_path: Path, manager_id: int
+) -> None:
+    """Too long, a tab or a line break inside: each reported with its line; no order written.
+    Both ``brand`` and ``product`` in one header is a file problem."""
+    import_retailers(db_session, write_csv(tmp_path, GOOD_ROWS), now=NOW)
+    rows = [
+        ["330302100001", "2026-10-05", "12", "2345.60", "利群"],  # 2: fine
+        ["330302100001", "2026-10-06", "12", "10", "x" * 65],  # 3: too long
+        ["330302100002", "2026-10-05", "3", "10", "利\t群"],  # 4: a tab
+        ["330302100002", "2026-10-06", "3", "10", "中华\n软"],  # 5-6: a line break (quoted)
+        ["330302100002", "2026-10-07", "3", "abc", "a" * 64],  # 7: 64 is fine; amount is not
+    ]
+    with pytest.raises(ImportRejected) as caught:
+        import_sales(db_session, write_csv(tmp_path, rows, [*SALES_HEADER, "brand"]))
+    errors = caught.value.errors
+    assert [(e.line, e.field) for e in errors] == [
+        (3, "brand"),
+        (4, "brand"),
+        (6, "brand"),  # the row ends on line 6
+        (7, "amount_yuan"),
+    ]
+    assert "65 characters long; at most 64" in errors[0].reason
+    assert "U+0009" in errors[1].reason
+    assert "U+000A" in errors[2].reason
+    assert db_session.scalar(sa.select(sa.func.count()).select_from(SalesOrderRow)) == 0
+    with pytest.raises(ImportRejected) as both:
+        import_sales(
+            db_session,
+            write_csv(tmp_path, [[*rows[0], "利群"]], [*SALES_HEADER, "brand", "product"]),
+        )
+    assert [(e.line, e.field) for e in both.value.errors] == [(1, "product")]
