@@ -191,3 +191,31 @@ def test_a_river_makes_the_schedule_drive_to_its_bridge(
         j for j in range(6) if len(set(north[np.asarray(proposal.territory) == j].tolist())) == 2
     }
     assert straddling  # the test means something only if some territory spans the river
+
+
+def test_fortnightly_and_monthly_shops_are_phased_by_place() -> None:
+    """Twelve shops along a street on one weekday, weekly at the ends aside: the fortnightly
+    ones on the west half share weeks 1 & 3, the east half weeks 2 & 4; the monthly ones of
+    each half split again (weeks 1 | 3 west, 2 | 4 east), each week carrying equal load."""
+    from gql.services.territories.rules.weekdays import _phases
+
+    n = 12
+    xy = np.column_stack([np.zeros(n), 100.0 * np.arange(n)])  # west → east
+    visits = np.array([2, 2, 1, 1, 2, 2, 2, 2, 1, 1, 2, 2])
+    per_visit = np.ones(n)
+    phase = _phases(np.zeros(n, dtype=np.int64), np.zeros(n, dtype=np.int64), visits,
+                    per_visit, xy)  # fmt: skip
+    west, east = np.arange(n) < 6, np.arange(n) >= 6
+    fortnightly, monthly = visits == 2, visits == 1
+    assert len(set(phase[west & fortnightly])) == 1
+    assert len(set(phase[east & fortnightly])) == 1
+    assert phase[west & fortnightly][0] != phase[east & fortnightly][0]
+    # each half's two monthly shops take the two weeks of that half's fortnightly phase
+    for half in (west, east):
+        p = phase[half & fortnightly][0]
+        assert sorted(phase[half & monthly].tolist()) == [p, p + 2]
+    week_load = np.zeros(4)
+    for i in range(n):
+        weeks = [phase[i], phase[i] + 2] if visits[i] == 2 else [phase[i]]
+        week_load[weeks] += per_visit[i]
+    assert week_load.tolist() == [5.0, 5.0, 5.0, 5.0]
