@@ -84,8 +84,13 @@ async def route_audit_day(
     lon = np.array([start_lon, *(r.lon for r in ordered)], dtype=np.float64)
     detour = routing.point_factors([None, *(r.area_code for r in ordered)])
     try:
-        distance_m, travel_s = priced_legs(
-            lat, lon, road_factor=detour, speed_mps=routing.speed_mps, barriers=barriers
+        distance_m, travel_s = await offload(  # shapely and a shortest path with barriers
+            priced_legs,
+            lat,
+            lon,
+            road_factor=detour,
+            speed_mps=routing.speed_mps,
+            barriers=barriers,
         )
     except PlanningError as exc:
         raise InvalidInput(str(exc)) from exc

@@ -335,8 +335,13 @@ class PlanService:
         detour = routing.point_factors([None, *(r.area_code for r in retailers)])
         barriers_key, barriers = self._barriers(manager.department_id)
         try:
-            distance_m, travel_s = priced_legs(
-                lat, lon, road_factor=detour, speed_mps=routing.speed_mps, barriers=barriers
+            distance_m, travel_s = await offload(  # shapely and a shortest path with barriers
+                priced_legs,
+                lat,
+                lon,
+                road_factor=detour,
+                speed_mps=routing.speed_mps,
+                barriers=barriers,
             )
         except PlanningError as exc:
             raise InvalidInput(str(exc), field=("retailer_ids",)) from exc
