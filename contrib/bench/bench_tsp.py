@@ -5,6 +5,8 @@ Usage (from the project root):
     .venv/bin/python contrib/bench/bench_tsp.py exact      # Held–Karp vs fast-tsp vs python-tsp
     .venv/bin/python contrib/bench/bench_tsp.py heuristic  # TSPLIB n=24..202 at 1 s and
         # 0.25 s, then n=1000 random stops at 1 s vs the 1-tree bound; fast-tsp, OR-Tools beside
+    .venv/bin/python contrib/bench/bench_tsp.py rounds --seeds 0-11  # kick rounds (and CPU s)
+        # to each TSPLIB optimum per seed: robustness without the clock (no peer: no rounds)
     .venv/bin/python contrib/bench/bench_tsp.py windows    # 75 Dumas TSPTW: exact + 1 s heuristic
     .venv/bin/python contrib/bench/bench_tsp.py large      # Dumas-style n=80/100 proofs, bounds
     .venv/bin/python contrib/bench/bench_tsp.py all
@@ -50,6 +52,15 @@ def _optima_tsptw() -> dict[str, int]:
         m = re.match(r"\| (n\d+w\d+\.\d+) \| (\d+) \| (\d+) \| (\d+) \|", line)
         if m:
             out[m[1]] = int(m[4])
+    return out
+
+
+def _seeds(text: str) -> list[int]:
+    """``"0-11"`` or ``"0,3,5"`` (or a mix) as a list of seeds."""
+    out: list[int] = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out.extend(range(int(lo), int(hi or lo) + 1))
     return out
 
 
@@ -295,6 +306,57 @@ def _bench_thousand(seconds: float, seed: int, fast_tsp: Any) -> None:
     )
 
 
+def bench_rounds(seeds: list[int], max_rounds: int, names: list[str] | None) -> None:
+    """Kick rounds (50 kicks each) until each TSPLIB optimum, per seed; clock-free.
+
+    A round count is the same on any machine, so this measures robustness on a loaded one;
+    CPU seconds (process time) are printed beside to relate rounds to the 1 s budget.
+    """
+    from tsp.budget import Budget
+    from tsp.heuristic import Extended, local_search
+
+    tsp.warm_up()
+    opt = _optima_tsplib()
+    names = names or [k for k, (n, _) in opt.items() if 24 <= n <= 202]
+    print(f"load average at start: {os.getloadavg()}")
+    print(f"## rounds to the optimum (cap {max_rounds}; '-' = missed), seeds {seeds}")
+    print(_row("instance", "n", *seeds, "worst", "worst CPU s"))
+    print("|" + "---|" * (len(seeds) + 4))
+    all_rounds: list[int] = []
+    cpu: list[float] = []
+    misses: list[str] = []
+    for name in names:
+        n, o = opt[name]
+        _, d = tsp.read_tsplib(DATA / "tsplib" / f"{name}.tsp")
+        ext = Extended(tsp.Problem(d), np.arange(n, dtype=np.int64))
+        cells, worst_s = [], 0.0
+        for seed in seeds:
+            t = time.process_time()
+            _, cost, rounds = local_search(
+                ext, budget=Budget(None, max_rounds), seed=seed, stop_cost=o
+            )
+            s = time.process_time() - t
+            worst_s = max(worst_s, s)
+            cpu.append(s)
+            if cost == o:
+                cells.append(rounds)
+                all_rounds.append(rounds)
+            else:
+                cells.append(f"- (+{cost - o})")
+                misses.append(f"{name} seed {seed} +{cost - o}")
+        hit = [c for c in cells if isinstance(c, int)]
+        worst = max(hit) if len(hit) == len(cells) else "miss"
+        print(_row(name, n, *cells, worst, f"{worst_s:.2f}"), flush=True)
+    r = np.array(all_rounds)
+    print(
+        f"hits {len(r)}/{len(r) + len(misses)}; rounds median {np.median(r):.0f},"
+        f" p90 {np.percentile(r, 90):.0f}, max {r.max()}; CPU s median {np.median(cpu):.3f},"
+        f" p90 {np.percentile(cpu, 90):.3f}, max {max(cpu):.2f}"
+    )
+    print("misses:", ", ".join(misses) or "none")
+    print(f"load average at end: {os.getloadavg()}")
+
+
 def bench_windows(seconds: float) -> None:
     tsp.warm_up()
     opt = _optima_tsptw()
@@ -387,7 +449,10 @@ def bench_large() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument(
-        "what", choices=["exact", "heuristic", "windows", "large", "all"], nargs="?", default="all"
+        "what",
+        choices=["exact", "heuristic", "rounds", "windows", "large", "all"],
+        nargs="?",
+        default="all",
     )
     ap.add_argument("--sizes", default="12,16,20,23,25")
     ap.add_argument("--repeats", type=int, default=3)
@@ -396,11 +461,17 @@ def main() -> None:
     ap.add_argument(
         "--budgets", default="1,0.25", help="heuristic: seconds per TSPLIB instance, comma list"
     )
+    ap.add_argument("--seeds", default=None, help="heuristic/rounds: seeds, e.g. 0-11")
+    ap.add_argument("--max-rounds", type=int, default=800, help="rounds: cap per run")
+    ap.add_argument("--instances", default=None, help="rounds: TSPLIB names, comma list")
     a = ap.parse_args()
     if a.what in ("exact", "all"):
         bench_exact([int(s) for s in a.sizes.split(",")], a.repeats)
     if a.what in ("heuristic", "all"):
         bench_heuristic([float(x) for x in a.budgets.split(",")], a.seed)
+    if a.what == "rounds":
+        names = a.instances.split(",") if a.instances else None
+        bench_rounds(_seeds(a.seeds or "0-11"), a.max_rounds, names)
     if a.what in ("windows", "all"):
         bench_windows(a.seconds)
     if a.what in ("large", "all"):
