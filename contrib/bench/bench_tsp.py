@@ -3,8 +3,11 @@
 Usage (from the project root):
 
     .venv/bin/python contrib/bench/bench_tsp.py exact      # Held–Karp vs fast-tsp vs python-tsp
-    .venv/bin/python contrib/bench/bench_tsp.py heuristic  # TSPLIB n=24..202 at 1 s and
-        # 0.25 s, then n=1000 random stops at 1 s vs the 1-tree bound; fast-tsp, OR-Tools beside
+    .venv/bin/python contrib/bench/bench_tsp.py heuristic [--seeds 0-3]  # TSPLIB n=24..202 at
+        # 1 s and 0.25 s, then n=1000 random stops at 1 s vs the 1-tree bound; fast-tsp and
+        # OR-Tools beside (once per instance and budget: they take no seed)
+    .venv/bin/python contrib/bench/bench_tsp.py rounds --seeds 0-11  # kick rounds (and CPU s)
+        # to each TSPLIB optimum per seed: robustness without the clock (no peer: no rounds)
     .venv/bin/python contrib/bench/bench_tsp.py windows    # 75 Dumas TSPTW: exact + 1 s heuristic
     .venv/bin/python contrib/bench/bench_tsp.py large      # Dumas-style n=80/100 proofs, bounds
     .venv/bin/python contrib/bench/bench_tsp.py all
@@ -50,6 +53,15 @@ def _optima_tsptw() -> dict[str, int]:
         m = re.match(r"\| (n\d+w\d+\.\d+) \| (\d+) \| (\d+) \| (\d+) \|", line)
         if m:
             out[m[1]] = int(m[4])
+    return out
+
+
+def _seeds(text: str) -> list[int]:
+    """``"0-11"`` or ``"0,3,5"`` (or a mix) as a list of seeds."""
+    out: list[int] = []
+    for part in text.split(","):
+        lo, _, hi = part.partition("-")
+        out.extend(range(int(lo), int(hi or lo) + 1))
     return out
 
 
@@ -181,16 +193,69 @@ def _ortools_gls(d: np.ndarray, seconds: float) -> int:
     return int(sol.ObjectiveValue())
 
 
-def bench_heuristic(budgets: list[float], seed: int = 0) -> None:
-    """TSPLIB n = 24..202 at each budget, then n = 1,000 random stops; peers beside."""
+def bench_heuristic(budgets: list[float], seeds: list[int]) -> None:
+    """TSPLIB n = 24..202 at each budget, then n = 1,000 random stops; peers beside.
+
+    One seed prints the full table; several print one gap per seed (the peers, which take
+    no seed, run once per instance and budget) and the per-seed hit counts.
+    """
     import fast_tsp
 
     tsp.warm_up()
     print(f"load average at start: {os.getloadavg()}")
     for seconds in budgets:
-        _bench_tsplib(seconds, seed, fast_tsp)
-    _bench_thousand(budgets[0], seed, fast_tsp)
+        if len(seeds) == 1:
+            _bench_tsplib(seconds, seeds[0], fast_tsp)
+        else:
+            _bench_tsplib_seeds(seconds, seeds, fast_tsp)
+        print(f"load average: {os.getloadavg()}", flush=True)
+    for seed in seeds:
+        _bench_thousand(budgets[0], seed, fast_tsp)
     print(f"load average at end: {os.getloadavg()}")
+
+
+def _peer_gaps(d: np.ndarray, o: int, seconds: float, fast_tsp: Any) -> tuple[float, float]:
+    """OR-Tools GLS and fast-tsp gaps (%) to the optimum ``o`` with the same budget."""
+    go = 100 * (_ortools_gls(d, seconds) - o) / o
+    if int(d.max()) >= 2**16:  # fast-tsp takes 16-bit costs
+        return go, float("nan")
+    return go, 100 * (_tour_cost(d, fast_tsp.find_tour(d, seconds)) - o) / o
+
+
+def _bench_tsplib_seeds(seconds: float, seeds: list[int], fast_tsp: Any) -> None:
+    opt = _optima_tsplib()
+    names = [k for k, (n, _) in opt.items() if 24 <= n <= 202]
+    print(f"## heuristic (TSPLIB n=24..202, {seconds:g} s each, seeds {seeds}, gap to optimum %)")
+    print(_row("instance", "n", *(f"ours s{s}" for s in seeds), "fast-tsp", "OR-Tools GLS"))
+    print("|" + "---|" * (len(seeds) + 4))
+    ours = np.zeros((len(names), len(seeds)))
+    peers = np.zeros((len(names), 2))
+    for i, name in enumerate(names):
+        _, o = opt[name]
+        _, d = tsp.read_tsplib(DATA / "tsplib" / f"{name}.tsp")
+        for j, seed in enumerate(seeds):
+            r = tsp.solve(tsp.Problem(d), method="heuristic", time_limit_s=seconds, seed=seed)
+            ours[i, j] = 100 * (r.cost - o) / o
+        peers[i] = _peer_gaps(d, o, seconds, fast_tsp)
+        cells = [f"{g:.3f}" if g else "0" for g in ours[i]]
+        print(_row(name, opt[name][0], *cells, f"{peers[i, 1]:.3f}", f"{peers[i, 0]:.2f}"))
+    for j, seed in enumerate(seeds):
+        g = ours[:, j]
+        print(
+            f"{seconds:g} s ours seed {seed}: mean gap {g.mean():.4f}%  worst {g.max():.3f}%"
+            f"  optimal {int((g == 0).sum())}/{len(g)}"
+        )
+    print(
+        f"{seconds:g} s ours over {len(seeds)} seeds: mean gap {ours.mean():.4f}%"
+        f" (per-seed means {ours.mean(axis=0).min():.4f}-{ours.mean(axis=0).max():.4f}%),"
+        f" optimal {int((ours == 0).sum())}/{ours.size}"
+    )
+    for k, label in ((1, "fast-tsp"), (0, "OR-Tools GLS")):
+        a = peers[:, k][~np.isnan(peers[:, k])]
+        print(
+            f"{seconds:g} s {label}: mean gap {a.mean():.4f}%  worst {a.max():.3f}%"
+            f"  optimal {int((a == 0).sum())}/{len(a)}"
+        )
 
 
 def _bench_tsplib(seconds: float, seed: int, fast_tsp: Any) -> None:
@@ -218,13 +283,7 @@ def _bench_tsplib(seconds: float, seed: int, fast_tsp: Any) -> None:
         _, d = tsp.read_tsplib(DATA / "tsplib" / f"{name}.tsp")
         r = tsp.solve(tsp.Problem(d), method="heuristic", time_limit_s=seconds, seed=seed)
         g = 100 * (r.cost - o) / o
-        go = 100 * (_ortools_gls(d, seconds) - o) / o
-        fast_ok = int(d.max()) < 2**16
-        gf = (
-            100 * (_tour_cost(d, fast_tsp.find_tour(d, seconds)) - o) / o
-            if fast_ok
-            else float("nan")
-        )
+        go, gf = _peer_gaps(d, o, seconds, fast_tsp)
         gaps["ours"].append(g)
         gaps["ortools"].append(go)
         gaps["fast-tsp"].append(gf)
@@ -293,6 +352,57 @@ def _bench_thousand(seconds: float, seed: int, fast_tsp: Any) -> None:
         f"n=1000, {seconds:g} s: ours mean {np.mean(ours_gaps):.2f}% over the 1-tree bound"
         f" (worst {np.max(ours_gaps):.2f}%), fast-tsp mean {np.mean(fast_gaps):.2f}%"
     )
+
+
+def bench_rounds(seeds: list[int], max_rounds: int, names: list[str] | None) -> None:
+    """Kick rounds (50 kicks each) until each TSPLIB optimum, per seed; clock-free.
+
+    A round count is the same on any machine, so this measures robustness on a loaded one;
+    CPU seconds (process time) are printed beside to relate rounds to the 1 s budget.
+    """
+    from tsp.budget import Budget
+    from tsp.heuristic import Extended, local_search
+
+    tsp.warm_up()
+    opt = _optima_tsplib()
+    names = names or [k for k, (n, _) in opt.items() if 24 <= n <= 202]
+    print(f"load average at start: {os.getloadavg()}")
+    print(f"## rounds to the optimum (cap {max_rounds}; '-' = missed), seeds {seeds}")
+    print(_row("instance", "n", *seeds, "worst", "worst CPU s"))
+    print("|" + "---|" * (len(seeds) + 4))
+    all_rounds: list[int] = []
+    cpu: list[float] = []
+    misses: list[str] = []
+    for name in names:
+        n, o = opt[name]
+        _, d = tsp.read_tsplib(DATA / "tsplib" / f"{name}.tsp")
+        ext = Extended(tsp.Problem(d), np.arange(n, dtype=np.int64))
+        cells, worst_s = [], 0.0
+        for seed in seeds:
+            t = time.process_time()
+            _, cost, rounds = local_search(
+                ext, budget=Budget(None, max_rounds), seed=seed, stop_cost=o
+            )
+            s = time.process_time() - t
+            worst_s = max(worst_s, s)
+            cpu.append(s)
+            if cost == o:
+                cells.append(rounds)
+                all_rounds.append(rounds)
+            else:
+                cells.append(f"- (+{cost - o})")
+                misses.append(f"{name} seed {seed} +{cost - o}")
+        hit = [c for c in cells if isinstance(c, int)]
+        worst = max(hit) if len(hit) == len(cells) else "miss"
+        print(_row(name, n, *cells, worst, f"{worst_s:.2f}"), flush=True)
+    r = np.array(all_rounds)
+    print(
+        f"hits {len(r)}/{len(r) + len(misses)}; rounds median {np.median(r):.0f},"
+        f" p90 {np.percentile(r, 90):.0f}, max {r.max()}; CPU s median {np.median(cpu):.3f},"
+        f" p90 {np.percentile(cpu, 90):.3f}, max {max(cpu):.2f}"
+    )
+    print("misses:", ", ".join(misses) or "none")
+    print(f"load average at end: {os.getloadavg()}")
 
 
 def bench_windows(seconds: float) -> None:
@@ -387,20 +497,33 @@ def bench_large() -> None:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument(
-        "what", choices=["exact", "heuristic", "windows", "large", "all"], nargs="?", default="all"
+        "what",
+        choices=["exact", "heuristic", "rounds", "windows", "large", "all"],
+        nargs="?",
+        default="all",
     )
     ap.add_argument("--sizes", default="12,16,20,23,25")
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seconds", type=float, default=1.0)
-    ap.add_argument("--seed", type=int, default=0, help="seed of our heuristic")
     ap.add_argument(
         "--budgets", default="1,0.25", help="heuristic: seconds per TSPLIB instance, comma list"
     )
+    ap.add_argument("--seed", type=int, default=0, help="heuristic: one seed of ours")
+    ap.add_argument(
+        "--seeds",
+        default=None,
+        help="heuristic: several seeds of ours, e.g. 0-11; rounds: default 0-11",
+    )
+    ap.add_argument("--max-rounds", type=int, default=800, help="rounds: cap per run")
+    ap.add_argument("--instances", default=None, help="rounds: TSPLIB names, comma list")
     a = ap.parse_args()
     if a.what in ("exact", "all"):
         bench_exact([int(s) for s in a.sizes.split(",")], a.repeats)
     if a.what in ("heuristic", "all"):
-        bench_heuristic([float(x) for x in a.budgets.split(",")], a.seed)
+        bench_heuristic([float(x) for x in a.budgets.split(",")], _seeds(a.seeds or str(a.seed)))
+    if a.what == "rounds":
+        names = a.instances.split(",") if a.instances else None
+        bench_rounds(_seeds(a.seeds or "0-11"), a.max_rounds, names)
     if a.what in ("windows", "all"):
         bench_windows(a.seconds)
     if a.what in ("large", "all"):
