@@ -201,6 +201,17 @@ class ReportFactRepository:
             )
         return out
 
+    def span(self) -> tuple[datetime | None, datetime | None, date | None, date | None]:
+        """The earliest and latest visit instants (device time first) and plan days."""
+        happened = sa.func.coalesce(VisitRow.device_started_at, VisitRow.started_at)
+        first_at, last_at = self._session.execute(
+            sa.select(sa.func.min(happened), sa.func.max(happened))
+        ).one()
+        first_plan, last_plan = self._session.execute(
+            sa.select(sa.func.min(VisitPlanRow.plan_date), sa.func.max(VisitPlanRow.plan_date))
+        ).one()
+        return first_at, last_at, first_plan, last_plan
+
     def skip_reasons(self, stop_ids: Sequence[int]) -> dict[int, str]:
         """The recorded reason of each skipped stop among ``stop_ids``."""
         found: dict[int, str] = {}
