@@ -10,7 +10,6 @@ aggregates is the same total of the same reductions as one over the raw tables.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from gql.services.calendar import day_bounds
@@ -30,18 +29,77 @@ if TYPE_CHECKING:
 __all__ = ["ManagerDay", "from_json", "load_raw", "placed_visits", "summarise", "to_json"]
 
 
-@dataclass(frozen=True, slots=True)
 class ManagerDay:
-    """One manager-day reduced: discipline, route and travel time between visits."""
+    """One manager-day reduced: discipline, route and travel time between visits.
 
-    discipline: rules.DisciplineDay
-    route: rules.RouteDay
-    travel_s: int
+    Read back from the aggregates, the parts are decoded when first asked for: a report needs
+    one or two of them, and a company-year is 50,000 days.
+    """
+
+    __slots__ = ("_discipline", "_facts", "_key", "_route", "travel_s")
+
+    def __init__(
+        self,
+        discipline: rules.DisciplineDay | None,
+        route: rules.RouteDay | None,
+        travel_s: int,
+        *,
+        key: tuple[int, date] | None = None,
+        facts: list[Any] | None = None,
+    ) -> None:
+        self._discipline = discipline
+        self._route = route
+        self.travel_s = travel_s
+        self._facts = facts
+        if key is None:
+            assert discipline is not None
+            key = (discipline.manager_id, discipline.day)
+        self._key = key
 
     @property
     def key(self) -> tuple[int, date]:
         """(manager id, day)."""
-        return self.discipline.manager_id, self.discipline.day
+        return self._key
+
+    @property
+    def discipline(self) -> rules.DisciplineDay:
+        """The day's discipline counts and dwells."""
+        if self._discipline is None:
+            f = self._facts
+            assert f is not None
+            m, day = self._key
+            self._discipline = rules.DisciplineDay(
+                m, day, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11],
+                f[12], tuple(f[13]), f[14],
+            )  # fmt: skip
+        return self._discipline
+
+    @property
+    def route(self) -> rules.RouteDay:
+        """The day's route lengths."""
+        if self._route is None:
+            f = self._facts
+            assert f is not None
+            m, day = self._key
+            self._route = rules.RouteDay(
+                m, day, f[15], f[16], f[17], f[18], f[19], f[20], f[21], f[22], f[23]
+            )
+        return self._route
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, ManagerDay):
+            return NotImplemented
+        return (self.discipline, self.route, self.travel_s) == (
+            other.discipline,
+            other.route,
+            other.travel_s,
+        )
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __repr__(self) -> str:
+        return f"ManagerDay({self.discipline!r}, {self.route!r}, {self.travel_s})"
 
 
 def placed_visits(
@@ -138,70 +196,71 @@ def summarise(
     return out
 
 
-def to_json(day: ManagerDay) -> dict[str, Any]:
-    """The stored form of a manager-day (``report_manager_days.facts``)."""
+_FIELDS = (
+    "planned",
+    "visited",
+    "verified",
+    "skip_reasons",
+    "verdicts",
+    "visits",
+    "unplanned",
+    "late_uploads",
+    "outside_hours",
+    "hours_unknown",
+    "first_start_s",
+    "last_end_s",
+    "dwells_s",
+    "flags",
+    "plan_m",
+    "baseline_m",
+    "compared_stops",
+    "planned_order_m",
+    "own_order_m",
+    "travelled_m",
+    "travelled_points",
+    "tau",
+    "in_order",
+    "travel_s",
+)
+"""The stored array's positions (an array: a company-year decodes 50,000 of them)."""
+FACTS_VERSION = 1
+"""First element of the stored array; a change of :data:`_FIELDS` needs a full refresh."""
+
+
+def to_json(day: ManagerDay) -> list[Any]:
+    """The stored form of a manager-day (``report_manager_days.facts``): a flat array."""
     d, r = day.discipline, day.route
-    return {
-        "planned": d.planned,
-        "visited": d.visited,
-        "verified": d.verified,
-        "skip_reasons": d.skip_reasons,
-        "verdicts": d.verdicts,
-        "visits": d.visits,
-        "unplanned": d.unplanned,
-        "late_uploads": d.late_uploads,
-        "outside_hours": d.outside_hours,
-        "hours_unknown": d.hours_unknown,
-        "first_start_s": d.first_start_s,
-        "last_end_s": d.last_end_s,
-        "dwells_s": list(d.dwells_s),
-        "flags": d.flags,
-        "plan_m": r.plan_m,
-        "baseline_m": r.baseline_m,
-        "compared_stops": r.compared_stops,
-        "planned_order_m": r.planned_order_m,
-        "own_order_m": r.own_order_m,
-        "travelled_m": r.travelled_m,
-        "travelled_points": r.travelled_points,
-        "tau": r.tau,
-        "in_order": r.in_order,
-        "travel_s": day.travel_s,
-    }
+    return [
+        FACTS_VERSION,
+        d.planned,
+        d.visited,
+        d.verified,
+        d.skip_reasons,
+        d.verdicts,
+        d.visits,
+        d.unplanned,
+        d.late_uploads,
+        d.outside_hours,
+        d.hours_unknown,
+        d.first_start_s,
+        d.last_end_s,
+        list(d.dwells_s),
+        d.flags,
+        r.plan_m,
+        r.baseline_m,
+        r.compared_stops,
+        r.planned_order_m,
+        r.own_order_m,
+        r.travelled_m,
+        r.travelled_points,
+        r.tau,
+        r.in_order,
+        day.travel_s,
+    ]
 
 
-def from_json(manager_id: int, day: date, f: dict[str, Any]) -> ManagerDay:
+def from_json(manager_id: int, day: date, f: list[Any]) -> ManagerDay:
     """A stored manager-day read back (the inverse of :func:`to_json`)."""
-    return ManagerDay(
-        discipline=rules.DisciplineDay(
-            manager_id=manager_id,
-            day=day,
-            planned=f["planned"],
-            visited=f["visited"],
-            verified=f["verified"],
-            skip_reasons=f["skip_reasons"],
-            verdicts=f["verdicts"],
-            visits=f["visits"],
-            unplanned=f["unplanned"],
-            late_uploads=f["late_uploads"],
-            outside_hours=f["outside_hours"],
-            hours_unknown=f["hours_unknown"],
-            first_start_s=f["first_start_s"],
-            last_end_s=f["last_end_s"],
-            dwells_s=tuple(f["dwells_s"]),
-            flags=f["flags"],
-        ),
-        route=rules.RouteDay(
-            manager_id=manager_id,
-            day=day,
-            plan_m=f["plan_m"],
-            baseline_m=f["baseline_m"],
-            compared_stops=f["compared_stops"],
-            planned_order_m=f["planned_order_m"],
-            own_order_m=f["own_order_m"],
-            travelled_m=f["travelled_m"],
-            travelled_points=f["travelled_points"],
-            tau=f["tau"],
-            in_order=f["in_order"],
-        ),
-        travel_s=f["travel_s"],
-    )
+    if len(f) != len(_FIELDS) + 1 or f[0] != FACTS_VERSION:
+        raise ValueError("stored report facts of another version: run a full refresh")
+    return ManagerDay(None, None, f[24], key=(manager_id, day), facts=f)

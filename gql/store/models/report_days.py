@@ -29,7 +29,7 @@ class ReportManagerDayRow(Base):
         sa.ForeignKey("account_managers.staff_id", ondelete="CASCADE"), primary_key=True
     )
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
-    facts: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    facts: Mapped[list[Any]] = mapped_column(sa.JSON)
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
 

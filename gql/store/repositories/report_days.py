@@ -105,9 +105,9 @@ class ReportDayRepository:
 
     def facts(
         self, manager_ids: Sequence[int], first: date, last: date
-    ) -> list[tuple[int, date, dict[str, Any]]]:
+    ) -> list[tuple[int, date, list[Any]]]:
         """Stored facts of ``manager_ids`` on days ``first`` … ``last``."""
-        out: list[tuple[int, date, dict[str, Any]]] = []
+        out: list[tuple[int, date, list[Any]]] = []
         for ids in _chunks(sorted(manager_ids)):
             out.extend(
                 (r.manager_id, r.day, r.facts)
@@ -122,7 +122,7 @@ class ReportDayRepository:
     def replace(
         self,
         days: Sequence[tuple[int, date]],
-        facts: Sequence[tuple[int, date, dict[str, Any]]],
+        facts: Sequence[tuple[int, date, list[Any]]],
         *,
         now: datetime,
     ) -> None:

@@ -238,9 +238,9 @@ def discipline_of_days(
         late += d.late_uploads
         outside += d.outside_hours
         unknown += d.hours_unknown
-        reasons.update(d.skip_reasons)
-        verdicts.update(d.verdicts)
-        flags.update(d.flags)
+        for counts, more in ((reasons, d.skip_reasons), (verdicts, d.verdicts), (flags, d.flags)):
+            for key, n in more.items():  # Counter.update's checks cost more than the adding
+                counts[key] += n
         if d.first_start_s is not None:
             firsts.append(d.first_start_s)
         if d.last_end_s is not None:
@@ -248,7 +248,7 @@ def discipline_of_days(
         if d.dwells_s:
             dwell_parts.append(d.dwells_s)
     dwells = np.fromiter(itertools.chain.from_iterable(dwell_parts), dtype=np.int64)
-    counts = {k: verdicts.get(k, 0) for k in VERDICTS}
+    verdict_counts = {k: verdicts.get(k, 0) for k in VERDICTS}
     return DisciplineMeasures(
         manager_days=manager_days,
         planned_stops=planned,
@@ -261,8 +261,8 @@ def discipline_of_days(
         verified_coverage_pct=_pct(verified, planned),
         visits=visits,
         unplanned_visits=unplanned,
-        verdict_counts=counts,
-        verdict_pct={k: _pct(n, visits) for k, n in counts.items()},
+        verdict_counts=verdict_counts,
+        verdict_pct={k: _pct(n, visits) for k, n in verdict_counts.items()},
         late_uploads=late,
         outside_hours=outside,
         hours_unknown=unknown,
