@@ -12,12 +12,12 @@ from gql.services.calendar import local_day
 from gql.store.repositories.report_days import ReportDayRepository
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
     from datetime import datetime
 
     from sqlalchemy.orm import Session
 
-__all__ = ["mark_plan", "mark_stops", "mark_visit"]
+__all__ = ["mark_plan", "mark_stops", "mark_visit", "mark_visits"]
 
 
 def mark_visit(
@@ -38,3 +38,9 @@ def mark_plan(session: Session, plan_id: int) -> None:
 def mark_stops(session: Session, stop_ids: Iterable[int]) -> None:
     """Stops skipped: their plans' manager-days are stale."""
     ReportDayRepository(session).mark_stop_days_stale(stop_ids)
+
+
+def mark_visits(session: Session, visit_ids: Sequence[int]) -> None:
+    """Visits rewritten in bulk (evidence reduced): their company days are stale."""
+    days = ReportDayRepository(session)
+    days.mark_stale((m, local_day(at)) for m, at in days.visit_instants(visit_ids))

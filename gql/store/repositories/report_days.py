@@ -15,6 +15,7 @@ from gql.store.models import (
     ReportAggregateStateRow,
     ReportStaleDayRow,
     VisitPlanRow,
+    VisitRow,
 )
 
 if TYPE_CHECKING:
@@ -65,6 +66,20 @@ class ReportDayRepository:
                 .distinct(),
             )
         )
+
+    def visit_instants(self, visit_ids: Sequence[int]) -> list[tuple[int, datetime]]:
+        """(manager id, device start else server start) of each visit in ``visit_ids``."""
+        out: list[tuple[int, datetime]] = []
+        for ids in _chunks(sorted(set(visit_ids))):
+            out.extend(
+                (r.manager_id, r.device_started_at or r.started_at)
+                for r in self._session.execute(
+                    sa.select(
+                        VisitRow.manager_id, VisitRow.device_started_at, VisitRow.started_at
+                    ).where(VisitRow.id.in_(ids))
+                )
+            )
+        return out
 
     def mark_plan_stale(self, plan_id: int) -> None:
         """Mark the manager-day of plan ``plan_id`` stale."""

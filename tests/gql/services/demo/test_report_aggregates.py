@@ -22,6 +22,7 @@ from gql.domain import Role
 from gql.services.access import Principal
 from gql.services.calendar import LOCAL_TZ
 from gql.services.directory.spatial import SpatialIndex
+from gql.services.privacy.retention import reduce_evidence
 from gql.services.reports import rules
 from gql.services.reports.aggregates import refresh
 from gql.services.reports.effect_report import EffectRequest
@@ -173,3 +174,15 @@ def test_a_refresh_keeps_the_marks_added_while_it_ran(session: Session) -> None:
     days.clear_marks(mark_id for mark_id, _, _ in read)
     left = days.stale(None, None, None)
     assert [(m, d) for _, m, d in left] == [(manager.staff_id, TODAY - timedelta(days=1))]
+
+
+def test_reduced_evidence_reaches_the_aggregates(session: Session) -> None:
+    """Evidence reduction drops check-in estimates (travelled km): it marks the visits' days."""
+    refresh(session, full=True, margin=LATE_UPLOAD_MARGIN)
+    before = _reports(session, raw=False)
+    now = datetime.combine(TODAY, datetime.min.time(), UTC) + timedelta(days=40)
+    assert reduce_evidence(session, now=now, retention_days=40).visits > 100
+    after = _reports(session, raw=False)
+    key = f"routes {rules.Grain.MONTH.value} COMPANY"
+    assert after[key] != before[key]
+    assert after == _reports(session, raw=True)
