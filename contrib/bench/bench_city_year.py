@@ -126,6 +126,7 @@ class Loader:
         try:
             cursor = raw.cursor()
             if self.postgres:
+                cursor.execute("SET statement_timeout = 0")  # the service's limit is for requests
                 with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
                     for row in rows:
                         copy.write_row(row)

@@ -113,7 +113,10 @@ def placed_visits(
     ids = [m.staff_id for m in managers]
     return [
         v
-        for v in map(place, ReportFactRepository(session).visits(ids, since, until + margin))
+        for v in map(
+            place,
+            ReportFactRepository(session).visits(ids, since, until + margin, (since, until)),
+        )
         if v.day in period
     ]
 
