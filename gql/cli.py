@@ -490,7 +490,29 @@ def _period_arg(text: str) -> tuple[date, date]:
         raise argparse.ArgumentTypeError(f"{text!r}: {exc}") from None
 
 
+def _cmd_report_refresh(settings: Settings, args: argparse.Namespace) -> int:
+    from gql.services.reports.aggregates import refresh
+    from gql.services.reports.service import LATE_UPLOAD_MARGIN
+    from gql.store.db import session_factory
+
+    engine = _engine(settings)
+    try:
+        with session_factory(engine)() as session:
+            done = refresh(session, full=args.full, margin=LATE_UPLOAD_MARGIN)
+            session.commit()
+    finally:
+        engine.dispose()
+    what = "rebuilt" if done.full else "refreshed"
+    print(
+        f"report aggregates {what}: {done.days_written} manager-days written, "
+        f"{done.marks} stale marks folded in, {done.seconds:.1f} s"
+    )
+    return 0
+
+
 def _cmd_report(settings: Settings, args: argparse.Namespace) -> int:
+    if args.report_command == "refresh":
+        return _cmd_report_refresh(settings, args)
     from gql.services.reports.command import (
         AreasCommand,
         DeliveryCommand,
@@ -883,6 +905,14 @@ def _parser() -> argparse.ArgumentParser:
     delivery.add_argument("--as", dest="as_staff", help="staff number whose scope applies")
     delivery.add_argument(
         "--output", help="write here: .xlsx for a workbook, else CSV (default: stdout CSV)"
+    )
+
+    refresh = report_sub.add_parser(
+        "refresh",
+        help="fold the manager-days writes marked stale into the report aggregates",
+    )
+    refresh.add_argument(
+        "--full", action="store_true", help="rebuild every manager-day (the first time: always)"
     )
 
     privacy = sub.add_parser("privacy", help="personal data: evidence retention, exports")

@@ -181,3 +181,15 @@ def test_people_imports_through_the_cli(
     assert "1 inserted" in capsys.readouterr().out
     assert main(["import", "managers", str(managers)]) == 0
     assert "0 inserted, 0 updated, 1 unchanged" in capsys.readouterr().out
+
+
+def test_report_refresh_builds_the_aggregates_first_then_folds_marks_in(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The first refresh is a full build whatever is asked; the next one is incremental."""
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(["report", "refresh"]) == 0
+    assert "report aggregates rebuilt: 0 manager-days written" in capsys.readouterr().out
+    assert main(["report", "refresh"]) == 0
+    assert "report aggregates refreshed: 0 manager-days written" in capsys.readouterr().out

@@ -19,6 +19,7 @@ from gql.domain.plan_lifecycle import PlanProgress, StopProgress, StopState
 from gql.services.access import Principal, require_role, scope_of, signed_in
 from gql.services.calendar import day_bounds, local_day
 from gql.services.errors import ErrorCode, NotFound, Problems
+from gql.services.reports.stale import mark_plan, mark_stops
 from gql.store.repositories import ManagerRepository, PlanLifecycleRepository, Publication
 from gql.store.repositories.plans import PlanRepository
 
@@ -57,6 +58,7 @@ class PlanLifecycleService:
         *,
         clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
+        self._session = session
         self._principal = principal
         self._plans = PlanRepository(session)
         self._managers = ManagerRepository(session)
@@ -95,6 +97,7 @@ class PlanLifecycleService:
             found.add(("reason",), f"reason must be at most {MAX_REASON_CHARS} characters")
         found.raise_if_any()
         version = self._lifecycle.publish(plan.id, reason=reason, by=principal.staff_id, now=now)
+        mark_plan(self._session, plan.id)
         published = self._plans.get_many([plan.id])[0]
         assert published is not None
         return published, version
@@ -126,6 +129,7 @@ class PlanLifecycleService:
                 )
         found.raise_if_any()
         self._lifecycle.skip(stop_id, reason=reason, by=principal.staff_id, now=self._clock())
+        mark_stops(self._session, [stop_id])
         return next(s for s in self.stops(plan) if s.stop_id == stop_id)
 
     def lifecycle(self, plan_id: int) -> Lifecycle:

@@ -32,6 +32,7 @@ from gql.services.day_plans.composition import (
     compose,
 )
 from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
+from gql.services.reports.stale import mark_plan
 from gql.services.territories.district_barriers import barriers_of_department
 from gql.services.territories.rules import PlanningError
 from gql.services.territories.rules.legs import priced_legs
@@ -306,6 +307,7 @@ class PlanService:
             version = lifecycle.publish(
                 outcome.plan.id, reason=reason, by=principal.staff_id, now=now
             )
+            mark_plan(self._session, outcome.plan.id)
             plan = self._plans.get_many([outcome.plan.id])[0]
             assert plan is not None
             plans.append(PublishedPlan(PlanOutcome(plan, outcome.skipped), version))
@@ -434,6 +436,7 @@ class PlanService:
             now=self._clock(),
         )
         self._sources.add(plan_id, routed.composition.sources)
+        mark_plan(self._session, plan_id)  # a draft is the day's plan until one is published
         plan = self._plans.get_many([plan_id])[0]
         assert plan is not None
         return PlanOutcome(plan=plan, skipped=routed.skipped)

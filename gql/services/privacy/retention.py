@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from gql.services.errors import InvalidInput
+from gql.services.reports.stale import mark_visits
 from gql.settings import MIN_EVIDENCE_RETENTION_DAYS
 from gql.store.repositories.privacy import EvidenceRepository
 
@@ -92,6 +93,7 @@ def reduce_evidence(session: Session, *, now: datetime, retention_days: int) -> 
     visits = fixes = audits = 0
     while batch := evidence.unreduced_before(cutoff, limit=_BATCH):
         fixes += evidence.reduce({i: reduced_flags(f) for i, f in batch}, now)
+        mark_visits(session, [i for i, _ in batch])  # their check-in estimates are gone
         visits += len(batch)
     while records := evidence.unreduced_audits_before(cutoff, limit=_BATCH):
         evidence.reduce_audits({i: _reduced_verdict(e) for i, e in records}, now)

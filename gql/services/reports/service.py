@@ -15,9 +15,9 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from gql.services.access import Principal, scope_of, signed_in
-from gql.services.calendar import day_bounds
 from gql.services.errors import InvalidInput, NotFound
 from gql.services.reports import rules
+from gql.services.reports.aggregates import aggregated_days
 from gql.services.reports.area_report import (
     AreaKind,
     AreaReport,
@@ -33,14 +33,8 @@ from gql.services.reports.effect_report import (
     effect_report,
 )
 from gql.services.reports.groups import GroupBy, ReportGroup, ReportRequest
-from gql.services.reports.placed import (
-    DEFAULT_ROAD_FACTOR,
-    UNTRUSTED_FLAGS,
-    PlacedRow,
-    outside_hours,
-    place,
-    route_day,
-)
+from gql.services.reports.manager_days import ManagerDay, placed_visits, summarise
+from gql.services.reports.placed import DEFAULT_ROAD_FACTOR, UNTRUSTED_FLAGS
 from gql.services.reports.workload_report import (
     PlacedVisit,
     WorkloadBalanceRow,
@@ -48,25 +42,23 @@ from gql.services.reports.workload_report import (
     WorkloadReport,
     assigned_retailers,
     manager_loads,
+    manager_loads_of_days,
     model_hours_per_week,
     retailer_volumes,
 )
-from gql.services.territories.district_barriers import stored_barriers
-from gql.services.territories.rules.barriers import NO_BARRIERS, Barriers
 from gql.store.repositories import (
     DepartmentRepository,
     ManagerRepository,
     RetailerRepository,
     SalesRepository,
 )
-from gql.store.repositories.report_facts import PlanFact, ReportFactRepository
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from sqlalchemy.orm import Session
 
-    from gql.domain import AccountManager, Retailer
+    from gql.domain import AccountManager
 
 __all__ = [
     "DEFAULT_ROAD_FACTOR",
@@ -132,23 +124,14 @@ class RouteReport:
 class ReportService:
     """Discipline and route reports for the managers the caller may read."""
 
-    def __init__(self, session: Session, principal: Principal | None) -> None:
+    def __init__(self, session: Session, principal: Principal | None, *, raw: bool = False) -> None:
+        """``raw``: read the raw tables even when the aggregates are built (their peer)."""
         self._session = session
+        self._raw = raw
         self._principal = principal
         self._managers = ManagerRepository(session)
         self._departments = DepartmentRepository(session)
-        self._facts = ReportFactRepository(session)
         self._retailers = RetailerRepository(session)
-        self._barriers: dict[str, Barriers] = {}
-
-    def _barriers_of(self, plan: PlanFact | None) -> Barriers:
-        """The barriers the plan's legs were priced with (its own order is priced alike)."""
-        key = None if plan is None else plan.optimised_against.get("barriers")
-        if not key:
-            return NO_BARRIERS
-        if key not in self._barriers:
-            self._barriers[key] = stored_barriers(self._session, str(key))
-        return self._barriers[key]
 
     # -- differentiated delivery ------------------------------------------------------------
 
@@ -239,28 +222,15 @@ class ReportService:
             }
         return by_manager.__getitem__
 
-    def _visits(
+    def _days(
         self, managers: Sequence[AccountManager], period: rules.ReportPeriod
-    ) -> list[PlacedRow]:
-        since, until = day_bounds(period.first, period.last)
-        ids = [m.staff_id for m in managers]
-        return [
-            v
-            for v in map(place, self._facts.visits(ids, since, until + LATE_UPLOAD_MARGIN))
-            if v.day in period
-        ]
-
-    def _load(
-        self, managers: Sequence[AccountManager], period: rules.ReportPeriod
-    ) -> tuple[list[PlanFact], list[PlacedRow], dict[int, Retailer]]:
-        ids = [m.staff_id for m in managers]
-        plans = self._facts.plans(ids, period.first, period.last)
-        visits = self._visits(managers, period)
-        wanted = {s.retailer_id for p in plans for s in p.stops} | {
-            v.row.retailer_id for v in visits
-        }
-        retailers = {r.id: r for r in self._retailers.get_many(sorted(wanted)) if r is not None}
-        return plans, visits, retailers
+    ) -> list[ManagerDay]:
+        """The period's manager-days: the aggregates (stale days recomputed), else raw."""
+        if not self._raw:
+            days = aggregated_days(self._session, managers, period, LATE_UPLOAD_MARGIN)
+            if days is not None:
+                return days
+        return summarise(self._session, managers, period, LATE_UPLOAD_MARGIN)
 
     # -- discipline -----------------------------------------------------------------------
 
@@ -268,52 +238,16 @@ class ReportService:
         """Visit discipline per group and bucket (R8.1)."""
         period = self._period(request)
         managers = self._subjects(request)
-        plans, visits, retailers = self._load(managers, period)
         group_of = self._grouper(request.by, managers)
-        visited: set[int] = set()
-        verified: set[int] = set()
-        for v in visits:
-            if v.row.plan_stop_id is not None:
-                visited.add(v.row.plan_stop_id)
-                if v.row.verdict.value == "IN_PLACE":
-                    verified.add(v.row.plan_stop_id)
-        skipped = self._facts.skip_reasons([s.id for p in plans for s in p.stops])
-        stops: dict[tuple[ReportGroup, rules.Bucket], list[rules.PlannedStopFact]] = defaultdict(
-            list
-        )
-        for plan in plans:
-            bucket = rules.bucket_of(plan.plan_date, request.grain, period)
-            stops[(group_of(plan.manager_id), bucket)].extend(
-                rules.PlannedStopFact(
-                    plan.manager_id,
-                    plan.plan_date,
-                    s.id,
-                    s.id in visited,
-                    s.id in verified,
-                    skipped.get(s.id),
-                )
-                for s in plan.stops
-            )
-        facts: dict[tuple[ReportGroup, rules.Bucket], list[rules.VisitFact]] = defaultdict(list)
-        for v in visits:
-            key = (group_of(v.row.manager_id), rules.bucket_of(v.day, request.grain, period))
-            facts[key].append(
-                rules.VisitFact(
-                    manager_id=v.row.manager_id,
-                    day=v.day,
-                    planned=v.row.plan_stop_id is not None,
-                    verdict=v.row.verdict.value,
-                    late_upload=v.row.late_upload,
-                    start_s=v.start_s,
-                    end_s=v.end_s,
-                    dwell_s=v.row.dwell_s,
-                    outside_hours=outside_hours(retailers.get(v.row.retailer_id), v),
-                    flags=v.flags,
-                )
-            )
+        cells: dict[tuple[ReportGroup, rules.Bucket], list[rules.DisciplineDay]] = defaultdict(list)
+        for d in self._days(managers, period):
+            day = d.discipline
+            cells[
+                (group_of(day.manager_id), rules.bucket_of(day.day, request.grain, period))
+            ].append(day)
         groups = sorted({group_of(m.staff_id) for m in managers})
         rows = [
-            DisciplineRow(g, b, rules.discipline(stops.get((g, b), []), facts.get((g, b), [])))
+            DisciplineRow(g, b, rules.discipline_of_days(cells.get((g, b), [])))
             for g in groups
             for b in rules.buckets(period, request.grain)
         ]
@@ -321,10 +255,7 @@ class ReportService:
             DisciplineRow(
                 g,
                 None,
-                rules.discipline(
-                    [s for (k, _), ss in stops.items() if k == g for s in ss],
-                    [f for (k, _), fs in facts.items() if k == g for f in fs],
-                ),
+                rules.discipline_of_days(d for (k, _), ds in cells.items() if k == g for d in ds),
             )
             for g in groups
         ]
@@ -355,16 +286,34 @@ class ReportService:
         """
         period = self._period(request)
         managers = self._subjects(request)
-        placed = [
-            PlacedVisit(v.row.manager_id, v.day, v.start_s, v.end_s, v.row.dwell_s)
-            for v in self._visits(managers, period)
-        ]
-        loads = manager_loads(
-            managers,
-            placed,
-            model_hours_per_week(self._session, managers, period.last),
-            retailer_volumes(self._session, [m.staff_id for m in managers], period),
+        model = model_hours_per_week(self._session, managers, period.last)
+        volumes = retailer_volumes(self._session, [m.staff_id for m in managers], period)
+        days = (
+            None
+            if self._raw
+            else aggregated_days(self._session, managers, period, LATE_UPLOAD_MARGIN)
         )
+        if days is None:  # the raw peer reads visits only: a load needs no routes
+            placed = [
+                PlacedVisit(v.row.manager_id, v.day, v.start_s, v.end_s, v.row.dwell_s)
+                for v in placed_visits(self._session, managers, period, LATE_UPLOAD_MARGIN)
+            ]
+            loads = manager_loads(managers, placed, model, volumes)
+        else:
+            loads = manager_loads_of_days(
+                managers,
+                [
+                    (
+                        d.discipline.manager_id,
+                        d.discipline.visits,
+                        sum(d.discipline.dwells_s),
+                        d.travel_s,
+                    )
+                    for d in days
+                ],
+                model,
+                volumes,
+            )
         manager_of = self._grouper(GroupBy.MANAGER, managers)
         department_of = self._grouper(GroupBy.DEPARTMENT, managers)
         rows = sorted(
@@ -554,32 +503,19 @@ class ReportService:
         self, managers: Sequence[AccountManager], period: rules.ReportPeriod
     ) -> list[DayFacts]:
         """Per manager-day: the discipline counts and the route lengths of ``routes``."""
-        plans, visits, retailers = self._load(managers, period)
-        start = {m.staff_id: (m.start_lat, m.start_lon) for m in managers}
-        visited = {v.row.plan_stop_id for v in visits if v.row.plan_stop_id is not None}
-        plan_of = {(p.manager_id, p.plan_date): p for p in plans}
-        visits_of: dict[tuple[int, date], list[PlacedRow]] = defaultdict(list)
-        for v in visits:
-            visits_of[(v.row.manager_id, v.day)].append(v)
         out = []
-        for key in sorted(set(plan_of) | set(visits_of)):
-            manager_id, day = key
-            plan = plan_of.get(key)
-            own = sorted(visits_of.get(key, []), key=lambda v: (v.start_s, v.row.id))
-            route = route_day(
-                manager_id, day, start[manager_id], plan, own, retailers, self._barriers_of(plan)
-            )
-            dwells = [v.row.dwell_s for v in own if v.row.dwell_s is not None]
+        for d in self._days(managers, period):
+            day, route = d.discipline, d.route
             out.append(
                 DayFacts(
-                    manager_id=manager_id,
-                    planned_stops=0 if plan is None else len(plan.stops),
-                    visited_stops=0 if plan is None else sum(s.id in visited for s in plan.stops),
-                    visits=len(own),
-                    in_place=sum(v.row.verdict.value == "IN_PLACE" for v in own),
-                    dwell_s=sum(dwells),
-                    dwell_measured=len(dwells),
-                    travel_s=rules.day_travel_s([(v.start_s, v.end_s) for v in own]),
+                    manager_id=day.manager_id,
+                    planned_stops=day.planned,
+                    visited_stops=day.visited,
+                    visits=day.visits,
+                    in_place=day.verdicts.get("IN_PLACE", 0),
+                    dwell_s=sum(day.dwells_s),
+                    dwell_measured=len(day.dwells_s),
+                    travel_s=d.travel_s,
                     travelled_m=route.travelled_m,
                     travelled_points=route.travelled_points,
                     own_order_m=route.own_order_m,
@@ -596,28 +532,13 @@ class ReportService:
         """Plan km, own-order km, saving, travelled km and plan adherence (R8.2)."""
         period = self._period(request)
         managers = self._subjects(request)
-        plans, visits, retailers = self._load(managers, period)
         group_of = self._grouper(request.by, managers)
-        start = {m.staff_id: (m.start_lat, m.start_lon) for m in managers}
-        plan_of = {(p.manager_id, p.plan_date): p for p in plans}
-        visits_of: dict[tuple[int, date], list[PlacedRow]] = defaultdict(list)
-        for v in visits:
-            visits_of[(v.row.manager_id, v.day)].append(v)
         days: dict[tuple[ReportGroup, rules.Bucket], list[rules.RouteDay]] = defaultdict(list)
-        for key in sorted(set(plan_of) | set(visits_of)):
-            manager_id, day = key
-            measured = route_day(
-                manager_id,
-                day,
-                start[manager_id],
-                plan_of.get(key),
-                sorted(visits_of.get(key, []), key=lambda v: (v.start_s, v.row.id)),
-                retailers,
-                self._barriers_of(plan_of.get(key)),
-            )
-            days[(group_of(manager_id), rules.bucket_of(day, request.grain, period))].append(
-                measured
-            )
+        for d in self._days(managers, period):
+            route = d.route
+            days[
+                (group_of(route.manager_id), rules.bucket_of(route.day, request.grain, period))
+            ].append(route)
         groups = sorted({group_of(m.staff_id) for m in managers})
         rows = [
             RouteRow(g, b, rules.routes(days.get((g, b), [])))

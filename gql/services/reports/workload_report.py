@@ -40,6 +40,7 @@ __all__ = [
     "WorkloadReport",
     "assigned_retailers",
     "manager_loads",
+    "manager_loads_of_days",
     "model_hours_per_week",
     "retailer_volumes",
 ]
@@ -170,3 +171,39 @@ def manager_loads(
             )
         )
     return out
+
+
+def manager_loads_of_days(
+    managers: Sequence[AccountManager],
+    days: Sequence[tuple[int, int, int, int]],
+    model_hours: dict[int, float],
+    volumes: dict[int, list[float]],
+) -> list[rules.ManagerLoad]:
+    """:func:`manager_loads` from manager-days: (manager id, visits, dwell s, travel s) each.
+
+    A worked day is a day with a visit, as there (a day with a plan and no visit is not).
+    """
+    worked: dict[int, int] = defaultdict(int)
+    visits: dict[int, int] = defaultdict(int)
+    dwell_s: dict[int, int] = defaultdict(int)
+    travel_s: dict[int, int] = defaultdict(int)
+    for manager_id, n, dwell, travel in days:
+        if n == 0:
+            continue
+        worked[manager_id] += 1
+        visits[manager_id] += n
+        dwell_s[manager_id] += dwell
+        travel_s[manager_id] += travel
+    return [
+        rules.ManagerLoad(
+            manager_id=m.staff_id,
+            retailers=len(volumes.get(m.staff_id, [])),
+            volume_cartons=float(sum(volumes.get(m.staff_id, []))),
+            model_hours_per_week=model_hours.get(m.staff_id, 0.0),
+            worked_days=worked[m.staff_id],
+            visits=visits[m.staff_id],
+            dwell_hours=dwell_s[m.staff_id] / 3600.0,
+            travel_hours=travel_s[m.staff_id] / 3600.0,
+        )
+        for m in managers
+    ]

@@ -26,6 +26,7 @@ from gql.domain import (
 from gql.services.access import Principal, Scope, scope_of, signed_in
 from gql.services.calendar import local_midnight
 from gql.services.errors import FieldPath, Forbidden, InvalidInput, NotFound, Problem, Problems
+from gql.services.reports.stale import mark_visit
 from gql.services.visits.carrier_lookup import CarrierLookup, NoCarrier
 from gql.services.visits.device_fixes import DeviceFix, event_time, to_geo_fix, verdict_json
 from gql.services.visits.events import VisitEvent, VisitEventKind
@@ -260,6 +261,12 @@ class VisitService:
             if replay is None:  # the key's row vanished between the two statements
                 raise RuntimeError(f"visit key {command.idempotency_key!r} conflicted but is gone")
             return VisitOutcome(replay, replayed=True)
+        mark_visit(
+            self._session,
+            manager.staff_id,
+            visit.device_started_at or visit.started_at,
+            visit.plan_stop_id,
+        )
         self._event(VisitEventKind.STARTED, visit, manager, now)
         return VisitOutcome(visit)
 
@@ -391,6 +398,12 @@ class VisitService:
             reasons=[*visit.reasons, *(f"END_{r.value}" for r in check_out.reasons)],
             flags=flags,
             dwell_s=None if record.dwell_s is None else round(record.dwell_s),
+        )
+        mark_visit(
+            self._session,
+            manager.staff_id,
+            ended.device_started_at or ended.started_at,
+            ended.plan_stop_id,
         )
         self._event(VisitEventKind.ENDED, ended, manager, now)
         return VisitOutcome(ended)

@@ -23,6 +23,11 @@ from gql.store.models.organisation import AccountManagerRow, DepartmentRow, Staf
 from gql.store.models.plan_lifecycle import PlanPublicationRow, PlanStopSkipRow
 from gql.store.models.plans import PlanStopRow, VisitPlanRow
 from gql.store.models.privacy import EvidenceReadRow
+from gql.store.models.report_days import (
+    ReportAggregateStateRow,
+    ReportManagerDayRow,
+    ReportStaleDayRow,
+)
 from gql.store.models.retailer_lifecycle import PlanRetailerSourceRow, RetailerStatusChangeRow
 from gql.store.models.retailers import OpeningWindowRow, RetailerRow
 from gql.store.models.sales import MonthlyTargetRow, SalesOrderRow
@@ -58,6 +63,9 @@ __all__ = [
     "PositionFixRow",
     "ProposalAssignmentRow",
     "ReopeningRow",
+    "ReportAggregateStateRow",
+    "ReportManagerDayRow",
+    "ReportStaleDayRow",
     "RetailerAssignmentRow",
     "RetailerRow",
     "RetailerStatusChangeRow",

@@ -140,14 +140,24 @@ class ReportFactRepository:
         ]
 
     def visits(
-        self, manager_ids: Sequence[int], since: datetime, until: datetime
+        self,
+        manager_ids: Sequence[int],
+        since: datetime,
+        until: datetime,
+        happened: tuple[datetime, datetime] | None = None,
     ) -> list[VisitRowFact]:
-        """Visits of ``manager_ids`` received (server time) in ``[since, until)``."""
+        """Visits of ``manager_ids`` received (server time) in ``[since, until)``.
+
+        ``happened``: only those whose device start (else server start) is in that ``[from,
+        to)`` too, filtered in the database (a day's late-upload margin spans a week).
+        """
         stale = (
             sa.select(sa.literal(1))
             .where(PositionFixRow.visit_id == VisitRow.id, PositionFixRow.stale.is_(True))
             .exists()
         )
+        at = sa.func.coalesce(VisitRow.device_started_at, VisitRow.started_at)
+        when = [] if happened is None else [at >= happened[0], at < happened[1]]
         out: list[VisitRowFact] = []
         for ids in _chunks(sorted(manager_ids)):
             rows = self._session.execute(
@@ -174,6 +184,7 @@ class ReportFactRepository:
                     VisitRow.manager_id.in_(ids),
                     VisitRow.started_at >= since,
                     VisitRow.started_at < until,
+                    *when,
                 )
                 .order_by(VisitRow.id)
             ).all()
@@ -200,6 +211,17 @@ class ReportFactRepository:
                 for r in rows
             )
         return out
+
+    def span(self) -> tuple[datetime | None, datetime | None, date | None, date | None]:
+        """The earliest and latest visit instants (device time first) and plan days."""
+        happened = sa.func.coalesce(VisitRow.device_started_at, VisitRow.started_at)
+        first_at, last_at = self._session.execute(
+            sa.select(sa.func.min(happened), sa.func.max(happened))
+        ).one()
+        first_plan, last_plan = self._session.execute(
+            sa.select(sa.func.min(VisitPlanRow.plan_date), sa.func.max(VisitPlanRow.plan_date))
+        ).one()
+        return first_at, last_at, first_plan, last_plan
 
     def skip_reasons(self, stop_ids: Sequence[int]) -> dict[int, str]:
         """The recorded reason of each skipped stop among ``stop_ids``."""

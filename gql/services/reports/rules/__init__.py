@@ -37,11 +37,14 @@ from gql.services.reports.rules.delivery import (
 from gql.services.reports.rules.discipline import (
     DWELL_EDGES_S,
     VERDICTS,
+    DisciplineDay,
     DisciplineMeasures,
     DwellBucket,
     PlannedStopFact,
     VisitFact,
     discipline,
+    discipline_day,
+    discipline_of_days,
     dwell_buckets,
 )
 from gql.services.reports.rules.effect import (
@@ -110,6 +113,7 @@ __all__ = [
     "Bucket",
     "DeliveryFact",
     "DeliveryFit",
+    "DisciplineDay",
     "DisciplineMeasures",
     "DwellBucket",
     "Effect",
@@ -142,6 +146,8 @@ __all__ = [
     "delivery_day",
     "delivery_fit",
     "discipline",
+    "discipline_day",
+    "discipline_of_days",
     "dwell_buckets",
     "evaluate",
     "grid_cell",

@@ -5,10 +5,13 @@ Pure functions over plain facts; ``docs/reports.md`` defines each measure in wor
 
 from __future__ import annotations
 
+import itertools
 import statistics
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -17,11 +20,14 @@ if TYPE_CHECKING:
 __all__ = [
     "DWELL_EDGES_S",
     "VERDICTS",
+    "DisciplineDay",
     "DisciplineMeasures",
     "DwellBucket",
     "PlannedStopFact",
     "VisitFact",
     "discipline",
+    "discipline_day",
+    "discipline_of_days",
     "dwell_buckets",
 ]
 
@@ -128,6 +134,64 @@ def dwell_buckets(
     return tuple(DwellBucket(lo, hi, n) for lo, hi, n in zip(bounds, highs, counts, strict=True))
 
 
+@dataclass(frozen=True, slots=True)
+class DisciplineDay:
+    """One manager-day's discipline, reduced to what totals over many days need.
+
+    Every measure of :func:`discipline` is a sum, a count or a median over these: the medians
+    of first start and last end are over manager-days, the dwell median over the dwells kept
+    here, so totals from stored days equal totals from the raw visits.
+    """
+
+    manager_id: int
+    day: date
+    planned: int
+    visited: int
+    verified: int
+    skip_reasons: dict[str, int]
+    verdicts: dict[str, int]
+    visits: int
+    unplanned: int
+    late_uploads: int
+    outside_hours: int
+    hours_unknown: int
+    first_start_s: int | None
+    last_end_s: int | None
+    dwells_s: tuple[int, ...]
+    flags: dict[str, int]
+
+
+def discipline_day(
+    manager_id: int,
+    day: date,
+    stops: Sequence[PlannedStopFact],
+    visits: Sequence[VisitFact],
+) -> DisciplineDay:
+    """Reduce one manager-day's stops and visits (all of ``manager_id`` on ``day``)."""
+    reasons = Counter(s.skip_reason for s in stops if s.skip_reason is not None)
+    flags: Counter[str] = Counter()
+    for v in visits:
+        flags.update(v.flags)
+    return DisciplineDay(
+        manager_id=manager_id,
+        day=day,
+        planned=len(stops),
+        visited=sum(1 for s in stops if s.visited),
+        verified=sum(1 for s in stops if s.verified),
+        skip_reasons=dict(reasons),
+        verdicts=dict(Counter(v.verdict for v in visits)),
+        visits=len(visits),
+        unplanned=sum(1 for v in visits if not v.planned),
+        late_uploads=sum(1 for v in visits if v.late_upload),
+        outside_hours=sum(1 for v in visits if v.outside_hours),
+        hours_unknown=sum(1 for v in visits if v.outside_hours is None),
+        first_start_s=min((v.start_s for v in visits), default=None),
+        last_end_s=max((v.start_s if v.end_s is None else v.end_s for v in visits), default=None),
+        dwells_s=tuple(v.dwell_s for v in visits if v.dwell_s is not None),
+        flags=dict(flags),
+    )
+
+
 def discipline(
     stops: Sequence[PlannedStopFact],
     visits: Sequence[VisitFact],
@@ -135,26 +199,58 @@ def discipline(
     dwell_edges_s: Sequence[int] = DWELL_EDGES_S,
 ) -> DisciplineMeasures:
     """Measure one group's discipline over the given stops and visits."""
-    planned = len(stops)
-    visited = sum(1 for s in stops if s.visited)
-    verified = sum(1 for s in stops if s.verified)
-    verdicts = Counter(v.verdict for v in visits)
-    counts = {k: verdicts.get(k, 0) for k in VERDICTS}
-    first: dict[tuple[int, date], int] = {}
-    last: dict[tuple[int, date], int] = {}
+    stops_of: dict[tuple[int, date], list[PlannedStopFact]] = defaultdict(list)
+    visits_of: dict[tuple[int, date], list[VisitFact]] = defaultdict(list)
+    for s in stops:
+        stops_of[(s.manager_id, s.day)].append(s)
     for v in visits:
-        key = (v.manager_id, v.day)
-        first[key] = min(first.get(key, v.start_s), v.start_s)
-        end = v.start_s if v.end_s is None else v.end_s
-        last[key] = max(last.get(key, end), end)
-    dwells = [v.dwell_s for v in visits if v.dwell_s is not None]
-    reasons = Counter(s.skip_reason for s in stops if s.skip_reason is not None)
+        visits_of[(v.manager_id, v.day)].append(v)
+    days = [
+        discipline_day(m, d, stops_of.get((m, d), []), visits_of.get((m, d), []))
+        for m, d in sorted(set(stops_of) | set(visits_of))
+    ]
+    return discipline_of_days(days, dwell_edges_s=dwell_edges_s)
+
+
+def _median(values: Sequence[int]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def discipline_of_days(
+    days: Iterable[DisciplineDay], *, dwell_edges_s: Sequence[int] = DWELL_EDGES_S
+) -> DisciplineMeasures:
+    """Measure one group's discipline over its manager-days (the one place totals are made)."""
+    planned = visited = verified = visits = unplanned = late = outside = unknown = 0
+    manager_days = 0
+    reasons: Counter[str] = Counter()
+    verdicts: Counter[str] = Counter()
     flags: Counter[str] = Counter()
-    for v in visits:
-        flags.update(v.flags)
-    days = {(s.manager_id, s.day) for s in stops} | set(first)
+    firsts: list[int] = []
+    lasts: list[int] = []
+    dwell_parts: list[tuple[int, ...]] = []
+    for d in days:
+        manager_days += int(d.planned > 0 or d.visits > 0)
+        planned += d.planned
+        visited += d.visited
+        verified += d.verified
+        visits += d.visits
+        unplanned += d.unplanned
+        late += d.late_uploads
+        outside += d.outside_hours
+        unknown += d.hours_unknown
+        for counts, more in ((reasons, d.skip_reasons), (verdicts, d.verdicts), (flags, d.flags)):
+            for key, n in more.items():  # Counter.update's checks cost more than the adding
+                counts[key] += n
+        if d.first_start_s is not None:
+            firsts.append(d.first_start_s)
+        if d.last_end_s is not None:
+            lasts.append(d.last_end_s)
+        if d.dwells_s:
+            dwell_parts.append(d.dwells_s)
+    dwells = np.fromiter(itertools.chain.from_iterable(dwell_parts), dtype=np.int64)
+    verdict_counts = {k: verdicts.get(k, 0) for k in VERDICTS}
     return DisciplineMeasures(
-        manager_days=len(days),
+        manager_days=manager_days,
         planned_stops=planned,
         visited_stops=visited,
         verified_stops=verified,
@@ -163,21 +259,44 @@ def discipline(
         skip_reasons=dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
         coverage_pct=_pct(visited, planned),
         verified_coverage_pct=_pct(verified, planned),
-        visits=len(visits),
-        unplanned_visits=sum(1 for v in visits if not v.planned),
-        verdict_counts=counts,
-        verdict_pct={k: _pct(n, len(visits)) for k, n in counts.items()},
-        late_uploads=sum(1 for v in visits if v.late_upload),
-        outside_hours=sum(1 for v in visits if v.outside_hours),
-        hours_unknown=sum(1 for v in visits if v.outside_hours is None),
-        first_start_median_s=statistics.median(first.values()) if first else None,
-        first_start_earliest_s=min(first.values()) if first else None,
-        last_end_median_s=statistics.median(last.values()) if last else None,
-        last_end_latest_s=max(last.values()) if last else None,
-        dwell_median_s=statistics.median(dwells) if dwells else None,
-        dwell_measured=len(dwells),
-        dwell_buckets=dwell_buckets(dwells, dwell_edges_s),
+        visits=visits,
+        unplanned_visits=unplanned,
+        verdict_counts=verdict_counts,
+        verdict_pct={k: _pct(n, visits) for k, n in verdict_counts.items()},
+        late_uploads=late,
+        outside_hours=outside,
+        hours_unknown=unknown,
+        first_start_median_s=_median(firsts),
+        first_start_earliest_s=min(firsts) if firsts else None,
+        last_end_median_s=_median(lasts),
+        last_end_latest_s=max(lasts) if lasts else None,
+        dwell_median_s=_array_median(dwells),
+        dwell_measured=int(dwells.size),
+        dwell_buckets=_buckets(dwells, dwell_edges_s),
         spoof_flagged=flags.get(SPOOF_FLAG, 0),
         stale_flagged=flags.get(STALE_FLAG, 0),
         flag_counts=dict(sorted(flags.items())),
+    )
+
+
+def _array_median(values: np.ndarray) -> float | None:
+    """``statistics.median`` of an integer array (an int when the count is odd), by partition."""
+    n = int(values.size)
+    if n == 0:
+        return None
+    half = n // 2
+    if n % 2:
+        return int(np.partition(values, half)[half])
+    parted = np.partition(values, [half - 1, half])
+    return (int(parted[half - 1]) + int(parted[half])) / 2
+
+
+def _buckets(dwells_s: np.ndarray, edges_s: Sequence[int]) -> tuple[DwellBucket, ...]:
+    """:func:`dwell_buckets` of an array, vectorised (a company-year has a million dwells)."""
+    index = np.searchsorted(np.asarray(edges_s, dtype=np.int64), dwells_s, side="right")
+    counts = np.bincount(index, minlength=len(edges_s) + 1)
+    bounds = [0, *edges_s]
+    highs: list[int | None] = [*edges_s, None]
+    return tuple(
+        DwellBucket(lo, hi, int(n)) for lo, hi, n in zip(bounds, highs, counts, strict=True)
     )

@@ -1,0 +1,139 @@
+"""Report aggregates kept fresh: stored manager-days, stale marks, and the refresh.
+
+Freshness: every write that changes a manager-day's plan, stops, skips or visits marks that
+day stale in its own transaction (``gql.services.reports.stale``). A report over
+the aggregates recomputes the marked days of its range from the raw tables before it totals, so
+it is never staler than the last commit it can read. ``visitgis report refresh`` folds the marks
+into the stored facts (``--full`` rebuilds everything), which keeps that recomputation small.
+Edits that change no plan or visit but do change a reduction (a retailer moved or re-timed, a
+manager's start point) reach the aggregates at the next full refresh.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from gql.services.calendar import local_day
+from gql.services.reports import rules
+from gql.services.reports.manager_days import ManagerDay, from_json, summarise, to_json
+from gql.store.repositories import ManagerRepository
+from gql.store.repositories.report_days import ReportDayRepository
+from gql.store.repositories.report_facts import ReportFactRepository
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from sqlalchemy.orm import Session
+
+    from gql.domain import AccountManager
+
+__all__ = [
+    "RefreshSummary",
+    "aggregated_days",
+    "refresh",
+]
+
+
+def aggregated_days(
+    session: Session,
+    managers: Sequence[AccountManager],
+    period: rules.ReportPeriod,
+    margin: timedelta,
+) -> list[ManagerDay] | None:
+    """Stored manager-days, with the stale ones recomputed; ``None``: never built."""
+    store = ReportDayRepository(session)
+    if not store.built():
+        return None
+    ids = [m.staff_id for m in managers]
+    days = {(m, d): (m, d, f) for m, d, f in store.facts(ids, period.first, period.last)}
+    stale = {(m, d) for _, m, d in store.stale(ids, period.first, period.last)}
+    fresh = _recompute(session, managers, stale, margin)
+    out = {key: from_json(*row) for key, row in days.items() if key not in fresh.stale}
+    out.update({d.key: d for d in fresh.days})
+    return [out[k] for k in sorted(out)]
+
+
+@dataclass(frozen=True, slots=True)
+class _Fresh:
+    stale: set[tuple[int, date]]
+    days: list[ManagerDay]
+
+
+def _recompute(
+    session: Session,
+    managers: Sequence[AccountManager],
+    stale: set[tuple[int, date]],
+    margin: timedelta,
+) -> _Fresh:
+    """Recompute the ``stale`` manager-days from the raw tables, one query set per day."""
+    by_day: dict[date, set[int]] = defaultdict(set)
+    for manager_id, day in stale:
+        by_day[day].add(manager_id)
+    out: list[ManagerDay] = []
+    for day, ids in sorted(by_day.items()):
+        who = [m for m in managers if m.staff_id in ids]
+        out.extend(summarise(session, who, rules.ReportPeriod(day, day), margin))
+    return _Fresh(stale, out)
+
+
+@dataclass(frozen=True, slots=True)
+class RefreshSummary:
+    """What a refresh did."""
+
+    full: bool
+    marks: int
+    days_written: int
+    seconds: float
+
+
+def refresh(
+    session: Session, *, full: bool, margin: timedelta, now: datetime | None = None
+) -> RefreshSummary:
+    """Fold the stale marks into the stored facts; ``full``: rebuild every manager-day.
+
+    Runs in the caller's transaction (the caller commits). Marks are deleted by id, so one
+    added while this runs is kept for the next refresh.
+    """
+    started = time.perf_counter()
+    now = now or datetime.now(UTC)
+    store = ReportDayRepository(session)
+    managers = ManagerRepository(session).all()
+    marks = store.stale(None, None, None)
+    if full or not store.built():
+        store.clear_all()
+        written = 0
+        for period in _months(session):
+            days = summarise(session, managers, period, margin)
+            store.replace([], [(*d.key, to_json(d)) for d in days], now=now)
+            written += len(days)
+        full = True
+    else:
+        known = {m.staff_id: m for m in managers}
+        stale = {(m, d) for _, m, d in marks if m in known}
+        fresh = _recompute(session, managers, stale, margin)
+        store.replace(sorted(stale), [(*d.key, to_json(d)) for d in fresh.days], now=now)
+        written = len(fresh.days)
+    store.clear_marks(mark_id for mark_id, _, _ in marks)
+    store.set_refreshed(now=now, full=full)
+    return RefreshSummary(full, len(marks), written, time.perf_counter() - started)
+
+
+def _months(session: Session) -> list[rules.ReportPeriod]:
+    """Calendar months from the first to the last day any plan or visit is on."""
+    first_at, last_at, first_plan, last_plan = ReportFactRepository(session).span()
+    days = [d for d in (first_plan, last_plan) if d is not None] + [
+        local_day(at) for at in (first_at, last_at) if at is not None
+    ]
+    if not days:
+        return []
+    month, last = min(days).replace(day=1), max(days)
+    out = []
+    while month <= last:
+        following = (month + timedelta(days=32)).replace(day=1)
+        out.append(rules.ReportPeriod(month, following - timedelta(days=1)))
+        month = following
+    return out

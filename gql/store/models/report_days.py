@@ -1,0 +1,58 @@
+"""Report aggregates (issue 17 item 8): one row of facts per manager-day, and stale marks.
+
+``report_manager_days`` holds what the reports service reduced one manager-day to (its
+discipline counts, dwells and route lengths, as JSON the service reads back). A write that
+changes a manager-day's plans or visits adds a ``report_stale_days`` mark in its own
+transaction; reports recompute marked days before reading, and a refresh folds them in.
+``report_aggregate_state`` says whether the facts were ever built in full (until then
+reports read the raw tables).
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from gql.store.models.base import Base, UtcDateTime
+
+__all__ = ["ReportAggregateStateRow", "ReportManagerDayRow", "ReportStaleDayRow"]
+
+
+class ReportManagerDayRow(Base):
+    """``report_manager_days``: one manager-day's report facts."""
+
+    __tablename__ = "report_manager_days"
+    __table_args__ = (sa.Index("ix_report_manager_days_day", "day"),)
+
+    manager_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("account_managers.staff_id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    facts: Mapped[list[Any]] = mapped_column(sa.JSON)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReportStaleDayRow(Base):
+    """``report_stale_days``: a manager-day whose facts a write has changed (duplicates allowed).
+
+    An id per mark, not a key per day: a refresh deletes the marks it read, by id, so a mark
+    added while it computed survives for the next one.
+    """
+
+    __tablename__ = "report_stale_days"
+    __table_args__ = (sa.Index("ix_report_stale_days_manager_id_day", "manager_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    manager_id: Mapped[int] = mapped_column(sa.Integer)
+    day: Mapped[date] = mapped_column(sa.Date)
+
+
+class ReportAggregateStateRow(Base):
+    """``report_aggregate_state``: one row once a full refresh has built every manager-day."""
+
+    __tablename__ = "report_aggregate_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    built_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    refreshed_at: Mapped[datetime] = mapped_column(UtcDateTime)
