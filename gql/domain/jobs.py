@@ -26,6 +26,7 @@ class JobKind(enum.StrEnum):
     TERRITORIES = "TERRITORIES"
     SCHEDULE = "SCHEDULE"
     IMPORT = "IMPORT"
+    REPORT_REFRESH = "REPORT_REFRESH"
 
 
 class JobStatus(enum.StrEnum):

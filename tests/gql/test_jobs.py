@@ -261,3 +261,50 @@ def _wait_finished_import(office: Office, job_id: str) -> dict[str, Any]:
         if job["status"] not in ("QUEUED", "RUNNING") or time.monotonic() > deadline:
             return dict(job)
         time.sleep(0.1)  # polling a condition with a deadline, as a screen does
+
+
+REFRESH_REQUEST = """mutation($i: ReportRefreshRequestInput!) { reportRefreshRequest(input: $i) {
+  job { id kind status } userErrors { field message code } } }"""
+REFRESH_JOB = """query($id: ID!) { job(id: $id) { id status error
+  reportRefresh { full marks daysWritten seconds } } }"""
+
+
+def test_a_report_refresh_is_a_job_that_folds_the_stale_marks_in(database: str) -> None:
+    """The first refresh builds (full), a second folds in the one mark a write left, deletes
+    it, and rewrites that manager-day; a head may not ask; asking twice while one is queued
+    returns that one."""
+    with _app(database, in_process=False) as client:
+        office = _office(database, client)
+        denied = office.post(REFRESH_REQUEST, {"i": {}}, office.head)["reportRefreshRequest"]
+        first = office.post(REFRESH_REQUEST, {"i": {}}, office.marketing)["reportRefreshRequest"]
+        again = office.post(REFRESH_REQUEST, {"i": {}}, office.marketing)["reportRefreshRequest"]
+        engine = create_engine_for(database)
+        try:
+            run_one(engine, RunnerSettings(worker="test"))
+            built = office.post(REFRESH_JOB, {"id": first["job"]["id"]}, office.marketing)["job"]
+            with engine.begin() as db:  # what a check-in's transaction leaves behind
+                manager_id = db.execute(
+                    sa.text("SELECT staff_id FROM account_managers ORDER BY staff_id LIMIT 1")
+                ).scalar_one()
+                db.execute(
+                    sa.text("INSERT INTO report_stale_days (manager_id, day) VALUES (:m, :d)"),
+                    {"m": manager_id, "d": date(2026, 12, 1)},
+                )
+            second = office.post(REFRESH_REQUEST, {"i": {}}, office.marketing)
+            job_id = second["reportRefreshRequest"]["job"]["id"]
+            run_one(engine, RunnerSettings(worker="test"))
+            folded = office.post(REFRESH_JOB, {"id": job_id}, office.marketing)["job"]
+            with engine.connect() as db:
+                marks_left = db.execute(sa.text("SELECT count(*) FROM report_stale_days")).scalar()
+        finally:
+            engine.dispose()
+    assert denied["job"] is None
+    assert denied["userErrors"][0]["code"] == "FORBIDDEN"
+    assert first["job"]["kind"] == "REPORT_REFRESH"
+    assert again["job"]["id"] == first["job"]["id"]  # one refresh at a time
+    assert built["status"] == "SUCCEEDED", built
+    assert built["reportRefresh"]["full"] is True
+    assert folded["status"] == "SUCCEEDED", folded
+    assert folded["reportRefresh"]["full"] is False
+    assert folded["reportRefresh"]["marks"] == 1
+    assert marks_left == 0

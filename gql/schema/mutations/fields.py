@@ -41,6 +41,7 @@ from gql.schema.mutations.job_request import (
     JobPayload,
     csv_import_request,
     job_cancel,
+    report_refresh_request,
     schedule_proposal_request,
     territory_proposal_request,
 )
@@ -133,6 +134,13 @@ class RetailerMutations:
         "are checked now, the rows by a worker (all or nothing, as `csvImport`); the answer "
         "is a queued IMPORT job at once. `jobUpdates(id)` follows it to its `importReport`, or "
         "to FAILED with every problem of the file in `problems`.",
+    )
+    report_refresh_request: JobPayload = payload_mutation(
+        report_refresh_request,
+        "Refresh the report aggregates as a job (marketing): the stale manager-days folded "
+        "in, or with `full` every one rebuilt, by a worker (`visitgis report refresh`'s work). "
+        "Reports never wait for it (they recompute their own stale days); it keeps that "
+        "recomputation small. Asking while a refresh is queued or running returns that one.",
     )
     retailer_suspend: RetailerStatusChangePayload = payload_mutation(
         retailer_suspend,

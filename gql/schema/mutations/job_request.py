@@ -27,8 +27,10 @@ from gql.services.directory.importing import CsvFile
 __all__ = [
     "JobCancelInput",
     "JobPayload",
+    "ReportRefreshRequestInput",
     "csv_import_request",
     "job_cancel",
+    "report_refresh_request",
     "schedule_proposal_request",
     "territory_proposal_request",
 ]
@@ -75,6 +77,25 @@ async def csv_import_request(
     data = await upload.read()
     name = str(getattr(upload, "filename", None) or f"{input.kind.value.lower()}.csv")
     job = info.context.jobs.request_import(input.kind, CsvFile(name=name, data=bytes(data)))
+    return JobPayload(job=JobType.from_domain(job))
+
+
+@strawberry.input(description="Refresh the report aggregates.")
+class ReportRefreshRequestInput:
+    """Fold the stale marks in, or rebuild everything."""
+
+    full: bool = strawberry.field(
+        default=False,
+        description="Rebuild every manager-day (after changing retailers' positions or hours, "
+        "or managers' start points: the marks do not cover those).",
+    )
+
+
+async def report_refresh_request(
+    info: strawberry.Info[Context, None], input: ReportRefreshRequestInput
+) -> JobPayload:
+    """Queued now (marketing), run by a worker; one refresh at a time."""
+    job = info.context.jobs.request_report_refresh(full=input.full)
     return JobPayload(job=JobType.from_domain(job))
 
 

@@ -28,6 +28,8 @@ described_enum(
         JobKind.TERRITORIES: "A territory proposal (`territoryProposalCreate`'s work).",
         JobKind.SCHEDULE: "A schedule proposal (`scheduleProposalCreate`'s work).",
         JobKind.IMPORT: "A CSV import (`csvImportRequest`: `csvImport`'s work).",
+        JobKind.REPORT_REFRESH: "A refresh of the report aggregates (`reportRefreshRequest`: "
+        "`visitgis report refresh`'s work).",
     },
 )
 JobKindEnum: TypeAlias = JobKind
@@ -45,6 +47,16 @@ described_enum(
     },
 )
 JobStatusEnum: TypeAlias = JobStatus
+
+
+@strawberry.type(name="ReportRefresh", description="What a report refresh did.")
+class ReportRefreshType:
+    """The stale manager-days folded in, or the whole rebuild."""
+
+    full: bool = strawberry.field(description="Every manager-day was rebuilt.")
+    marks: int = strawberry.field(description="Stale marks folded in (and deleted).")
+    days_written: int = strawberry.field(description="Manager-days recomputed and stored.")
+    seconds: float = strawberry.field(description="How long the refresh took.")
 
 
 @strawberry.type(name="Job", description="Planning work queued off the request path.")
@@ -89,6 +101,19 @@ class JobType:
             inserted=int(r["inserted"]),
             updated=int(r["updated"]),
             unchanged=int(r["unchanged"]),
+        )
+
+    @strawberry.field(description="What a REPORT_REFRESH job did (null until it succeeded).")
+    def report_refresh(self) -> ReportRefreshType | None:
+        """The summary the worker stored."""
+        if self.kind is not JobKind.REPORT_REFRESH or self.status is not JobStatus.SUCCEEDED:
+            return None
+        r = self.result or {}
+        return ReportRefreshType(
+            full=bool(r["full"]),
+            marks=int(r["marks"]),
+            days_written=int(r["days_written"]),
+            seconds=float(r["seconds"]),
         )
 
     @strawberry.field(

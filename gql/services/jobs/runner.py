@@ -19,6 +19,8 @@ from gql.services.acting import acting_principal
 from gql.services.directory.importing import CsvFile
 from gql.services.directory.uploads import ImportKind, UploadService
 from gql.services.errors import InvalidInput, Problem, ServiceError
+from gql.services.reports.aggregates import refresh
+from gql.services.reports.service import LATE_UPLOAD_MARGIN
 from gql.services.territories.service import (
     DEFAULT_ORDER_DAY_CHANGE_SHARE,
     ScheduleCommand,
@@ -139,6 +141,41 @@ def _run_import(sessions: Callable[[], Session], job: Job, settings: RunnerSetti
 _REPORT_FIELDS = ("kind", "rows", "inserted", "updated", "unchanged")
 
 
+def _run_refresh(sessions: Callable[[], Session], job: Job, settings: RunnerSettings) -> None:
+    """Fold the report aggregates' stale marks in (or rebuild them).
+
+    The refreshed days and the job's end commit together, so a lost worker leaves the marks
+    for its retry.
+    """
+    try:
+        with sessions() as session:
+            done = refresh(session, full=bool(job.arguments.get("full")), margin=LATE_UPLOAD_MARGIN)
+            result = {
+                "full": done.full,
+                "marks": done.marks,
+                "days_written": done.days_written,
+                "seconds": round(done.seconds, 3),
+            }
+            if JobRepository(session).finish(
+                job.id, JobStatus.SUCCEEDED, utcnow(), result=result, attempt=job.attempts
+            ):
+                settings.announce(session, job.id)
+                session.commit()
+            else:
+                session.rollback()
+                log.warning("job taken over by another worker", extra={"job": job.id})
+            return
+    except Exception as exc:  # a bug must close the job, not leave it to time out twice
+        log.exception("job failed", extra={"job": job.id})
+        error = f"internal error ({type(exc).__name__})"
+    with sessions() as session:
+        JobRepository(session).finish(
+            job.id, JobStatus.FAILED, utcnow(), error=error, attempt=job.attempts
+        )
+        settings.announce(session, job.id)
+        session.commit()
+
+
 def _problem(problem: Problem) -> dict[str, Any]:
     return {
         "message": problem.message,
@@ -161,6 +198,10 @@ def run_one(engine: sa.Engine, settings: RunnerSettings) -> int | None:
     log.info("job started", extra={"job": job.id, "kind": job.kind.value, "attempt": job.attempts})
     if job.kind is JobKind.IMPORT:
         _run_import(sessions, job, settings)
+        log.info("job finished", extra={"job": job.id})
+        return job.id
+    if job.kind is JobKind.REPORT_REFRESH:
+        _run_refresh(sessions, job, settings)
         log.info("job finished", extra={"job": job.id})
         return job.id
     last_report = [0.0]

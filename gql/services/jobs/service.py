@@ -1,4 +1,4 @@
-"""Ask for a territory or schedule proposal, or a CSV import, as a job; read and cancel jobs.
+"""Ask for a proposal, a CSV import or a report refresh as a job; read and cancel jobs.
 
 Only the planners who may create proposals (marketing) request planning jobs; an import job
 whoever may upload that kind of file. A job is visible to its requester and to marketing, and
@@ -17,7 +17,7 @@ from gql.domain import Role
 from gql.domain.jobs import Job, JobKind
 from gql.services.access import Principal, signed_in
 from gql.services.directory.uploads import ImportKind, UploadService
-from gql.services.errors import NotFound
+from gql.services.errors import Forbidden, NotFound
 from gql.services.territories.district_barriers import district_key
 from gql.services.territories.service import ScheduleCommand, TerritoryCommand, TerritoryService
 from gql.store.repositories.jobs import JobRepository
@@ -30,7 +30,10 @@ if TYPE_CHECKING:
 
     from gql.services.directory.importing import CsvFile
 
-__all__ = ["JobService"]
+__all__ = ["REPORT_REFRESH_KEY", "JobService"]
+
+REPORT_REFRESH_KEY = "reports"
+"""The one report refresh that may be queued or running at a time."""
 
 
 class JobService:
@@ -87,6 +90,18 @@ class JobService:
         }
         key = f"import:{uuid.uuid4().hex}"  # imports don't merge: each file is its own job
         return self._queue(JobKind.IMPORT, key, arguments, principal, payload=source.data)
+
+    def request_report_refresh(self, *, full: bool) -> Job:
+        """Queue a refresh of the report aggregates (marketing); one runs at a time.
+
+        Asking while one is queued or running returns that one (two refreshes of the same
+        marks would only repeat each other's work).
+        """
+        principal = signed_in(self._principal)
+        if principal.role is not Role.MARKETING:
+            raise Forbidden("refresh the report aggregates")
+        arguments = {"kind": "report_refresh", "full": full, "staff_no": principal.staff_no}
+        return self._queue(JobKind.REPORT_REFRESH, REPORT_REFRESH_KEY, arguments, principal)
 
     def _queue(
         self,

@@ -852,6 +852,17 @@ def _job_updates(api: Api, t: Targets, who: str | None) -> str:
     return ALLOW
 
 
+def _report_refresh_request(api: Api, t: Targets, who: str | None) -> str:
+    return run_payload(
+        api,
+        who,
+        "mutation { reportRefreshRequest(input: {}) "
+        "{ job { id kind } userErrors { field message code } } }",
+        {},
+        "reportRefreshRequest",
+    )
+
+
 def _job_cancel(api: Api, t: Targets, who: str | None) -> str:
     return run_payload(
         api,
@@ -1045,6 +1056,9 @@ MATRIX: dict[str, list[Case]] = {
         )
     ],
     "jobCancel": [Case("jobCancel", _job_cancel, expect("marketing"))],
+    "reportRefreshRequest": [
+        Case("reportRefreshRequest", _report_refresh_request, expect("marketing"))
+    ],
     "territoryProposalDiscard": [
         Case("territoryProposalDiscard", _territory_proposal_discard, expect("marketing"))
     ],
