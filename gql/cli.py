@@ -431,6 +431,7 @@ def _cmd_plan(settings: Settings, args: argparse.Namespace) -> int:
         managers=getattr(args, "managers", None),
         locked_retailer_ids=tuple(getattr(args, "lock", None) or ()),
         max_moves=getattr(args, "max_moves", None),
+        warm_start=not getattr(args, "cold", False),
         locked_licence_nos=tuple(getattr(args, "lock_licence", None) or ()),
         locked_manager_staff_nos=tuple(getattr(args, "lock_manager", None) or ()),
         territory_proposal_id=getattr(args, "proposal", None),
@@ -775,6 +776,11 @@ def _parser() -> argparse.ArgumentParser:
             )
             one.add_argument(
                 "--max-moves", type=int, help="cap on retailers a re-plan may move for balance"
+            )
+            one.add_argument(
+                "--cold",
+                action="store_true",
+                help="re-partition from scratch instead of repairing today's plan locally",
             )
         else:
             one.add_argument("--proposal", type=int, help="territory proposal id to schedule")

@@ -246,13 +246,19 @@ def run_seed(seed: int, n: int, k: int, do_schedule: bool, workload_only: bool) 
         ),
         measure("min-cost-flow", city, mcf, k, settings, open_settings, t_mcf, home_xy, xy),
     ]
-    if workload_only:
-        lean = PartitionSettings(barriers=city.barriers, cut_m=CUT_M, secondary_weight=0.0)
-        t0 = time.perf_counter()
-        wo = partition_territories(r, k, settings=lean)
-        secs = time.perf_counter() - t0
-        t_wo = np.asarray(wo.territory, dtype=np.int64)
-        rows.append(measure("ours sw=0", city, t_wo, k, settings, open_settings, secs, home_xy, xy))
+    if workload_only:  # the secondary-balance trade-off: weights 0 and 0.5 beside 1 (ours)
+        for weight in (0.0, 0.5):
+            lean = PartitionSettings(barriers=city.barriers, cut_m=CUT_M, secondary_weight=weight)
+            t0 = time.perf_counter()
+            wo = partition_territories(r, k, settings=lean)
+            secs = time.perf_counter() - t0
+            t_wo = np.asarray(wo.territory, dtype=np.int64)
+            rows.append(
+                measure(
+                    f"ours sw={weight:g}", city, t_wo, k, settings, open_settings, secs,
+                    home_xy, xy,
+                )
+            )  # fmt: skip
     base = rows[2]["mean_dist"]
     for row in rows:
         row["compact"] = row["mean_dist"] / base
@@ -384,7 +390,7 @@ def main() -> None:
     parser.add_argument(
         "--workload-only",
         action="store_true",
-        help="add a column: ours with secondary_weight=0 (partition figures only)",
+        help="add columns: ours with secondary_weight=0 and 0.5 (partition figures only)",
     )
     args = parser.parse_args()
     print(f"load average {os.getloadavg()}; cpus {os.cpu_count()}", flush=True)

@@ -332,3 +332,22 @@ def _barriers(path: Path) -> int:
             )
     finally:
         engine.dispose()
+
+
+def test_plan_territories_move_cap_and_cold_start_reach_the_partition(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--max-moves 0 leaves only the contiguity repair (the cap counts moves for balance),
+    so it moves fewer than the uncapped repair; --cold re-partitions from scratch and moves
+    more than either. Nothing is applied."""
+    _env(monkeypatch, data_dir)
+    before = _owners(data_dir)
+
+    def moved(*extra: str) -> int:
+        assert main(["plan", "territories", "--department", "KF01", *extra]) == 0
+        out = capsys.readouterr().out
+        return int(out.split("retailers that change manager: ")[1].split()[0])
+
+    free, capped, cold = moved(), moved("--max-moves", "0"), moved("--cold")
+    assert capped < free < cold
+    assert _owners(data_dir) == before

@@ -38,6 +38,13 @@ class TerritoryProposalCreateInput:
     locked_manager_ids: list[strawberry.ID] | None = strawberry.field(
         default=None, description="Managers whose whole territory stays as it is."
     )
+    max_moves: int | None = strawberry.field(
+        default=None,
+        description=(
+            "Warm start: at most this many retailers change manager; the repair improves "
+            "balance within the cap, however far off today's plan is. Null: no cap."
+        ),
+    )
 
 
 @strawberry.type(description="Result of `territoryProposalCreate`.")
@@ -75,4 +82,5 @@ def command_of(input: TerritoryProposalCreateInput) -> TerritoryCommand:
         locked_manager_ids=pk_list(
             input.locked_manager_ids or [], "Manager", ("locked_manager_ids",)
         ),
+        max_moves=input.max_moves,
     )

@@ -113,6 +113,7 @@ def test_only_marketing_may_create_proposals(api: Api, people: DemoPeople, role:
         ({"managers": 40}, "active manager(s); ask for at most"),
         ({"lockedRetailerIds": ["UmV0YWlsZXI6OTk5OTk5OQ=="]}, "not an active retailer"),
         ({"departmentId": "UmV0YWlsZXI6MQ=="}, "expected a Department ID"),
+        ({"maxMoves": -1}, "max moves must be 0 or more"),
     ],
 )
 def test_bad_input_gets_a_user_error_naming_what_to_fix(

@@ -4,8 +4,10 @@ After rounding and fragment repair, each territory is off its targets by a few r
 search moves single boundary retailers (those with a Delaunay neighbour in another territory)
 to that neighbouring territory when the move lowers
 
-    sum over territories and criteria of  weight_r * (dev^2 + 100 * max(0, |dev| - band_r)^2),
+    sum over territories and criteria of
+        weight_r * (dev^2 + 100 * max(0, |dev| - band_r)^2),
         where dev = load / target - 1
+    + weight_0 * 100 * primary_band_price * max(0, |dev_0| - primary_limit)^2
     + compactness * (squared distance to the new centre - to the old, in mean-distance units)
     + move_cost * (leaving the current territory - returning to it)
 
@@ -61,6 +63,11 @@ class RebalanceProblem:
     max_passes: int = 200
     max_moves: int | None = None
     """Cap on retailers away from their current manager; ``None`` leaves it open."""
+    primary_band_price: float = 0.0
+    primary_limit: float = 1.0
+    """Beyond ``primary_limit`` the first criterion (workload) pays ``primary_band_price``
+    times the out-of-band price on top: a hard outer band that no secondary criterion can
+    buy its own balance through."""
 
 
 def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
@@ -77,6 +84,8 @@ def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
     inv_t = inv_np.tolist()
     w = p.weights.tolist()
     band = p.bands.tolist()
+    hard_price = _OUT_OF_BAND * p.primary_band_price * w[0]
+    hard_limit = p.primary_limit
     loads = p.loads.tolist()
     xy = p.xy_m.tolist()
     centres = p.centres_m.tolist()
@@ -94,7 +103,9 @@ def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
             rel = (row[r] + sign * li[r]) * inv[r] - 1.0
             over = abs(rel) - band[r]
             total += w[r] * (rel * rel + (_OUT_OF_BAND * over * over if over > 0 else 0.0))
-        return total
+        rel = (row[0] + sign * li[0]) * inv[0] - 1.0
+        beyond = abs(rel) - hard_limit
+        return total + (hard_price * beyond * beyond if beyond > 0 else 0.0)
 
     def sq_dist(i: int, t: int) -> float:
         dy = xy[i][0] - centres[t][0]
@@ -168,6 +179,8 @@ def polish(
     bands: FloatArray,
     move_cost: float = 0.0,
     max_moves: int | None = None,
+    primary_band_price: float = 0.0,
+    primary_limit: float = 1.0,
     repaired: Callable[[], None] | None = None,
     graph: NeighbourGraph | None = None,
     trace: MoveTrace | None = None,
@@ -204,6 +217,8 @@ def polish(
             bands=bands,
             move_cost=move_cost,
             max_moves=max_moves,
+            primary_band_price=primary_band_price,
+            primary_limit=primary_limit,
         ),
         assignment,
     )

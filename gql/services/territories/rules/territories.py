@@ -19,6 +19,7 @@ Method (location–allocation, Hess et al. 1965):
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -36,6 +37,9 @@ from .rebalance import polish
 from .retailers import NO_MANAGER, RetailerSet
 from .shapes import TerritoryShape, territory_shapes
 from .workload import CYCLE_WEEKS, WorkloadPolicy, estimate_workload
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 __all__ = [
     "PartitionSettings",
@@ -224,9 +228,9 @@ def partition_territories(
     if commute is not None and warm:
         warm_at = _warm_centres(xy, workload_min, current, k)
         targets = with_commute(targets, commute_min(warm_at, commute, speed))
-    # a user's cap on moves is honoured by repairing, however far off balance the plan is
-    near = settings.max_moves is not None or _near_balance(current, loads, targets, tolerances)
-    if warm and near and _covers(current, k):
+    # a warm start is always a local repair, however far off balance today's plan is: a cold
+    # re-partition only when asked (``warm_start=False``) or when some manager has no retailers
+    if warm and _covers(current, k):
         return _local_repair(
             retailers,
             xy,
@@ -296,12 +300,24 @@ def partition_territories(
         weights=weights,
         fixed=fixed,
         current=current,
-        bands=_bands(tolerances),
+        bands=_bands(tolerances, loads, targets),
         move_cost=2e-3 if warm else 0.0,
+        primary_band_price=PRIMARY_BAND_PRICE,
+        primary_limit=WORKLOAD_LIMIT,
         repaired=lambda: progress("contiguity", total_steps - 1, total_steps),
         graph=graph,
         trace=trace,
     )
+    # settle: repair the result against itself until a repair moves nothing, so that
+    # re-planning this plan with unchanged data is a no-op (item 1 of issue 20)
+    for _ in range(SETTLE_ROUNDS):
+        settled, graph = _repair_pass(
+            xy, graph, assignment, assignment, fixed, k, loads, targets, weights,
+            _bands(tolerances, loads, targets), workload_min, settings, None, trace,
+        )  # fmt: skip
+        if (settled == assignment).all():
+            break
+        assignment = settled
     progress("done", total_steps, total_steps)
     return _proposal(
         retailers, assignment, k, workload_min, graph, xy, settings, trace, homes, speed
@@ -326,11 +342,17 @@ def district_graph(
     )
 
 
-REPAIR_SPAN = 3.0
-"""A plan is repaired in place only while every territory is within this many balance bands;
-further out, a repair would stretch territories to trade load across the whole district (the
-demo city's seeded plan, 36 % off: mean distance to centre 3,520 m repaired vs 2,401 m
-re-planned), so it is re-planned whole."""
+PRIMARY_BAND_PRICE = 100.0
+WORKLOAD_LIMIT = 0.045
+"""Workload beyond ±4.5 % of the mean costs ``PRIMARY_BAND_PRICE`` times more than leaving a
+band: retailer count, volume and class mix may trade workload inside that outer band (the
+promise is ±5 %), never beyond it."""
+
+TAIL_QUANTILE = 0.99
+"""Which retailer stands for "one of the biggest" when a secondary band is widened to the tail."""
+
+SETTLE_ROUNDS = 3
+"""Repairs of a fresh plan against itself, so that its first re-plan finds nothing to move."""
 
 
 COMMUTE_DAYS = CYCLE_WEEKS * 5
@@ -383,17 +405,6 @@ def _covers(current: IntArray, k: int) -> bool:
     return bool(assigned.sum() >= 0.9 * current.size and np.unique(current[assigned]).size == k)
 
 
-def _near_balance(
-    current: IntArray, loads: FloatArray, targets: FloatArray, tolerances: FloatArray
-) -> bool:
-    """Whether every territory of the current plan is within ``REPAIR_SPAN`` balance bands."""
-    assigned = current >= 0
-    per = np.zeros_like(targets)
-    np.add.at(per, current[assigned], loads[assigned])
-    span = REPAIR_SPAN * _bands(tolerances)[None, :]
-    return bool((np.abs(per / targets - 1.0) <= span).all())
-
-
 def _local_repair(
     retailers: RetailerSet,
     xy: FloatArray,
@@ -426,7 +437,7 @@ def _local_repair(
         _, near = cKDTree(xy[~free]).query(xy[free])
         assignment[free] = assignment[~free][np.asarray(near, dtype=np.int64)]
     progress("allocate", 1, 3)  # new retailers placed; the current plan stands
-    bands = _bands(tolerances)
+    bands = _bands(tolerances, loads, targets)
     per = np.zeros_like(targets)
     np.add.at(per, assignment, loads)
     in_band = bool((np.abs(per / targets - 1.0) <= bands[None, :] + 1e-12).all())
@@ -435,10 +446,43 @@ def _local_repair(
         return _proposal(
             retailers, assignment, k, workload_min, graph, xy, settings, trace, homes, speed
         )
+    assignment, graph = _repair_pass(
+        xy, graph, assignment, current, fixed, k, loads, targets, weights, bands,
+        workload_min, settings, settings.max_moves, trace,
+        repaired=lambda: progress("contiguity", 2, 3),
+    )  # fmt: skip
+    progress("done", 3, 3)
+    return _proposal(
+        retailers, assignment, k, workload_min, graph, xy, settings, trace, homes, speed
+    )
+
+
+def _repair_pass(
+    xy: FloatArray,
+    graph: NeighbourGraph,
+    assignment: IntArray,
+    current: IntArray,
+    fixed: IntArray,
+    k: int,
+    loads: FloatArray,
+    targets: FloatArray,
+    weights: FloatArray,
+    bands: FloatArray,
+    workload_min: FloatArray,
+    settings: PartitionSettings,
+    max_moves: int | None,
+    trace: MoveTrace,
+    repaired: Callable[[], None] | None = None,
+) -> tuple[IntArray, NeighbourGraph]:
+    """One local repair of ``assignment``, keeping what balance does not require to move.
+
+    Each retailer away from ``current`` costs ``repair_move_cost`` in the objective (the
+    number moved is an explicit term), and at most ``max_moves`` of them may be away.
+    """
     centres = update_centres(
         xy, workload_min, assignment, _warm_centres(xy, workload_min, assignment, k)
     )
-    assignment, graph = polish(
+    return polish(
         xy,
         assignment,
         centres,
@@ -451,14 +495,12 @@ def _local_repair(
         current=current,
         bands=bands,
         move_cost=settings.repair_move_cost,
-        max_moves=settings.max_moves,
-        repaired=lambda: progress("contiguity", 2, 3),
+        max_moves=max_moves,
+        primary_band_price=PRIMARY_BAND_PRICE,
+        primary_limit=WORKLOAD_LIMIT,
+        repaired=repaired,
         graph=graph,
         trace=trace,
-    )
-    progress("done", 3, 3)
-    return _proposal(
-        retailers, assignment, k, workload_min, graph, xy, settings, trace, homes, speed
     )
 
 
@@ -502,10 +544,20 @@ def evaluate_partition(
     )
 
 
-def _bands(tolerances: FloatArray) -> FloatArray:
-    """Local-search bands: workload may use ±2.5 % so it can trade with the other criteria."""
+def _bands(tolerances: FloatArray, loads: FloatArray, targets: FloatArray) -> FloatArray:
+    """Local-search bands: workload may use ±2.5 % so it can trade with the other criteria.
+
+    A secondary criterion's band is at least what its heavy tail allows: the share of a
+    territory's target that one of its biggest retailers (the 99th percentile) carries. On a
+    city where a chain supermarket sells ~50x a corner shop, one of them is ~10 % of a
+    territory's volume, and a ±3 % volume band would only pull territories off workload.
+    """
     bands = tolerances.copy()
     bands[0] = max(bands[0], 0.025)
+    if loads.shape[1] > 1:
+        mean_target = np.maximum(targets[:, 1:].mean(axis=0), 1e-12)
+        tail = np.quantile(loads[:, 1:], TAIL_QUANTILE, axis=0) / mean_target
+        bands[1:] = np.maximum(bands[1:], tail)
     return bands
 
 
