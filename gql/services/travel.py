@@ -12,10 +12,21 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from gql.services.errors import InvalidInput
+from gql.services.territories.rules import PlanningError
+from gql.services.territories.rules.legs import priced_legs
+from gql.services.workers import offload
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["RoutingSettings"]
+    from gql.domain import Retailer
+    from gql.services.errors import FieldPath
+    from gql.services.territories.rules.barriers import Barriers
+
+__all__ = ["RoutingSettings", "day_legs"]
+
+IntArray = npt.NDArray[np.int64]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,3 +54,33 @@ class RoutingSettings:
             [self.road_factor if a is None else areas.get(a, self.road_factor) for a in area_codes],
             dtype=np.float64,
         )
+
+
+async def day_legs(
+    routing: RoutingSettings,
+    start_lat: float,
+    start_lon: float,
+    stops: Sequence[Retailer],
+    barriers: Barriers,
+    *,
+    field: FieldPath = (),
+) -> tuple[IntArray, IntArray]:
+    """Metres and seconds between a day's start (index 0) and its stops, as every day is priced.
+
+    Off the event loop: with barriers it runs shapely and a shortest path. Positions the
+    pricing rejects are :class:`InvalidInput` at ``field``.
+    """
+    lat = np.array([start_lat, *(r.lat for r in stops)], dtype=np.float64)
+    lon = np.array([start_lon, *(r.lon for r in stops)], dtype=np.float64)
+    detour = routing.point_factors([None, *(r.area_code for r in stops)])
+    try:
+        return await offload(
+            priced_legs,
+            lat,
+            lon,
+            road_factor=detour,
+            speed_mps=routing.speed_mps,
+            barriers=barriers,
+        )
+    except PlanningError as exc:
+        raise InvalidInput(str(exc), field=field) from exc

@@ -13,14 +13,11 @@ import asyncio
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 import tsp
 from gql.services.errors import ErrorCode, InvalidInput
 from gql.services.territories.district_barriers import CITY
-from gql.services.territories.rules import PlanningError
 from gql.services.territories.rules.barriers import NO_BARRIERS, Barriers
-from gql.services.territories.rules.legs import priced_legs
+from gql.services.travel import day_legs
 from gql.services.workers import offload
 
 if TYPE_CHECKING:
@@ -80,20 +77,7 @@ async def route_audit_day(
     """
     ordered = sorted(retailers, key=lambda r: r.licence_no)  # the baseline: licence order
     weekday = day.weekday()
-    lat = np.array([start_lat, *(r.lat for r in ordered)], dtype=np.float64)
-    lon = np.array([start_lon, *(r.lon for r in ordered)], dtype=np.float64)
-    detour = routing.point_factors([None, *(r.area_code for r in ordered)])
-    try:
-        distance_m, travel_s = await offload(  # shapely and a shortest path with barriers
-            priced_legs,
-            lat,
-            lon,
-            road_factor=detour,
-            speed_mps=routing.speed_mps,
-            barriers=barriers,
-        )
-    except PlanningError as exc:
-        raise InvalidInput(str(exc)) from exc
+    distance_m, travel_s = await day_legs(routing, start_lat, start_lon, ordered, barriers)
     windows: list[list[tuple[int, int]] | None] = [None]
     windows += [[(w.open_s, w.close_s) for w in r.windows_on(weekday)] for r in ordered]
     problem = tsp.Problem(

@@ -19,8 +19,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
 import tsp
 from gql.domain import PlanStatus, Retailer, Role, VisitPlan
 from gql.services.access import Principal, require_role, scope_of, signed_in
@@ -34,9 +32,7 @@ from gql.services.day_plans.composition import (
 from gql.services.errors import ErrorCode, Forbidden, InvalidInput, NotFound, Problems
 from gql.services.reports.stale import mark_plan
 from gql.services.territories.district_barriers import barriers_of_department
-from gql.services.territories.rules import PlanningError
-from gql.services.territories.rules.legs import priced_legs
-from gql.services.travel import RoutingSettings
+from gql.services.travel import RoutingSettings, day_legs
 from gql.services.workers import offload
 from gql.store.repositories import (
     DepartmentRepository,
@@ -52,6 +48,7 @@ from gql.store.repositories.retailer_lifecycle import (
 if TYPE_CHECKING:
     from collections.abc import Callable
 
+    import numpy as np
     from sqlalchemy.orm import Session
 
     from gql.domain import AccountManager
@@ -331,22 +328,16 @@ class PlanService:
         skipped = [SkippedStop(x.retailer_id, x.reason, x.detail) for x in composition.left_out]
         retailers = sorted(composition.retailers, key=lambda r: r.licence_no)  # own order
         weekday = request.plan_date.weekday()
-        lat = np.array([manager.start_lat, *(r.lat for r in retailers)], dtype=np.float64)
-        lon = np.array([manager.start_lon, *(r.lon for r in retailers)], dtype=np.float64)
         routing = self._routing
-        detour = routing.point_factors([None, *(r.area_code for r in retailers)])
         barriers_key, barriers = self._barriers(manager.department_id)
-        try:
-            distance_m, travel_s = await offload(  # shapely and a shortest path with barriers
-                priced_legs,
-                lat,
-                lon,
-                road_factor=detour,
-                speed_mps=routing.speed_mps,
-                barriers=barriers,
-            )
-        except PlanningError as exc:
-            raise InvalidInput(str(exc), field=("retailer_ids",)) from exc
+        distance_m, travel_s = await day_legs(
+            routing,
+            manager.start_lat,
+            manager.start_lon,
+            retailers,
+            barriers,
+            field=("retailer_ids",),
+        )
         windows: list[list[tuple[int, int]] | None] = [None]
         for r in retailers:
             windows.append([(w.open_s, w.close_s) for w in r.windows_on(weekday)])
