@@ -333,6 +333,6 @@ def _halves(idx: IntArray, load: FloatArray, xy: FloatArray) -> tuple[IntArray, 
     _, _, vt = np.linalg.svd(pts, full_matrices=False)
     along = pts @ vt[0]
     order = idx[np.argsort(along, kind="stable")]
-    cum = np.cumsum(load[order])
-    cut = int(np.searchsorted(cum, cum[-1] / 2.0)) + 1
+    cum = np.cumsum(load[order])[:-1]  # load of the first half for cuts 1 .. n-1
+    cut = int(np.argmin(np.abs(cum - cum[-1] / 2.0 - load[order[-1]] / 2.0))) + 1
     return order[:cut], order[cut:]
