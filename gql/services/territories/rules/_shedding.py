@@ -1,19 +1,18 @@
 """Moving visits off a manager's over-cap days (the schedule's cap repair).
 
-A routed day over the cap gives one retailer's visits to other days of the same manager. The
-candidates, each estimated by its workload (and, for a weekly shop, its detour to the target
-weekday's zone), are:
+A routed day over the cap gives one retailer's visits to other days of the same manager: a
+monthly visit to another day, a fortnightly retailer to another weekday and phase, or a weekly
+retailer to another weekday (all four weeks). Each candidate is estimated — the heavier of the
+lightened day and the heaviest receiving day, each priced the visit's workload plus a detour to
+its nearest stop there — and the best few are routed for real; the move that leaves the least
+overtime over the cap (then the fewest extra hours) wins, if it lowers the manager's overtime
+at all, so repairs never cycle. When no single move helps (every other day too full to take a
+whole visit), a visit swaps places with a shorter one of the same frequency, near pairs first.
 
-* a monthly visit, to one of the manager's lightest days;
-* a fortnightly retailer, to one of the weekday-and-phase pairs whose heavier day is lightest;
-* a weekly retailer, to another weekday (all four weeks), nearest to that weekday's zone first.
-
-The best few are routed for real, and the move that leaves the least overtime over the cap
-(then the fewest extra hours) wins, if it lowers the manager's overtime at all: so repairs
-never cycle and every accepted move helps. No retailer moves to a weekday it is closed (unless
-it is closed on every weekday), and a move that changes an ordering retailer's weekday away
-from its order day spends the territory's order-day change budget (a move back onto it gives
-one back): once spent, only moves that change no order day remain.
+No retailer moves to a weekday it is closed (unless it is closed on every weekday), and a move
+that changes an ordering retailer's weekday away from its order day spends the territory's
+order-day change budget (a move back onto it gives one back): once spent, only moves that
+change no order day remain.
 """
 
 from __future__ import annotations
@@ -136,16 +135,30 @@ class Shedder:
         return float(np.maximum(hours - self.cap_hours, 0.0).sum())
 
     def _shed(self, day: int, hours: FloatArray) -> bool:
-        """Make the best routed move off ``day`` that lowers the overtime; whether one was."""
-        moves = sorted(self._candidates(day, hours), key=lambda mv: mv.estimate_h)[:TRIALS]
+        """Make the best routed move off ``day`` that lowers the overtime; whether one was.
+
+        Single moves first; if none helps, swaps of a visit with a shorter one of the same
+        frequency on a lighter day.
+        """
+        for candidates, trials in ((self._candidates, TRIALS), (self._swaps, 2 * TRIALS)):
+            ranked = sorted(candidates(day, hours), key=lambda mv: mv[0].estimate_h)
+            if self._best(ranked[:trials], hours):
+                return True
+        return False
+
+    def _best(self, moves: list[tuple[_Move, ...]], hours: FloatArray) -> bool:
+        """Route each move's days; apply the one leaving the least overtime, if it lowers it."""
         now = self._overtime(hours)
-        best: tuple[float, _Move, dict[int, IntArray], dict[int, DayRoute]] | None = None
+        best: tuple[float, tuple[_Move, ...], dict[int, IntArray], dict[int, DayRoute]] | None
+        best = None
         for mv in moves:
-            trial = {d: self.lists[d] for d in (*mv.old, *mv.new)}
-            for d in mv.old:
-                trial[d] = trial[d][trial[d] != mv.i]
-            for d in mv.new:
-                trial[d] = np.r_[trial[d], mv.i]
+            trial = {d: self.lists[d] for m in mv for d in (*m.old, *m.new)}
+            for m in mv:
+                for d in m.old:
+                    trial[d] = trial[d][trial[d] != m.i]
+            for m in mv:
+                for d in m.new:
+                    trial[d] = np.r_[trial[d], m.i]
             routed = {d: self.route(d, stops) for d, stops in trial.items()}
             after = hours.copy()
             for d, r in routed.items():
@@ -159,19 +172,72 @@ class Shedder:
         if best is None:
             return False
         _, mv, lists, routed = best
-        self.budget.left -= self.budget.cost(mv.i, int(self.weekday[mv.i]), mv.weekday)
-        self.weekday[mv.i], self.phase[mv.i] = mv.weekday, mv.phase
+        for m in mv:
+            self.budget.left -= self.budget.cost(m.i, int(self.weekday[m.i]), m.weekday)
+            self.weekday[m.i], self.phase[m.i] = m.weekday, m.phase
         for d, r in routed.items():
             self.lists[d] = lists[d]
             self.routes[d] = r
         self.moves += 1
         return True
 
+    def _swaps(self, day: int, hours: FloatArray) -> list[tuple[_Move, ...]]:
+        """Return swaps of a visit of ``day`` with a shorter one of the same frequency.
+
+        Estimated by the workload they trade, each side also priced a detour of twice the
+        distance between the two shops (so near pairs, whose routes barely change, go first).
+        """
+        members = self.lists[day]
+        everyone = np.unique(np.concatenate(self.lists))
+        out: list[tuple[_Move, ...]] = []
+        for i in members.tolist():
+            v, wi, pi = (int(x[i]) for x in (self.plan.visits_per_cycle, self.weekday, self.phase))
+            days_i = self._days(v, wi, pi)
+            others = everyone[
+                (self.plan.visits_per_cycle[everyone] == v)
+                & (self.per_visit_min[everyone] < self.per_visit_min[i])
+                & ((self.weekday[everyone] != wi) | (self.phase[everyone] != pi))
+            ]
+            apart_h = (
+                2
+                * np.linalg.norm(self.xy_m[others] - self.xy_m[i], axis=1)
+                * self.leg_s_per_m
+                / 3600
+            )
+            for j, detour_h in zip(others.tolist(), apart_h.tolist(), strict=True):
+                wj, pj = int(self.weekday[j]), int(self.phase[j])
+                if not (self._open(i)[wj] and self._open(j)[wi]):
+                    continue
+                cost = self.budget.cost(i, wi, wj) + self.budget.cost(j, wj, wi)
+                if cost > max(self.budget.left, 0):
+                    continue
+                days_j = self._days(v, wj, pj)
+                delta_h = float(self.per_visit_min[i] - self.per_visit_min[j]) / 60
+                peak = (
+                    max(float(hours[list(days_j)].max()) + delta_h, hours[day] - delta_h) + detour_h
+                )
+                out.append(
+                    (
+                        _Move(peak, i, wj, pj, days_i, days_j),
+                        _Move(peak, j, wi, pi, days_j, days_i),
+                    )
+                )
+        return out
+
+    @staticmethod
+    def _days(visits: int, weekday: int, phase: int) -> tuple[int, ...]:
+        """The cycle's days (``week * 5 + weekday``) of a retailer in that slot."""
+        return tuple(
+            w * WEEKDAYS + weekday
+            for w in range(CYCLE_WEEKS)
+            if (visits == 4 or (w == phase if visits == 1 else w % 2 == phase))
+        )
+
     def _open(self, i: int) -> BoolArray:
         can = self.open_on[i]
         return can if can.any() else np.ones(WEEKDAYS, dtype=np.bool_)
 
-    def _candidates(self, day: int, hours: FloatArray) -> list[_Move]:
+    def _candidates(self, day: int, hours: FloatArray) -> list[tuple[_Move, ...]]:
         """Return every allowed move off ``day``, with its estimated peak.
 
         The estimate is the heavier of the lightened day and the heaviest receiving day, each
@@ -191,26 +257,18 @@ class Shedder:
                 )
             gap_m[d] = dist.min(axis=1)
         visit_h = self.per_visit_min[members] / 60 + 2 * gap_m * self.leg_s_per_m / 3600
-        out: list[_Move] = []
+        out: list[tuple[_Move, ...]] = []
         for j, i in enumerate(members.tolist()):
             visits = int(self.plan.visits_per_cycle[i])
             can, old_day, old_phase = self._open(i), int(self.weekday[i]), int(self.phase[i])
-            old = tuple(
-                w * WEEKDAYS + old_day
-                for w in range(CYCLE_WEEKS)
-                if (visits == 4 or (w == old_phase if visits == 1 else w % 2 == old_phase))
-            )
+            old = self._days(visits, old_day, old_phase)
             lightened = float(hours[day] - visit_h[day, j])
             phases = {1: range(CYCLE_WEEKS), 2: range(2)}.get(visits, range(1))
             for p in phases:
                 for d in range(WEEKDAYS):
-                    new = tuple(
-                        w * WEEKDAYS + d
-                        for w in range(CYCLE_WEEKS)
-                        if (visits == 4 or (w == p if visits == 1 else w % 2 == p))
-                    )
+                    new = self._days(visits, d, p)
                     if new == old or not can[d] or not self.budget.allows(i, old_day, d):
                         continue
                     peak = max(float(hours[x] + visit_h[x, j]) for x in new)
-                    out.append(_Move(max(peak, lightened), i, d, p, old, new))
+                    out.append((_Move(max(peak, lightened), i, d, p, old, new),))
         return out

@@ -114,3 +114,36 @@ def test_a_depot_too_far_for_any_day_is_infeasible_with_a_clear_message() -> Non
     whatever is moved, and the error says so (with the kilometres driven a day)."""
     with pytest.raises(InfeasibleCapError, match=r"manager 0's routed days average .* km of"):
         _route(None, depot_lat_deg=30.6)
+
+
+def test_when_no_single_move_fits_a_long_visit_swaps_with_a_shorter_one() -> None:
+    """Monday: 16 weekly 30-min visits (8 h plus driving); Tuesday to Friday: 23 weekly 20-min
+    visits each (7.7 h plus driving). Moving any Monday shop overloads its new day, but
+    swapping it with a 20-min shop fits both days under the cap."""
+    n = 16 + 4 * 23
+    rows, cols = np.divmod(np.arange(n), 12)
+    weekday = np.r_[np.zeros(16), np.repeat(np.arange(1, 5), 23)].astype(np.int64)
+    shops = RetailerSet.build(
+        retailer_id=np.arange(1, n + 1),
+        lat_deg=30.0 + rows * 0.0003,
+        lon_deg=120.0 + cols * 0.0003,
+        grade=np.ones(n, dtype=np.int64),
+        service_min=np.where(weekday == 0, 30.0, 20.0),
+    )
+    workload = estimate_workload(shops)
+    plan = WeekdayPlan(
+        territory=np.zeros(n, dtype=np.int64),
+        weekday=weekday,
+        phase=np.zeros(n, dtype=np.int64),
+        visits_per_cycle=workload.visits_per_cycle,
+    )
+    depot = {"depot_lat_deg": [30.0015], "depot_lon_deg": [120.0015]}
+    as_planned = route_schedule(shops, plan, 1, workload, cap_hours=24.0, **depot)
+    assert min(d.hours for d in as_planned.days if d.weekday == 0) > 8.0
+    assert max(d.hours for d in as_planned.days if d.weekday > 0) > 8.0 - 0.5  # no room
+
+    schedule = route_schedule(shops, plan, 1, workload, **depot)
+    assert schedule.metrics.max_day_hours <= 8.0
+    left_monday = (plan.weekday == 0) & (schedule.plan.weekday != 0)
+    joined_monday = (plan.weekday != 0) & (schedule.plan.weekday == 0)
+    assert left_monday.sum() == joined_monday.sum() >= 1
