@@ -176,6 +176,8 @@ def route_schedule(
             )
 
         routes = [route(i, lists[i]) for i in range(DAYS_PER_CYCLE)]
+        if np.mean([r.hours for r in routes]) > cap_hours:
+            _check_cap(m, routes, cap_hours)  # moving visits cannot help: say so now
         shedder = Shedder(
             lists=lists,
             routes=routes,
