@@ -254,7 +254,7 @@ class Shedder:
             pts = self.xy_m[self.lists[d]] if self.lists[d].size else self.depot_xy_m[None, :]
             dist = np.sqrt(((self.xy_m[members][:, None, :] - pts[None, :, :]) ** 2).sum(axis=2))
             if d == day:
-                dist[dist == 0.0] = np.inf  # not itself
+                np.fill_diagonal(dist, np.inf)  # not itself (the same list: square)
                 dist = np.minimum(
                     dist, np.linalg.norm(self.xy_m[members] - self.depot_xy_m, axis=1)[:, None]
                 )
