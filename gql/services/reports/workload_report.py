@@ -43,6 +43,7 @@ __all__ = [
     "manager_loads_of_days",
     "model_hours_per_week",
     "retailer_volumes",
+    "workload_inputs",
 ]
 
 
@@ -84,23 +85,101 @@ class WorkloadReport:
 
 
 def assigned_retailers(
-    session: Session, manager_ids: Sequence[int], day: date, first: date, last: date
+    session: Session,
+    manager_ids: Sequence[int],
+    day: date,
+    first: date,
+    last: date,
+    *,
+    with_hours: bool = True,
+    monthly_sales: bool = False,
 ) -> list[PlanningRetailer]:
     """Active retailers that ``manager_ids`` had on ``day``, with their volume ``first`` … ``last``.
 
     The manager on a day comes from the assignment history; a retailer with no period covering
-    the day keeps its current manager.
+    the day keeps its current manager. ``with_hours`` and ``monthly_sales``: as
+    :meth:`PlanningInputRepository.retailers`.
     """
+    return _assigned(
+        session,
+        manager_ids,
+        day,
+        first,
+        last,
+        with_hours=with_hours,
+        monthly_sales=monthly_sales,
+        period=None,
+    )[0]
+
+
+def _assigned(
+    session: Session,
+    manager_ids: Sequence[int],
+    day: date,
+    first: date,
+    last: date,
+    *,
+    with_hours: bool,
+    monthly_sales: bool,
+    period: rules.ReportPeriod | None,
+) -> tuple[list[PlanningRetailer], dict[int, int]]:
     wanted = set(manager_ids)
     on = ReportFactRepository(session).managers_on(day)
     # read the managers' retailers now, plus those of whoever has the ones they had that day
     moved = {now for then, now in on.values() if then in wanted and now not in wanted}
     owners = sorted(wanted | {m for m in moved if m is not None})
-    candidates = PlanningInputRepository(session).retailers(
-        owners, sales_from=first, sales_to=last, include_unassigned=None in moved
+    inputs = PlanningInputRepository(session)
+    candidates = inputs.retailers(
+        owners,
+        sales_from=first,
+        sales_to=last,
+        include_unassigned=None in moved,
+        with_hours=with_hours,
+        monthly_sales=monthly_sales,
     )
     placed = (replace(f, manager_id=on.get(f.id, (f.manager_id, None))[0]) for f in candidates)
-    return [f for f in placed if f.manager_id in wanted]
+    facts = [f for f in placed if f.manager_id in wanted]
+    volumes = (
+        {}
+        if period is None
+        else inputs.volumes(
+            owners,
+            include_unassigned=None in moved,
+            first=period.first,
+            last=period.last,
+            monthly_sales=monthly_sales,
+        )
+    )
+    return facts, volumes
+
+
+def workload_inputs(
+    session: Session,
+    managers: Sequence[AccountManager],
+    period: rules.ReportPeriod,
+    *,
+    monthly_sales: bool = False,
+) -> tuple[dict[int, float], dict[int, list[float]]]:
+    """:func:`model_hours_per_week` on the period's last day and :func:`retailer_volumes`.
+
+    One read of the retailers serves both (the same retailers, held on the period's last day).
+    """
+    day = period.last
+    facts, volumes = _assigned(
+        session,
+        [m.staff_id for m in managers],
+        day,
+        day - timedelta(days=SALES_WINDOW_DAYS - 1),
+        day,
+        with_hours=False,
+        monthly_sales=monthly_sales,
+        period=period,
+    )
+    out: dict[int, list[float]] = {m.staff_id: [] for m in managers}
+    for f in facts:
+        if f.manager_id is not None:
+            out[f.manager_id].append(float(volumes.get(f.id, 0)))
+    return _model_hours(managers, facts), out
 
 
 def model_hours_per_week(
@@ -113,16 +192,26 @@ def model_hours_per_week(
         day,
         day - timedelta(days=SALES_WINDOW_DAYS - 1),
         day,
+        with_hours=False,
     )
+    return _model_hours(managers, facts)
+
+
+def _model_hours(
+    managers: Sequence[AccountManager], facts: Sequence[PlanningRetailer]
+) -> dict[int, float]:
     by_department: dict[int, list[int]] = defaultdict(list)
     for m in managers:
         by_department[m.department_id].append(m.staff_id)
     hours = {m.staff_id: 0.0 for m in managers}
+    of: dict[int | None, list[PlanningRetailer]] = defaultdict(list)
+    for f in facts:
+        of[f.manager_id].append(f)
     for ids in by_department.values():
-        own = [f for f in facts if f.manager_id in set(ids)]
+        own = sorted((f for i in ids for f in of.get(i, [])), key=lambda f: f.id)
         if not own:
             continue
-        planned = planning_inputs(own, ids)
+        planned = planning_inputs(own, ids, with_windows=False)
         total_min = estimate_workload(planned.retailers).total_min
         owner = planned.retailers.current_manager
         served = owner != NO_MANAGER
@@ -175,22 +264,22 @@ def manager_loads(
 
 def manager_loads_of_days(
     managers: Sequence[AccountManager],
-    days: Sequence[tuple[int, int, int, int]],
+    parts: Sequence[tuple[int, int, int, int, int]],
     model_hours: dict[int, float],
     volumes: dict[int, list[float]],
 ) -> list[rules.ManagerLoad]:
-    """:func:`manager_loads` from manager-days: (manager id, visits, dwell s, travel s) each.
+    """:func:`manager_loads` from manager-days or months totalled.
 
-    A worked day is a day with a visit, as there (a day with a plan and no visit is not).
+    Each part: (manager id, worked days, visits, dwell s, travel s); a worked day is a day with
+    a visit, as there (a day with a plan and no visit is not): see
+    ``manager_months.work_of_day``.
     """
     worked: dict[int, int] = defaultdict(int)
     visits: dict[int, int] = defaultdict(int)
     dwell_s: dict[int, int] = defaultdict(int)
     travel_s: dict[int, int] = defaultdict(int)
-    for manager_id, n, dwell, travel in days:
-        if n == 0:
-            continue
-        worked[manager_id] += 1
+    for manager_id, days, n, dwell, travel in parts:
+        worked[manager_id] += days
         visits[manager_id] += n
         dwell_s[manager_id] += dwell
         travel_s[manager_id] += travel

@@ -72,6 +72,7 @@ def planning_inputs(
     *,
     locked_ids: frozenset[int] = frozenset(),
     road_factors: Callable[[Sequence[str | None]], FloatArray] | None = None,
+    with_windows: bool = True,
 ) -> PlanningInputs:
     """Build the :class:`RetailerSet` of ``facts`` for territories of ``manager_ids``.
 
@@ -80,7 +81,8 @@ def planning_inputs(
     (:meth:`~gql.services.travel.RoutingSettings.point_factors`), so planning prices travel as
     day plans do; without it the planning policy's one factor holds everywhere. Validation of
     positions, grades and locks is the planning core's, whose
-    :class:`~gql.services.territories.rules.PlanningError` says what to fix.
+    :class:`~gql.services.territories.rules.PlanningError` says what to fix. ``with_windows``
+    false leaves out the per-weekday windows (the workload estimate does not read them).
     """
     index = {m: j for j, m in enumerate(manager_ids)}
     retailers = RetailerSet(
@@ -117,7 +119,7 @@ def planning_inputs(
             [_DEFAULT_CLOSE_MIN if f.close_s is None else f.close_s / 60.0 for f in facts],
             dtype=np.float64,
         ),
-        **_window_arrays(facts),
+        **(_window_arrays(facts) if with_windows else {}),
         road_factor=None if road_factors is None else road_factors([f.area_code for f in facts]),
     )
     return PlanningInputs(
