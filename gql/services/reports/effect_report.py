@@ -267,6 +267,7 @@ def effect_report(
     """
     label, managers, before, after = group
     out = []
+    draws = rules.Draws()  # measures over the same units share their resampled indices
     for spec in MEASURES:
         other = (
             None if comparison is None else (spec.units(comparison[2]), spec.units(comparison[3]))
@@ -279,6 +280,7 @@ def effect_report(
             comparison=other,
             resamples=request.resamples,
             seed=request.seed,
+            draws=draws,
         )
         out.append(EffectMeasure(spec.name, spec.unit, spec.claim, spec.sampled, effect))
     return EffectReport(
