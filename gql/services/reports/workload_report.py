@@ -137,8 +137,12 @@ def _assigned(
         with_hours=with_hours,
         monthly_sales=monthly_sales,
     )
-    placed = (replace(f, manager_id=on.get(f.id, (f.manager_id, None))[0]) for f in candidates)
-    facts = [f for f in placed if f.manager_id in wanted]
+    facts = []
+    for f in candidates:
+        then = on.get(f.id)  # (manager that day, manager now): copy only if it moved
+        held = f if then is None or then[0] == f.manager_id else replace(f, manager_id=then[0])
+        if held.manager_id in wanted:
+            facts.append(held)
     volumes = (
         {}
         if period is None

@@ -56,7 +56,8 @@ class PlanningInputRepository:
                 r.lat,
                 r.lon,
                 r.grade,
-                r.business_type,
+                # the stored name is the value (StrEnum): skip the enum round trip per row
+                sa.type_coerce(r.business_type, sa.String).label("business_type"),
                 r.key_customer,
                 r.service_time_s,
                 r.order_weekday,
