@@ -15,9 +15,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from gql.services.reports import rules
-from gql.services.territories.inputs import planning_inputs
+from gql.services.territories.inputs import (
+    NO_STAFF,
+    RetailerColumns,
+    planning_inputs_of_columns,
+)
 from gql.services.territories.rules import CYCLE_WEEKS, NO_MANAGER, estimate_workload
 from gql.services.territories.service import SALES_WINDOW_DAYS
 from gql.store.repositories.planning_inputs import PlanningInputRepository
@@ -41,8 +46,6 @@ __all__ = [
     "assigned_retailers",
     "manager_loads",
     "manager_loads_of_days",
-    "model_hours_per_week",
-    "retailer_volumes",
     "workload_inputs",
 ]
 
@@ -90,52 +93,16 @@ def assigned_retailers(
     day: date,
     first: date,
     last: date,
-    *,
-    with_hours: bool = True,
-    monthly_sales: bool = False,
 ) -> list[PlanningRetailer]:
     """Active retailers that ``manager_ids`` had on ``day``, with their volume ``first`` … ``last``.
 
     The manager on a day comes from the assignment history; a retailer with no period covering
-    the day keeps its current manager. ``with_hours`` and ``monthly_sales``: as
-    :meth:`PlanningInputRepository.retailers`.
+    the day keeps its current manager.
     """
-    return _assigned(
-        session,
-        manager_ids,
-        day,
-        first,
-        last,
-        with_hours=with_hours,
-        monthly_sales=monthly_sales,
-        period=None,
-    )[0]
-
-
-def _assigned(
-    session: Session,
-    manager_ids: Sequence[int],
-    day: date,
-    first: date,
-    last: date,
-    *,
-    with_hours: bool,
-    monthly_sales: bool,
-    period: rules.ReportPeriod | None,
-) -> tuple[list[PlanningRetailer], dict[int, int]]:
     wanted = set(manager_ids)
-    on = ReportFactRepository(session).managers_on(day)
-    # read the managers' retailers now, plus those of whoever has the ones they had that day
-    moved = {now for then, now in on.values() if then in wanted and now not in wanted}
-    owners = sorted(wanted | {m for m in moved if m is not None})
-    inputs = PlanningInputRepository(session)
-    candidates = inputs.retailers(
-        owners,
-        sales_from=first,
-        sales_to=last,
-        include_unassigned=None in moved,
-        with_hours=with_hours,
-        monthly_sales=monthly_sales,
+    on, owners, unassigned = _owners(session, wanted, day)
+    candidates = PlanningInputRepository(session).retailers(
+        owners, sales_from=first, sales_to=last, include_unassigned=unassigned
     )
     facts = []
     for f in candidates:
@@ -143,18 +110,19 @@ def _assigned(
         held = f if then is None or then[0] == f.manager_id else replace(f, manager_id=then[0])
         if held.manager_id in wanted:
             facts.append(held)
-    volumes = (
-        {}
-        if period is None
-        else inputs.volumes(
-            owners,
-            include_unassigned=None in moved,
-            first=period.first,
-            last=period.last,
-            monthly_sales=monthly_sales,
-        )
-    )
-    return facts, volumes
+    return facts
+
+
+def _owners(
+    session: Session, wanted: set[int], day: date
+) -> tuple[dict[int, tuple[int | None, int | None]], list[int], bool]:
+    """The assignment history on ``day``, whose retailers to read, and whether unassigned ones.
+
+    The managers' retailers now, plus those of whoever has the ones they had that day.
+    """
+    on = ReportFactRepository(session).managers_on(day)
+    moved = {now for then, now in on.values() if then in wanted and now not in wanted}
+    return on, sorted(wanted | {m for m in moved if m is not None}), None in moved
 
 
 def workload_inputs(
@@ -164,58 +132,72 @@ def workload_inputs(
     *,
     monthly_sales: bool = False,
 ) -> tuple[dict[int, float], dict[int, list[float]]]:
-    """:func:`model_hours_per_week` on the period's last day and :func:`retailer_volumes`.
+    """Each manager's model hours a week and each of their retailers' volume in ``period``.
 
-    One read of the retailers serves both (the same retailers, held on the period's last day).
+    The retailers are those each manager had on the period's last day (as
+    :func:`assigned_retailers`), read once, as columns, for both: the model hours are the
+    territory planner's estimate with the order volumes of its 28-day sales window ending
+    that day; the volumes are per manager, by retailer id. ``monthly_sales``: whole months of
+    sales come from the monthly totals.
     """
     day = period.last
-    facts, volumes = _assigned(
-        session,
-        [m.staff_id for m in managers],
-        day,
-        day - timedelta(days=SALES_WINDOW_DAYS - 1),
-        day,
-        with_hours=False,
-        monthly_sales=monthly_sales,
-        period=period,
-    )
-    out: dict[int, list[float]] = {m.staff_id: [] for m in managers}
-    for f in facts:
-        if f.manager_id is not None:
-            out[f.manager_id].append(float(volumes.get(f.id, 0)))
-    return _model_hours(managers, facts), out
+    wanted = {m.staff_id for m in managers}
+    on, owners, unassigned = _owners(session, wanted, day)
+    inputs = PlanningInputRepository(session)
+    rows = inputs.retailer_rows(owners, include_unassigned=unassigned)
+
+    def volumes(first: date, last: date) -> npt.NDArray[np.float64]:
+        found = inputs.volumes(
+            owners,
+            include_unassigned=unassigned,
+            first=first,
+            last=last,
+            monthly_sales=monthly_sales,
+        )
+        return np.array([float(found.get(row[0], 0)) for row in rows], dtype=np.float64)
+
+    model_window = volumes(day - timedelta(days=SALES_WINDOW_DAYS - 1), day)
+    in_period = volumes(period.first, period.last)
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    held = np.array([NO_STAFF if row[8] is None else row[8] for row in rows], dtype=np.int64)
+    if on and len(ids):  # who held each retailer on the day, by the assignment history
+        history = np.fromiter(on, dtype=np.int64, count=len(on))
+        then = np.array([NO_STAFF if t is None else t for t, _ in on.values()], dtype=np.int64)
+        at = np.minimum(np.searchsorted(ids, history), len(ids) - 1)
+        found = ids[at] == history
+        held[at[found]] = then[found]
+    keep = np.isin(held, np.fromiter(wanted, dtype=np.int64))
+    columns = RetailerColumns(
+        id=ids,
+        lat=np.array([row[1] for row in rows], dtype=np.float64),
+        lon=np.array([row[2] for row in rows], dtype=np.float64),
+        grade=np.array([row[3] for row in rows], dtype=np.int64),
+        business_type=[str(row[4]) for row in rows],
+        key_customer=np.array([bool(row[5]) for row in rows], dtype=np.bool_),
+        service_time_s=np.array([row[6] for row in rows], dtype=np.float64),
+        order_weekday=np.array([row[7] for row in rows], dtype=np.int64),
+        manager_id=held,
+        open_s=np.full(len(rows), np.nan),
+        close_s=np.full(len(rows), np.nan),
+        volume_cartons=model_window,
+        area_code=[row[9] for row in rows],
+    ).take(keep)
+    period_volume = in_period[keep]
+    out = {m.staff_id: period_volume[columns.manager_id == m.staff_id].tolist() for m in managers}
+    return _model_hours(managers, columns), out
 
 
-def model_hours_per_week(
-    session: Session, managers: Sequence[AccountManager], day: date
-) -> dict[int, float]:
-    """The planning model's hours a week of the retailers each manager had on ``day``."""
-    facts = assigned_retailers(
-        session,
-        [m.staff_id for m in managers],
-        day,
-        day - timedelta(days=SALES_WINDOW_DAYS - 1),
-        day,
-        with_hours=False,
-    )
-    return _model_hours(managers, facts)
-
-
-def _model_hours(
-    managers: Sequence[AccountManager], facts: Sequence[PlanningRetailer]
-) -> dict[int, float]:
+def _model_hours(managers: Sequence[AccountManager], columns: RetailerColumns) -> dict[int, float]:
+    """The planner's model hours a week per manager, estimated per department as it does."""
     by_department: dict[int, list[int]] = defaultdict(list)
     for m in managers:
         by_department[m.department_id].append(m.staff_id)
     hours = {m.staff_id: 0.0 for m in managers}
-    of: dict[int | None, list[PlanningRetailer]] = defaultdict(list)
-    for f in facts:
-        of[f.manager_id].append(f)
     for ids in by_department.values():
-        own = sorted((f for i in ids for f in of.get(i, [])), key=lambda f: f.id)
-        if not own:
+        own = np.isin(columns.manager_id, np.array(ids, dtype=np.int64))
+        if not own.any():
             continue
-        planned = planning_inputs(own, ids, with_windows=False)
+        planned = planning_inputs_of_columns(columns.take(own), ids)
         total_min = estimate_workload(planned.retailers).total_min
         owner = planned.retailers.current_manager
         served = owner != NO_MANAGER
@@ -223,17 +205,6 @@ def _model_hours(
         for j, staff_id in enumerate(planned.manager_ids):
             hours[staff_id] = float(per_manager[j]) / 60.0 / CYCLE_WEEKS
     return hours
-
-
-def retailer_volumes(
-    session: Session, manager_ids: Sequence[int], period: rules.ReportPeriod
-) -> dict[int, list[float]]:
-    """Per manager, the period's order volume of each retailer they had on its last day."""
-    out: dict[int, list[float]] = {m: [] for m in manager_ids}
-    for f in assigned_retailers(session, manager_ids, period.last, period.first, period.last):
-        if f.manager_id is not None:
-            out[f.manager_id].append(f.volume_cartons)
-    return out
 
 
 def manager_loads(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
@@ -18,6 +18,16 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
 __all__ = ["PlanningInputRepository"]
+
+
+def _core(session: Session) -> sa.Connection:
+    """The session's connection, flushed as ``session.execute`` would.
+
+    Plain column selects of tens of thousands of rows skip the ORM's per-row bookkeeping there.
+    """
+    if session.autoflush:
+        session.flush()
+    return session.connection()
 
 
 class PlanningInputRepository:
@@ -91,6 +101,36 @@ class PlanningInputRepository:
             for row in rows
         ]
 
+    def retailer_rows(
+        self,
+        manager_ids: Sequence[int] | None,
+        *,
+        include_unassigned: bool,
+    ) -> list[tuple[Any, ...]]:
+        """:meth:`retailers` as plain rows, without hours, windows or volumes, ordered by id.
+
+        Each: (id, lat, lon, grade, business type, key customer, service time s, order
+        weekday, manager id, area code). For reports over tens of thousands of retailers.
+        """
+        r = RetailerRow
+        statement = (
+            sa.select(
+                r.id,
+                r.lat,
+                r.lon,
+                r.grade,
+                sa.type_coerce(r.business_type, sa.String).label("business_type"),
+                r.key_customer,
+                r.service_time_s,
+                r.order_weekday,
+                r.manager_id,
+                r.area_code,
+            )
+            .where(*self._conditions(manager_ids, include_unassigned))
+            .order_by(r.id)
+        )
+        return [tuple(row) for row in _core(self._session).execute(statement)]
+
     def volumes(
         self,
         manager_ids: Sequence[int] | None,
@@ -160,10 +200,10 @@ class PlanningInputRepository:
         if first is None or last is None:
             return {}
         if monthly:
-            rows = volume_rows(wanted, first, last).subquery()
-            statement = sa.select(rows.c.retailer_id, sa.func.sum(rows.c.volume_cartons)).group_by(
-                rows.c.retailer_id
-            )
+            parts = volume_rows(wanted, first, last).subquery()
+            statement = sa.select(
+                parts.c.retailer_id, sa.func.sum(parts.c.volume_cartons)
+            ).group_by(parts.c.retailer_id)
         else:
             s = SalesOrderRow
             statement = (
@@ -171,6 +211,5 @@ class PlanningInputRepository:
                 .where(s.retailer_id.in_(wanted), s.order_date.between(first, last))
                 .group_by(s.retailer_id)
             )
-        return {
-            retailer_id: int(total or 0) for retailer_id, total in self._session.execute(statement)
-        }
+        found = _core(self._session).execute(statement)
+        return {retailer_id: int(total or 0) for retailer_id, total in found}
