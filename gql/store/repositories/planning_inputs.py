@@ -23,7 +23,8 @@ __all__ = ["PlanningInputRepository"]
 def _core(session: Session) -> sa.Connection:
     """The session's connection, flushed as ``session.execute`` would.
 
-    Plain column selects of tens of thousands of rows skip the ORM's per-row bookkeeping there.
+    Plain column selects of tens of thousands of rows skip the ORM's per-row bookkeeping there;
+    fetch them with ``.all()`` (iterating a Core result fetches row by row).
     """
     if session.autoflush:
         session.flush()
@@ -129,7 +130,7 @@ class PlanningInputRepository:
             .where(*self._conditions(manager_ids, include_unassigned))
             .order_by(r.id)
         )
-        return [tuple(row) for row in _core(self._session).execute(statement)]
+        return [tuple(row) for row in _core(self._session).execute(statement).all()]
 
     def volumes(
         self,
@@ -211,5 +212,5 @@ class PlanningInputRepository:
                 .where(s.retailer_id.in_(wanted), s.order_date.between(first, last))
                 .group_by(s.retailer_id)
             )
-        found = _core(self._session).execute(statement)
+        found = _core(self._session).execute(statement).all()  # one fetch, not per row
         return {retailer_id: int(total or 0) for retailer_id, total in found}

@@ -274,9 +274,13 @@ class ReportFactRepository:
         a, r = RetailerAssignmentRow, RetailerRow
         if self._session.autoflush:
             self._session.flush()
-        rows = self._session.connection().execute(  # Core: 50,000 rows for a company
-            sa.select(a.retailer_id, a.manager_id, r.manager_id)
-            .join(r, r.id == a.retailer_id)
-            .where(a.valid_from <= day, sa.or_(a.valid_to.is_(None), a.valid_to > day))
-        )
+        rows = (
+            self._session.connection()
+            .execute(  # Core: 50,000 rows for a company
+                sa.select(a.retailer_id, a.manager_id, r.manager_id)
+                .join(r, r.id == a.retailer_id)
+                .where(a.valid_from <= day, sa.or_(a.valid_to.is_(None), a.valid_to > day))
+            )
+            .all()
+        )  # one fetch: iterating a Core result fetches row by row
         return {retailer_id: (then, now) for retailer_id, then, now in rows}
