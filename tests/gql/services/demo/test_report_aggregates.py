@@ -40,6 +40,7 @@ from gql.services.visits.service import CheckIn, CheckOut, VisitService
 from gql.store.models import (
     ReportManagerDayRow,
     ReportManagerMonthRow,
+    ReportRetailerMonthRow,
     ReportStaleDayRow,
     RetailerRow,
     StaffRow,
@@ -253,3 +254,28 @@ def test_reduced_evidence_reaches_the_aggregates(session: Session) -> None:
     key = f"routes {rules.Grain.MONTH.value} COMPANY"
     assert after[key] != before[key]
     assert after == _reports(session, raw=True)
+
+
+def _volume(session: Session, *, raw: bool) -> float:
+    service = ReportService(session, _principal(session, Role.ADMIN), raw=raw)
+    report = service.workload(ReportRequest(FIRST, TODAY))
+    return report.balance[-1].balance.volume_cartons
+
+
+def test_sales_sums_read_the_monthly_totals(session: Session) -> None:
+    """The history's November orders are summed from the retailer-months once built (the
+    refresh rebuilt them from the orders the seed wrote): tampering with one shows there and
+    not in the raw report."""
+    before_refresh = _volume(session, raw=False)
+    refresh(session, full=True, margin=LATE_UPLOAD_MARGIN)
+    assert _volume(session, raw=False) == before_refresh == _volume(session, raw=True) > 0
+    month = ReportRetailerMonthRow
+    held = sa.select(RetailerRow.id).where(RetailerRow.manager_id.is_not(None))
+    row = session.scalars(
+        sa.select(month).where(month.month == date(2026, 11, 1), month.retailer_id.in_(held))
+    ).first()
+    assert row is not None
+    row.volume_cartons += 1000
+    session.flush()
+    assert _volume(session, raw=False) == before_refresh + 1000
+    assert _volume(session, raw=True) == before_refresh
