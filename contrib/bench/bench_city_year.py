@@ -2,7 +2,11 @@
 
 Run: ``.venv/bin/python contrib/bench/bench_city_year.py [--scale 1.0] [--database-url URL]
 [--repeats 5] [--raw-repeats 2]`` (default: a throw-away SQLite file; a ``postgresql://`` URL
-loads a throw-away schema that is dropped afterwards).
+loads a throw-away schema that is dropped afterwards). ``--keep`` loads into the database
+named (your own, e.g. ``createdb rollup``, or ``sqlite+pysqlite:////tmp/city.sqlite3``) and
+leaves the city there; ``--keep --reuse`` times it again without reloading (``--no-refresh``:
+nor rebuilding the aggregates; ``--no-raw``: without the peer); ``--load-only`` stops after
+loading. A full-scale load takes 10-12 minutes, the full refresh another 10.
 
 Issue 17 item 8. The city at ``--scale 1.0``: 200 managers in 10 districts, 50,000 retailers
 (250 each, visited on a two-week cycle of 25 a day), the first 250 working days of 2026; per
@@ -12,10 +16,11 @@ retailer on ~96 % of working days: ~1.25 M visits, ~2.5 M fixes, ~12 M sales row
 multiplies managers, districts and retailers (the year stays 250 days). Generated from a fixed
 seed and bulk-loaded: PostgreSQL ``COPY`` through psycopg, SQLite ``executemany`` in batches.
 
-Printed: load time, the full refresh (building every manager-day), then for discipline, routes,
-workload and effect, the p50/p95 of a department-month and of a company-year over the
-aggregates and, as the peer in the same run, the same ``ReportService`` call over the raw
-tables (``raw=True``). The department-month answers are checked equal both ways. Finally the
+Printed: load time, the full refresh (every manager-day, manager-month and retailer-month of
+sales), then for discipline, routes, workload and effect, the p50/p95 of a department-month
+and of a company-year over the aggregates and, as the peer in the same run, the same
+``ReportService`` call over the raw tables (``raw=True``); every answer is checked equal both
+ways. Finally the
 department-month and company-year again with one manager-day per manager marked stale (what
 a day of check-ins leaves before the next refresh), and the incremental refresh of those marks.
 """
@@ -553,7 +558,23 @@ def _reports(department_id: int) -> dict[str, Callable[[ReportService], object]]
     }
 
 
-def run(url: str, scale: float, repeats: int, raw_repeats: int) -> None:
+def _loaded(engine: sa.Engine) -> int:
+    """Account managers already in the database (a city loaded by an earlier ``--keep`` run)."""
+    with engine.connect() as connection:
+        return int(connection.scalar(sa.text("SELECT count(*) FROM account_managers")) or 0)
+
+
+def run(
+    url: str,
+    scale: float,
+    repeats: int,
+    raw_repeats: int,
+    *,
+    reuse: bool,
+    load_only: bool,
+    refresh_first: bool = True,
+    with_raw: bool = True,
+) -> None:
     engine = create_engine_for(url)
     upgrade(engine)
     shape = Shape.at(scale)
@@ -561,21 +582,36 @@ def run(url: str, scale: float, repeats: int, raw_repeats: int) -> None:
         f"{engine.dialect.name}, scale {scale}: {shape}; load average "
         f"{' '.join(f'{x:.2f}' for x in os.getloadavg())} (2 cores shared)"
     )
-    started = time.perf_counter()
-    loader = Loader(engine)
-    counts = build_city(loader, shape, np.random.default_rng(SEED))
-    if loader.postgres:
-        with engine.begin() as connection:
-            connection.execute(sa.text("ANALYZE"))
-    print(
-        f"generated and loaded {loader.rows:,} rows in {time.perf_counter() - started:.1f} s: "
-        + ", ".join(f"{k} {v:,}" for k, v in counts.items())
-    )
+    if reuse and _loaded(engine):
+        if _loaded(engine) != shape.managers:
+            raise SystemExit(f"the kept city has {_loaded(engine)} managers, not {shape.managers}")
+        print("reusing the city loaded by an earlier --keep run")
+    else:
+        started = time.perf_counter()
+        loader = Loader(engine)
+        counts = build_city(loader, shape, np.random.default_rng(SEED))
+        if loader.postgres:
+            with engine.begin() as connection:
+                connection.execute(sa.text("ANALYZE"))
+        print(
+            f"generated and loaded {loader.rows:,} rows in {time.perf_counter() - started:.1f} s: "
+            + ", ".join(f"{k} {v:,}" for k, v in counts.items()),
+            flush=True,
+        )
+    if load_only:
+        engine.dispose()
+        return
     make = session_factory(engine)
-    with make() as session:
-        done = refresh(session, full=True, margin=LATE_UPLOAD_MARGIN)
-        session.commit()
-    print(f"full refresh: {done.days_written:,} manager-days in {done.seconds:.1f} s", flush=True)
+    if refresh_first:
+        with make() as session:
+            done = refresh(session, full=True, margin=LATE_UPLOAD_MARGIN)
+            session.commit()
+        print(
+            f"full refresh: {done.days_written:,} manager-days (and their months, and the "
+            f"retailer-month sales) in {done.seconds:.1f} s; load average "
+            f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}",
+            flush=True,
+        )
     reports = _reports(10)
     print(f"{'report':28} {'aggregates p50/p95 ms':>24}")
     answers: dict[str, object] = {}
@@ -605,6 +641,10 @@ def run(url: str, scale: float, repeats: int, raw_repeats: int) -> None:
         f"incremental refresh: {done.marks} marks, {done.days_written} manager-days in "
         f"{done.seconds:.2f} s; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}"
     )
+    if not with_raw:
+        print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+        engine.dispose()
+        return
     # the peer: the same calls over the raw tables (department-months first: they are quick)
     print(f"{'report':28} {'raw tables p50/p95 ms':>24}  equal to the aggregates' answer")
     order = sorted(reports, key=lambda name: "company" in name)
@@ -621,7 +661,12 @@ def run(url: str, scale: float, repeats: int, raw_repeats: int) -> None:
 
 
 @contextmanager
-def _database(url: str | None) -> Iterator[str]:
+def _database(url: str | None, *, keep: bool) -> Iterator[str]:
+    if keep:
+        if not url:
+            raise SystemExit("--keep needs --database-url (a database or SQLite file of your own)")
+        yield url
+        return
     if url and url.startswith("postgresql"):
         with throwaway_schema(url) as scoped:
             yield scoped
@@ -636,9 +681,38 @@ def main() -> None:
     parser.add_argument("--database-url", help="postgresql://… (default: a temporary SQLite)")
     parser.add_argument("--repeats", type=int, default=5, help="runs per aggregate report")
     parser.add_argument("--raw-repeats", type=int, default=2, help="runs per raw company-year")
+    parser.add_argument(
+        "--keep",
+        action="store_true",
+        help="load into --database-url itself (a database or sqlite:///FILE of your own) and "
+        "leave the city there, instead of a throw-away schema or file",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="with --keep: skip generating a city already loaded"
+    )
+    parser.add_argument("--load-only", action="store_true", help="generate and load, then stop")
+    parser.add_argument(
+        "--no-refresh",
+        action="store_true",
+        help="with --reuse: time the aggregates an earlier run built (no full refresh)",
+    )
+    parser.add_argument("--no-raw", action="store_true", help="skip the raw-table peer")
     args = parser.parse_args()
-    with _database(args.database_url) as url:
-        run(url, args.scale, args.repeats, args.raw_repeats)
+    if args.reuse and not args.keep:
+        parser.error("--reuse needs --keep")
+    if args.no_refresh and not args.reuse:
+        parser.error("--no-refresh needs --reuse")
+    with _database(args.database_url, keep=args.keep) as url:
+        run(
+            url,
+            args.scale,
+            args.repeats,
+            args.raw_repeats,
+            reuse=args.reuse,
+            load_only=args.load_only,
+            refresh_first=not args.no_refresh,
+            with_raw=not args.no_raw,
+        )
 
 
 if __name__ == "__main__":

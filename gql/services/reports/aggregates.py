@@ -5,8 +5,11 @@ day stale in its own transaction (``gql.services.reports.stale``). A report over
 the aggregates recomputes the marked days of its range from the raw tables before it totals, so
 it is never staler than the last commit it can read. ``visitgis report refresh`` folds the marks
 into the stored facts (``--full`` rebuilds everything), which keeps that recomputation small.
-Edits that change no plan or visit but do change a reduction (a retailer moved or re-timed, a
-manager's start point) reach the aggregates at the next full refresh.
+Whole calendar months are also kept totalled per manager (``manager_months``): a refresh
+rebuilds the months of the days it rewrote, and a report reads a month as its days while one
+of them is stale. Sales are totalled per retailer-month on every sales write (and rebuilt by a
+full refresh). Edits that change no plan or visit but do change a reduction (a retailer moved
+or re-timed, a manager's start point) reach the aggregates at the next full refresh.
 """
 
 from __future__ import annotations
@@ -15,14 +18,23 @@ import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gql.services.calendar import local_day
 from gql.services.reports import rules
 from gql.services.reports.manager_days import ManagerDay, from_json, summarise, to_json
+from gql.services.reports.manager_months import (
+    ManagerMonth,
+    full_months,
+    month_end,
+    months_of,
+)
+from gql.services.reports.manager_months import from_json as month_from_json
+from gql.services.reports.manager_months import to_json as month_to_json
 from gql.store.repositories import ManagerRepository
 from gql.store.repositories.report_days import ReportDayRepository
 from gql.store.repositories.report_facts import ReportFactRepository
+from gql.store.repositories.sales_rollup import SalesRollupRepository
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -32,10 +44,64 @@ if TYPE_CHECKING:
     from gql.domain import AccountManager
 
 __all__ = [
+    "Aggregated",
     "RefreshSummary",
+    "aggregated",
     "aggregated_days",
     "refresh",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Aggregated:
+    """A period's manager-days: whole months rolled up, the rest (and stale months) as days."""
+
+    days: list[ManagerDay]
+    months: list[ManagerMonth]
+
+
+def aggregated(
+    session: Session,
+    managers: Sequence[AccountManager],
+    period: rules.ReportPeriod,
+    margin: timedelta,
+    *,
+    use_months: bool,
+) -> Aggregated | None:
+    """Stored manager-days and months, stale days recomputed; ``None``: never built.
+
+    ``use_months``: the calendar months wholly inside the period are read as their stored
+    roll-up, unless one of the manager's days in it is stale (then as its days).
+    """
+    store = ReportDayRepository(session)
+    if not store.built():
+        return None
+    ids = [m.staff_id for m in managers]
+    stale = {(m, d) for _, m, d in store.stale(ids, period.first, period.last)}
+    whole = full_months(period) if use_months else []
+    rows: list[tuple[int, date, list[Any]]] = []
+    months: list[ManagerMonth] = []
+    if whole:
+        stale_months = {(m, d.replace(day=1)) for m, d in stale}
+        months = [
+            month_from_json(m, month, f)
+            for m, month, f in store.months(ids, whole[0], whole[-1])
+            if (m, month) not in stale_months
+        ]
+        first, last = whole[0], month_end(whole[-1])
+        if period.first < first:
+            rows += store.facts(ids, period.first, first - timedelta(days=1))
+        if last < period.last:
+            rows += store.facts(ids, last + timedelta(days=1), period.last)
+        rows += store.facts_of_months(
+            (k for k in stale_months if first <= k[1] <= last), last_of=month_end
+        )
+    else:
+        rows = store.facts(ids, period.first, period.last)
+    fresh = _recompute(session, managers, stale, margin)
+    out = {(m, d): from_json(m, d, f) for m, d, f in rows if (m, d) not in fresh.stale}
+    out.update({d.key: d for d in fresh.days})
+    return Aggregated([out[k] for k in sorted(out)], sorted(months, key=lambda m: m.key))
 
 
 def aggregated_days(
@@ -45,16 +111,8 @@ def aggregated_days(
     margin: timedelta,
 ) -> list[ManagerDay] | None:
     """Stored manager-days, with the stale ones recomputed; ``None``: never built."""
-    store = ReportDayRepository(session)
-    if not store.built():
-        return None
-    ids = [m.staff_id for m in managers]
-    days = {(m, d): (m, d, f) for m, d, f in store.facts(ids, period.first, period.last)}
-    stale = {(m, d) for _, m, d in store.stale(ids, period.first, period.last)}
-    fresh = _recompute(session, managers, stale, margin)
-    out = {key: from_json(*row) for key, row in days.items() if key not in fresh.stale}
-    out.update({d.key: d for d in fresh.days})
-    return [out[k] for k in sorted(out)]
+    found = aggregated(session, managers, period, margin, use_months=False)
+    return None if found is None else found.days
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,17 +167,30 @@ def refresh(
         for period in _months(session):
             days = summarise(session, managers, period, margin)
             store.replace([], [(*d.key, to_json(d)) for d in days], now=now)
+            store.replace_months([], [(*m.key, month_to_json(m)) for m in months_of(days)], now=now)
             written += len(days)
+        SalesRollupRepository(session).rebuild()
         full = True
     else:
         known = {m.staff_id: m for m in managers}
         stale = {(m, d) for _, m, d in marks if m in known}
         fresh = _recompute(session, managers, stale, margin)
         store.replace(sorted(stale), [(*d.key, to_json(d)) for d in fresh.days], now=now)
+        _rebuild_months(store, {(m, d.replace(day=1)) for m, d in stale}, now=now)
         written = len(fresh.days)
     store.clear_marks(mark_id for mark_id, _, _ in marks)
     store.set_refreshed(now=now, full=full)
     return RefreshSummary(full, len(marks), written, time.perf_counter() - started)
+
+
+def _rebuild_months(
+    store: ReportDayRepository, manager_months: set[tuple[int, date]], *, now: datetime
+) -> None:
+    """Recompute the roll-up of each manager-month from its stored days."""
+    days = [from_json(*row) for row in store.facts_of_months(manager_months, last_of=month_end)]
+    store.replace_months(
+        sorted(manager_months), [(*m.key, month_to_json(m)) for m in months_of(days)], now=now
+    )
 
 
 def _months(session: Session) -> list[rules.ReportPeriod]:

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import enum
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
 
 from gql.services.reports import rules
 
@@ -22,6 +25,8 @@ if TYPE_CHECKING:
     from datetime import date
 
     from gql.services.reports.groups import ReportGroup
+
+FloatArray = npt.NDArray[np.float64]
 
 __all__ = [
     "MEASURES",
@@ -95,6 +100,8 @@ class GroupFacts:
     """Cartons ordered in the period by each retailer the group had on its last day."""
     model_hours: list[float]
     """Each manager's planning-model hours a week, territories as on the period's last day."""
+    cache: list[FloatArray] = field(default_factory=list, compare=False, repr=False)
+    """The days as one array, once a measure asked (see ``_columns``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,8 +118,48 @@ class MeasureSpec:
     """What is resampled: manager-days, managers or retailers."""
 
 
-def _days(pair: Callable[[DayFacts], tuple[float, float]]) -> Callable[[GroupFacts], rules.Units]:
-    return lambda g: rules.Units.of([pair(d) for d in g.days])
+_COLUMNS = tuple(f.name for f in fields(DayFacts))
+_AT = {name: i for i, name in enumerate(_COLUMNS)}
+
+
+def _columns(g: GroupFacts) -> FloatArray:
+    """The group's manager-days as one float array, a column per :class:`DayFacts` field.
+
+    A missing plan or baseline length is NaN. Built once per group, shared by the measures.
+    """
+    if not g.cache:
+        rows = [
+            (
+                d.manager_id,
+                d.planned_stops,
+                d.visited_stops,
+                d.visits,
+                d.in_place,
+                d.dwell_s,
+                d.dwell_measured,
+                d.travel_s,
+                d.travelled_m,
+                d.travelled_points,
+                d.own_order_m,
+                d.planned_order_m,
+                np.nan if d.plan_m is None else d.plan_m,
+                np.nan if d.baseline_m is None else d.baseline_m,
+            )
+            for d in g.days
+        ]
+        g.cache.append(np.array(rows, dtype=np.float64).reshape(len(rows), len(_COLUMNS)))
+    return g.cache[0]
+
+
+def _days(
+    pair: Callable[[Callable[[str], FloatArray]], tuple[FloatArray, FloatArray]],
+) -> Callable[[GroupFacts], rules.Units]:
+    def units(g: GroupFacts) -> rules.Units:
+        table = _columns(g)
+        num, den = pair(lambda name: table[:, _AT[name]])
+        return rules.Units(tuple(num.tolist()), tuple(den.tolist()))
+
+    return units
 
 
 def _managers(g: GroupFacts) -> rules.Units:
@@ -124,6 +171,13 @@ def _managers(g: GroupFacts) -> rules.Units:
     return rules.Units.of([(hours[m], worked[m]) for m in sorted(hours)])
 
 
+def _plan_saving(c: Callable[[str], FloatArray]) -> tuple[FloatArray, FloatArray]:
+    """Days with both a plan and a (non-zero) baseline: (baseline − plan, baseline), else 0."""
+    plan, baseline = c("plan_m"), c("baseline_m")
+    both = ~np.isnan(plan) & ~np.isnan(baseline) & (baseline != 0)
+    return np.where(both, baseline - plan, 0.0), np.where(both, baseline, 0.0)
+
+
 def _model(g: GroupFacts) -> rules.Units:
     return rules.Units.of([(h, 1.0) for h in g.model_hours])
 
@@ -133,17 +187,13 @@ def _retailers(g: GroupFacts) -> rules.Units:
     return rules.Units.of([(v * 7.0 / g.period.days, 1.0) for v in g.volumes])
 
 
-def _both(d: DayFacts) -> bool:
-    return d.plan_m is not None and bool(d.baseline_m)
-
-
 MEASURES: tuple[MeasureSpec, ...] = (
     MeasureSpec(
         "coverage_pct",
         "%",
         Claim.STANDARDISED_WORK,
         rules.Statistic.RATIO,
-        _days(lambda d: (d.visited_stops, d.planned_stops)),
+        _days(lambda c: (c("visited_stops"), c("planned_stops"))),
         100.0,
         "manager-days",
     ),
@@ -152,7 +202,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         "%",
         Claim.STANDARDISED_WORK,
         rules.Statistic.RATIO,
-        _days(lambda d: (d.in_place, d.visits)),
+        _days(lambda c: (c("in_place"), c("visits"))),
         100.0,
         "manager-days",
     ),
@@ -161,7 +211,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         "%",
         Claim.SHORTER_ROUTES,
         rules.Statistic.RATIO,
-        _days(lambda d: (d.own_order_m - d.planned_order_m, d.own_order_m)),
+        _days(lambda c: (c("own_order_m") - c("planned_order_m"), c("own_order_m"))),
         100.0,
         "manager-days",
     ),
@@ -170,11 +220,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         "%",
         Claim.SHORTER_ROUTES,
         rules.Statistic.RATIO,
-        _days(
-            lambda d: (
-                ((d.baseline_m or 0) - (d.plan_m or 0), d.baseline_m or 0) if _both(d) else (0, 0)
-            )
-        ),
+        _days(_plan_saving),
         100.0,
         "manager-days",
     ),
@@ -201,7 +247,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         "km",
         None,
         rules.Statistic.RATIO,
-        _days(lambda d: (d.travelled_m, d.travelled_points)),
+        _days(lambda c: (c("travelled_m"), c("travelled_points"))),
         0.001,
         "manager-days",
     ),
@@ -210,7 +256,7 @@ MEASURES: tuple[MeasureSpec, ...] = (
         "min",
         None,
         rules.Statistic.RATIO,
-        _days(lambda d: (d.dwell_s, d.dwell_measured)),
+        _days(lambda c: (c("dwell_s"), c("dwell_measured"))),
         1 / 60,
         "manager-days",
     ),
@@ -267,6 +313,7 @@ def effect_report(
     """
     label, managers, before, after = group
     out = []
+    draws = rules.Draws()  # measures over the same units share their resampled indices
     for spec in MEASURES:
         other = (
             None if comparison is None else (spec.units(comparison[2]), spec.units(comparison[3]))
@@ -279,6 +326,7 @@ def effect_report(
             comparison=other,
             resamples=request.resamples,
             seed=request.seed,
+            draws=draws,
         )
         out.append(EffectMeasure(spec.name, spec.unit, spec.claim, spec.sampled, effect))
     return EffectReport(

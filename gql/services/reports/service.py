@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from gql.services.access import Principal, scope_of, signed_in
 from gql.services.errors import InvalidInput, NotFound
 from gql.services.reports import rules
-from gql.services.reports.aggregates import aggregated_days
+from gql.services.reports.aggregates import Aggregated, aggregated
 from gql.services.reports.area_report import (
     AreaKind,
     AreaReport,
@@ -34,6 +34,7 @@ from gql.services.reports.effect_report import (
 )
 from gql.services.reports.groups import GroupBy, ReportGroup, ReportRequest
 from gql.services.reports.manager_days import ManagerDay, placed_visits, summarise
+from gql.services.reports.manager_months import day_facts, work_of_day
 from gql.services.reports.placed import DEFAULT_ROAD_FACTOR, UNTRUSTED_FLAGS
 from gql.services.reports.workload_report import (
     PlacedVisit,
@@ -43,8 +44,7 @@ from gql.services.reports.workload_report import (
     assigned_retailers,
     manager_loads,
     manager_loads_of_days,
-    model_hours_per_week,
-    retailer_volumes,
+    workload_inputs,
 )
 from gql.store.repositories import (
     DepartmentRepository,
@@ -52,6 +52,7 @@ from gql.store.repositories import (
     RetailerRepository,
     SalesRepository,
 )
+from gql.store.repositories.report_days import ReportDayRepository
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -222,15 +223,31 @@ class ReportService:
             }
         return by_manager.__getitem__
 
+    def _aggregated(
+        self, managers: Sequence[AccountManager], period: rules.ReportPeriod, *, use_months: bool
+    ) -> Aggregated:
+        """The period's manager-days (whole months rolled up when ``use_months``).
+
+        The aggregates, stale days recomputed; the raw tables (days only) when asked to or
+        until the aggregates are built.
+        """
+        if not self._raw:
+            found = aggregated(
+                self._session, managers, period, LATE_UPLOAD_MARGIN, use_months=use_months
+            )
+            if found is not None:
+                return found
+        return Aggregated(summarise(self._session, managers, period, LATE_UPLOAD_MARGIN), [])
+
     def _days(
         self, managers: Sequence[AccountManager], period: rules.ReportPeriod
     ) -> list[ManagerDay]:
         """The period's manager-days: the aggregates (stale days recomputed), else raw."""
-        if not self._raw:
-            days = aggregated_days(self._session, managers, period, LATE_UPLOAD_MARGIN)
-            if days is not None:
-                return days
-        return summarise(self._session, managers, period, LATE_UPLOAD_MARGIN)
+        return self._aggregated(managers, period, use_months=False).days
+
+    def _monthly_sales(self) -> bool:
+        """Whether sales sums may read the monthly totals (the aggregates are built)."""
+        return not self._raw and ReportDayRepository(self._session).built()
 
     # -- discipline -----------------------------------------------------------------------
 
@@ -239,15 +256,28 @@ class ReportService:
         period = self._period(request)
         managers = self._subjects(request)
         group_of = self._grouper(request.by, managers)
+        found = self._aggregated(managers, period, use_months=request.grain is rules.Grain.MONTH)
         cells: dict[tuple[ReportGroup, rules.Bucket], list[rules.DisciplineDay]] = defaultdict(list)
-        for d in self._days(managers, period):
+        monthly: dict[tuple[ReportGroup, rules.Bucket], list[rules.DisciplineMonth]] = defaultdict(
+            list
+        )
+        for d in found.days:
             day = d.discipline
             cells[
                 (group_of(day.manager_id), rules.bucket_of(day.day, request.grain, period))
             ].append(day)
+        for m in found.months:
+            month = m.discipline
+            monthly[
+                (group_of(month.manager_id), rules.bucket_of(month.month, request.grain, period))
+            ].append(month)
         groups = sorted({group_of(m.staff_id) for m in managers})
         rows = [
-            DisciplineRow(g, b, rules.discipline_of_days(cells.get((g, b), [])))
+            DisciplineRow(
+                g,
+                b,
+                rules.discipline_of_days(cells.get((g, b), []), months=monthly.get((g, b), [])),
+            )
             for g in groups
             for b in rules.buckets(period, request.grain)
         ]
@@ -255,7 +285,10 @@ class ReportService:
             DisciplineRow(
                 g,
                 None,
-                rules.discipline_of_days(d for (k, _), ds in cells.items() if k == g for d in ds),
+                rules.discipline_of_days(
+                    (d for (k, _), ds in cells.items() if k == g for d in ds),
+                    months=[m for (k, _), ms in monthly.items() if k == g for m in ms],
+                ),
             )
             for g in groups
         ]
@@ -286,14 +319,15 @@ class ReportService:
         """
         period = self._period(request)
         managers = self._subjects(request)
-        model = model_hours_per_week(self._session, managers, period.last)
-        volumes = retailer_volumes(self._session, [m.staff_id for m in managers], period)
-        days = (
+        model, volumes = workload_inputs(
+            self._session, managers, period, monthly_sales=self._monthly_sales()
+        )
+        found = (
             None
             if self._raw
-            else aggregated_days(self._session, managers, period, LATE_UPLOAD_MARGIN)
+            else aggregated(self._session, managers, period, LATE_UPLOAD_MARGIN, use_months=True)
         )
-        if days is None:  # the raw peer reads visits only: a load needs no routes
+        if found is None:  # the raw peer reads visits only: a load needs no routes
             placed = [
                 PlacedVisit(v.row.manager_id, v.day, v.start_s, v.end_s, v.row.dwell_s)
                 for v in placed_visits(self._session, managers, period, LATE_UPLOAD_MARGIN)
@@ -302,15 +336,7 @@ class ReportService:
         else:
             loads = manager_loads_of_days(
                 managers,
-                [
-                    (
-                        d.discipline.manager_id,
-                        d.discipline.visits,
-                        sum(d.discipline.dwells_s),
-                        d.travel_s,
-                    )
-                    for d in days
-                ],
+                [work_of_day(d) for d in found.days] + [m.work for m in found.months],
                 model,
                 volumes,
             )
@@ -490,8 +516,9 @@ class ReportService:
     def _facts_of(
         self, managers: Sequence[AccountManager], period: rules.ReportPeriod
     ) -> GroupFacts:
-        volumes = retailer_volumes(self._session, [m.staff_id for m in managers], period)
-        model = model_hours_per_week(self._session, managers, period.last)
+        model, volumes = workload_inputs(
+            self._session, managers, period, monthly_sales=self._monthly_sales()
+        )
         return GroupFacts(
             period,
             self._day_facts(managers, period),
@@ -502,29 +529,13 @@ class ReportService:
     def _day_facts(
         self, managers: Sequence[AccountManager], period: rules.ReportPeriod
     ) -> list[DayFacts]:
-        """Per manager-day: the discipline counts and the route lengths of ``routes``."""
-        out = []
-        for d in self._days(managers, period):
-            day, route = d.discipline, d.route
-            out.append(
-                DayFacts(
-                    manager_id=day.manager_id,
-                    planned_stops=day.planned,
-                    visited_stops=day.visited,
-                    visits=day.visits,
-                    in_place=day.verdicts.get("IN_PLACE", 0),
-                    dwell_s=sum(day.dwells_s),
-                    dwell_measured=len(day.dwells_s),
-                    travel_s=d.travel_s,
-                    travelled_m=route.travelled_m,
-                    travelled_points=route.travelled_points,
-                    own_order_m=route.own_order_m,
-                    planned_order_m=route.planned_order_m,
-                    plan_m=route.plan_m,
-                    baseline_m=route.baseline_m,
-                )
-            )
-        return out
+        """Per manager-day, by manager and day: the discipline counts and the route lengths."""
+        found = self._aggregated(managers, period, use_months=True)
+        units = [(d.key, day_facts(d)) for d in found.days]
+        for m in found.months:
+            units.extend(((m.key[0], day), facts) for day, facts in m.units())
+        units.sort(key=lambda u: u[0])
+        return [facts for _, facts in units]
 
     # -- routes ---------------------------------------------------------------------------
 
@@ -533,21 +544,33 @@ class ReportService:
         period = self._period(request)
         managers = self._subjects(request)
         group_of = self._grouper(request.by, managers)
+        found = self._aggregated(managers, period, use_months=request.grain is rules.Grain.MONTH)
         days: dict[tuple[ReportGroup, rules.Bucket], list[rules.RouteDay]] = defaultdict(list)
-        for d in self._days(managers, period):
+        monthly: dict[tuple[ReportGroup, rules.Bucket], list[rules.RouteMonth]] = defaultdict(list)
+        for d in found.days:
             route = d.route
             days[
                 (group_of(route.manager_id), rules.bucket_of(route.day, request.grain, period))
             ].append(route)
+        for m in found.months:
+            month = m.route
+            monthly[
+                (group_of(month.manager_id), rules.bucket_of(month.month, request.grain, period))
+            ].append(month)
         groups = sorted({group_of(m.staff_id) for m in managers})
         rows = [
-            RouteRow(g, b, rules.routes(days.get((g, b), [])))
+            RouteRow(g, b, rules.routes(days.get((g, b), []), monthly.get((g, b), [])))
             for g in groups
             for b in rules.buckets(period, request.grain)
         ]
         totals = [
             RouteRow(
-                g, None, rules.routes([d for (k, _), ds in days.items() if k == g for d in ds])
+                g,
+                None,
+                rules.routes(
+                    [d for (k, _), ds in days.items() if k == g for d in ds],
+                    [m for (k, _), ms in monthly.items() if k == g for m in ms],
+                ),
             )
             for g in groups
         ]

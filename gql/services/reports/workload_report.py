@@ -15,9 +15,14 @@ from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 
 from gql.services.reports import rules
-from gql.services.territories.inputs import planning_inputs
+from gql.services.territories.inputs import (
+    NO_STAFF,
+    RetailerColumns,
+    planning_inputs_of_columns,
+)
 from gql.services.territories.rules import CYCLE_WEEKS, NO_MANAGER, estimate_workload
 from gql.services.territories.service import SALES_WINDOW_DAYS
 from gql.store.repositories.planning_inputs import PlanningInputRepository
@@ -41,8 +46,7 @@ __all__ = [
     "assigned_retailers",
     "manager_loads",
     "manager_loads_of_days",
-    "model_hours_per_week",
-    "retailer_volumes",
+    "workload_inputs",
 ]
 
 
@@ -84,7 +88,11 @@ class WorkloadReport:
 
 
 def assigned_retailers(
-    session: Session, manager_ids: Sequence[int], day: date, first: date, last: date
+    session: Session,
+    manager_ids: Sequence[int],
+    day: date,
+    first: date,
+    last: date,
 ) -> list[PlanningRetailer]:
     """Active retailers that ``manager_ids`` had on ``day``, with their volume ``first`` … ``last``.
 
@@ -92,37 +100,104 @@ def assigned_retailers(
     the day keeps its current manager.
     """
     wanted = set(manager_ids)
-    on = ReportFactRepository(session).managers_on(day)
-    # read the managers' retailers now, plus those of whoever has the ones they had that day
-    moved = {now for then, now in on.values() if then in wanted and now not in wanted}
-    owners = sorted(wanted | {m for m in moved if m is not None})
+    on, owners, unassigned = _owners(session, wanted, day)
     candidates = PlanningInputRepository(session).retailers(
-        owners, sales_from=first, sales_to=last, include_unassigned=None in moved
+        owners, sales_from=first, sales_to=last, include_unassigned=unassigned
     )
-    placed = (replace(f, manager_id=on.get(f.id, (f.manager_id, None))[0]) for f in candidates)
-    return [f for f in placed if f.manager_id in wanted]
+    facts = []
+    for f in candidates:
+        then = on.get(f.id)  # (manager that day, manager now): copy only if it moved
+        held = f if then is None or then[0] == f.manager_id else replace(f, manager_id=then[0])
+        if held.manager_id in wanted:
+            facts.append(held)
+    return facts
 
 
-def model_hours_per_week(
-    session: Session, managers: Sequence[AccountManager], day: date
-) -> dict[int, float]:
-    """The planning model's hours a week of the retailers each manager had on ``day``."""
-    facts = assigned_retailers(
-        session,
-        [m.staff_id for m in managers],
-        day,
-        day - timedelta(days=SALES_WINDOW_DAYS - 1),
-        day,
-    )
+def _owners(
+    session: Session, wanted: set[int], day: date
+) -> tuple[dict[int, tuple[int | None, int | None]], list[int], bool]:
+    """The assignment history on ``day``, whose retailers to read, and whether unassigned ones.
+
+    The managers' retailers now, plus those of whoever has the ones they had that day.
+    """
+    on = ReportFactRepository(session).managers_on(day)
+    moved = {now for then, now in on.values() if then in wanted and now not in wanted}
+    return on, sorted(wanted | {m for m in moved if m is not None}), None in moved
+
+
+def workload_inputs(
+    session: Session,
+    managers: Sequence[AccountManager],
+    period: rules.ReportPeriod,
+    *,
+    monthly_sales: bool = False,
+) -> tuple[dict[int, float], dict[int, list[float]]]:
+    """Each manager's model hours a week and each of their retailers' volume in ``period``.
+
+    The retailers are those each manager had on the period's last day (as
+    :func:`assigned_retailers`), read once, as columns, for both: the model hours are the
+    territory planner's estimate with the order volumes of its 28-day sales window ending
+    that day; the volumes are per manager, by retailer id. ``monthly_sales``: whole months of
+    sales come from the monthly totals.
+    """
+    day = period.last
+    wanted = {m.staff_id for m in managers}
+    on, owners, unassigned = _owners(session, wanted, day)
+    inputs = PlanningInputRepository(session)
+    rows = inputs.retailer_rows(owners, include_unassigned=unassigned)
+
+    def volumes(first: date, last: date) -> npt.NDArray[np.float64]:
+        found = inputs.volumes(
+            owners,
+            include_unassigned=unassigned,
+            first=first,
+            last=last,
+            monthly_sales=monthly_sales,
+        )
+        return np.array([float(found.get(row[0], 0)) for row in rows], dtype=np.float64)
+
+    model_window = volumes(day - timedelta(days=SALES_WINDOW_DAYS - 1), day)
+    in_period = volumes(period.first, period.last)
+    ids = np.array([row[0] for row in rows], dtype=np.int64)
+    held = np.array([NO_STAFF if row[8] is None else row[8] for row in rows], dtype=np.int64)
+    if on and len(ids):  # who held each retailer on the day, by the assignment history
+        history = np.fromiter(on, dtype=np.int64, count=len(on))
+        then = np.array([NO_STAFF if t is None else t for t, _ in on.values()], dtype=np.int64)
+        at = np.minimum(np.searchsorted(ids, history), len(ids) - 1)
+        found = ids[at] == history
+        held[at[found]] = then[found]
+    keep = np.isin(held, np.fromiter(wanted, dtype=np.int64))
+    columns = RetailerColumns(
+        id=ids,
+        lat=np.array([row[1] for row in rows], dtype=np.float64),
+        lon=np.array([row[2] for row in rows], dtype=np.float64),
+        grade=np.array([row[3] for row in rows], dtype=np.int64),
+        business_type=[str(row[4]) for row in rows],
+        key_customer=np.array([bool(row[5]) for row in rows], dtype=np.bool_),
+        service_time_s=np.array([row[6] for row in rows], dtype=np.float64),
+        order_weekday=np.array([row[7] for row in rows], dtype=np.int64),
+        manager_id=held,
+        open_s=np.full(len(rows), np.nan),
+        close_s=np.full(len(rows), np.nan),
+        volume_cartons=model_window,
+        area_code=[row[9] for row in rows],
+    ).take(keep)
+    period_volume = in_period[keep]
+    out = {m.staff_id: period_volume[columns.manager_id == m.staff_id].tolist() for m in managers}
+    return _model_hours(managers, columns), out
+
+
+def _model_hours(managers: Sequence[AccountManager], columns: RetailerColumns) -> dict[int, float]:
+    """The planner's model hours a week per manager, estimated per department as it does."""
     by_department: dict[int, list[int]] = defaultdict(list)
     for m in managers:
         by_department[m.department_id].append(m.staff_id)
     hours = {m.staff_id: 0.0 for m in managers}
     for ids in by_department.values():
-        own = [f for f in facts if f.manager_id in set(ids)]
-        if not own:
+        own = np.isin(columns.manager_id, np.array(ids, dtype=np.int64))
+        if not own.any():
             continue
-        planned = planning_inputs(own, ids)
+        planned = planning_inputs_of_columns(columns.take(own), ids)
         total_min = estimate_workload(planned.retailers).total_min
         owner = planned.retailers.current_manager
         served = owner != NO_MANAGER
@@ -130,17 +205,6 @@ def model_hours_per_week(
         for j, staff_id in enumerate(planned.manager_ids):
             hours[staff_id] = float(per_manager[j]) / 60.0 / CYCLE_WEEKS
     return hours
-
-
-def retailer_volumes(
-    session: Session, manager_ids: Sequence[int], period: rules.ReportPeriod
-) -> dict[int, list[float]]:
-    """Per manager, the period's order volume of each retailer they had on its last day."""
-    out: dict[int, list[float]] = {m: [] for m in manager_ids}
-    for f in assigned_retailers(session, manager_ids, period.last, period.first, period.last):
-        if f.manager_id is not None:
-            out[f.manager_id].append(f.volume_cartons)
-    return out
 
 
 def manager_loads(
@@ -175,22 +239,22 @@ def manager_loads(
 
 def manager_loads_of_days(
     managers: Sequence[AccountManager],
-    days: Sequence[tuple[int, int, int, int]],
+    parts: Sequence[tuple[int, int, int, int, int]],
     model_hours: dict[int, float],
     volumes: dict[int, list[float]],
 ) -> list[rules.ManagerLoad]:
-    """:func:`manager_loads` from manager-days: (manager id, visits, dwell s, travel s) each.
+    """:func:`manager_loads` from manager-days or months totalled.
 
-    A worked day is a day with a visit, as there (a day with a plan and no visit is not).
+    Each part: (manager id, worked days, visits, dwell s, travel s); a worked day is a day with
+    a visit, as there (a day with a plan and no visit is not): see
+    ``manager_months.work_of_day``.
     """
     worked: dict[int, int] = defaultdict(int)
     visits: dict[int, int] = defaultdict(int)
     dwell_s: dict[int, int] = defaultdict(int)
     travel_s: dict[int, int] = defaultdict(int)
-    for manager_id, n, dwell, travel in days:
-        if n == 0:
-            continue
-        worked[manager_id] += 1
+    for manager_id, days, n, dwell, travel in parts:
+        worked[manager_id] += days
         visits[manager_id] += n
         dwell_s[manager_id] += dwell
         travel_s[manager_id] += travel

@@ -24,7 +24,15 @@ if TYPE_CHECKING:
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
 
-__all__ = ["PLANNING_GRADE_BAND", "PlanningInputs", "planning_grade", "planning_inputs"]
+__all__ = [
+    "NO_STAFF",
+    "PLANNING_GRADE_BAND",
+    "PlanningInputs",
+    "RetailerColumns",
+    "planning_grade",
+    "planning_inputs",
+    "planning_inputs_of_columns",
+]
 
 PLANNING_GRADE_BAND = 6
 """Store grades per planning grade: 25-30 → 1 (weekly), …, 1-6 → 5 (monthly)."""
@@ -49,7 +57,12 @@ def planning_grade(store_grade: int) -> int:
     >>> [planning_grade(g) for g in (30, 25, 24, 13, 6, 1)]
     [1, 1, 2, 3, 5, 5]
     """
-    return 5 - min(4, (max(1, store_grade) - 1) // PLANNING_GRADE_BAND)
+    return int(_planning_grades(np.array([store_grade], dtype=np.int64))[0])
+
+
+def _planning_grades(store_grades: IntArray) -> IntArray:
+    grades: IntArray = 5 - np.minimum(4, (np.maximum(1, store_grades) - 1) // PLANNING_GRADE_BAND)
+    return grades
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -66,12 +79,87 @@ class PlanningInputs:
     previous_manager_ids: tuple[int | None, ...]
 
 
+@dataclass(frozen=True, slots=True, eq=False)
+class RetailerColumns:
+    """The store's facts about many retailers, one array per fact (``PlanningRetailer``'s).
+
+    ``manager_id`` is ``NO_STAFF`` (-1) for an unassigned retailer; ``open_s``/``close_s`` are
+    NaN without a weekday window. A report reads 50,000 retailers this way without building an
+    object per retailer.
+    """
+
+    id: IntArray
+    lat: FloatArray
+    lon: FloatArray
+    grade: IntArray
+    business_type: list[str]
+    key_customer: npt.NDArray[np.bool_]
+    service_time_s: FloatArray
+    order_weekday: IntArray
+    manager_id: IntArray
+    open_s: FloatArray
+    close_s: FloatArray
+    volume_cartons: FloatArray
+    area_code: list[str | None]
+
+    @property
+    def n(self) -> int:
+        """How many retailers."""
+        return len(self.id)
+
+    @classmethod
+    def of(cls, facts: Sequence[PlanningRetailer]) -> RetailerColumns:
+        """The columns of ``facts``."""
+        return cls(
+            id=np.array([f.id for f in facts], dtype=np.int64),
+            lat=np.array([f.lat for f in facts], dtype=np.float64),
+            lon=np.array([f.lon for f in facts], dtype=np.float64),
+            grade=np.array([f.grade for f in facts], dtype=np.int64),
+            business_type=[f.business_type for f in facts],
+            key_customer=np.array([f.key_customer for f in facts], dtype=np.bool_),
+            service_time_s=np.array([f.service_time_s for f in facts], dtype=np.float64),
+            order_weekday=np.array([f.order_weekday for f in facts], dtype=np.int64),
+            manager_id=np.array(
+                [NO_STAFF if f.manager_id is None else f.manager_id for f in facts],
+                dtype=np.int64,
+            ),
+            open_s=np.array([np.nan if f.open_s is None else f.open_s for f in facts]),
+            close_s=np.array([np.nan if f.close_s is None else f.close_s for f in facts]),
+            volume_cartons=np.array([f.volume_cartons for f in facts], dtype=np.float64),
+            area_code=[f.area_code for f in facts],
+        )
+
+    def take(self, index: IntArray | npt.NDArray[np.bool_]) -> RetailerColumns:
+        """The retailers at ``index`` (positions or a mask), in that order."""
+        at = np.flatnonzero(index) if index.dtype == np.bool_ else index
+        return RetailerColumns(
+            id=self.id[at],
+            lat=self.lat[at],
+            lon=self.lon[at],
+            grade=self.grade[at],
+            business_type=[self.business_type[i] for i in at],
+            key_customer=self.key_customer[at],
+            service_time_s=self.service_time_s[at],
+            order_weekday=self.order_weekday[at],
+            manager_id=self.manager_id[at],
+            open_s=self.open_s[at],
+            close_s=self.close_s[at],
+            volume_cartons=self.volume_cartons[at],
+            area_code=[self.area_code[i] for i in at],
+        )
+
+
+NO_STAFF = -1
+"""``RetailerColumns.manager_id`` of a retailer without a manager."""
+
+
 def planning_inputs(
     facts: Sequence[PlanningRetailer],
     manager_ids: Sequence[int],
     *,
     locked_ids: frozenset[int] = frozenset(),
     road_factors: Callable[[Sequence[str | None]], FloatArray] | None = None,
+    with_windows: bool = True,
 ) -> PlanningInputs:
     """Build the :class:`RetailerSet` of ``facts`` for territories of ``manager_ids``.
 
@@ -80,50 +168,60 @@ def planning_inputs(
     (:meth:`~gql.services.travel.RoutingSettings.point_factors`), so planning prices travel as
     day plans do; without it the planning policy's one factor holds everywhere. Validation of
     positions, grades and locks is the planning core's, whose
-    :class:`~gql.services.territories.rules.PlanningError` says what to fix.
+    :class:`~gql.services.territories.rules.PlanningError` says what to fix. ``with_windows``
+    false leaves out the per-weekday windows (the workload estimate does not read them).
     """
+    return planning_inputs_of_columns(
+        RetailerColumns.of(facts),
+        manager_ids,
+        locked_ids=locked_ids,
+        road_factors=road_factors,
+        windows=_window_arrays(facts) if with_windows else None,
+    )
+
+
+def planning_inputs_of_columns(
+    columns: RetailerColumns,
+    manager_ids: Sequence[int],
+    *,
+    locked_ids: frozenset[int] = frozenset(),
+    road_factors: Callable[[Sequence[str | None]], FloatArray] | None = None,
+    windows: dict[str, IntArray] | None = None,
+) -> PlanningInputs:
+    """:func:`planning_inputs` of retailers read as columns (``windows``: per-weekday arrays)."""
     index = {m: j for j, m in enumerate(manager_ids)}
     retailers = RetailerSet(
-        retailer_id=np.array([f.id for f in facts], dtype=np.int64),
-        lat_deg=np.array([f.lat for f in facts], dtype=np.float64),
-        lon_deg=np.array([f.lon for f in facts], dtype=np.float64),
-        grade=np.array([planning_grade(f.grade) for f in facts], dtype=np.int64),
+        retailer_id=columns.id,
+        lat_deg=columns.lat,
+        lon_deg=columns.lon,
+        grade=_planning_grades(columns.grade),
         business_type=np.array(
-            [int(_BUSINESS_TYPE.get(f.business_type, WorkloadClass.OTHER)) for f in facts],
+            [int(_BUSINESS_TYPE.get(t, WorkloadClass.OTHER)) for t in columns.business_type],
             dtype=np.int64,
         ),
-        is_key=np.array([f.key_customer for f in facts], dtype=np.bool_),
-        service_min=np.array(
-            [min(_MAX_SERVICE_MIN, f.service_time_s / 60.0) for f in facts], dtype=np.float64
-        ),
-        order_weekday=np.array(
-            [f.order_weekday if 0 <= f.order_weekday <= 4 else NO_ORDER_DAY for f in facts],
-            dtype=np.int64,
-        ),
-        order_volume=np.array([f.volume_cartons for f in facts], dtype=np.float64),
-        locked=np.array([f.id in locked_ids for f in facts], dtype=np.bool_),
+        is_key=columns.key_customer,
+        service_min=np.minimum(_MAX_SERVICE_MIN, columns.service_time_s / 60.0),
+        order_weekday=np.where(
+            (columns.order_weekday >= 0) & (columns.order_weekday <= 4),
+            columns.order_weekday,
+            NO_ORDER_DAY,
+        ).astype(np.int64),
+        order_volume=columns.volume_cartons,
+        locked=np.isin(columns.id, np.fromiter(locked_ids, dtype=np.int64)),
         current_manager=np.array(
-            [
-                NO_MANAGER if f.manager_id is None else index.get(f.manager_id, NO_MANAGER)
-                for f in facts
-            ],
-            dtype=np.int64,
+            [index.get(m, NO_MANAGER) for m in columns.manager_id.tolist()], dtype=np.int64
         ),
-        open_min=np.array(
-            [_DEFAULT_OPEN_MIN if f.open_s is None else f.open_s / 60.0 for f in facts],
-            dtype=np.float64,
-        ),
-        close_min=np.array(
-            [_DEFAULT_CLOSE_MIN if f.close_s is None else f.close_s / 60.0 for f in facts],
-            dtype=np.float64,
-        ),
-        **_window_arrays(facts),
-        road_factor=None if road_factors is None else road_factors([f.area_code for f in facts]),
+        open_min=np.where(np.isnan(columns.open_s), _DEFAULT_OPEN_MIN, columns.open_s / 60.0),
+        close_min=np.where(np.isnan(columns.close_s), _DEFAULT_CLOSE_MIN, columns.close_s / 60.0),
+        **(windows or {}),
+        road_factor=None if road_factors is None else road_factors(columns.area_code),
     )
     return PlanningInputs(
         retailers=retailers,
         manager_ids=tuple(manager_ids),
-        previous_manager_ids=tuple(f.manager_id for f in facts),
+        previous_manager_ids=tuple(
+            None if m == NO_STAFF else m for m in columns.manager_id.tolist()
+        ),
     )
 
 

@@ -26,6 +26,8 @@ from gql.store.models.privacy import EvidenceReadRow
 from gql.store.models.report_days import (
     ReportAggregateStateRow,
     ReportManagerDayRow,
+    ReportManagerMonthRow,
+    ReportRetailerMonthRow,
     ReportStaleDayRow,
 )
 from gql.store.models.retailer_lifecycle import PlanRetailerSourceRow, RetailerStatusChangeRow
@@ -65,6 +67,8 @@ __all__ = [
     "ReopeningRow",
     "ReportAggregateStateRow",
     "ReportManagerDayRow",
+    "ReportManagerMonthRow",
+    "ReportRetailerMonthRow",
     "ReportStaleDayRow",
     "RetailerAssignmentRow",
     "RetailerRow",

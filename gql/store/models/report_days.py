@@ -5,7 +5,9 @@ discipline counts, dwells and route lengths, as JSON the service reads back). A 
 changes a manager-day's plans or visits adds a ``report_stale_days`` mark in its own
 transaction; reports recompute marked days before reading, and a refresh folds them in.
 ``report_aggregate_state`` says whether the facts were ever built in full (until then
-reports read the raw tables).
+reports read the raw tables). ``report_manager_months`` totals a manager's stored days of one
+calendar month (rebuilt from them by every refresh that touches the month), and
+``report_retailer_months`` a retailer's sales of one month (kept by every sales write).
 """
 
 from datetime import date, datetime
@@ -16,7 +18,13 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from gql.store.models.base import Base, UtcDateTime
 
-__all__ = ["ReportAggregateStateRow", "ReportManagerDayRow", "ReportStaleDayRow"]
+__all__ = [
+    "ReportAggregateStateRow",
+    "ReportManagerDayRow",
+    "ReportManagerMonthRow",
+    "ReportRetailerMonthRow",
+    "ReportStaleDayRow",
+]
 
 
 class ReportManagerDayRow(Base):
@@ -31,6 +39,35 @@ class ReportManagerDayRow(Base):
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     facts: Mapped[list[Any]] = mapped_column(sa.JSON)
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReportManagerMonthRow(Base):
+    """``report_manager_months``: a manager's stored days of one month, totalled."""
+
+    __tablename__ = "report_manager_months"
+
+    manager_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("account_managers.staff_id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    """The month's first day."""
+    facts: Mapped[list[Any]] = mapped_column(sa.JSON)
+    computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+
+class ReportRetailerMonthRow(Base):
+    """``report_retailer_months``: one retailer's sales orders of one month, totalled."""
+
+    __tablename__ = "report_retailer_months"
+    __table_args__ = (sa.Index("ix_report_retailer_months_month", "month"),)
+
+    retailer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("retailers.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    """The month's first day."""
+    volume_cartons: Mapped[int] = mapped_column(sa.BigInteger)
+    orders: Mapped[int] = mapped_column(sa.Integer)
 
 
 class ReportStaleDayRow(Base):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import sqlalchemy as sa
 
 from gql.domain import OpeningWindow, RetailerStatus
 from gql.domain.territories import PlanningRetailer
 from gql.store.models import OpeningWindowRow, RetailerRow, SalesOrderRow
+from gql.store.repositories.sales_rollup import volume_rows
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -18,7 +19,16 @@ if TYPE_CHECKING:
 
 __all__ = ["PlanningInputRepository"]
 
-_CHUNK = 900  # below SQLite's bound-parameter limit
+
+def _core(session: Session) -> sa.Connection:
+    """The session's connection, flushed as ``session.execute`` would.
+
+    Plain column selects of tens of thousands of rows skip the ORM's per-row bookkeeping there;
+    fetch them with ``.all()`` (iterating a Core result fetches row by row).
+    """
+    if session.autoflush:
+        session.flush()
+    return session.connection()
 
 
 class PlanningInputRepository:
@@ -38,29 +48,27 @@ class PlanningInputRepository:
         sales_from: date | None,
         sales_to: date | None,
         include_unassigned: bool,
+        with_hours: bool = True,
+        monthly_sales: bool = False,
     ) -> list[PlanningRetailer]:
         """Active retailers of these managers (all managers if ``None``), ordered by id.
 
         ``volume_cartons`` sums the orders dated ``sales_from..sales_to`` (0 when either is
         ``None``); ``open_s``/``close_s`` span the windows open on Monday..Friday, and
-        ``windows`` holds every stored window.
+        ``windows`` holds every stored window (``with_hours`` false: neither is read, for
+        callers that only estimate workload). ``monthly_sales``: whole months are summed from
+        the monthly sales totals (``report_retailer_months``; the reports, once built).
         """
         r = RetailerRow
-        conditions: list[sa.ColumnElement[bool]] = [r.status == RetailerStatus.ACTIVE]
-        owner: list[sa.ColumnElement[bool]] = []
-        if manager_ids is not None:
-            owner.append(r.manager_id.in_(sorted(set(manager_ids))))
-        if include_unassigned:
-            owner.append(r.manager_id.is_(None))
-        if manager_ids is not None or include_unassigned:
-            conditions.append(sa.or_(*owner) if owner else sa.false())
+        conditions = self._conditions(manager_ids, include_unassigned)
         rows = self._session.execute(
             sa.select(
                 r.id,
                 r.lat,
                 r.lon,
                 r.grade,
-                r.business_type,
+                # the stored name is the value (StrEnum): skip the enum round trip per row
+                sa.type_coerce(r.business_type, sa.String).label("business_type"),
                 r.key_customer,
                 r.service_time_s,
                 r.order_weekday,
@@ -70,10 +78,10 @@ class PlanningInputRepository:
             .where(*conditions)
             .order_by(r.id)
         ).all()
-        ids = [row.id for row in rows]
-        hours = self._weekday_hours(ids)
-        windows = self._windows(ids)
-        volume = self._volumes(ids, sales_from, sales_to)
+        wanted = sa.select(r.id).where(*conditions)
+        hours = self._weekday_hours(wanted) if with_hours else {}
+        windows = self._windows(wanted) if with_hours else {}
+        volume = self._volumes(wanted, sales_from, sales_to, monthly=monthly_sales)
         return [
             PlanningRetailer(
                 id=row.id,
@@ -94,49 +102,115 @@ class PlanningInputRepository:
             for row in rows
         ]
 
-    def _weekday_hours(self, ids: Sequence[int]) -> dict[int, tuple[int, int]]:
-        w = OpeningWindowRow
-        found: dict[int, tuple[int, int]] = {}
-        for chunk in _chunks(ids):
-            statement = (
-                sa.select(w.retailer_id, sa.func.min(w.open_s), sa.func.max(w.close_s))
-                .where(w.retailer_id.in_(chunk), sa.or_(w.weekday.is_(None), w.weekday < 5))
-                .group_by(w.retailer_id)
-            )
-            for retailer_id, open_s, close_s in self._session.execute(statement):
-                found[retailer_id] = (int(open_s), int(close_s))
-        return found
+    def retailer_rows(
+        self,
+        manager_ids: Sequence[int] | None,
+        *,
+        include_unassigned: bool,
+    ) -> list[tuple[Any, ...]]:
+        """:meth:`retailers` as plain rows, without hours, windows or volumes, ordered by id.
 
-    def _windows(self, ids: Sequence[int]) -> dict[int, list[OpeningWindow]]:
+        Each: (id, lat, lon, grade, business type, key customer, service time s, order
+        weekday, manager id, area code). For reports over tens of thousands of retailers.
+        """
+        r = RetailerRow
+        statement = (
+            sa.select(
+                r.id,
+                r.lat,
+                r.lon,
+                r.grade,
+                sa.type_coerce(r.business_type, sa.String).label("business_type"),
+                r.key_customer,
+                r.service_time_s,
+                r.order_weekday,
+                r.manager_id,
+                r.area_code,
+            )
+            .where(*self._conditions(manager_ids, include_unassigned))
+            .order_by(r.id)
+        )
+        return [tuple(row) for row in _core(self._session).execute(statement).all()]
+
+    def volumes(
+        self,
+        manager_ids: Sequence[int] | None,
+        *,
+        include_unassigned: bool,
+        first: date,
+        last: date,
+        monthly_sales: bool = False,
+    ) -> dict[int, int]:
+        """Cartons ordered ``first`` … ``last`` by each retailer :meth:`retailers` would return.
+
+        Retailers without orders are left out.
+        """
+        conditions = self._conditions(manager_ids, include_unassigned)
+        wanted = sa.select(RetailerRow.id).where(*conditions)
+        return self._volumes(wanted, first, last, monthly=monthly_sales)
+
+    @staticmethod
+    def _conditions(
+        manager_ids: Sequence[int] | None, include_unassigned: bool
+    ) -> list[sa.ColumnElement[bool]]:
+        r = RetailerRow
+        conditions: list[sa.ColumnElement[bool]] = [r.status == RetailerStatus.ACTIVE]
+        owner: list[sa.ColumnElement[bool]] = []
+        if manager_ids is not None:
+            owner.append(r.manager_id.in_(sorted(set(manager_ids))))
+        if include_unassigned:
+            owner.append(r.manager_id.is_(None))
+        if manager_ids is not None or include_unassigned:
+            conditions.append(sa.or_(*owner) if owner else sa.false())
+        return conditions
+
+    def _weekday_hours(self, wanted: sa.Select[int]) -> dict[int, tuple[int, int]]:
+        w = OpeningWindowRow
+        statement = (
+            sa.select(w.retailer_id, sa.func.min(w.open_s), sa.func.max(w.close_s))
+            .where(w.retailer_id.in_(wanted), sa.or_(w.weekday.is_(None), w.weekday < 5))
+            .group_by(w.retailer_id)
+        )
+        return {
+            retailer_id: (int(open_s), int(close_s))
+            for retailer_id, open_s, close_s in self._session.execute(statement)
+        }
+
+    def _windows(self, wanted: sa.Select[int]) -> dict[int, list[OpeningWindow]]:
         w = OpeningWindowRow
         found: dict[int, list[OpeningWindow]] = {}
-        for chunk in _chunks(ids):
-            statement = (
-                sa.select(w.retailer_id, w.open_s, w.close_s, w.weekday)
-                .where(w.retailer_id.in_(chunk))
-                .order_by(w.retailer_id, w.open_s)
+        statement = (
+            sa.select(w.retailer_id, w.open_s, w.close_s, w.weekday)
+            .where(w.retailer_id.in_(wanted))
+            .order_by(w.retailer_id, w.open_s)
+        )
+        for retailer_id, open_s, close_s, weekday in self._session.execute(statement):
+            found.setdefault(retailer_id, []).append(
+                OpeningWindow(int(open_s), int(close_s), weekday)
             )
-            for retailer_id, open_s, close_s, weekday in self._session.execute(statement):
-                found.setdefault(retailer_id, []).append(
-                    OpeningWindow(int(open_s), int(close_s), weekday)
-                )
         return found
 
-    def _volumes(self, ids: Sequence[int], first: date | None, last: date | None) -> dict[int, int]:
+    def _volumes(
+        self,
+        wanted: sa.Select[int],
+        first: date | None,
+        last: date | None,
+        *,
+        monthly: bool,
+    ) -> dict[int, int]:
         if first is None or last is None:
             return {}
-        s = SalesOrderRow
-        found: dict[int, int] = {}
-        for chunk in _chunks(ids):
+        if monthly:
+            parts = volume_rows(wanted, first, last).subquery()
+            statement = sa.select(
+                parts.c.retailer_id, sa.func.sum(parts.c.volume_cartons)
+            ).group_by(parts.c.retailer_id)
+        else:
+            s = SalesOrderRow
             statement = (
                 sa.select(s.retailer_id, sa.func.sum(s.volume_cartons))
-                .where(s.retailer_id.in_(chunk), s.order_date.between(first, last))
+                .where(s.retailer_id.in_(wanted), s.order_date.between(first, last))
                 .group_by(s.retailer_id)
             )
-            for retailer_id, total in self._session.execute(statement):
-                found[retailer_id] = int(total or 0)
-        return found
-
-
-def _chunks(values: Sequence[int]) -> list[Sequence[int]]:
-    return [values[i : i + _CHUNK] for i in range(0, len(values), _CHUNK)]
+        found = _core(self._session).execute(statement).all()  # one fetch, not per row
+        return {retailer_id: int(total or 0) for retailer_id, total in found}

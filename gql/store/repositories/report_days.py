@@ -19,7 +19,7 @@ from gql.store.models import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
     from datetime import date, datetime
 
     from sqlalchemy.orm import Session
@@ -28,6 +28,7 @@ __all__ = ["ReportDayRepository", "StaleMark"]
 
 _CHUNK = 500
 _DAYS = Base.metadata.tables["report_manager_days"]
+_MONTHS = Base.metadata.tables["report_manager_months"]
 _MARKS = Base.metadata.tables["report_stale_days"]
 
 StaleMark = tuple[int, int, "date"]
@@ -134,6 +135,59 @@ class ReportDayRepository:
             )
         return out
 
+    def facts_of_months(
+        self, manager_months: Iterable[tuple[int, date]], *, last_of: Callable[[date], date]
+    ) -> list[tuple[int, date, list[Any]]]:
+        """Stored facts of the days of these manager-months (``last_of``: a month's last day)."""
+        by_month: dict[date, list[int]] = {}
+        for m, month in sorted(set(manager_months)):
+            by_month.setdefault(month, []).append(m)
+        out: list[tuple[int, date, list[Any]]] = []
+        for month, ids in by_month.items():
+            out.extend(self.facts(ids, month, last_of(month)))
+        return out
+
+    def months(
+        self, manager_ids: Sequence[int], first: date, last: date
+    ) -> list[tuple[int, date, list[Any]]]:
+        """Stored manager-months of ``manager_ids`` whose first day is ``first`` … ``last``."""
+        out: list[tuple[int, date, list[Any]]] = []
+        for ids in _chunks(sorted(manager_ids)):
+            out.extend(
+                (r.manager_id, r.month, r.facts)
+                for r in self._session.execute(
+                    sa.select(_MONTHS.c.manager_id, _MONTHS.c.month, _MONTHS.c.facts).where(
+                        _MONTHS.c.manager_id.in_(ids), _MONTHS.c.month.between(first, last)
+                    )
+                )
+            )
+        return out
+
+    def replace_months(
+        self,
+        manager_months: Sequence[tuple[int, date]],
+        facts: Sequence[tuple[int, date, list[Any]]],
+        *,
+        now: datetime,
+    ) -> None:
+        """Delete the stored ``manager_months`` and insert ``facts`` (a month may have none)."""
+        by_month: dict[date, list[int]] = {}
+        for m, month in sorted(set(manager_months)):
+            by_month.setdefault(month, []).append(m)
+        for month, ids in by_month.items():
+            for chunk in _chunks(ids):
+                self._session.execute(
+                    sa.delete(_MONTHS).where(
+                        _MONTHS.c.month == month, _MONTHS.c.manager_id.in_(chunk)
+                    )
+                )
+        rows = [
+            {"manager_id": m, "month": month, "facts": f, "computed_at": now}
+            for m, month, f in facts
+        ]
+        for chunk in _chunks(rows, 500):
+            self._session.execute(sa.insert(_MONTHS), list(chunk))
+
     def replace(
         self,
         days: Sequence[tuple[int, date]],
@@ -155,7 +209,8 @@ class ReportDayRepository:
             self._session.execute(sa.insert(_DAYS), list(chunk))
 
     def clear_all(self) -> None:
-        """Delete every stored fact (a full rebuild starts here)."""
+        """Delete every stored fact and month (a full rebuild starts here)."""
+        self._session.execute(sa.delete(_MONTHS))
         self._session.execute(sa.delete(_DAYS))
 
     # -- state ----------------------------------------------------------------------------

@@ -272,9 +272,15 @@ class ReportFactRepository:
     def managers_on(self, day: date) -> dict[int, tuple[int | None, int | None]]:
         """Per retailer with a history period covering ``day``: (its manager then, now)."""
         a, r = RetailerAssignmentRow, RetailerRow
-        rows = self._session.execute(
-            sa.select(a.retailer_id, a.manager_id, r.manager_id)
-            .join(r, r.id == a.retailer_id)
-            .where(a.valid_from <= day, sa.or_(a.valid_to.is_(None), a.valid_to > day))
-        )
+        if self._session.autoflush:
+            self._session.flush()
+        rows = (
+            self._session.connection()
+            .execute(  # Core: 50,000 rows for a company
+                sa.select(a.retailer_id, a.manager_id, r.manager_id)
+                .join(r, r.id == a.retailer_id)
+                .where(a.valid_from <= day, sa.or_(a.valid_to.is_(None), a.valid_to > day))
+            )
+            .all()
+        )  # one fetch: iterating a Core result fetches row by row
         return {retailer_id: (then, now) for retailer_id, then, now in rows}

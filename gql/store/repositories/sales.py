@@ -16,6 +16,7 @@ from gql.domain import (
 )
 from gql.store.models import Base, MonthlyTargetRow, SalesOrderRow
 from gql.store.repositories.retailers import UpsertCounts
+from gql.store.repositories.sales_rollup import SalesRollupRepository
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Sequence
@@ -47,11 +48,25 @@ class SalesRepository:
 
     def add_orders(self, drafts: Sequence[SalesOrderDraft]) -> None:
         """Insert new orders in bulk (the caller guarantees they are new)."""
+        self._insert(drafts)
+        self._roll_up(drafts)
+
+    def _insert(self, drafts: Sequence[SalesOrderDraft]) -> None:
         if drafts:
             rows = [_order_values(d) for d in drafts]
             # RETURNING makes SQLAlchemy batch rows into multi-VALUES statements
             # ("insertmanyvalues") instead of one statement per row on psycopg.
             self._session.execute(sa.insert(_ORDERS).returning(_ORDERS.c.id), rows)
+
+    def _roll_up(self, drafts: Sequence[SalesOrderDraft]) -> None:
+        """Recompute the monthly totals the orders fall in (reports read those)."""
+        if drafts:
+            self._session.flush()
+            SalesRollupRepository(self._session).refresh(
+                (d.retailer_id for d in drafts),
+                min(d.order_date for d in drafts),
+                max(d.order_date for d in drafts),
+            )
 
     def upsert_orders(
         self, drafts: Sequence[SalesOrderDraft], *, with_brands: bool = True
@@ -92,8 +107,10 @@ class SalesRepository:
                 current.amount_fen = amount_fen
                 current.brand = brand
                 updated += 1
-        self.add_orders(new)
+        self._insert(new)
         self._session.flush()
+        if new or updated:
+            self._roll_up(drafts)
         return UpsertCounts(
             inserted=len(new), updated=updated, unchanged=len(drafts) - len(new) - updated
         )

@@ -24,7 +24,7 @@ from gql.domain import (
     SalesOrderDraft,
     Verdict,
 )
-from gql.store.models import RetailerRow, VisitRow
+from gql.store.models import ReportRetailerMonthRow, RetailerRow, VisitRow
 from gql.store.repositories import (
     BoundingBox,
     DepartmentRepository,
@@ -36,6 +36,8 @@ from gql.store.repositories import (
     StaffRepository,
     StaleRetailer,
 )
+from gql.store.repositories.planning_inputs import PlanningInputRepository
+from gql.store.repositories.sales_rollup import SalesRollupRepository
 from gql.store.repositories.visits import FixDraft, VisitDraft, VisitRepository
 
 if TYPE_CHECKING:
@@ -437,3 +439,75 @@ def test_a_finished_visit_is_what_a_later_read_returns(
         dwell_s=1200,
     )
     assert visits.get_many([added.id]) == [finished]
+
+
+def _month_totals(session: Session) -> dict[tuple[int, date], tuple[int, int]]:
+    rows = session.execute(
+        sa.select(
+            ReportRetailerMonthRow.retailer_id,
+            ReportRetailerMonthRow.month,
+            ReportRetailerMonthRow.volume_cartons,
+            ReportRetailerMonthRow.orders,
+        )
+    )
+    return {(r, m): (v, n) for r, m, v, n in rows}
+
+
+def test_sales_writes_keep_the_monthly_totals(db_session: Session, retailers: list[int]) -> None:
+    """Every sales write recomputes the retailer-months it touched; a rebuild agrees."""
+    sales = SalesRepository(db_session)
+    a, b = retailers[0], retailers[1]
+    sales.add_orders(
+        [
+            SalesOrderDraft(a, date(2026, 10, 5), 10, Decimal("100")),
+            SalesOrderDraft(a, date(2026, 10, 31), 4, Decimal("40")),
+            SalesOrderDraft(a, date(2026, 11, 1), 7, Decimal("70")),
+        ]
+    )
+    assert _month_totals(db_session) == {
+        (a, date(2026, 10, 1)): (14, 2),
+        (a, date(2026, 11, 1)): (7, 1),
+    }
+    sales.upsert_orders(
+        [
+            SalesOrderDraft(a, date(2026, 10, 5), 1, Decimal("10")),  # 10 → 1 cartons
+            SalesOrderDraft(b, date(2026, 11, 2), 3, Decimal("30")),
+        ]
+    )
+    expected = {
+        (a, date(2026, 10, 1)): (5, 2),
+        (a, date(2026, 11, 1)): (7, 1),
+        (b, date(2026, 11, 1)): (3, 1),
+    }
+    assert _month_totals(db_session) == expected
+    SalesRollupRepository(db_session).rebuild()
+    assert _month_totals(db_session) == expected
+
+
+def test_volumes_from_monthly_totals_equal_volumes_from_orders(
+    db_session: Session, retailers: list[int], organisation: tuple[int, list[int]]
+) -> None:
+    """A period of whole months and two partial ones sums the same either way."""
+    sales = SalesRepository(db_session)
+    days = [date(2026, 9, 29), date(2026, 9, 30), date(2026, 10, 1), date(2026, 10, 17)]
+    days += [date(2026, 11, 30), date(2026, 12, 1), date(2026, 12, 2), date(2026, 12, 3)]
+    sales.add_orders(
+        [
+            SalesOrderDraft(r, day, 1 + (i * 7 + k) % 11, Decimal("1"))
+            for i, r in enumerate(retailers[:5])
+            for k, day in enumerate(days)
+        ]
+    )
+    _, managers = organisation
+    inputs = PlanningInputRepository(db_session)
+    for first, last in [
+        (date(2026, 9, 30), date(2026, 12, 2)),  # two partial ends, two whole months
+        (date(2026, 10, 1), date(2026, 11, 30)),  # whole months only
+        (date(2026, 10, 2), date(2026, 10, 30)),  # inside one month
+    ]:
+        raw = inputs.volumes(managers, include_unassigned=True, first=first, last=last)
+        monthly = inputs.volumes(
+            managers, include_unassigned=True, first=first, last=last, monthly_sales=True
+        )
+        assert monthly == raw
+        assert sum(raw.values()) > 0

@@ -22,11 +22,13 @@ __all__ = [
     "VERDICTS",
     "DisciplineDay",
     "DisciplineMeasures",
+    "DisciplineMonth",
     "DwellBucket",
     "PlannedStopFact",
     "VisitFact",
     "discipline",
     "discipline_day",
+    "discipline_month",
     "discipline_of_days",
     "dwell_buckets",
 ]
@@ -192,6 +194,66 @@ def discipline_day(
     )
 
 
+@dataclass(frozen=True, slots=True)
+class DisciplineMonth:
+    """A manager's days of one calendar month, totalled (``report_manager_months``).
+
+    Counts are sums over the days; the first starts and last ends are kept one per day and the
+    dwells one per visit, so medians over any set of months and days are exact.
+    """
+
+    manager_id: int
+    month: date
+    """The month's first day."""
+    manager_days: int
+    planned: int
+    visited: int
+    verified: int
+    skip_reasons: dict[str, int]
+    verdicts: dict[str, int]
+    visits: int
+    unplanned: int
+    late_uploads: int
+    outside_hours: int
+    hours_unknown: int
+    first_starts_s: Sequence[int]
+    last_ends_s: Sequence[int]
+    dwells_s: Sequence[int]
+    flags: dict[str, int]
+
+
+def discipline_month(
+    manager_id: int, month: date, days: Sequence[DisciplineDay]
+) -> DisciplineMonth:
+    """Total a manager's days of ``month`` (any of their days; the caller picks the month's)."""
+    reasons: Counter[str] = Counter()
+    verdicts: Counter[str] = Counter()
+    flags: Counter[str] = Counter()
+    for d in days:
+        reasons.update(d.skip_reasons)
+        verdicts.update(d.verdicts)
+        flags.update(d.flags)
+    return DisciplineMonth(
+        manager_id=manager_id,
+        month=month,
+        manager_days=sum(1 for d in days if d.planned > 0 or d.visits > 0),
+        planned=sum(d.planned for d in days),
+        visited=sum(d.visited for d in days),
+        verified=sum(d.verified for d in days),
+        skip_reasons=dict(reasons),
+        verdicts=dict(verdicts),
+        visits=sum(d.visits for d in days),
+        unplanned=sum(d.unplanned for d in days),
+        late_uploads=sum(d.late_uploads for d in days),
+        outside_hours=sum(d.outside_hours for d in days),
+        hours_unknown=sum(d.hours_unknown for d in days),
+        first_starts_s=[d.first_start_s for d in days if d.first_start_s is not None],
+        last_ends_s=[d.last_end_s for d in days if d.last_end_s is not None],
+        dwells_s=[x for d in days for x in d.dwells_s],
+        flags=dict(flags),
+    )
+
+
 def discipline(
     stops: Sequence[PlannedStopFact],
     visits: Sequence[VisitFact],
@@ -217,9 +279,15 @@ def _median(values: Sequence[int]) -> float | None:
 
 
 def discipline_of_days(
-    days: Iterable[DisciplineDay], *, dwell_edges_s: Sequence[int] = DWELL_EDGES_S
+    days: Iterable[DisciplineDay],
+    *,
+    months: Iterable[DisciplineMonth] = (),
+    dwell_edges_s: Sequence[int] = DWELL_EDGES_S,
 ) -> DisciplineMeasures:
-    """Measure one group's discipline over its manager-days (the one place totals are made)."""
+    """Measure one group's discipline over its manager-days (the one place totals are made).
+
+    ``months``: more of the group's days, totalled per manager-month (none of them in ``days``).
+    """
     planned = visited = verified = visits = unplanned = late = outside = unknown = 0
     manager_days = 0
     reasons: Counter[str] = Counter()
@@ -227,7 +295,7 @@ def discipline_of_days(
     flags: Counter[str] = Counter()
     firsts: list[int] = []
     lasts: list[int] = []
-    dwell_parts: list[tuple[int, ...]] = []
+    dwell_parts: list[Sequence[int]] = []
     for d in days:
         manager_days += int(d.planned > 0 or d.visits > 0)
         planned += d.planned
@@ -247,6 +315,23 @@ def discipline_of_days(
             lasts.append(d.last_end_s)
         if d.dwells_s:
             dwell_parts.append(d.dwells_s)
+    for m in months:
+        manager_days += m.manager_days
+        planned += m.planned
+        visited += m.visited
+        verified += m.verified
+        visits += m.visits
+        unplanned += m.unplanned
+        late += m.late_uploads
+        outside += m.outside_hours
+        unknown += m.hours_unknown
+        for counts, more in ((reasons, m.skip_reasons), (verdicts, m.verdicts), (flags, m.flags)):
+            for key, n in more.items():
+                counts[key] += n
+        firsts.extend(m.first_starts_s)
+        lasts.extend(m.last_ends_s)
+        if m.dwells_s:
+            dwell_parts.append(m.dwells_s)
     dwells = np.fromiter(itertools.chain.from_iterable(dwell_parts), dtype=np.int64)
     verdict_counts = {k: verdicts.get(k, 0) for k in VERDICTS}
     return DisciplineMeasures(

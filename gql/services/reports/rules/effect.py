@@ -28,6 +28,7 @@ __all__ = [
     "DEFAULT_SEED",
     "MAX_RESAMPLES",
     "MIN_RESAMPLES",
+    "Draws",
     "Effect",
     "Interval",
     "Statistic",
@@ -131,15 +132,52 @@ def _point(units: Units, statistic: Statistic, scale: float) -> float | None:
     return None if np.isnan(value) else value
 
 
+class Draws:
+    """The resampled indices of one evaluation, kept for the next measure that needs the same.
+
+    Every measure's draws start from the same seed, in the same order (before, after, then the
+    comparison's), so two measures over the same numbers of units draw the same indices: a
+    report of many measures over one set of manager-days draws them once. Only the last set
+    is kept (a company-year's is hundreds of megabytes at 1000 resamples).
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int, tuple[int, ...]] | None = None
+        self._indices: list[npt.NDArray[np.int64] | None] = []
+
+    def indices(
+        self, seed: int, resamples: int, sizes: tuple[int, ...]
+    ) -> list[npt.NDArray[np.int64] | None]:
+        """One ``(resamples, n)`` index array per size, drawn in order (``None`` for n = 0)."""
+        key = (seed, resamples, sizes)
+        if key != self._key:
+            self._key, self._indices = None, []  # free the last set before drawing
+            rng = np.random.default_rng(seed)
+            self._indices = [
+                None if n == 0 else rng.integers(0, n, size=(resamples, n)) for n in sizes
+            ]
+            self._key = key
+        return self._indices
+
+
 def _draws(
-    units: Units, statistic: Statistic, scale: float, resamples: int, rng: np.random.Generator
+    units: Units,
+    statistic: Statistic,
+    scale: float,
+    resamples: int,
+    index: npt.NDArray[np.int64] | None,
 ) -> FloatArray:
     num, den = _arrays(units, statistic)
-    n = len(num)
-    if n == 0:
+    if index is None:
         return np.full(resamples, np.nan)
-    index = rng.integers(0, n, size=(resamples, n))
     return _value(num[index], den[index], statistic, scale)
+
+
+def _size(units: Units, statistic: Statistic) -> int:
+    """The units a statistic resamples (a CV leaves out units without a denominator)."""
+    if statistic is Statistic.CV:
+        return sum(1 for d in units.denominators if d > 0)
+    return len(units)
 
 
 def _interval(draws: FloatArray) -> Interval | None:
@@ -163,12 +201,14 @@ def evaluate(
     comparison: tuple[Units, Units] | None = None,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = DEFAULT_SEED,
+    draws: Draws | None = None,
 ) -> Effect:
     """Each period's value and interval, the difference, and (with ``comparison``) the DiD.
 
     ``comparison`` holds the comparison group's (before, after) units. The same ``seed`` gives
     the same numbers; the draws are made in a fixed order (before, after, comparison before,
-    comparison after).
+    comparison after). ``draws``: indices shared with the report's other measures (the same
+    numbers as drawing afresh).
 
     Raises
     ------
@@ -182,9 +222,10 @@ def evaluate(
         )
     if seed < 0:
         raise ReportRuleError(f"the seed must be 0 or more, not {seed}", field="seed")
-    rng = np.random.default_rng(seed)
-    b_draws = _draws(before, statistic, scale, resamples, rng)
-    a_draws = _draws(after, statistic, scale, resamples, rng)
+    groups = (before, after) if comparison is None else (before, after, *comparison)
+    index = (draws or Draws()).indices(seed, resamples, tuple(_size(u, statistic) for u in groups))
+    b_draws = _draws(before, statistic, scale, resamples, index[0])
+    a_draws = _draws(after, statistic, scale, resamples, index[1])
     b, a = _point(before, statistic, scale), _point(after, statistic, scale)
     effect = Effect(
         before=b,
@@ -199,8 +240,8 @@ def evaluate(
     if comparison is None:
         return effect
     cb_units, ca_units = comparison
-    cb_draws = _draws(cb_units, statistic, scale, resamples, rng)
-    ca_draws = _draws(ca_units, statistic, scale, resamples, rng)
+    cb_draws = _draws(cb_units, statistic, scale, resamples, index[2])
+    ca_draws = _draws(ca_units, statistic, scale, resamples, index[3])
     cb, ca = _point(cb_units, statistic, scale), _point(ca_units, statistic, scale)
     return Effect(
         before=b,

@@ -20,9 +20,11 @@ __all__ = [
     "CostMatrix",
     "RouteDay",
     "RouteMeasures",
+    "RouteMonth",
     "in_order_count",
     "kendall_tau",
     "route_day",
+    "route_month",
     "routes",
     "tour_length_m",
 ]
@@ -122,6 +124,59 @@ def route_day(
 
 
 @dataclass(frozen=True, slots=True)
+class RouteMonth:
+    """A manager's route days of one calendar month, totalled (``report_manager_months``).
+
+    Lengths are sums; the τ of each day is kept, as τ's mean is over days.
+    """
+
+    manager_id: int
+    month: date
+    """The month's first day."""
+    days: int
+    planned_days: int
+    plan_m: int
+    baseline_m: int
+    paired_plan_m: int
+    """Plan lengths of the days with both a plan and a (non-zero) baseline."""
+    paired_baseline_m: int
+    """Baseline lengths of those days."""
+    compared_stops: int
+    planned_order_m: int
+    own_order_m: int
+    travelled_m: int
+    travelled_points: int
+    taus: Sequence[float]
+    in_order: int
+
+
+def _paired(d: RouteDay) -> bool:
+    return d.plan_m is not None and bool(d.baseline_m)
+
+
+def route_month(manager_id: int, month: date, days: Sequence[RouteDay]) -> RouteMonth:
+    """Total a manager's route days of ``month``."""
+    paired = [d for d in days if _paired(d)]
+    return RouteMonth(
+        manager_id=manager_id,
+        month=month,
+        days=len(days),
+        planned_days=sum(1 for d in days if d.plan_m is not None),
+        plan_m=sum(d.plan_m or 0 for d in days),
+        baseline_m=sum(d.baseline_m or 0 for d in days),
+        paired_plan_m=sum(d.plan_m or 0 for d in paired),
+        paired_baseline_m=sum(d.baseline_m or 0 for d in paired),
+        compared_stops=sum(d.compared_stops for d in days),
+        planned_order_m=sum(d.planned_order_m for d in days),
+        own_order_m=sum(d.own_order_m for d in days),
+        travelled_m=sum(d.travelled_m for d in days),
+        travelled_points=sum(d.travelled_points for d in days),
+        taus=[d.tau for d in days if d.tau is not None],
+        in_order=sum(d.in_order for d in days),
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class RouteMeasures:
     """Route measures of one group and period (sums over its manager-days)."""
 
@@ -143,22 +198,29 @@ class RouteMeasures:
     in_order_pct: float | None
 
 
-def routes(days: Sequence[RouteDay]) -> RouteMeasures:
-    """Total the days: ratios are of sums, so a long day weighs more than a short one."""
-    own = sum(d.own_order_m for d in days)
-    planned = sum(d.planned_order_m for d in days)
-    compared = sum(d.compared_stops for d in days)
-    points = sum(d.travelled_points for d in days)
-    travelled = sum(d.travelled_m for d in days)
-    taus = [d.tau for d in days if d.tau is not None]
-    pairs = [(d.plan_m, d.baseline_m) for d in days if d.plan_m is not None and d.baseline_m]
-    base = sum(b for _, b in pairs)
+def routes(days: Sequence[RouteDay], months: Sequence[RouteMonth] = ()) -> RouteMeasures:
+    """Total the days: ratios are of sums, so a long day weighs more than a short one.
+
+    ``months``: more of the group's days, totalled per manager-month (none of them in ``days``).
+    """
+    paired = [d for d in days if _paired(d)]
+    own = sum(d.own_order_m for d in days) + sum(m.own_order_m for m in months)
+    planned = sum(d.planned_order_m for d in days) + sum(m.planned_order_m for m in months)
+    compared = sum(d.compared_stops for d in days) + sum(m.compared_stops for m in months)
+    points = sum(d.travelled_points for d in days) + sum(m.travelled_points for m in months)
+    travelled = sum(d.travelled_m for d in days) + sum(m.travelled_m for m in months)
+    taus = [d.tau for d in days if d.tau is not None] + [t for m in months for t in m.taus]
+    base = sum(d.baseline_m or 0 for d in paired) + sum(m.paired_baseline_m for m in months)
+    paired_plan = sum(d.plan_m or 0 for d in paired) + sum(m.paired_plan_m for m in months)
+    in_order = sum(d.in_order for d in days) + sum(m.in_order for m in months)
     return RouteMeasures(
-        manager_days=len(days),
-        planned_days=sum(1 for d in days if d.plan_m is not None),
-        plan_km=sum(d.plan_m or 0 for d in days) / 1000,
-        baseline_km=sum(d.baseline_m or 0 for d in days) / 1000,
-        baseline_saving_pct=None if base == 0 else 100.0 * (base - sum(p for p, _ in pairs)) / base,
+        manager_days=len(days) + sum(m.days for m in months),
+        planned_days=sum(1 for d in days if d.plan_m is not None)
+        + sum(m.planned_days for m in months),
+        plan_km=(sum(d.plan_m or 0 for d in days) + sum(m.plan_m for m in months)) / 1000,
+        baseline_km=(sum(d.baseline_m or 0 for d in days) + sum(m.baseline_m for m in months))
+        / 1000,
+        baseline_saving_pct=None if base == 0 else 100.0 * (base - paired_plan) / base,
         compared_stops=compared,
         planned_order_km=planned / 1000,
         own_order_km=own / 1000,
@@ -167,5 +229,5 @@ def routes(days: Sequence[RouteDay]) -> RouteMeasures:
         km_per_visit=None if points == 0 else travelled / 1000 / points,
         tau_mean=statistics.fmean(taus) if taus else None,
         tau_days=len(taus),
-        in_order_pct=None if compared == 0 else 100.0 * sum(d.in_order for d in days) / compared,
+        in_order_pct=None if compared == 0 else 100.0 * in_order / compared,
     )

@@ -26,7 +26,9 @@ from gql.services.privacy.retention import reduce_evidence
 from gql.services.reports import rules
 from gql.services.reports.aggregates import refresh
 from gql.services.reports.effect_report import EffectRequest
-from gql.services.reports.manager_days import summarise
+from gql.services.reports.manager_days import from_json, summarise
+from gql.services.reports.manager_months import months_of
+from gql.services.reports.manager_months import to_json as month_to_json
 from gql.services.reports.service import (
     LATE_UPLOAD_MARGIN,
     GroupBy,
@@ -37,6 +39,8 @@ from gql.services.visits.device_fixes import DeviceFix
 from gql.services.visits.service import CheckIn, CheckOut, VisitService
 from gql.store.models import (
     ReportManagerDayRow,
+    ReportManagerMonthRow,
+    ReportRetailerMonthRow,
     ReportStaleDayRow,
     RetailerRow,
     StaffRow,
@@ -111,16 +115,80 @@ def test_reports_over_aggregates_equal_reports_over_raw_tables(session: Session)
 
 
 def test_the_aggregate_path_reads_the_stored_facts(session: Session) -> None:
-    """Tampering with one stored day shows in the aggregate report and not in the raw one."""
+    """Tampering with one stored day shows in the aggregate report and not in the raw one.
+
+    A December day: the period ends on 4 December, so December is read as days.
+    """
     refresh(session, full=True, margin=LATE_UPLOAD_MARGIN)
     before = _visits(session, raw=False)
-    row = session.scalars(sa.select(ReportManagerDayRow).limit(1)).one()
+    row = session.scalars(
+        sa.select(ReportManagerDayRow).where(ReportManagerDayRow.day >= date(2026, 12, 1)).limit(1)
+    ).one()
     facts = list(row.facts)
     facts[6] += 1000  # visits: after the version and six counts (manager_days.to_json)
     row.facts = facts
     session.flush()
     assert _visits(session, raw=False) == before + 1000
     assert _visits(session, raw=True) == before
+
+
+def _tamper_month(session: Session) -> ReportManagerMonthRow:
+    """Add 1000 visits to one stored November manager-month (a whole month of the period)."""
+    row = session.scalars(
+        sa.select(ReportManagerMonthRow).where(ReportManagerMonthRow.month == date(2026, 11, 1))
+    ).first()
+    assert row is not None
+    facts = list(row.facts)
+    facts[7] += 1000  # visits: after the version, manager-days and six counts (manager_months)
+    row.facts = facts
+    session.flush()
+    return row
+
+
+def test_a_whole_month_is_read_from_its_roll_up(session: Session) -> None:
+    """The stored November months equal their stored days totalled, and monthly reports read
+    them (tampering shows); a weekly report reads the days."""
+    refresh(session, full=True, margin=LATE_UPLOAD_MARGIN)
+    store = ReportDayRepository(session)
+    stored = {(m, d): f for m, d, f in store.months([*_manager_ids(session)], FIRST, FIRST)}
+    days = [
+        from_json(*row) for row in store.facts([*_manager_ids(session)], FIRST, date(2026, 11, 30))
+    ]
+    assert stored == {m.key: month_to_json(m) for m in months_of(days)}
+    assert len(stored) >= 5
+    before = _visits(session, raw=False)
+    _tamper_month(session)
+    assert _visits(session, raw=False) == before + 1000
+    weekly = ReportService(session, _principal(session, Role.ADMIN)).discipline(
+        ReportRequest(FIRST, TODAY, grain=rules.Grain.WEEK, by=GroupBy.COMPANY)
+    )
+    assert weekly.totals[0].measures.visits == before
+
+
+def test_a_stale_day_makes_its_month_read_as_days_until_the_refresh_rebuilds_it(
+    session: Session,
+) -> None:
+    refresh(session, full=True, margin=LATE_UPLOAD_MARGIN)
+    before = _visits(session, raw=False)
+    row = _tamper_month(session)
+    store = ReportDayRepository(session)
+    store.mark_stale([(row.manager_id, date(2026, 11, 16))])
+    assert _visits(session, raw=False) == before  # the month is read as its days
+    assert _reports(session, raw=False) == _reports(session, raw=True)
+    done = refresh(session, full=False, margin=LATE_UPLOAD_MARGIN)
+    assert (done.full, done.marks) == (False, 1)
+    session.expire_all()
+    rebuilt = store.months([row.manager_id], date(2026, 11, 1), date(2026, 11, 1))
+    days = store.facts([row.manager_id], date(2026, 11, 1), date(2026, 11, 30))
+    assert [f for _, _, f in rebuilt] == [
+        month_to_json(m) for m in months_of([from_json(*d) for d in days])
+    ]
+    assert _visits(session, raw=False) == before
+    assert _reports(session, raw=False) == _reports(session, raw=True)
+
+
+def _manager_ids(session: Session) -> list[int]:
+    return [m.staff_id for m in ManagerRepository(session).all()]
 
 
 def test_a_visit_committed_after_a_refresh_shows_in_the_next_report(session: Session) -> None:
@@ -186,3 +254,28 @@ def test_reduced_evidence_reaches_the_aggregates(session: Session) -> None:
     key = f"routes {rules.Grain.MONTH.value} COMPANY"
     assert after[key] != before[key]
     assert after == _reports(session, raw=True)
+
+
+def _volume(session: Session, *, raw: bool) -> float:
+    service = ReportService(session, _principal(session, Role.ADMIN), raw=raw)
+    report = service.workload(ReportRequest(FIRST, TODAY))
+    return report.balance[-1].balance.volume_cartons
+
+
+def test_sales_sums_read_the_monthly_totals(session: Session) -> None:
+    """The history's November orders are summed from the retailer-months once built (the
+    refresh rebuilt them from the orders the seed wrote): tampering with one shows there and
+    not in the raw report."""
+    before_refresh = _volume(session, raw=False)
+    refresh(session, full=True, margin=LATE_UPLOAD_MARGIN)
+    assert _volume(session, raw=False) == before_refresh == _volume(session, raw=True) > 0
+    month = ReportRetailerMonthRow
+    held = sa.select(RetailerRow.id).where(RetailerRow.manager_id.is_not(None))
+    row = session.scalars(
+        sa.select(month).where(month.month == date(2026, 11, 1), month.retailer_id.in_(held))
+    ).first()
+    assert row is not None
+    row.volume_cartons += 1000
+    session.flush()
+    assert _volume(session, raw=False) == before_refresh + 1000
+    assert _volume(session, raw=True) == before_refresh

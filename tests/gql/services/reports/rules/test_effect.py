@@ -1,8 +1,9 @@
 """Effect evaluation: differences, bootstrap intervals and DiD on hand-worked units."""
 
+import numpy as np
 import pytest
 
-from gql.services.reports.rules import ReportRuleError, Statistic, Units, evaluate
+from gql.services.reports.rules import Draws, ReportRuleError, Statistic, Units, evaluate
 
 # coverage: (visited, planned) per manager-day
 BEFORE = Units.of([(1, 2), (1, 2)])  # 2 / 4 = 50 %
@@ -87,3 +88,27 @@ def test_a_negative_seed_is_refused() -> None:
     with pytest.raises(ReportRuleError, match="seed") as caught:
         evaluate(BEFORE, AFTER, statistic=Statistic.RATIO, seed=-1)
     assert caught.value.field == "seed"
+
+
+def test_shared_draws_give_the_numbers_of_fresh_draws() -> None:
+    """One Draws object across measures (of the same and of other unit counts, a CV leaving a
+    unit out) gives exactly what each measure drawing afresh gives."""
+    rng = np.random.default_rng(3)
+
+    def units(n: int) -> Units:
+        return Units.of([(float(a), float(b)) for a, b in rng.integers(0, 9, size=(n, 2))])
+
+    days = (units(40), units(35), units(30), units(45))
+    people = (units(6), units(7), units(5), units(6))
+    shared = Draws()
+    for statistic, (b, a, cb, ca) in [
+        (Statistic.RATIO, days),
+        (Statistic.RATIO, days),
+        (Statistic.CV, people),
+        (Statistic.RATIO, days),
+        (Statistic.CV, days),
+    ]:
+        kwargs = {"statistic": statistic, "comparison": (cb, ca), "resamples": 200, "seed": 5}
+        assert evaluate(b, a, draws=shared, **kwargs) == evaluate(b, a, **kwargs)  # type: ignore[arg-type]
+        alone = evaluate(b, a, draws=shared, statistic=statistic, resamples=200, seed=5)
+        assert alone == evaluate(b, a, statistic=statistic, resamples=200, seed=5)
