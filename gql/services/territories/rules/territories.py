@@ -13,7 +13,8 @@ Method (location–allocation, Hess et al. 1965):
 4. **Round and polish.** Split retailers go to their largest share, detached pieces join the
    neighbour they touch most (:mod:`.contiguity`), and a boundary local search
    (:mod:`.rebalance`) trims the remaining imbalance on workload, retailer count, order volume
-   and class mix without breaking contiguity.
+   and class mix without breaking contiguity; exchanges (:mod:`.exchange`) trade a heavy
+   retailer for light ones across a border where single moves are too coarse.
 """
 
 from __future__ import annotations
