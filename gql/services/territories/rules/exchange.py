@@ -29,7 +29,7 @@ import numpy.typing as npt
 from .objective import BalanceCost, boundary_by_need, moved_count, stays_connected
 
 if TYPE_CHECKING:
-    from .rebalance import RebalanceProblem
+    from .objective import RebalanceProblem
 
 __all__ = ["exchange"]
 

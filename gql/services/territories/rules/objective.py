@@ -12,6 +12,7 @@ sum over territories and criteria of
 from __future__ import annotations
 
 from collections import deque
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -19,15 +20,49 @@ import numpy.typing as npt
 from scipy.spatial import cKDTree
 
 if TYPE_CHECKING:
-    from .rebalance import RebalanceProblem
+    from .contiguity import NeighbourGraph
 
-__all__ = ["BalanceCost", "boundary_by_need", "moved_count", "stays_connected"]
+__all__ = [
+    "BalanceCost",
+    "RebalanceProblem",
+    "boundary_by_need",
+    "moved_count",
+    "stays_connected",
+]
 
 OUT_OF_BAND = 100.0
 """Extra price of a squared deviation beyond a criterion's band: bands are met first."""
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RebalanceProblem:
+    """Inputs of the boundary searches: :func:`.rebalance.rebalance`, :func:`.exchange.exchange`."""
+
+    graph: NeighbourGraph
+    xy_m: FloatArray
+    loads: FloatArray
+    targets: FloatArray
+    weights: FloatArray
+    fixed: IntArray
+    current: IntArray
+    centres_m: FloatArray
+    bands: FloatArray
+    compactness: float = 1e-4
+    move_cost: float = 0.0
+    max_passes: int = 200
+    max_moves: int | None = None
+    """Cap on retailers away from their current manager; ``None`` leaves it open."""
+    primary_band_price: float = 0.0
+    primary_limit: float = 1.0
+    primary_slope: float = 0.0
+    """Beyond ``primary_limit`` the first criterion (workload) pays ``primary_band_price``
+    times the out-of-band price on top: a hard outer band that no secondary criterion can
+    buy its own balance through. Beyond its band the first criterion also pays
+    ``primary_slope`` per unit of deviation (times its weight): a linear price, so that a hair
+    outside the band is not nearly free."""
 
 
 class BalanceCost:

@@ -15,7 +15,6 @@ balance a heavy-tailed criterion.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,7 +24,13 @@ from .allocation import fill_empty
 from .contiguity import neighbour_graph, repair_fragments
 from .exchange import exchange
 from .move_reasons import MoveReason, MoveTrace
-from .objective import BalanceCost, boundary_by_need, moved_count, stays_connected
+from .objective import (
+    BalanceCost,
+    RebalanceProblem,
+    boundary_by_need,
+    moved_count,
+    stays_connected,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,34 +44,6 @@ EXCHANGE_ROUNDS = 3
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
-
-
-@dataclass(frozen=True, slots=True, eq=False)
-class RebalanceProblem:
-    """Inputs of :func:`rebalance` (see the module docstring for the objective)."""
-
-    graph: NeighbourGraph
-    xy_m: FloatArray
-    loads: FloatArray
-    targets: FloatArray
-    weights: FloatArray
-    fixed: IntArray
-    current: IntArray
-    centres_m: FloatArray
-    bands: FloatArray
-    compactness: float = 1e-4
-    move_cost: float = 0.0
-    max_passes: int = 200
-    max_moves: int | None = None
-    """Cap on retailers away from their current manager; ``None`` leaves it open."""
-    primary_band_price: float = 0.0
-    primary_limit: float = 1.0
-    primary_slope: float = 0.0
-    """Beyond ``primary_limit`` the first criterion (workload) pays ``primary_band_price``
-    times the out-of-band price on top: a hard outer band that no secondary criterion can
-    buy its own balance through. Beyond its band the first criterion also pays
-    ``primary_slope`` per unit of deviation (times its weight): a linear price, so that a hair
-    outside the band is not nearly free."""
 
 
 def rebalance(problem: RebalanceProblem, assignment: IntArray) -> IntArray:
