@@ -2,9 +2,10 @@
 
 Day ``(week, weekday)`` of a manager holds the retailers of that weekday zone whose phase falls
 in that week (:func:`.weekdays.visit_weeks`). Each day is routed from the manager's depot by
-:func:`.routing.route_day`. A day over the cap first sheds its fortnightly/monthly visits to the
-lightest week of the same weekday; if it is still over, :class:`~.errors.InfeasibleCapError`
-names the manager and day to fix.
+:func:`.routing.route_day`. A day over the cap sheds visits to lighter days (monthly, then
+fortnightly, then weekly ones: :mod:`._shedding`), within opening hours and the order-day change
+cap; if it is still over, :class:`~.errors.InfeasibleCapError` names the manager and day to fix
+(or says the manager's routed days average more than the cap).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ._geometry import project_about_m
+from ._shedding import Shedder, order_day_budget
 from .barriers import NO_BARRIERS, Barriers
 from .errors import InfeasibleCapError, InvalidRetailersError
 from .metrics import Balance, Progress, balance_of, no_progress
@@ -89,6 +92,7 @@ def route_schedule(
     depot_lat_deg: npt.ArrayLike | None = None,
     depot_lon_deg: npt.ArrayLike | None = None,
     start_min: float = 8.5 * 60,
+    max_order_day_change_share: float | None = None,
     barriers: Barriers = NO_BARRIERS,
     progress: Progress = no_progress,
 ) -> Schedule:
@@ -110,6 +114,9 @@ def route_schedule(
         centroid.
     start_min
         Leaving time, minutes after midnight.
+    max_order_day_change_share
+        The cap on order-day changes the plan was drawn with (``None``: no cap): moving a
+        visit to another weekday to keep the daily cap spends what the plan left of it.
     barriers
         The district's barriers: a leg across one is priced over its crossings.
     progress
@@ -118,8 +125,9 @@ def route_schedule(
     Raises
     ------
     InfeasibleCapError
-        The cap cannot hold: a territory's average day already exceeds it, or a day stays over
-        it after moving its flexible visits.
+        The cap cannot hold: a territory's average day already exceeds it, its routed days
+        (with the drive from and back to the depot) average more than the cap, or a day stays
+        over it after moving visits to lighter days.
     """
     policy = policy or WorkloadPolicy()
     if not cap_hours > 0:
@@ -144,6 +152,9 @@ def route_schedule(
     depots = _depots(retailers, plan.territory, n_managers, depot_lat_deg, depot_lon_deg)
     per_visit = workload.total_min / workload.visits_per_cycle
     open_on = open_weekdays(retailers, workload, (start_min, start_min + cap_hours * 60))
+    lat0, lon0 = float(np.mean(retailers.lat_deg)), float(np.mean(retailers.lon_deg))
+    xy_m = project_about_m(retailers.lat_deg, retailers.lon_deg, lat0, lon0)
+    depot_xy_m = project_about_m([d[0] for d in depots], [d[1] for d in depots], lat0, lon0)
     days_out: list[DayPlan] = []
     phase = plan.phase.copy()
     weekday = plan.weekday.copy()
@@ -151,13 +162,11 @@ def route_schedule(
     for m in range(n_managers):
         lists = _manager_days(plan, weekday, phase, m)
 
-        def route(
-            i: int, lists: list[IntArray] = lists, depot: tuple[float, float] = depots[m]
-        ) -> DayRoute:
+        def route(i: int, stops: IntArray, depot: tuple[float, float] = depots[m]) -> DayRoute:
             return _route(
                 retailers,
                 workload,
-                lists[i],
+                stops,
                 i % WEEKDAYS,
                 depot,
                 policy,
@@ -166,24 +175,33 @@ def route_schedule(
                 barriers,
             )
 
-        routes = [route(i) for i in range(DAYS_PER_CYCLE)]
-        for _ in range(4 * DAYS_PER_CYCLE):
-            over = [i for i in range(DAYS_PER_CYCLE) if routes[i].hours > cap_hours]
-            if not over:
-                break
-            moved = _shed(over[0], lists, routes, plan, weekday, phase, per_visit, open_on)
-            if moved is None:
-                break
-            moves += 1
-            for i in moved:
-                routes[i] = route(i)
+        routes = [route(i, lists[i]) for i in range(DAYS_PER_CYCLE)]
+        if np.mean([r.hours for r in routes]) > cap_hours:
+            _check_cap(m, routes, cap_hours)  # moving visits cannot help: say so now
+        shedder = Shedder(
+            lists=lists,
+            routes=routes,
+            route=route,
+            plan=plan,
+            weekday=weekday,
+            phase=phase,
+            per_visit_min=per_visit,
+            open_on=open_on,
+            budget=order_day_budget(
+                retailers.order_weekday,
+                plan.weekday,
+                np.flatnonzero(plan.territory == m),
+                max_order_day_change_share,
+            ),
+            xy_m=xy_m,
+            depot_xy_m=depot_xy_m[m],
+            leg_s_per_m=policy.road_factor / policy.speed_mps,
+            cap_hours=cap_hours,
+        )
+        shedder.repair(max_moves=4 * DAYS_PER_CYCLE)
+        moves += shedder.moves
+        _check_cap(m, routes, cap_hours)
         for i, r in enumerate(routes):
-            if r.hours > cap_hours:
-                raise InfeasibleCapError(
-                    f"manager {m}, week {i // WEEKDAYS + 1}, weekday {i % WEEKDAYS} needs "
-                    f"{r.hours:.1f} h, over the {cap_hours:g} h cap, even after moving its "
-                    "fortnightly/monthly visits; rebalance the weekday zones or raise the cap"
-                )
             days_out.append(
                 DayPlan(
                     manager=m,
@@ -211,6 +229,27 @@ def route_schedule(
     )
 
 
+def _check_cap(m: int, routes: list[DayRoute], cap_hours: float) -> None:
+    """Raise :class:`InfeasibleCapError` if a day of manager ``m`` is still over the cap."""
+    hours = np.array([r.hours for r in routes])
+    i = int(np.argmax(hours))
+    if hours[i] <= cap_hours:
+        return
+    if hours.mean() > cap_hours:
+        km = sum(r.travel_m for r in routes) / 1000 / DAYS_PER_CYCLE
+        raise InfeasibleCapError(
+            f"manager {m}'s routed days average {hours.mean():.2f} h depot to depot "
+            f"({km:.0f} km of driving a day), over the {cap_hours:g} h cap; give the manager "
+            "a depot nearer the territory, a smaller territory or a higher cap"
+        )
+    raise InfeasibleCapError(
+        f"manager {m}, week {i // WEEKDAYS + 1}, weekday {i % WEEKDAYS} needs "
+        f"{hours[i]:.2f} h, over the {cap_hours:g} h cap, even after moving visits to "
+        "lighter days within opening hours and the order-day change cap; rebalance the "
+        "weekday zones, allow more order-day changes or raise the cap"
+    )
+
+
 def _manager_days(plan: WeekdayPlan, weekday: IntArray, phase: IntArray, m: int) -> list[IntArray]:
     mine = np.flatnonzero(plan.territory == m)
     weeks = visit_weeks(replace(plan, weekday=weekday, phase=phase))[mine]
@@ -219,63 +258,6 @@ def _manager_days(plan: WeekdayPlan, weekday: IntArray, phase: IntArray, m: int)
         for w in range(CYCLE_WEEKS)
         for d in range(WEEKDAYS)
     ]
-
-
-def _shed(
-    day: int,
-    lists: list[IntArray],
-    routes: list[DayRoute],
-    plan: WeekdayPlan,
-    weekday: IntArray,
-    phase: IntArray,
-    per_visit: FloatArray,
-    open_on: npt.NDArray[np.bool_],
-) -> tuple[int, ...] | None:
-    """Move the heaviest flexible visit off an over-cap day onto the manager's lightest day(s).
-
-    A monthly visit may go to any other day; a fortnightly retailer moves to the weekday and
-    phase whose heavier day is lightest; neither moves to a weekday it is closed (unless it
-    is closed on every weekday). Returns the days whose lists changed.
-    """
-    hours = np.array([r.hours for r in routes])
-    members = lists[day]
-    for visits in (1, 2):
-        flexible = members[plan.visits_per_cycle[members] == visits]
-        if flexible.size == 0:
-            continue
-        i = int(flexible[np.argmax(per_visit[flexible])])
-        can = open_on[i] if open_on[i].any() else np.ones(WEEKDAYS, dtype=np.bool_)
-        if visits == 1:
-            others = [d for d in range(DAYS_PER_CYCLE) if d != day and can[d % WEEKDAYS]]
-            if not others:
-                continue
-            target = min(others, key=lambda d: hours[d])
-            if hours[target] >= hours[day]:
-                continue
-            phase[i], weekday[i] = divmod(target, WEEKDAYS)
-            lists[day] = members[members != i]
-            lists[target] = np.r_[lists[target], i]
-            return day, target
-        old = [w * WEEKDAYS + int(weekday[i]) for w in range(CYCLE_WEEKS) if w % 2 == phase[i]]
-        options = [
-            (max(hours[p * WEEKDAYS + d], hours[(p + 2) * WEEKDAYS + d]), p, d)
-            for p in range(2)
-            for d in range(WEEKDAYS)
-            if (p, d) != (int(phase[i]), int(weekday[i])) and can[d]
-        ]
-        if not options:
-            continue
-        best, p, d = min(options)
-        if best >= hours[day]:
-            continue
-        phase[i], weekday[i] = p, d
-        new = [p * WEEKDAYS + d, (p + 2) * WEEKDAYS + d]
-        for x in old:
-            lists[x] = lists[x][lists[x] != i]
-        for x in new:
-            lists[x] = np.r_[lists[x], i]
-        return (*old, *new)
-    return None
 
 
 def _route(
@@ -393,6 +375,7 @@ def plan_schedule(
         cap_hours=cap_hours,
         depot_lat_deg=depot_lat_deg,
         depot_lon_deg=depot_lon_deg,
+        max_order_day_change_share=max_order_day_change_share,
         barriers=barriers,
         progress=progress,
     )
