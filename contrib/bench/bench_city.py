@@ -16,6 +16,10 @@ KTVs open 14:00-02:00, managers living among the shops. Per seed, in one run:
 
     PYTHONPATH=. .venv/bin/python contrib/bench/bench_city.py [--n 25000] [--managers 125]
         [--seeds 1 2 3] [--no-schedule] [--max-order-day-changes SHARE]
+        [--secondary-weights 0 0.5]
+
+``--secondary-weights`` adds a column per weight: ours with that ``secondary_weight`` (the
+default is 1), with its own warm re-plans, for the trade-off table in docs/planning.md.
 """
 
 from __future__ import annotations
@@ -203,12 +207,29 @@ def ktv_closed_visits(city: City, schedule, home_lat, home_lon, home_of, policy)
     return bad, total
 
 
+def warm_figures(city: City, terr: np.ndarray, k: int, settings, seed: int) -> dict:
+    """Warm re-plans of ``terr``: with no change (moved), and after 1 % close + 1 % open."""
+    r = city.retailers
+    same = replace(r, current_manager=np.asarray(terr, dtype=np.int64))  # every column kept
+    t0 = time.perf_counter()
+    warm0 = partition_territories(same, k, settings=settings)
+    out = {"warm0": warm0.metrics.moved_retailers, "warm0_s": time.perf_counter() - t0}
+    changed = churn(city, terr, k, seed)
+    t0 = time.perf_counter()
+    warm1 = partition_territories(changed, k, settings=settings)
+    existing = int((changed.current_manager >= 0).sum())
+    out["warm1"] = warm1.metrics.moved_retailers / existing
+    out["warm1_s"] = time.perf_counter() - t0
+    out["warm1_wl"] = warm1.metrics.workload.worst_deviation
+    return out
+
+
 def run_seed(
     seed: int,
     n: int,
     k: int,
     do_schedule: bool,
-    workload_only: bool,
+    weights: list[float],
     order_day_share: float | None = None,
 ) -> dict:
     city = realistic_city(n, k, seed=seed)
@@ -254,36 +275,24 @@ def run_seed(
         ),
         measure("min-cost-flow", city, mcf, k, settings, open_settings, t_mcf, home_xy, xy),
     ]
-    if workload_only:  # the secondary-balance trade-off: weights 0 and 0.5 beside 1 (ours)
-        for weight in (0.0, 0.5):
-            lean = PartitionSettings(barriers=city.barriers, cut_m=CUT_M, secondary_weight=weight)
-            t0 = time.perf_counter()
-            wo = partition_territories(r, k, settings=lean)
-            secs = time.perf_counter() - t0
-            t_wo = np.asarray(wo.territory, dtype=np.int64)
-            rows.append(
-                measure(
-                    f"ours sw={weight:g}", city, t_wo, k, settings, open_settings, secs,
-                    home_xy, xy,
-                )
-            )  # fmt: skip
+    for weight in weights:  # the secondary-balance trade-off: ours at other weights
+        lean = PartitionSettings(barriers=city.barriers, cut_m=CUT_M, secondary_weight=weight)
+        t0 = time.perf_counter()
+        wo = partition_territories(r, k, settings=lean)
+        secs = time.perf_counter() - t0
+        t_wo = np.asarray(wo.territory, dtype=np.int64)
+        row = measure(
+            f"ours sw={weight:g}", city, t_wo, k, settings, open_settings, secs, home_xy, xy
+        )
+        row.update(warm_figures(city, t_wo, k, lean, seed))
+        rows.append(row)
     base = rows[2]["mean_dist"]
     for row in rows:
         row["compact"] = row["mean_dist"] / base
 
     # warm re-plans (ours only: the peers have no warm start)
-    same = replace(r, current_manager=np.asarray(terr, dtype=np.int64))  # every column kept
-    t0 = time.perf_counter()
-    warm0 = partition_territories(same, k, settings=settings)
-    rows[0]["warm0"] = warm0.metrics.moved_retailers
-    rows[0]["warm0_s"] = time.perf_counter() - t0
+    rows[0].update(warm_figures(city, terr, k, settings, seed))
     changed = churn(city, terr, k, seed)
-    t0 = time.perf_counter()
-    warm1 = partition_territories(changed, k, settings=settings)
-    existing = int((changed.current_manager >= 0).sum())
-    rows[0]["warm1"] = warm1.metrics.moved_retailers / existing
-    rows[0]["warm1_s"] = time.perf_counter() - t0
-    rows[0]["warm1_wl"] = warm1.metrics.workload.worst_deviation
     # a peer's "re-plan": recluster the changed city and count moves (label-matched)
     cxy = project_local_m(changed.lat_deg, changed.lon_deg)
     _, km2_labels = kmeans2(cxy, k, iter=50, minit="++", seed=seed + 1)
@@ -417,11 +426,18 @@ def main() -> None:
         help="schedule with this cap on order-day changes (the service's default is 0.1)",
     )
     parser.add_argument(
-        "--workload-only",
-        action="store_true",
-        help="add columns: ours with secondary_weight=0 and 0.5 (partition figures only)",
+        "--secondary-weights",
+        type=float,
+        nargs="*",
+        default=[],
+        metavar="W",
+        help="add columns: ours with these secondary_weight values (partition and re-plans)",
+    )
+    parser.add_argument(
+        "--workload-only", action="store_true", help="same as --secondary-weights 0 0.5"
     )
     args = parser.parse_args()
+    weights = args.secondary_weights or ([0.0, 0.5] if args.workload_only else [])
     print(f"load average {os.getloadavg()}; cpus {os.cpu_count()}", flush=True)
     for seed in args.seeds:
         run_seed(
@@ -429,7 +445,7 @@ def main() -> None:
             args.n,
             args.managers,
             not args.no_schedule,
-            args.workload_only,
+            weights,
             args.max_order_day_changes,
         )
         print(f"  load average {os.getloadavg()}", flush=True)

@@ -1,0 +1,225 @@
+"""The boundary searches' objective, and what :mod:`.rebalance` and :mod:`.exchange` share.
+
+sum over territories and criteria of
+    weight_r * (dev^2 + 100 * max(0, |dev| - band_r)^2),
+    where dev = load / target - 1
++ weight_0 * primary_slope * max(0, |dev_0| - band_0)
++ weight_0 * 100 * primary_band_price * max(0, |dev_0| - primary_limit)^2
++ compactness * (squared distance to the new centre - to the old, in mean-distance units)
++ move_cost * (leaving the current territory - returning to it)
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+from scipy.spatial import cKDTree
+
+if TYPE_CHECKING:
+    from .contiguity import NeighbourGraph
+
+__all__ = [
+    "BalanceCost",
+    "RebalanceProblem",
+    "boundary_by_need",
+    "moved_count",
+    "stays_connected",
+]
+
+OUT_OF_BAND = 100.0
+"""Extra price of a squared deviation beyond a criterion's band: bands are met first."""
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class RebalanceProblem:
+    """Inputs of the boundary searches: :func:`.rebalance.rebalance`, :func:`.exchange.exchange`."""
+
+    graph: NeighbourGraph
+    xy_m: FloatArray
+    loads: FloatArray
+    targets: FloatArray
+    weights: FloatArray
+    fixed: IntArray
+    current: IntArray
+    centres_m: FloatArray
+    bands: FloatArray
+    compactness: float = 1e-4
+    move_cost: float = 0.0
+    max_passes: int = 200
+    max_moves: int | None = None
+    """Cap on retailers away from their current manager; ``None`` leaves it open."""
+    primary_band_price: float = 0.0
+    primary_limit: float = 1.0
+    primary_slope: float = 0.0
+    """Beyond ``primary_limit`` the first criterion (workload) pays ``primary_band_price``
+    times the out-of-band price on top: a hard outer band that no secondary criterion can
+    buy its own balance through. Beyond its band the first criterion also pays
+    ``primary_slope`` per unit of deviation (times its weight): a linear price, so that a hair
+    outside the band is not nearly free."""
+
+
+class BalanceCost:
+    """The search objective over territory loads, in plain Python floats.
+
+    The searches make millions of tiny evaluations, so loads live in lists, not arrays.
+    :func:`rebalance` and :func:`.exchange.exchange` price moves with it and keep it in step
+    with their assignment through :meth:`apply`.
+    """
+
+    __slots__ = (
+        "band",
+        "centres",
+        "compactness",
+        "current",
+        "hard_limit",
+        "hard_price",
+        "inv_t",
+        "load",
+        "loads",
+        "move_cost",
+        "ref",
+        "resources",
+        "size",
+        "slope",
+        "w",
+        "xy",
+        "zero",
+    )
+
+    def __init__(self, p: RebalanceProblem, assignment: IntArray) -> None:
+        k, n_res = p.targets.shape
+        load = np.zeros((k, n_res))
+        np.add.at(load, assignment, p.loads)
+        self.load: list[list[float]] = load.tolist()
+        self.inv_t: list[list[float]] = (1.0 / np.maximum(p.targets, 1e-12)).tolist()
+        self.w: list[float] = p.weights.tolist()
+        self.band: list[float] = p.bands.tolist()
+        self.hard_price = OUT_OF_BAND * p.primary_band_price * self.w[0]
+        self.hard_limit = p.primary_limit
+        self.slope = self.w[0] * p.primary_slope
+        self.loads: list[list[float]] = p.loads.tolist()
+        self.xy: list[list[float]] = p.xy_m.tolist()
+        self.centres: list[list[float]] = p.centres_m.tolist()
+        self.ref = _mean_sq_nearest(p.xy_m, p.centres_m)
+        self.current: list[int] = p.current.tolist()
+        self.compactness = p.compactness
+        self.move_cost = p.move_cost
+        self.size: list[int] = np.bincount(assignment, minlength=k).tolist()
+        self.resources = range(n_res)
+        self.zero = [0.0] * n_res
+
+    def secondary_only(self) -> BalanceCost:
+        """A view sharing these loads that prices the secondary criteria only (no workload)."""
+        view = BalanceCost.__new__(BalanceCost)
+        for name in BalanceCost.__slots__:
+            setattr(view, name, getattr(self, name))
+        view.w = [0.0, *self.w[1:]]
+        view.hard_price = view.slope = 0.0
+        return view
+
+    def dev_cost(self, t: int, li: list[float], sign: float) -> float:
+        """Balance cost of territory ``t`` with ``sign * li`` added to its load."""
+        row, inv, w, band = self.load[t], self.inv_t[t], self.w, self.band
+        total = 0.0
+        for r in self.resources:
+            rel = (row[r] + sign * li[r]) * inv[r] - 1.0
+            over = abs(rel) - band[r]
+            total += w[r] * (rel * rel + (OUT_OF_BAND * over * over if over > 0 else 0.0))
+        rel = (row[0] + sign * li[0]) * inv[0] - 1.0
+        over = abs(rel) - band[0]
+        if over > 0:
+            total += self.slope * over
+        beyond = abs(rel) - self.hard_limit
+        return total + (self.hard_price * beyond * beyond if beyond > 0 else 0.0)
+
+    def sq_dist(self, i: int, t: int) -> float:
+        """Squared distance from retailer ``i`` to centre ``t``, in mean-distance units."""
+        dy = self.xy[i][0] - self.centres[t][0]
+        dx = self.xy[i][1] - self.centres[t][1]
+        return (dy * dy + dx * dx) / self.ref
+
+    def leave(self, i: int, a: int) -> float:
+        """The part of moving ``i`` out of ``a`` that does not depend on where it goes."""
+        li = self.loads[i]
+        return self.dev_cost(a, li, -1.0) - self.dev_cost(a, self.zero, 0.0)
+
+    def join(self, i: int, a: int, b: int) -> float:
+        """The rest of moving ``i`` from ``a`` to ``b``: balance of ``b``, shape, churn."""
+        li = self.loads[i]
+        delta = self.dev_cost(b, li, 1.0) - self.dev_cost(b, self.zero, 0.0)
+        delta += self.compactness * (self.sq_dist(i, b) - self.sq_dist(i, a))
+        cur = self.current[i]
+        if self.move_cost and cur >= 0:
+            delta += self.move_cost * (int(b != cur) - int(a != cur))
+        return delta
+
+    def move(self, i: int, a: int, b: int) -> float:
+        """Change of the objective if retailer ``i`` moves from ``a`` to ``b``."""
+        return self.leave(i, a) + self.join(i, a, b)
+
+    def apply(self, i: int, a: int, b: int) -> None:
+        """Book retailer ``i``'s move from ``a`` to ``b``."""
+        li, la, lb = self.loads[i], self.load[a], self.load[b]
+        for r in self.resources:
+            la[r] -= li[r]
+            lb[r] += li[r]
+        self.size[a] -= 1
+        self.size[b] += 1
+
+    def churn_step(self, i: int, a: int, b: int) -> int:
+        """How the number of retailers away from their current manager changes."""
+        cur = self.current[i]
+        return int(cur >= 0) * (int(b != cur) - int(a != cur))
+
+
+def moved_count(problem: RebalanceProblem, assignment: IntArray) -> int:
+    """Retailers with a current manager that ``assignment`` gives to another one."""
+    return int(np.sum((problem.current >= 0) & (assignment != problem.current)))
+
+
+def boundary_by_need(
+    problem: RebalanceProblem, assignment: IntArray, cost: BalanceCost
+) -> IntArray:
+    """Movable retailers with a neighbour in another territory, worst territories first."""
+    u, v = problem.graph.edge_u, problem.graph.edge_v
+    cut = assignment[u] != assignment[v]
+    boundary = np.unique(np.r_[u[cut], v[cut]])
+    boundary = boundary[problem.fixed[boundary] < 0]
+    inv = 1.0 / np.maximum(problem.targets, 1e-12)
+    worst = np.abs(np.asarray(cost.load) * inv - 1.0) @ problem.weights
+    order = np.argsort(-worst[assignment[boundary]], kind="stable")
+    return np.asarray(boundary[order], dtype=np.int64)
+
+
+def _mean_sq_nearest(xy_m: FloatArray, centres_m: FloatArray) -> float:
+    """Mean squared distance to the nearest centre: the unit of the compactness term."""
+    d2, _ = cKDTree(centres_m).query(xy_m)
+    return max(float(np.mean(np.asarray(d2) ** 2)), 1.0)
+
+
+def stays_connected(
+    i: int, a: int, a_list: list[int], indptr: list[int], indices: list[int]
+) -> bool:
+    """Whether territory ``a`` stays connected once retailer ``i`` leaves it."""
+    same = [j for j in indices[indptr[i] : indptr[i + 1]] if a_list[j] == a]
+    if len(same) <= 1:
+        return True
+    goal = set(same)
+    seen = {i, same[0]}
+    goal.discard(same[0])
+    queue = deque([same[0]])
+    while queue and goal:
+        x = queue.popleft()
+        for y in indices[indptr[x] : indptr[x + 1]]:
+            if y not in seen and a_list[y] == a:
+                seen.add(y)
+                goal.discard(y)
+                queue.append(y)
+    return not goal
