@@ -146,6 +146,9 @@ def split_weekdays(
     )
 
 
+LABEL_SWEEPS = 20
+"""Most re-labelling sweeps over the territories (each keeps a map unless it lowers the spread)."""
+
 ORDER_DAY_BAND = 0.03
 """A territory's weekdays are balanced once each is within ±3 % of the mean workload."""
 
@@ -256,20 +259,43 @@ def _label_weekdays(
     has_day = retailers.order_weekday >= 0
     np.add.at(keeps, (terr[has_day], zone[has_day], retailers.order_weekday[has_day]), 1.0)
     scale = np.maximum(criteria.sum(axis=0) / WEEKDAYS, 1e-9)
-    totals = np.zeros((WEEKDAYS, 3))
     perms = np.array(list(itertools.permutations(range(WEEKDAYS))))  # perms[p][zone] = day
-    weekday_of_zone = np.zeros((k, WEEKDAYS), dtype=np.int64)
-    for t in np.argsort(-per_zone.sum(axis=(1, 2)) if k else [], kind="stable"):
-        trial = totals[None, :, :].repeat(len(perms), axis=0)
+    rows = np.arange(len(perms))
+
+    def scores(t: int, others: FloatArray) -> FloatArray:
+        trial = others[None, :, :].repeat(len(perms), axis=0)
         for z in range(WEEKDAYS):
-            trial[np.arange(len(perms)), perms[:, z]] += per_zone[t, z]
-        spread = (((trial / scale) - (trial / scale).mean(axis=1, keepdims=True)) ** 2).sum(
-            axis=(1, 2)
-        )
+            trial[rows, perms[:, z]] += per_zone[t, z]
+        share = trial / scale
+        spread = ((share - share.mean(axis=1, keepdims=True)) ** 2).sum(axis=(1, 2))
         kept = keeps[t][np.arange(WEEKDAYS)[None, :], perms].sum(axis=1)
-        best = int(np.argmin(spread - 1e-6 * kept))
-        weekday_of_zone[t] = perms[best]
-        totals = trial[best]
+        score: FloatArray = spread - 1e-6 * kept
+        return score
+
+    def placed(t: int, p: int) -> FloatArray:
+        out = np.zeros((WEEKDAYS, 3))
+        out[perms[p]] = per_zone[t]
+        return out
+
+    # greedy, heaviest territory first, then sweeps re-choosing each territory's map against the
+    # others' until none improves: one greedy pass leaves a small district's totals a few per
+    # cent apart (few territories to permute, and the first choices are made blind)
+    choice = np.zeros(k, dtype=np.int64)
+    totals = np.zeros((WEEKDAYS, 3))
+    for t in np.argsort(-per_zone.sum(axis=(1, 2)) if k else [], kind="stable"):
+        choice[t] = int(np.argmin(scores(int(t), totals)))
+        totals += placed(int(t), int(choice[t]))
+    for _ in range(LABEL_SWEEPS):
+        improved = False
+        for t in range(k):
+            others = totals - placed(t, int(choice[t]))
+            score = scores(t, others)
+            p = int(np.argmin(score))
+            if score[p] < score[choice[t]] - 1e-12:
+                choice[t], totals, improved = p, others + placed(t, p), True
+        if not improved:
+            break
+    weekday_of_zone: IntArray = perms[choice]
     return weekday_of_zone[terr, zone]
 
 
