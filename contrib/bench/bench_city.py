@@ -16,15 +16,19 @@ KTVs open 14:00-02:00, managers living among the shops. Per seed, in one run:
 
     PYTHONPATH=. .venv/bin/python contrib/bench/bench_city.py [--n 25000] [--managers 125]
         [--seeds 1 2 3] [--no-schedule] [--max-order-day-changes SHARE]
-        [--secondary-weights 0 0.5]
+        [--secondary-weights 0 0.5] [--homes]
 
 ``--secondary-weights`` adds a column per weight: ours with that ``secondary_weight`` (the
 default is 1), with its own warm re-plans, for the trade-off table in docs/planning.md.
+``--homes`` gives ours the managers' homes (``home_lat_deg``/``home_lon_deg``) with
+``count_commute``: each territory is placed near its manager's home and holds visits plus the
+daily commute even, and the schedule starts manager j from home j.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import sys
 import time
@@ -231,10 +235,18 @@ def run_seed(
     do_schedule: bool,
     weights: list[float],
     order_day_share: float | None = None,
+    homes: bool = False,
 ) -> dict:
     city = realistic_city(n, k, seed=seed)
     r = city.retailers
     settings = PartitionSettings(barriers=city.barriers, cut_m=CUT_M)
+    if homes:  # manager j starts from home j: territory j is placed and sized for that commute
+        settings = dataclasses.replace(
+            settings,
+            home_lat_deg=tuple(map(float, city.home_lat)),
+            home_lon_deg=tuple(map(float, city.home_lon)),
+            count_commute=True,
+        )
     open_settings = PartitionSettings(cut_m=CUT_M)
     xy = project_local_m(r.lat_deg, r.lon_deg)
     lat0, lon0 = float(r.lat_deg.mean()), float(r.lon_deg.mean())
@@ -275,6 +287,9 @@ def run_seed(
         ),
         measure("min-cost-flow", city, mcf, k, settings, open_settings, t_mcf, home_xy, xy),
     ]
+    with_commute = ours.metrics.workload_with_commute
+    if with_commute is not None:  # --homes: the balance the partition holds
+        rows[0]["wc_cv"], rows[0]["wc_worst"] = with_commute.cv, with_commute.worst_deviation
     for weight in weights:  # the secondary-balance trade-off: ours at other weights
         lean = PartitionSettings(barriers=city.barriers, cut_m=CUT_M, secondary_weight=weight)
         t0 = time.perf_counter()
@@ -305,7 +320,7 @@ def run_seed(
 
     if do_schedule:
         policy = WorkloadPolicy()
-        home_of, _ = home_match(home_xy, xy, terr, k)
+        home_of = np.arange(k) if homes else home_match(home_xy, xy, terr, k)[0]
         dlat, dlon = city.home_lat[home_of], city.home_lon[home_of]
         share = order_day_share
         t0 = time.perf_counter()
@@ -374,6 +389,8 @@ TARGETS = [
     ("time_s", "partition time s", "<= 60", lambda x: x <= 60, "{:.1f}"),
     ("wl_cv", "workload CV", "<= 2.5 %", lambda x: x <= 0.025, "{:.2%}"),
     ("wl_worst", "workload worst", "<= 5 %", lambda x: x <= 0.05, "{:.2%}"),
+    ("wc_cv", "  workload + commute CV", "<= 2.5 %", lambda x: x <= 0.025, "{:.2%}"),
+    ("wc_worst", "  workload + commute worst", "<= 5 %", lambda x: x <= 0.05, "{:.2%}"),
     ("count", "count spread", "<= 5 % (10 %)", lambda x: x <= 0.05, "{:.1%}"),
     ("volume", "volume spread", "<= 5 % (15 %)", lambda x: x <= 0.05, "{:.1%}"),
     ("frag", "fragmented (barrier graph)", "0", lambda x: x == 0, "{}"),
@@ -403,6 +420,8 @@ TARGETS = [
 def table(rows: list[dict]) -> None:
     print(f"  {'figure':<30}{'target':>15}  " + "".join(f"{r['label']:>16}" for r in rows))
     for key, name, target, ok, fmt in TARGETS:
+        if not any(key in r for r in rows):
+            continue  # e.g. the commute rows without --homes
         cells = []
         for r in rows:
             if key not in r:
@@ -434,6 +453,11 @@ def main() -> None:
         help="add columns: ours with these secondary_weight values (partition and re-plans)",
     )
     parser.add_argument(
+        "--homes",
+        action="store_true",
+        help="give the partition the managers' homes and count their commute in the workload",
+    )
+    parser.add_argument(
         "--workload-only", action="store_true", help="same as --secondary-weights 0 0.5"
     )
     args = parser.parse_args()
@@ -447,6 +471,7 @@ def main() -> None:
             not args.no_schedule,
             weights,
             args.max_order_day_changes,
+            args.homes,
         )
         print(f"  load average {os.getloadavg()}", flush=True)
 
