@@ -329,11 +329,10 @@ def test_homes_give_each_manager_the_territory_near_home_and_count_the_commute()
     assert with_homes.workload_with_commute.cv < 0.5 * measured.workload_with_commute.cv
     assert with_homes.fragmented_territories == 0
     assert plain.metrics.median_home_distance_m == 0.0  # not measured without homes
-    again = partition_territories(
-        with_columns(city, current_manager=np.asarray(placed.territory)),
-        k,
-        settings=replace(homes, count_commute=True),
-    )
-    assert again.metrics.moved_retailers <= 0.01 * city.n
+    planned = with_columns(city, current_manager=np.asarray(placed.territory))
+    for _ in range(3):  # the commute is priced at the plan's own centres: a fixed point
+        again = partition_territories(planned, k, settings=replace(homes, count_commute=True))
+        assert again.metrics.moved_retailers == 0
+        planned = with_columns(planned, current_manager=np.asarray(again.territory))
     with pytest.raises(InvalidRetailersError, match="one home per manager"):
         partition_territories(city, k + 1, settings=homes)
