@@ -61,23 +61,7 @@ class PlanningInputRepository:
         """
         r = RetailerRow
         conditions = self._conditions(manager_ids, include_unassigned)
-        rows = self._session.execute(
-            sa.select(
-                r.id,
-                r.lat,
-                r.lon,
-                r.grade,
-                # the stored name is the value (StrEnum): skip the enum round trip per row
-                sa.type_coerce(r.business_type, sa.String).label("business_type"),
-                r.key_customer,
-                r.service_time_s,
-                r.order_weekday,
-                r.manager_id,
-                r.area_code,
-            )
-            .where(*conditions)
-            .order_by(r.id)
-        ).all()
+        rows = self._session.execute(_retailer_select(conditions)).all()
         wanted = sa.select(r.id).where(*conditions)
         hours = self._weekday_hours(wanted) if with_hours else {}
         windows = self._windows(wanted) if with_hours else {}
@@ -113,23 +97,7 @@ class PlanningInputRepository:
         Each: (id, lat, lon, grade, business type, key customer, service time s, order
         weekday, manager id, area code). For reports over tens of thousands of retailers.
         """
-        r = RetailerRow
-        statement = (
-            sa.select(
-                r.id,
-                r.lat,
-                r.lon,
-                r.grade,
-                sa.type_coerce(r.business_type, sa.String).label("business_type"),
-                r.key_customer,
-                r.service_time_s,
-                r.order_weekday,
-                r.manager_id,
-                r.area_code,
-            )
-            .where(*self._conditions(manager_ids, include_unassigned))
-            .order_by(r.id)
-        )
+        statement = _retailer_select(self._conditions(manager_ids, include_unassigned))
         return [tuple(row) for row in _core(self._session).execute(statement).all()]
 
     def volumes(
@@ -214,3 +182,27 @@ class PlanningInputRepository:
             )
         found = _core(self._session).execute(statement).all()  # one fetch, not per row
         return {retailer_id: int(total or 0) for retailer_id, total in found}
+
+
+def _retailer_select(
+    conditions: Sequence[sa.ColumnElement[bool]],
+) -> sa.Select[*tuple[Any, ...]]:
+    """The planner's per-retailer columns of the retailers matching ``conditions``, by id."""
+    r = RetailerRow
+    return (
+        sa.select(
+            r.id,
+            r.lat,
+            r.lon,
+            r.grade,
+            # the stored name is the value (StrEnum): skip the enum round trip per row
+            sa.type_coerce(r.business_type, sa.String).label("business_type"),
+            r.key_customer,
+            r.service_time_s,
+            r.order_weekday,
+            r.manager_id,
+            r.area_code,
+        )
+        .where(*conditions)
+        .order_by(r.id)
+    )
