@@ -238,6 +238,7 @@ def run_seed(
     order_day_share: float | None = None,
     homes: bool = False,
     secondary_limit: float | None = None,
+    commute_allowance: float = 0.0,
 ) -> dict:
     city = realistic_city(n, k, seed=seed)
     r = city.retailers
@@ -250,6 +251,7 @@ def run_seed(
             home_lat_deg=tuple(map(float, city.home_lat)),
             home_lon_deg=tuple(map(float, city.home_lon)),
             count_commute=True,
+            commute_allowance=commute_allowance,
         )
     open_settings = PartitionSettings(cut_m=CUT_M)
     xy = project_local_m(r.lat_deg, r.lon_deg)
@@ -469,6 +471,13 @@ def main() -> None:
         help="ours with PartitionSettings.secondary_limit=L (outer limit on count/volume)",
     )
     parser.add_argument(
+        "--commute-allowance",
+        type=float,
+        default=0.0,
+        metavar="A",
+        help="with --homes: count only the commute beyond A x the managers' median commute",
+    )
+    parser.add_argument(
         "--workload-only", action="store_true", help="same as --secondary-weights 0 0.5"
     )
     args = parser.parse_args()
@@ -484,6 +493,7 @@ def main() -> None:
             args.max_order_day_changes,
             args.homes,
             args.secondary_limit,
+            args.commute_allowance,
         )
         print(f"  load average {os.getloadavg()}", flush=True)
 

@@ -93,6 +93,10 @@ class PartitionSettings:
     With homes, a cold start gives each manager the territory nearest their home (a minimum
     total-distance matching of territories to homes), and the metrics report the median
     home → territory distance and the balance of visits plus commute."""
+    commute_allowance: float = 0.0
+    """With ``count_commute``: how much of each manager's commute goes uncounted, as a multiple
+    of the managers' median commute (0: all of it counts). At 2, only a manager living much
+    farther from their territory than most gets a smaller one."""
     secondary_limit: float | None = None
     """Outer limit of retailer count and order volume (a fraction of the mean, e.g. 0.12), or
     ``None``. Beyond it the boundary searches price a territory's deviation
@@ -119,6 +123,8 @@ class PartitionSettings:
             raise InvalidRetailersError("balance tolerances must be fractions in [0, 1)")
         if self.max_moves is not None and self.max_moves < 0:
             raise InvalidRetailersError("max_moves must be >= 0")
+        if not self.commute_allowance >= 0:
+            raise InvalidRetailersError("commute_allowance must be >= 0")
         if self.secondary_limit is not None and not 0 < self.secondary_limit < 1:
             raise InvalidRetailersError("secondary_limit must be a fraction in (0, 1)")
         if not self.cut_m > 0 or self.secondary_weight < 0:
@@ -239,7 +245,7 @@ def partition_territories(
     commute = homes if settings.count_commute else None
     if commute is not None and warm:
         warm_at = _warm_centres(xy, workload_min, current, k)
-        targets = with_commute(targets, commute_min(warm_at, commute, speed))
+        targets = with_commute(targets, _counted(commute_min(warm_at, commute, speed), settings))
     # a warm start is always a local repair, however far off balance today's plan is: a cold
     # re-partition only when asked (``warm_start=False``) or when some manager has no retailers
     if warm and _covers(current, k):
@@ -286,7 +292,9 @@ def partition_territories(
     prices = np.zeros((k, loads.shape[1] - 1))
     for it in range(settings.max_iterations):
         if commute is not None:
-            targets = with_commute(plain_targets, commute_min(centres, commute, speed))
+            targets = with_commute(
+                plain_targets, _counted(commute_min(centres, commute, speed), settings)
+            )
             problem = replace(problem, targets=targets)
         new = allocate(replace(problem, prices=prices), centres)
         changed = float(np.mean(new != assignment))
@@ -331,7 +339,9 @@ def partition_territories(
     for _ in range(SETTLE_ROUNDS):
         if commute is not None:
             at = _warm_centres(xy, workload_min, assignment, k)
-            targets = with_commute(plain_targets, commute_min(at, commute, speed))
+            targets = with_commute(
+                plain_targets, _counted(commute_min(at, commute, speed), settings)
+            )
         settled, graph = _repair_pass(
             xy, graph, assignment, assignment, fixed, k, loads, targets, weights,
             _bands(tolerances, loads, targets), workload_min, settings, None, trace,
@@ -396,6 +406,14 @@ def commute_min(centres_m: FloatArray, homes_m: FloatArray, policy: WorkloadPoli
     """Minutes per cycle each manager spends going home → territory centre and back."""
     distance_m = np.linalg.norm(centres_m - homes_m, axis=1) * policy.road_factor
     return np.asarray(COMMUTE_DAYS * 2.0 * distance_m / policy.speed_mps / 60.0, dtype=np.float64)
+
+
+def _counted(commute: FloatArray, settings: PartitionSettings) -> FloatArray:
+    """The part of each manager's commute the balance counts: beyond the free allowance."""
+    if settings.commute_allowance <= 0:
+        return commute
+    free = settings.commute_allowance * float(np.median(commute))
+    return np.asarray(np.maximum(commute - free, 0.0), dtype=np.float64)
 
 
 def with_commute(targets: FloatArray, commute: FloatArray) -> FloatArray:
