@@ -373,3 +373,37 @@ def test_secondary_limit_pulls_the_worst_volume_within_fifteen_percent() -> None
 def test_secondary_limit_must_be_a_fraction(limit: float) -> None:
     with pytest.raises(InvalidRetailersError, match="secondary_limit"):
         PartitionSettings(secondary_limit=limit)
+
+
+def test_commute_allowance_shrinks_only_the_far_managers_territory() -> None:
+    """With the commute counted beyond twice the median, the one manager living ~15 km away
+    gets fewer visits while the others, living among their shops, keep visits even (counting
+    every commute spreads everyone's visits); re-planning that plan moves nothing."""
+    city = synthetic_city(1500, seed=5)
+    k = 8
+    rng = np.random.default_rng(6)
+    pick = rng.choice(city.n, size=k, replace=False)
+    lat = city.lat_deg[pick] + rng.normal(0, 0.003, k)
+    lat[0] = city.lat_deg.max() + 0.14  # ~15 km beyond the district's edge
+    homes = PartitionSettings(
+        warm_start=False,
+        home_lat_deg=tuple(lat.tolist()),
+        home_lon_deg=tuple((city.lon_deg[pick] + rng.normal(0, 0.003, k)).tolist()),
+        count_commute=True,
+    )
+    every = partition_territories(city, k, settings=homes)
+    allowed = partition_territories(city, k, settings=replace(homes, commute_allowance=2.0))
+    visits = np.asarray(allowed.workload_min)
+    assert visits[0] < 0.9 * visits.mean()
+    rest = np.delete(visits, 0)
+    rest_every = np.delete(np.asarray(every.workload_min), 0)
+    assert np.abs(rest / rest.mean() - 1).max() <= 0.05
+    assert rest.std() / rest.mean() < rest_every.std() / rest_every.mean()
+    again = partition_territories(
+        with_columns(city, current_manager=np.asarray(allowed.territory)),
+        k,
+        settings=replace(homes, warm_start=True, commute_allowance=2.0),
+    )
+    assert again.metrics.moved_retailers == 0
+    with pytest.raises(InvalidRetailersError, match="commute_allowance"):
+        PartitionSettings(commute_allowance=-1.0)
