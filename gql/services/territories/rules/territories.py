@@ -103,7 +103,7 @@ class PartitionSettings:
     ``SECONDARY_LIMIT_PRICE`` times harder, so the worst territory of a heavy-tailed volume is
     pulled in before the many slightly outside their band. Off by default: on small heavy-tailed
     cities it narrows the volume spread (e.g. 16 % -> 13 %), but on the realistic benchmark city
-    it helped one seed and hurt another (docs/benchmarks.md, issue 20)."""
+    it helped one seed of three and hurt two, past the compactness bound (docs/benchmarks.md)."""
     count_commute: bool = False
     """With homes, hold even visits plus the daily commute home → territory centre and back
     (:func:`commute_min`), so a manager living far from their territory gets fewer visits.
