@@ -16,13 +16,14 @@ KTVs open 14:00-02:00, managers living among the shops. Per seed, in one run:
 
     PYTHONPATH=. .venv/bin/python contrib/bench/bench_city.py [--n 25000] [--managers 125]
         [--seeds 1 2 3] [--no-schedule] [--max-order-day-changes SHARE]
-        [--secondary-weights 0 0.5] [--homes]
+        [--secondary-weights 0 0.5] [--homes] [--secondary-limit 0.12]
 
 ``--secondary-weights`` adds a column per weight: ours with that ``secondary_weight`` (the
 default is 1), with its own warm re-plans, for the trade-off table in docs/planning.md.
 ``--homes`` gives ours the managers' homes (``home_lat_deg``/``home_lon_deg``) with
 ``count_commute``: each territory is placed near its manager's home and holds visits plus the
-daily commute even, and the schedule starts manager j from home j.
+daily commute even, and the schedule starts manager j from home j. ``--secondary-limit`` sets
+ours' ``PartitionSettings.secondary_limit`` (an outer limit on count and volume deviation).
 """
 
 from __future__ import annotations
@@ -236,16 +237,21 @@ def run_seed(
     weights: list[float],
     order_day_share: float | None = None,
     homes: bool = False,
+    secondary_limit: float | None = None,
+    commute_allowance: float = 0.0,
 ) -> dict:
     city = realistic_city(n, k, seed=seed)
     r = city.retailers
-    settings = PartitionSettings(barriers=city.barriers, cut_m=CUT_M)
+    settings = PartitionSettings(
+        barriers=city.barriers, cut_m=CUT_M, secondary_limit=secondary_limit
+    )
     if homes:  # manager j starts from home j: territory j is placed and sized for that commute
         settings = dataclasses.replace(
             settings,
             home_lat_deg=tuple(map(float, city.home_lat)),
             home_lon_deg=tuple(map(float, city.home_lon)),
             count_commute=True,
+            commute_allowance=commute_allowance,
         )
     open_settings = PartitionSettings(cut_m=CUT_M)
     xy = project_local_m(r.lat_deg, r.lon_deg)
@@ -458,6 +464,20 @@ def main() -> None:
         help="give the partition the managers' homes and count their commute in the workload",
     )
     parser.add_argument(
+        "--secondary-limit",
+        type=float,
+        default=None,
+        metavar="L",
+        help="ours with PartitionSettings.secondary_limit=L (outer limit on count/volume)",
+    )
+    parser.add_argument(
+        "--commute-allowance",
+        type=float,
+        default=0.0,
+        metavar="A",
+        help="with --homes: count only the commute beyond A x the managers' median commute",
+    )
+    parser.add_argument(
         "--workload-only", action="store_true", help="same as --secondary-weights 0 0.5"
     )
     args = parser.parse_args()
@@ -472,6 +492,8 @@ def main() -> None:
             weights,
             args.max_order_day_changes,
             args.homes,
+            args.secondary_limit,
+            args.commute_allowance,
         )
         print(f"  load average {os.getloadavg()}", flush=True)
 

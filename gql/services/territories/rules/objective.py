@@ -63,6 +63,12 @@ class RebalanceProblem:
     buy its own balance through. Beyond its band the first criterion also pays
     ``primary_slope`` per unit of deviation (times its weight): a linear price, so that a hair
     outside the band is not nearly free."""
+    limits: FloatArray | None = None
+    limit_price: float = 0.0
+    """``limits``: ``(R,)`` outer limit of each secondary criterion (the first entry is
+    ignored; ``None``: none). Beyond it a criterion pays ``limit_price`` times the out-of-band
+    price on top, as workload does beyond ``primary_limit``, so the worst territory of a
+    heavy-tailed criterion is pulled in before the many slightly outside their band."""
 
 
 class BalanceCost:
@@ -81,6 +87,8 @@ class BalanceCost:
         "hard_limit",
         "hard_price",
         "inv_t",
+        "limit",
+        "limit_price",
         "load",
         "loads",
         "move_cost",
@@ -103,7 +111,10 @@ class BalanceCost:
         self.band: list[float] = p.bands.tolist()
         self.hard_price = OUT_OF_BAND * p.primary_band_price * self.w[0]
         self.hard_limit = p.primary_limit
+        self.limit_price = OUT_OF_BAND * p.limit_price
         self.slope = self.w[0] * p.primary_slope
+        limits = np.full(n_res, np.inf) if p.limits is None else p.limits.astype(np.float64)
+        self.limit: list[float] = [np.inf, *limits[1:].tolist()]
         self.loads: list[list[float]] = p.loads.tolist()
         self.xy: list[list[float]] = p.xy_m.tolist()
         self.centres: list[list[float]] = p.centres_m.tolist()
@@ -126,12 +137,15 @@ class BalanceCost:
 
     def dev_cost(self, t: int, li: list[float], sign: float) -> float:
         """Balance cost of territory ``t`` with ``sign * li`` added to its load."""
-        row, inv, w, band = self.load[t], self.inv_t[t], self.w, self.band
+        row, inv, w, band, limit = self.load[t], self.inv_t[t], self.w, self.band, self.limit
         total = 0.0
         for r in self.resources:
             rel = (row[r] + sign * li[r]) * inv[r] - 1.0
             over = abs(rel) - band[r]
             total += w[r] * (rel * rel + (OUT_OF_BAND * over * over if over > 0 else 0.0))
+            beyond = abs(rel) - limit[r]
+            if beyond > 0:
+                total += w[r] * self.limit_price * beyond * beyond
         rel = (row[0] + sign * li[0]) * inv[0] - 1.0
         over = abs(rel) - band[0]
         if over > 0:

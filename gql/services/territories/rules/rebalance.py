@@ -105,6 +105,8 @@ def polish(
     primary_band_price: float = 0.0,
     primary_limit: float = 1.0,
     primary_slope: float = 0.0,
+    limits: FloatArray | None = None,
+    limit_price: float = 0.0,
     repaired: Callable[[], None] | None = None,
     graph: NeighbourGraph | None = None,
     trace: MoveTrace | None = None,
@@ -146,6 +148,8 @@ def polish(
         primary_band_price=primary_band_price,
         primary_limit=primary_limit,
         primary_slope=primary_slope,
+        limits=limits,
+        limit_price=limit_price,
     )
     assignment = rebalance(problem, assignment)
     for _ in range(EXCHANGE_ROUNDS if exchanges else 0):

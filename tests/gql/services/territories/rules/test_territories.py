@@ -336,3 +336,74 @@ def test_homes_give_each_manager_the_territory_near_home_and_count_the_commute()
         planned = with_columns(planned, current_manager=np.asarray(again.territory))
     with pytest.raises(InvalidRetailersError, match="one home per manager"):
         partition_territories(city, k + 1, settings=homes)
+
+
+def _heavy_tailed_city() -> RetailerSet:
+    """1,200 retailers, 1 in 40 a chain store selling ~50x a corner shop (log-normal volumes)."""
+    base = synthetic_city(1200, seed=7)
+    rng = np.random.default_rng(8)
+    volume = rng.lognormal(3.0, 0.6, base.n)
+    volume[rng.choice(base.n, size=base.n // 40, replace=False)] *= 50.0
+    return with_columns(base, order_volume=volume)
+
+
+def test_secondary_limit_pulls_the_worst_volume_within_fifteen_percent() -> None:
+    """With an outer limit of 12 % on count and volume, the worst territory's volume comes
+    within ±15 % (the issue's relaxed promise), workload within ±5 %, count within ±10 %; the
+    default search leaves it outside, and a re-plan of the limited plan moves no one."""
+    city, k = _heavy_tailed_city(), 8
+    plain = partition_territories(city, k, settings=PartitionSettings(warm_start=False))
+    assert plain.metrics.order_volume.worst_deviation > 0.15
+    limited = PartitionSettings(warm_start=False, secondary_limit=0.12)
+    plan = partition_territories(city, k, settings=limited)
+    m = plan.metrics
+    assert m.order_volume.worst_deviation <= 0.15
+    assert m.workload.worst_deviation <= 0.05
+    assert m.retailer_count.worst_deviation <= 0.10
+    assert m.fragmented_territories == 0
+    again = partition_territories(
+        with_columns(city, current_manager=np.asarray(plan.territory)),
+        k,
+        settings=PartitionSettings(secondary_limit=0.12),
+    )
+    assert again.metrics.moved_retailers == 0
+
+
+@pytest.mark.parametrize("limit", [0.0, 1.0, -0.1])
+def test_secondary_limit_must_be_a_fraction(limit: float) -> None:
+    with pytest.raises(InvalidRetailersError, match="secondary_limit"):
+        PartitionSettings(secondary_limit=limit)
+
+
+def test_commute_allowance_shrinks_only_the_far_managers_territory() -> None:
+    """With the commute counted beyond twice the median, the one manager living ~15 km away
+    gets fewer visits while the others, living among their shops, keep visits even (counting
+    every commute spreads everyone's visits); re-planning that plan moves nothing."""
+    city = synthetic_city(1500, seed=5)
+    k = 8
+    rng = np.random.default_rng(6)
+    pick = rng.choice(city.n, size=k, replace=False)
+    lat = city.lat_deg[pick] + rng.normal(0, 0.003, k)
+    lat[0] = city.lat_deg.max() + 0.14  # ~15 km beyond the district's edge
+    homes = PartitionSettings(
+        warm_start=False,
+        home_lat_deg=tuple(lat.tolist()),
+        home_lon_deg=tuple((city.lon_deg[pick] + rng.normal(0, 0.003, k)).tolist()),
+        count_commute=True,
+    )
+    every = partition_territories(city, k, settings=homes)
+    allowed = partition_territories(city, k, settings=replace(homes, commute_allowance=2.0))
+    visits = np.asarray(allowed.workload_min)
+    assert visits[0] < 0.9 * visits.mean()
+    rest = np.delete(visits, 0)
+    rest_every = np.delete(np.asarray(every.workload_min), 0)
+    assert np.abs(rest / rest.mean() - 1).max() <= 0.05
+    assert rest.std() / rest.mean() < rest_every.std() / rest_every.mean()
+    again = partition_territories(
+        with_columns(city, current_manager=np.asarray(allowed.territory)),
+        k,
+        settings=replace(homes, warm_start=True, commute_allowance=2.0),
+    )
+    assert again.metrics.moved_retailers == 0
+    with pytest.raises(InvalidRetailersError, match="commute_allowance"):
+        PartitionSettings(commute_allowance=-1.0)
