@@ -2,8 +2,9 @@
 
 Kept by every sales write (:class:`~gql.store.repositories.sales.SalesRepository` recomputes the
 months it touched, in the writer's transaction) and rebuilt by a full report refresh (orders
-bulk-loaded around the service reach the totals there). A sum over a period reads the whole
-months inside it from here and only the days at its two ends from ``sales_orders``.
+bulk-loaded around the service reach the totals there). Each row also keeps the month's cartons
+day by day (``d01`` … ``d31``), so a sum over any dates reads only this table: the whole months
+inside it by their totals, the partial months at its two ends by their days.
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ __all__ = ["SalesRollupRepository", "volume_rows"]
 
 _MONTHS = Base.metadata.tables["report_retailer_months"]
 _CHUNK = 500
+_DAYS = tuple(f"d{k:02d}" for k in range(1, 32))
+"""The day columns: cartons ordered on the month's 1st … 31st."""
 
 
 def _month_end(month: date) -> date:
@@ -40,31 +43,29 @@ def _month_of(session: Session, column: sa.ColumnElement[date] | Any) -> sa.Colu
 def volume_rows(retailers: sa.Select[int], first: date, last: date) -> sa.Select[int, int]:
     """(retailer id, cartons) rows summing to each retailer's orders ``first`` … ``last``.
 
-    ``retailers`` selects the retailer ids wanted. Whole months come from the monthly totals,
-    the days before the first whole month and after the last from the orders; group the rows
-    by retailer to get the sums.
+    ``retailers`` selects the retailer ids wanted. One row per retailer-month with orders in
+    the months ``first`` … ``last`` span: a whole month's total, or the sum of the day columns
+    inside the period for the partial first and last months; group the rows by retailer to get
+    the sums.
     """
-    s = SalesOrderRow
-    month = first if first.day == 1 else _month_end(first) + timedelta(days=1)
-    whole_first, whole_last = month, None
-    while _month_end(month) <= last:
-        whole_last = month
-        month = _month_end(month) + timedelta(days=1)
-    if whole_last is None:
-        return sa.select(s.retailer_id, s.volume_cartons).where(
-            s.retailer_id.in_(retailers), s.order_date.between(first, last)
-        )
-    edges = sa.or_(
-        s.order_date.between(first, whole_first - timedelta(days=1)),
-        s.order_date.between(_month_end(whole_last) + timedelta(days=1), last),
+    m = _MONTHS.c
+    partial = []
+    month = first.replace(day=1)
+    while month <= last:
+        end = _month_end(month)
+        if month < first or last < end:  # the period cuts this month
+            days = range(max(first, month).day, min(last, end).day + 1)
+            in_period: sa.ColumnElement[int] = sa.cast(m[_DAYS[days[0] - 1]], sa.BigInteger)
+            for k in days[1:]:
+                in_period = in_period + m[_DAYS[k - 1]]
+            partial.append((m.month == month, in_period))
+        month = end + timedelta(days=1)
+    cartons: sa.ColumnElement[int] = (
+        sa.case(*partial, else_=m.volume_cartons) if partial else m.volume_cartons
     )
-    return sa.union_all(
-        sa.select(_MONTHS.c.retailer_id, _MONTHS.c.volume_cartons).where(
-            _MONTHS.c.retailer_id.in_(retailers),
-            _MONTHS.c.month.between(whole_first, whole_last),
-        ),
-        sa.select(s.retailer_id, s.volume_cartons).where(s.retailer_id.in_(retailers), edges),
-    )  # type: ignore[return-value]
+    return sa.select(m.retailer_id, cartons.label("volume_cartons")).where(
+        m.retailer_id.in_(retailers), m.month.between(first.replace(day=1), last)
+    )
 
 
 class SalesRollupRepository:
@@ -76,10 +77,20 @@ class SalesRollupRepository:
     def _insert_from(self, *conditions: sa.ColumnElement[bool]) -> None:
         s = SalesOrderRow
         month = _month_of(self._session, s.order_date).label("month")
+        day = sa.extract("day", s.order_date)
         self._session.execute(
             sa.insert(_MONTHS).from_select(
-                ["retailer_id", "month", "volume_cartons", "orders"],
-                sa.select(s.retailer_id, month, sa.func.sum(s.volume_cartons), sa.func.count())
+                ["retailer_id", "month", "volume_cartons", "orders", *_DAYS],
+                sa.select(
+                    s.retailer_id,
+                    month,
+                    sa.func.sum(s.volume_cartons),
+                    sa.func.count(),
+                    *(
+                        sa.func.sum(sa.case((day == k, s.volume_cartons), else_=0))
+                        for k in range(1, len(_DAYS) + 1)
+                    ),
+                )
                 .where(*conditions)
                 .group_by(s.retailer_id, month),
             )
