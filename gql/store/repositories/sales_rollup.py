@@ -10,7 +10,7 @@ inside it by their totals, the partial months at its two ends by their days.
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
@@ -31,13 +31,6 @@ _DAYS = tuple(f"d{k:02d}" for k in range(1, 32))
 
 def _month_end(month: date) -> date:
     return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
-
-
-def _month_of(session: Session, column: sa.ColumnElement[date] | Any) -> sa.ColumnElement[date]:
-    """The first day of ``column``'s month, in SQL."""
-    if session.get_bind().dialect.name == "postgresql":
-        return sa.cast(sa.func.date_trunc("month", column), sa.Date)
-    return sa.func.date(column, "start of month")
 
 
 def volume_rows(retailers: sa.Select[int], first: date, last: date) -> sa.Select[int, int]:
@@ -74,32 +67,40 @@ class SalesRollupRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def _insert_from(self, *conditions: sa.ColumnElement[bool]) -> None:
+    def _insert_month(self, month: date, *conditions: sa.ColumnElement[bool]) -> None:
+        """Total ``month``'s orders matching ``conditions`` per retailer, day by day too."""
         s = SalesOrderRow
-        month = _month_of(self._session, s.order_date).label("month")
-        day = sa.extract("day", s.order_date)
+        end = _month_end(month)
+        days = [month + timedelta(days=k) for k in range(end.day)]
         self._session.execute(
             sa.insert(_MONTHS).from_select(
-                ["retailer_id", "month", "volume_cartons", "orders", *_DAYS],
+                ["retailer_id", "month", "volume_cartons", "orders", *_DAYS[: len(days)]],
                 sa.select(
                     s.retailer_id,
-                    month,
+                    sa.literal(month, sa.Date),
                     sa.func.sum(s.volume_cartons),
                     sa.func.count(),
                     *(
-                        sa.func.sum(sa.case((day == k, s.volume_cartons), else_=0))
-                        for k in range(1, len(_DAYS) + 1)
+                        sa.func.sum(sa.case((s.order_date == day, s.volume_cartons), else_=0))
+                        for day in days
                     ),
                 )
-                .where(*conditions)
-                .group_by(s.retailer_id, month),
+                .where(s.order_date.between(month, end), *conditions)
+                .group_by(s.retailer_id),
             )
         )
 
     def rebuild(self) -> None:
-        """Recompute every retailer-month from the orders."""
+        """Recompute every retailer-month from the orders, a month per statement."""
         self._session.execute(sa.delete(_MONTHS))
-        self._insert_from()
+        s = SalesOrderRow
+        first, last = self._session.execute(
+            sa.select(sa.func.min(s.order_date), sa.func.max(s.order_date))
+        ).one()
+        if first is None or last is None:
+            return
+        for month in _months(first, last):
+            self._insert_month(month)
 
     def refresh(self, retailer_ids: Iterable[int], first: date, last: date) -> None:
         """Recompute the months of ``retailer_ids`` from ``first``'s month to ``last``'s."""
@@ -112,6 +113,14 @@ class SalesRollupRepository:
                     _MONTHS.c.retailer_id.in_(chunk), _MONTHS.c.month.between(start, end)
                 )
             )
-            self._insert_from(
-                SalesOrderRow.retailer_id.in_(chunk), SalesOrderRow.order_date.between(start, end)
-            )
+            for month in _months(start, end):
+                self._insert_month(month, SalesOrderRow.retailer_id.in_(chunk))
+
+
+def _months(first: date, last: date) -> list[date]:
+    """First days of the months ``first`` … ``last`` touch."""
+    out, month = [], first.replace(day=1)
+    while month <= last:
+        out.append(month)
+        month = _month_end(month) + timedelta(days=1)
+    return out

@@ -14,6 +14,7 @@ Create Date: 2026-12-05
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
@@ -59,7 +60,9 @@ def upgrade() -> None:
 
 
 def _rebuild_sales_months(postgres: bool) -> None:
-    """Every retailer-month again from the orders, with its day columns."""
+    """Every retailer-month again from the orders, with its day columns: a month a statement."""
+    if postgres:  # a data migration, not a request: the service's statement limit is not for it
+        op.execute("SET LOCAL statement_timeout = 0")
     orders = sa.table(
         "sales_orders",
         sa.column("retailer_id", sa.Integer),
@@ -70,28 +73,39 @@ def _rebuild_sales_months(postgres: bool) -> None:
         "report_retailer_months",
         *map(sa.column, ("retailer_id", "month", "volume_cartons", "orders", *_DAYS)),
     )
-    month = (
-        sa.cast(sa.func.date_trunc("month", orders.c.order_date), sa.Date)
-        if postgres
-        else sa.func.date(orders.c.order_date, "start of month")
-    ).label("month")
-    day = sa.extract("day", orders.c.order_date)
     op.execute(months.delete())
-    op.execute(
-        months.insert().from_select(
-            ["retailer_id", "month", "volume_cartons", "orders", *_DAYS],
-            sa.select(
-                orders.c.retailer_id,
-                month,
-                sa.func.sum(orders.c.volume_cartons),
-                sa.func.count(),
-                *(
-                    sa.func.sum(sa.case((day == k, orders.c.volume_cartons), else_=0))
-                    for k in range(1, 32)
-                ),
-            ).group_by(orders.c.retailer_id, month),
+    bind = op.get_bind()
+    first, last = bind.execute(
+        sa.select(sa.func.min(orders.c.order_date), sa.func.max(orders.c.order_date))
+    ).one()
+    if first is None or last is None:
+        return
+    if isinstance(first, str):  # SQLite returns the stored text
+        first, last = date.fromisoformat(first), date.fromisoformat(last)
+    month = first.replace(day=1)
+    while month <= last:
+        end = (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        days = [month + timedelta(days=k) for k in range(end.day)]
+        bind.execute(
+            months.insert().from_select(
+                ["retailer_id", "month", "volume_cartons", "orders", *_DAYS[: len(days)]],
+                sa.select(
+                    orders.c.retailer_id,
+                    sa.literal(month, sa.Date),
+                    sa.func.sum(orders.c.volume_cartons),
+                    sa.func.count(),
+                    *(
+                        sa.func.sum(
+                            sa.case((orders.c.order_date == day, orders.c.volume_cartons), else_=0)
+                        )
+                        for day in days
+                    ),
+                )
+                .where(orders.c.order_date.between(month, end))
+                .group_by(orders.c.retailer_id),
+            )
         )
-    )
+        month = end + timedelta(days=1)
 
 
 def downgrade() -> None:
