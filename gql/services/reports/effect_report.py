@@ -165,7 +165,8 @@ def _model(g: GroupFacts) -> rules.Units:
 
 def _retailers(g: GroupFacts) -> rules.Units:
     """Cartons a week per retailer, so periods of different lengths compare."""
-    return rules.Units.of([(v * 7.0 / g.period.days, 1.0) for v in g.volumes])
+    weekly = np.asarray(g.volumes, dtype=np.float64) * 7.0 / g.period.days
+    return rules.Units(tuple(weekly.tolist()), (1.0,) * len(weekly))
 
 
 MEASURES: tuple[MeasureSpec, ...] = (

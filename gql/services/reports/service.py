@@ -10,7 +10,7 @@ The effect report compares one such group in two periods (optionally against a s
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import astuple, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
@@ -37,7 +37,7 @@ from gql.services.reports.effect_report import (
 )
 from gql.services.reports.groups import GroupBy, ReportGroup, ReportRequest
 from gql.services.reports.manager_days import ManagerDay, placed_visits, summarise
-from gql.services.reports.manager_months import day_facts, work_of_day
+from gql.services.reports.manager_months import unit_of_day, work_of_day
 from gql.services.reports.placed import DEFAULT_ROAD_FACTOR, UNTRUSTED_FLAGS
 from gql.services.reports.workload_report import (
     PlacedVisit,
@@ -549,7 +549,7 @@ class ReportService:
         for d in found.days:
             manager_id, day = d.key
             keys.append((manager_id, day.toordinal()))
-            rows.append(astuple(day_facts(d)))
+            rows.append([manager_id, *unit_of_day(d)])
         for m in found.months:  # each day's unit as stored: day of the month, then the facts
             manager_id, month = m.key
             start = month.toordinal() - 1

@@ -203,15 +203,21 @@ def _draws(
     index = draws.indices_at(position)
     if index is None:
         return np.full(resamples, np.nan)
+    if statistic is not Statistic.RATIO:
+        return _value(num[index], den[index], statistic, scale)
     n = index.shape[1]
-    if statistic is Statistic.RATIO and _whole(num, n) and _whole(den, n):
-        # a resample's sums as counts @ values: the same whole numbers as summing the gathered
-        # units (exact either way), without gathering resamples × n of each
-        counts = draws.counts(position)
-        total = counts @ den
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return np.where(total > 0, scale * (counts @ num) / total, np.nan)
-    return _value(num[index], den[index], statistic, scale)
+
+    def summed(values: FloatArray) -> FloatArray:
+        # whole numbers: a resample's sum as counts @ values, the same number as summing the
+        # gathered units (exact either way) without gathering resamples × n of them
+        sums: FloatArray = (
+            draws.counts(position) @ values if _whole(values, n) else values[index].sum(axis=-1)
+        )
+        return sums
+
+    total = summed(den)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, scale * summed(num) / total, np.nan)
 
 
 def _size(units: Units, statistic: Statistic) -> int:
