@@ -7,8 +7,9 @@ it is never staler than the last commit it can read. ``visitgis report refresh``
 into the stored facts (``--full`` rebuilds everything), which keeps that recomputation small.
 Whole calendar months are also kept totalled per manager (``manager_months``): a refresh
 rebuilds the months of the days it rewrote, and a report reads a month as its days while one
-of them is stale. Sales are totalled per retailer-month on every sales write (and rebuilt by a
-full refresh). Edits that change no plan or visit but do change a reduction (a retailer moved
+of them is stale; their work sums are columns too, which the workload reads alone. Sales are
+totalled per retailer-month, and day by day within it, on every sales write (and rebuilt by a
+full refresh), so a sales sum over any dates reads no orders. Edits that change no plan or visit but do change a reduction (a retailer moved
 or re-timed, a manager's start point) reach the aggregates at the next full refresh.
 """
 
