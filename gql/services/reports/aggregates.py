@@ -9,8 +9,9 @@ Whole calendar months are also kept totalled per manager (``manager_months``): a
 rebuilds the months of the days it rewrote, and a report reads a month as its days while one
 of them is stale; their work sums are columns too, which the workload reads alone. Sales are
 totalled per retailer-month, and day by day within it, on every sales write (and rebuilt by a
-full refresh), so a sales sum over any dates reads no orders. Edits that change no plan or visit but do change a reduction (a retailer moved
-or re-timed, a manager's start point) reach the aggregates at the next full refresh.
+full refresh), so a sales sum over any dates reads no orders. Edits that change no plan or
+visit but do change a reduction (a retailer moved or re-timed, a manager's start point) reach
+the aggregates at the next full refresh.
 """
 
 from __future__ import annotations

@@ -91,6 +91,9 @@ def unit_of_day(d: ManagerDay) -> list[Any]:
     What a month stores per day (after the day of the month) and what the effect report's
     table holds per row (after the manager id); the same values as :func:`day_facts`.
     """
+    stored = d.effect_unit()
+    if stored is not None:
+        return stored
     day, route = d.discipline, d.route
     return [
         day.planned,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -483,6 +483,7 @@ class ReportService:
         if request.seed < 0:
             raise InvalidInput("the seed must be 0 or more", field=("filter", "seed"))
         label, managers = self._group(request.manager_id, request.department_id, "")
+        read: dict[tuple[tuple[int, ...], bool], list[tuple[Any, ...]]] = {}
         comparison = None
         if request.has_comparison:
             other, others = self._group(
@@ -498,14 +499,14 @@ class ReportService:
             comparison = (
                 other,
                 len(others),
-                self._facts_of(others, before),
-                self._facts_of(others, after),
+                self._facts_of(others, before, read),
+                self._facts_of(others, after, read),
             )
         group = (
             label,
             len(managers),
-            self._facts_of(managers, before),
-            self._facts_of(managers, after),
+            self._facts_of(managers, before, read),
+            self._facts_of(managers, after, read),
         )
         return effect_report(request, group, comparison)
 
@@ -524,10 +525,13 @@ class ReportService:
         return [self.effect(replace(request, department_id=d)) for d in departments]
 
     def _facts_of(
-        self, managers: Sequence[AccountManager], period: rules.ReportPeriod
+        self,
+        managers: Sequence[AccountManager],
+        period: rules.ReportPeriod,
+        read: dict[tuple[tuple[int, ...], bool], list[tuple[Any, ...]]],
     ) -> GroupFacts:
         model, volumes = workload_inputs(
-            self._session, managers, period, monthly_sales=self._monthly_sales()
+            self._session, managers, period, monthly_sales=self._monthly_sales(), read=read
         )
         return GroupFacts(
             period,

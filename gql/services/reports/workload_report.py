@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -131,6 +131,7 @@ def workload_inputs(
     period: rules.ReportPeriod,
     *,
     monthly_sales: bool = False,
+    read: dict[tuple[tuple[int, ...], bool], list[tuple[Any, ...]]] | None = None,
 ) -> tuple[dict[int, float], dict[int, list[float]]]:
     """Each manager's model hours a week and each of their retailers' volume in ``period``.
 
@@ -138,13 +139,19 @@ def workload_inputs(
     :func:`assigned_retailers`), read once, as columns, for both: the model hours are the
     territory planner's estimate with the order volumes of its 28-day sales window ending
     that day; the volumes are per manager, by retailer id. ``monthly_sales``: whole months of
-    sales come from the monthly totals.
+    sales come from the monthly totals. ``read``: retailer rows already read in this
+    transaction, by whose they are (an effect report's two periods read them once).
     """
     day = period.last
     wanted = {m.staff_id for m in managers}
     on, owners, unassigned = _owners(session, wanted, day)
     inputs = PlanningInputRepository(session)
-    rows = inputs.retailer_rows(owners, include_unassigned=unassigned)
+    key = (tuple(owners), unassigned)
+    rows = None if read is None else read.get(key)
+    if rows is None:
+        rows = inputs.retailer_rows(owners, include_unassigned=unassigned)
+        if read is not None:
+            read[key] = rows
     column = list(zip(*rows, strict=True)) if rows else [()] * 10
     ids = np.array(column[0], dtype=np.int64)
 

@@ -210,9 +210,12 @@ def _draws(
     def summed(values: FloatArray) -> FloatArray:
         # whole numbers: a resample's sum as counts @ values, the same number as summing the
         # gathered units (exact either way) without gathering resamples × n of them
-        sums: FloatArray = (
-            draws.counts(position) @ values if _whole(values, n) else values[index].sum(axis=-1)
-        )
+        if not _whole(values, n):
+            gathered: FloatArray = values[index].sum(axis=-1)
+            return gathered
+        if np.all(values == values[0]):  # every unit the same (a denominator of ones): v × n
+            return np.full(resamples, values[0] * n)
+        sums: FloatArray = draws.counts(position) @ values
         return sums
 
     total = summed(den)
