@@ -7,16 +7,18 @@ it is never staler than the last commit it can read. ``visitgis report refresh``
 into the stored facts (``--full`` rebuilds everything), which keeps that recomputation small.
 Whole calendar months are also kept totalled per manager (``manager_months``): a refresh
 rebuilds the months of the days it rewrote, and a report reads a month as its days while one
-of them is stale. Sales are totalled per retailer-month on every sales write (and rebuilt by a
-full refresh). Edits that change no plan or visit but do change a reduction (a retailer moved
-or re-timed, a manager's start point) reach the aggregates at the next full refresh.
+of them is stale; their work sums are columns too, which the workload reads alone. Sales are
+totalled per retailer-month, and day by day within it, on every sales write (and rebuilt by a
+full refresh), so a sales sum over any dates reads no orders. Edits that change no plan or
+visit but do change a reduction (a retailer moved or re-timed, a manager's start point) reach
+the aggregates at the next full refresh.
 """
 
 from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +60,8 @@ class Aggregated:
 
     days: list[ManagerDay]
     months: list[ManagerMonth]
+    work: list[tuple[int, int, int, int, int]] = field(default_factory=list)
+    """With ``work_only``: the whole months' work sums (as ``ManagerMonth.work``), not months."""
 
 
 def aggregated(
@@ -67,11 +71,13 @@ def aggregated(
     margin: timedelta,
     *,
     use_months: bool,
+    work_only: bool = False,
 ) -> Aggregated | None:
     """Stored manager-days and months, stale days recomputed; ``None``: never built.
 
     ``use_months``: the calendar months wholly inside the period are read as their stored
     roll-up, unless one of the manager's days in it is stale (then as its days).
+    ``work_only``: the months' work sums only (``Aggregated.work``), read from their columns.
     """
     store = ReportDayRepository(session)
     if not store.built():
@@ -81,13 +87,23 @@ def aggregated(
     whole = full_months(period) if use_months else []
     rows: list[tuple[int, date, list[Any]]] = []
     months: list[ManagerMonth] = []
+    work: list[tuple[int, int, int, int, int]] = []
     if whole:
         stale_months = {(m, d.replace(day=1)) for m, d in stale}
-        months = [
-            month_from_json(m, month, f)
-            for m, month, f in store.months(ids, whole[0], whole[-1])
-            if (m, month) not in stale_months
-        ]
+        if work_only:
+            work = [
+                (m, days, visits, dwell_s, travel_s)
+                for m, month, days, visits, dwell_s, travel_s in store.month_work(
+                    ids, whole[0], whole[-1]
+                )
+                if (m, month) not in stale_months
+            ]
+        else:
+            months = [
+                month_from_json(m, month, f)
+                for m, month, f in store.months(ids, whole[0], whole[-1])
+                if (m, month) not in stale_months
+            ]
         first, last = whole[0], month_end(whole[-1])
         if period.first < first:
             rows += store.facts(ids, period.first, first - timedelta(days=1))
@@ -101,7 +117,9 @@ def aggregated(
     fresh = _recompute(session, managers, stale, margin)
     out = {(m, d): from_json(m, d, f) for m, d, f in rows if (m, d) not in fresh.stale}
     out.update({d.key: d for d in fresh.days})
-    return Aggregated([out[k] for k in sorted(out)], sorted(months, key=lambda m: m.key))
+    return Aggregated(
+        [out[k] for k in sorted(out)], sorted(months, key=lambda m: m.key), sorted(work)
+    )
 
 
 def aggregated_days(
@@ -167,7 +185,7 @@ def refresh(
         for period in _months(session):
             days = summarise(session, managers, period, margin)
             store.replace([], [(*d.key, to_json(d)) for d in days], now=now)
-            store.replace_months([], [(*m.key, month_to_json(m)) for m in months_of(days)], now=now)
+            store.replace_months([], [_stored(m) for m in months_of(days)], now=now)
             written += len(days)
         SalesRollupRepository(session).rebuild()
         full = True
@@ -188,9 +206,12 @@ def _rebuild_months(
 ) -> None:
     """Recompute the roll-up of each manager-month from its stored days."""
     days = [from_json(*row) for row in store.facts_of_months(manager_months, last_of=month_end)]
-    store.replace_months(
-        sorted(manager_months), [(*m.key, month_to_json(m)) for m in months_of(days)], now=now
-    )
+    store.replace_months(sorted(manager_months), [_stored(m) for m in months_of(days)], now=now)
+
+
+def _stored(month: ManagerMonth) -> tuple[int, date, list[Any], tuple[int, ...]]:
+    """A month as the store keeps it: its facts, and its work sums as columns of their own."""
+    return (*month.key, month_to_json(month), month.work[1:])
 
 
 def _months(session: Session) -> list[rules.ReportPeriod]:

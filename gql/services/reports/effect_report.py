@@ -11,8 +11,7 @@ savings) and balanced workload (the CV of measured hours per worked day).
 from __future__ import annotations
 
 import enum
-from collections import defaultdict
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,7 +20,7 @@ import numpy.typing as npt
 from gql.services.reports import rules
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Sequence
     from datetime import date
 
     from gql.services.reports.groups import ReportGroup
@@ -37,6 +36,7 @@ __all__ = [
     "EffectRequest",
     "GroupFacts",
     "MeasureSpec",
+    "day_table",
     "effect_report",
 ]
 
@@ -90,18 +90,18 @@ class DayFacts:
     baseline_m: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class GroupFacts:
     """A group's facts in one period: its manager-days and its retailers' volumes."""
 
     period: rules.ReportPeriod
-    days: list[DayFacts]
+    days: FloatArray
+    """The manager-days by manager and day, a row each: a column per :class:`DayFacts` field
+    (see :func:`day_table`)."""
     volumes: list[float]
     """Cartons ordered in the period by each retailer the group had on its last day."""
     model_hours: list[float]
     """Each manager's planning-model hours a week, territories as on the period's last day."""
-    cache: list[FloatArray] = field(default_factory=list, compare=False, repr=False)
-    """The days as one array, once a measure asked (see ``_columns``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,40 +122,19 @@ _COLUMNS = tuple(f.name for f in fields(DayFacts))
 _AT = {name: i for i, name in enumerate(_COLUMNS)}
 
 
-def _columns(g: GroupFacts) -> FloatArray:
-    """The group's manager-days as one float array, a column per :class:`DayFacts` field.
+def day_table(rows: Sequence[Sequence[float | int | None]]) -> FloatArray:
+    """Manager-days as one float array: a row each, a column per :class:`DayFacts` field.
 
-    A missing plan or baseline length is NaN. Built once per group, shared by the measures.
+    The columns are in the fields' order; a missing plan or baseline length (``None``) is NaN.
     """
-    if not g.cache:
-        rows = [
-            (
-                d.manager_id,
-                d.planned_stops,
-                d.visited_stops,
-                d.visits,
-                d.in_place,
-                d.dwell_s,
-                d.dwell_measured,
-                d.travel_s,
-                d.travelled_m,
-                d.travelled_points,
-                d.own_order_m,
-                d.planned_order_m,
-                np.nan if d.plan_m is None else d.plan_m,
-                np.nan if d.baseline_m is None else d.baseline_m,
-            )
-            for d in g.days
-        ]
-        g.cache.append(np.array(rows, dtype=np.float64).reshape(len(rows), len(_COLUMNS)))
-    return g.cache[0]
+    return np.array(rows, dtype=np.float64).reshape(len(rows), len(_COLUMNS))
 
 
 def _days(
     pair: Callable[[Callable[[str], FloatArray]], tuple[FloatArray, FloatArray]],
 ) -> Callable[[GroupFacts], rules.Units]:
     def units(g: GroupFacts) -> rules.Units:
-        table = _columns(g)
+        table = g.days
         num, den = pair(lambda name: table[:, _AT[name]])
         return rules.Units(tuple(num.tolist()), tuple(den.tolist()))
 
@@ -163,12 +142,14 @@ def _days(
 
 
 def _managers(g: GroupFacts) -> rules.Units:
-    hours: dict[int, float] = defaultdict(float)
-    worked: dict[int, int] = defaultdict(int)
-    for d in g.days:
-        hours[d.manager_id] += (d.dwell_s + d.travel_s) / 3600.0
-        worked[d.manager_id] += int(d.visits > 0)
-    return rules.Units.of([(hours[m], worked[m]) for m in sorted(hours)])
+    """Hours per worked day of each manager with a day: hours summed day by day, in order."""
+    table = g.days
+    managers, at = np.unique(table[:, _AT["manager_id"]], return_inverse=True)
+    day_hours = (table[:, _AT["dwell_s"]] + table[:, _AT["travel_s"]]) / 3600.0
+    # bincount adds the weights in the days' order, as a running sum per manager would
+    hours = np.bincount(at, weights=day_hours, minlength=len(managers))
+    worked = np.bincount(at, weights=table[:, _AT["visits"]] > 0, minlength=len(managers))
+    return rules.Units(tuple(hours.tolist()), tuple(worked.tolist()))
 
 
 def _plan_saving(c: Callable[[str], FloatArray]) -> tuple[FloatArray, FloatArray]:
@@ -184,7 +165,8 @@ def _model(g: GroupFacts) -> rules.Units:
 
 def _retailers(g: GroupFacts) -> rules.Units:
     """Cartons a week per retailer, so periods of different lengths compare."""
-    return rules.Units.of([(v * 7.0 / g.period.days, 1.0) for v in g.volumes])
+    weekly = np.asarray(g.volumes, dtype=np.float64) * 7.0 / g.period.days
+    return rules.Units(tuple(weekly.tolist()), (1.0,) * len(weekly))
 
 
 MEASURES: tuple[MeasureSpec, ...] = (

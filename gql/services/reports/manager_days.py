@@ -88,6 +88,19 @@ class ManagerDay:
             )
         return self._route
 
+    def effect_unit(self) -> list[Any] | None:
+        """The effect unit's values (``manager_months.unit_of_day``) from the stored array.
+
+        Without decoding the discipline and route parts; ``None``: a day not read back.
+        """
+        f = self._facts
+        if f is None:
+            return None
+        dwells = f[13]
+        in_place = f[5].get("IN_PLACE", 0)
+        return [f[1], f[2], f[6], in_place, sum(dwells), len(dwells), f[24], f[20], f[21],
+                f[19], f[18], f[15], f[16]]  # fmt: skip
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ManagerDay):
             return NotImplemented

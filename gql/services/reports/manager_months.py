@@ -33,6 +33,7 @@ __all__ = [
     "month_of",
     "months_of",
     "to_json",
+    "unit_of_day",
     "work_of_day",
 ]
 
@@ -41,7 +42,6 @@ MONTH_FACTS_VERSION = 1
 
 _DISCIPLINE = tuple(f.name for f in fields(rules.DisciplineMonth))[2:]
 _ROUTE = tuple(f.name for f in fields(rules.RouteMonth))[2:]
-_UNIT = tuple(f.name for f in fields(DayFacts))[1:]
 _D0 = 1
 _R0 = _D0 + len(_DISCIPLINE)
 _W0 = _R0 + len(_ROUTE)
@@ -83,6 +83,33 @@ def day_facts(d: ManagerDay) -> DayFacts:
         plan_m=route.plan_m,
         baseline_m=route.baseline_m,
     )
+
+
+def unit_of_day(d: ManagerDay) -> list[Any]:
+    """A manager-day's effect unit as values in :class:`DayFacts` order, without the manager.
+
+    What a month stores per day (after the day of the month) and what the effect report's
+    table holds per row (after the manager id); the same values as :func:`day_facts`.
+    """
+    stored = d.effect_unit()
+    if stored is not None:
+        return stored
+    day, route = d.discipline, d.route
+    return [
+        day.planned,
+        day.visited,
+        day.visits,
+        day.verdicts.get("IN_PLACE", 0),
+        sum(day.dwells_s),
+        len(day.dwells_s),
+        d.travel_s,
+        route.travelled_m,
+        route.travelled_points,
+        route.own_order_m,
+        route.planned_order_m,
+        route.plan_m,
+        route.baseline_m,
+    ]
 
 
 def work_of_day(d: ManagerDay) -> tuple[int, int, int, int, int]:
@@ -148,10 +175,7 @@ def month_of(manager_id: int, month: date, days: Sequence[ManagerDay]) -> Manage
             sum(w[3] for w in work),
             sum(w[4] for w in work),
         ),
-        [
-            [d.key[1].day, *(getattr(f, name) for name in _UNIT)]
-            for d, f in ((d, day_facts(d)) for d in ordered)
-        ],
+        [[d.key[1].day, *unit_of_day(d)] for d in ordered],
     )
 
 

@@ -12,7 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from gql.services.access import Principal, scope_of, signed_in
 from gql.services.errors import InvalidInput, NotFound
@@ -26,15 +28,16 @@ from gql.services.reports.area_report import (
 )
 from gql.services.reports.audit_report import AuditReport, audit_facts, audit_report
 from gql.services.reports.effect_report import (
-    DayFacts,
     EffectReport,
     EffectRequest,
+    FloatArray,
     GroupFacts,
+    day_table,
     effect_report,
 )
 from gql.services.reports.groups import GroupBy, ReportGroup, ReportRequest
 from gql.services.reports.manager_days import ManagerDay, placed_visits, summarise
-from gql.services.reports.manager_months import day_facts, work_of_day
+from gql.services.reports.manager_months import unit_of_day, work_of_day
 from gql.services.reports.placed import DEFAULT_ROAD_FACTOR, UNTRUSTED_FLAGS
 from gql.services.reports.workload_report import (
     PlacedVisit,
@@ -325,7 +328,14 @@ class ReportService:
         found = (
             None
             if self._raw
-            else aggregated(self._session, managers, period, LATE_UPLOAD_MARGIN, use_months=True)
+            else aggregated(
+                self._session,
+                managers,
+                period,
+                LATE_UPLOAD_MARGIN,
+                use_months=True,
+                work_only=True,
+            )
         )
         if found is None:  # the raw peer reads visits only: a load needs no routes
             placed = [
@@ -336,7 +346,7 @@ class ReportService:
         else:
             loads = manager_loads_of_days(
                 managers,
-                [work_of_day(d) for d in found.days] + [m.work for m in found.months],
+                [work_of_day(d) for d in found.days] + found.work,
                 model,
                 volumes,
             )
@@ -473,6 +483,7 @@ class ReportService:
         if request.seed < 0:
             raise InvalidInput("the seed must be 0 or more", field=("filter", "seed"))
         label, managers = self._group(request.manager_id, request.department_id, "")
+        read: dict[tuple[tuple[int, ...], bool], list[tuple[Any, ...]]] = {}
         comparison = None
         if request.has_comparison:
             other, others = self._group(
@@ -488,14 +499,14 @@ class ReportService:
             comparison = (
                 other,
                 len(others),
-                self._facts_of(others, before),
-                self._facts_of(others, after),
+                self._facts_of(others, before, read),
+                self._facts_of(others, after, read),
             )
         group = (
             label,
             len(managers),
-            self._facts_of(managers, before),
-            self._facts_of(managers, after),
+            self._facts_of(managers, before, read),
+            self._facts_of(managers, after, read),
         )
         return effect_report(request, group, comparison)
 
@@ -514,10 +525,13 @@ class ReportService:
         return [self.effect(replace(request, department_id=d)) for d in departments]
 
     def _facts_of(
-        self, managers: Sequence[AccountManager], period: rules.ReportPeriod
+        self,
+        managers: Sequence[AccountManager],
+        period: rules.ReportPeriod,
+        read: dict[tuple[tuple[int, ...], bool], list[tuple[Any, ...]]],
     ) -> GroupFacts:
         model, volumes = workload_inputs(
-            self._session, managers, period, monthly_sales=self._monthly_sales()
+            self._session, managers, period, monthly_sales=self._monthly_sales(), read=read
         )
         return GroupFacts(
             period,
@@ -528,14 +542,29 @@ class ReportService:
 
     def _day_facts(
         self, managers: Sequence[AccountManager], period: rules.ReportPeriod
-    ) -> list[DayFacts]:
-        """Per manager-day, by manager and day: the discipline counts and the route lengths."""
+    ) -> FloatArray:
+        """Per manager-day, by manager and day: the discipline counts and the route lengths.
+
+        As :func:`~gql.services.reports.effect_report.day_table`.
+        """
         found = self._aggregated(managers, period, use_months=True)
-        units = [(d.key, day_facts(d)) for d in found.days]
-        for m in found.months:
-            units.extend(((m.key[0], day), facts) for day, facts in m.units())
-        units.sort(key=lambda u: u[0])
-        return [facts for _, facts in units]
+        keys: list[tuple[int, int]] = []
+        rows: list[Sequence[float | int | None]] = []
+        for d in found.days:
+            manager_id, day = d.key
+            keys.append((manager_id, day.toordinal()))
+            rows.append([manager_id, *unit_of_day(d)])
+        for m in found.months:  # each day's unit as stored: day of the month, then the facts
+            manager_id, month = m.key
+            start = month.toordinal() - 1
+            for u in m.unit_rows:
+                keys.append((manager_id, start + u[0]))
+                rows.append([manager_id, *u[1:]])
+        table = day_table(rows)
+        if not keys:
+            return table
+        order = np.lexsort(np.array(keys, dtype=np.int64).T[::-1])
+        return table[order]
 
     # -- routes ---------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
@@ -131,6 +131,7 @@ def workload_inputs(
     period: rules.ReportPeriod,
     *,
     monthly_sales: bool = False,
+    read: dict[tuple[tuple[int, ...], bool], list[tuple[Any, ...]]] | None = None,
 ) -> tuple[dict[int, float], dict[int, list[float]]]:
     """Each manager's model hours a week and each of their retailers' volume in ``period``.
 
@@ -138,13 +139,21 @@ def workload_inputs(
     :func:`assigned_retailers`), read once, as columns, for both: the model hours are the
     territory planner's estimate with the order volumes of its 28-day sales window ending
     that day; the volumes are per manager, by retailer id. ``monthly_sales``: whole months of
-    sales come from the monthly totals.
+    sales come from the monthly totals. ``read``: retailer rows already read in this
+    transaction, by whose they are (an effect report's two periods read them once).
     """
     day = period.last
     wanted = {m.staff_id for m in managers}
     on, owners, unassigned = _owners(session, wanted, day)
     inputs = PlanningInputRepository(session)
-    rows = inputs.retailer_rows(owners, include_unassigned=unassigned)
+    key = (tuple(owners), unassigned)
+    rows = None if read is None else read.get(key)
+    if rows is None:
+        rows = inputs.retailer_rows(owners, include_unassigned=unassigned)
+        if read is not None:
+            read[key] = rows
+    column = list(zip(*rows, strict=True)) if rows else [()] * 10
+    ids = np.array(column[0], dtype=np.int64)
 
     def volumes(first: date, last: date) -> npt.NDArray[np.float64]:
         found = inputs.volumes(
@@ -154,12 +163,17 @@ def workload_inputs(
             last=last,
             monthly_sales=monthly_sales,
         )
-        return np.array([float(found.get(row[0], 0)) for row in rows], dtype=np.float64)
+        out = np.zeros(len(ids), dtype=np.float64)
+        if found and len(ids):  # each total at its retailer's row (rows are ordered by id)
+            keys = np.fromiter(found, dtype=np.int64, count=len(found))
+            at = np.minimum(np.searchsorted(ids, keys), len(ids) - 1)
+            here = ids[at] == keys
+            out[at[here]] = np.fromiter(found.values(), dtype=np.float64, count=len(found))[here]
+        return out
 
     model_window = volumes(day - timedelta(days=SALES_WINDOW_DAYS - 1), day)
     in_period = volumes(period.first, period.last)
-    ids = np.array([row[0] for row in rows], dtype=np.int64)
-    held = np.array([NO_STAFF if row[8] is None else row[8] for row in rows], dtype=np.int64)
+    held = np.array([NO_STAFF if m is None else m for m in column[8]], dtype=np.int64)
     if on and len(ids):  # who held each retailer on the day, by the assignment history
         history = np.fromiter(on, dtype=np.int64, count=len(on))
         then = np.array([NO_STAFF if t is None else t for t, _ in on.values()], dtype=np.int64)
@@ -169,18 +183,18 @@ def workload_inputs(
     keep = np.isin(held, np.fromiter(wanted, dtype=np.int64))
     columns = RetailerColumns(
         id=ids,
-        lat=np.array([row[1] for row in rows], dtype=np.float64),
-        lon=np.array([row[2] for row in rows], dtype=np.float64),
-        grade=np.array([row[3] for row in rows], dtype=np.int64),
-        business_type=[str(row[4]) for row in rows],
-        key_customer=np.array([bool(row[5]) for row in rows], dtype=np.bool_),
-        service_time_s=np.array([row[6] for row in rows], dtype=np.float64),
-        order_weekday=np.array([row[7] for row in rows], dtype=np.int64),
+        lat=np.array(column[1], dtype=np.float64),
+        lon=np.array(column[2], dtype=np.float64),
+        grade=np.array(column[3], dtype=np.int64),
+        business_type=[str(t) for t in column[4]],
+        key_customer=np.array(column[5], dtype=np.bool_),
+        service_time_s=np.array(column[6], dtype=np.float64),
+        order_weekday=np.array(column[7], dtype=np.int64),
         manager_id=held,
         open_s=np.full(len(rows), np.nan),
         close_s=np.full(len(rows), np.nan),
         volume_cartons=model_window,
-        area_code=[row[9] for row in rows],
+        area_code=list(column[9]),
     ).take(keep)
     period_volume = in_period[keep]
     out = {m.staff_id: period_volume[columns.manager_id == m.staff_id].tolist() for m in managers}

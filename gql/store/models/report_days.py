@@ -7,7 +7,8 @@ transaction; reports recompute marked days before reading, and a refresh folds t
 ``report_aggregate_state`` says whether the facts were ever built in full (until then
 reports read the raw tables). ``report_manager_months`` totals a manager's stored days of one
 calendar month (rebuilt from them by every refresh that touches the month), and
-``report_retailer_months`` a retailer's sales of one month (kept by every sales write).
+``report_retailer_months`` a retailer's sales of one month, in total and day by day (kept by
+every sales write).
 """
 
 from datetime import date, datetime
@@ -53,6 +54,11 @@ class ReportManagerMonthRow(Base):
     """The month's first day."""
     facts: Mapped[list[Any]] = mapped_column(sa.JSON)
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    worked_days: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    """The month's work sums, as in ``facts`` (the workload report reads these, not the JSON)."""
+    visits: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    dwell_s: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    travel_s: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
 
 
 class ReportRetailerMonthRow(Base):
@@ -68,6 +74,39 @@ class ReportRetailerMonthRow(Base):
     """The month's first day."""
     volume_cartons: Mapped[int] = mapped_column(sa.BigInteger)
     orders: Mapped[int] = mapped_column(sa.Integer)
+    # Cartons ordered on each day of the month (0 past its end): a sum over any dates reads
+    # the partial months at its two ends from here, not from ``sales_orders``.
+    d01: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d02: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d03: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d04: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d05: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d06: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d07: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d08: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d09: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d10: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d11: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d12: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d13: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d14: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d15: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d16: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d17: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d18: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d19: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d20: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d21: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d22: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d23: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d24: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d25: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d26: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d27: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d28: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d29: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d30: Mapped[int] = mapped_column(sa.Integer, server_default="0")
+    d31: Mapped[int] = mapped_column(sa.Integer, server_default="0")
 
 
 class ReportStaleDayRow(Base):

@@ -111,7 +111,7 @@ class PlanningInputRepository:
     ) -> dict[int, int]:
         """Cartons ordered ``first`` … ``last`` by each retailer :meth:`retailers` would return.
 
-        Retailers without orders are left out.
+        Retailers without cartons in those days are left out.
         """
         conditions = self._conditions(manager_ids, include_unassigned)
         wanted = sa.select(RetailerRow.id).where(*conditions)
@@ -181,7 +181,7 @@ class PlanningInputRepository:
                 .group_by(s.retailer_id)
             )
         found = _core(self._session).execute(statement).all()  # one fetch, not per row
-        return {retailer_id: int(total or 0) for retailer_id, total in found}
+        return {retailer_id: int(total) for retailer_id, total in found if total}
 
 
 def _retailer_select(

@@ -163,14 +163,37 @@ class ReportDayRepository:
             )
         return out
 
+    def month_work(
+        self, manager_ids: Sequence[int], first: date, last: date
+    ) -> list[tuple[int, date, int, int, int, int]]:
+        """Stored months' work sums, without decoding their facts.
+
+        Each: (manager, month, worked days, visits, dwell s, travel s), of the months whose
+        first day is ``first`` … ``last``.
+        """
+        m = _MONTHS.c
+        statement = sa.select(
+            m.manager_id, m.month, m.worked_days, m.visits, m.dwell_s, m.travel_s
+        ).where(m.month.between(first, last))
+        out: list[tuple[int, date, int, int, int, int]] = []
+        for ids in _chunks(sorted(manager_ids)):
+            out.extend(
+                (r[0], r[1], r[2], r[3], r[4], r[5])
+                for r in self._session.execute(statement.where(m.manager_id.in_(ids))).all()
+            )
+        return out
+
     def replace_months(
         self,
         manager_months: Sequence[tuple[int, date]],
-        facts: Sequence[tuple[int, date, list[Any]]],
+        facts: Sequence[tuple[int, date, list[Any], Sequence[int]]],
         *,
         now: datetime,
     ) -> None:
-        """Delete the stored ``manager_months`` and insert ``facts`` (a month may have none)."""
+        """Delete the stored ``manager_months`` and insert ``facts`` (a month may have none).
+
+        Each: (manager, month, facts, its work sums: worked days, visits, dwell s, travel s).
+        """
         by_month: dict[date, list[int]] = {}
         for m, month in sorted(set(manager_months)):
             by_month.setdefault(month, []).append(m)
@@ -182,8 +205,17 @@ class ReportDayRepository:
                     )
                 )
         rows = [
-            {"manager_id": m, "month": month, "facts": f, "computed_at": now}
-            for m, month, f in facts
+            {
+                "manager_id": m,
+                "month": month,
+                "facts": f,
+                "computed_at": now,
+                "worked_days": work[0],
+                "visits": work[1],
+                "dwell_s": work[2],
+                "travel_s": work[3],
+            }
+            for m, month, f, work in facts
         ]
         for chunk in _chunks(rows, 500):
             self._session.execute(sa.insert(_MONTHS), list(chunk))

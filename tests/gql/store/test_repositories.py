@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -511,3 +511,43 @@ def test_volumes_from_monthly_totals_equal_volumes_from_orders(
         )
         assert monthly == raw
         assert sum(raw.values()) > 0
+
+
+def test_every_28_day_window_from_the_day_columns_equals_the_orders(
+    db_session: Session, retailers: list[int], organisation: tuple[int, list[int]]
+) -> None:
+    """The planner's window ends on any day: read from the roll-up's day columns, kept by
+    inserts and by an upsert that changes a day, it sums what the orders do."""
+    sales = SalesRepository(db_session)
+    start = date(2026, 1, 20)
+    days = [start + timedelta(days=k) for k in range(0, 75, 2)]  # late January … early April
+    sales.add_orders(
+        [
+            SalesOrderDraft(r, day, 1 + (i * 5 + k) % 9, Decimal("1"))
+            for i, r in enumerate(retailers[:4])
+            for k, day in enumerate(days)
+        ]
+    )
+    sales.upsert_orders(
+        [
+            SalesOrderDraft(retailers[0], days[10], 40, Decimal("1")),  # a changed day
+            SalesOrderDraft(retailers[5], date(2026, 2, 28), 7, Decimal("1")),  # a new one
+        ]
+    )
+    _, managers = organisation
+    inputs = PlanningInputRepository(db_session)
+    for end in (start + timedelta(days=k) for k in range(0, 80, 3)):
+        first = end - timedelta(days=27)
+        raw = inputs.volumes(managers, include_unassigned=True, first=first, last=end)
+        monthly = inputs.volumes(
+            managers, include_unassigned=True, first=first, last=end, monthly_sales=True
+        )
+        assert monthly == raw, end
+    february = inputs.volumes(
+        managers,
+        include_unassigned=True,
+        first=date(2026, 2, 1),
+        last=date(2026, 2, 28),
+        monthly_sales=True,
+    )
+    assert february[retailers[5]] == 7  # a 28-day window that is a whole month

@@ -144,6 +144,24 @@ class Draws:
     def __init__(self) -> None:
         self._key: tuple[int, int, tuple[int, ...]] | None = None
         self._indices: list[npt.NDArray[np.int64] | None] = []
+        self._counts: dict[int, FloatArray] = {}
+
+    def counts(self, position: int) -> FloatArray:
+        """How often each unit was drawn in each resample, ``(resamples, n)``.
+
+        Of the ``position``-th index array of the last :meth:`indices` (drawn, not ``None``).
+
+        A sum over a resample is then one row of ``counts @ values``.
+        """
+        if position not in self._counts:
+            index = self._indices[position]
+            assert index is not None
+            resamples, n = index.shape
+            flat = (index + n * np.arange(resamples)[:, None]).ravel()
+            self._counts[position] = (
+                np.bincount(flat, minlength=resamples * n).reshape(resamples, n).astype(np.float64)
+            )
+        return self._counts[position]
 
     def indices(
         self, seed: int, resamples: int, sizes: tuple[int, ...]
@@ -151,7 +169,7 @@ class Draws:
         """One ``(resamples, n)`` index array per size, drawn in order (``None`` for n = 0)."""
         key = (seed, resamples, sizes)
         if key != self._key:
-            self._key, self._indices = None, []  # free the last set before drawing
+            self._key, self._indices, self._counts = None, [], {}  # free the last set first
             rng = np.random.default_rng(seed)
             self._indices = [
                 None if n == 0 else rng.integers(0, n, size=(resamples, n)) for n in sizes
@@ -159,18 +177,50 @@ class Draws:
             self._key = key
         return self._indices
 
+    def indices_at(self, position: int) -> npt.NDArray[np.int64] | None:
+        """The ``position``-th index array of the last :meth:`indices`."""
+        return self._indices[position]
+
+
+_EXACT = float(2**53)
+"""Below this, sums of whole numbers in float64 are exact, in any order."""
+
+
+def _whole(values: FloatArray, n: int) -> bool:
+    """Whole numbers whose sum over any resample of ``n`` of them is exact in float64."""
+    return bool(np.all(np.mod(values, 1.0) == 0.0)) and float(np.abs(values).sum()) * n < _EXACT
+
 
 def _draws(
     units: Units,
     statistic: Statistic,
     scale: float,
     resamples: int,
-    index: npt.NDArray[np.int64] | None,
+    draws: Draws,
+    position: int,
 ) -> FloatArray:
     num, den = _arrays(units, statistic)
+    index = draws.indices_at(position)
     if index is None:
         return np.full(resamples, np.nan)
-    return _value(num[index], den[index], statistic, scale)
+    if statistic is not Statistic.RATIO:
+        return _value(num[index], den[index], statistic, scale)
+    n = index.shape[1]
+
+    def summed(values: FloatArray) -> FloatArray:
+        # whole numbers: a resample's sum as counts @ values, the same number as summing the
+        # gathered units (exact either way) without gathering resamples × n of them
+        if not _whole(values, n):
+            gathered: FloatArray = values[index].sum(axis=-1)
+            return gathered
+        if np.all(values == values[0]):  # every unit the same (a denominator of ones): v × n
+            return np.full(resamples, values[0] * n)
+        sums: FloatArray = draws.counts(position) @ values
+        return sums
+
+    total = summed(den)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(total > 0, scale * summed(num) / total, np.nan)
 
 
 def _size(units: Units, statistic: Statistic) -> int:
@@ -223,9 +273,10 @@ def evaluate(
     if seed < 0:
         raise ReportRuleError(f"the seed must be 0 or more, not {seed}", field="seed")
     groups = (before, after) if comparison is None else (before, after, *comparison)
-    index = (draws or Draws()).indices(seed, resamples, tuple(_size(u, statistic) for u in groups))
-    b_draws = _draws(before, statistic, scale, resamples, index[0])
-    a_draws = _draws(after, statistic, scale, resamples, index[1])
+    draws = draws or Draws()
+    draws.indices(seed, resamples, tuple(_size(u, statistic) for u in groups))
+    b_draws = _draws(before, statistic, scale, resamples, draws, 0)
+    a_draws = _draws(after, statistic, scale, resamples, draws, 1)
     b, a = _point(before, statistic, scale), _point(after, statistic, scale)
     effect = Effect(
         before=b,
@@ -240,8 +291,8 @@ def evaluate(
     if comparison is None:
         return effect
     cb_units, ca_units = comparison
-    cb_draws = _draws(cb_units, statistic, scale, resamples, index[2])
-    ca_draws = _draws(ca_units, statistic, scale, resamples, index[3])
+    cb_draws = _draws(cb_units, statistic, scale, resamples, draws, 2)
+    ca_draws = _draws(ca_units, statistic, scale, resamples, draws, 3)
     cb, ca = _point(cb_units, statistic, scale), _point(ca_units, statistic, scale)
     return Effect(
         before=b,

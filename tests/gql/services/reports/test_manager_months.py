@@ -5,11 +5,13 @@ starts, so the median is a mean of two; a day without visits; a day with a τ an
 rolled up per month and read back from their stored form.
 """
 
+from dataclasses import fields
 from datetime import date
 
 import pytest
 
 from gql.services.reports import rules
+from gql.services.reports.effect_report import DayFacts
 from gql.services.reports.manager_days import ManagerDay
 from gql.services.reports.manager_months import (
     day_facts,
@@ -18,6 +20,7 @@ from gql.services.reports.manager_months import (
     month_end,
     months_of,
     to_json,
+    unit_of_day,
     work_of_day,
 )
 
@@ -109,6 +112,14 @@ def test_work_and_effect_units_of_a_month() -> None:
     assert november.work == (7, 2, 9, 300 + 600 + 900 + 120 + 2500, 600 * 9)
     assert november.work[1:] == tuple(sum(w[i] for w in works) for i in range(1, 5))
     assert november.units() == [(d.key[1], day_facts(d)) for d in DAYS[:3]]
+
+
+def test_a_days_unit_row_holds_its_effect_facts_in_order() -> None:
+    for d in DAYS:
+        facts = day_facts(d)
+        assert [facts.manager_id, *unit_of_day(d)] == [
+            getattr(facts, f.name) for f in fields(DayFacts)
+        ]
 
 
 def test_stored_months_of_another_layout_are_refused() -> None:
