@@ -130,7 +130,11 @@ async def _post(client: httpx.AsyncClient, query: str, variables: dict[str, Any]
 async def _handheld(url: str, token: str, until: float, tally: Tally, offset: int) -> None:
     headers = {"Authorization": f"Bearer {token}"}
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
-        shops = (await _post(client, SHOPS, {}))["viewer"]["manager"]["retailers"]["nodes"]
+        try:
+            shops = (await _post(client, SHOPS, {}))["viewer"]["manager"]["retailers"]["nodes"]
+        except (RuntimeError, httpx.HTTPError) as exc:  # counted: this handheld never starts
+            tally.errors.append(f"download: {exc}")
+            return
         n = offset
         while time.monotonic() < until:
             shop = shops[n % len(shops)]
@@ -496,7 +500,7 @@ def main() -> None:
                 else ""
             )
         )
-    if len(rows) >= 2:
+    if len(rows) >= 2 and rows[0]["visits_per_s"] > 0:
         print(f"scaling {rows[0]['workers']} -> {rows[1]['workers']} workers: "
               f"{rows[1]['visits_per_s'] / rows[0]['visits_per_s']:.2f}x")  # fmt: skip
 
