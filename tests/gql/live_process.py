@@ -30,10 +30,10 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def cli(env: dict[str, str], *args: str) -> str:
+def cli(env: dict[str, str], *args: str, timeout_s: float = 300.0) -> str:
     """Run ``visitgis …`` with ``env``; its stdout (the test fails on a non-zero exit)."""
     done = subprocess.run(
-        [str(BIN / "visitgis"), *args], env=env, capture_output=True, text=True, timeout=300
+        [str(BIN / "visitgis"), *args], env=env, capture_output=True, text=True, timeout=timeout_s
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout

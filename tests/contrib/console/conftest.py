@@ -58,7 +58,8 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
         "VISITGIS_CONSOLE_DIR": str(REPO / "contrib" / "console"),
     }  # the default rate limits stay on: the console must work within them
     cli(env, "db", "upgrade")
-    cli(env, "demo", "seed", "--seed", "7")
+    # eight weeks of history: about 90 s on a quiet machine, over 300 s on a loaded one
+    cli(env, "demo", "seed", "--seed", "7", timeout_s=1200.0)
     engine = sa.create_engine(database_url)
     try:
         staff = active_staff(engine)
