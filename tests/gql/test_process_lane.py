@@ -37,6 +37,8 @@ def city(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, str], str]
         "VISITGIS_DATABASE_URL": database_url,
         "VISITGIS_MODE": "development",
         "VISITGIS_HEAVY_QUERY_COST": "1",  # every query is expensive: all go to the lane
+        # a lane worker's first query imports the service: over 10 s on a loaded machine
+        "VISITGIS_EXECUTION_TIMEOUT_S": "120",
     }
     cli(env, "db", "upgrade")
     cli(env, "demo", "seed", "--seed", "7", "--no-history")
