@@ -41,7 +41,6 @@ DEFAULT_SEED = 17
 MIN_RESAMPLES = 100
 MAX_RESAMPLES = 20_000
 
-
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -57,12 +56,15 @@ class Statistic(enum.StrEnum):
     CV = "CV"
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Units:
-    """One group's units in one period: a numerator and a denominator each."""
+    """One group's units in one period: a numerator and a denominator each.
 
-    numerators: tuple[float, ...]
-    denominators: tuple[float, ...]
+    Tuples, or float arrays (a company-year has 50,000 retailers: no tuple of them is built).
+    """
+
+    numerators: tuple[float, ...] | FloatArray
+    denominators: tuple[float, ...] | FloatArray
 
     def __post_init__(self) -> None:
         if len(self.numerators) != len(self.denominators):
@@ -226,7 +228,7 @@ def _draws(
 def _size(units: Units, statistic: Statistic) -> int:
     """The units a statistic resamples (a CV leaves out units without a denominator)."""
     if statistic is Statistic.CV:
-        return sum(1 for d in units.denominators if d > 0)
+        return int(np.count_nonzero(np.asarray(units.denominators, dtype=np.float64) > 0))
     return len(units)
 
 
