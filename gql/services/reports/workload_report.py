@@ -149,7 +149,7 @@ def workload_inputs(
     key = (tuple(owners), unassigned)
     base = None if read is None else read.get(key)
     if base is None:
-        base = _columns(inputs.retailer_rows(owners, include_unassigned=unassigned))
+        base = _columns(inputs.retailer_columns(owners, include_unassigned=unassigned))
         if read is not None:
             read[key] = base
     ids = base.id
@@ -193,10 +193,9 @@ def workload_inputs(
     return _model_hours(managers, columns), out
 
 
-def _columns(rows: Sequence[tuple[Any, ...]]) -> RetailerColumns:
-    """``PlanningInputRepository.retailer_rows`` as columns: current managers, no volumes."""
-    column = list(zip(*rows, strict=True)) if rows else [()] * 10
-    n = len(rows)
+def _columns(column: Sequence[tuple[Any, ...]]) -> RetailerColumns:
+    """``PlanningInputRepository.retailer_columns`` as arrays: current managers, no volumes."""
+    n = len(column[0])
     return RetailerColumns(
         id=np.array(column[0], dtype=np.int64),
         lat=np.array(column[1], dtype=np.float64),
@@ -206,7 +205,9 @@ def _columns(rows: Sequence[tuple[Any, ...]]) -> RetailerColumns:
         key_customer=np.array(column[5], dtype=np.bool_),
         service_time_s=np.array(column[6], dtype=np.float64),
         order_weekday=np.array(column[7], dtype=np.int64),
-        manager_id=np.array([NO_STAFF if m is None else m for m in column[8]], dtype=np.int64),
+        manager_id=np.array(
+            [NO_STAFF if m is None else m for m in column[8]], dtype=np.int64
+        ).reshape(n),
         open_s=np.full(n, np.nan),
         close_s=np.full(n, np.nan),
         volume_cartons=np.zeros(n, dtype=np.float64),

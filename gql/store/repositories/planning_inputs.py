@@ -88,19 +88,21 @@ class PlanningInputRepository:
             for row in rows
         ]
 
-    def retailer_rows(
+    def retailer_columns(
         self,
         manager_ids: Sequence[int] | None,
         *,
         include_unassigned: bool,
     ) -> list[tuple[Any, ...]]:
-        """:meth:`retailers` as plain rows, without hours, windows or volumes, ordered by id.
+        """:meth:`retailers` as columns, without hours, windows or volumes, ordered by id.
 
-        Each: (id, lat, lon, grade, business type, key customer, service time s, order
-        weekday, manager id, area code). For reports over tens of thousands of retailers.
+        Ten tuples, one per fact: id, lat, lon, grade, business type, key customer, service
+        time s, order weekday, manager id, area code. For reports over tens of thousands of
+        retailers (no tuple per retailer is built: they would also wake the garbage collector).
         """
         statement = _retailer_select(self._conditions(manager_ids, include_unassigned))
-        return [tuple(row) for row in _core(self._session).execute(statement).all()]
+        rows = _core(self._session).execute(statement).all()
+        return list(zip(*rows, strict=True)) if rows else [()] * 10
 
     def volumes(
         self,
