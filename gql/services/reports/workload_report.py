@@ -163,10 +163,12 @@ def workload_inputs(
             monthly_sales=monthly_sales,
         )
         out = np.zeros(len(ids), dtype=np.float64)
-        if len(keys) and len(ids):  # each total at its retailer's row (rows are ordered by id)
+        if len(keys) and len(ids):  # each part at its retailer's row (rows are ordered by id)
             at = np.minimum(np.searchsorted(ids, keys), len(ids) - 1)
             here = ids[at] == keys
-            out[at[here]] = totals[here]
+            summed = np.zeros(len(ids), dtype=np.int64)  # whole cartons, added exactly
+            np.add.at(summed, at[here], totals[here])
+            out[:] = summed
         return out
 
     model_window = volumes(day - timedelta(days=SALES_WINDOW_DAYS - 1), day)

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from gql.domain import OpeningWindow, RetailerStatus
 from gql.domain.territories import PlanningRetailer
 from gql.store.models import OpeningWindowRow, RetailerRow, SalesOrderRow
-from gql.store.repositories.sales_rollup import volume_rows
+from gql.store.repositories.sales_rollup import volume_parts, volume_rows
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -132,19 +132,35 @@ class PlanningInputRepository:
     ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         """:meth:`volumes` as two aligned arrays (retailer ids, cartons), in no set order.
 
-        One fetch of plain integers: a company-year sums 50,000 retailers several times.
+        A retailer may appear more than once (add its cartons up): with ``monthly_sales`` the
+        whole months and each partial month are summed apart (:func:`volume_parts`). Each
+        part is fetched as two arrays on PostgreSQL (``array_agg``), not as 50,000 rows.
         """
         conditions = self._conditions(manager_ids, include_unassigned)
         wanted = sa.select(RetailerRow.id).where(*conditions)
-        found = (
-            _core(self._session)
-            .execute(self._volume_select(wanted, first, last, monthly_sales))
-            .all()
-        )
-        if not found:
+        if monthly_sales:
+            parts = volume_parts(wanted, first, last)
+        else:
+            parts = [self._volume_select(wanted, first, last, monthly=False)]
+        connection = _core(self._session)
+        postgres = connection.dialect.name == "postgresql"
+        ids: list[npt.NDArray[np.int64]] = []
+        totals: list[npt.NDArray[np.int64]] = []
+        for part in parts:
+            if postgres:
+                sub = part.subquery()
+                found, cartons = connection.execute(
+                    sa.select(sa.func.array_agg(sub.c[0]), sa.func.array_agg(sub.c[1]))
+                ).one()
+                found, cartons = found or [], cartons or []
+            else:
+                rows = connection.execute(part).all()
+                found, cartons = zip(*rows, strict=True) if rows else ((), ())
+            ids.append(np.array(found, dtype=np.int64))
+            totals.append(np.array(cartons, dtype=np.int64))
+        if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        ids, totals = zip(*found, strict=True)  # numpy would probe each Row as a mapping
-        return np.array(ids, dtype=np.int64), np.array(totals, dtype=np.int64)
+        return np.concatenate(ids), np.concatenate(totals)
 
     @staticmethod
     def _conditions(

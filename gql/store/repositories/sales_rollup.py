@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-__all__ = ["SalesRollupRepository", "volume_rows"]
+__all__ = ["SalesRollupRepository", "volume_parts", "volume_rows"]
 
 _MONTHS = Base.metadata.tables["report_retailer_months"]
 _DAY_ROWS = Base.metadata.tables["report_retailer_days"]
@@ -67,6 +67,43 @@ def volume_rows(
             )
         )
     return parts[0] if len(parts) == 1 else sa.union_all(*parts)
+
+
+def volume_parts(retailers: sa.Select[int], first: date, last: date) -> list[sa.Select[int, int]]:
+    """:func:`volume_rows` as separate selects, each with at most one row per retailer.
+
+    The whole months summed per retailer from their totals, and each partial month's days;
+    add the parts up by retailer. Without a union to re-aggregate, PostgreSQL plans each
+    grouping from the table's own statistics (it guessed 200 groups for the union's 50,000
+    retailers and spilled the aggregate to disk).
+    """
+    m, d = _MONTHS.c, _DAY_ROWS.c
+    whole: list[date] = []
+    parts: list[sa.Select[int, int]] = []
+    for month in _months(first, last):
+        end = month_end(month)
+        if first <= month and end <= last:
+            whole.append(month)
+            continue
+        days = range(max(first, month).day, min(last, end).day + 1)
+        in_period: sa.ColumnElement[int] = sa.cast(d[_DAYS[days[0] - 1]], sa.BigInteger)
+        for k in days[1:]:
+            in_period = in_period + d[_DAYS[k - 1]]
+        parts.append(
+            sa.select(d.retailer_id, in_period.label("volume_cartons")).where(
+                d.month == month, d.retailer_id.in_(retailers)
+            )
+        )
+    if whole:
+        parts.append(
+            sa.select(
+                m.retailer_id,
+                sa.cast(sa.func.sum(m.volume_cartons), sa.BigInteger).label("volume_cartons"),
+            )
+            .where(m.month.between(whole[0], whole[-1]), m.retailer_id.in_(retailers))
+            .group_by(m.retailer_id)
+        )
+    return parts
 
 
 class SalesRollupRepository:

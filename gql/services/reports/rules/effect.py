@@ -159,10 +159,10 @@ class Draws:
             index = self._indices[position]
             assert index is not None
             resamples, n = index.shape
-            flat = (index + n * np.arange(resamples)[:, None]).ravel()
-            self._counts[position] = (
-                np.bincount(flat, minlength=resamples * n).reshape(resamples, n).astype(np.float64)
-            )
+            counts = np.empty((resamples, n), dtype=np.float64)
+            for r in range(resamples):  # a resample at a time: no flat copy, no cast pass
+                counts[r] = np.bincount(index[r], minlength=n)
+            self._counts[position] = counts
         return self._counts[position]
 
     def indices(
