@@ -216,10 +216,16 @@ def planning_inputs_of_columns(
     return PlanningInputs(
         retailers=retailers,
         manager_ids=tuple(manager_ids),
-        previous_manager_ids=tuple(
-            None if m == NO_STAFF else m for m in columns.manager_id.tolist()
-        ),
+        previous_manager_ids=_staff_or_none(columns.manager_id),
     )
+
+
+def _staff_or_none(manager_id: IntArray) -> tuple[int | None, ...]:
+    """Staff ids as a tuple, ``None`` for ``NO_STAFF`` (checked per retailer only if any)."""
+    ids: list[int | None] = list(manager_id.tolist())
+    if (manager_id == NO_STAFF).any():
+        ids = [None if m == NO_STAFF else m for m in ids]
+    return tuple(ids)
 
 
 def _workload_classes(business_types: Sequence[str]) -> IntArray:

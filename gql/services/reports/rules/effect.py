@@ -147,6 +147,16 @@ class Draws:
         self._key: tuple[int, int, tuple[int, ...]] | None = None
         self._indices: list[npt.NDArray[np.int64] | None] = []
         self._counts: dict[int, FloatArray] = {}
+        self._sums: dict[int, int] = {}
+
+    def reused(self, position: int) -> bool:
+        """Count a sum over the ``position``-th draws; whether one was asked for before.
+
+        A count matrix pays for itself from the second sum over the same draws (a report's
+        day measures sum a dozen columns over them); a single sum gathers instead.
+        """
+        self._sums[position] = self._sums.get(position, 0) + 1
+        return self._sums[position] > 1
 
     def counts(self, position: int) -> FloatArray:
         """How often each unit was drawn in each resample, ``(resamples, n)``.
@@ -172,6 +182,7 @@ class Draws:
         key = (seed, resamples, sizes)
         if key != self._key:
             self._key, self._indices, self._counts = None, [], {}  # free the last set first
+            self._sums = {}
             rng = np.random.default_rng(seed)
             self._indices = [
                 None if n == 0 else rng.integers(0, n, size=(resamples, n)) for n in sizes
@@ -217,6 +228,9 @@ def _draws(
             return gathered
         if np.all(values == values[0]):  # every unit the same (a denominator of ones): v × n
             return np.full(resamples, values[0] * n)
+        if not draws.reused(position):  # one sum over these draws: gathering is cheaper
+            once: FloatArray = values[index].sum(axis=-1)
+            return once
         sums: FloatArray = draws.counts(position) @ values
         return sums
 
