@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import numpy.typing as npt
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from gql.domain import OpeningWindow, RetailerStatus
 from gql.domain.territories import PlanningRetailer
@@ -101,7 +102,14 @@ class PlanningInputRepository:
         retailers (no tuple per retailer is built: they would also wake the garbage collector).
         """
         statement = _retailer_select(self._conditions(manager_ids, include_unassigned))
-        rows = _core(self._session).execute(statement).all()
+        connection = _core(self._session)
+        if connection.dialect.name == "postgresql":  # ten arrays, not 50,000 rows
+            sub = statement.order_by(None).subquery()
+            arrays = connection.execute(
+                sa.select(*(sa.func.array_agg(aggregate_order_by(c, sub.c.id)) for c in sub.c))
+            ).one()
+            return [tuple(a) if a is not None else () for a in arrays]
+        rows = connection.execute(statement).all()
         return list(zip(*rows, strict=True)) if rows else [()] * 10
 
     def volumes(

@@ -224,19 +224,30 @@ def _draws(
         # whole numbers: a resample's sum as counts @ values, the same number as summing the
         # gathered units (exact either way) without gathering resamples × n of them
         if not _whole(values, n):
-            gathered: FloatArray = values[index].sum(axis=-1)
-            return gathered
+            return _gathered_sums(values, index)
         if np.all(values == values[0]):  # every unit the same (a denominator of ones): v × n
             return np.full(resamples, values[0] * n)
         if not draws.reused(position):  # one sum over these draws: gathering is cheaper
-            once: FloatArray = values[index].sum(axis=-1)
-            return once
+            return _gathered_sums(values, index)
         sums: FloatArray = draws.counts(position) @ values
         return sums
 
     total = summed(den)
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.where(total > 0, scale * summed(num) / total, np.nan)
+
+
+_GATHER_ROWS = 8
+"""Resamples gathered at a time: a company-year's 200 × 50,000 at once is an 80 MB temporary
+that costs ten times the gathering itself."""
+
+
+def _gathered_sums(values: FloatArray, index: npt.NDArray[np.int64]) -> FloatArray:
+    """Each resample's sum of the units it drew (the same row sums as gathering all at once)."""
+    out = np.empty(index.shape[0], dtype=np.float64)
+    for start in range(0, index.shape[0], _GATHER_ROWS):
+        out[start : start + _GATHER_ROWS] = values[index[start : start + _GATHER_ROWS]].sum(axis=-1)
+    return out
 
 
 def _size(units: Units, statistic: Statistic) -> int:
