@@ -155,17 +155,22 @@ class PlanningInputRepository:
         ids: list[npt.NDArray[np.int64]] = []
         totals: list[npt.NDArray[np.int64]] = []
         for part in parts:
+            sub = part.subquery()
             if postgres:
-                sub = part.subquery()
                 found, cartons = connection.execute(
                     sa.select(sa.func.array_agg(sub.c[0]), sa.func.array_agg(sub.c[1]))
                 ).one()
-                found, cartons = found or [], cartons or []
-            else:
-                rows = connection.execute(part).all()
-                found, cartons = zip(*rows, strict=True) if rows else ((), ())
-            ids.append(np.array(found, dtype=np.int64))
-            totals.append(np.array(cartons, dtype=np.int64))
+                ids.append(np.array(found or [], dtype=np.int64))
+                totals.append(np.array(cartons or [], dtype=np.int64))
+                continue
+            # SQLite: one text of "id:cartons" pairs, not 50,000 rows
+            pair = sa.cast(sub.c[0], sa.String) + ":" + sa.cast(sub.c[1], sa.String)
+            text = connection.execute(sa.select(sa.func.group_concat(pair, ","))).scalar()
+            pairs = np.array(
+                text.replace(":", ",").split(",") if text else [], dtype=np.int64
+            ).reshape(-1, 2)
+            ids.append(pairs[:, 0])
+            totals.append(pairs[:, 1])
         if not ids:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         return np.concatenate(ids), np.concatenate(totals)
