@@ -16,6 +16,7 @@ __all__ = [
     "last_business_day",
     "local_day",
     "local_midnight",
+    "month_end",
 ]
 
 LOCAL_TZ = timezone(timedelta(hours=8), "CST")
@@ -48,3 +49,8 @@ def last_business_day(first: date, last: date) -> date:
     while day > first and not is_business_day(day):
         day -= timedelta(days=1)
     return day
+
+
+def month_end(day: date) -> date:
+    """The last day of ``day``'s calendar month (reports total sales and days by month)."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)

@@ -22,14 +22,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from gql.services.calendar import local_day
+from gql.services.calendar import local_day, month_end
 from gql.services.reports import rules
 from gql.services.reports.manager_days import ManagerDay, from_json, summarise, to_json
 from gql.services.reports.manager_months import (
     ManagerMonth,
     full_months,
-    month_end,
     months_of,
+    unit_bytes,
+    units_of_bytes,
+    units_to_bytes,
 )
 from gql.services.reports.manager_months import from_json as month_from_json
 from gql.services.reports.manager_months import to_json as month_to_json
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from gql.domain import AccountManager
+    from gql.services.reports.manager_months import FloatArray
 
 __all__ = [
     "Aggregated",
@@ -62,6 +65,12 @@ class Aggregated:
     months: list[ManagerMonth]
     work: list[tuple[int, int, int, int, int]] = field(default_factory=list)
     """With ``work_only``: the whole months' work sums (as ``ManagerMonth.work``), not months."""
+    units: list[tuple[int, date, FloatArray]] = field(default_factory=list)
+    """With ``units_only``: the whole months' effect units (manager, month, the
+    ``manager_months.units_of_bytes`` array), not months."""
+    day_units: list[tuple[int, date, bytes]] = field(default_factory=list)
+    """With ``units_only``: the stored days' effect units (manager, day, packed as
+    ``manager_months.unit_bytes``), not days (``days`` then holds the recomputed ones only)."""
 
 
 def aggregated(
@@ -72,12 +81,15 @@ def aggregated(
     *,
     use_months: bool,
     work_only: bool = False,
+    units_only: bool = False,
 ) -> Aggregated | None:
     """Stored manager-days and months, stale days recomputed; ``None``: never built.
 
     ``use_months``: the calendar months wholly inside the period are read as their stored
     roll-up, unless one of the manager's days in it is stale (then as its days).
-    ``work_only``: the months' work sums only (``Aggregated.work``), read from their columns.
+    ``work_only``: the months' work sums only (``Aggregated.work``), read from their columns;
+    ``units_only``: the effect units only (``Aggregated.units``, ``Aggregated.day_units``),
+    read from their bytes, of the stored months and days alike.
     """
     store = ReportDayRepository(session)
     if not store.built():
@@ -85,9 +97,11 @@ def aggregated(
     ids = [m.staff_id for m in managers]
     stale = {(m, d) for _, m, d in store.stale(ids, period.first, period.last)}
     whole = full_months(period) if use_months else []
-    rows: list[tuple[int, date, list[Any]]] = []
+    read_days = store.day_units if units_only else store.facts
+    rows: list[tuple[int, date, Any]] = []
     months: list[ManagerMonth] = []
     work: list[tuple[int, int, int, int, int]] = []
+    units: list[tuple[int, date, FloatArray]] = []
     if whole:
         stale_months = {(m, d.replace(day=1)) for m, d in stale}
         if work_only:
@@ -98,6 +112,12 @@ def aggregated(
                 )
                 if (m, month) not in stale_months
             ]
+        elif units_only:
+            units = [
+                (m, month, units_of_bytes(data))
+                for m, month, data in store.month_units(ids, whole[0], whole[-1])
+                if (m, month) not in stale_months
+            ]
         else:
             months = [
                 month_from_json(m, month, f)
@@ -106,19 +126,29 @@ def aggregated(
             ]
         first, last = whole[0], month_end(whole[-1])
         if period.first < first:
-            rows += store.facts(ids, period.first, first - timedelta(days=1))
+            rows += read_days(ids, period.first, first - timedelta(days=1))
         if last < period.last:
-            rows += store.facts(ids, last + timedelta(days=1), period.last)
+            rows += read_days(ids, last + timedelta(days=1), period.last)
         rows += store.facts_of_months(
-            (k for k in stale_months if first <= k[1] <= last), last_of=month_end
+            (k for k in stale_months if first <= k[1] <= last),
+            last_of=month_end,
+            units=units_only,
         )
     else:
-        rows = store.facts(ids, period.first, period.last)
+        rows = read_days(ids, period.first, period.last)
     fresh = _recompute(session, managers, stale, margin)
+    month_order = sorted(units, key=lambda u: (u[0], u[1]))
+    if units_only:
+        stored = sorted((m, d, u) for m, d, u in rows if (m, d) not in fresh.stale)
+        days = sorted(fresh.days, key=lambda d: d.key)
+        return Aggregated(days, [], [], month_order, stored)
     out = {(m, d): from_json(m, d, f) for m, d, f in rows if (m, d) not in fresh.stale}
     out.update({d.key: d for d in fresh.days})
     return Aggregated(
-        [out[k] for k in sorted(out)], sorted(months, key=lambda m: m.key), sorted(work)
+        [out[k] for k in sorted(out)],
+        sorted(months, key=lambda m: m.key),
+        sorted(work),
+        month_order,
     )
 
 
@@ -184,7 +214,7 @@ def refresh(
         written = 0
         for period in _months(session):
             days = summarise(session, managers, period, margin)
-            store.replace([], [(*d.key, to_json(d)) for d in days], now=now)
+            store.replace([], [(*d.key, to_json(d), unit_bytes(d)) for d in days], now=now)
             store.replace_months([], [_stored(m) for m in months_of(days)], now=now)
             written += len(days)
         SalesRollupRepository(session).rebuild()
@@ -193,7 +223,9 @@ def refresh(
         known = {m.staff_id: m for m in managers}
         stale = {(m, d) for _, m, d in marks if m in known}
         fresh = _recompute(session, managers, stale, margin)
-        store.replace(sorted(stale), [(*d.key, to_json(d)) for d in fresh.days], now=now)
+        store.replace(
+            sorted(stale), [(*d.key, to_json(d), unit_bytes(d)) for d in fresh.days], now=now
+        )
         _rebuild_months(store, {(m, d.replace(day=1)) for m, d in stale}, now=now)
         written = len(fresh.days)
     store.clear_marks(mark_id for mark_id, _, _ in marks)
@@ -205,13 +237,16 @@ def _rebuild_months(
     store: ReportDayRepository, manager_months: set[tuple[int, date]], *, now: datetime
 ) -> None:
     """Recompute the roll-up of each manager-month from its stored days."""
-    days = [from_json(*row) for row in store.facts_of_months(manager_months, last_of=month_end)]
+    days = [
+        from_json(m, d, f)
+        for m, d, f in store.facts_of_months(manager_months, last_of=month_end, units=False)
+    ]
     store.replace_months(sorted(manager_months), [_stored(m) for m in months_of(days)], now=now)
 
 
-def _stored(month: ManagerMonth) -> tuple[int, date, list[Any], tuple[int, ...]]:
-    """A month as the store keeps it: its facts, and its work sums as columns of their own."""
-    return (*month.key, month_to_json(month), month.work[1:])
+def _stored(month: ManagerMonth) -> tuple[int, date, list[Any], tuple[int, ...], bytes]:
+    """A month as the store keeps it: its facts, its work sums and its effect units apart."""
+    return (*month.key, month_to_json(month), month.work[1:], units_to_bytes(month.unit_rows))
 
 
 def _months(session: Session) -> list[rules.ReportPeriod]:

@@ -136,7 +136,7 @@ def _days(
     def units(g: GroupFacts) -> rules.Units:
         table = g.days
         num, den = pair(lambda name: table[:, _AT[name]])
-        return rules.Units(tuple(num.tolist()), tuple(den.tolist()))
+        return rules.Units(num, den)
 
     return units
 
@@ -149,7 +149,7 @@ def _managers(g: GroupFacts) -> rules.Units:
     # bincount adds the weights in the days' order, as a running sum per manager would
     hours = np.bincount(at, weights=day_hours, minlength=len(managers))
     worked = np.bincount(at, weights=table[:, _AT["visits"]] > 0, minlength=len(managers))
-    return rules.Units(tuple(hours.tolist()), tuple(worked.tolist()))
+    return rules.Units(hours.astype(np.float64), worked.astype(np.float64))
 
 
 def _plan_saving(c: Callable[[str], FloatArray]) -> tuple[FloatArray, FloatArray]:
@@ -164,9 +164,14 @@ def _model(g: GroupFacts) -> rules.Units:
 
 
 def _retailers(g: GroupFacts) -> rules.Units:
-    """Cartons a week per retailer, so periods of different lengths compare."""
-    weekly = np.asarray(g.volumes, dtype=np.float64) * 7.0 / g.period.days
-    return rules.Units(tuple(weekly.tolist()), (1.0,) * len(weekly))
+    """Cartons a week per retailer, so periods of different lengths compare.
+
+    Each retailer's cartons × 7 over the period's days (the same for all): the ratio of the
+    sums is the mean of the weekly cartons, and both stay whole numbers, whose sums over a
+    bootstrap resample are exact without gathering them.
+    """
+    cartons = np.asarray(g.volumes, dtype=np.float64)
+    return rules.Units(7.0 * cartons, np.full(len(cartons), float(g.period.days)))
 
 
 MEASURES: tuple[MeasureSpec, ...] = (
@@ -254,6 +259,8 @@ MEASURES: tuple[MeasureSpec, ...] = (
 )
 """Every measure, in report order (claims first)."""
 
+_SAMPLED_ORDER = {"manager-days": 0, "managers": 1, "retailers": 2}
+
 
 @dataclass(frozen=True, slots=True)
 class EffectMeasure:
@@ -294,9 +301,11 @@ def effect_report(
         ``resamples`` out of range.
     """
     label, managers, before, after = group
-    out = []
+    out: dict[str, EffectMeasure] = {}
     draws = rules.Draws()  # measures over the same units share their resampled indices
-    for spec in MEASURES:
+    # measures that resample the same units one after another: the draws are made once for
+    # them (the draws depend only on the seed and the units' counts, not on this order)
+    for spec in sorted(MEASURES, key=lambda m: _SAMPLED_ORDER[m.sampled]):
         other = (
             None if comparison is None else (spec.units(comparison[2]), spec.units(comparison[3]))
         )
@@ -310,7 +319,7 @@ def effect_report(
             seed=request.seed,
             draws=draws,
         )
-        out.append(EffectMeasure(spec.name, spec.unit, spec.claim, spec.sampled, effect))
+        out[spec.name] = EffectMeasure(spec.name, spec.unit, spec.claim, spec.sampled, effect)
     return EffectReport(
         before=before.period,
         after=after.period,
@@ -320,5 +329,5 @@ def effect_report(
         comparison_managers=0 if comparison is None else comparison[1],
         resamples=request.resamples,
         seed=request.seed,
-        measures=out,
+        measures=[out[spec.name] for spec in MEASURES],
     )

@@ -96,10 +96,22 @@ class ManagerDay:
         f = self._facts
         if f is None:
             return None
-        dwells = f[13]
-        in_place = f[5].get("IN_PLACE", 0)
-        return [f[1], f[2], f[6], in_place, sum(dwells), len(dwells), f[24], f[20], f[21],
-                f[19], f[18], f[15], f[16]]  # fmt: skip
+        dwells = f[_AT["dwells_s"]]
+        return [
+            f[_AT["planned"]],
+            f[_AT["visited"]],
+            f[_AT["visits"]],
+            f[_AT["verdicts"]].get("IN_PLACE", 0),
+            sum(dwells),
+            len(dwells),
+            f[_AT["travel_s"]],
+            f[_AT["travelled_m"]],
+            f[_AT["travelled_points"]],
+            f[_AT["own_order_m"]],
+            f[_AT["planned_order_m"]],
+            f[_AT["plan_m"]],
+            f[_AT["baseline_m"]],
+        ]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ManagerDay):
@@ -265,6 +277,8 @@ _FIELDS = (
     "travel_s",
 )
 """The stored array's positions (an array: a company-year decodes 50,000 of them)."""
+_AT = {name: i + 1 for i, name in enumerate(_FIELDS)}
+"""Where each field sits in the stored array (after the version)."""
 FACTS_VERSION = 1
 """First element of the stored array; a change of :data:`_FIELDS` needs a full refresh."""
 

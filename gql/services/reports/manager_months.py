@@ -6,7 +6,9 @@ medians and means need one per day or per visit (first starts, last ends, dwells
 day's effect units (the bootstrap resamples days). Totals over months and days are therefore
 exactly the totals over the days alone (``tests/gql/services/reports/test_manager_months.py``).
 The months are stored in ``report_manager_months`` and rebuilt from the stored days by every
-refresh that touches one of their days; a month with a stale day is read as its days.
+refresh that touches one of their days; a month with a stale day is read as its days. The
+effect units are stored apart from the JSON, as packed float64 (:func:`units_to_bytes`): the
+effect report reads them as one array, and the other reports do not decode them at all.
 """
 
 from __future__ import annotations
@@ -16,6 +18,10 @@ from dataclasses import fields
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
+
+from gql.services.calendar import month_end
 from gql.services.reports import rules
 from gql.services.reports.effect_report import DayFacts
 
@@ -27,17 +33,21 @@ if TYPE_CHECKING:
 __all__ = [
     "ManagerMonth",
     "day_facts",
+    "day_units_of_bytes",
     "from_json",
     "full_months",
     "month_end",
     "month_of",
     "months_of",
     "to_json",
+    "unit_bytes",
     "unit_of_day",
+    "units_of_bytes",
+    "units_to_bytes",
     "work_of_day",
 ]
 
-MONTH_FACTS_VERSION = 1
+MONTH_FACTS_VERSION = 2
 """First element of the stored array; a change of the layout needs a full refresh."""
 
 _DISCIPLINE = tuple(f.name for f in fields(rules.DisciplineMonth))[2:]
@@ -45,13 +55,53 @@ _ROUTE = tuple(f.name for f in fields(rules.RouteMonth))[2:]
 _D0 = 1
 _R0 = _D0 + len(_DISCIPLINE)
 _W0 = _R0 + len(_ROUTE)
-_LENGTH = _W0 + 5
-"""Version, discipline, route, the four work sums, the units."""
+_LENGTH = _W0 + 4
+"""Version, discipline, route, the four work sums (the units are stored apart)."""
+UNIT_WIDTH = 1 + len(fields(DayFacts)) - 1
+"""Values per stored day unit: the day of the month, then the :class:`DayFacts` after the
+manager id."""
+_UNIT_DTYPE = np.dtype("<f8")
+FloatArray = npt.NDArray[np.float64]
 
 
-def month_end(month: date) -> date:
-    """The last day of ``month``'s calendar month."""
-    return (month.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+def units_to_bytes(rows: Sequence[Sequence[Any]]) -> bytes:
+    """Day units (day of the month, then the facts) packed as little-endian float64.
+
+    ``report_manager_months.units``; ``None`` becomes NaN. Every value is a whole number below
+    2**53, so the floats hold them exactly.
+    """
+    table = np.array([[np.nan if v is None else v for v in row] for row in rows], dtype=_UNIT_DTYPE)
+    return table.reshape(len(rows), UNIT_WIDTH).tobytes()
+
+
+def unit_bytes(d: ManagerDay) -> bytes:
+    """A manager-day's effect unit packed as ``report_manager_days.unit``.
+
+    :func:`unit_of_day` as little-endian float64 (``None`` as NaN), without the day.
+    """
+    values = [np.nan if v is None else v for v in unit_of_day(d)]
+    return np.array(values, dtype=_UNIT_DTYPE).tobytes()
+
+
+def day_units_of_bytes(stored: Sequence[bytes]) -> FloatArray:
+    """Stored day units (:func:`unit_bytes`) as one ``(days, UNIT_WIDTH - 1)`` array."""
+    data = b"".join(stored)
+    if len(data) % ((UNIT_WIDTH - 1) * 8):
+        raise ValueError("stored report day units of another layout: run a full refresh")
+    table = np.frombuffer(data, dtype=_UNIT_DTYPE).astype(np.float64)
+    return table.reshape(-1, UNIT_WIDTH - 1)
+
+
+def units_of_bytes(data: bytes | None) -> FloatArray:
+    """The stored day units as a ``(days, UNIT_WIDTH)`` array.
+
+    The inverse of :func:`units_to_bytes`.
+    """
+    if not data:
+        return np.zeros((0, UNIT_WIDTH), dtype=np.float64)
+    if len(data) % (UNIT_WIDTH * 8):
+        raise ValueError("stored report month units of another layout: run a full refresh")
+    return np.frombuffer(data, dtype=_UNIT_DTYPE).astype(np.float64).reshape(-1, UNIT_WIDTH)
 
 
 def full_months(period: rules.ReportPeriod) -> list[date]:
@@ -152,7 +202,10 @@ class ManagerMonth:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, ManagerMonth):
             return NotImplemented
-        return to_json(self) == to_json(other)
+        return (to_json(self), units_to_bytes(self.unit_rows)) == (
+            to_json(other),
+            units_to_bytes(other.unit_rows),
+        )
 
     def __hash__(self) -> int:
         return hash(self.key)
@@ -189,13 +242,15 @@ def months_of(days: Iterable[ManagerDay]) -> list[ManagerMonth]:
 
 
 def to_json(month: ManagerMonth) -> list[Any]:
-    """The stored form (``report_manager_months.facts``): a flat array."""
+    """The stored form (``report_manager_months.facts``): a flat array, without the units.
+
+    Those are stored apart, as :func:`units_to_bytes` of ``month.unit_rows``.
+    """
     return [
         MONTH_FACTS_VERSION,
         *(_plain(getattr(month.discipline, name)) for name in _DISCIPLINE),
         *(_plain(getattr(month.route, name)) for name in _ROUTE),
         *month.work[1:],
-        [list(u) for u in month.unit_rows],
     ]
 
 
@@ -203,13 +258,22 @@ def _plain(value: Any) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def from_json(manager_id: int, month: date, f: list[Any]) -> ManagerMonth:
-    """A stored manager-month read back (the inverse of :func:`to_json`)."""
+def from_json(
+    manager_id: int, month: date, f: list[Any], units: bytes | None = None
+) -> ManagerMonth:
+    """A stored manager-month read back (the inverse of :func:`to_json`).
+
+    ``units``: its stored units (:func:`units_to_bytes`); without them the month has none
+    (discipline, routes and workload do not read them).
+    """
     if len(f) != _LENGTH or f[0] != MONTH_FACTS_VERSION:
         raise ValueError("stored report months of another version: run a full refresh")
+    rows = [
+        [None if np.isnan(v) else int(v) for v in row] for row in units_of_bytes(units).tolist()
+    ]
     return ManagerMonth(
         rules.DisciplineMonth(manager_id, month, *f[_D0:_R0]),
         rules.RouteMonth(manager_id, month, *f[_R0:_W0]),
         (manager_id, f[_W0], f[_W0 + 1], f[_W0 + 2], f[_W0 + 3]),
-        f[_W0 + 4],
+        rows,
     )

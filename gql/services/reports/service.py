@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -37,7 +37,7 @@ from gql.services.reports.effect_report import (
 )
 from gql.services.reports.groups import GroupBy, ReportGroup, ReportRequest
 from gql.services.reports.manager_days import ManagerDay, placed_visits, summarise
-from gql.services.reports.manager_months import unit_of_day, work_of_day
+from gql.services.reports.manager_months import day_units_of_bytes, unit_of_day, work_of_day
 from gql.services.reports.placed import DEFAULT_ROAD_FACTOR, UNTRUSTED_FLAGS
 from gql.services.reports.workload_report import (
     PlacedVisit,
@@ -49,6 +49,7 @@ from gql.services.reports.workload_report import (
     manager_loads_of_days,
     workload_inputs,
 )
+from gql.services.territories.inputs import RetailerColumns
 from gql.store.repositories import (
     DepartmentRepository,
     ManagerRepository,
@@ -63,6 +64,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
     from gql.domain import AccountManager
+    from gql.services.territories.inputs import RetailerColumns
 
 __all__ = [
     "DEFAULT_ROAD_FACTOR",
@@ -227,16 +229,26 @@ class ReportService:
         return by_manager.__getitem__
 
     def _aggregated(
-        self, managers: Sequence[AccountManager], period: rules.ReportPeriod, *, use_months: bool
+        self,
+        managers: Sequence[AccountManager],
+        period: rules.ReportPeriod,
+        *,
+        use_months: bool,
+        units_only: bool = False,
     ) -> Aggregated:
         """The period's manager-days (whole months rolled up when ``use_months``).
 
         The aggregates, stale days recomputed; the raw tables (days only) when asked to or
-        until the aggregates are built.
+        until the aggregates are built. ``units_only``: whole months as their effect units.
         """
         if not self._raw:
             found = aggregated(
-                self._session, managers, period, LATE_UPLOAD_MARGIN, use_months=use_months
+                self._session,
+                managers,
+                period,
+                LATE_UPLOAD_MARGIN,
+                use_months=use_months,
+                units_only=units_only,
             )
             if found is not None:
                 return found
@@ -483,7 +495,7 @@ class ReportService:
         if request.seed < 0:
             raise InvalidInput("the seed must be 0 or more", field=("filter", "seed"))
         label, managers = self._group(request.manager_id, request.department_id, "")
-        read: dict[tuple[tuple[int, ...], bool], list[tuple[Any, ...]]] = {}
+        read: dict[tuple[tuple[int, ...], bool], RetailerColumns] = {}
         comparison = None
         if request.has_comparison:
             other, others = self._group(
@@ -528,7 +540,7 @@ class ReportService:
         self,
         managers: Sequence[AccountManager],
         period: rules.ReportPeriod,
-        read: dict[tuple[tuple[int, ...], bool], list[tuple[Any, ...]]],
+        read: dict[tuple[tuple[int, ...], bool], RetailerColumns],
     ) -> GroupFacts:
         model, volumes = workload_inputs(
             self._session, managers, period, monthly_sales=self._monthly_sales(), read=read
@@ -547,23 +559,33 @@ class ReportService:
 
         As :func:`~gql.services.reports.effect_report.day_table`.
         """
-        found = self._aggregated(managers, period, use_months=True)
-        keys: list[tuple[int, int]] = []
+        found = self._aggregated(managers, period, use_months=True, units_only=True)
         rows: list[Sequence[float | int | None]] = []
-        for d in found.days:
+        ordinals: list[int] = []
+        for d in found.days:  # recomputed (stale) days, or every day over the raw tables
             manager_id, day = d.key
-            keys.append((manager_id, day.toordinal()))
+            ordinals.append(day.toordinal())
             rows.append([manager_id, *unit_of_day(d)])
-        for m in found.months:  # each day's unit as stored: day of the month, then the facts
-            manager_id, month = m.key
-            start = month.toordinal() - 1
-            for u in m.unit_rows:
-                keys.append((manager_id, start + u[0]))
-                rows.append([manager_id, *u[1:]])
-        table = day_table(rows)
-        if not keys:
+        tables = [day_table(rows)]
+        days = [np.array(ordinals, dtype=np.int64)]
+        if found.day_units:  # stored days: their packed units, one array
+            tables.append(
+                np.column_stack(
+                    [
+                        np.array([m for m, _, _ in found.day_units], dtype=np.float64),
+                        day_units_of_bytes([u for _, _, u in found.day_units]),
+                    ]
+                )
+            )
+            days.append(np.array([d.toordinal() for _, d, _ in found.day_units], dtype=np.int64))
+        for manager_id, month, units in found.units:  # day of the month, then the facts
+            tables.append(np.column_stack([np.full(len(units), float(manager_id)), units[:, 1:]]))
+            days.append(units[:, 0].astype(np.int64) + (month.toordinal() - 1))
+        table = np.concatenate(tables) if len(tables) > 1 else tables[0]
+        if not len(table):
             return table
-        order = np.lexsort(np.array(keys, dtype=np.int64).T[::-1])
+        # by manager, then day (the manager id is exact in float64)
+        order = np.lexsort((np.concatenate(days), table[:, 0]))
         return table[order]
 
     # -- routes ---------------------------------------------------------------------------

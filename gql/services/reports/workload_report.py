@@ -131,7 +131,7 @@ def workload_inputs(
     period: rules.ReportPeriod,
     *,
     monthly_sales: bool = False,
-    read: dict[tuple[tuple[int, ...], bool], list[tuple[Any, ...]]] | None = None,
+    read: dict[tuple[tuple[int, ...], bool], RetailerColumns] | None = None,
 ) -> tuple[dict[int, float], dict[int, list[float]]]:
     """Each manager's model hours a week and each of their retailers' volume in ``period``.
 
@@ -139,7 +139,7 @@ def workload_inputs(
     :func:`assigned_retailers`), read once, as columns, for both: the model hours are the
     territory planner's estimate with the order volumes of its 28-day sales window ending
     that day; the volumes are per manager, by retailer id. ``monthly_sales``: whole months of
-    sales come from the monthly totals. ``read``: retailer rows already read in this
+    sales come from the monthly totals. ``read``: retailers already read (as columns) in this
     transaction, by whose they are (an effect report's two periods read them once).
     """
     day = period.last
@@ -147,16 +147,15 @@ def workload_inputs(
     on, owners, unassigned = _owners(session, wanted, day)
     inputs = PlanningInputRepository(session)
     key = (tuple(owners), unassigned)
-    rows = None if read is None else read.get(key)
-    if rows is None:
-        rows = inputs.retailer_rows(owners, include_unassigned=unassigned)
+    base = None if read is None else read.get(key)
+    if base is None:
+        base = _columns(inputs.retailer_columns(owners, include_unassigned=unassigned))
         if read is not None:
-            read[key] = rows
-    column = list(zip(*rows, strict=True)) if rows else [()] * 10
-    ids = np.array(column[0], dtype=np.int64)
+            read[key] = base
+    ids = base.id
 
     def volumes(first: date, last: date) -> npt.NDArray[np.float64]:
-        found = inputs.volumes(
+        keys, totals = inputs.volume_arrays(
             owners,
             include_unassigned=unassigned,
             first=first,
@@ -164,16 +163,17 @@ def workload_inputs(
             monthly_sales=monthly_sales,
         )
         out = np.zeros(len(ids), dtype=np.float64)
-        if found and len(ids):  # each total at its retailer's row (rows are ordered by id)
-            keys = np.fromiter(found, dtype=np.int64, count=len(found))
+        if len(keys) and len(ids):  # each part at its retailer's row (rows are ordered by id)
             at = np.minimum(np.searchsorted(ids, keys), len(ids) - 1)
             here = ids[at] == keys
-            out[at[here]] = np.fromiter(found.values(), dtype=np.float64, count=len(found))[here]
+            summed = np.zeros(len(ids), dtype=np.int64)  # whole cartons, added exactly
+            np.add.at(summed, at[here], totals[here])
+            out[:] = summed
         return out
 
     model_window = volumes(day - timedelta(days=SALES_WINDOW_DAYS - 1), day)
     in_period = volumes(period.first, period.last)
-    held = np.array([NO_STAFF if m is None else m for m in column[8]], dtype=np.int64)
+    held = base.manager_id.copy()
     if on and len(ids):  # who held each retailer on the day, by the assignment history
         history = np.fromiter(on, dtype=np.int64, count=len(on))
         then = np.array([NO_STAFF if t is None else t for t, _ in on.values()], dtype=np.int64)
@@ -181,8 +181,25 @@ def workload_inputs(
         found = ids[at] == history
         held[at[found]] = then[found]
     keep = np.isin(held, np.fromiter(wanted, dtype=np.int64))
-    columns = RetailerColumns(
-        id=ids,
+    columns = replace(base, manager_id=held, volume_cartons=model_window).take(keep)
+    period_volume = in_period[keep]
+    # each manager's retailers' volumes, in id order (a stable sort by manager keeps it)
+    order = np.argsort(columns.manager_id, kind="stable")
+    owner = columns.manager_id[order]
+    start = np.searchsorted(owner, [m.staff_id for m in managers], side="left")
+    end = np.searchsorted(owner, [m.staff_id for m in managers], side="right")
+    out = {
+        m.staff_id: period_volume[order[a:b]].tolist()
+        for m, a, b in zip(managers, start.tolist(), end.tolist(), strict=True)
+    }
+    return _model_hours(managers, columns), out
+
+
+def _columns(column: Sequence[tuple[Any, ...]]) -> RetailerColumns:
+    """``PlanningInputRepository.retailer_columns`` as arrays: current managers, no volumes."""
+    n = len(column[0])
+    return RetailerColumns(
+        id=np.array(column[0], dtype=np.int64),
         lat=np.array(column[1], dtype=np.float64),
         lon=np.array(column[2], dtype=np.float64),
         grade=np.array(column[3], dtype=np.int64),
@@ -190,15 +207,14 @@ def workload_inputs(
         key_customer=np.array(column[5], dtype=np.bool_),
         service_time_s=np.array(column[6], dtype=np.float64),
         order_weekday=np.array(column[7], dtype=np.int64),
-        manager_id=held,
-        open_s=np.full(len(rows), np.nan),
-        close_s=np.full(len(rows), np.nan),
-        volume_cartons=model_window,
+        manager_id=np.array(
+            [NO_STAFF if m is None else m for m in column[8]], dtype=np.int64
+        ).reshape(n),
+        open_s=np.full(n, np.nan),
+        close_s=np.full(n, np.nan),
+        volume_cartons=np.zeros(n, dtype=np.float64),
         area_code=list(column[9]),
-    ).take(keep)
-    period_volume = in_period[keep]
-    out = {m.staff_id: period_volume[columns.manager_id == m.staff_id].tolist() for m in managers}
-    return _model_hours(managers, columns), out
+    )
 
 
 def _model_hours(managers: Sequence[AccountManager], columns: RetailerColumns) -> dict[int, float]:

@@ -188,17 +188,16 @@ def planning_inputs_of_columns(
     road_factors: Callable[[Sequence[str | None]], FloatArray] | None = None,
     windows: dict[str, IntArray] | None = None,
 ) -> PlanningInputs:
-    """:func:`planning_inputs` of retailers read as columns (``windows``: per-weekday arrays)."""
-    index = {m: j for j, m in enumerate(manager_ids)}
+    """:func:`planning_inputs` of retailers read as columns (``windows``: per-weekday arrays).
+
+    Without per-retailer Python: a report estimates 50,000 retailers' workload twice a call.
+    """
     retailers = RetailerSet(
         retailer_id=columns.id,
         lat_deg=columns.lat,
         lon_deg=columns.lon,
         grade=_planning_grades(columns.grade),
-        business_type=np.array(
-            [int(_BUSINESS_TYPE.get(t, WorkloadClass.OTHER)) for t in columns.business_type],
-            dtype=np.int64,
-        ),
+        business_type=_workload_classes(columns.business_type),
         is_key=columns.key_customer,
         service_min=np.minimum(_MAX_SERVICE_MIN, columns.service_time_s / 60.0),
         order_weekday=np.where(
@@ -208,9 +207,7 @@ def planning_inputs_of_columns(
         ).astype(np.int64),
         order_volume=columns.volume_cartons,
         locked=np.isin(columns.id, np.fromiter(locked_ids, dtype=np.int64)),
-        current_manager=np.array(
-            [index.get(m, NO_MANAGER) for m in columns.manager_id.tolist()], dtype=np.int64
-        ),
+        current_manager=_manager_indices(columns.manager_id, manager_ids),
         open_min=np.where(np.isnan(columns.open_s), _DEFAULT_OPEN_MIN, columns.open_s / 60.0),
         close_min=np.where(np.isnan(columns.close_s), _DEFAULT_CLOSE_MIN, columns.close_s / 60.0),
         **(windows or {}),
@@ -219,10 +216,44 @@ def planning_inputs_of_columns(
     return PlanningInputs(
         retailers=retailers,
         manager_ids=tuple(manager_ids),
-        previous_manager_ids=tuple(
-            None if m == NO_STAFF else m for m in columns.manager_id.tolist()
-        ),
+        previous_manager_ids=_staff_or_none(columns.manager_id),
     )
+
+
+def _staff_or_none(manager_id: IntArray) -> tuple[int | None, ...]:
+    """Staff ids as a tuple, ``None`` for ``NO_STAFF`` (checked per retailer only if any)."""
+    ids: list[int | None] = list(manager_id.tolist())
+    if (manager_id == NO_STAFF).any():
+        ids = [None if m == NO_STAFF else m for m in ids]
+    return tuple(ids)
+
+
+def _workload_classes(business_types: Sequence[str]) -> IntArray:
+    """The planning core's business type of each retailer (unknown types: OTHER)."""
+    if not len(business_types):
+        return np.zeros(0, dtype=np.int64)
+    kinds, at = np.unique(np.asarray(business_types, dtype=object).astype(str), return_inverse=True)
+    classes = np.array(
+        [int(_BUSINESS_TYPE.get(str(k), WorkloadClass.OTHER)) for k in kinds], dtype=np.int64
+    )
+    return classes[at.reshape(-1)]
+
+
+def _manager_indices(manager_id: IntArray, manager_ids: Sequence[int]) -> IntArray:
+    """Each retailer's manager as an index into ``manager_ids`` (``NO_MANAGER``: not there).
+
+    A staff id listed twice maps to its last position, as a dict of the list would.
+    """
+    staff = np.asarray(manager_ids, dtype=np.int64)
+    out = np.full(len(manager_id), NO_MANAGER, dtype=np.int64)
+    if not len(staff) or not len(manager_id):
+        return out
+    order = np.argsort(staff, kind="stable")
+    ordered = staff[order]
+    last = np.searchsorted(ordered, manager_id, side="right") - 1  # the last of equal ids
+    found = (last >= 0) & (ordered[np.maximum(last, 0)] == manager_id)
+    out[found] = order[last[found]]
+    return out
 
 
 def _window_arrays(facts: Sequence[PlanningRetailer]) -> dict[str, IntArray]:

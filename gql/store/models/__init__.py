@@ -27,6 +27,7 @@ from gql.store.models.report_days import (
     ReportAggregateStateRow,
     ReportManagerDayRow,
     ReportManagerMonthRow,
+    ReportRetailerDayRow,
     ReportRetailerMonthRow,
     ReportStaleDayRow,
 )
@@ -68,6 +69,7 @@ __all__ = [
     "ReportAggregateStateRow",
     "ReportManagerDayRow",
     "ReportManagerMonthRow",
+    "ReportRetailerDayRow",
     "ReportRetailerMonthRow",
     "ReportStaleDayRow",
     "RetailerAssignmentRow",

@@ -7,8 +7,8 @@ transaction; reports recompute marked days before reading, and a refresh folds t
 ``report_aggregate_state`` says whether the facts were ever built in full (until then
 reports read the raw tables). ``report_manager_months`` totals a manager's stored days of one
 calendar month (rebuilt from them by every refresh that touches the month), and
-``report_retailer_months`` a retailer's sales of one month, in total and day by day (kept by
-every sales write).
+``report_retailer_months`` a retailer's sales of one month in total, ``report_retailer_days``
+the same month day by day (both kept by every sales write).
 """
 
 from datetime import date, datetime
@@ -23,6 +23,7 @@ __all__ = [
     "ReportAggregateStateRow",
     "ReportManagerDayRow",
     "ReportManagerMonthRow",
+    "ReportRetailerDayRow",
     "ReportRetailerMonthRow",
     "ReportStaleDayRow",
 ]
@@ -40,6 +41,9 @@ class ReportManagerDayRow(Base):
     day: Mapped[date] = mapped_column(sa.Date, primary_key=True)
     facts: Mapped[list[Any]] = mapped_column(sa.JSON)
     computed_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    unit: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    """The day's effect unit, 13 little-endian float64: the ``DayFacts`` fields after the
+    manager (NaN: no plan or baseline length); the effect report reads these, not the JSON."""
 
 
 class ReportManagerMonthRow(Base):
@@ -59,6 +63,10 @@ class ReportManagerMonthRow(Base):
     visits: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
     dwell_s: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
     travel_s: Mapped[int] = mapped_column(sa.BigInteger, server_default="0")
+    units: Mapped[bytes] = mapped_column(sa.LargeBinary)
+    """Each day's effect unit, a row of 14 little-endian float64 each: the day of the month,
+    then the ``DayFacts`` fields after the manager (NaN: no plan or baseline length); the
+    effect report reads these bytes as one array instead of decoding JSON."""
 
 
 class ReportRetailerMonthRow(Base):
@@ -74,8 +82,25 @@ class ReportRetailerMonthRow(Base):
     """The month's first day."""
     volume_cartons: Mapped[int] = mapped_column(sa.BigInteger)
     orders: Mapped[int] = mapped_column(sa.Integer)
-    # Cartons ordered on each day of the month (0 past its end): a sum over any dates reads
-    # the partial months at its two ends from here, not from ``sales_orders``.
+
+
+class ReportRetailerDayRow(Base):
+    """``report_retailer_days``: one retailer's cartons of one month, day by day.
+
+    Apart from the monthly totals, so a sum over whole months reads the narrow
+    ``report_retailer_months`` and only the partial months at a period's two ends (at most
+    two a sum) read these 31 columns.
+    """
+
+    __tablename__ = "report_retailer_days"
+    __table_args__ = (sa.Index("ix_report_retailer_days_month", "month"),)
+
+    retailer_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("retailers.id", ondelete="CASCADE"), primary_key=True
+    )
+    month: Mapped[date] = mapped_column(sa.Date, primary_key=True)
+    """The month's first day."""
+    # Cartons ordered on each day of the month (0 past its end).
     d01: Mapped[int] = mapped_column(sa.Integer, server_default="0")
     d02: Mapped[int] = mapped_column(sa.Integer, server_default="0")
     d03: Mapped[int] = mapped_column(sa.Integer, server_default="0")

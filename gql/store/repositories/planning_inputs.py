@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import numpy.typing as npt
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 
 from gql.domain import OpeningWindow, RetailerStatus
 from gql.domain.territories import PlanningRetailer
 from gql.store.models import OpeningWindowRow, RetailerRow, SalesOrderRow
-from gql.store.repositories.sales_rollup import volume_rows
+from gql.store.repositories.sales_rollup import volume_parts, volume_rows
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -86,19 +89,28 @@ class PlanningInputRepository:
             for row in rows
         ]
 
-    def retailer_rows(
+    def retailer_columns(
         self,
         manager_ids: Sequence[int] | None,
         *,
         include_unassigned: bool,
     ) -> list[tuple[Any, ...]]:
-        """:meth:`retailers` as plain rows, without hours, windows or volumes, ordered by id.
+        """:meth:`retailers` as columns, without hours, windows or volumes, ordered by id.
 
-        Each: (id, lat, lon, grade, business type, key customer, service time s, order
-        weekday, manager id, area code). For reports over tens of thousands of retailers.
+        Ten tuples, one per fact: id, lat, lon, grade, business type, key customer, service
+        time s, order weekday, manager id, area code. For reports over tens of thousands of
+        retailers (no tuple per retailer is built: they would also wake the garbage collector).
         """
         statement = _retailer_select(self._conditions(manager_ids, include_unassigned))
-        return [tuple(row) for row in _core(self._session).execute(statement).all()]
+        connection = _core(self._session)
+        if connection.dialect.name == "postgresql":  # ten arrays, not 50,000 rows
+            sub = statement.order_by(None).subquery()
+            arrays = connection.execute(
+                sa.select(*(sa.func.array_agg(aggregate_order_by(c, sub.c.id)) for c in sub.c))
+            ).one()
+            return [tuple(a) if a is not None else () for a in arrays]
+        rows = connection.execute(statement).all()
+        return list(zip(*rows, strict=True)) if rows else [()] * 10
 
     def volumes(
         self,
@@ -116,6 +128,52 @@ class PlanningInputRepository:
         conditions = self._conditions(manager_ids, include_unassigned)
         wanted = sa.select(RetailerRow.id).where(*conditions)
         return self._volumes(wanted, first, last, monthly=monthly_sales)
+
+    def volume_arrays(
+        self,
+        manager_ids: Sequence[int] | None,
+        *,
+        include_unassigned: bool,
+        first: date,
+        last: date,
+        monthly_sales: bool = False,
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """:meth:`volumes` as two aligned arrays (retailer ids, cartons), in no set order.
+
+        A retailer may appear more than once (add its cartons up): with ``monthly_sales`` the
+        whole months and each partial month are summed apart (:func:`volume_parts`). Each
+        part is fetched as two arrays on PostgreSQL (``array_agg``), not as 50,000 rows.
+        """
+        conditions = self._conditions(manager_ids, include_unassigned)
+        wanted = sa.select(RetailerRow.id).where(*conditions)
+        if monthly_sales:
+            parts = volume_parts(wanted, first, last)
+        else:
+            parts = [self._volume_select(wanted, first, last, monthly=False)]
+        connection = _core(self._session)
+        postgres = connection.dialect.name == "postgresql"
+        ids: list[npt.NDArray[np.int64]] = []
+        totals: list[npt.NDArray[np.int64]] = []
+        for part in parts:
+            sub = part.subquery()
+            if postgres:
+                found, cartons = connection.execute(
+                    sa.select(sa.func.array_agg(sub.c[0]), sa.func.array_agg(sub.c[1]))
+                ).one()
+                ids.append(np.array(found or [], dtype=np.int64))
+                totals.append(np.array(cartons or [], dtype=np.int64))
+                continue
+            # SQLite: one text of "id:cartons" pairs, not 50,000 rows
+            pair = sa.cast(sub.c[0], sa.String) + ":" + sa.cast(sub.c[1], sa.String)
+            text = connection.execute(sa.select(sa.func.group_concat(pair, ","))).scalar()
+            pairs = np.array(
+                text.replace(":", ",").split(",") if text else [], dtype=np.int64
+            ).reshape(-1, 2)
+            ids.append(pairs[:, 0])
+            totals.append(pairs[:, 1])
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(ids), np.concatenate(totals)
 
     @staticmethod
     def _conditions(
@@ -168,20 +226,30 @@ class PlanningInputRepository:
     ) -> dict[int, int]:
         if first is None or last is None:
             return {}
-        if monthly:
-            parts = volume_rows(wanted, first, last).subquery()
-            statement = sa.select(
-                parts.c.retailer_id, sa.func.sum(parts.c.volume_cartons)
-            ).group_by(parts.c.retailer_id)
-        else:
-            s = SalesOrderRow
-            statement = (
-                sa.select(s.retailer_id, sa.func.sum(s.volume_cartons))
-                .where(s.retailer_id.in_(wanted), s.order_date.between(first, last))
-                .group_by(s.retailer_id)
-            )
+        statement = self._volume_select(wanted, first, last, monthly)
         found = _core(self._session).execute(statement).all()  # one fetch, not per row
         return {retailer_id: int(total) for retailer_id, total in found if total}
+
+    @staticmethod
+    def _volume_select(
+        wanted: sa.Select[int], first: date, last: date, monthly: bool
+    ) -> sa.Select[int, int]:
+        """(retailer id, cartons ``first`` … ``last``) of the ``wanted`` retailers with orders.
+
+        The sum as a bigint: PostgreSQL's ``SUM`` of a bigint is a numeric, which the driver
+        would turn into a ``Decimal`` per row.
+        """
+        if monthly:
+            parts = volume_rows(wanted, first, last).subquery()
+            return sa.select(
+                parts.c.retailer_id, sa.cast(sa.func.sum(parts.c.volume_cartons), sa.BigInteger)
+            ).group_by(parts.c.retailer_id)
+        s = SalesOrderRow
+        return (
+            sa.select(s.retailer_id, sa.cast(sa.func.sum(s.volume_cartons), sa.BigInteger))
+            .where(s.retailer_id.in_(wanted), s.order_date.between(first, last))
+            .group_by(s.retailer_id)
+        )
 
 
 def _retailer_select(

@@ -135,16 +135,41 @@ class ReportDayRepository:
             )
         return out
 
+    def day_units(
+        self, manager_ids: Sequence[int], first: date, last: date
+    ) -> list[tuple[int, date, bytes]]:
+        """Stored days' packed effect units (``unit``) of ``manager_ids``, ``first`` … ``last``.
+
+        Without their facts: the effect report reads only these.
+        """
+        d = _DAYS.c
+        statement = sa.select(d.manager_id, d.day, d.unit).where(d.day.between(first, last))
+        out: list[tuple[int, date, bytes]] = []
+        for ids in _chunks(sorted(manager_ids)):
+            out.extend(
+                (r[0], r[1], bytes(r[2]))
+                for r in self._session.execute(statement.where(d.manager_id.in_(ids))).all()
+            )
+        return out
+
     def facts_of_months(
-        self, manager_months: Iterable[tuple[int, date]], *, last_of: Callable[[date], date]
-    ) -> list[tuple[int, date, list[Any]]]:
-        """Stored facts of the days of these manager-months (``last_of``: a month's last day)."""
+        self,
+        manager_months: Iterable[tuple[int, date]],
+        *,
+        last_of: Callable[[date], date],
+        units: bool,
+    ) -> list[tuple[int, date, Any]]:
+        """Stored facts of the days of these manager-months (``last_of``: a month's last day).
+
+        ``units``: the days' packed effect units instead (as :meth:`day_units`).
+        """
         by_month: dict[date, list[int]] = {}
         for m, month in sorted(set(manager_months)):
             by_month.setdefault(month, []).append(m)
-        out: list[tuple[int, date, list[Any]]] = []
+        read = self.day_units if units else self.facts
+        out: list[tuple[int, date, Any]] = []
         for month, ids in by_month.items():
-            out.extend(self.facts(ids, month, last_of(month)))
+            out.extend(read(ids, month, last_of(month)))
         return out
 
     def months(
@@ -183,16 +208,34 @@ class ReportDayRepository:
             )
         return out
 
+    def month_units(
+        self, manager_ids: Sequence[int], first: date, last: date
+    ) -> list[tuple[int, date, bytes | None]]:
+        """Stored months' packed effect units (``units``), without their facts.
+
+        Each: (manager, month, units), of the months whose first day is ``first`` … ``last``.
+        """
+        m = _MONTHS.c
+        statement = sa.select(m.manager_id, m.month, m.units).where(m.month.between(first, last))
+        out: list[tuple[int, date, bytes | None]] = []
+        for ids in _chunks(sorted(manager_ids)):
+            out.extend(
+                (r[0], r[1], None if r[2] is None else bytes(r[2]))
+                for r in self._session.execute(statement.where(m.manager_id.in_(ids))).all()
+            )
+        return out
+
     def replace_months(
         self,
         manager_months: Sequence[tuple[int, date]],
-        facts: Sequence[tuple[int, date, list[Any], Sequence[int]]],
+        facts: Sequence[tuple[int, date, list[Any], Sequence[int], bytes]],
         *,
         now: datetime,
     ) -> None:
         """Delete the stored ``manager_months`` and insert ``facts`` (a month may have none).
 
-        Each: (manager, month, facts, its work sums: worked days, visits, dwell s, travel s).
+        Each: (manager, month, facts, its work sums: worked days, visits, dwell s, travel s,
+        its packed effect units).
         """
         by_month: dict[date, list[int]] = {}
         for m, month in sorted(set(manager_months)):
@@ -214,8 +257,9 @@ class ReportDayRepository:
                 "visits": work[1],
                 "dwell_s": work[2],
                 "travel_s": work[3],
+                "units": units,
             }
-            for m, month, f, work in facts
+            for m, month, f, work, units in facts
         ]
         for chunk in _chunks(rows, 500):
             self._session.execute(sa.insert(_MONTHS), list(chunk))
@@ -223,11 +267,14 @@ class ReportDayRepository:
     def replace(
         self,
         days: Sequence[tuple[int, date]],
-        facts: Sequence[tuple[int, date, list[Any]]],
+        facts: Sequence[tuple[int, date, list[Any], bytes]],
         *,
         now: datetime,
     ) -> None:
-        """Delete the stored facts of ``days`` and insert ``facts`` (a day may have none now)."""
+        """Delete the stored facts of ``days`` and insert ``facts`` (a day may have none now).
+
+        Each: (manager, day, facts, its packed effect unit).
+        """
         by_manager: dict[int, list[date]] = {}
         for m, d in sorted(set(days)):
             by_manager.setdefault(m, []).append(d)
@@ -236,7 +283,10 @@ class ReportDayRepository:
                 self._session.execute(
                     sa.delete(_DAYS).where(_DAYS.c.manager_id == manager_id, _DAYS.c.day.in_(chunk))
                 )
-        rows = [{"manager_id": m, "day": d, "facts": f, "computed_at": now} for m, d, f in facts]
+        rows = [
+            {"manager_id": m, "day": d, "facts": f, "computed_at": now, "unit": unit}
+            for m, d, f, unit in facts
+        ]
         for chunk in _chunks(rows, 2000):
             self._session.execute(sa.insert(_DAYS), list(chunk))
 

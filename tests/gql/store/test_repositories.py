@@ -24,7 +24,7 @@ from gql.domain import (
     SalesOrderDraft,
     Verdict,
 )
-from gql.store.models import ReportRetailerMonthRow, RetailerRow, VisitRow
+from gql.store.models import ReportRetailerDayRow, ReportRetailerMonthRow, RetailerRow, VisitRow
 from gql.store.repositories import (
     BoundingBox,
     DepartmentRepository,
@@ -482,6 +482,47 @@ def test_sales_writes_keep_the_monthly_totals(db_session: Session, retailers: li
     assert _month_totals(db_session) == expected
     SalesRollupRepository(db_session).rebuild()
     assert _month_totals(db_session) == expected
+
+
+def _day_cartons(session: Session) -> dict[tuple[int, date], dict[int, int]]:
+    """Each retailer-month's non-zero day columns (``report_retailer_days``), by day."""
+    d = ReportRetailerDayRow
+    out = {}
+    for row in session.scalars(sa.select(d)):
+        days = {k: getattr(row, f"d{k:02d}") for k in range(1, 32)}
+        out[(row.retailer_id, row.month)] = {k: v for k, v in days.items() if v}
+    return out
+
+
+def test_sales_writes_keep_the_day_columns_apart(db_session: Session, retailers: list[int]) -> None:
+    """The day columns live in their own table, kept by every sales write; a rebuild agrees."""
+    sales = SalesRepository(db_session)
+    a, b = retailers[0], retailers[1]
+    sales.add_orders(
+        [
+            SalesOrderDraft(a, date(2026, 10, 5), 10, Decimal("100")),
+            SalesOrderDraft(a, date(2026, 10, 31), 4, Decimal("40")),
+            SalesOrderDraft(a, date(2026, 11, 1), 7, Decimal("70")),
+        ]
+    )
+    assert _day_cartons(db_session) == {
+        (a, date(2026, 10, 1)): {5: 10, 31: 4},
+        (a, date(2026, 11, 1)): {1: 7},
+    }
+    sales.upsert_orders(
+        [
+            SalesOrderDraft(a, date(2026, 10, 5), 1, Decimal("10")),  # 10 → 1 cartons
+            SalesOrderDraft(b, date(2026, 11, 2), 3, Decimal("30")),
+        ]
+    )
+    expected = {
+        (a, date(2026, 10, 1)): {5: 1, 31: 4},
+        (a, date(2026, 11, 1)): {1: 7},
+        (b, date(2026, 11, 1)): {2: 3},
+    }
+    assert _day_cartons(db_session) == expected
+    SalesRollupRepository(db_session).rebuild()
+    assert _day_cartons(db_session) == expected
 
 
 def test_volumes_from_monthly_totals_equal_volumes_from_orders(

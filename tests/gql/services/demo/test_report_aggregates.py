@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import numpy as np
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
@@ -27,7 +28,7 @@ from gql.services.reports import rules
 from gql.services.reports.aggregates import refresh
 from gql.services.reports.effect_report import EffectRequest
 from gql.services.reports.manager_days import from_json, summarise
-from gql.services.reports.manager_months import months_of
+from gql.services.reports.manager_months import months_of, units_of_bytes, units_to_bytes
 from gql.services.reports.manager_months import to_json as month_to_json
 from gql.services.reports.service import (
     LATE_UPLOAD_MARGIN,
@@ -279,3 +280,62 @@ def test_sales_sums_read_the_monthly_totals(session: Session) -> None:
     session.flush()
     assert _volume(session, raw=False) == before_refresh + 1000
     assert _volume(session, raw=True) == before_refresh
+
+
+def _coverage(session: Session, *, raw: bool) -> float | None:
+    """The effect report's coverage in November (a whole month) before December."""
+    service = ReportService(session, _principal(session, Role.ADMIN), raw=raw)
+    report = service.effect(
+        EffectRequest(FIRST, date(2026, 11, 30), date(2026, 12, 1), TODAY, resamples=100)
+    )
+    before = next(m for m in report.measures if m.name == "coverage_pct").effect.before
+    return before
+
+
+def test_the_effect_reads_the_stored_units_and_a_stale_day_its_raw_tables(
+    session: Session,
+) -> None:
+    """A whole November month's units are read from their bytes (tampering shows); a day of
+    that month marked stale makes the month read as its days, recomputed; the next refresh
+    stores the month's units again as its days give them."""
+    refresh(session, full=True, margin=LATE_UPLOAD_MARGIN)
+    before = _coverage(session, raw=False)
+    assert before == _coverage(session, raw=True)
+    assert before is not None
+    row = session.scalars(
+        sa.select(ReportManagerMonthRow).where(ReportManagerMonthRow.month == FIRST)
+    ).first()
+    assert row is not None
+    kept = row.units
+    table = units_of_bytes(row.units).copy()
+    table[:, 2] = 0.0  # no stop visited on any day of this manager's November
+    row.units = units_to_bytes(table.tolist())
+    session.flush()
+    assert _coverage(session, raw=False) < before
+    store = ReportDayRepository(session)
+    store.mark_stale([(row.manager_id, FIRST + timedelta(days=int(table[0, 0]) - 1))])
+    assert _coverage(session, raw=False) == before  # read as its days
+    refresh(session, full=False, margin=LATE_UPLOAD_MARGIN)
+    session.expire_all()
+    assert store.month_units([row.manager_id], FIRST, FIRST)[0][2] == kept
+    assert _coverage(session, raw=False) == before
+
+
+def test_the_effect_reads_a_stored_days_unit(session: Session) -> None:
+    """December is not whole in the period: its days' units are read from their bytes."""
+    refresh(session, full=True, margin=LATE_UPLOAD_MARGIN)
+    service = ReportService(session, _principal(session, Role.ADMIN))
+    request = EffectRequest(FIRST, date(2026, 11, 30), date(2026, 12, 1), TODAY, resamples=100)
+    after = next(m for m in service.effect(request).measures if m.name == "dwell_min")
+    row = session.scalars(
+        sa.select(ReportManagerDayRow).where(ReportManagerDayRow.day >= date(2026, 12, 1)).limit(1)
+    ).one()
+    values = list(np.frombuffer(row.unit, dtype="<f8"))
+    values[4] += 600_000.0  # dwell seconds: after the counts (manager_months.unit_of_day)
+    row.unit = np.array(values, dtype="<f8").tobytes()
+    session.flush()
+    tampered = next(m for m in service.effect(request).measures if m.name == "dwell_min")
+    assert after.effect.after is not None
+    assert tampered.effect.after is not None
+    assert tampered.effect.after > after.effect.after
+    assert tampered.effect.before == after.effect.before

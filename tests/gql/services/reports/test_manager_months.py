@@ -21,6 +21,8 @@ from gql.services.reports.manager_months import (
     months_of,
     to_json,
     unit_of_day,
+    units_of_bytes,
+    units_to_bytes,
     work_of_day,
 )
 
@@ -107,7 +109,8 @@ def test_routes_from_months_equal_routes_from_days() -> None:
 
 
 def test_work_and_effect_units_of_a_month() -> None:
-    november = from_json(*months_of(DAYS)[0].key, to_json(months_of(DAYS)[0]))
+    stored = months_of(DAYS)[0]
+    november = from_json(*stored.key, to_json(stored), units_to_bytes(stored.unit_rows))
     works = [work_of_day(d) for d in DAYS[:3]]
     assert november.work == (7, 2, 9, 300 + 600 + 900 + 120 + 2500, 600 * 9)
     assert november.work[1:] == tuple(sum(w[i] for w in works) for i in range(1, 5))
@@ -122,10 +125,24 @@ def test_a_days_unit_row_holds_its_effect_facts_in_order() -> None:
         ]
 
 
+def test_stored_units_are_exact_and_keep_a_missing_length_missing() -> None:
+    """The packed float64 units read back as the days' own whole numbers, None as NaN."""
+    december = months_of(DAYS)[1]
+    no_plan = [2, *[0] * (len(fields(DayFacts)) - 3), None, None]  # a day without a plan
+    rows = [*december.unit_rows, no_plan]
+    table = units_of_bytes(units_to_bytes(rows))
+    assert table.shape == (2, len(fields(DayFacts)))
+    for row, unit in zip(table.tolist(), rows, strict=True):
+        assert [None if v != v else int(v) for v in row] == list(unit)
+    assert from_json(*december.key, to_json(december)).unit_rows == []  # not asked for
+    with pytest.raises(ValueError, match="full refresh"):
+        units_of_bytes(b"\x00" * 8)
+
+
 def test_stored_months_of_another_layout_are_refused() -> None:
     stored = to_json(months_of(DAYS)[0])
     with pytest.raises(ValueError, match="full refresh"):
-        from_json(7, date(2026, 11, 1), [2, *stored[1:]])
+        from_json(7, date(2026, 11, 1), [1, *stored[1:]])
     with pytest.raises(ValueError, match="full refresh"):
         from_json(7, date(2026, 11, 1), stored[:-1])
 
