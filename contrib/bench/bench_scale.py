@@ -20,7 +20,8 @@ Rate sweep (issue 19's "check-ins/s at p99 <= 200 ms"): ``--sweep 10,20,30,40`` 
 server per worker count, warms it for ``--warm-up-s`` (not counted), then steps the handhelds
 until a step's ``visitStart`` overhead p99 exceeds ``--p99-ms``, or it has an error, a lost
 visit or a board event missing; it prints the highest check-in rate within those bounds for each
-worker count and the ratio of the second to the first. Rates are counted over the load's own
+worker count and the ratio of the second to the first. A step lasts long enough for about
+``--min-check-ins`` (so its p99 is not its maximum). Rates are counted over the load's own
 time (first press to last answer); boards listen until the last answer plus a margin, so every
 event due is for a check-in acknowledged while they listened.
 
@@ -488,11 +489,18 @@ def _sweep(
                 flush=True,
             )
         for flows in steps:
-            row = _measure(workers, served, env, people, tokens, args, mocks, flows)
+            # long enough for --min-check-ins: with fewer than 100 a "p99" is the maximum,
+            # and one once-per-process event (a ported number's first lookup asks its former
+            # carrier first: a second carrier wait) would decide the step alone
+            visit_s = 2 * args.carrier_latency_s
+            step_s = max(args.duration_s, args.min_check_ins * visit_s / flows)
+            step = argparse.Namespace(**{**vars(args), "duration_s": step_s})
+            row = _measure(workers, served, env, people, tokens, step, mocks, flows)
             row["within"] = _within(row, args.p99_ms)
             rows.append(row)
             print(
-                f"  {workers} worker(s), {flows:>3} handhelds: {row['check_ins_per_s']:6.2f} "
+                f"  {workers} worker(s), {flows:>3} handhelds, {step_s:.0f} s: "
+                f"{row['check_ins']} check-ins, {row['check_ins_per_s']:6.2f} "
                 f"check-ins/s, overhead p50/p99/max {row['start_overhead_p50_ms']:.0f} / "
                 f"{row['start_overhead_p99_ms']:.0f} / {row['start_overhead_max_ms']:.0f} ms, "
                 f"errors {row['errors']}, events {row['events']}/{row['expected_events']}"
@@ -532,6 +540,12 @@ def main() -> None:
         "check-in rate within it and the ratio between the first two worker counts",
     )
     parser.add_argument("--p99-ms", type=float, default=200.0, help="the sweep's p99 bound")
+    parser.add_argument(
+        "--min-check-ins",
+        type=int,
+        default=200,
+        help="a sweep step lasts at least --duration-s and long enough for about this many",
+    )
     parser.add_argument(
         "--warm-up-s",
         type=float,
