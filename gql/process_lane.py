@@ -28,6 +28,8 @@ from graphql import GraphQLError, SourceLocation
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from gql.heap import freeze_start_up_heap
+
 if TYPE_CHECKING:
     from collections.abc import Callable
 
@@ -113,6 +115,7 @@ def _start_worker(settings: Settings, make_state: Callable[[Settings], AppState]
     with contextlib.suppress(OSError):  # where priorities exist: cheap requests' CPU comes first
         os.nice(LANE_NICENESS)
     _STATE = make_state(settings)
+    freeze_start_up_heap()  # its queries' full collections then skip the imported service
 
 
 def _exit_with_parent() -> None:

@@ -13,7 +13,17 @@ service's own overhead), the analyst's query p99, errors, and the events the hea
 received against those due (a STARTED per check-in and an ENDED per visit, each to its
 department's head, wherever it was served).
 
-    .venv/bin/python contrib/bench/bench_scale.py --workers 1,2 --flows 60 --duration-s 30
+    .venv/bin/python contrib/bench/bench_scale.py --database-url postgresql://.../bench \
+        --workers 1,2 --flows 60 --duration-s 30
+
+Rate sweep (issue 19's "check-ins/s at p99 <= 200 ms"): ``--sweep 10,20,30,40`` keeps one
+server per worker count, warms it for ``--warm-up-s`` (not counted), then steps the handhelds
+until a step's ``visitStart`` overhead p99 exceeds ``--p99-ms``, or it has an error, a lost
+visit or a board event missing; it prints the highest check-in rate within those bounds for each
+worker count and the ratio of the second to the first. A step lasts long enough for about
+``--min-check-ins`` (so its p99 is not its maximum). Rates are counted over the load's own
+time (first press to last answer); boards listen until the last answer plus a margin, so every
+event due is for a check-in acknowledged while they listened.
 
 Soak: ``--workers 2 --duration-s 1800 --sample-s 30`` also samples the resident memory of the
 whole server process tree (API workers and their heavy-lane processes) and reports its growth
@@ -28,6 +38,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import gc
 import json
 import os
 import subprocess
@@ -35,11 +47,14 @@ import sys
 import time
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 import sqlalchemy as sa
 import websockets
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
@@ -117,6 +132,8 @@ class Tally:
         self.rss_mib: list[float] = []
         self.killed: list[int] = []
         self.board_reconnects = 0
+        self.load_s = 0.0
+        """From the first handheld's start to the last one's last answer."""
 
 
 async def _post(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> Any:
@@ -127,8 +144,11 @@ async def _post(client: httpx.AsyncClient, query: str, variables: dict[str, Any]
     return body["data"]
 
 
-async def _handheld(url: str, token: str, until: float, tally: Tally, offset: int) -> None:
+async def _handheld(
+    url: str, token: str, until: float, tally: Tally, offset: int, delay_s: float = 0.0
+) -> None:
     headers = {"Authorization": f"Bearer {token}"}
+    await asyncio.sleep(delay_s)  # its own moment in the morning, not everyone's same instant
     async with httpx.AsyncClient(base_url=url, headers=headers, timeout=60) as client:
         try:
             shops = (await _post(client, SHOPS, {}))["viewer"]["manager"]["retailers"]["nodes"]
@@ -177,31 +197,24 @@ async def _analyst(url: str, token: str, until: float, tally: Tally) -> None:
             await asyncio.sleep(1.0)
 
 
-async def _board(url: str, token: str, until: float, tally: Tally) -> None:
-    """A head's live board; it subscribes again when its worker goes away, as a console would."""
+async def _board(url: str, token: str, tally: Tally) -> None:
+    """A head's live board until cancelled; it subscribes again when its worker goes away."""
     ws_url = url.replace("http://", "ws://") + "/graphql"
-    while time.monotonic() < until + 5:
+    while True:
         try:
-            await _watch(ws_url, token, until, tally)
-            return
+            await _watch(ws_url, token, tally)
         except (websockets.ConnectionClosed, OSError):
             tally.board_reconnects += 1
 
 
-async def _watch(ws_url: str, token: str, until: float, tally: Tally) -> None:
+async def _watch(ws_url: str, token: str, tally: Tally) -> None:
     async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
         init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
         await ws.send(json.dumps(init))
         await ws.recv()
         await ws.send(json.dumps({"id": "b", "type": "subscribe", "payload": {"query": EVENTS}}))
         while True:
-            remaining = until + 5 - time.monotonic()  # events of the last check-ins still come
-            if remaining <= 0:
-                return
-            try:
-                message = json.loads(await asyncio.wait_for(ws.recv(), remaining))
-            except TimeoutError:
-                return
+            message = json.loads(await ws.recv())
             if message.get("type") == "next":
                 tally.events += 1
 
@@ -301,8 +314,19 @@ async def _kill_one_worker(root_pid: int, at_s: float, killed: list[int]) -> Non
         killed.append(workers[0])
 
 
+BOARD_MARGIN_S = 5.0
+"""Boards listen this long after the last handheld's last answer: events of the last
+check-ins are still on their way (every event due is for a check-in acknowledged by then)."""
+
+
 async def _peak(
-    url: str, tokens: dict[str, str], people: Any, args: Any, server_pid: int, tally: Tally
+    url: str,
+    tokens: dict[str, str],
+    people: Any,
+    args: Any,
+    server_pid: int,
+    tally: Tally,
+    flows: int,
 ) -> None:
     managers, heads, marketing = people
     until = time.monotonic() + args.duration_s
@@ -311,14 +335,28 @@ async def _peak(
         side.append(
             asyncio.create_task(_kill_one_worker(server_pid, args.kill_worker_at_s, tally.killed))
         )
-    boards = [asyncio.create_task(_board(url, tokens[h], until, tally)) for h in heads]
+    boards = [asyncio.create_task(_board(url, tokens[h], tally)) for h in heads]
     await asyncio.sleep(1.0)  # boards subscribed before the first check-in
-    flows = [
-        _handheld(url, tokens[managers[k % len(managers)]], until, tally, offset=k)
-        for k in range(args.flows)
+    # Handhelds start spread over one visit (two carrier waits), not all at one instant: with
+    # a carrier that always answers after exactly the same time, handhelds started together
+    # stay in step, so every answer reached the service at once, round after round, and the
+    # service's p99 measured that herd (300-400 ms at 20 handhelds, one worker or two), not
+    # the rate. Spread, the offered load is steady from the first second.
+    spread_s = 2 * args.carrier_latency_s / max(1, flows)
+    handhelds = [
+        _handheld(
+            url, tokens[managers[k % len(managers)]], until, tally, offset=k, delay_s=k * spread_s
+        )
+        for k in range(flows)
     ]
-    await asyncio.gather(*flows, _analyst(url, tokens[marketing], until, tally))
-    await asyncio.gather(*boards, *side)
+    load_began = time.monotonic()
+    await asyncio.gather(*handhelds, _analyst(url, tokens[marketing], until, tally))
+    tally.load_s = time.monotonic() - load_began
+    await asyncio.sleep(BOARD_MARGIN_S)  # after the last acknowledgement, however late
+    for board in boards:
+        board.cancel()
+    await asyncio.gather(*boards, return_exceptions=True)
+    await asyncio.gather(*side)
 
 
 def _lost(url: str, tally: Tally) -> tuple[int, int]:
@@ -335,14 +373,9 @@ def _lost(url: str, tally: Tally) -> tuple[int, int]:
     return missing, unended
 
 
-def _run(
-    workers: int,
-    env: dict[str, str],
-    people: Any,
-    tokens: dict[str, str],
-    args: Any,
-    mocks_pid: int,
-) -> dict[str, Any]:
+@contextlib.contextmanager
+def _serving(workers: int, env: dict[str, str]) -> Iterator[tuple[str, int]]:
+    """``visitgis serve --workers N`` until the block ends: its URL and its pid."""
     port = _free_port()
     log = open(ROOT / "var" / f"bench-scale-{workers}.log", "wb")  # noqa: SIM115
     server = subprocess.Popen(
@@ -352,16 +385,31 @@ def _run(
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_up(f"{url}/readyz", in_a_row=10 * workers)
-        began = time.monotonic()
-        cpu_before = _cpu_by_part(server.pid, mocks_pid)
-        tally = Tally()
-        asyncio.run(_peak(url, tokens, people, args, server.pid, tally))
-        elapsed_s = time.monotonic() - began
-        cpu_after = _cpu_by_part(server.pid, mocks_pid)
+        yield url, server.pid
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+
+
+def _measure(
+    workers: int,
+    served: tuple[str, int],
+    env: dict[str, str],
+    people: Any,
+    tokens: dict[str, str],
+    args: Any,
+    mocks_pid: int,
+    flows: int,
+) -> dict[str, Any]:
+    """One morning peak of ``flows`` handhelds against a running server."""
+    url, server_pid = served
+    began = time.monotonic()
+    cpu_before = _cpu_by_part(server_pid, mocks_pid)
+    tally = Tally()
+    asyncio.run(_peak(url, tokens, people, args, server_pid, tally, flows))
+    elapsed_s = time.monotonic() - began
+    cpu_after = _cpu_by_part(server_pid, mocks_pid)
     overhead = sorted(max(0.0, s - args.carrier_latency_s) for s in tally.starts_s)
     board = sorted(tally.board_s)
 
@@ -370,8 +418,10 @@ def _run(
 
     missing, unended = _lost(env["VISITGIS_DATABASE_URL"], tally)
     warm = tally.rss_mib[1:] or tally.rss_mib  # the first sample is taken before any load
+    load_s = max(tally.load_s, 1e-9)
     return {
         "workers": workers,
+        "flows": flows,
         "rss_first_mib": warm[0] if warm else float("nan"),
         "rss_last_mib": warm[-1] if warm else float("nan"),
         "killed": tally.killed,
@@ -379,9 +429,11 @@ def _run(
         "acknowledged": len(tally.started_ids),
         "missing": missing,
         "unended": unended,
-        "visits_per_s": tally.visits / elapsed_s,
+        "visits_per_s": tally.visits / load_s,
+        "check_ins_per_s": tally.check_ins / load_s,
         "start_overhead_p50_ms": pct(overhead, 0.50),
         "start_overhead_p99_ms": pct(overhead, 0.99),
+        "start_overhead_max_ms": pct(overhead, 1.0),
         "analyst_p99_ms": pct(board, 0.99),
         "errors": len(tally.errors),
         "first_error": tally.errors[0] if tally.errors else "",
@@ -394,6 +446,70 @@ def _run(
         },
         "cpu_busy": sum(cpu_after[p] - cpu_before[p] for p in cpu_before) / elapsed_s,
     }
+
+
+def _run(
+    workers: int, env: dict[str, str], people: Any, tokens: dict[str, str], args: Any, mocks: int
+) -> dict[str, Any]:
+    """One run at ``--flows`` handhelds on a fresh server."""
+    with _serving(workers, env) as served:
+        return _measure(workers, served, env, people, tokens, args, mocks, args.flows)
+
+
+def _within(row: dict[str, Any], p99_ms: float) -> bool:
+    """The service kept up: overhead p99 within bounds, no error, no loss, every event seen."""
+    return (
+        row["start_overhead_p99_ms"] <= p99_ms
+        and row["errors"] == 0
+        and row["missing"] == 0
+        and row["unended"] == 0
+        and row["events"] == row["expected_events"]
+    )
+
+
+def _sweep(
+    workers: int, env: dict[str, str], people: Any, tokens: dict[str, str], args: Any, mocks: int
+) -> list[dict[str, Any]]:
+    """Step the handheld count on one warm server until a step breaks the p99 bound.
+
+    The offered rate rises with the handhelds (each waits on its carrier twice a visit, so
+    about ``flows / 2`` check-ins/s while the service keeps up); the highest step that stays
+    :func:`_within` bounds is this configuration's sustained check-in rate.
+    """
+    steps = [int(f) for f in args.sweep.split(",")]
+    rows = []
+    with _serving(workers, env) as served:
+        if args.warm_up_s > 0:  # not counted: a new server grows its pools and connections
+            warm = argparse.Namespace(**{**vars(args), "duration_s": args.warm_up_s})
+            row = _measure(workers, served, env, people, tokens, warm, mocks, steps[0])
+            print(
+                f"  {workers} worker(s), warm-up at {steps[0]} handhelds (not counted): overhead "
+                f"p50/p99/max {row['start_overhead_p50_ms']:.0f} / "
+                f"{row['start_overhead_p99_ms']:.0f} / {row['start_overhead_max_ms']:.0f} ms",
+                flush=True,
+            )
+        for flows in steps:
+            # long enough for --min-check-ins: with fewer than 100 a "p99" is the maximum,
+            # and one once-per-process event (a ported number's first lookup asks its former
+            # carrier first: a second carrier wait) would decide the step alone
+            visit_s = 2 * args.carrier_latency_s
+            step_s = max(args.duration_s, args.min_check_ins * visit_s / flows)
+            step = argparse.Namespace(**{**vars(args), "duration_s": step_s})
+            row = _measure(workers, served, env, people, tokens, step, mocks, flows)
+            row["within"] = _within(row, args.p99_ms)
+            rows.append(row)
+            print(
+                f"  {workers} worker(s), {flows:>3} handhelds, {step_s:.0f} s: "
+                f"{row['check_ins']} check-ins, {row['check_ins_per_s']:6.2f} "
+                f"check-ins/s, overhead p50/p99/max {row['start_overhead_p50_ms']:.0f} / "
+                f"{row['start_overhead_p99_ms']:.0f} / {row['start_overhead_max_ms']:.0f} ms, "
+                f"errors {row['errors']}, events {row['events']}/{row['expected_events']}"
+                + ("" if row["within"] else "  <- over the bound"),
+                flush=True,
+            )
+            if not row["within"]:
+                break
+    return rows
 
 
 def main() -> None:
@@ -416,12 +532,35 @@ def main() -> None:
         help="each carrier's concurrency limit in all (the demo's 8 would measure the carrier)",
     )
     parser.add_argument(
+        "--sweep",
+        default=None,
+        metavar="FLOWS,FLOWS,...",
+        help="instead of one run per worker count: step the handhelds (e.g. 10,20,30,40) on one "
+        "server per worker count until the overhead p99 passes --p99-ms; report the highest "
+        "check-in rate within it and the ratio between the first two worker counts",
+    )
+    parser.add_argument("--p99-ms", type=float, default=200.0, help="the sweep's p99 bound")
+    parser.add_argument(
+        "--min-check-ins",
+        type=int,
+        default=200,
+        help="a sweep step lasts at least --duration-s and long enough for about this many",
+    )
+    parser.add_argument(
+        "--warm-up-s",
+        type=float,
+        default=10.0,
+        help="the sweep first runs its first step this long on each new server, not counted",
+    )
+    parser.add_argument(
         "--database-url",
-        default=os.environ.get(
-            "VISITGIS_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test"
-        ),
+        default=os.environ.get("VISITGIS_DATABASE_URL"),
+        help="a PostgreSQL database the run may add a throw-away schema to (required unless "
+        "VISITGIS_DATABASE_URL is set; never a database someone else's tests use)",
     )
     args = parser.parse_args()
+    if not args.database_url:
+        parser.error("--database-url (or VISITGIS_DATABASE_URL) is required")
     (ROOT / "var").mkdir(exist_ok=True)
     with throwaway_schema(args.database_url) as url:
         telecom, mobile = _free_port(), _free_port()
@@ -454,6 +593,11 @@ def main() -> None:
              "--telecom-port", str(telecom), "--mobile-port", str(mobile)],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         )  # fmt: skip
+        # The generator's own full collections stop it mid-request (100-250 ms with its imports
+        # and the demo's tokens on the heap): every check-in in flight would be timed that much
+        # slower. Its start-up heap is frozen, as the server's is.
+        gc.collect()
+        gc.freeze()
         try:
             for port in (telecom, mobile):
                 _wait_up(f"http://127.0.0.1:{port}/_mock/behaviour")
@@ -461,12 +605,22 @@ def main() -> None:
                     f"http://127.0.0.1:{port}/_mock/behaviour",
                     json={"latency_s": args.carrier_latency_s},
                 ).raise_for_status()
-            rows = [
-                _run(int(w), env, people, tokens, args, mocks.pid) for w in args.workers.split(",")
-            ]
+            if args.sweep:
+                sweeps = {
+                    int(w): _sweep(int(w), env, people, tokens, args, mocks.pid)
+                    for w in args.workers.split(",")
+                }
+            else:
+                rows = [
+                    _run(int(w), env, people, tokens, args, mocks.pid)
+                    for w in args.workers.split(",")
+                ]
         finally:
             mocks.terminate()
             mocks.wait(timeout=30)
+    if args.sweep:
+        _print_sweep(sweeps, args)
+        return
     load = os.getloadavg()[0]
     print(
         f"morning peak: {args.flows} handhelds, carrier latency {args.carrier_latency_s:g} s, "
@@ -503,6 +657,33 @@ def main() -> None:
     if len(rows) >= 2 and rows[0]["visits_per_s"] > 0:
         print(f"scaling {rows[0]['workers']} -> {rows[1]['workers']} workers: "
               f"{rows[1]['visits_per_s'] / rows[0]['visits_per_s']:.2f}x")  # fmt: skip
+
+
+def _print_sweep(sweeps: dict[int, list[dict[str, Any]]], args: Any) -> None:
+    print(
+        f"rate sweep: handhelds {args.sweep}, carrier latency {args.carrier_latency_s:g} s, "
+        f"{args.duration_s:g} s a step, bound: visitStart overhead p99 <= {args.p99_ms:g} ms, "
+        f"no error, every board event; load {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores"
+    )
+    print("workers  handhelds  check-ins/s  overhead p50/p99/max ms  analyst p99  errors  events")
+    best: dict[int, float] = {}
+    for workers, rows in sweeps.items():
+        for row in rows:
+            print(
+                f"{workers:>7}  {row['flows']:>9}  {row['check_ins_per_s']:11.2f}  "
+                f"{row['start_overhead_p50_ms']:6.0f} / {row['start_overhead_p99_ms']:5.0f} / "
+                f"{row['start_overhead_max_ms']:5.0f}  {row['analyst_p99_ms']:11.0f}  "
+                f"{row['errors']:6}  {row['events']}/{row['expected_events']}"
+                + ("" if row["within"] else "  over")
+            )
+        best[workers] = max((r["check_ins_per_s"] for r in rows if r["within"]), default=0.0)
+        print(f"         highest within the bound: {best[workers]:.2f} check-ins/s")
+    counts = list(best)
+    if len(counts) >= 2 and best[counts[0]] > 0:
+        print(
+            f"check-ins/s at p99 <= {args.p99_ms:g} ms, {counts[0]} -> {counts[1]} workers: "
+            f"{best[counts[1]] / best[counts[0]]:.2f}x"
+        )
 
 
 if __name__ == "__main__":
