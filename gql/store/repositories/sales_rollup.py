@@ -33,17 +33,15 @@ _DAYS = tuple(f"d{k:02d}" for k in range(1, 32))
 """The day columns: cartons ordered on the month's 1st … 31st."""
 
 
-def volume_rows(
+def _split_months(
     retailers: sa.Select[int], first: date, last: date
-) -> sa.Select[int, int] | sa.CompoundSelect[int, int]:
-    """(retailer id, cartons) rows summing to each retailer's orders ``first`` … ``last``.
+) -> tuple[list[date], list[sa.Select[int, int]]]:
+    """The months ``first`` … ``last`` covers whole, and a select per partial month.
 
-    ``retailers`` selects the retailer ids wanted. One row per retailer-month with orders in
-    the months ``first`` … ``last`` span: a whole month's total (``report_retailer_months``),
-    or the sum of the day columns inside the period for the partial first and last months
-    (``report_retailer_days``); group the rows by retailer to get the sums.
+    Each partial month's select sums its day columns inside the period (at most one row per
+    retailer, from ``report_retailer_days``).
     """
-    m, d = _MONTHS.c, _DAY_ROWS.c
+    d = _DAY_ROWS.c
     whole: list[date] = []
     parts: list[sa.Select[int, int]] = []
     for month in _months(first, last):
@@ -60,6 +58,21 @@ def volume_rows(
                 d.month == month, d.retailer_id.in_(retailers)
             )
         )
+    return whole, parts
+
+
+def volume_rows(
+    retailers: sa.Select[int], first: date, last: date
+) -> sa.Select[int, int] | sa.CompoundSelect[int, int]:
+    """(retailer id, cartons) rows summing to each retailer's orders ``first`` … ``last``.
+
+    ``retailers`` selects the retailer ids wanted. One row per retailer-month with orders in
+    the months ``first`` … ``last`` span: a whole month's total (``report_retailer_months``),
+    or the sum of the day columns inside the period for the partial first and last months
+    (``report_retailer_days``); group the rows by retailer to get the sums.
+    """
+    m = _MONTHS.c
+    whole, parts = _split_months(retailers, first, last)
     if whole:
         parts.append(
             sa.select(m.retailer_id, m.volume_cartons).where(
@@ -77,23 +90,8 @@ def volume_parts(retailers: sa.Select[int], first: date, last: date) -> list[sa.
     grouping from the table's own statistics (it guessed 200 groups for the union's 50,000
     retailers and spilled the aggregate to disk).
     """
-    m, d = _MONTHS.c, _DAY_ROWS.c
-    whole: list[date] = []
-    parts: list[sa.Select[int, int]] = []
-    for month in _months(first, last):
-        end = month_end(month)
-        if first <= month and end <= last:
-            whole.append(month)
-            continue
-        days = range(max(first, month).day, min(last, end).day + 1)
-        in_period: sa.ColumnElement[int] = sa.cast(d[_DAYS[days[0] - 1]], sa.BigInteger)
-        for k in days[1:]:
-            in_period = in_period + d[_DAYS[k - 1]]
-        parts.append(
-            sa.select(d.retailer_id, in_period.label("volume_cartons")).where(
-                d.month == month, d.retailer_id.in_(retailers)
-            )
-        )
+    m = _MONTHS.c
+    whole, parts = _split_months(retailers, first, last)
     if whole:
         parts.append(
             sa.select(
