@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import aggregate_order_by
 from gql.domain import OpeningWindow, RetailerStatus
 from gql.domain.territories import PlanningRetailer
 from gql.store.models import OpeningWindowRow, RetailerRow, SalesOrderRow
-from gql.store.repositories.sales_rollup import volume_parts, volume_rows
+from gql.store.repositories.sales_rollup import volume_parts
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -146,10 +146,16 @@ class PlanningInputRepository:
         """
         conditions = self._conditions(manager_ids, include_unassigned)
         wanted = sa.select(RetailerRow.id).where(*conditions)
-        if monthly_sales:
-            parts = volume_parts(wanted, first, last)
-        else:
-            parts = [self._volume_select(wanted, first, last, monthly=False)]
+        return self._volume_arrays(wanted, first, last, monthly=monthly_sales)
+
+    def _volume_arrays(
+        self, wanted: sa.Select[int], first: date, last: date, *, monthly: bool
+    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        parts = (
+            volume_parts(wanted, first, last)
+            if monthly
+            else [self._volume_select(wanted, first, last)]
+        )
         connection = _core(self._session)
         postgres = connection.dialect.name == "postgresql"
         ids: list[npt.NDArray[np.int64]] = []
@@ -224,26 +230,22 @@ class PlanningInputRepository:
         *,
         monthly: bool,
     ) -> dict[int, int]:
+        """:meth:`_volume_arrays` added up per retailer, leaving out retailers without cartons."""
         if first is None or last is None:
             return {}
-        statement = self._volume_select(wanted, first, last, monthly)
-        found = _core(self._session).execute(statement).all()  # one fetch, not per row
-        return {retailer_id: int(total) for retailer_id, total in found if total}
+        keys, totals = self._volume_arrays(wanted, first, last, monthly=monthly)
+        found: dict[int, int] = {}
+        for retailer_id, cartons in zip(keys.tolist(), totals.tolist(), strict=True):
+            found[retailer_id] = found.get(retailer_id, 0) + cartons
+        return {retailer_id: total for retailer_id, total in found.items() if total}
 
     @staticmethod
-    def _volume_select(
-        wanted: sa.Select[int], first: date, last: date, monthly: bool
-    ) -> sa.Select[int, int]:
+    def _volume_select(wanted: sa.Select[int], first: date, last: date) -> sa.Select[int, int]:
         """(retailer id, cartons ``first`` … ``last``) of the ``wanted`` retailers with orders.
 
         The sum as a bigint: PostgreSQL's ``SUM`` of a bigint is a numeric, which the driver
         would turn into a ``Decimal`` per row.
         """
-        if monthly:
-            parts = volume_rows(wanted, first, last).subquery()
-            return sa.select(
-                parts.c.retailer_id, sa.cast(sa.func.sum(parts.c.volume_cartons), sa.BigInteger)
-            ).group_by(parts.c.retailer_id)
         s = SalesOrderRow
         return (
             sa.select(s.retailer_id, sa.cast(sa.func.sum(s.volume_cartons), sa.BigInteger))

@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
     from sqlalchemy.orm import Session
 
-__all__ = ["SalesRollupRepository", "volume_parts", "volume_rows"]
+__all__ = ["SalesRollupRepository", "volume_parts"]
 
 _MONTHS = Base.metadata.tables["report_retailer_months"]
 _DAY_ROWS = Base.metadata.tables["report_retailer_days"]
@@ -33,15 +33,17 @@ _DAYS = tuple(f"d{k:02d}" for k in range(1, 32))
 """The day columns: cartons ordered on the month's 1st … 31st."""
 
 
-def _split_months(
-    retailers: sa.Select[int], first: date, last: date
-) -> tuple[list[date], list[sa.Select[int, int]]]:
-    """The months ``first`` … ``last`` covers whole, and a select per partial month.
+def volume_parts(retailers: sa.Select[int], first: date, last: date) -> list[sa.Select[int, int]]:
+    """(retailer id, cartons) selects adding up to each retailer's orders ``first`` … ``last``.
 
-    Each partial month's select sums its day columns inside the period (at most one row per
-    retailer, from ``report_retailer_days``).
+    ``retailers`` selects the retailer ids wanted. Each part has at most one row per retailer:
+    the whole months summed from their totals (``report_retailer_months``), and each partial
+    month at the period's ends summed from its day columns (``report_retailer_days``); add
+    the parts up by retailer. Without a union to re-aggregate, PostgreSQL plans each grouping
+    from the table's own statistics (it guessed 200 groups for a union's 50,000 retailers and
+    spilled the aggregate to disk).
     """
-    d = _DAY_ROWS.c
+    m, d = _MONTHS.c, _DAY_ROWS.c
     whole: list[date] = []
     parts: list[sa.Select[int, int]] = []
     for month in _months(first, last):
@@ -58,40 +60,6 @@ def _split_months(
                 d.month == month, d.retailer_id.in_(retailers)
             )
         )
-    return whole, parts
-
-
-def volume_rows(
-    retailers: sa.Select[int], first: date, last: date
-) -> sa.Select[int, int] | sa.CompoundSelect[int, int]:
-    """(retailer id, cartons) rows summing to each retailer's orders ``first`` … ``last``.
-
-    ``retailers`` selects the retailer ids wanted. One row per retailer-month with orders in
-    the months ``first`` … ``last`` span: a whole month's total (``report_retailer_months``),
-    or the sum of the day columns inside the period for the partial first and last months
-    (``report_retailer_days``); group the rows by retailer to get the sums.
-    """
-    m = _MONTHS.c
-    whole, parts = _split_months(retailers, first, last)
-    if whole:
-        parts.append(
-            sa.select(m.retailer_id, m.volume_cartons).where(
-                m.month.between(whole[0], whole[-1]), m.retailer_id.in_(retailers)
-            )
-        )
-    return parts[0] if len(parts) == 1 else sa.union_all(*parts)
-
-
-def volume_parts(retailers: sa.Select[int], first: date, last: date) -> list[sa.Select[int, int]]:
-    """:func:`volume_rows` as separate selects, each with at most one row per retailer.
-
-    The whole months summed per retailer from their totals, and each partial month's days;
-    add the parts up by retailer. Without a union to re-aggregate, PostgreSQL plans each
-    grouping from the table's own statistics (it guessed 200 groups for the union's 50,000
-    retailers and spilled the aggregate to disk).
-    """
-    m = _MONTHS.c
-    whole, parts = _split_months(retailers, first, last)
     if whole:
         parts.append(
             sa.select(
