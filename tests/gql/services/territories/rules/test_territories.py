@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from scipy.optimize import linear_sum_assignment
 
 from gql.services.territories.rules import (
     NO_MANAGER,
@@ -14,11 +15,13 @@ from gql.services.territories.rules import (
     RetailerSet,
     TerritoryProposal,
     TooManyManagersError,
+    estimate_workload,
     evaluate_partition,
+    match_homes,
     partition_territories,
     synthetic_city,
 )
-from gql.services.territories.rules._geometry import project_local_m
+from gql.services.territories.rules._geometry import project_about_m, project_local_m
 from gql.services.territories.rules.contiguity import count_fragmented, neighbour_graph
 
 from .conftest import with_columns
@@ -336,6 +339,50 @@ def test_homes_give_each_manager_the_territory_near_home_and_count_the_commute()
         planned = with_columns(planned, current_manager=np.asarray(again.territory))
     with pytest.raises(InvalidRetailersError, match="one home per manager"):
         partition_territories(city, k + 1, settings=homes)
+
+
+def test_matching_homes_spreads_a_mismatch_instead_of_sending_one_manager_across() -> None:
+    """Where homes and territories lie apart (homes crowd the west), the least-squared matching
+    is optimal for its cost and its farthest commute is shorter than a least-total matching's."""
+    rng = np.random.default_rng(5)
+    centres = rng.uniform(0, 40_000, (60, 2))
+    homes = rng.uniform(0, 40_000, (60, 2)) * np.array([1.0, 0.6])  # the west is crowded
+    chosen = match_homes(centres, homes)
+    dist = np.linalg.norm(homes[:, None, :] - centres[None, :, :], axis=2)
+    _, total_first = linear_sum_assignment(dist)
+    ours = dist[np.arange(60), chosen]
+    theirs = dist[np.arange(60), total_first]
+    assert sorted(chosen.tolist()) == list(range(60))
+    assert (ours**2).sum() <= (theirs**2).sum()
+    assert ours.max() < 0.8 * theirs.max()
+
+
+def test_a_cold_start_hands_each_manager_the_finished_territory_nearest_home() -> None:
+    """With homes, the finished territories (not the start boxes) are matched to the managers:
+    matching them again changes nothing; a locked retailer keeps its manager all the same."""
+    city = synthetic_city(3000, seed=11)
+    k = 15
+    rng = np.random.default_rng(4)
+    pick = rng.choice(city.n, size=k, replace=False)
+    lat = city.lat_deg[pick] + rng.normal(0, 0.003, k)
+    lon = city.lon_deg[pick] + rng.normal(0, 0.003, k)
+    homes = PartitionSettings(
+        home_lat_deg=tuple(lat.tolist()), home_lon_deg=tuple(lon.tolist()), warm_start=False
+    )
+    t = np.asarray(partition_territories(city, k, settings=homes).territory)
+    xy = project_local_m(city.lat_deg, city.lon_deg)
+    w = estimate_workload(city).total_min
+    total = np.bincount(t, w, k)
+    centres = np.c_[np.bincount(t, w * xy[:, 0], k), np.bincount(t, w * xy[:, 1], k)]
+    homes_m = project_about_m(lat, lon, float(city.lat_deg.mean()), float(city.lon_deg.mean()))
+    assert match_homes(centres / total[:, None], homes_m).tolist() == list(range(k))
+    locked = np.zeros(city.n, dtype=bool)
+    locked[:3] = True
+    current = np.full(city.n, -1)
+    current[:3] = [4, 9, 9]
+    held = with_columns(city, locked=locked, current_manager=current)
+    kept = np.asarray(partition_territories(held, k, settings=homes).territory)
+    assert kept[:3].tolist() == [4, 9, 9]
 
 
 def _heavy_tailed_city() -> RetailerSet:
