@@ -354,7 +354,7 @@ def partition_territories(
     if homes is not None and commute is None and not (fixed >= 0).any():
         # territories are only labels until a plan exists (none locked): give each manager
         # the finished territory that suits their home (the start centres drifted meanwhile)
-        at = _warm_centres(xy, workload_min, assignment, k)
+        at = update_centres(xy, np.ones(n), assignment, np.zeros((k, 2)))  # as reported
         assignment = np.argsort(match_homes(at, homes))[assignment]
     progress("done", total_steps, total_steps)
     return _proposal(
