@@ -91,8 +91,9 @@ class PartitionSettings:
     home_lon_deg: tuple[float, ...] = ()
     """Where each of the ``n_managers`` managers starts the day (home or office), or empty.
 
-    With homes, a cold start gives each manager the territory nearest their home (a minimum
-    total-distance matching of territories to homes), and the metrics report the median
+    With homes, a cold start gives each manager the territory nearest their home (the least
+    sum of squared home → centre distances, :func:`match_homes`, on the finished territories
+    unless some are locked or the commute is counted), and the metrics report the median
     home → territory distance and the balance of visits plus commute."""
     commute_allowance: float = 0.0
     """With ``count_commute``: how much of each manager's commute goes uncounted, as a multiple
