@@ -352,8 +352,8 @@ def partition_territories(
         if (settled == assignment).all():
             break
         assignment = settled
-    if homes is not None and commute is None and not (fixed >= 0).any():
-        # territories are only labels until a plan exists (none locked): give each manager
+    if homes is not None and not warm and commute is None and not (fixed >= 0).any():
+        # on a cold start territories are only labels (none locked): give each manager
         # the finished territory that suits their home (the start centres drifted meanwhile)
         at = update_centres(xy, np.ones(n), assignment, np.zeros((k, 2)))  # as reported
         assignment = np.argsort(match_homes(at, homes))[assignment]

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linear_sum_assignment
 
+from geo import EARTH_RADIUS_M
 from gql.services.territories.rules import (
     NO_MANAGER,
     InvalidRetailersError,
@@ -381,6 +382,27 @@ def test_a_cold_start_hands_each_manager_the_finished_territory_nearest_home() -
     held = with_columns(city, locked=locked, current_manager=current)
     kept = np.asarray(partition_territories(held, k, settings=homes).territory)
     assert kept[:3].tolist() == [4, 9, 9]
+
+
+def test_a_warm_replan_keeps_each_manager_on_their_territory_whatever_their_home() -> None:
+    """Only a cold start hands territories out by home: a warm re-plan re-planned whole (a
+    manager without retailers: a newcomer) keeps each territory with its current manager even
+    where another manager lives nearer to it."""
+    city = synthetic_city(3000, seed=11)
+    k = 15
+    plan = np.asarray(partition_territories(city, k).territory)
+    drifted = np.where(plan == 0, 1, plan)  # manager 0 is new: territory 0 is manager 1's now
+    xy = project_local_m(city.lat_deg, city.lon_deg)
+    size = np.bincount(plan, minlength=k)[:, None]
+    centres = np.c_[np.bincount(plan, xy[:, 0], k), np.bincount(plan, xy[:, 1], k)] / size
+    lat0, lon0 = float(city.lat_deg.mean()), float(city.lon_deg.mean())
+    north_m, east_m = centres[::-1, 0], centres[::-1, 1]  # j lives at territory k-1-j's centre
+    lat = lat0 + np.degrees(north_m / EARTH_RADIUS_M)
+    lon = lon0 + np.degrees(east_m / (EARTH_RADIUS_M * np.cos(np.radians(lat0))))
+    homes = PartitionSettings(home_lat_deg=tuple(lat.tolist()), home_lon_deg=tuple(lon.tolist()))
+    held = with_columns(city, current_manager=drifted)
+    replanned = np.asarray(partition_territories(held, k, settings=homes).territory)
+    assert np.mean(replanned == drifted) > 0.7
 
 
 def _heavy_tailed_city() -> RetailerSet:
