@@ -6,7 +6,7 @@ suburbs, towns and villages, log-normal volumes with chain supermarkets ~50x cor
 KTVs open 14:00-02:00, managers living among the shops. Per seed, in one run:
 
 * ours: ``partition_territories`` (cold, barrier-aware settings), its warm re-plans and its
-  4-week schedule (depots = managers' homes, matched to territories by min-cost assignment);
+  4-week schedule (depots = managers' homes, matched to territories by least squared distance);
 * k-means (scipy ``kmeans2``, k-means++ init, 50 Lloyd iterations; scikit-learn is an
   optional extra not in the project venv) and a workload-balanced min-cost-flow assignment
   (retailers to the k-means centres, each territory's workload within mean +/- 1 %,
@@ -54,6 +54,7 @@ from gql.services.territories.rules import (
     district_zones,
     estimate_workload,
     evaluate_partition,
+    match_homes,
     partition_territories,
     plan_schedule,
     project_local_m,
@@ -128,13 +129,14 @@ def territory_centres(xy: np.ndarray, t: np.ndarray, k: int) -> np.ndarray:
 def home_match(
     home_xy: np.ndarray, xy: np.ndarray, t: np.ndarray, k: int
 ) -> tuple[np.ndarray, float]:
-    """Homes to territories by min-cost assignment; returns home index per territory, median m."""
+    """Homes to territories as the library matches them (least squared distance, ``match_homes``).
+
+    Returns the home index per territory and the median home -> centre distance in metres.
+    """
     c = territory_centres(xy, t, k)
-    dist = np.linalg.norm(home_xy[:, None, :] - c[None, :, :], axis=2)
-    hi, ti = linear_sum_assignment(dist)
     home_of = np.empty(k, dtype=np.int64)
-    home_of[ti] = hi
-    return home_of, float(np.median(dist[hi, ti]))
+    home_of[match_homes(c, home_xy)] = np.arange(k)
+    return home_of, float(np.median(np.linalg.norm(home_xy[home_of] - c, axis=1)))
 
 
 def measure(label, city: City, t: np.ndarray, k: int, settings, open_settings, secs, home_xy, xy):

@@ -28,6 +28,7 @@ from .territories import (
     TerritoryMetrics,
     TerritoryProposal,
     evaluate_partition,
+    match_homes,
     partition_territories,
 )
 from .weekdays import WeekdayPlan, split_weekdays, visit_weeks
@@ -63,6 +64,7 @@ __all__ = [
     "district_zones",
     "estimate_workload",
     "evaluate_partition",
+    "match_homes",
     "partition_territories",
     "plan_schedule",
     "project_local_m",

@@ -4,7 +4,9 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
+from scipy.optimize import linear_sum_assignment
 
+from geo import EARTH_RADIUS_M
 from gql.services.territories.rules import (
     NO_MANAGER,
     InvalidRetailersError,
@@ -15,10 +17,11 @@ from gql.services.territories.rules import (
     TerritoryProposal,
     TooManyManagersError,
     evaluate_partition,
+    match_homes,
     partition_territories,
     synthetic_city,
 )
-from gql.services.territories.rules._geometry import project_local_m
+from gql.services.territories.rules._geometry import project_about_m, project_local_m
 from gql.services.territories.rules.contiguity import count_fragmented, neighbour_graph
 
 from .conftest import with_columns
@@ -336,6 +339,70 @@ def test_homes_give_each_manager_the_territory_near_home_and_count_the_commute()
         planned = with_columns(planned, current_manager=np.asarray(again.territory))
     with pytest.raises(InvalidRetailersError, match="one home per manager"):
         partition_territories(city, k + 1, settings=homes)
+
+
+def test_matching_homes_spreads_a_mismatch_instead_of_sending_one_manager_across() -> None:
+    """Where homes and territories lie apart (homes crowd the west), the least-squared matching
+    is optimal for its cost and its farthest commute is shorter than a least-total matching's."""
+    rng = np.random.default_rng(5)
+    centres = rng.uniform(0, 40_000, (60, 2))
+    homes = rng.uniform(0, 40_000, (60, 2)) * np.array([1.0, 0.6])  # the west is crowded
+    chosen = match_homes(centres, homes)
+    dist = np.linalg.norm(homes[:, None, :] - centres[None, :, :], axis=2)
+    _, total_first = linear_sum_assignment(dist)
+    ours = dist[np.arange(60), chosen]
+    theirs = dist[np.arange(60), total_first]
+    assert sorted(chosen.tolist()) == list(range(60))
+    assert (ours**2).sum() <= (theirs**2).sum()
+    assert ours.max() < 0.8 * theirs.max()
+
+
+def test_a_cold_start_hands_each_manager_the_finished_territory_nearest_home() -> None:
+    """With homes, the finished territories (not the start boxes) are matched to the managers:
+    matching them again changes nothing; a locked retailer keeps its manager all the same."""
+    city = synthetic_city(3000, seed=11)
+    k = 15
+    rng = np.random.default_rng(4)
+    pick = rng.choice(city.n, size=k, replace=False)
+    lat = city.lat_deg[pick] + rng.normal(0, 0.003, k)
+    lon = city.lon_deg[pick] + rng.normal(0, 0.003, k)
+    homes = PartitionSettings(
+        home_lat_deg=tuple(lat.tolist()), home_lon_deg=tuple(lon.tolist()), warm_start=False
+    )
+    t = np.asarray(partition_territories(city, k, settings=homes).territory)
+    xy = project_local_m(city.lat_deg, city.lon_deg)
+    size = np.bincount(t, minlength=k)[:, None]
+    centres = np.c_[np.bincount(t, xy[:, 0], k), np.bincount(t, xy[:, 1], k)] / size
+    homes_m = project_about_m(lat, lon, float(city.lat_deg.mean()), float(city.lon_deg.mean()))
+    assert match_homes(centres, homes_m).tolist() == list(range(k))
+    locked = np.zeros(city.n, dtype=bool)
+    locked[:3] = True
+    current = np.full(city.n, -1)
+    current[:3] = [4, 9, 9]
+    held = with_columns(city, locked=locked, current_manager=current)
+    kept = np.asarray(partition_territories(held, k, settings=homes).territory)
+    assert kept[:3].tolist() == [4, 9, 9]
+
+
+def test_a_warm_replan_keeps_each_manager_on_their_territory_whatever_their_home() -> None:
+    """Only a cold start hands territories out by home: a warm re-plan re-planned whole (a
+    manager without retailers: a newcomer) keeps each territory with its current manager even
+    where another manager lives nearer to it."""
+    city = synthetic_city(3000, seed=11)
+    k = 15
+    plan = np.asarray(partition_territories(city, k).territory)
+    drifted = np.where(plan == 0, 1, plan)  # manager 0 is new: territory 0 is manager 1's now
+    xy = project_local_m(city.lat_deg, city.lon_deg)
+    size = np.bincount(plan, minlength=k)[:, None]
+    centres = np.c_[np.bincount(plan, xy[:, 0], k), np.bincount(plan, xy[:, 1], k)] / size
+    lat0, lon0 = float(city.lat_deg.mean()), float(city.lon_deg.mean())
+    north_m, east_m = centres[::-1, 0], centres[::-1, 1]  # j lives at territory k-1-j's centre
+    lat = lat0 + np.degrees(north_m / EARTH_RADIUS_M)
+    lon = lon0 + np.degrees(east_m / (EARTH_RADIUS_M * np.cos(np.radians(lat0))))
+    homes = PartitionSettings(home_lat_deg=tuple(lat.tolist()), home_lon_deg=tuple(lon.tolist()))
+    held = with_columns(city, current_manager=drifted)
+    replanned = np.asarray(partition_territories(held, k, settings=homes).territory)
+    assert np.mean(replanned == drifted) > 0.7
 
 
 def _heavy_tailed_city() -> RetailerSet:
