@@ -134,6 +134,8 @@ class Tally:
         self.board_reconnects = 0
         self.load_s = 0.0
         """From the first handheld's start to the last one's last answer."""
+        self.connections: dict[int, int] = {}
+        """Established connections each API worker held halfway through the load."""
 
 
 async def _post(client: httpx.AsyncClient, query: str, variables: dict[str, Any]) -> Any:
@@ -282,15 +284,56 @@ def _postgres_pids() -> list[int]:
     return found
 
 
+def _machine_busy_s() -> float:
+    """CPU seconds the whole machine has been busy (all cores; /proc/stat, idle and iowait out)."""
+    fields = [int(f) for f in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields[:8]
+    return (user + nice + system + irq + softirq + steal) * _TICK_S
+
+
 def _cpu_by_part(server_pid: int, mocks_pid: int) -> dict[str, float]:
-    """CPU seconds so far of the API server tree, the load generator, the carriers, PostgreSQL."""
+    """CPU seconds so far of each part on the box, keyed by part.
+
+    ``worker <pid>`` is one API worker's own process; ``heavy lane`` its descendants (the
+    process lanes); ``master`` uvicorn's supervisor and its other children; ``generator`` this
+    process; ``carriers`` the mock carriers; ``postgres`` every PostgreSQL process; ``machine``
+    the whole box busy (so ``machine`` minus the rest is everything else, e.g. the kernel's
+    network work not charged to a process, or another user's processes).
+    """
     own = os.times()
-    return {
-        "api": _cpu_s(_tree(server_pid)),
+    workers = _api_workers(server_pid)
+    under_workers = {p for w in workers for p in _tree(w)} - set(workers)
+    everything = set(_tree(server_pid))
+    parts = {f"worker {pid}": _cpu_s([pid]) for pid in workers}
+    parts |= {
+        "heavy lane": _cpu_s(sorted(under_workers)),
+        "master": _cpu_s(sorted(everything - under_workers - set(workers))),
         "generator": own.user + own.system,
         "carriers": _cpu_s(_tree(mocks_pid)),
         "postgres": _cpu_s(_postgres_pids()),
+        "machine": _machine_busy_s(),
     }
+    return parts
+
+
+def _connections(server_pid: int, port: int) -> dict[int, int]:
+    """Established client connections on ``port`` held by each API worker (Linux /proc)."""
+    inodes: dict[str, int] = {}
+    for worker in _api_workers(server_pid):
+        for fd in Path(f"/proc/{worker}/fd").glob("*"):
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes[target[8:-1]] = worker
+    held = dict.fromkeys(_api_workers(server_pid), 0)
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError):
+            for line in Path(table).read_text().splitlines()[1:]:
+                cells = line.split()
+                local_port = int(cells[1].rsplit(":", 1)[1], 16)
+                if local_port == port and cells[3] == "01" and cells[9] in inodes:
+                    held[inodes[cells[9]]] += 1
+    return held
 
 
 def _api_workers(root_pid: int) -> list[int]:
@@ -314,6 +357,11 @@ async def _kill_one_worker(root_pid: int, at_s: float, killed: list[int]) -> Non
         killed.append(workers[0])
 
 
+async def _count_connections(url: str, server_pid: int, at_s: float, tally: Tally) -> None:
+    await asyncio.sleep(at_s)
+    tally.connections = _connections(server_pid, int(url.rsplit(":", 1)[1]))
+
+
 BOARD_MARGIN_S = 5.0
 """Boards listen this long after the last handheld's last answer: events of the last
 check-ins are still on their way (every event due is for a check-in acknowledged by then)."""
@@ -335,6 +383,9 @@ async def _peak(
         side.append(
             asyncio.create_task(_kill_one_worker(server_pid, args.kill_worker_at_s, tally.killed))
         )
+    side.append(
+        asyncio.create_task(_count_connections(url, server_pid, args.duration_s / 2, tally))
+    )
     boards = [asyncio.create_task(_board(url, tokens[h], tally)) for h in heads]
     await asyncio.sleep(1.0)  # boards subscribed before the first check-in
     # Handhelds start spread over one visit (two carrier waits), not all at one instant: with
@@ -440,12 +491,39 @@ def _measure(
         "check_ins": tally.check_ins,
         "expected_events": tally.check_ins + tally.visits,  # STARTED, and ENDED when it ended
         "events": tally.events,
-        "cpu_ms_per_visit": {
-            part: 1000 * (cpu_after[part] - cpu_before[part]) / max(1, tally.visits)
-            for part in cpu_before
-        },
-        "cpu_busy": sum(cpu_after[p] - cpu_before[p] for p in cpu_before) / elapsed_s,
+        "cpu_ms_per_check_in": _per_check_in(cpu_before, cpu_after, tally.check_ins),
+        "connections": tally.connections,
+        "slow_check_ins": sum(1 for s in overhead if s > 0.5),
+        "cpu_busy": (cpu_after["machine"] - cpu_before["machine"]) / elapsed_s,
     }
+
+
+def _per_check_in(
+    before: dict[str, float], after: dict[str, float], check_ins: int
+) -> dict[str, float]:
+    """CPU-ms per check-in of each part over a run; ``other``: the machine less every part."""
+    used = {p: 1000 * (after[p] - before[p]) / max(1, check_ins) for p in before if p in after}
+    machine = used.pop("machine")
+    workers = sorted(p for p in used if p.startswith("worker "))
+    named = {f"worker {k + 1}": used[p] for k, p in enumerate(workers)}
+    named |= {p: v for p, v in used.items() if not p.startswith("worker ")}
+    named["other"] = machine - sum(named.values())
+    return named
+
+
+def _cpu_line(row: dict[str, Any]) -> str:
+    """One step's CPU per check-in by part, and each worker's connections."""
+    cpu = row["cpu_ms_per_check_in"]
+    w = sum(v for p, v in cpu.items() if p.startswith("worker ") or p == "heavy lane")
+    g = sum(v for p, v in cpu.items() if not (p.startswith("worker ") or p == "heavy lane"))
+    return (
+        "CPU-ms per check-in: "
+        + ", ".join(f"{p} {v:.1f}" for p, v in cpu.items())
+        + f" | w {w:.1f}, g {g:.1f}, g/w {g / max(w, 1e-9):.2f}; cores busy {row['cpu_busy']:.2f}"
+        + "; connections per worker "
+        + "/".join(str(n) for n in row["connections"].values())
+        + f"; check-ins over 500 ms: {row['slow_check_ins']}"
+    )
 
 
 def _run(
@@ -507,6 +585,7 @@ def _sweep(
                 + ("" if row["within"] else "  <- over the bound"),
                 flush=True,
             )
+            print(f"      {_cpu_line(row)}", flush=True)
             if not row["within"]:
                 break
     return rows
@@ -636,12 +715,7 @@ def main() -> None:
         )
         if row["first_error"]:
             print(f"         first error: {row['first_error']}")
-        cpu = row["cpu_ms_per_visit"]
-        print(
-            "         CPU per visit: "
-            + ", ".join(f"{part} {ms:.1f} ms" for part, ms in cpu.items())
-            + f" (cores busy {row['cpu_busy']:.2f})"
-        )
+        print(f"         {_cpu_line(row)}")
         growth = 100 * (row["rss_last_mib"] / row["rss_first_mib"] - 1)
         print(
             f"         memory {row['rss_first_mib']:.0f} -> {row['rss_last_mib']:.0f} MiB "
