@@ -4,10 +4,11 @@ The scale benchmark shares two cores with the service it measures, so every CPU-
 the generator spends per check-in is taken from the workers (issue 19: with two workers
 r2 <= 2 / (w + g), g being all the CPU on the box that is not the workers'). With httpx the
 generator used ~12 ms of CPU per check-in (its share of downloads, boards and the analyst
-included; 2026-12-06 05:05 UTC), with this client ~1.5 ms. It sends requests built from pre-encoded parts on one keep-alive connection per caller
-(so the kernel spreads the callers' connections over the workers' accepts as before) and reads
-the answer with a status line, two headers and ``json.loads``. Every answer is still checked:
-HTTP 200, no GraphQL ``errors`` (and the callers check their own payloads).
+included; 2026-12-06 05:05 UTC), with this client ~1.5 ms. It sends requests built from
+pre-encoded parts on one keep-alive connection per caller (so the kernel spreads the callers'
+connections over the workers' accepts as before) and reads the answer with a status line, a
+few headers and ``json.loads``. Every answer is still checked: HTTP 200, no GraphQL
+``errors`` (and the callers check their own payloads).
 
 Requests carry the same headers httpx sent that change the server's work (``Accept-Encoding:
 gzip, deflate``, so large answers are compressed by the service exactly as before).
