@@ -453,10 +453,8 @@ def _month_totals(session: Session) -> dict[tuple[int, date], tuple[int, int]]:
     return {(r, m): (v, n) for r, m, v, n in rows}
 
 
-def test_sales_writes_keep_the_monthly_totals(db_session: Session, retailers: list[int]) -> None:
-    """Every sales write recomputes the retailer-months it touched; a rebuild agrees."""
-    sales = SalesRepository(db_session)
-    a, b = retailers[0], retailers[1]
+def _add_autumn_orders(sales: SalesRepository, a: int) -> None:
+    """Retailer ``a``: 10 cartons on 5 Oct, 4 on 31 Oct, 7 on 1 Nov."""
     sales.add_orders(
         [
             SalesOrderDraft(a, date(2026, 10, 5), 10, Decimal("100")),
@@ -464,16 +462,28 @@ def test_sales_writes_keep_the_monthly_totals(db_session: Session, retailers: li
             SalesOrderDraft(a, date(2026, 11, 1), 7, Decimal("70")),
         ]
     )
+
+
+def _correct_autumn_orders(sales: SalesRepository, a: int, b: int) -> None:
+    """An upsert: ``a``'s 5 Oct order corrected from 10 to 1 carton, ``b`` 3 cartons on 2 Nov."""
+    sales.upsert_orders(
+        [
+            SalesOrderDraft(a, date(2026, 10, 5), 1, Decimal("10")),
+            SalesOrderDraft(b, date(2026, 11, 2), 3, Decimal("30")),
+        ]
+    )
+
+
+def test_sales_writes_keep_the_monthly_totals(db_session: Session, retailers: list[int]) -> None:
+    """Every sales write recomputes the retailer-months it touched; a rebuild agrees."""
+    sales = SalesRepository(db_session)
+    a, b = retailers[0], retailers[1]
+    _add_autumn_orders(sales, a)
     assert _month_totals(db_session) == {
         (a, date(2026, 10, 1)): (14, 2),
         (a, date(2026, 11, 1)): (7, 1),
     }
-    sales.upsert_orders(
-        [
-            SalesOrderDraft(a, date(2026, 10, 5), 1, Decimal("10")),  # 10 → 1 cartons
-            SalesOrderDraft(b, date(2026, 11, 2), 3, Decimal("30")),
-        ]
-    )
+    _correct_autumn_orders(sales, a, b)
     expected = {
         (a, date(2026, 10, 1)): (5, 2),
         (a, date(2026, 11, 1)): (7, 1),
@@ -498,23 +508,12 @@ def test_sales_writes_keep_the_day_columns_apart(db_session: Session, retailers:
     """The day columns live in their own table, kept by every sales write; a rebuild agrees."""
     sales = SalesRepository(db_session)
     a, b = retailers[0], retailers[1]
-    sales.add_orders(
-        [
-            SalesOrderDraft(a, date(2026, 10, 5), 10, Decimal("100")),
-            SalesOrderDraft(a, date(2026, 10, 31), 4, Decimal("40")),
-            SalesOrderDraft(a, date(2026, 11, 1), 7, Decimal("70")),
-        ]
-    )
+    _add_autumn_orders(sales, a)
     assert _day_cartons(db_session) == {
         (a, date(2026, 10, 1)): {5: 10, 31: 4},
         (a, date(2026, 11, 1)): {1: 7},
     }
-    sales.upsert_orders(
-        [
-            SalesOrderDraft(a, date(2026, 10, 5), 1, Decimal("10")),  # 10 → 1 cartons
-            SalesOrderDraft(b, date(2026, 11, 2), 3, Decimal("30")),
-        ]
-    )
+    _correct_autumn_orders(sales, a, b)
     expected = {
         (a, date(2026, 10, 1)): {5: 1, 31: 4},
         (a, date(2026, 11, 1)): {1: 7},

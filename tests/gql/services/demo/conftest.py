@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -45,15 +46,26 @@ def seed_small(url: str, *, seed: int = 7) -> SeededHistory:
     return SeededHistory(engine, city, summary)
 
 
+@contextlib.contextmanager
+def small_history_on(
+    backend: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[SeededHistory]:
+    """The small history city in a database of its own on ``backend``, disposed after."""
+    with fresh_database(backend, tmp_path_factory) as url:
+        seeded = seed_small(url)
+        try:
+            yield seeded
+        finally:
+            seeded.engine.dispose()
+
+
 @pytest.fixture(scope="session", params=_backends())
 def history_city(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SeededHistory]:
     """The small history city on each backend."""
-    with fresh_database(request.param, tmp_path_factory) as url:
-        seeded = seed_small(url)
+    with small_history_on(request.param, tmp_path_factory) as seeded:
         yield seeded
-        seeded.engine.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -27,8 +27,8 @@ from gql.services.reports.service import LATE_UPLOAD_MARGIN, ReportRequest, Repo
 from gql.store.db import session_factory
 from gql.store.migrate import alembic_config, upgrade
 from gql.store.models import StaffRow
-from tests.fixtures_db import _backends, fresh_database
-from tests.gql.services.demo.conftest import TODAY, SeededHistory, seed_small
+from tests.fixtures_db import _backends
+from tests.gql.services.demo.conftest import TODAY, SeededHistory, small_history_on
 
 _DAYS = [f"d{k:02d}" for k in range(1, 32)]
 
@@ -38,10 +38,8 @@ def city(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[SeededHistory]:
     """A history city of this module's own (the test migrates it down and up)."""
-    with fresh_database(request.param, tmp_path_factory) as url:
-        seeded = seed_small(url)
+    with small_history_on(request.param, tmp_path_factory) as seeded:
         yield seeded
-        seeded.engine.dispose()
 
 
 def _date(value: date | str) -> date:
