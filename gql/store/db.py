@@ -6,6 +6,7 @@ Nothing here runs at import time: the app factory's lifespan and the CLI call
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InvalidatePoolError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
@@ -57,6 +58,9 @@ class EngineOptions:
     (:mod:`gql.store.write_turns`) and a wait there is answered as busy."""
     application_name: str = "visitgis"
     """Shown in ``pg_stat_activity``, so operators see whose connections these are."""
+    ping_after_idle_s: float = 2.0
+    """PostgreSQL: a pooled connection unused this long is pinged before it is handed out (a
+    server restart meanwhile is noticed there, not by the request); one in steady use is not."""
 
     @property
     def pooled_connections(self) -> int:
@@ -175,6 +179,8 @@ def _note_dml(
 
 
 def _forget_dml(connection: sa.Connection) -> None:
+    if connection.invalidated:  # lost (e.g. a server restart): its info goes with it, and
+        return  # reading ``info`` would try to reconnect inside the failed transaction
     connection.info.pop(_WROTE, None)
 
 
@@ -227,6 +233,11 @@ def release_if_unwritten(session: Session) -> bool:
     statements simply begin a new transaction. Sessions that wrote anything, sit inside a
     savepoint, or were not made by :func:`session_factory` are left alone.
 
+    The transaction ends with COMMIT, which for one that only read is the same as a
+    rollback: psycopg forgets every prepared statement of a connection on each ROLLBACK, so
+    ending a check-in's reads that way (twice per request) kept any statement from ever being
+    prepared, and PostgreSQL parsed and planned each of them every time.
+
     Returns
     -------
     bool
@@ -242,7 +253,7 @@ def release_if_unwritten(session: Session) -> bool:
         or session.connection().info.get(_WROTE)
     ):
         return False
-    session.rollback()
+    session.commit()
     return True
 
 
@@ -310,9 +321,8 @@ def _postgresql_engine(url: URL, options: EngineOptions) -> sa.Engine:
     given = url.query.get("options")  # e.g. a search_path: connect_args would replace it
     if given:
         timeouts = f"{given if isinstance(given, str) else ' '.join(given)} {timeouts}"
-    return sa.create_engine(
+    engine = sa.create_engine(
         url,
-        pool_pre_ping=True,
         pool_size=options.pool_size,
         max_overflow=2 * options.pool_size,
         connect_args={
@@ -321,3 +331,38 @@ def _postgresql_engine(url: URL, options: EngineOptions) -> sa.Engine:
             "options": timeouts,
         },
     )
+    event.listen(engine, "checkin", _note_returned)
+    event.listen(
+        engine,
+        "checkout",
+        partial(_ping_if_idle, dialect=engine.dialect, after_s=options.ping_after_idle_s),
+    )
+    return engine
+
+
+_RETURNED_AT = "visitgis.returned_at"
+
+
+def _note_returned(_dbapi_connection: Any, record: Any) -> None:
+    record.info[_RETURNED_AT] = time.monotonic()
+
+
+def _ping_if_idle(
+    dbapi_connection: Any, record: Any, _proxy: Any, *, dialect: sa.Dialect, after_s: float
+) -> None:
+    """Ping a pooled connection that sat unused for ``after_s`` before handing it out.
+
+    SQLAlchemy's ``pool_pre_ping`` pings on every checkout: a round trip more for each of the
+    six checkouts of a check-in and its check-out, on connections in use milliseconds before.
+    A connection that has been idle is the one a server restart may have closed meanwhile; if
+    its ping fails, the pool drops it and every connection older than now and hands out a new
+    one (a fresh connection is not pinged). A connection dropped while in steady use fails its
+    statement instead, and SQLAlchemy then invalidates the pool the same way.
+    """
+    returned = record.info.get(_RETURNED_AT)
+    if returned is None or time.monotonic() - returned < after_s:
+        return
+    try:
+        dialect.do_ping(dbapi_connection)
+    except dialect.loaded_dbapi.Error as exc:
+        raise InvalidatePoolError(f"idle connection failed its ping: {exc}") from exc

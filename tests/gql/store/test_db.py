@@ -1,22 +1,34 @@
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import sqlalchemy as sa
 
 from gql.store.db import (
     DatabaseUnavailable,
+    EngineOptions,
     UnsupportedDatabaseUrl,
     create_engine_for,
     release_if_unwritten,
     session_factory,
     sqlite_url,
 )
+from tests.fixtures_db import _backends, fresh_database
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
     from pathlib import Path
+
+
+@pytest.fixture(params=[p for p in _backends() if getattr(p, "id", None) == "postgresql"])
+def postgres_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """An empty private schema on PostgreSQL (its server can close our connections)."""
+    with fresh_database(request.param, tmp_path_factory) as url:
+        yield url
 
 
 def test_sqlite_engine_uses_wal_and_enforces_foreign_keys(tmp_path: Path) -> None:
@@ -218,3 +230,67 @@ def test_busy_database_errors_are_told_from_bugs() -> None:
     assert not is_busy(wrapped(sqlite3.OperationalError("no such table: visits")))
     assert not is_busy(wrapped(psycopg.errors.UndefinedTable("no such table")))
     assert not is_busy(RuntimeError("database is locked"))
+
+
+def _backend_pid(engine: sa.Engine) -> Any:
+    with session_factory(engine)() as session:  # as the service uses its connections
+        return session.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+
+
+def _terminate(url: str, pid: int) -> None:
+    """Close one backend from the server side, as a restart does, and wait until it is gone."""
+    admin = create_engine_for(url)
+    try:
+        with admin.connect() as connection:
+            done = connection.execute(
+                sa.text("SELECT pg_terminate_backend(:pid, 10000)"), {"pid": pid}
+            ).scalar_one()
+        assert done
+    finally:
+        admin.dispose()
+
+
+def test_an_idle_connection_the_server_closed_is_replaced_before_use(postgres_url: str) -> None:
+    """A pooled connection idle past ``ping_after_idle_s`` is pinged when handed out; closed
+    by the server meanwhile (a restart), it is replaced and the caller never sees it."""
+    engine = create_engine_for(postgres_url, EngineOptions(pool_size=1, ping_after_idle_s=0.0))
+    try:
+        first = _backend_pid(engine)
+        _terminate(postgres_url, first)
+        assert _backend_pid(engine) != first
+    finally:
+        engine.dispose()
+
+
+def test_a_connection_in_steady_use_is_not_pinged_and_a_lost_one_fails_once(
+    postgres_url: str,
+) -> None:
+    """Within ``ping_after_idle_s`` no ping is spent; a connection the server closed meanwhile
+    fails its statement as a disconnect, and the pool then hands out a new one."""
+    engine = create_engine_for(postgres_url, EngineOptions(pool_size=1, ping_after_idle_s=3600))
+    try:
+        first = _backend_pid(engine)
+        _terminate(postgres_url, first)
+        with pytest.raises(sa.exc.OperationalError) as lost:
+            _backend_pid(engine)
+        assert lost.value.connection_invalidated
+        assert _backend_pid(engine) != first
+    finally:
+        engine.dispose()
+
+
+def test_released_reads_keep_the_connection_s_prepared_statements(postgres_url: str) -> None:
+    """A read-only transaction released before a network wait ends with COMMIT, so psycopg
+    keeps (and uses) the statements it prepared; a ROLLBACK would make it drop them all."""
+    engine = create_engine_for(postgres_url, EngineOptions(pool_size=1))
+    try:
+        with session_factory(engine)() as session:
+            for _ in range(8):
+                session.execute(sa.text("SELECT 1 WHERE 1 = :one"), {"one": 1}).all()
+                assert release_if_unwritten(session)
+            prepared = session.execute(
+                sa.text("SELECT count(*) FROM pg_prepared_statements")
+            ).scalar_one()
+        assert prepared >= 1
+    finally:
+        engine.dispose()
