@@ -21,6 +21,8 @@ import psycopg
 import sqlalchemy as sa
 from psycopg import sql
 
+from gql.store.db import keep_transaction
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
@@ -50,7 +52,13 @@ class PostgresChannel:
         """Set while the listening connection is up (readiness reports it)."""
 
     def send(self, session: Session, payloads: Sequence[str]) -> None:
-        """Queue ``payloads`` in the session's transaction; they go out when it commits."""
+        """Queue ``payloads`` in the session's transaction; they go out when it commits.
+
+        The transaction is kept (:func:`~gql.store.db.keep_transaction`): a notification is
+        a side effect a read-only release must not send early, nor drop.
+        """
+        if payloads:
+            keep_transaction(session)
         for payload in payloads:
             session.execute(
                 sa.text("SELECT pg_notify(:channel, :payload)"),

@@ -294,3 +294,23 @@ def test_released_reads_keep_the_connection_s_prepared_statements(postgres_url: 
         assert prepared >= 1
     finally:
         engine.dispose()
+
+
+def test_a_transaction_that_queued_a_notification_is_never_released(postgres_url: str) -> None:
+    """A NOTIFY is a side effect of its transaction: releasing it as read-only would send the
+    event before its writes (COMMIT) or drop it (ROLLBACK), so the transaction is kept."""
+    from gql.store.event_channel import PostgresChannel
+
+    engine = create_engine_for(postgres_url, EngineOptions(pool_size=1))
+    try:
+        channel = PostgresChannel(engine)
+        with session_factory(engine)() as session:
+            session.execute(sa.text("SELECT 1")).all()
+            channel.send(session, [])  # nothing queued: still a plain read
+            assert release_if_unwritten(session)
+            session.execute(sa.text("SELECT 1")).all()
+            channel.send(session, ["an event"])
+            assert not release_if_unwritten(session)
+            session.rollback()
+    finally:
+        engine.dispose()
