@@ -34,9 +34,7 @@ from .contiguity import CUT_M, NeighbourGraph, contiguity_graph, count_fragmente
 from .errors import InvalidRetailersError, LockedRetailerError, TooManyManagersError
 from .metrics import Balance, Progress, balance_of, class_mix_distance, no_progress
 from .move_reasons import MoveReason, MoveTrace, move_reasons
-from .objective import RebalanceProblem
 from .rebalance import polish
-from .resolve import resolve_regions
 from .retailers import NO_MANAGER, RetailerSet
 from .shapes import TerritoryShape, territory_shapes
 from .workload import CYCLE_WEEKS, WorkloadPolicy, estimate_workload
@@ -108,9 +106,6 @@ class PartitionSettings:
     pulled in before the many slightly outside their band. Off by default: on small heavy-tailed
     cities it narrows the volume spread (e.g. 16 % -> 13 %), but on the realistic benchmark city
     it helped one seed of three and hurt two, past the compactness bound (docs/benchmarks.md)."""
-    resolve_budget_s: float = 12.0
-    """Seconds a cold start may spend re-solving the neighbourhoods of the territories worst
-    on their secondary bands as a whole (:mod:`.resolve`); 0 turns it off."""
     count_commute: bool = False
     """With homes, hold even visits plus the daily commute home → territory centre and back
     (:func:`commute_min`), so a manager living far from their territory gets fewer visits.
@@ -343,46 +338,20 @@ def partition_territories(
     # settle: repair the result against itself until a repair moves nothing, so that
     # re-planning this plan with unchanged data is a no-op (item 1 of issue 20); with the
     # commute counted, each round prices it at the plan's own centres, as a re-plan will
-    resolve = not warm and settings.resolve_budget_s > 0
-    for phase in range(2 if resolve else 1):
-        if phase == 1:  # a settled plan: re-solve its worst regions, then settle again
-            before = assignment.copy()
-            assignment = resolve_regions(
-                RebalanceProblem(
-                    graph=graph,
-                    xy_m=xy,
-                    loads=loads,
-                    targets=targets,
-                    weights=weights,
-                    fixed=fixed,
-                    current=current,
-                    centres_m=update_centres(xy, workload_min, assignment, centres),
-                    bands=_bands(tolerances, loads, targets),
-                    primary_band_price=PRIMARY_BAND_PRICE,
-                    primary_limit=WORKLOAD_LIMIT,
-                    primary_slope=WORKLOAD_SLOPE,
-                    limits=limits,
-                    limit_price=SECONDARY_LIMIT_PRICE,
-                ),
-                assignment,
-                workload_min,
-                budget_s=settings.resolve_budget_s,
+    for _ in range(SETTLE_ROUNDS):
+        if commute is not None:
+            at = _warm_centres(xy, workload_min, assignment, k)
+            targets = with_commute(
+                plain_targets, _counted(commute_min(at, commute, speed), settings)
             )
-            trace.mark(before, assignment, MoveReason.BALANCE)
-        for _ in range(SETTLE_ROUNDS):
-            if commute is not None:
-                at = _warm_centres(xy, workload_min, assignment, k)
-                targets = with_commute(
-                    plain_targets, _counted(commute_min(at, commute, speed), settings)
-                )
-            settled, graph = _repair_pass(
-                xy, graph, assignment, assignment, fixed, k, loads, targets, weights,
-                _bands(tolerances, loads, targets), workload_min, settings, None, trace,
-                limits=limits,
-            )  # fmt: skip
-            if (settled == assignment).all():
-                break
-            assignment = settled
+        settled, graph = _repair_pass(
+            xy, graph, assignment, assignment, fixed, k, loads, targets, weights,
+            _bands(tolerances, loads, targets), workload_min, settings, None, trace,
+            limits=limits,
+        )  # fmt: skip
+        if (settled == assignment).all():
+            break
+        assignment = settled
     if homes is not None and not warm and commute is None and not (fixed >= 0).any():
         # on a cold start territories are only labels (none locked): give each manager
         # the finished territory that suits their home (the start centres drifted meanwhile)
