@@ -91,16 +91,22 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         made = tempfile.mkdtemp(prefix="visitgis-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = made
+    from gql.supervisor import PortUnavailable, serve_workers
+
+    config = uvicorn.Config(
+        "gql.app:create_app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_config=None,
+        access_log=False,
+    )
     try:
-        uvicorn.run(
-            "gql.app:create_app_from_environment",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_config=None,
-            access_log=False,
-        )
+        serve_workers(config)
+    except PortUnavailable as exc:
+        _err(str(exc))
+        return 1
     finally:
         if made is not None:
             shutil.rmtree(made, ignore_errors=True)

@@ -73,6 +73,7 @@ sys.path.insert(0, str(ROOT))
 
 from contrib.bench._common import throwaway_schema  # noqa: E402
 from contrib.bench._wire import Connection, WireError, graphql_body  # noqa: E402
+from contrib.bench.procfs import api_workers, established_connections, process_tree  # noqa: E402
 from gql.schema.relay import decode_global_id  # noqa: E402
 from gql.store.db import create_engine_for  # noqa: E402
 
@@ -256,24 +257,10 @@ async def _watch(ws_url: str, token: str, tally: Tally) -> None:
                 tally.events += 1
 
 
-def _tree(root_pid: int) -> list[int]:
-    """The process and all its descendants (Linux /proc)."""
-    found, todo = [], [root_pid]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        for task in Path(f"/proc/{pid}/task").glob("*"):
-            try:
-                todo += [int(c) for c in (task / "children").read_text().split()]
-            except OSError:
-                continue
-    return found
-
-
 def _rss_mib(root_pid: int) -> float:
     """Resident memory of the whole process tree, MiB."""
     total_kib = 0
-    for pid in _tree(root_pid):
+    for pid in process_tree(root_pid):
         try:
             status = Path(f"/proc/{pid}/status").read_text()
         except OSError:
@@ -328,7 +315,7 @@ def _machine_busy_s() -> float:
 
 def _worker_pids(server_pid: int, workers: int) -> list[int]:
     """The API workers' pids: uvicorn serves in its own process when there is one worker."""
-    return [server_pid] if workers == 1 else _api_workers(server_pid)
+    return [server_pid] if workers == 1 else api_workers(server_pid)
 
 
 def _cpu_by_part(server_pid: int, mocks_pid: int, workers: int) -> dict[str, float]:
@@ -342,14 +329,14 @@ def _cpu_by_part(server_pid: int, mocks_pid: int, workers: int) -> dict[str, flo
     """
     own = os.times()
     pids = _worker_pids(server_pid, workers)
-    under_workers = {p for w in pids for p in _tree(w)} - set(pids)
-    everything = set(_tree(server_pid))
+    under_workers = {p for w in pids for p in process_tree(w)} - set(pids)
+    everything = set(process_tree(server_pid))
     parts = {f"worker {pid}": _cpu_s([pid]) for pid in pids}
     parts |= {
         "heavy lane": _cpu_s(sorted(under_workers)),
         "master": _cpu_s(sorted(everything - under_workers - set(pids))),
         "generator": own.user + own.system,
-        "carriers": _cpu_s(_tree(mocks_pid)),
+        "carriers": _cpu_s(process_tree(mocks_pid)),
         "postgres": _cpu_s(_postgres_pids()),
         "machine": _machine_busy_s(),
     }
@@ -384,43 +371,9 @@ def _busiest_others(
     return ", ".join(f"{name}[{pid}] {1000 * s / max(1, check_ins):.1f}" for s, pid, name in top)
 
 
-def _connections(server_pid: int, workers: int, port: int) -> dict[int, int]:
-    """Established client connections on ``port`` held by each API worker (Linux /proc)."""
-    inodes: dict[str, int] = {}
-    pids = _worker_pids(server_pid, workers)
-    for worker in pids:
-        for fd in Path(f"/proc/{worker}/fd").glob("*"):
-            with contextlib.suppress(OSError):
-                target = os.readlink(fd)
-                if target.startswith("socket:["):
-                    inodes[target[8:-1]] = worker
-    held = dict.fromkeys(pids, 0)
-    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-        with contextlib.suppress(OSError):
-            for line in Path(table).read_text().splitlines()[1:]:
-                cells = line.split()
-                local_port = int(cells[1].rsplit(":", 1)[1], 16)
-                if local_port == port and cells[3] == "01" and cells[9] in inodes:
-                    held[inodes[cells[9]]] += 1
-    return held
-
-
-def _api_workers(root_pid: int) -> list[int]:
-    """uvicorn's worker processes: spawned children (not multiprocessing's resource tracker)."""
-    found = []
-    for pid in Path(f"/proc/{root_pid}/task/{root_pid}/children").read_text().split():
-        try:
-            command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
-        except OSError:
-            continue
-        if b"spawn_main" in command:
-            found.append(int(pid))
-    return found
-
-
 async def _kill_one_worker(root_pid: int, at_s: float, killed: list[int]) -> None:
     await asyncio.sleep(at_s)
-    workers = _api_workers(root_pid)
+    workers = api_workers(root_pid)
     if workers:
         os.kill(workers[0], 9)
         killed.append(workers[0])
@@ -430,7 +383,9 @@ async def _count_connections(
     url: str, server_pid: int, workers: int, at_s: float, tally: Tally
 ) -> None:
     await asyncio.sleep(at_s)
-    tally.connections = _connections(server_pid, workers, int(url.rsplit(":", 1)[1]))
+    tally.connections = established_connections(
+        _worker_pids(server_pid, workers), int(url.rsplit(":", 1)[1])
+    )
 
 
 BOARD_MARGIN_S = 5.0
@@ -537,7 +492,7 @@ def _measure(
     elapsed_s = time.monotonic() - began
     cpu_after = _cpu_by_part(server_pid, mocks_pid, workers)
     every_after = _every_process_cpu_s()
-    named = {*_tree(server_pid), *_tree(mocks_pid), *_postgres_pids(), os.getpid()}
+    named = {*process_tree(server_pid), *process_tree(mocks_pid), *_postgres_pids(), os.getpid()}
     overhead = sorted(max(0.0, s - args.carrier_latency_s) for s in tally.starts_s)
     board = sorted(tally.board_s)
 
@@ -656,7 +611,7 @@ def _others_busy_now(server_pid: int, mocks_pid: int, window_s: float = 2.0) -> 
     machine, every = _machine_busy_s(), _every_process_cpu_s()
     time.sleep(window_s)
     machine_after, every_after = _machine_busy_s(), _every_process_cpu_s()
-    ours = {*_tree(server_pid), *_tree(mocks_pid), *_postgres_pids(), os.getpid()}
+    ours = {*process_tree(server_pid), *process_tree(mocks_pid), *_postgres_pids(), os.getpid()}
     used = sum(
         cpu - every.get(pid, (name, 0.0))[1]
         for pid, (name, cpu) in every_after.items()

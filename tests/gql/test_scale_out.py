@@ -10,12 +10,14 @@ one process, and ``--workers`` says so instead of starting a half-working cluste
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import itertools
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import uuid
@@ -29,6 +31,7 @@ import pytest
 import sqlalchemy as sa
 import websockets
 
+from contrib.bench.procfs import api_workers, established_connections
 from gql.schema.relay import decode_global_id, encode_global_id
 from gql.store.db import create_engine_for
 from tests.fixtures_db import _backends, fresh_database
@@ -102,31 +105,29 @@ def _database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
         yield Database(backend, env, token(manager.staff_no), token(head.staff_no), Path(tmp))
 
 
+@contextlib.contextmanager
+def _serving(database: Database, workers: int) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``visitgis serve --workers N`` on a free port, ready; stopped afterwards."""
+    port = free_port()
+    log = database.directory / f"server-{port}-{uuid.uuid4().hex[:6]}.log"
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [str(BIN / "visitgis"), "serve", "--port", str(port), "--workers", str(workers)],
+            cwd=database.directory, env=database.env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(f"{url}/readyz", process, log)
+        yield url, process
+    finally:
+        stop(process)
+
+
 @pytest.fixture
 def servers(postgres: Database, request: pytest.FixtureRequest) -> Iterator[list[str]]:
     """Start ``visitgis serve`` processes (their ``--workers`` given by the test's marker)."""
-    counts: list[int] = request.param
-    processes: list[subprocess.Popen[bytes]] = []
-    urls = []
-    try:
-        for n, workers in enumerate(counts):
-            port = free_port()
-            log = postgres.directory / f"server-{n}-{uuid.uuid4().hex[:6]}.log"
-            with log.open("wb") as out:
-                process = subprocess.Popen(
-                    [str(BIN / "visitgis"), "serve", "--port", str(port),
-                     "--workers", str(workers)],
-                    cwd=postgres.directory, env=postgres.env,
-                    stdout=out, stderr=subprocess.STDOUT,
-                )  # fmt: skip
-            processes.append(process)
-            url = f"http://127.0.0.1:{port}"
-            wait_until_up(f"{url}/readyz", process, log)
-            urls.append(url)
-        yield urls
-    finally:
-        for process in processes:
-            stop(process)
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(_serving(postgres, n))[0] for n in request.param]
 
 
 async def _gql(url: str, token: str, query: str, variables: dict[str, Any]) -> Any:
@@ -227,6 +228,86 @@ def test_two_workers_on_one_port_serve_one_board_every_check_in(
     assert seen == made
     readiness = httpx.get(f"{url}/readyz", timeout=10).json()
     assert readiness["liveEvents"] == "listening"
+
+
+async def _answered(port: int, count: int) -> None:
+    """Open ``count`` connections at once; each is answered 200 (a bounded wait for each)."""
+    connections = await asyncio.gather(
+        *(asyncio.open_connection("127.0.0.1", port) for _ in range(count))
+    )
+    try:
+        for _, writer in connections:
+            writer.write(b"GET /healthz HTTP/1.1\r\nHost: visitgis\r\n\r\n")
+        for reader, _ in connections:
+            head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), ANSWER_TIMEOUT_S)
+            assert head.startswith(b"HTTP/1.1 200"), head
+    finally:
+        for _, writer in connections:
+            writer.close()
+
+
+async def _held(port: int, count: int, pid: int) -> dict[int, int]:
+    """Open ``count`` connections at once and send nothing (uvicorn's keep-alive timeout only
+    starts after a response): the connections each API worker of server ``pid`` holds once
+    all of them are accepted (polled, bounded)."""
+    connections = await asyncio.gather(
+        *(asyncio.open_connection("127.0.0.1", port) for _ in range(count))
+    )
+    try:
+        deadline = asyncio.get_running_loop().time() + ANSWER_TIMEOUT_S
+        while sum((held := established_connections(api_workers(pid), port)).values()) < count:
+            assert asyncio.get_running_loop().time() < deadline, held
+            await asyncio.sleep(0.05)
+        return held
+    finally:
+        for _, writer in connections:
+            writer.close()
+
+
+ANSWER_TIMEOUT_S = 120.0
+"""A bound on each answer (a replacement worker imports the app before it accepts)."""
+
+
+def test_two_workers_share_a_burst_of_new_connections(postgres: Database) -> None:
+    """128 handhelds connecting at once spread over both workers (30-70 % each): one socket
+    per worker, chosen by the kernel, not whichever process woke first and accepted them all
+    (a shared socket split such bursts 0/64 and 11/53)."""
+    with _serving(postgres, 2) as (url, process):
+        held = asyncio.run(_held(int(url.rsplit(":", 1)[1]), 128, process.pid))
+    assert len(held) == 2, held
+    assert all(0.3 * 128 <= n <= 0.7 * 128 for n in held.values()), held
+
+
+def test_a_killed_worker_is_replaced_on_its_own_socket(postgres: Database) -> None:
+    """SIGKILL one of two workers, then 128 requests at once: every one is answered (those
+    the kernel sends to the dead worker's socket wait in its backlog for the replacement);
+    then the replacement holds its share of new connections."""
+    with _serving(postgres, 2) as (url, process):
+        port = int(url.rsplit(":", 1)[1])
+        victim = api_workers(process.pid)[0]
+        os.kill(victim, signal.SIGKILL)
+        asyncio.run(_answered(port, 128))
+        held = asyncio.run(_held(port, 128, process.pid))
+    assert victim not in held
+    assert len(held) == 2, held
+    assert all(0.3 * 128 <= n <= 0.7 * 128 for n in held.values()), held
+
+
+def test_workers_refuse_a_port_another_server_listens_on(postgres: Database) -> None:
+    """A port taken by another listener, even one sharing it with ``SO_REUSEPORT`` as a second
+    ``visitgis serve --workers`` would, is refused before any worker starts."""
+    with socket.socket() as holder:
+        holder.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        done = subprocess.run(
+            [str(BIN / "visitgis"), "serve", "--port", str(port), "--workers", "2"],
+            env=postgres.env, cwd=postgres.directory, capture_output=True, text=True,
+            timeout=120,
+        )  # fmt: skip
+    assert done.returncode == 1, done.stderr
+    assert f"cannot listen on 127.0.0.1:{port}: Address already in use" in done.stderr
 
 
 def test_workers_on_sqlite_are_refused_with_the_reason(database: Database) -> None:
