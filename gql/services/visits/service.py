@@ -222,8 +222,9 @@ class VisitService:
         late = (now - event_at).total_seconds() > self._policy.late_upload_after_s
         device = to_geo_fix(command.device_fix)
         lookup, history = await self._locate_while(
-            manager, late, lambda: self._history(manager, event_at)
+            manager, late, lambda: self._history(manager, event_at, device)
         )
+        history = self._with_carrier_reuse(history, lookup, manager, event_at)
         verdict = self._verify(
             [f for f in (device, lookup.fix) if f is not None],
             retailer,
@@ -284,20 +285,62 @@ class VisitService:
             return CarrierLookup(outcome_code="DEADLINE", detail="carrier lookup timed out")
 
     def _history(
-        self, manager: AccountManager, event_at: datetime, *, exclude_visit: int | None = None
+        self,
+        manager: AccountManager,
+        event_at: datetime,
+        device: geo.PositionFix | None,
+        *,
+        exclude_visit: int | None = None,
     ) -> _History:
         """What the verdict needs from the database besides the fixes (read before judging)."""
         previous = self._visits.last_start_before(manager.staff_id, event_at, exclude=exclude_visit)
         previous_event = None
         if previous is not None and previous.estimate is not None and previous.at < event_at:
             previous_event = geo.PreviousEvent(geo.Wgs84(*previous.estimate), previous.at)
-        others = [
+        others = self._reused_by(device, manager, event_at, exclude_visit)
+        return _History(previous_event, others, self._spatial.index(self._session))
+
+    def _with_carrier_reuse(
+        self,
+        history: _History,
+        lookup: CarrierLookup,
+        manager: AccountManager,
+        event_at: datetime,
+        exclude_visit: int | None = None,
+    ) -> _History:
+        """``history`` plus the stored positions the carrier's fix repeats.
+
+        An A-GPS answer bit-identical to an earlier device fix is as suspicious as a device
+        repeat; the carrier answers after the parallel read, so this is a second, small read.
+        """
+        extra = self._reused_by(lookup.fix, manager, event_at, exclude_visit)
+        return replace(history, other_points=[*history.other_points, *extra]) if extra else history
+
+    def _reused_by(
+        self,
+        fix: geo.PositionFix | None,
+        manager: AccountManager,
+        event_at: datetime,
+        exclude_visit: int | None,
+    ) -> list[geo.Wgs84]:
+        """Positions of the manager's device fixes of the last 30 days stored at ``fix``'s.
+
+        Any datum; the database filters (a box of 1e-4 degrees), the verdict compares exactly.
+        """
+        if fix is None or not self._policy.rule(fix.source).repeat_is_suspicious:
+            return []
+        wgs = fix.wgs84()
+        near = [
+            (system, point.lat, point.lon)
+            for system in CoordinateSystem
+            for point in (geo.from_wgs84(wgs, system.value),)
+        ]
+        return [
             geo.to_wgs84(geo.point_in(system.value, lat, lon))
             for lat, lon, system in self._visits.device_points_since(
-                manager.staff_id, event_at - _REUSE_WINDOW, exclude=exclude_visit
+                manager.staff_id, event_at - _REUSE_WINDOW, near=near, exclude=exclude_visit
             )
         ]
-        return _History(previous_event, others, self._spatial.index(self._session))
 
     def _verify(
         self,
@@ -370,8 +413,9 @@ class VisitService:
         late = (now - event_at).total_seconds() > self._policy.late_upload_after_s
         device = to_geo_fix(command.device_fix)
         lookup, history = await self._locate_while(
-            manager, late, lambda: self._history(manager, event_at, exclude_visit=visit.id)
+            manager, late, lambda: self._history(manager, event_at, device, exclude_visit=visit.id)
         )
+        history = self._with_carrier_reuse(history, lookup, manager, event_at, visit.id)
         check_out = self._verify(
             [f for f in (device, lookup.fix) if f is not None],
             retailer,

@@ -251,9 +251,22 @@ class VisitRepository:
         )
 
     def device_points_since(
-        self, manager_id: int, since: datetime, *, exclude: int | None = None, limit: int = 500
+        self,
+        manager_id: int,
+        since: datetime,
+        *,
+        near: Sequence[tuple[CoordinateSystem, float, float]] | None = None,
+        box_deg: float = 1e-4,
+        exclude: int | None = None,
+        limit: int = 500,
     ) -> list[tuple[float, float, CoordinateSystem]]:
-        """Device-fix coordinates of the manager's recent visits (for reused coordinates)."""
+        """Device-fix coordinates of the manager's recent visits (for reused coordinates).
+
+        ``near``: only fixes within ``box_deg`` of one of these positions, each in the datum
+        a stored fix would have to be in to be that position. The reuse check then receives the
+        few candidates instead of a month of fixes (up to 500 rows a check-in, parsed in
+        Python while the database sorted them).
+        """
         statement = (
             sa.select(PositionFixRow.lat, PositionFixRow.lon, PositionFixRow.coordinate_system)
             .join(VisitRow, VisitRow.id == PositionFixRow.visit_id)
@@ -269,6 +282,20 @@ class VisitRepository:
             .order_by(PositionFixRow.id.desc())
             .limit(limit)
         )
+        if near is not None:
+            statement = statement.where(
+                sa.or_(
+                    sa.false(),
+                    *(
+                        sa.and_(
+                            PositionFixRow.coordinate_system == system,
+                            PositionFixRow.lat.between(lat - box_deg, lat + box_deg),
+                            PositionFixRow.lon.between(lon - box_deg, lon + box_deg),
+                        )
+                        for system, lat, lon in near
+                    ),
+                )
+            )
         if exclude is not None:
             statement = statement.where(VisitRow.id != exclude)
         return [

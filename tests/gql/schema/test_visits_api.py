@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+import geo
 from gql.schema.relay import encode_global_id
 from tests.gql.api import Api
 from tests.gql.conftest import DemoPeople
@@ -398,3 +399,42 @@ def test_the_day_filter_uses_the_company_calendar_day_not_the_utc_date(
     assert backwards.errors is not None
     assert backwards.errors[0].extensions == {"code": "INVALID", **backwards.errors[0].extensions}
     assert "first day must not be after the last day" in backwards.errors[0].message
+
+
+def _start_at(api: Api, who: str, shop: dict[str, Any], fix: dict[str, Any]) -> dict[str, Any]:
+    data = api.data(
+        START,
+        {"i": {"retailerId": shop["id"], "idempotencyKey": _key(), "deviceFix": fix}},
+        as_=who,
+    )["visitStart"]
+    assert data["userErrors"] == []
+    return dict(data["visit"])
+
+
+def test_a_gps_fix_repeated_bit_for_bit_at_another_shop_is_flagged(
+    api: Api, people: DemoPeople
+) -> None:
+    """The second check-in repeats the first one's GPS coordinates exactly: REUSED_COORDINATES
+    (the database finds the candidate among the manager's fixes); 2 m off is no repeat."""
+    first, second, third = _retailers(api, people.manager)[20:23]
+    lat, lon = first["position"]["lat"] + 0.0000123, first["position"]["lon"]
+    assert (
+        "REUSED_COORDINATES" not in _start_at(api, people.manager, first, _fix(lat, lon))["flags"]
+    )
+    again = _start_at(api, people.manager, second, _fix(lat, lon))
+    assert "REUSED_COORDINATES" in again["flags"]
+    near = _start_at(api, people.manager, third, _fix(lat + 0.00002, lon))
+    assert "REUSED_COORDINATES" not in near["flags"]
+
+
+def test_a_repeat_is_found_across_datums(api: Api, people: DemoPeople) -> None:
+    """A fix stored in GCJ-02, then the same place sent in WGS-84: still the same coordinates
+    (the database is asked in each datum where the stored fix would have to lie)."""
+    first, second = _retailers(api, people.manager)[24:26]
+    lat, lon = first["position"]["lat"], first["position"]["lon"]
+    gcj = geo.from_wgs84(geo.Wgs84(lat, lon), "GCJ02")
+    stored = _fix(gcj.lat, gcj.lon) | {"coordinateSystem": "GCJ02"}
+    assert "REUSED_COORDINATES" not in _start_at(api, people.manager, first, stored)["flags"]
+    wgs = geo.to_wgs84(geo.point_in("GCJ02", gcj.lat, gcj.lon))
+    again = _start_at(api, people.manager, second, _fix(wgs.lat, wgs.lon))
+    assert "REUSED_COORDINATES" in again["flags"]
