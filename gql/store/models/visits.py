@@ -65,6 +65,8 @@ class PositionFixRow(Base):
         sa.CheckConstraint("lat BETWEEN -90 AND 90", name="lat_range"),
         sa.CheckConstraint("lon BETWEEN -180 AND 180", name="lon_range"),
         sa.CheckConstraint("accuracy_m >= 0", name="accuracy_non_negative"),
+        # the reused-coordinates check looks a position up in its datum (migration 0026)
+        sa.Index("ix_position_fixes_datum_lat_lon", "coordinate_system", "lat", "lon"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

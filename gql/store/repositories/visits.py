@@ -263,9 +263,9 @@ class VisitRepository:
         """Device-fix coordinates of the manager's recent visits (for reused coordinates).
 
         ``near``: only fixes within ``box_deg`` of one of these positions, each in the datum
-        a stored fix would have to be in to be that position. The reuse check then receives the
-        few candidates instead of a month of fixes (up to 500 rows a check-in, parsed in
-        Python while the database sorted them).
+        a stored fix would have to be in to be that position (found by the datum/lat/lon
+        index). The reuse check then receives the few candidates instead of a month of fixes
+        (up to 500 rows a check-in, parsed in Python while the database sorted them).
         """
         statement = (
             sa.select(PositionFixRow.lat, PositionFixRow.lon, PositionFixRow.coordinate_system)
@@ -279,10 +279,11 @@ class VisitRepository:
                     [s for s in FixSource if not s.value.startswith("CARRIER")]
                 ),
             )
-            .order_by(PositionFixRow.id.desc())
             .limit(limit)
         )
-        if near is not None:
+        if near is None:
+            statement = statement.order_by(PositionFixRow.id.desc())
+        else:  # in no order: a newest-first scan of the table is not a plan to tempt it into
             statement = statement.where(
                 sa.or_(
                     sa.false(),
