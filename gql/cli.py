@@ -206,6 +206,12 @@ def _seed_demo(session, args: argparse.Namespace) -> int:  # type: ignore[no-unt
     if not args.no_history and today < EARLIEST_TODAY:
         _err(f"--today must be {EARLIEST_TODAY} or later (the demo city's first months)")
         return 2
+    if not 1 <= args.managers_per_department <= demo_city.MAX_MANAGERS_PER_DEPARTMENT:
+        _err(
+            f"--managers-per-department must be 1 to {demo_city.MAX_MANAGERS_PER_DEPARTMENT}, "
+            f"got {args.managers_per_department}"
+        )
+        return 2
     started = time.perf_counter()
     try:
         summary = demo_city.seed(
@@ -214,6 +220,7 @@ def _seed_demo(session, args: argparse.Namespace) -> int:  # type: ignore[no-unt
             progress=_timed_progress(sys.stderr),
             retailers=args.retailers,
             today=None if args.no_history else today,
+            managers_per_department=args.managers_per_department,
         )
     except demo_city.DatabaseNotEmpty as exc:
         _err(f"{exc} (use --if-empty to skip seeding when data exists)")
@@ -746,6 +753,13 @@ def _parser() -> argparse.ArgumentParser:
         help="reference day the history ends on (default: today in the company's time zone)",
     )
     seed.add_argument("--retailers", type=int, default=3_000, help="size of the city")
+    seed.add_argument(
+        "--managers-per-department",
+        type=int,
+        default=5,
+        help="account managers in each of the 3 service departments (a load test's city: "
+        "one handheld per manager)",
+    )
     seed.add_argument("--weeks", type=int, default=8, help="weeks of day plans and visits")
     seed.add_argument(
         "--no-history", action="store_true", help="the city and its fixed 8 weeks of sales only"

@@ -3,10 +3,11 @@
 Each run seeds the demo city into a throw-away PostgreSQL schema, starts the mock carriers
 (every locate answers after ``--carrier-latency-s``) and ``visitgis serve --workers N`` under
 real uvicorn, then replays a morning on loopback for ``--duration-s``: ``--flows`` concurrent
-handhelds (spread over the city's managers) each download their retailers, then check in and
-out shop after shop; each department head's board is subscribed over WebSocket and counts the
-events it receives; a marketing analyst polls the visit list. The 1-worker run is the peer of
-the 2-worker run (same machine, same minute).
+handhelds, one per manager as a morning has (the city has 3 x ``--managers-per-department``;
+beyond that handhelds share managers, whose writes take turns), each download their retailers,
+then check in and out shop after shop; each department head's board is subscribed over
+WebSocket and counts the events it receives; a marketing analyst polls the visit list. The
+1-worker run is the peer of the 2-worker run (same machine, same minute).
 
 Reported: completed visits/s, ``visitStart`` latency p50/p99 minus the carrier's latency (the
 service's own overhead), the analyst's query p99, errors, and the events the heads' boards
@@ -699,6 +700,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--flows", type=int, default=60)
+    parser.add_argument(
+        "--managers-per-department",
+        type=int,
+        default=24,
+        help="the city's managers in each of its 3 departments; one handheld per manager as a "
+        "morning has, so keep the handhelds within 3 x this (more share a manager, whose "
+        "writes take turns)",
+    )
+    parser.add_argument(
+        "--retailers", type=int, default=14_400, help="the city's retailers (about 200 a manager)"
+    )
     parser.add_argument("--duration-s", type=float, default=30.0)
     parser.add_argument("--carrier-latency-s", type=float, default=1.0)
     parser.add_argument("--sample-s", type=float, default=10.0, help="memory sampling interval")
@@ -767,7 +779,11 @@ def main() -> None:
             "VISITGIS_LOG_LEVEL": "WARNING",
         }
         _cli(env, "db", "upgrade")
-        _cli(env, "demo", "seed", "--seed", "7", "--no-history")
+        _cli(
+            env, "demo", "seed", "--seed", "7", "--no-history",
+            "--retailers", str(args.retailers),
+            "--managers-per-department", str(args.managers_per_department),
+        )  # fmt: skip
         people = _people(url)
         every = [*people[0], *people[1], people[2]]
         tokens = {s: _cli(env, "token", s).strip().splitlines()[-1] for s in every}

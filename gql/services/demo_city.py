@@ -42,7 +42,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEMO_FIRST_ORDER_DATE",
+    "DEMO_MANAGERS_PER_DEPARTMENT",
     "DEMO_WEEKS",
+    "MAX_MANAGERS_PER_DEPARTMENT",
     "DatabaseNotEmpty",
     "DemoSummary",
     "DemoUser",
@@ -56,6 +58,9 @@ DEMO_FIRST_ORDER_DATE = date(2026, 9, 7)
 """A Monday; fixed so the same seed gives the same data on any day."""
 DEMO_WEEKS = 8
 DEMO_RETAILERS = 3_000
+DEMO_MANAGERS_PER_DEPARTMENT = 5
+MAX_MANAGERS_PER_DEPARTMENT = 1_000
+"""Staff numbers run W0001 to W9999: three departments of this many fit with their heads."""
 _CREATED_AT = datetime(2026, 9, 1, tzinfo=UTC)
 _M_PER_DEG_LAT = 111_320.0
 _CHUNK = 500
@@ -186,6 +191,7 @@ def seed(
     progress: Callable[[str, int, int], None] | None = None,
     retailers: int = DEMO_RETAILERS,
     today: date | None = None,
+    managers_per_department: int = DEMO_MANAGERS_PER_DEPARTMENT,
 ) -> DemoSummary:
     """Write the demo district into an empty database; the caller commits once.
 
@@ -200,6 +206,10 @@ def seed(
         Called as ``progress(step, done, total)`` during the long steps.
     retailers
         How many retailers (tests seed a small city; the managers stay the same).
+    managers_per_department
+        Account managers in each of the three service departments. More managers with more
+        retailers is a bigger city of the same shape: a load test replays one handheld per
+        manager, as a morning has.
     today
         Reference day of a demo with history (:mod:`gql.services.demo`): orders then run from
         the first day of the month two months back through ``today``, and
@@ -219,7 +229,12 @@ def seed(
         )
     report = progress or _no_progress
     rng = random.Random(seed)
-    departments, staff, managers_by_dept = _organisation(session, rng)
+    if not 1 <= managers_per_department <= MAX_MANAGERS_PER_DEPARTMENT:
+        raise ValueError(
+            f"managers per department must be 1 to {MAX_MANAGERS_PER_DEPARTMENT}, "
+            f"got {managers_per_department}"
+        )
+    departments, staff, managers_by_dept = _organisation(session, rng, managers_per_department)
     report("organisation", 1, 1)
     drafts = _retailers(rng, managers_by_dept, retailers)
     repository = RetailerRepository(session)
@@ -292,7 +307,9 @@ def _person(rng: random.Random) -> str:
     return rng.choice(_SURNAMES) + "".join(rng.choices(_GIVEN, k=rng.choice((1, 2))))
 
 
-def _organisation(session: Session, rng: random.Random) -> tuple[int, int, list[list[int]]]:
+def _organisation(
+    session: Session, rng: random.Random, managers_per_department: int
+) -> tuple[int, int, list[list[int]]]:
     departments = DepartmentRepository(session)
     staff = StaffRepository(session)
     managers = ManagerRepository(session)
@@ -311,7 +328,7 @@ def _organisation(session: Session, rng: random.Random) -> tuple[int, int, list[
         )
         for code, name in _SERVICE_DEPARTMENTS
     ]
-    counter = iter(range(1, 1_000))
+    counter = iter(range(1, 10_000))
 
     def hire(role: Role, department_id: int) -> int:
         joined = date(2008, 1, 1) + timedelta(days=rng.randrange(0, 16 * 365))
@@ -334,7 +351,7 @@ def _organisation(session: Session, rng: random.Random) -> tuple[int, int, list[
         hire(Role.DEPUTY_HEAD, department.id)
         office = next(t for t in _TOWNS if t.department == index)
         ids = []
-        for number in range(5):
+        for number in range(managers_per_department):
             staff_id = hire(Role.ACCOUNT_MANAGER, department.id)
             ported = number == 4 and index == 0  # a number ported between carriers (R1.2)
             carrier = Carrier.TELECOM if (number % 2 == 0) != ported else Carrier.MOBILE

@@ -52,3 +52,49 @@ def test_a_bad_reference_day_is_a_usage_error(
     assert stopped.value.code == 2
     assert "--today" in capsys.readouterr().err
     assert not data_dir.exists()
+
+
+def test_a_load_test_city_has_more_managers_each_with_a_share(
+    data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--managers-per-department makes a bigger organisation; every manager gets retailers."""
+    import sqlalchemy as sa
+
+    from gql.domain import Role
+    from gql.store.db import create_engine_for
+    from gql.store.models import RetailerRow, StaffRow
+
+    assert main(["db", "upgrade"]) == 0
+    args = ["--retailers", "600", "--no-history", "--managers-per-department", "8"]
+    assert main(["demo", "seed", "--seed", "7", *args]) == 0
+    assert "(24 managers)" in capsys.readouterr().out
+    engine = create_engine_for(f"sqlite:///{data_dir / 'visitgis.sqlite3'}")
+    try:
+        with engine.connect() as connection:
+            managers = set(
+                connection.scalars(
+                    sa.select(StaffRow.id).where(StaffRow.role == Role.ACCOUNT_MANAGER)
+                )
+            )
+            counted = connection.execute(
+                sa.select(RetailerRow.manager_id, sa.func.count()).group_by(RetailerRow.manager_id)
+            )
+            shares = {manager_id: count for manager_id, count in counted}
+    finally:
+        engine.dispose()
+    assert len(managers) == 24
+    assert set(shares) == managers  # nobody left without retailers, no retailer unassigned
+    assert min(shares.values()) >= 5
+
+
+@pytest.mark.parametrize("count", ["0", "1001"])
+def test_a_manager_count_out_of_range_is_refused_before_writing(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], count: str
+) -> None:
+    """Zero managers (or more than the staff numbers hold) is a usage error; nothing is seeded."""
+    assert main(["db", "upgrade"]) == 0
+    capsys.readouterr()
+    assert main(["demo", "seed", "--no-history", "--managers-per-department", count]) == 2
+    assert "--managers-per-department must be 1 to 1000" in capsys.readouterr().err
+    assert main(["demo", "seed", "--if-empty", "--no-history", "--retailers", "150"]) == 0
+    assert "not seeding" not in capsys.readouterr().out
