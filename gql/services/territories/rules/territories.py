@@ -285,7 +285,7 @@ def partition_territories(
     centres = (
         _warm_centres(xy, workload_min, current, k)
         if warm
-        else bisection_centres(xy, _seed_weight(workload_min, retailers.order_volume, xy), k)
+        else bisection_centres(xy, workload_min, k)
     )
     if homes is not None and not warm:
         centres = centres[match_homes(centres, homes)]  # territory j near manager j's home
@@ -692,25 +692,6 @@ def _criteria(
         np.array([limits[i] for i in keep]),
         workload_min,
     )
-
-
-def _seed_weight(workload_min: FloatArray, volume: FloatArray, xy: FloatArray) -> FloatArray:
-    """EXPERIMENT: blend of workload and volume shares for the cold-start bisection."""
-    import os
-
-    gamma = float(os.environ.get("I20_GAMMA", "0"))
-    if gamma and volume.sum() > 0:
-        knn = int(os.environ.get("I20_KNN", "400"))
-        _, near = cKDTree(xy).query(xy, k=min(knn, xy.shape[0]))
-        ratio = volume[near].sum(axis=1) / workload_min[near].sum(axis=1)
-        ratio = ratio / (volume.sum() / workload_min.sum())
-        return np.asarray(workload_min * np.maximum(ratio, 0.2) ** (-gamma), dtype=np.float64)
-    alpha = float(os.environ.get("I20_ALPHA", "0"))
-    if alpha <= 0 or volume.sum() <= 0:
-        return workload_min
-    w = workload_min / workload_min.sum()
-    v = volume / volume.sum()
-    return np.asarray((1 - alpha) * w + alpha * v, dtype=np.float64)
 
 
 def _warm_centres(xy: FloatArray, weight: FloatArray, current: IntArray, k: int) -> FloatArray:
