@@ -371,13 +371,16 @@ class VisitService:
     async def _locate_while(
         self, manager: AccountManager, late: bool, read: Callable[[], _History]
     ) -> tuple[CarrierLookup, _History]:
-        """Ask the carrier and, while it thinks, read what the verdict needs (R3: in parallel)."""
-        # Hold no pooled connection across an await: other check-ins run meanwhile, and a
-        # loop that waits for the pool while holding it deadlocks.
-        release_if_unwritten(self._session)
+        """Ask the carrier and, while it thinks, read what the verdict needs (R3: in parallel).
+
+        The reads so far and these share one transaction, ended before the carrier's wait: a
+        transaction more would cost two round trips (BEGIN, COMMIT) that block the loop.
+        """
         task = asyncio.ensure_future(self._carrier(manager, late))
         # One step of the task puts the request in its carrier's worker thread (the lookup
         # has no task boundary before that point); the reads below overlap with the network.
+        # The connection stays held across that one step: the step takes no connection and
+        # waits for nothing, so no loop can deadlock on the pool here.
         await asyncio.sleep(0)
         try:
             history = read()
