@@ -379,8 +379,9 @@ class VisitService:
         task = asyncio.ensure_future(self._carrier(manager, late))
         # One step of the task puts the request in its carrier's worker thread (the lookup
         # has no task boundary before that point); the reads below overlap with the network.
-        # The connection stays held across that one step: the step takes no connection and
-        # waits for nothing, so no loop can deadlock on the pool here.
+        # The connection stays held across that one step: nothing in it waits for a pooled
+        # connection on this loop (the shared-fix store is read in a thread, under the
+        # hub's deadline), so the pool cannot deadlock here.
         await asyncio.sleep(0)
         try:
             history = read()
