@@ -29,6 +29,10 @@ class PortUnavailable(Exception):
     """The address cannot be listened on (taken, not local, not permitted)."""
 
 
+LISTEN_BACKLOG = 2048
+"""uvicorn's default backlog, which its worker passes to ``listen`` again when it starts."""
+
+
 def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     """``count`` sockets bound to one ``host``:``port`` (port 0: the first one's free port).
 
@@ -49,6 +53,11 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
             sock.bind((host, port))
             port = sock.getsockname()[1]
+            # Listening from the start puts every socket in the port's group at once: a
+            # socket a worker has yet to listen on is outside it, and a burst that arrives
+            # while that worker imports the app would all go to the others. Connections
+            # hashed to a worker still starting wait in its backlog, as for a replacement.
+            sock.listen(LISTEN_BACKLOG)
             sock.set_inheritable(True)
     except OSError as exc:
         for sock in sockets:
