@@ -48,6 +48,7 @@ __all__ = [
     "DatabaseNotEmpty",
     "DemoSummary",
     "DemoUser",
+    "ManagerCountOutOfRange",
     "demo_users",
     "has_data",
     "sales_span",
@@ -68,6 +69,10 @@ _CHUNK = 500
 
 class DatabaseNotEmpty(RuntimeError):
     """The demo city is only seeded into an empty database."""
+
+
+class ManagerCountOutOfRange(ValueError):
+    """Managers per department outside 1 to :data:`MAX_MANAGERS_PER_DEPARTMENT`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,9 +223,17 @@ def seed(
 
     Raises
     ------
+    ManagerCountOutOfRange
+        If ``managers_per_department`` is outside 1 to :data:`MAX_MANAGERS_PER_DEPARTMENT`;
+        checked before anything is read or written.
     DatabaseNotEmpty
         If the database already holds retailers or staff.
     """
+    if not 1 <= managers_per_department <= MAX_MANAGERS_PER_DEPARTMENT:
+        raise ManagerCountOutOfRange(
+            f"managers per department must be 1 to {MAX_MANAGERS_PER_DEPARTMENT}, "
+            f"got {managers_per_department}"
+        )
     retailer_count, staff_count = _existing(session)
     if retailer_count or staff_count:
         raise DatabaseNotEmpty(
@@ -229,11 +242,6 @@ def seed(
         )
     report = progress or _no_progress
     rng = random.Random(seed)
-    if not 1 <= managers_per_department <= MAX_MANAGERS_PER_DEPARTMENT:
-        raise ValueError(
-            f"managers per department must be 1 to {MAX_MANAGERS_PER_DEPARTMENT}, "
-            f"got {managers_per_department}"
-        )
     departments, staff, managers_by_dept = _organisation(session, rng, managers_per_department)
     report("organisation", 1, 1)
     drafts = _retailers(rng, managers_by_dept, retailers)

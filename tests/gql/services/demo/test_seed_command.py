@@ -95,6 +95,7 @@ def test_a_manager_count_out_of_range_is_refused_before_writing(
     assert main(["db", "upgrade"]) == 0
     capsys.readouterr()
     assert main(["demo", "seed", "--no-history", "--managers-per-department", count]) == 2
-    assert "--managers-per-department must be 1 to 1000" in capsys.readouterr().err
+    error = capsys.readouterr().err
+    assert "--managers-per-department: managers per department must be 1 to 1000" in error
     assert main(["demo", "seed", "--if-empty", "--no-history", "--retailers", "150"]) == 0
     assert "not seeding" not in capsys.readouterr().out
