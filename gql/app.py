@@ -48,6 +48,7 @@ from gql.context import AppState, Context, build_context, load_keys
 from gql.heap import freeze_start_up_heap
 from gql.log_context import RequestIds
 from gql.metrics import MeteredLocator, metrics_response, operation_label, record_operation
+from gql.operation_loops import OperationLoops
 from gql.process_lane import LaneRequest, process_executor, run_query
 from gql.ratelimit import RateLimiter, Standing, parse_rate, parse_rates
 from gql.schema import build_schema
@@ -141,8 +142,9 @@ class VisitGraphQL(GraphQL[Any, None]):
             functools.partial(process_executor, settings, lane_state) if processes else None,
         )
         self._lane_processes = processes
+        self.operation_loops = OperationLoops(settings.operation_loops)
         self._in_lane: set[int] = set()
-        """Contexts whose operation runs in the heavy lane (their thread ends their session)."""
+        """Contexts whose operation runs on another loop (that loop ends their session)."""
         self.limiter = limiter or RateLimiter(
             parse_rate(settings.rate_limit_per_ip), parse_rates(settings.rate_limit_per_role)
         )
@@ -296,19 +298,13 @@ class VisitGraphQL(GraphQL[Any, None]):
     async def _execute_in_lane(
         self, method: str, context: Any, root_value: Any, request_data: Any
     ) -> tuple[ExecutionResult, str | None]:
-        """Run an expensive query in the heavy lane, off the main event loop; also its role.
+        """Run an operation on an operation loop (a costly query in the heavy lane); its role.
 
         The lane is a bounded pool of worker processes (or threads), so an expensive query's
         resolvers never hold up cheap requests. A full lane and queue is a 503 at once.
         """
         if not self._is_heavy(method, request_data):
-            permit = (
-                context.connection_permit()
-                if isinstance(context, Context)
-                else contextlib.nullcontext()
-            )
-            async with permit:
-                result = await self._execute_single(method, context, root_value, request_data)
+            result = await self._run_on_operation_loop(method, context, root_value, request_data)
             return result, _role(context)
         try:
             if self._lane_processes:
@@ -320,6 +316,30 @@ class VisitGraphQL(GraphQL[Any, None]):
                 "the server is busy with expensive queries; retry shortly or ask for less",
                 headers={"Retry-After": "2"},
             ) from exc
+
+    async def _run_on_operation_loop(
+        self, method: str, context: Any, root_value: Any, request_data: Any
+    ) -> ExecutionResult:
+        """On an operation loop (:mod:`gql.operation_loops`), holding a connection permit.
+
+        Past the deadline its task is cancelled there and ends its own unit of work (never
+        this loop: the session may still be in use).
+        """
+        self._in_lane.add(id(context))
+
+        async def operate() -> ExecutionResult:
+            try:
+                if not isinstance(context, Context):
+                    return await self._execute_single(method, context, root_value, request_data)
+                async with context.connection_permit():
+                    try:
+                        return await self._execute_single(method, context, root_value, request_data)
+                    finally:  # a no-op unless cancelled before the unit of work ended
+                        context.end_unit_of_work(commit=False)
+            finally:
+                self._in_lane.discard(id(context))
+
+        return await self.operation_loops.run(operate)
 
     async def _run_in_process(
         self, context: Any, request_data: Any
@@ -765,12 +785,19 @@ class _LazyGraphQL:
         expensive query (tests, which mostly never send one).
         """
         self.state = state
+        view = self._make_view(state)
+        view.operation_loops.start()
         if start_lane:
-            self._make_view(state).heavy.start()
+            view.heavy.start()
 
     def close(self) -> None:
-        """Stop the heavy lane's workers and wait for them (the lifespan's end)."""
+        """Stop the operation loops and the heavy lane's workers (the lifespan's end).
+
+        The server has drained its requests by then; an operation still running (a client
+        that went away) is cancelled and rolls back.
+        """
         if self._view is not None:
+            self._view.operation_loops.close()
             self._view.heavy.close(wait=True)
 
     def _make_view(self, state: AppState) -> VisitGraphQL:

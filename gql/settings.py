@@ -108,6 +108,10 @@ class Settings:
     """``process``: worker processes with their own GIL (cheap requests keep their latency);
     ``thread``: threads of this process (no extra memory; for tests that pin the clock)."""
     heavy_query_workers: int = 1
+    operation_loops: int = 2
+    """Event loops, each on its own thread, that run queries and mutations; the server's loop
+    only reads requests and writes answers (:mod:`gql.operation_loops`). ``0``: operations run
+    on the server's loop."""
     heavy_query_queue: int = 4
     """Heavy queries waiting for the lane; more are refused at once (503, Retry-After)."""
     rate_limit_per_ip: str = "20000/1000"
@@ -285,6 +289,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "heavy_query_cost": _as_int,
     "heavy_query_lane": str,
     "heavy_query_workers": _as_int,
+    "operation_loops": _as_int,
     "heavy_query_queue": _as_int,
     "rate_limit_per_ip": str,
     "rate_limit_per_role": str,
@@ -343,6 +348,8 @@ def _check(values: dict[str, Any]) -> list[str]:
         problems.append(f"gzip_min_bytes must be 0 (off) or more, got {values['gzip_min_bytes']}")
     if not 1 <= values["api_processes"] <= 1024:
         problems.append(f"api_processes must be 1..1024, got {values['api_processes']}")
+    if not 0 <= values["operation_loops"] <= 32:
+        problems.append(f"operation_loops must be 0..32, got {values['operation_loops']}")
     if not 1 <= values["database_pool_size"] <= 200:
         problems.append(f"database_pool_size must be 1..200, got {values['database_pool_size']}")
     for name in ("database_statement_timeout_s", "database_lock_timeout_s"):

@@ -1,13 +1,13 @@
 """Write turns: one unit of work at a time writes a manager's visits, in every process.
 
-Database calls run on the event loop. A write that has to wait for another transaction's
-lock therefore waits *on the loop*, and the transaction it waits for — whose request needs the
-same loop to continue and commit — never ends: three replays of one offline batch froze a whole
-PostgreSQL-backed process, and on SQLite (one writer for the file) they failed after the busy
-timeout. So writers queue *before* writing, where waiting is cheap:
+Database calls run on an operation's event loop. A write that has to wait for another
+transaction's lock therefore waits *on the loop*, and the transaction it waits for — whose
+request may need the same loop to continue and commit — never ends: three replays of one
+offline batch froze a whole PostgreSQL-backed process, and on SQLite (one writer for the file)
+they failed after the busy timeout. So writers queue *before* writing, where waiting is cheap:
 
-* in the process, on an :class:`asyncio.Lock` per manager (SQLite: one lock for the file, the
-  only writer it allows);
+* in the process, on a lock per manager that waiters on every operation loop share
+  (:class:`gql.store.any_loop.Lock`; SQLite: one lock for the file, the only writer it allows);
 * across processes, in the database, from a worker thread, so a wait for another process
   never stalls this loop: PostgreSQL's transaction-scoped advisory lock for the manager,
   SQLite's write lock on the file. Either ends with the transaction.
@@ -21,11 +21,13 @@ them instead of colliding on the idempotency key. A unit takes at most one manag
 from __future__ import annotations
 
 import asyncio
+import threading
 import weakref
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
+from gql.store.any_loop import Lock
 from gql.store.db import keep_transaction, release_if_unwritten
 
 if TYPE_CHECKING:
@@ -47,7 +49,8 @@ class WriteTurns:
 
     def __init__(self, dialect: str) -> None:
         self._single_writer = dialect == "sqlite"
-        self._locks: weakref.WeakValueDictionary[int, asyncio.Lock] = weakref.WeakValueDictionary()
+        self._guard = threading.Lock()
+        self._locks: weakref.WeakValueDictionary[int, Lock] = weakref.WeakValueDictionary()
 
     def for_unit(self, session: Callable[[], Session]) -> UnitTurns:
         """The turns of one unit of work, whose session ``session()`` returns."""
@@ -56,14 +59,16 @@ class WriteTurns:
     @property
     def taken(self) -> int:
         """How many turns are held in this process now (for operators and tests)."""
-        return sum(lock.locked() for lock in self._locks.values())
+        with self._guard:
+            return sum(lock.locked() for lock in self._locks.values())
 
-    def _lock(self, key: int) -> asyncio.Lock:
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = asyncio.Lock()
-            self._locks[key] = lock
-        return lock
+    def _lock(self, key: int) -> Lock:
+        with self._guard:
+            lock = self._locks.get(key)
+            if lock is None:
+                lock = Lock()
+                self._locks[key] = lock
+            return lock
 
 
 class UnitTurns:
@@ -72,7 +77,7 @@ class UnitTurns:
     def __init__(self, turns: WriteTurns, session: Callable[[], Session]) -> None:
         self._turns = turns
         self._session = session
-        self._held: dict[int, asyncio.Lock] = {}
+        self._held: dict[int, Lock] = {}
 
     async def take(self, manager_id: int) -> None:
         """Wait until this unit may write ``manager_id``'s visits (re-entrant).

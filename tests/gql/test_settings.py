@@ -185,10 +185,12 @@ def test_database_pool_and_timeouts_are_settings_checked_at_start() -> None:
                 "VISITGIS_DATABASE_LOCK_TIMEOUT_S": "-1",
                 "VISITGIS_DATABASE_APPLICATION_NAME": "客户经理",
                 "VISITGIS_API_PROCESSES": "0",
+                "VISITGIS_OPERATION_LOOPS": "33",
             }
         )
     text = str(caught.value)
     assert "api_processes must be 1..1024, got 0" in text
+    assert "operation_loops must be 0..32, got 33" in text
     assert "database_pool_size must be 1..200, got 0" in text
     assert "database_lock_timeout_s must be in [0, 3600] seconds, got -1" in text
     assert "database_application_name must be 1..63 printable ASCII" in text

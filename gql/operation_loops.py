@@ -1,0 +1,95 @@
+"""Operation loops: queries and mutations run on event loops of their own threads.
+
+Database calls are synchronous (SQLAlchemy sessions), so each round trip holds up the loop it
+runs on. On one loop per process a worker spent 28–38 % of its time waiting on PostgreSQL once
+two workers shared the host's cores (issue 19): every request of the process waited behind every
+round trip. Here the server's loop only reads requests and writes answers (and serves the
+live-event sockets); each operation runs to its end on one of a few loops, each on its own
+thread, so a round trip (which releases the GIL) holds up only that loop's operations. Loops
+share the process's connection permits and write turns (:mod:`gql.store.any_loop`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from typing import TYPE_CHECKING, Any, TypeVar
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Coroutine
+
+__all__ = ["OperationLoops"]
+
+T = TypeVar("T")
+
+
+class _LoopThread:
+    """One event loop running forever on a daemon thread, until stopped."""
+
+    def __init__(self, name: str) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.running = 0
+        """Operations submitted and not yet answered (counted on the server's loop)."""
+        self._thread = threading.Thread(target=self._serve, name=name, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        try:
+            self.loop.run_forever()
+        finally:
+            pending = asyncio.all_tasks(self.loop)
+            for task in pending:
+                task.cancel()
+            if pending:
+                self.loop.run_until_complete(asyncio.wait(pending))
+            self.loop.run_until_complete(self.loop.shutdown_default_executor())
+            self.loop.close()
+
+    def stop(self, timeout_s: float) -> None:
+        """Stop the loop (its operations are cancelled) and wait for the thread."""
+        if self.loop.is_closed():
+            return
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self._thread.join(timeout_s)
+
+
+class OperationLoops:
+    """A fixed number of operation loops; each operation goes to the least busy one.
+
+    ``count`` 0 runs operations on the caller's loop, as a single-loop server does.
+    """
+
+    def __init__(self, count: int) -> None:
+        if count < 0:
+            raise ValueError(f"operation loops must be 0 or more, got {count}")
+        self.count = count
+        self._threads: list[_LoopThread] = []
+
+    def start(self) -> None:
+        """Start the loops' threads (idempotent)."""
+        if not self._threads:
+            self._threads = [_LoopThread(f"visitgis-operations-{n}") for n in range(self.count)]
+
+    async def run(self, factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
+        """The coroutine ``factory()`` makes, run to its end on an operation loop.
+
+        Cancelling the caller cancels the coroutine on its loop; the caller does not wait for
+        it to unwind (the coroutine must release what it holds itself, in ``finally``).
+        """
+        if self.count == 0:
+            return await factory()
+        self.start()
+        target = min(self._threads, key=lambda thread: thread.running)
+        target.running += 1
+        try:
+            future = asyncio.run_coroutine_threadsafe(factory(), target.loop)
+            return await asyncio.wrap_future(future)
+        finally:
+            target.running -= 1
+
+    def close(self, timeout_s: float = 5.0) -> None:
+        """Stop every loop (after the server has drained its requests)."""
+        threads, self._threads = self._threads, []
+        for thread in threads:
+            thread.stop(timeout_s)
