@@ -3,24 +3,33 @@
 Database calls are synchronous (SQLAlchemy sessions), so each round trip holds up the loop it
 runs on. On one loop per process a worker spent 28–38 % of its time waiting on PostgreSQL once
 two workers shared the host's cores (issue 19): every request of the process waited behind every
-round trip. Here the server's loop only reads requests and writes answers (and serves the
-live-event sockets); each operation runs to its end on one of a few loops, each on its own
-thread, so a round trip (which releases the GIL) holds up only that loop's operations. Loops
-share the process's connection permits and write turns (:mod:`gql.store.any_loop`).
+round trip. Here the server's loop only reads requests, writes answers and serves the
+live-event sockets; each operation runs to its end on one of a few loops, each on its own
+thread. A round trip releases the GIL, so it never holds up the server's loop, and with several
+operation loops only its own loop's operations. Loops share the process's connection permits
+and write turns (:mod:`gql.store.any_loop`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sys
 import threading
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
-__all__ = ["OperationLoops"]
+__all__ = ["SWITCH_INTERVAL_S", "OperationLoops"]
 
 T = TypeVar("T")
+
+SWITCH_INTERVAL_S = 0.0005
+"""The process's GIL switch interval once operation loops run (Python's default: 5 ms).
+
+A thread whose database answer has arrived waits for the GIL until the thread running Python
+gives it up, at the latest after this interval; at 5 ms every round trip of a check-in could
+wait that long behind the server's loop."""
 
 
 class _LoopThread:
@@ -68,7 +77,8 @@ class OperationLoops:
 
     def start(self) -> None:
         """Start the loops' threads (idempotent)."""
-        if not self._threads:
+        if not self._threads and self.count:
+            sys.setswitchinterval(SWITCH_INTERVAL_S)
             self._threads = [_LoopThread(f"visitgis-operations-{n}") for n in range(self.count)]
 
     async def run(self, factory: Callable[[], Coroutine[Any, Any, T]]) -> T:

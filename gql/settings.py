@@ -108,7 +108,7 @@ class Settings:
     """``process``: worker processes with their own GIL (cheap requests keep their latency);
     ``thread``: threads of this process (no extra memory; for tests that pin the clock)."""
     heavy_query_workers: int = 1
-    operation_loops: int = 2
+    operation_loops: int = 1
     """Event loops, each on its own thread, that run queries and mutations; the server's loop
     only reads requests and writes answers (:mod:`gql.operation_loops`). ``0``: operations run
     on the server's loop."""

@@ -727,6 +727,12 @@ def main() -> None:
         help="each carrier's concurrency limit in all (the demo's 8 would measure the carrier)",
     )
     parser.add_argument(
+        "--operation-loops",
+        type=int,
+        default=None,
+        help="VISITGIS_OPERATION_LOOPS of the API workers (default: the server's own default)",
+    )
+    parser.add_argument(
         "--sweep",
         default=None,
         metavar="FLOWS,FLOWS,...",
@@ -778,6 +784,8 @@ def main() -> None:
             "VISITGIS_RATE_LIMIT_PER_ROLE": "",
             "VISITGIS_LOG_LEVEL": "WARNING",
         }
+        if args.operation_loops is not None:
+            env["VISITGIS_OPERATION_LOOPS"] = str(args.operation_loops)
         _cli(env, "db", "upgrade")
         _cli(
             env, "demo", "seed", "--seed", "7", "--no-history",

@@ -150,6 +150,7 @@ def test_an_operation_waiting_in_the_database_holds_up_only_its_own_loop(
             jwt_secret=secret,
             log_level="WARNING",
             database_lock_timeout_s=0,  # the lookup waits until the lock is released
+            operation_loops=2,
         )
         try:
             with (
