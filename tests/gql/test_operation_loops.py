@@ -75,62 +75,57 @@ def test_operations_in_flight_go_to_the_least_busy_loop() -> None:
     assert len(set(threads)) == 2
 
 
-def test_a_cancelled_caller_cancels_the_operation_on_its_loop() -> None:
-    """Past the deadline the operation is cancelled where it runs and unwinds there."""
-    loops = OperationLoops(1)
-    started = threading.Event()
-    unwound = threading.Event()
+class _Forever:
+    """An operation that waits until cancelled, and says where it ran and that it unwound."""
 
-    async def forever() -> None:
-        started.set()
+    def __init__(self) -> None:
+        self.started = threading.Event()
+        self.unwound = threading.Event()
+        self.ran_on: threading.Thread | None = None
+
+    async def __call__(self) -> None:
+        self.ran_on = threading.current_thread()
+        self.started.set()
         try:
             await asyncio.Event().wait()
         finally:
-            unwound.set()
+            self.unwound.set()
+
+
+def test_a_cancelled_caller_cancels_the_operation_on_its_loop() -> None:
+    """Past the deadline the operation is cancelled where it runs and unwinds there."""
+    loops = OperationLoops(1)
+    forever = _Forever()
 
     async def main() -> None:
         caller = asyncio.ensure_future(loops.run(forever))
-        assert await asyncio.to_thread(started.wait, WAIT_S)
+        assert await asyncio.to_thread(forever.started.wait, WAIT_S)
         caller.cancel()
         with pytest.raises(asyncio.CancelledError):
             await caller
 
     try:
         asyncio.run(main())
-        assert unwound.wait(WAIT_S)
+        assert forever.unwound.wait(WAIT_S)
     finally:
         loops.close()
 
 
 def test_closing_cancels_what_still_runs_and_stops_the_threads() -> None:
     loops = OperationLoops(2)
-    started = threading.Event()
-    unwound = threading.Event()
-    ran_on: list[threading.Thread] = []
-
-    async def forever() -> None:
-        ran_on.append(threading.current_thread())
-        started.set()
-        try:
-            await asyncio.Event().wait()
-        finally:
-            unwound.set()
+    forever = _Forever()
 
     async def main() -> None:
         running = asyncio.ensure_future(loops.run(forever))
-        assert await asyncio.to_thread(started.wait, WAIT_S)
+        assert await asyncio.to_thread(forever.started.wait, WAIT_S)
         await asyncio.to_thread(loops.close)
-        assert unwound.is_set()
+        assert forever.unwound.is_set()
         with pytest.raises(asyncio.CancelledError):
             await running
 
     asyncio.run(main())
-    assert not ran_on[0].is_alive()
-
-
-def test_a_negative_count_is_refused() -> None:
-    with pytest.raises(ValueError, match="0 or more, got -1"):
-        OperationLoops(-1)
+    assert forever.ran_on is not None
+    assert not forever.ran_on.is_alive()
 
 
 @pytest.mark.parametrize("backend", [p for p in _backends() if p.id == "postgresql"])
@@ -185,3 +180,8 @@ def test_an_operation_waiting_in_the_database_holds_up_only_its_own_loop(
     assert other.json()["data"] == {"__typename": "Query"}
     assert waited
     assert answer.status_code == 200
+
+
+def test_a_negative_count_is_refused() -> None:
+    with pytest.raises(ValueError, match="0 or more, got -1"):
+        OperationLoops(-1)
