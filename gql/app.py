@@ -670,9 +670,10 @@ def create_app(settings: Settings) -> Starlette:
         listening = await _open_event_channel(state)
         warming: asyncio.Task[None] | None = None
         if settings.warm_kernels:
-            # Serve /healthz at once; /readyz and /graphql answer 503 until the kernels are
-            # compiled (a fresh checkout compiles for a minute; the numba cache makes later
-            # starts take seconds), so no request ever pays for a compile.
+            # Serve /healthz at once; /readyz answers 503 until the kernels are compiled (a
+            # fresh checkout compiles for a minute; the numba cache makes later starts take
+            # seconds), and /graphql waits up to STARTING_WAIT_S for them, then answers 503,
+            # so no request ever pays for a compile.
             log.info("warming kernels (the first start compiles them)")
             warming = asyncio.create_task(_warm_then_open(state, graphql_app))
         else:
@@ -770,6 +771,13 @@ def create_app_from_environment() -> Starlette:
     return create_app(settings)
 
 
+STARTING_WAIT_S = 5.0
+"""A request that arrives while the kernels warm waits this long for them before it is
+answered 503 "starting": a worker started in place of one that died (or by a rolling restart)
+warms from the numba cache in 1–3 s, and its socket's share of the traffic waits instead of
+failing; a first start, which compiles for a minute, still answers at once after the wait."""
+
+
 class _LazyGraphQL:
     """ASGI shim: the view needs the lifespan's state, which exists only after start-up."""
 
@@ -777,6 +785,7 @@ class _LazyGraphQL:
         self.settings = settings
         self.state: AppState | None = None
         self._view: VisitGraphQL | None = None
+        self._opened = asyncio.Event()
 
     def open(self, state: AppState, *, start_lane: bool) -> None:
         """Serve with ``state``.
@@ -789,6 +798,7 @@ class _LazyGraphQL:
         view.operation_loops.start()
         if start_lane:
             view.heavy.start()
+        self._opened.set()
 
     def close(self) -> None:
         """Stop the operation loops and the heavy lane's workers (the lifespan's end).
@@ -813,6 +823,9 @@ class _LazyGraphQL:
         return self._view
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.state is None:  # warming: a replacement worker is ready within seconds
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._opened.wait(), STARTING_WAIT_S)
         if self.state is None:
             if scope["type"] == "websocket":
                 await WebSocket(scope, receive, send).close(code=1013)  # try again later
