@@ -13,6 +13,7 @@ and write turns (:mod:`gql.store.any_loop`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import threading
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
-__all__ = ["SWITCH_INTERVAL_S", "OperationLoops"]
+__all__ = ["SWITCH_INTERVAL_S", "UNWIND_S", "OperationLoops"]
 
 T = TypeVar("T")
 
@@ -30,6 +31,18 @@ SWITCH_INTERVAL_S = 0.0005
 A thread whose database answer has arrived waits for the GIL until the thread running Python
 gives it up, at the latest after this interval; at 5 ms every round trip of a check-in could
 wait that long behind the server's loop."""
+
+
+UNWIND_S = 2.0
+"""How long a cancelled caller waits for its operation to unwind (roll back) on its loop."""
+
+
+def _call_soon(
+    loop: asyncio.AbstractEventLoop, callback: Callable[..., object], *args: Any
+) -> None:
+    """``callback(*args)`` on ``loop`` from any thread; nothing if the loop has closed."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(callback, *args)
 
 
 class _LoopThread:
@@ -69,10 +82,11 @@ class OperationLoops:
     ``count`` 0 runs operations on the caller's loop, as a single-loop server does.
     """
 
-    def __init__(self, count: int) -> None:
+    def __init__(self, count: int, *, unwind_s: float = UNWIND_S) -> None:
         if count < 0:
             raise ValueError(f"operation loops must be 0 or more, got {count}")
         self.count = count
+        self.unwind_s = unwind_s
         self._threads: list[_LoopThread] = []
 
     def start(self) -> None:
@@ -84,17 +98,43 @@ class OperationLoops:
     async def run(self, factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
         """The coroutine ``factory()`` makes, run to its end on an operation loop.
 
-        Cancelling the caller cancels the coroutine on its loop; the caller does not wait for
-        it to unwind (the coroutine must release what it holds itself, in ``finally``).
+        Cancelling the caller cancels the coroutine on its loop, and the caller waits for it to
+        unwind (up to ``unwind_s``): a timed-out operation's answer says nothing was saved, so
+        its rollback must have run by then. The coroutine releases what it holds in
+        ``finally``; one stuck in a blocking call is left to unwind on its own.
         """
         if self.count == 0:
             return await factory()
         self.start()
         target = min(self._threads, key=lambda thread: thread.running)
         target.running += 1
+        caller = asyncio.get_running_loop()
+        ended: asyncio.Future[T] = caller.create_future()
+        tasks: list[asyncio.Task[T]] = []
+
+        def settle(task: asyncio.Task[T]) -> None:  # on the caller's loop
+            if ended.done():
+                return
+            if task.cancelled():
+                ended.cancel()
+            elif (error := task.exception()) is not None:
+                ended.set_exception(error)
+            else:
+                ended.set_result(task.result())
+
+        def begin() -> None:  # on the operation loop, in the caller's context
+            task = target.loop.create_task(factory())
+            tasks.append(task)
+            task.add_done_callback(lambda _: _call_soon(caller, settle, task))
+
         try:
-            future = asyncio.run_coroutine_threadsafe(factory(), target.loop)
-            return await asyncio.wrap_future(future)
+            target.loop.call_soon_threadsafe(begin)
+            return await asyncio.shield(ended)
+        except asyncio.CancelledError:
+            _call_soon(target.loop, lambda: [task.cancel() for task in tasks])
+            with contextlib.suppress(BaseException):  # its outcome no longer matters
+                await asyncio.wait_for(asyncio.shield(ended), self.unwind_s)
+            raise
         finally:
             target.running -= 1
 

@@ -103,10 +103,34 @@ def test_a_cancelled_caller_cancels_the_operation_on_its_loop() -> None:
         caller.cancel()
         with pytest.raises(asyncio.CancelledError):
             await caller
+        assert forever.unwound.is_set()  # before the caller answers "nothing was saved"
 
     try:
         asyncio.run(main())
-        assert forever.unwound.wait(WAIT_S)
+    finally:
+        loops.close()
+
+
+def test_a_cancelled_caller_waits_for_a_stuck_operation_only_so_long() -> None:
+    """An operation stuck in a blocking call cannot unwind yet; its caller stops waiting."""
+    loops = OperationLoops(1, unwind_s=0.05)
+    started, release = threading.Event(), threading.Event()
+
+    async def stuck() -> None:
+        started.set()
+        release.wait(WAIT_S)  # blocks its loop, as a statement waiting on a lock does
+
+    async def main() -> None:
+        caller = asyncio.ensure_future(loops.run(stuck))
+        assert await asyncio.to_thread(started.wait, WAIT_S)
+        caller.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await asyncio.wait_for(caller, WAIT_S)
+        assert not release.is_set()  # answered while the operation still blocks
+        release.set()
+
+    try:
+        asyncio.run(main())
     finally:
         loops.close()
 
