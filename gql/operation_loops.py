@@ -131,6 +131,7 @@ class OperationLoops:
             target.loop.call_soon_threadsafe(begin)
             return await asyncio.shield(ended)
         except asyncio.CancelledError:
+            # after ``begin`` (a loop runs its callbacks in order), so the task is in ``tasks``
             _call_soon(target.loop, lambda: [task.cancel() for task in tasks])
             with contextlib.suppress(BaseException):  # its outcome no longer matters
                 await asyncio.wait_for(asyncio.shield(ended), self.unwind_s)
