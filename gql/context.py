@@ -445,7 +445,7 @@ class Context:
     @cached_property
     def live(self) -> LiveService:
         """Live visit events (the caller is authenticated here, from the database)."""
-        return LiveService(self.state.bus, self.principal)
+        return LiveService(self.state.bus, self.principal, self.session, self.state.clock)
 
     @cached_property
     def loaders(self) -> Loaders:

@@ -85,7 +85,8 @@ START = """mutation Start($i: VisitStartInput!) { visitStart(input: $i) {
   userErrors { message } visit { id } } }"""
 END = """mutation End($i: VisitEndInput!) { visitEnd(input: $i) { userErrors { message } } }"""
 VISITS = "query Board { visits(first: 50) { nodes { id verdict } } }"
-EVENTS = "subscription { visitEvents { kind visitId } }"
+EVENTS = """subscription Board($since: DateTime) { visitEvents(since: $since) {
+  kind visitId occurredAt replayed } }"""
 
 
 def _free_port() -> int:
@@ -147,6 +148,8 @@ class Tally:
         self.rss_mib: list[float] = []
         self.killed: list[int] = []
         self.board_reconnects = 0
+        self.replayed_events = 0
+        """Events a board re-subscribing with ``since`` received as missed, not live."""
         self.load_s = 0.0
         """From the first handheld's start to the last one's last answer."""
         self.connections: dict[int, int] = {}
@@ -237,25 +240,36 @@ async def _analyst(url: str, token: str, until: float, tally: Tally) -> None:
 
 
 async def _board(url: str, token: str, tally: Tally) -> None:
-    """A head's live board until cancelled; it subscribes again when its worker goes away."""
+    """A head's live board until cancelled; when its worker goes away it subscribes again with
+    the last event's time as ``since`` and is sent what it missed."""
     ws_url = url.replace("http://", "ws://") + "/graphql"
+    last_seen: list[str] = []  # the occurredAt of the last event received
     while True:
         try:
-            await _watch(ws_url, token, tally)
+            await _watch(ws_url, token, tally, last_seen)
         except (websockets.ConnectionClosed, OSError):
             tally.board_reconnects += 1
 
 
-async def _watch(ws_url: str, token: str, tally: Tally) -> None:
+async def _watch(ws_url: str, token: str, tally: Tally, last_seen: list[str]) -> None:
     async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
         init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
         await ws.send(json.dumps(init))
         await ws.recv()
-        await ws.send(json.dumps({"id": "b", "type": "subscribe", "payload": {"query": EVENTS}}))
+        variables = {"since": last_seen[-1] if last_seen else None}
+        payload = {"query": EVENTS, "variables": variables}
+        await ws.send(json.dumps({"id": "b", "type": "subscribe", "payload": payload}))
         while True:
             message = json.loads(await ws.recv())
-            if message.get("type") == "next":
-                tally.events += 1
+            if message.get("type") != "next":
+                continue
+            event = (message["payload"].get("data") or {}).get("visitEvents")
+            if event is None:
+                tally.errors.append(f"board: {message['payload'].get('errors')}")
+                continue
+            tally.events += 1
+            tally.replayed_events += bool(event["replayed"])
+            last_seen[:] = [event["occurredAt"]]
 
 
 def _rss_mib(root_pid: int) -> float:
@@ -510,6 +524,7 @@ def _measure(
         "rss_last_mib": warm[-1] if warm else float("nan"),
         "killed": tally.killed,
         "board_reconnects": tally.board_reconnects,
+        "replayed_events": tally.replayed_events,
         "acknowledged": len(tally.started_ids),
         "missing": missing,
         "unended": unended,
@@ -852,7 +867,8 @@ def main() -> None:
             f"{row['missing']}, acknowledged check-outs not ended {row['unended']}"
             + (f"; killed worker pid {row['killed'][0]}" if row["killed"] else "")
             + (
-                f"; boards re-subscribed {row['board_reconnects']}x"
+                f"; boards re-subscribed {row['board_reconnects']}x, "
+                f"{row['replayed_events']} events replayed"
                 if row["board_reconnects"]
                 else ""
             )

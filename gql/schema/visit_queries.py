@@ -113,10 +113,19 @@ class VisitEventType:
     visit_id: strawberry.ID = strawberry.field(description="The visit's global ID.")
     manager_id: strawberry.ID = strawberry.field(description="The manager's global ID.")
     retailer_id: strawberry.ID = strawberry.field(description="The retailer's global ID.")
-    verdict: VerdictEnum = strawberry.field(description="The verdict at that moment.")
-    occurred_at: dt.datetime = strawberry.field(description="Server time of the event.")
+    verdict: VerdictEnum = strawberry.field(
+        description="The verdict at that moment (a replayed event: the visit's verdict now)."
+    )
+    occurred_at: dt.datetime = strawberry.field(
+        description="Server time of the event; pass the last one seen as `since` when you "
+        "subscribe again."
+    )
     dropped_before: int = strawberry.field(
-        description="Events this subscriber missed just before this one (slow consumer)."
+        description="Events this subscriber missed just before this one (a slow consumer, or "
+        "a replay longer than its limit)."
+    )
+    replayed: bool = strawberry.field(
+        description="Read back for a board that subscribed with `since`, not heard live."
     )
 
     @strawberry.field(description="The visit itself, so a live board needs no second query.")
@@ -151,12 +160,21 @@ class VisitSubscription:
             strawberry.ID | None,
             strawberry.argument(description="The department; default: your own."),
         ] = None,
+        since: Annotated[
+            dt.datetime | None,
+            strawberry.argument(
+                description="Replay first the events after this server time (the `occurredAt` "
+                "of the last event you saw before a disconnect; at most 24 h back), then go on "
+                "live. Nothing falls between the replay and the live events, and none comes "
+                "twice."
+            ),
+        ] = None,
     ) -> AsyncGenerator[VisitEventType, None]:
         """Stream events after checking the caller may watch the department."""
         wanted = (
             None if department_id is None else pk_of(department_id, "Department", "departmentId")
         )
-        stream = info.context.live.subscribe(wanted)
+        stream = info.context.live.subscribe(wanted, since)
         # The stream needs the database only to authenticate, and a dashboard stays subscribed
         # for hours: end the unit of work now rather than pin a pooled connection (and, on
         # PostgreSQL, locks that block DDL) for the life of the subscription.
@@ -174,6 +192,7 @@ class VisitSubscription:
                     verdict=Verdict(event.verdict),
                     occurred_at=event.occurred_at,
                     dropped_before=event.dropped_before,
+                    replayed=event.replayed,
                 )
                 # resumed once this event's fields (visit, manager, retailer) have been read and
                 # sent, in a unit of work of their own: end it now, not when the next event comes

@@ -226,6 +226,63 @@ def test_a_head_receives_started_and_ended_over_websocket(live: Live) -> None:
     assert events[0]["retailer"]["name"]
 
 
+RESUMED = """subscription Resumed($since: DateTime) { visitEvents(since: $since) {
+  kind visitId occurredAt replayed } }"""
+
+
+async def _events(ws: Any, count: int) -> list[dict[str, Any]]:
+    events = []
+    for _ in range(count):
+        message = await _receive(ws)
+        assert message["type"] == "next", message
+        assert "errors" not in message["payload"], message
+        events.append(message["payload"]["data"]["visitEvents"])
+    return events
+
+
+def test_a_board_that_reconnects_with_since_gets_what_it_missed_then_live_events(
+    live: Live,
+) -> None:
+    """A board away while a visit was made (a worker restarted, the network dropped) passes the
+    last occurredAt it saw: that visit comes replayed, then the next one live, nothing twice."""
+
+    async def watch(since: str | None) -> Any:
+        ws = await websockets.connect(live.ws_url, subprotocols=["graphql-transport-ws"])
+        init = {"type": "connection_init", "payload": _bearer(live.head)}
+        await ws.send(json.dumps(init))
+        assert (await _receive(ws))["type"] == "connection_ack"
+        payload = {"query": RESUMED, "variables": {"since": since}}
+        await ws.send(json.dumps({"id": "board", "type": "subscribe", "payload": payload}))
+        await _barrier(ws)
+        return ws
+
+    async def scenario() -> tuple[list[str], list[dict[str, Any]], list[dict[str, Any]]]:
+        ws = await watch(None)
+        seen_visit = await _walk_a_visit(live, shop_index=0)
+        seen = await _events(ws, 2)
+        await ws.close()
+        missed_visit = await _walk_a_visit(live, shop_index=1)  # no board is listening
+        ws = await watch(seen[-1]["occurredAt"])
+        try:
+            replayed = await _events(ws, 2)
+            live_visit = await _walk_a_visit(live, shop_index=0)
+            heard = await _events(ws, 2)
+        finally:
+            await ws.close()
+        return [seen_visit, missed_visit, live_visit], replayed, heard
+
+    (seen_visit, missed_visit, live_visit), replayed, heard = asyncio.run(scenario())
+    assert [(e["visitId"], e["kind"], e["replayed"]) for e in replayed] == [
+        (missed_visit, "STARTED", True),
+        (missed_visit, "ENDED", True),
+    ]
+    assert [(e["visitId"], e["kind"], e["replayed"]) for e in heard] == [
+        (live_visit, "STARTED", False),
+        (live_visit, "ENDED", False),
+    ]
+    assert seen_visit not in {e["visitId"] for e in replayed + heard}
+
+
 @pytest.mark.parametrize(
     ("who", "foreign", "code"),
     [("nobody", False, "UNAUTHENTICATED"), ("head", True, "FORBIDDEN")],

@@ -13,14 +13,17 @@ import asyncio
 import enum
 import json
 import threading
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
-
-__all__ = ["EventBus", "VisitEvent", "VisitEventKind", "decode_event", "encode_event"]
+__all__ = [
+    "EventBus",
+    "Subscription",
+    "VisitEvent",
+    "VisitEventKind",
+    "decode_event",
+    "encode_event",
+]
 
 _QUEUE_SIZE = 256
 
@@ -45,6 +48,8 @@ class VisitEvent:
     verdict: str
     occurred_at: datetime
     dropped_before: int = 0
+    replayed: bool = False
+    """Read back from the visits for a board that reconnected, not heard live."""
 
 
 def encode_event(event: VisitEvent) -> str:
@@ -85,7 +90,7 @@ class _Subscriber:
             self.queue.get_nowait()
             self.dropped += 1
         if self.dropped:
-            event = VisitEvent(**{**event.__dict__, "dropped_before": self.dropped})
+            event = replace(event, dropped_before=self.dropped)
             self.dropped = 0
         self.queue.put_nowait(event)
 
@@ -114,14 +119,35 @@ class EventBus:
         with self._lock:
             return len(self._subscribers)
 
-    async def subscribe(self, department_id: int | None) -> AsyncIterator[VisitEvent]:
-        """Yield events of one department (``None``: all) until the consumer stops."""
+    def subscribe(self, department_id: int | None) -> Subscription:
+        """Events of one department (``None``: all) from now on, until the subscription closes.
+
+        It is registered at once, not at the first read: what is published while its owner
+        reads what it missed (:class:`~gql.services.visits.live.LiveService`) is kept.
+        """
         subscriber = _Subscriber(department_id=department_id, loop=asyncio.get_running_loop())
         with self._lock:
             self._subscribers.add(subscriber)
-        try:
-            while True:
-                yield await subscriber.queue.get()
-        finally:
-            with self._lock:
-                self._subscribers.discard(subscriber)
+        return Subscription(self, subscriber)
+
+    def _remove(self, subscriber: _Subscriber) -> None:
+        with self._lock:
+            self._subscribers.discard(subscriber)
+
+
+class Subscription:
+    """One subscriber's events, in the order published; its owner closes it."""
+
+    def __init__(self, bus: EventBus, subscriber: _Subscriber) -> None:
+        self._bus = bus
+        self._subscriber = subscriber
+
+    def __aiter__(self) -> Subscription:
+        return self
+
+    async def __anext__(self) -> VisitEvent:
+        return await self._subscriber.queue.get()
+
+    def close(self) -> None:
+        """Stop receiving (idempotent)."""
+        self._bus._remove(self._subscriber)

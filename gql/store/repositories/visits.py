@@ -30,7 +30,14 @@ if TYPE_CHECKING:
 
 _FIXES = Base.metadata.tables["position_fixes"]
 
-__all__ = ["FixDraft", "PreviousStart", "VisitDraft", "VisitFilter", "VisitRepository"]
+__all__ = [
+    "FixDraft",
+    "PreviousStart",
+    "RecentVisit",
+    "VisitDraft",
+    "VisitFilter",
+    "VisitRepository",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +74,19 @@ class VisitDraft:
     probability: float | None
     reasons: Sequence[str]
     flags: Mapping[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class RecentVisit:
+    """A visit started or ended lately, as a live board replays it."""
+
+    visit_id: int
+    manager_id: int
+    department_id: int
+    retailer_id: int
+    verdict: Verdict
+    started_at: datetime
+    ended_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +324,44 @@ class VisitRepository:
             for lat, lon, system in self._session.execute(statement)
             if lat is not None and lon is not None
         ]
+
+    def recent(
+        self, department_id: int | None, since: datetime, started_from: datetime, limit: int
+    ) -> tuple[list[RecentVisit], int]:
+        """Visits of a department (``None``: all) started or ended after ``since``.
+
+        The latest ``limit`` by their last change, oldest first, and how many starts and ends
+        after ``since`` all the matching visits hold. Only visits started at ``started_from`` or
+        later are read (the managers' start-time index serves the query).
+        """
+        changed = sa.func.coalesce(VisitRow.ended_at, VisitRow.started_at)
+        moments = sa.case((VisitRow.started_at > since, 1), else_=0) + sa.case(
+            (VisitRow.ended_at > since, 1), else_=0
+        )
+        statement = (
+            sa.select(
+                VisitRow.id,
+                VisitRow.manager_id,
+                StaffRow.department_id,
+                VisitRow.retailer_id,
+                VisitRow.verdict,
+                VisitRow.started_at,
+                VisitRow.ended_at,
+                sa.func.sum(moments).over(),
+            )
+            .join(StaffRow, StaffRow.id == VisitRow.manager_id)
+            .where(
+                VisitRow.started_at >= started_from,
+                sa.or_(VisitRow.started_at > since, VisitRow.ended_at > since),
+            )
+            .order_by(changed.desc(), VisitRow.id.desc())
+            .limit(limit)
+        )
+        if department_id is not None:
+            statement = statement.where(StaffRow.department_id == department_id)
+        rows = list(self._session.execute(statement))
+        visits = [RecentVisit(*row[:-1]) for row in reversed(rows)]
+        return visits, int(rows[0][-1]) if rows else 0
 
     def page(
         self,
