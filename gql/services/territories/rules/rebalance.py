@@ -15,7 +15,6 @@ balance a heavy-tailed criterion.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -112,8 +111,6 @@ def polish(
     graph: NeighbourGraph | None = None,
     trace: MoveTrace | None = None,
     exchanges: bool = False,
-    compactness: float | None = None,
-    exchange_rounds: int = EXCHANGE_ROUNDS,
 ) -> tuple[IntArray, NeighbourGraph]:
     """Round an allocation into ``k`` non-empty, contiguous, balanced zones.
 
@@ -154,10 +151,8 @@ def polish(
         limits=limits,
         limit_price=limit_price,
     )
-    if compactness is not None:
-        problem = replace(problem, compactness=compactness)
     assignment = rebalance(problem, assignment)
-    for _ in range(exchange_rounds if exchanges else 0):
+    for _ in range(EXCHANGE_ROUNDS if exchanges else 0):
         swapped = exchange(problem, assignment)
         if (swapped == assignment).all():
             break

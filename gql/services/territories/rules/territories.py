@@ -335,11 +335,6 @@ def partition_territories(
         trace=trace,
         exchanges=True,
     )
-    if not warm and VOLUME_FIRST_BAND > 0:
-        assignment, graph = _volume_first(
-            xy, assignment, workload_min, k, loads, targets, weights, tolerances,
-            fixed, current, limits, graph, trace,
-        )  # fmt: skip
     # settle: repair the result against itself until a repair moves nothing, so that
     # re-planning this plan with unchanged data is a no-op (item 1 of issue 20); with the
     # commute counted, each round prices it at the plan's own centres, as a re-plan will
@@ -366,54 +361,6 @@ def partition_territories(
     return _proposal(
         retailers, assignment, k, workload_min, graph, xy, settings, trace, homes, speed
     )
-
-
-def _volume_first(
-    xy: FloatArray,
-    assignment: IntArray,
-    workload_min: FloatArray,
-    k: int,
-    loads: FloatArray,
-    targets: FloatArray,
-    weights: FloatArray,
-    tolerances: FloatArray,
-    fixed: IntArray,
-    current: IntArray,
-    limits: FloatArray,
-    graph: NeighbourGraph,
-    trace: MoveTrace,
-) -> tuple[IntArray, NeighbourGraph]:
-    """A polish with workload loose, so heavy stores can move before shops make up for them.
-
-    An exchange must restore workload at once with at most a few shops near the store; with
-    the workload band widened, a supermarket moves alone, and the settle rounds that follow
-    (workload held again) even workload out with corner shops, which carry little volume.
-    Shapes are priced harder than in the first polish, at the territories' own centres.
-    """
-    bands = _bands(tolerances, loads, targets)
-    bands[0] = VOLUME_FIRST_BAND
-    centres = update_centres(xy, workload_min, assignment, np.zeros((k, 2)))
-    return polish(
-        xy, assignment, centres, workload_min, k, loads=loads, targets=targets,
-        weights=weights, fixed=fixed, current=current, bands=bands,
-        primary_band_price=PRIMARY_BAND_PRICE, primary_limit=VOLUME_FIRST_LIMIT,
-        primary_slope=0.0, limits=limits, limit_price=SECONDARY_LIMIT_PRICE, graph=graph,
-        trace=trace, exchanges=True, compactness=VOLUME_FIRST_COMPACTNESS,
-        exchange_rounds=VOLUME_FIRST_EXCHANGE_ROUNDS,
-    )  # fmt: skip
-
-
-VOLUME_FIRST_BAND = 0.05
-"""Workload band of :func:`_volume_first` (0: skip it)."""
-
-VOLUME_FIRST_LIMIT = 0.08
-"""Workload limit of :func:`_volume_first`."""
-
-VOLUME_FIRST_COMPACTNESS = 1e-3
-"""Price of shape in :func:`_volume_first`, at the territories' own centres (first polish: 1e-4)."""
-
-VOLUME_FIRST_EXCHANGE_ROUNDS = 1
-"""Exchange rounds of :func:`_volume_first`."""
 
 
 def district_graph(
