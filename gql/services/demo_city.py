@@ -566,9 +566,10 @@ def _sales(
                     brands.brand(retailer_id, draft),
                 )
             )
-        sales.add_orders(drafts)
+        sales.add_orders(drafts, roll_up=False)
         orders += len(drafts)
         report("orders", week + 1, weeks)
+    sales.rebuild_roll_ups()  # once, not a refresh per week
     if last_day is not None:
         return orders, 0
     by_manager: dict[int, tuple[float, float]] = {}

@@ -46,10 +46,21 @@ class SalesRepository:
     def __init__(self, session: Session) -> None:
         self._session = session
 
-    def add_orders(self, drafts: Sequence[SalesOrderDraft]) -> None:
-        """Insert new orders in bulk (the caller guarantees they are new)."""
+    def add_orders(self, drafts: Sequence[SalesOrderDraft], *, roll_up: bool = True) -> None:
+        """Insert new orders in bulk (the caller guarantees they are new).
+
+        ``roll_up=False`` leaves the report roll-ups to the caller, who rebuilds them once
+        after a bulk load (:meth:`rebuild_roll_ups`): refreshing them per batch re-reads every
+        month a batch touches.
+        """
         self._insert(drafts)
-        self._roll_up(drafts)
+        if roll_up:
+            self._roll_up(drafts)
+
+    def rebuild_roll_ups(self) -> None:
+        """Recompute the report roll-ups from every order (after a bulk load)."""
+        self._session.flush()
+        SalesRollupRepository(self._session).rebuild()
 
     def _insert(self, drafts: Sequence[SalesOrderDraft]) -> None:
         if drafts:
