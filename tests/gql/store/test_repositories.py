@@ -494,6 +494,20 @@ def test_sales_writes_keep_the_monthly_totals(db_session: Session, retailers: li
     assert _month_totals(db_session) == expected
 
 
+def test_a_bulk_load_rolls_up_once_at_its_end(db_session: Session, retailers: list[int]) -> None:
+    """Orders added without roll-up leave the totals alone until one rebuild (the demo seed)."""
+    sales = SalesRepository(db_session)
+    a = retailers[0]
+    for day, cartons in ((date(2026, 10, 5), 10), (date(2026, 10, 31), 4), (date(2026, 11, 1), 7)):
+        sales.add_orders([SalesOrderDraft(a, day, cartons, Decimal(10 * cartons))], roll_up=False)
+    assert _month_totals(db_session) == {}
+    sales.rebuild_roll_ups()
+    assert _month_totals(db_session) == {
+        (a, date(2026, 10, 1)): (14, 2),
+        (a, date(2026, 11, 1)): (7, 1),
+    }
+
+
 def _day_cartons(session: Session) -> dict[tuple[int, date], dict[int, int]]:
     """Each retailer-month's non-zero day columns (``report_retailer_days``), by day."""
     d = ReportRetailerDayRow
