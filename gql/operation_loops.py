@@ -132,7 +132,7 @@ class OperationLoops:
             return await asyncio.shield(ended)
         except asyncio.CancelledError:
             # after ``begin`` (a loop runs its callbacks in order), so the task is in ``tasks``
-            _call_soon(target.loop, lambda: [task.cancel() for task in tasks])
+            _call_soon(target.loop, lambda: tasks[0].cancel())
             with contextlib.suppress(BaseException):  # its outcome no longer matters
                 await asyncio.wait_for(asyncio.shield(ended), self.unwind_s)
             raise

@@ -62,7 +62,7 @@ class LiveService:
         """
         watched = self._watched(department_id)
         if since is None:
-            return _live(self._bus.subscribe(watched), frozenset())
+            return _stream([], self._bus.subscribe(watched))
         now = self._clock()
         if since < now - REPLAY_WINDOW:
             raise InvalidInput(
@@ -84,7 +84,7 @@ class LiveService:
         missed = _replay(recent, since)
         if missed and moments > len(missed):  # the oldest, beyond the replay's limit
             missed[0] = replace(missed[0], dropped_before=moments - len(missed))
-        return _replayed_then_live(missed, subscription)
+        return _stream(missed, subscription)
 
     def _watched(self, department_id: int | None) -> int | None:
         principal = signed_in(self._principal)
@@ -123,23 +123,14 @@ def _replay(recent: list[RecentVisit], since: datetime) -> list[VisitEvent]:
     return events
 
 
-async def _replayed_then_live(
+async def _stream(
     missed: list[VisitEvent], subscription: Subscription
 ) -> AsyncIterator[VisitEvent]:
+    """``missed``, then the live events not among them; the subscription closes with it."""
+    replayed = {(event.visit_id, event.kind) for event in missed}
     try:
         for event in missed:
             yield event
-    except BaseException:
-        subscription.close()
-        raise
-    async for event in _live(subscription, frozenset((e.visit_id, e.kind) for e in missed)):
-        yield event
-
-
-async def _live(
-    subscription: Subscription, replayed: frozenset[tuple[int, VisitEventKind]]
-) -> AsyncIterator[VisitEvent]:
-    try:
         async for event in subscription:
             if (event.visit_id, event.kind) not in replayed:
                 yield event
