@@ -62,9 +62,6 @@ class AllocationProblem:
         ``(k, R - 1)`` Lagrangian prices of the secondary criteria: assigning retailer ``i``
         to territory ``j`` costs ``sum_r prices[j, r] * loads[i, r + 1] / mean_r`` extra, in
         the same unit as a retailer's whole distance cost (None: no prices).
-    closed
-        ``(k,)`` territories complete with their fixed retailers (cut inside an enclave):
-        they take no more, and the band of the others is around the mean of what is left.
     """
 
     xy_m: FloatArray
@@ -77,7 +74,6 @@ class AllocationProblem:
     move_cost: float = 0.0
     candidates: int = 8
     prices: FloatArray | None = None
-    closed: npt.NDArray[np.bool_] | None = None
 
 
 def allocate(problem: AllocationProblem, centres_m: FloatArray) -> IntArray:
@@ -141,13 +137,11 @@ def _transport(problem: AllocationProblem, centres_m: FloatArray, kk: int) -> In
         if (fixed >= 0).any()
         else np.zeros(k)
     )
-    closed = np.zeros(k, dtype=bool) if problem.closed is None else problem.closed
-    total = int(units[movable].sum() + fixed_units[~closed].sum())
-    target = total / max(k - int(closed.sum()), 1)
+    total = int(units[movable].sum() + fixed_units.sum())
+    target = total / k
     tol = float(problem.tolerances[0])
     lower = np.maximum(np.floor(target * (1 - tol) - fixed_units), 0).astype(np.int64)
     upper = np.ceil(target * (1 + tol) - fixed_units).astype(np.int64)
-    lower[closed], upper[closed] = 0, 0
     if (upper < 0).any():
         return None
     supply_total = int(units[movable].sum())

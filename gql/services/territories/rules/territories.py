@@ -31,7 +31,6 @@ from ._geometry import project_about_m, project_local_m
 from .allocation import AllocationProblem, allocate, bisection_centres, update_centres
 from .barriers import NO_BARRIERS, Barriers
 from .contiguity import CUT_M, NeighbourGraph, contiguity_graph, count_fragmented
-from .enclaves import enclave_territories, find_enclaves
 from .errors import InvalidRetailersError, LockedRetailerError, TooManyManagersError
 from .metrics import Balance, Progress, balance_of, class_mix_distance, no_progress
 from .move_reasons import MoveReason, MoveTrace, move_reasons
@@ -107,10 +106,6 @@ class PartitionSettings:
     pulled in before the many slightly outside their band. Off by default: on small heavy-tailed
     cities it narrows the volume spread (e.g. 16 % -> 13 %), but on the realistic benchmark city
     it helped one seed of three and hurt two, past the compactness bound (docs/benchmarks.md)."""
-    cut_enclaves: bool = True
-    """On a cold start, cut the territories lying wholly inside enclaves (islands reached over
-    a crossing, parts joined by extra edges) before the allocation, by their volume as well as
-    workload (:mod:`.enclaves`), and keep them through the first polish."""
     count_commute: bool = False
     """With homes, hold even visits plus the daily commute home → territory centre and back
     (:func:`commute_min`), so a manager living far from their territory gets fewer visits.
@@ -294,14 +289,6 @@ def partition_territories(
     )
     if homes is not None and not warm:
         centres = centres[match_homes(centres, homes)]  # territory j near manager j's home
-    pinned, first_targets = fixed, targets
-    volume_kept = loads.shape[1] >= 3 and retailers.order_volume.sum() > 0
-    if not warm and settings.cut_enclaves and volume_kept:
-        pinned = _pin_enclaves(graph, xy, loads, targets, workload_min, fixed, centres, k)
-        first_targets = _pinned_targets(targets, loads, pinned, fixed, k)
-        closed = np.zeros(k, dtype=bool)
-        closed[pinned[(pinned >= 0) & (fixed < 0)]] = True
-        problem = replace(problem, fixed=pinned, targets=first_targets, closed=closed)
     assignment = current
     trace = MoveTrace(n)
     prices = np.zeros((k, loads.shape[1] - 1))
@@ -332,11 +319,11 @@ def partition_territories(
         workload_min,
         k,
         loads=loads,
-        targets=first_targets,
+        targets=targets,
         weights=weights,
-        fixed=pinned,
+        fixed=fixed,
         current=current,
-        bands=_bands(tolerances, loads, first_targets),
+        bands=_bands(tolerances, loads, targets),
         move_cost=2e-3 if warm else 0.0,
         primary_band_price=PRIMARY_BAND_PRICE,
         primary_limit=WORKLOAD_LIMIT,
@@ -487,60 +474,6 @@ def match_homes(centres_m: FloatArray, homes_m: FloatArray) -> IntArray:
     cost = ((homes_m[:, None, :] - centres_m[None, :, :]) ** 2).sum(axis=2)
     _, chosen = linear_sum_assignment(cost)
     return np.asarray(chosen, dtype=np.int64)
-
-
-def _pin_enclaves(
-    graph: NeighbourGraph,
-    xy: FloatArray,
-    loads: FloatArray,
-    targets: FloatArray,
-    workload_min: FloatArray,
-    fixed: IntArray,
-    centres: FloatArray,
-    k: int,
-) -> IntArray:
-    """Pin the territories a cold start cuts wholly inside enclaves (:mod:`.enclaves`).
-
-    Each cut goes to the start centre nearest it (least squared distance over all cuts), and
-    that centre moves onto it. ``centres`` is updated in place; enclaves holding a locked
-    retailer are left alone. Returns ``fixed`` with the cuts pinned.
-    """
-    pieces = [
-        piece
-        for enclave in find_enclaves(graph, workload_min, k)
-        if (fixed[enclave.members] < 0).all()
-        for piece in enclave_territories(enclave, graph, xy, loads, targets.mean(axis=0))
-    ]
-    pinned = fixed.copy()
-    if not pieces or len(pieces) > k:
-        return pinned
-    at = np.array([np.average(xy[p], axis=0, weights=workload_min[p] + 1e-12) for p in pieces])
-    _, chosen = linear_sum_assignment(((at[:, None, :] - centres[None, :, :]) ** 2).sum(axis=2))
-    for piece, j, c in zip(pieces, chosen.tolist(), at, strict=True):
-        pinned[piece] = j
-        centres[j] = c
-    return pinned
-
-
-def _pinned_targets(
-    targets: FloatArray, loads: FloatArray, pinned: IntArray, fixed: IntArray, k: int
-) -> FloatArray:
-    """Targets with each territory cut inside an enclave at what it holds, the rest even.
-
-    The cut may sit off the mean workload (within the partition's limit) to hold its volume;
-    the other territories share what is left, so the allocation's band stays feasible.
-    """
-    cut = np.zeros(k, dtype=bool)
-    cut[pinned[(pinned >= 0) & (fixed < 0)]] = True
-    if not cut.any():
-        return targets
-    held = np.zeros_like(targets)
-    np.add.at(held, pinned[pinned >= 0], loads[pinned >= 0])
-    out = targets.copy()
-    out[cut] = held[cut]
-    rest = targets[~cut].sum(axis=0)
-    out[~cut] *= (targets.sum(axis=0) - held[cut].sum(axis=0)) / np.maximum(rest, 1e-12)
-    return out
 
 
 def _covers(current: IntArray, k: int) -> bool:
