@@ -24,7 +24,9 @@ visit or a board event missing; it prints the highest check-in rate within those
 worker count and the ratio of the second to the first. A step lasts long enough for about
 ``--min-check-ins`` (so its p99 is not its maximum). Rates are counted over the load's own
 time (first press to last answer); boards listen until the last answer plus a margin, so every
-event due is for a check-in acknowledged while they listened.
+event due is for a check-in acknowledged while they listened. With ``--interleave`` the servers
+of every worker count stay up together and each step is measured on each in turn, so a drift of
+the shared box over the sweep's quarter of an hour reaches every count alike.
 
 The CPU budget, per step: CPU-ms per check-in of each part on the box, from /proc — each API
 worker, their heavy lanes, uvicorn's master, this generator, the mock carriers, every PostgreSQL
@@ -338,24 +340,32 @@ def _cpu_by_part(server_pid: int, mocks_pid: int, workers: int) -> dict[str, flo
 
     ``worker <pid>`` is one API worker's own process; ``heavy lane`` its descendants (the
     process lanes); ``master`` uvicorn's supervisor and its other children; ``generator`` this
-    process; ``carriers`` the mock carriers; ``postgres`` every PostgreSQL process; ``machine``
-    the whole box busy (so ``machine`` minus the rest is everything else, e.g. the kernel's
-    network work not charged to a process, or another user's processes).
+    process; ``carriers`` the mock carriers; ``idle server`` the bench's other server, if one is
+    up (an interleaved sweep's); ``postgres`` every PostgreSQL process; ``machine`` the whole
+    box busy (so ``machine`` minus the rest is everything else, e.g. the kernel's network work
+    not charged to a process, or another user's processes).
     """
     own = os.times()
     pids = _worker_pids(server_pid, workers)
     under_workers = {p for w in pids for p in process_tree(w)} - set(pids)
     everything = set(process_tree(server_pid))
+    carriers = set(process_tree(mocks_pid))
     parts = {f"worker {pid}": _cpu_s([pid]) for pid in pids}
     parts |= {
         "heavy lane": _cpu_s(sorted(under_workers)),
         "master": _cpu_s(sorted(everything - under_workers - set(pids))),
         "generator": own.user + own.system,
-        "carriers": _cpu_s(process_tree(mocks_pid)),
+        "carriers": _cpu_s(sorted(carriers)),
+        "idle server": _cpu_s(sorted(_ours() - everything - carriers - {os.getpid()})),
         "postgres": _cpu_s(_postgres_pids()),
         "machine": _machine_busy_s(),
     }
     return parts
+
+
+def _ours() -> set[int]:
+    """This generator, everything it started (servers, carriers) and PostgreSQL."""
+    return {*process_tree(os.getpid()), *_postgres_pids()}
 
 
 def _every_process_cpu_s() -> dict[int, tuple[str, float]]:
@@ -507,7 +517,7 @@ def _measure(
     elapsed_s = time.monotonic() - began
     cpu_after = _cpu_by_part(server_pid, mocks_pid, workers)
     every_after = _every_process_cpu_s()
-    named = {*process_tree(server_pid), *process_tree(mocks_pid), *_postgres_pids(), os.getpid()}
+    named = _ours()
     overhead = sorted(max(0.0, s - args.carrier_latency_s) for s in tally.starts_s)
     board = sorted(tally.board_s)
 
@@ -621,13 +631,13 @@ QUIET_WAIT_S = 180.0
 """Before each step, wait up to this long for other processes to leave the cores idle."""
 
 
-def _others_busy_now(server_pid: int, mocks_pid: int, window_s: float = 2.0) -> float:
-    """Cores kept busy over ``window_s`` by processes outside the benchmark (server, carriers,
-    PostgreSQL and this generator excluded)."""
+def _others_busy_now(window_s: float = 2.0) -> float:
+    """Cores kept busy over ``window_s`` by processes outside the benchmark (its servers,
+    carriers, PostgreSQL and this generator excluded)."""
     machine, every = _machine_busy_s(), _every_process_cpu_s()
     time.sleep(window_s)
     machine_after, every_after = _machine_busy_s(), _every_process_cpu_s()
-    ours = {*process_tree(server_pid), *process_tree(mocks_pid), *_postgres_pids(), os.getpid()}
+    ours = _ours()
     used = sum(
         cpu - every.get(pid, (name, 0.0))[1]
         for pid, (name, cpu) in every_after.items()
@@ -636,14 +646,71 @@ def _others_busy_now(server_pid: int, mocks_pid: int, window_s: float = 2.0) -> 
     return (machine_after - machine - used) / window_s
 
 
-def _wait_quiet(server_pid: int, mocks_pid: int, max_wait_s: float) -> None:
+def _wait_quiet(max_wait_s: float) -> None:
     """Until other processes leave the box idle (or ``max_wait_s``): no step is started under
     another user's job on the shared cores. Nothing is paused or pinned: the run only waits."""
     deadline = time.monotonic() + max_wait_s
-    while (busy := _others_busy_now(server_pid, mocks_pid)) > NOT_QUIET_CORES:
+    while (busy := _others_busy_now()) > NOT_QUIET_CORES:
         if time.monotonic() > deadline:
             print(f"  box still busy ({busy:.2f} cores by other processes): measuring anyway")
             return
+
+
+def _warm(
+    workers: int, served: tuple[str, int], env: dict[str, str], people: Any,
+    tokens: dict[str, str], args: Any, mocks: int, flows: int,
+) -> None:  # fmt: skip
+    """Not counted: a new server grows its pools and connections, and each process pays its
+    first calls once (the ported number's first lookup asks its former carrier first: a second
+    carrier wait). Connections are per handheld, so a manager reaches a given worker only if
+    one of its handhelds' connections landed there: the warm-up runs in WARM_UP_ROUNDS rounds,
+    each with new connections, so every manager has almost surely met every worker before the
+    first counted step."""
+    for round_no in range(WARM_UP_ROUNDS if args.warm_up_s > 0 else 0):
+        warm = argparse.Namespace(**{**vars(args), "duration_s": args.warm_up_s / WARM_UP_ROUNDS})
+        row = _measure(workers, served, env, people, tokens, warm, mocks, flows)
+        print(
+            f"  {workers} worker(s), warm-up {round_no + 1} at {flows} handhelds (not "
+            f"counted): overhead p50/p99/max {row['start_overhead_p50_ms']:.0f} / "
+            f"{row['start_overhead_p99_ms']:.0f} / {row['start_overhead_max_ms']:.0f} ms, "
+            f"check-ins over 500 ms {row['slow_check_ins']}",
+            flush=True,
+        )
+
+
+def _step(
+    workers: int, served: tuple[str, int], env: dict[str, str], people: Any,
+    tokens: dict[str, str], args: Any, mocks: int, flows: int,
+) -> dict[str, Any]:  # fmt: skip
+    """One counted sweep step of ``flows`` handhelds, measured on a quiet box."""
+    # long enough for --min-check-ins: with fewer than 100 a "p99" is the maximum, and one
+    # once-per-process event (a ported number's first lookup asks its former carrier first: a
+    # second carrier wait) would decide the step alone
+    visit_s = 2 * args.carrier_latency_s
+    step_s = max(args.duration_s, args.min_check_ins * visit_s / flows)
+    step = argparse.Namespace(**{**vars(args), "duration_s": step_s})
+    for attempt in range(1, QUIET_ATTEMPTS + 1):
+        _wait_quiet(QUIET_WAIT_S)
+        row = _measure(workers, served, env, people, tokens, step, mocks, flows)
+        if row["others_busy"] <= NOT_QUIET_CORES or attempt == QUIET_ATTEMPTS:
+            break
+        print(
+            f"  {workers} worker(s), {flows:>3} handhelds: other processes kept "
+            f"{row['others_busy']:.2f} cores busy ({row['busiest_others']}): step repeated",
+            flush=True,
+        )
+    row["within"] = _within(row, args.p99_ms)
+    print(
+        f"  {workers} worker(s), {flows:>3} handhelds, {step_s:.0f} s: "
+        f"{row['check_ins']} check-ins, {row['check_ins_per_s']:6.2f} "
+        f"check-ins/s, overhead p50/p99/max {row['start_overhead_p50_ms']:.0f} / "
+        f"{row['start_overhead_p99_ms']:.0f} / {row['start_overhead_max_ms']:.0f} ms, "
+        f"errors {row['errors']}, events {row['events']}/{row['expected_events']}"
+        + ("" if row["within"] else "  <- over the bound"),
+        flush=True,
+    )
+    print(f"      {_cpu_line(row)}", flush=True)
+    return row
 
 
 def _sweep(
@@ -658,55 +725,38 @@ def _sweep(
     steps = [int(f) for f in args.sweep.split(",")]
     rows = []
     with _serving(workers, env) as served:
-        # Not counted: a new server grows its pools and connections, and each process pays
-        # its first calls once (the ported number's first lookup asks its former carrier
-        # first: a second carrier wait). Connections are per handheld, so a manager reaches a
-        # given worker only if one of its handhelds' connections landed there: the warm-up
-        # runs in WARM_UP_ROUNDS rounds, each with new connections, so every manager has
-        # almost surely met every worker before the first counted step.
-        for round_no in range(WARM_UP_ROUNDS if args.warm_up_s > 0 else 0):
-            warm = argparse.Namespace(
-                **{**vars(args), "duration_s": args.warm_up_s / WARM_UP_ROUNDS}
-            )
-            row = _measure(workers, served, env, people, tokens, warm, mocks, steps[0])
-            print(
-                f"  {workers} worker(s), warm-up {round_no + 1} at {steps[0]} handhelds (not "
-                f"counted): overhead p50/p99/max {row['start_overhead_p50_ms']:.0f} / "
-                f"{row['start_overhead_p99_ms']:.0f} / {row['start_overhead_max_ms']:.0f} ms, "
-                f"check-ins over 500 ms {row['slow_check_ins']}",
-                flush=True,
-            )
+        _warm(workers, served, env, people, tokens, args, mocks, steps[0])
         for flows in steps:
-            # long enough for --min-check-ins: with fewer than 100 a "p99" is the maximum,
-            # and one once-per-process event (a ported number's first lookup asks its former
-            # carrier first: a second carrier wait) would decide the step alone
-            visit_s = 2 * args.carrier_latency_s
-            step_s = max(args.duration_s, args.min_check_ins * visit_s / flows)
-            step = argparse.Namespace(**{**vars(args), "duration_s": step_s})
-            for attempt in range(1, QUIET_ATTEMPTS + 1):
-                _wait_quiet(served[1], mocks, QUIET_WAIT_S)
-                row = _measure(workers, served, env, people, tokens, step, mocks, flows)
-                if row["others_busy"] <= NOT_QUIET_CORES or attempt == QUIET_ATTEMPTS:
-                    break
-                print(
-                    f"  {workers} worker(s), {flows:>3} handhelds: other processes kept "
-                    f"{row['others_busy']:.2f} cores busy ({row['busiest_others']}): "
-                    "step repeated",
-                    flush=True,
-                )
-            row["within"] = _within(row, args.p99_ms)
-            rows.append(row)
-            print(
-                f"  {workers} worker(s), {flows:>3} handhelds, {step_s:.0f} s: "
-                f"{row['check_ins']} check-ins, {row['check_ins_per_s']:6.2f} "
-                f"check-ins/s, overhead p50/p99/max {row['start_overhead_p50_ms']:.0f} / "
-                f"{row['start_overhead_p99_ms']:.0f} / {row['start_overhead_max_ms']:.0f} ms, "
-                f"errors {row['errors']}, events {row['events']}/{row['expected_events']}"
-                + ("" if row["within"] else "  <- over the bound"),
-                flush=True,
-            )
-            print(f"      {_cpu_line(row)}", flush=True)
-            if not row["within"]:
+            rows.append(_step(workers, served, env, people, tokens, args, mocks, flows))
+            if not rows[-1]["within"]:
+                break
+    return rows
+
+
+def _sweep_interleaved(
+    counts: list[int], env: dict[str, str], people: Any, tokens: dict[str, str], args: Any,
+    mocks: int,
+) -> dict[int, list[dict[str, Any]]]:  # fmt: skip
+    """The sweeps of every worker count in the same minutes: one server per count, all up at
+    once (the idle ones only hear the others' NOTIFYs, counted as ``idle server``), and each
+    handheld count measured on each server in turn, the order alternating from step to step.
+
+    Sweeps run one after the other measured the same code on the same box at 42-48 ms and at
+    58-76 ms of worker CPU per check-in a quarter of an hour apart (2026-12-07), which swung
+    the one-worker rate by half; interleaved, a drift of the box reaches every count alike.
+    """
+    steps = [int(f) for f in args.sweep.split(",")]
+    rows: dict[int, list[dict[str, Any]]] = {w: [] for w in counts}
+    with contextlib.ExitStack() as stack:
+        served = {w: stack.enter_context(_serving(w, env)) for w in counts}
+        for w in counts:
+            _warm(w, served[w], env, people, tokens, args, mocks, steps[0])
+        going = list(counts)
+        for k, flows in enumerate(steps):
+            for w in going if k % 2 == 0 else going[::-1]:
+                rows[w].append(_step(w, served[w], env, people, tokens, args, mocks, flows))
+            going = [w for w in going if rows[w][-1]["within"]]
+            if not going:
                 break
     return rows
 
@@ -756,6 +806,12 @@ def main() -> None:
         "check-in rate within it and the ratio between the first two worker counts",
     )
     parser.add_argument("--p99-ms", type=float, default=200.0, help="the sweep's p99 bound")
+    parser.add_argument(
+        "--interleave",
+        action="store_true",
+        help="with --sweep: keep a server per worker count up at once and measure each step on "
+        "each in turn (the order alternating), so the counts share the box's drift",
+    )
     parser.add_argument(
         "--min-check-ins",
         type=int,
@@ -828,16 +884,13 @@ def main() -> None:
                     f"http://127.0.0.1:{port}/_mock/behaviour",
                     json={"latency_s": args.carrier_latency_s},
                 ).raise_for_status()
-            if args.sweep:
-                sweeps = {
-                    int(w): _sweep(int(w), env, people, tokens, args, mocks.pid)
-                    for w in args.workers.split(",")
-                }
+            counts = [int(w) for w in args.workers.split(",")]
+            if args.sweep and args.interleave:
+                sweeps = _sweep_interleaved(counts, env, people, tokens, args, mocks.pid)
+            elif args.sweep:
+                sweeps = {w: _sweep(w, env, people, tokens, args, mocks.pid) for w in counts}
             else:
-                rows = [
-                    _run(int(w), env, people, tokens, args, mocks.pid)
-                    for w in args.workers.split(",")
-                ]
+                rows = [_run(w, env, people, tokens, args, mocks.pid) for w in counts]
         finally:
             mocks.terminate()
             mocks.wait(timeout=30)
