@@ -4,6 +4,7 @@ fails the test on any console error or any request leaving the service's origin.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -33,6 +34,8 @@ class Served:
     url: str
     tokens: dict[str, str]
     staff: dict[str, str]
+    env: dict[str, str] = field(default_factory=dict, repr=False)
+    """Its environment: `serve` starts another worker on the same database with it."""
 
     def gql(self, role: str, query: str, variables: dict[str, Any] | None = None) -> Any:
         """Run a document over HTTP as ``role``; insists on success."""
@@ -78,18 +81,26 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     }
     tokens = {role: cli(env, "token", no).strip().splitlines()[-1] for role, no in chosen.items()}
     port = free_port()
-    log = tmp / "server.log"
-    with log.open("wb") as out:
-        server = subprocess.Popen(
-            [str(BIN / "visitgis"), "serve", "--host", "127.0.0.1", "--port", str(port)],
-            cwd=tmp, env=env, stdout=out, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+    server = serve(env, port, tmp / "server.log")
     try:
-        url = f"http://127.0.0.1:{port}"
-        wait_until_up(f"{url}/readyz", server, log)
-        yield Served(url, tokens, chosen)
+        yield Served(f"http://127.0.0.1:{port}", tokens, chosen, env)
     finally:
         stop(server)
+
+
+def serve(env: dict[str, str], port: int, log: Path) -> subprocess.Popen[bytes]:
+    """``visitgis serve`` on ``port`` with ``env``, once it answers ``/readyz``."""
+    with log.open("ab") as out:
+        server = subprocess.Popen(
+            [str(BIN / "visitgis"), "serve", "--host", "127.0.0.1", "--port", str(port)],
+            cwd=log.parent, env=env, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}/readyz", server, log)
+    except BaseException:
+        stop(server)
+        raise
+    return server
 
 
 @dataclass
@@ -135,10 +146,18 @@ class Watched:
 @pytest.fixture
 def watched(served: Served) -> Iterator[Watched]:
     """A fresh page in headless Chromium, same-origin only, console errors collected."""
+    with watching(served.url) as watch:
+        yield watch
+
+
+@contextlib.contextmanager
+def watching(url: str) -> Iterator[Watched]:
+    """A page in headless Chromium that may reach only ``url``'s origin; on the way out no
+    console error (empty ``errors`` first of those a test expects), no foreign request."""
     playwright_api = pytest.importorskip("playwright.sync_api")
     if CHROMIUM is None:
         pytest.skip("no Chromium found (make browser installs it; CI runs these tests)")
-    origin = served.url + "/"
+    origin = url + "/"
     with playwright_api.sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True)
         try:
