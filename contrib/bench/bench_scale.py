@@ -356,7 +356,9 @@ def _cpu_by_part(server_pid: int, mocks_pid: int, workers: int) -> dict[str, flo
         "master": _cpu_s(sorted(everything - under_workers - set(pids))),
         "generator": own.user + own.system,
         "carriers": _cpu_s(sorted(carriers)),
-        "idle server": _cpu_s(sorted(_ours() - everything - carriers - {os.getpid()})),
+        "idle server": _cpu_s(
+            sorted(set(process_tree(os.getpid())) - everything - carriers - {os.getpid()})
+        ),
         "postgres": _cpu_s(_postgres_pids()),
         "machine": _machine_busy_s(),
     }
