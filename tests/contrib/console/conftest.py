@@ -8,8 +8,10 @@ import contextlib
 import os
 import shutil
 import subprocess
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,31 @@ class Served:
         ).json()
         assert not answer.get("errors"), answer["errors"]
         return answer["data"]
+
+    def first_shop(self) -> dict[str, Any]:
+        """The department manager's first retailer: its id and position."""
+        return self.gql(
+            "department_manager",
+            "{ viewer { manager { retailers(first: 1) { nodes { id position { lat lon } } } } } }",
+        )["viewer"]["manager"]["retailers"]["nodes"][0]
+
+    def check_in(self, shop: dict[str, Any]) -> str:
+        """The department manager starts a visit at ``shop`` through this server; its id."""
+        fix = {**shop["position"], "accuracyM": 8.0, "capturedAt": datetime.now(UTC).isoformat()}
+        started = self.gql(
+            "department_manager",
+            "mutation($i: VisitStartInput!) { visitStart(input: $i) { userErrors { message } "
+            "visit { id } } }",
+            {
+                "i": {
+                    "retailerId": shop["id"],
+                    "idempotencyKey": str(uuid.uuid4()),
+                    "deviceFix": fix,
+                }
+            },
+        )["visitStart"]
+        assert started["userErrors"] == []
+        return str(started["visit"]["id"])
 
 
 @pytest.fixture(scope="session")

@@ -5,9 +5,7 @@ session's server, on the same database, is the other worker that takes a visit m
 from __future__ import annotations
 
 import dataclasses
-import uuid
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tests.contrib.console.conftest import Served, serve, watching
 from tests.gql.live_process import cli, free_port, stop
@@ -16,21 +14,6 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 WAIT_MS = 60_000  # a restarted server is ready in seconds; a loaded machine may take longer
-START = """mutation($i: VisitStartInput!) { visitStart(input: $i) {
-  userErrors { message } visit { id } } }"""
-
-
-def _check_in(server: Served, shop: dict[str, Any]) -> str:
-    """The department's manager starts a visit at ``shop`` through ``server``; its id."""
-    position = shop["position"]
-    fix = {**position, "accuracyM": 8.0, "capturedAt": datetime.now(UTC).isoformat()}
-    started = server.gql(
-        "department_manager",
-        START,
-        {"i": {"retailerId": shop["id"], "idempotencyKey": str(uuid.uuid4()), "deviceFix": fix}},
-    )["visitStart"]
-    assert started["userErrors"] == []
-    return str(started["visit"]["id"])
 
 
 def test_live_board_resumes_after_its_server_is_killed_and_restarted(
@@ -38,32 +21,29 @@ def test_live_board_resumes_after_its_server_is_killed_and_restarted(
 ) -> None:
     """Reconnecting… then reconnected: the visit made while the board was away comes replayed,
     the next one live, and no visit (nor the one both loaded and replayed) is shown twice."""
-    shop = served.gql(
-        "department_manager",
-        "{ viewer { manager { retailers(first: 1) { nodes { id position { lat lon } } } } } }",
-    )["viewer"]["manager"]["retailers"]["nodes"][0]
+    shop = served.first_shop()
     port = free_port()
     board_server = dataclasses.replace(served, url=f"http://127.0.0.1:{port}")
     log = tmp_path / "board-server.log"
     process = serve(served.env, port, log)
     try:
         # just before the board loads: in its visits query and again in its first replay
-        loaded = _check_in(served, shop)
+        loaded = served.check_in(shop)
         with watching(board_server.url) as watched:
             page = watched.page
             watched.sign_in(board_server.url, served.tokens["head"], "live")
             page.wait_for_selector("#live-connection[data-connection=connected]", timeout=WAIT_MS)
-            before = _check_in(board_server, shop)
+            before = board_server.check_in(shop)
             page.wait_for_selector(f'li[data-visit-id="{before}"]', timeout=WAIT_MS)
 
             process.kill()
             process.wait()
             page.wait_for_selector("#live-connection[data-connection=reconnecting]")
-            missed = _check_in(served, shop)  # another worker takes it; the board is away
+            missed = served.check_in(shop)  # another worker takes it; the board is away
             process = serve(served.env, port, log)
             page.wait_for_selector(f'li[data-visit-id="{missed}"]', timeout=WAIT_MS)
             assert page.get_attribute("#live-connection", "data-connection") == "reconnected"
-            heard = _check_in(board_server, shop)
+            heard = board_server.check_in(shop)
             page.wait_for_selector(f'li[data-visit-id="{heard}"]', timeout=WAIT_MS)
 
             rows = page.eval_on_selector_all(

@@ -4,7 +4,6 @@ returns (not pixels), no console error, no request leaves the service's origin (
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 from tests.contrib.console.conftest import Served, Watched
@@ -79,30 +78,12 @@ def test_verification_draws_circles_fixes_and_the_carriers_answer_on_demand(
 
 
 def test_live_board_shows_a_check_in_made_through_the_api(served: Served, watched: Watched) -> None:
-    shop = served.gql(
-        "department_manager",
-        "{ viewer { manager { retailers(first: 1) { nodes { id position { lat lon } } } } } }",
-    )["viewer"]["manager"]["retailers"]["nodes"][0]
+    shop = served.first_shop()
     watched.sign_in(served.url, served.tokens["head"], "live")
     watched.rendered("live")
     before = watched.page.locator("#live-list li").count()
     for attempt in range(3):  # a subscription may still be registering when the first arrives
-        served.gql(
-            "department_manager",
-            "mutation($i: VisitStartInput!) { visitStart(input: $i) { visit { id } } }",
-            {
-                "i": {
-                    "retailerId": shop["id"],
-                    "idempotencyKey": str(uuid.uuid4()),
-                    "deviceFix": {
-                        "lat": shop["position"]["lat"],
-                        "lon": shop["position"]["lon"],
-                        "accuracyM": 8.0,
-                        "capturedAt": datetime.now(UTC).isoformat(),
-                    },
-                }
-            },
-        )
+        served.check_in(shop)
         try:
             watched.page.wait_for_selector("#live-count[data-events]", timeout=10_000)
             break
