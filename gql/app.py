@@ -44,6 +44,7 @@ from strawberry.utils.operation import get_operation_type
 
 from gql import graphiql, log_context
 from gql.auth import AuthError, decode_token
+from gql.connection_balance import BalanceConnections
 from gql.context import AppState, Context, build_context, load_keys
 from gql.heap import freeze_start_up_heap
 from gql.log_context import RequestIds
@@ -740,7 +741,7 @@ def create_app(settings: Settings) -> Starlette:
     if settings.console_dir is not None:  # a folder named by settings: the core imports no contrib
         console = StaticFiles(directory=settings.console_dir, html=True)
         routes.append(Mount("/console", console, name="console"))
-    middleware = [Middleware(RequestIds)]
+    middleware = [Middleware(BalanceConnections), Middleware(RequestIds)]
     if settings.cors_origin_list:  # the console or a front end on another host
         middleware.append(
             Middleware(

@@ -112,6 +112,10 @@ class Settings:
     """Event loops, each on its own thread, that run queries and mutations; the server's loop
     only reads requests and writes answers (:mod:`gql.operation_loops`). ``0``: operations run
     on the server's loop."""
+    balance_connections: bool = True
+    """With ``serve --workers N``: a worker holding more keep-alive connections than its share
+    answers one with ``Connection: close`` so that the split stays even
+    (:mod:`gql.connection_balance`)."""
     heavy_query_queue: int = 4
     """Heavy queries waiting for the lane; more are refused at once (503, Retry-After)."""
     rate_limit_per_ip: str = "20000/1000"
@@ -290,6 +294,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "heavy_query_lane": str,
     "heavy_query_workers": _as_int,
     "operation_loops": _as_int,
+    "balance_connections": _as_bool,
     "heavy_query_queue": _as_int,
     "rate_limit_per_ip": str,
     "rate_limit_per_role": str,

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import logging
 import socket
+import tempfile
+from pathlib import Path
 
 from uvicorn.config import STARTUP_FAILURE, Config
 from uvicorn.supervisors.multiprocess import Multiprocess, Process
+
+from gql.connection_balance import ConnectionBalancer, SharedCounts, install_balancer
 
 logger = logging.getLogger("uvicorn.error")
 
@@ -66,15 +70,41 @@ def listening_sockets(host: str, port: int, count: int) -> list[socket.socket]:
     return sockets
 
 
+class _WorkerProcess(Process):
+    """A worker that evens out the split of connections with its siblings.
+
+    With ``counts`` given it publishes how many it holds there (:mod:`gql.connection_balance`).
+    """
+
+    def __init__(
+        self, config: Config, sock: socket.socket, index: int, counts: Path | None, workers: int
+    ) -> None:
+        self.index, self.counts, self.workers = index, counts, workers
+        super().__init__(config, [sock])
+
+    def target(self, sockets: list[socket.socket] | None = None) -> None:  # pragma: no cover
+        """In the worker process: install its balancer, then serve (uvicorn's own target)."""
+        if self.counts is not None:
+            state = self.server.server_state
+            shared = SharedCounts(self.counts, self.workers)
+            install_balancer(ConnectionBalancer(shared, self.index, lambda: len(state.connections)))
+        super().target(sockets)
+
+
 class ReusePortSupervisor(Multiprocess):
     """uvicorn's supervisor, worker ``i`` always serving socket ``i`` (its replacements too)."""
 
-    def __init__(self, config: Config, sockets: list[socket.socket]) -> None:
+    def __init__(
+        self, config: Config, sockets: list[socket.socket], counts: Path | None = None
+    ) -> None:
         super().__init__(config, sockets)
         self.processes_num = len(sockets)
+        self.counts = counts
 
     def _process(self, index: int) -> Process:
-        return Process(self.config, [self.sockets[index]])
+        return _WorkerProcess(
+            self.config, self.sockets[index], index, self.counts, self.processes_num
+        )
 
     def init_processes(self) -> None:
         """Start worker ``i`` on socket ``i``."""
@@ -126,10 +156,12 @@ class ReusePortSupervisor(Multiprocess):
         logger.info("SIGTTOU ignored: the worker count is fixed by --workers (one socket each).")
 
 
-def serve_workers(config: Config) -> None:
+def serve_workers(config: Config, *, balance: bool = True) -> None:
     """Run ``config.workers`` API workers on ``config.host``:``config.port`` until a signal.
 
-    Raises ``PortUnavailable`` before starting any worker when the port cannot be listened on.
+    ``balance``: the workers keep their keep-alive connections evenly split
+    (:mod:`gql.connection_balance`). Raises ``PortUnavailable`` before starting any worker when
+    the port cannot be listened on.
     """
     if not hasattr(socket, "SO_REUSEPORT"):  # pragma: no cover - Linux and the BSDs have it
         Multiprocess(config, sockets=[config.bind_socket()]).run()
@@ -141,8 +173,13 @@ def serve_workers(config: Config) -> None:
         sockets[0].getsockname()[1],
         config.workers,
     )
-    try:
-        ReusePortSupervisor(config, sockets).run()
-    finally:
-        for sock in sockets:
-            sock.close()
+    with tempfile.TemporaryDirectory(prefix="visitgis-connections-") as folder:
+        counts = None
+        if balance:
+            counts = Path(folder) / "counts"
+            SharedCounts.create(counts, config.workers)
+        try:
+            ReusePortSupervisor(config, sockets, counts).run()
+        finally:
+            for sock in sockets:
+                sock.close()

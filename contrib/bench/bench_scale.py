@@ -794,6 +794,12 @@ def main() -> None:
         help="each carrier's concurrency limit in all (the demo's 8 would measure the carrier)",
     )
     parser.add_argument(
+        "--balance-connections",
+        choices=("on", "off"),
+        default=None,
+        help="VISITGIS_BALANCE_CONNECTIONS of the server (default: the server's own, on)",
+    )
+    parser.add_argument(
         "--operation-loops",
         type=int,
         default=None,
@@ -859,6 +865,8 @@ def main() -> None:
         }
         if args.operation_loops is not None:
             env["VISITGIS_OPERATION_LOOPS"] = str(args.operation_loops)
+        if args.balance_connections is not None:
+            env["VISITGIS_BALANCE_CONNECTIONS"] = str(args.balance_connections == "on").lower()
         _cli(env, "db", "upgrade")
         _cli(
             env, "demo", "seed", "--seed", "7", "--no-history",

@@ -293,6 +293,99 @@ def test_a_killed_worker_is_replaced_on_its_own_socket(postgres: Database) -> No
     assert all(0.3 * 128 <= n <= 0.7 * 128 for n in held.values()), held
 
 
+def _worker_of(port: int, pids: list[int]) -> dict[int, int]:
+    """Client port -> the API worker (of ``pids``) holding that connection to ``port``."""
+    inodes = {
+        os.readlink(fd)[8:-1]: pid
+        for pid in pids
+        for fd in Path(f"/proc/{pid}/fd").glob("*")
+        if os.readlink(fd).startswith("socket:[")
+    }
+    held: dict[int, int] = {}
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        cells = line.split()
+        local, remote = (int(cells[i].rsplit(":", 1)[1], 16) for i in (1, 2))
+        if local == port and cells[3] == "01" and cells[9] in inodes:
+            held[remote] = inodes[cells[9]]
+    return held
+
+
+class _KeepAlive:
+    """One client's keep-alive connection that, like any HTTP client, opens a new one when an
+    answer says ``Connection: close``."""
+
+    def __init__(self, port: int) -> None:
+        self.port = port
+        self.stream: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
+        self.closed_by_server = 0
+
+    async def open(self) -> int:
+        """Connect; the client port."""
+        self.stream = await asyncio.open_connection("127.0.0.1", self.port)
+        return int(self.stream[1].get_extra_info("sockname")[1])
+
+    async def get(self) -> None:
+        """GET /healthz, answered 200; reconnect if the server closes this connection."""
+        if self.stream is None:
+            await self.open()
+        assert self.stream is not None
+        reader, writer = self.stream
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: visitgis\r\n\r\n")
+        head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), ANSWER_TIMEOUT_S)
+        assert head.startswith(b"HTTP/1.1 200"), head
+        length = int(re.search(rb"(?i)content-length: *(\d+)", head)[1])  # type: ignore[index]
+        await reader.readexactly(length)
+        if re.search(rb"(?i)\r\nconnection: *close", head):
+            self.closed_by_server += 1
+            await self.close()
+
+    async def close(self) -> None:
+        if self.stream is not None:
+            self.stream[1].close()
+            self.stream = None
+
+
+async def _evened_out(port: int, pids: list[int]) -> tuple[int, dict[int, int], int]:
+    """Leave the connections of one worker only, then keep every client asking until the
+    workers hold an even split (within the slack; bounded): how many clients were left, the
+    split and the closes they were answered with."""
+    clients = [_KeepAlive(port) for _ in range(48)]
+    ports = [await client.open() for client in clients]
+    deadline = asyncio.get_running_loop().time() + ANSWER_TIMEOUT_S
+    while len(holders := _worker_of(port, pids)) < len(clients):  # every one accepted
+        assert asyncio.get_running_loop().time() < deadline, holders
+        await asyncio.sleep(0.05)
+    crowded = max(pids, key=lambda pid: sum(1 for p in ports if holders[p] == pid))
+    kept = [c for c, p in zip(clients, ports, strict=True) if holders[p] == crowded]
+    for client in clients:
+        if client not in kept:
+            await client.close()
+    try:
+        while True:
+            await asyncio.gather(*(client.get() for client in kept))
+            held = established_connections(pids, port)
+            if max(held.values()) <= len(kept) / 2 + 2 and sum(held.values()) == len(kept):
+                return len(kept), held, sum(c.closed_by_server for c in kept)
+            assert asyncio.get_running_loop().time() < deadline, (held, len(kept))
+    finally:
+        for client in kept:
+            await client.close()
+
+
+def test_a_lopsided_split_of_keep_alive_connections_is_evened_out(postgres: Database) -> None:
+    """Keep-alive clients all on one of two workers (the kernel's hash decides, and clients keep
+    their connections): that worker answers some with ``Connection: close``, the clients open
+    new connections as HTTP clients do, and the split ends even within the slack; every request
+    is answered."""
+    with _serving(postgres, 2) as (url, process):
+        port = int(url.rsplit(":", 1)[1])
+        pids = api_workers(process.pid)
+        clients, held, closed = asyncio.run(_evened_out(port, pids))
+    assert clients >= 20, clients  # one worker held at least 20 of the 48 at the start
+    assert all(n >= clients / 2 - 2 for n in held.values()), held
+    assert closed >= clients / 2 - 2, closed  # the other worker's share came by closes
+
+
 def test_workers_refuse_a_port_another_server_listens_on(postgres: Database) -> None:
     """A port taken by another listener, even one sharing it with ``SO_REUSEPORT`` as a second
     ``visitgis serve --workers`` would, is refused before any worker starts."""
