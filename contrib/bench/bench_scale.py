@@ -55,6 +55,7 @@ import argparse
 import asyncio
 import contextlib
 import gc
+import itertools
 import json
 import os
 import subprocess
@@ -941,6 +942,27 @@ def main() -> None:
               f"{rows[1]['visits_per_s'] / rows[0]['visits_per_s']:.2f}x")  # fmt: skip
 
 
+def crossing(rows: list[dict[str, Any]], p99_ms: float) -> float | None:
+    """Check-ins/s where the overhead p99 crosses ``p99_ms``, interpolated by handhelds between
+    the last step within the bound and the step over it; ``None`` if no step went over.
+
+    A step is 5 handhelds, about a fifth of one worker's rate, so "the highest step within"
+    moves by that much on one p99 sample at the edge (2026-12-07: one worker's step at 25
+    handhelds answered p99 183 ms in one sweep and 301 ms in the next, which made the ratio
+    1.41x or 1.72x). A step over the bound for another reason (an error, a lost event), or
+    whose rate fell (overload), gives the last step's rate: nothing past it is known to hold.
+    """
+    for within, over in itertools.pairwise(rows):
+        if not within["within"] or over["within"]:
+            continue
+        low, high = within["start_overhead_p99_ms"], over["start_overhead_p99_ms"]
+        rate, next_rate = within["check_ins_per_s"], over["check_ins_per_s"]
+        if high <= p99_ms or next_rate <= rate:
+            return float(rate)
+        return float(rate + (p99_ms - low) / (high - low) * (next_rate - rate))
+    return None
+
+
 def _print_sweep(sweeps: dict[int, list[dict[str, Any]]], args: Any) -> None:
     print(
         f"rate sweep: handhelds {args.sweep}, carrier latency {args.carrier_latency_s:g} s, "
@@ -949,6 +971,7 @@ def _print_sweep(sweeps: dict[int, list[dict[str, Any]]], args: Any) -> None:
     )
     print("workers  handhelds  check-ins/s  overhead p50/p99/max ms  analyst p99  errors  events")
     best: dict[int, float] = {}
+    crossed: dict[int, float | None] = {}
     for workers, rows in sweeps.items():
         for row in rows:
             print(
@@ -961,12 +984,18 @@ def _print_sweep(sweeps: dict[int, list[dict[str, Any]]], args: Any) -> None:
             )
         best[workers] = max((r["check_ins_per_s"] for r in rows if r["within"]), default=0.0)
         print(f"         highest within the bound: {best[workers]:.2f} check-ins/s")
+        crossed[workers] = crossing(rows, args.p99_ms)
+        if crossed[workers] is not None:
+            print(f"         p99 crosses the bound at: {crossed[workers]:.2f} check-ins/s")
     counts = list(best)
     if len(counts) >= 2 and best[counts[0]] > 0:
         print(
             f"check-ins/s at p99 <= {args.p99_ms:g} ms, {counts[0]} -> {counts[1]} workers: "
             f"{best[counts[1]] / best[counts[0]]:.2f}x"
         )
+        first, second = crossed[counts[0]], crossed[counts[1]]
+        if first and second:
+            print(f"at the interpolated crossing: {second / first:.2f}x")
 
 
 if __name__ == "__main__":
