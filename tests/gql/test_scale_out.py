@@ -295,12 +295,13 @@ def test_a_killed_worker_is_replaced_on_its_own_socket(postgres: Database) -> No
 
 def _worker_of(port: int, pids: list[int]) -> dict[int, int]:
     """Client port -> the API worker (of ``pids``) holding that connection to ``port``."""
-    inodes = {
-        os.readlink(fd)[8:-1]: pid
-        for pid in pids
-        for fd in Path(f"/proc/{pid}/fd").glob("*")
-        if os.readlink(fd).startswith("socket:[")
-    }
+    inodes: dict[str, int] = {}
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").glob("*"):
+            with contextlib.suppress(OSError):  # a descriptor closed since the listing
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes[target[8:-1]] = pid
     held: dict[int, int] = {}
     for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
         cells = line.split()
