@@ -197,14 +197,14 @@ def _best_cut(
     big = (loads[:, 1:] / np.maximum(p.targets[a, 1:], 1e-12)).max(axis=1)
     seeds = _seeds(xy, np.argsort(-big)[:HEAVY_SEEDS])
     dist = dijkstra(sub, directed=False, indices=sorted({s for pair in seeds for s in pair}))
+    if not np.isfinite(dist).all():
+        return None  # the union is in pieces (locked retailers on a cold start): no cut
     row = {s: r for r, s in enumerate(sorted({s for pair in seeds for s in pair}))}
     total = loads.sum(axis=0)
     best, best_side = now - 1e-9, None
     sq = (xy**2).sum(axis=1)
     for s, t in seeds:
         key = dist[row[s]] - dist[row[t]]
-        if not np.isfinite(key).all():
-            continue
         order = np.argsort(key, kind="stable")
         head = np.cumsum(loads[order], axis=0)[:-1]  # prefix j+1 retailers on the first side
         tail = total[None, :] - head
