@@ -112,7 +112,8 @@ class PartitionSettings:
     """Rounds of pair re-splits on a cold start (:mod:`.resplit`; 0: none): two neighbouring
     territories merged and cut again where a boundary search cannot pass volume between them
     (realistic city: volume spread 25.7 / 26.3 / 19.4 % -> 19.3 / 25.3 / 14.7 %, for ~3 s).
-    A warm start never re-splits: a re-plan stays a local repair."""
+    A warm start never re-splits (a re-plan stays a local repair), nor does a plan with
+    ``count_commute`` (each territory's target then depends on where it lies)."""
     count_commute: bool = False
     """With homes, hold even visits plus the daily commute home → territory centre and back
     (:func:`commute_min`), so a manager living far from their territory gets fewer visits.
@@ -344,7 +345,8 @@ def partition_territories(
         trace=trace,
         exchanges=True,
     )
-    if not warm and settings.resplit_rounds > 0:
+    # not with the commute counted: each territory's target then depends on where it lies
+    if not warm and commute is None and settings.resplit_rounds > 0:
         assignment = _resplit(
             xy, assignment, workload_min, k, loads, targets, weights, tolerances,
             fixed, current, limits, graph, trace, settings.resplit_rounds,
