@@ -1,0 +1,254 @@
+"""Pair re-splits: two neighbouring territories merged and cut again, connected by construction.
+
+A boundary search moves volume only a retailer or a small group at a time between two
+territories, and stops where every such step costs more workload balance than it buys. Merging
+two neighbours and cutting the union anew reaches splits no sequence of small steps does: a
+poor territory beside a richer one can take the richer one's supermarket *and* hand over the
+shops behind it, in one go (the merge-and-split move of districting searches).
+
+The cuts come from additively weighted graph Voronoi splits: for two seed retailers ``s1``,
+``s2`` of the union, every retailer ``v`` is ranked by ``d1(v) - d2(v)`` (shortest-path
+distances inside the union, edge lengths in metres), and each prefix of that ranking is one
+side. Along a shortest path from ``s1`` the difference only falls, so every prefix and its
+complement are connected: no contiguity repair is needed. Seed pairs are spread over
+directions through the union, so the prefixes sweep it from many sides. The best cut by the
+boundary searches' balance objective (:mod:`.objective`, every criterion, workload's bands
+first) plus a shape price is kept only if it beats the current split.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import scipy.sparse as sp
+from scipy.sparse.csgraph import connected_components, dijkstra
+
+from .objective import OUT_OF_BAND
+
+if TYPE_CHECKING:
+    from .contiguity import NeighbourGraph
+    from .objective import RebalanceProblem
+
+__all__ = ["resplit_pairs"]
+
+IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
+
+DIRECTIONS = 12
+"""Directions of seed pairs through a union (each gives an outer and an inner pair)."""
+
+SHAPE_PRICE = 1e-3
+"""Price of the sum of squared distances to each part's centroid, in units of the district's
+mean squared distance to a territory centroid per retailer: a cut may not buy balance with a
+snake."""
+
+HEAVY_SEEDS = 2
+"""The union's biggest retailers (in a secondary criterion) used as seeds too."""
+
+MAX_PAIRS = 60
+"""Pairs tried per round, those whose two territories cost most in balance first."""
+
+ROUNDS = 4
+"""Rounds over the pairs; a territory takes part in at most one accepted re-split a round."""
+
+
+def resplit_pairs(
+    problem: RebalanceProblem,
+    assignment: IntArray,
+    *,
+    rounds: int = ROUNDS,
+    max_pairs: int = MAX_PAIRS,
+    shape_price: float = SHAPE_PRICE,
+) -> IntArray:
+    """Return a copy of ``assignment`` improved by re-splitting pairs of neighbouring territories.
+
+    Locked retailers (``problem.fixed``) stay in their territory; both sides of every cut are
+    connected in ``problem.graph``.
+    """
+    p = problem
+    assignment = assignment.copy()
+    k = p.targets.shape[0]
+    graph = p.graph
+    weighted = _weighted(graph)
+    xy = p.xy_m
+    ref = _mean_sq_to_centroid(xy, assignment, k)
+    for _ in range(rounds):
+        per = np.zeros_like(p.targets)
+        np.add.at(per, assignment, p.loads)
+        cost = _balance(per, p, np.arange(k))
+        pairs = _pairs(graph, assignment)
+        if pairs.size == 0:
+            break
+        order = np.argsort(-(cost[pairs[:, 0]] + cost[pairs[:, 1]]), kind="stable")
+        touched = np.zeros(k, dtype=bool)
+        accepted = 0
+        for a, b in pairs[order[:max_pairs]].tolist():
+            if touched[a] or touched[b]:
+                continue
+            nodes = np.flatnonzero((assignment == a) | (assignment == b))
+            side = _best_cut(p, weighted, nodes, assignment, a, b, per, ref, shape_price)
+            if side is None:
+                continue
+            new = np.where(side, a, b)
+            moved = nodes[new != assignment[nodes]]
+            if moved.size == 0:
+                continue
+            assignment[nodes] = new
+            per[a] = p.loads[nodes[side]].sum(axis=0)
+            per[b] = p.loads[nodes[~side]].sum(axis=0)
+            touched[a] = touched[b] = True
+            accepted += 1
+        if accepted == 0:
+            break
+    return assignment
+
+
+def _weighted(graph: NeighbourGraph) -> sp.csr_matrix:
+    """The contiguity graph with edge lengths (metres) as weights, symmetric."""
+    n = graph.indptr.size - 1
+    u, v, length = graph.edge_u, graph.edge_v, np.maximum(graph.edge_length_m, 1e-3)
+    return sp.csr_matrix((np.r_[length, length], (np.r_[u, v], np.r_[v, u])), shape=(n, n))
+
+
+def _pairs(graph: NeighbourGraph, assignment: IntArray) -> IntArray:
+    """Unique pairs ``(a, b)``, ``a < b``, of territories sharing an edge."""
+    ta, tb = assignment[graph.edge_u], assignment[graph.edge_v]
+    cut = ta != tb
+    lo, hi = np.minimum(ta[cut], tb[cut]), np.maximum(ta[cut], tb[cut])
+    return np.unique(np.column_stack([lo, hi]), axis=0).astype(np.int64)
+
+
+def _mean_sq_to_centroid(xy: FloatArray, assignment: IntArray, k: int) -> float:
+    count = np.maximum(np.bincount(assignment, minlength=k), 1)
+    cy = np.bincount(assignment, weights=xy[:, 0], minlength=k) / count
+    cx = np.bincount(assignment, weights=xy[:, 1], minlength=k) / count
+    d2 = (xy[:, 0] - cy[assignment]) ** 2 + (xy[:, 1] - cx[assignment]) ** 2
+    return max(float(d2.mean()), 1.0)
+
+
+def _balance(load: FloatArray, p: RebalanceProblem, t: IntArray) -> FloatArray:
+    """The objective's balance part for territories ``t`` holding ``load`` (rows), vectorised.
+
+    The same terms as :meth:`.objective.BalanceCost.dev_cost`.
+    """
+    rel = load / np.maximum(p.targets[t], 1e-12) - 1.0
+    dev = np.abs(rel)
+    over = np.maximum(dev - p.bands[None, :], 0.0)
+    total = (p.weights[None, :] * (rel * rel + OUT_OF_BAND * over * over)).sum(axis=1)
+    if p.limits is not None:
+        limits = np.r_[np.inf, p.limits[1:]]
+        beyond = np.maximum(dev - limits[None, :], 0.0)
+        total += (p.weights[None, :] * OUT_OF_BAND * p.limit_price * beyond * beyond).sum(axis=1)
+    w0 = p.weights[0]
+    total += w0 * p.primary_slope * over[:, 0]
+    beyond0 = np.maximum(dev[:, 0] - p.primary_limit, 0.0)
+    total += OUT_OF_BAND * p.primary_band_price * w0 * beyond0 * beyond0
+    return np.asarray(total, dtype=np.float64)
+
+
+def _seeds(xy: FloatArray, heavy: IntArray) -> list[tuple[int, int]]:
+    """Pairs of positions (into ``xy``) across the union in ``DIRECTIONS`` directions.
+
+    Besides, each of the ``heavy`` positions (the union's biggest retailers) is paired with
+    the union's far ends, so that a cut can leave a big store alone with poor neighbours.
+    """
+    centre = xy.mean(axis=0)
+    radius = math.sqrt(float(((xy - centre) ** 2).sum(axis=1).mean()))
+    pairs: list[tuple[int, int]] = []
+    for i in range(DIRECTIONS):
+        angle = math.pi * i / DIRECTIONS
+        d = np.array([math.cos(angle), math.sin(angle)])
+        proj = (xy - centre) @ d
+        pairs.append((int(np.argmax(proj)), int(np.argmin(proj))))
+        near_hi = ((xy - (centre + 0.5 * radius * d)) ** 2).sum(axis=1)
+        near_lo = ((xy - (centre - 0.5 * radius * d)) ** 2).sum(axis=1)
+        pairs.append((int(np.argmin(near_hi)), int(np.argmin(near_lo))))
+        for h in heavy.tolist():
+            far = int(np.argmax(proj)) if proj[h] < 0 else int(np.argmin(proj))
+            pairs.append((h, far))
+    return [(s, t) for s, t in dict.fromkeys(pairs) if s != t]
+
+
+def _best_cut(
+    p: RebalanceProblem,
+    weighted: sp.csr_matrix,
+    nodes: IntArray,
+    assignment: IntArray,
+    a: int,
+    b: int,
+    per: FloatArray,
+    ref: float,
+    shape_price: float,
+) -> npt.NDArray[np.bool_] | None:
+    """The cut of ``nodes`` (``True``: territory ``a``) that most lowers the objective, if any."""
+    m = nodes.size
+    if m < 3:
+        return None
+    sub = weighted[nodes][:, nodes]
+    xy = p.xy_m[nodes]
+    loads = p.loads[nodes]
+    fixed = p.fixed[nodes]
+    in_a = assignment[nodes] == a
+    now = _balance(per[[a, b]], p, np.array([a, b])).sum()
+    now += shape_price * (_scatter(xy[in_a]) + _scatter(xy[~in_a])) / ref
+    big = (loads[:, 1:] / np.maximum(p.targets[a, 1:], 1e-12)).max(axis=1)
+    seeds = _seeds(xy, np.argsort(-big)[:HEAVY_SEEDS])
+    dist = dijkstra(sub, directed=False, indices=sorted({s for pair in seeds for s in pair}))
+    if not np.isfinite(dist).all():
+        return None  # the union is in pieces (locked retailers on a cold start): no cut
+    row = {s: r for r, s in enumerate(sorted({s for pair in seeds for s in pair}))}
+    total = loads.sum(axis=0)
+    best, best_side = now - 1e-9, None
+    sq = (xy**2).sum(axis=1)
+    for s, t in seeds:
+        key = dist[row[s]] - dist[row[t]]
+        order = np.argsort(key, kind="stable")
+        head = np.cumsum(loads[order], axis=0)[:-1]  # prefix j+1 retailers on the first side
+        tail = total[None, :] - head
+        count = np.arange(1, m, dtype=np.float64)
+        cy, cx = np.cumsum(xy[order, 0])[:-1], np.cumsum(xy[order, 1])[:-1]
+        csq = np.cumsum(sq[order])[:-1]
+        ty, tx, tsq = xy[:, 0].sum() - cy, xy[:, 1].sum() - cx, sq.sum() - csq
+        shape = (csq - (cy**2 + cx**2) / count) + (tsq - (ty**2 + tx**2) / (m - count))
+        shape = shape_price * shape / ref
+        fa = np.cumsum(fixed[order] == a)[:-1]  # locked to a, on the first side
+        fb = np.cumsum(fixed[order] == b)[:-1]
+        n_fa, n_fb = int((fixed == a).sum()), int((fixed == b).sum())
+        for first, second in ((a, b), (b, a)):
+            cost = (
+                _balance(head, p, np.full(m - 1, first))
+                + _balance(tail, p, np.full(m - 1, second))
+                + shape
+            )
+            locked_ok = (fb == 0) & (fa == n_fa) if first == a else (fa == 0) & (fb == n_fb)
+            if n_fa == 0 and n_fb == 0:
+                locked_ok = np.ones(m - 1, dtype=bool)
+            cost = np.where(locked_ok, cost, np.inf)
+            j = int(np.argmin(cost))
+            if cost[j] >= best:
+                continue
+            side = np.zeros(m, dtype=bool)
+            side[order[: j + 1]] = True
+            if first != a:
+                side = ~side
+            if _connected(sub, side) and _connected(sub, ~side):
+                best, best_side = float(cost[j]), side
+    return best_side
+
+
+def _scatter(xy: FloatArray) -> float:
+    """Sum of squared distances to the centroid."""
+    if xy.shape[0] == 0:
+        return 0.0
+    return float(((xy - xy.mean(axis=0)) ** 2).sum())
+
+
+def _connected(sub: sp.csr_matrix, side: npt.NDArray[np.bool_]) -> bool:
+    idx = np.flatnonzero(side)
+    if idx.size <= 1:
+        return idx.size == 1
+    n, _ = connected_components(sub[idx][:, idx], directed=False)
+    return bool(n == 1)
