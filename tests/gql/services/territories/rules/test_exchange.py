@@ -7,10 +7,11 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from gql.services.territories.rules.allocation import update_centres
-from gql.services.territories.rules.contiguity import count_fragmented, neighbour_graph
+from gql.services.territories.rules.contiguity import count_fragmented
 from gql.services.territories.rules.exchange import exchange
 from gql.services.territories.rules.rebalance import RebalanceProblem, rebalance
+
+from ._two_grid import deviation, two_territories
 
 ROWS, COLS_A, COLS_B = 4, 5, 6
 HEAVY = ((1, 4), (2, 1))
@@ -23,51 +24,27 @@ def _two_territories() -> tuple[RebalanceProblem, np.ndarray, np.ndarray]:
     Heavy retailers cost 3 units of workload and sell 30; light ones 1 and 1. Both
     territories have workload 24; A sells 78 and B 24 (the mean is 51, A is 53 % over).
     """
-    rng = np.random.default_rng(5)
-    cells = [(r, c) for c in range(COLS_A + COLS_B) for r in range(ROWS)]
-    xy = np.array([(100.0 * r, 100.0 * c) for r, c in cells]) + rng.normal(0, 3, (len(cells), 2))
-    assignment = np.array([0 if c < COLS_A else 1 for _, c in cells], dtype=np.int64)
-    heavy = np.array([(r, c) in HEAVY for r, c in cells])
-    loads = np.c_[np.where(heavy, 3.0, 1.0), np.where(heavy, 30.0, 1.0)]
-    per = np.zeros((2, 2))
-    np.add.at(per, assignment, loads)
-    assert per[:, 0].tolist() == [24.0, 24.0]
-    free = np.full(len(cells), -1, dtype=np.int64)
-    problem = RebalanceProblem(
-        graph=neighbour_graph(xy),
-        xy_m=xy,
-        loads=loads,
-        targets=np.tile(per.mean(axis=0), (2, 1)),
-        weights=np.array([10.0, 5.0]),
-        fixed=free,
-        current=free,
-        centres_m=update_centres(xy, loads[:, 0], assignment, np.zeros((2, 2))),
-        bands=np.array([0.025, 0.10]),
-        primary_band_price=100.0,
-        primary_limit=0.045,
-        primary_slope=10.0,
+    problem, assignment, heavy = two_territories(
+        ROWS, COLS_A, COLS_B, HEAVY, heavy_workload=3.0, heavy_volume=30.0, seed=5
     )
-    return problem, assignment, heavy
-
-
-def _deviation(problem: RebalanceProblem, assignment: np.ndarray) -> np.ndarray:
-    per = np.zeros_like(problem.targets)
+    per = np.zeros((2, 2))
     np.add.at(per, assignment, problem.loads)
-    return np.abs(per / problem.targets - 1.0).max(axis=0)
+    assert per[:, 0].tolist() == [24.0, 24.0]
+    return problem, assignment, heavy
 
 
 def test_single_moves_cannot_balance_a_heavy_tailed_volume() -> None:
     """The boundary search alone leaves volume far out (the premise of exchanges)."""
     problem, assignment, _ = _two_territories()
     after = rebalance(problem, assignment)
-    assert _deviation(problem, after)[1] > 0.3
+    assert deviation(problem, after)[1] > 0.3
 
 
 def test_exchange_trades_a_heavy_retailer_for_light_ones() -> None:
     """One supermarket goes to B, light shops come back: volume and workload both in band."""
     problem, assignment, heavy = _two_territories()
     after = exchange(problem, assignment)
-    workload_dev, volume_dev = _deviation(problem, after)
+    workload_dev, volume_dev = deviation(problem, after)
     assert volume_dev <= 0.10
     assert workload_dev <= 0.025
     assert count_fragmented(problem.graph, after, 2) == 0
@@ -86,7 +63,7 @@ def test_exchange_reaches_a_heavy_retailer_inside_its_territory() -> None:
     after = exchange(replace(problem, fixed=fixed), assignment)
     assert after[outer] == 0
     assert after[inner] == 1
-    assert _deviation(problem, after)[1] <= 0.15
+    assert deviation(problem, after)[1] <= 0.15
     assert count_fragmented(problem.graph, after, 2) == 0
 
 

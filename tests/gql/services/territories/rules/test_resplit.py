@@ -20,6 +20,7 @@ from gql.services.territories.rules.contiguity import count_fragmented, neighbou
 from gql.services.territories.rules.objective import RebalanceProblem
 from gql.services.territories.rules.resplit import _balance, resplit_pairs
 
+from ._two_grid import deviation, two_territories
 from .conftest import with_columns
 
 ROWS, COLS = 8, 16
@@ -33,36 +34,9 @@ def _poor_beside_rich() -> tuple[RebalanceProblem, np.ndarray, np.ndarray]:
     Every retailer costs 1 unit of workload; shops sell 1, supermarkets 30. Both territories
     hold 64 of workload; A sells 64 and B 122 (mean 93: A -31 %, B +31 %).
     """
-    rng = np.random.default_rng(3)
-    cells = [(r, c) for c in range(COLS) for r in range(ROWS)]
-    xy = np.array([(100.0 * r, 100.0 * c) for r, c in cells]) + rng.normal(0, 3, (len(cells), 2))
-    assignment = np.array([0 if c < COLS // 2 else 1 for _, c in cells], dtype=np.int64)
-    heavy = np.array([(r, c) in HEAVY for r, c in cells])
-    loads = np.c_[np.ones(len(cells)), np.where(heavy, 30.0, 1.0)]
-    per = np.zeros((2, 2))
-    np.add.at(per, assignment, loads)
-    free = np.full(len(cells), -1, dtype=np.int64)
-    problem = RebalanceProblem(
-        graph=neighbour_graph(xy),
-        xy_m=xy,
-        loads=loads,
-        targets=np.tile(per.mean(axis=0), (2, 1)),
-        weights=np.array([10.0, 5.0]),
-        fixed=free,
-        current=free,
-        centres_m=update_centres(xy, loads[:, 0], assignment, np.zeros((2, 2))),
-        bands=np.array([0.025, 0.10]),
-        primary_band_price=100.0,
-        primary_limit=0.045,
-        primary_slope=10.0,
+    return two_territories(
+        ROWS, COLS // 2, COLS // 2, HEAVY, heavy_workload=1.0, heavy_volume=30.0, seed=3
     )
-    return problem, assignment, heavy
-
-
-def _deviation(problem: RebalanceProblem, assignment: np.ndarray) -> np.ndarray:
-    per = np.zeros_like(problem.targets)
-    np.add.at(per, assignment, problem.loads)
-    return np.abs(per / problem.targets - 1.0).max(axis=0)
 
 
 def _objective(problem: RebalanceProblem, assignment: np.ndarray) -> float:
@@ -76,7 +50,7 @@ def test_a_resplit_gives_each_territory_one_supermarket() -> None:
     step (a single round, no boundary search after it)."""
     problem, assignment, heavy = _poor_beside_rich()
     after = resplit_pairs(problem, assignment, rounds=1)
-    workload_dev, volume_dev = _deviation(problem, after)
+    workload_dev, volume_dev = deviation(problem, after)
     assert volume_dev <= 0.05
     assert workload_dev <= 0.025
     assert count_fragmented(problem.graph, after, 2) == 0
@@ -130,7 +104,7 @@ def test_resplits_keep_territories_whole_and_workload_within_its_limit(seed: int
     after = resplit_pairs(problem, assignment)
     assert (after != assignment).any()  # something was re-split: the checks below bite
     assert count_fragmented(graph, after, k) == 0
-    assert _deviation(problem, after)[0] <= max(0.045, _deviation(problem, assignment)[0])
+    assert deviation(problem, after)[0] <= max(0.045, deviation(problem, assignment)[0])
     assert _objective(problem, after) < _objective(problem, assignment)
 
 
