@@ -37,21 +37,31 @@ def api_workers(root_pid: int) -> list[int]:
     return found
 
 
-def established_connections(pids: list[int], port: int) -> dict[int, int]:
-    """Established client connections on local ``port`` held by each of ``pids``."""
+def connection_holders(pids: list[int], port: int) -> dict[tuple[str, int], int]:
+    """Established client connections on local ``port`` held by ``pids``: each client's
+    address (as ``/proc/net`` writes it) and port, and the process holding it."""
     inodes: dict[str, int] = {}
     for pid in pids:
         for fd in Path(f"/proc/{pid}/fd").glob("*"):
-            with contextlib.suppress(OSError):
+            with contextlib.suppress(OSError):  # a descriptor closed since the listing
                 target = os.readlink(fd)
                 if target.startswith("socket:["):
                     inodes[target[8:-1]] = pid
-    held = dict.fromkeys(pids, 0)
+    held: dict[tuple[str, int], int] = {}
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         with contextlib.suppress(OSError):
             for line in Path(table).read_text().splitlines()[1:]:
                 cells = line.split()
                 local_port = int(cells[1].rsplit(":", 1)[1], 16)
                 if local_port == port and cells[3] == "01" and cells[9] in inodes:
-                    held[inodes[cells[9]]] += 1
+                    address, client_port = cells[2].rsplit(":", 1)
+                    held[(address, int(client_port, 16))] = inodes[cells[9]]
+    return held
+
+
+def established_connections(pids: list[int], port: int) -> dict[int, int]:
+    """Established client connections on local ``port`` held by each of ``pids``."""
+    held = dict.fromkeys(pids, 0)
+    for pid in connection_holders(pids, port).values():
+        held[pid] += 1
     return held

@@ -31,7 +31,7 @@ import pytest
 import sqlalchemy as sa
 import websockets
 
-from contrib.bench.procfs import api_workers, established_connections
+from contrib.bench.procfs import api_workers, connection_holders, established_connections
 from gql.schema.relay import decode_global_id, encode_global_id
 from gql.store.db import create_engine_for
 from tests.fixtures_db import _backends, fresh_database
@@ -295,20 +295,7 @@ def test_a_killed_worker_is_replaced_on_its_own_socket(postgres: Database) -> No
 
 def _worker_of(port: int, pids: list[int]) -> dict[int, int]:
     """Client port -> the API worker (of ``pids``) holding that connection to ``port``."""
-    inodes: dict[str, int] = {}
-    for pid in pids:
-        for fd in Path(f"/proc/{pid}/fd").glob("*"):
-            with contextlib.suppress(OSError):  # a descriptor closed since the listing
-                target = os.readlink(fd)
-                if target.startswith("socket:["):
-                    inodes[target[8:-1]] = pid
-    held: dict[int, int] = {}
-    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
-        cells = line.split()
-        local, remote = (int(cells[i].rsplit(":", 1)[1], 16) for i in (1, 2))
-        if local == port and cells[3] == "01" and cells[9] in inodes:
-            held[remote] = inodes[cells[9]]
-    return held
+    return {client: pid for (_, client), pid in connection_holders(pids, port).items()}
 
 
 class _KeepAlive:

@@ -70,6 +70,27 @@ class RebalanceProblem:
     price on top, as workload does beyond ``primary_limit``, so the worst territory of a
     heavy-tailed criterion is pulled in before the many slightly outside their band."""
 
+    def balance_costs(self, load: FloatArray, t: IntArray) -> FloatArray:
+        """The balance part of the objective for territories ``t`` holding ``load`` (rows).
+
+        The terms of :meth:`BalanceCost.dev_cost`, vectorised: a re-split prices every cut of a
+        pair at once (:mod:`.resplit`), where the searches price one move at a time.
+        """
+        rel = load / np.maximum(self.targets[t], 1e-12) - 1.0
+        dev = np.abs(rel)
+        over = np.maximum(dev - self.bands[None, :], 0.0)
+        total = (self.weights[None, :] * (rel * rel + OUT_OF_BAND * over * over)).sum(axis=1)
+        if self.limits is not None:
+            limits = np.r_[np.inf, self.limits[1:]]
+            beyond = np.maximum(dev - limits[None, :], 0.0)
+            price = OUT_OF_BAND * self.limit_price
+            total += (self.weights[None, :] * price * beyond * beyond).sum(axis=1)
+        w0 = self.weights[0]
+        total += w0 * self.primary_slope * over[:, 0]
+        beyond0 = np.maximum(dev[:, 0] - self.primary_limit, 0.0)
+        total += OUT_OF_BAND * self.primary_band_price * w0 * beyond0 * beyond0
+        return np.asarray(total, dtype=np.float64)
+
 
 class BalanceCost:
     """The search objective over territory loads, in plain Python floats.

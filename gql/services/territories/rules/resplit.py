@@ -26,8 +26,6 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from scipy.sparse.csgraph import connected_components, dijkstra
 
-from .objective import OUT_OF_BAND
-
 if TYPE_CHECKING:
     from .contiguity import NeighbourGraph
     from .objective import RebalanceProblem
@@ -78,7 +76,7 @@ def resplit_pairs(
     for _ in range(rounds):
         per = np.zeros_like(p.targets)
         np.add.at(per, assignment, p.loads)
-        cost = _balance(per, p, np.arange(k))
+        cost = p.balance_costs(per, np.arange(k))
         pairs = _pairs(graph, assignment)
         if pairs.size == 0:
             break
@@ -129,26 +127,6 @@ def _mean_sq_to_centroid(xy: FloatArray, assignment: IntArray, k: int) -> float:
     return max(float(d2.mean()), 1.0)
 
 
-def _balance(load: FloatArray, p: RebalanceProblem, t: IntArray) -> FloatArray:
-    """The objective's balance part for territories ``t`` holding ``load`` (rows), vectorised.
-
-    The same terms as :meth:`.objective.BalanceCost.dev_cost`.
-    """
-    rel = load / np.maximum(p.targets[t], 1e-12) - 1.0
-    dev = np.abs(rel)
-    over = np.maximum(dev - p.bands[None, :], 0.0)
-    total = (p.weights[None, :] * (rel * rel + OUT_OF_BAND * over * over)).sum(axis=1)
-    if p.limits is not None:
-        limits = np.r_[np.inf, p.limits[1:]]
-        beyond = np.maximum(dev - limits[None, :], 0.0)
-        total += (p.weights[None, :] * OUT_OF_BAND * p.limit_price * beyond * beyond).sum(axis=1)
-    w0 = p.weights[0]
-    total += w0 * p.primary_slope * over[:, 0]
-    beyond0 = np.maximum(dev[:, 0] - p.primary_limit, 0.0)
-    total += OUT_OF_BAND * p.primary_band_price * w0 * beyond0 * beyond0
-    return np.asarray(total, dtype=np.float64)
-
-
 def _seeds(xy: FloatArray, heavy: IntArray) -> list[tuple[int, int]]:
     """Pairs of positions (into ``xy``) across the union in ``DIRECTIONS`` directions.
 
@@ -192,14 +170,15 @@ def _best_cut(
     loads = p.loads[nodes]
     fixed = p.fixed[nodes]
     in_a = assignment[nodes] == a
-    now = _balance(per[[a, b]], p, np.array([a, b])).sum()
+    now = p.balance_costs(per[[a, b]], np.array([a, b])).sum()
     now += shape_price * (_scatter(xy[in_a]) + _scatter(xy[~in_a])) / ref
     big = (loads[:, 1:] / np.maximum(p.targets[a, 1:], 1e-12)).max(axis=1)
     seeds = _seeds(xy, np.argsort(-big)[:HEAVY_SEEDS])
-    dist = dijkstra(sub, directed=False, indices=sorted({s for pair in seeds for s in pair}))
+    sources = sorted({s for pair in seeds for s in pair})
+    dist = dijkstra(sub, directed=False, indices=sources)
     if not np.isfinite(dist).all():
         return None  # the union is in pieces (locked retailers on a cold start): no cut
-    row = {s: r for r, s in enumerate(sorted({s for pair in seeds for s in pair}))}
+    row = {s: r for r, s in enumerate(sources)}
     total = loads.sum(axis=0)
     best, best_side = now - 1e-9, None
     sq = (xy**2).sum(axis=1)
@@ -219,8 +198,8 @@ def _best_cut(
         n_fa, n_fb = int((fixed == a).sum()), int((fixed == b).sum())
         for first, second in ((a, b), (b, a)):
             cost = (
-                _balance(head, p, np.full(m - 1, first))
-                + _balance(tail, p, np.full(m - 1, second))
+                p.balance_costs(head, np.full(m - 1, first))
+                + p.balance_costs(tail, np.full(m - 1, second))
                 + shape
             )
             locked_ok = (fb == 0) & (fa == n_fa) if first == a else (fa == 0) & (fb == n_fb)

@@ -18,7 +18,7 @@ from gql.services.territories.rules._geometry import project_local_m
 from gql.services.territories.rules.allocation import update_centres
 from gql.services.territories.rules.contiguity import count_fragmented, neighbour_graph
 from gql.services.territories.rules.objective import RebalanceProblem
-from gql.services.territories.rules.resplit import _balance, resplit_pairs
+from gql.services.territories.rules.resplit import resplit_pairs
 
 from ._two_grid import deviation, two_territories
 from .conftest import with_columns
@@ -42,7 +42,7 @@ def _poor_beside_rich() -> tuple[RebalanceProblem, np.ndarray, np.ndarray]:
 def _objective(problem: RebalanceProblem, assignment: np.ndarray) -> float:
     per = np.zeros_like(problem.targets)
     np.add.at(per, assignment, problem.loads)
-    return float(_balance(per, problem, np.arange(problem.targets.shape[0])).sum())
+    return float(problem.balance_costs(per, np.arange(problem.targets.shape[0])).sum())
 
 
 def test_a_resplit_gives_each_territory_one_supermarket() -> None:
