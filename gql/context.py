@@ -61,6 +61,7 @@ if TYPE_CHECKING:
     from sqlalchemy.orm import Session, sessionmaker
 
     import adapters
+    from gql.domain import AccountManager
     from gql.settings import Settings
     from gql.store.event_channel import PostgresChannel
 
@@ -189,6 +190,8 @@ class Context:
     _outbox: list[VisitEvent] = field(default_factory=list, repr=False)
     _turns: UnitTurns | None = field(default=None, repr=False)
     _permit: Permit | None = field(default=None, repr=False)
+    _caller_manager: AccountManager | None = field(default=None, repr=False)
+    """The caller's account-manager record, read with :attr:`principal` (if they are one)."""
     evidence_reads: EvidenceReads = field(default_factory=EvidenceReads, repr=False)
     """Other people's location evidence this operation returned (PIPL access log)."""
 
@@ -269,10 +272,11 @@ class Context:
             return None
         # Read in the operation's own unit of work (one pooled connection per request); a
         # subscription ends that unit right after, by calling ``end_unit_of_work``.
-        staff = StaffRepository(self.session).get_by_staff_no(claims.staff_no)
-        if staff is None or not staff.active:
+        found = StaffRepository(self.session).get_with_manager_by_staff_no(claims.staff_no)
+        if found is None or not found[0].active:
             self.auth_error = "unknown or inactive staff member"
             return None
+        staff, self._caller_manager = found
         return Principal.from_staff(staff)
 
     def _claims(self, token: str) -> TokenClaims:
@@ -363,9 +367,11 @@ class Context:
     @cached_property
     def visits(self) -> VisitService:
         """Check-in, check-out, sync and visit lists."""
+        principal = self.principal  # reads the caller's manager record with it
         return VisitService(
             self.session,
-            self.principal,
+            principal,
+            acting=self._caller_manager,
             spatial=self.state.spatial,
             locator=self.state.locator,
             locate_deadline_s=self.state.settings.locate_deadline_s,

@@ -147,13 +147,18 @@ def _verdict(kind: geo.VerdictKind) -> Verdict:
 
 
 class VisitService:
-    """The handheld's visit actions and the visit lists everyone else reads."""
+    """The handheld's visit actions and the visit lists everyone else reads.
+
+    ``acting`` is the caller's account-manager record when it was read with the principal in
+    this unit of work: a press then reads it no second time.
+    """
 
     def __init__(
         self,
         session: Session,
         principal: Principal | None,
         *,
+        acting: AccountManager | None = None,
         spatial: SpatialIndex,
         locator: CarrierLocator | None = None,
         policy: geo.VisitPolicy | None = None,
@@ -165,6 +170,7 @@ class VisitService:
     ) -> None:
         self._session = session
         self._principal = principal
+        self._acting = acting
         self._spatial = spatial
         self._locator = locator or NoCarrier()
         self._policy = policy or geo.VisitPolicy()
@@ -183,7 +189,9 @@ class VisitService:
         principal = signed_in(self._principal)
         if principal.role is not Role.ACCOUNT_MANAGER:
             raise Forbidden("record visits (only account managers visit retailers)")
-        manager = self._managers.get_many([principal.staff_id])[0]
+        manager = self._acting
+        if manager is None or manager.staff_id != principal.staff_id:
+            manager = self._managers.get_many([principal.staff_id])[0]
         if manager is None or not manager.active:
             raise Forbidden("record visits (no active account-manager record)")
         return manager
@@ -234,9 +242,6 @@ class VisitService:
         )
         fixes = _fix_drafts(FixPhase.START, device, lookup)
         await self._take_turn(manager.staff_id)
-        existing = self._visits.find_by_key(manager.staff_id, command.idempotency_key)
-        if existing is not None:  # a concurrent press with this key was stored meanwhile
-            return VisitOutcome(existing, replayed=True)
         draft = VisitDraft(
             manager_id=manager.staff_id,
             retailer_id=retailer.id,
@@ -257,7 +262,8 @@ class VisitService:
         )
         visit = self._visits.add(draft, fixes)
         if visit is None:
-            # a concurrent retry with the same key won the race: return its visit
+            # a concurrent press with this key was stored meanwhile (the insert's own
+            # conflict clause tells, so no lookup precedes it): return that visit
             replay = self._visits.find_by_key(manager.staff_id, command.idempotency_key)
             if replay is None:  # the key's row vanished between the two statements
                 raise RuntimeError(f"visit key {command.idempotency_key!r} conflicted but is gone")
@@ -427,18 +433,14 @@ class VisitService:
             now=now,
             event_at=event_at,
         )
-        await self._take_turn(manager.staff_id)
-        current = self._visits.get_many([visit.id])[0]
-        if current is not None and current.ended_at is not None:  # ended meanwhile
-            return VisitOutcome(current, replayed=True)
-        added = self._visits.add_fixes(visit.id, _fix_drafts(FixPhase.END, device, lookup))
         record = geo.record_visit(self._check_in_again(visit, retailer), check_out, self._policy)
         flags = dict(visit.flags)
         flags["check_out"] = verdict_json(check_out, self._own_nearer(check_out, manager))
         flags["carrier_at_end"] = _lookup_json(lookup)
         flags["record_flags"] = [f.value for f in record.flags]
-        ended = self._visits.finish(
-            replace(visit, fixes=(*visit.fixes, *added)),  # new fix ids come last
+        await self._take_turn(manager.staff_id)
+        finished = self._visits.finish(
+            visit,
             ended_at=now,
             device_ended_at=command.device_time,
             late_upload=visit.late_upload or late,
@@ -447,6 +449,13 @@ class VisitService:
             flags=flags,
             dwell_s=None if record.dwell_s is None else round(record.dwell_s),
         )
+        if finished is None:  # another press ended it meanwhile: return that end
+            current = self._visits.get_many([visit.id])[0]
+            if current is None:  # the visit vanished between the two statements
+                raise RuntimeError(f"visit {visit.id} was ended meanwhile but is gone")
+            return VisitOutcome(current, replayed=True)
+        added = self._visits.add_fixes(visit.id, _fix_drafts(FixPhase.END, device, lookup))
+        ended = replace(finished, fixes=(*visit.fixes, *added))  # new fix ids come last
         mark_visit(
             self._session,
             manager.staff_id,

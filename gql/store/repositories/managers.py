@@ -172,10 +172,11 @@ class ManagerRepository:
     def _run(
         self, statement: sa.Select[StaffRow, AccountManagerRow]
     ) -> builtins.list[AccountManager]:
-        return [_to_domain(s, m) for s, m in self._session.execute(statement)]
+        return [manager_of_rows(s, m) for s, m in self._session.execute(statement)]
 
 
-def _to_domain(staff: StaffRow, manager: AccountManagerRow) -> AccountManager:
+def manager_of_rows(staff: StaffRow, manager: AccountManagerRow) -> AccountManager:
+    """The domain manager of a staff row and its manager row (one join, any repository)."""
     return AccountManager(
         staff_id=staff.id,
         staff_no=staff.staff_no,

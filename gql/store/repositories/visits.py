@@ -213,12 +213,16 @@ class VisitRepository:
         reasons: Sequence[str],
         flags: Mapping[str, Any],
         dwell_s: int | None,
-    ) -> Visit:
-        """Record the check-out and the whole visit's verdict; return the visit as stored."""
+    ) -> Visit | None:
+        """Record the check-out and the whole visit's verdict; return the visit as stored.
+
+        ``None`` if the visit had ended already: the update only touches an open visit, so a
+        concurrent end is told by the statement itself rather than by reading the row first.
+        """
         stored_reasons, stored_flags = _as_stored(list(reasons)), _as_stored(dict(flags))
-        self._session.execute(
+        result = self._session.execute(
             sa.update(VisitRow)
-            .where(VisitRow.id == visit.id)
+            .where(VisitRow.id == visit.id, VisitRow.ended_at.is_(None))
             .values(
                 ended_at=ended_at,
                 device_ended_at=device_ended_at,
@@ -229,6 +233,8 @@ class VisitRepository:
                 dwell_s=dwell_s,
             )
         )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            return None
         return replace(
             visit,
             ended_at=ended_at,
