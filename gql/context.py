@@ -186,6 +186,9 @@ class Context:
     connection_params: dict[str, Any] | None = None
     read_only: bool = False
     """Set by the unit of work for query operations, before the session opens."""
+    reads_first: bool = False
+    """Set by the unit of work for a handheld's press: its session reads as a query's does
+    until the press takes its turn to write (:meth:`_take_turn`)."""
     _session: Session | None = field(default=None, repr=False)
     _outbox: list[VisitEvent] = field(default_factory=list, repr=False)
     _turns: UnitTurns | None = field(default=None, repr=False)
@@ -199,7 +202,8 @@ class Context:
     def session(self) -> Session:
         """The operation's session, opened on first use."""
         if self._session is None:
-            bind = self.state.reader if self.read_only else self.state.engine
+            reading = self.read_only or self.reads_first
+            bind = self.state.reader if reading else self.state.engine
             self._session = self.state.sessions(bind=bind)
         return self._session
 
@@ -403,6 +407,11 @@ class Context:
 
     async def _take_turn(self, manager_id: int) -> None:
         """Wait for this unit's turn to write ``manager_id``'s visits (see ``write_turns``)."""
+        if self.reads_first:  # a press: its reads are over, its writes follow
+            self.reads_first = False
+            if self._session is not None:
+                self._session.commit()  # ends the reads (in autocommit: no round trip)
+                self._session.bind = self.state.engine
         if self.state.turns is None:
             return
         if self._turns is None:

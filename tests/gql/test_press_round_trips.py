@@ -50,8 +50,8 @@ class _Press:
 @pytest.fixture(scope="module", params=_backends())
 def press(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[_Press, list[str]]]:
-    """A manager's handheld on the demo city, and the statements the app sends (a log)."""
+) -> Iterator[tuple[_Press, list[str], str]]:
+    """A manager's handheld on the demo city, the statements the app sends, the backend."""
     with fresh_database(request.param, tmp_path_factory) as url:
         rows = seeded_demo_staff(url)
         manager = next(r.staff_no for r in rows if r.role == Role.ACCOUNT_MANAGER.name)
@@ -63,24 +63,39 @@ def press(
             engine: sa.Engine = route.app.state.engine
             sent: list[str] = []
 
-            def note(*args: Any) -> None:
-                sent.append(" ".join(str(args[2]).split()))
+            def note(_conn: Any, cursor: Any, statement: str, *_: Any) -> None:
+                # "[tx]" marks a statement sent inside a transaction (PostgreSQL: after BEGIN)
+                in_tx = engine.dialect.name == "postgresql" and not cursor.connection.autocommit
+                sent.append(("[tx] " if in_tx else "") + " ".join(statement.split()))
 
             sa.event.listen(engine, "before_cursor_execute", note)
             try:
-                yield _Press(client, manager), sent
+                yield _Press(client, manager), sent, request.param
             finally:
                 sa.event.remove(engine, "before_cursor_execute", note)
 
 
 def _reading(sent: list[str], table: str) -> list[str]:
-    return [s for s in sent if s.upper().startswith("SELECT") and f" FROM {table}" in s]
+    return [s for s in _bare(sent) if s.upper().startswith("SELECT") and f" FROM {table}" in s]
+
+
+def _bare(sent: list[str]) -> list[str]:
+    return [s.removeprefix("[tx] ") for s in sent]
+
+
+def _reads_outside_the_write(sent: list[str], backend: str) -> None:
+    """On PostgreSQL a press reads without BEGIN/COMMIT: only its turn and writes are in one."""
+    if backend != "postgresql":
+        return  # SQLite keeps its (free) transaction
+    turn = next(i for i, s in enumerate(sent) if "advisory_xact_lock" in s)
+    assert not any(s.startswith("[tx]") for s in sent[:turn]), sent[:turn]
+    assert all(s.startswith("[tx]") for s in sent[turn:]), sent[turn:]
 
 
 def test_a_check_in_and_its_check_out_read_caller_key_and_visit_once(
-    press: tuple[_Press, list[str]],
+    press: tuple[_Press, list[str], str],
 ) -> None:
-    post, sent = press
+    post, sent, backend = press
     shop = post(SHOPS, {})["data"]["viewer"]["manager"]["retailers"]["nodes"][0]
     fix = {
         "lat": shop["position"]["lat"],
@@ -94,14 +109,16 @@ def test_a_check_in_and_its_check_out_read_caller_key_and_visit_once(
         {"i": {"retailerId": shop["id"], "idempotencyKey": str(uuid.uuid4()), "deviceFix": fix}},
     )["data"]["visitStart"]["visit"]
     assert len(_reading(sent, "staff")) == 1, _reading(sent, "staff")
-    key_lookups = [s for s in sent if s.startswith("SELECT visits.id FROM visits")]
+    key_lookups = [s for s in _bare(sent) if s.startswith("SELECT visits.id FROM visits")]
     assert len(key_lookups) == 1, key_lookups
-    assert sum(s.startswith("INSERT INTO visits") for s in sent) == 1
+    assert sum(s.startswith("INSERT INTO visits") for s in _bare(sent)) == 1
+    _reads_outside_the_write(sent, backend)
 
     sent.clear()
     ended = post(END, {"i": {"visitId": started["id"], "deviceFix": fix}})
     assert ended["data"]["visitEnd"]["visit"]["endedAt"] is not None
     assert len(_reading(sent, "staff")) == 1, _reading(sent, "staff")
-    visit_reads = [s for s in sent if s.startswith("SELECT visits.id, visits.manager_id")]
+    visit_reads = [s for s in _bare(sent) if s.startswith("SELECT visits.id, visits.manager_id")]
     assert len(visit_reads) == 1, visit_reads
-    assert sum(s.startswith("UPDATE visits SET ended_at") for s in sent) == 1
+    assert sum(s.startswith("UPDATE visits SET ended_at") for s in _bare(sent)) == 1
+    _reads_outside_the_write(sent, backend)
