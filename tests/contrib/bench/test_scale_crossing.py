@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from contrib.bench.bench_scale import crossing
+from contrib.bench.bench_scale import crossing, ratio_reading
 
 
 def _step(flows: int, rate: float, p99_ms: float, *, errors: int = 0) -> dict[str, Any]:
@@ -36,3 +36,11 @@ def test_a_step_over_for_an_error_gives_the_last_rate_within() -> None:
 def test_no_crossing_when_every_step_held_or_the_first_failed() -> None:
     assert crossing([_step(10, 4.6, 50), _step(15, 6.7, 60)], 200) is None
     assert crossing([_step(10, 4.6, 500)], 200) is None
+
+
+def test_a_ratio_is_only_a_figure_when_the_first_count_passed_the_bound() -> None:
+    assert ratio_reading(10.0, 16.0, 10.5, 16.8) == "1.60x"
+    assert ratio_reading(10.0, 16.0, 10.5, None) == (
+        "at least 1.60x (the second count never passed the bound)"
+    )
+    assert ratio_reading(29.44, 32.77, None, None).startswith("1.11x (meaningless")
