@@ -92,8 +92,11 @@ def resplit_triples(
         order = np.argsort(-gain, kind="stable")
         touched = np.zeros(k, dtype=bool)
         accepted = 0
-        for a, b, c in triples[order[:max_triples]].tolist():
-            if gain[order[0]] <= 0 or touched[[a, b, c]].any():
+        for i in order[:max_triples].tolist():
+            if gain[i] <= 0:  # already as even as three can be: only the shape could gain
+                break
+            a, b, c = triples[i].tolist()
+            if touched[[a, b, c]].any():
                 continue
             nodes = np.flatnonzero(np.isin(assignment, (a, b, c)))
             key = (a, b, c, hash(nodes.tobytes() + assignment[nodes].tobytes()))
