@@ -19,6 +19,7 @@ first) plus a shape price is kept only if it beats the current split.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -162,60 +163,140 @@ def _best_cut(
     shape_price: float,
 ) -> npt.NDArray[np.bool_] | None:
     """The cut of ``nodes`` (``True``: territory ``a``) that most lowers the objective, if any."""
-    m = nodes.size
-    if m < 3:
-        return None
-    sub = weighted[nodes][:, nodes]
-    xy = p.xy_m[nodes]
-    loads = p.loads[nodes]
-    fixed = p.fixed[nodes]
     in_a = assignment[nodes] == a
+    xy = p.xy_m[nodes]
     now = p.balance_costs(per[[a, b]], np.array([a, b])).sum()
     now += shape_price * (_scatter(xy[in_a]) + _scatter(xy[~in_a])) / ref
-    big = (loads[:, 1:] / np.maximum(p.targets[a, 1:], 1e-12)).max(axis=1)
+    best = cheapest_cut(p, weighted, nodes, a, b, ref, shape_price, now - 1e-9)
+    return None if best is None else best[1]
+
+
+@dataclass(frozen=True, slots=True)
+class CutFamily:
+    """One graph-Voronoi ranking of a union and, per prefix of 1 .. m-1 retailers, what it holds.
+
+    ``head``/``tail``: loads of the prefix and of the rest (rows); ``head_shape``/
+    ``tail_shape``: their shape prices; ``order``: the ranking (positions into the union).
+    """
+
+    order: IntArray
+    head: FloatArray
+    tail: FloatArray
+    head_shape: FloatArray
+    tail_shape: FloatArray
+
+    def locked_ok(
+        self, fixed: IntArray, first: int, others: tuple[int, ...]
+    ) -> npt.NDArray[np.bool_]:
+        """Per prefix: it holds every retailer locked to ``first`` and none locked to ``others``."""
+        ranked = fixed[self.order]
+        mine = np.cumsum(ranked == first)[:-1]
+        theirs = np.cumsum(np.isin(ranked, others))[:-1]
+        return np.asarray((mine == int((fixed == first).sum())) & (theirs == 0))
+
+    def side(self, j: int, m: int) -> npt.NDArray[np.bool_]:
+        """The prefix of ``j + 1`` retailers as a mask over the union."""
+        side = np.zeros(m, dtype=bool)
+        side[self.order[: j + 1]] = True
+        return side
+
+
+def cut_families(
+    p: RebalanceProblem,
+    sub: sp.csr_matrix,
+    nodes: IntArray,
+    heavy_target: FloatArray,
+    ref: float,
+    shape_price: float,
+) -> list[CutFamily] | None:
+    """Every seed pair's ranking of ``nodes`` (``sub``: their weighted graph).
+
+    ``None`` if the union is in pieces (locked retailers on a cold start): no cut then.
+    """
+    m = nodes.size
+    xy = p.xy_m[nodes]
+    loads = p.loads[nodes]
+    big = (loads[:, 1:] / np.maximum(heavy_target[1:], 1e-12)).max(axis=1)
     seeds = _seeds(xy, np.argsort(-big)[:HEAVY_SEEDS])
     sources = sorted({s for pair in seeds for s in pair})
     dist = dijkstra(sub, directed=False, indices=sources)
     if not np.isfinite(dist).all():
-        return None  # the union is in pieces (locked retailers on a cold start): no cut
+        return None
     row = {s: r for r, s in enumerate(sources)}
     total = loads.sum(axis=0)
-    best, best_side = now - 1e-9, None
     sq = (xy**2).sum(axis=1)
+    count = np.arange(1, m, dtype=np.float64)
+    families = []
     for s, t in seeds:
-        key = dist[row[s]] - dist[row[t]]
-        order = np.argsort(key, kind="stable")
+        order = np.argsort(dist[row[s]] - dist[row[t]], kind="stable")
         head = np.cumsum(loads[order], axis=0)[:-1]  # prefix j+1 retailers on the first side
-        tail = total[None, :] - head
-        count = np.arange(1, m, dtype=np.float64)
         cy, cx = np.cumsum(xy[order, 0])[:-1], np.cumsum(xy[order, 1])[:-1]
         csq = np.cumsum(sq[order])[:-1]
         ty, tx, tsq = xy[:, 0].sum() - cy, xy[:, 1].sum() - cx, sq.sum() - csq
-        shape = (csq - (cy**2 + cx**2) / count) + (tsq - (ty**2 + tx**2) / (m - count))
-        shape = shape_price * shape / ref
-        fa = np.cumsum(fixed[order] == a)[:-1]  # locked to a, on the first side
-        fb = np.cumsum(fixed[order] == b)[:-1]
-        n_fa, n_fb = int((fixed == a).sum()), int((fixed == b).sum())
-        for first, second in ((a, b), (b, a)):
-            cost = (
-                p.balance_costs(head, np.full(m - 1, first))
-                + p.balance_costs(tail, np.full(m - 1, second))
-                + shape
+        price = shape_price / ref
+        families.append(
+            CutFamily(
+                order=order,
+                head=head,
+                tail=total[None, :] - head,
+                head_shape=price * (csq - (cy**2 + cx**2) / count),
+                tail_shape=price * (tsq - (ty**2 + tx**2) / (m - count)),
             )
-            locked_ok = (fb == 0) & (fa == n_fa) if first == a else (fa == 0) & (fb == n_fb)
-            if n_fa == 0 and n_fb == 0:
-                locked_ok = np.ones(m - 1, dtype=bool)
-            cost = np.where(locked_ok, cost, np.inf)
-            j = int(np.argmin(cost))
-            if cost[j] >= best:
+        )
+    return families
+
+
+def cheapest_cut(
+    p: RebalanceProblem,
+    weighted: sp.csr_matrix,
+    nodes: IntArray,
+    a: int,
+    b: int,
+    ref: float,
+    shape_price: float,
+    bound: float,
+) -> tuple[float, npt.NDArray[np.bool_]] | None:
+    """The cut of ``nodes`` into ``a`` (``True``) and ``b`` costing least, if below ``bound``.
+
+    Cost: balance plus shape price; both sides connected.
+    """
+    m = nodes.size
+    if m < 3:
+        return None
+    sub = weighted[nodes][:, nodes]
+    families = cut_families(p, sub, nodes, p.targets[a], ref, shape_price)
+    if families is None:
+        return None
+    fixed = p.fixed[nodes]
+    best: tuple[float, npt.NDArray[np.bool_]] | None = None
+    # alike territories and nothing locked: which label takes which side does not matter
+    alike = not (fixed >= 0).any() and bool((p.targets[a] == p.targets[b]).all())
+    orders = ((a, b),) if alike else ((a, b), (b, a))
+    head = np.concatenate([f.head for f in families])  # every family's prefixes, priced at once
+    tail = np.concatenate([f.tail for f in families])
+    shape = np.concatenate([f.head_shape + f.tail_shape for f in families])
+    costs = []
+    for first, second in orders:
+        cost = (
+            p.balance_costs(head, np.full(head.shape[0], first))
+            + p.balance_costs(tail, np.full(head.shape[0], second))
+            + shape
+        ).reshape(len(families), m - 1)
+        if (fixed >= 0).any():
+            ok = np.stack([f.locked_ok(fixed, first, (second,)) for f in families])
+            cost = np.where(ok, cost, np.inf)
+        costs.append(cost)
+    for i, f in enumerate(families):
+        for (first, _), cost in zip(orders, costs, strict=True):
+            j = int(np.argmin(cost[i]))
+            if cost[i, j] >= bound:
                 continue
-            side = np.zeros(m, dtype=bool)
-            side[order[: j + 1]] = True
+            side = f.side(j, m)
             if first != a:
                 side = ~side
             if _connected(sub, side) and _connected(sub, ~side):
-                best, best_side = float(cost[j]), side
-    return best_side
+                bound, best = float(cost[i, j]), (float(cost[i, j]), side)
+    return best
 
 
 def _scatter(xy: FloatArray) -> float:

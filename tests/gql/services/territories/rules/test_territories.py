@@ -417,10 +417,15 @@ def _heavy_tailed_city() -> RetailerSet:
 def test_secondary_limit_pulls_the_worst_volume_within_fifteen_percent() -> None:
     """With an outer limit of 12 % on count and volume, the worst territory's volume comes
     within ±15 % (the issue's relaxed promise), workload within ±5 %, count within ±10 %; the
-    default search leaves it outside, and a re-plan of the limited plan moves no one."""
+    search without the limit and without triple re-splits leaves it outside (16.2 %; the
+    default's triple re-splits bring it to 14.0 %), and a re-plan of the limited plan moves
+    no one."""
     city, k = _heavy_tailed_city(), 8
-    plain = partition_territories(city, k, settings=PartitionSettings(warm_start=False))
+    pairs_only = PartitionSettings(warm_start=False, triple_passes=0)
+    plain = partition_territories(city, k, settings=pairs_only)
     assert plain.metrics.order_volume.worst_deviation > 0.15
+    default = partition_territories(city, k, settings=PartitionSettings(warm_start=False))
+    assert default.metrics.order_volume.worst_deviation <= 0.15
     limited = PartitionSettings(warm_start=False, secondary_limit=0.12)
     plan = partition_territories(city, k, settings=limited)
     m = plan.metrics
