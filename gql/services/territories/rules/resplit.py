@@ -31,7 +31,17 @@ if TYPE_CHECKING:
     from .contiguity import NeighbourGraph
     from .objective import RebalanceProblem
 
-__all__ = ["resplit_pairs"]
+__all__ = [
+    "CutFamily",
+    "cheapest_cut",
+    "cut_families",
+    "mean_sq_to_centroid",
+    "neighbour_pairs",
+    "resplit_pairs",
+    "scatter",
+    "side_connected",
+    "weighted_graph",
+]
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]
@@ -71,14 +81,14 @@ def resplit_pairs(
     assignment = assignment.copy()
     k = p.targets.shape[0]
     graph = p.graph
-    weighted = _weighted(graph)
+    weighted = weighted_graph(graph)
     xy = p.xy_m
-    ref = _mean_sq_to_centroid(xy, assignment, k)
+    ref = mean_sq_to_centroid(xy, assignment, k)
     for _ in range(rounds):
         per = np.zeros_like(p.targets)
         np.add.at(per, assignment, p.loads)
         cost = p.balance_costs(per, np.arange(k))
-        pairs = _pairs(graph, assignment)
+        pairs = neighbour_pairs(graph, assignment)
         if pairs.size == 0:
             break
         order = np.argsort(-(cost[pairs[:, 0]] + cost[pairs[:, 1]]), kind="stable")
@@ -105,14 +115,14 @@ def resplit_pairs(
     return assignment
 
 
-def _weighted(graph: NeighbourGraph) -> sp.csr_matrix:
+def weighted_graph(graph: NeighbourGraph) -> sp.csr_matrix:
     """The contiguity graph with edge lengths (metres) as weights, symmetric."""
     n = graph.indptr.size - 1
     u, v, length = graph.edge_u, graph.edge_v, np.maximum(graph.edge_length_m, 1e-3)
     return sp.csr_matrix((np.r_[length, length], (np.r_[u, v], np.r_[v, u])), shape=(n, n))
 
 
-def _pairs(graph: NeighbourGraph, assignment: IntArray) -> IntArray:
+def neighbour_pairs(graph: NeighbourGraph, assignment: IntArray) -> IntArray:
     """Unique pairs ``(a, b)``, ``a < b``, of territories sharing an edge."""
     ta, tb = assignment[graph.edge_u], assignment[graph.edge_v]
     cut = ta != tb
@@ -120,7 +130,8 @@ def _pairs(graph: NeighbourGraph, assignment: IntArray) -> IntArray:
     return np.unique(np.column_stack([lo, hi]), axis=0).astype(np.int64)
 
 
-def _mean_sq_to_centroid(xy: FloatArray, assignment: IntArray, k: int) -> float:
+def mean_sq_to_centroid(xy: FloatArray, assignment: IntArray, k: int) -> float:
+    """Mean squared distance (m²) of a retailer to its territory's centroid: the shape unit."""
     count = np.maximum(np.bincount(assignment, minlength=k), 1)
     cy = np.bincount(assignment, weights=xy[:, 0], minlength=k) / count
     cx = np.bincount(assignment, weights=xy[:, 1], minlength=k) / count
@@ -166,7 +177,7 @@ def _best_cut(
     in_a = assignment[nodes] == a
     xy = p.xy_m[nodes]
     now = p.balance_costs(per[[a, b]], np.array([a, b])).sum()
-    now += shape_price * (_scatter(xy[in_a]) + _scatter(xy[~in_a])) / ref
+    now += shape_price * (scatter(xy[in_a]) + scatter(xy[~in_a])) / ref
     best = cheapest_cut(p, weighted, nodes, a, b, ref, shape_price, now - 1e-9)
     return None if best is None else best[1]
 
@@ -294,19 +305,20 @@ def cheapest_cut(
             side = f.side(j, m)
             if first != a:
                 side = ~side
-            if _connected(sub, side) and _connected(sub, ~side):
+            if side_connected(sub, side) and side_connected(sub, ~side):
                 bound, best = float(cost[i, j]), (float(cost[i, j]), side)
     return best
 
 
-def _scatter(xy: FloatArray) -> float:
+def scatter(xy: FloatArray) -> float:
     """Sum of squared distances to the centroid."""
     if xy.shape[0] == 0:
         return 0.0
     return float(((xy - xy.mean(axis=0)) ** 2).sum())
 
 
-def _connected(sub: sp.csr_matrix, side: npt.NDArray[np.bool_]) -> bool:
+def side_connected(sub: sp.csr_matrix, side: npt.NDArray[np.bool_]) -> bool:
+    """Whether the retailers of ``side`` form one piece in ``sub`` (the union's graph)."""
     idx = np.flatnonzero(side)
     if idx.size <= 1:
         return idx.size == 1

@@ -24,13 +24,13 @@ import numpy.typing as npt
 
 from .resplit import (
     CutFamily,
-    _connected,
-    _mean_sq_to_centroid,
-    _pairs,
-    _scatter,
-    _weighted,
     cheapest_cut,
     cut_families,
+    mean_sq_to_centroid,
+    neighbour_pairs,
+    scatter,
+    side_connected,
+    weighted_graph,
 )
 
 if TYPE_CHECKING:
@@ -77,12 +77,12 @@ def resplit_triples(
     p = problem
     assignment = assignment.copy()
     k = p.targets.shape[0]
-    weighted = _weighted(p.graph)
-    ref = _mean_sq_to_centroid(p.xy_m, assignment, k)
+    weighted = weighted_graph(p.graph)
+    ref = mean_sq_to_centroid(p.xy_m, assignment, k)
     for _ in range(rounds):
         per = np.zeros_like(p.targets)
         np.add.at(per, assignment, p.loads)
-        triples = _triples(_pairs(p.graph, assignment), k)
+        triples = _triples(neighbour_pairs(p.graph, assignment), k)
         if triples.size == 0:
             break
         cost = p.balance_costs(per, np.arange(k))
@@ -149,7 +149,7 @@ def _best_triple_cut(
     labels = np.array(triple)
     xy = p.xy_m[nodes]
     now = p.balance_costs(per[labels], labels).sum()
-    now += sum(shape_price * _scatter(xy[assignment[nodes] == t]) / ref for t in triple)
+    now += sum(shape_price * scatter(xy[assignment[nodes] == t]) / ref for t in triple)
     sub = weighted[nodes][:, nodes]
     families = cut_families(p, sub, nodes, p.targets[triple[0]], ref, shape_price)
     if families is None:
@@ -158,11 +158,11 @@ def _best_triple_cut(
     for x, mask in _first_cuts(p, families, p.fixed[nodes], triple):
         if mask.sum() < 1 or (~mask).sum() < 2:
             continue
-        if not (_connected(sub, mask) and _connected(sub, ~mask)):
+        if not (side_connected(sub, mask) and side_connected(sub, ~mask)):
             continue
         y, z = (t for t in triple if t != x)
         alone = p.balance_costs(p.loads[nodes[mask]].sum(axis=0)[None, :], np.array([x]))[0]
-        alone += shape_price * _scatter(xy[mask]) / ref
+        alone += shape_price * scatter(xy[mask]) / ref
         rest = nodes[~mask]
         pair = cheapest_cut(p, weighted, rest, y, z, ref, shape_price, best - alone)
         if pair is None:
