@@ -10,18 +10,13 @@ import pytest
 from gql.services.territories.rules import (
     InvalidRetailersError,
     PartitionSettings,
-    estimate_workload,
-    partition_territories,
-    synthetic_city,
 )
-from gql.services.territories.rules._geometry import project_local_m
-from gql.services.territories.rules.allocation import update_centres
-from gql.services.territories.rules.contiguity import count_fragmented, neighbour_graph
+from gql.services.territories.rules.contiguity import count_fragmented
 from gql.services.territories.rules.objective import RebalanceProblem
 from gql.services.territories.rules.resplit import resplit_pairs
 
+from ._heavy_city import heavy_tailed_problem, objective
 from ._two_grid import deviation, two_territories
-from .conftest import with_columns
 
 ROWS, COLS = 8, 16
 HEAVY = ((2, 15), (5, 15))
@@ -37,12 +32,6 @@ def _poor_beside_rich() -> tuple[RebalanceProblem, np.ndarray, np.ndarray]:
     return two_territories(
         ROWS, COLS // 2, COLS // 2, HEAVY, heavy_workload=1.0, heavy_volume=30.0, seed=3
     )
-
-
-def _objective(problem: RebalanceProblem, assignment: np.ndarray) -> float:
-    per = np.zeros_like(problem.targets)
-    np.add.at(per, assignment, problem.loads)
-    return float(problem.balance_costs(per, np.arange(problem.targets.shape[0])).sum())
 
 
 def test_a_resplit_gives_each_territory_one_supermarket() -> None:
@@ -71,41 +60,13 @@ def test_resplits_keep_territories_whole_and_workload_within_its_limit(seed: int
     """On a heavy-tailed city cut into 12 contiguous territories, re-splits never leave a
     territory in pieces, never push workload past its outer limit, and only lower the
     objective's balance terms."""
-    base = synthetic_city(900, seed=seed)
-    rng = np.random.default_rng(seed)
-    volume = rng.lognormal(3.0, 0.6, base.n)
-    volume[rng.choice(base.n, size=base.n // 30, replace=False)] *= 50.0
-    city = with_columns(base, order_volume=volume)
-    k = 12
-    plain = partition_territories(
-        city, k, settings=PartitionSettings(warm_start=False, resplit_rounds=0)
-    )
-    xy = project_local_m(city.lat_deg, city.lon_deg)
-    graph = neighbour_graph(xy)
-    assignment = np.asarray(plain.territory, dtype=np.int64)
-    workload = estimate_workload(city).total_min
-    loads = np.c_[workload, np.ones(city.n), volume]
-    free = np.full(city.n, -1, dtype=np.int64)
-    problem = RebalanceProblem(
-        graph=graph,
-        xy_m=xy,
-        loads=loads,
-        targets=np.tile(loads.sum(axis=0) / k, (k, 1)),
-        weights=np.array([10.0, 5.0, 5.0]),
-        fixed=free,
-        current=free,
-        centres_m=update_centres(xy, workload, assignment, np.zeros((k, 2))),
-        bands=np.array([0.025, 0.03, 0.10]),
-        primary_band_price=100.0,
-        primary_limit=0.045,
-        primary_slope=10.0,
-    )
-    assert count_fragmented(graph, assignment, k) == 0
+    problem, assignment = heavy_tailed_problem(seed)
+    assert count_fragmented(problem.graph, assignment, 12) == 0
     after = resplit_pairs(problem, assignment)
     assert (after != assignment).any()  # something was re-split: the checks below bite
-    assert count_fragmented(graph, after, k) == 0
+    assert count_fragmented(problem.graph, after, 12) == 0
     assert deviation(problem, after)[0] <= max(0.045, deviation(problem, assignment)[0])
-    assert _objective(problem, after) < _objective(problem, assignment)
+    assert objective(problem, after) < objective(problem, assignment)
 
 
 def test_resplit_rounds_must_not_be_negative() -> None:

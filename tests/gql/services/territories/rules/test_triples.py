@@ -10,19 +10,14 @@ import pytest
 from gql.services.territories.rules import (
     InvalidRetailersError,
     PartitionSettings,
-    estimate_workload,
-    partition_territories,
-    synthetic_city,
 )
-from gql.services.territories.rules._geometry import project_local_m
-from gql.services.territories.rules.allocation import update_centres
-from gql.services.territories.rules.contiguity import count_fragmented, neighbour_graph
+from gql.services.territories.rules.contiguity import count_fragmented
 from gql.services.territories.rules.objective import RebalanceProblem
 from gql.services.territories.rules.resplit import resplit_pairs
 from gql.services.territories.rules.triples import resplit_triples
 
+from ._heavy_city import heavy_tailed_problem, objective
 from ._two_grid import column_territories, deviation
-from .conftest import with_columns
 
 HEAVY = ((1, 16), (4, 16), (6, 16))
 """Three supermarkets in C's first column, next to B."""
@@ -34,12 +29,6 @@ def _chain() -> tuple[RebalanceProblem, np.ndarray, np.ndarray]:
     Each territory holds 64 of workload; volumes 64 / 64 / 151 (mean 93: -31 / -31 / +62 %).
     """
     return column_territories(8, (8, 8, 8), HEAVY, heavy_workload=1.0, heavy_volume=30.0, seed=3)
-
-
-def _objective(problem: RebalanceProblem, assignment: np.ndarray) -> float:
-    per = np.zeros_like(problem.targets)
-    np.add.at(per, assignment, problem.loads)
-    return float(problem.balance_costs(per, np.arange(problem.targets.shape[0])).sum())
 
 
 def test_pairs_get_stuck_on_the_chain_and_a_triple_evens_it() -> None:
@@ -55,7 +44,7 @@ def test_pairs_get_stuck_on_the_chain_and_a_triple_evens_it() -> None:
     assert workload_dev <= 0.025
     assert count_fragmented(problem.graph, after, 3) == 0
     assert sorted(after[heavy].tolist()) == [0, 1, 2]
-    assert _objective(problem, after) < _objective(problem, pairs)
+    assert objective(problem, after) < objective(problem, pairs)
 
 
 def test_locked_retailers_stay_in_a_triple_resplit() -> None:
@@ -71,41 +60,13 @@ def test_locked_retailers_stay_in_a_triple_resplit() -> None:
 def test_triples_keep_territories_whole_and_only_lower_the_objective(seed: int) -> None:
     """On a heavy-tailed city cut into 12 contiguous territories and re-split in pairs, triple
     re-splits still find cuts, never leave a territory in pieces, and lower the objective."""
-    base = synthetic_city(900, seed=seed)
-    rng = np.random.default_rng(seed)
-    volume = rng.lognormal(3.0, 0.6, base.n)
-    volume[rng.choice(base.n, size=base.n // 30, replace=False)] *= 50.0
-    city = with_columns(base, order_volume=volume)
-    k = 12
-    plain = partition_territories(
-        city, k, settings=PartitionSettings(warm_start=False, resplit_rounds=0)
-    )
-    xy = project_local_m(city.lat_deg, city.lon_deg)
-    graph = neighbour_graph(xy)
-    workload = estimate_workload(city).total_min
-    loads = np.c_[workload, np.ones(city.n), volume]
-    free = np.full(city.n, -1, dtype=np.int64)
-    assignment = np.asarray(plain.territory, dtype=np.int64)
-    problem = RebalanceProblem(
-        graph=graph,
-        xy_m=xy,
-        loads=loads,
-        targets=np.tile(loads.sum(axis=0) / k, (k, 1)),
-        weights=np.array([10.0, 5.0, 5.0]),
-        fixed=free,
-        current=free,
-        centres_m=update_centres(xy, workload, assignment, np.zeros((k, 2))),
-        bands=np.array([0.025, 0.03, 0.10]),
-        primary_band_price=100.0,
-        primary_limit=0.045,
-        primary_slope=10.0,
-    )
+    problem, assignment = heavy_tailed_problem(seed)
     pairs = resplit_pairs(problem, assignment)
     after = resplit_triples(problem, pairs)
     assert (after != pairs).any()  # something was re-split: the checks below bite
-    assert count_fragmented(graph, after, k) == 0
+    assert count_fragmented(problem.graph, after, 12) == 0
     assert deviation(problem, after)[0] <= max(0.045, deviation(problem, pairs)[0])
-    assert _objective(problem, after) < _objective(problem, pairs)
+    assert objective(problem, after) < objective(problem, pairs)
 
 
 def test_triple_passes_must_not_be_negative() -> None:
