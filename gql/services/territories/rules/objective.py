@@ -70,6 +70,12 @@ class RebalanceProblem:
     price on top, as workload does beyond ``primary_limit``, so the worst territory of a
     heavy-tailed criterion is pulled in before the many slightly outside their band."""
 
+    def territory_loads(self, assignment: IntArray) -> FloatArray:
+        """Each territory's summed loads (rows: territories; columns: criteria)."""
+        per = np.zeros_like(self.targets)
+        np.add.at(per, assignment, self.loads)
+        return per
+
     def balance_costs(self, load: FloatArray, t: IntArray) -> FloatArray:
         """The balance part of the objective for territories ``t`` holding ``load`` (rows).
 
@@ -124,9 +130,7 @@ class BalanceCost:
 
     def __init__(self, p: RebalanceProblem, assignment: IntArray) -> None:
         k, n_res = p.targets.shape
-        load = np.zeros((k, n_res))
-        np.add.at(load, assignment, p.loads)
-        self.load: list[list[float]] = load.tolist()
+        self.load: list[list[float]] = p.territory_loads(assignment).tolist()
         self.inv_t: list[list[float]] = (1.0 / np.maximum(p.targets, 1e-12)).tolist()
         self.w: list[float] = p.weights.tolist()
         self.band: list[float] = p.bands.tolist()

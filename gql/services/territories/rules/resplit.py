@@ -85,8 +85,7 @@ def resplit_pairs(
     xy = p.xy_m
     ref = mean_sq_to_centroid(xy, assignment, k)
     for _ in range(rounds):
-        per = np.zeros_like(p.targets)
-        np.add.at(per, assignment, p.loads)
+        per = p.territory_loads(assignment)
         cost = p.balance_costs(per, np.arange(k))
         pairs = neighbour_pairs(graph, assignment)
         if pairs.size == 0:

@@ -80,8 +80,7 @@ def resplit_triples(
     weighted = weighted_graph(p.graph)
     ref = mean_sq_to_centroid(p.xy_m, assignment, k)
     for _ in range(rounds):
-        per = np.zeros_like(p.targets)
-        np.add.at(per, assignment, p.loads)
+        per = p.territory_loads(assignment)
         triples = _triples(neighbour_pairs(p.graph, assignment), k)
         if triples.size == 0:
             break

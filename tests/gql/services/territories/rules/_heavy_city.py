@@ -55,6 +55,5 @@ def heavy_tailed_problem(seed: int, k: int = 12) -> tuple[RebalanceProblem, np.n
 
 def objective(problem: RebalanceProblem, assignment: np.ndarray) -> float:
     """The problem's balance terms summed over its territories."""
-    per = np.zeros_like(problem.targets)
-    np.add.at(per, assignment, problem.loads)
+    per = problem.territory_loads(assignment)
     return float(problem.balance_costs(per, np.arange(problem.targets.shape[0])).sum())

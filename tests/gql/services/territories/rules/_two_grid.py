@@ -77,6 +77,5 @@ def column_territories(
 
 def deviation(problem: RebalanceProblem, assignment: np.ndarray) -> np.ndarray:
     """Each criterion's worst relative deviation from its target."""
-    per = np.zeros_like(problem.targets)
-    np.add.at(per, assignment, problem.loads)
+    per = problem.territory_loads(assignment)
     return np.asarray(np.abs(per / problem.targets - 1.0).max(axis=0))

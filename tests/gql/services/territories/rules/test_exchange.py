@@ -27,8 +27,7 @@ def _two_territories() -> tuple[RebalanceProblem, np.ndarray, np.ndarray]:
     problem, assignment, heavy = two_territories(
         ROWS, COLS_A, COLS_B, HEAVY, heavy_workload=3.0, heavy_volume=30.0, seed=5
     )
-    per = np.zeros((2, 2))
-    np.add.at(per, assignment, problem.loads)
+    per = problem.territory_loads(assignment)
     assert per[:, 0].tolist() == [24.0, 24.0]
     return problem, assignment, heavy
 
