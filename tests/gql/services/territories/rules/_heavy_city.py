@@ -12,12 +12,13 @@ from gql.services.territories.rules import (
 )
 from gql.services.territories.rules._geometry import project_local_m
 from gql.services.territories.rules.allocation import update_centres
-from gql.services.territories.rules.contiguity import neighbour_graph
+from gql.services.territories.rules.contiguity import count_fragmented, neighbour_graph
 from gql.services.territories.rules.objective import RebalanceProblem
 
+from ._two_grid import deviation
 from .conftest import with_columns
 
-__all__ = ["heavy_tailed_problem", "objective"]
+__all__ = ["assert_improved_and_whole", "heavy_tailed_problem", "objective"]
 
 
 def heavy_tailed_problem(seed: int, k: int = 12) -> tuple[RebalanceProblem, np.ndarray]:
@@ -57,3 +58,16 @@ def objective(problem: RebalanceProblem, assignment: np.ndarray) -> float:
     """The problem's balance terms summed over its territories."""
     per = problem.territory_loads(assignment)
     return float(problem.balance_costs(per, np.arange(problem.targets.shape[0])).sum())
+
+
+def assert_improved_and_whole(
+    problem: RebalanceProblem, before: np.ndarray, after: np.ndarray
+) -> None:
+    """What every re-split pass promises on the heavy-tailed city: it changed something (so the
+    checks bite), left no territory in pieces, kept workload within its outer limit (or no
+    worse than it was) and lowered the balance objective."""
+    k = problem.targets.shape[0]
+    assert (after != before).any()
+    assert count_fragmented(problem.graph, after, k) == 0
+    assert deviation(problem, after)[0] <= max(problem.primary_limit, deviation(problem, before)[0])
+    assert objective(problem, after) < objective(problem, before)
