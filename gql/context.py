@@ -229,6 +229,7 @@ class Context:
             self._session = None
             if self._turns is not None:  # after the commit: the next writer reads it
                 self._turns.release()
+                self._turns = None  # it reads the session through this context: a cycle
             for name in _SESSION_BOUND:  # services and loaders hold the closed session
                 self.__dict__.pop(name, None)
         if commit:
