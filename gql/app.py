@@ -50,6 +50,7 @@ from gql.heap import freeze_start_up_heap
 from gql.log_context import RequestIds
 from gql.metrics import MeteredLocator, metrics_response, operation_label, record_operation
 from gql.operation_loops import OperationLoops
+from gql.pauses import watch_gc_pauses, watch_loop_lag
 from gql.process_lane import LaneRequest, process_executor, run_query
 from gql.ratelimit import RateLimiter, Standing, parse_rate, parse_rates
 from gql.schema import build_schema
@@ -668,6 +669,8 @@ def create_app(settings: Settings) -> Starlette:
         engine = create_engine_for(settings.effective_database_url, settings.engine_options)
         state = build_state(settings, engine, session_factory(engine))
         holder["state"] = state
+        watch_gc_pauses()
+        lagging = asyncio.create_task(watch_loop_lag("server"), name="visitgis-loop-lag")
         listening = await _open_event_channel(state)
         warming: asyncio.Task[None] | None = None
         if settings.warm_kernels:
@@ -700,6 +703,7 @@ def create_app(settings: Settings) -> Starlette:
                 warming.cancel()
             if listening is not None:
                 listening.cancel()
+            lagging.cancel()
             # running heavy queries end by their execution timeout; the workers then exit
             await asyncio.to_thread(graphql_app.close)
             await state.aclose()

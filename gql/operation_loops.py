@@ -18,6 +18,8 @@ import sys
 import threading
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from gql.pauses import watch_loop_lag
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Coroutine
 
@@ -57,6 +59,7 @@ class _LoopThread:
 
     def _serve(self) -> None:
         asyncio.set_event_loop(self.loop)
+        self.loop.create_task(watch_loop_lag("operation"))  # cancelled with the loop's tasks
         try:
             self.loop.run_forever()
         finally:

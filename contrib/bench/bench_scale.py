@@ -68,6 +68,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import sqlalchemy as sa
 import websockets
+from prometheus_client.parser import text_string_to_metric_families
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -515,10 +516,12 @@ def _measure(
     began = time.monotonic()
     every_before = _every_process_cpu_s()
     cpu_before = _cpu_by_part(server_pid, mocks_pid, workers)
+    pauses_before = _pauses(url)
     tally = Tally()
     asyncio.run(_peak(url, tokens, people, args, server_pid, workers, tally, flows))
     elapsed_s = time.monotonic() - began
     cpu_after = _cpu_by_part(server_pid, mocks_pid, workers)
+    pauses_after = _pauses(url)
     every_after = _every_process_cpu_s()
     named = _ours()
     overhead = sorted(max(0.0, s - args.carrier_latency_s) for s in tally.starts_s)
@@ -553,6 +556,7 @@ def _measure(
         "expected_events": tally.check_ins + tally.visits,  # STARTED, and ENDED when it ended
         "events": tally.events,
         "cpu_ms_per_check_in": _per_check_in(cpu_before, cpu_after, tally.check_ins),
+        "pauses": {k: pauses_after[k] - pauses_before[k] for k in pauses_after},
         "connections": tally.connections,
         "busiest_others": _busiest_others(every_before, every_after, named, tally.check_ins),
         "slow_check_ins": sum(1 for s in overhead if s > 0.5),
@@ -567,6 +571,34 @@ def _measure(
         )
         / elapsed_s,
     }
+
+
+def _pauses(url: str) -> dict[str, float]:
+    """The server's pause histograms (gql/pauses.py), summed over its workers, read now.
+
+    ``gen2_n`` / ``gen2_s``: full collections and the time they stopped a worker; ``lag_100``:
+    loop-lag samples of 100 ms or more (a sample every 0.5 s a loop, so a stall of half a
+    second is always seen and a shorter one in proportion to its length).
+    """
+    seen = {"gen2_n": 0.0, "gen2_s": 0.0, "lag_n": 0.0, "lag_under_100": 0.0}
+    text = httpx.get(f"{url}/metrics", timeout=10).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if (
+                family.name == "visitgis_gc_pause_seconds"
+                and sample.labels.get("generation") == "2"
+            ):
+                if sample.name.endswith("_count"):
+                    seen["gen2_n"] += sample.value
+                elif sample.name.endswith("_sum"):
+                    seen["gen2_s"] += sample.value
+            elif family.name == "visitgis_event_loop_lag_seconds":
+                if sample.name.endswith("_count"):
+                    seen["lag_n"] += sample.value
+                elif sample.name.endswith("_bucket") and sample.labels.get("le") == "0.1":
+                    seen["lag_under_100"] += sample.value
+    seen["lag_100"] = seen.pop("lag_n") - seen.pop("lag_under_100")
+    return seen
 
 
 def _per_check_in(
@@ -594,6 +626,9 @@ def _cpu_line(row: dict[str, Any]) -> str:
         + "; connections per worker "
         + "/".join(str(n) for n in row["connections"].values())
         + f"; check-ins over 500 ms: {row['slow_check_ins']}"
+        + f"; full collections {row['pauses']['gen2_n']:.0f} "
+        f"({1000 * row['pauses']['gen2_s']:.0f} ms), loop lag >= 100 ms "
+        f"{row['pauses']['lag_100']:.0f}"
         + f"; busiest other processes: {row['busiest_others']}"
         + (
             f"  ** NOT QUIET: other processes kept {row['others_busy']:.2f} cores busy **"
