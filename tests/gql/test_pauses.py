@@ -62,7 +62,9 @@ def test_a_blocked_loop_is_measured_as_lag_and_logged(caplog: pytest.LogCaptureF
             watch_loop_lag("blocked-test", every_s=EVERY_S, stall_log_s=BLOCK_S / 2)
         )
         await asyncio.sleep(0)  # the watcher's timer is set
-        time.sleep(BLOCK_S)  # the stall under test
+        held_until = time.perf_counter() + BLOCK_S
+        while time.perf_counter() < held_until:  # the stall under test: the loop runs nothing
+            pass
         await _until(lambda: _value("visitgis_event_loop_lag_seconds_count", labels) > count)
         watcher.cancel()
 
