@@ -103,7 +103,7 @@ def _cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         access_log=False,
     )
     try:
-        serve_workers(config, balance=settings.balance_connections)
+        serve_workers(config, balance=settings.balance_connections, pin=settings.pin_workers)
     except PortUnavailable as exc:
         _err(str(exc))
         return 1

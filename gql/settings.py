@@ -116,6 +116,9 @@ class Settings:
     """With ``serve --workers N``: a worker holding more keep-alive connections than its share
     answers one with ``Connection: close`` so that the split stays even
     (:mod:`gql.connection_balance`)."""
+    pin_workers: bool = False
+    """With ``serve --workers N``: worker ``i`` runs on core ``i`` only (:mod:`gql.supervisor`);
+    for a host whose cores serve these workers (not one shared with other busy services)."""
     heavy_query_queue: int = 4
     """Heavy queries waiting for the lane; more are refused at once (503, Retry-After)."""
     rate_limit_per_ip: str = "20000/1000"
@@ -295,6 +298,7 @@ _PARSERS: dict[str, Callable[[Any], Any]] = {
     "heavy_query_workers": _as_int,
     "operation_loops": _as_int,
     "balance_connections": _as_bool,
+    "pin_workers": _as_bool,
     "heavy_query_queue": _as_int,
     "rate_limit_per_ip": str,
     "rate_limit_per_role": str,

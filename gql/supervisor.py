@@ -12,11 +12,19 @@ The supervisor (uvicorn's, for its health checks, restarts and signals) keeps ev
 open, so a connection hashed to a worker that died waits in that socket's backlog for its
 replacement instead of being refused. Where the platform has no ``SO_REUSEPORT`` the workers
 share one socket as before.
+
+With ``pin`` (``VISITGIS_PIN_WORKERS``) worker ``i`` runs on core ``i`` of those the server
+may use (its replacements too). A worker is one GIL: it never uses more than a core, yet left
+free its threads wander between the cores and queue behind each other's wake-ups and the
+other worker's (issue 19: two unpinned workers on a 2-core box waited 31–44 ms per check-in
+for a core with the box 40 % idle).
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 import socket
 import tempfile
 from pathlib import Path
@@ -77,13 +85,21 @@ class _WorkerProcess(Process):
     """
 
     def __init__(
-        self, config: Config, sock: socket.socket, index: int, counts: Path | None, workers: int
+        self,
+        config: Config,
+        sock: socket.socket,
+        index: int,
+        counts: Path | None,
+        workers: int,
+        core: int | None = None,
     ) -> None:
-        self.index, self.counts, self.workers = index, counts, workers
+        self.index, self.counts, self.workers, self.core = index, counts, workers, core
         super().__init__(config, [sock])
 
     def target(self, sockets: list[socket.socket] | None = None) -> None:  # pragma: no cover
-        """In the worker process: install its balancer, then serve (uvicorn's own target)."""
+        """In the worker process: pin it, install its balancer, then serve (uvicorn's target)."""
+        if self.core is not None:
+            pin_to_core(self.core)
         if self.counts is not None:
             state = self.server.server_state
             shared = SharedCounts(self.counts, self.workers)
@@ -95,15 +111,21 @@ class ReusePortSupervisor(Multiprocess):
     """uvicorn's supervisor, worker ``i`` always serving socket ``i`` (its replacements too)."""
 
     def __init__(
-        self, config: Config, sockets: list[socket.socket], counts: Path | None = None
+        self,
+        config: Config,
+        sockets: list[socket.socket],
+        counts: Path | None = None,
+        cores: list[int] | None = None,
     ) -> None:
         super().__init__(config, sockets)
         self.processes_num = len(sockets)
         self.counts = counts
+        self.cores = cores
 
     def _process(self, index: int) -> Process:
+        core = None if not self.cores else self.cores[index % len(self.cores)]
         return _WorkerProcess(
-            self.config, self.sockets[index], index, self.counts, self.processes_num
+            self.config, self.sockets[index], index, self.counts, self.processes_num, core
         )
 
     def init_processes(self) -> None:
@@ -156,12 +178,31 @@ class ReusePortSupervisor(Multiprocess):
         logger.info("SIGTTOU ignored: the worker count is fixed by --workers (one socket each).")
 
 
-def serve_workers(config: Config, *, balance: bool = True) -> None:
+def usable_cores() -> list[int]:
+    """The cores this process may run on, in order (every core where affinity is unknown)."""
+    if hasattr(os, "sched_getaffinity"):
+        return sorted(os.sched_getaffinity(0))
+    return list(range(os.cpu_count() or 1))  # pragma: no cover - Linux has affinity
+
+
+def pin_to_core(core: int) -> None:
+    """Run every thread of this process on ``core`` alone; threads started later inherit it."""
+    if not hasattr(os, "sched_setaffinity"):  # pragma: no cover - Linux has affinity
+        return
+    tasks = Path("/proc/self/task")
+    threads = [int(t.name) for t in tasks.iterdir()] if tasks.is_dir() else [0]
+    for thread in threads:
+        with contextlib.suppress(ProcessLookupError):  # it ended meanwhile
+            os.sched_setaffinity(thread, {core})
+
+
+def serve_workers(config: Config, *, balance: bool = True, pin: bool = False) -> None:
     """Run ``config.workers`` API workers on ``config.host``:``config.port`` until a signal.
 
     ``balance``: the workers keep their keep-alive connections evenly split
-    (:mod:`gql.connection_balance`). Raises ``PortUnavailable`` before starting any worker when
-    the port cannot be listened on.
+    (:mod:`gql.connection_balance`). ``pin``: worker ``i`` runs on usable core ``i`` (modulo
+    their number). Raises ``PortUnavailable`` before starting any worker when the port cannot
+    be listened on.
     """
     if not hasattr(socket, "SO_REUSEPORT"):  # pragma: no cover - Linux and the BSDs have it
         Multiprocess(config, sockets=[config.bind_socket()]).run()
@@ -173,13 +214,20 @@ def serve_workers(config: Config, *, balance: bool = True) -> None:
         sockets[0].getsockname()[1],
         config.workers,
     )
+    cores = usable_cores() if pin else None
+    if cores is not None:
+        logger.info(
+            "Worker i runs on core i of %s%s",
+            ",".join(map(str, cores)),
+            "" if config.workers <= len(cores) else " (more workers than cores: some share one)",
+        )
     with tempfile.TemporaryDirectory(prefix="visitgis-connections-") as folder:
         counts = None
         if balance:
             counts = Path(folder) / "counts"
             SharedCounts.create(counts, config.workers)
         try:
-            ReusePortSupervisor(config, sockets, counts).run()
+            ReusePortSupervisor(config, sockets, counts, cores).run()
         finally:
             for sock in sockets:
                 sock.close()

@@ -58,6 +58,7 @@ import gc
 import itertools
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -367,6 +368,40 @@ def _cpu_by_part(server_pid: int, mocks_pid: int, workers: int) -> dict[str, flo
     return parts
 
 
+def _run_delay_s(pids: list[int]) -> float:
+    """Seconds the processes' threads have waited, runnable, for a core so far (Linux
+    schedstat; a thread that has exited takes its share with it)."""
+    total = 0
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    total += int((task / "schedstat").read_text().split()[1])
+    return total / 1e9
+
+
+def _cpu_pressure_s() -> float:
+    """Seconds so far in which some runnable task waited for a core (PSI ``some``), or NaN."""
+    try:
+        first = Path("/proc/pressure/cpu").read_text().split("\n", 1)[0]
+    except OSError:
+        return float("nan")
+    return int(first.rsplit("total=", 1)[1]) / 1e6
+
+
+def _waits_by_part(server_pid: int, mocks_pid: int, workers: int) -> dict[str, float]:
+    """Run-queue waits so far (seconds) of the parts that serve a check-in, and the machine's
+    CPU pressure: where a step's stalls could come from when the cores are not all busy."""
+    pids = _worker_pids(server_pid, workers)
+    return {
+        "workers": _run_delay_s(pids),
+        "postgres": _run_delay_s(_postgres_pids()),
+        "generator": _run_delay_s([os.getpid()]),
+        "carriers": _run_delay_s(process_tree(mocks_pid)),
+        "pressure": _cpu_pressure_s(),
+    }
+
+
 def _ours() -> set[int]:
     """This generator, everything it started (servers, carriers) and PostgreSQL."""
     return {*process_tree(os.getpid()), *_postgres_pids()}
@@ -516,11 +551,13 @@ def _measure(
     began = time.monotonic()
     every_before = _every_process_cpu_s()
     cpu_before = _cpu_by_part(server_pid, mocks_pid, workers)
+    waits_before = _waits_by_part(server_pid, mocks_pid, workers)
     pauses_before = _pauses(url)
     tally = Tally()
     asyncio.run(_peak(url, tokens, people, args, server_pid, workers, tally, flows))
     elapsed_s = time.monotonic() - began
     cpu_after = _cpu_by_part(server_pid, mocks_pid, workers)
+    waits_after = _waits_by_part(server_pid, mocks_pid, workers)
     pauses_after = _pauses(url)
     every_after = _every_process_cpu_s()
     named = _ours()
@@ -557,6 +594,12 @@ def _measure(
         "events": tally.events,
         "cpu_ms_per_check_in": _per_check_in(cpu_before, cpu_after, tally.check_ins),
         "pauses": {k: pauses_after[k] - pauses_before[k] for k in pauses_after},
+        "run_queue_ms_per_check_in": {
+            p: 1000 * (waits_after[p] - waits_before[p]) / max(1, tally.check_ins)
+            for p in waits_after
+            if p != "pressure"
+        },
+        "cpu_pressure": (waits_after["pressure"] - waits_before["pressure"]) / elapsed_s,
         "connections": tally.connections,
         "busiest_others": _busiest_others(every_before, every_after, named, tally.check_ins),
         "slow_check_ins": sum(1 for s in overhead if s > 0.5),
@@ -629,6 +672,9 @@ def _cpu_line(row: dict[str, Any]) -> str:
         + f"; full collections {row['pauses']['gen2_n']:.0f} "
         f"({1000 * row['pauses']['gen2_s']:.0f} ms), loop lag >= 100 ms "
         f"{row['pauses']['lag_100']:.0f}"
+        + "; run-queue wait per check-in: "
+        + ", ".join(f"{p} {v:.1f} ms" for p, v in row["run_queue_ms_per_check_in"].items())
+        + f"; CPU pressure {100 * row['cpu_pressure']:.0f} %"
         + f"; busiest other processes: {row['busiest_others']}"
         + (
             f"  ** NOT QUIET: other processes kept {row['others_busy']:.2f} cores busy **"
@@ -696,7 +742,7 @@ def _wait_quiet(max_wait_s: float) -> None:
 
 def _warm(
     workers: int, served: tuple[str, int], env: dict[str, str], people: Any,
-    tokens: dict[str, str], args: Any, mocks: int, flows: int,
+    tokens: dict[str, str], args: Any, mocks: int, flows: int, label: str = "",
 ) -> None:  # fmt: skip
     """Not counted: a new server grows its pools and connections, and each process pays its
     first calls once (the ported number's first lookup asks its former carrier first: a second
@@ -708,7 +754,7 @@ def _warm(
         warm = argparse.Namespace(**{**vars(args), "duration_s": args.warm_up_s / WARM_UP_ROUNDS})
         row = _measure(workers, served, env, people, tokens, warm, mocks, flows)
         print(
-            f"  {workers} worker(s), warm-up {round_no + 1} at {flows} handhelds (not "
+            f"  {label or _label(workers)}, warm-up {round_no + 1} at {flows} handhelds (not "
             f"counted): overhead p50/p99/max {row['start_overhead_p50_ms']:.0f} / "
             f"{row['start_overhead_p99_ms']:.0f} / {row['start_overhead_max_ms']:.0f} ms, "
             f"check-ins over 500 ms {row['slow_check_ins']}",
@@ -718,7 +764,7 @@ def _warm(
 
 def _step(
     workers: int, served: tuple[str, int], env: dict[str, str], people: Any,
-    tokens: dict[str, str], args: Any, mocks: int, flows: int,
+    tokens: dict[str, str], args: Any, mocks: int, flows: int, label: str = "",
 ) -> dict[str, Any]:  # fmt: skip
     """One counted sweep step of ``flows`` handhelds, measured on a quiet box."""
     # long enough for --min-check-ins: with fewer than 100 a "p99" is the maximum, and one
@@ -733,13 +779,13 @@ def _step(
         if row["others_busy"] <= NOT_QUIET_CORES or attempt == QUIET_ATTEMPTS:
             break
         print(
-            f"  {workers} worker(s), {flows:>3} handhelds: other processes kept "
+            f"  {label or _label(workers)}, {flows:>3} handhelds: other processes kept "
             f"{row['others_busy']:.2f} cores busy ({row['busiest_others']}): step repeated",
             flush=True,
         )
     row["within"] = _within(row, args.p99_ms)
     print(
-        f"  {workers} worker(s), {flows:>3} handhelds, {step_s:.0f} s: "
+        f"  {label or _label(workers)}, {flows:>3} handhelds, {step_s:.0f} s: "
         f"{row['check_ins']} check-ins, {row['check_ins_per_s']:6.2f} "
         f"check-ins/s, overhead p50/p99/max {row['start_overhead_p50_ms']:.0f} / "
         f"{row['start_overhead_p99_ms']:.0f} / {row['start_overhead_max_ms']:.0f} ms, "
@@ -771,29 +817,45 @@ def _sweep(
     return rows
 
 
+def _label(workers: int, pinned: bool = False) -> str:
+    return f"{workers} worker(s)" + (" pinned" if pinned else "")
+
+
+def _server_config(spec: str, env: dict[str, str]) -> tuple[int, dict[str, str], str]:
+    """A ``--workers`` item: ``N`` workers, or ``Np`` for N workers pinned to a core each."""
+    pinned = spec.endswith("p")
+    workers = int(spec.removesuffix("p"))
+    if pinned:
+        env = env | {"VISITGIS_PIN_WORKERS": "true"}
+    return workers, env, _label(workers, pinned)
+
+
 def _sweep_interleaved(
-    counts: list[int], env: dict[str, str], people: Any, tokens: dict[str, str], args: Any,
+    specs: list[str], env: dict[str, str], people: Any, tokens: dict[str, str], args: Any,
     mocks: int,
-) -> dict[int, list[dict[str, Any]]]:  # fmt: skip
-    """The sweeps of every worker count in the same minutes: one server per count, all up at
-    once (the idle ones only hear the others' NOTIFYs, counted as ``idle server``), and each
-    handheld count measured on each server in turn, the order alternating from step to step.
+) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+    """The sweeps of every server configuration (``--workers`` item) in the same minutes: one
+    server each, all up at once (the idle ones only hear the others' NOTIFYs, counted as
+    ``idle server``), and each handheld count measured on each server in turn, the order
+    alternating from step to step.
 
     Sweeps run one after the other measured the same code on the same box at 42-48 ms and at
     58-76 ms of worker CPU per check-in a quarter of an hour apart (2026-12-07), which swung
     the one-worker rate by half; interleaved, a drift of the box reaches every count alike.
     """
     steps = [int(f) for f in args.sweep.split(",")]
-    rows: dict[int, list[dict[str, Any]]] = {w: [] for w in counts}
+    configs = {spec: _server_config(spec, env) for spec in specs}
+    rows: dict[str, list[dict[str, Any]]] = {spec: [] for spec in specs}
     with contextlib.ExitStack() as stack:
-        served = {w: stack.enter_context(_serving(w, env)) for w in counts}
-        for w in counts:
-            _warm(w, served[w], env, people, tokens, args, mocks, steps[0])
-        going = list(counts)
+        served = {s: stack.enter_context(_serving(w, e)) for s, (w, e, _) in configs.items()}
+        for s, (w, e, label) in configs.items():
+            _warm(w, served[s], e, people, tokens, args, mocks, steps[0], label)
+        going = list(specs)
         for k, flows in enumerate(steps):
-            for w in going if k % 2 == 0 else going[::-1]:
-                rows[w].append(_step(w, served[w], env, people, tokens, args, mocks, flows))
-            going = [w for w in going if rows[w][-1]["within"]]
+            for s in going if k % 2 == 0 else going[::-1]:
+                w, e, label = configs[s]
+                rows[s].append(_step(w, served[s], e, people, tokens, args, mocks, flows, label))
+            going = [s for s in going if rows[s][-1]["within"]]
             if not going:
                 break
     return rows
@@ -801,7 +863,12 @@ def _sweep_interleaved(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--workers", default="1,2")
+    parser.add_argument(
+        "--workers",
+        default="1,2",
+        help="worker counts; in an interleaved sweep an item Np is N workers pinned to a core "
+        "each (VISITGIS_PIN_WORKERS), e.g. 1,2,2p",
+    )
     parser.add_argument("--flows", type=int, default=60)
     parser.add_argument(
         "--managers-per-department",
@@ -834,6 +901,13 @@ def main() -> None:
         choices=("on", "off"),
         default=None,
         help="VISITGIS_BALANCE_CONNECTIONS of the server (default: the server's own, on)",
+    )
+    parser.add_argument(
+        "--pin-workers",
+        choices=("on", "off"),
+        default=None,
+        help="VISITGIS_PIN_WORKERS of the server (default: the server's own, off): with two or "
+        "more workers, worker i on core i",
     )
     parser.add_argument(
         "--operation-loops",
@@ -875,6 +949,10 @@ def main() -> None:
         "VISITGIS_DATABASE_URL is set; never a database someone else's tests use)",
     )
     args = parser.parse_args()
+    if not all(re.fullmatch(r"[0-9]+p?", w) for w in args.workers.split(",")):
+        parser.error(f"--workers {args.workers}: worker counts, each optionally ending in p")
+    if "p" in args.workers and not (args.sweep and args.interleave):
+        parser.error("pinned configurations (Np) are for --sweep ... --interleave")
     if not args.database_url:
         parser.error("--database-url (or VISITGIS_DATABASE_URL) is required")
     (ROOT / "var").mkdir(exist_ok=True)
@@ -903,6 +981,8 @@ def main() -> None:
             env["VISITGIS_OPERATION_LOOPS"] = str(args.operation_loops)
         if args.balance_connections is not None:
             env["VISITGIS_BALANCE_CONNECTIONS"] = str(args.balance_connections == "on").lower()
+        if args.pin_workers is not None:
+            env["VISITGIS_PIN_WORKERS"] = str(args.pin_workers == "on").lower()
         _cli(env, "db", "upgrade")
         _cli(
             env, "demo", "seed", "--seed", "7", "--no-history",
@@ -930,9 +1010,11 @@ def main() -> None:
                     f"http://127.0.0.1:{port}/_mock/behaviour",
                     json={"latency_s": args.carrier_latency_s},
                 ).raise_for_status()
-            counts = [int(w) for w in args.workers.split(",")]
+            specs = args.workers.split(",")
+            counts = [int(w) for w in specs if not w.endswith("p")]
+            sweeps: dict[Any, list[dict[str, Any]]]
             if args.sweep and args.interleave:
-                sweeps = _sweep_interleaved(counts, env, people, tokens, args, mocks.pid)
+                sweeps = _sweep_interleaved(specs, env, people, tokens, args, mocks.pid)
             elif args.sweep:
                 sweeps = {w: _sweep(w, env, people, tokens, args, mocks.pid) for w in counts}
             else:
@@ -998,15 +1080,16 @@ def crossing(rows: list[dict[str, Any]], p99_ms: float) -> float | None:
     return None
 
 
-def _print_sweep(sweeps: dict[int, list[dict[str, Any]]], args: Any) -> None:
+def _print_sweep(sweeps: dict[Any, list[dict[str, Any]]], args: Any) -> None:
     print(
         f"rate sweep: handhelds {args.sweep}, carrier latency {args.carrier_latency_s:g} s, "
         f"{args.duration_s:g} s a step, bound: visitStart overhead p99 <= {args.p99_ms:g} ms, "
-        f"no error, every board event; load {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores"
+        f"no error, every board event; workers pinned: {args.pin_workers or 'default'}; "
+        f"load {os.getloadavg()[0]:.2f}, {os.cpu_count()} cores"
     )
     print("workers  handhelds  check-ins/s  overhead p50/p99/max ms  analyst p99  errors  events")
-    best: dict[int, float] = {}
-    crossed: dict[int, float | None] = {}
+    best: dict[Any, float] = {}
+    crossed: dict[Any, float | None] = {}
     for workers, rows in sweeps.items():
         for row in rows:
             print(
@@ -1023,11 +1106,11 @@ def _print_sweep(sweeps: dict[int, list[dict[str, Any]]], args: Any) -> None:
         if crossed[workers] is not None:
             print(f"         p99 crosses the bound at: {crossed[workers]:.2f} check-ins/s")
     counts = list(best)
-    if len(counts) >= 2 and best[counts[0]] > 0:
-        first, second = crossed[counts[0]], crossed[counts[1]]
+    for later in counts[1:] if best[counts[0]] > 0 else []:
+        first, second = crossed[counts[0]], crossed[later]
         print(
-            f"check-ins/s at p99 <= {args.p99_ms:g} ms, {counts[0]} -> {counts[1]} workers: "
-            f"{ratio_reading(best[counts[0]], best[counts[1]], first, second)}"
+            f"check-ins/s at p99 <= {args.p99_ms:g} ms, {counts[0]} -> {later} workers: "
+            f"{ratio_reading(best[counts[0]], best[later], first, second)}"
         )
         if first and second:
             print(f"at the interpolated crossing: {second / first:.2f}x")

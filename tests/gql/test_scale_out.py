@@ -22,7 +22,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +34,7 @@ import websockets
 from contrib.bench.procfs import api_workers, connection_holders, established_connections
 from gql.schema.relay import decode_global_id, encode_global_id
 from gql.store.db import create_engine_for
+from gql.supervisor import usable_cores
 from tests.fixtures_db import _backends, fresh_database
 from tests.gql.http_app import active_staff
 from tests.gql.live_process import BIN, cli, free_port, stop, wait_until_up
@@ -291,6 +292,39 @@ def test_a_killed_worker_is_replaced_on_its_own_socket(postgres: Database) -> No
     assert victim not in held
     assert len(held) == 2, held
     assert all(0.3 * 128 <= n <= 0.7 * 128 for n in held.values()), held
+
+
+def _cores_of(pid: int) -> set[frozenset[int]]:
+    """The cores each thread of process ``pid`` may run on (one set if all threads agree)."""
+    return {
+        frozenset(os.sched_getaffinity(int(thread.name)))
+        for thread in Path(f"/proc/{pid}/task").iterdir()
+    }
+
+
+def test_pinned_workers_run_on_a_core_each_and_a_replacement_on_its_predecessors(
+    postgres: Database,
+) -> None:
+    """``VISITGIS_PIN_WORKERS``: each worker, every thread of it, on one core of its own (a
+    core each while there are enough); the replacement of a killed worker on the same core.
+    Unpinned, a worker may run anywhere the server may."""
+    cores = usable_cores()
+    expected = {frozenset({cores[0]}), frozenset({cores[1 % len(cores)]})}
+    pinned = replace(postgres, env={**postgres.env, "VISITGIS_PIN_WORKERS": "true"})
+    with _serving(pinned, 2) as (url, process):
+        workers = api_workers(process.pid)
+        before = {pid: _cores_of(pid) for pid in workers}
+        victim = workers[0]
+        os.kill(victim, signal.SIGKILL)
+        asyncio.run(_answered(int(url.rsplit(":", 1)[1]), 16))
+        replacement = next(pid for pid in api_workers(process.pid) if pid not in workers)
+        after = _cores_of(replacement)
+    assert all(len(seen) == 1 for seen in before.values()), before
+    assert {next(iter(seen)) for seen in before.values()} == expected, before
+    assert after == before[victim]
+    with _serving(postgres, 2) as (_, process):
+        free = [_cores_of(pid) for pid in api_workers(process.pid)]
+    assert free == [{frozenset(cores)}] * 2, free
 
 
 def _worker_of(port: int, pids: list[int]) -> dict[int, int]:
