@@ -16,8 +16,8 @@ share one socket as before.
 With ``pin`` (``VISITGIS_PIN_WORKERS``) worker ``i`` runs on core ``i`` of those the server
 may use (its replacements too). A worker is one GIL: it never uses more than a core, yet left
 free its threads wander between the cores and queue behind each other's wake-ups and the
-other worker's (issue 19: two unpinned workers on a 2-core box waited 31–44 ms per check-in
-for a core with the box 40 % idle).
+other worker's (issue 19: two unpinned workers on a 2-core box waited 37–44 ms per check-in
+for a core with the box 37 % idle).
 """
 
 from __future__ import annotations
