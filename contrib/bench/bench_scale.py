@@ -1010,15 +1010,16 @@ def main() -> None:
                     f"http://127.0.0.1:{port}/_mock/behaviour",
                     json={"latency_s": args.carrier_latency_s},
                 ).raise_for_status()
-            specs = args.workers.split(",")
-            counts = [int(w) for w in specs if not w.endswith("p")]
+            specs = args.workers.split(",")  # "Np" items only reach the interleaved sweep
             sweeps: dict[Any, list[dict[str, Any]]]
             if args.sweep and args.interleave:
                 sweeps = _sweep_interleaved(specs, env, people, tokens, args, mocks.pid)
             elif args.sweep:
-                sweeps = {w: _sweep(w, env, people, tokens, args, mocks.pid) for w in counts}
+                sweeps = {
+                    int(w): _sweep(int(w), env, people, tokens, args, mocks.pid) for w in specs
+                }
             else:
-                rows = [_run(w, env, people, tokens, args, mocks.pid) for w in counts]
+                rows = [_run(int(w), env, people, tokens, args, mocks.pid) for w in specs]
         finally:
             mocks.terminate()
             mocks.wait(timeout=30)
