@@ -226,8 +226,11 @@ def cut_families(
     m = nodes.size
     xy = p.xy_m[nodes]
     loads = p.loads[nodes]
-    big = (loads[:, 1:] / np.maximum(heavy_target[1:], 1e-12)).max(axis=1)
-    seeds = _seeds(xy, np.argsort(-big)[:HEAVY_SEEDS])
+    heavy = np.zeros(0, dtype=np.int64)
+    if loads.shape[1] > 1:  # workload alone (secondary_weight 0): no heavy seeds
+        big = (loads[:, 1:] / np.maximum(heavy_target[1:], 1e-12)).max(axis=1)
+        heavy = np.argsort(-big)[:HEAVY_SEEDS]
+    seeds = _seeds(xy, heavy)
     sources = sorted({s for pair in seeds for s in pair})
     dist = dijkstra(sub, directed=False, indices=sources)
     if not np.isfinite(dist).all():

@@ -10,6 +10,8 @@ import pytest
 from gql.services.territories.rules import (
     InvalidRetailersError,
     PartitionSettings,
+    partition_territories,
+    synthetic_city,
 )
 from gql.services.territories.rules.contiguity import count_fragmented
 from gql.services.territories.rules.objective import RebalanceProblem
@@ -68,3 +70,14 @@ def test_resplits_keep_territories_whole_and_workload_within_its_limit(seed: int
 def test_resplit_rounds_must_not_be_negative() -> None:
     with pytest.raises(InvalidRetailersError, match="resplit_rounds"):
         PartitionSettings(resplit_rounds=-1)
+
+
+def test_a_workload_only_cold_start_re_splits_without_secondary_criteria() -> None:
+    """With ``secondary_weight=0`` workload is the only criterion: the re-splits seed their
+    cuts without a biggest retailer (they once failed on the empty secondary columns), and
+    the plan is balanced and whole."""
+    city = synthetic_city(1200, seed=5)
+    settings = PartitionSettings(warm_start=False, secondary_weight=0.0)
+    plan = partition_territories(city, 8, settings=settings)
+    assert plan.metrics.workload.worst_deviation <= 0.05
+    assert plan.metrics.fragmented_territories == 0
