@@ -23,7 +23,8 @@ default is 1), with its own warm re-plans, for the trade-off table in docs/plann
 ``--homes`` gives ours the managers' homes (``home_lat_deg``/``home_lon_deg``) with
 ``count_commute``: each territory is placed near its manager's home and holds visits plus the
 daily commute even, and the schedule starts manager j from home j. ``--secondary-limit`` sets
-ours' ``PartitionSettings.secondary_limit`` (an outer limit on count and volume deviation).
+ours' ``PartitionSettings.secondary_limit`` (an outer limit on count and volume deviation;
+0 turns it off; by default the library's).
 """
 
 from __future__ import annotations
@@ -244,9 +245,9 @@ def run_seed(
 ) -> dict:
     city = realistic_city(n, k, seed=seed)
     r = city.retailers
-    settings = PartitionSettings(
-        barriers=city.barriers, cut_m=CUT_M, secondary_limit=secondary_limit
-    )
+    settings = PartitionSettings(barriers=city.barriers, cut_m=CUT_M)
+    if secondary_limit is not None:  # 0: none
+        settings = dataclasses.replace(settings, secondary_limit=secondary_limit or None)
     if homes:  # manager j starts from home j: territory j is placed and sized for that commute
         settings = dataclasses.replace(
             settings,
@@ -470,7 +471,8 @@ def main() -> None:
         type=float,
         default=None,
         metavar="L",
-        help="ours with PartitionSettings.secondary_limit=L (outer limit on count/volume)",
+        help="ours with PartitionSettings.secondary_limit=L (outer limit on count/volume; "
+        "0: none; default: the library's)",
     )
     parser.add_argument(
         "--commute-allowance",

@@ -6,6 +6,7 @@ import numpy as np
 
 from gql.services.territories.rules import (
     PartitionSettings,
+    RetailerSet,
     estimate_workload,
     partition_territories,
     synthetic_city,
@@ -18,20 +19,35 @@ from gql.services.territories.rules.objective import RebalanceProblem
 from ._two_grid import deviation
 from .conftest import with_columns
 
-__all__ = ["assert_improved_and_whole", "heavy_tailed_problem", "objective"]
+__all__ = ["assert_improved_and_whole", "heavy_tailed_city", "heavy_tailed_problem", "objective"]
+
+
+def heavy_tailed_city() -> RetailerSet:
+    """1,200 retailers, 1 in 40 a chain store selling ~50x a corner shop (log-normal volumes)."""
+    base = synthetic_city(1200, seed=7)
+    rng = np.random.default_rng(8)
+    volume = rng.lognormal(3.0, 0.6, base.n)
+    volume[rng.choice(base.n, size=base.n // 40, replace=False)] *= 50.0
+    return with_columns(base, order_volume=volume)
 
 
 def heavy_tailed_problem(seed: int, k: int = 12) -> tuple[RebalanceProblem, np.ndarray]:
     """900 retailers, one in 30 selling 50x a lognormal corner shop, partitioned into ``k``
-    territories without re-splits; returns the boundary searches' problem and that plan."""
+    territories by the boundary searches alone (no re-splits, compactness pass or outer limit,
+    the settle rounds at the old move price); returns their problem and that plan."""
     base = synthetic_city(900, seed=seed)
     rng = np.random.default_rng(seed)
     volume = rng.lognormal(3.0, 0.6, base.n)
     volume[rng.choice(base.n, size=base.n // 30, replace=False)] *= 50.0
     city = with_columns(base, order_volume=volume)
-    plain = partition_territories(
-        city, k, settings=PartitionSettings(warm_start=False, resplit_rounds=0)
+    boundary_searches_only = PartitionSettings(
+        warm_start=False,
+        resplit_rounds=0,
+        compact_rounds=0,
+        secondary_limit=None,
+        repair_move_cost=0.02,
     )
+    plain = partition_territories(city, k, settings=boundary_searches_only)
     xy = project_local_m(city.lat_deg, city.lon_deg)
     workload = estimate_workload(city).total_min
     loads = np.c_[workload, np.ones(city.n), volume]

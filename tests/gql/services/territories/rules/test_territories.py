@@ -24,6 +24,7 @@ from gql.services.territories.rules import (
 from gql.services.territories.rules._geometry import project_about_m, project_local_m
 from gql.services.territories.rules.contiguity import count_fragmented, neighbour_graph
 
+from ._heavy_city import heavy_tailed_city
 from .conftest import with_columns
 
 
@@ -269,7 +270,7 @@ def test_every_move_says_why(city: RetailerSet, proposal: TerritoryProposal) -> 
     same = with_columns(city, current_manager=territory)
     assert _reasons(partition_territories(same, 6)) == {"KEPT": city.n}
 
-    volume = np.where(territory == 0, 1.07, 1.0) * city.order_volume  # off, but repairable
+    volume = np.where(territory == 0, 1.2, 1.0) * city.order_volume  # off, but repairable
     skewed = partition_territories(with_columns(same, order_volume=volume), 6)
     codes = np.asarray(skewed.move_reason)
     moved = np.asarray(skewed.territory) != territory
@@ -405,39 +406,25 @@ def test_a_warm_replan_keeps_each_manager_on_their_territory_whatever_their_home
     assert np.mean(replanned == drifted) > 0.7
 
 
-def _heavy_tailed_city() -> RetailerSet:
-    """1,200 retailers, 1 in 40 a chain store selling ~50x a corner shop (log-normal volumes)."""
-    base = synthetic_city(1200, seed=7)
-    rng = np.random.default_rng(8)
-    volume = rng.lognormal(3.0, 0.6, base.n)
-    volume[rng.choice(base.n, size=base.n // 40, replace=False)] *= 50.0
-    return with_columns(base, order_volume=volume)
-
-
 def test_secondary_limit_pulls_the_worst_volume_within_fifteen_percent() -> None:
-    """With an outer limit of 12 % on count and volume, the worst territory's volume comes
-    within ±15 % (the issue's relaxed promise), workload within ±5 %, count within ±10 %; the
-    search without the limit and without triple re-splits leaves it outside (16.2 %; the
-    default's triple re-splits bring it to 14.0 %), and a re-plan of the limited plan moves
-    no one."""
-    city, k = _heavy_tailed_city(), 8
-    pairs_only = PartitionSettings(warm_start=False, triple_passes=0)
-    plain = partition_territories(city, k, settings=pairs_only)
+    """Without the outer limit and without triple re-splits the worst territory's volume is
+    outside ±15 % (the issue's relaxed promise); the default limit (13 %) alone brings it
+    within, workload within ±5 %, count within ±10 %, and a re-plan of that plan moves no one.
+    The default (limit and triples) is within too."""
+    city, k = heavy_tailed_city(), 8
+    unlimited = PartitionSettings(warm_start=False, triple_passes=0, secondary_limit=None)
+    plain = partition_territories(city, k, settings=unlimited)
     assert plain.metrics.order_volume.worst_deviation > 0.15
     default = partition_territories(city, k, settings=PartitionSettings(warm_start=False))
     assert default.metrics.order_volume.worst_deviation <= 0.15
-    limited = PartitionSettings(warm_start=False, secondary_limit=0.12)
+    limited = PartitionSettings(warm_start=False, triple_passes=0)
     plan = partition_territories(city, k, settings=limited)
     m = plan.metrics
     assert m.order_volume.worst_deviation <= 0.15
     assert m.workload.worst_deviation <= 0.05
     assert m.retailer_count.worst_deviation <= 0.10
     assert m.fragmented_territories == 0
-    again = partition_territories(
-        with_columns(city, current_manager=np.asarray(plan.territory)),
-        k,
-        settings=PartitionSettings(secondary_limit=0.12),
-    )
+    again = partition_territories(with_columns(city, current_manager=np.asarray(plan.territory)), k)
     assert again.metrics.moved_retailers == 0
 
 
