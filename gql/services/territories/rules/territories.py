@@ -88,9 +88,9 @@ class PartitionSettings:
     warm_start: bool = True
     repair_move_cost: float = 0.06
     """A re-plan's price of each retailer away from its current manager, in the objective's
-    units. 0.06 since the outer limit (``secondary_limit``) is priced 30x: at 0.02 one new
-    supermarket pushing a territory past the limit made the realistic city's re-plan after
-    1 % churn move 5.3 % (seed 2); at 0.06 it moves 2.2-3.9 % (docs/benchmarks.md)."""
+    units. 0.06 since the outer limit (``secondary_limit``) is priced 30x: at 0.02, with the
+    churn pushing territories past the limit, the realistic city's re-plan after 1 % churn
+    moved 5.3 % (seed 2); at 0.06 it moves 2.2-3.9 % (docs/benchmarks.md)."""
     max_moves: int | None = None
     cut_m: float = CUT_M
     barriers: Barriers = NO_BARRIERS
@@ -129,7 +129,7 @@ class PartitionSettings:
     compact_rounds: int = 8
     """Rounds of the compactness pass on a cold start (:mod:`.compact`; 0: none), after the
     re-splits: boundary retailers move to a nearer territory centre within ``compact_caps``
-    (realistic city: mean distance to the centre 4-6 % shorter, volume no worse)."""
+    (realistic city, seed 2: mean distance to the centre 922 -> 894 m, volume no worse)."""
     compact_caps: tuple[float, float] = (0.09, 0.14)
     """How far from its target the compactness pass may take a territory's retailer count and
     order volume (fractions; workload and class mix keep their bands). A territory already
