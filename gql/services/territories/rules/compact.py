@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from .objective import stays_connected
+from .allocation import update_centres
+from .objective import BalanceCost, stays_connected
 
 if TYPE_CHECKING:
     from .objective import RebalanceProblem
@@ -50,35 +51,27 @@ def compact(
     """
     p = problem
     assignment = assignment.copy()
-    k, n_res = p.targets.shape
+    k = p.targets.shape[0]
     indptr, indices = p.graph.indptr.tolist(), p.graph.indices.tolist()
     u, v = p.graph.edge_u, p.graph.edge_v
-    inv_t = (1.0 / np.maximum(p.targets, 1e-12)).tolist()
-    loads = p.loads.tolist()
+    ones = np.ones(assignment.size)
+    xy = p.xy_m.tolist()
     cap = caps.tolist()
-    res = range(n_res)
     for _ in range(rounds):
-        per = p.territory_loads(assignment)
-        count = np.maximum(np.bincount(assignment, minlength=k), 1)
-        centre = np.stack(
-            [np.bincount(assignment, weights=p.xy_m[:, d], minlength=k) / count for d in (0, 1)],
-            axis=1,
-        )
-        load = per.tolist()
-        size = np.bincount(assignment, minlength=k).tolist()
+        centre = update_centres(p.xy_m, ones, assignment, np.zeros((k, 2)))
+        cost = BalanceCost(p, assignment)  # the loads, summed afresh each round
         cut = assignment[u] != assignment[v]
         ends = np.unique(np.r_[u[cut], v[cut]])
         ends = ends[p.fixed[ends] < 0]
         here = np.linalg.norm(p.xy_m[ends] - centre[assignment[ends]], axis=1)
         order = ends[np.argsort(-here, kind="stable")]  # the farthest out first
         a_list = assignment.tolist()
-        xy = p.xy_m.tolist()
         cen = centre.tolist()
         blocked: dict[tuple[int, int], list[tuple[float, int]]] = {}
         moved = 0
         for i in order.tolist():
             a = a_list[i]
-            if size[a] <= 1:
+            if cost.size[a] <= 1:
                 continue
             xi, yi = xy[i]
             d_a = ((xi - cen[a][0]) ** 2 + (yi - cen[a][1]) ** 2) ** 0.5
@@ -90,9 +83,7 @@ def compact(
                 d_b = ((xi - cen[b][0]) ** 2 + (yi - cen[b][1]) ** 2) ** 0.5
                 if d_b < want_d:
                     want_b, want_d = b, d_b
-                if d_b >= best_d:
-                    continue
-                if _within(load[a], load[b], loads[i], inv_t[a], inv_t[b], cap, res):
+                if d_b < best_d and _within(cost, a, b, cost.loads[i], cap):
                     best_b, best_d = b, d_b
             if best_b < 0:
                 if want_b >= 0:  # nearer there, but the caps stop it: perhaps a swap
@@ -100,12 +91,10 @@ def compact(
                 continue
             if not stays_connected(i, a, a_list, indptr, indices):
                 continue
-            _book(load[a], load[best_b], loads[i], res)
-            size[a] -= 1
-            size[best_b] += 1
+            cost.apply(i, a, best_b)
             a_list[i] = best_b
             moved += 1
-        moved += _swaps(blocked, a_list, load, loads, inv_t, cap, res, indptr, indices)
+        moved += _swaps(blocked, a_list, cost, cap, indptr, indices)
         assignment = np.asarray(a_list, dtype=np.int64)
         if moved == 0:
             break
@@ -115,11 +104,8 @@ def compact(
 def _swaps(
     blocked: dict[tuple[int, int], list[tuple[float, int]]],
     a_list: list[int],
-    load: list[list[float]],
-    loads: list[list[float]],
-    inv_t: list[list[float]],
+    cost: BalanceCost,
     cap: list[float],
-    res: range,
     indptr: list[int],
     indices: list[int],
 ) -> int:
@@ -140,8 +126,8 @@ def _swaps(
             for _, j in back:
                 if j in used or a_list[i] != a or a_list[j] != b:
                     continue
-                net = [x - y for x, y in zip(loads[i], loads[j], strict=True)]
-                if not _within(load[a], load[b], net, inv_t[a], inv_t[b], cap, res):
+                net = [x - y for x, y in zip(cost.loads[i], cost.loads[j], strict=True)]
+                if not _within(cost, a, b, net, cap):
                     continue
                 if not stays_connected(i, a, a_list, indptr, indices):
                     break
@@ -157,7 +143,8 @@ def _swaps(
                 if not joined:
                     a_list[i] = a
                     continue
-                _book(load[a], load[b], net, res)
+                cost.apply(i, a, b)
+                cost.apply(j, b, a)
                 used.add(j)
                 moved += 2
                 break
@@ -169,24 +156,10 @@ def _touches(i: int, t: int, a_list: list[int], indptr: list[int], indices: list
     return any(a_list[j] == t for j in indices[indptr[i] : indptr[i + 1]])
 
 
-def _book(la: list[float], lb: list[float], li: list[float], res: range) -> None:
-    """Move loads ``li`` from territory ``a``'s row to ``b``'s."""
-    for r in res:
-        la[r] -= li[r]
-        lb[r] += li[r]
-
-
-def _within(
-    la: list[float],
-    lb: list[float],
-    li: list[float],
-    inv_a: list[float],
-    inv_b: list[float],
-    cap: list[float],
-    res: range,
-) -> bool:
+def _within(cost: BalanceCost, a: int, b: int, li: list[float], cap: list[float]) -> bool:
     """Whether moving loads ``li`` from ``a`` to ``b`` keeps both within their caps."""
-    for r in res:
+    la, lb, inv_a, inv_b = cost.load[a], cost.load[b], cost.inv_t[a], cost.inv_t[b]
+    for r in cost.resources:
         old_a, new_a = abs(la[r] * inv_a[r] - 1.0), abs((la[r] - li[r]) * inv_a[r] - 1.0)
         old_b, new_b = abs(lb[r] * inv_b[r] - 1.0), abs((lb[r] + li[r]) * inv_b[r] - 1.0)
         if new_a > max(old_a, cap[r]) or new_b > max(old_b, cap[r]):

@@ -12,6 +12,7 @@ from gql.services.territories.rules import (
     PartitionSettings,
     partition_territories,
 )
+from gql.services.territories.rules.allocation import update_centres
 from gql.services.territories.rules.compact import compact
 from gql.services.territories.rules.contiguity import count_fragmented
 from gql.services.territories.rules.objective import RebalanceProblem
@@ -25,11 +26,8 @@ CAPS = np.array([0.02, 0.08, 0.13])
 def _mean_distance_m(problem: RebalanceProblem, assignment: np.ndarray) -> float:
     """Mean distance to the territory's plain centroid, as the partition's metrics report it."""
     k = problem.targets.shape[0]
-    count = np.bincount(assignment, minlength=k)
-    centre = np.stack(
-        [np.bincount(assignment, weights=problem.xy_m[:, d], minlength=k) / count for d in (0, 1)],
-        axis=1,
-    )
+    ones = np.ones(assignment.size)
+    centre = update_centres(problem.xy_m, ones, assignment, np.zeros((k, 2)))
     return float(np.linalg.norm(problem.xy_m - centre[assignment], axis=1).mean())
 
 
